@@ -1,0 +1,56 @@
+namespace Dedup.Detection;
+
+/// <summary>An indexed article found to be a copy of (or copied by) a queried article.</summary>
+/// <param name="Id">The indexed article's id.</param>
+/// <param name="Kind">What kind of copy the two are.</param>
+/// <param name="Score">How sure the detector is that the two tell the same story, in [0, 1].</param>
+/// <param name="Scores">The scores that decided it; "first" is the queried article, "second" the indexed one.</param>
+/// <param name="Evidence">The passages the two share, as character ranges in each text.</param>
+public sealed record CopyMatch(string Id, CopyKind Kind, double Score, MatchScores Scores, IReadOnlyList<SharedPassage> Evidence);
+
+/// <summary>A pair of articles the detector judged to be copies of each other.</summary>
+/// <param name="First">One article's id.</param>
+/// <param name="Second">The other article's id.</param>
+/// <param name="Kind">What kind of copy the two are.</param>
+/// <param name="Score">How sure the detector is that the two tell the same story, in [0, 1].</param>
+/// <param name="Scores">The scores that decided it.</param>
+public sealed record CopyPair(string First, string Second, CopyKind Kind, double Score, MatchScores Scores);
+
+/// <summary>A group of articles that are all copies of one story.</summary>
+/// <param name="Id">A stable id of the cluster: the id of its original.</param>
+/// <param name="OriginalId">The article judged the original: the earliest published, else the one that contains the others, else the first added.</param>
+/// <param name="Members">Every member's id, the original first.</param>
+public sealed record CopyCluster(string Id, string OriginalId, IReadOnlyList<string> Members);
+
+/// <summary>The result of comparing two articles directly.</summary>
+/// <param name="Kind">The kind of copy, or null when the two are not copies of each other.</param>
+/// <param name="Score">How sure the detector is that the two tell the same story, in [0, 1].</param>
+/// <param name="Scores">Every score, whether or not the two are copies.</param>
+/// <param name="Passages">The passages the two share, as character ranges in each text.</param>
+/// <param name="BoilerplateInFirst">Lines of the first text removed as boilerplate (link lines, footers, share bars) before comparing.</param>
+/// <param name="BoilerplateInSecond">Lines of the second text removed as boilerplate before comparing.</param>
+public sealed record Comparison(
+    CopyKind? Kind,
+    double Score,
+    MatchScores Scores,
+    IReadOnlyList<SharedPassage> Passages,
+    IReadOnlyList<TextSpan> BoilerplateInFirst,
+    IReadOnlyList<TextSpan> BoilerplateInSecond)
+{
+    /// <summary>True when the two articles are copies of each other.</summary>
+    public bool IsCopy => Kind is not null;
+}
+
+/// <summary>Everything a batch scan found.</summary>
+/// <param name="Pairs">Every pair the detector judged to be copies.</param>
+/// <param name="Clusters">Every article's cluster, singletons included.</param>
+/// <param name="Documents">How many articles were scanned.</param>
+/// <param name="Characters">How many characters of text were scanned.</param>
+/// <param name="Elapsed">How long the scan took.</param>
+public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<CopyCluster> Clusters, int Documents, long Characters, TimeSpan Elapsed);
+
+/// <summary>Progress of a batch scan.</summary>
+/// <param name="Stage">What is being done: "signatures", "candidates" or "clusters".</param>
+/// <param name="Done">Items done in this stage.</param>
+/// <param name="Total">Items in this stage.</param>
+public readonly record struct ScanProgress(string Stage, int Done, int Total);

@@ -1,0 +1,107 @@
+namespace Dedup.Text;
+
+/// <summary>Applies <see cref="BoilerplateRules"/> to lines of text.</summary>
+public static class BoilerplateFilter
+{
+    /// <summary>Whether <paramref name="line"/> (one line, without its line break) is boilerplate under <paramref name="rules"/>.</summary>
+    public static bool IsBoilerplate(ReadOnlySpan<char> line, BoilerplateRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ReadOnlySpan<char> t = line.Trim();
+        if (t.IsEmpty || t.Length > rules.MaxLineLength)
+        {
+            return false;
+        }
+
+        int skip = 0;
+        while (skip < t.Length && IsLeader(t[skip]))
+        {
+            skip++;
+        }
+
+        ReadOnlySpan<char> body = t[skip..];
+        foreach (string prefix in rules.LinePrefixes)
+        {
+            if (body.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                && (body.Length == prefix.Length || !char.IsLetter(body[prefix.Length]) || !char.IsLetter(prefix[^1])))
+            {
+                return true;
+            }
+        }
+
+        foreach (string fragment in rules.LineFragments)
+        {
+            if (t.Contains(fragment, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Returns the ranges of the boilerplate lines of <paramref name="text"/>.</summary>
+    public static IReadOnlyList<Range> FindBoilerplateLines(string text, BoilerplateRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new List<Range>();
+        foreach (Range line in EnumerateLines(text))
+        {
+            if (IsBoilerplate(text.AsSpan()[line], rules))
+            {
+                result.Add(line);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Removes boilerplate lines from <paramref name="text"/>; other lines are kept as they are.</summary>
+    public static string Strip(string text, BoilerplateRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var sb = new System.Text.StringBuilder(text.Length);
+        foreach (Range line in EnumerateLines(text))
+        {
+            ReadOnlySpan<char> span = text.AsSpan()[line];
+            if (!IsBoilerplate(span, rules))
+            {
+                if (sb.Length > 0)
+                {
+                    sb.Append('\n');
+                }
+
+                sb.Append(span);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The lines of <paramref name="text"/> as ranges (without their line breaks: \n, \r\n, \r, U+2028, U+2029, U+0085).</summary>
+    public static IEnumerable<Range> EnumerateLines(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c is '\n' or '\r' or '\u2028' or '\u2029' or '\u0085')
+            {
+                yield return new Range(start, i);
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                start = i + 1;
+            }
+        }
+
+        yield return new Range(start, text.Length);
+    }
+
+    private static bool IsLeader(char c) =>
+        c is '-' or '*' or '\u2022' or '\u00BB' or '>' or '|' or '[' or '(' or '"' or '\'' or ':' or '#' or '\u2013' or '\u2014' or '\u25BA' or '\u25B6'
+        || char.IsWhiteSpace(c);
+}

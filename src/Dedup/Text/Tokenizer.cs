@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Dedup.Text;
+
+/// <summary>
+/// Splits text into word tokens and reports each as a 64-bit hash with flags, without allocating a string per token.
+/// </summary>
+/// <remarks>
+/// A word is a run of letters and digits (combining marks included); an apostrophe between two letters stays inside
+/// the word ("don't"), and '.' or ',' between two digits stays inside a number ("30.6", "1,000"). Every CJK ideograph,
+/// kana or Hangul syllable is a token of its own. Zero-width characters and soft hyphens inside a word are ignored.
+/// Words are folded to lower case (invariant culture) with typographic apostrophes as '\'' before hashing, so the
+/// hash of a token is the seeded XxHash3 of its folded UTF-16 code units in little-endian order; only the first
+/// <see cref="MaxHashedChars"/> characters of a longer token are hashed, together with its length.
+/// </remarks>
+public static class Tokenizer
+{
+    /// <summary>How many characters of a token are hashed; a longer token hashes its first characters and its length.</summary>
+    public const int MaxHashedChars = 64;
+
+    /// <summary>Tokenizes <paramref name="text"/>, calling <paramref name="sink"/> once per token in order.</summary>
+    public static void Tokenize<TSink>(ReadOnlySpan<char> text, ref TSink sink, TokenizerOptions? options = null)
+        where TSink : struct, ITokenSink, allows ref struct
+    {
+        options ??= TokenizerOptions.Default;
+        StopwordSet stopwords = options.Stopwords;
+        long seed = unchecked((long)options.Seed);
+        Span<char> folded = stackalloc char[MaxHashedChars];
+        int i = 0;
+        int n = text.Length;
+        while (i < n)
+        {
+            char c = text[i];
+            int width = WordCharWidth(text, i);
+            if (width == 0)
+            {
+                i++;
+                continue;
+            }
+
+            int start = i;
+            if (IsIdeograph(c))
+            {
+                folded[0] = c;
+                ulong h = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(folded[..1]), seed);
+                sink.OnToken(new Token(h, TokenTraits.Ideograph, start, 1));
+                i++;
+                continue;
+            }
+
+            int count = 0;
+            int total = 0;
+            bool number = char.IsDigit(c);
+            bool capitalized = char.IsUpper(c) || (width == 2 && Rune.DecodeFromUtf16(text[i..], out Rune rune, out _) == System.Buffers.OperationStatus.Done && Rune.IsUpper(rune));
+            while (i < n)
+            {
+                char d = text[i];
+                int w = WordCharWidth(text, i);
+                if (w > 0 && !IsIdeograph(d))
+                {
+                    if (w == 1)
+                    {
+                        Append(folded, ref count, ref total, TextNormalizer.FoldChar(d));
+                    }
+                    else
+                    {
+                        Span<char> pair = stackalloc char[2];
+                        text.Slice(i, 2).ToLowerInvariant(pair);
+                        Append(folded, ref count, ref total, pair[0]);
+                        Append(folded, ref count, ref total, pair[1]);
+                    }
+
+                    i += w;
+                    continue;
+                }
+
+                if (TextNormalizer.IsDropped(d) && d != '\0' && i + 1 < n && WordCharWidth(text, i + 1) > 0)
+                {
+                    i++;
+                    continue;
+                }
+
+                if (i + 1 < n && IsInnerJoiner(text, i, number))
+                {
+                    Append(folded, ref count, ref total, TextNormalizer.FoldChar(d));
+                    i++;
+                    continue;
+                }
+
+                break;
+            }
+
+            ulong hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(folded[..count]), seed);
+            if (total > count)
+            {
+                hash = Kernels.HashMixKernel.Mix(hash ^ (ulong)total);
+            }
+
+            TokenTraits flags = TokenTraits.None;
+            if (number)
+            {
+                flags |= TokenTraits.Number;
+            }
+            else if (total <= MaxHashedChars && stopwords.Contains(folded[..count]))
+            {
+                flags |= TokenTraits.Stopword;
+            }
+
+            if (capitalized)
+            {
+                flags |= TokenTraits.Capitalized;
+            }
+
+            sink.OnToken(new Token(hash, flags, start, i - start));
+        }
+    }
+
+    /// <summary>Tokenizes into <paramref name="destination"/>; returns how many tokens were written.</summary>
+    /// <remarks>A text never has more tokens than characters, so a destination of <c>text.Length</c> always suffices.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small for the tokens of <paramref name="text"/>.</exception>
+    public static int Tokenize(ReadOnlySpan<char> text, Span<Token> destination, TokenizerOptions? options = null)
+    {
+        var sink = new SpanSink(destination);
+        Tokenize(text, ref sink, options);
+        if (sink.Overflow)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} tokens; the text has more.", nameof(destination));
+        }
+
+        return sink.Count;
+    }
+
+    /// <summary>Tokenizes a string into a new array.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    public static Token[] Tokenize(string text, TokenizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var list = new ListSink(new List<Token>(text.Length / 6));
+        Tokenize(text.AsSpan(), ref list, options);
+        return [.. list.Tokens];
+    }
+
+    /// <summary>The hash a single word gets as a token (folded the same way), e.g. to look up a word's token.</summary>
+    public static ulong HashWord(ReadOnlySpan<char> word, TokenizerOptions? options = null)
+    {
+        var sink = new FirstSink();
+        Tokenize(word, ref sink, options);
+        return sink.Hash;
+    }
+
+    private static void Append(Span<char> folded, ref int count, ref int total, char c)
+    {
+        if (c == '\0')
+        {
+            return;
+        }
+
+        if (count < folded.Length)
+        {
+            folded[count++] = c;
+        }
+
+        total++;
+    }
+
+    /// <summary>0 when text[i] is not a word character, else its width in UTF-16 code units (2 for a surrogate pair).</summary>
+    private static int WordCharWidth(ReadOnlySpan<char> text, int i)
+    {
+        char c = text[i];
+        if (c < 128)
+        {
+            return (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 ? 1 : 0;
+        }
+
+        if (char.IsHighSurrogate(c))
+        {
+            if (i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                Rune r = new(c, text[i + 1]);
+                return Rune.IsLetterOrDigit(r) ? 2 : 0;
+            }
+
+            return 0;
+        }
+
+        if (char.IsLetterOrDigit(c))
+        {
+            return 1;
+        }
+
+        UnicodeCategory cat = CharUnicodeInfo.GetUnicodeCategory(c);
+        return cat is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark ? 1 : 0;
+    }
+
+    private static bool IsInnerJoiner(ReadOnlySpan<char> text, int i, bool number)
+    {
+        char c = text[i];
+        if (i == 0)
+        {
+            return false;
+        }
+
+        char prev = text[i - 1];
+        char next = text[i + 1];
+        if (c is '\'' or '\u2019' or '\u02BC')
+        {
+            return char.IsLetter(prev) && char.IsLetter(next);
+        }
+
+        return number && c is '.' or ',' && char.IsDigit(prev) && char.IsDigit(next);
+    }
+
+    private static bool IsIdeograph(char c) =>
+        c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF')
+          or (>= '\u3040' and <= '\u30FF') or (>= '\uAC00' and <= '\uD7AF');
+
+    private ref struct SpanSink(Span<Token> destination) : ITokenSink
+    {
+        private readonly Span<Token> _destination = destination;
+
+        public int Count { get; private set; }
+
+        public bool Overflow { get; private set; }
+
+        public void OnToken(in Token token)
+        {
+            if (Count < _destination.Length)
+            {
+                _destination[Count++] = token;
+            }
+            else
+            {
+                Overflow = true;
+            }
+        }
+    }
+
+    private readonly struct ListSink(List<Token> tokens) : ITokenSink
+    {
+        public List<Token> Tokens { get; } = tokens;
+
+        public void OnToken(in Token token) => Tokens.Add(token);
+    }
+
+    private struct FirstSink : ITokenSink
+    {
+        private bool _seen;
+
+        public ulong Hash { get; private set; }
+
+        public void OnToken(in Token token)
+        {
+            if (!_seen)
+            {
+                Hash = token.Hash;
+                _seen = true;
+            }
+        }
+    }
+}
