@@ -31,6 +31,9 @@ public sealed class StopwordSet
     /// <summary>Number of words in the set.</summary>
     public int Count => _words.Count;
 
+    /// <summary>The words, folded, in ordinal order.</summary>
+    public IReadOnlyList<string> Words => [.. _words.Order(StringComparer.Ordinal)];
+
     /// <summary>Whether the folded (lower-case) word is in the set.</summary>
     public bool Contains(ReadOnlySpan<char> foldedWord) => _lookup.Contains(foldedWord);
 
