@@ -27,8 +27,10 @@ public sealed partial class CopyDetector
     private readonly Stack<int> _free = new();
     private readonly Dictionary<ulong, List<int>> _postings = [];
     private readonly Dictionary<ulong, List<int>> _exact = [];
-    private readonly DocumentFrequencies _frequencies = new();
+    private readonly Lock _furnitureLock = new();
+    private volatile FurnitureState _furniture = new(FurnitureModel.Empty, 0);
     private long _order;
+    private long _version;
 
     /// <summary>Creates an empty detector.</summary>
     /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>.</param>
@@ -129,7 +131,7 @@ public sealed partial class CopyDetector
             ArticleFeatures f = _slots[slot]!;
             _slots[slot] = null;
             _free.Push(slot);
-            _frequencies.Remove(f);
+            Interlocked.Increment(ref _version);
             foreach (ulong key in KeysOf(f))
             {
                 RemoveFrom(_postings, key, slot);
@@ -173,23 +175,23 @@ public sealed partial class CopyDetector
         Article query = Normalize(article);
         ArticleFeatures q = FeatureExtractor.Extract(query, Options);
         var verdicts = new List<(ArticleFeatures Other, CopyKind Kind, double Score, Overlap Overlap)>();
+        FurnitureModel furniture = CurrentFurniture();
+        uint[] qWords = furniture.Words(q);
+        uint[] qSkeleton = furniture.Skeleton(q);
+        var keys = new List<ulong>();
+        PairFinder.SampleKeys(qWords, qSkeleton, keys);
         _lock.EnterReadLock();
         try
         {
-            int max = Options.BoilerplateDocumentFrequency;
-            uint[] qWords = Verifier.Filter(q.Words, _frequencies.WordFrequency, max);
-            uint[] qSkeleton = Verifier.Filter(q.Skeleton, _frequencies.SkeletonFrequency, max);
             var seen = new HashSet<int>();
             if (_exact.TryGetValue(q.ExactHash, out List<int>? same))
             {
                 seen.UnionWith(same);
             }
 
-            var keys = new List<ulong>();
-            PairFinder.SampleKeys(qWords, qSkeleton, keys);
             foreach (ulong key in keys)
             {
-                if (_postings.TryGetValue(key, out List<int>? slots) && slots.Count <= max)
+                if (_postings.TryGetValue(key, out List<int>? slots))
                 {
                     seen.UnionWith(slots);
                 }
@@ -203,11 +205,7 @@ public sealed partial class CopyDetector
                     continue;
                 }
 
-                Overlap o = Verifier.Measure(
-                    qWords,
-                    Verifier.Filter(other.Words, _frequencies.WordFrequency, max),
-                    qSkeleton,
-                    Verifier.Filter(other.Skeleton, _frequencies.SkeletonFrequency, max));
+                Overlap o = Verifier.Measure(qWords, furniture.Words(other), qSkeleton, furniture.Skeleton(other));
                 if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
                 {
                     verdicts.Add((other, v.Kind, v.Score, o));
@@ -254,9 +252,9 @@ public sealed partial class CopyDetector
             }
 
             articles.Sort((x, y) => x.Order.CompareTo(y.Order));
-            int max = Options.BoilerplateDocumentFrequency;
-            uint[][] words = [.. articles.Select(f => Verifier.Filter(f.Words, _frequencies.WordFrequency, max))];
-            uint[][] skeleton = [.. articles.Select(f => Verifier.Filter(f.Skeleton, _frequencies.SkeletonFrequency, max))];
+            var furniture = FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency);
+            uint[][] words = [.. articles.Select(furniture.Words)];
+            uint[][] skeleton = [.. articles.Select(furniture.Skeleton)];
             List<FoundPair> pairs = PairFinder.Find(articles, words, skeleton, Options.Threshold, null, CancellationToken.None);
             return ClusterBuilder.Build(articles, pairs.Select(p => (p.A, p.B)));
         }
@@ -328,23 +326,13 @@ public sealed partial class CopyDetector
             }
         });
 
-        var wordDf = new Dictionary<uint, int>();
-        var skeletonDf = new Dictionary<uint, int>();
-        foreach (ArticleFeatures f in features)
-        {
-            CountShingles(wordDf, f.Words);
-            CountShingles(skeletonDf, f.Skeleton);
-        }
-
-        int max = options.BoilerplateDocumentFrequency;
+        var furniture = FurnitureModel.Build(features, options.BoilerplateDocumentFrequency);
         var words = new uint[n][];
         var skeleton = new uint[n][];
-        Func<uint, int> wf = s => wordDf.GetValueOrDefault(s);
-        Func<uint, int> sf = s => skeletonDf.GetValueOrDefault(s);
         Parallel.For(0, n, i =>
         {
-            words[i] = Verifier.Filter(features[i].Words, wf, max);
-            skeleton[i] = Verifier.Filter(features[i].Skeleton, sf, max);
+            words[i] = furniture.Words(features[i]);
+            skeleton[i] = furniture.Skeleton(features[i]);
         });
 
         List<FoundPair> found = PairFinder.Find(features, words, skeleton, options.Threshold, progress, cancellationToken);
@@ -386,12 +374,54 @@ public sealed partial class CopyDetector
         }
     }
 
-    private static void CountShingles(Dictionary<uint, int> df, uint[] shingles)
+    /// <summary>
+    /// The furniture model, rebuilt from the indexed articles when more than a tenth of them changed since it was built
+    /// (so it costs amortized constant time per added article).
+    /// </summary>
+    private FurnitureModel CurrentFurniture()
     {
-        foreach (uint s in shingles)
+        FurnitureState state = _furniture;
+        if (!IsStale(state))
         {
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(df, s, out _)++;
+            return state.Model;
         }
+
+        lock (_furnitureLock)
+        {
+            state = _furniture;
+            if (!IsStale(state))
+            {
+                return state.Model;
+            }
+
+            _lock.EnterReadLock();
+            try
+            {
+                var articles = new List<ArticleFeatures>(_slotById.Count);
+                foreach (ArticleFeatures? f in _slots)
+                {
+                    if (f is not null)
+                    {
+                        articles.Add(f);
+                    }
+                }
+
+                state = new FurnitureState(FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency), _version);
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+
+            _furniture = state;
+            return state.Model;
+        }
+    }
+
+    private bool IsStale(FurnitureState state)
+    {
+        long changes = Interlocked.Read(ref _version) - state.Version;
+        return changes > 0 && changes > state.Model.Articles / 10;
     }
 
     private static List<ulong> KeysOf(ArticleFeatures f)
@@ -447,7 +477,7 @@ public sealed partial class CopyDetector
         }
 
         _slotById[f.Id] = slot;
-        _frequencies.Add(f);
+        Interlocked.Increment(ref _version);
         foreach (ulong key in KeysOf(f))
         {
             if (!_postings.TryGetValue(key, out List<int>? list))
@@ -465,4 +495,6 @@ public sealed partial class CopyDetector
 
         same.Add(slot);
     }
+
+    private sealed record FurnitureState(FurnitureModel Model, long Version);
 }

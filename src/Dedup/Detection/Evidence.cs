@@ -18,20 +18,31 @@ internal static class Evidence
     {
         var ta = new List<Token>();
         var tb = new List<Token>();
-        FeatureExtractor.Tokenize(FeatureExtractor.CombinedText(first), options, ta, null);
-        FeatureExtractor.Tokenize(FeatureExtractor.CombinedText(second), options, tb, null);
+        var boilerplateA = new List<TextSpan>();
+        var boilerplateB = new List<TextSpan>();
+        FeatureExtractor.Tokenize(FeatureExtractor.CombinedText(first), options, ta, boilerplateA);
+        FeatureExtractor.Tokenize(FeatureExtractor.CombinedText(second), options, tb, boilerplateB);
+        bool[] breakA = Breaks(ta, boilerplateA);
+        bool[] breakB = Breaks(tb, boilerplateB);
         var passages = new List<SharedPassage>();
         bool[] coveredA = new bool[ta.Count];
-        bool[] coveredB = new bool[tb.Count];
-        Runs(ta, tb, options.ShingleSize, options.Seed, i => true, exact: true, passages, coveredA, coveredB);
+        Runs(ta, tb, breakA, breakB, options.ShingleSize, options.Seed, i => true, exact: true, passages, coveredA);
 
         static bool IsAnchor(Token t) => (t.Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0;
-        List<int> anchorsA = [.. Enumerable.Range(0, ta.Count).Where(i => IsAnchor(ta[i]))];
-        List<int> anchorsB = [.. Enumerable.Range(0, tb.Count).Where(i => IsAnchor(tb[i]))];
-        List<Token> skA = [.. anchorsA.Select(i => ta[i])];
-        List<Token> skB = [.. anchorsB.Select(i => tb[i])];
+        int[] anchorsA = [.. Enumerable.Range(0, ta.Count).Where(i => IsAnchor(ta[i]))];
+        int[] anchorsB = [.. Enumerable.Range(0, tb.Count).Where(i => IsAnchor(tb[i]))];
         var rewritten = new List<SharedPassage>();
-        Runs(skA, skB, FeatureExtractor.SkeletonShingleSize, options.Seed, i => !coveredA[anchorsA[i]], exact: false, rewritten, null, null);
+        Runs(
+            [.. anchorsA.Select(i => ta[i])],
+            [.. anchorsB.Select(i => tb[i])],
+            AnchorBreaks(anchorsA, breakA),
+            AnchorBreaks(anchorsB, breakB),
+            FeatureExtractor.SkeletonShingleSize,
+            options.Seed,
+            i => !coveredA[anchorsA[i]],
+            exact: false,
+            rewritten,
+            null);
         foreach (SharedPassage p in rewritten)
         {
             if (!Overlaps(passages, p))
@@ -51,16 +62,50 @@ internal static class Evidence
         return spans;
     }
 
+    /// <summary>True for each token that a removed boilerplate line separates from the token before it.</summary>
+    private static bool[] Breaks(List<Token> tokens, List<TextSpan> boilerplate)
+    {
+        bool[] breaks = new bool[tokens.Count];
+        int next = 0;
+        for (int t = 1; t < tokens.Count; t++)
+        {
+            int previousEnd = tokens[t - 1].Start + tokens[t - 1].Length;
+            while (next < boilerplate.Count && boilerplate[next].Start < previousEnd)
+            {
+                next++;
+            }
+
+            breaks[t] = next < boilerplate.Count && boilerplate[next].Start < tokens[t].Start;
+        }
+
+        return breaks;
+    }
+
+    private static bool[] AnchorBreaks(int[] anchors, bool[] tokenBreaks)
+    {
+        bool[] breaks = new bool[anchors.Length];
+        for (int k = 1; k < anchors.Length; k++)
+        {
+            for (int t = anchors[k - 1] + 1; t <= anchors[k] && !breaks[k]; t++)
+            {
+                breaks[k] = tokenBreaks[t];
+            }
+        }
+
+        return breaks;
+    }
+
     private static void Runs(
         List<Token> a,
         List<Token> b,
+        bool[] breakA,
+        bool[] breakB,
         int k,
         ulong seed,
         Func<int, bool> eligible,
         bool exact,
         List<SharedPassage> output,
-        bool[]? coveredA,
-        bool[]? coveredB)
+        bool[]? coveredA)
     {
         if (a.Count < k || b.Count < k)
         {
@@ -94,16 +139,24 @@ internal static class Evidence
             if (r >= minRun)
             {
                 int lastA = i + r - 1 + k - 1;
-                int lastB = j + r - 1 + k - 1;
-                output.Add(new SharedPassage(Span(a, i, lastA), Span(b, j, lastB), exact));
                 if (coveredA is not null)
                 {
                     Array.Fill(coveredA, true, i, lastA - i + 1);
                 }
 
-                if (coveredB is not null)
+                // Split where a removed boilerplate line lies inside the run on either side: evidence never spans it.
+                int pieceStart = 0;
+                for (int t = 1; t <= lastA - i + 1; t++)
                 {
-                    Array.Fill(coveredB, true, j, lastB - j + 1);
+                    if (t == lastA - i + 1 || breakA[i + t] || breakB[j + t])
+                    {
+                        if (t - pieceStart >= 2)
+                        {
+                            output.Add(new SharedPassage(Span(a, i + pieceStart, i + t - 1), Span(b, j + pieceStart, j + t - 1), exact));
+                        }
+
+                        pieceStart = t;
+                    }
                 }
             }
 

@@ -94,34 +94,4 @@ internal static class Verifier
 
         return shared;
     }
-
-    /// <summary>The values of a sorted array whose document frequency is at most <paramref name="maxFrequency"/>.</summary>
-    public static uint[] Filter(uint[] values, Func<uint, int> frequency, int maxFrequency)
-    {
-        int keep = 0;
-        foreach (uint v in values)
-        {
-            if (frequency(v) <= maxFrequency)
-            {
-                keep++;
-            }
-        }
-
-        if (keep == values.Length)
-        {
-            return values;
-        }
-
-        uint[] result = new uint[keep];
-        int w = 0;
-        foreach (uint v in values)
-        {
-            if (frequency(v) <= maxFrequency)
-            {
-                result[w++] = v;
-            }
-        }
-
-        return result;
-    }
 }

@@ -1,0 +1,133 @@
+using System.Runtime.InteropServices;
+
+namespace Dedup.Detection;
+
+/// <summary>
+/// Corpus-level boilerplate ("furniture"): the shingles that many articles share without being copies of each other.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A shingle is furniture when it is found in more than <see cref="DetectorOptions.BoilerplateDocumentFrequency"/>
+/// articles and, on average over those articles, the frequent shingles make up less than half of each of them. A
+/// publisher's about-us block or cookie notice is a minority of every page it is on; a wire story republished by a
+/// hundred outlets is most of every page it is on, so its shingles stay content however often they are seen.
+/// </para>
+/// <para>Built from a snapshot of the articles; immutable and thread-safe once built.</para>
+/// </remarks>
+internal sealed class FurnitureModel
+{
+    /// <summary>Frequent shingles are furniture when frequent shingles make up less than this share of their articles on average.</summary>
+    public const double FurnitureShare = 0.5;
+
+    private readonly HashSet<uint> _words;
+    private readonly HashSet<uint> _skeleton;
+
+    private FurnitureModel(HashSet<uint> words, HashSet<uint> skeleton, int articles)
+    {
+        _words = words;
+        _skeleton = skeleton;
+        Articles = articles;
+    }
+
+    /// <summary>A model with no furniture.</summary>
+    public static FurnitureModel Empty { get; } = new([], [], 0);
+
+    /// <summary>How many articles the model was built from.</summary>
+    public int Articles { get; }
+
+    /// <summary>Number of furniture shingles (word and skeleton).</summary>
+    public int Count => _words.Count + _skeleton.Count;
+
+    public static FurnitureModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency)
+    {
+        HashSet<uint> words = Furniture(articles, f => f.Words, maxFrequency);
+        HashSet<uint> skeleton = Furniture(articles, f => f.Skeleton, maxFrequency);
+        return new FurnitureModel(words, skeleton, articles.Count);
+    }
+
+    /// <summary>The article's word shingles without furniture.</summary>
+    public uint[] Words(ArticleFeatures f) => Without(f.Words, _words);
+
+    /// <summary>The article's skeleton shingles without furniture.</summary>
+    public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeleton);
+
+    private static HashSet<uint> Furniture(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set, int maxFrequency)
+    {
+        var frequency = new Dictionary<uint, int>();
+        foreach (ArticleFeatures f in articles)
+        {
+            foreach (uint s in set(f))
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(frequency, s, out _)++;
+            }
+        }
+
+        // For each frequent shingle: the sum, over the articles holding it, of the share of frequent shingles in the article.
+        var share = new Dictionary<uint, double>();
+        foreach (ArticleFeatures f in articles)
+        {
+            uint[] shingles = set(f);
+            int frequent = 0;
+            foreach (uint s in shingles)
+            {
+                frequent += frequency[s] > maxFrequency ? 1 : 0;
+            }
+
+            if (frequent == 0)
+            {
+                continue;
+            }
+
+            double fraction = (double)frequent / shingles.Length;
+            foreach (uint s in shingles)
+            {
+                if (frequency[s] > maxFrequency)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(share, s, out _) += fraction;
+                }
+            }
+        }
+
+        var furniture = new HashSet<uint>();
+        foreach ((uint s, double sum) in share)
+        {
+            if (sum / frequency[s] < FurnitureShare)
+            {
+                furniture.Add(s);
+            }
+        }
+
+        return furniture;
+    }
+
+    private static uint[] Without(uint[] values, HashSet<uint> furniture)
+    {
+        if (furniture.Count == 0)
+        {
+            return values;
+        }
+
+        int keep = 0;
+        foreach (uint v in values)
+        {
+            keep += furniture.Contains(v) ? 0 : 1;
+        }
+
+        if (keep == values.Length)
+        {
+            return values;
+        }
+
+        uint[] result = new uint[keep];
+        int w = 0;
+        foreach (uint v in values)
+        {
+            if (!furniture.Contains(v))
+            {
+                result[w++] = v;
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,312 @@
+using Dedup.Detection;
+
+namespace Dedup.Tests.Detection;
+
+public class CopyDetectorTests
+{
+    private static CopyDetector WithHarbourAndRail(DetectorOptions? options = null)
+    {
+        var detector = new CopyDetector(options);
+        detector.Add(new Article("harbour", TestArticles.Harbour, "Council approves harbour wall rebuild", new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero)));
+        detector.Add(new Article("rail", TestArticles.Rail, "New rail line to open in December", new DateTimeOffset(2025, 3, 2, 9, 0, 0, TimeSpan.Zero)));
+        return detector;
+    }
+
+    [Fact]
+    public void Finds_a_duplicate_that_differs_only_in_quotes_spaces_and_dashes()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+        string copy = "Council approves  harbour wall rebuild\n\n" + TestArticles.Harbour.Replace("\"", "\u201C", StringComparison.Ordinal).Replace(" ", "\u00A0 ", StringComparison.Ordinal);
+
+        CopyMatch match = Assert.Single(detector.FindCopies(copy));
+
+        Assert.Equal("harbour", match.Id);
+        Assert.Equal(CopyKind.Duplicate, match.Kind);
+        Assert.Equal(1.0, match.Score);
+    }
+
+    [Fact]
+    public void Finds_a_syndicated_copy_with_new_byline_link_line_and_footer()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+
+        CopyMatch match = Assert.Single(detector.FindCopies(new Article("wire", TestArticles.Syndicate(TestArticles.Harbour), "UPDATE 1-Harbour wall to be rebuilt")));
+
+        Assert.Equal("harbour", match.Id);
+        Assert.Equal(CopyKind.Syndicated, match.Kind);
+        Assert.True(match.Scores.Jaccard > 0.6, $"Jaccard {match.Scores.Jaccard}");
+    }
+
+    [Fact]
+    public void Finds_a_lead_excerpt_by_containment()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+
+        CopyMatch match = Assert.Single(detector.FindCopies(TestArticles.Lead(TestArticles.Harbour, 3)));
+
+        Assert.Equal(CopyKind.Excerpt, match.Kind);
+        Assert.True(match.Scores.ContainmentOfFirst > 0.9, $"containment {match.Scores.ContainmentOfFirst}");
+        Assert.True(match.Scores.Jaccard < 0.7, $"Jaccard {match.Scores.Jaccard}");
+    }
+
+    [Fact]
+    public void Finds_a_story_embedded_in_a_longer_page()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+        string page = "Here are today's top stories.\n\n" + TestArticles.HarbourFollowUp + "\n\n* * *\n\n" + TestArticles.Rail;
+
+        CopyMatch match = Assert.Single(detector.FindCopies(page), m => m.Id == "rail");
+
+        Assert.Equal(CopyKind.Excerpt, match.Kind);
+        Assert.True(match.Scores.ContainmentOfSecond > 0.9, $"containment of the indexed story {match.Scores.ContainmentOfSecond}");
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    public void Finds_a_spun_copy_as_rewritten(double rate)
+    {
+        CopyDetector detector = WithHarbourAndRail();
+        string spun = TestArticles.Spin(TestArticles.Harbour, rate);
+        ulong[] before = Dedup.Sketches.Shingler.WordShingles(TestArticles.Harbour);
+        Assert.True(Dedup.Sketches.Shingler.WordShingles(spun).Intersect(before).Count() < before.Length / 2, "the spinner changed too little to test anything");
+
+        CopyMatch match = Assert.Single(detector.FindCopies(spun));
+
+        Assert.Equal("harbour", match.Id);
+        Assert.Equal(CopyKind.Rewritten, match.Kind);
+        Assert.True(match.Scores.RewriteScore > 0.6, $"rewrite score {match.Scores.RewriteScore}");
+        Assert.True(match.Scores.Jaccard < 0.5, $"Jaccard {match.Scores.Jaccard}");
+    }
+
+    [Fact]
+    public void Does_not_match_a_follow_up_story_on_the_same_topic_with_the_same_names()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+
+        Assert.Empty(detector.FindCopies(TestArticles.HarbourFollowUp));
+    }
+
+    [Fact]
+    public void Does_not_match_two_stories_that_share_only_a_long_quote()
+    {
+        var detector = new CopyDetector();
+        detector.Add("a", TestArticles.QuoteA);
+
+        Assert.Empty(detector.FindCopies(TestArticles.QuoteB));
+        Assert.False(detector.Compare(new Article("a", TestArticles.QuoteA), new Article("b", TestArticles.QuoteB)).IsCopy);
+    }
+
+    [Fact]
+    public void Learns_publisher_boilerplate_that_many_unrelated_articles_share()
+    {
+        const string About = "About The Example Courier: The Example Courier is an independent news publisher covering business, politics, sport, technology and entertainment. Our journalists follow strict editorial guidelines and we correct errors promptly. We use cookies and similar technologies to improve your experience, to personalise content and adverts and to analyse our traffic.";
+        var options = new DetectorOptions { BoilerplateDocumentFrequency = 3 };
+        var detector = new CopyDetector(options);
+        string[] paragraphs = [.. (TestArticles.Harbour + "\n\n" + TestArticles.Rail + "\n\n" + TestArticles.HarbourFollowUp).Split("\n\n")];
+        for (int i = 0; i < 6; i++)
+        {
+            detector.Add($"story{i}", paragraphs[2 * i] + "\n\n" + paragraphs[(2 * i) + 1] + "\n\n" + About);
+        }
+
+        string shortStory = "The mayor opened a new library in the town centre on Saturday, with room for forty thousand books.";
+        detector.Add("library", shortStory + "\n\n" + About);
+
+        Assert.Empty(detector.FindCopies("A bakery in the old market has won a national prize for its bread, the owners said on Monday.\n\n" + About));
+        Assert.Contains(detector.FindCopies(shortStory + "\n\n" + About), m => m.Id == "library");
+    }
+
+    [Fact]
+    public void Reports_evidence_as_character_ranges_when_the_caller_supplies_the_text()
+    {
+        var store = new Dictionary<string, Article> { ["harbour"] = new("harbour", TestArticles.Harbour) };
+        var detector = new CopyDetector(new DetectorOptions { ArticleLookup = id => store.GetValueOrDefault(id) });
+        detector.Add(store["harbour"]);
+        string copy = TestArticles.Syndicate(TestArticles.Harbour);
+
+        CopyMatch match = Assert.Single(detector.FindCopies(copy));
+
+        Assert.NotEmpty(match.Evidence);
+        foreach (SharedPassage p in match.Evidence.Where(p => p.Exact))
+        {
+            string inQuery = copy.Substring(p.First.Start, p.First.Length);
+            string inIndexed = TestArticles.Harbour.Substring(p.Second.Start, p.Second.Length);
+            Assert.Equal(Dedup.Sketches.Shingler.WordShingles(inIndexed), Dedup.Sketches.Shingler.WordShingles(inQuery.Replace("says", "said", StringComparison.Ordinal)));
+        }
+
+        int covered = match.Evidence.Sum(p => p.Second.Length);
+        Assert.True(covered > TestArticles.Harbour.Length / 2, $"evidence covers {covered} of {TestArticles.Harbour.Length} characters");
+        Assert.DoesNotContain(match.Evidence, p => copy.Substring(p.First.Start, p.First.Length).Contains("ALSO READ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Reports_no_evidence_when_the_lookup_does_not_find_the_text_or_there_is_no_lookup()
+    {
+        var withLookup = new CopyDetector(new DetectorOptions { ArticleLookup = _ => null });
+        var without = new CopyDetector();
+        withLookup.Add("harbour", TestArticles.Harbour);
+        without.Add("harbour", TestArticles.Harbour);
+
+        Assert.Empty(Assert.Single(withLookup.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Evidence);
+        Assert.Empty(Assert.Single(without.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Evidence);
+    }
+
+    [Fact]
+    public void Removed_articles_are_never_returned_and_ids_are_unique()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+        Assert.Throws<ArgumentException>(() => detector.Add("harbour", TestArticles.Rail));
+
+        Assert.True(detector.Remove("harbour"));
+        Assert.False(detector.Remove("harbour"));
+        Assert.False(detector.Contains("harbour"));
+        Assert.Equal(1, detector.Count);
+        Assert.Empty(detector.FindCopies(TestArticles.Harbour));
+
+        detector.Add("harbour-again", TestArticles.Harbour);
+        Assert.Equal("harbour-again", Assert.Single(detector.FindCopies(TestArticles.Harbour)).Id);
+    }
+
+    [Fact]
+    public void An_indexed_article_is_not_its_own_copy()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+
+        Assert.Empty(detector.FindCopies(new Article("harbour", TestArticles.Harbour, "Council approves harbour wall rebuild")));
+    }
+
+    [Fact]
+    public void Clusters_name_the_earliest_published_copy_as_the_original()
+    {
+        var detector = new CopyDetector();
+        var t0 = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        detector.Add(new Article("spun", TestArticles.Spin(TestArticles.Harbour), Published: t0.AddDays(2)));
+        detector.Add(new Article("wire", TestArticles.Syndicate(TestArticles.Harbour), Published: t0.AddHours(5)));
+        detector.Add(new Article("original", TestArticles.Harbour, Published: t0));
+        detector.Add(new Article("excerpt", TestArticles.Lead(TestArticles.Harbour, 2), Published: t0.AddDays(1)));
+        detector.Add(new Article("rail", TestArticles.Rail, Published: t0));
+
+        IReadOnlyList<CopyCluster> clusters = detector.Clusters();
+
+        Assert.Equal(2, clusters.Count);
+        Assert.Equal("original", clusters[0].OriginalId);
+        Assert.Equal("original", clusters[0].Members[0]);
+        Assert.Equal(["original", "spun", "wire", "excerpt"], clusters[0].Members);
+        Assert.Equal(["rail"], clusters[1].Members);
+    }
+
+    [Fact]
+    public void Without_dates_the_copy_that_contains_the_others_is_the_original_then_the_first_added()
+    {
+        var detector = new CopyDetector();
+        detector.Add("excerpt", TestArticles.Lead(TestArticles.Harbour, 2));
+        detector.Add("full", TestArticles.Harbour);
+        detector.Add("dup-1", TestArticles.Rail);
+        detector.Add("dup-2", TestArticles.Rail);
+
+        IReadOnlyList<CopyCluster> clusters = detector.Clusters();
+
+        Assert.Contains(clusters, c => c.OriginalId == "full" && c.Members.Count == 2);
+        Assert.Contains(clusters, c => c.OriginalId == "dup-1" && c.Members.SequenceEqual(["dup-1", "dup-2"]));
+    }
+
+    [Fact]
+    public void Scan_finds_pairs_and_clusters_every_article_including_singletons()
+    {
+        Article[] articles =
+        [
+            new("a", TestArticles.Harbour),
+            new("b", TestArticles.Syndicate(TestArticles.Harbour)),
+            new("c", TestArticles.Spin(TestArticles.Harbour)),
+            new("d", TestArticles.Rail),
+            new("e", TestArticles.HarbourFollowUp),
+            new("f", string.Empty),
+        ];
+
+        ScanResult result = CopyDetector.Scan(articles, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(6, result.Documents);
+        Assert.Equal(3, result.Pairs.Count);
+        Assert.Contains(result.Pairs, p => p is { First: "a", Second: "b", Kind: CopyKind.Syndicated });
+        Assert.Contains(result.Pairs, p => p is { First: "a", Second: "c", Kind: CopyKind.Rewritten });
+        Assert.Equal(6, result.Clusters.Sum(c => c.Members.Count));
+        Assert.Equal(4, result.Clusters.Count);
+    }
+
+    [Fact]
+    public void Scan_rejects_repeated_ids_and_invalid_articles_with_a_clear_message()
+    {
+        var e = Assert.Throws<ArgumentException>(() => CopyDetector.Scan([new("x", "one"), new("x", "two")], cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains("'x'", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => CopyDetector.Scan([new(" ", "text")], cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Throws<ArgumentException>(() => CopyDetector.Scan([new("y", null!)], cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Scan_stops_when_cancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => CopyDetector.Scan([new("a", TestArticles.Harbour), new("b", TestArticles.Rail)], cancellationToken: cts.Token));
+    }
+
+    [Theory]
+    [InlineData("Threshold")]
+    [InlineData("NumPermutations")]
+    [InlineData("ShingleSize")]
+    [InlineData("BoilerplateDocumentFrequency")]
+    public void Options_out_of_range_are_named_in_the_exception(string name)
+    {
+        DetectorOptions options = name switch
+        {
+            "Threshold" => new() { Threshold = 1.5 },
+            "NumPermutations" => new() { NumPermutations = 0 },
+            "ShingleSize" => new() { ShingleSize = 0 },
+            _ => new() { BoilerplateDocumentFrequency = 1 },
+        };
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CopyDetector(options));
+        Assert.Equal(name, e.ParamName);
+    }
+
+    [Fact]
+    public void Many_threads_adding_removing_and_querying_lose_nothing_and_return_nothing_removed()
+    {
+        var detector = new CopyDetector();
+        string[] bases = [TestArticles.Harbour, TestArticles.Rail, TestArticles.HarbourFollowUp];
+        const int PerThread = 60;
+        var removed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        Parallel.For(0, 4, t =>
+        {
+            for (int i = 0; i < PerThread; i++)
+            {
+                string id = $"t{t}-{i}";
+                detector.Add(id, $"Bulletin {t} {i} {i * 7919 % 1000}.\n\n" + bases[i % 3]);
+                if (i % 3 == 2)
+                {
+                    Assert.True(detector.Remove(id));
+                    removed[id] = true;
+                }
+
+                foreach (CopyMatch m in detector.FindCopies(bases[i % 3]))
+                {
+                    Assert.StartsWith("t", m.Id, StringComparison.Ordinal);
+                }
+            }
+        });
+
+        Assert.Equal(4 * PerThread - removed.Count, detector.Count);
+        for (int t = 0; t < 4; t++)
+        {
+            for (int i = 0; i < PerThread; i++)
+            {
+                Assert.Equal(!removed.ContainsKey($"t{t}-{i}"), detector.Contains($"t{t}-{i}"));
+            }
+        }
+
+        IReadOnlyList<CopyMatch> harbour = detector.FindCopies(TestArticles.Harbour);
+        Assert.DoesNotContain(harbour, m => removed.ContainsKey(m.Id));
+        Assert.Equal(4 * 20, harbour.Count);
+    }
+}
