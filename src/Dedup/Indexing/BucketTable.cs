@@ -170,7 +170,10 @@ internal sealed class BucketTable
         int[] list = _lists[-value - 1]!;
         int count = list[0];
         int room = Math.Clamp(destination.Length - offset, 0, count);
-        list.AsSpan(1, room).CopyTo(destination[offset..]);
+        if (room > 0)
+        {
+            list.AsSpan(1, room).CopyTo(destination[offset..]);
+        }
         return count;
     }
 

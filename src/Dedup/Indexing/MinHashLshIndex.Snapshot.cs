@@ -104,7 +104,7 @@ public sealed partial class MinHashLshIndex
         }
 
         ulong minRecord = 4 + (4 * (ulong)k);
-        if (count > int.MaxValue || (stream.CanSeek && count * minRecord > (ulong)Math.Max(0, stream.Length - stream.Position)))
+        if (count > int.MaxValue || count * minRecord > (ulong)reader.Remaining)
         {
             throw reader.Error($"the header announces {count} documents, more than the stream can hold; it is truncated or corrupted.");
         }

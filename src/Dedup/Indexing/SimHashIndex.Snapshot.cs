@@ -76,7 +76,7 @@ public sealed partial class SimHashIndex
             throw reader.Error($"MaxDistance = {maxDistance} is outside [0, 63].");
         }
 
-        if (count > int.MaxValue || (stream.CanSeek && count * 12 > (ulong)Math.Max(0, stream.Length - stream.Position)))
+        if (count > int.MaxValue || count * 12 > (ulong)reader.Remaining)
         {
             throw reader.Error($"the header announces {count} documents, more than the stream can hold; it is truncated or corrupted.");
         }

@@ -125,6 +125,9 @@ internal sealed class SnapshotReader
     /// <summary>The number of bytes consumed so far.</summary>
     public long Offset => _offset;
 
+    /// <summary>The bytes left to read when the stream can tell (it can seek); otherwise <see cref="long.MaxValue"/>.</summary>
+    public long Remaining => _stream.CanSeek ? Math.Max(0, _stream.Length - _stream.Position) + (_length - _position) : long.MaxValue;
+
     public InvalidDataException Error(string message) => new($"The {_what} snapshot is invalid: {message}");
 
     public void ReadBytes(Span<byte> destination)
