@@ -1,0 +1,339 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Dedup.Indexing;
+
+/// <summary>
+/// Writes a snapshot: little-endian values through a buffer, every byte hashed with XxHash64 (seed 0),
+/// and the hash appended as the final 8 bytes by <see cref="Finish"/>.
+/// </summary>
+internal sealed class SnapshotWriter
+{
+    private readonly Stream _stream;
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private readonly XxHash64 _hash = new();
+    private int _position;
+
+    public SnapshotWriter(Stream stream) => _stream = stream;
+
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            if (_position == _buffer.Length)
+            {
+                FlushBuffer();
+            }
+
+            int n = Math.Min(bytes.Length, _buffer.Length - _position);
+            bytes[..n].CopyTo(_buffer.AsSpan(_position));
+            _position += n;
+            bytes = bytes[n..];
+        }
+    }
+
+    public void WriteUInt32(uint value)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, value);
+        WriteBytes(b);
+    }
+
+    public void WriteUInt64(ulong value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
+        WriteBytes(b);
+    }
+
+    public void WriteDouble(double value) => WriteUInt64(BitConverter.DoubleToUInt64Bits(value));
+
+    public void WriteUInt32s(ReadOnlySpan<uint> values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            WriteBytes(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        foreach (uint v in values)
+        {
+            WriteUInt32(v);
+        }
+    }
+
+    /// <summary>A UTF-8 string prefixed by its byte length as a <see cref="uint"/>.</summary>
+    public void WriteString(string value)
+    {
+        int length = Encoding.UTF8.GetByteCount(value);
+        WriteUInt32((uint)length);
+        byte[] rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            int written = Encoding.UTF8.GetBytes(value, rented);
+            WriteBytes(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Writes the checksum of everything written so far and flushes the stream.</summary>
+    public void Finish()
+    {
+        FlushBuffer();
+        Span<byte> checksum = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(checksum, _hash.GetCurrentHashAsUInt64());
+        _stream.Write(checksum);
+        _stream.Flush();
+    }
+
+    private void FlushBuffer()
+    {
+        _hash.Append(_buffer.AsSpan(0, _position));
+        _stream.Write(_buffer, 0, _position);
+        _position = 0;
+    }
+}
+
+/// <summary>
+/// Reads a snapshot written by <see cref="SnapshotWriter"/>, hashing every byte it consumes, and throws
+/// <see cref="InvalidDataException"/> naming the problem on a short read or a checksum mismatch.
+/// </summary>
+internal sealed class SnapshotReader
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly Stream _stream;
+    private readonly string _what;
+    private readonly XxHash64 _hash = new();
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _position;
+    private int _length;
+    private long _offset;
+
+    public SnapshotReader(Stream stream, string what)
+    {
+        _stream = stream;
+        _what = what;
+    }
+
+    /// <summary>The number of bytes consumed so far.</summary>
+    public long Offset => _offset;
+
+    /// <summary>The bytes left to read when the stream can tell (it can seek); otherwise <see cref="long.MaxValue"/>.</summary>
+    public long Remaining => _stream.CanSeek ? Math.Max(0, _stream.Length - _stream.Position) + (_length - _position) : long.MaxValue;
+
+    public InvalidDataException Error(string message) => new($"The {_what} snapshot is invalid: {message}");
+
+    public void ReadBytes(Span<byte> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            if (_position == _length)
+            {
+                Fill(destination.Length);
+            }
+
+            int n = Math.Min(destination.Length, _length - _position);
+            ReadOnlySpan<byte> chunk = _buffer.AsSpan(_position, n);
+            chunk.CopyTo(destination);
+            _hash.Append(chunk);
+            _position += n;
+            _offset += n;
+            destination = destination[n..];
+        }
+    }
+
+    public uint ReadUInt32()
+    {
+        Span<byte> b = stackalloc byte[4];
+        ReadBytes(b);
+        return BinaryPrimitives.ReadUInt32LittleEndian(b);
+    }
+
+    public ulong ReadUInt64()
+    {
+        Span<byte> b = stackalloc byte[8];
+        ReadBytes(b);
+        return BinaryPrimitives.ReadUInt64LittleEndian(b);
+    }
+
+    public double ReadDouble() => BitConverter.UInt64BitsToDouble(ReadUInt64());
+
+    public void ReadUInt32s(Span<uint> destination)
+    {
+        ReadBytes(MemoryMarshal.AsBytes(destination));
+        if (!BitConverter.IsLittleEndian)
+        {
+            BinaryPrimitives.ReverseEndianness(destination, destination);
+        }
+    }
+
+    public string ReadString(int maxBytes)
+    {
+        uint length = ReadUInt32();
+        if (length > (uint)maxBytes)
+        {
+            throw Error($"a key of {length} bytes at offset {_offset - 4} exceeds the limit of {maxBytes} bytes.");
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            Span<byte> bytes = rented.AsSpan(0, (int)length);
+            ReadBytes(bytes);
+            try
+            {
+                return StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new InvalidDataException($"The {_what} snapshot is invalid: the key at offset {_offset - length} is not valid UTF-8.", e);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Reads and checks the magic bytes and the format version.</summary>
+    public void ReadPreamble(ReadOnlySpan<byte> magic, uint supportedVersion)
+    {
+        Span<byte> actual = stackalloc byte[magic.Length];
+        ReadBytes(actual);
+        if (!actual.SequenceEqual(magic))
+        {
+            throw Error($"the magic bytes are {Convert.ToHexString(actual)}, not {Convert.ToHexString(magic)} (\"{Encoding.ASCII.GetString(magic)}\"); this is not a {_what} snapshot.");
+        }
+
+        uint version = ReadUInt32();
+        if (version > supportedVersion)
+        {
+            throw Error($"format version {version} is newer than the newest this library reads ({supportedVersion}).");
+        }
+
+        if (version != supportedVersion)
+        {
+            throw Error($"format version {version} is not supported (this library reads version {supportedVersion}).");
+        }
+    }
+
+    /// <summary>Reads the trailing checksum and compares it with the hash of everything read before it.</summary>
+    public void ReadAndVerifyChecksum()
+    {
+        ulong computed = _hash.GetCurrentHashAsUInt64();
+        Span<byte> b = stackalloc byte[8];
+        long at = _offset;
+        for (int i = 0; i < 8; i++)
+        {
+            if (_position == _length)
+            {
+                Fill(8 - i);
+            }
+
+            b[i] = _buffer[_position++];
+            _offset++;
+        }
+
+        ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(b);
+        if (stored != computed)
+        {
+            throw Error($"the checksum at offset {at} is {stored:X16} but the content hashes to {computed:X16}; the data is corrupted.");
+        }
+    }
+
+    /// <summary>
+    /// Gives back bytes read ahead past the snapshot's end by seeking the stream back, when it can seek, so the
+    /// stream is left positioned just after the checksum.
+    /// </summary>
+    public void ReturnUnreadBytes()
+    {
+        int unread = _length - _position;
+        if (unread > 0 && _stream.CanSeek)
+        {
+            _stream.Seek(-unread, SeekOrigin.Current);
+            _position = _length;
+        }
+    }
+
+    private void Fill(int wanted)
+    {
+        _position = 0;
+        _length = _stream.Read(_buffer, 0, _buffer.Length);
+        if (_length == 0)
+        {
+            throw Error($"it is truncated: {wanted} more byte(s) were expected at offset {_offset}.");
+        }
+    }
+}
+
+/// <summary>Atomic snapshot files: write to a temporary file beside the target, flush to disk, then rename.</summary>
+internal static class SnapshotFile
+{
+    /// <summary>
+    /// Writes a file so that a crash or an exception leaves either the old file or the new one, never a mix:
+    /// the content goes to a temporary file in the same folder, is flushed to disk, and replaces the target
+    /// by <see cref="File.Move(string, string, bool)"/>.
+    /// </summary>
+    /// <param name="path">The target file.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <param name="wrap">For tests: wraps the temporary file's stream (e.g. to fail mid-write).</param>
+    public static void WriteAtomically(string path, Action<Stream> write, Func<Stream, Stream>? wrap = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
+        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Stream target = wrap is null ? file : wrap(file);
+                write(target);
+                target.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Reads a whole file with <paramref name="read"/>, which must consume it to the end.</summary>
+    public static T Read<T>(string path, Func<Stream, T> read, string what)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        T result = read(file);
+        if (file.Position != file.Length)
+        {
+            throw new InvalidDataException($"The {what} snapshot is invalid: {file.Length - file.Position} unexpected byte(s) follow the checksum.");
+        }
+
+        return result;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using Dedup.Indexing;
+
+namespace Dedup.Tests.Indexing;
+
+public class MinHashLshIndexTests
+{
+    private const int K = 128;
+
+    private static MinHashLshIndex NewIndex(ILshBucketStore? store = null)
+        => new(new LshIndexOptions { NumPermutations = K, Parameters = new LshParameters(20, 6), Store = store });
+
+    [Fact]
+    public void Threshold_options_derive_the_banding()
+    {
+        var index = new MinHashLshIndex(new LshIndexOptions { Threshold = 0.9 });
+        Assert.Equal(new LshParameters(5, 25), index.Parameters);
+        Assert.Equal(128, index.NumPermutations);
+    }
+
+    [Fact]
+    public void Query_returns_near_duplicates_with_their_estimated_jaccard_most_similar_first()
+    {
+        var random = new Random(1);
+        var index = NewIndex();
+        uint[] original = TestSignatures.Random(random, K);
+        index.Add("original", original);
+        index.Add("close", TestSignatures.Perturb(random, original, 8));     // 120/128 equal
+        index.Add("closer", TestSignatures.Perturb(random, original, 2));    // 126/128 equal
+        index.Add("unrelated", TestSignatures.Random(random, K));
+
+        IReadOnlyList<MinHashCandidate> result = index.Query(original);
+
+        Assert.Equal(["original", "closer", "close"], result.Select(c => c.Key));
+        Assert.Equal(1.0, result[0].Jaccard);
+        Assert.Equal(126.0 / 128, result[1].Jaccard);
+        Assert.Equal(120.0 / 128, result[2].Jaccard);
+        Assert.Equal(["original", "closer"], index.Query(original, minJaccard: 0.95).Select(c => c.Key));
+    }
+
+    [Fact]
+    public void Each_candidate_is_returned_once_even_when_it_shares_every_band()
+    {
+        var random = new Random(2);
+        var index = NewIndex();
+        uint[] s = TestSignatures.Random(random, K);
+        index.Add("a", s);
+        index.Add("b", s);
+        Assert.Equal(["a", "b"], index.Query(s).Select(c => c.Key));
+    }
+
+    [Fact]
+    public void Adding_a_key_twice_replaces_its_signature()
+    {
+        var random = new Random(3);
+        var index = NewIndex();
+        uint[] first = TestSignatures.Random(random, K);
+        uint[] second = TestSignatures.Random(random, K);
+        Assert.True(index.Add("doc", first));
+        Assert.False(index.Add("doc", second));
+        Assert.Equal(1, index.Count);
+        Assert.Empty(index.Query(first));
+        Assert.Equal("doc", Assert.Single(index.Query(second)).Key);
+        var stored = new uint[K];
+        Assert.True(index.TryGetSignature("doc", stored));
+        Assert.Equal(second, stored);
+    }
+
+    [Fact]
+    public void Remove_takes_a_document_out_of_every_bucket_and_frees_its_slot_for_reuse()
+    {
+        var random = new Random(4);
+        var index = NewIndex();
+        uint[] a = TestSignatures.Random(random, K);
+        uint[] b = TestSignatures.Random(random, K);
+        index.Add("a", a);
+        Assert.True(index.Remove("a"));
+        Assert.False(index.Remove("a"));
+        Assert.False(index.Contains("a"));
+        Assert.Equal(0, index.Count);
+        Assert.Empty(index.Query(a));
+
+        index.Add("b", b);
+        Assert.Empty(index.Query(a));
+        Assert.Equal("b", Assert.Single(index.Query(b)).Key);
+    }
+
+    [Fact]
+    public void AddRange_adds_all_documents_and_the_last_of_a_repeated_key_wins()
+    {
+        var random = new Random(5);
+        var index = NewIndex();
+        uint[][] sigs = Enumerable.Range(0, 4).Select(_ => TestSignatures.Random(random, K)).ToArray();
+        int added = index.AddRange(["a", "b", "a", "c"], sigs.SelectMany(s => s).ToArray());
+        Assert.Equal(3, added);
+        Assert.Equal(3, index.Count);
+        Assert.Empty(index.Query(sigs[0]));
+        Assert.Equal("a", Assert.Single(index.Query(sigs[2])).Key);
+    }
+
+    [Fact]
+    public void A_signature_of_the_wrong_length_throws_naming_both_lengths()
+    {
+        var index = NewIndex();
+        var e = Assert.Throws<ArgumentException>(() => index.Add("x", new uint[100]));
+        Assert.Contains("100", e.Message, StringComparison.Ordinal);
+        Assert.Contains("128", e.Message, StringComparison.Ordinal);
+        Assert.Equal("signature", e.ParamName);
+        Assert.Throws<ArgumentException>(() => index.Query(new uint[129]));
+        Assert.Throws<ArgumentException>(() => index.AddRange(["a", "b"], new uint[K]));
+        Assert.Throws<ArgumentNullException>(() => index.Add(null!, new uint[K]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.Query(new uint[K], 1.5));
+    }
+
+    [Fact]
+    public void Candidates_are_found_with_the_probability_the_banding_predicts()
+    {
+        // Pairs at Jaccard 0.5 with 20 bands of 6 rows collide with P = 1 − (1 − 0.5⁶)²⁰ ≈ 0.27.
+        var random = new Random(6);
+        var index = NewIndex();
+        int found = 0;
+        const int Pairs = 400;
+        for (int i = 0; i < Pairs; i++)
+        {
+            uint[] s = TestSignatures.Random(random, K);
+            index.Add($"d{i}", s);
+            if (index.Query(TestSignatures.Perturb(random, s, K / 2)).Any(c => c.Key == $"d{i}"))
+            {
+                found++;
+            }
+        }
+
+        double expected = index.Parameters.CollisionProbability(0.5);
+        Assert.InRange(found / (double)Pairs, expected - 0.08, expected + 0.08);
+    }
+
+    [Fact]
+    public async Task An_asynchronous_store_is_used_through_batches_and_gives_the_same_answers()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var random = new Random(7);
+        var store = new AsyncOnlyStore();
+        var index = NewIndex(store);
+        uint[] a = TestSignatures.Random(random, K);
+        uint[] near = TestSignatures.Perturb(random, a, 4);
+        uint[] b = TestSignatures.Random(random, K);
+
+        Assert.Equal(2, await index.AddRangeAsync(new[] { "a", "b" }, a.Concat(b).ToArray(), ct));
+        Assert.Equal(1, store.AddBatches);
+        Assert.True(await index.AddAsync("near", near, ct));
+
+        IReadOnlyList<MinHashCandidate> result = await index.QueryAsync(a, cancellationToken: ct);
+        Assert.Equal(["a", "near"], result.Select(c => c.Key));
+        Assert.Equal(1, store.QueryBatches);
+
+        Assert.False(await index.AddAsync("a", b, ct));
+        Assert.Equal(["near"], (await index.QueryAsync(a, cancellationToken: ct)).Select(c => c.Key));
+        Assert.True(await index.RemoveAsync("near", ct));
+        Assert.Empty(await index.QueryAsync(a, cancellationToken: ct));
+        Assert.Equal(["a", "b"], (await index.QueryAsync(b, cancellationToken: ct)).Select(c => c.Key));
+
+        var e = Assert.Throws<NotSupportedException>(() => index.Query(a));
+        Assert.Contains("QueryAsync", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Async_methods_on_an_in_memory_store_complete_synchronously()
+    {
+        var index = NewIndex();
+        uint[] s = TestSignatures.Random(new Random(8), K);
+        ValueTask<bool> add = index.AddAsync("a", s, TestContext.Current.CancellationToken);
+        Assert.True(add.IsCompletedSuccessfully);
+        Assert.True(await add);
+        ValueTask<IReadOnlyList<MinHashCandidate>> query = index.QueryAsync(s, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(query.IsCompletedSuccessfully);
+        Assert.Single(await query);
+    }
+}
