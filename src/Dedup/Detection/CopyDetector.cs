@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Dedup.Indexing;
+using Dedup.Kernels;
 
 namespace Dedup.Detection;
 
@@ -25,8 +27,9 @@ public sealed partial class CopyDetector
     private readonly Dictionary<string, int> _slotById = new(StringComparer.Ordinal);
     private readonly List<ArticleFeatures?> _slots = [];
     private readonly Stack<int> _free = new();
-    private readonly Dictionary<ulong, List<int>> _postings = [];
-    private readonly Dictionary<ulong, List<int>> _exact = [];
+    private const ulong ExactKeySpace = 0xE8AC_7000_0000_0001UL;
+    private const ulong ShingleKeySpace = 0x5A3B_1E00_0000_0002UL;
+    private readonly ILshBucketStore _store;
     private readonly Lock _furnitureLock = new();
     private volatile FurnitureState _furniture = new(FurnitureModel.Empty, 0);
     private long _order;
@@ -36,9 +39,29 @@ public sealed partial class CopyDetector
     /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public CopyDetector(DetectorOptions? options = null)
+        : this(options, new InMemoryLshBucketStore())
     {
+    }
+
+    /// <summary>Creates an empty detector whose candidate buckets live in <paramref name="store"/>.</summary>
+    /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>.</param>
+    /// <param name="store">
+    /// An empty bucket store, owned by this detector from now on. It must support synchronous access; the detector
+    /// sends each article's keys in one batch.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentException">The store does not support synchronous access.</exception>
+    public CopyDetector(DetectorOptions? options, ILshBucketStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
         Options = options ?? DetectorOptions.Default;
         Options.Validate();
+        if (!store.SupportsSynchronousAccess)
+        {
+            throw new ArgumentException("The detector needs a bucket store with synchronous access.", nameof(store));
+        }
+
+        _store = store;
     }
 
     /// <summary>The settings this detector uses.</summary>
@@ -132,12 +155,7 @@ public sealed partial class CopyDetector
             _slots[slot] = null;
             _free.Push(slot);
             Interlocked.Increment(ref _version);
-            foreach (ulong key in KeysOf(f))
-            {
-                RemoveFrom(_postings, key, slot);
-            }
-
-            RemoveFrom(_exact, f.ExactHash, slot);
+            _store.Remove(Entries(f, slot));
             return true;
         }
         finally
@@ -178,25 +196,19 @@ public sealed partial class CopyDetector
         FurnitureModel furniture = CurrentFurniture();
         uint[] qWords = furniture.Words(q);
         uint[] qSkeleton = furniture.Skeleton(q);
-        var keys = new List<ulong>();
-        PairFinder.SampleKeys(qWords, qSkeleton, keys);
+        ulong[] keys = StoreKeys(q.ExactHash, qWords, qSkeleton);
         _lock.EnterReadLock();
         try
         {
-            var seen = new HashSet<int>();
-            if (_exact.TryGetValue(q.ExactHash, out List<int>? same))
+            int[] found = new int[Math.Max(16, keys.Length * 2)];
+            int count = _store.Query(keys, found);
+            if (count > found.Length)
             {
-                seen.UnionWith(same);
+                found = new int[count];
+                count = _store.Query(keys, found);
             }
 
-            foreach (ulong key in keys)
-            {
-                if (_postings.TryGetValue(key, out List<int>? slots))
-                {
-                    seen.UnionWith(slots);
-                }
-            }
-
+            var seen = new HashSet<int>(found.AsSpan(0, count).ToArray());
             foreach (int slot in seen)
             {
                 ArticleFeatures other = _slots[slot]!;
@@ -424,23 +436,34 @@ public sealed partial class CopyDetector
         return changes > 0 && changes > state.Model.Articles / 10;
     }
 
-    private static List<ulong> KeysOf(ArticleFeatures f)
+    /// <summary>
+    /// The bucket keys of an article: its exact hash, and a consistent sample of its word and skeleton shingles
+    /// (each a band of one row), in three separate key spaces.
+    /// </summary>
+    private static ulong[] StoreKeys(ulong exactHash, uint[] words, uint[] skeleton)
     {
-        var keys = new List<ulong>();
-        PairFinder.SampleKeys(f.Words, f.Skeleton, keys);
+        var sampled = new List<ulong>();
+        PairFinder.SampleKeys(words, skeleton, sampled);
+        ulong[] keys = new ulong[sampled.Count + 1];
+        keys[0] = HashMixKernel.Mix(exactHash ^ ExactKeySpace);
+        for (int i = 0; i < sampled.Count; i++)
+        {
+            keys[i + 1] = HashMixKernel.Mix(sampled[i] ^ ShingleKeySpace);
+        }
+
         return keys;
     }
 
-    private static void RemoveFrom(Dictionary<ulong, List<int>> map, ulong key, int slot)
+    private static LshBucketEntry[] Entries(ArticleFeatures f, int slot)
     {
-        if (map.TryGetValue(key, out List<int>? list))
+        ulong[] keys = StoreKeys(f.ExactHash, f.Words, f.Skeleton);
+        var entries = new LshBucketEntry[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
         {
-            list.Remove(slot);
-            if (list.Count == 0)
-            {
-                map.Remove(key);
-            }
+            entries[i] = new LshBucketEntry(keys[i], slot);
         }
+
+        return entries;
     }
 
     private void Insert(ArticleFeatures features)
@@ -478,22 +501,7 @@ public sealed partial class CopyDetector
 
         _slotById[f.Id] = slot;
         Interlocked.Increment(ref _version);
-        foreach (ulong key in KeysOf(f))
-        {
-            if (!_postings.TryGetValue(key, out List<int>? list))
-            {
-                _postings[key] = list = [];
-            }
-
-            list.Add(slot);
-        }
-
-        if (!_exact.TryGetValue(f.ExactHash, out List<int>? same))
-        {
-            _exact[f.ExactHash] = same = [];
-        }
-
-        same.Add(slot);
+        _store.Add(Entries(f, slot));
     }
 
     private sealed record FurnitureState(FurnitureModel Model, long Version);
