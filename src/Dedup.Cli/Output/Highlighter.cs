@@ -39,13 +39,18 @@ internal static class Highlighter
             }
         }
 
+        for (int i = 0; i < marks.Length; i++)
+        {
+            marks[i] = Normalize(marks[i]);
+        }
+
         var runs = new List<(string, Marks)>();
         int runStart = 0;
         for (int i = 1; i <= text.Length; i++)
         {
             if (i == text.Length || marks[i] != marks[runStart])
             {
-                runs.Add((text[runStart..i], text.Length == 0 ? Marks.None : Normalize(marks[runStart])));
+                runs.Add((text[runStart..i], text.Length == 0 ? Marks.None : marks[runStart]));
                 runStart = i;
             }
         }
