@@ -1,68 +1,468 @@
+using System.Diagnostics;
+
 namespace Dedup.Detection;
 
 /// <summary>
 /// Finds copies among news articles: exact duplicates, syndicated copies, excerpts and machine-rewritten (spun) copies.
 /// </summary>
-/// <remarks>Safe for concurrent use: any number of threads may add, remove and query at once.</remarks>
+/// <remarks>
+/// <para>
+/// Each article is reduced to a compact form: its word-shingle set (what syndicated copies and excerpts share
+/// verbatim) and the shingle set of its skeleton, the sequence of function words and numbers with the content
+/// words left out (what a synonym spinner cannot change). Candidates come from an inverted index over a consistent
+/// sample of those shingles; each candidate is verified exactly, with shingles that too many articles share
+/// (corpus-level boilerplate) left out, and classified by verbatim containment, skeleton containment and size ratio.
+/// </para>
+/// <para>Safe for concurrent use: any number of threads may add, remove and query at once.</para>
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The ReaderWriterLockSlim holds no unmanaged resource until contended, and then only event handles the finalizer frees; a detector lives as long as its index.")]
 public sealed partial class CopyDetector
 {
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<string, int> _slotById = new(StringComparer.Ordinal);
+    private readonly List<ArticleFeatures?> _slots = [];
+    private readonly Stack<int> _free = new();
+    private readonly Dictionary<ulong, List<int>> _postings = [];
+    private readonly Dictionary<ulong, List<int>> _exact = [];
+    private readonly DocumentFrequencies _frequencies = new();
+    private long _order;
+
     /// <summary>Creates an empty detector.</summary>
     /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public CopyDetector(DetectorOptions? options = null)
     {
         Options = options ?? DetectorOptions.Default;
+        Options.Validate();
     }
 
     /// <summary>The settings this detector uses.</summary>
     public DetectorOptions Options { get; }
 
     /// <summary>Number of indexed articles.</summary>
-    public int Count => throw new NotImplementedException();
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _slotById.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
 
     /// <summary>Indexes an article.</summary>
-    /// <exception cref="ArgumentException">An article with the same id is already indexed.</exception>
-    public void Add(Article article) => throw new NotImplementedException();
+    /// <exception cref="ArgumentNullException">The article, its id or its text is null.</exception>
+    /// <exception cref="ArgumentException">The id is empty, or an article with the same id is already indexed.</exception>
+    public void Add(Article article)
+    {
+        CheckArticle(article, requireId: true);
+        ArticleFeatures features = FeatureExtractor.Extract(Normalize(article), Options);
+        Insert(features);
+    }
 
     /// <summary>Indexes an article.</summary>
+    /// <exception cref="ArgumentException">The id is empty or already indexed.</exception>
     public void Add(string id, string text, DateTimeOffset? published = null, string? source = null)
         => Add(new Article(id, text, Published: published, Source: source));
 
+    /// <summary>Indexes many articles, computing their signatures on all cores.</summary>
+    /// <exception cref="ArgumentException">An id is empty, repeated, or already indexed; nothing is added then.</exception>
+    public void AddRange(IEnumerable<Article> articles)
+    {
+        ArgumentNullException.ThrowIfNull(articles);
+        Article[] list = [.. articles];
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Article a in list)
+        {
+            CheckArticle(a, requireId: true);
+            if (!ids.Add(a.Id))
+            {
+                throw new ArgumentException($"The id '{a.Id}' appears more than once.", nameof(articles));
+            }
+        }
+
+        var features = new ArticleFeatures[list.Length];
+        Parallel.For(0, list.Length, i => features[i] = FeatureExtractor.Extract(Normalize(list[i]), Options));
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (Article a in list)
+            {
+                if (_slotById.ContainsKey(a.Id))
+                {
+                    throw new ArgumentException($"An article with id '{a.Id}' is already indexed.", nameof(articles));
+                }
+            }
+
+            foreach (ArticleFeatures f in features)
+            {
+                InsertLocked(f);
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
     /// <summary>Removes an article; returns false when it was not indexed.</summary>
-    public bool Remove(string id) => throw new NotImplementedException();
+    public bool Remove(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotById.Remove(id, out int slot))
+            {
+                return false;
+            }
+
+            ArticleFeatures f = _slots[slot]!;
+            _slots[slot] = null;
+            _free.Push(slot);
+            _frequencies.Remove(f);
+            foreach (ulong key in KeysOf(f))
+            {
+                RemoveFrom(_postings, key, slot);
+            }
+
+            RemoveFrom(_exact, f.ExactHash, slot);
+            return true;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
 
     /// <summary>Whether an article with this id is indexed.</summary>
-    public bool Contains(string id) => throw new NotImplementedException();
+    public bool Contains(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        _lock.EnterReadLock();
+        try
+        {
+            return _slotById.ContainsKey(id);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
 
-    /// <summary>Finds the indexed articles that are copies of <paramref name="article"/> (it need not be indexed), best first.</summary>
-    public IReadOnlyList<CopyMatch> FindCopies(Article article) => throw new NotImplementedException();
+    /// <summary>
+    /// Finds the indexed articles that are copies of <paramref name="article"/>, best first. The article need not be
+    /// indexed; if it is (same id), it is not reported as its own copy.
+    /// </summary>
+    /// <remarks>
+    /// Evidence (shared passages) needs the indexed article's text: it is filled in when
+    /// <see cref="DetectorOptions.ArticleLookup"/> returns the article, and empty otherwise.
+    /// </remarks>
+    public IReadOnlyList<CopyMatch> FindCopies(Article article)
+    {
+        CheckArticle(article, requireId: false);
+        Article query = Normalize(article);
+        ArticleFeatures q = FeatureExtractor.Extract(query, Options);
+        var verdicts = new List<(ArticleFeatures Other, CopyKind Kind, double Score, Overlap Overlap)>();
+        _lock.EnterReadLock();
+        try
+        {
+            int max = Options.BoilerplateDocumentFrequency;
+            uint[] qWords = Verifier.Filter(q.Words, _frequencies.WordFrequency, max);
+            uint[] qSkeleton = Verifier.Filter(q.Skeleton, _frequencies.SkeletonFrequency, max);
+            var seen = new HashSet<int>();
+            if (_exact.TryGetValue(q.ExactHash, out List<int>? same))
+            {
+                seen.UnionWith(same);
+            }
+
+            var keys = new List<ulong>();
+            PairFinder.SampleKeys(qWords, qSkeleton, keys);
+            foreach (ulong key in keys)
+            {
+                if (_postings.TryGetValue(key, out List<int>? slots) && slots.Count <= max)
+                {
+                    seen.UnionWith(slots);
+                }
+            }
+
+            foreach (int slot in seen)
+            {
+                ArticleFeatures other = _slots[slot]!;
+                if (article.Id.Length > 0 && other.Id == article.Id)
+                {
+                    continue;
+                }
+
+                Overlap o = Verifier.Measure(
+                    qWords,
+                    Verifier.Filter(other.Words, _frequencies.WordFrequency, max),
+                    qSkeleton,
+                    Verifier.Filter(other.Skeleton, _frequencies.SkeletonFrequency, max));
+                if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
+                {
+                    verdicts.Add((other, v.Kind, v.Score, o));
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        var matches = new List<CopyMatch>(verdicts.Count);
+        foreach (var (other, kind, score, overlap) in verdicts)
+        {
+            IReadOnlyList<SharedPassage> evidence = [];
+            if (Options.ArticleLookup?.Invoke(other.Id) is { } stored)
+            {
+                evidence = Evidence.Find(query, Normalize(stored), Options);
+            }
+
+            matches.Add(new CopyMatch(other.Id, kind, score, Verifier.Scores(overlap), evidence));
+        }
+
+        matches.Sort((x, y) => y.Score != x.Score ? y.Score.CompareTo(x.Score) : string.CompareOrdinal(x.Id, y.Id));
+        return matches;
+    }
 
     /// <summary>Finds the indexed articles that are copies of this text, best first.</summary>
     public IReadOnlyList<CopyMatch> FindCopies(string text) => FindCopies(new Article(string.Empty, text));
 
-    /// <summary>Groups the indexed articles into clusters of copies (union-find over matches), singletons included.</summary>
-    public IReadOnlyList<CopyCluster> Clusters() => throw new NotImplementedException();
+    /// <summary>Groups the indexed articles into clusters of copies (union-find over verified matches), singletons included, largest first.</summary>
+    public IReadOnlyList<CopyCluster> Clusters()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var articles = new List<ArticleFeatures>(_slotById.Count);
+            foreach (ArticleFeatures? f in _slots)
+            {
+                if (f is not null)
+                {
+                    articles.Add(f);
+                }
+            }
 
-    /// <summary>Compares two articles directly and explains the verdict.</summary>
-    public Comparison Compare(Article first, Article second) => throw new NotImplementedException();
+            articles.Sort((x, y) => x.Order.CompareTo(y.Order));
+            int max = Options.BoilerplateDocumentFrequency;
+            uint[][] words = [.. articles.Select(f => Verifier.Filter(f.Words, _frequencies.WordFrequency, max))];
+            uint[][] skeleton = [.. articles.Select(f => Verifier.Filter(f.Skeleton, _frequencies.SkeletonFrequency, max))];
+            List<FoundPair> pairs = PairFinder.Find(articles, words, skeleton, Options.Threshold, null, CancellationToken.None);
+            return ClusterBuilder.Build(articles, pairs.Select(p => (p.A, p.B)));
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Compares two articles directly and explains the verdict: every score, the shared passages, and the boilerplate lines each had removed.</summary>
+    /// <remarks>Corpus-level boilerplate is not known for two articles alone: only the rule-based boilerplate is removed.</remarks>
+    public Comparison Compare(Article first, Article second)
+    {
+        CheckArticle(first, requireId: false);
+        CheckArticle(second, requireId: false);
+        Article a = Normalize(first);
+        Article b = Normalize(second);
+        ArticleFeatures fa = FeatureExtractor.Extract(a, Options);
+        ArticleFeatures fb = FeatureExtractor.Extract(b, Options);
+        Overlap o = Verifier.Measure(fa.Words, fb.Words, fa.Skeleton, fb.Skeleton);
+        var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, Options.Threshold);
+        double score = verdict?.Score ?? Math.Max(o.Verbatim, o.Rewrite);
+        return new Comparison(
+            verdict?.Kind,
+            score,
+            Verifier.Scores(o),
+            Evidence.Find(a, b, Options),
+            Evidence.Boilerplate(a, Options),
+            Evidence.Boilerplate(b, Options));
+    }
 
     /// <summary>Finds every pair of copies among <paramref name="articles"/> and clusters them, using all cores.</summary>
+    /// <exception cref="ArgumentException">An article is invalid or an id repeats; the message names it.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static ScanResult Scan(
         IReadOnlyList<Article> articles,
         DetectorOptions? options = null,
         IProgress<ScanProgress>? progress = null,
-        CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(articles);
+        options ??= DetectorOptions.Default;
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        long characters = 0;
+        foreach (Article a in articles)
+        {
+            CheckArticle(a, requireId: true);
+            if (!ids.Add(a.Id))
+            {
+                throw new ArgumentException($"The id '{a.Id}' appears more than once.", nameof(articles));
+            }
 
-    /// <summary>Writes the detector's index to a stream (versioned, checksummed format).</summary>
-    public void Save(Stream stream) => throw new NotImplementedException();
+            characters += a.Text.Length + (a.Title?.Length ?? 0);
+        }
 
-    /// <summary>Writes the detector's index to a file atomically: a crash mid-save leaves the previous file intact.</summary>
-    public void SaveToFile(string path) => throw new NotImplementedException();
+        int n = articles.Count;
+        var features = new ArticleFeatures[n];
+        int done = 0;
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            features[i] = FeatureExtractor.Extract(Normalize(articles[i]), options);
+            features[i].Order = i;
+            int d = Interlocked.Increment(ref done);
+            if (progress is not null && (d % 256 == 0 || d == n))
+            {
+                progress.Report(new ScanProgress("signatures", d, n));
+            }
+        });
 
-    /// <summary>Reads a detector saved by <see cref="Save"/>.</summary>
-    /// <exception cref="InvalidDataException">The data is truncated, corrupted or of another format version.</exception>
-    public static CopyDetector Load(Stream stream) => throw new NotImplementedException();
+        var wordDf = new Dictionary<uint, int>();
+        var skeletonDf = new Dictionary<uint, int>();
+        foreach (ArticleFeatures f in features)
+        {
+            CountShingles(wordDf, f.Words);
+            CountShingles(skeletonDf, f.Skeleton);
+        }
 
-    /// <summary>Reads a detector saved by <see cref="SaveToFile"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is truncated, corrupted or of another format version.</exception>
-    public static CopyDetector LoadFromFile(string path) => throw new NotImplementedException();
+        int max = options.BoilerplateDocumentFrequency;
+        var words = new uint[n][];
+        var skeleton = new uint[n][];
+        Func<uint, int> wf = s => wordDf.GetValueOrDefault(s);
+        Func<uint, int> sf = s => skeletonDf.GetValueOrDefault(s);
+        Parallel.For(0, n, i =>
+        {
+            words[i] = Verifier.Filter(features[i].Words, wf, max);
+            skeleton[i] = Verifier.Filter(features[i].Skeleton, sf, max);
+        });
+
+        List<FoundPair> found = PairFinder.Find(features, words, skeleton, options.Threshold, progress, cancellationToken);
+        var pairs = new List<CopyPair>(found.Count);
+        foreach (FoundPair p in found)
+        {
+            pairs.Add(new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Overlap)));
+        }
+
+        List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Select(p => (p.A, p.B)));
+        progress?.Report(new ScanProgress("clusters", n, n));
+        return new ScanResult(pairs, clusters, n, characters, clock.Elapsed);
+    }
+
+    /// <summary>Decodes HTML entities, the one normalization that changes tokens (the tokenizer folds the rest).</summary>
+    internal static Article Normalize(Article article)
+    {
+        string text = article.Text.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(article.Text) : article.Text;
+        string? title = article.Title is not null && article.Title.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(article.Title) : article.Title;
+        return ReferenceEquals(text, article.Text) && ReferenceEquals(title, article.Title) ? article : article with { Text = text, Title = title };
+    }
+
+    private static void CheckArticle(Article article, bool requireId)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        if (article.Id is null)
+        {
+            throw new ArgumentException("The article's id is null.", nameof(article));
+        }
+
+        if (requireId && string.IsNullOrWhiteSpace(article.Id))
+        {
+            throw new ArgumentException("The article's id is empty.", nameof(article));
+        }
+
+        if (article.Text is null)
+        {
+            throw new ArgumentException($"The text of article '{article.Id}' is null.", nameof(article));
+        }
+    }
+
+    private static void CountShingles(Dictionary<uint, int> df, uint[] shingles)
+    {
+        foreach (uint s in shingles)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(df, s, out _)++;
+        }
+    }
+
+    private static List<ulong> KeysOf(ArticleFeatures f)
+    {
+        var keys = new List<ulong>();
+        PairFinder.SampleKeys(f.Words, f.Skeleton, keys);
+        return keys;
+    }
+
+    private static void RemoveFrom(Dictionary<ulong, List<int>> map, ulong key, int slot)
+    {
+        if (map.TryGetValue(key, out List<int>? list))
+        {
+            list.Remove(slot);
+            if (list.Count == 0)
+            {
+                map.Remove(key);
+            }
+        }
+    }
+
+    private void Insert(ArticleFeatures features)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_slotById.ContainsKey(features.Id))
+            {
+                throw new ArgumentException($"An article with id '{features.Id}' is already indexed.", nameof(features));
+            }
+
+            InsertLocked(features);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    private void InsertLocked(ArticleFeatures f)
+    {
+        f.Order = _order++;
+        int slot;
+        if (_free.Count > 0)
+        {
+            slot = _free.Pop();
+            _slots[slot] = f;
+        }
+        else
+        {
+            slot = _slots.Count;
+            _slots.Add(f);
+        }
+
+        _slotById[f.Id] = slot;
+        _frequencies.Add(f);
+        foreach (ulong key in KeysOf(f))
+        {
+            if (!_postings.TryGetValue(key, out List<int>? list))
+            {
+                _postings[key] = list = [];
+            }
+
+            list.Add(slot);
+        }
+
+        if (!_exact.TryGetValue(f.ExactHash, out List<int>? same))
+        {
+            _exact[f.ExactHash] = same = [];
+        }
+
+        same.Add(slot);
+    }
 }

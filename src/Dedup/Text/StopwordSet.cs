@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Dedup.Text;
 
 /// <summary>
-/// A set of function words ("the", "of", "which") for one language. Stopwords mark tokens that a spinning tool
+/// A set of function words ("the", "of", "which") for one language: the closed word classes a thesaurus has no synonyms for. Stopwords mark tokens that a spinning tool
 /// cannot change, and they anchor the spin-robust signature. Lookups take folded spans and do not allocate.
 /// </summary>
 public sealed class StopwordSet
@@ -31,25 +31,28 @@ public sealed class StopwordSet
     /// <summary>Number of words in the set.</summary>
     public int Count => _words.Count;
 
+    /// <summary>The words, folded, in ordinal order.</summary>
+    public IReadOnlyList<string> Words => [.. _words.Order(StringComparer.Ordinal)];
+
     /// <summary>Whether the folded (lower-case) word is in the set.</summary>
     public bool Contains(ReadOnlySpan<char> foldedWord) => _lookup.Contains(foldedWord);
 
+    // Closed-class words only: articles and determiners, pronouns, prepositions, conjunctions, auxiliaries and modals.
+    // A thesaurus offers no synonym for them, so no spinner changes them. Adverbs and adjectives that stopword lists
+    // often carry ("also", "however", "very", "only", "other") are left out on purpose: a spinner may swap those.
     private static string[] EnglishWords =>
     [
-        "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
-        "be", "because", "been", "before", "being", "below", "between", "both", "but", "by",
-        "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else", "even", "ever",
-        "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-        "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just",
-        "may", "me", "might", "more", "most", "must", "my", "myself", "neither", "no", "nor", "not", "now",
-        "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own",
-        "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-        "themselves", "then", "there", "these", "they", "this", "those", "though", "through", "to", "too",
-        "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "whether",
-        "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would",
-        "yet", "you", "your", "yours", "yourself", "yourselves",
+        "a", "an", "the", "this", "that", "these", "those", "each", "every", "either", "neither", "any", "all", "both", "some", "no", "not",
+        "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "you", "your", "yours", "yourself", "yourselves",
+        "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its", "itself", "they", "them", "their", "theirs",
+        "themselves", "who", "whom", "whose", "which", "what",
+        "of", "in", "to", "for", "with", "on", "at", "by", "from", "into", "onto", "about", "as", "than", "through", "during",
+        "before", "after", "between", "against", "without", "within", "among", "upon", "since", "until", "towards", "toward",
+        "and", "or", "but", "nor", "if", "because", "while", "although", "though", "whether", "unless", "whereas",
+        "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "having", "do", "does", "did", "doing",
+        "would", "could", "should", "will", "shall", "can", "cannot", "may", "might", "must",
         "it's", "he's", "she's", "that's", "there's", "they're", "we're", "you're", "i'm", "i've", "we've",
         "they've", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "won't", "wouldn't",
-        "can't", "cannot", "couldn't", "shouldn't", "hasn't", "haven't", "hadn't",
+        "can't", "couldn't", "shouldn't", "hasn't", "haven't", "hadn't",
     ];
 }

@@ -1,0 +1,43 @@
+namespace Dedup.Detection;
+
+/// <summary>
+/// The compact form of an article that the detector keeps and verifies with: its shingle sets, not its text.
+/// </summary>
+/// <remarks>
+/// Words holds the distinct word k-shingles of the content (boilerplate lines removed), Skeleton the distinct
+/// shingles of its function-word-and-number skeleton (content words skipped), each as the high 32 bits of the
+/// 64-bit shingle hash, sorted ascending.
+/// </remarks>
+internal sealed class ArticleFeatures
+{
+    public ArticleFeatures(string id, DateTimeOffset? published, ulong exactHash, uint[] words, uint[] skeleton, int contentTokens, int characters)
+    {
+        Id = id;
+        Published = published;
+        ExactHash = exactHash;
+        Words = words;
+        Skeleton = skeleton;
+        ContentTokens = contentTokens;
+        Characters = characters;
+    }
+
+    public string Id { get; }
+
+    public DateTimeOffset? Published { get; }
+
+    /// <summary>Hash of the whole token sequence (title, body and boilerplate): equal for duplicates.</summary>
+    public ulong ExactHash { get; }
+
+    public uint[] Words { get; }
+
+    public uint[] Skeleton { get; }
+
+    public int ContentTokens { get; }
+
+    public int Characters { get; }
+
+    /// <summary>Insertion order, for "first added" as the last tie-breaker of originals.</summary>
+    public long Order { get; set; }
+
+    public int ApproximateBytes => 64 + (2 * Id.Length) + (4 * (Words.Length + Skeleton.Length));
+}

@@ -1,0 +1,143 @@
+namespace Dedup.Detection;
+
+/// <summary>A verified pair: indexes into the article list, kind, score and overlap.</summary>
+internal readonly record struct FoundPair(int A, int B, CopyKind Kind, double Score, Overlap Overlap);
+
+/// <summary>
+/// Finds every pair of copies among a set of articles: candidates from an inverted index over a consistent sample
+/// of each article's shingles (Broder's mod-m sampling: a shingle is sampled in every article or in none, so any two
+/// articles that share many shingles share samples), then exact verification of each candidate.
+/// </summary>
+internal static class PairFinder
+{
+    /// <summary>A word shingle is sampled when its low bits are zero under this mask (1 in 8).</summary>
+    public const uint WordSampleMask = 7;
+
+    /// <summary>A skeleton shingle is sampled when its low bits are zero under this mask (1 in 4).</summary>
+    public const uint SkeletonSampleMask = 3;
+
+    /// <summary>The sampled keys of an article's (filtered) shingle sets; word and skeleton keys are kept apart by the top bit.</summary>
+    public static void SampleKeys(uint[] words, uint[] skeleton, List<ulong> keys)
+    {
+        foreach (uint w in words)
+        {
+            if ((w & WordSampleMask) == 0)
+            {
+                keys.Add(w);
+            }
+        }
+
+        foreach (uint s in skeleton)
+        {
+            if ((s & SkeletonSampleMask) == 0)
+            {
+                keys.Add((1UL << 32) | s);
+            }
+        }
+    }
+
+    public static List<FoundPair> Find(
+        IReadOnlyList<ArticleFeatures> articles,
+        uint[][] words,
+        uint[][] skeleton,
+        double threshold,
+        IProgress<ScanProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        int n = articles.Count;
+        var postings = new Dictionary<ulong, List<int>>();
+        var exact = new Dictionary<ulong, List<int>>();
+        var keys = new List<ulong>();
+        var keysOf = new ulong[n][];
+        for (int i = 0; i < n; i++)
+        {
+            keys.Clear();
+            SampleKeys(words[i], skeleton[i], keys);
+            keysOf[i] = [.. keys];
+            foreach (ulong k in keysOf[i])
+            {
+                if (!postings.TryGetValue(k, out List<int>? list))
+                {
+                    postings[k] = list = [];
+                }
+
+                list.Add(i);
+            }
+
+            if (!exact.TryGetValue(articles[i].ExactHash, out List<int>? same))
+            {
+                exact[articles[i].ExactHash] = same = [];
+            }
+
+            same.Add(i);
+        }
+
+        var results = new List<FoundPair>();
+        int done = 0;
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(
+            0,
+            n,
+            options,
+            () => (Seen: new int[n], Stamp: 0, Found: new List<FoundPair>()),
+            (i, _, local) =>
+            {
+                local.Stamp++;
+                int[] seen = local.Seen;
+                seen[i] = local.Stamp;
+                foreach (int j in exact[articles[i].ExactHash])
+                {
+                    if (j < i && seen[j] != local.Stamp)
+                    {
+                        seen[j] = local.Stamp;
+                        Verify(articles, words, skeleton, threshold, j, i, local.Found);
+                    }
+                }
+
+                foreach (ulong k in keysOf[i])
+                {
+                    foreach (int j in postings[k])
+                    {
+                        if (j >= i)
+                        {
+                            break;
+                        }
+
+                        if (seen[j] != local.Stamp)
+                        {
+                            seen[j] = local.Stamp;
+                            Verify(articles, words, skeleton, threshold, j, i, local.Found);
+                        }
+                    }
+                }
+
+                int d = Interlocked.Increment(ref done);
+                if (progress is not null && (d % 256 == 0 || d == n))
+                {
+                    progress.Report(new ScanProgress("candidates", d, n));
+                }
+
+                return local;
+            },
+            local =>
+            {
+                lock (results)
+                {
+                    results.AddRange(local.Found);
+                }
+            });
+
+        results.Sort((x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
+        return results;
+    }
+
+    private static void Verify(IReadOnlyList<ArticleFeatures> articles, uint[][] words, uint[][] skeleton, double threshold, int a, int b, List<FoundPair> found)
+    {
+        Overlap o = Verifier.Measure(words[a], words[b], skeleton[a], skeleton[b]);
+        var verdict = Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold);
+        if (verdict is { } v)
+        {
+            found.Add(new FoundPair(a, b, v.Kind, v.Score, o));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace Dedup.Detection;
+
+/// <summary>Disjoint sets over 0..n-1 with path halving and union by size.</summary>
+internal sealed class UnionFind
+{
+    private readonly int[] _parent;
+    private readonly int[] _size;
+
+    public UnionFind(int n)
+    {
+        _parent = new int[n];
+        _size = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            _parent[i] = i;
+            _size[i] = 1;
+        }
+    }
+
+    public int Find(int x)
+    {
+        while (_parent[x] != x)
+        {
+            _parent[x] = _parent[_parent[x]];
+            x = _parent[x];
+        }
+
+        return x;
+    }
+
+    public void Union(int a, int b)
+    {
+        int ra = Find(a);
+        int rb = Find(b);
+        if (ra == rb)
+        {
+            return;
+        }
+
+        if (_size[ra] < _size[rb])
+        {
+            (ra, rb) = (rb, ra);
+        }
+
+        _parent[rb] = ra;
+        _size[ra] += _size[rb];
+    }
+}

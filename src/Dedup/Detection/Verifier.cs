@@ -1,0 +1,127 @@
+namespace Dedup.Detection;
+
+/// <summary>Exact overlaps of two articles' shingle sets (corpus boilerplate already removed).</summary>
+internal readonly record struct Overlap(int WordsA, int WordsB, int SharedWords, int SkeletonA, int SkeletonB, int SharedSkeleton)
+{
+    public double Jaccard => SharedWords == 0 ? 0 : (double)SharedWords / (WordsA + WordsB - SharedWords);
+
+    public double ContainmentA => WordsA == 0 ? 0 : (double)SharedWords / WordsA;
+
+    public double ContainmentB => WordsB == 0 ? 0 : (double)SharedWords / WordsB;
+
+    /// <summary>Share of the smaller word set found in the larger: verbatim evidence.</summary>
+    public double Verbatim => SharedWords < Verifier.MinShared ? 0 : (double)SharedWords / Math.Max(1, Math.Min(WordsA, WordsB));
+
+    /// <summary>Share of the smaller skeleton set found in the larger: spin-robust evidence.</summary>
+    public double Rewrite => SharedSkeleton < Verifier.MinShared ? 0 : (double)SharedSkeleton / Math.Max(1, Math.Min(SkeletonA, SkeletonB));
+
+    /// <summary>Size of the smaller word set over the larger.</summary>
+    public double SizeRatio => Math.Max(WordsA, WordsB) == 0 ? 1 : (double)Math.Min(WordsA, WordsB) / Math.Max(WordsA, WordsB);
+}
+
+/// <summary>Verifies a candidate pair and says what kind of copy it is.</summary>
+internal static class Verifier
+{
+    /// <summary>Fewer shared shingles than this is no evidence at all (a shared phrase, a short quote).</summary>
+    public const int MinShared = 5;
+
+    /// <summary>Verbatim containment at or above which a copy is syndicated or an excerpt rather than rewritten.</summary>
+    public const double VerbatimCopy = 0.8;
+
+    /// <summary>A copy is rewritten when its verbatim containment is below this share of its skeleton containment.</summary>
+    public const double RewrittenVerbatimShare = 0.8;
+
+    /// <summary>Size ratio at or above which a verbatim copy is syndicated rather than an excerpt.</summary>
+    public const double SyndicatedSizeRatio = 0.7;
+
+    public static Overlap Measure(uint[] wordsA, uint[] wordsB, uint[] skeletonA, uint[] skeletonB) =>
+        new(wordsA.Length, wordsB.Length, CountShared(wordsA, wordsB), skeletonA.Length, skeletonB.Length, CountShared(skeletonA, skeletonB));
+
+    /// <summary>
+    /// The kind and score of a pair, or null when it is not a copy at <paramref name="threshold"/>. The score is the
+    /// larger of the verbatim and the skeleton containment; the pair is rewritten when much of the skeleton agreement
+    /// is not verbatim (spinning breaks word shingles but not the skeleton), else syndicated when nearly all of the
+    /// smaller article is found verbatim and the two are of similar size, else an excerpt.
+    /// </summary>
+    public static (CopyKind Kind, double Score)? Classify(bool exactlyEqual, in Overlap o, double threshold)
+    {
+        if (exactlyEqual)
+        {
+            return (CopyKind.Duplicate, 1.0);
+        }
+
+        double verbatim = o.Verbatim;
+        double rewrite = o.Rewrite;
+        double score = Math.Max(verbatim, rewrite);
+        if (score < threshold || score == 0)
+        {
+            return null;
+        }
+
+        if (verbatim < RewrittenVerbatimShare * rewrite)
+        {
+            return (CopyKind.Rewritten, score);
+        }
+
+        return (verbatim >= VerbatimCopy && o.SizeRatio >= SyndicatedSizeRatio ? CopyKind.Syndicated : CopyKind.Excerpt, score);
+    }
+
+    public static MatchScores Scores(in Overlap o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.Rewrite);
+
+    /// <summary>Number of values two sorted, distinct arrays share.</summary>
+    public static int CountShared(uint[] a, uint[] b)
+    {
+        int i = 0, j = 0, shared = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            uint x = a[i];
+            uint y = b[j];
+            if (x == y)
+            {
+                shared++;
+                i++;
+                j++;
+            }
+            else if (x < y)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return shared;
+    }
+
+    /// <summary>The values of a sorted array whose document frequency is at most <paramref name="maxFrequency"/>.</summary>
+    public static uint[] Filter(uint[] values, Func<uint, int> frequency, int maxFrequency)
+    {
+        int keep = 0;
+        foreach (uint v in values)
+        {
+            if (frequency(v) <= maxFrequency)
+            {
+                keep++;
+            }
+        }
+
+        if (keep == values.Length)
+        {
+            return values;
+        }
+
+        uint[] result = new uint[keep];
+        int w = 0;
+        foreach (uint v in values)
+        {
+            if (frequency(v) <= maxFrequency)
+            {
+                result[w++] = v;
+            }
+        }
+
+        return result;
+    }
+}

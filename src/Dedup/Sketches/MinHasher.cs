@@ -1,0 +1,205 @@
+using System.Buffers;
+using Dedup.Kernels;
+using Dedup.Text;
+
+namespace Dedup.Sketches;
+
+/// <summary>
+/// Computes MinHash signatures of shingle sets. Immutable and thread-safe: create one per (K, seed, scheme) and share it.
+/// </summary>
+/// <remarks>
+/// Permutation constants come from SplitMix64 seeded with <see cref="Seed"/>, so the same set gives the same
+/// signature in every process and on every machine. Signatures are comparable only when computed by hashers with the
+/// same K, seed and scheme.
+/// </remarks>
+public sealed class MinHasher
+{
+    /// <summary>The default number of permutations.</summary>
+    public const int DefaultNumPermutations = 128;
+
+    /// <summary>The most permutations a hasher may have.</summary>
+    public const int MaxNumPermutations = 8192;
+
+    private const int StackLimit = 512;
+    private readonly ulong[] _multipliers;
+    private readonly ulong[] _addends;
+
+    /// <summary>Creates a hasher.</summary>
+    /// <param name="numPermutations">K, the signature length: 1 to <see cref="MaxNumPermutations"/>.</param>
+    /// <param name="seed">Seed of the permutation constants.</param>
+    /// <param name="scheme">Classic K-permutation MinHash, or one-permutation hashing with densification.</param>
+    /// <exception cref="ArgumentOutOfRangeException">K is out of range or the scheme is unknown.</exception>
+    public MinHasher(int numPermutations = DefaultNumPermutations, ulong seed = HashSeeds.Default, MinHashScheme scheme = MinHashScheme.Classic)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numPermutations, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(numPermutations, MaxNumPermutations);
+        if (scheme is not (MinHashScheme.Classic or MinHashScheme.OnePermutation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown MinHash scheme.");
+        }
+
+        NumPermutations = numPermutations;
+        Seed = seed;
+        Scheme = scheme;
+        _multipliers = new ulong[numPermutations];
+        _addends = new ulong[numPermutations];
+        var rng = new SplitMix64(seed);
+        for (int i = 0; i < numPermutations; i++)
+        {
+            _multipliers[i] = rng.Next() | 1UL;
+            _addends[i] = rng.Next();
+        }
+    }
+
+    /// <summary>K: the number of values in a signature.</summary>
+    public int NumPermutations { get; }
+
+    /// <summary>The seed of the permutation constants.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The scheme.</summary>
+    public MinHashScheme Scheme { get; }
+
+    /// <summary>
+    /// Computes the signature of a set of shingle hashes into <paramref name="signature"/> without allocating.
+    /// Repeated values are allowed and change nothing. An empty set gives all <see cref="uint.MaxValue"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="signature"/>'s length is not K.</exception>
+    public void Compute(ReadOnlySpan<ulong> shingles, Span<uint> signature)
+    {
+        CheckLength(signature.Length);
+        if (Scheme == MinHashScheme.Classic)
+        {
+            ComputeClassic(shingles, signature);
+        }
+        else
+        {
+            int words = MaskWords(NumPermutations);
+            Span<ulong> empty = words <= 64 ? stackalloc ulong[words] : new ulong[words];
+            ComputeBins(shingles, signature, empty);
+            Densify(signature, empty, Seed);
+        }
+    }
+
+    /// <summary>Computes the signature of a set of distinct shingle hashes (its <see cref="MinHashSignature.Count"/> is the span's length).</summary>
+    public MinHashSignature Compute(ReadOnlySpan<ulong> distinctShingles)
+    {
+        uint[] values = new uint[NumPermutations];
+        if (Scheme == MinHashScheme.Classic)
+        {
+            ComputeClassic(distinctShingles, values);
+            return new MinHashSignature(this.Scheme, Seed, distinctShingles.Length, values, null);
+        }
+
+        ulong[] empty = new ulong[MaskWords(NumPermutations)];
+        ComputeBins(distinctShingles, values, empty);
+        return new MinHashSignature(Scheme, Seed, distinctShingles.Length, values, empty);
+    }
+
+    /// <summary>Computes the signature of a text's word shingles (tokenized with the default tokenizer, the same seed).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    public MinHashSignature Compute(string text, int shingleSize = Shingler.DefaultWordShingleSize)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ulong[] shingles = Shingler.WordShingles(text, shingleSize, TokenizerOptions.Default with { Seed = Seed });
+        return Compute(shingles);
+    }
+
+    internal static int MaskWords(int k) => (k + 63) >> 6;
+
+    internal void CheckLength(int length)
+    {
+        if (length != NumPermutations)
+        {
+            throw new ArgumentException($"The signature has {length} values; this hasher makes {NumPermutations}.", nameof(length));
+        }
+    }
+
+    private void ComputeClassic(ReadOnlySpan<ulong> shingles, Span<uint> signature)
+    {
+        int k = NumPermutations;
+        ulong[]? rented = null;
+        Span<ulong> minima = k <= StackLimit ? stackalloc ulong[k] : (rented = ArrayPool<ulong>.Shared.Rent(k)).AsSpan(0, k);
+        minima.Fill(ulong.MaxValue);
+        MinHashKernel.Accumulate(shingles, _multipliers, _addends, minima);
+        for (int i = 0; i < k; i++)
+        {
+            signature[i] = (uint)(minima[i] >> 32);
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>One-permutation hashing: bin values before densification, and a mask of the empty bins.</summary>
+    private void ComputeBins(ReadOnlySpan<ulong> shingles, Span<uint> bins, Span<ulong> emptyMask)
+    {
+        int k = NumPermutations;
+        bins.Fill(uint.MaxValue);
+        emptyMask.Fill(ulong.MaxValue);
+        if (k % 64 != 0)
+        {
+            emptyMask[^1] = (1UL << (k % 64)) - 1;
+        }
+
+        const int Chunk = 256;
+        Span<ulong> mixed = stackalloc ulong[Chunk];
+        for (int start = 0; start < shingles.Length; start += Chunk)
+        {
+            ReadOnlySpan<ulong> part = shingles.Slice(start, Math.Min(Chunk, shingles.Length - start));
+            HashMixKernel.Mix(part, Seed, mixed);
+            for (int i = 0; i < part.Length; i++)
+            {
+                ulong h = mixed[i];
+                int bin = (int)(((h & 0xFFFF_FFFFUL) * (ulong)k) >> 32);
+                uint v = (uint)(h >> 32);
+                if (v < bins[bin])
+                {
+                    bins[bin] = v;
+                }
+
+                emptyMask[bin >> 6] &= ~(1UL << (bin & 63));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Optimal densification (Shrivastava, ICML 2017): each empty bin takes the value of the first non-empty bin met
+    /// by its own seeded sequence of random probes. Leaves an all-empty signature as it is.
+    /// </summary>
+    internal static void Densify(Span<uint> bins, ReadOnlySpan<ulong> emptyMask, ulong seed)
+    {
+        int k = bins.Length;
+        int emptyCount = 0;
+        foreach (ulong w in emptyMask)
+        {
+            emptyCount += System.Numerics.BitOperations.PopCount(w);
+        }
+
+        if (emptyCount == 0 || emptyCount == k)
+        {
+            return;
+        }
+
+        for (int i = 0; i < k; i++)
+        {
+            if ((emptyMask[i >> 6] & (1UL << (i & 63))) == 0)
+            {
+                continue;
+            }
+
+            for (ulong attempt = 1; ; attempt++)
+            {
+                ulong h = HashMixKernel.Mix(seed ^ 0xD1B54A32D192ED03UL ^ ((ulong)i << 32) ^ attempt);
+                int j = (int)(((h & 0xFFFF_FFFFUL) * (ulong)k) >> 32);
+                if ((emptyMask[j >> 6] & (1UL << (j & 63))) == 0)
+                {
+                    bins[i] = bins[j];
+                    break;
+                }
+            }
+        }
+    }
+}

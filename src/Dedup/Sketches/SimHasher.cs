@@ -1,0 +1,62 @@
+using System.Numerics;
+using Dedup.Kernels;
+using Dedup.Text;
+
+namespace Dedup.Sketches;
+
+/// <summary>SimHash-64 (Charikar 2002) over weighted features, with Hamming distance and similarity.</summary>
+/// <remarks>Bit j of the fingerprint is set when the weights of the features whose hash has bit j set outweigh those that do not.</remarks>
+public static class SimHasher
+{
+    /// <summary>
+    /// The fingerprint of <paramref name="features"/> (64-bit feature hashes; a repeated feature counts once per occurrence,
+    /// which is term-frequency weighting), each with its weight in <paramref name="weights"/> (e.g. IDF), or 1 when it is empty.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is neither empty nor as long as <paramref name="features"/>.</exception>
+    public static ulong Compute(ReadOnlySpan<ulong> features, ReadOnlySpan<float> weights = default)
+    {
+        if (!weights.IsEmpty && weights.Length != features.Length)
+        {
+            throw new ArgumentException($"There are {features.Length} features but {weights.Length} weights.", nameof(weights));
+        }
+
+        Span<float> acc = stackalloc float[64];
+        acc.Clear();
+        SimHashKernel.Accumulate(features, weights, acc);
+        ulong fingerprint = 0;
+        for (int j = 0; j < 64; j++)
+        {
+            if (acc[j] > 0)
+            {
+                fingerprint |= 1UL << j;
+            }
+        }
+
+        return fingerprint;
+    }
+
+    /// <summary>The fingerprint of a text: its tokens' hashes (stopwords excluded) weighted by term frequency.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    public static ulong Compute(string text, TokenizerOptions? tokenizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Token[] tokens = Tokenizer.Tokenize(text, tokenizer);
+        ulong[] features = new ulong[tokens.Length];
+        int n = 0;
+        foreach (Token t in tokens)
+        {
+            if (!t.IsStopword)
+            {
+                features[n++] = t.Hash;
+            }
+        }
+
+        return Compute(features.AsSpan(0, n));
+    }
+
+    /// <summary>The number of bits in which two fingerprints differ.</summary>
+    public static int HammingDistance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
+
+    /// <summary>Similarity in [0, 1]: 1 − HammingDistance / 64.</summary>
+    public static double Similarity(ulong a, ulong b) => 1.0 - (HammingDistance(a, b) / 64.0);
+}
