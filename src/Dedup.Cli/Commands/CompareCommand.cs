@@ -82,12 +82,29 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             if (passage.Exact)
             {
                 writer.WriteLine("  a = b | " + OneLine(Slice(firstText, passage.First)));
-                continue;
+            }
+            else
+            {
+                WriteDiffPlain(writer, Slice(firstText, passage.First), Slice(secondText, passage.Second));
             }
 
+            if (Gap(i) is { } gap)
+            {
+                writer.WriteLine();
+                writer.WriteLine(FormattableString.Invariant($"changed between passages {i + 1} and {i + 2}: a {gap.A.Start}..{gap.A.End}, b {gap.B.Start}..{gap.B.End}"));
+                WriteDiffPlain(writer, Slice(firstText, gap.A), Slice(secondText, gap.B));
+            }
+        }
+
+        WriteBoilerplatePlain(writer, "a", firstText, comparison.BoilerplateInFirst);
+        WriteBoilerplatePlain(writer, "b", secondText, comparison.BoilerplateInSecond);
+    }
+
+    private static void WriteDiffPlain(TextWriter writer, string first, string second)
+    {
             var a = new StringBuilder();
             var b = new StringBuilder();
-            foreach ((DiffOp op, string text) in WordDiff.Diff(Slice(firstText, passage.First), Slice(secondText, passage.Second)))
+            foreach ((DiffOp op, string text) in WordDiff.Diff(first, second))
             {
                 string flat = OneLine(text, trim: false);
                 string word = flat.TrimStart();
@@ -109,10 +126,6 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
 
             writer.WriteLine("  a | " + a.ToString().Trim());
             writer.WriteLine("  b | " + b.ToString().Trim());
-        }
-
-        WriteBoilerplatePlain(writer, "a", firstText, comparison.BoilerplateInFirst);
-        WriteBoilerplatePlain(writer, "b", secondText, comparison.BoilerplateInSecond);
     }
 
     public void WriteRich(IAnsiConsole console)
@@ -159,6 +172,13 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
 
                 string tag = passage.Exact ? "[grey]exact[/]" : "[yellow]changed[/]";
                 passages.AddRow(new Markup(FormattableString.Invariant($"{i + 1}\n{tag}")), new Markup(a.ToString()), new Markup(b.ToString()));
+                if (Gap(i) is { } gap)
+                {
+                    passages.AddRow(
+                        new Markup("[grey]gap[/]"),
+                        new Markup($"[red strikethrough]{Markup.Escape(OneLine(Slice(firstText, gap.A)))}[/]"),
+                        new Markup($"[green bold]{Markup.Escape(OneLine(Slice(secondText, gap.B)))}[/]"));
+                }
             }
 
             console.Write(passages);
@@ -199,6 +219,29 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         }
 
         writer.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>
+    /// The text between passage <paramref name="index"/> and the next one on both sides, when the passages run in
+    /// the same order in both texts and something other than whitespace lies between them: what the copy changed.
+    /// </summary>
+    private (TextSpan A, TextSpan B)? Gap(int index)
+    {
+        if (index + 1 >= comparison.Passages.Count)
+        {
+            return null;
+        }
+
+        SharedPassage current = comparison.Passages[index];
+        SharedPassage next = comparison.Passages[index + 1];
+        if (next.First.Start < current.First.End || next.Second.Start < current.Second.End)
+        {
+            return null;
+        }
+
+        var a = new TextSpan(current.First.End, next.First.Start - current.First.End);
+        var b = new TextSpan(current.Second.End, next.Second.Start - current.Second.End);
+        return string.IsNullOrWhiteSpace(Slice(firstText, a)) && string.IsNullOrWhiteSpace(Slice(secondText, b)) ? null : (a, b);
     }
 
     private IEnumerable<(string Key, double Value)> Scores()
