@@ -72,7 +72,9 @@ internal static class Highlighter
         }
     }
 
-    // Overlapping exact and aligned passages read as exact.
+    // Overlapping exact and aligned passages read as exact; a boilerplate line is never shown as shared (it was not compared).
     private static Marks Normalize(Marks marks)
-        => (marks & Marks.SharedExact) != 0 ? marks & ~Marks.SharedAligned : marks;
+        => (marks & Marks.Boilerplate) != 0 ? Marks.Boilerplate
+        : (marks & Marks.SharedExact) != 0 ? marks & ~Marks.SharedAligned
+        : marks;
 }
