@@ -147,7 +147,7 @@ internal sealed class ScanSummary(ArticleSet set, ScanResult result)
 
     public void WriteTable(IAnsiConsole console, ScanSettings settings)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"dedup scan [bold]{Markup.Escape(set.Name)}[/]");
+        var table = new Table().Border(TableBorder.Rounded).Title($"dedup scan [bold]{Markup.Escape(set.Name)}[/]").HideHeaders();
         table.AddColumn("");
         table.AddColumn(new TableColumn("").RightAligned());
         foreach ((string key, string value) in Rows(settings))
