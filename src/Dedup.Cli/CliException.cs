@@ -1,0 +1,28 @@
+namespace Dedup.Cli;
+
+/// <summary>A user-facing failure: printed as one line, never with a stack trace, and turned into an exit code.</summary>
+internal sealed class CliException : Exception
+{
+    public CliException(int exitCode, string message)
+        : base(message) => ExitCode = exitCode;
+
+    public CliException()
+        : this(ExitCodes.InternalError, "unknown error")
+    {
+    }
+
+    public CliException(string message)
+        : this(ExitCodes.BadInput, message)
+    {
+    }
+
+    public CliException(string message, Exception innerException)
+        : base(message, innerException) => ExitCode = ExitCodes.BadInput;
+
+    /// <summary>The exit code the tool ends with.</summary>
+    public int ExitCode { get; }
+
+    public static CliException BadInput(string message) => new(ExitCodes.BadInput, message);
+
+    public static CliException IO(string message) => new(ExitCodes.IOError, message);
+}

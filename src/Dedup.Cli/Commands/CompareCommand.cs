@@ -1,0 +1,324 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dedup.Cli.Input;
+using Dedup.Cli.Output;
+using Dedup.Detection;
+using Spectre.Console;
+
+namespace Dedup.Cli.Commands;
+
+/// <summary>The settings of <c>dedup compare</c>.</summary>
+internal sealed record CompareSettings(string First, string Second, double Threshold, bool Json);
+
+/// <summary><c>dedup compare A B</c>: compares two texts and explains the verdict.</summary>
+internal static class CompareCommand
+{
+    public static async Task<int> RunAsync(CliConsole console, CompareSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.First == "-" && settings.Second == "-")
+        {
+            throw CliException.BadInput("compare: only one of A and B can be '-' (standard input)");
+        }
+
+        var first = new Article(IdOf(settings.First), await ArticleReader.ReadTextAsync(settings.First, console, cancellationToken));
+        var second = new Article(IdOf(settings.Second), await ArticleReader.ReadTextAsync(settings.Second, console, cancellationToken));
+        foreach ((Article article, string path) in new[] { (first, settings.First), (second, settings.Second) })
+        {
+            if (string.IsNullOrWhiteSpace(article.Text))
+            {
+                throw CliException.BadInput($"{Name(path)}: empty text");
+            }
+        }
+
+        var detector = new CopyDetector(new DetectorOptions { Threshold = settings.Threshold });
+        Comparison comparison = detector.Compare(first, second);
+        var view = new ComparisonView(Name(settings.First), first.Text, Name(settings.Second), second.Text, comparison);
+        if (settings.Json)
+        {
+            view.WriteJson(console.Out);
+        }
+        else if (console.OutIsTerminal)
+        {
+            view.WriteRich(console.CreateOutConsole());
+        }
+        else
+        {
+            view.WritePlain(console.Out);
+        }
+
+        return comparison.IsCopy ? ExitCodes.CopiesFound : ExitCodes.Ok;
+    }
+
+    private static string Name(string path) => path == "-" ? "<stdin>" : path;
+
+    private static string IdOf(string path) => path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path);
+}
+
+/// <summary>Renders a <see cref="Comparison"/>: plain lines, Spectre markup, or JSON.</summary>
+internal sealed partial class ComparisonView(string firstName, string firstText, string secondName, string secondText, Comparison comparison)
+{
+    private string Verdict => comparison.Kind is { } kind ? JsonLines.KindName(kind) : "not a copy";
+
+    public void WritePlain(TextWriter writer)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        writer.WriteLine($"a: {firstName}");
+        writer.WriteLine($"b: {secondName}");
+        writer.WriteLine($"kind: {Verdict}");
+        foreach ((string key, double value) in Scores())
+        {
+            writer.WriteLine($"{key}: {value.ToString("0.0000", c)}");
+        }
+
+        writer.WriteLine($"passages: {comparison.Passages.Count.ToString(c)}");
+        for (int i = 0; i < comparison.Passages.Count; i++)
+        {
+            SharedPassage passage = comparison.Passages[i];
+            writer.WriteLine();
+            writer.WriteLine(FormattableString.Invariant(
+                $"passage {i + 1} ({(passage.Exact ? "exact" : "words changed")}): a {passage.First.Start}..{passage.First.End}, b {passage.Second.Start}..{passage.Second.End}"));
+            if (passage.Exact)
+            {
+                writer.WriteLine("  a = b | " + OneLine(Slice(firstText, passage.First)));
+            }
+            else
+            {
+                WriteDiffPlain(writer, Slice(firstText, passage.First), Slice(secondText, passage.Second));
+            }
+
+            if (Gap(i) is { } gap)
+            {
+                writer.WriteLine();
+                writer.WriteLine(FormattableString.Invariant($"changed between passages {i + 1} and {i + 2}: a {gap.A.Start}..{gap.A.End}, b {gap.B.Start}..{gap.B.End}"));
+                WriteDiffPlain(writer, Slice(firstText, gap.A), Slice(secondText, gap.B));
+            }
+        }
+
+        WriteBoilerplatePlain(writer, "a", firstText, comparison.BoilerplateInFirst);
+        WriteBoilerplatePlain(writer, "b", secondText, comparison.BoilerplateInSecond);
+    }
+
+    private static void WriteDiffPlain(TextWriter writer, string first, string second)
+    {
+            var a = new StringBuilder();
+            var b = new StringBuilder();
+            foreach ((DiffOp op, string text) in WordDiff.Diff(first, second))
+            {
+                string flat = OneLine(text, trim: false);
+                string word = flat.TrimStart();
+                string space = flat[..(flat.Length - word.Length)];
+                switch (op)
+                {
+                    case DiffOp.Same:
+                        a.Append(flat);
+                        b.Append(flat);
+                        break;
+                    case DiffOp.Removed:
+                        a.Append(space).Append("[-").Append(word).Append("-]");
+                        break;
+                    default:
+                        b.Append(space).Append("{+").Append(word).Append("+}");
+                        break;
+                }
+            }
+
+            writer.WriteLine("  a | " + a.ToString().Trim());
+            writer.WriteLine("  b | " + b.ToString().Trim());
+    }
+
+    public void WriteRich(IAnsiConsole console)
+    {
+        string colour = comparison.IsCopy ? "yellow" : "green";
+        console.Write(new Rule($"[bold]{Markup.Escape(firstName)}[/] vs [bold]{Markup.Escape(secondName)}[/]: [{colour} bold]{Markup.Escape(Verdict)}[/]").LeftJustified());
+        var scores = new Table().Border(TableBorder.Rounded);
+        foreach ((string key, double _) in Scores())
+        {
+            scores.AddColumn(new TableColumn(Markup.Escape(key)).RightAligned());
+        }
+
+        scores.AddRow(Scores().Select(s => s.Value.ToString("0.000", CultureInfo.InvariantCulture)).ToArray());
+        console.Write(scores);
+
+        if (comparison.Passages.Count > 0)
+        {
+            var passages = new Table().Border(TableBorder.Rounded).Expand().ShowRowSeparators();
+            passages.AddColumn(new TableColumn("#").RightAligned());
+            passages.AddColumn($"[bold]{Markup.Escape(firstName)}[/]");
+            passages.AddColumn($"[bold]{Markup.Escape(secondName)}[/]");
+            for (int i = 0; i < comparison.Passages.Count; i++)
+            {
+                SharedPassage passage = comparison.Passages[i];
+                var a = new StringBuilder();
+                var b = new StringBuilder();
+                foreach ((DiffOp op, string text) in WordDiff.Diff(Slice(firstText, passage.First), Slice(secondText, passage.Second)))
+                {
+                    string escaped = Markup.Escape(text);
+                    switch (op)
+                    {
+                        case DiffOp.Same:
+                            a.Append(escaped);
+                            b.Append(escaped);
+                            break;
+                        case DiffOp.Removed:
+                            a.Append("[red strikethrough]").Append(escaped).Append("[/]");
+                            break;
+                        default:
+                            b.Append("[green bold]").Append(escaped).Append("[/]");
+                            break;
+                    }
+                }
+
+                string tag = passage.Exact ? "[grey]exact[/]" : "[yellow]changed[/]";
+                passages.AddRow(new Markup(FormattableString.Invariant($"{i + 1}\n{tag}")), new Markup(a.ToString()), new Markup(b.ToString()));
+                if (Gap(i) is { } gap)
+                {
+                    passages.AddRow(
+                        new Markup("[grey]gap[/]"),
+                        new Markup($"[red strikethrough]{Markup.Escape(OneLine(Slice(firstText, gap.A)))}[/]"),
+                        new Markup($"[green bold]{Markup.Escape(OneLine(Slice(secondText, gap.B)))}[/]"));
+                }
+            }
+
+            console.Write(passages);
+        }
+        else
+        {
+            console.MarkupLine("[grey]No shared passages.[/]");
+        }
+
+        WriteBoilerplateRich(console, firstName, firstText, comparison.BoilerplateInFirst);
+        WriteBoilerplateRich(console, secondName, secondText, comparison.BoilerplateInSecond);
+    }
+
+    public void WriteJson(TextWriter writer)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JsonLines.Options.Encoder }))
+        {
+            json.WriteStartObject();
+            json.WriteString("a", firstName);
+            json.WriteString("b", secondName);
+            json.WriteBoolean("is_copy", comparison.IsCopy);
+            JsonLines.WriteScores(json, comparison.Kind, comparison.Score, comparison.Scores);
+            json.WriteStartArray("passages");
+            foreach (SharedPassage passage in comparison.Passages)
+            {
+                json.WriteStartObject();
+                json.WriteBoolean("exact", passage.Exact);
+                WriteSpan(json, "in_a", firstText, passage.First);
+                WriteSpan(json, "in_b", secondText, passage.Second);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            WriteSpans(json, "boilerplate_a", firstText, comparison.BoilerplateInFirst);
+            WriteSpans(json, "boilerplate_b", secondText, comparison.BoilerplateInSecond);
+            json.WriteEndObject();
+        }
+
+        writer.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>
+    /// The text between passage <paramref name="index"/> and the next one on both sides, when the passages run in
+    /// the same order in both texts and something other than whitespace lies between them: what the copy changed.
+    /// </summary>
+    private (TextSpan A, TextSpan B)? Gap(int index)
+    {
+        if (index + 1 >= comparison.Passages.Count)
+        {
+            return null;
+        }
+
+        SharedPassage current = comparison.Passages[index];
+        SharedPassage next = comparison.Passages[index + 1];
+        if (next.First.Start < current.First.End || next.Second.Start < current.Second.End)
+        {
+            return null;
+        }
+
+        var a = new TextSpan(current.First.End, next.First.Start - current.First.End);
+        var b = new TextSpan(current.Second.End, next.Second.Start - current.Second.End);
+        return string.IsNullOrWhiteSpace(Slice(firstText, a)) && string.IsNullOrWhiteSpace(Slice(secondText, b)) ? null : (a, b);
+    }
+
+    private IEnumerable<(string Key, double Value)> Scores()
+    {
+        yield return ("score", comparison.Score);
+        yield return ("jaccard", comparison.Scores.Jaccard);
+        yield return ("containment_a", comparison.Scores.ContainmentOfFirst);
+        yield return ("containment_b", comparison.Scores.ContainmentOfSecond);
+        yield return ("rewrite", comparison.Scores.RewriteScore);
+    }
+
+    private static void WriteSpans(Utf8JsonWriter json, string name, string text, IReadOnlyList<TextSpan> spans)
+    {
+        json.WriteStartArray(name);
+        foreach (TextSpan span in spans)
+        {
+            json.WriteStartObject();
+            WriteSpanFields(json, text, span);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteSpan(Utf8JsonWriter json, string name, string text, TextSpan span)
+    {
+        json.WriteStartObject(name);
+        WriteSpanFields(json, text, span);
+        json.WriteEndObject();
+    }
+
+    private static void WriteSpanFields(Utf8JsonWriter json, string text, TextSpan span)
+    {
+        json.WriteNumber("start", span.Start);
+        json.WriteNumber("length", span.Length);
+        json.WriteString("text", Slice(text, span));
+    }
+
+    private static void WriteBoilerplatePlain(TextWriter writer, string side, string text, IReadOnlyList<TextSpan> spans)
+    {
+        writer.WriteLine();
+        writer.WriteLine(FormattableString.Invariant($"boilerplate removed from {side}: {spans.Count} line{(spans.Count == 1 ? string.Empty : "s")}"));
+        foreach (TextSpan span in spans)
+        {
+            writer.WriteLine($"  {side} | {OneLine(Slice(text, span))}");
+        }
+    }
+
+    private static void WriteBoilerplateRich(IAnsiConsole console, string name, string text, IReadOnlyList<TextSpan> spans)
+    {
+        if (spans.Count == 0)
+        {
+            console.MarkupLine($"[grey]No boilerplate removed from {Markup.Escape(name)}.[/]");
+            return;
+        }
+
+        console.MarkupLine($"Boilerplate removed from [bold]{Markup.Escape(name)}[/]:");
+        foreach (TextSpan span in spans)
+        {
+            console.MarkupLine($"  [grey strikethrough]{Markup.Escape(OneLine(Slice(text, span)))}[/]");
+        }
+    }
+
+    /// <summary>The characters of a span, clipped to the text.</summary>
+    internal static string Slice(string text, TextSpan span)
+    {
+        int start = Math.Clamp(span.Start, 0, text.Length);
+        int end = Math.Clamp(span.End, start, text.Length);
+        return text[start..end];
+    }
+
+    private static string OneLine(string text, bool trim = true)
+    {
+        string flat = Whitespace().Replace(text, " ");
+        return trim ? flat.Trim() : flat;
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dedup.Cli.Input;
+using Dedup.Cli.Output;
+using Dedup.Cli.Stores;
+using Dedup.Detection;
+using Spectre.Console;
+
+namespace Dedup.Cli.Commands;
+
+/// <summary><c>dedup index add|query|remove|stats --store PATH</c>: a persistent index of articles.</summary>
+internal static class IndexCommand
+{
+    /// <summary>Adds the input's articles to the store, creating it if missing.</summary>
+    public static async Task<int> AddAsync(CliConsole console, string storeLocation, string input, double? threshold, bool skipBad, bool json, CancellationToken cancellationToken)
+    {
+        IIndexStore store = IndexStores.Open(storeLocation);
+        bool created = !store.Exists;
+        CopyDetector detector = created
+            ? new CopyDetector(new DetectorOptions { Threshold = threshold ?? DetectorOptions.Default.Threshold })
+            : store.Load();
+        if (!created && threshold is { } t && t != detector.Options.Threshold)
+        {
+            console.Warning(FormattableString.Invariant($"--threshold {t} ignored: {store.Location} keeps the threshold it was created with ({detector.Options.Threshold})"));
+        }
+
+        var reader = new ArticleReader(console, skipBad);
+        ArticleSet set = await reader.ReadAsync(input, cancellationToken);
+
+        // Check every id against the index before changing anything, so a failed add leaves the store as it was.
+        var accepted = new List<Article>(set.Articles.Count);
+        int before = set.SkippedCount;
+        for (int i = 0; i < set.Articles.Count; i++)
+        {
+            Article article = set.Articles[i];
+            if (detector.Contains(article.Id))
+            {
+                reader.Skip(set, InputProblem.DuplicateId, $"{set.Locations[i]}: id '{article.Id}' is already in the index {store.Location}");
+                continue;
+            }
+
+            accepted.Add(article);
+        }
+
+        if (set.SkippedCount > before)
+        {
+            console.Message(ArticleReader.DescribeSkipped(set));
+        }
+
+        foreach (Article article in accepted)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            detector.Add(article);
+        }
+
+        store.Save(detector);
+        Report(console, json, created ? "created" : "updated", store, detector.Count,
+            [("added", accepted.Count), ("skipped", set.SkippedCount)],
+            $"added {accepted.Count} article{Plural(accepted.Count)} to {store.Location}{(created ? " (new index)" : string.Empty)}; it holds {detector.Count}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Prints, as JSON lines, the indexed copies of each article of the input.</summary>
+    public static async Task<int> QueryAsync(CliConsole console, string storeLocation, string input, bool skipBad, CancellationToken cancellationToken)
+    {
+        IIndexStore store = IndexStores.Open(storeLocation);
+        CopyDetector detector = store.Load();
+        ArticleSet set = await new ArticleReader(console, skipBad).ReadAsync(input, cancellationToken);
+        int matches = 0;
+        using (Stream stdout = new TextWriterStream(console.Out))
+        using (var writer = new Utf8JsonWriter(stdout, JsonLines.Options))
+        {
+            foreach (Article article in set.Articles)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (CopyMatch match in detector.FindCopies(article))
+                {
+                    if (string.Equals(match.Id, article.Id, StringComparison.Ordinal))
+                    {
+                        continue; // the article itself, when it is indexed
+                    }
+
+                    writer.WriteStartObject();
+                    JsonLines.WriteId(writer, "a", article.Id, set.NumericIds);
+                    writer.WriteString("b", match.Id);
+                    JsonLines.WriteScores(writer, match.Kind, match.Score, match.Scores);
+                    writer.WriteEndObject();
+                    JsonLines.EndLine(writer, stdout);
+                    matches++;
+                }
+            }
+        }
+
+        if (console.ErrorIsTerminal)
+        {
+            console.Message($"queried {set.Articles.Count} article{Plural(set.Articles.Count)} against {detector.Count} indexed: {matches} match{(matches == 1 ? string.Empty : "es")}");
+        }
+
+        return matches > 0 ? ExitCodes.CopiesFound : ExitCodes.Ok;
+    }
+
+    /// <summary>Removes articles by id; when any id is not indexed, nothing is removed.</summary>
+    public static int Remove(CliConsole console, string storeLocation, IReadOnlyList<string> ids, bool json)
+    {
+        IIndexStore store = IndexStores.Open(storeLocation);
+        CopyDetector detector = store.Load();
+        string[] missing = ids.Where(id => !detector.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
+        if (missing.Length > 0)
+        {
+            throw CliException.BadInput($"{store.Location}: not in the index: {string.Join(", ", missing.Select(id => $"'{id}'"))} (nothing removed)");
+        }
+
+        int removed = ids.Distinct(StringComparer.Ordinal).Count(detector.Remove);
+        store.Save(detector);
+        Report(console, json, "updated", store, detector.Count, [("removed", removed)],
+            $"removed {removed} article{Plural(removed)} from {store.Location}; it holds {detector.Count}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Prints the number of indexed articles and the store's size.</summary>
+    public static int Stats(CliConsole console, string storeLocation, bool json)
+    {
+        IIndexStore store = IndexStores.Open(storeLocation);
+        CopyDetector detector = store.Load();
+        var facts = new List<(string Key, object Value)> { ("articles", detector.Count) };
+        facts.AddRange(store.Describe());
+        facts.Add(("threshold", detector.Options.Threshold));
+        if (json)
+        {
+            WriteJson(console.Out, facts);
+        }
+        else if (console.OutIsTerminal)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title($"dedup index [bold]{Markup.Escape(store.Location)}[/]").HideHeaders();
+            table.AddColumn("");
+            table.AddColumn("");
+            foreach ((string key, object value) in facts)
+            {
+                table.AddRow(Markup.Escape(key), Markup.Escape(Format(value)));
+            }
+
+            console.CreateOutConsole().Write(table);
+        }
+        else
+        {
+            foreach ((string key, object value) in facts)
+            {
+                console.Out.WriteLine($"{key}: {Format(value)}");
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static void Report(CliConsole console, bool json, string state, IIndexStore store, int count, IEnumerable<(string Key, object Value)> counts, string sentence)
+    {
+        if (json)
+        {
+            var facts = new List<(string Key, object Value)> { ("store", store.Location), ("state", state) };
+            facts.AddRange(counts);
+            facts.Add(("articles", count));
+            WriteJson(console.Out, facts);
+        }
+        else
+        {
+            console.Out.WriteLine(sentence);
+        }
+    }
+
+    private static void WriteJson(TextWriter writer, IEnumerable<(string Key, object Value)> facts)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, JsonLines.Options))
+        {
+            json.WriteStartObject();
+            foreach ((string key, object value) in facts)
+            {
+                switch (value)
+                {
+                    case int i:
+                        json.WriteNumber(key, i);
+                        break;
+                    case long l:
+                        json.WriteNumber(key, l);
+                        break;
+                    case double d:
+                        json.WriteNumber(key, d);
+                        break;
+                    default:
+                        json.WriteString(key, Format(value));
+                        break;
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        writer.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static string Format(object value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+
+    private static string Plural(int count) => count == 1 ? string.Empty : "s";
+}
+
+/// <summary>A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/>, so JSON can be streamed to standard output.</summary>
+internal sealed class TextWriterStream(TextWriter writer) : Stream
+{
+    private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush() => writer.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        char[] chars = new char[_decoder.GetCharCount(buffer, flush: false)];
+        int written = _decoder.GetChars(buffer, chars, flush: false);
+        writer.Write(chars, 0, written);
+    }
+
+    public override void WriteByte(byte value) => Write([value]);
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dedup.Cli.Input;
+using Dedup.Cli.Output;
+using Dedup.Detection;
+using Spectre.Console;
+
+namespace Dedup.Cli.Commands;
+
+/// <summary>The settings of <c>dedup scan</c>.</summary>
+internal sealed record ScanSettings(string Input, double Threshold, string? PairsPath, string? ClustersPath, string? ReportPath, bool Json, bool SkipBad);
+
+/// <summary><c>dedup scan INPUT</c>: finds every pair of copies among the input's articles and clusters them.</summary>
+internal static class ScanCommand
+{
+    public static async Task<int> RunAsync(CliConsole console, ScanSettings settings, CancellationToken cancellationToken)
+    {
+        foreach (string? output in (string?[])[settings.PairsPath, settings.ClustersPath, settings.ReportPath])
+        {
+            CheckWritable(output);
+        }
+
+        ArticleSet set = await new ArticleReader(console, settings.SkipBad).ReadAsync(settings.Input, cancellationToken);
+        var options = new DetectorOptions { Threshold = settings.Threshold };
+        ScanResult result = Scan(console, settings, set.Articles, options, cancellationToken);
+
+        if (settings.PairsPath is { } pairsPath)
+        {
+            WriteFile(pairsPath, stream => JsonLines.WritePairs(stream, result.Pairs, set.NumericIds));
+        }
+
+        if (settings.ClustersPath is { } clustersPath)
+        {
+            WriteFile(clustersPath, stream => JsonLines.WriteClusters(stream, set.Articles.Select(a => a.Id), result.Clusters, set.NumericIds));
+        }
+
+        if (settings.ReportPath is { } reportPath)
+        {
+            var detector = new CopyDetector(options);
+            var byId = set.Articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
+            var report = new HtmlReport(result, byId, detector.Compare);
+            WriteFile(reportPath, stream =>
+            {
+                using var writer = new StreamWriter(stream, Utf8Check.Strict);
+                report.Write(writer, set.Name);
+            });
+        }
+
+        var summary = new ScanSummary(set, result);
+        if (settings.Json)
+        {
+            summary.WriteJson(console.Out, settings);
+        }
+        else if (console.OutIsTerminal)
+        {
+            summary.WriteTable(console.CreateOutConsole(), settings);
+        }
+        else
+        {
+            summary.WritePlain(console.Out, settings);
+        }
+
+        return result.Pairs.Count > 0 ? ExitCodes.CopiesFound : ExitCodes.Ok;
+    }
+
+    private static ScanResult Scan(CliConsole console, ScanSettings settings, List<Article> articles, DetectorOptions options, CancellationToken cancellationToken)
+    {
+        if (!console.ErrorIsTerminal || settings.Json)
+        {
+            return CopyDetector.Scan(articles, options, null, cancellationToken);
+        }
+
+        ScanResult? result = null;
+        console.CreateErrorConsole().Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var bar = new ScanProgressBar(context);
+                result = CopyDetector.Scan(articles, options, bar, cancellationToken);
+                bar.Complete();
+            });
+        return result!;
+    }
+
+    /// <summary>Fails before the (possibly long) scan when an output file could not be created.</summary>
+    internal static void CheckWritable(string? path)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw CliException.BadInput($"{path}: is a folder; expected a file name to write");
+        }
+
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw CliException.IO($"{path}: no such folder: {folder}");
+        }
+    }
+
+    /// <summary>Writes an output file, turning failures into one-line I/O errors.</summary>
+    internal static void WriteFile(string path, Action<Stream> write)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+            write(stream);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw CliException.IO($"{path}: permission denied");
+        }
+        catch (IOException e)
+        {
+            throw CliException.IO($"{path}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The summary <c>dedup scan</c> prints: a table on a terminal, "key: value" lines otherwise, or one JSON object.</summary>
+internal sealed class ScanSummary(ArticleSet set, ScanResult result)
+{
+    private int Clusters => result.Clusters.Count(c => c.Members.Count > 1);
+
+    private int Copies => result.Clusters.Where(c => c.Members.Count > 1).Sum(c => c.Members.Count - 1);
+
+    private double Seconds => result.Elapsed.TotalSeconds;
+
+    private double MegabytesPerSecond => Seconds > 0 ? result.Characters / 1e6 / Seconds : 0;
+
+    private IEnumerable<(string Kind, int Count)> Kinds
+        => Enum.GetValues<CopyKind>().Select(k => (JsonLines.KindName(k), result.Pairs.Count(p => p.Kind == k)));
+
+    public void WritePlain(TextWriter writer, ScanSettings settings)
+    {
+        foreach ((string key, string value) in Rows(settings))
+        {
+            writer.WriteLine($"{key.Trim()}: {value}");
+        }
+    }
+
+    public void WriteTable(IAnsiConsole console, ScanSettings settings)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"dedup scan [bold]{Markup.Escape(set.Name)}[/]").HideHeaders();
+        table.AddColumn("");
+        table.AddColumn(new TableColumn("").RightAligned());
+        foreach ((string key, string value) in Rows(settings))
+        {
+            string label = key.StartsWith("  ", StringComparison.Ordinal) ? $"[grey]{Markup.Escape(key)}[/]" : Markup.Escape(key);
+            table.AddRow(label, Markup.Escape(value));
+        }
+
+        console.Write(table);
+    }
+
+    public void WriteJson(TextWriter writer, ScanSettings settings)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JsonLines.Options.Encoder }))
+        {
+            json.WriteStartObject();
+            json.WriteString("input", set.Name);
+            json.WriteNumber("documents", result.Documents);
+            json.WriteNumber("characters", result.Characters);
+            json.WriteNumber("clusters", Clusters);
+            json.WriteNumber("copies", Copies);
+            json.WriteNumber("pairs", result.Pairs.Count);
+            json.WriteStartObject("pairs_by_kind");
+            foreach ((string kind, int count) in Kinds)
+            {
+                json.WriteNumber(kind, count);
+            }
+
+            json.WriteEndObject();
+            json.WriteNumber("threshold", settings.Threshold);
+            json.WriteNumber("seconds", Math.Round(Seconds, 3));
+            json.WriteNumber("mb_per_s", Math.Round(MegabytesPerSecond, 2));
+            json.WriteNumber("skipped", set.SkippedCount);
+            json.WriteStartObject("skipped_by_problem");
+            foreach ((InputProblem problem, int count) in set.Skipped)
+            {
+                json.WriteNumber(ArticleReader.Key(problem), count);
+            }
+
+            json.WriteEndObject();
+            WriteOptionalPath(json, "pairs_file", settings.PairsPath);
+            WriteOptionalPath(json, "clusters_file", settings.ClustersPath);
+            WriteOptionalPath(json, "report_file", settings.ReportPath);
+            json.WriteEndObject();
+        }
+
+        writer.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void WriteOptionalPath(Utf8JsonWriter json, string name, string? path)
+    {
+        if (path is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, path);
+        }
+    }
+
+    private IEnumerable<(string Key, string Value)> Rows(ScanSettings settings)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        yield return ("documents", result.Documents.ToString(c));
+        yield return ("clusters", Clusters.ToString(c));
+        yield return ("copies", Copies.ToString(c));
+        yield return ("pairs", result.Pairs.Count.ToString(c));
+        foreach ((string kind, int count) in Kinds)
+        {
+            yield return ("  " + kind, count.ToString(c));
+        }
+
+        yield return ("threshold", settings.Threshold.ToString("0.###", c));
+        yield return ("time", Seconds.ToString("0.000", c) + " s");
+        yield return ("speed", MegabytesPerSecond.ToString("0.00", c) + " MB/s");
+        if (set.SkippedCount > 0)
+        {
+            yield return ("skipped", set.SkippedCount.ToString(c) + " bad " + set.Unit + (set.SkippedCount == 1 ? string.Empty : "s"));
+        }
+
+        foreach ((string label, string? path) in new (string, string?)[] { ("pairs file", settings.PairsPath), ("clusters file", settings.ClustersPath), ("report", settings.ReportPath) })
+        {
+            if (path is not null)
+            {
+                yield return (label, path);
+            }
+        }
+    }
+}

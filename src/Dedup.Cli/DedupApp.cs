@@ -1,0 +1,230 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using Dedup.Cli.Commands;
+using Dedup.Detection;
+
+namespace Dedup.Cli;
+
+/// <summary>
+/// The <c>dedup</c> tool: parses the command line, runs a command, and turns every failure into a one-line message
+/// and an exit code (<see cref="ExitCodes"/>). <c>Program</c> only forwards here, so tests run it in-process.
+/// </summary>
+internal static class DedupApp
+{
+    /// <summary>Runs the tool with redirected (non-terminal) output.</summary>
+    /// <param name="args">The command line, without the tool's name.</param>
+    /// <param name="stdout">Where results go.</param>
+    /// <param name="stderr">Where messages go.</param>
+    /// <param name="stdin">Standard input as bytes; null for an empty one.</param>
+    /// <param name="cancellationToken">Cancels the run (exit code 130).</param>
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Stream? stdin = null, CancellationToken cancellationToken = default)
+        => RunAsync(args, new CliConsole(stdout, stderr, () => stdin ?? Stream.Null), cancellationToken);
+
+    /// <summary>Runs the tool.</summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            RootCommand root = Build(console);
+            ParseResult parse = root.Parse(args);
+            if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction or null)
+            {
+                foreach (ParseError error in parse.Errors)
+                {
+                    console.Message(error.Message);
+                }
+
+                string command = string.Join(' ', CommandPath(parse.CommandResult));
+                console.Error.WriteLine($"Run '{command} --help' for usage.");
+                return ExitCodes.BadInput;
+            }
+
+            var configuration = new InvocationConfiguration
+            {
+                Output = console.Out,
+                Error = console.Error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null, // Program owns Ctrl+C and passes its token in.
+            };
+            return await parse.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (CliException e)
+        {
+            console.Message(e.Message);
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            console.Message("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            console.Message("permission denied: " + e.Message);
+            return ExitCodes.IOError;
+        }
+        catch (IOException e)
+        {
+            console.Message("I/O error: " + e.Message);
+            return ExitCodes.IOError;
+        }
+#pragma warning disable CA1031 // The top of the tool: anything unexpected becomes one line and exit code 70, never a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            console.Message($"internal error: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("DEDUP_DEBUG") is "1" or "true")
+            {
+                console.Error.WriteLine(e);
+            }
+            else
+            {
+                console.Error.WriteLine("This is a bug in dedup; set DEDUP_DEBUG=1 for details and please report it.");
+            }
+
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static Stack<string> CommandPath(CommandResult? result)
+    {
+        var names = new Stack<string>();
+        for (SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c)
+            {
+                names.Push(c.Command is RootCommand ? "dedup" : c.Command.Name);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>Builds the command tree.</summary>
+    internal static RootCommand Build(CliConsole console)
+    {
+        var root = new RootCommand("Finds copies among news articles: duplicates, syndicated copies, excerpts and machine-spun rewrites.");
+        root.Subcommands.Add(BuildScan(console));
+        root.Subcommands.Add(BuildCompare(console));
+        root.Subcommands.Add(BuildIndex(console));
+        return root;
+    }
+
+    private static Command BuildScan(CliConsole console)
+    {
+        Argument<string> input = InputArgument();
+        Option<double> threshold = ThresholdOption();
+        var pairs = new Option<string?>("--pairs") { Description = "Write every pair of copies to this JSONL file.", HelpName = "PAIRS.jsonl" };
+        var clusters = new Option<string?>("--clusters") { Description = "Write every document's cluster (singletons included) to this JSONL file.", HelpName = "CLUSTERS.jsonl" };
+        var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report of the clusters to this file.", HelpName = "REPORT.html" };
+        Option<bool> json = JsonOption("Print the summary as one JSON object.");
+        Option<bool> skipBad = SkipBadOption();
+        var command = new Command("scan", "Find every pair of copies among the articles of INPUT and cluster them. Exit code 1 when copies were found.")
+        {
+            input, threshold, pairs, clusters, report, json, skipBad,
+        };
+        command.SetAction((parse, ct) => ScanCommand.RunAsync(
+            console,
+            new ScanSettings(parse.GetRequiredValue(input), parse.GetValue(threshold), parse.GetValue(pairs), parse.GetValue(clusters), parse.GetValue(report), parse.GetValue(json), parse.GetValue(skipBad)),
+            ct));
+        return command;
+    }
+
+    private static Command BuildCompare(CliConsole console)
+    {
+        var first = new Argument<string>("A") { Description = "The first text file, or - for standard input." };
+        var second = new Argument<string>("B") { Description = "The second text file, or - for standard input." };
+        Option<double> threshold = ThresholdOption();
+        Option<bool> json = JsonOption("Print the comparison as one JSON object.");
+        var command = new Command("compare", "Compare two texts: every score, the kind of copy (or not a copy), the shared passages side by side and the boilerplate lines ignored. Exit code 1 when they are copies.")
+        {
+            first, second, threshold, json,
+        };
+        command.SetAction((parse, ct) => CompareCommand.RunAsync(
+            console, new CompareSettings(parse.GetRequiredValue(first), parse.GetRequiredValue(second), parse.GetValue(threshold), parse.GetValue(json)), ct));
+        return command;
+    }
+
+    private static Command BuildIndex(CliConsole console)
+    {
+        var index = new Command("index", "A persistent index of articles in a snapshot file: add, query, remove, stats.");
+
+        Option<string> store = StoreOption();
+        Argument<string> input = InputArgument();
+        var threshold = new Option<double?>("--threshold")
+        {
+            Description = "Minimum score in [0, 1] for two articles to count as copies; set when the index is created.",
+            HelpName = "T",
+        };
+        AddRangeValidator(threshold);
+        Option<bool> skipBad = SkipBadOption();
+        Option<bool> json = JsonOption("Print the result as one JSON object.");
+        var add = new Command("add", "Add the articles of INPUT to the index, creating it if missing.") { input, store, threshold, skipBad, json };
+        add.SetAction((parse, ct) => IndexCommand.AddAsync(
+            console, parse.GetRequiredValue(store), parse.GetRequiredValue(input), parse.GetValue(threshold), parse.GetValue(skipBad), parse.GetValue(json), ct));
+        index.Subcommands.Add(add);
+
+        Option<string> queryStore = StoreOption();
+        Argument<string> queryInput = InputArgument();
+        Option<bool> querySkipBad = SkipBadOption();
+        var query = new Command("query", "Print, as JSON lines, the indexed copies of each article of INPUT. Exit code 1 when any was found.") { queryInput, queryStore, querySkipBad };
+        query.SetAction((parse, ct) => IndexCommand.QueryAsync(
+            console, parse.GetRequiredValue(queryStore), parse.GetRequiredValue(queryInput), parse.GetValue(querySkipBad), ct));
+        index.Subcommands.Add(query);
+
+        Option<string> removeStore = StoreOption();
+        var ids = new Argument<string[]>("ID") { Description = "Ids of the articles to remove.", Arity = ArgumentArity.OneOrMore };
+        Option<bool> removeJson = JsonOption("Print the result as one JSON object.");
+        var remove = new Command("remove", "Remove articles from the index by id; if any id is not indexed, nothing is removed.") { ids, removeStore, removeJson };
+        remove.SetAction(parse => IndexCommand.Remove(console, parse.GetRequiredValue(removeStore), parse.GetRequiredValue(ids), parse.GetValue(removeJson)));
+        index.Subcommands.Add(remove);
+
+        Option<string> statsStore = StoreOption();
+        Option<bool> statsJson = JsonOption("Print the statistics as one JSON object.");
+        var stats = new Command("stats", "Print the number of indexed articles and the store's size.") { statsStore, statsJson };
+        stats.SetAction(parse => IndexCommand.Stats(console, parse.GetRequiredValue(statsStore), parse.GetValue(statsJson)));
+        index.Subcommands.Add(stats);
+        return index;
+    }
+
+    private static Argument<string> InputArgument() => new("INPUT")
+    {
+        Description = "A JSONL file of articles ({\"id\", \"text\", \"title\"?, \"published\"?, \"source\"?} per line), a folder of .txt files, or - for JSONL on standard input.",
+    };
+
+    private static Option<double> ThresholdOption()
+    {
+        var option = new Option<double>("--threshold", "-t")
+        {
+            Description = "Minimum score in [0, 1] for two articles to count as copies.",
+            DefaultValueFactory = _ => DetectorOptions.Default.Threshold,
+            HelpName = "T",
+        };
+        AddRangeValidator(option);
+        return option;
+    }
+
+    private static void AddRangeValidator<T>(Option<T> option)
+        => option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && double.TryParse(result.Tokens[^1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && value is < 0 or > 1 or double.NaN)
+            {
+                result.AddError($"--threshold must lie between 0 and 1, got {result.Tokens[^1].Value}");
+            }
+        });
+
+    private static Option<string> StoreOption() => new("--store")
+    {
+        Description = "The index: a snapshot file path (created by 'add' if missing). redis:// is reserved for the Redis store (not supported yet).",
+        Required = true,
+        HelpName = "PATH",
+    };
+
+    private static Option<bool> JsonOption(string description) => new("--json") { Description = description };
+
+    private static Option<bool> SkipBadOption() => new("--skip-bad")
+    {
+        Description = "Skip bad input lines (malformed JSON, missing or duplicate id, empty text, invalid UTF-8) instead of stopping; report how many and why.",
+    };
+}

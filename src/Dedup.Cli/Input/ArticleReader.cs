@@ -1,0 +1,442 @@
+using System.Globalization;
+using System.Text.Json;
+using Dedup.Detection;
+
+namespace Dedup.Cli.Input;
+
+/// <summary>What was wrong with a skipped input line or file.</summary>
+internal enum InputProblem
+{
+    InvalidUtf8,
+    MalformedJson,
+    NotAnObject,
+    MissingId,
+    BadId,
+    DuplicateId,
+    MissingText,
+    EmptyText,
+    BadField,
+}
+
+/// <summary>The articles read from one input, and what was skipped.</summary>
+internal sealed class ArticleSet
+{
+    /// <summary>The input as named on the command line ("&lt;stdin&gt;" for standard input).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The articles, in input order.</summary>
+    public List<Article> Articles { get; } = [];
+
+    /// <summary>Where each article came from, parallel to <see cref="Articles"/>: "file.jsonl:12" or a .txt file's path.</summary>
+    public List<string> Locations { get; } = [];
+
+    /// <summary>Ids that were JSON numbers in the input; they are written back as numbers.</summary>
+    public HashSet<string> NumericIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many lines (or files) were skipped, by problem.</summary>
+    public SortedDictionary<InputProblem, int> Skipped { get; } = [];
+
+    /// <summary>Total lines (or files) skipped.</summary>
+    public int SkippedCount => Skipped.Values.Sum();
+
+    /// <summary>Bytes read.</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>"line" for JSONL, "file" for a folder of text files.</summary>
+    public string Unit { get; set; } = "line";
+}
+
+/// <summary>
+/// Reads articles from a JSONL file, a folder of .txt files or standard input, streaming, with strict UTF-8 and
+/// one clear message (file, line, problem) for each bad line: an error, or with skip-bad a warning and a count.
+/// </summary>
+internal sealed class ArticleReader(CliConsole console, bool skipBad)
+{
+    /// <summary>How many skipped lines are reported one by one before only counting.</summary>
+    private const int MaxWarnings = 10;
+
+    private int _warnings;
+
+    /// <summary>Reads <paramref name="input"/>: "-" for JSONL on standard input, a folder of .txt files, or a JSONL file.</summary>
+    /// <exception cref="CliException">A missing or unreadable input (I/O), or a bad line without skip-bad (bad input).</exception>
+    public async Task<ArticleSet> ReadAsync(string input, CancellationToken cancellationToken)
+    {
+        ArticleSet set;
+        if (input == "-")
+        {
+            using Stream stdin = console.OpenStdin();
+            set = new ArticleSet { Name = "<stdin>" };
+            await ReadJsonLinesAsync(stdin, set, cancellationToken).ConfigureAwait(false);
+        }
+        else if (Directory.Exists(input))
+        {
+            set = new ArticleSet { Name = input, Unit = "file" };
+            await ReadFolderAsync(input, set, cancellationToken).ConfigureAwait(false);
+        }
+        else if (File.Exists(input))
+        {
+            set = new ArticleSet { Name = input };
+            using FileStream stream = OpenFile(input);
+            await ReadJsonLinesAsync(stream, set, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            throw CliException.IO($"{input}: no such file or folder");
+        }
+
+        if (set.SkippedCount > 0)
+        {
+            console.Message(DescribeSkipped(set));
+        }
+
+        if (set.Articles.Count == 0)
+        {
+            throw CliException.BadInput(set.Unit == "file"
+                ? $"{set.Name}: no articles found (expected .txt files in the folder)"
+                : $"{set.Name}: no articles found (expected one JSON object per line)");
+        }
+
+        return set;
+    }
+
+    /// <summary>Opens a file for reading, turning failures into one-line I/O errors.</summary>
+    public static FileStream OpenFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        }
+        catch (FileNotFoundException)
+        {
+            throw CliException.IO($"{path}: no such file");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw CliException.IO($"{path}: no such file");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw CliException.IO($"{path}: permission denied");
+        }
+        catch (IOException e)
+        {
+            throw CliException.IO($"{path}: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads a whole text file (or standard input for "-") as strict UTF-8.</summary>
+    public static async Task<string> ReadTextAsync(string path, CliConsole console, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        string name = path == "-" ? "<stdin>" : path;
+        if (path == "-")
+        {
+            using Stream stdin = console.OpenStdin();
+            using var copy = new MemoryStream();
+            await stdin.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            bytes = copy.ToArray();
+        }
+        else
+        {
+            if (Directory.Exists(path))
+            {
+                throw CliException.BadInput($"{path}: is a folder; expected a text file");
+            }
+
+            using FileStream stream = OpenFile(path);
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            bytes = copy.ToArray();
+        }
+
+        string? problem = DecodeText(bytes, out string text);
+        return problem is null ? text : throw CliException.BadInput($"{name}:{problem}");
+    }
+
+    /// <summary>Formats the skip summary: "skipped 3 bad lines of f.jsonl: 2 malformed JSON, 1 duplicate id".</summary>
+    public static string DescribeSkipped(ArticleSet set)
+    {
+        string reasons = string.Join(", ", set.Skipped.Select(p => $"{p.Value} {Describe(p.Key)}"));
+        string unit = set.SkippedCount == 1 ? set.Unit : set.Unit + "s";
+        return $"skipped {set.SkippedCount} bad {unit} of {set.Name}: {reasons}";
+    }
+
+    /// <summary>The words used for a problem in messages and the snake_case key used in JSON.</summary>
+    public static string Describe(InputProblem problem) => problem switch
+    {
+        InputProblem.InvalidUtf8 => "invalid UTF-8",
+        InputProblem.MalformedJson => "malformed JSON",
+        InputProblem.NotAnObject => "not a JSON object",
+        InputProblem.MissingId => "missing id",
+        InputProblem.BadId => "bad id",
+        InputProblem.DuplicateId => "duplicate id",
+        InputProblem.MissingText => "missing text",
+        InputProblem.EmptyText => "empty text",
+        _ => "bad field",
+    };
+
+    /// <summary>The snake_case key of a problem in JSON output.</summary>
+    public static string Key(InputProblem problem) => Describe(problem).Replace(' ', '_').Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+
+    private async Task ReadJsonLinesAsync(Stream stream, ArticleSet set, CancellationToken cancellationToken)
+    {
+        var firstLineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var reader = new Utf8LineReader(stream);
+        while (true)
+        {
+            (bool ok, ReadOnlyMemory<byte> line) = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (!ok)
+            {
+                break;
+            }
+
+            int lineNumber = reader.LineNumber;
+            if (line.Span.Trim(" \t"u8).IsEmpty)
+            {
+                continue;
+            }
+
+            int invalid = Utf8Check.FindInvalid(line.Span);
+            if (invalid >= 0)
+            {
+                Bad(set, lineNumber, InputProblem.InvalidUtf8, Utf8Check.Describe(line.Span, invalid));
+                continue;
+            }
+
+            (Article? article, bool numeric, InputProblem problem, string? message) = ParseLine(line);
+            if (article is null)
+            {
+                Bad(set, lineNumber, problem, message!);
+                continue;
+            }
+
+            if (!firstLineOfId.TryAdd(article.Id, lineNumber))
+            {
+                Bad(set, lineNumber, InputProblem.DuplicateId, $"duplicate id {Quote(article.Id)} (first on line {firstLineOfId[article.Id]})");
+                continue;
+            }
+
+            set.Articles.Add(article);
+            set.Locations.Add(FormattableString.Invariant($"{set.Name}:{lineNumber}"));
+            if (numeric)
+            {
+                set.NumericIds.Add(article.Id);
+            }
+        }
+
+        set.Bytes = reader.BytesRead;
+    }
+
+    private static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            long column = (e.BytePositionInLine ?? 0) + 1;
+            return (null, false, InputProblem.MalformedJson, FormattableString.Invariant($"malformed JSON at column {column}"));
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, false, InputProblem.NotAnObject, $"expected a JSON object, found {Kind(root.ValueKind)}");
+            }
+
+            string id;
+            bool numeric = false;
+            if (!root.TryGetProperty("id", out JsonElement idElement) || idElement.ValueKind == JsonValueKind.Null)
+            {
+                return (null, false, InputProblem.MissingId, "missing \"id\"");
+            }
+
+            switch (idElement.ValueKind)
+            {
+                case JsonValueKind.String:
+                    id = idElement.GetString()!;
+                    if (string.IsNullOrWhiteSpace(id))
+                    {
+                        return (null, false, InputProblem.BadId, "empty \"id\"");
+                    }
+
+                    break;
+                case JsonValueKind.Number:
+                    id = idElement.GetRawText();
+                    numeric = true;
+                    break;
+                default:
+                    return (null, false, InputProblem.BadId, $"\"id\" must be a string or a number, found {Kind(idElement.ValueKind)}");
+            }
+
+            if (!root.TryGetProperty("text", out JsonElement textElement) || textElement.ValueKind == JsonValueKind.Null)
+            {
+                return (null, false, InputProblem.MissingText, $"missing \"text\" (id {Quote(id)})");
+            }
+
+            if (textElement.ValueKind != JsonValueKind.String)
+            {
+                return (null, false, InputProblem.BadField, $"\"text\" must be a string, found {Kind(textElement.ValueKind)} (id {Quote(id)})");
+            }
+
+            string text = textElement.GetString()!;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return (null, false, InputProblem.EmptyText, $"empty \"text\" (id {Quote(id)})");
+            }
+
+            if (!TryOptionalString(root, "title", out string? title) || !TryOptionalString(root, "source", out string? source))
+            {
+                return (null, false, InputProblem.BadField, $"\"title\" and \"source\" must be strings (id {Quote(id)})");
+            }
+
+            if (!TryOptionalString(root, "published", out string? publishedText))
+            {
+                return (null, false, InputProblem.BadField, $"\"published\" must be an ISO-8601 date string (id {Quote(id)})");
+            }
+
+            DateTimeOffset? published = null;
+            if (!string.IsNullOrWhiteSpace(publishedText))
+            {
+                if (!DateTimeOffset.TryParse(publishedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+                {
+                    return (null, false, InputProblem.BadField, $"\"published\" is not an ISO-8601 date: {Quote(publishedText)} (id {Quote(id)})");
+                }
+
+                published = parsed;
+            }
+
+            return (new Article(id, text, string.IsNullOrWhiteSpace(title) ? null : title, published, source), numeric, default, null);
+        }
+    }
+
+    private static bool TryOptionalString(JsonElement root, string name, out string? value)
+    {
+        value = null;
+        if (!root.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        value = element.GetString();
+        return true;
+    }
+
+    private async Task ReadFolderAsync(string folder, ArticleSet set, CancellationToken cancellationToken)
+    {
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(folder, "*.txt", SearchOption.TopDirectoryOnly);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw CliException.IO($"{folder}: permission denied");
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (string file in files)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                throw CliException.IO($"{file}: permission denied");
+            }
+            catch (IOException e)
+            {
+                throw CliException.IO($"{file}: {e.Message}");
+            }
+
+            set.Bytes += bytes.Length;
+            string? problem = DecodeText(bytes, out string text);
+            if (problem is not null)
+            {
+                Skip(set, InputProblem.InvalidUtf8, file + ":" + problem);
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                Skip(set, InputProblem.EmptyText, file + ": empty text");
+                continue;
+            }
+
+            set.Articles.Add(new Article(Path.GetFileNameWithoutExtension(file), text));
+            set.Locations.Add(file);
+        }
+    }
+
+    /// <summary>Decodes strict UTF-8 (dropping a byte-order mark); returns "LINE: problem" when the bytes are invalid.</summary>
+    private static string? DecodeText(byte[] bytes, out string text)
+    {
+        ReadOnlySpan<byte> span = bytes;
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            span = span[3..];
+        }
+
+        int invalid = Utf8Check.FindInvalid(span);
+        if (invalid >= 0)
+        {
+            int lineStart = span[..invalid].LastIndexOf((byte)'\n') + 1;
+            int line = span[..invalid].Count((byte)'\n') + 1;
+            text = string.Empty;
+            return FormattableString.Invariant($"{line}: ") + Utf8Check.Describe(span[lineStart..], invalid - lineStart);
+        }
+
+        text = Utf8Check.Strict.GetString(span);
+        return null;
+    }
+
+    private void Bad(ArticleSet set, int line, InputProblem problem, string message)
+    {
+        string full = FormattableString.Invariant($"{set.Name}:{line}: {message}");
+        Skip(set, problem, full);
+    }
+
+    /// <summary>Reports a bad line or file: an error, or with skip-bad a warning and a count in <paramref name="set"/>.</summary>
+    public void Skip(ArticleSet set, InputProblem problem, string message)
+    {
+        if (!skipBad)
+        {
+            throw CliException.BadInput(message + " (use --skip-bad to skip bad lines)");
+        }
+
+        set.Skipped[problem] = set.Skipped.GetValueOrDefault(problem) + 1;
+        if (_warnings < MaxWarnings)
+        {
+            console.Warning(message + " (skipped)");
+        }
+        else if (_warnings == MaxWarnings)
+        {
+            console.Warning("more bad input skipped; counting only");
+        }
+
+        _warnings++;
+    }
+
+    private static string Quote(string value) => value.Length <= 40 ? $"'{value}'" : $"'{value[..37]}...'";
+
+    private static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}

@@ -1,0 +1,107 @@
+using System.Buffers;
+
+namespace Dedup.Cli.Input;
+
+/// <summary>
+/// Reads a stream line by line as raw bytes, so each line can be checked for valid UTF-8 and parsed as JSON on its own,
+/// and a problem reported with its exact line number. Lines end at '\n'; a trailing '\r' is dropped.
+/// </summary>
+internal sealed class Utf8LineReader : IDisposable
+{
+    private const int ChunkSize = 64 * 1024;
+    private readonly Stream _stream;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+    private int _start;
+    private int _end;
+    private bool _eof;
+
+    public Utf8LineReader(Stream stream) => _stream = stream;
+
+    /// <summary>The 1-based number of the line last returned.</summary>
+    public int LineNumber { get; private set; }
+
+    /// <summary>Bytes consumed so far.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>Reads the next line (without its terminator); false at the end of the stream.</summary>
+    /// <remarks>The returned memory is valid until the next call.</remarks>
+    public async ValueTask<(bool Ok, ReadOnlyMemory<byte> Line)> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                return (true, Take(newline, newline + 1));
+            }
+
+            if (_eof)
+            {
+                if (_start == _end)
+                {
+                    return (false, default);
+                }
+
+                return (true, Take(_end - _start, _end - _start));
+            }
+
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+
+    private ReadOnlyMemory<byte> Take(int length, int consumed)
+    {
+        LineNumber++;
+        BytesRead += consumed;
+        var line = new ReadOnlyMemory<byte>(_buffer, _start, length);
+        if (line.Span.EndsWith((byte)'\r'))
+        {
+            line = line[..^1];
+        }
+
+        if (LineNumber == 1 && line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            line = line[3..];
+        }
+
+        _start += consumed;
+        return line;
+    }
+
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            // Move the unfinished line to the front.
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            // A line longer than the buffer: grow it.
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+
+        int read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            _eof = true;
+        }
+
+        _end += read;
+    }
+}

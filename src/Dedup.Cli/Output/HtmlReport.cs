@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Dedup.Detection;
+
+namespace Dedup.Cli.Output;
+
+/// <summary>
+/// A self-contained HTML page (inline CSS, no scripts, no external assets) showing each cluster of copies, largest
+/// first: its original, and each copy beside the original with the shared passages highlighted.
+/// </summary>
+internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, Article> articles, Func<Article, Article, Comparison> compare)
+{
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private const string Css = """
+        :root { color-scheme: light; --ink: #1d2330; --muted: #5d6678; --line: #d9dee8; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f4f6fa; }
+        header, main, footer { max-width: 1320px; margin: 0 auto; padding: 0 24px; }
+        header { padding-top: 24px; }
+        h1 { font-size: 26px; margin: 0 0 4px; }
+        h2 { font-size: 19px; margin: 0 0 8px; }
+        h3 { font-size: 15px; margin: 0; display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
+        code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef1f6; padding: 1px 5px; border-radius: 4px; }
+        .summary { color: var(--muted); margin: 0 0 12px; }
+        .stats { display: flex; gap: 12px; flex-wrap: wrap; margin: 12px 0; padding: 0; list-style: none; }
+        .stats li { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; }
+        .stats b { display: block; font-size: 20px; }
+        .legend { display: flex; gap: 16px; flex-wrap: wrap; color: var(--muted); font-size: 13px; margin: 8px 0 16px; }
+        nav ol { columns: 3; margin: 0 0 16px; padding-left: 22px; font-size: 14px; }
+        nav a { color: #2457c5; }
+        section.cluster { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 0 0 22px; }
+        .members { color: var(--muted); font-size: 13px; margin: 0 0 12px; }
+        article.copy { border-top: 1px solid var(--line); padding: 14px 0 4px; }
+        .kind { font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; padding: 2px 8px; border-radius: 999px; color: #fff; }
+        .kind-duplicate { background: #7a3db8; } .kind-syndicated { background: #2457c5; } .kind-excerpt { background: #1b8a5a; }
+        .kind-rewritten { background: #c24d12; } .kind-none { background: #7d8596; }
+        .original-badge { font-size: 12px; font-weight: 600; color: #1b8a5a; border: 1px solid #1b8a5a; border-radius: 999px; padding: 1px 8px; }
+        table.scores { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
+        table.scores th, table.scores td { border: 1px solid var(--line); padding: 3px 10px; text-align: left; }
+        table.scores th { background: #f4f6fa; font-weight: 600; }
+        .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+        .side { border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
+        .side h4 { margin: 0; padding: 6px 12px; font-size: 13px; background: #f4f6fa; border-bottom: 1px solid var(--line); }
+        .side.original h4 { background: #e7f5ee; }
+        .text { white-space: pre-wrap; overflow-wrap: anywhere; padding: 10px 12px; max-height: 520px; overflow: auto; font-size: 14px; }
+        mark { padding: 0; border-radius: 2px; color: inherit; }
+        mark.exact { background: #fde68a; }
+        mark.aligned { background: #fdba74; }
+        .boilerplate { color: #8a93a6; text-decoration: line-through; }
+        .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px; vertical-align: -2px; margin-right: 5px; }
+        footer { color: var(--muted); font-size: 12px; padding-bottom: 32px; }
+        """;
+
+    /// <summary>Writes the page.</summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="inputName">The scanned input's name, for the heading.</param>
+    public void Write(TextWriter writer, string inputName)
+    {
+        List<CopyCluster> clusters = result.Clusters
+            .Where(c => c.Members.Count > 1)
+            .OrderByDescending(c => c.Members.Count)
+            .ThenBy(c => c.Id, StringComparer.Ordinal)
+            .ToList();
+        var pairs = new Dictionary<(string, string), CopyPair>();
+        foreach (CopyPair pair in result.Pairs)
+        {
+            pairs.TryAdd((pair.First, pair.Second), pair);
+            pairs.TryAdd((pair.Second, pair.First), pair);
+        }
+
+        int inClusters = clusters.Sum(c => c.Members.Count);
+        writer.Write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        writer.Write($"<title>dedup report: {E(inputName)}</title>\n<style>\n{Css}\n</style>\n</head>\n<body>\n<header>\n");
+        writer.Write($"<h1>Copies in {E(inputName)}</h1>\n");
+        writer.Write(Invariant($"<p class=\"summary\">{result.Documents} documents scanned in {result.Elapsed.TotalSeconds:0.00} s. Each cluster below is one story: its original, then every copy beside it.</p>\n"));
+        writer.Write("<ul class=\"stats\">\n");
+        Stat(writer, "documents", result.Documents, "documents");
+        Stat(writer, "clusters", clusters.Count, "clusters of copies");
+        Stat(writer, "copies", inClusters - clusters.Count, "copies");
+        Stat(writer, "unique", result.Documents - inClusters, "without copies");
+        foreach (CopyKind kind in Enum.GetValues<CopyKind>())
+        {
+            Stat(writer, JsonLines.KindName(kind), result.Pairs.Count(p => p.Kind == kind), JsonLines.KindName(kind) + " pairs");
+        }
+
+        writer.Write("</ul>\n<div class=\"legend\"><span><span class=\"swatch\" style=\"background:#fde68a\"></span>passage shared word for word</span>");
+        writer.Write("<span><span class=\"swatch\" style=\"background:#fdba74\"></span>passage shared with words changed</span>");
+        writer.Write("<span><span class=\"boilerplate\">struck through</span>: line ignored as boilerplate</span></div>\n");
+        if (clusters.Count > 0)
+        {
+            writer.Write("<nav><ol>\n");
+            for (int i = 0; i < clusters.Count; i++)
+            {
+                writer.Write(Invariant($"<li><a href=\"#cluster-{i + 1}\">{E(Headline(clusters[i].OriginalId))}</a> ({clusters[i].Members.Count})</li>\n"));
+            }
+
+            writer.Write("</ol></nav>\n");
+        }
+        else
+        {
+            writer.Write("<p class=\"none\">No copies found.</p>\n");
+        }
+
+        writer.Write("</header>\n<main>\n");
+        for (int i = 0; i < clusters.Count; i++)
+        {
+            WriteCluster(writer, i + 1, clusters[i], pairs);
+        }
+
+        writer.Write("</main>\n<footer>Made by the dedup command-line tool. Scores lie in [0, 1]: Jaccard of word shingles; containment = share of one text's shingles found in the other; rewrite = share of the shorter text that aligns in order when content words may differ.</footer>\n</body>\n</html>\n");
+    }
+
+    private void WriteCluster(TextWriter writer, int number, CopyCluster cluster, Dictionary<(string, string), CopyPair> pairs)
+    {
+        Article original = articles[cluster.OriginalId];
+        writer.Write(Invariant($"<section class=\"cluster\" id=\"cluster-{number}\" data-cluster-id=\"{E(cluster.Id)}\" data-size=\"{cluster.Members.Count}\">\n"));
+        writer.Write(Invariant($"<h2>Cluster {number}: {E(Headline(original.Id))}</h2>\n"));
+        writer.Write($"<p class=\"members\">{cluster.Members.Count.ToString(CultureInfo.InvariantCulture)} articles. Original <span class=\"original-badge\">original</span> <code data-original=\"true\">{E(original.Id)}</code>{Meta(original)}; copies: ");
+        writer.Write(string.Join(", ", cluster.Members.Where(m => m != original.Id).Select(m => $"<code>{E(m)}</code>")));
+        writer.Write("</p>\n");
+        foreach (string member in cluster.Members)
+        {
+            if (string.Equals(member, original.Id, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Article copy = articles[member];
+            Comparison comparison = compare(original, copy);
+            CopyKind? kind = comparison.Kind ?? (pairs.TryGetValue((original.Id, copy.Id), out CopyPair? direct) ? direct.Kind : null);
+            string kindName = kind is { } k ? JsonLines.KindName(k) : "none";
+            string kindLabel = kind is null ? "linked through another copy" : kindName;
+            writer.Write($"<article class=\"copy\" data-id=\"{E(copy.Id)}\" data-kind=\"{kindName}\">\n");
+            writer.Write($"<h3><span class=\"kind kind-{kindName}\">{E(kindLabel)}</span> <code>{E(copy.Id)}</code> {E(copy.Title ?? string.Empty)}{Meta(copy)}</h3>\n");
+            MatchScores s = comparison.Scores;
+            writer.Write("<table class=\"scores\"><tr><th>score</th><th>Jaccard</th><th>original found in copy</th><th>copy found in original</th><th>rewrite</th><th>shared passages</th></tr>");
+            writer.Write(Invariant($"<tr><td>{comparison.Score:0.000}</td><td>{s.Jaccard:0.000}</td><td>{s.ContainmentOfFirst:0.000}</td><td>{s.ContainmentOfSecond:0.000}</td><td>{s.RewriteScore:0.000}</td><td>{comparison.Passages.Count}</td></tr></table>\n"));
+            writer.Write("<div class=\"pair\">\n");
+            WriteSide(writer, "original", "Original", original, Highlighter.Ranges(comparison, first: true));
+            WriteSide(writer, "copy", "Copy", copy, Highlighter.Ranges(comparison, first: false));
+            writer.Write("</div>\n</article>\n");
+        }
+
+        writer.Write("</section>\n");
+    }
+
+    private static void WriteSide(TextWriter writer, string cssClass, string label, Article article, IEnumerable<(TextSpan, Marks)> ranges)
+    {
+        writer.Write($"<div class=\"side {cssClass}\"><h4>{label}: <code>{E(article.Id)}</code></h4><div class=\"text\">");
+        foreach ((string text, Marks marks) in Highlighter.Runs(Highlighter.DisplayText(article), ranges))
+        {
+            string encoded = E(text);
+            if ((marks & Marks.Boilerplate) != 0)
+            {
+                encoded = $"<span class=\"boilerplate\">{encoded}</span>";
+            }
+
+            if ((marks & Marks.SharedExact) != 0)
+            {
+                encoded = $"<mark class=\"exact\">{encoded}</mark>";
+            }
+            else if ((marks & Marks.SharedAligned) != 0)
+            {
+                encoded = $"<mark class=\"aligned\">{encoded}</mark>";
+            }
+
+            writer.Write(encoded);
+        }
+
+        writer.Write("</div></div>\n");
+    }
+
+    private string Headline(string id)
+    {
+        Article article = articles[id];
+        if (!string.IsNullOrWhiteSpace(article.Title))
+        {
+            return article.Title;
+        }
+
+        string firstLine = article.Text.AsSpan().TrimStart().ToString().Split('\n')[0].Trim();
+        return firstLine.Length <= 90 ? firstLine : firstLine[..87] + "...";
+    }
+
+    private static string Meta(Article article)
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrWhiteSpace(article.Source))
+        {
+            parts.Add(E(article.Source));
+        }
+
+        if (article.Published is { } published)
+        {
+            parts.Add(E(published.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)));
+        }
+
+        return parts.Count == 0 ? string.Empty : $" <span class=\"meta\">({string.Join(", ", parts)})</span>";
+    }
+
+    private static void Stat(TextWriter writer, string name, int value, string label)
+        => writer.Write(Invariant($"<li data-stat=\"{name}\"><b>{value}</b>{E(label)}</li>\n"));
+
+    private static string E(string text) => Encoder.Encode(text);
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+}

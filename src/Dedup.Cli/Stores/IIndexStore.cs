@@ -1,0 +1,27 @@
+using Dedup.Detection;
+
+namespace Dedup.Cli.Stores;
+
+/// <summary>
+/// Where <c>dedup index</c> keeps its detector between runs. Today a snapshot file; a Redis-backed store
+/// (a later issue) implements the same interface and is chosen by <see cref="IndexStores.Open"/> from the
+/// <c>--store</c> location's scheme.
+/// </summary>
+internal interface IIndexStore
+{
+    /// <summary>The location as the user gave it, for messages.</summary>
+    string Location { get; }
+
+    /// <summary>Whether the store holds an index yet.</summary>
+    bool Exists { get; }
+
+    /// <summary>Loads the index.</summary>
+    /// <exception cref="CliException">The store is missing (I/O error) or unreadable (bad store).</exception>
+    CopyDetector Load();
+
+    /// <summary>Writes the index back, atomically.</summary>
+    void Save(CopyDetector detector);
+
+    /// <summary>Facts to show in <c>index stats</c> beyond the article count (e.g. the file size), in display order.</summary>
+    IReadOnlyList<(string Key, object Value)> Describe();
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary>The report as a browser sees it, and the built tool run as a separate process.</summary>
+public sealed class BrowserAndProcessTests : IDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Chromium_renders_the_report_with_one_section_per_cluster()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Assert.Skip($"{Chromium} is not installed (apt-get install chromium) so the report cannot be loaded in a browser.");
+        }
+
+        string report = _temp.File("report.html");
+        string clusters = _temp.File("clusters.jsonl");
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--report", report, "--clusters", clusters);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        int expected = Samples.ReadJsonLines(clusters).GroupBy(c => c.GetProperty("cluster").ToString()).Count(g => g.Count() > 1);
+
+        (int exit, string dom, string error) = await RunProcessAsync(Chromium,
+            ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--user-data-dir=" + _temp.File("chromium-profile"), "--dump-dom", new Uri(report).AbsoluteUri]);
+        Assert.True(exit == 0, error);
+        Assert.Equal(4, expected);
+        Assert.Equal(expected, Regex.Count(dom, "<section class=\"cluster\""));
+        Assert.Equal(5, Regex.Count(dom, "<article class=\"copy\""));
+        Assert.Contains("<mark class=\"exact\">", dom, StringComparison.Ordinal);
+        Assert.Contains("<mark class=\"aligned\">", dom, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Built_tool_runs_as_a_process_with_plain_output_and_exit_codes()
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "Dedup.Cli.dll");
+        Assert.True(File.Exists(dll), dll);
+
+        (int exit, string output, string error) = await RunProcessAsync("dotnet", [dll, "scan", Cli.NewsSample]);
+        Assert.True(exit == ExitCodes.CopiesFound, output + error);
+        Assert.Contains("documents: 13\n", output, StringComparison.Ordinal);
+
+        (exit, output, error) = await RunProcessAsync("dotnet", [dll, "scan", _temp.File("missing.jsonl")]);
+        Assert.Equal(ExitCodes.IOError, exit);
+        Assert.Empty(output);
+        Assert.Equal($"dedup: {_temp.File("missing.jsonl")}: no such file or folder", error.Trim());
+    }
+
+    private static async Task<(int Exit, string Out, string Error)> RunProcessAsync(string file, string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary><c>dedup compare</c> end to end (needs the real detector).</summary>
+public sealed class CompareTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Syndicated_copy_is_explained_with_changes_and_boilerplate()
+    {
+        string a = _temp.Write("storm.txt", Samples.Text(Samples.Storm));
+        string b = _temp.Write("copy.txt", Samples.Text(Samples.Syndicated));
+        CliRun run = await Cli.RunAsync("compare", a, b);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        Assert.Contains("kind: syndicated\n", run.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\njaccard: 0\.\d{4}\n", run.Out);
+        Assert.Contains("passage 1 (", run.Out, StringComparison.Ordinal);
+        Assert.Contains("{+kph+}", run.Out, StringComparison.Ordinal);
+        Assert.Contains("boilerplate removed from b:", run.Out, StringComparison.Ordinal);
+        Assert.Contains("  b | ALSO READ: Five things to know", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Spun_copy_is_rewritten_and_unrelated_text_is_not_a_copy()
+    {
+        string original = _temp.Write("original.txt", Samples.Text(Samples.Diplomacy));
+        string spun = _temp.Write("spun.txt", Samples.Text(Samples.Spun));
+        string other = _temp.Write("other.txt", Samples.Text(Samples.Heatwave));
+
+        CliRun rewritten = await Cli.RunAsync("compare", original, spun);
+        Assert.True(rewritten.ExitCode == ExitCodes.CopiesFound, rewritten.ToString());
+        Assert.Contains("kind: rewritten\n", rewritten.Out, StringComparison.Ordinal);
+        Assert.Contains("{+Blink+}", rewritten.Out, StringComparison.Ordinal);
+
+        CliRun unrelated = await Cli.RunAsync("compare", original, other);
+        Assert.True(unrelated.ExitCode == ExitCodes.Ok, unrelated.ToString());
+        Assert.Contains("kind: not a copy\n", unrelated.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_comparison_has_scores_passages_and_boilerplate_and_reads_stdin()
+    {
+        string a = _temp.Write("storm.txt", Samples.Text(Samples.Storm));
+        CliRun run = await Cli.RunWithInputAsync(Encoding.UTF8.GetBytes(Samples.Text(Samples.Syndicated)), "compare", a, "-", "--json");
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        JsonElement root = json.RootElement;
+        Assert.Equal("<stdin>", root.GetProperty("b").GetString());
+        Assert.True(root.GetProperty("is_copy").GetBoolean());
+        Assert.Equal("syndicated", root.GetProperty("kind").GetString());
+        JsonElement passage = root.GetProperty("passages")[0];
+        Assert.Equal(passage.GetProperty("in_a").GetProperty("length").GetInt32(), passage.GetProperty("in_a").GetProperty("text").GetString()!.Length);
+        Assert.Contains(root.GetProperty("boilerplate_b").EnumerateArray(), s => s.GetProperty("text").GetString()!.StartsWith("ALSO READ", StringComparison.Ordinal));
+        Assert.Empty(root.GetProperty("boilerplate_a").EnumerateArray());
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary><c>dedup index</c> end to end (needs the real detector and its snapshots).</summary>
+public sealed class IndexTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Originals() => _temp.Write("originals.jsonl", string.Concat(
+        new[] { Samples.Diplomacy, Samples.Storm, Samples.Rail, Samples.Chips, Samples.Heatwave }.Select(id => ScanTests.JsonSerializerLine(id, Samples.Text(id)))));
+
+    private string Copies() => _temp.Write("copies.jsonl", string.Concat(
+        new[] { Samples.Spun, Samples.Syndicated, Samples.Excerpt, Samples.Duplicate }.Select(id => ScanTests.JsonSerializerLine(id, Samples.Text(id)))));
+
+    [Fact]
+    public async Task Add_creates_the_store_then_stats_query_and_remove_use_it()
+    {
+        string store = _temp.File("news.idx");
+        CliRun add = await Cli.RunAsync("index", "add", "--store", store, Originals());
+        Assert.True(add.ExitCode == ExitCodes.Ok, add.ToString());
+        Assert.Equal($"added 5 articles to {store} (new index); it holds 5", add.Out.Trim());
+        Assert.True(File.Exists(store));
+
+        CliRun stats = await Cli.RunAsync("index", "stats", "--store", store, "--json");
+        Assert.True(stats.ExitCode == ExitCodes.Ok, stats.ToString());
+        using (JsonDocument json = JsonDocument.Parse(stats.Out))
+        {
+            Assert.Equal(5, json.RootElement.GetProperty("articles").GetInt32());
+            Assert.Equal(new FileInfo(store).Length, json.RootElement.GetProperty("bytes").GetInt64());
+        }
+
+        CliRun query = await Cli.RunAsync("index", "query", "--store", store, Copies());
+        Assert.True(query.ExitCode == ExitCodes.CopiesFound, query.ToString());
+        var matches = query.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        Assert.Contains(matches, m => m.GetProperty("a").GetString() == Samples.Syndicated && m.GetProperty("b").GetString() == Samples.Storm && m.GetProperty("kind").GetString() == "syndicated");
+        Assert.Contains(matches, m => m.GetProperty("a").GetString() == Samples.Duplicate && m.GetProperty("b").GetString() == Samples.Chips && m.GetProperty("kind").GetString() == "duplicate");
+        Assert.Contains(matches, m => m.GetProperty("a").GetString() == Samples.Spun && m.GetProperty("b").GetString() == Samples.Diplomacy);
+        Assert.DoesNotContain(matches, m => m.GetProperty("b").GetString() == Samples.Heatwave);
+
+        CliRun remove = await Cli.RunAsync("index", "remove", "--store", store, Samples.Storm, Samples.Heatwave);
+        Assert.True(remove.ExitCode == ExitCodes.Ok, remove.ToString());
+        Assert.Equal($"removed 2 articles from {store}; it holds 3", remove.Out.Trim());
+
+        CliRun after = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.StartsWith("articles: 3\n", after.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Adding_an_id_already_indexed_is_bad_input_unless_skipped()
+    {
+        string store = _temp.File("news.idx");
+        string originals = Originals();
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, originals)).ExitCode);
+        long size = new FileInfo(store).Length;
+
+        CliRun again = await Cli.RunAsync("index", "add", "--store", store, originals);
+        Assert.Equal(ExitCodes.BadInput, again.ExitCode);
+        Assert.StartsWith($"dedup: {originals}:1: id '{Samples.Diplomacy}' is already in the index {store}", again.Error, StringComparison.Ordinal);
+        Assert.Equal(size, new FileInfo(store).Length);
+
+        CliRun skipped = await Cli.RunAsync("index", "add", "--store", store, originals, "--skip-bad", "--json");
+        Assert.True(skipped.ExitCode == ExitCodes.Ok, skipped.ToString());
+        using JsonDocument json = JsonDocument.Parse(skipped.Out);
+        Assert.Equal(0, json.RootElement.GetProperty("added").GetInt32());
+        Assert.Equal(5, json.RootElement.GetProperty("skipped").GetInt32());
+        Assert.Equal(5, json.RootElement.GetProperty("articles").GetInt32());
+        Assert.Contains("skipped 5 bad lines", skipped.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Removing_an_unknown_id_removes_nothing()
+    {
+        string store = _temp.File("news.idx");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, Originals())).ExitCode);
+        CliRun remove = await Cli.RunAsync("index", "remove", "--store", store, Samples.Storm, "no-such-id");
+        Assert.Equal(ExitCodes.BadInput, remove.ExitCode);
+        Assert.Equal($"dedup: {store}: not in the index: 'no-such-id' (nothing removed)", remove.Error.Trim());
+        CliRun stats = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.StartsWith("articles: 5\n", stats.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Corrupt_store_exits_4()
+    {
+        string store = _temp.Write("broken.idx", "this is not an index");
+        CliRun run = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.Equal(ExitCodes.BadStore, run.ExitCode);
+        Assert.StartsWith($"dedup: {store}: not a readable dedup index", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+}

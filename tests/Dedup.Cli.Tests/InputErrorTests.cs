@@ -1,0 +1,158 @@
+using System.Text;
+using Dedup.Cli.Input;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary>Bad input: one clear line naming the file, the line and the problem; exit code 2 (3 for I/O); never a stack trace.</summary>
+public sealed class InputErrorTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private const string Good = "{\"id\": \"a\", \"text\": \"Some text of a story.\"}\n";
+
+    [Fact]
+    public async Task Missing_file_is_an_IO_error_naming_the_file()
+    {
+        string path = _temp.File("nope.jsonl");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.Equal($"dedup: {path}: no such file or folder", run.Error.Trim());
+        Assert.Empty(run.Out);
+    }
+
+    [Theory]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\"\n", ":2: malformed JSON at column")]
+    [InlineData("{\"text\": \"no id here\"}\n", ":2: missing \"id\"")]
+    [InlineData("{\"id\": null, \"text\": \"null id\"}\n", ":2: missing \"id\"")]
+    [InlineData("{\"id\": [1], \"text\": \"x\"}\n", ":2: \"id\" must be a string or a number, found an array")]
+    [InlineData("{\"id\": \"a\", \"text\": \"again\"}\n", ":2: duplicate id 'a' (first on line 1)")]
+    [InlineData("{\"id\": \"b\", \"text\": \"   \"}\n", ":2: empty \"text\" (id 'b')")]
+    [InlineData("{\"id\": \"b\"}\n", ":2: missing \"text\" (id 'b')")]
+    [InlineData("[1, 2]\n", ":2: expected a JSON object, found an array")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"yesterday\"}\n", ":2: \"published\" is not an ISO-8601 date: 'yesterday'")]
+    public async Task Each_bad_line_is_reported_with_file_line_and_problem(string badLine, string expected)
+    {
+        string path = _temp.Write("bad.jsonl", Good + badLine + Good.Replace("\"a\"", "\"c\"", StringComparison.Ordinal));
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        string line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("dedup: " + path + expected, line, StringComparison.Ordinal);
+        Assert.Contains("--skip-bad", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_is_reported_with_its_line_and_byte()
+    {
+        byte[] bytes = [.. Encoding.UTF8.GetBytes(Good), .. "{\"id\": \"b\", \"text\": \"caf"u8, 0xE9, .. "\"}\n"u8];
+        string path = _temp.WriteBytes("latin1.jsonl", bytes);
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith($"dedup: {path}:2: not valid UTF-8 (byte 0xE9 at column 25)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_line_on_stdin_names_stdin()
+    {
+        CliRun run = await Cli.RunWithInputAsync(Good + "not json\n", "scan", "-");
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith("dedup: <stdin>:2: malformed JSON", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Input_without_articles_is_bad_input()
+    {
+        string path = _temp.Write("empty.jsonl", "\n  \n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("no articles found", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_text_file_in_a_folder_is_named_with_its_line()
+    {
+        string folder = Path.Combine(_temp.Path, "texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "good.txt"), "A story.");
+        File.WriteAllBytes(Path.Combine(folder, "bad.txt"), [.. "line one\nline "u8, 0xFF, .. "two\n"u8]);
+        CliRun run = await Cli.RunAsync("scan", folder);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith($"dedup: {Path.Combine(folder, "bad.txt")}:2: not valid UTF-8 (byte 0xFF at column 6)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Empty_text_file_in_a_folder_is_bad_input()
+    {
+        string folder = Path.Combine(_temp.Path, "texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a.txt"), "A story.");
+        File.WriteAllText(Path.Combine(folder, "blank.txt"), " \n ");
+        CliRun run = await Cli.RunAsync("scan", folder);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith($"dedup: {Path.Combine(folder, "blank.txt")}: empty text", run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every kind of bad line once, between good ones; lines 2, 4, 6, 8, 10, 12 and 14 are bad.</summary>
+    internal static byte[] MixedInput()
+    {
+        var s = new MemoryStream();
+        void Line(string text) => s.Write(Encoding.UTF8.GetBytes(text + "\n"));
+        Line("{\"id\": 1, \"text\": \"The council approved the budget on Monday after a long debate.\"}");
+        Line("{\"id\": 2, \"text\": ");
+        Line("{\"id\": \"x\", \"text\": \"Storm floods the coast and cuts power to many homes overnight.\"}");
+        Line("{\"text\": \"no id\"}");
+        Line("{\"id\": \"y\", \"text\": \"Chipmaker builds a factory and creates hundreds of jobs in the east.\", \"title\": \"Factory\"}");
+        Line("{\"id\": 1, \"text\": \"duplicate of the first id\"}");
+        Line(string.Empty);
+        Line("{\"id\": \"z\", \"text\": \"\"}");
+        Line("{\"id\": \"w\", \"text\": \"Ministers meet to discuss a hotline for ships at sea.\"}");
+        s.Write([.. "{\"id\": \"v\", \"text\": \""u8, 0xFF, .. "\"}\n"u8]);
+        Line("{\"id\": \"u\", \"text\": \"Train drivers strike for two days over staffing.\"}");
+        Line("[]");
+        Line("{\"id\": \"t\", \"text\": \"Heatwave brings wildfires to the hills.\"}");
+        Line("{\"id\": \"s\", \"text\": 5}");
+        return s.ToArray();
+    }
+
+    [Fact]
+    public async Task Skip_bad_counts_every_problem_and_keeps_the_good_lines()
+    {
+        using var stdin = new MemoryStream(MixedInput());
+        using var stderr = new StringWriter();
+        var console = new CliConsole(TextWriter.Null, stderr, () => stdin);
+        ArticleSet set = await new ArticleReader(console, skipBad: true).ReadAsync("-", TestContext.Current.CancellationToken);
+        Assert.Equal(["1", "x", "y", "w", "u", "t"], set.Articles.Select(a => a.Id));
+        Assert.Equal(["1"], set.NumericIds);
+        Assert.Equal("Factory", set.Articles[2].Title);
+        Assert.Equal(7, set.SkippedCount);
+        Assert.Equal(1, set.Skipped[InputProblem.MalformedJson]);
+        Assert.Equal(1, set.Skipped[InputProblem.MissingId]);
+        Assert.Equal(1, set.Skipped[InputProblem.DuplicateId]);
+        Assert.Equal(1, set.Skipped[InputProblem.EmptyText]);
+        Assert.Equal(1, set.Skipped[InputProblem.InvalidUtf8]);
+        Assert.Equal(1, set.Skipped[InputProblem.NotAnObject]);
+        Assert.Equal(1, set.Skipped[InputProblem.BadField]);
+        string[] lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(8, lines.Length);
+        Assert.Contains("dedup: warning: <stdin>:2: malformed JSON", lines[0], StringComparison.Ordinal);
+        Assert.Contains("<stdin>:10: not valid UTF-8", lines[4], StringComparison.Ordinal);
+        Assert.Equal(
+            "dedup: skipped 7 bad lines of <stdin>: 1 invalid UTF-8, 1 malformed JSON, 1 not a JSON object, 1 missing id, 1 duplicate id, 1 empty text, 1 bad field",
+            lines[^1]);
+    }
+
+    [Fact]
+    public async Task Lines_longer_than_the_read_buffer_and_CRLF_endings_are_read_whole()
+    {
+        string longText = string.Concat(Enumerable.Repeat("word ", 40_000));
+        byte[] input = Encoding.UTF8.GetBytes("\uFEFF{\"id\": \"long\", \"text\": \"" + longText + "\"}\r\n{\"id\": \"short\", \"text\": \"x\"}");
+        using var stdin = new MemoryStream(input);
+        var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => stdin);
+        ArticleSet set = await new ArticleReader(console, skipBad: false).ReadAsync("-", TestContext.Current.CancellationToken);
+        Assert.Equal(["long", "short"], set.Articles.Select(a => a.Id));
+        Assert.Equal(longText, set.Articles[0].Text);
+        Assert.Equal(input.Length, set.Bytes);
+    }
+}

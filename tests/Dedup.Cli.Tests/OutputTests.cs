@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dedup.Cli.Commands;
+using Dedup.Cli.Output;
+using Dedup.Detection;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary>The output formats, on hand-made results (they do not need the detector).</summary>
+public sealed partial class OutputTests
+{
+    private static readonly HashSet<string> NumericIds = ["17"];
+
+    [Fact]
+    public void Pairs_are_one_JSON_object_per_line_with_every_score()
+    {
+        using var stream = new MemoryStream();
+        JsonLines.WritePairs(stream, Fakes.Result.Pairs, NumericIds);
+        string[] lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(string.Empty, lines[2]);
+        Assert.Equal("""{"a":"orig","b":"copy","kind":"syndicated","score":0.9123,"jaccard":0.8,"containment_a":0.9,"containment_b":0.95,"rewrite":0.97}""", lines[0]);
+        using JsonDocument second = JsonDocument.Parse(lines[1]);
+        Assert.Equal("rewritten", second.RootElement.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void Clusters_list_every_document_in_input_order_with_singletons_as_their_own_cluster()
+    {
+        using var stream = new MemoryStream();
+        JsonLines.WriteClusters(stream, ["orig", "copy", "17", "spun", "lost"], Fakes.Result.Clusters, NumericIds);
+        string[] lines = Encoding.UTF8.GetString(stream.ToArray()).TrimEnd('\n').Split('\n');
+        Assert.Equal(
+            [
+                """{"id":"orig","cluster":"orig","original":true}""",
+                """{"id":"copy","cluster":"orig","original":false}""",
+                """{"id":17,"cluster":17,"original":true}""",
+                """{"id":"spun","cluster":"orig","original":false}""",
+                """{"id":"lost","cluster":"lost","original":true}""",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public void Report_is_self_contained_and_lists_clusters_largest_first()
+    {
+        string html = Report();
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(SrcOrHref(), html);
+        Assert.Contains("<style>", html, StringComparison.Ordinal);
+
+        // One section per cluster of copies; singletons are counted but not shown.
+        Assert.Single(Regex.Matches(html, "<section class=\"cluster\""));
+        Assert.Contains("data-cluster-id=\"orig\" data-size=\"3\"", html, StringComparison.Ordinal);
+        Assert.Contains("<li data-stat=\"unique\"><b>1</b>", html, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Count(html, "<article class=\"copy\""));
+        Assert.Contains("data-id=\"copy\" data-kind=\"syndicated\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-id=\"spun\" data-kind=\"rewritten\"", html, StringComparison.Ordinal);
+        Assert.Contains("<code data-original=\"true\">orig</code>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_highlights_shared_passages_and_encodes_all_text()
+    {
+        string html = Report();
+        Assert.Contains("<mark class=\"exact\">the &lt;budget&gt; &amp; the tunnel on</mark>", html, StringComparison.Ordinal);
+        Assert.Contains("<mark class=\"aligned\">the &lt;budget&gt; &amp; the tunnel on</mark>", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"boilerplate\">ALSO READ: something else</span>", html, StringComparison.Ordinal);
+        Assert.Contains("Council backs &quot;tunnel&quot;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<budget>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>0.900</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Highlighter_clips_ranges_and_merges_overlaps()
+    {
+        var runs = Highlighter.Runs("abcdefghij", [(new TextSpan(2, 3), Marks.SharedExact), (new TextSpan(4, 3), Marks.SharedAligned), (new TextSpan(8, 50), Marks.Boilerplate)]);
+        Assert.Equal(
+            [("ab", Marks.None), ("cde", Marks.SharedExact), ("fg", Marks.SharedAligned), ("h", Marks.None), ("ij", Marks.Boilerplate)],
+            runs);
+        Assert.DoesNotContain(Highlighter.Runs(string.Empty, [(new TextSpan(0, 5), Marks.SharedExact)]), r => r.Text.Length > 0);
+    }
+
+    [Fact]
+    public void Word_diff_marks_only_the_changed_words()
+    {
+        var diff = WordDiff.Diff("The minister told reporters on Friday.", "The minister advised journalists on Friday.");
+        Assert.Equal(
+            [(DiffOp.Same, "The minister"), (DiffOp.Added, " advised journalists"), (DiffOp.Removed, " told reporters"), (DiffOp.Same, " on Friday.")],
+            diff);
+    }
+
+    [Fact]
+    public void Plain_comparison_prints_scores_passages_with_differences_and_boilerplate()
+    {
+        var first = new Article("a", "Intro. The minister told reporters on Friday. ALSO READ: more");
+        var second = new Article("b", "The minister advised journalists on Friday.");
+        var comparison = new Comparison(
+            CopyKind.Rewritten,
+            0.8123,
+            new MatchScores(0.1, 0.2, 0.3, 0.9),
+            [new SharedPassage(new TextSpan(7, 38), new TextSpan(0, 44), Exact: false)],
+            [new TextSpan(46, 15)],
+            []);
+        using var writer = new StringWriter();
+        new ComparisonView("a.txt", first.Text, "b.txt", second.Text, comparison).WritePlain(writer);
+        string text = writer.ToString();
+        Assert.Contains("kind: rewritten\nscore: 0.8123\njaccard: 0.1000\ncontainment_a: 0.2000\ncontainment_b: 0.3000\nrewrite: 0.9000\npassages: 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("passage 1 (words changed): a 7..45, b 0..44", text, StringComparison.Ordinal);
+        Assert.Contains("  a | The minister [-told reporters-] on Friday.", text, StringComparison.Ordinal);
+        Assert.Contains("  b | The minister {+advised journalists+} on Friday.", text, StringComparison.Ordinal);
+        Assert.Contains("boilerplate removed from a: 1 line\n  a | ALSO READ: more", text, StringComparison.Ordinal);
+        Assert.Contains("boilerplate removed from b: 0 lines", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rich_comparison_renders_a_side_by_side_table()
+    {
+        var comparison = Fakes.Compare(Fakes.Original, Fakes.Spun);
+        using var writer = new StringWriter();
+        var console = new CliConsole(writer, TextWriter.Null, () => Stream.Null, OutIsTerminal: true);
+        new ComparisonView("orig.txt", Highlighter.DisplayText(Fakes.Original), "spun.txt", Fakes.Spun.Text, comparison).WriteRich(console.CreateOutConsole());
+        string text = writer.ToString();
+        Assert.Contains("orig.txt", text, StringComparison.Ordinal);
+        Assert.Contains("rewritten", text, StringComparison.Ordinal);
+        Assert.Contains("the <budget> & the tunnel on", text, StringComparison.Ordinal);
+        Assert.Contains("ALSO READ", text, StringComparison.Ordinal);
+    }
+
+    private static string Report()
+    {
+        using var writer = new StringWriter();
+        new HtmlReport(Fakes.Result, Fakes.Articles.ToDictionary(a => a.Id), Fakes.Compare).Write(writer, "fake.jsonl");
+        return writer.ToString();
+    }
+
+    [GeneratedRegex("(src|href)=\"(?!#)", RegexOptions.IgnoreCase)]
+    private static partial Regex SrcOrHref();
+}

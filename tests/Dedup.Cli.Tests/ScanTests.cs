@@ -1,0 +1,146 @@
+using System.Text.Json;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary><c>dedup scan</c> end to end on samples/news.jsonl (needs the real detector).</summary>
+public sealed class ScanTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Scan_of_the_sample_finds_the_four_stories_with_copies_and_exits_1()
+    {
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        Assert.Contains("documents: 13\n", run.Out, StringComparison.Ordinal);
+        Assert.Contains("clusters: 4\n", run.Out, StringComparison.Ordinal);
+        Assert.Contains("copies: 5\n", run.Out, StringComparison.Ordinal);
+        Assert.Matches(@"time: \d+\.\d{3} s", run.Out);
+        Assert.Matches(@"speed: \d+\.\d{2} MB/s", run.Out);
+        Assert.Empty(run.Error);
+    }
+
+    [Fact]
+    public async Task Pairs_and_clusters_files_hold_every_pair_and_every_document()
+    {
+        string pairs = _temp.File("pairs.jsonl");
+        string clusters = _temp.File("clusters.jsonl");
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--pairs", pairs, "--clusters", clusters);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+
+        List<JsonElement> pairLines = Samples.ReadJsonLines(pairs);
+        Assert.NotEmpty(pairLines);
+        foreach (JsonElement pair in pairLines)
+        {
+            Assert.Contains(pair.GetProperty("kind").GetString(), new[] { "duplicate", "syndicated", "excerpt", "rewritten" });
+            foreach (string score in new[] { "score", "jaccard", "containment_a", "containment_b", "rewrite" })
+            {
+                Assert.InRange(pair.GetProperty(score).GetDouble(), 0, 1);
+            }
+        }
+
+        string KindOf(string a, string b) => pairLines.Single(p =>
+            (p.GetProperty("a").GetString() == a && p.GetProperty("b").GetString() == b) ||
+            (p.GetProperty("a").GetString() == b && p.GetProperty("b").GetString() == a)).GetProperty("kind").GetString()!;
+        Assert.Equal("duplicate", KindOf(Samples.Chips, Samples.Duplicate));
+        Assert.Equal("syndicated", KindOf(Samples.Storm, Samples.Syndicated));
+        Assert.Equal("excerpt", KindOf(Samples.Rail, Samples.Excerpt));
+        Assert.Equal("rewritten", KindOf(Samples.Diplomacy, Samples.Spun));
+
+        List<JsonElement> clusterLines = Samples.ReadJsonLines(clusters);
+        Assert.Equal(13, clusterLines.Count);
+        var clusterOf = clusterLines.ToDictionary(c => c.GetProperty("id").ToString(), c => c.GetProperty("cluster").ToString());
+        Assert.Equal(Samples.Chips, clusterOf[Samples.Duplicate]);
+        Assert.Equal(Samples.Chips, clusterOf[Samples.Roundup]);
+        Assert.Equal(Samples.Storm, clusterOf[Samples.Syndicated]);
+        Assert.Equal(Samples.Rail, clusterOf[Samples.Excerpt]);
+        Assert.Equal(Samples.Diplomacy, clusterOf[Samples.Spun]);
+        Assert.Equal(Samples.Heatwave, clusterOf[Samples.Heatwave]);
+        Assert.Equal(8, clusterOf.Values.Distinct().Count());
+
+        // The numeric id stays a number, and singletons are their own originals.
+        JsonElement numeric = clusterLines.Single(c => c.GetProperty("id").ValueKind == JsonValueKind.Number);
+        Assert.Equal(17, numeric.GetProperty("id").GetInt32());
+        Assert.Equal(17, numeric.GetProperty("cluster").GetInt32());
+        Assert.True(numeric.GetProperty("original").GetBoolean());
+        Assert.Equal(4, clusterLines.Count(c => c.GetProperty("original").GetBoolean() && clusterOf.Values.Count(v => v == c.GetProperty("cluster").ToString()) > 1));
+    }
+
+    [Fact]
+    public async Task Json_summary_is_one_object_with_counts_by_kind()
+    {
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--json", "--threshold", "0.5");
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        JsonElement root = json.RootElement;
+        Assert.Equal(13, root.GetProperty("documents").GetInt32());
+        Assert.Equal(4, root.GetProperty("clusters").GetInt32());
+        Assert.Equal(0.5, root.GetProperty("threshold").GetDouble());
+        JsonElement kinds = root.GetProperty("pairs_by_kind");
+        Assert.Equal(root.GetProperty("pairs").GetInt32(), kinds.EnumerateObject().Sum(k => k.Value.GetInt32()));
+        Assert.True(kinds.GetProperty("rewritten").GetInt32() >= 1);
+        Assert.Equal(0, root.GetProperty("skipped").GetInt32());
+    }
+
+    [Fact]
+    public async Task Skip_bad_goes_on_and_reports_the_count_in_the_summary()
+    {
+        CliRun run = await Cli.RunWithInputAsync(InputErrorTests.MixedInput(), "scan", "-", "--skip-bad", "--json");
+        Assert.True(run.ExitCode is ExitCodes.Ok or ExitCodes.CopiesFound, run.ToString());
+        Assert.Contains("dedup: skipped 7 bad lines of <stdin>:", run.Error, StringComparison.Ordinal);
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        Assert.Equal(6, json.RootElement.GetProperty("documents").GetInt32());
+        Assert.Equal(7, json.RootElement.GetProperty("skipped").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("skipped_by_problem").GetProperty("malformed_json").GetInt32());
+    }
+
+    [Fact]
+    public async Task Folder_of_text_files_and_stdin_are_inputs_too()
+    {
+        string folder = Path.Combine(_temp.Path, "texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
+        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        File.WriteAllText(Path.Combine(folder, "heat.txt"), Samples.Text(Samples.Heatwave));
+        string clusters = _temp.File("clusters.jsonl");
+        CliRun run = await Cli.RunAsync("scan", folder, "--clusters", clusters);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        var clusterOf = Samples.ReadJsonLines(clusters).ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("cluster").GetString());
+        Assert.Equal(clusterOf["storm"], clusterOf["storm-copy"]);
+        Assert.Equal("heat", clusterOf["heat"]);
+
+        CliRun fromStdin = await Cli.RunWithInputAsync(File.ReadAllBytes(Cli.NewsSample), "scan", "-");
+        Assert.Equal(ExitCodes.CopiesFound, fromStdin.ExitCode);
+        Assert.Contains("clusters: 4\n", fromStdin.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unrelated_articles_exit_0()
+    {
+        string input = _temp.Write("two.jsonl",
+            JsonSerializerLine("heat", Samples.Text(Samples.Heatwave)) + JsonSerializerLine("storm", Samples.Text(Samples.Storm)));
+        CliRun run = await Cli.RunAsync("scan", input);
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains("pairs: 0\n", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_shows_each_cluster_largest_first_with_highlighted_passages()
+    {
+        string report = _temp.File("report.html");
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--report", report);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        string html = File.ReadAllText(report);
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Count(html, "<section class=\"cluster\""));
+        Assert.Contains($"id=\"cluster-1\" data-cluster-id=\"{Samples.Chips}\" data-size=\"3\"", html, StringComparison.Ordinal);
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(html, "<article class=\"copy\""));
+        Assert.Contains("data-kind=\"rewritten\"", html, StringComparison.Ordinal);
+        Assert.Contains("<mark class=\"exact\">", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    internal static string JsonSerializerLine(string id, string text)
+        => JsonSerializer.Serialize(new { id, text }) + "\n";
+}

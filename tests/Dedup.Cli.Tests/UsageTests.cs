@@ -1,0 +1,113 @@
+namespace Dedup.Cli.Tests;
+
+/// <summary>Command-line usage: help, unknown options, missing arguments, values out of range, unsupported stores.</summary>
+public sealed class UsageTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Help_lists_the_commands_and_exits_0()
+    {
+        CliRun run = await Cli.RunAsync("--help");
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("scan", run.Out, StringComparison.Ordinal);
+        Assert.Contains("compare", run.Out, StringComparison.Ordinal);
+        Assert.Contains("index", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_help_documents_every_option()
+    {
+        CliRun run = await Cli.RunAsync("scan", "--help");
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        foreach (string option in new[] { "--threshold", "--pairs", "--clusters", "--report", "--json", "--skip-bad" })
+        {
+            Assert.Contains(option, run.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(new string[0], "Required command was not provided")]
+    [InlineData(new[] { "scan" }, "Required argument")]
+    [InlineData(new[] { "scan", "x.jsonl", "--bogus" }, "--bogus")]
+    [InlineData(new[] { "scan", "x.jsonl", "--threshold", "1.5" }, "--threshold must lie between 0 and 1, got 1.5")]
+    [InlineData(new[] { "scan", "x.jsonl", "--threshold", "high" }, "high")]
+    [InlineData(new[] { "compare", "a.txt" }, "Required argument")]
+    [InlineData(new[] { "index", "add", "x.jsonl" }, "--store")]
+    [InlineData(new[] { "index", "remove", "--store", "s.idx" }, "Required argument")]
+    [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    public async Task Usage_errors_exit_2_with_a_hint(string[] args, string expected)
+    {
+        CliRun run = await Cli.RunAsync(args);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+        Assert.Contains("--help' for usage.", run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Out);
+    }
+
+    [Theory]
+    [InlineData("stats")]
+    [InlineData("add")]
+    [InlineData("query")]
+    [InlineData("remove")]
+    public async Task Redis_store_is_not_supported_yet(string command)
+    {
+        string[] args = command switch
+        {
+            "stats" => ["index", "stats", "--store", "redis://localhost:6379"],
+            "remove" => ["index", "remove", "--store", "redis://localhost:6379", "some-id"],
+            _ => ["index", command, "--store", "redis://localhost:6379", Cli.NewsSample],
+        };
+        CliRun run = await Cli.RunAsync(args);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal("dedup: --store redis://localhost:6379: not supported yet: the Redis store is a later issue; use a file path", run.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Compare_cannot_read_both_texts_from_stdin()
+    {
+        CliRun run = await Cli.RunAsync("compare", "-", "-");
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("only one of A and B can be '-'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compare_with_a_missing_file_is_an_IO_error()
+    {
+        string a = _temp.Write("a.txt", "Some text.");
+        string b = _temp.File("missing.txt");
+        CliRun run = await Cli.RunAsync("compare", a, b);
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.Equal($"dedup: {b}: no such file", run.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Compare_with_invalid_UTF8_names_file_and_line()
+    {
+        string a = _temp.Write("a.txt", "Some text.");
+        string b = _temp.WriteBytes("b.txt", [.. "ok\nok\nbad "u8, 0xC3, 0x28]);
+        CliRun run = await Cli.RunAsync("compare", a, b);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith($"dedup: {b}:3: not valid UTF-8 (byte 0xC3 at column 5)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Index_commands_on_a_missing_store_are_IO_errors()
+    {
+        string store = _temp.File("none.idx");
+        CliRun run = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.StartsWith($"dedup: {store}: no such index", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_output_into_a_missing_folder_fails_before_reading()
+    {
+        string pairs = Path.Combine(_temp.Path, "no", "such", "pairs.jsonl");
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--pairs", pairs);
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.StartsWith($"dedup: {pairs}: no such folder", run.Error, StringComparison.Ordinal);
+    }
+}
