@@ -68,7 +68,7 @@ internal static class FeatureExtractor
         {
             Token t = tokens[i];
             buffer[i] = t.Hash;
-            if ((t.Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0)
+            if (options.DetectRewrites && (t.Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0)
             {
                 anchors[anchorCount++] = t.Hash;
             }
