@@ -13,7 +13,8 @@ internal static class SimHashKernel
     /// <remarks>
     /// Vectorized across the 64 bits: the accumulators stay in registers while the features stream past. Lanes
     /// add exactly what the scalar reference adds, in the same order, with no fused multiply-add, so results are
-    /// bit-identical. A <paramref name="weights"/> that overlaps <paramref name="accumulator"/> falls back to
+    /// bit-identical (only the sign and payload of a NaN, which the JIT may pick from either operand, are not
+    /// pinned). A <paramref name="weights"/> that overlaps <paramref name="accumulator"/> falls back to
     /// <see cref="AccumulateScalar"/>.
     /// </remarks>
     public static void Accumulate(
