@@ -120,13 +120,32 @@ internal static class DedupApp
         var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report of the clusters to this file.", HelpName = "REPORT.html" };
         Option<bool> json = JsonOption("Print the summary as one JSON object.");
         Option<bool> skipBad = SkipBadOption();
+        var noRewrites = new Option<bool>("--no-rewrites") { Description = "Do not look for machine-rewritten (spun) copies: no skeleton signature." };
+        var noRules = new Option<bool>("--no-boilerplate-rules") { Description = "Keep link lines, footers and other furniture that the boilerplate rules would remove." };
+        var boilerplateDf = new Option<int?>("--boilerplate-df")
+        {
+            Description = "A shingle in more than this many articles may be publisher boilerplate (default: the library's, 20).",
+            HelpName = "N",
+        };
+        boilerplateDf.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 2)
+            {
+                result.AddError("--boilerplate-df must be at least 2");
+            }
+        });
         var command = new Command("scan", "Find every pair of copies among the articles of INPUT and cluster them. Exit code 1 when copies were found.")
         {
-            input, threshold, pairs, clusters, report, json, skipBad,
+            input, threshold, pairs, clusters, report, json, skipBad, noRewrites, noRules, boilerplateDf,
         };
         command.SetAction((parse, ct) => ScanCommand.RunAsync(
             console,
-            new ScanSettings(parse.GetRequiredValue(input), parse.GetValue(threshold), parse.GetValue(pairs), parse.GetValue(clusters), parse.GetValue(report), parse.GetValue(json), parse.GetValue(skipBad)),
+            new ScanSettings(parse.GetRequiredValue(input), parse.GetValue(threshold), parse.GetValue(pairs), parse.GetValue(clusters), parse.GetValue(report), parse.GetValue(json), parse.GetValue(skipBad))
+            {
+                DetectRewrites = !parse.GetValue(noRewrites),
+                BoilerplateRules = !parse.GetValue(noRules),
+                BoilerplateDocumentFrequency = parse.GetValue(boilerplateDf),
+            },
             ct));
         return command;
     }

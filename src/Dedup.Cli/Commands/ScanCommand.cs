@@ -9,7 +9,26 @@ using Spectre.Console;
 namespace Dedup.Cli.Commands;
 
 /// <summary>The settings of <c>dedup scan</c>.</summary>
-internal sealed record ScanSettings(string Input, double Threshold, string? PairsPath, string? ClustersPath, string? ReportPath, bool Json, bool SkipBad);
+internal sealed record ScanSettings(string Input, double Threshold, string? PairsPath, string? ClustersPath, string? ReportPath, bool Json, bool SkipBad)
+{
+    /// <summary>Look for spun copies (the skeleton signature); off only for ablation.</summary>
+    public bool DetectRewrites { get; init; } = true;
+
+    /// <summary>Apply the rule-based boilerplate line filter.</summary>
+    public bool BoilerplateRules { get; init; } = true;
+
+    /// <summary>Overrides <see cref="DetectorOptions.BoilerplateDocumentFrequency"/> when set.</summary>
+    public int? BoilerplateDocumentFrequency { get; init; }
+
+    /// <summary>The detector settings these stand for.</summary>
+    public DetectorOptions ToDetectorOptions() => new()
+    {
+        Threshold = Threshold,
+        DetectRewrites = DetectRewrites,
+        Boilerplate = BoilerplateRules ? Dedup.Text.BoilerplateRules.Default : Dedup.Text.BoilerplateRules.None,
+        BoilerplateDocumentFrequency = BoilerplateDocumentFrequency ?? DetectorOptions.Default.BoilerplateDocumentFrequency,
+    };
+}
 
 /// <summary><c>dedup scan INPUT</c>: finds every pair of copies among the input's articles and clusters them.</summary>
 internal static class ScanCommand
@@ -22,7 +41,7 @@ internal static class ScanCommand
         }
 
         ArticleSet set = await new ArticleReader(console, settings.SkipBad).ReadAsync(settings.Input, cancellationToken);
-        var options = new DetectorOptions { Threshold = settings.Threshold };
+        DetectorOptions options = settings.ToDetectorOptions();
         ScanResult result = Scan(console, settings, set.Articles, options, cancellationToken);
 
         if (settings.PairsPath is { } pairsPath)

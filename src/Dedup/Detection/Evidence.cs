@@ -43,12 +43,20 @@ internal static class Evidence
             exact: false,
             rewritten,
             null);
-        foreach (SharedPassage p in rewritten)
+        // A skeleton run that overlaps verbatim passages is one aligned region with words changed: merge them.
+        foreach (SharedPassage r in rewritten)
         {
-            if (!Overlaps(passages, p))
+            SharedPassage merged = r;
+            for (int i = passages.Count - 1; i >= 0; i--)
             {
-                passages.Add(p);
+                if (Overlap(passages[i].First, merged.First) || Overlap(passages[i].Second, merged.Second))
+                {
+                    merged = new SharedPassage(Union(merged.First, passages[i].First), Union(merged.Second, passages[i].Second), Exact: false);
+                    passages.RemoveAt(i);
+                }
             }
+
+            passages.Add(merged);
         }
 
         passages.Sort((x, y) => x.First.Start.CompareTo(y.First.Start));
@@ -180,21 +188,11 @@ internal static class Evidence
     private static TextSpan Span(List<Token> tokens, int first, int last) =>
         new(tokens[first].Start, tokens[last].Start + tokens[last].Length - tokens[first].Start);
 
-    private static bool Overlaps(List<SharedPassage> passages, SharedPassage p)
+    private static bool Overlap(TextSpan x, TextSpan y) => x.Start < y.End && y.Start < x.End;
+
+    private static TextSpan Union(TextSpan x, TextSpan y)
     {
-        foreach (SharedPassage q in passages)
-        {
-            if (p.First.Start < q.First.End && q.First.Start < p.First.End)
-            {
-                return true;
-            }
-
-            if (p.Second.Start < q.Second.End && q.Second.Start < p.Second.End)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        int start = Math.Min(x.Start, y.Start);
+        return new TextSpan(start, Math.Max(x.End, y.End) - start);
     }
 }
