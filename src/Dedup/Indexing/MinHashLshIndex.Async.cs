@@ -9,7 +9,7 @@ public sealed partial class MinHashLshIndex
     /// <returns><see langword="true"/> when the key was new; <see langword="false"/> when it replaced one.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The signature length is not K.</exception>
-    /// <remarks>With a synchronous store this runs <see cref="Add"/> and completes synchronously.</remarks>
+    /// <remarks>With a synchronous store this runs <see cref="Add(string, ReadOnlySpan{uint})"/> and completes synchronously.</remarks>
     public async ValueTask<bool> AddAsync(string key, ReadOnlyMemory<uint> signature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
