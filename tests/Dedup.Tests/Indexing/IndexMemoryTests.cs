@@ -6,8 +6,10 @@ namespace Dedup.Tests.Indexing;
 /// The measurement method for bytes per document: the managed heap after a full, compacting collection,
 /// before and after adding 100,000 random K = 128 signatures to an index with 20 bands of 6 rows. Keys and
 /// input signatures are allocated before the first measurement, so the figure is what the index itself
-/// holds: signature slab, key table, id table and buckets.
+/// holds: signature slab, key table, id table and buckets. The test runs alone (no other test allocating on the
+/// heap at the same time), or the figure would count their garbage too.
 /// </summary>
+[Collection(nameof(MeasuresTheHeap))]
 public class IndexMemoryTests
 {
     [Fact]
@@ -47,4 +49,10 @@ public class IndexMemoryTests
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         return GC.GetTotalMemory(forceFullCollection: true);
     }
+}
+
+/// <summary>Tests that measure the managed heap run in this collection, after the parallel tests and one at a time.</summary>
+[CollectionDefinition(nameof(MeasuresTheHeap), DisableParallelization = true)]
+public sealed class MeasuresTheHeap
+{
 }
