@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
+using Dedup.Indexing;
 
 namespace Dedup.Detection;
 
@@ -58,24 +59,11 @@ public sealed partial class CopyDetector
     public void SaveToFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Save(file);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        SnapshotFile.WriteAtomically(path, Save);
     }
+
+    /// <summary>For tests: <see cref="SaveToFile(string)"/> with the temporary file's stream wrapped (e.g. to fail mid-write).</summary>
+    internal void SaveToFile(string path, Func<Stream, Stream> wrap) => SnapshotFile.WriteAtomically(path, Save, wrap);
 
     /// <summary>Reads a detector saved by <see cref="Save"/>.</summary>
     /// <param name="stream">The snapshot.</param>
@@ -125,14 +113,13 @@ public sealed partial class CopyDetector
         }
     }
 
-    /// <summary>Reads a detector saved by <see cref="SaveToFile"/>.</summary>
+    /// <summary>Reads a detector saved by <see cref="SaveToFile(string)"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="InvalidDataException">The file is not a snapshot, is truncated or corrupted, or is of another format version.</exception>
     public static CopyDetector LoadFromFile(string path, DetectorOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Load(file, options);
+        return SnapshotFile.Read(path, file => Load(file, options), "detector");
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string part)

@@ -198,7 +198,7 @@ public sealed class SnapshotTests : IDisposable
     }
 
     /// <summary>Passes writes through until <c>failAfter</c> bytes, then throws as a full disk would.</summary>
-    private sealed class FailingStream(Stream inner, long failAfter) : Stream
+    internal sealed class FailingStream(Stream inner, long failAfter) : Stream
     {
         private long _written;
 

@@ -1,0 +1,125 @@
+using System.Buffers.Binary;
+using Dedup.Detection;
+
+namespace Dedup.Tests.Detection;
+
+public class DetectorSnapshotTests
+{
+    private static CopyDetector Sample()
+    {
+        var detector = new CopyDetector();
+        detector.Add(new Article("harbour", TestArticles.Harbour, "Harbour wall", new DateTimeOffset(2025, 3, 1, 9, 30, 0, TimeSpan.FromHours(2))));
+        detector.Add(new Article("rail", TestArticles.Rail));
+        detector.Add(new Article("follow-up", TestArticles.HarbourFollowUp));
+        detector.Add(new Article("temporary", TestArticles.QuoteA));
+        detector.Remove("temporary");
+        return detector;
+    }
+
+    private static byte[] Bytes(CopyDetector detector)
+    {
+        using var stream = new MemoryStream();
+        detector.Save(stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void A_loaded_snapshot_answers_like_the_detector_that_saved_it()
+    {
+        CopyDetector original = Sample();
+
+        CopyDetector loaded = CopyDetector.Load(new MemoryStream(Bytes(original)));
+
+        Assert.Equal(original.Count, loaded.Count);
+        Assert.False(loaded.Contains("temporary"));
+        foreach (string query in new[] { TestArticles.Spin(TestArticles.Harbour), TestArticles.Syndicate(TestArticles.Rail), TestArticles.Lead(TestArticles.HarbourFollowUp, 2) })
+        {
+            Assert.Equal(
+                original.FindCopies(query).Select(m => (m.Id, m.Kind, m.Score)),
+                loaded.FindCopies(query).Select(m => (m.Id, m.Kind, m.Score)));
+        }
+
+        Assert.Equal(original.Clusters(), loaded.Clusters(), (x, y) => x.Id == y.Id && x.Members.SequenceEqual(y.Members));
+        Assert.Equal(Bytes(original), Bytes(loaded));
+        loaded.Add("rail-2", TestArticles.Rail);
+        Assert.Contains(loaded.FindCopies(TestArticles.Rail), m => m.Id == "rail-2");
+    }
+
+    [Fact]
+    public void A_truncated_snapshot_throws_naming_the_problem_at_every_cut()
+    {
+        byte[] bytes = Bytes(Sample());
+        foreach (int cut in new[] { 0, 3, 8, 15, 16, 40, bytes.Length / 2, bytes.Length - 9, bytes.Length - 1 })
+        {
+            var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes[..cut])));
+            Assert.Contains("Truncated", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_flipped_byte_anywhere_is_caught()
+    {
+        byte[] bytes = Bytes(Sample());
+        for (int i = 0; i < bytes.Length; i += Math.Max(1, bytes.Length / 97))
+        {
+            byte[] corrupt = (byte[])bytes.Clone();
+            corrupt[i] ^= 0x20;
+            Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(corrupt)));
+        }
+    }
+
+    [Fact]
+    public void Another_format_or_version_or_incompatible_options_are_named()
+    {
+        byte[] bytes = Bytes(Sample());
+        byte[] wrongMagic = (byte[])bytes.Clone();
+        wrongMagic[0] = (byte)'X';
+        byte[] future = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(future.AsSpan(4), CopyDetector.SnapshotFormatVersion + 1);
+
+        Assert.Contains("magic", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(wrongMagic))).Message, StringComparison.Ordinal);
+        Assert.Contains("version 2", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(future))).Message, StringComparison.Ordinal);
+        Assert.Contains("shingle size", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes), new DetectorOptions { ShingleSize = 4 })).Message, StringComparison.Ordinal);
+        Assert.Contains("stopword", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes), new DetectorOptions { Stopwords = Dedup.Text.StopwordSet.None })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Saving_to_a_file_replaces_it_atomically_and_leaves_no_temporary_file()
+    {
+        string folder = Directory.CreateTempSubdirectory("dedup-snapshot-").FullName;
+        string path = Path.Combine(folder, "index.ddet");
+        CopyDetector detector = Sample();
+        detector.SaveToFile(path);
+        detector.Add("rail-2", TestArticles.Rail);
+        detector.SaveToFile(path);
+
+        Assert.Equal(4, CopyDetector.LoadFromFile(path).Count);
+        Assert.Single(Directory.GetFiles(folder));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void A_save_that_fails_midway_leaves_the_previous_file_intact()
+    {
+        string folder = Directory.CreateTempSubdirectory("dedup-snapshot-").FullName;
+        string path = Path.Combine(folder, "index.ddet");
+        CopyDetector detector = Sample();
+        detector.SaveToFile(path);
+        byte[] before = File.ReadAllBytes(path);
+
+        detector.Add("rail-2", TestArticles.Rail);
+
+        Assert.Throws<IOException>(() => detector.SaveToFile(path, inner => new Dedup.Tests.Indexing.SnapshotTests.FailingStream(inner, failAfter: before.Length / 2)));
+
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(["index.ddet"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.Equal(3, CopyDetector.LoadFromFile(path).Count);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void Loading_a_missing_file_throws_file_not_found()
+    {
+        Assert.Throws<FileNotFoundException>(() => CopyDetector.LoadFromFile(Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.ddet")));
+    }
+}
