@@ -29,6 +29,7 @@ public static class Tokenizer
         StopwordSet stopwords = options.Stopwords;
         long seed = unchecked((long)options.Seed);
         Span<char> folded = stackalloc char[MaxHashedChars];
+        Span<char> pair = stackalloc char[2];
         int i = 0;
         int n = text.Length;
         while (i < n)
@@ -67,7 +68,6 @@ public static class Tokenizer
                     }
                     else
                     {
-                        Span<char> pair = stackalloc char[2];
                         text.Slice(i, 2).ToLowerInvariant(pair);
                         Append(folded, ref count, ref total, pair[0]);
                         Append(folded, ref count, ref total, pair[1]);
