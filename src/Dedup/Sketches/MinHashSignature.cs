@@ -239,6 +239,13 @@ public sealed class MinHashSignature : IEquatable<MinHashSignature>
             {
                 mask[w] = BinaryPrimitives.ReadUInt64LittleEndian(source[o..]);
             }
+
+            // Bits at or beyond K mean nothing; a stray one would make densification count an empty bin that does
+            // not exist and, with every real bin empty, probe forever for a non-empty one.
+            if (k % 64 != 0 && (mask[^1] >> (k % 64)) != 0)
+            {
+                throw new FormatException($"The empty-bin mask marks bins beyond K = {k}.");
+            }
         }
 
         return new MinHashSignature(scheme, seed, count, values, mask);

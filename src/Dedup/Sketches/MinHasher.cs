@@ -67,7 +67,7 @@ public sealed class MinHasher
     /// <exception cref="ArgumentException"><paramref name="signature"/>'s length is not K.</exception>
     public void Compute(ReadOnlySpan<ulong> shingles, Span<uint> signature)
     {
-        CheckLength(signature.Length);
+        CheckLength(signature);
         if (Scheme == MinHashScheme.Classic)
         {
             ComputeClassic(shingles, signature);
@@ -107,11 +107,11 @@ public sealed class MinHasher
 
     internal static int MaskWords(int k) => (k + 63) >> 6;
 
-    internal void CheckLength(int length)
+    internal void CheckLength(ReadOnlySpan<uint> signature)
     {
-        if (length != NumPermutations)
+        if (signature.Length != NumPermutations)
         {
-            throw new ArgumentException($"The signature has {length} values; this hasher makes {NumPermutations}.", nameof(length));
+            throw new ArgumentException($"The signature has {signature.Length} values; this hasher makes {NumPermutations}.", nameof(signature));
         }
     }
 

@@ -61,17 +61,20 @@ public static class BoilerplateFilter
     {
         ArgumentNullException.ThrowIfNull(text);
         var sb = new System.Text.StringBuilder(text.Length);
+        bool first = true;
         foreach (Range line in EnumerateLines(text))
         {
             ReadOnlySpan<char> span = text.AsSpan()[line];
             if (!IsBoilerplate(span, rules))
             {
-                if (sb.Length > 0)
+                // Separate by kept lines, not by output length: leading empty lines are lines too.
+                if (!first)
                 {
                     sb.Append('\n');
                 }
 
                 sb.Append(span);
+                first = false;
             }
         }
 

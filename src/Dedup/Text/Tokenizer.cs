@@ -29,6 +29,7 @@ public static class Tokenizer
         StopwordSet stopwords = options.Stopwords;
         long seed = unchecked((long)options.Seed);
         Span<char> folded = stackalloc char[MaxHashedChars];
+        Span<char> pair = stackalloc char[2];
         int i = 0;
         int n = text.Length;
         while (i < n)
@@ -67,7 +68,6 @@ public static class Tokenizer
                     }
                     else
                     {
-                        Span<char> pair = stackalloc char[2];
                         text.Slice(i, 2).ToLowerInvariant(pair);
                         Append(folded, ref count, ref total, pair[0]);
                         Append(folded, ref count, ref total, pair[1]);
@@ -77,10 +77,20 @@ public static class Tokenizer
                     continue;
                 }
 
-                if (TextNormalizer.IsDropped(d) && d != '\0' && i + 1 < n && WordCharWidth(text, i + 1) > 0)
+                if (IsDroppedInWord(d))
                 {
-                    i++;
-                    continue;
+                    // Skip a run of zero-width characters, soft hyphens or controls when the word goes on after it.
+                    int j = i + 1;
+                    while (j < n && IsDroppedInWord(text[j]))
+                    {
+                        j++;
+                    }
+
+                    if (j < n && WordCharWidth(text, j) > 0 && !IsIdeograph(text[j]))
+                    {
+                        i = j;
+                        continue;
+                    }
                 }
 
                 if (i + 1 < n && IsInnerJoiner(text, i, number))
@@ -207,11 +217,13 @@ public static class Tokenizer
         char next = text[i + 1];
         if (c is '\'' or '\u2019' or '\u02BC')
         {
-            return char.IsLetter(prev) && char.IsLetter(next);
+            return char.IsLetter(prev) && char.IsLetter(next) && !IsIdeograph(next);
         }
 
         return number && c is '.' or ',' && char.IsDigit(prev) && char.IsDigit(next);
     }
+
+    private static bool IsDroppedInWord(char c) => c != '\0' && TextNormalizer.IsDropped(c);
 
     private static bool IsIdeograph(char c) =>
         c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF')

@@ -1,0 +1,191 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Dedup.Sketches;
+using Dedup.Text;
+
+namespace Dedup.Benchmarks;
+
+/// <summary>
+/// End to end, per article, from text (a span) to a sketch, on real article text (<see cref="PipelineCorpus"/>), through
+/// the zero-allocation span APIs and buffers allocated once: tokenize with a struct sink into token hashes, 5-word
+/// shingles, then MinHash-128 (classic or one-permutation), or SimHash-64 over the non-stopword tokens.
+/// One operation is one pass over the whole corpus; the MB/s and ns/article columns divide by its UTF-8 bytes and
+/// article count. Single-threaded, so MB/s is per core.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(PipelineConfig))]
+public class PipelineBenchmarks
+{
+    private const int ShingleSize = 5;
+    private string[] _articles = [];
+    private ulong[] _tokens = [];
+    private ulong[] _shingles = [];
+    private uint[] _signature = [];
+    private MinHasher _classic = new(128);
+    private MinHasher _onePermutation = new(128, scheme: MinHashScheme.OnePermutation);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        PipelineCorpus corpus = PipelineCorpus.Shared;
+        Console.WriteLine($"// Pipeline corpus: {corpus}");
+        _articles = corpus.Articles;
+        _tokens = new ulong[corpus.MaxLength + 1];
+        _shingles = new ulong[corpus.MaxLength + 1];
+        _signature = new uint[MinHasher.DefaultNumPermutations];
+        _classic = new MinHasher(MinHasher.DefaultNumPermutations, scheme: MinHashScheme.Classic);
+        _onePermutation = new MinHasher(MinHasher.DefaultNumPermutations, scheme: MinHashScheme.OnePermutation);
+    }
+
+    /// <summary>(a) Tokenize and shingle: text → token hashes → sorted distinct 5-shingles.</summary>
+    [Benchmark]
+    public long TokenizeAndShingle()
+    {
+        long total = 0;
+        foreach (string article in _articles)
+        {
+            total += Shingle(article);
+        }
+
+        return total;
+    }
+
+    /// <summary>(b) Text → shingles → classic MinHash, K = 128.</summary>
+    [Benchmark]
+    public long MinHash128Classic()
+    {
+        long total = 0;
+        foreach (string article in _articles)
+        {
+            int n = Shingle(article);
+            _classic.Compute(_shingles.AsSpan(0, n), _signature);
+            total += _signature[0];
+        }
+
+        return total;
+    }
+
+    /// <summary>(c) Text → shingles → one-permutation MinHash with densification, K = 128.</summary>
+    [Benchmark]
+    public long MinHash128OnePermutation()
+    {
+        long total = 0;
+        foreach (string article in _articles)
+        {
+            int n = Shingle(article);
+            _onePermutation.Compute(_shingles.AsSpan(0, n), _signature);
+            total += _signature[0];
+        }
+
+        return total;
+    }
+
+    /// <summary>(d) Text → non-stopword token hashes (term-frequency weighted features) → SimHash-64.</summary>
+    [Benchmark]
+    public ulong SimHash64()
+    {
+        ulong total = 0;
+        foreach (string article in _articles)
+        {
+            var sink = new TokenHashSink(_tokens, skipStopwords: true);
+            Tokenizer.Tokenize(article.AsSpan(), ref sink);
+            total ^= SimHasher.Compute(_tokens.AsSpan(0, sink.Count));
+        }
+
+        return total;
+    }
+
+    private int Shingle(string article)
+    {
+        var sink = new TokenHashSink(_tokens, skipStopwords: false);
+        Tokenizer.Tokenize(article.AsSpan(), ref sink);
+        return Shingler.WordShingles(_tokens.AsSpan(0, sink.Count), ShingleSize, _shingles);
+    }
+
+    /// <summary>Writes token hashes into a preallocated buffer (optionally without stopwords).</summary>
+    internal struct TokenHashSink(ulong[] buffer, bool skipStopwords) : ITokenSink
+    {
+        private readonly ulong[] _buffer = buffer;
+        private readonly bool _skipStopwords = skipStopwords;
+
+        public int Count { get; private set; }
+
+        public void OnToken(in Token token)
+        {
+            if (!(_skipStopwords && token.IsStopword))
+            {
+                _buffer[Count++] = token.Hash;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// One short job per instruction set, selected by environment variables read by the runtime at startup:
+/// all of them (AllIsa), no AVX-512 (<c>DOTNET_EnableAVX512=0</c>; <c>DOTNET_EnableAVX512F=0</c> does nothing on .NET 10),
+/// and scalar (<c>DOTNET_EnableHWIntrinsic=0</c>), the baseline of the Ratio column. Short runs (3 warm-up and
+/// 3 measured iterations) keep the machine free for others; set DEDUP_BENCH_FULL=1 for default-length jobs.
+/// </summary>
+internal sealed class PipelineConfig : ManualConfig
+{
+    public PipelineConfig()
+    {
+        Job basis = Environment.GetEnvironmentVariable("DEDUP_BENCH_FULL") == "1"
+            ? Job.Default
+            : Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(3);
+
+        // Ids without spaces or commas: BenchmarkDotNet names the generated project folder after the job.
+        AddJob(basis.WithEnvironmentVariable("DOTNET_EnableHWIntrinsic", "0").WithId("Scalar").AsBaseline());
+        AddJob(basis.WithEnvironmentVariable("DOTNET_EnableAVX512", "0").WithId("NoAvx512"));
+        AddJob(basis.WithId("AllIsa"));
+        AddColumn(StatisticColumn.Median, new ThroughputColumn(perArticle: false), new ThroughputColumn(perArticle: true));
+        HideColumns(Column.EnvironmentVariables);
+        SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
+    }
+}
+
+/// <summary>MB/s (10^6 UTF-8 bytes per second, from the median) or ns per article, for one pass over <see cref="PipelineCorpus"/>.</summary>
+internal sealed class ThroughputColumn(bool perArticle) : IColumn
+{
+    public string Id => perArticle ? "PipelineNsPerArticle" : "PipelineMBps";
+
+    public string ColumnName => perArticle ? "ns/article" : "MB/s";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => perArticle ? 1 : 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => perArticle
+        ? "Median time of one pass divided by the number of articles"
+        : $"UTF-8 megabytes (10^6 bytes) per second per core, from the median: {PipelineCorpus.Shared}";
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        double? medianNs = summary[benchmarkCase]?.ResultStatistics?.Median;
+        if (medianNs is not double ns || ns <= 0)
+        {
+            return "NA";
+        }
+
+        PipelineCorpus corpus = PipelineCorpus.Shared;
+        return perArticle
+            ? (ns / corpus.Articles.Length).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
+            : (corpus.Utf8Bytes / (ns * 1e-9) / 1e6).ToString("N1", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+}
