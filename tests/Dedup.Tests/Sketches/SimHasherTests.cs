@@ -121,6 +121,7 @@ public class SimHasherTests
         float[] weights = new float[500];
         weights.AsSpan().Fill(2f);
         _ = SimHasher.Compute(features, weights);
+        _ = SimHasher.Compute(features);
         long before = GC.GetAllocatedBytesForCurrentThread();
         _ = SimHasher.Compute(features, weights);
         _ = SimHasher.Compute(features);
