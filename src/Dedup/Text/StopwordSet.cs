@@ -8,6 +8,7 @@ namespace Dedup.Text;
 /// </summary>
 public sealed class StopwordSet
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, HashTable> _tables = new();
     private readonly FrozenSet<string> _words;
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
@@ -36,6 +37,71 @@ public sealed class StopwordSet
 
     /// <summary>Whether the folded (lower-case) word is in the set.</summary>
     public bool Contains(ReadOnlySpan<char> foldedWord) => _lookup.Contains(foldedWord);
+
+    /// <summary>
+    /// The token hashes of the words under <paramref name="seed"/>, as an open-addressing table, so the tokenizer
+    /// tests a token by the hash it computes anyway (a 64-bit collision with a non-stopword is the only error).
+    /// Built once per seed and cached.
+    /// </summary>
+    internal HashTable HashesFor(ulong seed) =>
+        _tables.GetOrAdd(seed, static (s, words) => new HashTable(words.Select(w => Tokenizer.HashFolded(w, s))), _words);
+
+    /// <summary>A set of 64-bit hashes with linear probing; 0 marks an empty slot (a hash of 0 is kept apart).</summary>
+    internal sealed class HashTable
+    {
+        private readonly ulong[] _slots;
+        private readonly int _mask;
+        private readonly bool _hasZero;
+
+        public HashTable(IEnumerable<ulong> hashes)
+        {
+            ulong[] values = [.. hashes.Distinct()];
+            int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, values.Length * 4));
+            _slots = new ulong[size];
+            _mask = size - 1;
+            foreach (ulong h in values)
+            {
+                if (h == 0)
+                {
+                    _hasZero = true;
+                    continue;
+                }
+
+                int i = (int)(h >> 40) & _mask;
+                while (_slots[i] != 0)
+                {
+                    i = (i + 1) & _mask;
+                }
+
+                _slots[i] = h;
+            }
+        }
+
+        public bool Contains(ulong hash)
+        {
+            if (hash == 0)
+            {
+                return _hasZero;
+            }
+
+            int i = (int)(hash >> 40) & _mask;
+            while (true)
+            {
+                ulong slot = _slots[i];
+                if (slot == hash)
+                {
+                    return true;
+                }
+
+                if (slot == 0)
+                {
+                    return false;
+                }
+
+                i = (i + 1) & _mask;
+            }
+        }
+    }
 
     // Closed-class words only: articles and determiners, pronouns, prepositions, conjunctions, auxiliaries and modals.
     // A thesaurus offers no synonym for them, so no spinner changes them. Adverbs and adjectives that stopword lists

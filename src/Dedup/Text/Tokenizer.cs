@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -26,16 +27,19 @@ public static class Tokenizer
         where TSink : struct, ITokenSink, allows ref struct
     {
         options ??= TokenizerOptions.Default;
-        StopwordSet stopwords = options.Stopwords;
+        StopwordSet.HashTable stopwords = options.Stopwords.HashesFor(options.Seed);
         long seed = unchecked((long)options.Seed);
         Span<char> folded = stackalloc char[MaxHashedChars];
+        ref char foldedStart = ref MemoryMarshal.GetReference(folded);
+        ref char textStart = ref MemoryMarshal.GetReference(text);
+        ref byte kinds = ref MemoryMarshal.GetReference(AsciiKinds);
         Span<char> pair = stackalloc char[2];
         int i = 0;
         int n = text.Length;
         while (i < n)
         {
             char c = text[i];
-            int width = WordCharWidth(text, i);
+            int width = c < 128 ? (AsciiKinds[c] != 0 ? 1 : 0) : WordCharWidth(text, i);
             if (width == 0)
             {
                 i++;
@@ -54,12 +58,36 @@ public static class Tokenizer
 
             int count = 0;
             int total = 0;
-            bool number = char.IsDigit(c);
-            bool capitalized = char.IsUpper(c) || (width == 2 && Rune.DecodeFromUtf16(text[i..], out Rune rune, out _) == System.Buffers.OperationStatus.Done && Rune.IsUpper(rune));
+            bool number = c < 128 ? (uint)(c - '0') <= 9 : char.IsDigit(c);
+            bool capitalized = c < 128 ? AsciiKinds[c] == AsciiUpper : char.IsUpper(c) || (width == 2 && Rune.DecodeFromUtf16(text[i..], out Rune rune, out _) == System.Buffers.OperationStatus.Done && Rune.IsUpper(rune));
             while (i < n)
             {
-                char d = text[i];
-                int w = WordCharWidth(text, i);
+                char d = Unsafe.Add(ref textStart, i);
+                if (d < 128)
+                {
+                    // ASCII fast path: letters and digits by table; setting bit 5 lowers a capital and leaves
+                    // lower-case letters and digits as they are.
+                    if (Unsafe.Add(ref kinds, d) != 0)
+                    {
+                        if (count < MaxHashedChars)
+                        {
+                            Unsafe.Add(ref foldedStart, count++) = (char)(d | 0x20);
+                        }
+
+                        total++;
+                        i++;
+                        continue;
+                    }
+
+                    // A plain separator (space, most punctuation) ends the word; only an apostrophe, '.', ',' or a
+                    // control character needs the checks below.
+                    if (d is not ('\'' or '.' or ',') && d >= ' ' && d != '\u007F')
+                    {
+                        break;
+                    }
+                }
+
+                int w = d < 128 ? 0 : WordCharWidth(text, i);
                 if (w > 0 && !IsIdeograph(d))
                 {
                     if (w == 1)
@@ -114,7 +142,7 @@ public static class Tokenizer
             {
                 flags |= TokenTraits.Number;
             }
-            else if (total <= MaxHashedChars && stopwords.Contains(folded[..count]))
+            else if (total <= MaxHashedChars && stopwords.Contains(hash))
             {
                 flags |= TokenTraits.Stopword;
             }
@@ -153,6 +181,14 @@ public static class Tokenizer
         return [.. list.Tokens];
     }
 
+    /// <summary>The token hash of an already folded word: the seeded XxHash3 of its UTF-16 code units (the tokenizer's formula).</summary>
+    internal static ulong HashFolded(string folded, ulong seed)
+    {
+        ReadOnlySpan<char> chars = folded.AsSpan(0, Math.Min(folded.Length, MaxHashedChars));
+        ulong hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(chars), unchecked((long)seed));
+        return folded.Length > MaxHashedChars ? Kernels.HashMixKernel.Mix(hash ^ (ulong)folded.Length) : hash;
+    }
+
     /// <summary>The hash a single word gets as a token (folded the same way), e.g. to look up a word's token.</summary>
     public static ulong HashWord(ReadOnlySpan<char> word, TokenizerOptions? options = null)
     {
@@ -160,6 +196,17 @@ public static class Tokenizer
         Tokenize(word, ref sink, options);
         return sink.Hash;
     }
+
+    private const byte AsciiUpper = 2;
+
+    /// <summary>For each ASCII character: 0 not a word character, 1 lower-case letter or digit, 2 upper-case letter.</summary>
+    private static ReadOnlySpan<byte> AsciiKinds =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+        0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    ];
 
     private static void Append(Span<char> folded, ref int count, ref int total, char c)
     {
