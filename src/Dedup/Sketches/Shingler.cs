@@ -25,6 +25,25 @@ public static class Shingler
             return 0;
         }
 
+        int n = WordShingleBag(tokenHashes, k, destination, seed);
+        return SortDistinct(destination[..n]);
+    }
+
+    /// <summary>
+    /// Writes the word k-shingles of <paramref name="tokenHashes"/> to <paramref name="destination"/> in text order,
+    /// repeats included; returns how many. MinHash (both schemes) gives the same signature for this bag as for the
+    /// set <see cref="WordShingles(ReadOnlySpan{ulong}, int, Span{ulong}, ulong)"/> returns, without the sort.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <c>max(1, tokens − k + 1)</c>.</exception>
+    public static int WordShingleBag(ReadOnlySpan<ulong> tokenHashes, int k, Span<ulong> destination, ulong seed = HashSeeds.Default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (tokenHashes.IsEmpty)
+        {
+            return 0;
+        }
+
         int kk = Math.Min(k, tokenHashes.Length);
         int n = tokenHashes.Length - kk + 1;
         if (destination.Length < n)
@@ -32,8 +51,7 @@ public static class Shingler
             throw new ArgumentException($"The destination holds {destination.Length} shingles; {n} are needed.", nameof(destination));
         }
 
-        ShingleKernel.Combine(tokenHashes, kk, seed, destination);
-        return SortDistinct(destination[..n]);
+        return ShingleKernel.Combine(tokenHashes, kk, seed, destination);
     }
 
     /// <summary>The distinct word k-shingles of a text (tokenized with <paramref name="tokenizer"/> options), sorted.</summary>

@@ -29,10 +29,8 @@ public static class Tokenizer
         options ??= TokenizerOptions.Default;
         StopwordSet.HashTable stopwords = options.Stopwords.HashesFor(options.Seed);
         long seed = unchecked((long)options.Seed);
-        Span<char> folded = stackalloc char[MaxHashedChars];
-        ref char foldedStart = ref MemoryMarshal.GetReference(folded);
+        Span<char> folded = stackalloc char[MaxHashedChars + AsciiWordScanner.Slack];
         ref char textStart = ref MemoryMarshal.GetReference(text);
-        ref byte kinds = ref MemoryMarshal.GetReference(AsciiKinds);
         Span<char> pair = stackalloc char[2];
         int i = 0;
         int n = text.Length;
@@ -50,7 +48,7 @@ public static class Tokenizer
             if (IsIdeograph(c))
             {
                 folded[0] = c;
-                ulong h = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(folded[..1]), seed);
+                ulong h = TokenHash.Hash(folded[..1], unchecked((ulong)seed));
                 sink.OnToken(new Token(h, TokenTraits.Ideograph, start, 1));
                 i++;
                 continue;
@@ -62,22 +60,22 @@ public static class Tokenizer
             bool capitalized = c < 128 ? AsciiKinds[c] == AsciiUpper : char.IsUpper(c) || (width == 2 && Rune.DecodeFromUtf16(text[i..], out Rune rune, out _) == System.Buffers.OperationStatus.Done && Rune.IsUpper(rune));
             while (i < n)
             {
+                // ASCII fast path: the run of ASCII letters and digits from i, lower-cased into folded.
+                int end = AsciiWordScanner.Scan(text, i, folded, count);
+                if (end > i)
+                {
+                    total += end - i;
+                    count = Math.Min(count + (end - i), MaxHashedChars);
+                    i = end;
+                    if (i >= n)
+                    {
+                        break;
+                    }
+                }
+
                 char d = Unsafe.Add(ref textStart, i);
                 if (d < 128)
                 {
-                    // ASCII fast path: letters and digits by table; setting bit 5 lowers a capital and leaves
-                    // lower-case letters and digits as they are.
-                    if (Unsafe.Add(ref kinds, d) != 0)
-                    {
-                        if (count < MaxHashedChars)
-                        {
-                            Unsafe.Add(ref foldedStart, count++) = (char)(d | 0x20);
-                        }
-
-                        total++;
-                        i++;
-                        continue;
-                    }
 
                     // A plain separator (space, most punctuation) ends the word; only an apostrophe, '.', ',' or a
                     // control character needs the checks below.
@@ -92,13 +90,13 @@ public static class Tokenizer
                 {
                     if (w == 1)
                     {
-                        Append(folded, ref count, ref total, TextNormalizer.FoldChar(d));
+                        (count, total) = Put(folded, count, total, TextNormalizer.FoldChar(d));
                     }
                     else
                     {
                         text.Slice(i, 2).ToLowerInvariant(pair);
-                        Append(folded, ref count, ref total, pair[0]);
-                        Append(folded, ref count, ref total, pair[1]);
+                        (count, total) = Put(folded, count, total, pair[0]);
+                        (count, total) = Put(folded, count, total, pair[1]);
                     }
 
                     i += w;
@@ -123,7 +121,7 @@ public static class Tokenizer
 
                 if (i + 1 < n && IsInnerJoiner(text, i, number))
                 {
-                    Append(folded, ref count, ref total, TextNormalizer.FoldChar(d));
+                    (count, total) = Put(folded, count, total, TextNormalizer.FoldChar(d));
                     i++;
                     continue;
                 }
@@ -131,7 +129,7 @@ public static class Tokenizer
                 break;
             }
 
-            ulong hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(folded[..count]), seed);
+            ulong hash = TokenHash.Hash(folded[..count], unchecked((ulong)seed));
             if (total > count)
             {
                 hash = Kernels.HashMixKernel.Mix(hash ^ (ulong)total);
@@ -185,7 +183,7 @@ public static class Tokenizer
     internal static ulong HashFolded(string folded, ulong seed)
     {
         ReadOnlySpan<char> chars = folded.AsSpan(0, Math.Min(folded.Length, MaxHashedChars));
-        ulong hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(chars), unchecked((long)seed));
+        ulong hash = TokenHash.Hash(chars, seed);
         return folded.Length > MaxHashedChars ? Kernels.HashMixKernel.Mix(hash ^ (ulong)folded.Length) : hash;
     }
 
@@ -197,10 +195,10 @@ public static class Tokenizer
         return sink.Hash;
     }
 
-    private const byte AsciiUpper = 2;
+    internal const byte AsciiUpper = 2;
 
     /// <summary>For each ASCII character: 0 not a word character, 1 lower-case letter or digit, 2 upper-case letter.</summary>
-    private static ReadOnlySpan<byte> AsciiKinds =>
+    internal static ReadOnlySpan<byte> AsciiKinds =>
     [
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
@@ -208,11 +206,13 @@ public static class Tokenizer
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
     ];
 
-    private static void Append(Span<char> folded, ref int count, ref int total, char c)
+    /// <summary>Appends a folded character (none for '\0'); returns the new stored and total counts. By value, not by
+    /// reference, so that the counters of the hot loop stay in registers.</summary>
+    private static (int Count, int Total) Put(Span<char> folded, int count, int total, char c)
     {
         if (c == '\0')
         {
-            return;
+            return (count, total);
         }
 
         if (count < folded.Length)
@@ -220,7 +220,7 @@ public static class Tokenizer
             folded[count++] = c;
         }
 
-        total++;
+        return (count, total + 1);
     }
 
     /// <summary>0 when text[i] is not a word character, else its width in UTF-16 code units (2 for a surrogate pair).</summary>

@@ -1,0 +1,117 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Dedup.Text;
+
+/// <summary>
+/// Token hashes: the seeded XxHash3-64 of a token's folded UTF-16 code units (little-endian), equal to
+/// <see cref="XxHash3.HashToUInt64(ReadOnlySpan{byte}, long)"/>. Inputs of at most 16 bytes (words of up to eight
+/// characters, most of news text) are hashed inline by the XXH3 short-input formulas, which spares the call and its
+/// setup on every token; longer inputs go to System.IO.Hashing. A property test checks both against the library.
+/// </summary>
+internal static class TokenHash
+{
+    private const ulong Prime64_2 = 0xC2B2AE3D27D4EB4FUL;
+    private const ulong Prime64_3 = 0x165667B19E3779F9UL;
+    private const ulong PrimeMx1 = 0x165667919E3779F9UL;
+    private const ulong PrimeMx2 = 0x9FB21C651E98DF25UL;
+
+    // Words of XXH3's default secret (kSecret) that the 0..16-byte formulas read: bytes 0..7 as two uint32 for
+    // 1..3 bytes, 8..23 for 4..8 bytes, 24..55 for 9..16 bytes, 56..71 for 0 bytes.
+    private const uint Secret0 = 0x396CFEB8U;
+    private const uint Secret4 = 0xBE4BA423U;
+    private const ulong Secret8 = 0x1CAD21F72C81017CUL;
+    private const ulong Secret16 = 0xDB979083E96DD4DEUL;
+    private const ulong Secret24 = 0x1F67B3B7A4A44072UL;
+    private const ulong Secret32 = 0x78E5C0CC4EE679CBUL;
+    private const ulong Secret40 = 0x2172FFCC7DD05A82UL;
+    private const ulong Secret48 = 0x8E2443F7744608B8UL;
+    private const ulong Secret56 = 0x4C263A81E69035E0UL;
+    private const ulong Secret64 = 0xCB00C391BB52283CUL;
+
+    /// <summary>The seeded XxHash3-64 of the UTF-16 code units of <paramref name="chars"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Hash(ReadOnlySpan<char> chars, ulong seed)
+    {
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(chars);
+        return bytes.Length <= 16 ? Short(bytes, seed) : XxHash3.HashToUInt64(bytes, unchecked((long)seed));
+    }
+
+    /// <summary>XXH3-64 of 0..16 bytes with the default secret and <paramref name="seed"/>.</summary>
+    public static ulong Short(ReadOnlySpan<byte> input, ulong seed)
+    {
+        int length = input.Length;
+        unchecked
+        {
+            if (length > 8)
+            {
+                ulong bitflip1 = (Secret24 ^ Secret32) + seed;
+                ulong bitflip2 = (Secret40 ^ Secret48) - seed;
+                ulong low = BinaryPrimitives.ReadUInt64LittleEndian(input) ^ bitflip1;
+                ulong high = BinaryPrimitives.ReadUInt64LittleEndian(input[(length - 8)..]) ^ bitflip2;
+                ulong product = Math.BigMul(low, high, out ulong productLow);
+                ulong acc = (ulong)length + BinaryPrimitives.ReverseEndianness(low) + high + (productLow ^ product);
+                return Avalanche(acc);
+            }
+
+            if (length >= 4)
+            {
+                ulong s = seed ^ ((ulong)BinaryPrimitives.ReverseEndianness((uint)seed) << 32);
+                uint first = BinaryPrimitives.ReadUInt32LittleEndian(input);
+                uint last = BinaryPrimitives.ReadUInt32LittleEndian(input[(length - 4)..]);
+                ulong bitflip = (Secret8 ^ Secret16) - s;
+                ulong keyed = (last + ((ulong)first << 32)) ^ bitflip;
+                return RrmxMx(keyed, (ulong)length);
+            }
+
+            if (length > 0)
+            {
+                uint c1 = input[0];
+                uint c2 = input[length >> 1];
+                uint c3 = input[length - 1];
+                uint combined = (c1 << 16) | (c2 << 24) | c3 | ((uint)length << 8);
+                ulong bitflip = (ulong)(Secret0 ^ Secret4) + seed;
+                return Xxh64Avalanche(combined ^ bitflip);
+            }
+
+            return Xxh64Avalanche(seed ^ Secret56 ^ Secret64);
+        }
+    }
+
+    private static ulong Xxh64Avalanche(ulong h)
+    {
+        unchecked
+        {
+            h ^= h >> 33;
+            h *= Prime64_2;
+            h ^= h >> 29;
+            h *= Prime64_3;
+            return h ^ (h >> 32);
+        }
+    }
+
+    private static ulong Avalanche(ulong h)
+    {
+        unchecked
+        {
+            h ^= h >> 37;
+            h *= PrimeMx1;
+            return h ^ (h >> 32);
+        }
+    }
+
+    private static ulong RrmxMx(ulong h, ulong length)
+    {
+        unchecked
+        {
+            h ^= BitOperations.RotateLeft(h, 49) ^ BitOperations.RotateLeft(h, 24);
+            h *= PrimeMx2;
+            h ^= (h >> 35) + length;
+            h *= PrimeMx2;
+            return h ^ (h >> 28);
+        }
+    }
+}
