@@ -1,5 +1,6 @@
-using System.IO.Hashing;
+using System.Buffers;
 using System.Runtime.InteropServices;
+using Dedup.Kernels;
 using Dedup.Sketches;
 using Dedup.Text;
 
@@ -13,6 +14,10 @@ internal static class FeatureExtractor
 
     private const ulong SkeletonSalt = 0x5E1E_7011_5E1E_7011UL;
 
+    /// <summary>A token list per thread, reused from article to article.</summary>
+    [ThreadStatic]
+    private static List<Token>? t_tokens;
+
     /// <summary>The text the detector compares: the title, a blank line, then the body (just the body without a title).</summary>
     public static string CombinedText(Article article) =>
         string.IsNullOrEmpty(article.Title) ? article.Text : string.Concat(article.Title, "\n\n", article.Text);
@@ -20,9 +25,16 @@ internal static class FeatureExtractor
     public static ArticleFeatures Extract(Article article, DetectorOptions options)
     {
         string text = CombinedText(article);
-        var tokens = new List<Token>(text.Length / 5);
+        List<Token> tokens = t_tokens ??= new List<Token>(1024);
+        tokens.Clear();
         ulong exact = Tokenize(text, options, tokens, boilerplate: null);
-        return Build(article, options, tokens, exact, text.Length);
+        ArticleFeatures features = Build(article, options, tokens, exact, text.Length);
+        if (tokens.Capacity > 1 << 16)
+        {
+            t_tokens = null;
+        }
+
+        return features;
     }
 
     /// <summary>
@@ -31,55 +43,86 @@ internal static class FeatureExtractor
     /// </summary>
     public static ulong Tokenize(string text, DetectorOptions options, List<Token> contentTokens, List<TextSpan>? boilerplate)
     {
+        int first = contentTokens.Count;
         var sink = new CollectingSink(contentTokens);
-        var tokenizerOptions = options.TokenizerOptions;
-        var exact = new XxHash3(unchecked((long)options.Seed));
-        Span<ulong> one = stackalloc ulong[1];
+        Tokenizer.Tokenize(text.AsSpan(), ref sink, options.TokenizerOptions);
+
+        // A polynomial over all token hashes, boilerplate included: equal token sequences, and (but for 2^-64) only
+        // they, hash alike.
+        ulong exact = options.Seed;
+        for (int i = first; i < contentTokens.Count; i++)
+        {
+            exact = unchecked((exact * ShingleKernel.Multiplier) + contentTokens[i].Hash);
+        }
+
+        exact = HashMixKernel.Mix(exact ^ (ulong)(contentTokens.Count - first));
+
+        // Then take out the tokens of boilerplate lines (few, and short: most lines are rejected by their length).
+        int write = first;
+        int read = first;
         foreach (Range line in BoilerplateFilter.EnumerateLines(text))
         {
-            ReadOnlySpan<char> span = text.AsSpan()[line];
-            int offset = line.Start.GetOffset(text.Length);
-            int before = contentTokens.Count;
-            sink.Offset = offset;
-            Tokenizer.Tokenize(span, ref sink, tokenizerOptions);
-            for (int i = before; i < contentTokens.Count; i++)
+            (int start, int length) = line.GetOffsetAndLength(text.Length);
+            if (!BoilerplateFilter.IsBoilerplate(text.AsSpan(start, length), options.Boilerplate))
             {
-                one[0] = contentTokens[i].Hash;
-                exact.Append(MemoryMarshal.AsBytes(one));
+                continue;
             }
 
-            if (contentTokens.Count > before && BoilerplateFilter.IsBoilerplate(span, options.Boilerplate))
+            boilerplate?.Add(new TextSpan(start, length));
+            while (read < contentTokens.Count && contentTokens[read].Start < start)
             {
-                contentTokens.RemoveRange(before, contentTokens.Count - before);
-                boilerplate?.Add(new TextSpan(offset, span.Length));
+                contentTokens[write++] = contentTokens[read++];
+            }
+
+            while (read < contentTokens.Count && contentTokens[read].Start < start + length)
+            {
+                read++;
             }
         }
 
-        return exact.GetCurrentHashAsUInt64();
+        if (read != write)
+        {
+            while (read < contentTokens.Count)
+            {
+                contentTokens[write++] = contentTokens[read++];
+            }
+
+            contentTokens.RemoveRange(write, contentTokens.Count - write);
+        }
+
+        return exact;
     }
 
     private static ArticleFeatures Build(Article article, DetectorOptions options, List<Token> tokens, ulong exact, int characters)
     {
         int n = tokens.Count;
-        ulong[] buffer = new ulong[Math.Max(1, n)];
-        ulong[] anchors = new ulong[Math.Max(1, n)];
-        int anchorCount = 0;
-        for (int i = 0; i < n; i++)
+        ulong[] rented = ArrayPool<ulong>.Shared.Rent(3 * Math.Max(1, n));
+        try
         {
-            Token t = tokens[i];
-            buffer[i] = t.Hash;
-            if (options.DetectRewrites && (t.Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0)
+            Span<ulong> hashes = rented.AsSpan(0, n);
+            Span<ulong> anchors = rented.AsSpan(n, n);
+            Span<ulong> shingles = rented.AsSpan(2 * n, Math.Max(1, n));
+            int anchorCount = 0;
+            ReadOnlySpan<Token> all = CollectionsMarshal.AsSpan(tokens);
+            for (int i = 0; i < all.Length; i++)
             {
-                anchors[anchorCount++] = t.Hash;
+                hashes[i] = all[i].Hash;
+                if (options.DetectRewrites && (all[i].Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0)
+                {
+                    anchors[anchorCount++] = all[i].Hash;
+                }
             }
-        }
 
-        ulong[] shingles = new ulong[Math.Max(1, n)];
-        int wordCount = Shingler.WordShingles(buffer.AsSpan(0, n), options.ShingleSize, shingles, options.Seed);
-        uint[] words = ToSortedHigh32(shingles.AsSpan(0, wordCount));
-        int skeletonCount = Shingler.WordShingles(anchors.AsSpan(0, anchorCount), SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
-        uint[] skeleton = ToSortedHigh32(shingles.AsSpan(0, skeletonCount));
-        return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, n, characters);
+            int wordCount = Shingler.WordShingleBag(hashes, options.ShingleSize, shingles, options.Seed);
+            uint[] words = ToSortedHigh32(shingles[..wordCount]);
+            int skeletonCount = Shingler.WordShingleBag(anchors[..anchorCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
+            uint[] skeleton = ToSortedHigh32(shingles[..skeletonCount]);
+            return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, n, characters);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
+        }
     }
 
     private static uint[] ToSortedHigh32(ReadOnlySpan<ulong> values)
@@ -90,7 +133,9 @@ internal static class FeatureExtractor
             result[i] = (uint)(values[i] >> 32);
         }
 
-        Array.Sort(result);
+        uint[] scratch = ArrayPool<uint>.Shared.Rent(Math.Max(1, values.Length));
+        RadixSort.Sort(result, scratch);
+        ArrayPool<uint>.Shared.Return(scratch);
         int w = 0;
         for (int r = 0; r < result.Length; r++)
         {
@@ -103,13 +148,10 @@ internal static class FeatureExtractor
         return w == result.Length ? result : result[..w];
     }
 
-    private struct CollectingSink(List<Token> tokens) : ITokenSink
+    private readonly struct CollectingSink(List<Token> tokens) : ITokenSink
     {
         private readonly List<Token> _tokens = tokens;
 
-        public int Offset { get; set; }
-
-        public readonly void OnToken(in Token token) =>
-            _tokens.Add(token with { Start = token.Start + Offset });
+        public void OnToken(in Token token) => _tokens.Add(token);
     }
 }

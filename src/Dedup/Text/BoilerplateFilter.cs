@@ -1,8 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace Dedup.Text;
 
 /// <summary>Applies <see cref="BoilerplateRules"/> to lines of text.</summary>
 public static class BoilerplateFilter
 {
+    private static readonly ConditionalWeakTable<BoilerplateRules, Compiled> CompiledRules = new();
+
     /// <summary>Whether <paramref name="line"/> (one line, without its line break) is boilerplate under <paramref name="rules"/>.</summary>
     public static bool IsBoilerplate(ReadOnlySpan<char> line, BoilerplateRules rules)
     {
@@ -20,12 +24,16 @@ public static class BoilerplateFilter
         }
 
         ReadOnlySpan<char> body = t[skip..];
-        foreach (string prefix in rules.LinePrefixes)
+        Compiled compiled = CompiledRules.GetValue(rules, static r => new Compiled(r));
+        if (!body.IsEmpty && compiled.PrefixesByFirstChar.TryGetValue(char.ToLowerInvariant(body[0]), out string[]? candidates))
         {
-            if (body.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-                && (body.Length == prefix.Length || !char.IsLetter(body[prefix.Length]) || !char.IsLetter(prefix[^1])))
+            foreach (string prefix in candidates)
             {
-                return true;
+                if (body.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                    && (body.Length == prefix.Length || !char.IsLetter(body[prefix.Length]) || !char.IsLetter(prefix[^1])))
+                {
+                    return true;
+                }
             }
         }
 
@@ -102,6 +110,16 @@ public static class BoilerplateFilter
         }
 
         yield return new Range(start, text.Length);
+    }
+
+    /// <summary>The rules prepared for matching, once per rules instance: prefixes by their first character.</summary>
+    private sealed class Compiled(BoilerplateRules rules)
+    {
+        public Dictionary<char, string[]> PrefixesByFirstChar { get; } = rules.LinePrefixes
+            .Where(p => !string.IsNullOrEmpty(p))
+            .GroupBy(p => char.ToLowerInvariant(p[0]))
+            .ToDictionary(g => g.Key, g => g.ToArray());
+
     }
 
     private static bool IsLeader(char c) =>
