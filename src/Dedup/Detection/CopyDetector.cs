@@ -217,7 +217,8 @@ public sealed partial class CopyDetector
                     continue;
                 }
 
-                Overlap o = Verifier.Measure(qWords, furniture.Words(other), qSkeleton, furniture.Skeleton(other));
+                FilteredSets sets = furniture.Filtered(other);
+                Overlap o = Verifier.Measure(qWords, sets.Words, qSkeleton, sets.Skeleton);
                 if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
                 {
                     verdicts.Add((other, v.Kind, v.Score, o));

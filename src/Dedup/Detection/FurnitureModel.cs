@@ -45,6 +45,24 @@ internal sealed class FurnitureModel
         return new FurnitureModel(words, skeleton, articles.Count);
     }
 
+    /// <summary>
+    /// The article's word and skeleton shingles without furniture, cached on the article for this model, so that an
+    /// indexed article is filtered once per model rather than once per query (the arrays are the article's own when
+    /// it holds no furniture).
+    /// </summary>
+    public FilteredSets Filtered(ArticleFeatures f)
+    {
+        FilteredSets? cached = f.Filtered;
+        if (cached is not null && ReferenceEquals(cached.Model, this))
+        {
+            return cached;
+        }
+
+        var sets = new FilteredSets(this, Words(f), Skeleton(f));
+        f.Filtered = sets;
+        return sets;
+    }
+
     /// <summary>The article's word shingles without furniture.</summary>
     public uint[] Words(ArticleFeatures f) => Without(f.Words, _words);
 
@@ -131,3 +149,6 @@ internal sealed class FurnitureModel
         return result;
     }
 }
+
+/// <summary>An article's shingle sets without the furniture of <see cref="Model"/>.</summary>
+internal sealed record FilteredSets(FurnitureModel Model, uint[] Words, uint[] Skeleton);
