@@ -134,8 +134,9 @@ public class PipelineBenchmarks
 
 /// <summary>
 /// One short job per instruction set, selected by environment variables read by the runtime at startup:
-/// all of them (AllIsa), no AVX-512 (<c>DOTNET_EnableAVX512=0</c>; <c>DOTNET_EnableAVX512F=0</c> does nothing on .NET 10),
-/// and scalar (<c>DOTNET_EnableHWIntrinsic=0</c>), the baseline of the Ratio column. Short runs (3 warm-up and
+/// all of them (Vector512), no AVX-512 (Vector256: <c>DOTNET_EnableAVX512=0</c>; <c>DOTNET_EnableAVX512F=0</c> does
+/// nothing on .NET 10), no AVX2 (Vector128: <c>DOTNET_EnableAVX2=0</c>, so <c>Vector256.IsHardwareAccelerated</c> is
+/// false), and scalar (<c>DOTNET_EnableHWIntrinsic=0</c>), the baseline of the Ratio column. Short runs (3 warm-up and
 /// 3 measured iterations) keep the machine free for others; set DEDUP_BENCH_FULL=1 for default-length jobs.
 /// </summary>
 internal sealed class PipelineConfig : ManualConfig
@@ -148,8 +149,9 @@ internal sealed class PipelineConfig : ManualConfig
 
         // Ids without spaces or commas: BenchmarkDotNet names the generated project folder after the job.
         AddJob(basis.WithEnvironmentVariable("DOTNET_EnableHWIntrinsic", "0").WithId("Scalar").AsBaseline());
-        AddJob(basis.WithEnvironmentVariable("DOTNET_EnableAVX512", "0").WithId("NoAvx512"));
-        AddJob(basis.WithId("AllIsa"));
+        AddJob(basis.WithEnvironmentVariable("DOTNET_EnableAVX2", "0").WithId("Vector128"));
+        AddJob(basis.WithEnvironmentVariable("DOTNET_EnableAVX512", "0").WithId("Vector256"));
+        AddJob(basis.WithId("Vector512"));
         AddColumn(StatisticColumn.Median, new ThroughputColumn(perArticle: false), new ThroughputColumn(perArticle: true));
         HideColumns(Column.EnvironmentVariables);
         SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);

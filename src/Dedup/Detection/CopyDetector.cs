@@ -255,16 +255,7 @@ public sealed partial class CopyDetector
         _lock.EnterReadLock();
         try
         {
-            var articles = new List<ArticleFeatures>(_slotById.Count);
-            foreach (ArticleFeatures? f in _slots)
-            {
-                if (f is not null)
-                {
-                    articles.Add(f);
-                }
-            }
-
-            articles.Sort((x, y) => x.Order.CompareTo(y.Order));
+            List<ArticleFeatures> articles = IndexedLocked();
             var furniture = FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency);
             uint[][] words = [.. articles.Select(furniture.Words)];
             uint[][] skeleton = [.. articles.Select(furniture.Skeleton)];
@@ -410,16 +401,7 @@ public sealed partial class CopyDetector
             _lock.EnterReadLock();
             try
             {
-                var articles = new List<ArticleFeatures>(_slotById.Count);
-                foreach (ArticleFeatures? f in _slots)
-                {
-                    if (f is not null)
-                    {
-                        articles.Add(f);
-                    }
-                }
-
-                state = new FurnitureState(FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency), _version);
+                state = new FurnitureState(FurnitureModel.Build(IndexedLocked(), Options.BoilerplateDocumentFrequency), _version);
             }
             finally
             {
@@ -429,6 +411,22 @@ public sealed partial class CopyDetector
             _furniture = state;
             return state.Model;
         }
+    }
+
+    /// <summary>The indexed articles in the order they were added (call under the lock).</summary>
+    private List<ArticleFeatures> IndexedLocked()
+    {
+        var articles = new List<ArticleFeatures>(_slotById.Count);
+        foreach (ArticleFeatures? f in _slots)
+        {
+            if (f is not null)
+            {
+                articles.Add(f);
+            }
+        }
+
+        articles.Sort((x, y) => x.Order.CompareTo(y.Order));
+        return articles;
     }
 
     private bool IsStale(FurnitureState state)

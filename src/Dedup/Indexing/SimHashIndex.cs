@@ -325,20 +325,7 @@ public sealed partial class SimHashIndex
     }
 
     /// <summary>The table key of a block: its bits through a bijective 64-bit mixer, so equal keys mean equal blocks.</summary>
-    private ulong TableKey(ulong fingerprint, int block) => Mix((fingerprint >> _shifts[block]) & _masks[block]);
-
-    private static ulong Mix(ulong x)
-    {
-        unchecked
-        {
-            x ^= x >> 33;
-            x *= 0xff51afd7ed558ccdUL;
-            x ^= x >> 33;
-            x *= 0xc4ceb9fe1a85ec53UL;
-            x ^= x >> 33;
-            return x;
-        }
-    }
+    private ulong TableKey(ulong fingerprint, int block) => Kernels.HashMixKernel.Mix((fingerprint >> _shifts[block]) & _masks[block]);
 
     private bool AddLocked(string key, ulong fingerprint)
     {
