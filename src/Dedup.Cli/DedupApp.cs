@@ -124,7 +124,7 @@ internal static class DedupApp
         var noRules = new Option<bool>("--no-boilerplate-rules") { Description = "Keep link lines, footers and other furniture that the boilerplate rules would remove." };
         var boilerplateDf = new Option<int?>("--boilerplate-df")
         {
-            Description = "A shingle in more than this many articles may be publisher boilerplate (default: the library's, 20).",
+            Description = "A shingle in more than this many articles may be publisher boilerplate (default: the library's, 10).",
             HelpName = "N",
         };
         boilerplateDf.Validators.Add(result =>

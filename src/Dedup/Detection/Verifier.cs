@@ -39,9 +39,10 @@ internal static class Verifier
 
     /// <summary>
     /// The kind and score of a pair, or null when it is not a copy at <paramref name="threshold"/>. The score is the
-    /// larger of the verbatim and the skeleton containment; the pair is rewritten when much of the skeleton agreement
-    /// is not verbatim (spinning breaks word shingles but not the skeleton), else syndicated when nearly all of the
-    /// smaller article is found verbatim and the two are of similar size, else an excerpt.
+    /// larger of the verbatim and the skeleton containment. The pair is rewritten when much of the skeleton agreement
+    /// is not verbatim (spinning breaks word shingles but not the skeleton); otherwise, when the two are of similar
+    /// size, syndicated if nearly all of the smaller is found verbatim and rewritten if not; otherwise an excerpt (one
+    /// holds a part of the other).
     /// </summary>
     public static (CopyKind Kind, double Score)? Classify(bool exactlyEqual, in Overlap o, double threshold)
     {
@@ -63,7 +64,13 @@ internal static class Verifier
             return (CopyKind.Rewritten, score);
         }
 
-        return (verbatim >= VerbatimCopy && o.SizeRatio >= SyndicatedSizeRatio ? CopyKind.Syndicated : CopyKind.Excerpt, score);
+        if (o.SizeRatio >= SyndicatedSizeRatio)
+        {
+            // Of similar size: the same text (syndicated), or the same story with much of its wording changed.
+            return (verbatim >= VerbatimCopy ? CopyKind.Syndicated : CopyKind.Rewritten, score);
+        }
+
+        return (CopyKind.Excerpt, score);
     }
 
     public static MatchScores Scores(in Overlap o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.Rewrite);
