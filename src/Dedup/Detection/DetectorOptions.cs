@@ -9,7 +9,7 @@ public sealed record DetectorOptions
     /// <summary>
     /// Minimum score in [0, 1] for two articles to be reported as copies. The score is the share of the shorter
     /// article found in the longer one, verbatim (word shingles) or in its skeleton (function words and numbers, which
-    /// spinning leaves alone), whichever is larger. Default 0.4: on the dev corpus no unrelated pair scores above 0.37,
+    /// spinning leaves alone), whichever is larger. Default 0.4: on the dev corpus no unrelated pair scores above 0.35,
     /// and spun copies score 0.67 or more (docs/accuracy.md).
     /// </summary>
     public double Threshold { get; init; } = 0.4;
