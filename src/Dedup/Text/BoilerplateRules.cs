@@ -20,7 +20,8 @@ public sealed record BoilerplateRules
     /// <summary>Lines starting with one of these (case-insensitive, then a non-letter) are boilerplate.</summary>
     public IReadOnlyList<string> LinePrefixes { get; init; } =
     [
-        "also read", "read also", "read more", "more from", "more on this", "related", "see also", "recommended",
+        "also read", "read also", "read more", "read next", "more from", "more on this", "more stories", "related", "see also",
+        "recommended", "further reading", "keep reading", "continue reading", "editor's picks", "top stories",
         "you may also like", "you might also like", "don't miss", "must read", "trending", "watch", "listen",
         "subscribe", "sign up", "register for free", "click here", "tap here", "download our app", "follow us",
         "share this", "share on", "share via", "tweet this", "copyright", "\u00A9", "all rights reserved",
