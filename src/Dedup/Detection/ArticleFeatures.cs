@@ -41,6 +41,4 @@ internal sealed class ArticleFeatures
 
     /// <summary>Insertion order, for "first added" as the last tie-breaker of originals.</summary>
     public long Order { get; set; }
-
-    public int ApproximateBytes => 64 + (2 * Id.Length) + (4 * (Words.Length + Skeleton.Length));
 }

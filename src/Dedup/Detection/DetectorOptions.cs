@@ -14,9 +14,6 @@ public sealed record DetectorOptions
     /// </summary>
     public double Threshold { get; init; } = 0.4;
 
-    /// <summary>Number of MinHash permutations of each signature. Default 128.</summary>
-    public int NumPermutations { get; init; } = 128;
-
     /// <summary>Words per shingle of the word-shingle signature. Default 5.</summary>
     public int ShingleSize { get; init; } = 5;
 
@@ -56,11 +53,6 @@ public sealed record DetectorOptions
         if (!(Threshold is >= 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "Threshold must lie in [0, 1].");
-        }
-
-        if (NumPermutations is < 1 or > Sketches.MinHasher.MaxNumPermutations)
-        {
-            throw new ArgumentOutOfRangeException(nameof(NumPermutations), NumPermutations, $"NumPermutations must lie in [1, {Sketches.MinHasher.MaxNumPermutations}].");
         }
 
         if (ShingleSize is < 1 or > 32)

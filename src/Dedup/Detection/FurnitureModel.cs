@@ -35,9 +35,6 @@ internal sealed class FurnitureModel
     /// <summary>How many articles the model was built from.</summary>
     public int Articles { get; }
 
-    /// <summary>Number of furniture shingles (word and skeleton).</summary>
-    public int Count => _words.Count + _skeleton.Count;
-
     public static FurnitureModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency)
     {
         HashSet<uint> words = Furniture(articles, f => f.Words, maxFrequency);
