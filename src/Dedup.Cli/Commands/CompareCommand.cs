@@ -251,6 +251,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         yield return ("containment_a", comparison.Scores.ContainmentOfFirst);
         yield return ("containment_b", comparison.Scores.ContainmentOfSecond);
         yield return ("rewrite", comparison.Scores.RewriteScore);
+        yield return ("lead", comparison.Scores.LeadScore);
     }
 
     private static void WriteSpans(Utf8JsonWriter json, string name, string text, IReadOnlyList<TextSpan> spans)

@@ -54,6 +54,7 @@ internal static class JsonLines
         writer.WriteNumber("containment_a", Round(scores.ContainmentOfFirst));
         writer.WriteNumber("containment_b", Round(scores.ContainmentOfSecond));
         writer.WriteNumber("rewrite", Round(scores.RewriteScore));
+        writer.WriteNumber("lead", Round(scores.LeadScore));
     }
 
     /// <summary>Writes one line per pair: {"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "rewrite"}.</summary>

@@ -10,13 +10,14 @@ namespace Dedup.Detection;
 /// </remarks>
 internal sealed class ArticleFeatures
 {
-    public ArticleFeatures(string id, DateTimeOffset? published, ulong exactHash, uint[] words, uint[] skeleton, int contentTokens, int characters)
+    public ArticleFeatures(string id, DateTimeOffset? published, ulong exactHash, uint[] words, uint[] skeleton, uint[] lead, int contentTokens, int characters)
     {
         Id = id;
         Published = published;
         ExactHash = exactHash;
         Words = words;
         Skeleton = skeleton;
+        Lead = lead;
         ContentTokens = contentTokens;
         Characters = characters;
     }
@@ -31,6 +32,9 @@ internal sealed class ArticleFeatures
     public uint[] Words { get; }
 
     public uint[] Skeleton { get; }
+
+    /// <summary>The first <see cref="FeatureExtractor.LeadShingles"/> word shingles (headline and first sentence), sorted, distinct.</summary>
+    public uint[] Lead { get; }
 
     public int ContentTokens { get; }
 

@@ -11,7 +11,7 @@ namespace Dedup.Detection;
 /// skeleton shingle size, u64 stopword-list fingerprint), f64 threshold, u32 boilerplate frequency, u64 insertion
 /// counter, u64 article count, and per article: UTF-8 id (u32 length + bytes), u64 published UTC ticks (0 when
 /// unknown), u32 offset minutes (two's complement), u64 exact hash, u32 content tokens, u32 characters, u64 insertion
-/// order, the word shingles (u32 count + u32 each, ascending) and the skeleton shingles (the same); last, the
+/// order, the word shingles (u32 count + u32 each, ascending), the skeleton shingles and the lead shingles (the same); last, the
 /// XxHash64 of every byte before it. Buckets and the furniture model are rebuilt on load.
 /// </remarks>
 public sealed partial class CopyDetector
@@ -55,6 +55,8 @@ public sealed partial class CopyDetector
                 w.WriteUInt32s(f.Words);
                 w.WriteUInt32((uint)f.Skeleton.Length);
                 w.WriteUInt32s(f.Skeleton);
+                w.WriteUInt32((uint)f.Lead.Length);
+                w.WriteUInt32s(f.Lead);
             }
         }
         finally
@@ -139,6 +141,7 @@ public sealed partial class CopyDetector
             long articleOrder = (long)r.ReadUInt64();
             uint[] words = ReadSet(r);
             uint[] skeleton = ReadSet(r);
+            uint[] lead = ReadSet(r);
             if (!ids.Add(id))
             {
                 throw r.Error($"the id '{id}' appears twice.");
@@ -155,7 +158,7 @@ public sealed partial class CopyDetector
                 published = new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset));
             }
 
-            var f = new ArticleFeatures(id, published, exact, words, skeleton, tokens, characters);
+            var f = new ArticleFeatures(id, published, exact, words, skeleton, lead, tokens, characters);
             detector.InsertLocked(f);
             f.Order = articleOrder;
         }

@@ -196,6 +196,7 @@ public sealed partial class CopyDetector
         FurnitureModel furniture = CurrentFurniture();
         uint[] qWords = furniture.Words(q);
         uint[] qSkeleton = furniture.Skeleton(q);
+        uint[] qLead = furniture.Lead(q);
         ulong[] keys = StoreKeys(q.ExactHash, qWords, qSkeleton);
         _lock.EnterReadLock();
         try
@@ -218,7 +219,7 @@ public sealed partial class CopyDetector
                 }
 
                 FilteredSets sets = furniture.Filtered(other);
-                Overlap o = Verifier.Measure(qWords, sets.Words, qSkeleton, sets.Skeleton);
+                Overlap o = Verifier.Measure(qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead);
                 if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
                 {
                     verdicts.Add((other, v.Kind, v.Score, o));
@@ -259,7 +260,8 @@ public sealed partial class CopyDetector
             var furniture = FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency);
             uint[][] words = [.. articles.Select(furniture.Words)];
             uint[][] skeleton = [.. articles.Select(furniture.Skeleton)];
-            List<FoundPair> pairs = PairFinder.Find(articles, words, skeleton, Options.Threshold, null, CancellationToken.None);
+            uint[][] lead = [.. articles.Select(furniture.Lead)];
+            List<FoundPair> pairs = PairFinder.Find(articles, words, skeleton, lead, Options.Threshold, null, CancellationToken.None);
             return ClusterBuilder.Build(articles, pairs.Select(p => (p.A, p.B)));
         }
         finally
@@ -278,7 +280,7 @@ public sealed partial class CopyDetector
         Article b = Normalize(second);
         ArticleFeatures fa = FeatureExtractor.Extract(a, Options);
         ArticleFeatures fb = FeatureExtractor.Extract(b, Options);
-        Overlap o = Verifier.Measure(fa.Words, fb.Words, fa.Skeleton, fb.Skeleton);
+        Overlap o = Verifier.Measure(fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);
         var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, Options.Threshold);
         double score = verdict?.Score ?? Math.Max(o.Verbatim, o.Rewrite);
         return new Comparison(
@@ -333,13 +335,15 @@ public sealed partial class CopyDetector
         var furniture = FurnitureModel.Build(features, options.BoilerplateDocumentFrequency);
         var words = new uint[n][];
         var skeleton = new uint[n][];
+        var lead = new uint[n][];
         Parallel.For(0, n, i =>
         {
             words[i] = furniture.Words(features[i]);
             skeleton[i] = furniture.Skeleton(features[i]);
+            lead[i] = furniture.Lead(features[i]);
         });
 
-        List<FoundPair> found = PairFinder.Find(features, words, skeleton, options.Threshold, progress, cancellationToken);
+        List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken);
         var pairs = new List<CopyPair>(found.Count);
         foreach (FoundPair p in found)
         {

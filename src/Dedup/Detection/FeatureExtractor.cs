@@ -12,6 +12,9 @@ internal static class FeatureExtractor
     /// <summary>Function words (and numbers) per skeleton shingle.</summary>
     public const int SkeletonShingleSize = 4;
 
+    /// <summary>Word shingles of an article's lead: its first this many, which cover a headline and a first sentence.</summary>
+    public const int LeadShingles = 20;
+
     private const ulong SkeletonSalt = 0x5E1E_7011_5E1E_7011UL;
 
     /// <summary>A token list per thread, reused from article to article.</summary>
@@ -114,10 +117,11 @@ internal static class FeatureExtractor
             }
 
             int wordCount = Shingler.WordShingleBag(hashes, options.ShingleSize, shingles, options.Seed);
+            uint[] lead = ToSortedHigh32(shingles[..Math.Min(wordCount, LeadShingles)]);
             uint[] words = ToSortedHigh32(shingles[..wordCount]);
             int skeletonCount = Shingler.WordShingleBag(anchors[..anchorCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
             uint[] skeleton = ToSortedHigh32(shingles[..skeletonCount]);
-            return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, n, characters);
+            return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, lead, n, characters);
         }
         finally
         {

@@ -55,13 +55,16 @@ internal sealed class FurnitureModel
             return cached;
         }
 
-        var sets = new FilteredSets(this, Words(f), Skeleton(f));
+        var sets = new FilteredSets(this, Words(f), Skeleton(f), Lead(f));
         f.Filtered = sets;
         return sets;
     }
 
     /// <summary>The article's word shingles without furniture.</summary>
     public uint[] Words(ArticleFeatures f) => Without(f.Words, _words);
+
+    /// <summary>The article's lead shingles without furniture.</summary>
+    public uint[] Lead(ArticleFeatures f) => Without(f.Lead, _words);
 
     /// <summary>The article's skeleton shingles without furniture.</summary>
     public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeleton);
@@ -148,4 +151,4 @@ internal sealed class FurnitureModel
 }
 
 /// <summary>An article's shingle sets without the furniture of <see cref="Model"/>.</summary>
-internal sealed record FilteredSets(FurnitureModel Model, uint[] Words, uint[] Skeleton);
+internal sealed record FilteredSets(FurnitureModel Model, uint[] Words, uint[] Skeleton, uint[] Lead);

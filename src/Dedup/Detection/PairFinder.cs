@@ -40,6 +40,7 @@ internal static class PairFinder
         IReadOnlyList<ArticleFeatures> articles,
         uint[][] words,
         uint[][] skeleton,
+        uint[][] lead,
         double threshold,
         IProgress<ScanProgress>? progress,
         CancellationToken cancellationToken)
@@ -90,7 +91,7 @@ internal static class PairFinder
                     if (j < i && seen[j] != local.Stamp)
                     {
                         seen[j] = local.Stamp;
-                        Verify(articles, words, skeleton, threshold, j, i, local.Found);
+                        Verify(articles, words, skeleton, lead, threshold, j, i, local.Found);
                     }
                 }
 
@@ -106,7 +107,7 @@ internal static class PairFinder
                         if (seen[j] != local.Stamp)
                         {
                             seen[j] = local.Stamp;
-                            Verify(articles, words, skeleton, threshold, j, i, local.Found);
+                            Verify(articles, words, skeleton, lead, threshold, j, i, local.Found);
                         }
                     }
                 }
@@ -131,9 +132,9 @@ internal static class PairFinder
         return results;
     }
 
-    private static void Verify(IReadOnlyList<ArticleFeatures> articles, uint[][] words, uint[][] skeleton, double threshold, int a, int b, List<FoundPair> found)
+    private static void Verify(IReadOnlyList<ArticleFeatures> articles, uint[][] words, uint[][] skeleton, uint[][] lead, double threshold, int a, int b, List<FoundPair> found)
     {
-        Overlap o = Verifier.Measure(words[a], words[b], skeleton[a], skeleton[b]);
+        Overlap o = Verifier.Measure(words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b]);
         var verdict = Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold);
         if (verdict is { } v)
         {

@@ -1,7 +1,8 @@
 namespace Dedup.Detection;
 
 /// <summary>Exact overlaps of two articles' shingle sets (corpus boilerplate already removed).</summary>
-internal readonly record struct Overlap(int WordsA, int WordsB, int SharedWords, int SkeletonA, int SkeletonB, int SharedSkeleton)
+internal readonly record struct Overlap(
+    int WordsA, int WordsB, int SharedWords, int SkeletonA, int SkeletonB, int SharedSkeleton, int LeadA, int LeadAInB, int LeadB, int LeadBInA)
 {
     public double Jaccard => SharedWords == 0 ? 0 : (double)SharedWords / (WordsA + WordsB - SharedWords);
 
@@ -14,6 +15,14 @@ internal readonly record struct Overlap(int WordsA, int WordsB, int SharedWords,
 
     /// <summary>Share of the smaller skeleton set found in the larger: spin-robust evidence.</summary>
     public double Rewrite => SharedSkeleton < Verifier.MinShared ? 0 : (double)SharedSkeleton / Math.Max(1, Math.Min(SkeletonA, SkeletonB));
+
+    /// <summary>
+    /// Share of an article's lead found verbatim in the other, the larger of the two directions; 0 for a lead of fewer
+    /// than <see cref="Verifier.MinLead"/> shingles (a text too short to have a lead apart from its whole).
+    /// </summary>
+    public double Lead => Math.Max(
+        LeadA >= Verifier.MinLead ? (double)LeadAInB / LeadA : 0,
+        LeadB >= Verifier.MinLead ? (double)LeadBInA / LeadB : 0);
 
     /// <summary>Size of the smaller word set over the larger.</summary>
     public double SizeRatio => Math.Max(WordsA, WordsB) == 0 ? 1 : (double)Math.Min(WordsA, WordsB) / Math.Max(WordsA, WordsB);
@@ -34,8 +43,27 @@ internal static class Verifier
     /// <summary>Size ratio at or above which a verbatim copy is syndicated rather than an excerpt.</summary>
     public const double SyndicatedSizeRatio = 0.7;
 
-    public static Overlap Measure(uint[] wordsA, uint[] wordsB, uint[] skeletonA, uint[] skeletonB) =>
-        new(wordsA.Length, wordsB.Length, CountShared(wordsA, wordsB), skeletonA.Length, skeletonB.Length, CountShared(skeletonA, skeletonB));
+    /// <summary>An intact lead: at least this share of an article's lead (headline and first sentence) is found in the other.</summary>
+    public const double LeadCopy = 0.9;
+
+    /// <summary>What an intact lead alone scores, times the share found: enough for the default threshold, not for a strict one.</summary>
+    public const double LeadWeight = 0.6;
+
+    /// <summary>A lead of fewer shingles is not told apart from the whole text.</summary>
+    public const int MinLead = 16;
+
+    public static Overlap Measure(uint[] wordsA, uint[] wordsB, uint[] skeletonA, uint[] skeletonB, uint[] leadA, uint[] leadB) =>
+        new(
+            wordsA.Length,
+            wordsB.Length,
+            CountShared(wordsA, wordsB),
+            skeletonA.Length,
+            skeletonB.Length,
+            CountShared(skeletonA, skeletonB),
+            leadA.Length,
+            CountShared(leadA, wordsB),
+            leadB.Length,
+            CountShared(leadB, wordsA));
 
     /// <summary>
     /// The kind and score of a pair, or null when it is not a copy at <paramref name="threshold"/>. The score is the
@@ -53,10 +81,17 @@ internal static class Verifier
 
         double verbatim = o.Verbatim;
         double rewrite = o.Rewrite;
-        double score = Math.Max(verbatim, rewrite);
+        double lead = o.Lead >= LeadCopy ? LeadWeight * o.Lead : 0;
+        double score = Math.Max(Math.Max(verbatim, rewrite), lead);
         if (score < threshold || score == 0)
         {
             return null;
+        }
+
+        if (lead > verbatim && lead > rewrite)
+        {
+            // Little is shared but the lead, word for word: a page that quotes the story's headline and first sentence.
+            return (CopyKind.Excerpt, score);
         }
 
         if (verbatim < RewrittenVerbatimShare * rewrite)
@@ -73,7 +108,7 @@ internal static class Verifier
         return (CopyKind.Excerpt, score);
     }
 
-    public static MatchScores Scores(in Overlap o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.Rewrite);
+    public static MatchScores Scores(in Overlap o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.Rewrite, o.Lead);
 
     /// <summary>Number of values two sorted, distinct arrays share.</summary>
     public static int CountShared(uint[] a, uint[] b)
