@@ -61,6 +61,31 @@ public class CopyDetectorTests
         Assert.True(match.Scores.ContainmentOfSecond > 0.9, $"containment of the indexed story {match.Scores.ContainmentOfSecond}");
     }
 
+    [Fact]
+    public void Finds_a_roundup_that_quotes_only_the_headline_and_first_sentence()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+        string firstSentence = TestArticles.Harbour.Split("\n\n")[0];
+        string page = "Here are today's top stories.\n\nRail strike called off\n\nTrain drivers accepted a new pay offer late on Sunday, ending a dispute that had lasted four months.\n\n"
+            + "Council approves harbour wall rebuild\n\n" + firstSentence + "\n\nStorm warning for the weekend\n\nForecasters expect gales along the whole coast from Friday night, with gusts of up to 80 miles an hour.";
+
+        CopyMatch match = Assert.Single(detector.FindCopies(page));
+
+        Assert.Equal("harbour", match.Id);
+        Assert.Equal(CopyKind.Excerpt, match.Kind);
+        Assert.True(match.Scores.LeadScore >= 0.9, $"lead {match.Scores.LeadScore}");
+        Assert.True(match.Scores.ContainmentOfSecond < 0.3, $"containment {match.Scores.ContainmentOfSecond}: the page should hold little of the story");
+    }
+
+    [Fact]
+    public void Does_not_match_a_story_that_reuses_another_first_sentence_without_its_headline()
+    {
+        CopyDetector detector = WithHarbourAndRail();
+        string firstSentence = TestArticles.Harbour.Split("\n\n")[0];
+
+        Assert.Empty(detector.FindCopies(TestArticles.HarbourFollowUp + "\n\n" + firstSentence));
+    }
+
     [Theory]
     [InlineData(0.5)]
     [InlineData(1.0)]
