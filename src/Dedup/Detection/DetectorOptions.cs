@@ -30,10 +30,10 @@ public sealed record DetectorOptions
     public Text.StopwordSet Stopwords { get; init; } = Text.StopwordSet.English;
 
     /// <summary>
-    /// Corpus-level boilerplate: a shingle found in more than this many indexed articles, which on average makes up
-    /// less than half of the articles holding it, is publisher furniture (about-us blocks, cookie notices, newsletter
-    /// pitches), not content, and is ignored when articles are compared. A story republished by many outlets is most
-    /// of every copy, so it stays content however often it is seen. Default 10 (the dev corpus gives the same
+    /// Corpus-level boilerplate: a shingle found in more than this many indexed articles, which on most pages holding
+    /// it is in over three times as many articles as the page's median shingle, is publisher furniture (about-us
+    /// blocks, cookie notices, newsletter pitches), not content, and is ignored when articles are compared. A story
+    /// republished by many outlets is as frequent as the rest of each copy, so it stays content however often it is seen. Default 10 (the dev corpus gives the same
     /// figures for any value from 6 to 40; see docs/accuracy.md).
     /// </summary>
     public int BoilerplateDocumentFrequency { get; init; } = 10;

@@ -8,16 +8,20 @@ namespace Dedup.Detection;
 /// <remarks>
 /// <para>
 /// A shingle is furniture when it is found in more than <see cref="DetectorOptions.BoilerplateDocumentFrequency"/>
-/// articles and, on average over those articles, the frequent shingles make up less than half of each of them. A
-/// publisher's about-us block or cookie notice is a minority of every page it is on; a wire story republished by a
-/// hundred outlets is most of every page it is on, so its shingles stay content however often they are seen.
+/// articles and, in at least half of them, in more than three times as many articles as the article's median
+/// shingle. A publisher's about-us block or cookie notice stands out against every story it is appended to; a wire
+/// story republished by a hundred outlets is as frequent as the rest of each copy, so its shingles stay content
+/// however often they are seen.
 /// </para>
 /// <para>Built from a snapshot of the articles; immutable and thread-safe once built.</para>
 /// </remarks>
 internal sealed class FurnitureModel
 {
-    /// <summary>Frequent shingles are furniture when frequent shingles make up less than this share of their articles on average.</summary>
+    /// <summary>A frequent shingle is furniture when at least this share of the articles holding it find it standing out.</summary>
     public const double FurnitureShare = 0.5;
+
+    /// <summary>A shingle stands out in an article when it is in more than this many times as many articles as the article's median shingle.</summary>
+    public const int StandOut = 3;
 
     private readonly HashSet<uint> _words;
     private readonly HashSet<uint> _skeleton;
@@ -80,36 +84,44 @@ internal sealed class FurnitureModel
             }
         }
 
-        // For each frequent shingle: the sum, over the articles holding it, of the share of frequent shingles in the article.
-        var share = new Dictionary<uint, double>();
+        // Each article holding a frequent shingle votes on it: furniture when the shingle is far more frequent than
+        // the article's own text is (its median shingle frequency). A story republished a hundred times is as frequent
+        // as its own shingles; a publisher's block on every page of the site stands out against each story it is on.
+        var votes = new Dictionary<uint, int>();
+        var frequencies = new List<int>();
         foreach (ArticleFeatures f in articles)
         {
             uint[] shingles = set(f);
-            int frequent = 0;
+            frequencies.Clear();
+            bool anyFrequent = false;
             foreach (uint s in shingles)
             {
-                frequent += frequency[s] > maxFrequency ? 1 : 0;
+                int df = frequency[s];
+                frequencies.Add(df);
+                anyFrequent |= df > maxFrequency;
             }
 
-            if (frequent == 0)
+            if (!anyFrequent)
             {
                 continue;
             }
 
-            double fraction = (double)frequent / shingles.Length;
+            frequencies.Sort();
+            int median = frequencies[frequencies.Count / 2];
             foreach (uint s in shingles)
             {
-                if (frequency[s] > maxFrequency)
+                int df = frequency[s];
+                if (df > maxFrequency)
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(share, s, out _) += fraction;
+                    CollectionsMarshal.GetValueRefOrAddDefault(votes, s, out _) += df > StandOut * median ? 1 : 0;
                 }
             }
         }
 
         var furniture = new HashSet<uint>();
-        foreach ((uint s, double sum) in share)
+        foreach ((uint s, int yes) in votes)
         {
-            if (sum / frequency[s] < FurnitureShare)
+            if (yes >= FurnitureShare * frequency[s])
             {
                 furniture.Add(s);
             }

@@ -142,6 +142,29 @@ public class CopyDetectorTests
     }
 
     [Fact]
+    public void Stories_republished_many_times_stay_apart_though_every_page_carries_the_same_publisher_block()
+    {
+        const string About = "About The Example Courier: The Example Courier is an independent news publisher covering business, politics, sport, technology and entertainment. Our journalists follow strict editorial guidelines and we correct errors promptly. We use cookies and similar technologies to improve your experience, to personalise content and adverts and to analyse our traffic.\n\n"
+            + "Membership: become a supporter of the Courier from as little as one pound a month and you will receive our weekend magazine, early access to investigations, invitations to reader events in every region, and the satisfaction of knowing that independent local reporting will still be there for your children. Cancel at any time by writing to the membership team, who answer every letter within five working days.";
+        string[] stories = [TestArticles.Harbour, TestArticles.Rail, TestArticles.HarbourFollowUp, File.ReadAllText(RepoFiles.Path("samples/spun-article.txt"))];
+        var articles = new List<Article>();
+        for (int s = 0; s < stories.Length; s++)
+        {
+            for (int copy = 0; copy < 12; copy++)
+            {
+                articles.Add(new Article($"s{s}-{copy}", $"{stories[s]}\n\nFiled by desk {(s * 12) + copy}.\n\n{About}"));
+            }
+        }
+
+        ScanResult result = CopyDetector.Scan(articles, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(4, result.Clusters.Count);
+        Assert.All(result.Clusters, c => Assert.Equal(12, c.Members.Count));
+        Assert.All(result.Clusters, c => Assert.Single(c.Members.Select(m => m[..2]).Distinct()));
+        Assert.DoesNotContain(result.Pairs, p => p.First[..2] != p.Second[..2]);
+    }
+
+    [Fact]
     public void Reports_evidence_as_character_ranges_when_the_caller_supplies_the_text()
     {
         var store = new Dictionary<string, Article> { ["harbour"] = new("harbour", TestArticles.Harbour) };
