@@ -215,7 +215,7 @@ public static class Tokenizer
             return (count, total);
         }
 
-        if (count < folded.Length)
+        if (count < MaxHashedChars)
         {
             folded[count++] = c;
         }

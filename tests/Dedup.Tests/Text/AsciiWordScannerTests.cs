@@ -43,4 +43,16 @@ public class AsciiWordScannerTests
         Assert.Equal(16, AsciiWordScanner.Scan(text, 6, folded, 0));
         Assert.Equal("world2024s", new string(folded, 0, 10));
     }
+
+    [Fact]
+    public void Long_words_hash_their_first_64_characters_and_length_on_both_paths()
+    {
+        string ascii = new('a', 70);
+        string accented = new string('a', 65) + "\u00E9\u00E9\u00E9\u00E9\u00E9";
+        string accentedSameStart = new string('a', 65) + "\u00E8\u00E8\u00E8\u00E8\u00E8";
+
+        Assert.Equal(Tokenizer.HashWord(accented), Tokenizer.HashWord(accentedSameStart));
+        Assert.Equal(Tokenizer.HashWord(ascii), Tokenizer.HashWord(accentedSameStart));
+        Assert.NotEqual(Tokenizer.HashWord(ascii), Tokenizer.HashWord(new string('a', 71)));
+    }
 }
