@@ -34,13 +34,13 @@ internal static class Verifier
     /// <summary>Fewer shared shingles than this is no evidence at all (a shared phrase, a short quote).</summary>
     public const int MinShared = 5;
 
-    /// <summary>Verbatim containment at or above which a copy is syndicated or an excerpt rather than rewritten.</summary>
+    /// <summary>Verbatim containment at or above which a copy of similar size is syndicated rather than rewritten.</summary>
     public const double VerbatimCopy = 0.8;
 
     /// <summary>A copy is rewritten when its verbatim containment is below this share of its skeleton containment.</summary>
     public const double RewrittenVerbatimShare = 0.8;
 
-    /// <summary>Size ratio at or above which a verbatim copy is syndicated rather than an excerpt.</summary>
+    /// <summary>Size ratio (smaller word set over larger) at or above which two articles are of similar size: syndicated or rewritten, not an excerpt.</summary>
     public const double SyndicatedSizeRatio = 0.7;
 
     /// <summary>An intact lead: at least this share of an article's lead (headline and first sentence) is found in the other.</summary>
@@ -67,10 +67,11 @@ internal static class Verifier
 
     /// <summary>
     /// The kind and score of a pair, or null when it is not a copy at <paramref name="threshold"/>. The score is the
-    /// larger of the verbatim and the skeleton containment. The pair is rewritten when much of the skeleton agreement
-    /// is not verbatim (spinning breaks word shingles but not the skeleton); otherwise, when the two are of similar
-    /// size, syndicated if nearly all of the smaller is found verbatim and rewritten if not; otherwise an excerpt (one
-    /// holds a part of the other).
+    /// largest of the verbatim containment, the skeleton containment and the lead evidence (an intact lead times
+    /// <see cref="LeadWeight"/>). A pair that shares little but a lead is an excerpt. Otherwise the pair is rewritten
+    /// when much of the skeleton agreement is not verbatim (spinning breaks word shingles but not the skeleton);
+    /// otherwise, when the two are of similar size, syndicated if nearly all of the smaller is found verbatim and
+    /// rewritten if not; otherwise an excerpt (one holds a part of the other).
     /// </summary>
     public static (CopyKind Kind, double Score)? Classify(bool exactlyEqual, in Overlap o, double threshold)
     {
