@@ -12,6 +12,16 @@ internal static class RepoPaths
 
     public static string Sample(string name) => Path.Combine(Root, "samples", name);
 
+    /// <summary>The dev corpus folder (../shared/corpus/dev beside the repository), or null where it is absent (a fresh clone elsewhere).</summary>
+    public static string? DevCorpus
+    {
+        get
+        {
+            string dir = Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus", "dev"));
+            return File.Exists(Path.Combine(dir, "documents.jsonl")) ? dir : null;
+        }
+    }
+
     private static string FindRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

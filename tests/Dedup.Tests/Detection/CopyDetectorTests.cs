@@ -146,7 +146,7 @@ public class CopyDetectorTests
     {
         const string About = "About The Example Courier: The Example Courier is an independent news publisher covering business, politics, sport, technology and entertainment. Our journalists follow strict editorial guidelines and we correct errors promptly. We use cookies and similar technologies to improve your experience, to personalise content and adverts and to analyse our traffic.\n\n"
             + "Membership: become a supporter of the Courier from as little as one pound a month and you will receive our weekend magazine, early access to investigations, invitations to reader events in every region, and the satisfaction of knowing that independent local reporting will still be there for your children. Cancel at any time by writing to the membership team, who answer every letter within five working days.";
-        string[] stories = [TestArticles.Harbour, TestArticles.Rail, TestArticles.HarbourFollowUp, File.ReadAllText(RepoFiles.Path("samples/spun-article.txt"))];
+        string[] stories = [TestArticles.Harbour, TestArticles.Rail, TestArticles.HarbourFollowUp, File.ReadAllText(RepoPaths.Sample("spun-article.txt"))];
         var articles = new List<Article>();
         for (int s = 0; s < stories.Length; s++)
         {

@@ -15,7 +15,7 @@ public class DevCorpusAccuracyTests
     [Fact]
     public void All_pairs_F1_of_the_clusters_stays_at_the_measured_level()
     {
-        string corpus = RepoFiles.DevCorpus ?? Skip("the dev corpus ../shared/corpus/dev is not beside the repository");
+        string corpus = RepoPaths.DevCorpus ?? Skip("the dev corpus ../shared/corpus/dev is not beside the repository");
         var articles = new List<Article>();
         foreach (string line in File.ReadLines(Path.Combine(corpus, "documents.jsonl")))
         {

@@ -5,7 +5,7 @@ namespace Dedup.Tests.Detection;
 /// <summary>The real spun article that came with the project's brief (samples/spun-article.txt).</summary>
 public class SpunSampleTests
 {
-    private static readonly string Sample = File.ReadAllText(RepoFiles.Path("samples/spun-article.txt"));
+    private static readonly string Sample = File.ReadAllText(RepoPaths.Sample("spun-article.txt"));
 
     [Fact]
     public void Its_own_spun_copy_made_with_another_thesaurus_is_found_as_rewritten()
