@@ -283,13 +283,14 @@ public sealed partial class CopyDetector
         Overlap o = Verifier.Measure(fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);
         var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, Options.Threshold);
         double score = verdict?.Score ?? Math.Max(o.Verbatim, o.Rewrite);
+        IReadOnlyList<SharedPassage> passages = Evidence.Find(a, b, Options, out IReadOnlyList<TextSpan> boilerplateA, out IReadOnlyList<TextSpan> boilerplateB);
         return new Comparison(
             verdict?.Kind,
             score,
             Verifier.Scores(o),
-            Evidence.Find(a, b, Options),
-            Evidence.Boilerplate(a, Options),
-            Evidence.Boilerplate(b, Options));
+            passages,
+            boilerplateA,
+            boilerplateB);
     }
 
     /// <summary>Finds every pair of copies among <paramref name="articles"/> and clusters them, using all cores.</summary>

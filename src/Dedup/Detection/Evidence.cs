@@ -14,7 +14,16 @@ internal static class Evidence
 {
     private const int MinRewriteRun = 2;
 
-    public static IReadOnlyList<SharedPassage> Find(Article first, Article second, DetectorOptions options)
+    public static IReadOnlyList<SharedPassage> Find(Article first, Article second, DetectorOptions options) =>
+        Find(first, second, options, out _, out _);
+
+    /// <summary>The shared passages, and the boilerplate lines each text had removed (found on the same pass).</summary>
+    public static IReadOnlyList<SharedPassage> Find(
+        Article first,
+        Article second,
+        DetectorOptions options,
+        out IReadOnlyList<TextSpan> boilerplateInFirst,
+        out IReadOnlyList<TextSpan> boilerplateInSecond)
     {
         var ta = new List<Token>();
         var tb = new List<Token>();
@@ -22,6 +31,8 @@ internal static class Evidence
         var boilerplateB = new List<TextSpan>();
         FeatureExtractor.Tokenize(FeatureExtractor.CombinedText(first), options, ta, boilerplateA);
         FeatureExtractor.Tokenize(FeatureExtractor.CombinedText(second), options, tb, boilerplateB);
+        boilerplateInFirst = boilerplateA;
+        boilerplateInSecond = boilerplateB;
         bool[] breakA = Breaks(ta, boilerplateA);
         bool[] breakB = Breaks(tb, boilerplateB);
         var passages = new List<SharedPassage>();
@@ -61,13 +72,6 @@ internal static class Evidence
 
         passages.Sort((x, y) => x.First.Start.CompareTo(y.First.Start));
         return passages;
-    }
-
-    public static IReadOnlyList<TextSpan> Boilerplate(Article article, DetectorOptions options)
-    {
-        var spans = new List<TextSpan>();
-        FeatureExtractor.Tokenize(FeatureExtractor.CombinedText(article), options, [], spans);
-        return spans;
     }
 
     /// <summary>True for each token that a removed boilerplate line separates from the token before it.</summary>
