@@ -126,12 +126,11 @@ public sealed partial class MinHashLshIndex
                         continue;
                     }
 
-                    if (_ids.TryGetValue(key, out int oldId))
+                    if (_slots.Retire(key, out int oldId))
                     {
                         // Retire the old id: queries skip it now; it is reused only after its entries are gone.
                         EntriesOf(oldId, entries);
                         removals.AddRange(entries);
-                        _idKeys[oldId] = null;
                         retired.Add(oldId);
                     }
                     else
@@ -139,10 +138,9 @@ public sealed partial class MinHashLshIndex
                         added++;
                     }
 
-                    int id = AllocateId();
+                    int id = _slots.Add(key);
+                    EnsureSegment(id);
                     signatures.Span.Slice(i * _k, _k).CopyTo(SignatureOf(id));
-                    _idKeys[id] = key;
-                    _ids[key] = id;
                     for (int b = 0; b < _bands; b++)
                     {
                         additions.Add(new LshBucketEntry(bandKeys[(i * _bands) + b], id));
@@ -179,13 +177,12 @@ public sealed partial class MinHashLshIndex
             _lock.EnterWriteLock();
             try
             {
-                if (!_ids.Remove(key, out id))
+                if (!_slots.Retire(key, out id))
                 {
                     return false;
                 }
 
                 EntriesOf(id, entries);
-                _idKeys[id] = null;
             }
             finally
             {
@@ -239,7 +236,7 @@ public sealed partial class MinHashLshIndex
         {
             foreach (int id in ids)
             {
-                FreeId(id);
+                _slots.Release(id);
             }
         }
         finally

@@ -47,14 +47,11 @@ public sealed partial class MinHashLshIndex
             writer.WriteDouble(Options.Threshold);
             writer.WriteDouble(Options.FalsePositiveWeight);
             writer.WriteDouble(Options.FalseNegativeWeight);
-            writer.WriteUInt64((ulong)_ids.Count);
-            for (int id = 0; id < _highWater; id++)
+            writer.WriteUInt64((ulong)_slots.Count);
+            foreach (int id in _slots.LiveSlots)
             {
-                if (_idKeys[id] is string key)
-                {
-                    writer.WriteString(key);
-                    writer.WriteUInt32s(SignatureOf(id));
-                }
+                writer.WriteString(_slots.IdAt(id));
+                writer.WriteUInt32s(SignatureOf(id));
             }
         }
         finally
@@ -136,28 +133,26 @@ public sealed partial class MinHashLshIndex
     /// <summary>Bulk-builds a fresh, unpublished index from snapshot records, without locking.</summary>
     private void LoadRecords(SnapshotReader reader, int count)
     {
-        _ids.EnsureCapacity(count);
+        _slots.EnsureCapacity(count);
         if (_store is InMemoryLshBucketStore memory)
         {
             memory.EnsureCapacity((long)count * _bands);
         }
 
-        _idKeys = new string?[Math.Max(16, count)];
         Span<ulong> bandKeys = _bands <= StackBandLimit ? stackalloc ulong[_bands] : new ulong[_bands];
         Span<LshBucketEntry> entries = _bands <= StackBandLimit ? stackalloc LshBucketEntry[_bands] : new LshBucketEntry[_bands];
         for (int i = 0; i < count; i++)
         {
             long at = reader.Offset;
             string key = reader.ReadString(MaxKeyBytes);
-            int id = AllocateId();
-            Span<uint> signature = SignatureOf(id);
-            reader.ReadUInt32s(signature);
-            if (!_ids.TryAdd(key, id))
+            if (!_slots.TryAdd(key, out int id))
             {
                 throw reader.Error($"the key \"{key}\" at offset {at} appears twice.");
             }
 
-            _idKeys[id] = key;
+            EnsureSegment(id);
+            Span<uint> signature = SignatureOf(id);
+            reader.ReadUInt32s(signature);
             SignatureMath.ComputeBandKeys(signature, _bands, _rows, bandKeys);
             for (int b = 0; b < _bands; b++)
             {

@@ -43,14 +43,10 @@ public sealed partial class MinHashLshIndex
     private readonly int _k;
     private readonly int _bands;
     private readonly int _rows;
-    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly SlotRegistry _slots = new();
 
-    private string?[] _idKeys = [];
     private uint[][] _segments = [];
     private int _segmentCount;
-    private int _highWater;
-    private int[] _freeIds = [];
-    private int _freeCount;
 
     /// <summary>Creates an empty index with the default options (K = 128, threshold 0.9, in-memory store).</summary>
     public MinHashLshIndex()
@@ -94,7 +90,7 @@ public sealed partial class MinHashLshIndex
             _lock.EnterReadLock();
             try
             {
-                return _ids.Count;
+                return _slots.Count;
             }
             finally
             {
@@ -113,7 +109,7 @@ public sealed partial class MinHashLshIndex
         _lock.EnterReadLock();
         try
         {
-            return _ids.ContainsKey(key);
+            return _slots.Contains(key);
         }
         finally
         {
@@ -137,7 +133,7 @@ public sealed partial class MinHashLshIndex
         _lock.EnterReadLock();
         try
         {
-            if (!_ids.TryGetValue(key, out int id))
+            if (!_slots.TryGetSlot(key, out int id))
             {
                 return false;
             }
@@ -199,7 +195,7 @@ public sealed partial class MinHashLshIndex
         {
             if (_store is InMemoryLshBucketStore memory)
             {
-                _ids.EnsureCapacity(_ids.Count + keys.Length);
+                _slots.EnsureCapacity(_slots.Count + keys.Length);
                 memory.EnsureCapacity((long)keys.Length * _bands);
             }
 
@@ -234,15 +230,13 @@ public sealed partial class MinHashLshIndex
         _lock.EnterWriteLock();
         try
         {
-            if (!_ids.Remove(key, out int id))
+            if (!_slots.Remove(key, out int id))
             {
                 return false;
             }
 
             EntriesOf(id, entries);
             _store.Remove(entries);
-            _idKeys[id] = null;
-            FreeId(id);
             return true;
         }
         finally
@@ -298,7 +292,7 @@ public sealed partial class MinHashLshIndex
     {
         ArgumentNullException.ThrowIfNull(key);
         bool added;
-        if (_ids.TryGetValue(key, out int id))
+        if (_slots.TryGetSlot(key, out int id))
         {
             EntriesOf(id, entries);
             _store.Remove(entries);
@@ -306,9 +300,8 @@ public sealed partial class MinHashLshIndex
         }
         else
         {
-            id = AllocateId();
-            _idKeys[id] = key;
-            _ids.Add(key, id);
+            id = _slots.Add(key);
+            EnsureSegment(id);
             added = true;
         }
 
@@ -341,7 +334,7 @@ public sealed partial class MinHashLshIndex
             }
 
             previous = id;
-            if ((uint)id >= (uint)_highWater || _idKeys[id] is not string key)
+            if (!_slots.TryGetId(id, out string? key))
             {
                 continue;
             }
@@ -374,43 +367,19 @@ public sealed partial class MinHashLshIndex
         }
     }
 
-    private int AllocateId()
+    /// <summary>Makes sure the slab has a segment for <paramref name="id"/> (ids are dense, so at most one is added).</summary>
+    private void EnsureSegment(int id)
     {
-        if (_freeCount > 0)
-        {
-            return _freeIds[--_freeCount];
-        }
-
-        int id = _highWater;
         int segment = id >> SegmentShift;
-        if (segment == _segmentCount)
+        while (segment >= _segmentCount)
         {
-            if (segment == _segments.Length)
+            if (_segmentCount == _segments.Length)
             {
                 Array.Resize(ref _segments, Math.Max(4, _segments.Length * 2));
             }
 
-            _segments[segment] = new uint[(1 << SegmentShift) * _k];
-            _segmentCount++;
+            _segments[_segmentCount++] = new uint[(1 << SegmentShift) * _k];
         }
-
-        if (id == _idKeys.Length)
-        {
-            Array.Resize(ref _idKeys, Math.Max(16, _idKeys.Length * 2));
-        }
-
-        _highWater++;
-        return id;
-    }
-
-    private void FreeId(int id)
-    {
-        if (_freeCount == _freeIds.Length)
-        {
-            Array.Resize(ref _freeIds, Math.Max(16, _freeIds.Length * 2));
-        }
-
-        _freeIds[_freeCount++] = id;
     }
 
     private void ValidateSignature(ReadOnlySpan<uint> signature, string paramName)

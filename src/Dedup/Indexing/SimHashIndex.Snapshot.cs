@@ -32,14 +32,11 @@ public sealed partial class SimHashIndex
             writer.WriteBytes(SnapshotMagic);
             writer.WriteUInt32(SnapshotVersion);
             writer.WriteUInt32((uint)_maxDistance);
-            writer.WriteUInt64((ulong)_ids.Count);
-            for (int id = 0; id < _highWater; id++)
+            writer.WriteUInt64((ulong)_slots.Count);
+            foreach (int id in _slots.LiveSlots)
             {
-                if (_idKeys[id] is string key)
-                {
-                    writer.WriteString(key);
-                    writer.WriteUInt64(_fingerprints[id]);
-                }
+                writer.WriteString(_slots.IdAt(id));
+                writer.WriteUInt64(_slots[id]);
             }
         }
         finally
@@ -82,7 +79,7 @@ public sealed partial class SimHashIndex
         }
 
         var index = new SimHashIndex(new SimHashIndexOptions { MaxDistance = (int)maxDistance });
-        index._ids.EnsureCapacity((int)count);
+        index._slots.EnsureCapacity((int)count);
         foreach (BucketTable table in index._tables)
         {
             table.EnsureCapacity((int)count);
@@ -93,7 +90,7 @@ public sealed partial class SimHashIndex
             long at = reader.Offset;
             string key = reader.ReadString(MaxKeyBytes);
             ulong fingerprint = reader.ReadUInt64();
-            if (index._ids.ContainsKey(key))
+            if (index._slots.Contains(key))
             {
                 throw reader.Error($"the key \"{key}\" at offset {at} appears twice.");
             }

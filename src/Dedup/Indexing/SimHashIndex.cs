@@ -36,13 +36,7 @@ public sealed partial class SimHashIndex
     private readonly int[] _shifts;
     private readonly ulong[] _masks;
     private readonly BucketTable[] _tables;
-    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-
-    private string?[] _idKeys = [];
-    private ulong[] _fingerprints = [];
-    private int _highWater;
-    private int[] _freeIds = [];
-    private int _freeCount;
+    private readonly SlotRegistry<ulong> _slots = new();
 
     /// <summary>Creates an empty index for distance up to 3.</summary>
     public SimHashIndex()
@@ -93,7 +87,7 @@ public sealed partial class SimHashIndex
             _lock.EnterReadLock();
             try
             {
-                return _ids.Count;
+                return _slots.Count;
             }
             finally
             {
@@ -111,7 +105,7 @@ public sealed partial class SimHashIndex
         _lock.EnterReadLock();
         try
         {
-            return _ids.ContainsKey(key);
+            return _slots.Contains(key);
         }
         finally
         {
@@ -129,9 +123,9 @@ public sealed partial class SimHashIndex
         _lock.EnterReadLock();
         try
         {
-            if (_ids.TryGetValue(key, out int id))
+            if (_slots.TryGetSlot(key, out int id))
             {
-                fingerprint = _fingerprints[id];
+                fingerprint = _slots[id];
                 return true;
             }
 
@@ -185,7 +179,7 @@ public sealed partial class SimHashIndex
         _lock.EnterWriteLock();
         try
         {
-            _ids.EnsureCapacity(_ids.Count + keys.Length);
+            _slots.EnsureCapacity(_slots.Count + keys.Length);
             for (int i = 0; i < keys.Length; i++)
             {
                 if (AddLocked(keys[i], fingerprints[i]))
@@ -211,19 +205,12 @@ public sealed partial class SimHashIndex
         _lock.EnterWriteLock();
         try
         {
-            if (!_ids.Remove(key, out int id))
+            if (!_slots.Remove(key, out int id, out ulong fingerprint))
             {
                 return false;
             }
 
-            RemoveFromTables(id, _fingerprints[id]);
-            _idKeys[id] = null;
-            if (_freeCount == _freeIds.Length)
-            {
-                Array.Resize(ref _freeIds, Math.Max(16, _freeIds.Length * 2));
-            }
-
-            _freeIds[_freeCount++] = id;
+            RemoveFromTables(id, fingerprint);
             return true;
         }
         finally
@@ -273,7 +260,7 @@ public sealed partial class SimHashIndex
 
                 foreach (int id in ids[..total])
                 {
-                    ulong other = _fingerprints[id];
+                    ulong other = _slots[id];
                     ulong diff = fingerprint ^ other;
                     if (AgreesOnEarlierBlock(diff, block))
                     {
@@ -283,7 +270,7 @@ public sealed partial class SimHashIndex
                     int distance = BitOperations.PopCount(diff);
                     if (distance <= maxDistance)
                     {
-                        (results ??= []).Add(new SimHashMatch(_idKeys[id]!, other, distance));
+                        (results ??= []).Add(new SimHashMatch(_slots.IdAt(id), other, distance));
                     }
                 }
             }
@@ -330,20 +317,18 @@ public sealed partial class SimHashIndex
     private bool AddLocked(string key, ulong fingerprint)
     {
         bool added;
-        if (_ids.TryGetValue(key, out int id))
+        if (_slots.TryGetSlot(key, out int id))
         {
-            RemoveFromTables(id, _fingerprints[id]);
+            RemoveFromTables(id, _slots[id]);
             added = false;
         }
         else
         {
-            id = AllocateId();
-            _idKeys[id] = key;
-            _ids.Add(key, id);
+            id = _slots.Add(key);
             added = true;
         }
 
-        _fingerprints[id] = fingerprint;
+        _slots[id] = fingerprint;
         for (int block = 0; block < _tables.Length; block++)
         {
             _tables[block].Add(TableKey(fingerprint, block), id);
@@ -358,22 +343,5 @@ public sealed partial class SimHashIndex
         {
             _tables[block].Remove(TableKey(fingerprint, block), id);
         }
-    }
-
-    private int AllocateId()
-    {
-        if (_freeCount > 0)
-        {
-            return _freeIds[--_freeCount];
-        }
-
-        if (_highWater == _idKeys.Length)
-        {
-            int size = Math.Max(16, _idKeys.Length * 2);
-            Array.Resize(ref _idKeys, size);
-            Array.Resize(ref _fingerprints, size);
-        }
-
-        return _highWater++;
     }
 }
