@@ -271,27 +271,8 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Compares two articles directly and explains the verdict: every score, the shared passages, and the boilerplate lines each had removed.</summary>
-    /// <remarks>Corpus-level boilerplate is not known for two articles alone: only the rule-based boilerplate is removed.</remarks>
-    public Comparison Compare(Article first, Article second)
-    {
-        CheckArticle(first, requireId: false);
-        CheckArticle(second, requireId: false);
-        Article a = Normalize(first);
-        Article b = Normalize(second);
-        ArticleFeatures fa = FeatureExtractor.Extract(a, Options);
-        ArticleFeatures fb = FeatureExtractor.Extract(b, Options);
-        Overlap o = Verifier.Measure(fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);
-        var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, Options.Threshold);
-        double score = verdict?.Score ?? Math.Max(o.Verbatim, o.Rewrite);
-        IReadOnlyList<SharedPassage> passages = Evidence.Find(a, b, Options, out IReadOnlyList<TextSpan> boilerplateA, out IReadOnlyList<TextSpan> boilerplateB);
-        return new Comparison(
-            verdict?.Kind,
-            score,
-            Verifier.Scores(o),
-            passages,
-            boilerplateA,
-            boilerplateB);
-    }
+    /// <remarks>Forwards to <see cref="CopyComparer.Compare(Article, Article, DetectorOptions?)"/> with this detector's options.</remarks>
+    public Comparison Compare(Article first, Article second) => CopyComparer.Compare(first, second, Options);
 
     /// <summary>Finds every pair of copies among <paramref name="articles"/> and clusters them, using all cores.</summary>
     /// <exception cref="ArgumentException">An article is invalid or an id repeats; the message names it.</exception>
@@ -364,7 +345,7 @@ public sealed partial class CopyDetector
         return ReferenceEquals(text, article.Text) && ReferenceEquals(title, article.Title) ? article : article with { Text = text, Title = title };
     }
 
-    private static void CheckArticle(Article article, bool requireId)
+    internal static void CheckArticle(Article article, bool requireId)
     {
         ArgumentNullException.ThrowIfNull(article);
         if (article.Id is null)
