@@ -5,9 +5,10 @@ namespace Dedup.Detection;
 
 /// <summary>Finds the passages two articles share, for an editor to see why they match.</summary>
 /// <remarks>
-/// Verbatim passages are maximal runs of consecutive word shingles found in the same order in both texts.
-/// Rewritten passages are maximal runs of consecutive skeleton shingles (function words and numbers, content words
-/// skipped) in the same order in both, outside the verbatim passages: the words between may differ.
+/// Verbatim passages are maximal runs of consecutive word shingles found in the same order in both texts (a shingle
+/// that repeats is matched occurrence by occurrence, in order). Rewritten passages are maximal runs of consecutive
+/// skeleton shingles (function words and numbers, content words skipped) in the same order in both, outside the
+/// verbatim passages of either text: the words between may differ. Swapping the texts mirrors every passage.
 /// Ranges are character ranges of the combined text (title, blank line, body).
 /// </remarks>
 internal static class Evidence
@@ -37,7 +38,8 @@ internal static class Evidence
         bool[] breakB = Breaks(tb, boilerplateB);
         var passages = new List<SharedPassage>();
         bool[] coveredA = new bool[ta.Count];
-        Runs(ta, tb, breakA, breakB, options.ShingleSize, options.Seed, i => true, exact: true, passages, coveredA);
+        bool[] coveredB = new bool[tb.Count];
+        Runs(ta, tb, breakA, breakB, options.ShingleSize, options.Seed, i => true, j => true, exact: true, passages, coveredA, coveredB);
 
         static bool IsAnchor(Token t) => (t.Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0;
         int[] anchorsA = [.. Enumerable.Range(0, ta.Count).Where(i => IsAnchor(ta[i]))];
@@ -51,23 +53,30 @@ internal static class Evidence
             FeatureExtractor.SkeletonShingleSize,
             options.Seed,
             i => !coveredA[anchorsA[i]],
+            j => !coveredB[anchorsB[j]],
             exact: false,
             rewritten,
+            null,
             null);
-        // A skeleton run that overlaps verbatim passages is one aligned region with words changed: merge them.
-        foreach (SharedPassage r in rewritten)
+        // A skeleton run that overlaps verbatim passages is one aligned region with words changed: merge them, until
+        // no region with changed words overlaps another passage (so the result does not depend on the order of runs).
+        passages.AddRange(rewritten);
+        for (bool merged = true; merged;)
         {
-            SharedPassage merged = r;
-            for (int i = passages.Count - 1; i >= 0; i--)
+            merged = false;
+            for (int x = 0; x < passages.Count; x++)
             {
-                if (Overlap(passages[i].First, merged.First) || Overlap(passages[i].Second, merged.Second))
+                for (int y = passages.Count - 1; y > x; y--)
                 {
-                    merged = new SharedPassage(Union(merged.First, passages[i].First), Union(merged.Second, passages[i].Second), Exact: false);
-                    passages.RemoveAt(i);
+                    SharedPassage p = passages[x], q = passages[y];
+                    if ((!p.Exact || !q.Exact) && (Overlap(p.First, q.First) || Overlap(p.Second, q.Second)))
+                    {
+                        passages[x] = new SharedPassage(Union(p.First, q.First), Union(p.Second, q.Second), Exact: false);
+                        passages.RemoveAt(y);
+                        merged = true;
+                    }
                 }
             }
-
-            passages.Add(merged);
         }
 
         passages.Sort((x, y) => x.First.Start.CompareTo(y.First.Start));
@@ -114,10 +123,12 @@ internal static class Evidence
         bool[] breakB,
         int k,
         ulong seed,
-        Func<int, bool> eligible,
+        Func<int, bool> eligibleA,
+        Func<int, bool> eligibleB,
         bool exact,
         List<SharedPassage> output,
-        bool[]? coveredA)
+        bool[]? coveredA,
+        bool[]? coveredB)
     {
         if (a.Count < k || b.Count < k)
         {
@@ -126,24 +137,20 @@ internal static class Evidence
 
         ulong[] sa = Shingles(a, k, seed);
         ulong[] sb = Shingles(b, k, seed);
-        var positions = new Dictionary<ulong, int>(sb.Length);
-        for (int j = sb.Length - 1; j >= 0; j--)
-        {
-            positions[sb[j]] = j;
-        }
-
+        int[] partner = Pair(sa, sb, eligibleA, eligibleB);
         int minRun = exact ? 1 : MinRewriteRun;
         int i = 0;
         while (i < sa.Length)
         {
-            if (!eligible(i) || !positions.TryGetValue(sa[i], out int j))
+            int j = partner[i];
+            if (j < 0)
             {
                 i++;
                 continue;
             }
 
             int r = 1;
-            while (i + r < sa.Length && j + r < sb.Length && sa[i + r] == sb[j + r])
+            while (i + r < sa.Length && partner[i + r] == j + r)
             {
                 r++;
             }
@@ -151,9 +158,10 @@ internal static class Evidence
             if (r >= minRun)
             {
                 int lastA = i + r - 1 + k - 1;
-                if (coveredA is not null)
+                if (coveredA is not null && coveredB is not null)
                 {
                     Array.Fill(coveredA, true, i, lastA - i + 1);
+                    Array.Fill(coveredB, true, j, lastA - i + 1);
                 }
 
                 // Split where a removed boilerplate line lies inside the run on either side: evidence never spans it.
@@ -174,6 +182,47 @@ internal static class Evidence
 
             i += r;
         }
+    }
+
+    /// <summary>
+    /// Pairs the n-th eligible occurrence of each shingle in <paramref name="sa"/> with its n-th eligible occurrence in
+    /// <paramref name="sb"/>: a one-to-one matching that does not depend on which text is which (a text that repeats a
+    /// paragraph has its first copy matched first). Returns, for each shingle of <paramref name="sa"/>, the index of its
+    /// partner in <paramref name="sb"/>, or -1.
+    /// </summary>
+    private static int[] Pair(ulong[] sa, ulong[] sb, Func<int, bool> eligibleA, Func<int, bool> eligibleB)
+    {
+        var occurrences = new Dictionary<ulong, List<int>>(sb.Length);
+        for (int j = 0; j < sb.Length; j++)
+        {
+            if (eligibleB(j))
+            {
+                if (!occurrences.TryGetValue(sb[j], out List<int>? list))
+                {
+                    occurrences[sb[j]] = list = [];
+                }
+
+                list.Add(j);
+            }
+        }
+
+        var used = new Dictionary<ulong, int>();
+        int[] partner = new int[sa.Length];
+        for (int i = 0; i < sa.Length; i++)
+        {
+            partner[i] = -1;
+            if (eligibleA(i) && occurrences.TryGetValue(sa[i], out List<int>? list))
+            {
+                int n = used.GetValueOrDefault(sa[i]);
+                if (n < list.Count)
+                {
+                    partner[i] = list[n];
+                    used[sa[i]] = n + 1;
+                }
+            }
+        }
+
+        return partner;
     }
 
     private static ulong[] Shingles(List<Token> tokens, int k, ulong seed)
