@@ -32,8 +32,7 @@ internal static class CompareCommand
             }
         }
 
-        var detector = new CopyDetector(new DetectorOptions { Threshold = settings.Threshold });
-        Comparison comparison = detector.Compare(first, second);
+        Comparison comparison = CopyComparer.Compare(first, second, new DetectorOptions { Threshold = settings.Threshold });
         var view = new ComparisonView(Name(settings.First), first.Text, Name(settings.Second), second.Text, comparison);
         if (settings.Json)
         {
