@@ -56,14 +56,23 @@ internal static class CorpusGen
         .Select(title => (title, text));
 
     /// <summary>
-    /// A corpus of <c>2..maxArticles</c> texts: a few stories, each with copies, shuffled; with unique ids and
-    /// publication times.
+    /// A publisher's block that the rule-based boilerplate filter keeps: only the corpus model (furniture) can learn
+    /// that it is not content.
+    /// </summary>
+    private const string PublisherBlock =
+        "The Coast Courier has reported on the towns of the northern shore since 1901 and is owned by its readers "
+        + "through a cooperative that meets every spring in the old market hall to elect the editor for a term of four years.";
+
+    /// <summary>
+    /// A corpus: a few stories, each with copies, shuffled; many articles carry one publisher's block at the end. With
+    /// unique ids and publication times.
     /// </summary>
     public static Gen<Dedup.Detection.Article[]> Corpus(int maxStories, int maxCopies) =>
         from stories in Story.ArrayOf().Select(s => s.Take(maxStories).ToArray()).Where(s => s.Length > 0)
         from families in Gen.CollectToArray(stories.Select(s => Gen.Choose(0, maxCopies).SelectMany(n => Gen.CollectToArray(Enumerable.Repeat(s, n).Select(CopyOf))).Select(copies => copies.Prepend(s).ToArray())))
         from texts in Gen.Shuffle(families.SelectMany(f => f).ToArray())
-        from titled in Gen.CollectToArray(texts.Select(WithTitle))
+        from published in Gen.CollectToArray(texts.Select(t => Gen.Frequency((2, Gen.Constant(t)), (3, Gen.Constant(t + "\n\n" + PublisherBlock)))))
+        from titled in Gen.CollectToArray(published.Select(WithTitle))
         select titled.Select((t, i) => new Dedup.Detection.Article($"a{i:D3}", t.Text, t.Title, new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(i))).ToArray();
 
     private static string Join(IEnumerable<string> paragraphs) => string.Join("\n\n", paragraphs);
