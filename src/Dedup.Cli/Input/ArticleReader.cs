@@ -258,7 +258,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             switch (idElement.ValueKind)
             {
                 case JsonValueKind.String:
-                    id = idElement.GetString()!;
+                    if (!TryGetString(idElement, out id))
+                    {
+                        return (null, false, InputProblem.BadField, "\"id\" " + LoneSurrogate);
+                    }
+
                     if (string.IsNullOrWhiteSpace(id))
                     {
                         return (null, false, InputProblem.BadId, "empty \"id\"");
@@ -283,21 +287,30 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
                 return (null, false, InputProblem.BadField, $"\"text\" must be a string, found {Kind(textElement.ValueKind)} (id {Quote(id)})");
             }
 
-            string text = textElement.GetString()!;
+            if (!TryGetString(textElement, out string text))
+            {
+                return (null, false, InputProblem.BadField, $"\"text\" {LoneSurrogate} (id {Quote(id)})");
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 return (null, false, InputProblem.EmptyText, $"empty \"text\" (id {Quote(id)})");
             }
 
-            if (!TryOptionalString(root, "title", out string? title) || !TryOptionalString(root, "source", out string? source))
+            foreach (string field in (string[])["title", "source", "published"])
             {
-                return (null, false, InputProblem.BadField, $"\"title\" and \"source\" must be strings (id {Quote(id)})");
+                if (!TryOptionalString(root, field, out _, out bool surrogate))
+                {
+                    string expected = field == "published" ? "an ISO-8601 date string" : "a string";
+                    return (null, false, InputProblem.BadField, surrogate
+                        ? $"\"{field}\" {LoneSurrogate} (id {Quote(id)})"
+                        : $"\"{field}\" must be {expected} (id {Quote(id)})");
+                }
             }
 
-            if (!TryOptionalString(root, "published", out string? publishedText))
-            {
-                return (null, false, InputProblem.BadField, $"\"published\" must be an ISO-8601 date string (id {Quote(id)})");
-            }
+            TryOptionalString(root, "title", out string? title, out _);
+            TryOptionalString(root, "source", out string? source, out _);
+            TryOptionalString(root, "published", out string? publishedText, out _);
 
             DateTimeOffset? published = null;
             if (!string.IsNullOrWhiteSpace(publishedText))
@@ -314,9 +327,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
         }
     }
 
-    private static bool TryOptionalString(JsonElement root, string name, out string? value)
+    /// <summary>Reads an optional string field; false when it is not a string or not valid Unicode (<paramref name="surrogate"/>).</summary>
+    private static bool TryOptionalString(JsonElement root, string name, out string? value, out bool surrogate)
     {
         value = null;
+        surrogate = false;
         if (!root.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
         {
             return true;
@@ -327,8 +342,27 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             return false;
         }
 
-        value = element.GetString();
-        return true;
+        surrogate = !TryGetString(element, out string text);
+        value = surrogate ? null : text;
+        return !surrogate;
+    }
+
+    /// <summary>
+    /// Reads a JSON string; false when it escapes a lone UTF-16 surrogate (<c>"\ud800"</c>), which is no Unicode text:
+    /// <see cref="JsonElement.GetString"/> throws on it, and no UTF-8 snapshot could hold it.
+    /// </summary>
+    private static bool TryGetString(JsonElement element, out string value)
+    {
+        try
+        {
+            value = element.GetString() ?? string.Empty;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = string.Empty;
+            return false;
+        }
     }
 
     private async Task ReadFolderAsync(string folder, ArticleSet set, CancellationToken cancellationToken)
@@ -427,6 +461,9 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
 
         _warnings++;
     }
+
+    /// <summary>The problem of a string that escapes a lone surrogate.</summary>
+    private const string LoneSurrogate = "escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair); not valid Unicode";
 
     private static string Quote(string value) => value.Length <= 40 ? $"'{value}'" : $"'{value[..37]}...'";
 
