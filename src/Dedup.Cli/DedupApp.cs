@@ -129,7 +129,9 @@ internal static class DedupApp
         };
         boilerplateDf.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 2)
+            // Read the token, not the value: a value that does not parse ("abc", "2.5", "99999999999") is already a
+            // parse error, and asking for it here would throw.
+            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[^1].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value) && value < 2)
             {
                 result.AddError("--boilerplate-df must be at least 2");
             }

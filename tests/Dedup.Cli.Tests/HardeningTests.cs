@@ -41,4 +41,34 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("1 bad field", skipped.Error, StringComparison.Ordinal);
         Assert.Contains("added 1 article ", skipped.Out, StringComparison.Ordinal);
     }
+
+    // D5: bad option values and store paths are usage errors (exit 2) with a message, not internal errors.
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("2.5")]
+    [InlineData("99999999999")]
+    [InlineData("1")]
+    public async Task Bad_boilerplate_frequency_is_a_usage_error(string value)
+    {
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--boilerplate-df", value);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("--boilerplate-df", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("FOLDER")]
+    [InlineData("FOLDER/")]
+    [InlineData("missing/")]
+    public async Task A_folder_as_the_store_is_a_usage_error(string store)
+    {
+        store = store.Replace("FOLDER", _temp.Path, StringComparison.Ordinal).Replace("missing", _temp.File("missing"), StringComparison.Ordinal);
+        foreach (string[] args in new[] { new[] { "index", "add", "--store", store, Cli.NewsSample }, ["index", "stats", "--store", store], ["index", "remove", "--store", store, "x"] })
+        {
+            CliRun run = await Cli.RunAsync(args);
+            Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+            Assert.Contains("is a folder; --store expects a file path", run.Error, StringComparison.Ordinal);
+        }
+    }
 }
