@@ -65,15 +65,41 @@ internal sealed class SnapshotWriter
         }
     }
 
+    /// <summary>
+    /// The longest string (a key or an id) a snapshot holds, in UTF-8 bytes; every reader accepts this many, so the
+    /// writer refusing more means a snapshot is never written that cannot be read back.
+    /// </summary>
+    public const int MaxStringBytes = 1 << 20;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>A UTF-8 string prefixed by its byte length as a <see cref="uint"/>.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// The string is longer than <see cref="MaxStringBytes"/> in UTF-8 or holds a lone surrogate (which UTF-8 would turn
+    /// into U+FFFD, renaming the key); nothing of it is written then.
+    /// </exception>
     public void WriteString(string value)
     {
-        int length = Encoding.UTF8.GetByteCount(value);
+        int length;
+        try
+        {
+            length = StrictUtf8.GetByteCount(value);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new InvalidOperationException("A key holds a lone UTF-16 surrogate, which a snapshot cannot hold (UTF-8 would rename it); the snapshot is not written.", e);
+        }
+
+        if (length > MaxStringBytes)
+        {
+            throw new InvalidOperationException($"A key of {length} bytes exceeds the snapshot limit of {MaxStringBytes} bytes; the snapshot is not written.");
+        }
+
         WriteUInt32((uint)length);
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            int written = Encoding.UTF8.GetBytes(value, rented);
+            int written = StrictUtf8.GetBytes(value, rented);
             WriteBytes(rented.AsSpan(0, written));
         }
         finally
