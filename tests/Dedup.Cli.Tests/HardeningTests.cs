@@ -71,4 +71,104 @@ public sealed class HardeningTests : IDisposable
             Assert.Contains("is a folder; --store expects a file path", run.Error, StringComparison.Ordinal);
         }
     }
+
+    // D2: limits are checked where data comes in, so a store is never saved that cannot be loaded.
+    [Fact]
+    public async Task An_over_long_id_is_refused_at_input_and_the_store_stays_loadable()
+    {
+        string store = _temp.File("index.dedup");
+        string first = _temp.Write("first.jsonl", Good);
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, first)).ExitCode);
+        byte[] before = File.ReadAllBytes(store);
+
+        string longId = new('x', Dedup.Detection.Article.MaxIdBytes + 1);
+        string bad = _temp.Write("long.jsonl", "{\"id\": \"" + longId + "\", \"text\": \"The harbour wall is rebuilt.\"}\n");
+        CliRun add = await Cli.RunAsync("index", "add", "--store", store, bad);
+        Assert.Equal(ExitCodes.BadInput, add.ExitCode);
+        Assert.Contains($":1: \"id\" is {longId.Length} bytes long; the limit is {Dedup.Detection.Article.MaxIdBytes}", add.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(store));
+
+        string edge = _temp.Write("edge.jsonl", "{\"id\": \"" + longId[1..] + "\", \"text\": \"The harbour wall is rebuilt.\"}\n");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, edge)).ExitCode);
+        CliRun stats = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.Equal(ExitCodes.Ok, stats.ExitCode);
+        Assert.StartsWith("articles: 2", stats.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_over_long_title_is_a_bad_field()
+    {
+        string title = new('t', Input.ArticleReader.MaxTitleLength + 1);
+        string path = _temp.Write("t.jsonl", Good + "{\"id\": \"b\", \"text\": \"x y\", \"title\": \"" + title + "\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(":2: \"title\" is 10001 characters long; the limit is 10000", run.Error, StringComparison.Ordinal);
+    }
+
+    // A numeric id is its whole-number value: 17, 17.0, 1.7e1 and "17" are one id; a fraction is a bad id.
+    [Theory]
+    [InlineData("17.0")]
+    [InlineData("1.7e1")]
+    [InlineData("170E-1")]
+    [InlineData("\"17\"")]
+    public async Task Numeric_ids_with_one_value_are_one_id(string second)
+    {
+        string path = _temp.Write("n.jsonl", "{\"id\": 17, \"text\": \"first story\"}\n{\"id\": " + second + ", \"text\": \"second story\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(":2: duplicate id '17' (first on line 1)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("1e400")]
+    public async Task A_fractional_or_huge_numeric_id_is_a_bad_id(string id)
+    {
+        string path = _temp.Write("n.jsonl", "{\"id\": " + id + ", \"text\": \"a story\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(":1: a numeric \"id\" must be a whole number, found '" + id + "'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Numeric_ids_are_written_back_in_their_canonical_form()
+    {
+        string path = _temp.Write("n.jsonl", "{\"id\": 1.7e1, \"text\": \"The harbour wall is rebuilt after the storm.\"}\n{\"id\": 18, \"text\": \"The harbour wall is rebuilt after the storm.\"}\n");
+        string pairs = _temp.File("p.jsonl");
+        CliRun run = await Cli.RunAsync("scan", path, "--pairs", pairs);
+        Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
+        Assert.StartsWith("{\"a\":17,\"b\":18,", File.ReadAllText(pairs), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_duplicate_key_is_an_error_naming_the_key()
+    {
+        string path = _temp.Write("d.jsonl", Good + "{\"id\": \"b\", \"text\": \"one\", \"text\": \"two\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(":2: the key 'text' appears twice (id 'b')", run.Error, StringComparison.Ordinal);
+
+        CliRun skipped = await Cli.RunAsync("scan", path, "--skip-bad", "--json");
+        Assert.Contains("\"duplicate_key\": 1", skipped.Out, StringComparison.Ordinal);
+    }
+
+    // Ids with newlines or ESC are escaped in one-line messages.
+    [Fact]
+    public async Task Ids_with_control_characters_are_escaped_in_messages()
+    {
+        string path = _temp.Write("e.jsonl", "{\"id\": \"a\\nfake: line\\u001b[31m\", \"text\": \"one\"}\n{\"id\": \"a\\nfake: line\\u001b[31m\", \"text\": \"two\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        string line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("duplicate id 'a\\nfake: line\\u001B[31m'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', run.Error);
+
+        string store = _temp.File("i.dedup");
+        CliRun remove = await Cli.RunAsync("index", "add", "--store", store, _temp.Write("g.jsonl", Good));
+        Assert.Equal(ExitCodes.Ok, remove.ExitCode);
+        remove = await Cli.RunAsync("index", "remove", "--store", store, "x\ny\u001b");
+        Assert.Equal(ExitCodes.BadInput, remove.ExitCode);
+        Assert.Single(remove.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("'x\\ny\\u001B'", remove.Error, StringComparison.Ordinal);
+    }
 }

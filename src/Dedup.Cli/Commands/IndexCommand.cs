@@ -36,7 +36,7 @@ internal static class IndexCommand
             Article article = set.Articles[i];
             if (detector.Contains(article.Id))
             {
-                reader.Skip(set, InputProblem.DuplicateId, $"{set.Locations[i]}: id '{article.Id}' is already in the index {store.Location}");
+                reader.Skip(set, InputProblem.DuplicateId, $"{set.Locations[i]}: id {Printable.Quote(article.Id)} is already in the index {store.Location}");
                 continue;
             }
 
@@ -108,7 +108,7 @@ internal static class IndexCommand
         string[] missing = ids.Where(id => !detector.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
         {
-            throw CliException.BadInput($"{store.Location}: not in the index: {string.Join(", ", missing.Select(id => $"'{id}'"))} (nothing removed)");
+            throw CliException.BadInput($"{store.Location}: not in the index: {string.Join(", ", missing.Select(Printable.Quote))} (nothing removed)");
         }
 
         int removed = ids.Distinct(StringComparer.Ordinal).Count(detector.Remove);

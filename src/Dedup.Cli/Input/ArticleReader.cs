@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dedup.Cli.Output;
 using Dedup.Detection;
 
 namespace Dedup.Cli.Input;
@@ -16,6 +17,7 @@ internal enum InputProblem
     MissingText,
     EmptyText,
     BadField,
+    DuplicateKey,
 }
 
 /// <summary>The articles read from one input, and what was skipped.</summary>
@@ -52,6 +54,9 @@ internal sealed class ArticleSet
 /// </summary>
 internal sealed class ArticleReader(CliConsole console, bool skipBad)
 {
+    /// <summary>The longest title accepted, in characters (docs/limits.md).</summary>
+    internal const int MaxTitleLength = 10_000;
+
     /// <summary>How many skipped lines are reported one by one before only counting.</summary>
     private const int MaxWarnings = 10;
 
@@ -172,6 +177,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
         InputProblem.DuplicateId => "duplicate id",
         InputProblem.MissingText => "missing text",
         InputProblem.EmptyText => "empty text",
+        InputProblem.DuplicateKey => "duplicate key",
         _ => "bad field",
     };
 
@@ -270,11 +276,25 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
 
                     break;
                 case JsonValueKind.Number:
-                    id = idElement.GetRawText();
+                    if (!TryCanonicalInteger(idElement.GetRawText(), out id))
+                    {
+                        return (null, false, InputProblem.BadId, $"a numeric \"id\" must be a whole number, found {Printable.Quote(idElement.GetRawText())}");
+                    }
+
                     numeric = true;
                     break;
                 default:
                     return (null, false, InputProblem.BadId, $"\"id\" must be a string or a number, found {Kind(idElement.ValueKind)}");
+            }
+
+            if (Utf8Check.Strict.GetByteCount(id) > Article.MaxIdBytes)
+            {
+                return (null, false, InputProblem.BadId, FormattableString.Invariant($"\"id\" is {Utf8Check.Strict.GetByteCount(id)} bytes long; the limit is {Article.MaxIdBytes} ({Quote(id)})"));
+            }
+
+            if (FindDuplicateKey(root) is { } duplicate)
+            {
+                return (null, false, InputProblem.DuplicateKey, $"the key {Printable.Quote(duplicate)} appears twice (id {Quote(id)})");
             }
 
             if (!root.TryGetProperty("text", out JsonElement textElement) || textElement.ValueKind == JsonValueKind.Null)
@@ -309,6 +329,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             }
 
             TryOptionalString(root, "title", out string? title, out _);
+            if (title is { Length: > MaxTitleLength })
+            {
+                return (null, false, InputProblem.BadField, FormattableString.Invariant($"\"title\" is {title.Length} characters long; the limit is {MaxTitleLength} (id {Quote(id)})"));
+            }
+
             TryOptionalString(root, "source", out string? source, out _);
             TryOptionalString(root, "published", out string? publishedText, out _);
 
@@ -325,6 +350,45 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
 
             return (new Article(id, text, string.IsNullOrWhiteSpace(title) ? null : title, published, source), numeric, default, null);
         }
+    }
+
+    /// <summary>
+    /// The id a JSON number stands for: its value as a whole number in plain decimal, so <c>17</c>, <c>17.0</c> and
+    /// <c>1.7e1</c> are one id, the same as the string <c>"17"</c>; false for a fraction or a number beyond 28 digits.
+    /// </summary>
+    internal static bool TryCanonicalInteger(string raw, out string id)
+    {
+        ReadOnlySpan<char> digits = raw.StartsWith('-') ? raw.AsSpan(1) : raw;
+        if (!digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            id = raw is "-0" ? "0" : raw; // JSON forbids leading zeros, so an integer's text is already canonical
+            return true;
+        }
+
+        if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value) && value == decimal.Truncate(value))
+        {
+            id = decimal.Truncate(value).ToString("0", CultureInfo.InvariantCulture);
+            return true;
+        }
+
+        id = string.Empty;
+        return false;
+    }
+
+    /// <summary>The first top-level key that appears twice, or null: JSON parsers disagree on which copy wins, so neither does.</summary>
+    private static string? FindDuplicateKey(JsonElement root)
+    {
+        HashSet<string>? seen = null;
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            seen ??= new HashSet<string>(StringComparer.Ordinal);
+            if (!seen.Add(property.Name))
+            {
+                return property.Name;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads an optional string field; false when it is not a string or not valid Unicode (<paramref name="surrogate"/>).</summary>
@@ -465,7 +529,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
     /// <summary>The problem of a string that escapes a lone surrogate.</summary>
     private const string LoneSurrogate = "escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair); not valid Unicode";
 
-    private static string Quote(string value) => value.Length <= 40 ? $"'{value}'" : $"'{value[..37]}...'";
+    private static string Quote(string value) => Printable.Quote(value);
 
     private static string Kind(JsonValueKind kind) => kind switch
     {
