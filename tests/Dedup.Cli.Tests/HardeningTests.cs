@@ -171,4 +171,49 @@ public sealed class HardeningTests : IDisposable
         Assert.Single(remove.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("'x\\ny\\u001B'", remove.Error, StringComparison.Ordinal);
     }
+
+    // D7: a symlinked store is followed: the target is updated and the link kept.
+    [Fact]
+    public async Task A_symlinked_store_updates_its_target_and_stays_a_link()
+    {
+        Directory.CreateDirectory(_temp.File("real"));
+        string target = Path.Combine(_temp.File("real"), "index.dedup");
+        string link = _temp.File("link.dedup");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", target, _temp.Write("a.jsonl", Good))).ExitCode);
+        File.CreateSymbolicLink(link, Path.Combine("real", "index.dedup"));
+
+        string second = _temp.Write("b.jsonl", "{\"id\": \"b\", \"text\": \"A different story about the railway strike.\"}\n");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", link, second)).ExitCode);
+
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.StartsWith("articles: 2", (await Cli.RunAsync("index", "stats", "--store", target)).Out, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp"));
+    }
+
+    // Temporary files of saves killed mid-write are removed by the next save; one still being written is left alone.
+    [Fact]
+    public async Task Orphaned_temporary_files_are_removed_by_the_next_save()
+    {
+        string store = _temp.File("index.dedup");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, _temp.Write("a.jsonl", Good))).ExitCode);
+        string orphan = _temp.WriteBytes($".index.dedup.{Guid.NewGuid():N}.tmp", [1, 2, 3]);
+        string busy = _temp.WriteBytes($".index.dedup.{Guid.NewGuid():N}.tmp", [4, 5, 6]);
+        string fresh = _temp.WriteBytes($".index.dedup.{Guid.NewGuid():N}.tmp", [7, 8, 9]);
+        string foreign = _temp.WriteBytes(".index.dedup.mine.tmp", [0]);
+        foreach (string old in new[] { orphan, busy, foreign })
+        {
+            File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddHours(-1));
+        }
+
+        using (new FileStream(busy, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            string second = _temp.Write("b.jsonl", "{\"id\": \"b\", \"text\": \"A different story about the railway strike.\"}\n");
+            Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, second)).ExitCode);
+        }
+
+        Assert.False(File.Exists(orphan));
+        Assert.True(File.Exists(busy));
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(foreign));
+    }
 }
