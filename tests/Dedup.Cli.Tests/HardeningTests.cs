@@ -216,4 +216,57 @@ public sealed class HardeningTests : IDisposable
         Assert.True(File.Exists(fresh));
         Assert.True(File.Exists(foreign));
     }
+
+    // Encodings: a Windows-1252 text file is read as such with one warning; UTF-16 with a byte-order mark is read too.
+    [Fact]
+    public async Task A_Windows_1252_text_file_is_read_with_one_warning()
+    {
+        string folder = _temp.File("texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a.txt"), "\u201CThe harbour wall will be rebuilt,\u201D the mayor said on Monday after the storm.\nThe council\u2019s vote was close.");
+        byte[] cp1252 = [.. "The harbour wall will be rebuilt, the mayor said on Monday after the storm.\n"u8, 0x93, .. "A second line"u8, 0x94, .. "\nand "u8, 0x93, .. "a third"u8, 0x94, .. "\n"u8];
+        File.WriteAllBytes(Path.Combine(folder, "b.txt"), cp1252);
+        string pairs = _temp.File("p.jsonl");
+        CliRun run = await Cli.RunAsync("scan", folder, "--pairs", pairs);
+        Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
+        string warning = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"dedup: warning: {Path.Combine(folder, "b.txt")}:2: not valid UTF-8 (byte 0x93 at column 1); read as Windows-1252 (--encoding utf-8 refuses such files)", warning);
+        Assert.Contains("\"a\":\"a\",\"b\":\"b\"", File.ReadAllText(pairs), StringComparison.Ordinal);
+
+        string text = await Input.ArticleReader.ReadTextAsync(Path.Combine(folder, "b.txt"), new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null), TestContext.Current.CancellationToken);
+        Assert.Contains("\u201CA second line\u201D", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explicit_windows_1252_reads_JSONL_too()
+    {
+        byte[] line = [.. "{\"id\": \"a\", \"text\": \"caf"u8, 0xE9, .. " "u8, 0x93, .. "noir"u8, 0x94, .. "\"}\n"u8];
+        string path = _temp.WriteBytes("cp.jsonl", line);
+        Assert.Equal(ExitCodes.BadInput, (await Cli.RunAsync("scan", path)).ExitCode);
+        var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null);
+        Input.ArticleSet set = await new Input.ArticleReader(console, skipBad: false, Input.InputEncoding.Windows1252).ReadAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal("caf\u00E9 \u201Cnoir\u201D", set.Articles[0].Text);
+        CliRun bad = await Cli.RunAsync("scan", path, "--encoding", "ebcdic");
+        Assert.Equal(ExitCodes.BadInput, bad.ExitCode);
+        Assert.Contains("--encoding must be one of auto, utf-8, windows-1252, got ebcdic", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UTF16_with_a_byte_order_mark_is_read(bool bigEndian)
+    {
+        var utf16 = new UnicodeEncoding(bigEndian, byteOrderMark: true);
+        string jsonl = "{\"id\": \"a\", \"text\": \"Caf\u00E9 \u201Cnoir\u201D on the harbour.\"}\n{\"id\": \"b\", \"text\": \"Caf\u00E9 \u201Cnoir\u201D on the harbour.\"}\n";
+        string path = _temp.WriteBytes("u16.jsonl", [.. utf16.GetPreamble(), .. utf16.GetBytes(jsonl)]);
+        var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null);
+        Input.ArticleSet set = await new Input.ArticleReader(console, skipBad: false).ReadAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal(["a", "b"], set.Articles.Select(a => a.Id));
+        Assert.Equal("Caf\u00E9 \u201Cnoir\u201D on the harbour.", set.Articles[1].Text);
+
+        string txt = _temp.WriteBytes("u16.txt", [.. utf16.GetPreamble(), .. utf16.GetBytes("Caf\u00E9 \u201Cnoir\u201D")]);
+        CliRun stdin = await Cli.RunWithInputAsync([.. utf16.GetPreamble(), .. utf16.GetBytes(jsonl)], "scan", "-");
+        Assert.Equal(ExitCodes.CopiesFound, stdin.ExitCode);
+        Assert.Equal("Caf\u00E9 \u201Cnoir\u201D", await Input.ArticleReader.ReadTextAsync(txt, console, TestContext.Current.CancellationToken));
+    }
 }

@@ -10,7 +10,11 @@ using Spectre.Console;
 namespace Dedup.Cli.Commands;
 
 /// <summary>The settings of <c>dedup compare</c>.</summary>
-internal sealed record CompareSettings(string First, string Second, double Threshold, bool Json);
+internal sealed record CompareSettings(string First, string Second, double Threshold, bool Json)
+{
+    /// <summary>How the files' bytes become text (<c>--encoding</c>).</summary>
+    public InputEncoding Encoding { get; init; }
+}
 
 /// <summary><c>dedup compare A B</c>: compares two texts and explains the verdict.</summary>
 internal static class CompareCommand
@@ -22,8 +26,8 @@ internal static class CompareCommand
             throw CliException.BadInput("compare: only one of A and B can be '-' (standard input)");
         }
 
-        var first = new Article(IdOf(settings.First), await ArticleReader.ReadTextAsync(settings.First, console, cancellationToken));
-        var second = new Article(IdOf(settings.Second), await ArticleReader.ReadTextAsync(settings.Second, console, cancellationToken));
+        var first = new Article(IdOf(settings.First), await ArticleReader.ReadTextAsync(settings.First, console, cancellationToken, settings.Encoding));
+        var second = new Article(IdOf(settings.Second), await ArticleReader.ReadTextAsync(settings.Second, console, cancellationToken, settings.Encoding));
         foreach ((Article article, string path) in new[] { (first, settings.First), (second, settings.Second) })
         {
             if (string.IsNullOrWhiteSpace(article.Text))

@@ -52,7 +52,7 @@ internal sealed class ArticleSet
 /// Reads articles from a JSONL file, a folder of .txt files or standard input, streaming, with strict UTF-8 and
 /// one clear message (file, line, problem) for each bad line: an error, or with skip-bad a warning and a count.
 /// </summary>
-internal sealed class ArticleReader(CliConsole console, bool skipBad)
+internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncoding encoding = InputEncoding.Auto)
 {
     /// <summary>The longest title accepted, in characters (docs/limits.md).</summary>
     internal const int MaxTitleLength = 10_000;
@@ -129,8 +129,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
         }
     }
 
-    /// <summary>Reads a whole text file (or standard input for "-") as strict UTF-8.</summary>
-    public static async Task<string> ReadTextAsync(string path, CliConsole console, CancellationToken cancellationToken)
+    /// <summary>Reads a whole text file (or standard input for "-"): UTF-8, UTF-16 with a byte-order mark, or Windows-1252 (<see cref="InputEncoding"/>).</summary>
+    public static async Task<string> ReadTextAsync(string path, CliConsole console, CancellationToken cancellationToken, InputEncoding encoding = InputEncoding.Auto)
     {
         byte[] bytes;
         string name = path == "-" ? "<stdin>" : path;
@@ -154,9 +154,18 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             bytes = copy.ToArray();
         }
 
-        string? problem = DecodeText(bytes, out string text);
+        string? problem = TextDecoding.Decode(bytes, encoding, out string text, out string? fellBack);
+        if (fellBack is not null)
+        {
+            WarnFallback(console, name, fellBack);
+        }
+
         return problem is null ? text : throw CliException.BadInput($"{name}:{problem}");
     }
+
+    /// <summary>The warning for a text file read as Windows-1252 because it is not valid UTF-8.</summary>
+    private static void WarnFallback(CliConsole console, string name, string problem)
+        => console.Warning($"{name}:{problem}; read as Windows-1252 (--encoding utf-8 refuses such files)");
 
     /// <summary>Formats the skip summary: "skipped 3 bad lines of f.jsonl: 2 malformed JSON, 1 duplicate id".</summary>
     public static string DescribeSkipped(ArticleSet set)
@@ -187,7 +196,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
     private async Task ReadJsonLinesAsync(Stream stream, ArticleSet set, CancellationToken cancellationToken)
     {
         var firstLineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-        using var reader = new Utf8LineReader(stream);
+        using Stream utf8 = await TextDecoding.OpenAsUtf8Async(stream, encoding, cancellationToken).ConfigureAwait(false);
+        using var reader = new Utf8LineReader(utf8);
         while (true)
         {
             (bool ok, ReadOnlyMemory<byte> line) = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
@@ -459,7 +469,12 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             }
 
             set.Bytes += bytes.Length;
-            string? problem = DecodeText(bytes, out string text);
+            string? problem = TextDecoding.Decode(bytes, encoding, out string text, out string? fellBack);
+            if (fellBack is not null)
+            {
+                WarnFallback(console, file, fellBack);
+            }
+
             if (problem is not null)
             {
                 Skip(set, InputProblem.InvalidUtf8, file + ":" + problem);
@@ -475,28 +490,6 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             set.Articles.Add(new Article(Path.GetFileNameWithoutExtension(file), text));
             set.Locations.Add(file);
         }
-    }
-
-    /// <summary>Decodes strict UTF-8 (dropping a byte-order mark); returns "LINE: problem" when the bytes are invalid.</summary>
-    private static string? DecodeText(byte[] bytes, out string text)
-    {
-        ReadOnlySpan<byte> span = bytes;
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            span = span[3..];
-        }
-
-        int invalid = Utf8Check.FindInvalid(span);
-        if (invalid >= 0)
-        {
-            int lineStart = span[..invalid].LastIndexOf((byte)'\n') + 1;
-            int line = span[..invalid].Count((byte)'\n') + 1;
-            text = string.Empty;
-            return FormattableString.Invariant($"{line}: ") + Utf8Check.Describe(span[lineStart..], invalid - lineStart);
-        }
-
-        text = Utf8Check.Strict.GetString(span);
-        return null;
     }
 
     private void Bad(ArticleSet set, int line, InputProblem problem, string message)
