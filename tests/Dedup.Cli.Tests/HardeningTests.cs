@@ -1,4 +1,5 @@
 using System.Text;
+using Dedup.Cli.Output;
 
 namespace Dedup.Cli.Tests;
 
@@ -268,5 +269,56 @@ public sealed class HardeningTests : IDisposable
         CliRun stdin = await Cli.RunWithInputAsync([.. utf16.GetPreamble(), .. utf16.GetBytes(jsonl)], "scan", "-");
         Assert.Equal(ExitCodes.CopiesFound, stdin.ExitCode);
         Assert.Equal("Caf\u00E9 \u201Cnoir\u201D", await Input.ArticleReader.ReadTextAsync(txt, console, TestContext.Current.CancellationToken));
+    }
+
+    // The first command shows its work: the pairs it found (ids, titles, kind, score), then the summary.
+    [Fact]
+    public async Task Scan_prints_the_pairs_it_found_before_the_summary()
+    {
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample);
+        Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
+        string[] lines = run.Out.Split('\n');
+        Assert.Matches(@"^score +kind +a +title a +b +title b$", lines[0]);
+        Assert.Matches(@"^1\.000 +duplicate +mw-2025-0123-chips +Nordlicht Systems to build 900 mill… +mirror-nordlicht-enschede ", lines[1]);
+        Assert.Contains(lines, l => l.Contains("rewritten", StringComparison.Ordinal) && l.Contains("spinfarm-blink-helpline", StringComparison.Ordinal));
+        int blank = Array.IndexOf(lines, string.Empty);
+        Assert.Equal(7, blank); // six pairs, then the summary
+        Assert.Equal("documents: 13", lines[blank + 1]);
+        Assert.DoesNotContain("more pair", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_shows_the_twenty_highest_scoring_pairs_and_counts_the_rest()
+    {
+        var input = new StringBuilder();
+        for (int i = 0; i < 8; i++)
+        {
+            input.Append("{\"id\": \"copy-").Append(i).Append("\", \"title\": \"Line\\none\", \"text\": \"The harbour wall will be rebuilt after the winter storm, the council said on Monday.\"}\n");
+        }
+
+        CliRun run = await Cli.RunWithInputAsync(input.ToString(), "scan", "-");
+        Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
+        string[] lines = run.Out.Split('\n');
+        Assert.Equal(PairTable.MaxRows, lines.Skip(1).TakeWhile(l => l.StartsWith("1.000", StringComparison.Ordinal)).Count());
+        Assert.Contains("... and 8 more pairs (all of them: --pairs FILE)", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Line one", lines[1], StringComparison.Ordinal); // a newline in a title does not break the row
+        Assert.Contains("pairs: 28\n", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_on_a_terminal_draws_the_pairs_as_a_table_and_json_stays_one_object()
+    {
+        using var stdout = new StringWriter();
+        var console = new CliConsole(stdout, TextWriter.Null, () => Stream.Null, OutIsTerminal: true);
+        int exit = await DedupApp.RunAsync(["scan", Cli.NewsSample], console, TestContext.Current.CancellationToken);
+        Assert.Equal(ExitCodes.CopiesFound, exit);
+        string text = stdout.ToString();
+        Assert.Contains("6 pairs of copies", text, StringComparison.Ordinal);
+        Assert.Contains("spinfarm-blink-helpline", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("spinfarm-blink-helpline", StringComparison.Ordinal) < text.IndexOf("documents", StringComparison.Ordinal));
+
+        CliRun json = await Cli.RunAsync("scan", Cli.NewsSample, "--json");
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(6, document.RootElement.GetProperty("pairs").GetInt32());
     }
 }

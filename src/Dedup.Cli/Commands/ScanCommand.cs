@@ -69,6 +69,7 @@ internal static class ScanCommand
             });
         }
 
+        // Output: the pairs found (the highest-scoring 20), then the summary; --json prints the summary only.
         var summary = new ScanSummary(set, result);
         if (settings.Json)
         {
@@ -76,10 +77,13 @@ internal static class ScanCommand
         }
         else if (console.OutIsTerminal)
         {
-            summary.WriteTable(console.CreateOutConsole(), settings);
+            IAnsiConsole terminal = console.CreateOutConsole();
+            new PairTable(result.Pairs, set.Articles).WriteTable(terminal);
+            summary.WriteTable(terminal, settings);
         }
         else
         {
+            new PairTable(result.Pairs, set.Articles).WritePlain(console.Out);
             summary.WritePlain(console.Out, settings);
         }
 
