@@ -321,4 +321,48 @@ public sealed class HardeningTests : IDisposable
         using var document = System.Text.Json.JsonDocument.Parse(json.Out);
         Assert.Equal(6, document.RootElement.GetProperty("pairs").GetInt32());
     }
+
+    // D6: the report's size is bounded: 20,000 articles in 1,000 clusters of 20, each text 5,000 characters long, made
+    // a page of ~190 MB (every copy beside its original's full text); the caps keep it to a few megabytes.
+    [Fact]
+    public void The_report_of_20000_articles_is_capped_and_says_so()
+    {
+        string text = string.Concat(Enumerable.Repeat("The council approved the budget and the tunnel on Monday. ", 85));
+        var articles = new Dictionary<string, Dedup.Detection.Article>(StringComparer.Ordinal);
+        var clusters = new List<Dedup.Detection.CopyCluster>();
+        var pairs = new List<Dedup.Detection.CopyPair>();
+        for (int c = 0; c < 1000; c++)
+        {
+            var members = new List<string>();
+            for (int m = 0; m < 20; m++)
+            {
+                string id = FormattableString.Invariant($"c{c}-m{m}");
+                articles[id] = new Dedup.Detection.Article(id, text, Title: "Story " + c);
+                members.Add(id);
+                if (m > 0)
+                {
+                    pairs.Add(new Dedup.Detection.CopyPair(members[0], id, Dedup.Detection.CopyKind.Duplicate, 1, new Dedup.Detection.MatchScores(1, 1, 1, 1)));
+                }
+            }
+
+            clusters.Add(new Dedup.Detection.CopyCluster(members[0], members[0], members));
+        }
+
+        var result = new Dedup.Detection.ScanResult(pairs, clusters, articles.Count, articles.Count * (long)text.Length, TimeSpan.FromSeconds(1));
+        var passage = new Dedup.Detection.SharedPassage(new Dedup.Detection.TextSpan(0, 40), new Dedup.Detection.TextSpan(0, 40), Exact: true);
+        Dedup.Detection.Comparison Compare(Dedup.Detection.Article a, Dedup.Detection.Article b)
+            => new(Dedup.Detection.CopyKind.Duplicate, 1, new Dedup.Detection.MatchScores(1, 1, 1, 1), [passage], [], []);
+        using var writer = new StringWriter();
+        new HtmlReport(result, articles, Compare).Write(writer, "big.jsonl");
+        string html = writer.ToString();
+
+        Assert.True(html.Length < 8_000_000, $"{html.Length:N0} characters");
+        Assert.Equal(HtmlReport.MaxClusters, System.Text.RegularExpressions.Regex.Count(html, "<section class=\"cluster\""));
+        Assert.Equal(HtmlReport.MaxClusters * HtmlReport.MaxCopiesPerCluster, System.Text.RegularExpressions.Regex.Count(html, "<article class=\"copy\""));
+        Assert.Contains("This page shows the 100 largest of the 1000 clusters (900 more are in the <code>--clusters</code> file)", html, StringComparison.Ordinal);
+        Assert.Contains("data-more=\"900\"", html, StringComparison.Ordinal);
+        Assert.Contains("Below: the first 10 of the 19 copies (the cap is 10).", html, StringComparison.Ordinal);
+        Assert.Contains($"[... {text.Length + "Story 0".Length + 2 - HtmlReport.MaxTextCharacters:N0} more characters not shown", html, StringComparison.Ordinal);
+        Assert.Contains("<mark class=\"exact\">", html, StringComparison.Ordinal);
+    }
 }
