@@ -365,4 +365,26 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains($"[... {text.Length + "Story 0".Length + 2 - HtmlReport.MaxTextCharacters:N0} more characters not shown", html, StringComparison.Ordinal);
         Assert.Contains("<mark class=\"exact\">", html, StringComparison.Ordinal);
     }
+
+    // A word flood against a longer one: Jaccard 1.0 but not a copy; the output says why, and stays short.
+    [Fact]
+    public async Task Compare_of_two_word_floods_explains_the_verdict_that_contradicts_the_Jaccard()
+    {
+        string a = _temp.Write("a.txt", string.Concat(Enumerable.Repeat("word ", 20_000)));
+        string b = _temp.Write("b.txt", string.Concat(Enumerable.Repeat("word ", 100_000)));
+        CliRun run = await Cli.RunAsync("compare", a, b);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("kind: not a copy\nwhy: too little evidence: the scores count distinct word shingles", run.Out, StringComparison.Ordinal);
+        Assert.Contains("jaccard: 1.0000\n", run.Out, StringComparison.Ordinal);
+        Assert.True(run.Out.Length < 10_000, $"{run.Out.Length:N0} characters of output");
+        Assert.Contains("more characters; --json gives the offsets]", run.Out, StringComparison.Ordinal);
+
+        CliRun json = await Cli.RunAsync("compare", a, b, "--json");
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.StartsWith("too little evidence", document.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        CliRun copy = await Cli.RunAsync("compare", Path.Combine(Cli.RepoRoot, "samples", "spun-article.txt"), Path.Combine(Cli.RepoRoot, "samples", "spun-article.txt"), "--json");
+        using var same = System.Text.Json.JsonDocument.Parse(copy.Out);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, same.RootElement.GetProperty("reason").ValueKind);
+    }
 }

@@ -38,7 +38,7 @@ internal static class CompareCommand
 
         var detector = new CopyDetector(new DetectorOptions { Threshold = settings.Threshold });
         Comparison comparison = detector.Compare(first, second);
-        var view = new ComparisonView(Name(settings.First), first.Text, Name(settings.Second), second.Text, comparison);
+        var view = new ComparisonView(Name(settings.First), first.Text, Name(settings.Second), second.Text, comparison, settings.Threshold);
         if (settings.Json)
         {
             view.WriteJson(console.Out);
@@ -61,9 +61,37 @@ internal static class CompareCommand
 }
 
 /// <summary>Renders a <see cref="Comparison"/>: plain lines, Spectre markup, or JSON.</summary>
-internal sealed partial class ComparisonView(string firstName, string firstText, string secondName, string secondText, Comparison comparison)
+internal sealed partial class ComparisonView(string firstName, string firstText, string secondName, string secondText, Comparison comparison, double threshold = 0.4)
 {
+    /// <summary>The most characters of one passage printed in plain output; the rest is counted.</summary>
+    internal const int MaxPassageCharacters = 2000;
+
     private string Verdict => comparison.Kind is { } kind ? JsonLines.KindName(kind) : "not a copy";
+
+    /// <summary>
+    /// Why two texts are not copies when the scores alone might suggest they are, or null. The containments count
+    /// distinct word shingles, so two floods of one repeated phrase share their one or two shingles in full (Jaccard 1)
+    /// but the detector demands a handful of distinct shared shingles as evidence: its score is then 0 while Jaccard
+    /// is high, and without this line the output would contradict itself.
+    /// </summary>
+    internal string? Reason
+    {
+        get
+        {
+            if (comparison.IsCopy)
+            {
+                return null;
+            }
+
+            double verbatim = Math.Max(comparison.Scores.ContainmentOfFirst, comparison.Scores.ContainmentOfSecond);
+            if (verbatim > 0 && comparison.Score < verbatim - 1e-9)
+            {
+                return "too little evidence: the scores count distinct word shingles, and these texts share only a few (a phrase repeated over and over, or a very short text), which is no sign of copying however high the Jaccard";
+            }
+
+            return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}");
+        }
+    }
 
     public void WritePlain(TextWriter writer)
     {
@@ -71,6 +99,11 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         writer.WriteLine($"a: {firstName}");
         writer.WriteLine($"b: {secondName}");
         writer.WriteLine($"kind: {Verdict}");
+        if (Reason is { } reason)
+        {
+            writer.WriteLine($"why: {reason}");
+        }
+
         foreach ((string key, double value) in Scores())
         {
             writer.WriteLine($"{key}: {value.ToString("0.0000", c)}");
@@ -85,7 +118,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 $"passage {i + 1} ({(passage.Exact ? "exact" : "words changed")}): a {passage.First.Start}..{passage.First.End}, b {passage.Second.Start}..{passage.Second.End}"));
             if (passage.Exact)
             {
-                writer.WriteLine("  a = b | " + OneLine(Slice(firstText, passage.First)));
+                writer.WriteLine("  a = b | " + Cut(OneLine(Slice(firstText, passage.First))));
             }
             else
             {
@@ -128,14 +161,24 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 }
             }
 
-            writer.WriteLine("  a | " + a.ToString().Trim());
-            writer.WriteLine("  b | " + b.ToString().Trim());
+            writer.WriteLine("  a | " + Cut(a.ToString().Trim()));
+            writer.WriteLine("  b | " + Cut(b.ToString().Trim()));
     }
+
+    /// <summary>A passage line cut at <see cref="MaxPassageCharacters"/>, saying how much was left out.</summary>
+    private static string Cut(string line) => line.Length <= MaxPassageCharacters
+        ? line
+        : string.Create(CultureInfo.InvariantCulture, $"{line[..MaxPassageCharacters]} [... {line.Length - MaxPassageCharacters:N0} more characters; --json gives the offsets]");
 
     public void WriteRich(IAnsiConsole console)
     {
         string colour = comparison.IsCopy ? "yellow" : "green";
         console.Write(new Rule($"[bold]{Markup.Escape(firstName)}[/] vs [bold]{Markup.Escape(secondName)}[/]: [{colour} bold]{Markup.Escape(Verdict)}[/]").LeftJustified());
+        if (Reason is { } reason)
+        {
+            console.MarkupLine($"[grey]why: {Markup.Escape(reason)}[/]");
+        }
+
         var scores = new Table().Border(TableBorder.Rounded);
         foreach ((string key, double _) in Scores())
         {
@@ -205,6 +248,15 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             json.WriteString("a", firstName);
             json.WriteString("b", secondName);
             json.WriteBoolean("is_copy", comparison.IsCopy);
+            if (Reason is { } reason)
+            {
+                json.WriteString("reason", reason);
+            }
+            else
+            {
+                json.WriteNull("reason");
+            }
+
             JsonLines.WriteScores(json, comparison.Kind, comparison.Score, comparison.Scores);
             json.WriteStartArray("passages");
             foreach (SharedPassage passage in comparison.Passages)
