@@ -387,4 +387,53 @@ public sealed class HardeningTests : IDisposable
         using var same = System.Text.Json.JsonDocument.Parse(copy.Out);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, same.RootElement.GetProperty("reason").ValueKind);
     }
+
+    // Limits at their edges: a JSONL line of the limit is read, one byte more is a bad line skipped to its end.
+    [Theory]
+    [InlineData(false, "\n")]
+    [InlineData(true, "\n")]
+    [InlineData(false, "\r\n")]
+    [InlineData(true, "")]
+    public async Task A_line_longer_than_the_limit_is_a_bad_line_and_the_next_is_read(bool tooLong, string ending)
+    {
+        const int limit = 200_000;
+        string head = "{\"id\": \"long\", \"text\": \"";
+        string tail = "\"}";
+        string body = new('w', limit - head.Length - tail.Length + (tooLong ? 1 : 0));
+        string input = head + body + tail + ending + (ending.Length > 0 ? "{\"id\": \"next\", \"text\": \"after the long line\"}\n" : string.Empty);
+        using var stdin = new MemoryStream(Encoding.UTF8.GetBytes(input));
+        using var stderr = new StringWriter();
+        var console = new CliConsole(TextWriter.Null, stderr, () => stdin);
+        var reader = new Input.ArticleReader(console, skipBad: true) { MaxLineBytes = limit };
+        if (tooLong && ending.Length == 0)
+        {
+            await Assert.ThrowsAsync<CliException>(() => reader.ReadAsync("-", TestContext.Current.CancellationToken)); // nothing left: no articles
+            Assert.Contains("<stdin>:1: the line is longer than 200,000 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
+            return;
+        }
+
+        Input.ArticleSet set = await reader.ReadAsync("-", TestContext.Current.CancellationToken);
+        Assert.Equal(tooLong ? ["next"] : ["long", "next"], set.Articles.Select(a => a.Id));
+        Assert.Equal(tooLong ? 1 : 0, set.SkippedCount);
+        Assert.Equal(input.Length, set.Bytes);
+        if (tooLong)
+        {
+            Assert.Contains("<stdin>:1: the line is longer than 200,000 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
+            Assert.Equal(2, set.Locations.Count == 1 ? int.Parse(set.Locations[0].Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture) : 0);
+        }
+    }
+
+    [Fact]
+    public async Task A_text_file_larger_than_the_limit_is_skipped_in_a_folder()
+    {
+        string folder = _temp.File("texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a.txt"), new string('a', 100));
+        File.WriteAllText(Path.Combine(folder, "b.txt"), new string('b', 101));
+        using var stderr = new StringWriter();
+        var reader = new Input.ArticleReader(new CliConsole(TextWriter.Null, stderr, () => Stream.Null), skipBad: true) { MaxLineBytes = 100 };
+        Input.ArticleSet set = await reader.ReadAsync(folder, TestContext.Current.CancellationToken);
+        Assert.Equal(["a"], set.Articles.Select(a => a.Id));
+        Assert.Contains("b.txt: the file is larger than 100 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
+    }
 }

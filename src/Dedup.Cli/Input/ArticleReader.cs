@@ -18,6 +18,7 @@ internal enum InputProblem
     EmptyText,
     BadField,
     DuplicateKey,
+    TooLong,
 }
 
 /// <summary>The articles read from one input, and what was skipped.</summary>
@@ -54,6 +55,9 @@ internal sealed class ArticleSet
 /// </summary>
 internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncoding encoding = InputEncoding.Auto)
 {
+    /// <summary>The longest JSONL line and the largest .txt file accepted, in bytes: 64 MiB (docs/limits.md).</summary>
+    internal const int DefaultMaxLineBytes = 64 << 20;
+
     /// <summary>The longest title accepted, in characters (docs/limits.md).</summary>
     internal const int MaxTitleLength = 10_000;
 
@@ -61,6 +65,9 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     private const int MaxWarnings = 10;
 
     private int _warnings;
+
+    /// <summary>The longest line or file accepted, in bytes; tests lower it to probe the edge.</summary>
+    internal int MaxLineBytes { get; init; } = DefaultMaxLineBytes;
 
     /// <summary>Reads <paramref name="input"/>: "-" for JSONL on standard input, a folder of .txt files, or a JSONL file.</summary>
     /// <exception cref="CliException">A missing or unreadable input (I/O), or a bad line without skip-bad (bad input).</exception>
@@ -149,6 +156,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             }
 
             using FileStream stream = OpenFile(path);
+            if (stream.Length > DefaultMaxLineBytes)
+            {
+                throw CliException.BadInput(FormattableString.Invariant($"{path}: the file is larger than {DefaultMaxLineBytes:N0} bytes (the limit)"));
+            }
+
             using var copy = new MemoryStream();
             await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             bytes = copy.ToArray();
@@ -187,6 +199,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         InputProblem.MissingText => "missing text",
         InputProblem.EmptyText => "empty text",
         InputProblem.DuplicateKey => "duplicate key",
+        InputProblem.TooLong => "too long",
         _ => "bad field",
     };
 
@@ -197,7 +210,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     {
         var firstLineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
         using Stream utf8 = await TextDecoding.OpenAsUtf8Async(stream, encoding, cancellationToken).ConfigureAwait(false);
-        using var reader = new Utf8LineReader(utf8);
+        using var reader = new Utf8LineReader(utf8, MaxLineBytes);
         while (true)
         {
             (bool ok, ReadOnlyMemory<byte> line) = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
@@ -207,6 +220,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             }
 
             int lineNumber = reader.LineNumber;
+            if (reader.LastLineTooLong)
+            {
+                Bad(set, lineNumber, InputProblem.TooLong, FormattableString.Invariant($"the line is longer than {MaxLineBytes:N0} bytes (the limit)"));
+                continue;
+            }
             if (line.Span.Trim(" \t"u8).IsEmpty)
             {
                 continue;
@@ -457,6 +475,13 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             byte[] bytes;
             try
             {
+                long length = new FileInfo(file).Length;
+                if (length > MaxLineBytes)
+                {
+                    Skip(set, InputProblem.TooLong, FormattableString.Invariant($"{file}: the file is larger than {MaxLineBytes:N0} bytes (the limit)"));
+                    continue;
+                }
+
                 bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
             }
             catch (UnauthorizedAccessException)
