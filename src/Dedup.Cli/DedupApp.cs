@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Dedup.Cli.Commands;
+using Dedup.Cli.Input;
 using Dedup.Detection;
 
 namespace Dedup.Cli;
@@ -129,14 +130,17 @@ internal static class DedupApp
         };
         boilerplateDf.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 2)
+            // Read the token, not the value: a value that does not parse ("abc", "2.5", "99999999999") is already a
+            // parse error, and asking for it here would throw.
+            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[^1].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value) && value < 2)
             {
                 result.AddError("--boilerplate-df must be at least 2");
             }
         });
+        Option<InputEncoding> encoding = EncodingOption();
         var command = new Command("scan", "Find every pair of copies among the articles of INPUT and cluster them. Exit code 1 when copies were found.")
         {
-            input, threshold, pairs, clusters, report, json, skipBad, noRewrites, noRules, boilerplateDf,
+            input, threshold, pairs, clusters, report, json, skipBad, noRewrites, noRules, boilerplateDf, encoding,
         };
         command.SetAction((parse, ct) => ScanCommand.RunAsync(
             console,
@@ -145,6 +149,7 @@ internal static class DedupApp
                 DetectRewrites = !parse.GetValue(noRewrites),
                 BoilerplateRules = !parse.GetValue(noRules),
                 BoilerplateDocumentFrequency = parse.GetValue(boilerplateDf),
+                Encoding = parse.GetValue(encoding),
             },
             ct));
         return command;
@@ -156,12 +161,15 @@ internal static class DedupApp
         var second = new Argument<string>("B") { Description = "The second text file, or - for standard input." };
         Option<double> threshold = ThresholdOption();
         Option<bool> json = JsonOption("Print the comparison as one JSON object.");
+        Option<InputEncoding> encoding = EncodingOption();
         var command = new Command("compare", "Compare two texts: every score, the kind of copy (or not a copy), the shared passages side by side and the boilerplate lines ignored. Exit code 1 when they are copies.")
         {
-            first, second, threshold, json,
+            first, second, threshold, json, encoding,
         };
         command.SetAction((parse, ct) => CompareCommand.RunAsync(
-            console, new CompareSettings(parse.GetRequiredValue(first), parse.GetRequiredValue(second), parse.GetValue(threshold), parse.GetValue(json)), ct));
+            console,
+            new CompareSettings(parse.GetRequiredValue(first), parse.GetRequiredValue(second), parse.GetValue(threshold), parse.GetValue(json)) { Encoding = parse.GetValue(encoding) },
+            ct));
         return command;
     }
 
@@ -179,17 +187,19 @@ internal static class DedupApp
         AddRangeValidator(threshold);
         Option<bool> skipBad = SkipBadOption();
         Option<bool> json = JsonOption("Print the result as one JSON object.");
-        var add = new Command("add", "Add the articles of INPUT to the index, creating it if missing.") { input, store, threshold, skipBad, json };
+        Option<InputEncoding> encoding = EncodingOption();
+        var add = new Command("add", "Add the articles of INPUT to the index, creating it if missing.") { input, store, threshold, skipBad, json, encoding };
         add.SetAction((parse, ct) => IndexCommand.AddAsync(
-            console, parse.GetRequiredValue(store), parse.GetRequiredValue(input), parse.GetValue(threshold), parse.GetValue(skipBad), parse.GetValue(json), ct));
+            console, parse.GetRequiredValue(store), parse.GetRequiredValue(input), parse.GetValue(threshold), parse.GetValue(skipBad), parse.GetValue(json), parse.GetValue(encoding), ct));
         index.Subcommands.Add(add);
 
         Option<string> queryStore = StoreOption();
         Argument<string> queryInput = InputArgument();
         Option<bool> querySkipBad = SkipBadOption();
-        var query = new Command("query", "Print, as JSON lines, the indexed copies of each article of INPUT. Exit code 1 when any was found.") { queryInput, queryStore, querySkipBad };
+        Option<InputEncoding> queryEncoding = EncodingOption();
+        var query = new Command("query", "Print, as JSON lines, the indexed copies of each article of INPUT. Exit code 1 when any was found.") { queryInput, queryStore, querySkipBad, queryEncoding };
         query.SetAction((parse, ct) => IndexCommand.QueryAsync(
-            console, parse.GetRequiredValue(queryStore), parse.GetRequiredValue(queryInput), parse.GetValue(querySkipBad), ct));
+            console, parse.GetRequiredValue(queryStore), parse.GetRequiredValue(queryInput), parse.GetValue(querySkipBad), parse.GetValue(queryEncoding), ct));
         index.Subcommands.Add(query);
 
         Option<string> removeStore = StoreOption();
@@ -238,6 +248,24 @@ internal static class DedupApp
         Description = "The index: a snapshot file path (created by 'add' if missing). redis:// is reserved for the Redis store (not supported yet).",
         Required = true,
         HelpName = "PATH",
+    };
+
+    private static Option<InputEncoding> EncodingOption() => new("--encoding")
+    {
+        Description = "How to read input bytes: auto (a byte-order mark decides, else UTF-8; a .txt file that is not UTF-8 is read as Windows-1252 with a warning), utf-8 (strict), windows-1252.",
+        HelpName = string.Join('|', TextDecoding.Names),
+        DefaultValueFactory = _ => InputEncoding.Auto,
+        CustomParser = result =>
+        {
+            string value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "auto";
+            if (TextDecoding.Parse(value) is { } parsed)
+            {
+                return parsed;
+            }
+
+            result.AddError($"--encoding must be one of {string.Join(", ", TextDecoding.Names)}, got {value}");
+            return InputEncoding.Auto;
+        },
     };
 
     private static Option<bool> JsonOption(string description) => new("--json") { Description = description };

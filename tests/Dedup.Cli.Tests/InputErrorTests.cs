@@ -77,7 +77,7 @@ public sealed class InputErrorTests : IDisposable
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "good.txt"), "A story.");
         File.WriteAllBytes(Path.Combine(folder, "bad.txt"), [.. "line one\nline "u8, 0xFF, .. "two\n"u8]);
-        CliRun run = await Cli.RunAsync("scan", folder);
+        CliRun run = await Cli.RunAsync("scan", folder, "--encoding", "utf-8");
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.StartsWith($"dedup: {Path.Combine(folder, "bad.txt")}:2: not valid UTF-8 (byte 0xFF at column 6)", run.Error, StringComparison.Ordinal);
     }

@@ -88,7 +88,7 @@ public sealed class UsageTests : IDisposable
     {
         string a = _temp.Write("a.txt", "Some text.");
         string b = _temp.WriteBytes("b.txt", [.. "ok\nok\nbad "u8, 0xC3, 0x28]);
-        CliRun run = await Cli.RunAsync("compare", a, b);
+        CliRun run = await Cli.RunAsync("compare", a, b, "--encoding", "utf-8");
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.StartsWith($"dedup: {b}:3: not valid UTF-8 (byte 0xC3 at column 5)", run.Error, StringComparison.Ordinal);
     }

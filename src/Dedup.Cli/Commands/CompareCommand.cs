@@ -10,7 +10,11 @@ using Spectre.Console;
 namespace Dedup.Cli.Commands;
 
 /// <summary>The settings of <c>dedup compare</c>.</summary>
-internal sealed record CompareSettings(string First, string Second, double Threshold, bool Json);
+internal sealed record CompareSettings(string First, string Second, double Threshold, bool Json)
+{
+    /// <summary>How the files' bytes become text (<c>--encoding</c>).</summary>
+    public InputEncoding Encoding { get; init; }
+}
 
 /// <summary><c>dedup compare A B</c>: compares two texts and explains the verdict.</summary>
 internal static class CompareCommand
@@ -22,8 +26,8 @@ internal static class CompareCommand
             throw CliException.BadInput("compare: only one of A and B can be '-' (standard input)");
         }
 
-        var first = new Article(IdOf(settings.First), await ArticleReader.ReadTextAsync(settings.First, console, cancellationToken));
-        var second = new Article(IdOf(settings.Second), await ArticleReader.ReadTextAsync(settings.Second, console, cancellationToken));
+        var first = new Article(IdOf(settings.First), await ArticleReader.ReadTextAsync(settings.First, console, cancellationToken, settings.Encoding));
+        var second = new Article(IdOf(settings.Second), await ArticleReader.ReadTextAsync(settings.Second, console, cancellationToken, settings.Encoding));
         foreach ((Article article, string path) in new[] { (first, settings.First), (second, settings.Second) })
         {
             if (string.IsNullOrWhiteSpace(article.Text))
@@ -33,7 +37,7 @@ internal static class CompareCommand
         }
 
         Comparison comparison = CopyComparer.Compare(first, second, new DetectorOptions { Threshold = settings.Threshold });
-        var view = new ComparisonView(Name(settings.First), first.Text, Name(settings.Second), second.Text, comparison);
+        var view = new ComparisonView(Name(settings.First), first.Text, Name(settings.Second), second.Text, comparison, settings.Threshold);
         if (settings.Json)
         {
             view.WriteJson(console.Out);
@@ -56,9 +60,37 @@ internal static class CompareCommand
 }
 
 /// <summary>Renders a <see cref="Comparison"/>: plain lines, Spectre markup, or JSON.</summary>
-internal sealed partial class ComparisonView(string firstName, string firstText, string secondName, string secondText, Comparison comparison)
+internal sealed partial class ComparisonView(string firstName, string firstText, string secondName, string secondText, Comparison comparison, double threshold = 0.4)
 {
+    /// <summary>The most characters of one passage printed in plain output; the rest is counted.</summary>
+    internal const int MaxPassageCharacters = 2000;
+
     private string Verdict => comparison.Kind is { } kind ? JsonLines.KindName(kind) : "not a copy";
+
+    /// <summary>
+    /// Why two texts are not copies when the scores alone might suggest they are, or null. The containments count
+    /// distinct word shingles, so two floods of one repeated phrase share their one or two shingles in full (Jaccard 1)
+    /// but the detector demands a handful of distinct shared shingles as evidence: its score is then 0 while Jaccard
+    /// is high, and without this line the output would contradict itself.
+    /// </summary>
+    internal string? Reason
+    {
+        get
+        {
+            if (comparison.IsCopy)
+            {
+                return null;
+            }
+
+            double verbatim = Math.Max(comparison.Scores.ContainmentOfFirst, comparison.Scores.ContainmentOfSecond);
+            if (verbatim > 0 && comparison.Score < verbatim - 1e-9)
+            {
+                return "too little evidence: the scores count distinct word shingles, and these texts share only a few (a phrase repeated over and over, or a very short text), which is no sign of copying however high the Jaccard";
+            }
+
+            return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}");
+        }
+    }
 
     public void WritePlain(TextWriter writer)
     {
@@ -66,6 +98,11 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         writer.WriteLine($"a: {firstName}");
         writer.WriteLine($"b: {secondName}");
         writer.WriteLine($"kind: {Verdict}");
+        if (Reason is { } reason)
+        {
+            writer.WriteLine($"why: {reason}");
+        }
+
         foreach ((string key, double value) in Scores())
         {
             writer.WriteLine($"{key}: {value.ToString("0.0000", c)}");
@@ -80,7 +117,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 $"passage {i + 1} ({(passage.Exact ? "exact" : "words changed")}): a {passage.First.Start}..{passage.First.End}, b {passage.Second.Start}..{passage.Second.End}"));
             if (passage.Exact)
             {
-                writer.WriteLine("  a = b | " + OneLine(Slice(firstText, passage.First)));
+                writer.WriteLine("  a = b | " + Cut(OneLine(Slice(firstText, passage.First))));
             }
             else
             {
@@ -123,14 +160,24 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 }
             }
 
-            writer.WriteLine("  a | " + a.ToString().Trim());
-            writer.WriteLine("  b | " + b.ToString().Trim());
+            writer.WriteLine("  a | " + Cut(a.ToString().Trim()));
+            writer.WriteLine("  b | " + Cut(b.ToString().Trim()));
     }
+
+    /// <summary>A passage line cut at <see cref="MaxPassageCharacters"/>, saying how much was left out.</summary>
+    private static string Cut(string line) => line.Length <= MaxPassageCharacters
+        ? line
+        : string.Create(CultureInfo.InvariantCulture, $"{line[..MaxPassageCharacters]} [... {line.Length - MaxPassageCharacters:N0} more characters; --json gives the offsets]");
 
     public void WriteRich(IAnsiConsole console)
     {
         string colour = comparison.IsCopy ? "yellow" : "green";
         console.Write(new Rule($"[bold]{Markup.Escape(firstName)}[/] vs [bold]{Markup.Escape(secondName)}[/]: [{colour} bold]{Markup.Escape(Verdict)}[/]").LeftJustified());
+        if (Reason is { } reason)
+        {
+            console.MarkupLine($"[grey]why: {Markup.Escape(reason)}[/]");
+        }
+
         var scores = new Table().Border(TableBorder.Rounded);
         foreach ((string key, double _) in Scores())
         {
@@ -200,6 +247,15 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             json.WriteString("a", firstName);
             json.WriteString("b", secondName);
             json.WriteBoolean("is_copy", comparison.IsCopy);
+            if (Reason is { } reason)
+            {
+                json.WriteString("reason", reason);
+            }
+            else
+            {
+                json.WriteNull("reason");
+            }
+
             JsonLines.WriteScores(json, comparison.Kind, comparison.Score, comparison.Scores);
             json.WriteStartArray("passages");
             foreach (SharedPassage passage in comparison.Passages)

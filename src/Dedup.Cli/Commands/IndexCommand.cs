@@ -13,7 +13,7 @@ namespace Dedup.Cli.Commands;
 internal static class IndexCommand
 {
     /// <summary>Adds the input's articles to the store, creating it if missing.</summary>
-    public static async Task<int> AddAsync(CliConsole console, string storeLocation, string input, double? threshold, bool skipBad, bool json, CancellationToken cancellationToken)
+    public static async Task<int> AddAsync(CliConsole console, string storeLocation, string input, double? threshold, bool skipBad, bool json, InputEncoding encoding, CancellationToken cancellationToken)
     {
         IIndexStore store = IndexStores.Open(storeLocation);
         bool created = !store.Exists;
@@ -25,7 +25,7 @@ internal static class IndexCommand
             console.Warning(FormattableString.Invariant($"--threshold {t} ignored: {store.Location} keeps the threshold it was created with ({detector.Options.Threshold})"));
         }
 
-        var reader = new ArticleReader(console, skipBad);
+        var reader = new ArticleReader(console, skipBad, encoding);
         ArticleSet set = await reader.ReadAsync(input, cancellationToken);
 
         // Check every id against the index before changing anything, so a failed add leaves the store as it was.
@@ -36,7 +36,7 @@ internal static class IndexCommand
             Article article = set.Articles[i];
             if (detector.Contains(article.Id))
             {
-                reader.Skip(set, InputProblem.DuplicateId, $"{set.Locations[i]}: id '{article.Id}' is already in the index {store.Location}");
+                reader.Skip(set, InputProblem.DuplicateId, $"{set.Locations[i]}: id {Printable.Quote(article.Id)} is already in the index {store.Location}");
                 continue;
             }
 
@@ -62,11 +62,11 @@ internal static class IndexCommand
     }
 
     /// <summary>Prints, as JSON lines, the indexed copies of each article of the input.</summary>
-    public static async Task<int> QueryAsync(CliConsole console, string storeLocation, string input, bool skipBad, CancellationToken cancellationToken)
+    public static async Task<int> QueryAsync(CliConsole console, string storeLocation, string input, bool skipBad, InputEncoding encoding, CancellationToken cancellationToken)
     {
         IIndexStore store = IndexStores.Open(storeLocation);
         CopyDetector detector = store.Load();
-        ArticleSet set = await new ArticleReader(console, skipBad).ReadAsync(input, cancellationToken);
+        ArticleSet set = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
         int matches = 0;
         using (Stream stdout = new TextWriterStream(console.Out))
         using (var writer = new Utf8JsonWriter(stdout, JsonLines.Options))
@@ -108,7 +108,7 @@ internal static class IndexCommand
         string[] missing = ids.Where(id => !detector.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
         {
-            throw CliException.BadInput($"{store.Location}: not in the index: {string.Join(", ", missing.Select(id => $"'{id}'"))} (nothing removed)");
+            throw CliException.BadInput($"{store.Location}: not in the index: {string.Join(", ", missing.Select(Printable.Quote))} (nothing removed)");
         }
 
         int removed = ids.Distinct(StringComparer.Ordinal).Count(detector.Remove);

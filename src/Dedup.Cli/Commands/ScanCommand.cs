@@ -20,6 +20,9 @@ internal sealed record ScanSettings(string Input, double Threshold, string? Pair
     /// <summary>Overrides <see cref="DetectorOptions.BoilerplateDocumentFrequency"/> when set.</summary>
     public int? BoilerplateDocumentFrequency { get; init; }
 
+    /// <summary>How input bytes become text (<c>--encoding</c>).</summary>
+    public InputEncoding Encoding { get; init; }
+
     /// <summary>The detector settings these stand for.</summary>
     public DetectorOptions ToDetectorOptions() => new()
     {
@@ -40,7 +43,7 @@ internal static class ScanCommand
             CheckWritable(output);
         }
 
-        ArticleSet set = await new ArticleReader(console, settings.SkipBad).ReadAsync(settings.Input, cancellationToken);
+        ArticleSet set = await new ArticleReader(console, settings.SkipBad, settings.Encoding).ReadAsync(settings.Input, cancellationToken);
         DetectorOptions options = settings.ToDetectorOptions();
         ScanResult result = Scan(console, settings, set.Articles, options, cancellationToken);
 
@@ -66,6 +69,7 @@ internal static class ScanCommand
             });
         }
 
+        // Output: the pairs found (the highest-scoring 20), then the summary; --json prints the summary only.
         var summary = new ScanSummary(set, result);
         if (settings.Json)
         {
@@ -73,10 +77,13 @@ internal static class ScanCommand
         }
         else if (console.OutIsTerminal)
         {
-            summary.WriteTable(console.CreateOutConsole(), settings);
+            IAnsiConsole terminal = console.CreateOutConsole();
+            new PairTable(result.Pairs, set.Articles).WriteTable(terminal);
+            summary.WriteTable(terminal, settings);
         }
         else
         {
+            new PairTable(result.Pairs, set.Articles).WritePlain(console.Out);
             summary.WritePlain(console.Out, settings);
         }
 

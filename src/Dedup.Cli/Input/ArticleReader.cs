@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dedup.Cli.Output;
 using Dedup.Detection;
 
 namespace Dedup.Cli.Input;
@@ -16,6 +17,8 @@ internal enum InputProblem
     MissingText,
     EmptyText,
     BadField,
+    DuplicateKey,
+    TooLong,
 }
 
 /// <summary>The articles read from one input, and what was skipped.</summary>
@@ -50,12 +53,21 @@ internal sealed class ArticleSet
 /// Reads articles from a JSONL file, a folder of .txt files or standard input, streaming, with strict UTF-8 and
 /// one clear message (file, line, problem) for each bad line: an error, or with skip-bad a warning and a count.
 /// </summary>
-internal sealed class ArticleReader(CliConsole console, bool skipBad)
+internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncoding encoding = InputEncoding.Auto)
 {
+    /// <summary>The longest JSONL line and the largest .txt file accepted, in bytes: 64 MiB (docs/limits.md).</summary>
+    internal const int DefaultMaxLineBytes = 64 << 20;
+
+    /// <summary>The longest title accepted, in characters (docs/limits.md).</summary>
+    internal const int MaxTitleLength = 10_000;
+
     /// <summary>How many skipped lines are reported one by one before only counting.</summary>
     private const int MaxWarnings = 10;
 
     private int _warnings;
+
+    /// <summary>The longest line or file accepted, in bytes; tests lower it to probe the edge.</summary>
+    internal int MaxLineBytes { get; init; } = DefaultMaxLineBytes;
 
     /// <summary>Reads <paramref name="input"/>: "-" for JSONL on standard input, a folder of .txt files, or a JSONL file.</summary>
     /// <exception cref="CliException">A missing or unreadable input (I/O), or a bad line without skip-bad (bad input).</exception>
@@ -124,8 +136,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
         }
     }
 
-    /// <summary>Reads a whole text file (or standard input for "-") as strict UTF-8.</summary>
-    public static async Task<string> ReadTextAsync(string path, CliConsole console, CancellationToken cancellationToken)
+    /// <summary>Reads a whole text file (or standard input for "-"): UTF-8, UTF-16 with a byte-order mark, or Windows-1252 (<see cref="InputEncoding"/>).</summary>
+    public static async Task<string> ReadTextAsync(string path, CliConsole console, CancellationToken cancellationToken, InputEncoding encoding = InputEncoding.Auto)
     {
         byte[] bytes;
         string name = path == "-" ? "<stdin>" : path;
@@ -144,14 +156,28 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             }
 
             using FileStream stream = OpenFile(path);
+            if (stream.Length > DefaultMaxLineBytes)
+            {
+                throw CliException.BadInput(FormattableString.Invariant($"{path}: the file is larger than {DefaultMaxLineBytes:N0} bytes (the limit)"));
+            }
+
             using var copy = new MemoryStream();
             await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             bytes = copy.ToArray();
         }
 
-        string? problem = DecodeText(bytes, out string text);
+        string? problem = TextDecoding.Decode(bytes, encoding, out string text, out string? fellBack);
+        if (fellBack is not null)
+        {
+            WarnFallback(console, name, fellBack);
+        }
+
         return problem is null ? text : throw CliException.BadInput($"{name}:{problem}");
     }
+
+    /// <summary>The warning for a text file read as Windows-1252 because it is not valid UTF-8.</summary>
+    private static void WarnFallback(CliConsole console, string name, string problem)
+        => console.Warning($"{name}:{problem}; read as Windows-1252 (--encoding utf-8 refuses such files)");
 
     /// <summary>Formats the skip summary: "skipped 3 bad lines of f.jsonl: 2 malformed JSON, 1 duplicate id".</summary>
     public static string DescribeSkipped(ArticleSet set)
@@ -172,6 +198,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
         InputProblem.DuplicateId => "duplicate id",
         InputProblem.MissingText => "missing text",
         InputProblem.EmptyText => "empty text",
+        InputProblem.DuplicateKey => "duplicate key",
+        InputProblem.TooLong => "too long",
         _ => "bad field",
     };
 
@@ -181,7 +209,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
     private async Task ReadJsonLinesAsync(Stream stream, ArticleSet set, CancellationToken cancellationToken)
     {
         var firstLineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-        using var reader = new Utf8LineReader(stream);
+        using Stream utf8 = await TextDecoding.OpenAsUtf8Async(stream, encoding, cancellationToken).ConfigureAwait(false);
+        using var reader = new Utf8LineReader(utf8, MaxLineBytes);
         while (true)
         {
             (bool ok, ReadOnlyMemory<byte> line) = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
@@ -191,6 +220,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             }
 
             int lineNumber = reader.LineNumber;
+            if (reader.LastLineTooLong)
+            {
+                Bad(set, lineNumber, InputProblem.TooLong, FormattableString.Invariant($"the line is longer than {MaxLineBytes:N0} bytes (the limit)"));
+                continue;
+            }
             if (line.Span.Trim(" \t"u8).IsEmpty)
             {
                 continue;
@@ -258,7 +292,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             switch (idElement.ValueKind)
             {
                 case JsonValueKind.String:
-                    id = idElement.GetString()!;
+                    if (!TryGetString(idElement, out id))
+                    {
+                        return (null, false, InputProblem.BadField, "\"id\" " + LoneSurrogate);
+                    }
+
                     if (string.IsNullOrWhiteSpace(id))
                     {
                         return (null, false, InputProblem.BadId, "empty \"id\"");
@@ -266,11 +304,25 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
 
                     break;
                 case JsonValueKind.Number:
-                    id = idElement.GetRawText();
+                    if (!TryCanonicalInteger(idElement.GetRawText(), out id))
+                    {
+                        return (null, false, InputProblem.BadId, $"a numeric \"id\" must be a whole number, found {Printable.Quote(idElement.GetRawText())}");
+                    }
+
                     numeric = true;
                     break;
                 default:
                     return (null, false, InputProblem.BadId, $"\"id\" must be a string or a number, found {Kind(idElement.ValueKind)}");
+            }
+
+            if (Utf8Check.Strict.GetByteCount(id) > Article.MaxIdBytes)
+            {
+                return (null, false, InputProblem.BadId, FormattableString.Invariant($"\"id\" is {Utf8Check.Strict.GetByteCount(id)} bytes long; the limit is {Article.MaxIdBytes} ({Quote(id)})"));
+            }
+
+            if (FindDuplicateKey(root) is { } duplicate)
+            {
+                return (null, false, InputProblem.DuplicateKey, $"the key {Printable.Quote(duplicate)} appears twice (id {Quote(id)})");
             }
 
             if (!root.TryGetProperty("text", out JsonElement textElement) || textElement.ValueKind == JsonValueKind.Null)
@@ -283,21 +335,35 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
                 return (null, false, InputProblem.BadField, $"\"text\" must be a string, found {Kind(textElement.ValueKind)} (id {Quote(id)})");
             }
 
-            string text = textElement.GetString()!;
+            if (!TryGetString(textElement, out string text))
+            {
+                return (null, false, InputProblem.BadField, $"\"text\" {LoneSurrogate} (id {Quote(id)})");
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 return (null, false, InputProblem.EmptyText, $"empty \"text\" (id {Quote(id)})");
             }
 
-            if (!TryOptionalString(root, "title", out string? title) || !TryOptionalString(root, "source", out string? source))
+            foreach (string field in (string[])["title", "source", "published"])
             {
-                return (null, false, InputProblem.BadField, $"\"title\" and \"source\" must be strings (id {Quote(id)})");
+                if (!TryOptionalString(root, field, out _, out bool surrogate))
+                {
+                    string expected = field == "published" ? "an ISO-8601 date string" : "a string";
+                    return (null, false, InputProblem.BadField, surrogate
+                        ? $"\"{field}\" {LoneSurrogate} (id {Quote(id)})"
+                        : $"\"{field}\" must be {expected} (id {Quote(id)})");
+                }
             }
 
-            if (!TryOptionalString(root, "published", out string? publishedText))
+            TryOptionalString(root, "title", out string? title, out _);
+            if (title is { Length: > MaxTitleLength })
             {
-                return (null, false, InputProblem.BadField, $"\"published\" must be an ISO-8601 date string (id {Quote(id)})");
+                return (null, false, InputProblem.BadField, FormattableString.Invariant($"\"title\" is {title.Length} characters long; the limit is {MaxTitleLength} (id {Quote(id)})"));
             }
+
+            TryOptionalString(root, "source", out string? source, out _);
+            TryOptionalString(root, "published", out string? publishedText, out _);
 
             DateTimeOffset? published = null;
             if (!string.IsNullOrWhiteSpace(publishedText))
@@ -314,9 +380,50 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
         }
     }
 
-    private static bool TryOptionalString(JsonElement root, string name, out string? value)
+    /// <summary>
+    /// The id a JSON number stands for: its value as a whole number in plain decimal, so <c>17</c>, <c>17.0</c> and
+    /// <c>1.7e1</c> are one id, the same as the string <c>"17"</c>; false for a fraction or a number beyond 28 digits.
+    /// </summary>
+    internal static bool TryCanonicalInteger(string raw, out string id)
+    {
+        ReadOnlySpan<char> digits = raw.StartsWith('-') ? raw.AsSpan(1) : raw;
+        if (!digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            id = raw is "-0" ? "0" : raw; // JSON forbids leading zeros, so an integer's text is already canonical
+            return true;
+        }
+
+        if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value) && value == decimal.Truncate(value))
+        {
+            id = decimal.Truncate(value).ToString("0", CultureInfo.InvariantCulture);
+            return true;
+        }
+
+        id = string.Empty;
+        return false;
+    }
+
+    /// <summary>The first top-level key that appears twice, or null: JSON parsers disagree on which copy wins, so neither does.</summary>
+    private static string? FindDuplicateKey(JsonElement root)
+    {
+        HashSet<string>? seen = null;
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            seen ??= new HashSet<string>(StringComparer.Ordinal);
+            if (!seen.Add(property.Name))
+            {
+                return property.Name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads an optional string field; false when it is not a string or not valid Unicode (<paramref name="surrogate"/>).</summary>
+    private static bool TryOptionalString(JsonElement root, string name, out string? value, out bool surrogate)
     {
         value = null;
+        surrogate = false;
         if (!root.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
         {
             return true;
@@ -327,8 +434,27 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             return false;
         }
 
-        value = element.GetString();
-        return true;
+        surrogate = !TryGetString(element, out string text);
+        value = surrogate ? null : text;
+        return !surrogate;
+    }
+
+    /// <summary>
+    /// Reads a JSON string; false when it escapes a lone UTF-16 surrogate (<c>"\ud800"</c>), which is no Unicode text:
+    /// <see cref="JsonElement.GetString"/> throws on it, and no UTF-8 snapshot could hold it.
+    /// </summary>
+    private static bool TryGetString(JsonElement element, out string value)
+    {
+        try
+        {
+            value = element.GetString() ?? string.Empty;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = string.Empty;
+            return false;
+        }
     }
 
     private async Task ReadFolderAsync(string folder, ArticleSet set, CancellationToken cancellationToken)
@@ -349,6 +475,13 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             byte[] bytes;
             try
             {
+                long length = new FileInfo(file).Length;
+                if (length > MaxLineBytes)
+                {
+                    Skip(set, InputProblem.TooLong, FormattableString.Invariant($"{file}: the file is larger than {MaxLineBytes:N0} bytes (the limit)"));
+                    continue;
+                }
+
                 bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
             }
             catch (UnauthorizedAccessException)
@@ -361,7 +494,12 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             }
 
             set.Bytes += bytes.Length;
-            string? problem = DecodeText(bytes, out string text);
+            string? problem = TextDecoding.Decode(bytes, encoding, out string text, out string? fellBack);
+            if (fellBack is not null)
+            {
+                WarnFallback(console, file, fellBack);
+            }
+
             if (problem is not null)
             {
                 Skip(set, InputProblem.InvalidUtf8, file + ":" + problem);
@@ -377,28 +515,6 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
             set.Articles.Add(new Article(Path.GetFileNameWithoutExtension(file), text));
             set.Locations.Add(file);
         }
-    }
-
-    /// <summary>Decodes strict UTF-8 (dropping a byte-order mark); returns "LINE: problem" when the bytes are invalid.</summary>
-    private static string? DecodeText(byte[] bytes, out string text)
-    {
-        ReadOnlySpan<byte> span = bytes;
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            span = span[3..];
-        }
-
-        int invalid = Utf8Check.FindInvalid(span);
-        if (invalid >= 0)
-        {
-            int lineStart = span[..invalid].LastIndexOf((byte)'\n') + 1;
-            int line = span[..invalid].Count((byte)'\n') + 1;
-            text = string.Empty;
-            return FormattableString.Invariant($"{line}: ") + Utf8Check.Describe(span[lineStart..], invalid - lineStart);
-        }
-
-        text = Utf8Check.Strict.GetString(span);
-        return null;
     }
 
     private void Bad(ArticleSet set, int line, InputProblem problem, string message)
@@ -428,7 +544,10 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad)
         _warnings++;
     }
 
-    private static string Quote(string value) => value.Length <= 40 ? $"'{value}'" : $"'{value[..37]}...'";
+    /// <summary>The problem of a string that escapes a lone surrogate.</summary>
+    private const string LoneSurrogate = "escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair); not valid Unicode";
+
+    private static string Quote(string value) => Printable.Quote(value);
 
     private static string Kind(JsonValueKind kind) => kind switch
     {

@@ -15,7 +15,17 @@ internal sealed class Utf8LineReader : IDisposable
     private int _end;
     private bool _eof;
 
-    public Utf8LineReader(Stream stream) => _stream = stream;
+    public Utf8LineReader(Stream stream, int maxLineBytes = int.MaxValue / 2)
+    {
+        _stream = stream;
+        MaxLineBytes = maxLineBytes;
+    }
+
+    /// <summary>The longest line returned; a longer one is skipped to its end and reported by <see cref="LastLineTooLong"/>.</summary>
+    public int MaxLineBytes { get; }
+
+    /// <summary>True when the line last returned (as empty) was longer than <see cref="MaxLineBytes"/> and skipped.</summary>
+    public bool LastLineTooLong { get; private set; }
 
     /// <summary>The 1-based number of the line last returned.</summary>
     public int LineNumber { get; private set; }
@@ -27,12 +37,26 @@ internal sealed class Utf8LineReader : IDisposable
     /// <remarks>The returned memory is valid until the next call.</remarks>
     public async ValueTask<(bool Ok, ReadOnlyMemory<byte> Line)> ReadLineAsync(CancellationToken cancellationToken)
     {
+        LastLineTooLong = false;
         while (true)
         {
             int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
             if (newline >= 0)
             {
+                if (newline > MaxLineBytes && !(newline == MaxLineBytes + 1 && _buffer[_start + newline - 1] == '\r'))
+                {
+                    LastLineTooLong = true;
+                    return (true, Take(0, newline + 1));
+                }
+
                 return (true, Take(newline, newline + 1));
+            }
+
+            if (_end - _start > MaxLineBytes + 1)
+            {
+                await SkipLongLineAsync(cancellationToken).ConfigureAwait(false);
+                LastLineTooLong = true;
+                return (true, default);
             }
 
             if (_eof)
@@ -42,10 +66,44 @@ internal sealed class Utf8LineReader : IDisposable
                     return (false, default);
                 }
 
-                return (true, Take(_end - _start, _end - _start));
+                int length = _end - _start;
+                if (length > MaxLineBytes && !(length == MaxLineBytes + 1 && _buffer[_end - 1] == '\r'))
+                {
+                    LastLineTooLong = true;
+                    return (true, Take(0, length));
+                }
+
+                return (true, Take(length, length));
             }
 
             await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Consumes the rest of a line too long to keep, through its newline, holding at most one chunk.</summary>
+    private async ValueTask SkipLongLineAsync(CancellationToken cancellationToken)
+    {
+        LineNumber++;
+        while (true)
+        {
+            int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                BytesRead += newline + 1;
+                _start += newline + 1;
+                return;
+            }
+
+            BytesRead += _end - _start;
+            _start = _end = 0;
+            int read = await _stream.ReadAsync(_buffer.AsMemory(0, Math.Min(_buffer.Length, ChunkSize)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _eof = true;
+                return;
+            }
+
+            _end = read;
         }
     }
 

@@ -9,8 +9,26 @@ namespace Dedup.Cli.Output;
 /// A self-contained HTML page (inline CSS, no scripts, no external assets) showing each cluster of copies, largest
 /// first: its original, and each copy beside the original with the shared passages highlighted.
 /// </summary>
+/// <remarks>
+/// Its size is bounded whatever the input, so it opens in a browser in seconds: the largest <see cref="MaxClusters"/>
+/// clusters are shown, each with at most <see cref="MaxCopiesPerCluster"/> copies side by side, and each text cut at
+/// <see cref="MaxTextCharacters"/> characters; the page states every cap it applied and where the rest is (the
+/// <c>--pairs</c> and <c>--clusters</c> files).
+/// </remarks>
 internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, Article> articles, Func<Article, Article, Comparison> compare)
 {
+    /// <summary>The most clusters shown in detail (the largest ones).</summary>
+    public const int MaxClusters = 100;
+
+    /// <summary>The most copies of one cluster shown beside its original; the others are listed by id.</summary>
+    public const int MaxCopiesPerCluster = 10;
+
+    /// <summary>The most characters of one text shown; the rest is cut, with a note saying how much.</summary>
+    public const int MaxTextCharacters = 3000;
+
+    /// <summary>The most ids listed for the copies of a cluster that are not shown.</summary>
+    private const int MaxListedIds = 100;
+
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     private const string Css = """
@@ -51,6 +69,8 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         .boilerplate { color: #8a93a6; text-decoration: line-through; }
         .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px; vertical-align: -2px; margin-right: 5px; }
         footer { color: var(--muted); font-size: 12px; padding-bottom: 32px; }
+        .caps, .more-copies, .more-clusters { color: var(--muted); font-size: 13px; }
+        .cut { color: var(--muted); font-style: italic; }
         """;
 
     /// <summary>Writes the page.</summary>
@@ -88,10 +108,16 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         writer.Write("</ul>\n<div class=\"legend\"><span><span class=\"swatch\" style=\"background:#fde68a\"></span>passage shared word for word</span>");
         writer.Write("<span><span class=\"swatch\" style=\"background:#fdba74\"></span>passage shared with words changed</span>");
         writer.Write("<span><span class=\"boilerplate\">struck through</span>: line ignored as boilerplate</span></div>\n");
+        int shown = Math.Min(clusters.Count, MaxClusters);
         if (clusters.Count > 0)
         {
+            writer.Write(Invariant($"<p class=\"caps\" data-caps=\"clusters:{MaxClusters};copies:{MaxCopiesPerCluster};characters:{MaxTextCharacters}\">This page shows "));
+            writer.Write(clusters.Count > MaxClusters
+                ? Invariant($"the {MaxClusters} largest of the {clusters.Count} clusters ({clusters.Count - MaxClusters} more are in the <code>--clusters</code> file)")
+                : Invariant($"all {clusters.Count} clusters"));
+            writer.Write(Invariant($", at most {MaxCopiesPerCluster} copies of each beside its original (the others listed by id) and the first {MaxTextCharacters:N0} characters of each text; every pair is in the <code>--pairs</code> file.</p>\n"));
             writer.Write("<nav><ol>\n");
-            for (int i = 0; i < clusters.Count; i++)
+            for (int i = 0; i < shown; i++)
             {
                 writer.Write(Invariant($"<li><a href=\"#cluster-{i + 1}\">{E(Headline(clusters[i].OriginalId))}</a> ({clusters[i].Members.Count})</li>\n"));
             }
@@ -104,9 +130,14 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         }
 
         writer.Write("</header>\n<main>\n");
-        for (int i = 0; i < clusters.Count; i++)
+        for (int i = 0; i < shown; i++)
         {
             WriteCluster(writer, i + 1, clusters[i], pairs);
+        }
+
+        if (clusters.Count > shown)
+        {
+            writer.Write(Invariant($"<p class=\"more-clusters\" data-more=\"{clusters.Count - shown}\">{clusters.Count - shown} smaller clusters are not shown here (the cap is {MaxClusters}); the <code>--clusters</code> and <code>--pairs</code> files list them all.</p>\n"));
         }
 
         writer.Write("</main>\n<footer>Made by the dedup command-line tool. Scores lie in [0, 1]: Jaccard of word shingles; containment = share of one text's shingles found in the other; rewrite = share of the shorter text that aligns in order when content words may differ.</footer>\n</body>\n</html>\n");
@@ -118,14 +149,21 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         writer.Write(Invariant($"<section class=\"cluster\" id=\"cluster-{number}\" data-cluster-id=\"{E(cluster.Id)}\" data-size=\"{cluster.Members.Count}\">\n"));
         writer.Write(Invariant($"<h2>Cluster {number}: {E(Headline(original.Id))}</h2>\n"));
         writer.Write($"<p class=\"members\">{cluster.Members.Count.ToString(CultureInfo.InvariantCulture)} articles. Original <span class=\"original-badge\">original</span> <code data-original=\"true\">{E(original.Id)}</code>{Meta(original)}; copies: ");
-        writer.Write(string.Join(", ", cluster.Members.Where(m => m != original.Id).Select(m => $"<code>{E(m)}</code>")));
-        writer.Write("</p>\n");
-        foreach (string member in cluster.Members)
+        List<string> copies = [.. cluster.Members.Where(m => !string.Equals(m, original.Id, StringComparison.Ordinal))];
+        writer.Write(string.Join(", ", copies.Take(MaxListedIds).Select(m => $"<code>{E(m)}</code>")));
+        if (copies.Count > MaxListedIds)
         {
-            if (string.Equals(member, original.Id, StringComparison.Ordinal))
-            {
-                continue;
-            }
+            writer.Write(Invariant($" and {copies.Count - MaxListedIds} more"));
+        }
+
+        writer.Write("</p>\n");
+        if (copies.Count > MaxCopiesPerCluster)
+        {
+            writer.Write(Invariant($"<p class=\"more-copies\" data-more=\"{copies.Count - MaxCopiesPerCluster}\">Below: the first {MaxCopiesPerCluster} of the {copies.Count} copies (the cap is {MaxCopiesPerCluster}).</p>\n"));
+        }
+
+        foreach (string member in copies.Take(MaxCopiesPerCluster))
+        {
 
             Article copy = articles[member];
             Comparison comparison = compare(original, copy);
@@ -149,8 +187,17 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
     private static void WriteSide(TextWriter writer, string cssClass, string label, Article article, IEnumerable<(TextSpan, Marks)> ranges)
     {
         writer.Write($"<div class=\"side {cssClass}\"><h4>{label}: <code>{E(article.Id)}</code></h4><div class=\"text\">");
-        foreach ((string text, Marks marks) in Highlighter.Runs(Highlighter.DisplayText(article), ranges))
+        string display = Highlighter.DisplayText(article);
+        int left = MaxTextCharacters;
+        foreach ((string run, Marks marks) in Highlighter.Runs(display, ranges))
         {
+            if (left <= 0)
+            {
+                break;
+            }
+
+            string text = run.Length <= left ? run : run[..left];
+            left -= text.Length;
             string encoded = E(text);
             if ((marks & Marks.Boilerplate) != 0)
             {
@@ -167,6 +214,11 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
             }
 
             writer.Write(encoded);
+        }
+
+        if (display.Length > MaxTextCharacters)
+        {
+            writer.Write(Invariant($"<span class=\"cut\" data-cut=\"{display.Length - MaxTextCharacters}\">\n[... {display.Length - MaxTextCharacters:N0} more characters not shown: the report shows the first {MaxTextCharacters:N0} of each text]</span>"));
         }
 
         writer.Write("</div></div>\n");

@@ -18,8 +18,16 @@ internal static class IndexStores
             throw CliException.BadInput($"--store {location}: not supported yet: the Redis store is a later issue; use a file path");
         }
 
-        return location.Contains("://", StringComparison.Ordinal)
-            ? throw CliException.BadInput($"--store {location}: unknown store kind; use a file path")
-            : new FileIndexStore(location);
+        if (location.Contains("://", StringComparison.Ordinal))
+        {
+            throw CliException.BadInput($"--store {location}: unknown store kind; use a file path");
+        }
+
+        if (Directory.Exists(location) || location.EndsWith('/') || location.EndsWith(Path.DirectorySeparatorChar))
+        {
+            throw CliException.BadInput($"--store {location}: is a folder; --store expects a file path (e.g. {Path.Combine(location, "index.dedup")})");
+        }
+
+        return new FileIndexStore(location);
     }
 }

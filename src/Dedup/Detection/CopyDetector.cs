@@ -362,7 +362,32 @@ public sealed partial class CopyDetector
         {
             throw new ArgumentException($"The text of article '{article.Id}' is null.", nameof(article));
         }
+
+        // One rule for the library and the tool: a text with nothing but whitespace has nothing to compare.
+        if (string.IsNullOrWhiteSpace(article.Text))
+        {
+            throw new ArgumentException($"The text of article '{article.Id}' is empty or only whitespace.", nameof(article));
+        }
+
+        // Ids are persisted as UTF-8 in snapshots: one that UTF-8 cannot hold (a lone surrogate) or that is longer than
+        // a snapshot reads back would make a snapshot that cannot be loaded, so neither gets in.
+        int idBytes;
+        try
+        {
+            idBytes = StrictUtf8.GetByteCount(article.Id);
+        }
+        catch (System.Text.EncoderFallbackException)
+        {
+            throw new ArgumentException("The article's id holds a lone UTF-16 surrogate (U+D800-U+DFFF without its pair); ids must be valid Unicode.", nameof(article));
+        }
+
+        if (idBytes > Article.MaxIdBytes)
+        {
+            throw new ArgumentException($"The article's id is {idBytes} bytes in UTF-8; the limit is {Article.MaxIdBytes}.", nameof(article));
+        }
     }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// The furniture model, rebuilt from the indexed articles when more than a tenth of them changed since it was built

@@ -3,7 +3,10 @@ namespace Dedup.Indexing;
 /// <summary>How a <see cref="MinHashLshIndex"/> is built. Immutable; use <c>with</c> to vary.</summary>
 public sealed record LshIndexOptions
 {
-    /// <summary>The signature length <c>K</c> every added or queried signature must have. Default 128.</summary>
+    /// <summary>
+    /// The signature length <c>K</c> every added or queried signature must have: 1 to
+    /// <see cref="Sketches.MinHasher.MaxNumPermutations"/> (8192). Default 128.
+    /// </summary>
     public int NumPermutations { get; init; } = 128;
 
     /// <summary>
@@ -33,9 +36,12 @@ public sealed record LshIndexOptions
     /// <summary>Validates the options and returns the banding they describe.</summary>
     internal LshParameters ResolveParameters()
     {
-        if (NumPermutations < 1)
+        if (NumPermutations is < 1 or > Sketches.MinHasher.MaxNumPermutations)
         {
-            throw new ArgumentOutOfRangeException(nameof(NumPermutations), NumPermutations, "The number of permutations (signature length K) must be at least 1.");
+            throw new ArgumentOutOfRangeException(
+                nameof(NumPermutations),
+                NumPermutations,
+                $"The number of permutations (signature length K) must lie between 1 and {Sketches.MinHasher.MaxNumPermutations} (the longest signature a MinHasher makes).");
         }
 
         if (Parameters is null)

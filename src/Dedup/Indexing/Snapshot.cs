@@ -65,15 +65,41 @@ internal sealed class SnapshotWriter
         }
     }
 
+    /// <summary>
+    /// The longest string (a key or an id) a snapshot holds, in UTF-8 bytes; every reader accepts this many, so the
+    /// writer refusing more means a snapshot is never written that cannot be read back.
+    /// </summary>
+    public const int MaxStringBytes = 1 << 20;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>A UTF-8 string prefixed by its byte length as a <see cref="uint"/>.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// The string is longer than <see cref="MaxStringBytes"/> in UTF-8 or holds a lone surrogate (which UTF-8 would turn
+    /// into U+FFFD, renaming the key); nothing of it is written then.
+    /// </exception>
     public void WriteString(string value)
     {
-        int length = Encoding.UTF8.GetByteCount(value);
+        int length;
+        try
+        {
+            length = StrictUtf8.GetByteCount(value);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new InvalidOperationException("A key holds a lone UTF-16 surrogate, which a snapshot cannot hold (UTF-8 would rename it); the snapshot is not written.", e);
+        }
+
+        if (length > MaxStringBytes)
+        {
+            throw new InvalidOperationException($"A key of {length} bytes exceeds the snapshot limit of {MaxStringBytes} bytes; the snapshot is not written.");
+        }
+
         WriteUInt32((uint)length);
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            int written = Encoding.UTF8.GetBytes(value, rented);
+            int written = StrictUtf8.GetBytes(value, rented);
             WriteBytes(rented.AsSpan(0, written));
         }
         finally
@@ -273,7 +299,11 @@ internal sealed class SnapshotReader
     }
 }
 
-/// <summary>Atomic snapshot files: write to a temporary file beside the target, flush to disk, then rename.</summary>
+/// <summary>
+/// Atomic snapshot files: write to a temporary file beside the target, flush to disk, then rename. A symbolic link is
+/// followed (the target is replaced, the link kept), and temporary files left by saves killed mid-write are removed by
+/// the next save of the same file.
+/// </summary>
 internal static class SnapshotFile
 {
     /// <summary>
@@ -287,8 +317,14 @@ internal static class SnapshotFile
     public static void WriteAtomically(string path, Action<Stream> write, Func<Stream, Stream>? wrap = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
+        string full = FollowLinks(Path.GetFullPath(path));
         string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
+        if (Path.GetFileName(full).Length == 0)
+        {
+            throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
+        }
+
+        RemoveOrphans(directory, Path.GetFileName(full));
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -306,6 +342,63 @@ internal static class SnapshotFile
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>How old a temporary file must be before another save may take it for the orphan of a killed one.</summary>
+    internal static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The file a path finally names: a symbolic link is followed (to its last target), so a save replaces the target
+    /// and keeps the link, rather than replacing the link by a plain file and leaving the target stale.
+    /// </summary>
+    internal static string FollowLinks(string full)
+    {
+        var info = new FileInfo(full);
+        return info.LinkTarget is null ? full : File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+    }
+
+    /// <summary>
+    /// Deletes the temporary files that saves of <paramref name="fileName"/> killed mid-write left behind: those older than
+    /// <see cref="OrphanAge"/> that no process holds open (a save holds its temporary file exclusively until it is renamed).
+    /// </summary>
+    private static void RemoveOrphans(string directory, string fileName)
+    {
+        string[] candidates;
+        try
+        {
+            candidates = Directory.GetFiles(directory, $".{fileName}.*.tmp");
+        }
+        catch (IOException)
+        {
+            return;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        DateTime cutoff = DateTime.UtcNow - OrphanAge;
+        foreach (string candidate in candidates)
+        {
+            string guid = Path.GetFileName(candidate)[(fileName.Length + 2)..^4];
+            if (guid.Length != 32 || !Guid.TryParseExact(guid, "N", out _) || File.GetLastWriteTimeUtc(candidate) > cutoff)
+            {
+                continue;
+            }
+
+            try
+            {
+                // An exclusive open fails while a running save still writes the file.
+                using var held = new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                File.Delete(candidate);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
     }
 

@@ -268,7 +268,7 @@ public class CopyDetectorTests
             new("c", TestArticles.Spin(TestArticles.Harbour)),
             new("d", TestArticles.Rail),
             new("e", TestArticles.HarbourFollowUp),
-            new("f", string.Empty),
+            new("f", "A short unrelated note about the weather in the hills."),
         ];
 
         ScanResult result = CopyDetector.Scan(articles, cancellationToken: TestContext.Current.CancellationToken);

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text;
+using Dedup.Detection;
+using Spectre.Console;
+
+namespace Dedup.Cli.Output;
+
+/// <summary>
+/// The pairs <c>dedup scan</c> found, as people read them: the highest-scoring <see cref="MaxRows"/> with their ids,
+/// titles, kind and score, then how many more there are. A Spectre table on a terminal, aligned plain text otherwise.
+/// </summary>
+internal sealed class PairTable
+{
+    /// <summary>How many pairs are shown; the rest are counted.</summary>
+    public const int MaxRows = 20;
+
+    private const int IdWidth = 28;
+    private const int TitleWidth = 36;
+
+    private readonly List<(string Score, string Kind, string A, string TitleA, string B, string TitleB)> _rows = [];
+
+    public PairTable(IReadOnlyList<CopyPair> pairs, IReadOnlyList<Article> articles)
+    {
+        Total = pairs.Count;
+        var titles = new Dictionary<string, string>(articles.Count, StringComparer.Ordinal);
+        foreach (Article article in articles)
+        {
+            titles[article.Id] = article.Title ?? FirstLine(article.Text);
+        }
+
+        CultureInfo c = CultureInfo.InvariantCulture;
+        foreach (CopyPair pair in pairs.OrderByDescending(p => p.Score).ThenBy(p => p.First, StringComparer.Ordinal).ThenBy(p => p.Second, StringComparer.Ordinal).Take(MaxRows))
+        {
+            _rows.Add((
+                pair.Score.ToString("0.000", c),
+                JsonLines.KindName(pair.Kind),
+                Cell(pair.First, IdWidth),
+                Cell(titles.GetValueOrDefault(pair.First, string.Empty), TitleWidth),
+                Cell(pair.Second, IdWidth),
+                Cell(titles.GetValueOrDefault(pair.Second, string.Empty), TitleWidth)));
+        }
+    }
+
+    /// <summary>All pairs found, shown or not.</summary>
+    public int Total { get; }
+
+    private string Rest => Total > _rows.Count
+        ? string.Create(CultureInfo.InvariantCulture, $"... and {Total - _rows.Count} more pair{(Total - _rows.Count == 1 ? string.Empty : "s")} (all of them: --pairs FILE)")
+        : string.Empty;
+
+    /// <summary>Aligned columns, one pair a line, then a blank line.</summary>
+    public void WritePlain(TextWriter writer)
+    {
+        if (Total == 0)
+        {
+            writer.WriteLine("no copies found");
+            writer.WriteLine();
+            return;
+        }
+
+        string[] header = ["score", "kind", "a", "title a", "b", "title b"];
+        int[] widths = [.. header.Select(h => h.Length)];
+        foreach (var row in _rows)
+        {
+            string[] cells = [row.Score, row.Kind, row.A, row.TitleA, row.B, row.TitleB];
+            for (int i = 0; i < cells.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], cells[i].Length);
+            }
+        }
+
+        writer.WriteLine(Line(header, widths));
+        foreach (var row in _rows)
+        {
+            writer.WriteLine(Line([row.Score, row.Kind, row.A, row.TitleA, row.B, row.TitleB], widths));
+        }
+
+        if (Rest.Length > 0)
+        {
+            writer.WriteLine(Rest);
+        }
+
+        writer.WriteLine();
+    }
+
+    /// <summary>A table of the pairs, titles in grey under each id.</summary>
+    public void WriteTable(IAnsiConsole console)
+    {
+        if (Total == 0)
+        {
+            console.MarkupLine("[green]no copies found[/]");
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(string.Create(CultureInfo.InvariantCulture, $"{Total} pair{(Total == 1 ? string.Empty : "s")} of copies{(Total > MaxRows ? $", the {MaxRows} highest-scoring" : string.Empty)}"));
+        table.AddColumn(new TableColumn("score").RightAligned());
+        table.AddColumn("kind");
+        table.AddColumn("a");
+        table.AddColumn("b");
+        foreach (var row in _rows)
+        {
+            table.AddRow(
+                Markup.Escape(row.Score),
+                Markup.Escape(row.Kind),
+                $"{Markup.Escape(row.A)}\n[grey]{Markup.Escape(row.TitleA)}[/]",
+                $"{Markup.Escape(row.B)}\n[grey]{Markup.Escape(row.TitleB)}[/]");
+        }
+
+        console.Write(table);
+        if (Rest.Length > 0)
+        {
+            console.MarkupLine($"[grey]{Markup.Escape(Rest)}[/]");
+        }
+    }
+
+    private static string Line(string[] cells, int[] widths)
+    {
+        var b = new StringBuilder();
+        for (int i = 0; i < cells.Length; i++)
+        {
+            b.Append(i == 0 ? cells[i].PadLeft(widths[i]) : cells[i].PadRight(widths[i]));
+            if (i < cells.Length - 1)
+            {
+                b.Append("  ");
+            }
+        }
+
+        return b.ToString().TrimEnd();
+    }
+
+    private static string FirstLine(string text)
+    {
+        foreach (string line in text.Split('\n'))
+        {
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                return line;
+            }
+        }
+
+        return string.Empty;
+    }
+
+    /// <summary>One line of at most <paramref name="width"/> characters: control characters become spaces, runs of spaces one.</summary>
+    internal static string Cell(string value, int width)
+    {
+        var b = new StringBuilder(Math.Min(value.Length, width + 1));
+        foreach (char ch in value)
+        {
+            char c = char.IsControl(ch) || char.IsWhiteSpace(ch) || char.IsSurrogate(ch) ? ' ' : ch;
+            if (c == ' ' && (b.Length == 0 || b[^1] == ' '))
+            {
+                continue;
+            }
+
+            b.Append(c);
+            if (b.Length > width)
+            {
+                break;
+            }
+        }
+
+        string s = b.ToString().TrimEnd();
+        return s.Length > width ? s[..(width - 1)].TrimEnd() + "\u2026" : s;
+    }
+}

@@ -1,0 +1,439 @@
+using System.Text;
+using Dedup.Cli.Output;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary>
+/// The defects found by probing the tool as a hostile user would (issue 13): each input below once crashed the tool
+/// (exit 70) or damaged a store. A failure here means that input is mishandled again; docs/faults.md lists them.
+/// </summary>
+public sealed class HardeningTests : IDisposable
+{
+    private const string Good = "{\"id\": \"a\", \"text\": \"Some text of a story about the harbour.\"}\n";
+
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    // D1: a lone surrogate escape is bad input naming file and line, in every string field and from every entry point.
+    [Theory]
+    [InlineData("{\"id\": \"b\", \"text\": \"abc \\ud800 def\"}", "\"text\" escapes a lone UTF-16 surrogate")]
+    [InlineData("{\"id\": \"b\\udfff\", \"text\": \"abc def\"}", "\"id\" escapes a lone UTF-16 surrogate")]
+    [InlineData("{\"id\": \"b\", \"text\": \"abc def\", \"title\": \"\\ud800\"}", "\"title\" escapes a lone UTF-16 surrogate")]
+    [InlineData("{\"id\": \"b\", \"text\": \"abc def\", \"source\": \"x\\udbff\"}", "\"source\" escapes a lone UTF-16 surrogate")]
+    public async Task Lone_surrogate_escapes_are_bad_input_naming_file_and_line(string badLine, string expected)
+    {
+        string path = _temp.Write("s.jsonl", Good + badLine + "\n");
+        CliRun scan = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, scan.ExitCode);
+        Assert.StartsWith($"dedup: {path}:2: {expected}", scan.Error, StringComparison.Ordinal);
+
+        CliRun stdin = await Cli.RunWithInputAsync(Good + badLine + "\n", "scan", "-");
+        Assert.Equal(ExitCodes.BadInput, stdin.ExitCode);
+        Assert.StartsWith($"dedup: <stdin>:2: {expected}", stdin.Error, StringComparison.Ordinal);
+
+        string store = _temp.File("index.dedup");
+        CliRun add = await Cli.RunAsync("index", "add", "--store", store, path);
+        Assert.Equal(ExitCodes.BadInput, add.ExitCode);
+        Assert.False(File.Exists(store));
+
+        CliRun skipped = await Cli.RunAsync("index", "add", "--store", store, path, "--skip-bad");
+        Assert.Equal(ExitCodes.Ok, skipped.ExitCode);
+        Assert.Contains("1 bad field", skipped.Error, StringComparison.Ordinal);
+        Assert.Contains("added 1 article ", skipped.Out, StringComparison.Ordinal);
+    }
+
+    // D5: bad option values and store paths are usage errors (exit 2) with a message, not internal errors.
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("2.5")]
+    [InlineData("99999999999")]
+    [InlineData("1")]
+    public async Task Bad_boilerplate_frequency_is_a_usage_error(string value)
+    {
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--boilerplate-df", value);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("--boilerplate-df", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("FOLDER")]
+    [InlineData("FOLDER/")]
+    [InlineData("missing/")]
+    public async Task A_folder_as_the_store_is_a_usage_error(string store)
+    {
+        store = store.Replace("FOLDER", _temp.Path, StringComparison.Ordinal).Replace("missing", _temp.File("missing"), StringComparison.Ordinal);
+        foreach (string[] args in new[] { new[] { "index", "add", "--store", store, Cli.NewsSample }, ["index", "stats", "--store", store], ["index", "remove", "--store", store, "x"] })
+        {
+            CliRun run = await Cli.RunAsync(args);
+            Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+            Assert.Contains("is a folder; --store expects a file path", run.Error, StringComparison.Ordinal);
+        }
+    }
+
+    // D2: limits are checked where data comes in, so a store is never saved that cannot be loaded.
+    [Fact]
+    public async Task An_over_long_id_is_refused_at_input_and_the_store_stays_loadable()
+    {
+        string store = _temp.File("index.dedup");
+        string first = _temp.Write("first.jsonl", Good);
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, first)).ExitCode);
+        byte[] before = File.ReadAllBytes(store);
+
+        string longId = new('x', Dedup.Detection.Article.MaxIdBytes + 1);
+        string bad = _temp.Write("long.jsonl", "{\"id\": \"" + longId + "\", \"text\": \"The harbour wall is rebuilt.\"}\n");
+        CliRun add = await Cli.RunAsync("index", "add", "--store", store, bad);
+        Assert.Equal(ExitCodes.BadInput, add.ExitCode);
+        Assert.Contains($":1: \"id\" is {longId.Length} bytes long; the limit is {Dedup.Detection.Article.MaxIdBytes}", add.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(store));
+
+        string edge = _temp.Write("edge.jsonl", "{\"id\": \"" + longId[1..] + "\", \"text\": \"The harbour wall is rebuilt.\"}\n");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, edge)).ExitCode);
+        CliRun stats = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.Equal(ExitCodes.Ok, stats.ExitCode);
+        Assert.StartsWith("articles: 2", stats.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_over_long_title_is_a_bad_field()
+    {
+        string title = new('t', Input.ArticleReader.MaxTitleLength + 1);
+        string path = _temp.Write("t.jsonl", Good + "{\"id\": \"b\", \"text\": \"x y\", \"title\": \"" + title + "\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(":2: \"title\" is 10001 characters long; the limit is 10000", run.Error, StringComparison.Ordinal);
+    }
+
+    // A numeric id is its whole-number value: 17, 17.0, 1.7e1 and "17" are one id; a fraction is a bad id.
+    [Theory]
+    [InlineData("17.0")]
+    [InlineData("1.7e1")]
+    [InlineData("170E-1")]
+    [InlineData("\"17\"")]
+    public async Task Numeric_ids_with_one_value_are_one_id(string second)
+    {
+        string path = _temp.Write("n.jsonl", "{\"id\": 17, \"text\": \"first story\"}\n{\"id\": " + second + ", \"text\": \"second story\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(":2: duplicate id '17' (first on line 1)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("1e400")]
+    public async Task A_fractional_or_huge_numeric_id_is_a_bad_id(string id)
+    {
+        string path = _temp.Write("n.jsonl", "{\"id\": " + id + ", \"text\": \"a story\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(":1: a numeric \"id\" must be a whole number, found '" + id + "'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Numeric_ids_are_written_back_in_their_canonical_form()
+    {
+        string path = _temp.Write("n.jsonl", "{\"id\": 1.7e1, \"text\": \"The harbour wall is rebuilt after the storm.\"}\n{\"id\": 18, \"text\": \"The harbour wall is rebuilt after the storm.\"}\n");
+        string pairs = _temp.File("p.jsonl");
+        CliRun run = await Cli.RunAsync("scan", path, "--pairs", pairs);
+        Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
+        Assert.StartsWith("{\"a\":17,\"b\":18,", File.ReadAllText(pairs), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_duplicate_key_is_an_error_naming_the_key()
+    {
+        string path = _temp.Write("d.jsonl", Good + "{\"id\": \"b\", \"text\": \"one\", \"text\": \"two\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(":2: the key 'text' appears twice (id 'b')", run.Error, StringComparison.Ordinal);
+
+        CliRun skipped = await Cli.RunAsync("scan", path, "--skip-bad", "--json");
+        Assert.Contains("\"duplicate_key\": 1", skipped.Out, StringComparison.Ordinal);
+    }
+
+    // Ids with newlines or ESC are escaped in one-line messages.
+    [Fact]
+    public async Task Ids_with_control_characters_are_escaped_in_messages()
+    {
+        string path = _temp.Write("e.jsonl", "{\"id\": \"a\\nfake: line\\u001b[31m\", \"text\": \"one\"}\n{\"id\": \"a\\nfake: line\\u001b[31m\", \"text\": \"two\"}\n");
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        string line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("duplicate id 'a\\nfake: line\\u001B[31m'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', run.Error);
+
+        string store = _temp.File("i.dedup");
+        CliRun remove = await Cli.RunAsync("index", "add", "--store", store, _temp.Write("g.jsonl", Good));
+        Assert.Equal(ExitCodes.Ok, remove.ExitCode);
+        remove = await Cli.RunAsync("index", "remove", "--store", store, "x\ny\u001b");
+        Assert.Equal(ExitCodes.BadInput, remove.ExitCode);
+        Assert.Single(remove.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("'x\\ny\\u001B'", remove.Error, StringComparison.Ordinal);
+    }
+
+    // D7: a symlinked store is followed: the target is updated and the link kept.
+    [Fact]
+    public async Task A_symlinked_store_updates_its_target_and_stays_a_link()
+    {
+        Directory.CreateDirectory(_temp.File("real"));
+        string target = Path.Combine(_temp.File("real"), "index.dedup");
+        string link = _temp.File("link.dedup");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", target, _temp.Write("a.jsonl", Good))).ExitCode);
+        File.CreateSymbolicLink(link, Path.Combine("real", "index.dedup"));
+
+        string second = _temp.Write("b.jsonl", "{\"id\": \"b\", \"text\": \"A different story about the railway strike.\"}\n");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", link, second)).ExitCode);
+
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.StartsWith("articles: 2", (await Cli.RunAsync("index", "stats", "--store", target)).Out, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp"));
+    }
+
+    // Temporary files of saves killed mid-write are removed by the next save; one still being written is left alone.
+    [Fact]
+    public async Task Orphaned_temporary_files_are_removed_by_the_next_save()
+    {
+        string store = _temp.File("index.dedup");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, _temp.Write("a.jsonl", Good))).ExitCode);
+        string orphan = _temp.WriteBytes($".index.dedup.{Guid.NewGuid():N}.tmp", [1, 2, 3]);
+        string busy = _temp.WriteBytes($".index.dedup.{Guid.NewGuid():N}.tmp", [4, 5, 6]);
+        string fresh = _temp.WriteBytes($".index.dedup.{Guid.NewGuid():N}.tmp", [7, 8, 9]);
+        string foreign = _temp.WriteBytes(".index.dedup.mine.tmp", [0]);
+        foreach (string old in new[] { orphan, busy, foreign })
+        {
+            File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddHours(-1));
+        }
+
+        using (new FileStream(busy, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            string second = _temp.Write("b.jsonl", "{\"id\": \"b\", \"text\": \"A different story about the railway strike.\"}\n");
+            Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, second)).ExitCode);
+        }
+
+        Assert.False(File.Exists(orphan));
+        Assert.True(File.Exists(busy));
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(foreign));
+    }
+
+    // Encodings: a Windows-1252 text file is read as such with one warning; UTF-16 with a byte-order mark is read too.
+    [Fact]
+    public async Task A_Windows_1252_text_file_is_read_with_one_warning()
+    {
+        string folder = _temp.File("texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a.txt"), "\u201CThe harbour wall will be rebuilt,\u201D the mayor said on Monday after the storm.\nThe council\u2019s vote was close.");
+        byte[] cp1252 = [.. "The harbour wall will be rebuilt, the mayor said on Monday after the storm.\n"u8, 0x93, .. "A second line"u8, 0x94, .. "\nand "u8, 0x93, .. "a third"u8, 0x94, .. "\n"u8];
+        File.WriteAllBytes(Path.Combine(folder, "b.txt"), cp1252);
+        string pairs = _temp.File("p.jsonl");
+        CliRun run = await Cli.RunAsync("scan", folder, "--pairs", pairs);
+        Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
+        string warning = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"dedup: warning: {Path.Combine(folder, "b.txt")}:2: not valid UTF-8 (byte 0x93 at column 1); read as Windows-1252 (--encoding utf-8 refuses such files)", warning);
+        Assert.Contains("\"a\":\"a\",\"b\":\"b\"", File.ReadAllText(pairs), StringComparison.Ordinal);
+
+        string text = await Input.ArticleReader.ReadTextAsync(Path.Combine(folder, "b.txt"), new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null), TestContext.Current.CancellationToken);
+        Assert.Contains("\u201CA second line\u201D", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explicit_windows_1252_reads_JSONL_too()
+    {
+        byte[] line = [.. "{\"id\": \"a\", \"text\": \"caf"u8, 0xE9, .. " "u8, 0x93, .. "noir"u8, 0x94, .. "\"}\n"u8];
+        string path = _temp.WriteBytes("cp.jsonl", line);
+        Assert.Equal(ExitCodes.BadInput, (await Cli.RunAsync("scan", path)).ExitCode);
+        var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null);
+        Input.ArticleSet set = await new Input.ArticleReader(console, skipBad: false, Input.InputEncoding.Windows1252).ReadAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal("caf\u00E9 \u201Cnoir\u201D", set.Articles[0].Text);
+        CliRun bad = await Cli.RunAsync("scan", path, "--encoding", "ebcdic");
+        Assert.Equal(ExitCodes.BadInput, bad.ExitCode);
+        Assert.Contains("--encoding must be one of auto, utf-8, windows-1252, got ebcdic", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UTF16_with_a_byte_order_mark_is_read(bool bigEndian)
+    {
+        var utf16 = new UnicodeEncoding(bigEndian, byteOrderMark: true);
+        string jsonl = "{\"id\": \"a\", \"text\": \"Caf\u00E9 \u201Cnoir\u201D on the harbour.\"}\n{\"id\": \"b\", \"text\": \"Caf\u00E9 \u201Cnoir\u201D on the harbour.\"}\n";
+        string path = _temp.WriteBytes("u16.jsonl", [.. utf16.GetPreamble(), .. utf16.GetBytes(jsonl)]);
+        var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null);
+        Input.ArticleSet set = await new Input.ArticleReader(console, skipBad: false).ReadAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal(["a", "b"], set.Articles.Select(a => a.Id));
+        Assert.Equal("Caf\u00E9 \u201Cnoir\u201D on the harbour.", set.Articles[1].Text);
+
+        string txt = _temp.WriteBytes("u16.txt", [.. utf16.GetPreamble(), .. utf16.GetBytes("Caf\u00E9 \u201Cnoir\u201D")]);
+        CliRun stdin = await Cli.RunWithInputAsync([.. utf16.GetPreamble(), .. utf16.GetBytes(jsonl)], "scan", "-");
+        Assert.Equal(ExitCodes.CopiesFound, stdin.ExitCode);
+        Assert.Equal("Caf\u00E9 \u201Cnoir\u201D", await Input.ArticleReader.ReadTextAsync(txt, console, TestContext.Current.CancellationToken));
+    }
+
+    // The first command shows its work: the pairs it found (ids, titles, kind, score), then the summary.
+    [Fact]
+    public async Task Scan_prints_the_pairs_it_found_before_the_summary()
+    {
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample);
+        Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
+        string[] lines = run.Out.Split('\n');
+        Assert.Matches(@"^score +kind +a +title a +b +title b$", lines[0]);
+        Assert.Matches(@"^1\.000 +duplicate +mw-2025-0123-chips +Nordlicht Systems to build 900 mill… +mirror-nordlicht-enschede ", lines[1]);
+        Assert.Contains(lines, l => l.Contains("rewritten", StringComparison.Ordinal) && l.Contains("spinfarm-blink-helpline", StringComparison.Ordinal));
+        int blank = Array.IndexOf(lines, string.Empty);
+        Assert.Equal(7, blank); // six pairs, then the summary
+        Assert.Equal("documents: 13", lines[blank + 1]);
+        Assert.DoesNotContain("more pair", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_shows_the_twenty_highest_scoring_pairs_and_counts_the_rest()
+    {
+        var input = new StringBuilder();
+        for (int i = 0; i < 8; i++)
+        {
+            input.Append("{\"id\": \"copy-").Append(i).Append("\", \"title\": \"Line\\none\", \"text\": \"The harbour wall will be rebuilt after the winter storm, the council said on Monday.\"}\n");
+        }
+
+        CliRun run = await Cli.RunWithInputAsync(input.ToString(), "scan", "-");
+        Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
+        string[] lines = run.Out.Split('\n');
+        Assert.Equal(PairTable.MaxRows, lines.Skip(1).TakeWhile(l => l.StartsWith("1.000", StringComparison.Ordinal)).Count());
+        Assert.Contains("... and 8 more pairs (all of them: --pairs FILE)", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Line one", lines[1], StringComparison.Ordinal); // a newline in a title does not break the row
+        Assert.Contains("pairs: 28\n", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_on_a_terminal_draws_the_pairs_as_a_table_and_json_stays_one_object()
+    {
+        using var stdout = new StringWriter();
+        var console = new CliConsole(stdout, TextWriter.Null, () => Stream.Null, OutIsTerminal: true);
+        int exit = await DedupApp.RunAsync(["scan", Cli.NewsSample], console, TestContext.Current.CancellationToken);
+        Assert.Equal(ExitCodes.CopiesFound, exit);
+        string text = stdout.ToString();
+        Assert.Contains("6 pairs of copies", text, StringComparison.Ordinal);
+        Assert.Contains("spinfarm-blink-helpline", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("spinfarm-blink-helpline", StringComparison.Ordinal) < text.IndexOf("documents", StringComparison.Ordinal));
+
+        CliRun json = await Cli.RunAsync("scan", Cli.NewsSample, "--json");
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(6, document.RootElement.GetProperty("pairs").GetInt32());
+    }
+
+    // D6: the report's size is bounded: 20,000 articles in 1,000 clusters of 20, each text 5,000 characters long, made
+    // a page of ~190 MB (every copy beside its original's full text); the caps keep it to a few megabytes.
+    [Fact]
+    public void The_report_of_20000_articles_is_capped_and_says_so()
+    {
+        string text = string.Concat(Enumerable.Repeat("The council approved the budget and the tunnel on Monday. ", 85));
+        var articles = new Dictionary<string, Dedup.Detection.Article>(StringComparer.Ordinal);
+        var clusters = new List<Dedup.Detection.CopyCluster>();
+        var pairs = new List<Dedup.Detection.CopyPair>();
+        for (int c = 0; c < 1000; c++)
+        {
+            var members = new List<string>();
+            for (int m = 0; m < 20; m++)
+            {
+                string id = FormattableString.Invariant($"c{c}-m{m}");
+                articles[id] = new Dedup.Detection.Article(id, text, Title: "Story " + c);
+                members.Add(id);
+                if (m > 0)
+                {
+                    pairs.Add(new Dedup.Detection.CopyPair(members[0], id, Dedup.Detection.CopyKind.Duplicate, 1, new Dedup.Detection.MatchScores(1, 1, 1, 1)));
+                }
+            }
+
+            clusters.Add(new Dedup.Detection.CopyCluster(members[0], members[0], members));
+        }
+
+        var result = new Dedup.Detection.ScanResult(pairs, clusters, articles.Count, articles.Count * (long)text.Length, TimeSpan.FromSeconds(1));
+        var passage = new Dedup.Detection.SharedPassage(new Dedup.Detection.TextSpan(0, 40), new Dedup.Detection.TextSpan(0, 40), Exact: true);
+        Dedup.Detection.Comparison Compare(Dedup.Detection.Article a, Dedup.Detection.Article b)
+            => new(Dedup.Detection.CopyKind.Duplicate, 1, new Dedup.Detection.MatchScores(1, 1, 1, 1), [passage], [], []);
+        using var writer = new StringWriter();
+        new HtmlReport(result, articles, Compare).Write(writer, "big.jsonl");
+        string html = writer.ToString();
+
+        Assert.True(html.Length < 8_000_000, $"{html.Length:N0} characters");
+        Assert.Equal(HtmlReport.MaxClusters, System.Text.RegularExpressions.Regex.Count(html, "<section class=\"cluster\""));
+        Assert.Equal(HtmlReport.MaxClusters * HtmlReport.MaxCopiesPerCluster, System.Text.RegularExpressions.Regex.Count(html, "<article class=\"copy\""));
+        Assert.Contains("This page shows the 100 largest of the 1000 clusters (900 more are in the <code>--clusters</code> file)", html, StringComparison.Ordinal);
+        Assert.Contains("data-more=\"900\"", html, StringComparison.Ordinal);
+        Assert.Contains("Below: the first 10 of the 19 copies (the cap is 10).", html, StringComparison.Ordinal);
+        Assert.Contains($"[... {text.Length + "Story 0".Length + 2 - HtmlReport.MaxTextCharacters:N0} more characters not shown", html, StringComparison.Ordinal);
+        Assert.Contains("<mark class=\"exact\">", html, StringComparison.Ordinal);
+    }
+
+    // A word flood against a longer one: Jaccard 1.0 but not a copy; the output says why, and stays short.
+    [Fact]
+    public async Task Compare_of_two_word_floods_explains_the_verdict_that_contradicts_the_Jaccard()
+    {
+        string a = _temp.Write("a.txt", string.Concat(Enumerable.Repeat("word ", 20_000)));
+        string b = _temp.Write("b.txt", string.Concat(Enumerable.Repeat("word ", 100_000)));
+        CliRun run = await Cli.RunAsync("compare", a, b);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("kind: not a copy\nwhy: too little evidence: the scores count distinct word shingles", run.Out, StringComparison.Ordinal);
+        Assert.Contains("jaccard: 1.0000\n", run.Out, StringComparison.Ordinal);
+        Assert.True(run.Out.Length < 10_000, $"{run.Out.Length:N0} characters of output");
+        Assert.Contains("more characters; --json gives the offsets]", run.Out, StringComparison.Ordinal);
+
+        CliRun json = await Cli.RunAsync("compare", a, b, "--json");
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.StartsWith("too little evidence", document.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        CliRun copy = await Cli.RunAsync("compare", Path.Combine(Cli.RepoRoot, "samples", "spun-article.txt"), Path.Combine(Cli.RepoRoot, "samples", "spun-article.txt"), "--json");
+        using var same = System.Text.Json.JsonDocument.Parse(copy.Out);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, same.RootElement.GetProperty("reason").ValueKind);
+    }
+
+    // Limits at their edges: a JSONL line of the limit is read, one byte more is a bad line skipped to its end.
+    [Theory]
+    [InlineData(false, "\n")]
+    [InlineData(true, "\n")]
+    [InlineData(false, "\r\n")]
+    [InlineData(true, "")]
+    public async Task A_line_longer_than_the_limit_is_a_bad_line_and_the_next_is_read(bool tooLong, string ending)
+    {
+        const int limit = 200_000;
+        string head = "{\"id\": \"long\", \"text\": \"";
+        string tail = "\"}";
+        string body = new('w', limit - head.Length - tail.Length + (tooLong ? 1 : 0));
+        string input = head + body + tail + ending + (ending.Length > 0 ? "{\"id\": \"next\", \"text\": \"after the long line\"}\n" : string.Empty);
+        using var stdin = new MemoryStream(Encoding.UTF8.GetBytes(input));
+        using var stderr = new StringWriter();
+        var console = new CliConsole(TextWriter.Null, stderr, () => stdin);
+        var reader = new Input.ArticleReader(console, skipBad: true) { MaxLineBytes = limit };
+        if (tooLong && ending.Length == 0)
+        {
+            await Assert.ThrowsAsync<CliException>(() => reader.ReadAsync("-", TestContext.Current.CancellationToken)); // nothing left: no articles
+            Assert.Contains("<stdin>:1: the line is longer than 200,000 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
+            return;
+        }
+
+        Input.ArticleSet set = await reader.ReadAsync("-", TestContext.Current.CancellationToken);
+        Assert.Equal(tooLong ? ["next"] : ["long", "next"], set.Articles.Select(a => a.Id));
+        Assert.Equal(tooLong ? 1 : 0, set.SkippedCount);
+        Assert.Equal(input.Length, set.Bytes);
+        if (tooLong)
+        {
+            Assert.Contains("<stdin>:1: the line is longer than 200,000 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
+            Assert.Equal(2, set.Locations.Count == 1 ? int.Parse(set.Locations[0].Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture) : 0);
+        }
+    }
+
+    [Fact]
+    public async Task A_text_file_larger_than_the_limit_is_skipped_in_a_folder()
+    {
+        string folder = _temp.File("texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a.txt"), new string('a', 100));
+        File.WriteAllText(Path.Combine(folder, "b.txt"), new string('b', 101));
+        using var stderr = new StringWriter();
+        var reader = new Input.ArticleReader(new CliConsole(TextWriter.Null, stderr, () => Stream.Null), skipBad: true) { MaxLineBytes = 100 };
+        Input.ArticleSet set = await reader.ReadAsync(folder, TestContext.Current.CancellationToken);
+        Assert.Equal(["a"], set.Articles.Select(a => a.Id));
+        Assert.Contains("b.txt: the file is larger than 100 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
+    }
+}
