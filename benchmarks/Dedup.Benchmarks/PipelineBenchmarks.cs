@@ -214,6 +214,9 @@ internal sealed class PipelineConfig : ManualConfig
         AddColumn(StatisticColumn.Median, new ThroughputColumn(perArticle: false), new ThroughputColumn(perArticle: true), new FloorRatioColumn());
         HideColumns(Column.EnvironmentVariables);
         SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
+
+        // Each job builds its own process; on a shared, loaded machine that takes longer than the default 2 minutes.
+        WithBuildTimeout(TimeSpan.FromMinutes(10));
     }
 }
 
