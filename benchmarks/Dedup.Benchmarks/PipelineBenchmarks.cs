@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -14,7 +16,9 @@ namespace Dedup.Benchmarks;
 /// the zero-allocation span APIs and buffers allocated once: tokenize with a struct sink into token hashes, 5-word
 /// shingles, then MinHash-128 (classic or one-permutation), or SimHash-64 over the non-stopword tokens.
 /// One operation is one pass over the whole corpus; the MB/s and ns/article columns divide by its UTF-8 bytes and
-/// article count. Single-threaded, so MB/s is per core.
+/// article count, and the "× floor" column divides by the median of <see cref="Floor"/> in the same job (the cost of
+/// hashing every token once with XxHash3: a pipeline cannot do less than read and hash each token).
+/// Single-threaded, so MB/s is per core.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(PipelineConfig))]
@@ -27,6 +31,8 @@ public class PipelineBenchmarks
     private uint[] _signature = [];
     private MinHasher _classic = new(128);
     private MinHasher _onePermutation = new(128, scheme: MinHashScheme.OnePermutation);
+    private int[][] _tokenStarts = [];
+    private int[][] _tokenLengths = [];
 
     [GlobalSetup]
     public void Setup()
@@ -39,6 +45,46 @@ public class PipelineBenchmarks
         _signature = new uint[MinHasher.DefaultNumPermutations];
         _classic = new MinHasher(MinHasher.DefaultNumPermutations, scheme: MinHashScheme.Classic);
         _onePermutation = new MinHasher(MinHasher.DefaultNumPermutations, scheme: MinHashScheme.OnePermutation);
+        Token[][] tokens = [.. _articles.Select(a => Tokenizer.Tokenize(a))];
+        _tokenStarts = [.. tokens.Select(t => t.Select(x => x.Start).ToArray())];
+        _tokenLengths = [.. tokens.Select(t => t.Select(x => x.Length).ToArray())];
+    }
+
+    /// <summary>
+    /// The floor: the seeded XxHash3 (System.IO.Hashing) of every token's characters, each token once, with the
+    /// token ranges known in advance. No tokenizer, shingles or sketch: what any text-to-signature pipeline must pay.
+    /// </summary>
+    [Benchmark]
+    public ulong Floor()
+    {
+        ulong total = 0;
+        for (int a = 0; a < _articles.Length; a++)
+        {
+            ReadOnlySpan<char> text = _articles[a];
+            int[] starts = _tokenStarts[a];
+            int[] lengths = _tokenLengths[a];
+            for (int t = 0; t < starts.Length; t++)
+            {
+                total += XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text.Slice(starts[t], lengths[t])), unchecked((long)HashSeeds.Default));
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Tokenize alone: text → token hashes (a struct sink into a buffer).</summary>
+    [Benchmark]
+    public long Tokenize()
+    {
+        long total = 0;
+        foreach (string article in _articles)
+        {
+            var sink = new TokenHashSink(_tokens, skipStopwords: false);
+            Tokenizer.Tokenize(article.AsSpan(), ref sink);
+            total += sink.Count;
+        }
+
+        return total;
     }
 
     /// <summary>(a) Tokenize and shingle: text → token hashes → sorted distinct 5-shingles.</summary>
@@ -137,7 +183,8 @@ public class PipelineBenchmarks
 /// all of them (Vector512), no AVX-512 (Vector256: <c>DOTNET_EnableAVX512=0</c>; <c>DOTNET_EnableAVX512F=0</c> does
 /// nothing on .NET 10), no AVX2 (Vector128: <c>DOTNET_EnableAVX2=0</c>, so <c>Vector256.IsHardwareAccelerated</c> is
 /// false), and scalar (<c>DOTNET_EnableHWIntrinsic=0</c>), the baseline of the Ratio column. Short runs (3 warm-up and
-/// 3 measured iterations) keep the machine free for others; set DEDUP_BENCH_FULL=1 for default-length jobs.
+/// 3 measured iterations) keep the machine free for others; set DEDUP_BENCH_FULL=1 for default-length jobs, and
+/// DEDUP_BENCH_JOBS to a comma-separated list of job ids (e.g. <c>Vector512</c>) to run only those.
 /// </summary>
 internal sealed class PipelineConfig : ManualConfig
 {
@@ -148,13 +195,28 @@ internal sealed class PipelineConfig : ManualConfig
             : Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(3);
 
         // Ids without spaces or commas: BenchmarkDotNet names the generated project folder after the job.
-        AddJob(basis.WithEnvironmentVariable("DOTNET_EnableHWIntrinsic", "0").WithId("Scalar").AsBaseline());
-        AddJob(basis.WithEnvironmentVariable("DOTNET_EnableAVX2", "0").WithId("Vector128"));
-        AddJob(basis.WithEnvironmentVariable("DOTNET_EnableAVX512", "0").WithId("Vector256"));
-        AddJob(basis.WithId("Vector512"));
-        AddColumn(StatisticColumn.Median, new ThroughputColumn(perArticle: false), new ThroughputColumn(perArticle: true));
+        string[]? only = Environment.GetEnvironmentVariable("DEDUP_BENCH_JOBS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Job[] jobs =
+        [
+            basis.WithEnvironmentVariable("DOTNET_EnableHWIntrinsic", "0").WithId("Scalar").AsBaseline(),
+            basis.WithEnvironmentVariable("DOTNET_EnableAVX2", "0").WithId("Vector128"),
+            basis.WithEnvironmentVariable("DOTNET_EnableAVX512", "0").WithId("Vector256"),
+            basis.WithId("Vector512"),
+        ];
+        foreach (Job job in jobs)
+        {
+            if (only is null || only.Contains(job.Id, StringComparer.Ordinal))
+            {
+                AddJob(job);
+            }
+        }
+
+        AddColumn(StatisticColumn.Median, new ThroughputColumn(perArticle: false), new ThroughputColumn(perArticle: true), new FloorRatioColumn());
         HideColumns(Column.EnvironmentVariables);
         SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
+
+        // Each job builds its own process; on a shared, loaded machine that takes longer than the default 2 minutes.
+        WithBuildTimeout(TimeSpan.FromMinutes(10));
     }
 }
 
@@ -193,6 +255,43 @@ internal sealed class ThroughputColumn(bool perArticle) : IColumn
         return perArticle
             ? (ns / corpus.Articles.Length).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
             : (corpus.Utf8Bytes / (ns * 1e-9) / 1e6).ToString("N1", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+}
+
+/// <summary>The median of a benchmark divided by the median of <see cref="PipelineBenchmarks.Floor"/> in the same job.</summary>
+internal sealed class FloorRatioColumn : IColumn
+{
+    public string Id => "PipelineFloorRatio";
+
+    public string ColumnName => "× floor";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 2;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => "Median divided by the median of Floor (XxHash3 of every token once) in the same job";
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        BenchmarkCase? floor = summary.BenchmarksCases.FirstOrDefault(c =>
+            c.Descriptor.WorkloadMethod.Name == nameof(PipelineBenchmarks.Floor) && c.Job.Id == benchmarkCase.Job.Id);
+        double? own = summary[benchmarkCase]?.ResultStatistics?.Median;
+        double? basis = floor is null ? null : summary[floor]?.ResultStatistics?.Median;
+        return own is double o && basis is double b && b > 0
+            ? (o / b).ToString("N2", System.Globalization.CultureInfo.InvariantCulture)
+            : "NA";
     }
 
     public bool IsAvailable(Summary summary) => true;

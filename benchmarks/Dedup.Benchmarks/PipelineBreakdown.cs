@@ -42,6 +42,7 @@ internal static class PipelineBreakdown
 
         Console.WriteLine($"Per article: {tokenCount / (double)articles.Length:F0} tokens, {shingleCount / (double)articles.Length:F0} distinct 5-shingles, {corpus.Utf8Bytes / (double)articles.Length:F0} bytes");
 
+        Token[][] ranges = [.. articles.Select(a => Tokenizer.Tokenize(a))];
         var classic = new MinHasher(128);
         var oph = new MinHasher(128, scheme: MinHashScheme.OnePermutation);
         uint[] signature = new uint[128];
@@ -57,6 +58,22 @@ internal static class PipelineBreakdown
             {
                 var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
                 Tokenizer.Tokenize(articles[a].AsSpan(), ref sink);
+            }),
+            ("  the scalar reference alone", a =>
+            {
+                var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
+                Tokenizer.Tokenize(articles[a].AsSpan(), ref sink, null, KernelWidth.Scalar);
+            }),
+            ("floor: XxHash3 of each token once", a =>
+            {
+                ReadOnlySpan<char> text = articles[a];
+                ulong total = 0;
+                foreach (Token t in ranges[a])
+                {
+                    total += System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.Slice(t.Start, t.Length)), unchecked((long)HashSeeds.Default));
+                }
+
+                buffer[0] = total;
             }),
             ("shingle: combine only", a => ShingleKernel.Combine(tokens[a], Math.Min(5, tokens[a].Length), HashSeeds.Default, scratch)),
             ("shingle: combine + sort/distinct", a => Shingler.WordShingles(tokens[a], 5, scratch)),

@@ -58,4 +58,24 @@ public sealed class CompareTests : IDisposable
         Assert.Contains(root.GetProperty("boilerplate_b").EnumerateArray(), s => s.GetProperty("text").GetString()!.StartsWith("ALSO READ", StringComparison.Ordinal));
         Assert.Empty(root.GetProperty("boilerplate_a").EnumerateArray());
     }
+    [Fact]
+    public async Task Json_passages_index_the_files_own_text_even_after_character_references()
+    {
+        // Each "&amp;" is five characters of the file for one of the decoded text: the passage must still end at
+        // "Saturday" in the file that has them, and its text must be sliced from that file.
+        const string Encoded = "The merger of AT&amp;T &amp; Verizon was approved by regulators in Washington on Saturday.\nShares of both rose.";
+        const string Decoded = "The merger of AT&T & Verizon was approved by regulators in Washington on Saturday.\nShares of both rose.";
+        string a = _temp.Write("encoded.txt", Encoded);
+        string b = _temp.Write("decoded.txt", Decoded);
+        CliRun run = await Cli.RunAsync("compare", a, b, "--json");
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        JsonElement passage = Assert.Single(json.RootElement.GetProperty("passages").EnumerateArray());
+        Assert.True(passage.GetProperty("exact").GetBoolean());
+        JsonElement inA = passage.GetProperty("in_a");
+        JsonElement inB = passage.GetProperty("in_b");
+        Assert.Equal("The merger of AT&amp;T &amp; Verizon was approved by regulators in Washington on Saturday.\nShares of both rose", inA.GetProperty("text").GetString());
+        Assert.Equal((0, Encoded.Length - 1), (inA.GetProperty("start").GetInt32(), inA.GetProperty("length").GetInt32()));
+        Assert.Equal("The merger of AT&T & Verizon was approved by regulators in Washington on Saturday.\nShares of both rose", inB.GetProperty("text").GetString());
+    }
 }

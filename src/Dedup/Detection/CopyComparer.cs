@@ -25,8 +25,8 @@ public static class CopyComparer
         options.Validate();
         CopyDetector.CheckArticle(first, requireId: false);
         CopyDetector.CheckArticle(second, requireId: false);
-        Article a = CopyDetector.Normalize(first);
-        Article b = CopyDetector.Normalize(second);
+        Article a = first;
+        Article b = second;
         ArticleFeatures fa = FeatureExtractor.Extract(a, options);
         ArticleFeatures fb = FeatureExtractor.Extract(b, options);
         Overlap o = Verifier.Measure(fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);

@@ -90,7 +90,7 @@ public sealed partial class CopyDetector
     public void Add(Article article)
     {
         CheckArticle(article, requireId: true);
-        ArticleFeatures features = FeatureExtractor.Extract(Normalize(article), Options);
+        ArticleFeatures features = FeatureExtractor.Extract(article, Options);
         Insert(features);
     }
 
@@ -116,7 +116,7 @@ public sealed partial class CopyDetector
         }
 
         var features = new ArticleFeatures[list.Length];
-        Parallel.For(0, list.Length, i => features[i] = FeatureExtractor.Extract(Normalize(list[i]), Options));
+        Parallel.For(0, list.Length, i => features[i] = FeatureExtractor.Extract(list[i], Options));
         _lock.EnterWriteLock();
         try
         {
@@ -190,8 +190,7 @@ public sealed partial class CopyDetector
     public IReadOnlyList<CopyMatch> FindCopies(Article article)
     {
         CheckArticle(article, requireId: false);
-        Article query = Normalize(article);
-        ArticleFeatures q = FeatureExtractor.Extract(query, Options);
+        ArticleFeatures q = FeatureExtractor.Extract(article, Options);
         var verdicts = new List<(ArticleFeatures Other, CopyKind Kind, double Score, Overlap Overlap)>();
         FurnitureModel furniture = CurrentFurniture();
         uint[] qWords = furniture.Words(q);
@@ -237,7 +236,7 @@ public sealed partial class CopyDetector
             IReadOnlyList<SharedPassage> evidence = [];
             if (Options.ArticleLookup?.Invoke(other.Id) is { } stored)
             {
-                evidence = Evidence.Find(query, Normalize(stored), Options);
+                evidence = Evidence.Find(article, stored, Options);
             }
 
             matches.Add(new CopyMatch(other.Id, kind, score, Verifier.Scores(overlap), evidence));
@@ -305,7 +304,7 @@ public sealed partial class CopyDetector
         int done = 0;
         Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            features[i] = FeatureExtractor.Extract(Normalize(articles[i]), options);
+            features[i] = FeatureExtractor.Extract(articles[i], options);
             features[i].Order = i;
             int d = Interlocked.Increment(ref done);
             if (progress is not null && (d % 256 == 0 || d == n))
@@ -335,14 +334,6 @@ public sealed partial class CopyDetector
         List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Select(p => (p.A, p.B)));
         progress?.Report(new ScanProgress("clusters", n, n));
         return new ScanResult(pairs, clusters, n, characters, clock.Elapsed);
-    }
-
-    /// <summary>Decodes HTML entities, the one normalization that changes tokens (the tokenizer folds the rest).</summary>
-    internal static Article Normalize(Article article)
-    {
-        string text = article.Text.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(article.Text) : article.Text;
-        string? title = article.Title is not null && article.Title.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(article.Title) : article.Title;
-        return ReferenceEquals(text, article.Text) && ReferenceEquals(title, article.Title) ? article : article with { Text = text, Title = title };
     }
 
     internal static void CheckArticle(Article article, bool requireId)

@@ -4,5 +4,5 @@ namespace Dedup.Sketches;
 public static class HashSeeds
 {
     /// <summary>The default seed of token hashes, shingle hashes and MinHash permutations.</summary>
-    public const ulong Default = 0x5EED_DEDB_0C0F_FEE5UL;
+    public const ulong Default = Text.TokenizerOptions.DefaultSeed;
 }

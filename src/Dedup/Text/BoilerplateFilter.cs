@@ -8,9 +8,24 @@ public static class BoilerplateFilter
     private static readonly ConditionalWeakTable<BoilerplateRules, Compiled> CompiledRules = new();
 
     /// <summary>Whether <paramref name="line"/> (one line, without its line break) is boilerplate under <paramref name="rules"/>.</summary>
+    /// <remarks>HTML character references in the line are decoded first (as the tokenizer reads them).</remarks>
     public static bool IsBoilerplate(ReadOnlySpan<char> line, BoilerplateRules rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
+        if (line.Contains('&'))
+        {
+            string decoded = HtmlEntities.Decode(line.ToString());
+            if (decoded.Length != line.Length)
+            {
+                return IsDecodedBoilerplate(decoded, rules);
+            }
+        }
+
+        return IsDecodedBoilerplate(line, rules);
+    }
+
+    private static bool IsDecodedBoilerplate(ReadOnlySpan<char> line, BoilerplateRules rules)
+    {
         ReadOnlySpan<char> t = line.Trim();
         if (t.IsEmpty || t.Length > rules.MaxLineLength)
         {

@@ -44,40 +44,62 @@ internal static class TokenHash
     public static ulong Short(ReadOnlySpan<byte> input, ulong seed)
     {
         int length = input.Length;
+        if (length > 8)
+        {
+            return Of9To16(BinaryPrimitives.ReadUInt64LittleEndian(input), BinaryPrimitives.ReadUInt64LittleEndian(input[(length - 8)..]), length, seed);
+        }
+
+        if (length >= 4)
+        {
+            return Of4To8(BinaryPrimitives.ReadUInt32LittleEndian(input), BinaryPrimitives.ReadUInt32LittleEndian(input[(length - 4)..]), length, seed);
+        }
+
+        if (length > 0)
+        {
+            return Of1To3(input[0], input[length >> 1], input[length - 1], length, seed);
+        }
+
+        return Xxh64Avalanche(seed ^ Secret56 ^ Secret64);
+    }
+
+    /// <summary>XXH3-64 of 9..16 bytes from its first and its last eight bytes (little-endian).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of9To16(ulong first, ulong last, int length, ulong seed)
+    {
         unchecked
         {
-            if (length > 8)
-            {
-                ulong bitflip1 = (Secret24 ^ Secret32) + seed;
-                ulong bitflip2 = (Secret40 ^ Secret48) - seed;
-                ulong low = BinaryPrimitives.ReadUInt64LittleEndian(input) ^ bitflip1;
-                ulong high = BinaryPrimitives.ReadUInt64LittleEndian(input[(length - 8)..]) ^ bitflip2;
-                ulong product = Math.BigMul(low, high, out ulong productLow);
-                ulong acc = (ulong)length + BinaryPrimitives.ReverseEndianness(low) + high + (productLow ^ product);
-                return Avalanche(acc);
-            }
+            ulong bitflip1 = (Secret24 ^ Secret32) + seed;
+            ulong bitflip2 = (Secret40 ^ Secret48) - seed;
+            ulong low = first ^ bitflip1;
+            ulong high = last ^ bitflip2;
+            ulong product = Math.BigMul(low, high, out ulong productLow);
+            ulong acc = (ulong)length + BinaryPrimitives.ReverseEndianness(low) + high + (productLow ^ product);
+            return Avalanche(acc);
+        }
+    }
 
-            if (length >= 4)
-            {
-                ulong s = seed ^ ((ulong)BinaryPrimitives.ReverseEndianness((uint)seed) << 32);
-                uint first = BinaryPrimitives.ReadUInt32LittleEndian(input);
-                uint last = BinaryPrimitives.ReadUInt32LittleEndian(input[(length - 4)..]);
-                ulong bitflip = (Secret8 ^ Secret16) - s;
-                ulong keyed = (last + ((ulong)first << 32)) ^ bitflip;
-                return RrmxMx(keyed, (ulong)length);
-            }
+    /// <summary>XXH3-64 of 4..8 bytes from its first and its last four bytes (little-endian).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of4To8(uint first, uint last, int length, ulong seed)
+    {
+        unchecked
+        {
+            ulong s = seed ^ ((ulong)BinaryPrimitives.ReverseEndianness((uint)seed) << 32);
+            ulong bitflip = (Secret8 ^ Secret16) - s;
+            ulong keyed = (last + ((ulong)first << 32)) ^ bitflip;
+            return RrmxMx(keyed, (ulong)length);
+        }
+    }
 
-            if (length > 0)
-            {
-                uint c1 = input[0];
-                uint c2 = input[length >> 1];
-                uint c3 = input[length - 1];
-                uint combined = (c1 << 16) | (c2 << 24) | c3 | ((uint)length << 8);
-                ulong bitflip = (ulong)(Secret0 ^ Secret4) + seed;
-                return Xxh64Avalanche(combined ^ bitflip);
-            }
-
-            return Xxh64Avalanche(seed ^ Secret56 ^ Secret64);
+    /// <summary>XXH3-64 of 1..3 bytes from its first, middle and last byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of1To3(uint c1, uint c2, uint c3, int length, ulong seed)
+    {
+        unchecked
+        {
+            uint combined = (c1 << 16) | (c2 << 24) | c3 | ((uint)length << 8);
+            ulong bitflip = (ulong)(Secret0 ^ Secret4) + seed;
+            return Xxh64Avalanche(combined ^ bitflip);
         }
     }
 

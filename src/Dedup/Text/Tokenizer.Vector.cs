@@ -1,0 +1,306 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Dedup.Kernels;
+
+namespace Dedup.Text;
+
+/// <summary>
+/// The vector path: 64 characters classified at a time, the words of plain ASCII text walked by bit masks and hashed
+/// straight from the text; everything else (any character beyond U+007E, '&amp;', control characters, a word that
+/// runs into one) goes to the reference from the start of its word.
+/// </summary>
+public static partial class Tokenizer
+{
+    /// <summary>Characters classified at once: one bit each in a 64-bit mask.</summary>
+    private const int BlockChars = 64;
+
+    private const uint LowerPair = 0x0020_0020U;
+    private const ulong LowerQuad = 0x0020_0020_0020_0020UL;
+
+    private static void TokenizeVector<TSink>(ReadOnlySpan<char> text, ref TSink sink, in Context context, KernelWidth width)
+        where TSink : struct, ITokenSink, allows ref struct
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            TokenizeReference(text, 0, ref sink, context, returnEarly: false);
+            return;
+        }
+
+        int n = text.Length;
+        ref ushort origin = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        Span<char> folded = stackalloc char[BlockChars + 4];
+        int p = 0;
+        while (p < n)
+        {
+            // The block holds the 64 characters from p, or the last 64 of the text shifted down to p.
+            int blockStart = Math.Min(p, n - BlockChars);
+            Masks masks = width switch
+            {
+                KernelWidth.Vector512 => Classify512(ref origin, blockStart),
+                KernelWidth.Vector256 => Classify256(ref origin, blockStart),
+                _ => Classify128(ref origin, blockStart),
+            };
+            int shift = p - blockStart;
+            ulong word = masks.Word >> shift;
+            ulong special = masks.Special >> shift;
+            ulong joiner = masks.Joiner >> shift;
+            int limit = Math.Min(BlockChars, n - p);
+            bool last = p + BlockChars >= n;
+            ulong events = (word & ~(word << 1)) | special;
+            int next = p + limit;
+            while (events != 0)
+            {
+                int s = BitOperations.TrailingZeroCount(events);
+                if (((special >> s) & 1) != 0)
+                {
+                    next = TokenizeReference(text, p + s, ref sink, context, returnEarly: true);
+                    break;
+                }
+
+                int e = s + BitOperations.TrailingZeroCount(~(word >> s));
+                bool blockEnd = false;
+                bool other = false;
+                while (true)
+                {
+                    if (e >= limit)
+                    {
+                        blockEnd = !last;
+                        e = limit;
+                        break;
+                    }
+
+                    if (((special >> e) & 1) != 0)
+                    {
+                        other = true;
+                        break;
+                    }
+
+                    if (((joiner >> e) & 1) == 0)
+                    {
+                        break;
+                    }
+
+                    // An apostrophe, '.' or ',' after the word: inside it only between two letters (apostrophe) or two
+                    // digits of a number.
+                    int after = e + 1;
+                    if (after >= limit)
+                    {
+                        blockEnd = !last;
+                        break;
+                    }
+
+                    if (((special >> after) & 1) != 0)
+                    {
+                        other = true;
+                        break;
+                    }
+
+                    if (((word >> after) & 1) == 0)
+                    {
+                        break;
+                    }
+
+                    int at = p + e;
+                    uint previous = Unsafe.Add(ref origin, at - 1);
+                    uint following = Unsafe.Add(ref origin, at + 1);
+                    bool joins = Unsafe.Add(ref origin, at) == '\''
+                        ? IsAsciiLetter(previous) && IsAsciiLetter(following)
+                        : IsAsciiDigit(Unsafe.Add(ref origin, p + s)) && IsAsciiDigit(previous) && IsAsciiDigit(following);
+                    if (!joins)
+                    {
+                        break;
+                    }
+
+                    e = after + BitOperations.TrailingZeroCount(~(word >> after));
+                }
+
+                if (blockEnd || other)
+                {
+                    // A word that may go on past the block starts the next block, unless it already starts this one;
+                    // a word that runs into a character the reference must read is the reference's.
+                    next = blockEnd && s > 0 ? p + s : TokenizeReference(text, p + s, ref sink, context, returnEarly: true);
+                    break;
+                }
+
+                EmitAscii(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context, folded);
+                events = e >= BlockChars ? 0 : events & (~0UL << e);
+            }
+
+            p = next;
+        }
+    }
+
+    /// <summary>A word of ASCII letters, digits and joiners: hashed from the text with case folded in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EmitAscii<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context, scoped Span<char> folded)
+        where TSink : struct, ITokenSink, allows ref struct
+    {
+        ulong seed = context.Seed;
+        ref byte bytes = ref Unsafe.As<ushort, byte>(ref at);
+        ulong hash;
+        if (length <= 4)
+        {
+            if (length == 1)
+            {
+                uint c = (uint)(at | 0x20);
+                hash = TokenHash.Of1To3(c & 0xFF, c >> 8, c >> 8, 2, seed);
+            }
+            else
+            {
+                uint first = Unsafe.ReadUnaligned<uint>(ref bytes) | LowerPair;
+                uint last = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref bytes, (length - 2) * 2)) | LowerPair;
+                hash = TokenHash.Of4To8(first, last, length * 2, seed);
+            }
+        }
+        else if (length <= 8)
+        {
+            ulong first = Unsafe.ReadUnaligned<ulong>(ref bytes) | LowerQuad;
+            ulong last = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad;
+            hash = TokenHash.Of9To16(first, last, length * 2, seed);
+        }
+        else
+        {
+            ref byte target = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(folded));
+            for (int i = 0; i + 4 <= length; i += 4)
+            {
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i * 2), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, i * 2)) | LowerQuad);
+            }
+
+            int tail = (length - 4) * 2;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, tail), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, tail)) | LowerQuad);
+            hash = TokenHash.Hash(folded[..length], seed);
+        }
+
+        uint c0 = at;
+        TokenTraits flags = IsAsciiDigit(c0) ? TokenTraits.Number
+            : context.Stopwords.Contains(hash) ? TokenTraits.Stopword
+            : TokenTraits.None;
+        if (c0 - 'A' <= 'Z' - 'A')
+        {
+            flags |= TokenTraits.Capitalized;
+        }
+
+        sink.OnToken(new Token(hash, flags, start, length));
+    }
+
+    private static bool IsAsciiLetter(uint c) => ((c | 0x20) - 'a') <= 'z' - 'a';
+
+    private static bool IsAsciiDigit(uint c) => c - '0' <= 9;
+
+    /// <summary>One bit per character of a block: ASCII letters and digits; characters only the reference reads; apostrophes, '.' and ','.</summary>
+    internal readonly record struct Masks(ulong Word, ulong Special, ulong Joiner);
+
+    /// <summary>The masks of 64 characters at a forced width (<see cref="KernelWidth.Scalar"/>: the scalar reference of the classification).</summary>
+    internal static Masks Classify(ReadOnlySpan<char> block, KernelWidth width)
+    {
+        if (block.Length != BlockChars)
+        {
+            throw new ArgumentException($"A block is {BlockChars} characters.", nameof(block));
+        }
+
+        ref ushort origin = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(block));
+        return width switch
+        {
+            KernelWidth.Scalar => ClassifyScalar(block),
+            KernelWidth.Vector512 => Classify512(ref origin, 0),
+            KernelWidth.Vector256 => Classify256(ref origin, 0),
+            _ => Classify128(ref origin, 0),
+        };
+    }
+
+    private static Masks ClassifyScalar(ReadOnlySpan<char> block)
+    {
+        ulong word = 0, special = 0, joiner = 0;
+        for (int i = 0; i < block.Length; i++)
+        {
+            uint c = block[i];
+            ulong bit = 1UL << i;
+            if (IsAsciiLetter(c) || IsAsciiDigit(c))
+            {
+                word |= bit;
+            }
+
+            if (c > 0x7E || c == '&' || (c < 0x20 && c - 9 > 4))
+            {
+                special |= bit;
+            }
+
+            if (c is '\'' or '.' or ',')
+            {
+                joiner |= bit;
+            }
+        }
+
+        return new Masks(word, special, joiner);
+    }
+
+    private static Masks Classify512(ref ushort origin, int start)
+    {
+        (ulong w0, ulong s0, ulong j0) = Classes(Vector512.LoadUnsafe(ref origin, (nuint)start));
+        (ulong w1, ulong s1, ulong j1) = Classes(Vector512.LoadUnsafe(ref origin, (nuint)(start + 32)));
+        return new Masks(w0 | (w1 << 32), s0 | (s1 << 32), j0 | (j1 << 32));
+    }
+
+    private static Masks Classify256(ref ushort origin, int start)
+    {
+        ulong word = 0, special = 0, joiner = 0;
+        for (int k = 0; k < BlockChars; k += 16)
+        {
+            (uint w, uint s, uint j) = Classes(Vector256.LoadUnsafe(ref origin, (nuint)(start + k)));
+            word |= (ulong)w << k;
+            special |= (ulong)s << k;
+            joiner |= (ulong)j << k;
+        }
+
+        return new Masks(word, special, joiner);
+    }
+
+    private static Masks Classify128(ref ushort origin, int start)
+    {
+        ulong word = 0, special = 0, joiner = 0;
+        for (int k = 0; k < BlockChars; k += 8)
+        {
+            (uint w, uint s, uint j) = Classes(Vector128.LoadUnsafe(ref origin, (nuint)(start + k)));
+            word |= (ulong)w << k;
+            special |= (ulong)s << k;
+            joiner |= (ulong)j << k;
+        }
+
+        return new Masks(word, special, joiner);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (ulong Word, ulong Special, ulong Joiner) Classes(Vector512<ushort> v)
+    {
+        Vector512<ushort> letter = Vector512.LessThanOrEqual((v | Vector512.Create((ushort)0x20)) - Vector512.Create((ushort)'a'), Vector512.Create((ushort)('z' - 'a')));
+        Vector512<ushort> digit = Vector512.LessThanOrEqual(v - Vector512.Create((ushort)'0'), Vector512.Create((ushort)9));
+        Vector512<ushort> control = Vector512.LessThan(v, Vector512.Create((ushort)0x20)) & Vector512.GreaterThan(v - Vector512.Create((ushort)9), Vector512.Create((ushort)4));
+        Vector512<ushort> special = Vector512.GreaterThan(v, Vector512.Create((ushort)0x7E)) | Vector512.Equals(v, Vector512.Create((ushort)'&')) | control;
+        Vector512<ushort> joiner = Vector512.Equals(v, Vector512.Create((ushort)'\'')) | Vector512.Equals(v, Vector512.Create((ushort)'.')) | Vector512.Equals(v, Vector512.Create((ushort)','));
+        return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Word, uint Special, uint Joiner) Classes(Vector256<ushort> v)
+    {
+        Vector256<ushort> letter = Vector256.LessThanOrEqual((v | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)('z' - 'a')));
+        Vector256<ushort> digit = Vector256.LessThanOrEqual(v - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
+        Vector256<ushort> control = Vector256.LessThan(v, Vector256.Create((ushort)0x20)) & Vector256.GreaterThan(v - Vector256.Create((ushort)9), Vector256.Create((ushort)4));
+        Vector256<ushort> special = Vector256.GreaterThan(v, Vector256.Create((ushort)0x7E)) | Vector256.Equals(v, Vector256.Create((ushort)'&')) | control;
+        Vector256<ushort> joiner = Vector256.Equals(v, Vector256.Create((ushort)'\'')) | Vector256.Equals(v, Vector256.Create((ushort)'.')) | Vector256.Equals(v, Vector256.Create((ushort)','));
+        return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Word, uint Special, uint Joiner) Classes(Vector128<ushort> v)
+    {
+        Vector128<ushort> letter = Vector128.LessThanOrEqual((v | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)('z' - 'a')));
+        Vector128<ushort> digit = Vector128.LessThanOrEqual(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)9));
+        Vector128<ushort> control = Vector128.LessThan(v, Vector128.Create((ushort)0x20)) & Vector128.GreaterThan(v - Vector128.Create((ushort)9), Vector128.Create((ushort)4));
+        Vector128<ushort> special = Vector128.GreaterThan(v, Vector128.Create((ushort)0x7E)) | Vector128.Equals(v, Vector128.Create((ushort)'&')) | control;
+        Vector128<ushort> joiner = Vector128.Equals(v, Vector128.Create((ushort)'\'')) | Vector128.Equals(v, Vector128.Create((ushort)'.')) | Vector128.Equals(v, Vector128.Create((ushort)','));
+        return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
+    }
+}
