@@ -45,6 +45,20 @@ public sealed record DetectorOptions
     /// </summary>
     public Func<string, Article?>? ArticleLookup { get; init; }
 
+    /// <summary>
+    /// The asynchronous form of <see cref="ArticleLookup"/>, for articles held in a database: the asynchronous methods
+    /// (<see cref="CopyDetector.FindCopiesAsync(Article, CancellationToken)"/>, <see cref="CopyDetector.FindOrAddAsync"/>)
+    /// use it when set, and <see cref="ArticleLookup"/> otherwise; the synchronous ones use only <see cref="ArticleLookup"/>.
+    /// It receives the indexed article's id and the caller's cancellation token. Default null.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask<Article?>>? ArticleLookupAsync { get; init; }
+
+    /// <summary>
+    /// Receives an event for each asynchronous operation, journal replay and checkpoint (for logs, metrics and traces;
+    /// the Dedup.Extensions package provides one). Default null.
+    /// </summary>
+    public DetectorObserver? Observer { get; init; }
+
     internal Text.TokenizerOptions TokenizerOptions => new() { Seed = Seed, Stopwords = Stopwords };
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
