@@ -166,6 +166,32 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public async Task The_services_example_of_the_readme_finds_copies_and_checkpoints()
+    {
+        CancellationToken stoppingToken = TestContext.Current.CancellationToken;
+        var output = new List<string>();
+        using (CopyDetector seed = CopyDetector.Open(SnapshotPath))
+        {
+            seed.Add(Harbour);
+        }
+
+        Article article = new("wire", TestArticles.Syndicate(TestArticles.Harbour));
+        await using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            FindOrAddResult result = await detector.FindOrAddAsync(article, stoppingToken);
+            foreach (CopyMatch copy in result.Copies)
+            {
+                output.Add($"{article.Id}: {copy.Kind} copy of {copy.Id} ({copy.Score:F2})");
+            }
+
+            detector.Checkpoint();
+        }
+
+        Assert.StartsWith("wire: Syndicated copy of harbour (", Assert.Single(output), StringComparison.Ordinal);
+        Assert.Equal(2, CopyDetector.LoadFromFile(SnapshotPath).Count);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_journal_is_refused_with_a_clear_message()
     {
         File.WriteAllText(JournalPath, "this is not a journal at all");
