@@ -85,11 +85,27 @@ public sealed partial class CopyDetector
     /// <summary>Reads a detector saved by <see cref="Save"/>; nothing is returned unless the whole snapshot checks out.</summary>
     /// <param name="stream">The snapshot.</param>
     /// <param name="options">
-    /// Settings for the loaded detector; null to use the defaults with the snapshot's seed, shingle size, threshold and
-    /// boilerplate frequency. Settings that shape the compact form (seed, shingle size, stopwords) must match the snapshot's.
+    /// Settings for the loaded detector, used as they are (the threshold and boilerplate frequency included); null to keep
+    /// the snapshot's settings (seed, shingle size, threshold and boilerplate frequency, the defaults for the rest). To keep
+    /// the saved settings and change some, use <see cref="Load(Stream, Func{DetectorOptions, DetectorOptions})"/>.
+    /// Settings that shape the compact form (seed, shingle size, stopwords) must match the snapshot's.
     /// </param>
     /// <exception cref="InvalidDataException">The data is not a detector snapshot, is truncated or corrupted, is of another format version, or does not fit <paramref name="options"/>; the message names the problem.</exception>
-    public static CopyDetector Load(Stream stream, DetectorOptions? options = null)
+    public static CopyDetector Load(Stream stream, DetectorOptions? options = null) => Load(stream, options, null);
+
+    /// <summary>Reads a detector saved by <see cref="Save"/>, keeping the saved settings except those <paramref name="configure"/> changes.</summary>
+    /// <param name="stream">The snapshot.</param>
+    /// <param name="configure">
+    /// Receives the snapshot's settings and returns the ones to use, e.g. <c>saved =&gt; saved with { ArticleLookup = ... }</c>.
+    /// </param>
+    /// <exception cref="InvalidDataException">The data is not a detector snapshot, is truncated or corrupted, is of another format version, or does not fit the settings; the message names the problem.</exception>
+    public static CopyDetector Load(Stream stream, Func<DetectorOptions, DetectorOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return Load(stream, null, configure);
+    }
+
+    private static CopyDetector Load(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var r = new SnapshotReader(stream, "detector");
@@ -100,7 +116,8 @@ public sealed partial class CopyDetector
         ulong stopwords = r.ReadUInt64();
         double threshold = r.ReadDouble();
         int boilerplate = (int)r.ReadUInt32();
-        options ??= DetectorOptions.Default with { Seed = seed, ShingleSize = shingleSize, Threshold = threshold, BoilerplateDocumentFrequency = boilerplate };
+        DetectorOptions saved = DetectorOptions.Default with { Seed = seed, ShingleSize = shingleSize, Threshold = threshold, BoilerplateDocumentFrequency = boilerplate };
+        options ??= configure is null ? saved : configure(saved) ?? throw new ArgumentException("The settings callback returned null.", nameof(configure));
         if (options.Seed != seed || options.ShingleSize != shingleSize || skeletonSize != FeatureExtractor.SkeletonShingleSize)
         {
             throw r.Error(
@@ -176,6 +193,16 @@ public sealed partial class CopyDetector
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return SnapshotFile.Read(path, file => Load(file, options), "detector");
+    }
+
+    /// <summary>Reads a detector saved by <see cref="SaveToFile(string)"/>, keeping the saved settings except those <paramref name="configure"/> changes.</summary>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a detector snapshot, is truncated or corrupted, or is of another format version.</exception>
+    public static CopyDetector LoadFromFile(string path, Func<DetectorOptions, DetectorOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(configure);
+        return SnapshotFile.Read(path, file => Load(file, configure), "detector");
     }
 
     private static uint[] ReadSet(SnapshotReader r)

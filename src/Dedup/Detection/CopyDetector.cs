@@ -17,10 +17,6 @@ namespace Dedup.Detection;
 /// </para>
 /// <para>Safe for concurrent use: any number of threads may add, remove and query at once.</para>
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Reliability",
-    "CA1001:Types that own disposable fields should be disposable",
-    Justification = "The ReaderWriterLockSlim holds no unmanaged resource until contended, and then only event handles the finalizer frees; a detector lives as long as its index.")]
 public sealed partial class CopyDetector
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
@@ -46,21 +42,16 @@ public sealed partial class CopyDetector
     /// <summary>Creates an empty detector whose candidate buckets live in <paramref name="store"/>.</summary>
     /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>.</param>
     /// <param name="store">
-    /// An empty bucket store, owned by this detector from now on. It must support synchronous access; the detector
-    /// sends each article's keys in one batch.
+    /// An empty bucket store, owned by this detector from now on; the detector sends each article's keys in one batch.
+    /// A store without synchronous access (<see cref="ILshBucketStore.SupportsSynchronousAccess"/> false, e.g. one on
+    /// a network server) backs only the asynchronous methods; the synchronous ones then throw <see cref="NotSupportedException"/>.
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
-    /// <exception cref="ArgumentException">The store does not support synchronous access.</exception>
     public CopyDetector(DetectorOptions? options, ILshBucketStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         Options = options ?? DetectorOptions.Default;
         Options.Validate();
-        if (!store.SupportsSynchronousAccess)
-        {
-            throw new ArgumentException("The detector needs a bucket store with synchronous access.", nameof(store));
-        }
-
         _store = store;
     }
 
@@ -84,23 +75,26 @@ public sealed partial class CopyDetector
         }
     }
 
-    /// <summary>Indexes an article.</summary>
+    /// <summary>Indexes an article. Adding an id again with the same text (the same tokens) does nothing.</summary>
     /// <exception cref="ArgumentNullException">The article, its id or its text is null.</exception>
-    /// <exception cref="ArgumentException">The id is empty, or an article with the same id is already indexed.</exception>
+    /// <exception cref="ArgumentException">
+    /// The id is empty, or an article with the same id but another text is already indexed (remove it first to replace it).
+    /// </exception>
     public void Add(Article article)
     {
         CheckArticle(article, requireId: true);
         ArticleFeatures features = FeatureExtractor.Extract(article, Options);
-        Insert(features);
+        Insert(features, article);
     }
 
-    /// <summary>Indexes an article.</summary>
-    /// <exception cref="ArgumentException">The id is empty or already indexed.</exception>
-    public void Add(string id, string text, DateTimeOffset? published = null, string? source = null)
-        => Add(new Article(id, text, Published: published, Source: source));
+    /// <summary>Indexes an article. Adding an id again with the same text does nothing.</summary>
+    /// <exception cref="ArgumentException">The id is empty, or already indexed with another text.</exception>
+    public void Add(string id, string text, string? title = null, DateTimeOffset? published = null, string? source = null)
+        => Add(new Article(id, text, title, published, source));
 
     /// <summary>Indexes many articles, computing their signatures on all cores.</summary>
-    /// <exception cref="ArgumentException">An id is empty, repeated, or already indexed; nothing is added then.</exception>
+    /// <remarks>Articles already indexed with the same text are skipped.</remarks>
+    /// <exception cref="ArgumentException">An id is empty, repeated, or already indexed with another text; nothing is added then.</exception>
     public void AddRange(IEnumerable<Article> articles)
     {
         ArgumentNullException.ThrowIfNull(articles);
@@ -120,18 +114,7 @@ public sealed partial class CopyDetector
         _lock.EnterWriteLock();
         try
         {
-            foreach (Article a in list)
-            {
-                if (_slotById.ContainsKey(a.Id))
-                {
-                    throw new ArgumentException($"An article with id '{a.Id}' is already indexed.", nameof(articles));
-                }
-            }
-
-            foreach (ArticleFeatures f in features)
-            {
-                InsertLocked(f);
-            }
+            InsertRangeLocked(list, features);
         }
         finally
         {
@@ -140,17 +123,21 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Removes an article; returns false when it was not indexed.</summary>
+    /// <exception cref="NotSupportedException">The bucket store has no synchronous access (use <see cref="RemoveAsync"/>).</exception>
     public bool Remove(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        ThrowIfNoSynchronousStore();
         _lock.EnterWriteLock();
         try
         {
-            if (!_slotById.Remove(id, out int slot))
+            if (!_slotById.TryGetValue(id, out int slot))
             {
                 return false;
             }
 
+            _journal?.AppendRemove(id);
+            _slotById.Remove(id);
             ArticleFeatures f = _slots[slot]!;
             _slots[slot] = null;
             _free.Push(slot);
@@ -187,43 +174,18 @@ public sealed partial class CopyDetector
     /// Evidence (shared passages) needs the indexed article's text: it is filled in when
     /// <see cref="DetectorOptions.ArticleLookup"/> returns the article, and empty otherwise.
     /// </remarks>
+    /// <exception cref="NotSupportedException">The bucket store has no synchronous access (use <see cref="FindCopiesAsync(Article, CancellationToken)"/>).</exception>
     public IReadOnlyList<CopyMatch> FindCopies(Article article)
     {
         CheckArticle(article, requireId: false);
+        ThrowIfNoSynchronousStore();
         ArticleFeatures q = FeatureExtractor.Extract(article, Options);
-        var verdicts = new List<(ArticleFeatures Other, CopyKind Kind, double Score, Overlap Overlap)>();
-        FurnitureModel furniture = CurrentFurniture();
-        uint[] qWords = furniture.Words(q);
-        uint[] qSkeleton = furniture.Skeleton(q);
-        uint[] qLead = furniture.Lead(q);
-        ulong[] keys = StoreKeys(q.ExactHash, qWords, qSkeleton);
+        Probe probe = NewProbe(q);
+        List<Verdict> verdicts;
         _lock.EnterReadLock();
         try
         {
-            int[] found = new int[Math.Max(16, keys.Length * 2)];
-            int count = _store.Query(keys, found);
-            if (count > found.Length)
-            {
-                found = new int[count];
-                count = _store.Query(keys, found);
-            }
-
-            var seen = new HashSet<int>(found.AsSpan(0, count).ToArray());
-            foreach (int slot in seen)
-            {
-                ArticleFeatures other = _slots[slot]!;
-                if (article.Id.Length > 0 && other.Id == article.Id)
-                {
-                    continue;
-                }
-
-                FilteredSets sets = furniture.Filtered(other);
-                Overlap o = Verifier.Measure(qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead);
-                if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
-                {
-                    verdicts.Add((other, v.Kind, v.Score, o));
-                }
-            }
+            verdicts = VerifyLocked(probe, article.Id, QueryStoreLocked(probe.Keys), out _);
         }
         finally
         {
@@ -231,20 +193,62 @@ public sealed partial class CopyDetector
         }
 
         var matches = new List<CopyMatch>(verdicts.Count);
-        foreach (var (other, kind, score, overlap) in verdicts)
+        foreach (Verdict v in verdicts)
         {
             IReadOnlyList<SharedPassage> evidence = [];
-            if (Options.ArticleLookup?.Invoke(other.Id) is { } stored)
+            if (Options.ArticleLookup?.Invoke(v.Other.Id) is { } stored)
             {
                 evidence = Evidence.Find(article, stored, Options);
             }
 
-            matches.Add(new CopyMatch(other.Id, kind, score, Verifier.Scores(overlap), evidence));
+            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Overlap), evidence));
         }
 
-        matches.Sort((x, y) => y.Score != x.Score ? y.Score.CompareTo(x.Score) : string.CompareOrdinal(x.Id, y.Id));
+        SortMatches(matches);
         return matches;
     }
+
+    /// <summary>The query form of an article: its sets without the current furniture, and its bucket keys.</summary>
+    private Probe NewProbe(ArticleFeatures q)
+    {
+        FurnitureModel furniture = CurrentFurniture();
+        uint[] qWords = furniture.Words(q);
+        uint[] qSkeleton = furniture.Skeleton(q);
+        uint[] qLead = furniture.Lead(q);
+        return new Probe(q, furniture, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton));
+    }
+
+    /// <summary>Verifies and classifies the candidate slots found in the store (call under the lock); skips the query's own id.</summary>
+    private List<Verdict> VerifyLocked(Probe probe, string queryId, ReadOnlySpan<int> found, out int candidates)
+    {
+        var verdicts = new List<Verdict>();
+        var seen = new HashSet<int>();
+        foreach (int slot in found)
+        {
+            if (!seen.Add(slot) || (uint)slot >= (uint)_slots.Count || _slots[slot] is not { } other)
+            {
+                continue;
+            }
+
+            if (queryId.Length > 0 && other.Id == queryId)
+            {
+                continue;
+            }
+
+            FilteredSets sets = probe.Furniture.Filtered(other);
+            Overlap o = Verifier.Measure(probe.Words, sets.Words, probe.Skeleton, sets.Skeleton, probe.Lead, sets.Lead);
+            if (Verifier.Classify(probe.Features.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
+            {
+                verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
+            }
+        }
+
+        candidates = seen.Count;
+        return verdicts;
+    }
+
+    private static void SortMatches(List<CopyMatch> matches) =>
+        matches.Sort((x, y) => y.Score != x.Score ? y.Score.CompareTo(x.Score) : string.CompareOrdinal(x.Id, y.Id));
 
     /// <summary>Finds the indexed articles that are copies of this text, best first.</summary>
     public IReadOnlyList<CopyMatch> FindCopies(string text) => FindCopies(new Article(string.Empty, text));
@@ -467,17 +471,13 @@ public sealed partial class CopyDetector
         return entries;
     }
 
-    private void Insert(ArticleFeatures features)
+    /// <summary>Indexes an article unless it is indexed with the same text; returns whether it was added.</summary>
+    private bool Insert(ArticleFeatures features, Article article)
     {
         _lock.EnterWriteLock();
         try
         {
-            if (_slotById.ContainsKey(features.Id))
-            {
-                throw new ArgumentException($"An article with id '{features.Id}' is already indexed.", nameof(features));
-            }
-
-            InsertLocked(features);
+            return InsertOrSkipLocked(features, article);
         }
         finally
         {
@@ -506,4 +506,8 @@ public sealed partial class CopyDetector
     }
 
     private sealed record FurnitureState(FurnitureModel Model, long Version);
+
+    private sealed record Probe(ArticleFeatures Features, FurnitureModel Furniture, uint[] Words, uint[] Skeleton, uint[] Lead, ulong[] Keys);
+
+    private readonly record struct Verdict(ArticleFeatures Other, CopyKind Kind, double Score, Overlap Overlap);
 }

@@ -1,6 +1,6 @@
 namespace Dedup.Detection;
 
-/// <summary>Settings of a <see cref="CopyDetector"/>. The defaults are the ones measured in docs/accuracy.md.</summary>
+/// <summary>Settings of a <see cref="CopyDetector"/>. The defaults are the ones measured in the project's <see href="https://github.com/dedup-news/dedup/blob/main/docs/accuracy.md">accuracy notes</see>.</summary>
 public sealed record DetectorOptions
 {
     /// <summary>The default options.</summary>
@@ -10,7 +10,7 @@ public sealed record DetectorOptions
     /// Minimum score in [0, 1] for two articles to be reported as copies. The score is the share of the shorter
     /// article found in the longer one, verbatim (word shingles) or in its skeleton (function words and numbers, which
     /// spinning leaves alone), whichever is larger. Default 0.4: on the dev corpus no unrelated pair scores above 0.35,
-    /// and spun copies score 0.67 or more (docs/accuracy.md).
+    /// and spun copies score 0.67 or more (the project's <see href="https://github.com/dedup-news/dedup/blob/main/docs/accuracy.md">accuracy notes</see>).
     /// </summary>
     public double Threshold { get; init; } = 0.4;
 
@@ -34,7 +34,7 @@ public sealed record DetectorOptions
     /// it is in over three times as many articles as the page's median shingle, is publisher furniture (about-us
     /// blocks, cookie notices, newsletter pitches), not content, and is ignored when articles are compared. A story
     /// republished by many outlets is as frequent as the rest of each copy, so it stays content however often it is seen. Default 10 (the dev corpus gives the same
-    /// figures for any value from 6 to 40; see docs/accuracy.md).
+    /// figures for any value from 6 to 40; see the project's <see href="https://github.com/dedup-news/dedup/blob/main/docs/accuracy.md">accuracy notes</see>).
     /// </summary>
     public int BoilerplateDocumentFrequency { get; init; } = 10;
 
@@ -44,6 +44,20 @@ public sealed record DetectorOptions
     /// without a lookup, or when it returns null, matches carry no evidence. Default null.
     /// </summary>
     public Func<string, Article?>? ArticleLookup { get; init; }
+
+    /// <summary>
+    /// The asynchronous form of <see cref="ArticleLookup"/>, for articles held in a database: the asynchronous methods
+    /// (<see cref="CopyDetector.FindCopiesAsync(Article, CancellationToken)"/>, <see cref="CopyDetector.FindOrAddAsync"/>)
+    /// use it when set, and <see cref="ArticleLookup"/> otherwise; the synchronous ones use only <see cref="ArticleLookup"/>.
+    /// It receives the indexed article's id and the caller's cancellation token. Default null.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask<Article?>>? ArticleLookupAsync { get; init; }
+
+    /// <summary>
+    /// Receives an event for each asynchronous operation, journal replay and checkpoint (for logs, metrics and traces;
+    /// the Dedup.Extensions package provides one). Default null.
+    /// </summary>
+    public DetectorObserver? Observer { get; init; }
 
     internal Text.TokenizerOptions TokenizerOptions => new() { Seed = Seed, Stopwords = Stopwords };
 

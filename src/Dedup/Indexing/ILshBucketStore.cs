@@ -1,7 +1,8 @@
 namespace Dedup.Indexing;
 
 /// <summary>
-/// Where a <see cref="MinHashLshIndex"/> keeps its buckets: a multimap from 64-bit band keys to document ids.
+/// Where a <see cref="MinHashLshIndex"/> or a <see cref="Detection.CopyDetector"/> keeps its buckets: a multimap from
+/// 64-bit band keys to document ids.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,6 +21,13 @@ namespace Dedup.Indexing;
 /// <see cref="NotSupportedException"/>. Every operation is a <b>batch</b>: adding a document passes all of
 /// its bands at once, <c>AddRange</c> passes all bands of all documents at once, and a query asks for all of
 /// its bands at once, so a network store can pipeline one round trip per call instead of one per band.
+/// </para>
+/// <para>
+/// <b>The detector.</b> A <see cref="Detection.CopyDetector"/> uses a store the same way: its keys are the sampled shingle
+/// keys of each article (one batch per article added, removed or searched), its ids its article slots. With a store
+/// without synchronous access, only the detector's asynchronous methods work (<c>FindOrAddAsync</c>, <c>AddAsync</c>,
+/// <c>RemoveAsync</c>, <c>FindCopiesAsync</c>), each making one <see cref="QueryAsync"/> and at most one
+/// <see cref="AddAsync"/> or <see cref="RemoveAsync"/> call; its writes take turns, its queries do not.
 /// </para>
 /// <para>
 /// <b>Semantics.</b> The store is a multiset: adding the same (key, id) pair twice holds it twice, and a

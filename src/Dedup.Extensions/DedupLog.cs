@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Dedup.Extensions;
+
+/// <summary>The detector's log events (source-generated), one per operation: event ids 1 to 6 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
+internal static partial class DedupLog
+{
+    [LoggerMessage(EventId = 1, EventName = "CopiesFound", Level = LogLevel.Information,
+        Message = "{Operation} {ArticleId}: {Copies} copies, best {BestId} ({Kind}, score {Score:F2}), among {Candidates} candidates in {ElapsedMs:F1} ms")]
+    public static partial void CopiesFound(ILogger logger, string operation, string articleId, int copies, string bestId, string kind, double score, int candidates, double elapsedMs);
+
+    [LoggerMessage(EventId = 2, EventName = "OperationCompleted", Level = LogLevel.Debug,
+        Message = "{Operation} {ArticleId}: {Outcome}, {Candidates} candidates in {ElapsedMs:F1} ms")]
+    public static partial void OperationCompleted(ILogger logger, string operation, string articleId, string outcome, int candidates, double elapsedMs);
+
+    [LoggerMessage(EventId = 3, EventName = "JournalReplayed", Level = LogLevel.Information,
+        Message = "Replayed {Records} journal records in {ElapsedMs:F1} ms")]
+    public static partial void JournalReplayed(ILogger logger, int records, double elapsedMs);
+
+    [LoggerMessage(EventId = 4, EventName = "CheckpointWritten", Level = LogLevel.Information,
+        Message = "Checkpoint: {Articles} articles written to the snapshot in {ElapsedMs:F1} ms")]
+    public static partial void CheckpointWritten(ILogger logger, int articles, double elapsedMs);
+
+    [LoggerMessage(EventId = 5, EventName = "OperationFailed", Level = LogLevel.Warning,
+        Message = "{Operation} {ArticleId} failed")]
+    public static partial void OperationFailed(ILogger logger, Exception exception, string operation, string articleId);
+
+    [LoggerMessage(EventId = 6, EventName = "OperationCancelled", Level = LogLevel.Debug,
+        Message = "{Operation} {ArticleId} was cancelled")]
+    public static partial void OperationCancelled(ILogger logger, string operation, string articleId);
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Dedup.Detection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dedup.Extensions;
+
+/// <summary>
+/// Turns a detector's operations into logs, metrics and traces: set it as <see cref="DetectorOptions.Observer"/>
+/// (<c>AddDedup</c> does).
+/// </summary>
+/// <remarks>
+/// <para>Metrics, on the meter <see cref="MeterName"/> ("Dedup"):</para>
+/// <list type="table">
+/// <item><term>dedup.articles</term><description>Counter of articles handled, tagged <c>dedup.operation</c> and <c>dedup.outcome</c> (added, redelivered, removed, absent, searched, replayed, checkpointed).</description></item>
+/// <item><term>dedup.candidates</term><description>Histogram of the indexed articles verified per search (how selective the candidate keys are).</description></item>
+/// <item><term>dedup.copies</term><description>Counter of copies found, tagged <c>dedup.copy.kind</c> (duplicate, syndicated, excerpt, rewritten).</description></item>
+/// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c>.</description></item>
+/// <item><term>dedup.errors</term><description>Counter of failed or cancelled operations, tagged <c>dedup.operation</c> and <c>error.type</c>.</description></item>
+/// </list>
+/// <para>
+/// Traces: one activity per operation from the source <see cref="ActivitySourceName"/> ("Dedup"), named
+/// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the candidates and the copies as tags. Logs: one
+/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug).
+/// </para>
+/// </remarks>
+public sealed class DedupTelemetry : DetectorObserver, IDisposable
+{
+    /// <summary>The name of the meter: "Dedup".</summary>
+    public const string MeterName = "Dedup";
+
+    /// <summary>The name of the activity source: "Dedup".</summary>
+    public const string ActivitySourceName = "Dedup";
+
+    private static readonly ActivitySource Source = new(ActivitySourceName, typeof(DedupTelemetry).Assembly.GetName().Version?.ToString());
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly ILogger _logger;
+    private readonly Counter<long> _articles;
+    private readonly Histogram<int> _candidates;
+    private readonly Counter<long> _copies;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _errors;
+
+    /// <summary>Creates the telemetry with a meter from <paramref name="meterFactory"/> (or a meter of its own when null).</summary>
+    /// <param name="meterFactory">Creates the "Dedup" meter; null to create one owned by this object.</param>
+    /// <param name="logger">Receives the log events; null for none.</param>
+    public DedupTelemetry(IMeterFactory? meterFactory = null, ILogger<DedupTelemetry>? logger = null)
+    {
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _articles = _meter.CreateCounter<long>("dedup.articles", "{article}", "Articles handled by the detector.");
+        _candidates = _meter.CreateHistogram<int>("dedup.candidates", "{article}", "Indexed articles verified per search.");
+        _copies = _meter.CreateCounter<long>("dedup.copies", "{copy}", "Copies found, by kind.");
+        _duration = _meter.CreateHistogram<double>("dedup.operation.duration", "s", "Duration of detector operations.");
+        _errors = _meter.CreateCounter<long>("dedup.errors", "{error}", "Failed or cancelled detector operations.");
+    }
+
+    /// <inheritdoc/>
+    public override IDisposable? Starting(DetectorOperation operation, string? articleId)
+    {
+        Activity? activity = Source.StartActivity(ActivityName(operation));
+        if (activity is not null && articleId is not null)
+        {
+            activity.SetTag("dedup.article.id", articleId);
+        }
+
+        return activity;
+    }
+
+    /// <inheritdoc/>
+    public override void Completed(in DetectorEvent detectorEvent)
+    {
+        string operation = OperationName(detectorEvent.Operation);
+        var operationTag = new KeyValuePair<string, object?>("dedup.operation", operation);
+        string outcome = Outcome(detectorEvent);
+        _articles.Add(detectorEvent.Articles, operationTag, new KeyValuePair<string, object?>("dedup.outcome", outcome));
+        _duration.Record(detectorEvent.Elapsed.TotalSeconds, operationTag);
+        bool searched = detectorEvent.Operation is DetectorOperation.FindCopies or DetectorOperation.FindOrAdd;
+        if (searched)
+        {
+            _candidates.Record(detectorEvent.Candidates, operationTag);
+        }
+
+        foreach (CopyMatch copy in detectorEvent.Copies)
+        {
+            _copies.Add(1, new KeyValuePair<string, object?>("dedup.copy.kind", KindName(copy.Kind)));
+        }
+
+        if (Activity.Current is { } activity && activity.Source == Source)
+        {
+            activity.SetTag("dedup.candidates", detectorEvent.Candidates);
+            activity.SetTag("dedup.copies", detectorEvent.Copies.Count);
+            activity.SetTag("dedup.changed", detectorEvent.Changed);
+        }
+
+        double ms = detectorEvent.Elapsed.TotalMilliseconds;
+        switch (detectorEvent.Operation)
+        {
+            case DetectorOperation.Replay:
+                DedupLog.JournalReplayed(_logger, detectorEvent.Articles, ms);
+                break;
+            case DetectorOperation.Checkpoint:
+                DedupLog.CheckpointWritten(_logger, detectorEvent.Articles, ms);
+                break;
+            case DetectorOperation.FindCopies or DetectorOperation.FindOrAdd when detectorEvent.Copies.Count > 0:
+                CopyMatch best = detectorEvent.Copies[0];
+                string kind = KindName(best.Kind);
+                DedupLog.CopiesFound(_logger, operation, detectorEvent.ArticleId ?? string.Empty, detectorEvent.Copies.Count, best.Id, kind, best.Score, detectorEvent.Candidates, ms);
+                break;
+            default:
+                DedupLog.OperationCompleted(_logger, operation, detectorEvent.ArticleId ?? string.Empty, outcome, detectorEvent.Candidates, ms);
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Failed(DetectorOperation operation, string? articleId, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        string name = OperationName(operation);
+        _errors.Add(1, new KeyValuePair<string, object?>("dedup.operation", name), new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        if (exception is OperationCanceledException)
+        {
+            DedupLog.OperationCancelled(_logger, name, articleId ?? string.Empty);
+        }
+        else
+        {
+            DedupLog.OperationFailed(_logger, exception, name, articleId ?? string.Empty);
+        }
+    }
+
+    /// <summary>Disposes the meter when this object created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private static string Outcome(in DetectorEvent e) => e.Operation switch
+    {
+        DetectorOperation.Add or DetectorOperation.FindOrAdd => e.Changed ? "added" : "redelivered",
+        DetectorOperation.Remove => e.Changed ? "removed" : "absent",
+        DetectorOperation.FindCopies => "searched",
+        DetectorOperation.Replay => "replayed",
+        _ => "checkpointed",
+    };
+
+    private static string OperationName(DetectorOperation operation) => operation switch
+    {
+        DetectorOperation.FindCopies => "find_copies",
+        DetectorOperation.Add => "add",
+        DetectorOperation.FindOrAdd => "find_or_add",
+        DetectorOperation.Remove => "remove",
+        DetectorOperation.Replay => "replay",
+        _ => "checkpoint",
+    };
+
+    private static string ActivityName(DetectorOperation operation) => "dedup." + OperationName(operation);
+
+    private static string KindName(CopyKind kind) => kind switch
+    {
+        CopyKind.Duplicate => "duplicate",
+        CopyKind.Syndicated => "syndicated",
+        CopyKind.Excerpt => "excerpt",
+        CopyKind.Rewritten => "rewritten",
+        _ => kind.ToString(),
+    };
+}

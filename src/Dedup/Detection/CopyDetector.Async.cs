@@ -1,0 +1,511 @@
+using System.Diagnostics;
+using Dedup.Indexing;
+
+namespace Dedup.Detection;
+
+/// <content>
+/// The asynchronous API for services: find, add, find-or-add and remove with cancellation, an asynchronous article
+/// lookup for evidence, and the bucket store's batch path for stores on a network server.
+/// </content>
+/// <remarks>
+/// <para>
+/// <b>Atomic find-or-add.</b> Writers that go through <see cref="FindOrAddAsync"/>, <see cref="AddAsync"/> and
+/// <see cref="RemoveAsync"/> take turns (an asynchronous gate, so no thread blocks while it waits); a find-or-add
+/// searches and adds inside one turn, so of two copies sent at once to two callers, the second to get its turn finds
+/// the first. With a synchronous store the search and the insertion also run under the detector's write lock, which
+/// makes them atomic with respect to the synchronous <see cref="Add(Article)"/> and <see cref="Remove"/> as well.
+/// </para>
+/// <para>
+/// <b>Stores.</b> With a synchronous store (the default in-memory one) the asynchronous methods use its synchronous
+/// members and complete without waiting unless they wait for their turn or for <see cref="DetectorOptions.ArticleLookupAsync"/>.
+/// With a store that has only an asynchronous path (a Redis-protocol server), they call only its batch members,
+/// once per call: one <see cref="ILshBucketStore.QueryAsync"/> with all of the article's keys, one
+/// <see cref="ILshBucketStore.AddAsync"/> or <see cref="ILshBucketStore.RemoveAsync"/> with all of its entries.
+/// </para>
+/// <para>
+/// <b>Re-delivery.</b> Adding an id that is indexed with the same text (the same tokens, title included) changes nothing
+/// and reports <c>false</c>; adding it with another text throws <see cref="ArgumentException"/> naming the id, so a
+/// corrected story is replaced by removing the old version first.
+/// </para>
+/// <para>
+/// <b>Cancellation.</b> A call cancelled before its article is added or removed changes nothing and throws
+/// <see cref="OperationCanceledException"/>. Once the change is made (and journaled) it is kept: a find-or-add whose
+/// evidence lookup is cancelled afterwards still throws, and a retry is an idempotent re-delivery.
+/// </para>
+/// </remarks>
+public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private int _disposed;
+
+    /// <summary>
+    /// Finds the indexed articles that are copies of <paramref name="article"/>, best first, like
+    /// <see cref="FindCopies(Article)"/>, querying the bucket store with one batch and looking up evidence with
+    /// <see cref="DetectorOptions.ArticleLookupAsync"/> when set.
+    /// </summary>
+    /// <exception cref="ArgumentException">The article's id or text is null.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public async ValueTask<IReadOnlyList<CopyMatch>> FindCopiesAsync(Article article, CancellationToken cancellationToken = default)
+    {
+        CheckArticle(article, requireId: false);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var op = new Operation(this, DetectorOperation.FindCopies, article.Id.Length > 0 ? article.Id : null);
+        try
+        {
+            Article query = article;
+            ArticleFeatures q = FeatureExtractor.Extract(query, Options);
+            (List<Verdict> verdicts, int candidates) = await SearchAsync(NewProbe(q), article.Id, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(query, verdicts, cancellationToken).ConfigureAwait(false);
+            op.Complete(candidates, matches, changed: false);
+            return matches;
+        }
+        catch (Exception e)
+        {
+            op.Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>Finds the indexed articles that are copies of this text, best first.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public ValueTask<IReadOnlyList<CopyMatch>> FindCopiesAsync(string text, CancellationToken cancellationToken = default) =>
+        FindCopiesAsync(new Article(string.Empty, text), cancellationToken);
+
+    /// <summary>Indexes an article; adding an id again with the same text does nothing (see the remarks of the type).</summary>
+    /// <returns>True when the article was added; false when it was already indexed with the same text.</returns>
+    /// <exception cref="ArgumentException">The id is empty, or already indexed with another text; the message names it.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the article was added.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public async ValueTask<bool> AddAsync(Article article, CancellationToken cancellationToken = default)
+    {
+        CheckArticle(article, requireId: true);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var op = new Operation(this, DetectorOperation.Add, article.Id);
+        try
+        {
+            ArticleFeatures q = FeatureExtractor.Extract(article, Options);
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            bool added;
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                added = _store.SupportsSynchronousAccess
+                    ? Insert(q, article)
+                    : await InsertThroughStoreAsync(q, article, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+
+            op.Complete(0, [], added);
+            return added;
+        }
+        catch (Exception e)
+        {
+            op.Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Finds the copies of <paramref name="article"/> among the indexed articles and adds it, in one step that is atomic
+    /// with respect to the other writers (see the remarks of the type), tokenizing the article once.
+    /// </summary>
+    /// <returns>
+    /// The copies found before the article was added, best first, and whether it was added (false for a re-delivery of
+    /// the same id and text, whose copies are still reported).
+    /// </returns>
+    /// <exception cref="ArgumentException">The id is empty, or already indexed with another text; the message names it.</exception>
+    /// <exception cref="OperationCanceledException">
+    /// <paramref name="cancellationToken"/> was cancelled; the article was not added unless the cancellation came
+    /// during the evidence lookup afterwards.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public async ValueTask<FindOrAddResult> FindOrAddAsync(Article article, CancellationToken cancellationToken = default)
+    {
+        CheckArticle(article, requireId: true);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var op = new Operation(this, DetectorOperation.FindOrAdd, article.Id);
+        try
+        {
+            Article query = article;
+            ArticleFeatures q = FeatureExtractor.Extract(query, Options);
+            List<Verdict> verdicts;
+            int candidates;
+            bool added;
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Probe probe = NewProbe(q);
+                if (_store.SupportsSynchronousAccess)
+                {
+                    _lock.EnterWriteLock();
+                    try
+                    {
+                        verdicts = VerifyLocked(probe, article.Id, QueryStoreLocked(probe.Keys), out candidates);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        added = InsertOrSkipLocked(q, article);
+                    }
+                    finally
+                    {
+                        _lock.ExitWriteLock();
+                    }
+                }
+                else
+                {
+                    (verdicts, candidates) = await SearchAsync(probe, article.Id, cancellationToken).ConfigureAwait(false);
+                    added = await InsertThroughStoreAsync(q, article, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+
+            IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(query, verdicts, cancellationToken).ConfigureAwait(false);
+            op.Complete(candidates, matches, added);
+            return new FindOrAddResult(matches, added);
+        }
+        catch (Exception e)
+        {
+            op.Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>Removes an article; returns false when it was not indexed.</summary>
+    /// <remarks>The article stops being found as soon as the removal starts, before the store has dropped its entries.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the article was removed.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public async ValueTask<bool> RemoveAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var op = new Operation(this, DetectorOperation.Remove, id);
+        try
+        {
+            bool removed;
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                removed = _store.SupportsSynchronousAccess ? Remove(id) : await RemoveThroughStoreAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+
+            op.Complete(0, [], removed);
+            return removed;
+        }
+        catch (Exception e)
+        {
+            op.Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Closes the journal (if the detector was opened with one) and releases the locks and the bucket store. Call it
+    /// when no other call is running; it does not write a snapshot (call <see cref="Checkpoint"/> first to compact).
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _journal?.Dispose();
+        _writeGate.Dispose();
+        _lock.Dispose();
+        (_store as IDisposable)?.Dispose();
+    }
+
+    /// <summary>Like <see cref="Dispose"/>, awaiting a store that disposes asynchronously.</summary>
+    /// <returns>A task that completes when everything is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _journal?.Dispose();
+        _writeGate.Dispose();
+        _lock.Dispose();
+        if (_store is IAsyncDisposable asyncStore)
+        {
+            await asyncStore.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            (_store as IDisposable)?.Dispose();
+        }
+    }
+
+    private void ThrowIfNoSynchronousStore()
+    {
+        if (!_store.SupportsSynchronousAccess)
+        {
+            throw new NotSupportedException("The bucket store has no synchronous access: use the asynchronous methods (FindCopiesAsync, AddAsync, FindOrAddAsync, RemoveAsync).");
+        }
+    }
+
+    /// <summary>All slots held in the buckets of <paramref name="keys"/>, through the synchronous store (call under the lock).</summary>
+    private int[] QueryStoreLocked(ulong[] keys)
+    {
+        int[] found = new int[Math.Max(16, keys.Length * 2)];
+        int count = _store.Query(keys, found);
+        if (count > found.Length)
+        {
+            found = new int[count];
+            count = _store.Query(keys, found);
+        }
+
+        return found.AsSpan(0, count).ToArray();
+    }
+
+    /// <summary>Searches the store for candidates (one batch) and verifies them.</summary>
+    private async ValueTask<(List<Verdict> Verdicts, int Candidates)> SearchAsync(Probe probe, string queryId, CancellationToken cancellationToken)
+    {
+        int[] found;
+        if (_store.SupportsSynchronousAccess)
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                List<Verdict> v = VerifyLocked(probe, queryId, QueryStoreLocked(probe.Keys), out int c);
+                return (v, c);
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+
+        int[][] buckets = await _store.QueryAsync(probe.Keys, cancellationToken).ConfigureAwait(false);
+        found = [.. buckets.SelectMany(b => b)];
+        _lock.EnterReadLock();
+        try
+        {
+            List<Verdict> v = VerifyLocked(probe, queryId, found, out int c);
+            return (v, c);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<CopyMatch>> ToMatchesAsync(Article query, List<Verdict> verdicts, CancellationToken cancellationToken)
+    {
+        var matches = new List<CopyMatch>(verdicts.Count);
+        foreach (Verdict v in verdicts)
+        {
+            Article? stored = Options.ArticleLookupAsync is { } lookup
+                ? await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false)
+                : Options.ArticleLookup?.Invoke(v.Other.Id);
+            IReadOnlyList<SharedPassage> evidence = stored is null ? [] : Evidence.Find(query, stored, Options);
+            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Overlap), evidence));
+        }
+
+        SortMatches(matches);
+        return matches;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="features"/> may be added: false when its id is indexed with the same text; throws when it
+    /// is indexed with another (call under the lock).
+    /// </summary>
+    private bool IsNewLocked(ArticleFeatures features, string paramName)
+    {
+        if (!_slotById.TryGetValue(features.Id, out int slot))
+        {
+            return true;
+        }
+
+        if (_slots[slot] is { } existing && existing.ExactHash == features.ExactHash)
+        {
+            return false;
+        }
+
+        throw new ArgumentException(
+            $"An article with id '{features.Id}' is already indexed with another text; remove it first to replace it.", paramName);
+    }
+
+    /// <summary>Journals and indexes an article unless it is indexed with the same text (call under the write lock).</summary>
+    private bool InsertOrSkipLocked(ArticleFeatures features, Article article)
+    {
+        ThrowIfNoSynchronousStore();
+        if (!IsNewLocked(features, nameof(article)))
+        {
+            return false;
+        }
+
+        _journal?.AppendAdds([article]);
+        InsertLocked(features);
+        return true;
+    }
+
+    /// <summary>Journals and indexes a batch, skipping re-deliveries; nothing is added if one conflicts (call under the write lock).</summary>
+    private void InsertRangeLocked(Article[] articles, ArticleFeatures[] features)
+    {
+        ThrowIfNoSynchronousStore();
+        var fresh = new List<int>(articles.Length);
+        for (int i = 0; i < articles.Length; i++)
+        {
+            if (IsNewLocked(features[i], nameof(articles)))
+            {
+                fresh.Add(i);
+            }
+        }
+
+        _journal?.AppendAdds([.. fresh.Select(i => articles[i])]);
+        foreach (int i in fresh)
+        {
+            InsertLocked(features[i]);
+        }
+    }
+
+    /// <summary>Adds an article through the store's asynchronous batch path (call inside the write gate).</summary>
+    private async ValueTask<bool> InsertThroughStoreAsync(ArticleFeatures features, Article article, CancellationToken cancellationToken)
+    {
+        int slot;
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!IsNewLocked(features, nameof(article)))
+            {
+                return false;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            _journal?.AppendAdds([article]);
+            if (_free.Count > 0)
+            {
+                slot = _free.Pop();
+            }
+            else
+            {
+                slot = _slots.Count;
+                _slots.Add(null);
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        LshBucketEntry[] entries = Entries(features, slot);
+        try
+        {
+            await _store.AddAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Undo what may be partly stored; the slot is reused only when the store has surely dropped it.
+            _journal?.AppendRemove(features.Id);
+            try
+            {
+                await _store.RemoveAsync(entries, CancellationToken.None).ConfigureAwait(false);
+                _lock.EnterWriteLock();
+                _free.Push(slot);
+                _lock.ExitWriteLock();
+            }
+            catch (Exception cleanup) when (cleanup is not OutOfMemoryException)
+            {
+                // The slot stays unused: stale entries pointing at it find an empty slot and are skipped.
+            }
+
+            throw;
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            features.Order = _order++;
+            _slots[slot] = features;
+            _slotById[features.Id] = slot;
+            Interlocked.Increment(ref _version);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes an article through the store's asynchronous batch path (call inside the write gate).</summary>
+    private async ValueTask<bool> RemoveThroughStoreAsync(string id, CancellationToken cancellationToken)
+    {
+        int slot;
+        ArticleFeatures f;
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotById.TryGetValue(id, out slot))
+            {
+                return false;
+            }
+
+            _journal?.AppendRemove(id);
+            _slotById.Remove(id);
+            f = _slots[slot]!;
+            _slots[slot] = null;
+            Interlocked.Increment(ref _version);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        // Removed from here on; the slot is reused only once the store has dropped its entries.
+        await _store.RemoveAsync(Entries(f, slot), cancellationToken).ConfigureAwait(false);
+        _lock.EnterWriteLock();
+        try
+        {
+            _free.Push(slot);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        return true;
+    }
+
+    /// <summary>Reports one operation to the observer: its scope, and its completion or failure with the elapsed time.</summary>
+    private struct Operation : IDisposable
+    {
+        private readonly DetectorObserver? _observer;
+        private readonly DetectorOperation _operation;
+        private readonly string? _id;
+        private readonly long _start;
+        private readonly IDisposable? _scope;
+
+        public Operation(CopyDetector detector, DetectorOperation operation, string? id)
+        {
+            _observer = detector.Options.Observer;
+            _operation = operation;
+            _id = id;
+            _start = Stopwatch.GetTimestamp();
+            _scope = _observer?.Starting(operation, id);
+        }
+
+        public readonly void Complete(int candidates, IReadOnlyList<CopyMatch> copies, bool changed, int articles = 1) =>
+            _observer?.Completed(new DetectorEvent(_operation, _id, articles, candidates, copies, changed, Stopwatch.GetElapsedTime(_start)));
+
+        public readonly void Fail(Exception e) => _observer?.Failed(_operation, _id, e);
+
+        public readonly void Dispose() => _scope?.Dispose();
+    }
+}

@@ -1,0 +1,189 @@
+namespace Dedup.Detection;
+
+/// <summary>When the journal of a detector opened with <see cref="CopyDetector.Open"/> forces its records to disk.</summary>
+public enum JournalFlush
+{
+    /// <summary>
+    /// Every add or remove is written and flushed to the disk (fsync) before the call returns: nothing acknowledged is
+    /// lost in a process crash, an operating-system crash or a power cut. Costs one disk flush per call (one per batch
+    /// for <see cref="CopyDetector.AddRange"/>). The default.
+    /// </summary>
+    Disk,
+
+    /// <summary>
+    /// Every add or remove is handed to the operating system (one write call) before the call returns, without a disk
+    /// flush: nothing acknowledged is lost when the process crashes or is killed, but an operating-system crash or a
+    /// power cut may lose the last few seconds.
+    /// </summary>
+    OperatingSystem,
+}
+
+/// <summary>Settings of the journal of a detector opened with <see cref="CopyDetector.Open"/>.</summary>
+public sealed record JournalOptions
+{
+    /// <summary>The default options.</summary>
+    public static JournalOptions Default { get; } = new();
+
+    /// <summary>When records are forced to disk. Default <see cref="JournalFlush.Disk"/>.</summary>
+    public JournalFlush Flush { get; init; } = JournalFlush.Disk;
+}
+
+/// <content>
+/// Durability: a snapshot plus an append-only journal of the adds and removes since it.
+/// </content>
+/// <remarks>
+/// <para>
+/// <see cref="Open"/> loads the snapshot at a path (if any), replays the journal beside it (<c>path.journal</c>), and
+/// from then on writes every add and remove to the journal before acknowledging it (see <see cref="JournalFlush"/>).
+/// The journal stores the articles themselves, not their features, so its format does not depend on the feature format
+/// and a replay re-extracts the features with the current code.
+/// </para>
+/// <para>
+/// <see cref="Checkpoint"/> compacts: it moves the journal aside (<c>path.journal.old</c>), starts a new one, writes
+/// the snapshot atomically and deletes the old journal. A crash at any point leaves files that load to the same
+/// articles: replay applies each record as "set this id to this article" or "delete this id", which gives the same
+/// result on the previous snapshot as on the new one.
+/// </para>
+/// </remarks>
+public sealed partial class CopyDetector
+{
+    private DetectorJournal? _journal;
+    private string? _snapshotPath;
+    private readonly Lock _checkpointLock = new();
+
+    /// <summary>The size in bytes of the journal written since the last checkpoint (0 for a detector opened without a journal).</summary>
+    /// <remarks>A service calls <see cref="Checkpoint"/> when this grows past what it wants to replay at startup.</remarks>
+    public long JournalBytes => _journal?.Length ?? 0;
+
+    /// <summary>
+    /// Opens a durable detector: loads the snapshot at <paramref name="path"/> if it exists (keeping its settings),
+    /// replays the journal of the changes made since (<c>path.journal</c>, cutting off a torn last record), and journals
+    /// every later add and remove before acknowledging it.
+    /// </summary>
+    /// <param name="path">The snapshot file; the journal is kept beside it.</param>
+    /// <param name="journal">The journal settings; null for <see cref="JournalOptions.Default"/>.</param>
+    /// <param name="configure">
+    /// Changes to the settings: it receives the snapshot's settings (or <see cref="DetectorOptions.Default"/> when there
+    /// is no snapshot yet) and returns the ones to use, e.g. <c>o =&gt; o with { ArticleLookupAsync = ... }</c>. Settings
+    /// that shape the compact form (seed, shingle size, stopwords) must keep the snapshot's values.
+    /// </param>
+    /// <returns>The detector; dispose it to close the journal.</returns>
+    /// <exception cref="InvalidDataException">The snapshot or the journal is not valid; the message names the problem.</exception>
+    /// <exception cref="IOException">A file cannot be read or written (e.g. another process has the journal open).</exception>
+    public static CopyDetector Open(string path, JournalOptions? journal = null, Func<DetectorOptions, DetectorOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        journal ??= JournalOptions.Default;
+        string full = Path.GetFullPath(path);
+        string journalPath = full + ".journal";
+        CopyDetector detector = File.Exists(full)
+            ? LoadFromFile(full, configure ?? (o => o))
+            : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
+        try
+        {
+            using var op = new Operation(detector, DetectorOperation.Replay, null);
+            int replayed = 0;
+            string old = DetectorJournal.OldPath(journalPath);
+            bool hadOld = File.Exists(old);
+            if (hadOld)
+            {
+                DetectorJournal.Replay(old, detector.ApplyRecord, out int n);
+                replayed += n;
+            }
+
+            long valid = 0;
+            if (File.Exists(journalPath))
+            {
+                valid = DetectorJournal.Replay(journalPath, detector.ApplyRecord, out int n);
+                replayed += n;
+            }
+
+            detector._journal = DetectorJournal.OpenForAppend(journalPath, valid, journal.Flush);
+            detector._snapshotPath = full;
+            op.Complete(0, [], replayed > 0, replayed);
+            if (hadOld)
+            {
+                detector.Checkpoint();
+            }
+
+            return detector;
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Compacts the journal into the snapshot: writes the snapshot of every indexed article atomically to the path given
+    /// to <see cref="Open"/> and starts an empty journal. Adds and removes may run meanwhile (they go to the new journal).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The detector was not opened with <see cref="Open"/>.</exception>
+    /// <exception cref="IOException">The snapshot cannot be written; the journal still holds everything.</exception>
+    public void Checkpoint()
+    {
+        DetectorJournal journal = _journal ?? throw new InvalidOperationException("Only a detector opened with CopyDetector.Open has a journal to compact.");
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        lock (_checkpointLock)
+        {
+            using var op = new Operation(this, DetectorOperation.Checkpoint, null);
+            try
+            {
+                _lock.EnterWriteLock();
+                try
+                {
+                    journal.Rotate();
+                }
+                finally
+                {
+                    _lock.ExitWriteLock();
+                }
+
+                SaveToFile(_snapshotPath!);
+                journal.DeleteOld();
+                op.Complete(0, [], changed: false, articles: Count);
+            }
+            catch (Exception e)
+            {
+                op.Fail(e);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Applies one journal record during replay: set the id to the article, or delete the id.</summary>
+    private void ApplyRecord(string id, Article? article)
+    {
+        if (article is null)
+        {
+            Remove(id);
+            return;
+        }
+
+        ArticleFeatures features = FeatureExtractor.Extract(article, Options);
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_slotById.TryGetValue(id, out int slot))
+            {
+                if (_slots[slot]!.ExactHash == features.ExactHash)
+                {
+                    return;
+                }
+
+                ArticleFeatures previous = _slots[slot]!;
+                _slotById.Remove(id);
+                _slots[slot] = null;
+                _free.Push(slot);
+                _store.Remove(Entries(previous, slot));
+            }
+
+            InsertLocked(features);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+}

@@ -1,0 +1,366 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+
+namespace Dedup.Detection;
+
+/// <summary>
+/// The append-only journal of a detector opened with <see cref="CopyDetector.Open"/>: one checksummed record per
+/// added article (the article itself) or removed id, written before the change is acknowledged.
+/// </summary>
+/// <remarks>
+/// Format (little-endian): a 12-byte header, magic "DEDUPJNL" and u32 format version 1; then records, each u32 payload
+/// length, u8 kind (1 = add, 2 = remove), the payload, and the XxHash64 (seed 0) of the length, kind and payload. An add's
+/// payload is the article: id, text, title, source (each u32 UTF-8 byte length, 0xFFFFFFFF for null, then the bytes),
+/// u8 1 when the publication time is known, i64 UTC ticks and i16 offset minutes. A remove's payload is the id.
+/// Reading stops at the first record that is short or fails its checksum: with every record written by one write call
+/// before it is acknowledged, only the unacknowledged tail of a crashed writer can be torn.
+/// </remarks>
+internal sealed class DetectorJournal : IDisposable
+{
+    public const uint FormatVersion = 1;
+    private const byte AddKind = 1;
+    private const byte RemoveKind = 2;
+    private const int HeaderBytes = 12;
+    private const int MaxRecordBytes = 1 << 30;
+    private const uint NullString = uint.MaxValue;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly Lock _gate = new();
+    private readonly string _path;
+    private readonly JournalFlush _flush;
+    private FileStream _file;
+
+    private DetectorJournal(string path, JournalFlush flush, FileStream file)
+    {
+        _path = path;
+        _flush = flush;
+        _file = file;
+    }
+
+    private static ReadOnlySpan<byte> Magic => "DEDUPJNL"u8;
+
+    /// <summary>Bytes in the current journal file, header included.</summary>
+    public long Length
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _file.Length;
+            }
+        }
+    }
+
+    /// <summary>The file a checkpoint moves the journal to until the snapshot holding it is written.</summary>
+    public static string OldPath(string path) => path + ".old";
+
+    /// <summary>Opens the journal at <paramref name="path"/> for appending, after <paramref name="validLength"/> bytes (a torn tail beyond is cut off).</summary>
+    public static DetectorJournal OpenForAppend(string path, long validLength, JournalFlush flush) =>
+        new(path, flush, OpenFile(path, validLength));
+
+    /// <summary>Appends one add record per article with one write call, then flushes as the policy says.</summary>
+    public void AppendAdds(IReadOnlyList<Article> articles)
+    {
+        if (articles.Count == 0)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (Article a in articles)
+        {
+            WriteRecord(buffer, AddKind, payload =>
+            {
+                WriteString(payload, a.Id);
+                WriteString(payload, a.Text);
+                WriteString(payload, a.Title);
+                WriteString(payload, a.Source);
+                Span<byte> published = payload.GetSpan(11);
+                published[0] = a.Published is null ? (byte)0 : (byte)1;
+                BinaryPrimitives.WriteInt64LittleEndian(published[1..], a.Published?.UtcTicks ?? 0);
+                BinaryPrimitives.WriteInt16LittleEndian(published[9..], (short)(a.Published?.Offset.TotalMinutes ?? 0));
+                payload.Advance(11);
+            });
+        }
+
+        Append(buffer.WrittenSpan);
+    }
+
+    /// <summary>Appends a remove record, then flushes as the policy says.</summary>
+    public void AppendRemove(string id)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        WriteRecord(buffer, RemoveKind, payload => WriteString(payload, id));
+        Append(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Starts a new, empty journal file and moves the current one to <see cref="OldPath"/> (appending to it when a
+    /// previous checkpoint left one), so that a snapshot written after this call holds every record of the old file.
+    /// </summary>
+    public void Rotate()
+    {
+        lock (_gate)
+        {
+            string old = OldPath(_path);
+            _file.Flush(flushToDisk: true);
+            if (File.Exists(old))
+            {
+                using var previous = new FileStream(old, FileMode.Append, FileAccess.Write, FileShare.None);
+                _file.Position = HeaderBytes;
+                _file.CopyTo(previous);
+                previous.Flush(flushToDisk: true);
+                _file.Dispose();
+            }
+            else
+            {
+                _file.Dispose();
+                File.Move(_path, old);
+            }
+
+            _file = OpenFile(_path, 0);
+        }
+    }
+
+    /// <summary>Deletes the file left by <see cref="Rotate"/> once a snapshot holds its records.</summary>
+    public void DeleteOld() => File.Delete(OldPath(_path));
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>Reads the records of a journal file, stopping at the end or at the first torn or corrupt record.</summary>
+    /// <param name="path">The journal file.</param>
+    /// <param name="apply">Receives each record: the article of an add, or the id of a remove (and a null article).</param>
+    /// <param name="records">The number of records read.</param>
+    /// <returns>The length of the valid prefix, the header included (0 when even the header is missing or torn).</returns>
+    /// <exception cref="InvalidDataException">The file is not a detector journal or is of a newer format version.</exception>
+    public static long Replay(string path, Action<string, Article?> apply, out int records)
+    {
+        records = 0;
+        byte[] data = File.ReadAllBytes(path);
+        if (data.Length < HeaderBytes)
+        {
+            return 0;
+        }
+
+        if (!data.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"'{path}' is not a detector journal: its magic number is wrong.");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(Magic.Length));
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"The journal '{path}' has format version {version}; this library reads version {FormatVersion}.");
+        }
+
+        int position = HeaderBytes;
+        while (TryReadRecord(data, position, out int next, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out string? id, out Article? article))
+        {
+            apply(id, article);
+            records++;
+            position = next;
+        }
+
+        return position;
+    }
+
+    private static bool TryReadRecord(byte[] data, int position, out int next, out byte kind, out ReadOnlySpan<byte> payload)
+    {
+        next = position;
+        kind = 0;
+        payload = default;
+        if (data.Length - position < 5)
+        {
+            return false;
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(position));
+        if (length > MaxRecordBytes || data.Length - position - 5 < (long)length + 8)
+        {
+            return false;
+        }
+
+        int body = 5 + (int)length;
+        ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(position + body));
+        if (XxHash64.HashToUInt64(data.AsSpan(position, body)) != stored)
+        {
+            return false;
+        }
+
+        kind = data[position + 4];
+        payload = data.AsSpan(position + 5, (int)length);
+        next = position + body + 8;
+        return true;
+    }
+
+    private static bool TryParse(byte kind, ReadOnlySpan<byte> payload, out string id, out Article? article)
+    {
+        id = string.Empty;
+        article = null;
+        try
+        {
+            if (!TryReadString(ref payload, out string? readId) || readId is null)
+            {
+                return false;
+            }
+
+            id = readId;
+            if (kind == RemoveKind)
+            {
+                return payload.IsEmpty;
+            }
+
+            if (kind != AddKind
+                || !TryReadString(ref payload, out string? text) || text is null
+                || !TryReadString(ref payload, out string? title)
+                || !TryReadString(ref payload, out string? source)
+                || payload.Length != 11)
+            {
+                return false;
+            }
+
+            DateTimeOffset? published = null;
+            if (payload[0] == 1)
+            {
+                long ticks = BinaryPrimitives.ReadInt64LittleEndian(payload[1..]);
+                short offset = BinaryPrimitives.ReadInt16LittleEndian(payload[9..]);
+                published = new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset));
+            }
+
+            article = new Article(id, text, title, published, source);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            // An out-of-range time or invalid UTF-8 in a record whose checksum matched: treated as the end.
+            return false;
+        }
+    }
+
+    private static bool TryReadString(ref ReadOnlySpan<byte> payload, out string? value)
+    {
+        value = null;
+        if (payload.Length < 4)
+        {
+            return false;
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+        payload = payload[4..];
+        if (length == NullString)
+        {
+            return true;
+        }
+
+        if (length > (uint)payload.Length)
+        {
+            return false;
+        }
+
+        value = StrictUtf8.GetString(payload[..(int)length]);
+        payload = payload[(int)length..];
+        return true;
+    }
+
+    private static FileStream OpenFile(string path, long validLength)
+    {
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        try
+        {
+            if (validLength < HeaderBytes)
+            {
+                file.SetLength(0);
+                file.Write(Header());
+                validLength = HeaderBytes;
+            }
+            else if (file.Length != validLength)
+            {
+                file.SetLength(validLength);
+            }
+
+            file.Position = validLength;
+            file.Flush(flushToDisk: true);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static byte[] Header()
+    {
+        byte[] header = new byte[HeaderBytes];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(Magic.Length), FormatVersion);
+        return header;
+    }
+
+    private static void WriteRecord(ArrayBufferWriter<byte> buffer, byte kind, Action<ArrayBufferWriter<byte>> writePayload)
+    {
+        var payload = new ArrayBufferWriter<byte>();
+        writePayload(payload);
+        Span<byte> head = buffer.GetSpan(5);
+        BinaryPrimitives.WriteUInt32LittleEndian(head, (uint)payload.WrittenCount);
+        head[4] = kind;
+        buffer.Advance(5);
+        buffer.Write(payload.WrittenSpan);
+        int start = buffer.WrittenCount - payload.WrittenCount - 5;
+        ulong checksum = XxHash64.HashToUInt64(buffer.WrittenSpan[start..]);
+        Span<byte> tail = buffer.GetSpan(8);
+        BinaryPrimitives.WriteUInt64LittleEndian(tail, checksum);
+        buffer.Advance(8);
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> buffer, string? value)
+    {
+        Span<byte> length = buffer.GetSpan(4);
+        if (value is null)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(length, NullString);
+            buffer.Advance(4);
+            return;
+        }
+
+        int bytes = Encoding.UTF8.GetByteCount(value);
+        BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)bytes);
+        buffer.Advance(4);
+        buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(bytes)));
+    }
+
+    private void Append(ReadOnlySpan<byte> records)
+    {
+        lock (_gate)
+        {
+            long start = _file.Position;
+            try
+            {
+                _file.Write(records);
+                _file.Flush(flushToDisk: _flush == JournalFlush.Disk);
+            }
+            catch
+            {
+                // Leave no partial record before the next one: cut the file back to where this append began.
+                try
+                {
+                    _file.SetLength(start);
+                    _file.Position = start;
+                }
+                catch (IOException)
+                {
+                }
+
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace Dedup.Detection;
+
+/// <summary>An operation of a <see cref="CopyDetector"/> reported to a <see cref="DetectorObserver"/>.</summary>
+public enum DetectorOperation
+{
+    /// <summary><see cref="CopyDetector.FindCopiesAsync(Article, CancellationToken)"/>.</summary>
+    FindCopies,
+
+    /// <summary><see cref="CopyDetector.AddAsync"/>.</summary>
+    Add,
+
+    /// <summary><see cref="CopyDetector.FindOrAddAsync"/>.</summary>
+    FindOrAdd,
+
+    /// <summary><see cref="CopyDetector.RemoveAsync"/>.</summary>
+    Remove,
+
+    /// <summary>The journal replayed when a detector is opened (<see cref="CopyDetector.Open"/>).</summary>
+    Replay,
+
+    /// <summary>A checkpoint: the snapshot rewritten and the journal restarted (<see cref="CopyDetector.Checkpoint"/>).</summary>
+    Checkpoint,
+}
+
+/// <summary>What one operation of a <see cref="CopyDetector"/> did, reported to <see cref="DetectorObserver.Completed"/>.</summary>
+/// <param name="Operation">The operation.</param>
+/// <param name="ArticleId">The article's id, when the operation is about one article.</param>
+/// <param name="Articles">Articles the operation handled: 1 for one article, the records replayed for a replay, the articles written for a checkpoint.</param>
+/// <param name="Candidates">Indexed articles the bucket store proposed and the detector verified (0 when nothing was searched).</param>
+/// <param name="Copies">The copies found (empty when nothing was searched).</param>
+/// <param name="Changed">Whether the index changed: an article added or removed (false for an idempotent re-delivery).</param>
+/// <param name="Elapsed">Wall-clock time of the operation.</param>
+public readonly record struct DetectorEvent(
+    DetectorOperation Operation,
+    string? ArticleId,
+    int Articles,
+    int Candidates,
+    IReadOnlyList<CopyMatch> Copies,
+    bool Changed,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Observes a <see cref="CopyDetector"/>: set one as <see cref="DetectorOptions.Observer"/> to turn its operations into
+/// logs, metrics and traces. Every method does nothing unless overridden; an exception thrown by an override is not
+/// caught. The detector calls the methods on the caller's thread, outside its locks, so they must be thread-safe and quick.
+/// </summary>
+public abstract class DetectorObserver
+{
+    /// <summary>Called when an operation starts; the returned object (e.g. an <see cref="System.Diagnostics.Activity"/>) is disposed when it ends.</summary>
+    /// <param name="operation">The operation.</param>
+    /// <param name="articleId">The article's id, when the operation is about one article.</param>
+    /// <returns>A scope to dispose when the operation ends, or null.</returns>
+    public virtual IDisposable? Starting(DetectorOperation operation, string? articleId) => null;
+
+    /// <summary>Called when an operation has completed.</summary>
+    /// <param name="detectorEvent">What it did.</param>
+    public virtual void Completed(in DetectorEvent detectorEvent)
+    {
+    }
+
+    /// <summary>Called when an operation fails or is cancelled, before the exception reaches the caller.</summary>
+    /// <param name="operation">The operation.</param>
+    /// <param name="articleId">The article's id, when the operation is about one article.</param>
+    /// <param name="exception">The exception.</param>
+    public virtual void Failed(DetectorOperation operation, string? articleId, Exception exception)
+    {
+    }
+}

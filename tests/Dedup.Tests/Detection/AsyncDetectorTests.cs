@@ -1,0 +1,333 @@
+using Dedup.Detection;
+using Dedup.Indexing;
+
+namespace Dedup.Tests.Detection;
+
+public class AsyncDetectorTests
+{
+    private static readonly Article Harbour = new("harbour", TestArticles.Harbour, "Council approves harbour wall rebuild");
+    private static readonly Article HarbourWire = new("wire", TestArticles.Syndicate(TestArticles.Harbour), "UPDATE 1-Harbour wall to be rebuilt");
+    private static readonly Article Rail = new("rail", TestArticles.Rail, "New rail line to open in December");
+
+    public static TheoryData<bool> Stores => new() { true, false };
+
+    private static CopyDetector NewDetector(bool synchronousStore, DetectorOptions? options = null) =>
+        synchronousStore ? new CopyDetector(options) : new CopyDetector(options, new AsyncOnlyStore());
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Two_copies_sent_at_once_to_two_workers_are_paired(bool synchronousStore)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        for (int run = 0; run < 150; run++)
+        {
+            using CopyDetector detector = NewDetector(synchronousStore);
+            await detector.AddAsync(Rail, ct);
+            using var start = new Barrier(2);
+            Task<FindOrAddResult> first = Task.Run(async () => { start.SignalAndWait(ct); return await detector.FindOrAddAsync(Harbour, ct); }, ct);
+            Task<FindOrAddResult> second = Task.Run(async () => { start.SignalAndWait(ct); return await detector.FindOrAddAsync(HarbourWire, ct); }, ct);
+            FindOrAddResult[] results = await Task.WhenAll(first, second);
+
+            Assert.All(results, r => Assert.True(r.Added));
+            Assert.Equal(3, detector.Count);
+
+            // Exactly one of the two saw the other: whichever came second.
+            int paired = results.Count(r => r.Copies.Count == 1);
+            Assert.True(paired == 1, $"run {run}: {paired} of the two callers saw the other");
+            CopyMatch match = results.Single(r => r.Copies.Count == 1).Copies[0];
+            Assert.Contains(match.Id, new[] { "harbour", "wire" });
+            Assert.Equal(CopyKind.Syndicated, match.Kind);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Find_or_add_reports_copies_and_adds_once(bool synchronousStore)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using CopyDetector detector = NewDetector(synchronousStore);
+
+        FindOrAddResult original = await detector.FindOrAddAsync(Harbour, ct);
+        FindOrAddResult copy = await detector.FindOrAddAsync(HarbourWire, ct);
+        FindOrAddResult again = await detector.FindOrAddAsync(HarbourWire, ct);
+
+        Assert.True(original.Added);
+        Assert.Empty(original.Copies);
+        Assert.True(copy.Added);
+        Assert.Equal("harbour", Assert.Single(copy.Copies).Id);
+        Assert.False(again.Added);
+        Assert.Equal("harbour", Assert.Single(again.Copies).Id);
+        Assert.Equal(2, detector.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Re_delivery_with_the_same_text_is_idempotent_and_with_another_text_names_the_id(bool synchronousStore)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using CopyDetector detector = NewDetector(synchronousStore);
+
+        Assert.True(await detector.AddAsync(Harbour, ct));
+        Assert.False(await detector.AddAsync(Harbour with { Text = "  " + Harbour.Text }, ct));
+        var e = await Assert.ThrowsAsync<ArgumentException>(async () => await detector.AddAsync(Harbour with { Text = TestArticles.Rail }, ct));
+
+        Assert.Contains("'harbour'", e.Message, StringComparison.Ordinal);
+        Assert.Equal("article", e.ParamName);
+        Assert.Equal(1, detector.Count);
+        Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(HarbourWire, ct)).Id);
+    }
+
+    [Fact]
+    public void Synchronous_add_is_idempotent_too_and_a_batch_with_a_conflict_adds_nothing()
+    {
+        using var detector = new CopyDetector();
+        detector.Add(Harbour);
+        detector.Add(Harbour);
+        detector.AddRange([Harbour, Rail]);
+        var e = Assert.Throws<ArgumentException>(() => detector.AddRange([HarbourWire, Harbour with { Text = TestArticles.HarbourFollowUp }]));
+
+        Assert.Contains("'harbour'", e.Message, StringComparison.Ordinal);
+        Assert.Equal("articles", e.ParamName);
+        Assert.Equal(2, detector.Count);
+        Assert.False(detector.Contains("wire"));
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_changes_nothing()
+    {
+        using CopyDetector detector = NewDetector(synchronousStore: true);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await detector.FindOrAddAsync(Harbour, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await detector.AddAsync(Harbour, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await detector.FindCopiesAsync(Harbour, cancelled.Token));
+
+        Assert.Equal(0, detector.Count);
+    }
+
+    [Fact]
+    public async Task A_caller_waiting_for_its_turn_can_cancel_and_adds_nothing()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var store = new AsyncOnlyStore();
+        using var detector = new CopyDetector(null, store);
+        store.HoldAdds = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<FindOrAddResult> holder = detector.FindOrAddAsync(Harbour, ct).AsTask();
+        await store.AddStarted.Task.WaitAsync(ct);
+
+        using var cts = new CancellationTokenSource();
+        Task<FindOrAddResult> waiting = detector.FindOrAddAsync(HarbourWire, cts.Token).AsTask();
+        await Task.Delay(20, ct);
+        Assert.False(waiting.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        store.HoldAdds.SetResult();
+        await holder;
+
+        Assert.Equal(1, detector.Count);
+        Assert.False(detector.Contains("wire"));
+    }
+
+    [Fact]
+    public async Task An_async_article_lookup_gives_evidence_and_honours_cancellation()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var articles = new Dictionary<string, Article> { ["harbour"] = Harbour };
+        using var detector = new CopyDetector(new DetectorOptions
+        {
+            ArticleLookupAsync = async (id, token) => { await Task.Yield(); return articles.GetValueOrDefault(id); },
+        });
+        await detector.AddAsync(Harbour, ct);
+
+        CopyMatch match = Assert.Single(await detector.FindCopiesAsync(HarbourWire, ct));
+        Assert.NotEmpty(match.Evidence);
+
+        using var blocking = new CopyDetector(new DetectorOptions
+        {
+            ArticleLookupAsync = async (id, token) => { await Task.Delay(Timeout.Infinite, token); return null; },
+        });
+        await blocking.AddAsync(Harbour, ct);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await blocking.FindCopiesAsync(HarbourWire, cts.Token));
+    }
+
+    [Fact]
+    public async Task An_async_only_store_gets_one_batch_per_call_and_the_synchronous_methods_refuse_it()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var store = new AsyncOnlyStore();
+        using var detector = new CopyDetector(null, store);
+
+        await detector.FindOrAddAsync(Harbour, ct);
+        await detector.FindOrAddAsync(Rail, ct);
+        await detector.FindCopiesAsync(HarbourWire, ct);
+        Assert.True(await detector.RemoveAsync("rail", ct));
+        Assert.False(await detector.RemoveAsync("rail", ct));
+
+        Assert.Equal(3, store.Queries);
+        Assert.Equal(2, store.Adds);
+        Assert.Equal(1, store.Removes);
+        Assert.Throws<NotSupportedException>(() => detector.FindCopies(HarbourWire));
+        Assert.Throws<NotSupportedException>(() => detector.Add(Rail));
+        Assert.Throws<NotSupportedException>(() => detector.Remove("harbour"));
+        Assert.Equal(1, detector.Count);
+    }
+
+    [Fact]
+    public async Task Random_operations_give_the_same_answers_on_an_async_only_store_as_in_memory()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string[] bases = [TestArticles.Harbour, TestArticles.Rail, TestArticles.HarbourFollowUp];
+        var random = new Random(17);
+        using var memory = new CopyDetector();
+        using var remote = new CopyDetector(null, new AsyncOnlyStore());
+        for (int i = 0; i < 120; i++)
+        {
+            string id = $"a{random.Next(30)}";
+            string text = random.Next(3) == 0 ? TestArticles.Syndicate(bases[random.Next(3)]) : TestArticles.Lead(bases[random.Next(3)], 1 + random.Next(4)) + $" Story {id}.";
+            switch (random.Next(3))
+            {
+                case 0:
+                    Assert.Equal(await memory.RemoveAsync(id, ct), await remote.RemoveAsync(id, ct));
+                    break;
+                default:
+                    await memory.RemoveAsync(id, ct);
+                    await remote.RemoveAsync(id, ct);
+                    FindOrAddResult m = await memory.FindOrAddAsync(new Article(id, text), ct);
+                    FindOrAddResult r = await remote.FindOrAddAsync(new Article(id, text), ct);
+                    Assert.Equal(m.Added, r.Added);
+                    Assert.Equal(m.Copies.Select(c => (c.Id, c.Kind, c.Score)), r.Copies.Select(c => (c.Id, c.Kind, c.Score)));
+                    break;
+            }
+
+            Assert.Equal(memory.Count, remote.Count);
+        }
+    }
+
+    [Fact]
+    public void The_title_given_to_add_is_compared()
+    {
+        using var detector = new CopyDetector();
+        detector.Add("harbour", TestArticles.Harbour, "Council approves harbour wall rebuild");
+
+        Assert.Equal(CopyKind.Duplicate, Assert.Single(detector.FindCopies(new Article("", TestArticles.Harbour, "Council approves harbour wall rebuild"))).Kind);
+        Assert.NotEqual(CopyKind.Duplicate, Assert.Single(detector.FindCopies(TestArticles.Harbour)).Kind);
+    }
+
+    [Fact]
+    public async Task The_observer_hears_each_operation_with_its_candidates_and_copies()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var observer = new RecordingObserver();
+        using var detector = new CopyDetector(new DetectorOptions { Observer = observer });
+
+        await detector.FindOrAddAsync(Harbour, ct);
+        await detector.FindOrAddAsync(HarbourWire, ct);
+        await Assert.ThrowsAsync<ArgumentException>(async () => await detector.AddAsync(Harbour with { Text = TestArticles.Rail }, ct));
+
+        Assert.Equal([DetectorOperation.FindOrAdd, DetectorOperation.FindOrAdd], observer.Events.Select(e => e.Operation));
+        Assert.Equal(1, observer.Events[1].Candidates);
+        Assert.Equal(CopyKind.Syndicated, Assert.Single(observer.Events[1].Copies).Kind);
+        Assert.Equal(DetectorOperation.Add, Assert.Single(observer.Failures));
+        Assert.Equal(3, observer.Scopes);
+    }
+
+    [Fact]
+    public async Task Disposed_detectors_refuse_calls()
+    {
+        var detector = new CopyDetector();
+        await detector.DisposeAsync();
+        detector.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await detector.AddAsync(Harbour, TestContext.Current.CancellationToken));
+    }
+
+    private sealed class RecordingObserver : DetectorObserver
+    {
+        public List<DetectorEvent> Events { get; } = [];
+
+        public List<DetectorOperation> Failures { get; } = [];
+
+        public int Scopes { get; private set; }
+
+        public override IDisposable? Starting(DetectorOperation operation, string? articleId)
+        {
+            Scopes++;
+            return null;
+        }
+
+        public override void Completed(in DetectorEvent detectorEvent) => Events.Add(detectorEvent);
+
+        public override void Failed(DetectorOperation operation, string? articleId, Exception exception) => Failures.Add(operation);
+    }
+}
+
+/// <summary>A bucket store with only the asynchronous batch path, as a network store has; it counts the batches and can hold adds.</summary>
+internal sealed class AsyncOnlyStore : ILshBucketStore
+{
+    private readonly InMemoryLshBucketStore _inner = new();
+    private readonly Lock _gate = new();
+
+    public bool SupportsSynchronousAccess => false;
+
+    public int Queries { get; private set; }
+
+    public int Adds { get; private set; }
+
+    public int Removes { get; private set; }
+
+    public TaskCompletionSource? HoldAdds { get; set; }
+
+    public TaskCompletionSource AddStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Add(ReadOnlySpan<LshBucketEntry> entries) => throw new NotSupportedException();
+
+    public void Remove(ReadOnlySpan<LshBucketEntry> entries) => throw new NotSupportedException();
+
+    public int Query(ReadOnlySpan<ulong> bandKeys, Span<int> destination) => throw new NotSupportedException();
+
+    public async ValueTask AddAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default)
+    {
+        AddStarted.TrySetResult();
+        if (HoldAdds is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        await Task.Yield();
+        lock (_gate)
+        {
+            Adds++;
+            _inner.Add(entries.Span);
+        }
+    }
+
+    public async ValueTask RemoveAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        lock (_gate)
+        {
+            Removes++;
+            _inner.Remove(entries.Span);
+        }
+    }
+
+    public async ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bandKeys, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        lock (_gate)
+        {
+            Queries++;
+            var result = new int[bandKeys.Length][];
+            for (int i = 0; i < result.Length; i++)
+            {
+                int n = _inner.Query(bandKeys.Span.Slice(i, 1), []);
+                result[i] = new int[n];
+                _inner.Query(bandKeys.Span.Slice(i, 1), result[i]);
+            }
+
+            return result;
+        }
+    }
+}

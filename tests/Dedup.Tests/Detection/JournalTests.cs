@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using Dedup.Detection;
+
+namespace Dedup.Tests.Detection;
+
+public sealed class JournalTests : IDisposable
+{
+    private static readonly Article Harbour = new("harbour", TestArticles.Harbour, "Council approves harbour wall rebuild", new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.FromHours(2)), "Gazette");
+    private static readonly Article Rail = new("rail", TestArticles.Rail, "New rail line to open in December");
+    private static readonly Article FollowUp = new("follow-up", TestArticles.HarbourFollowUp);
+    private readonly string _folder = Directory.CreateTempSubdirectory("dedup-journal-").FullName;
+
+    private string SnapshotPath => Path.Combine(_folder, "index.dedup");
+
+    private string JournalPath => SnapshotPath + ".journal";
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Changes_since_the_snapshot_are_replayed_on_open()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            await detector.AddAsync(Harbour, ct);
+            detector.Add(Rail);
+            detector.AddRange([FollowUp]);
+            Assert.True(detector.Remove("rail"));
+        }
+
+        Assert.False(File.Exists(SnapshotPath));
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+
+        Assert.Equal(2, reopened.Count);
+        Assert.True(reopened.Contains("harbour"));
+        Assert.False(reopened.Contains("rail"));
+        Assert.Equal(CopyKind.Duplicate, Assert.Single(reopened.FindCopies(Harbour with { Id = "copy" })).Kind);
+    }
+
+    [Fact]
+    public void The_journal_keeps_the_whole_article_so_replay_re_extracts_its_features()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+        }
+
+        string journal = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(JournalPath));
+        Assert.Contains(Harbour.Title!, journal, StringComparison.Ordinal);
+        Assert.Contains("Gazette", journal, StringComparison.Ordinal);
+        Assert.Contains("The harbour wall was first built in 1847", journal, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(30)]
+    public void A_torn_last_record_is_cut_off_and_later_records_follow_the_valid_ones(int cut)
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Add(Rail);
+        }
+
+        using (var file = new FileStream(JournalPath, FileMode.Open))
+        {
+            file.SetLength(file.Length - cut);
+        }
+
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.True(detector.Contains("harbour"));
+            Assert.False(detector.Contains("rail"));
+            detector.Add(FollowUp);
+        }
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(2, reopened.Count);
+        Assert.True(reopened.Contains("follow-up"));
+    }
+
+    [Fact]
+    public void A_last_record_that_fails_its_checksum_is_dropped()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Add(Rail);
+        }
+
+        byte[] bytes = File.ReadAllBytes(JournalPath);
+        bytes[^20] ^= 0x40;
+        File.WriteAllBytes(JournalPath, bytes);
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(1, reopened.Count);
+        Assert.True(reopened.Contains("harbour"));
+    }
+
+    [Fact]
+    public void A_checkpoint_compacts_the_journal_into_the_snapshot()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.OperatingSystem }))
+        {
+            detector.Add(Harbour);
+            detector.Add(Rail);
+            long before = detector.JournalBytes;
+            detector.Checkpoint();
+            Assert.True(detector.JournalBytes < before / 10, $"{detector.JournalBytes} bytes after, {before} before");
+            detector.Remove("harbour");
+        }
+
+        Assert.True(File.Exists(SnapshotPath));
+        Assert.Equal(2, CopyDetector.LoadFromFile(SnapshotPath).Count);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(["rail"], [.. reopened.Clusters().SelectMany(c => c.Members)]);
+    }
+
+    [Fact]
+    public void A_journal_left_aside_by_an_interrupted_checkpoint_is_replayed_and_compacted()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            detector.Add(Rail);
+            detector.Remove("harbour");
+            detector.Add(Harbour with { Text = TestArticles.HarbourFollowUp });
+        }
+
+        // The checkpoint moved the journal aside, then died before writing the snapshot.
+        File.Move(JournalPath, JournalPath + ".old");
+        File.Copy(JournalPath + ".old", Path.Combine(_folder, "aside"));
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(2, detector.Count);
+            Assert.False(File.Exists(JournalPath + ".old"));
+        }
+
+        // Had it died after writing the snapshot: the same records replayed over the newer snapshot give the same
+        // articles (each record sets or deletes an id).
+        File.Copy(Path.Combine(_folder, "aside"), JournalPath + ".old");
+        using CopyDetector again = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(2, again.Count);
+        Assert.Empty(again.FindCopies(Harbour with { Id = string.Empty }));
+        Assert.Equal("harbour", Assert.Single(again.FindCopies(FollowUp)).Id);
+    }
+
+    [Fact]
+    public void Loading_keeps_the_saved_settings_unless_the_caller_changes_them()
+    {
+        var original = new CopyDetector(new DetectorOptions { Threshold = 0.7, BoilerplateDocumentFrequency = 25 });
+        original.Add(Harbour);
+        original.SaveToFile(SnapshotPath);
+
+        Assert.Equal(0.7, CopyDetector.LoadFromFile(SnapshotPath).Options.Threshold);
+        CopyDetector configured = CopyDetector.LoadFromFile(SnapshotPath, saved => saved with { ArticleLookup = _ => null });
+        Assert.Equal(0.7, configured.Options.Threshold);
+        Assert.Equal(25, configured.Options.BoilerplateDocumentFrequency);
+        Assert.NotNull(configured.Options.ArticleLookup);
+        Assert.Equal(0.5, CopyDetector.LoadFromFile(SnapshotPath, saved => saved with { Threshold = 0.5 }).Options.Threshold);
+        using CopyDetector opened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(0.7, opened.Options.Threshold);
+        Assert.Equal(25, opened.Options.BoilerplateDocumentFrequency);
+    }
+
+    [Fact]
+    public async Task The_services_example_of_the_readme_finds_copies_and_checkpoints()
+    {
+        CancellationToken stoppingToken = TestContext.Current.CancellationToken;
+        var output = new List<string>();
+        using (CopyDetector seed = CopyDetector.Open(SnapshotPath))
+        {
+            seed.Add(Harbour);
+        }
+
+        Article article = new("wire", TestArticles.Syndicate(TestArticles.Harbour));
+        await using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            FindOrAddResult result = await detector.FindOrAddAsync(article, stoppingToken);
+            foreach (CopyMatch copy in result.Copies)
+            {
+                output.Add($"{article.Id}: {copy.Kind} copy of {copy.Id} ({copy.Score:F2})");
+            }
+
+            detector.Checkpoint();
+        }
+
+        Assert.StartsWith("wire: Syndicated copy of harbour (", Assert.Single(output), StringComparison.Ordinal);
+        Assert.Equal(2, CopyDetector.LoadFromFile(SnapshotPath).Count);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_journal_is_refused_with_a_clear_message()
+    {
+        File.WriteAllText(JournalPath, "this is not a journal at all");
+        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        Assert.Contains("not a detector journal", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The durability promise: a child process adds and removes articles through a journaled detector and prints each
+    /// acknowledgement; it is killed (SIGKILL) at a random point, several times over the same files, and every change it
+    /// acknowledged must be found on reopening.
+    /// </summary>
+    [Fact]
+    public async Task Killing_the_process_at_random_points_loses_nothing_acknowledged()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var random = new Random(20261126);
+        var expected = new Dictionary<string, bool>(StringComparer.Ordinal);
+        int acknowledged = 0;
+        for (int round = 0; round < 6; round++)
+        {
+            int stopAfter = random.Next(1, 120);
+            List<string> lines = await RunChildUntilKilledAsync(round * 100_000, random.Next(), stopAfter, ct);
+            foreach (string line in lines)
+            {
+                string[] parts = line.Split(' ');
+                if (parts is ["added", var id])
+                {
+                    expected[id] = true;
+                    acknowledged++;
+                }
+                else if (parts is ["removed", var removed])
+                {
+                    expected[removed] = false;
+                    acknowledged++;
+                }
+            }
+
+            using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+            foreach ((string id, bool present) in expected)
+            {
+                Assert.True(reopened.Contains(id) == present, $"round {round}: '{id}' should be {(present ? "present" : "absent")}");
+            }
+        }
+
+        Assert.True(acknowledged > 50, $"only {acknowledged} changes were acknowledged");
+    }
+
+    private async Task<List<string>> RunChildUntilKilledAsync(int firstId, int seed, int stopAfter, CancellationToken ct)
+    {
+        string child = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "Dedup.CrashChild.exe" : "Dedup.CrashChild");
+        var start = File.Exists(child)
+            ? new ProcessStartInfo(child)
+            : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Dedup.CrashChild.dll") } };
+        start.ArgumentList.Add(SnapshotPath);
+        start.ArgumentList.Add(firstId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("The child did not start.");
+        var lines = new List<string>();
+        int changes = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            lines.Add(line);
+            if (!line.StartsWith("added ", StringComparison.Ordinal) && !line.StartsWith("removed ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (++changes == stopAfter)
+            {
+                process.Kill(entireProcessTree: true);
+                break;
+            }
+        }
+
+        // Whatever the child printed before it died was acknowledged too.
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } rest)
+        {
+            lines.Add(rest);
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(changes == stopAfter, $"the child stopped by itself after {changes} changes: {await process.StandardError.ReadToEndAsync(ct)}");
+        return lines;
+    }
+}
