@@ -3,7 +3,13 @@ using BenchmarkDotNet.Running;
 if (args is ["breakdown", ..])
 {
     Dedup.Benchmarks.PipelineBreakdown.Run();
-    return;
+    return 0;
+}
+
+if (args is ["corpus", ..])
+{
+    return Dedup.Benchmarks.Synthetic.SyntheticCorpus.Run(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
