@@ -11,5 +11,10 @@ if (args is ["corpus", ..])
     return Dedup.Benchmarks.Synthetic.SyntheticCorpus.Run(args);
 }
 
+if (args is ["scan-stages", ..])
+{
+    return Dedup.Benchmarks.Scale.ScanStages.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -129,6 +129,7 @@ internal static class PairFinder
 
         firstOf = null;
         PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) => SampleKeys(words[i], skeleton[i], keys), parallel);
+        progress?.Report(new ScanProgress("candidates", 0, n));
         var sets = new Sets(articles, words, skeleton, lead, threshold);
         var clusters = new UnionFind(n);
         var results = new List<FoundPair>();
