@@ -11,6 +11,11 @@ if (args is ["corpus", ..])
     return Dedup.Benchmarks.Synthetic.SyntheticCorpus.Run(args);
 }
 
+if (args is ["furniture", ..])
+{
+    return Dedup.Benchmarks.Scale.FurnitureTiming.Run(args);
+}
+
 if (args is ["scan-stages", ..])
 {
     return Dedup.Benchmarks.Scale.ScanStages.Run(args);
