@@ -3,7 +3,23 @@ using BenchmarkDotNet.Running;
 if (args is ["breakdown", ..])
 {
     Dedup.Benchmarks.PipelineBreakdown.Run();
-    return;
+    return 0;
+}
+
+if (args is ["corpus", ..])
+{
+    return Dedup.Benchmarks.Synthetic.SyntheticCorpus.Run(args);
+}
+
+if (args is ["furniture", ..])
+{
+    return Dedup.Benchmarks.Scale.FurnitureTiming.Run(args);
+}
+
+if (args is ["scan-stages", ..])
+{
+    return Dedup.Benchmarks.Scale.ScanStages.Run(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -137,10 +137,25 @@ internal static class DedupApp
                 result.AddError("--boilerplate-df must be at least 2");
             }
         });
+        var threads = new Option<int?>("--threads")
+        {
+            Description = "Work on at most this many threads (default: all cores).",
+            HelpName = "N",
+            CustomParser = result =>
+            {
+                if (result.Tokens is [{ } token] && int.TryParse(token.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1)
+                {
+                    return n;
+                }
+
+                result.AddError("--threads must be a whole number of at least 1");
+                return null;
+            },
+        };
         Option<InputEncoding> encoding = EncodingOption();
         var command = new Command("scan", "Find every pair of copies among the articles of INPUT and cluster them. Exit code 1 when copies were found.")
         {
-            input, threshold, pairs, clusters, report, json, skipBad, noRewrites, noRules, boilerplateDf, encoding,
+            input, threshold, pairs, clusters, report, json, skipBad, noRewrites, noRules, boilerplateDf, encoding, threads,
         };
         command.SetAction((parse, ct) => ScanCommand.RunAsync(
             console,
@@ -150,6 +165,7 @@ internal static class DedupApp
                 BoilerplateRules = !parse.GetValue(noRules),
                 BoilerplateDocumentFrequency = parse.GetValue(boilerplateDf),
                 Encoding = parse.GetValue(encoding),
+                Threads = parse.GetValue(threads),
             },
             ct));
         return command;

@@ -23,6 +23,9 @@ internal sealed record ScanSettings(string Input, double Threshold, string? Pair
     /// <summary>How input bytes become text (<c>--encoding</c>).</summary>
     public InputEncoding Encoding { get; init; }
 
+    /// <summary>At most this many threads scan at once; null for all cores.</summary>
+    public int? Threads { get; init; }
+
     /// <summary>The detector settings these stand for.</summary>
     public DetectorOptions ToDetectorOptions() => new()
     {
@@ -94,7 +97,7 @@ internal static class ScanCommand
     {
         if (!console.ErrorIsTerminal || settings.Json)
         {
-            return CopyDetector.Scan(articles, options, null, cancellationToken);
+            return CopyDetector.Scan(articles, options, settings.Threads ?? -1, null, cancellationToken);
         }
 
         ScanResult? result = null;
@@ -104,7 +107,7 @@ internal static class ScanCommand
             .Start(context =>
             {
                 var bar = new ScanProgressBar(context);
-                result = CopyDetector.Scan(articles, options, bar, cancellationToken);
+                result = CopyDetector.Scan(articles, options, settings.Threads ?? -1, bar, cancellationToken);
                 bar.Complete();
             });
         return result!;

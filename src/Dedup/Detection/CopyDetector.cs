@@ -285,7 +285,30 @@ public sealed partial class CopyDetector
         DetectorOptions? options = null,
         IProgress<ScanProgress>? progress = null,
         CancellationToken cancellationToken = default)
+        => Scan(articles, options, -1, progress, cancellationToken);
+
+    /// <summary>Finds every pair of copies among <paramref name="articles"/> and clusters them, on at most <paramref name="maxDegreeOfParallelism"/> threads.</summary>
+    /// <param name="articles">The articles; ids must be unique.</param>
+    /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>.</param>
+    /// <param name="maxDegreeOfParallelism">At most this many threads work at once; -1 for as many as there are cores.</param>
+    /// <param name="progress">Receives the stage and count done, from the scan's threads; null for none.</param>
+    /// <param name="cancellationToken">Stops the scan.</param>
+    /// <remarks>The result does not depend on the number of threads.</remarks>
+    /// <exception cref="ArgumentException">An article is invalid or an id repeats; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or less than -1.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static ScanResult Scan(
+        IReadOnlyList<Article> articles,
+        DetectorOptions? options,
+        int maxDegreeOfParallelism,
+        IProgress<ScanProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores, or a positive number of threads.");
+        }
+
         ArgumentNullException.ThrowIfNull(articles);
         options ??= DetectorOptions.Default;
         options.Validate();
@@ -306,7 +329,8 @@ public sealed partial class CopyDetector
         int n = articles.Count;
         var features = new ArticleFeatures[n];
         int done = 0;
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        Parallel.For(0, n, parallel, i =>
         {
             features[i] = FeatureExtractor.Extract(articles[i], options);
             features[i].Order = i;
@@ -321,14 +345,14 @@ public sealed partial class CopyDetector
         var words = new uint[n][];
         var skeleton = new uint[n][];
         var lead = new uint[n][];
-        Parallel.For(0, n, i =>
+        Parallel.For(0, n, parallel, i =>
         {
             words[i] = furniture.Words(features[i]);
             skeleton[i] = furniture.Skeleton(features[i]);
             lead[i] = furniture.Lead(features[i]);
         });
 
-        List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken);
+        List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
         var pairs = new List<CopyPair>(found.Count);
         foreach (FoundPair p in found)
         {

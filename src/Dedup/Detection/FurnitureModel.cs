@@ -73,14 +73,90 @@ internal sealed class FurnitureModel
     /// <summary>The article's skeleton shingles without furniture.</summary>
     public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeleton);
 
+    /// <summary>The shingle space is counted in this many partitions (by the top bits), one at a time, to bound memory.</summary>
+    private const int PartitionBits = 6;
+
+    /// <summary>Exact document frequencies are kept for shingles found in more than this many articles (or fewer when the limit is lower); rarer ones only count in each article's frequency histogram.</summary>
+    private const int HistogramBins = 16;
+
+    /// <summary>
+    /// The furniture among one kind of shingle set, in time linear in the shingles and memory linear in the articles
+    /// plus the frequent shingles: the shingle space is taken in partitions; in each, the (shingle, article)
+    /// occurrences are sorted, every shingle's document frequency counted, frequent shingles kept with their
+    /// frequency, and each article's histogram of frequencies updated, from which its median follows.
+    /// </summary>
     private static HashSet<uint> Furniture(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set, int maxFrequency)
     {
-        var frequency = new Dictionary<uint, int>();
-        foreach (ArticleFeatures f in articles)
+        int n = articles.Count;
+        int bins = Math.Min(maxFrequency, HistogramBins);
+        int stride = bins + 1;
+
+        // histogram[i * stride + d - 1]: shingles of article i in d articles (d <= bins); [i * stride + bins]: in more.
+        int[] histogram = new int[n * stride];
+        int[] cursor = new int[n];
+        var frequent = new Dictionary<uint, int>();
+        ulong[] buffer = [];
+        ulong[] scratch = [];
+        const int Shift = 32 - PartitionBits;
+        for (uint p = 0; p < 1u << PartitionBits; p++)
         {
-            foreach (uint s in set(f))
+            long total = 0;
+            for (int i = 0; i < n; i++)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(frequency, s, out _)++;
+                uint[] shingles = set(articles[i]);
+                int c = cursor[i];
+                while (c < shingles.Length && shingles[c] >> Shift == p)
+                {
+                    c++;
+                }
+
+                total += c - cursor[i];
+            }
+
+            if (buffer.Length < total)
+            {
+                buffer = new ulong[Math.Max(total, buffer.Length * 2L)];
+                scratch = new ulong[buffer.Length];
+            }
+
+            int w = 0;
+            for (int i = 0; i < n; i++)
+            {
+                uint[] shingles = set(articles[i]);
+                int c = cursor[i];
+                while (c < shingles.Length && shingles[c] >> Shift == p)
+                {
+                    buffer[w++] = ((ulong)shingles[c] << 32) | (uint)i;
+                    c++;
+                }
+
+                cursor[i] = c;
+            }
+
+            Span<ulong> occurrences = buffer.AsSpan(0, w);
+            SortByShingle(occurrences, scratch.AsSpan(0, w));
+            for (int s = 0; s < w;)
+            {
+                uint shingle = (uint)(occurrences[s] >> 32);
+                int e = s + 1;
+                while (e < w && (uint)(occurrences[e] >> 32) == shingle)
+                {
+                    e++;
+                }
+
+                int df = e - s;
+                int bin = df > bins ? bins : df - 1;
+                for (int k = s; k < e; k++)
+                {
+                    histogram[((int)(uint)occurrences[k] * stride) + bin]++;
+                }
+
+                if (df > bins)
+                {
+                    frequent[shingle] = df;
+                }
+
+                s = e;
             }
         }
 
@@ -88,17 +164,25 @@ internal sealed class FurnitureModel
         // the article's own text is (its median shingle frequency). A story republished a hundred times is as frequent
         // as its own shingles; a publisher's block on every page of the site stands out against each story it is on.
         var votes = new Dictionary<uint, int>();
-        var frequencies = new List<int>();
-        foreach (ArticleFeatures f in articles)
+        var above = new List<int>();
+        for (int i = 0; i < n; i++)
         {
-            uint[] shingles = set(f);
-            frequencies.Clear();
+            int more = histogram[(i * stride) + bins];
+            if (more == 0)
+            {
+                continue;
+            }
+
+            uint[] shingles = set(articles[i]);
             bool anyFrequent = false;
+            above.Clear();
             foreach (uint s in shingles)
             {
-                int df = frequency[s];
-                frequencies.Add(df);
-                anyFrequent |= df > maxFrequency;
+                if (frequent.TryGetValue(s, out int df))
+                {
+                    above.Add(df);
+                    anyFrequent |= df > maxFrequency;
+                }
             }
 
             if (!anyFrequent)
@@ -106,12 +190,10 @@ internal sealed class FurnitureModel
                 continue;
             }
 
-            frequencies.Sort();
-            int median = frequencies[frequencies.Count / 2];
+            int median = Median(histogram.AsSpan(i * stride, bins), shingles.Length, above);
             foreach (uint s in shingles)
             {
-                int df = frequency[s];
-                if (df > maxFrequency)
+                if (frequent.TryGetValue(s, out int df) && df > maxFrequency)
                 {
                     CollectionsMarshal.GetValueRefOrAddDefault(votes, s, out _) += df > StandOut * median ? 1 : 0;
                 }
@@ -121,13 +203,71 @@ internal sealed class FurnitureModel
         var furniture = new HashSet<uint>();
         foreach ((uint s, int yes) in votes)
         {
-            if (yes >= FurnitureShare * frequency[s])
+            if (yes >= FurnitureShare * frequent[s])
             {
                 furniture.Add(s);
             }
         }
 
         return furniture;
+    }
+
+    /// <summary>
+    /// The median (the value at index count / 2 of the sorted frequencies) of an article's shingle frequencies, from
+    /// the counts of its rare shingles by frequency (1 to <c>rare.Length</c>) and the frequencies of the others.
+    /// </summary>
+    private static int Median(ReadOnlySpan<int> rare, int count, List<int> above)
+    {
+        int m = count / 2;
+        int seen = 0;
+        for (int d = 0; d < rare.Length; d++)
+        {
+            seen += rare[d];
+            if (seen > m)
+            {
+                return d + 1;
+            }
+        }
+
+        above.Sort();
+        return above[m - seen];
+    }
+
+    /// <summary>Sorts (shingle, article) occurrences of one partition by shingle: LSD radix over the shingle's low bits.</summary>
+    private static void SortByShingle(Span<ulong> values, Span<ulong> scratch)
+    {
+        const int Bits = 13;
+        const int Buckets = 1 << Bits;
+        int[] counts = new int[Buckets];
+        Span<ulong> from = values;
+        Span<ulong> to = scratch;
+        for (int shift = 32; shift < 64 - PartitionBits; shift += Bits)
+        {
+            Array.Clear(counts);
+            foreach (ulong v in from)
+            {
+                counts[(int)(v >> shift) & (Buckets - 1)]++;
+            }
+
+            int sum = 0;
+            for (int b = 0; b < Buckets; b++)
+            {
+                int c = counts[b];
+                counts[b] = sum;
+                sum += c;
+            }
+
+            foreach (ulong v in from)
+            {
+                to[counts[(int)(v >> shift) & (Buckets - 1)]++] = v;
+            }
+
+            Span<ulong> swap = from;
+            from = to;
+            to = swap;
+        }
+
+        // 26 bits in two passes of 13: the sorted values are back in the first buffer.
     }
 
     private static uint[] Without(uint[] values, HashSet<uint> furniture)

@@ -36,6 +36,60 @@ internal static class PairFinder
         }
     }
 
+    /// <summary>
+    /// A key held by at most this many earlier articles proposes all of them; one held by more is a common key (a
+    /// function-word sequence, or a story copied many times) and proposes only its <see cref="CommonSample"/> earliest
+    /// holders.
+    /// </summary>
+    public const int RareLimit = 64;
+
+    /// <summary>How many of a common key's earliest holders it proposes.</summary>
+    public const int CommonSample = 16;
+
+    /// <summary>
+    /// A holder proposed by common keys alone is verified only when at least this share of the article's common keys
+    /// propose it (a copy of a much-copied story shares nearly all of them with the story's first copies; an
+    /// unrelated early article shares a few function-word sequences).
+    /// </summary>
+    public const double CommonShare = 0.2;
+
+    /// <summary>At most this many holders proposed by common keys alone are verified per article, best proposed first.</summary>
+    public const int MaxCommonVerified = 8;
+
+    /// <summary>
+    /// In a cluster of more than this many articles, an article that matched one member is not verified against the
+    /// others: its pairs with them are implied. Smaller clusters have all their pairs verified and reported.
+    /// </summary>
+    public const int LargeCluster = 16;
+
+    /// <summary>
+    /// Exact duplicates in a group of at most this many share each other's pairs; in a larger group each is paired with
+    /// the group's first article only (the clusters are the same either way).
+    /// </summary>
+    public const int DuplicatePairLimit = 8;
+
+    /// <summary>Articles per step of the scan: within a step articles are verified in parallel against the clusters as they stood before it.</summary>
+    private const int BlockSize = 512;
+
+    /// <summary>
+    /// Finds the pairs of copies among <paramref name="articles"/>, in time and memory linear in the articles.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Articles are taken in order, each against the earlier ones. An exact duplicate (same <see
+    /// cref="ArticleFeatures.ExactHash"/> as an earlier article) is verified against the first article of its group
+    /// only and proposes nothing: it is indexed once. Every other article is verified against the holders its keys
+    /// propose (all holders of a rare key; the earliest of a common key, when enough of its common keys agree), except
+    /// that a holder is skipped when it is already in a cluster the article matched and that cluster has more than
+    /// <see cref="LargeCluster"/> members, or was proposed by common keys alone.
+    /// </para>
+    /// <para>
+    /// The pairs are every verified pair that matched, so each cluster is connected by its pairs and the clusters are
+    /// those of all the proposed pairs; but a pair implied by a cluster (two copies of a much-copied story) is not
+    /// always verified. Work is done in steps of <see cref="BlockSize"/> articles, each against the clusters as they
+    /// stood before the step, so the result does not depend on the number of threads.
+    /// </para>
+    /// </remarks>
     public static List<FoundPair> Find(
         IReadOnlyList<ArticleFeatures> articles,
         uint[][] words,
@@ -43,102 +97,296 @@ internal static class PairFinder
         uint[][] lead,
         double threshold,
         IProgress<ScanProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int maxDegreeOfParallelism = -1)
     {
         int n = articles.Count;
-        var postings = new Dictionary<ulong, List<int>>();
-        var exact = new Dictionary<ulong, List<int>>();
-        var keys = new List<ulong>();
-        var keysOf = new ulong[n][];
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+
+        // The first article of each group of exact duplicates represents it.
+        int[] representative = new int[n];
+        var firstOf = new Dictionary<ulong, int>();
+        var duplicates = new Dictionary<int, List<int>>();
         for (int i = 0; i < n; i++)
         {
-            keys.Clear();
-            SampleKeys(words[i], skeleton[i], keys);
-            keysOf[i] = [.. keys];
-            foreach (ulong k in keysOf[i])
+            ref int first = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(firstOf, articles[i].ExactHash, out bool exists);
+            if (!exists)
             {
-                if (!postings.TryGetValue(k, out List<int>? list))
+                first = i;
+            }
+            else
+            {
+                if (!duplicates.TryGetValue(first, out List<int>? group))
                 {
-                    postings[k] = list = [];
+                    duplicates[first] = group = [];
                 }
 
-                list.Add(i);
+                group.Add(i);
             }
 
-            if (!exact.TryGetValue(articles[i].ExactHash, out List<int>? same))
-            {
-                exact[articles[i].ExactHash] = same = [];
-            }
-
-            same.Add(i);
+            representative[i] = first;
         }
 
+        firstOf = null;
+        PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) => SampleKeys(words[i], skeleton[i], keys), parallel);
+        progress?.Report(new ScanProgress("candidates", 0, n));
+        var sets = new Sets(articles, words, skeleton, lead, threshold);
+        var clusters = new UnionFind(n);
         var results = new List<FoundPair>();
+        var states = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
         int done = 0;
-        var options = new ParallelOptions { CancellationToken = cancellationToken };
-        Parallel.For(
-            0,
-            n,
-            options,
-            () => (Seen: new int[n], Stamp: 0, Found: new List<FoundPair>()),
-            (i, _, local) =>
-            {
-                local.Stamp++;
-                int[] seen = local.Seen;
-                seen[i] = local.Stamp;
-                foreach (int j in exact[articles[i].ExactHash])
+        for (int blockStart = 0; blockStart < n; blockStart += BlockSize)
+        {
+            int blockEnd = Math.Min(n, blockStart + BlockSize);
+            int resultsBefore = results.Count;
+            Parallel.For(
+                blockStart,
+                blockEnd,
+                parallel,
+                () => states.TryTake(out Scratch? s) ? s : new Scratch(n),
+                (i, _, scratch) =>
                 {
-                    if (j < i && seen[j] != local.Stamp)
+                    if (representative[i] != i)
                     {
-                        seen[j] = local.Stamp;
-                        Verify(articles, words, skeleton, lead, threshold, j, i, local.Found);
+                        sets.Verify(representative[i], i, scratch.Found);
                     }
-                }
-
-                foreach (ulong k in keysOf[i])
-                {
-                    foreach (int j in postings[k])
+                    else
                     {
-                        if (j >= i)
-                        {
-                            break;
-                        }
-
-                        if (seen[j] != local.Stamp)
-                        {
-                            seen[j] = local.Stamp;
-                            Verify(articles, words, skeleton, lead, threshold, j, i, local.Found);
-                        }
+                        FindFor(i, postings, clusters, sets, scratch);
                     }
-                }
 
-                int d = Interlocked.Increment(ref done);
-                if (progress is not null && (d % 256 == 0 || d == n))
+                    return scratch;
+                },
+                scratch =>
                 {
-                    progress.Report(new ScanProgress("candidates", d, n));
-                }
+                    lock (results)
+                    {
+                        results.AddRange(scratch.Found);
+                    }
 
-                return local;
-            },
-            local =>
+                    scratch.Found.Clear();
+                    states.Add(scratch);
+                });
+
+            for (int r = resultsBefore; r < results.Count; r++)
             {
-                lock (results)
-                {
-                    results.AddRange(local.Found);
-                }
-            });
+                clusters.Union(results[r].A, results[r].B);
+            }
+
+            done = blockEnd;
+            progress?.Report(new ScanProgress("candidates", done, n));
+        }
+
+        if (duplicates.Count > 0)
+        {
+            results = WithDuplicatePairs(results, representative, duplicates);
+        }
 
         results.Sort((x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
         return results;
     }
 
-    private static void Verify(IReadOnlyList<ArticleFeatures> articles, uint[][] words, uint[][] skeleton, uint[][] lead, double threshold, int a, int b, List<FoundPair> found)
+    /// <summary>Verifies article <paramref name="i"/> against the earlier articles its keys propose.</summary>
+    private static void FindFor(int i, PostingIndex postings, UnionFind clusters, Sets sets, Scratch scratch)
     {
-        Overlap o = Verifier.Measure(words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b]);
-        var verdict = Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold);
-        if (verdict is { } v)
+        int stamp = ++scratch.Stamp;
+        int[] seen = scratch.Seen;
+        int[] votes = scratch.Votes;
+        List<int> rare = scratch.Rare;
+        List<int> common = scratch.Common;
+        List<ulong> keys = scratch.Keys;
+        rare.Clear();
+        common.Clear();
+        keys.Clear();
+        SampleKeys(sets.Words[i], sets.Skeleton[i], keys);
+        seen[i] = stamp;
+        int commonKeys = 0;
+        foreach (ulong key in keys)
         {
-            found.Add(new FoundPair(a, b, v.Kind, v.Score, o));
+            ReadOnlySpan<int> holders = postings.Holders(key);
+            int before = 0;
+            while (before < holders.Length && before <= RareLimit && holders[before] < i)
+            {
+                before++;
+            }
+
+            if (before <= RareLimit)
+            {
+                foreach (int j in holders[..before])
+                {
+                    if (seen[j] != stamp)
+                    {
+                        seen[j] = stamp;
+                        votes[j] = 0;
+                        rare.Add(j);
+                    }
+                    else if (votes[j] < 0)
+                    {
+                        // First proposed by a common key, now by a rare one.
+                        votes[j] = 0;
+                        rare.Add(j);
+                    }
+                }
+            }
+            else
+            {
+                commonKeys++;
+                foreach (int j in holders[..CommonSample])
+                {
+                    if (seen[j] != stamp)
+                    {
+                        seen[j] = stamp;
+                        votes[j] = -1;
+                        common.Add(j);
+                    }
+                    else if (votes[j] < 0)
+                    {
+                        votes[j]--;
+                    }
+                }
+            }
         }
+
+        List<int> matchedRoots = scratch.Roots;
+        matchedRoots.Clear();
+        rare.Sort();
+        foreach (int j in rare)
+        {
+            int root = clusters.FindRoot(j);
+            if (clusters.SizeOf(root) > LargeCluster && matchedRoots.Contains(root))
+            {
+                continue;
+            }
+
+            if (sets.Verify(j, i, scratch.Found))
+            {
+                matchedRoots.Add(root);
+            }
+        }
+
+        if (common.Count == 0)
+        {
+            return;
+        }
+
+        int need = Math.Max(2, (int)Math.Ceiling(CommonShare * commonKeys));
+        common.RemoveAll(j => votes[j] > -need);
+        common.Sort((x, y) => votes[x] != votes[y] ? votes[x].CompareTo(votes[y]) : x.CompareTo(y));
+        int verified = 0;
+        foreach (int j in common)
+        {
+            if (verified == MaxCommonVerified)
+            {
+                break;
+            }
+
+            int root = clusters.FindRoot(j);
+            if (matchedRoots.Contains(root))
+            {
+                continue;
+            }
+
+            verified++;
+            if (sets.Verify(j, i, scratch.Found))
+            {
+                matchedRoots.Add(root);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives the exact duplicates of small groups the pairs of their group's first article, and each other (verified
+    /// once: their shingle sets are the first article's).
+    /// </summary>
+    private static List<FoundPair> WithDuplicatePairs(List<FoundPair> found, int[] representative, Dictionary<int, List<int>> duplicates)
+    {
+        List<int> Members(int rep)
+        {
+            var members = new List<int> { rep };
+            if (duplicates.TryGetValue(rep, out List<int>? group) && group.Count + 1 <= DuplicatePairLimit)
+            {
+                members.AddRange(group);
+            }
+
+            return members;
+        }
+
+        var result = new List<FoundPair>(found.Count);
+        foreach (FoundPair p in found)
+        {
+            if (representative[p.B] == p.A)
+            {
+                // A duplicate against its group's first article.
+                result.Add(p);
+                if (duplicates[p.A].Count + 1 <= DuplicatePairLimit)
+                {
+                    foreach (int other in duplicates[p.A])
+                    {
+                        if (other < p.B)
+                        {
+                            result.Add(p with { A = other });
+                        }
+                    }
+                }
+
+                continue;
+            }
+
+            foreach (int a in Members(p.A))
+            {
+                foreach (int b in Members(p.B))
+                {
+                    result.Add(a < b ? p with { A = a, B = b } : p with { A = b, B = a, Overlap = Swapped(p.Overlap) });
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The same overlap seen from the other article.</summary>
+    private static Overlap Swapped(in Overlap o) =>
+        new(o.WordsB, o.WordsA, o.SharedWords, o.SkeletonB, o.SkeletonA, o.SharedSkeleton, o.LeadB, o.LeadBInA, o.LeadA, o.LeadAInB);
+
+    /// <summary>The filtered sets of a scan and the verification of a pair.</summary>
+    private sealed class Sets(IReadOnlyList<ArticleFeatures> articles, uint[][] words, uint[][] skeleton, uint[][] lead, double threshold)
+    {
+        public uint[][] Words => words;
+
+        public uint[][] Skeleton => skeleton;
+
+        /// <summary>Verifies (a, b), a before b, and adds the pair when it is a copy.</summary>
+        public bool Verify(int a, int b, List<FoundPair> found)
+        {
+            Overlap o = Verifier.Measure(words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b]);
+            if (Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold) is { } v)
+            {
+                found.Add(new FoundPair(a, b, v.Kind, v.Score, o));
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>One worker's reusable state: marks over all articles, so a candidate is counted once per article.</summary>
+    private sealed class Scratch(int n)
+    {
+        public int[] Seen { get; } = new int[n];
+
+        /// <summary>0 for a holder proposed by a rare key; minus the number of common keys that proposed it otherwise.</summary>
+        public int[] Votes { get; } = new int[n];
+
+        public int Stamp { get; set; }
+
+        public List<int> Rare { get; } = [];
+
+        public List<int> Common { get; } = [];
+
+        public List<ulong> Keys { get; } = [];
+
+        public List<int> Roots { get; } = [];
+
+        public List<FoundPair> Found { get; } = [];
     }
 }

@@ -42,7 +42,16 @@ public sealed record Comparison(
 }
 
 /// <summary>Everything a batch scan found.</summary>
-/// <param name="Pairs">Every pair the detector judged to be copies.</param>
+/// <remarks>
+/// The clusters are exact: those of verifying every candidate pair. The pairs are the pairs the scan verified and
+/// found to be copies, enough to connect each cluster but not every pair of a large one, so that a story copied 10,000
+/// times costs 10,000 pairs rather than 50 million: an exact duplicate is paired with the first article of its text
+/// (in a group of at most 8 duplicates, also with the others and with everything the first is paired with); an article
+/// that matched a member of a cluster of more than 16 articles is not verified against its other members; and a story
+/// whose shingles more than 64 earlier articles hold is verified against its earliest copies until one matches. A
+/// cluster of at most 16 articles without such shortcuts has all its pairs.
+/// </remarks>
+/// <param name="Pairs">The pairs the detector verified and judged to be copies: every copy is in at least one, with a member of its cluster.</param>
 /// <param name="Clusters">Every article's cluster, singletons included.</param>
 /// <param name="Documents">How many articles were scanned.</param>
 /// <param name="Characters">How many characters of text were scanned.</param>

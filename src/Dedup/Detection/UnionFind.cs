@@ -28,6 +28,20 @@ internal sealed class UnionFind
         return x;
     }
 
+    /// <summary>The root of <paramref name="x"/> without shortening paths: safe for many readers while nobody writes.</summary>
+    public int FindRoot(int x)
+    {
+        while (_parent[x] != x)
+        {
+            x = _parent[x];
+        }
+
+        return x;
+    }
+
+    /// <summary>Number of elements in the set whose root is <paramref name="root"/>.</summary>
+    public int SizeOf(int root) => _size[root];
+
     public void Union(int a, int b)
     {
         int ra = Find(a);

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Dedup.Detection;
+
+namespace Dedup.Benchmarks.Scale;
+
+/// <summary><c>furniture FILE</c>: times the furniture model, the filtering and the posting index of one scan, apart.</summary>
+internal static class FurnitureTiming
+{
+    /// <summary>Wall and CPU time since the last restart (the machine is shared: CPU time is the steadier figure).</summary>
+    private sealed class CpuClock
+    {
+        private readonly Stopwatch _wall = Stopwatch.StartNew();
+        private TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+
+        public void Restart()
+        {
+            _wall.Restart();
+            _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        }
+
+        public override string ToString() =>
+            $"{_wall.Elapsed.TotalSeconds:F2} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds:F2} s CPU";
+    }
+
+    public static int Run(string[] args)
+    {
+        List<Article> articles = JsonlArticles.Read(args[1]);
+        var options = DetectorOptions.Default;
+        var clock = new CpuClock();
+        var features = new ArticleFeatures[articles.Count];
+        Parallel.For(0, articles.Count, i => features[i] = FeatureExtractor.Extract(CopyDetector.Normalize(articles[i]), options));
+        Console.WriteLine($"features: {clock}");
+        clock.Restart();
+        var furniture = FurnitureModel.Build(features, options.BoilerplateDocumentFrequency);
+        Console.WriteLine($"furniture model: {clock}");
+        clock.Restart();
+        uint[][] words = [.. features.Select(furniture.Words)];
+        uint[][] skeleton = [.. features.Select(furniture.Skeleton)];
+        Console.WriteLine($"filtering: {clock}");
+        clock.Restart();
+        var index = PostingIndex.Build(features.Length, _ => true, (i, keys) => PairFinder.SampleKeys(words[i], skeleton[i], keys), new ParallelOptions());
+        Console.WriteLine($"posting index: {clock}, {index.Keys:N0} shared keys");
+        return 0;
+    }
+}

@@ -1,0 +1,106 @@
+namespace Dedup.Detection;
+
+/// <summary>
+/// The inverted index of a batch scan in compressed form: for every sampled key held by two articles or more, the
+/// articles holding it in ascending order, all in one array (keys held by one article alone propose nothing and are
+/// dropped). About 12 bytes a shared key occurrence, no object per key.
+/// </summary>
+internal sealed class PostingIndex
+{
+    private readonly ulong[] _keys;
+    private readonly int[] _starts;
+    private readonly int[] _articles;
+
+    private PostingIndex(ulong[] keys, int[] starts, int[] articles)
+    {
+        _keys = keys;
+        _starts = starts;
+        _articles = articles;
+    }
+
+    /// <summary>Number of shared keys.</summary>
+    public int Keys => _keys.Length;
+
+    /// <summary>
+    /// Builds the index over the keys of the articles <paramref name="include"/> accepts; <paramref name="keysOf"/>
+    /// fills a list with an article's keys.
+    /// </summary>
+    public static PostingIndex Build(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel)
+    {
+        var counts = new int[n + 1];
+        Parallel.For(0, n, parallel, () => new List<ulong>(), (i, _, list) =>
+        {
+            if (include(i))
+            {
+                list.Clear();
+                keysOf(i, list);
+                counts[i + 1] = list.Count;
+            }
+
+            return list;
+        }, _ => { });
+
+        for (int i = 0; i < n; i++)
+        {
+            counts[i + 1] += counts[i];
+        }
+
+        long total = counts[n];
+        var keys = new ulong[total];
+        var articles = new int[total];
+        Parallel.For(0, n, parallel, () => new List<ulong>(), (i, _, list) =>
+        {
+            if (include(i))
+            {
+                list.Clear();
+                keysOf(i, list);
+                int at = counts[i];
+                foreach (ulong k in list)
+                {
+                    keys[at] = k;
+                    articles[at++] = i;
+                }
+            }
+
+            return list;
+        }, _ => { });
+
+        Array.Sort(keys, articles);
+
+        // Keep the runs of two or more, each with its articles in ascending order.
+        var starts = new List<int>();
+        int runs = 0;
+        int kept = 0;
+        for (int s = 0; s < keys.Length;)
+        {
+            int e = s + 1;
+            while (e < keys.Length && keys[e] == keys[s])
+            {
+                e++;
+            }
+
+            if (e - s > 1)
+            {
+                Array.Sort(articles, s, e - s);
+                keys[runs] = keys[s];
+                articles.AsSpan(s, e - s).CopyTo(articles.AsSpan(kept));
+                starts.Add(kept);
+                runs++;
+                kept += e - s;
+            }
+
+            s = e;
+        }
+
+        ulong[] runKeys = keys.AsSpan(0, runs).ToArray();
+        starts.Add(kept);
+        return new PostingIndex(runKeys, [.. starts], articles.AsSpan(0, kept).ToArray());
+    }
+
+    /// <summary>The articles holding <paramref name="key"/>, ascending; empty when fewer than two hold it.</summary>
+    public ReadOnlySpan<int> Holders(ulong key)
+    {
+        int r = Array.BinarySearch(_keys, key);
+        return r < 0 ? [] : _articles.AsSpan(_starts[r], _starts[r + 1] - _starts[r]);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+using Dedup.Detection;
+
+namespace Dedup.Tests.Detection;
+
+/// <summary>The furniture model, counted partition by partition, finds exactly what counting every shingle in one table finds.</summary>
+public class FurnitureModelTests
+{
+    [Theory]
+    [InlineData(10)]
+    [InlineData(3)]
+    [InlineData(20)]
+    public void Partitioned_counting_finds_the_same_furniture_as_one_frequency_table(int maxFrequency)
+    {
+        ArticleFeatures[] features = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+
+        var model = FurnitureModel.Build(features, maxFrequency);
+        HashSet<uint> words = Reference(features, f => f.Words, maxFrequency);
+        HashSet<uint> skeleton = Reference(features, f => f.Skeleton, maxFrequency);
+
+        Assert.NotEmpty(words);
+        foreach (ArticleFeatures f in features)
+        {
+            Assert.Equal(f.Words.Where(s => !words.Contains(s)), model.Words(f));
+            Assert.Equal(f.Skeleton.Where(s => !skeleton.Contains(s)), model.Skeleton(f));
+        }
+    }
+
+    /// <summary>90 pages of their own words, a story copied 20 times and one 5 times, each page with one of three publisher blocks.</summary>
+    private static IEnumerable<Article> Corpus()
+    {
+        string[] blocks =
+        [
+            "About the Example Courier: an independent publisher of news, sport and business since 1890. We use cookies to personalise content and adverts and to analyse our traffic.",
+            "Sign up to the Morning Wire newsletter for the day's top stories, delivered free to your inbox every weekday before breakfast. Unsubscribe at any time.",
+            "This story was produced by the Northern Desk, a partnership of twelve local newsrooms sharing reporting on transport, housing and the environment.",
+        ];
+        string[] vocabulary = [.. (TestArticles.Harbour + " " + TestArticles.Rail + " " + TestArticles.HarbourFollowUp).Split(' ', '\n').Where(w => w.Length > 0).Distinct()];
+        uint state = 12345;
+        string Sentence(int words)
+        {
+            var sentence = new List<string>();
+            for (int w = 0; w < words; w++)
+            {
+                state = (state * 1664525) + 1013904223;
+                sentence.Add(vocabulary[(int)(state >> 8) % vocabulary.Length]);
+            }
+
+            return string.Join(' ', sentence) + ".";
+        }
+
+        string[] stories = [TestArticles.Harbour, TestArticles.Rail];
+        int[] copies = [20, 5];
+        int n = 0;
+        for (int s = 0; s < stories.Length; s++)
+        {
+            for (int c = 0; c < copies[s]; c++)
+            {
+                yield return new Article($"a{n}", $"{stories[s]}\n\nDesk note {n}.\n\n{blocks[n % blocks.Length]}");
+                n++;
+            }
+        }
+
+        for (int u = 0; u < 90; u++)
+        {
+            yield return new Article($"a{n}", $"{Sentence(40)} {Sentence(30)}\n\n{Sentence(50)}\n\n{blocks[n % blocks.Length]}");
+            n++;
+        }
+    }
+
+    /// <summary>The model's rule counted the plain way: one frequency table, every article's frequencies sorted.</summary>
+    private static HashSet<uint> Reference(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set, int maxFrequency)
+    {
+        var frequency = new Dictionary<uint, int>();
+        foreach (ArticleFeatures f in articles)
+        {
+            foreach (uint s in set(f))
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(frequency, s, out _)++;
+            }
+        }
+
+        var votes = new Dictionary<uint, int>();
+        foreach (ArticleFeatures f in articles)
+        {
+            List<int> frequencies = [.. set(f).Select(s => frequency[s])];
+            if (!frequencies.Exists(df => df > maxFrequency))
+            {
+                continue;
+            }
+
+            frequencies.Sort();
+            int median = frequencies[frequencies.Count / 2];
+            foreach (uint s in set(f))
+            {
+                int df = frequency[s];
+                if (df > maxFrequency)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(votes, s, out _) += df > FurnitureModel.StandOut * median ? 1 : 0;
+                }
+            }
+        }
+
+        return [.. votes.Where(v => v.Value >= FurnitureModel.FurnitureShare * frequency[v.Key]).Select(v => v.Key)];
+    }
+}
