@@ -197,7 +197,7 @@ public sealed partial class CopyDetector
         uint[] qWords = furniture.Words(q);
         uint[] qSkeleton = furniture.Skeleton(q);
         uint[] qLead = furniture.Lead(q);
-        ulong[] keys = StoreKeys(q.ExactHash, qWords, qSkeleton);
+        ulong[] keys = StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms);
         _lock.EnterReadLock();
         try
         {
@@ -219,7 +219,7 @@ public sealed partial class CopyDetector
                 }
 
                 FilteredSets sets = furniture.Filtered(other);
-                Overlap o = Verifier.Measure(qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead);
+                Overlap o = Verifier.Measure(q, other, qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead, Options.Threshold);
                 if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
                 {
                     verdicts.Add((other, v.Kind, v.Score, o));
@@ -280,7 +280,7 @@ public sealed partial class CopyDetector
         Article b = Normalize(second);
         ArticleFeatures fa = FeatureExtractor.Extract(a, Options);
         ArticleFeatures fb = FeatureExtractor.Extract(b, Options);
-        Overlap o = Verifier.Measure(fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);
+        Overlap o = Verifier.Measure(fa, fb, fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);
         var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, Options.Threshold);
         double score = verdict?.Score ?? Math.Max(o.Verbatim, o.Rewrite);
         IReadOnlyList<SharedPassage> passages = Evidence.Find(a, b, Options, out IReadOnlyList<TextSpan> boilerplateA, out IReadOnlyList<TextSpan> boilerplateB);
@@ -441,13 +441,13 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>
-    /// The bucket keys of an article: its exact hash, and a consistent sample of its word and skeleton shingles
-    /// (each a band of one row), in three separate key spaces.
+    /// The bucket keys of an article: its exact hash, and a consistent sample of its word and skeleton shingles and
+    /// of its facts (each a band of one row), in separate key spaces.
     /// </summary>
-    private static ulong[] StoreKeys(ulong exactHash, uint[] words, uint[] skeleton)
+    private static ulong[] StoreKeys(ulong exactHash, uint[] words, uint[] skeleton, uint[] paraphraseTerms)
     {
         var sampled = new List<ulong>();
-        PairFinder.SampleKeys(words, skeleton, sampled);
+        PairFinder.SampleKeys(words, skeleton, paraphraseTerms, sampled);
         ulong[] keys = new ulong[sampled.Count + 1];
         keys[0] = HashMixKernel.Mix(exactHash ^ ExactKeySpace);
         for (int i = 0; i < sampled.Count; i++)
@@ -460,7 +460,7 @@ public sealed partial class CopyDetector
 
     private static LshBucketEntry[] Entries(ArticleFeatures f, int slot)
     {
-        ulong[] keys = StoreKeys(f.ExactHash, f.Words, f.Skeleton);
+        ulong[] keys = StoreKeys(f.ExactHash, f.Words, f.Skeleton, f.ParaphraseTerms);
         var entries = new LshBucketEntry[keys.Length];
         for (int i = 0; i < keys.Length; i++)
         {

@@ -16,8 +16,15 @@ internal static class PairFinder
     /// <summary>A skeleton shingle is sampled when its low bits are zero under this mask (1 in 4).</summary>
     public const uint SkeletonSampleMask = 3;
 
-    /// <summary>The sampled keys of an article's (filtered) shingle sets; word and skeleton keys are kept apart by the top bit.</summary>
-    public static void SampleKeys(uint[] words, uint[] skeleton, List<ulong> keys)
+    /// <summary>A pair of names in one sentence is sampled when its hash's low bits are zero under this mask (1 in 4).</summary>
+    public const uint NamePairSampleMask = 3;
+
+    /// <summary>
+    /// The sampled keys of an article's (filtered) shingle sets and of the pairs of names in its sentences, which a
+    /// rewrite keeps when it changes every phrase; word, skeleton and fact keys are kept apart by bits 32 and 33
+    /// (duplicate keys are harmless: a candidate is verified once).
+    /// </summary>
+    public static void SampleKeys(uint[] words, uint[] skeleton, uint[] paraphraseTerms, List<ulong> keys)
     {
         foreach (uint w in words)
         {
@@ -33,6 +40,45 @@ internal static class PairFinder
             {
                 keys.Add((1UL << 32) | s);
             }
+        }
+
+        // Names are shared by every story on the same people: a single name would make long candidate lists. A pair of
+        // names in one sentence ("Bates" with "Leeds") is rarer, and a rewrite keeps most such pairs together. Numbers
+        // are left out: "10" with "5" is in every table.
+        var facts = new List<uint>();
+        foreach (uint e in paraphraseTerms)
+        {
+            if ((e & Paraphrase.NameFlag) != 0)
+            {
+                facts.Add(((e & Paraphrase.MaxSentence) << 22) | Paraphrase.Key(e));
+            }
+        }
+
+        facts.Sort();
+        int start = 0;
+        while (start < facts.Count)
+        {
+            int end = start;
+            while (end < facts.Count && facts[end] >> 22 == facts[start] >> 22)
+            {
+                end++;
+            }
+
+            for (int x = start; x < end; x++)
+            {
+                for (int y = x + 1; y < end; y++)
+                {
+                    ulong a = facts[x] & 0x3F_FFFF;
+                    ulong b = facts[y] & 0x3F_FFFF;
+                    uint pair = (uint)(Kernels.HashMixKernel.Mix((Math.Min(a, b) << 22) | Math.Max(a, b)) >> 32);
+                    if ((pair & NamePairSampleMask) == 0)
+                    {
+                        keys.Add((2UL << 32) | pair);
+                    }
+                }
+            }
+
+            start = end;
         }
     }
 
@@ -53,7 +99,7 @@ internal static class PairFinder
         for (int i = 0; i < n; i++)
         {
             keys.Clear();
-            SampleKeys(words[i], skeleton[i], keys);
+            SampleKeys(words[i], skeleton[i], articles[i].ParaphraseTerms, keys);
             keysOf[i] = [.. keys];
             foreach (ulong k in keysOf[i])
             {
@@ -134,7 +180,7 @@ internal static class PairFinder
 
     private static void Verify(IReadOnlyList<ArticleFeatures> articles, uint[][] words, uint[][] skeleton, uint[][] lead, double threshold, int a, int b, List<FoundPair> found)
     {
-        Overlap o = Verifier.Measure(words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b]);
+        Overlap o = Verifier.Measure(articles[a], articles[b], words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b], threshold);
         var verdict = Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold);
         if (verdict is { } v)
         {
