@@ -5,7 +5,7 @@ namespace Dedup.Detection;
 /// Counts are of the smaller article (the one with fewer terms), found in the larger.
 /// </summary>
 internal readonly record struct ParaphraseOverlap(
-    int Terms, int SharedTerms, int Facts, int SharedFacts, int AlignableTerms, int AlignedTerms, int NumberedSentences, int Conflicts)
+    int Terms, int SharedTerms, int Facts, int SharedFacts, int AlignableTerms, int AlignedTerms, int AlignedNumbers, int MissingNumbers, int OtherTerms = 0, int OtherFacts = 0)
 {
     /// <summary>Share of the smaller article's distinct content terms found in the other.</summary>
     public double Content => Terms == 0 ? 0 : (double)SharedTerms / Terms;
@@ -16,14 +16,27 @@ internal readonly record struct ParaphraseOverlap(
     /// </summary>
     public double FactShare => Facts == 0 ? Content : (double)SharedFacts / Facts;
 
+    /// <summary>Share of the larger article's facts found in the smaller: a retelling adds no facts of its own, a follow-up story does.</summary>
+    public double OtherFactShare => OtherFacts == 0 ? FactShare : (double)SharedFacts / OtherFacts;
+
+    /// <summary>Distinct terms of the smaller article over those of the larger.</summary>
+    public double TermRatio => OtherTerms == 0 ? 1 : (double)Terms / OtherTerms;
+
+    /// <summary>
+    /// Whether the facts are those of one story: the smaller article keeps <see cref="Paraphrase.FactsKept"/> of its
+    /// facts and, unless it is much shorter (a digest, an excerpt), the larger holds few facts the smaller lacks.
+    /// </summary>
+    public bool SameFacts => FactShare >= Paraphrase.FactsKept && (TermRatio < Paraphrase.SimilarSize || OtherFactShare >= Paraphrase.OtherFactsKept);
+
     /// <summary>Share of the smaller article's sentences (weighted by their terms) that align with a sentence of the other.</summary>
     public double Aligned => AlignableTerms == 0 ? 0 : (double)AlignedTerms / AlignableTerms;
 
     /// <summary>
-    /// Whether the two read as one template filled with different facts: in at least <see cref="Paraphrase.TemplateConflictShare"/>
-    /// of the aligned sentences that hold numbers, a number of the smaller article is missing from its aligned sentence.
+    /// Whether the two read as one template filled with different facts: at least <see cref="Paraphrase.TemplateConflictShare"/>
+    /// of the numbers in the smaller article's aligned sentences are missing from the sentences they align with (a
+    /// correction changes one number; a report for another day, week or company changes most).
     /// </summary>
-    public bool Template => Conflicts > 0 && Conflicts >= Paraphrase.TemplateConflictShare * NumberedSentences;
+    public bool Template => MissingNumbers > 0 && MissingNumbers >= Paraphrase.TemplateConflictShare * AlignedNumbers;
 
     /// <summary>
     /// The paraphrase score: the mean of the content, fact and alignment shares, less <see cref="Paraphrase.VerbatimDiscount"/>
@@ -66,14 +79,45 @@ internal static class Paraphrase
     /// <summary>Sentences with fewer terms are too short to align (a dateline, a byline).</summary>
     public const int MinSentenceTerms = 3;
 
-    /// <summary>Share of the numbered aligned sentences whose numbers disagree at which two articles read as a template.</summary>
-    public const double TemplateConflictShare = 0.5;
+    /// <summary>Share of the numbers of aligned sentences that disagree at which two articles read as a template.</summary>
+    public const double TemplateConflictShare = 1.0 / 3;
+
+    /// <summary>A rewrite keeps at least this share of the facts (names and numbers) of the smaller text.</summary>
+    public const double FactsKept = 0.7;
+
+    /// <summary>Of two texts of similar size, the smaller holds at least this share of the larger's facts when they tell one story.</summary>
+    public const double OtherFactsKept = 0.6;
+
+    /// <summary>Term ratio (smaller over larger) at or above which two texts are of similar size, as in <see cref="Verifier.SyndicatedSizeRatio"/>.</summary>
+    public const double SimilarSize = 0.7;
 
     /// <summary>How much of the verbatim containment the paraphrase score gives up (see <see cref="ParaphraseOverlap.Score"/>).</summary>
     public const double VerbatimDiscount = 0.5;
 
     /// <summary>At most this many entries of one term on the other side are paired with each of its entries (a term in every sentence).</summary>
     private const int MaxPairsPerEntry = 4;
+
+    /// <summary>Distinct terms and distinct facts among sorted entries.</summary>
+    private static (int Terms, int Facts) CountDistinct(uint[] entries)
+    {
+        int terms = 0, facts = 0;
+        int i = 0;
+        while (i < entries.Length)
+        {
+            uint key = Key(entries[i]);
+            bool fact = false;
+            while (i < entries.Length && Key(entries[i]) == key)
+            {
+                fact |= IsFact(entries[i]);
+                i++;
+            }
+
+            terms++;
+            facts += fact ? 1 : 0;
+        }
+
+        return (terms, facts);
+    }
 
     /// <summary>The term and fact counts alone (no alignment): one merge, no allocation.</summary>
     private static ParaphraseOverlap CountTerms(uint[] a, uint[] b)
@@ -104,7 +148,8 @@ internal static class Paraphrase
             }
         }
 
-        return new ParaphraseOverlap(terms, shared, facts, sharedFacts, 0, 0, 0, 0);
+        (int otherTerms, int otherFacts) = CountDistinct(b);
+        return new ParaphraseOverlap(terms, shared, facts, sharedFacts, 0, 0, 0, 0, otherTerms, otherFacts);
     }
 
     /// <summary>The entry of a term: its hash's top 22 bits, its flags and its sentence.</summary>
@@ -227,7 +272,7 @@ internal static class Paraphrase
         }
 
         System.Buffers.ArrayPool<uint>.Shared.Return(rented);
-        int alignable = 0, aligned = 0, numbered = 0, conflicts = 0;
+        int alignable = 0, aligned = 0, numbered = 0, missing = 0;
         for (int s = 0; s <= MaxSentence; s++)
         {
             int n = termsIn[s];
@@ -240,14 +285,12 @@ internal static class Paraphrase
             if (best[s] >= 2 && best[s] >= SentenceAlignment * n)
             {
                 aligned += n;
-                if (numbersIn[s] > 0)
-                {
-                    numbered++;
-                    conflicts += bestNumbers[s] < numbersIn[s] ? 1 : 0;
-                }
+                numbered += numbersIn[s];
+                missing += numbersIn[s] - bestNumbers[s];
             }
         }
 
-        return new ParaphraseOverlap(terms, shared, facts, sharedFacts, alignable, aligned, numbered, conflicts);
+        (int otherTerms, int otherFacts) = CountDistinct(b);
+        return new ParaphraseOverlap(terms, shared, facts, sharedFacts, alignable, aligned, numbered, missing, otherTerms, otherFacts);
     }
 }

@@ -55,14 +55,18 @@ internal static class Verifier
     /// <summary>A lead of fewer shingles is not told apart from the whole text.</summary>
     public const int MinLead = 16;
 
-    /// <summary>A paraphrase score at or above this is evidence of a rewrite (when the facts are kept): on dev-llm the AI-model rewrites score 0.64–0.89, real follow-up stories and other stories on the same topic at most 0.68.</summary>
-    public const double ParaphraseCopy = 0.65;
-
-    /// <summary>A rewrite keeps at least this share of the facts (names and numbers) of the smaller text.</summary>
-    public const double FactsKept = 0.7;
+    /// <summary>A paraphrase score at or above this is evidence of a rewrite (when the facts are kept): on dev-llm the AI-model rewrites score 0.64–0.89 (most above 0.7), real follow-up stories at most 0.68.</summary>
+    public const double ParaphraseCopy = 0.7;
 
     /// <summary>Verbatim containment at or above which two texts are copies whatever their numbers (a correction changes one).</summary>
     public const double TemplateVerbatimLimit = 0.95;
+
+    /// <summary>
+    /// Verbatim containment from which two texts share a frame: a template is filled in word for word (its reports
+    /// share 0.2 or more), a retelling shares few phrases (AI-model rewrites 0.03–0.17), so its sentences may merge
+    /// numbers without reading as a template.
+    /// </summary>
+    public const double TemplateFrame = 0.2;
 
     /// <summary>
     /// Measures a pair. With a <paramref name="threshold"/> above 0 the paraphrase sentences are aligned only when the
@@ -96,8 +100,8 @@ internal static class Verifier
     /// The kind and score of a pair, or null when it is not a copy at <paramref name="threshold"/>. The score is the
     /// largest of the verbatim containment, the rewrite evidence and the lead evidence (an intact lead times
     /// <see cref="LeadWeight"/>). The rewrite evidence is the larger of the skeleton containment and the paraphrase
-    /// score (when at least <see cref="ParaphraseCopy"/>), and counts only when the smaller text keeps
-    /// <see cref="FactsKept"/> of its facts. Two texts of similar size that read as one template with other numbers
+    /// score (when at least <see cref="ParaphraseCopy"/>), and counts only when the two hold the same facts
+    /// (<see cref="ParaphraseOverlap.SameFacts"/>). Two texts of similar size that share a frame verbatim and read as one template with other numbers
     /// (<see cref="ParaphraseOverlap.Template"/>) are no copies unless nearly all is verbatim. A pair that shares little
     /// but a lead is an excerpt. Otherwise the pair is rewritten when much of the rewrite evidence is not verbatim;
     /// otherwise, when the two are of similar size, syndicated if nearly all of the smaller is found verbatim and
@@ -111,14 +115,14 @@ internal static class Verifier
         }
 
         double verbatim = o.Verbatim;
-        if (o.Paraphrase.Template && verbatim < TemplateVerbatimLimit && o.SizeRatio >= SyndicatedSizeRatio)
+        if (o.Paraphrase.Template && verbatim >= TemplateFrame && verbatim < TemplateVerbatimLimit && o.SizeRatio >= SyndicatedSizeRatio)
         {
             // Of similar size, the same frame with other numbers in its sentences: separate reports, however much of
             // the wording agrees. (A digest merges sentences, so its numbers come from several of the source's.)
             return null;
         }
 
-        bool factsKept = o.Paraphrase.FactShare >= FactsKept;
+        bool factsKept = o.Paraphrase.SameFacts;
         double paraphrase = o.ParaphraseScore;
         double rewrite = !factsKept ? 0 : Math.Max(o.Rewrite, paraphrase >= ParaphraseCopy ? paraphrase : 0);
         double lead = o.Lead >= LeadCopy ? LeadWeight * o.Lead : 0;
