@@ -28,7 +28,7 @@ internal static class FurnitureTiming
         var options = DetectorOptions.Default;
         var clock = new CpuClock();
         var features = new ArticleFeatures[articles.Count];
-        Parallel.For(0, articles.Count, i => features[i] = FeatureExtractor.Extract(CopyDetector.Normalize(articles[i]), options));
+        Parallel.For(0, articles.Count, i => features[i] = FeatureExtractor.Extract(articles[i], options));
         Console.WriteLine($"features: {clock}");
         clock.Restart();
         var furniture = FurnitureModel.Build(features, options.BoilerplateDocumentFrequency);
@@ -38,7 +38,7 @@ internal static class FurnitureTiming
         uint[][] skeleton = [.. features.Select(furniture.Skeleton)];
         Console.WriteLine($"filtering: {clock}");
         clock.Restart();
-        var index = PostingIndex.Build(features.Length, _ => true, (i, keys) => PairFinder.SampleKeys(words[i], skeleton[i], keys), new ParallelOptions());
+        var index = PostingIndex.Build(features.Length, _ => true, (i, keys) => PairFinder.SampleKeys(words[i], skeleton[i], features[i].ParaphraseTerms, keys), new ParallelOptions());
         Console.WriteLine($"posting index: {clock}, {index.Keys:N0} shared keys");
         return 0;
     }

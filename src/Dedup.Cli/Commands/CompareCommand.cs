@@ -307,6 +307,9 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         yield return ("containment_b", comparison.Scores.ContainmentOfSecond);
         yield return ("rewrite", comparison.Scores.RewriteScore);
         yield return ("lead", comparison.Scores.LeadScore);
+        yield return ("paraphrase", comparison.Scores.ParaphraseScore);
+        yield return ("facts", comparison.Scores.FactScore);
+        yield return ("aligned", comparison.Scores.AlignedScore);
     }
 
     private static void WriteSpans(Utf8JsonWriter json, string name, string text, IReadOnlyList<TextSpan> spans)

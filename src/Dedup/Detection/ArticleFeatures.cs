@@ -6,11 +6,11 @@ namespace Dedup.Detection;
 /// <remarks>
 /// Words holds the distinct word k-shingles of the content (boilerplate lines removed), Skeleton the distinct
 /// shingles of its function-word-and-number skeleton (content words skipped), each as the high 32 bits of the
-/// 64-bit shingle hash, sorted ascending.
+/// 64-bit shingle hash, sorted ascending. ParaphraseTerms holds the entries of the paraphrase signal.
 /// </remarks>
 internal sealed class ArticleFeatures
 {
-    public ArticleFeatures(string id, DateTimeOffset? published, ulong exactHash, uint[] words, uint[] skeleton, uint[] lead, int contentTokens, int characters)
+    public ArticleFeatures(string id, DateTimeOffset? published, ulong exactHash, uint[] words, uint[] skeleton, uint[] lead, uint[] paraphraseTerms, int contentTokens, int characters)
     {
         Id = id;
         Published = published;
@@ -18,6 +18,7 @@ internal sealed class ArticleFeatures
         Words = words;
         Skeleton = skeleton;
         Lead = lead;
+        ParaphraseTerms = paraphraseTerms;
         ContentTokens = contentTokens;
         Characters = characters;
     }
@@ -35,6 +36,9 @@ internal sealed class ArticleFeatures
 
     /// <summary>The first <see cref="FeatureExtractor.LeadShingles"/> word shingles (headline and first sentence), sorted, distinct.</summary>
     public uint[] Lead { get; }
+
+    /// <summary>The paraphrase terms: content words and facts with their sentence, one entry each (see <see cref="Paraphrase"/>), sorted.</summary>
+    public uint[] ParaphraseTerms { get; }
 
     public int ContentTokens { get; }
 

@@ -6,18 +6,18 @@ namespace Dedup.Detection;
 
 /// <content>Snapshots: save and load the detector's index.</content>
 /// <remarks>
-/// Format version 1, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
+/// Format version 2, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
 /// (8 bytes), u32 format version, then the settings that shape the compact form (u64 seed, u32 shingle size, u32
 /// skeleton shingle size, u64 stopword-list fingerprint), f64 threshold, u32 boilerplate frequency, u64 insertion
 /// counter, u64 article count, and per article: UTF-8 id (u32 length + bytes), u64 published UTC ticks (0 when
 /// unknown), u32 offset minutes (two's complement), u64 exact hash, u32 content tokens, u32 characters, u64 insertion
-/// order, the word shingles (u32 count + u32 each, ascending), the skeleton shingles and the lead shingles (the same); last, the
+/// order, the word shingles (u32 count + u32 each, ascending), the skeleton shingles, the lead shingles and the paraphrase terms (the same; see <see cref="Paraphrase"/>); last, the
 /// XxHash64 of every byte before it. Buckets and the furniture model are rebuilt on load.
 /// </remarks>
 public sealed partial class CopyDetector
 {
     /// <summary>The snapshot format version this library writes and reads.</summary>
-    public const int SnapshotFormatVersion = 1;
+    public const int SnapshotFormatVersion = 2;
 
     private const int MaxIdBytes = 1 << 20;
 
@@ -57,6 +57,8 @@ public sealed partial class CopyDetector
                 w.WriteUInt32s(f.Skeleton);
                 w.WriteUInt32((uint)f.Lead.Length);
                 w.WriteUInt32s(f.Lead);
+                w.WriteUInt32((uint)f.ParaphraseTerms.Length);
+                w.WriteUInt32s(f.ParaphraseTerms);
             }
         }
         finally
@@ -159,6 +161,7 @@ public sealed partial class CopyDetector
             uint[] words = ReadSet(r);
             uint[] skeleton = ReadSet(r);
             uint[] lead = ReadSet(r);
+            uint[] paraphraseTerms = ReadSet(r);
             if (!ids.Add(id))
             {
                 throw r.Error($"the id '{id}' appears twice.");
@@ -175,7 +178,7 @@ public sealed partial class CopyDetector
                 published = new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset));
             }
 
-            var f = new ArticleFeatures(id, published, exact, words, skeleton, lead, tokens, characters);
+            var f = new ArticleFeatures(id, published, exact, words, skeleton, lead, paraphraseTerms, tokens, characters);
             detector.InsertLocked(f);
             f.Order = articleOrder;
         }

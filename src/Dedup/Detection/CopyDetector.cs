@@ -215,7 +215,7 @@ public sealed partial class CopyDetector
         uint[] qWords = furniture.Words(q);
         uint[] qSkeleton = furniture.Skeleton(q);
         uint[] qLead = furniture.Lead(q);
-        return new Probe(q, furniture, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton));
+        return new Probe(q, furniture, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
     }
 
     /// <summary>Verifies and classifies the candidate slots found in the store (call under the lock); skips the query's own id.</summary>
@@ -236,7 +236,7 @@ public sealed partial class CopyDetector
             }
 
             FilteredSets sets = probe.Furniture.Filtered(other);
-            Overlap o = Verifier.Measure(probe.Words, sets.Words, probe.Skeleton, sets.Skeleton, probe.Lead, sets.Lead);
+            Overlap o = Verifier.Measure(probe.Features, other, probe.Words, sets.Words, probe.Skeleton, sets.Skeleton, probe.Lead, sets.Lead, Options.Threshold);
             if (Verifier.Classify(probe.Features.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
                 verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
@@ -466,13 +466,13 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>
-    /// The bucket keys of an article: its exact hash, and a consistent sample of its word and skeleton shingles
-    /// (each a band of one row), in three separate key spaces.
+    /// The bucket keys of an article: its exact hash, and a consistent sample of its word and skeleton shingles and
+    /// of its facts (each a band of one row), in separate key spaces.
     /// </summary>
-    private static ulong[] StoreKeys(ulong exactHash, uint[] words, uint[] skeleton)
+    private static ulong[] StoreKeys(ulong exactHash, uint[] words, uint[] skeleton, uint[] paraphraseTerms)
     {
         var sampled = new List<ulong>();
-        PairFinder.SampleKeys(words, skeleton, sampled);
+        PairFinder.SampleKeys(words, skeleton, paraphraseTerms, sampled);
         ulong[] keys = new ulong[sampled.Count + 1];
         keys[0] = HashMixKernel.Mix(exactHash ^ ExactKeySpace);
         for (int i = 0; i < sampled.Count; i++)
@@ -485,7 +485,7 @@ public sealed partial class CopyDetector
 
     private static LshBucketEntry[] Entries(ArticleFeatures f, int slot)
     {
-        ulong[] keys = StoreKeys(f.ExactHash, f.Words, f.Skeleton);
+        ulong[] keys = StoreKeys(f.ExactHash, f.Words, f.Skeleton, f.ParaphraseTerms);
         var entries = new LshBucketEntry[keys.Length];
         for (int i = 0; i < keys.Length; i++)
         {

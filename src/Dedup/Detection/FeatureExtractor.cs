@@ -17,6 +17,8 @@ internal static class FeatureExtractor
 
     private const ulong SkeletonSalt = 0x5E1E_7011_5E1E_7011UL;
 
+    private const ulong TermSalt = 0x7E53_FAC7_7E53_FAC7UL;
+
     /// <summary>A token list per thread, reused from article to article.</summary>
     [ThreadStatic]
     private static List<Token>? t_tokens;
@@ -31,7 +33,7 @@ internal static class FeatureExtractor
         List<Token> tokens = t_tokens ??= new List<Token>(1024);
         tokens.Clear();
         ulong exact = Tokenize(text, options, tokens, boilerplate: null);
-        ArticleFeatures features = Build(article, options, tokens, exact, text.Length);
+        ArticleFeatures features = Build(article, options, tokens, exact, text);
         if (tokens.Capacity > 1 << 16)
         {
             t_tokens = null;
@@ -96,7 +98,7 @@ internal static class FeatureExtractor
         return exact;
     }
 
-    private static ArticleFeatures Build(Article article, DetectorOptions options, List<Token> tokens, ulong exact, int characters)
+    private static ArticleFeatures Build(Article article, DetectorOptions options, List<Token> tokens, ulong exact, string text)
     {
         int n = tokens.Count;
         ulong[] rented = ArrayPool<ulong>.Shared.Rent(3 * Math.Max(1, n));
@@ -121,12 +123,116 @@ internal static class FeatureExtractor
             uint[] words = ToSortedHigh32(shingles[..wordCount]);
             int skeletonCount = Shingler.WordShingleBag(anchors[..anchorCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
             uint[] skeleton = ToSortedHigh32(shingles[..skeletonCount]);
-            return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, lead, n, characters);
+            uint[] terms = ParaphraseTerms(text, all, options.Seed);
+            return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, lead, terms, n, text.Length);
         }
         finally
         {
             ArrayPool<ulong>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// The paraphrase terms of the content tokens (see <see cref="Paraphrase"/>): one entry per distinct (term,
+    /// sentence), sorted. A sentence ends at '.', '!', '?' (or their CJK forms) or a blank line between two tokens.
+    /// </summary>
+    internal static uint[] ParaphraseTerms(string text, ReadOnlySpan<Token> tokens, ulong seed)
+    {
+        uint[] entries = ArrayPool<uint>.Shared.Rent(Math.Max(1, tokens.Length));
+        Span<char> buffer = stackalloc char[Tokenizer.MaxHashedChars];
+        ulong termSeed = seed ^ TermSalt;
+        int count = 0;
+        int sentence = 0;
+        bool opening = true;
+        int previousEnd = 0;
+        for (int t = 0; t < tokens.Length; t++)
+        {
+            Token token = tokens[t];
+            if (t > 0 && EndsSentence(text.AsSpan(previousEnd, Math.Max(0, token.Start - previousEnd))))
+            {
+                sentence++;
+                opening = true;
+            }
+
+            previousEnd = token.Start + token.Length;
+            bool first = opening;
+            opening = false;
+            if ((token.Traits & TokenTraits.Stopword) != 0)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<char> source = text.AsSpan(token.Start, Math.Min(token.Length, buffer.Length));
+            if ((token.Traits & TokenTraits.Number) != 0)
+            {
+                int length = FactNormalizer.Number(source, buffer);
+                entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..length], termSeed), number: true, name: false, sentence);
+                continue;
+            }
+
+            if ((token.Traits & TokenTraits.Ideograph) == 0 && token.Length < SuffixStripper.MinStem)
+            {
+                continue;
+            }
+
+            int folded = source.ToLowerInvariant(buffer);
+            int value = FactNormalizer.NumberWord(buffer[..folded]);
+            if (value >= 2)
+            {
+                // "five" and "5" are one number ("one" and "zero" are mostly not numbers: "one of the").
+                folded = value.TryFormat(buffer, out int written, provider: System.Globalization.CultureInfo.InvariantCulture) ? written : 0;
+                entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..folded], termSeed), number: true, name: false, sentence);
+                continue;
+            }
+
+            int stem = SuffixStripper.Strip(buffer[..folded]);
+            bool name = !first && (token.Traits & TokenTraits.Capitalized) != 0;
+            entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..stem], termSeed), number: false, name, sentence);
+        }
+
+        uint[] result = entries.AsSpan(0, count).ToArray();
+        ArrayPool<uint>.Shared.Return(entries);
+        uint[] scratch = ArrayPool<uint>.Shared.Rent(Math.Max(1, count));
+        RadixSort.Sort(result, scratch.AsSpan(0, count));
+        ArrayPool<uint>.Shared.Return(scratch);
+
+        // One entry per (term, sentence): the same term in one sentence twice, or as a name and as a word, counts once.
+        int w = 0;
+        for (int r = 0; r < result.Length; r++)
+        {
+            uint e = result[r];
+            if (w > 0 && Paraphrase.Key(result[w - 1]) == Paraphrase.Key(e) && (result[w - 1] & Paraphrase.MaxSentence) == (e & Paraphrase.MaxSentence))
+            {
+                result[w - 1] |= e & Paraphrase.NameFlag;
+                continue;
+            }
+
+            result[w++] = e;
+        }
+
+        return w == result.Length ? result : result[..w];
+    }
+
+    private static bool EndsSentence(ReadOnlySpan<char> gap)
+    {
+        int newlines = 0;
+        foreach (char c in gap)
+        {
+            switch (c)
+            {
+                case '.' or '!' or '?' or '\u3002' or '\uFF01' or '\uFF1F':
+                    return true;
+                case '\n':
+                    if (++newlines == 2)
+                    {
+                        return true;
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
     }
 
     private static uint[] ToSortedHigh32(ReadOnlySpan<ulong> values)

@@ -16,8 +16,15 @@ internal static class PairFinder
     /// <summary>A skeleton shingle is sampled when its low bits are zero under this mask (1 in 4).</summary>
     public const uint SkeletonSampleMask = 3;
 
-    /// <summary>The sampled keys of an article's (filtered) shingle sets; word and skeleton keys are kept apart by the top bit.</summary>
-    public static void SampleKeys(uint[] words, uint[] skeleton, List<ulong> keys)
+    /// <summary>A pair of names in one sentence is sampled when its hash's low bits are zero under this mask (1 in 4).</summary>
+    public const uint NamePairSampleMask = 3;
+
+    /// <summary>
+    /// The sampled keys of an article's (filtered) shingle sets and of the pairs of names in its sentences, which a
+    /// rewrite keeps when it changes every phrase; word, skeleton and fact keys are kept apart by bits 32 and 33
+    /// (duplicate keys are harmless: a candidate is verified once).
+    /// </summary>
+    public static void SampleKeys(uint[] words, uint[] skeleton, uint[] paraphraseTerms, List<ulong> keys)
     {
         foreach (uint w in words)
         {
@@ -33,6 +40,45 @@ internal static class PairFinder
             {
                 keys.Add((1UL << 32) | s);
             }
+        }
+
+        // Names are shared by every story on the same people: a single name would make long candidate lists. A pair of
+        // names in one sentence ("Bates" with "Leeds") is rarer, and a rewrite keeps most such pairs together. Numbers
+        // are left out: "10" with "5" is in every table.
+        var facts = new List<uint>();
+        foreach (uint e in paraphraseTerms)
+        {
+            if ((e & Paraphrase.NameFlag) != 0)
+            {
+                facts.Add(((e & Paraphrase.MaxSentence) << 22) | Paraphrase.Key(e));
+            }
+        }
+
+        facts.Sort();
+        int start = 0;
+        while (start < facts.Count)
+        {
+            int end = start;
+            while (end < facts.Count && facts[end] >> 22 == facts[start] >> 22)
+            {
+                end++;
+            }
+
+            for (int x = start; x < end; x++)
+            {
+                for (int y = x + 1; y < end; y++)
+                {
+                    ulong a = facts[x] & 0x3F_FFFF;
+                    ulong b = facts[y] & 0x3F_FFFF;
+                    uint pair = (uint)(Kernels.HashMixKernel.Mix((Math.Min(a, b) << 22) | Math.Max(a, b)) >> 32);
+                    if ((pair & NamePairSampleMask) == 0)
+                    {
+                        keys.Add((2UL << 32) | pair);
+                    }
+                }
+            }
+
+            start = end;
         }
     }
 
@@ -128,7 +174,7 @@ internal static class PairFinder
         }
 
         firstOf = null;
-        PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) => SampleKeys(words[i], skeleton[i], keys), parallel);
+        PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) => SampleKeys(words[i], skeleton[i], articles[i].ParaphraseTerms, keys), parallel);
         progress?.Report(new ScanProgress("candidates", 0, n));
         var sets = new Sets(articles, words, skeleton, lead, threshold);
         var clusters = new UnionFind(n);
@@ -198,7 +244,7 @@ internal static class PairFinder
         rare.Clear();
         common.Clear();
         keys.Clear();
-        SampleKeys(sets.Words[i], sets.Skeleton[i], keys);
+        SampleKeys(sets.Words[i], sets.Skeleton[i], sets.Articles[i].ParaphraseTerms, keys);
         seen[i] = stamp;
         int commonKeys = 0;
         foreach (ulong key in keys)
@@ -346,11 +392,13 @@ internal static class PairFinder
 
     /// <summary>The same overlap seen from the other article.</summary>
     private static Overlap Swapped(in Overlap o) =>
-        new(o.WordsB, o.WordsA, o.SharedWords, o.SkeletonB, o.SkeletonA, o.SharedSkeleton, o.LeadB, o.LeadBInA, o.LeadA, o.LeadAInB);
+        new(o.WordsB, o.WordsA, o.SharedWords, o.SkeletonB, o.SkeletonA, o.SharedSkeleton, o.LeadB, o.LeadBInA, o.LeadA, o.LeadAInB, o.Paraphrase);
 
     /// <summary>The filtered sets of a scan and the verification of a pair.</summary>
     private sealed class Sets(IReadOnlyList<ArticleFeatures> articles, uint[][] words, uint[][] skeleton, uint[][] lead, double threshold)
     {
+        public IReadOnlyList<ArticleFeatures> Articles => articles;
+
         public uint[][] Words => words;
 
         public uint[][] Skeleton => skeleton;
@@ -358,7 +406,7 @@ internal static class PairFinder
         /// <summary>Verifies (a, b), a before b, and adds the pair when it is a copy.</summary>
         public bool Verify(int a, int b, List<FoundPair> found)
         {
-            Overlap o = Verifier.Measure(words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b]);
+            Overlap o = Verifier.Measure(articles[a], articles[b], words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b], threshold);
             if (Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold) is { } v)
             {
                 found.Add(new FoundPair(a, b, v.Kind, v.Score, o));

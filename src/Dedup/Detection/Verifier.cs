@@ -2,7 +2,7 @@ namespace Dedup.Detection;
 
 /// <summary>Exact overlaps of two articles' shingle sets (corpus boilerplate already removed).</summary>
 internal readonly record struct Overlap(
-    int WordsA, int WordsB, int SharedWords, int SkeletonA, int SkeletonB, int SharedSkeleton, int LeadA, int LeadAInB, int LeadB, int LeadBInA)
+    int WordsA, int WordsB, int SharedWords, int SkeletonA, int SkeletonB, int SharedSkeleton, int LeadA, int LeadAInB, int LeadB, int LeadBInA, ParaphraseOverlap Paraphrase)
 {
     public double Jaccard => SharedWords == 0 ? 0 : (double)SharedWords / (WordsA + WordsB - SharedWords);
 
@@ -23,6 +23,9 @@ internal readonly record struct Overlap(
     public double Lead => Math.Max(
         LeadA >= Verifier.MinLead ? (double)LeadAInB / LeadA : 0,
         LeadB >= Verifier.MinLead ? (double)LeadBInA / LeadB : 0);
+
+    /// <summary>The paraphrase score (see <see cref="ParaphraseOverlap.Score"/>).</summary>
+    public double ParaphraseScore => Paraphrase.Score(Verbatim);
 
     /// <summary>Size of the smaller word set over the larger.</summary>
     public double SizeRatio => Math.Max(WordsA, WordsB) == 0 ? 1 : (double)Math.Min(WordsA, WordsB) / Math.Max(WordsA, WordsB);
@@ -52,8 +55,27 @@ internal static class Verifier
     /// <summary>A lead of fewer shingles is not told apart from the whole text.</summary>
     public const int MinLead = 16;
 
-    public static Overlap Measure(uint[] wordsA, uint[] wordsB, uint[] skeletonA, uint[] skeletonB, uint[] leadA, uint[] leadB) =>
-        new(
+    /// <summary>A paraphrase score at or above this is evidence of a rewrite (when the facts are kept): on dev-llm the AI-model rewrites score 0.64–0.89 (most above 0.7), real follow-up stories at most 0.68.</summary>
+    public const double ParaphraseCopy = 0.7;
+
+    /// <summary>Verbatim containment at or above which two texts are copies whatever their numbers (a correction changes one).</summary>
+    public const double TemplateVerbatimLimit = 0.95;
+
+    /// <summary>
+    /// Verbatim containment from which two texts share a frame: a template is filled in word for word (its reports
+    /// share 0.2 or more), a retelling shares few phrases (AI-model rewrites 0.03–0.17), so its sentences may merge
+    /// numbers without reading as a template.
+    /// </summary>
+    public const double TemplateFrame = 0.2;
+
+    /// <summary>
+    /// Measures a pair. With a <paramref name="threshold"/> above 0 the paraphrase sentences are aligned only when the
+    /// pair could be a copy at it: its verbatim, skeleton or lead evidence reaches the threshold (the template check
+    /// may veto it), or its content and fact shares leave the paraphrase score room to reach <see cref="ParaphraseCopy"/>.
+    /// </summary>
+    public static Overlap Measure(ArticleFeatures a, ArticleFeatures b, uint[] wordsA, uint[] wordsB, uint[] skeletonA, uint[] skeletonB, uint[] leadA, uint[] leadB, double threshold = 0)
+    {
+        var o = new Overlap(
             wordsA.Length,
             wordsB.Length,
             CountShared(wordsA, wordsB),
@@ -63,13 +85,25 @@ internal static class Verifier
             leadA.Length,
             CountShared(leadA, wordsB),
             leadB.Length,
-            CountShared(leadB, wordsA));
+            CountShared(leadB, wordsA),
+            default);
+        double verbatim = o.Verbatim;
+        bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.Rewrite), LeadWeight * o.Lead) >= threshold;
+        ParaphraseOverlap p = Detection.Paraphrase.Measure(
+            a.ParaphraseTerms,
+            b.ParaphraseTerms,
+            evidence ? null : counts => ((counts.Content + counts.FactShare + 1) / 3) - (Detection.Paraphrase.VerbatimDiscount * verbatim) >= ParaphraseCopy);
+        return o with { Paraphrase = p };
+    }
 
     /// <summary>
     /// The kind and score of a pair, or null when it is not a copy at <paramref name="threshold"/>. The score is the
-    /// largest of the verbatim containment, the skeleton containment and the lead evidence (an intact lead times
-    /// <see cref="LeadWeight"/>). A pair that shares little but a lead is an excerpt. Otherwise the pair is rewritten
-    /// when much of the skeleton agreement is not verbatim (spinning breaks word shingles but not the skeleton);
+    /// largest of the verbatim containment, the rewrite evidence and the lead evidence (an intact lead times
+    /// <see cref="LeadWeight"/>). The rewrite evidence is the larger of the skeleton containment and the paraphrase
+    /// score (when at least <see cref="ParaphraseCopy"/>), and counts only when the two hold the same facts
+    /// (<see cref="ParaphraseOverlap.SameFacts"/>). Two texts of similar size that share a frame verbatim and read as one template with other numbers
+    /// (<see cref="ParaphraseOverlap.Template"/>) are no copies unless nearly all is verbatim. A pair that shares little
+    /// but a lead is an excerpt. Otherwise the pair is rewritten when much of the rewrite evidence is not verbatim;
     /// otherwise, when the two are of similar size, syndicated if nearly all of the smaller is found verbatim and
     /// rewritten if not; otherwise an excerpt (one holds a part of the other).
     /// </summary>
@@ -81,7 +115,16 @@ internal static class Verifier
         }
 
         double verbatim = o.Verbatim;
-        double rewrite = o.Rewrite;
+        if (o.Paraphrase.Template && verbatim >= TemplateFrame && verbatim < TemplateVerbatimLimit && o.SizeRatio >= SyndicatedSizeRatio)
+        {
+            // Of similar size, the same frame with other numbers in its sentences: separate reports, however much of
+            // the wording agrees. (A digest merges sentences, so its numbers come from several of the source's.)
+            return null;
+        }
+
+        bool factsKept = o.Paraphrase.SameFacts;
+        double paraphrase = o.ParaphraseScore;
+        double rewrite = !factsKept ? 0 : Math.Max(o.Rewrite, paraphrase >= ParaphraseCopy ? paraphrase : 0);
         double lead = o.Lead >= LeadCopy ? LeadWeight * o.Lead : 0;
         double score = Math.Max(Math.Max(verbatim, rewrite), lead);
         if (score < threshold || score == 0)
@@ -109,7 +152,7 @@ internal static class Verifier
         return (CopyKind.Excerpt, score);
     }
 
-    public static MatchScores Scores(in Overlap o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.Rewrite, o.Lead);
+    public static MatchScores Scores(in Overlap o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.Rewrite, o.Lead, o.ParaphraseScore, o.Paraphrase.FactShare, o.Paraphrase.Aligned);
 
     /// <summary>Number of values two sorted, distinct arrays share.</summary>
     public static int CountShared(uint[] a, uint[] b)

@@ -109,7 +109,7 @@ public class ScanScaleTests
         DetectorOptions options = DetectorOptions.Default;
         ArticleFeatures[] features = [.. articles.Select((a, i) =>
         {
-            ArticleFeatures f = FeatureExtractor.Extract(CopyDetector.Normalize(a), options);
+            ArticleFeatures f = FeatureExtractor.Extract(a, options);
             f.Order = i;
             return f;
         })];
@@ -121,6 +121,8 @@ public class ScanScaleTests
             for (int a = 0; a < b; a++)
             {
                 Overlap o = Verifier.Measure(
+                    features[a],
+                    features[b],
                     furniture.Words(features[a]),
                     furniture.Words(features[b]),
                     furniture.Skeleton(features[a]),

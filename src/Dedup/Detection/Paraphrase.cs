@@ -1,0 +1,296 @@
+namespace Dedup.Detection;
+
+/// <summary>
+/// What two articles' paraphrase terms share: content terms, facts, and sentences that align (see <see cref="Paraphrase"/>).
+/// Counts are of the smaller article (the one with fewer terms), found in the larger.
+/// </summary>
+internal readonly record struct ParaphraseOverlap(
+    int Terms, int SharedTerms, int Facts, int SharedFacts, int AlignableTerms, int AlignedTerms, int AlignedNumbers, int MissingNumbers, int OtherTerms = 0, int OtherFacts = 0)
+{
+    /// <summary>Share of the smaller article's distinct content terms found in the other.</summary>
+    public double Content => Terms == 0 ? 0 : (double)SharedTerms / Terms;
+
+    /// <summary>
+    /// Share of the smaller article's facts (names and numbers) found in the other; the content share for an article
+    /// without facts (which then gives no evidence either way).
+    /// </summary>
+    public double FactShare => Facts == 0 ? Content : (double)SharedFacts / Facts;
+
+    /// <summary>Share of the larger article's facts found in the smaller: a retelling adds no facts of its own, a follow-up story does.</summary>
+    public double OtherFactShare => OtherFacts == 0 ? FactShare : (double)SharedFacts / OtherFacts;
+
+    /// <summary>Distinct terms of the smaller article over those of the larger.</summary>
+    public double TermRatio => OtherTerms == 0 ? 1 : (double)Terms / OtherTerms;
+
+    /// <summary>
+    /// Whether the facts are those of one story: the smaller article keeps <see cref="Paraphrase.FactsKept"/> of its
+    /// facts and, unless it is much shorter (a digest, an excerpt), the larger holds few facts the smaller lacks.
+    /// </summary>
+    public bool SameFacts => FactShare >= Paraphrase.FactsKept && (TermRatio < Paraphrase.SimilarSize || OtherFactShare >= Paraphrase.OtherFactsKept);
+
+    /// <summary>Share of the smaller article's sentences (weighted by their terms) that align with a sentence of the other.</summary>
+    public double Aligned => AlignableTerms == 0 ? 0 : (double)AlignedTerms / AlignableTerms;
+
+    /// <summary>
+    /// Whether the two read as one template filled with different facts: at least <see cref="Paraphrase.TemplateConflictShare"/>
+    /// of the numbers in the smaller article's aligned sentences are missing from the sentences they align with (a
+    /// correction changes one number; a report for another day, week or company changes most).
+    /// </summary>
+    public bool Template => MissingNumbers > 0 && MissingNumbers >= Paraphrase.TemplateConflictShare * AlignedNumbers;
+
+    /// <summary>
+    /// The paraphrase score: the mean of the content, fact and alignment shares, less <see cref="Paraphrase.VerbatimDiscount"/>
+    /// times the verbatim containment (agreement that verbatim copying already explains is not evidence of rewording:
+    /// follow-up stories share background paragraphs word for word and little else).
+    /// </summary>
+    public double Score(double verbatim) => Math.Clamp(((Content + FactShare + Aligned) / 3) - (Paraphrase.VerbatimDiscount * verbatim), 0, 1);
+}
+
+/// <summary>
+/// The paraphrase signal: what any rewrite keeps, by thesaurus, language model or person. An article's paraphrase
+/// terms are its content words (function words left out, a suffix stripped: <see cref="Text.SuffixStripper"/>) and its
+/// facts (names: capitalized words not opening a sentence; numbers in one form: <see cref="Text.FactNormalizer"/>),
+/// each with the sentence it is in. A rewrite keeps most of the facts and content terms, and most of its sentences
+/// align with one of the source's (share terms with it). A templated report (the same frame filled with other
+/// numbers) aligns too, but the numbers of aligned sentences disagree.
+/// </summary>
+/// <remarks>
+/// An entry is a uint: the top 22 bits are the term's hash, then a number flag, a name flag, and 8 bits of sentence
+/// index (sentences past the 255th share the last index). An article keeps one entry per distinct (term, sentence),
+/// sorted, so two articles are compared by one merge.
+/// </remarks>
+internal static class Paraphrase
+{
+    /// <summary>Bits below the term hash.</summary>
+    public const int KeyShift = 10;
+
+    /// <summary>Set on the entry of a number.</summary>
+    public const uint NumberFlag = 1u << 9;
+
+    /// <summary>Set on the entry of a name (a capitalized word not opening its sentence).</summary>
+    public const uint NameFlag = 1u << 8;
+
+    /// <summary>The last sentence index.</summary>
+    public const int MaxSentence = 255;
+
+    /// <summary>A sentence aligns when the best sentence of the other holds at least this share of its terms (and two or more).</summary>
+    public const double SentenceAlignment = 0.4;
+
+    /// <summary>Sentences with fewer terms are too short to align (a dateline, a byline).</summary>
+    public const int MinSentenceTerms = 3;
+
+    /// <summary>Share of the numbers of aligned sentences that disagree at which two articles read as a template.</summary>
+    public const double TemplateConflictShare = 1.0 / 3;
+
+    /// <summary>A rewrite keeps at least this share of the facts (names and numbers) of the smaller text.</summary>
+    public const double FactsKept = 0.7;
+
+    /// <summary>Of two texts of similar size, the smaller holds at least this share of the larger's facts when they tell one story.</summary>
+    public const double OtherFactsKept = 0.6;
+
+    /// <summary>Term ratio (smaller over larger) at or above which two texts are of similar size, as in <see cref="Verifier.SyndicatedSizeRatio"/>.</summary>
+    public const double SimilarSize = 0.7;
+
+    /// <summary>How much of the verbatim containment the paraphrase score gives up (see <see cref="ParaphraseOverlap.Score"/>).</summary>
+    public const double VerbatimDiscount = 0.5;
+
+    /// <summary>At most this many entries of one term on the other side are paired with each of its entries (a term in every sentence).</summary>
+    private const int MaxPairsPerEntry = 4;
+
+    /// <summary>Distinct terms and distinct facts among sorted entries.</summary>
+    private static (int Terms, int Facts) CountDistinct(uint[] entries)
+    {
+        int terms = 0, facts = 0;
+        int i = 0;
+        while (i < entries.Length)
+        {
+            uint key = Key(entries[i]);
+            bool fact = false;
+            while (i < entries.Length && Key(entries[i]) == key)
+            {
+                fact |= IsFact(entries[i]);
+                i++;
+            }
+
+            terms++;
+            facts += fact ? 1 : 0;
+        }
+
+        return (terms, facts);
+    }
+
+    /// <summary>The term and fact counts alone (no alignment): one merge, no allocation.</summary>
+    private static ParaphraseOverlap CountTerms(uint[] a, uint[] b)
+    {
+        int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
+        int i = 0, j = 0;
+        while (i < a.Length)
+        {
+            uint key = Key(a[i]);
+            bool fact = false;
+            while (i < a.Length && Key(a[i]) == key)
+            {
+                fact |= IsFact(a[i]);
+                i++;
+            }
+
+            while (j < b.Length && Key(b[j]) < key)
+            {
+                j++;
+            }
+
+            terms++;
+            facts += fact ? 1 : 0;
+            if (j < b.Length && Key(b[j]) == key)
+            {
+                shared++;
+                sharedFacts += fact ? 1 : 0;
+            }
+        }
+
+        (int otherTerms, int otherFacts) = CountDistinct(b);
+        return new ParaphraseOverlap(terms, shared, facts, sharedFacts, 0, 0, 0, 0, otherTerms, otherFacts);
+    }
+
+    /// <summary>The entry of a term: its hash's top 22 bits, its flags and its sentence.</summary>
+    public static uint Entry(ulong hash, bool number, bool name, int sentence) =>
+        ((uint)(hash >> (64 - 32 + KeyShift)) << KeyShift) | (number ? NumberFlag : 0) | (name ? NameFlag : 0) | (uint)Math.Min(sentence, MaxSentence);
+
+    /// <summary>The term an entry stands for.</summary>
+    public static uint Key(uint entry) => entry >> KeyShift;
+
+    /// <summary>Whether an entry is a fact (a name or a number).</summary>
+    public static bool IsFact(uint entry) => (entry & (NumberFlag | NameFlag)) != 0;
+
+    /// <summary>
+    /// Measures two articles' paraphrase entries (sorted ascending); the article with fewer entries is the one measured.
+    /// The sentences are aligned only when <paramref name="align"/> says so for the term counts (an unrelated pair
+    /// shares too few terms to score, and most candidates are unrelated).
+    /// </summary>
+    public static ParaphraseOverlap Measure(uint[] first, uint[] second, Func<ParaphraseOverlap, bool>? align = null)
+    {
+        uint[] a = first.Length <= second.Length ? first : second;
+        uint[] b = ReferenceEquals(a, first) ? second : first;
+        if (a.Length == 0)
+        {
+            return default;
+        }
+
+        if (align is not null)
+        {
+            ParaphraseOverlap counts = CountTerms(a, b);
+            if (!align(counts))
+            {
+                return counts;
+            }
+        }
+
+        Span<int> termsIn = stackalloc int[MaxSentence + 1];
+        Span<int> numbersIn = stackalloc int[MaxSentence + 1];
+        termsIn.Clear();
+        numbersIn.Clear();
+        foreach (uint e in a)
+        {
+            int s = (int)(e & MaxSentence);
+            termsIn[s]++;
+            numbersIn[s] += (e & NumberFlag) != 0 ? 1 : 0;
+        }
+
+        // Each shared term pairs the sentences holding it on both sides: (sentence in a, sentence in b, number bit).
+        uint[] rented = System.Buffers.ArrayPool<uint>.Shared.Rent(Math.Max(16, MaxPairsPerEntry * a.Length));
+        int pairCount = 0;
+        int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
+        int i = 0, j = 0;
+        while (i < a.Length)
+        {
+            uint key = Key(a[i]);
+            int i2 = i;
+            bool fact = false;
+            while (i2 < a.Length && Key(a[i2]) == key)
+            {
+                fact |= IsFact(a[i2]);
+                i2++;
+            }
+
+            while (j < b.Length && Key(b[j]) < key)
+            {
+                j++;
+            }
+
+            int j2 = j;
+            while (j2 < b.Length && Key(b[j2]) == key)
+            {
+                j2++;
+            }
+
+            terms++;
+            facts += fact ? 1 : 0;
+            if (j2 > j)
+            {
+                shared++;
+                sharedFacts += fact ? 1 : 0;
+                uint number = a[i] & NumberFlag;
+                for (int x = i; x < i2; x++)
+                {
+                    for (int y = j; y < j2 && y < j + MaxPairsPerEntry; y++)
+                    {
+                        rented[pairCount++] = ((a[x] & MaxSentence) << 9) | ((b[y] & MaxSentence) << 1) | (number >> 9);
+                    }
+                }
+            }
+
+            i = i2;
+            j = j2;
+        }
+
+        Span<uint> pairs = rented.AsSpan(0, pairCount);
+        pairs.Sort();
+
+        // For each sentence of a: the sentence of b sharing the most terms with it, and how many of them are numbers.
+        Span<int> best = stackalloc int[MaxSentence + 1];
+        Span<int> bestNumbers = stackalloc int[MaxSentence + 1];
+        best.Clear();
+        bestNumbers.Clear();
+        int p = 0;
+        while (p < pairs.Length)
+        {
+            uint sentences = pairs[p] >> 1;
+            int count = 0, numbers = 0;
+            while (p < pairs.Length && pairs[p] >> 1 == sentences)
+            {
+                count++;
+                numbers += (int)(pairs[p] & 1);
+                p++;
+            }
+
+            int s = (int)(sentences >> 8);
+            if (count > best[s])
+            {
+                best[s] = count;
+                bestNumbers[s] = numbers;
+            }
+        }
+
+        System.Buffers.ArrayPool<uint>.Shared.Return(rented);
+        int alignable = 0, aligned = 0, numbered = 0, missing = 0;
+        for (int s = 0; s <= MaxSentence; s++)
+        {
+            int n = termsIn[s];
+            if (n < MinSentenceTerms)
+            {
+                continue;
+            }
+
+            alignable += n;
+            if (best[s] >= 2 && best[s] >= SentenceAlignment * n)
+            {
+                aligned += n;
+                numbered += numbersIn[s];
+                missing += numbersIn[s] - bestNumbers[s];
+            }
+        }
+
+        (int otherTerms, int otherFacts) = CountDistinct(b);
+        return new ParaphraseOverlap(terms, shared, facts, sharedFacts, alignable, aligned, numbered, missing, otherTerms, otherFacts);
+    }
+}

@@ -1,0 +1,56 @@
+namespace Dedup.Text;
+
+/// <summary>
+/// A small English suffix stripper ("takeovers" → "takeov", "finalised" → "finalis"): it conflates the inflected
+/// forms a rewrite moves between (plural, past tense, -ing, -ly, -ment, -ation), not a linguistic stem. Language
+/// neutral in effect: a word of another language loses at most one of these endings, the same way in every copy.
+/// </summary>
+internal static class SuffixStripper
+{
+    /// <summary>Suffixes tried longest first; the first that leaves at least <see cref="MinStem"/> characters is removed.</summary>
+    private static readonly string[] Suffixes =
+    [
+        "ational", "ization", "isation", "fulness", "iveness", "ousness",
+        "ements", "ations", "ement", "ments", "ation", "ment", "ings", "edly", "ing", "ies", "ied", "ers", "er", "ed", "ly", "es", "s",
+    ];
+
+    /// <summary>Fewest characters a stem keeps.</summary>
+    public const int MinStem = 3;
+
+    /// <summary>Strips one suffix from a folded (lower-case) word in place; returns the stem's length.</summary>
+    public static int Strip(Span<char> word)
+    {
+        int n = word.Length;
+        if (n <= 4)
+        {
+            return n;
+        }
+
+        foreach (string suffix in Suffixes)
+        {
+            if (n - suffix.Length >= MinStem && word[..n].EndsWith(suffix, StringComparison.Ordinal))
+            {
+                n -= suffix.Length;
+                if (suffix is "ies" or "ied")
+                {
+                    word[n++] = 'i';
+                }
+
+                break;
+            }
+        }
+
+        // "finalise"/"finalis", "stopped"/"stop": a final e and a doubled consonant are dropped alike.
+        if (n > 4 && word[n - 1] == 'e')
+        {
+            n--;
+        }
+
+        if (n > 3 && word[n - 1] == word[n - 2] && word[n - 1] is not ('l' or 's' or 'z') && char.IsAsciiLetterLower(word[n - 1]))
+        {
+            n--;
+        }
+
+        return n;
+    }
+}

@@ -1,0 +1,210 @@
+using Dedup.Detection;
+using Dedup.Text;
+
+namespace Dedup.Tests.Detection;
+
+public class ParaphraseTests
+{
+    /// <summary>The harbour story (TestArticles.Harbour) told again in other words, as a language model rewrites it: every sentence new, the facts kept.</summary>
+    private const string HarbourRetold = """
+        Councillors have given the go-ahead for a rebuild of the town's ageing harbour wall, which has been shut to visitors ever since storms battered it in 2019.
+
+        Okafor, who leads the council, described the structure as essential both to the local fishing boats and to the many hundreds of tourists who stroll along it each summer. The scheme carries a price tag of 14 million pounds and should be finished within three years.
+
+        Speaking to journalists after Tuesday's vote, she said the town had been kept waiting for this decision for far too long and called the harbour the heart of the community, one that must be safeguarded for the next century.
+
+        Before a single stone is shifted, engineers are to survey the foundations. Construction should start in spring, while the weather is milder and before the fishing season opens.
+
+        Shopkeepers were pleased, but some residents worry about construction noise and extra traffic. A detailed timetable and a series of public meetings were promised by the council ahead of the works.
+
+        Built in 1847, the wall was last patched up in the 1970s after a smaller stretch gave way during a winter storm.
+        """;
+
+    private const string RepoMonday = """
+        FED ADDS RESERVES VIA CUSTOMER REPURCHASES
+
+        The Federal Reserve entered the government securities market to arrange 1.5 billion dlrs of customer repurchase agreements, a Fed spokesman said.
+
+        Dealers said that Federal funds were trading at 6-1/4 pct when the Fed began its temporary and indirect supply of reserves to the banking system.
+
+        Economists said the Fed was expected to add 2.3 billion dlrs in reserves this week to offset the drain from higher Treasury balances at the Fed, which reached 4.1 billion dlrs on Friday.
+
+        The Fed last added reserves through customer repurchases on March 3, when it arranged 1.2 billion dlrs of agreements.
+        """;
+
+    private const string RepoThursday = """
+        FED ADDS RESERVES VIA CUSTOMER REPURCHASES
+
+        The Federal Reserve entered the government securities market to arrange 2.5 billion dlrs of customer repurchase agreements, a Fed spokesman said.
+
+        Dealers said that Federal funds were trading at 6-3/8 pct when the Fed began its temporary and indirect supply of reserves to the banking system.
+
+        Economists said the Fed was expected to add 1.7 billion dlrs in reserves this week to offset the drain from higher Treasury balances at the Fed, which reached 5.6 billion dlrs on Wednesday.
+
+        The Fed last added reserves through customer repurchases on March 10, when it arranged 1.8 billion dlrs of agreements.
+        """;
+
+    private const string German = """
+        Berlin (dpa) - Die Bundesregierung will den Ausbau der Windenergie an Land deutlich beschleunigen. Wirtschaftsminister Robert Habeck stellte am Mittwoch in Berlin einen Gesetzentwurf vor, nach dem Genehmigungsverfahren künftig höchstens zwei Jahre dauern sollen.
+
+        Bislang warten Betreiber oft fünf bis sieben Jahre auf eine Genehmigung. Bis 2030 sollen Windräder an Land eine Leistung von 115 Gigawatt erreichen, mehr als doppelt so viel wie heute.
+
+        Die Länder sollen dafür zwei Prozent ihrer Fläche für Windkraft ausweisen. Umweltverbände begrüßten den Entwurf, Naturschützer warnten jedoch vor Eingriffen in Schutzgebiete.
+
+        Die Opposition kritisierte, der Plan komme zu spät und gehe nicht weit genug. Der Bundestag soll noch vor der Sommerpause über das Gesetz abstimmen.
+        """;
+
+    private const string Chinese = """
+        国家统计局周三公布的数据显示，今年前三个季度全国居民人均可支配收入实际增长百分之五点二。城镇居民收入增长快于农村居民，但农村居民收入增速有所回升。
+
+        统计局发言人表示，消费市场持续恢复，服务消费增长明显。专家认为，稳定就业和提高居民收入仍是扩大内需的关键。
+
+        数据还显示，全国城镇调查失业率平均值为百分之五点三，比上半年下降零点一个百分点。
+        """;
+
+    [Theory]
+    [InlineData("takeovers", "takeover")]
+    [InlineData("finalised", "finalise")]
+    [InlineData("finalises", "finalised")]
+    [InlineData("companies", "company")]
+    [InlineData("agreements", "agreement")]
+    [InlineData("stopped", "stop")]
+    public void Suffix_stripper_gives_inflected_forms_one_stem(string first, string second)
+    {
+        Assert.Equal(Stem(first), Stem(second));
+    }
+
+    [Theory]
+    [InlineData("tax")]
+    [InlineData("news")]
+    [InlineData("bank")]
+    public void Suffix_stripper_leaves_short_words_alone(string word)
+    {
+        Assert.Equal(word, Stem(word));
+    }
+
+    [Fact]
+    public void Suffix_stripper_keeps_different_words_apart()
+    {
+        Assert.NotEqual(Stem("harbour"), Stem("harvest"));
+        Assert.NotEqual(Stem("council"), Stem("counsel"));
+    }
+
+    [Theory]
+    [InlineData("1,200", "1200")]
+    [InlineData("1200", "1200")]
+    [InlineData("1.2bn", "1.2")]
+    [InlineData("4.50", "4.5")]
+    [InlineData("3.0", "3")]
+    [InlineData("2019", "2019")]
+    [InlineData("21st", "21")]
+    [InlineData("30.6", "30.6")]
+    public void Numbers_are_written_in_one_form(string token, string expected)
+    {
+        Span<char> buffer = stackalloc char[32];
+        int n = FactNormalizer.Number(token, buffer);
+        Assert.Equal(expected, buffer[..n].ToString());
+    }
+
+    [Fact]
+    public void Number_words_are_numbers()
+    {
+        Assert.Equal(5, FactNormalizer.NumberWord("five"));
+        Assert.Equal(12, FactNormalizer.NumberWord("twelve"));
+        Assert.Equal(-1, FactNormalizer.NumberWord("fives"));
+        Assert.Equal(-1, FactNormalizer.NumberWord("harbour"));
+    }
+
+    [Fact]
+    public void A_retelling_that_keeps_the_facts_is_a_rewritten_copy()
+    {
+        var detector = new CopyDetector();
+        Comparison c = detector.Compare(new Article("a", TestArticles.Harbour, "Council approves harbour wall rebuild"), new Article("b", HarbourRetold, "Go-ahead for harbour wall rebuild"));
+
+        Assert.Equal(CopyKind.Rewritten, c.Kind);
+        Assert.True(c.Scores.ParaphraseScore >= 0.7, $"paraphrase {c.Scores.ParaphraseScore}");
+        Assert.True(c.Scores.FactScore >= 0.7, $"facts {c.Scores.FactScore}");
+        Assert.True(c.Scores.ContainmentOfFirst < 0.3, $"containment {c.Scores.ContainmentOfFirst}: the retelling should share few phrases");
+    }
+
+    [Fact]
+    public void A_follow_up_on_the_same_story_is_no_copy()
+    {
+        var detector = new CopyDetector();
+        Comparison c = detector.Compare(new Article("a", TestArticles.Harbour), new Article("b", TestArticles.HarbourFollowUp));
+
+        Assert.Null(c.Kind);
+        Assert.True(c.Scores.ParaphraseScore < 0.7, $"paraphrase {c.Scores.ParaphraseScore}");
+    }
+
+    [Fact]
+    public void Two_reports_from_one_template_with_other_numbers_are_no_copy()
+    {
+        var detector = new CopyDetector();
+        Comparison c = detector.Compare(new Article("a", RepoMonday), new Article("b", RepoThursday));
+
+        Assert.True(c.Scores.ContainmentOfFirst >= 0.4, $"containment {c.Scores.ContainmentOfFirst}: the frame is shared word for word");
+        Assert.Null(c.Kind);
+    }
+
+    [Fact]
+    public void A_template_report_sent_twice_is_still_a_copy()
+    {
+        var detector = new CopyDetector();
+        Comparison c = detector.Compare(new Article("a", RepoMonday), new Article("b", "REUTER - " + RepoMonday + "\n\nREUTER"));
+
+        Assert.NotNull(c.Kind);
+        Assert.NotEqual(CopyKind.Rewritten, c.Kind);
+    }
+
+    [Fact]
+    public void A_German_story_with_a_credit_and_two_words_changed_is_syndicated()
+    {
+        string copy = "Hamburg (Reuters/dpa) - " + German["Berlin (dpa) - ".Length..]
+            .Replace("deutlich", "erheblich", StringComparison.Ordinal)
+            .Replace("begrüßten", "lobten", StringComparison.Ordinal);
+        var detector = new CopyDetector();
+        detector.Add(new Article("de", German, "Regierung will Windkraft schneller ausbauen"));
+
+        CopyMatch match = Assert.Single(detector.FindCopies(new Article("copy", copy, "Regierung will Windkraft schneller ausbauen")));
+
+        Assert.Equal(CopyKind.Syndicated, match.Kind);
+    }
+
+    [Fact]
+    public void A_Chinese_copy_with_a_credit_line_is_syndicated()
+    {
+        var detector = new CopyDetector();
+        detector.Add(new Article("zh", Chinese, "前三季度居民收入实际增长百分之五点二"));
+
+        CopyMatch match = Assert.Single(detector.FindCopies(new Article("copy", "（来源：新华社）\n\n" + Chinese, "前三季度居民收入实际增长百分之五点二")));
+
+        Assert.Equal(CopyKind.Syndicated, match.Kind);
+    }
+
+    [Fact]
+    public void Paraphrase_terms_are_sorted_distinct_and_carry_their_sentence()
+    {
+        const string text = "Maria Okafor said 14 million pounds and 2,000 jobs. The council agreed! Okafor left.";
+        Token[] tokens = Tokenizer.Tokenize(text, new TokenizerOptions { Seed = Dedup.Sketches.HashSeeds.Default, Stopwords = StopwordSet.English });
+
+        uint[] terms = FeatureExtractor.ParaphraseTerms(text, tokens, Dedup.Sketches.HashSeeds.Default);
+
+        for (int i = 1; i < terms.Length; i++)
+        {
+            Assert.True(terms[i] > terms[i - 1]);
+        }
+
+        Assert.Equal(2, terms.Count(e => (e & Paraphrase.NumberFlag) != 0));
+        Assert.Equal([0, 1, 2], terms.Select(e => (int)(e & Paraphrase.MaxSentence)).Distinct().Order());
+
+        // "Okafor" opens the third sentence: a name only in the first, where "Maria" opens it.
+        Assert.Single(terms, e => (e & Paraphrase.NameFlag) != 0);
+    }
+
+    private static string Stem(string word)
+    {
+        char[] buffer = word.ToCharArray();
+        return new string(buffer, 0, SuffixStripper.Strip(buffer));
+    }
+}
