@@ -1,8 +1,8 @@
 using Dedup.Detection;
 
 // Usage: Dedup.CrashChild <snapshot path> <first id number> <seed>
-// Prints "added <id>" once an add is acknowledged, "removed <id>" once a removal is, and checkpoints now and then; it runs
-// until it is killed.
+// Prints "added <id>" once an add is acknowledged, "removing <id>" before a removal and "removed <id>" once it is
+// acknowledged, and checkpoints now and then; it runs until it is killed.
 string path = args[0];
 int next = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
 var random = new Random(int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
@@ -18,6 +18,7 @@ while (true)
     {
         string id = mine[random.Next(mine.Count)];
         mine.Remove(id);
+        stdout.WriteLine($"removing {id}");
         await detector.RemoveAsync(id);
         stdout.WriteLine($"removed {id}");
     }

@@ -27,7 +27,9 @@ namespace Dedup.Indexing;
 /// keys of each article (one batch per article added, removed or searched), its ids its article slots. With a store
 /// without synchronous access, only the detector's asynchronous methods work (<c>FindOrAddAsync</c>, <c>AddAsync</c>,
 /// <c>RemoveAsync</c>, <c>FindCopiesAsync</c>), each making one <see cref="QueryAsync"/> and at most one
-/// <see cref="AddAsync"/> or <see cref="RemoveAsync"/> call; its writes take turns, its queries do not.
+/// <see cref="AddAsync"/> or <see cref="RemoveAsync"/> call; its writes take turns, its queries do not. The detector
+/// assigns the slots and keeps each article's compact form in its own memory, so a store serves one detector; several
+/// processes sharing one index also need the slots and compact forms kept in the shared store.
 /// </para>
 /// <para>
 /// <b>Semantics.</b> The store is a multiset: adding the same (key, id) pair twice holds it twice, and a
