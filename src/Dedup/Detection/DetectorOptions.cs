@@ -20,7 +20,7 @@ public sealed record DetectorOptions
     /// <summary>Seed of every hash; articles indexed with different seeds cannot be compared. Default <see cref="Sketches.HashSeeds.Default"/>.</summary>
     public ulong Seed { get; init; } = Sketches.HashSeeds.Default;
 
-    /// <summary>Whether to detect machine-rewritten (spun) copies with the spin-robust signature. Default true.</summary>
+    /// <summary>Whether to detect rewritten copies: spun ones with the skeleton signature, AI-model and human rewrites with the paraphrase signal (which also tells templated reports with other numbers from copies). Default true.</summary>
     public bool DetectRewrites { get; init; } = true;
 
     /// <summary>The rules that remove boilerplate lines before shingling. Default <see cref="Text.BoilerplateRules.Default"/>.</summary>

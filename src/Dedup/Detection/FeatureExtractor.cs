@@ -123,7 +123,7 @@ internal static class FeatureExtractor
             uint[] words = ToSortedHigh32(shingles[..wordCount]);
             int skeletonCount = Shingler.WordShingleBag(anchors[..anchorCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
             uint[] skeleton = ToSortedHigh32(shingles[..skeletonCount]);
-            uint[] terms = ParaphraseTerms(text, all, options.Seed);
+            uint[] terms = options.DetectRewrites ? ParaphraseTerms(text, all, options.Seed) : [];
             return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, lead, terms, n, text.Length);
         }
         finally

@@ -164,10 +164,11 @@ internal static class Paraphrase
 
     /// <summary>
     /// Measures two articles' paraphrase entries (sorted ascending); the article with fewer entries is the one measured.
-    /// The sentences are aligned only when <paramref name="align"/> says so for the term counts (an unrelated pair
-    /// shares too few terms to score, and most candidates are unrelated).
+    /// Unless <paramref name="alwaysAlign"/>, the sentences are aligned only when the term counts leave the score room
+    /// to reach <paramref name="atLeast"/> at <paramref name="verbatim"/> containment (an unrelated pair shares too
+    /// few terms to score, and most candidates are unrelated).
     /// </summary>
-    public static ParaphraseOverlap Measure(uint[] first, uint[] second, Func<ParaphraseOverlap, bool>? align = null)
+    public static ParaphraseOverlap Measure(uint[] first, uint[] second, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0)
     {
         uint[] a = first.Length <= second.Length ? first : second;
         uint[] b = ReferenceEquals(a, first) ? second : first;
@@ -176,10 +177,11 @@ internal static class Paraphrase
             return default;
         }
 
-        if (align is not null)
+        if (!alwaysAlign)
         {
+            // The score with every sentence aligned is the most the pair can reach.
             ParaphraseOverlap counts = CountTerms(a, b);
-            if (!align(counts))
+            if (((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < atLeast)
             {
                 return counts;
             }

@@ -89,10 +89,7 @@ internal static class Verifier
             default);
         double verbatim = o.Verbatim;
         bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.Rewrite), LeadWeight * o.Lead) >= threshold;
-        ParaphraseOverlap p = Detection.Paraphrase.Measure(
-            a.ParaphraseTerms,
-            b.ParaphraseTerms,
-            evidence ? null : counts => ((counts.Content + counts.FactShare + 1) / 3) - (Detection.Paraphrase.VerbatimDiscount * verbatim) >= ParaphraseCopy);
+        ParaphraseOverlap p = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, alwaysAlign: evidence, verbatim, ParaphraseCopy);
         return o with { Paraphrase = p };
     }
 

@@ -40,10 +40,15 @@ internal static class SuffixStripper
             }
         }
 
-        // "finalise"/"finalis", "stopped"/"stop": a final e and a doubled consonant are dropped alike.
+        // "finalise"/"finalis", "stopped"/"stop": a final e and a doubled consonant are dropped alike; a final y is
+        // written i, as "companies" leaves it ("compani").
         if (n > 4 && word[n - 1] == 'e')
         {
             n--;
+        }
+        else if (n > 3 && word[n - 1] == 'y')
+        {
+            word[n - 1] = 'i';
         }
 
         if (n > 3 && word[n - 1] == word[n - 2] && word[n - 1] is not ('l' or 's' or 'z') && char.IsAsciiLetterLower(word[n - 1]))

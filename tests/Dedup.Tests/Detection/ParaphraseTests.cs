@@ -9,13 +9,13 @@ public class ParaphraseTests
     private const string HarbourRetold = """
         Councillors have given the go-ahead for a rebuild of the town's ageing harbour wall, which has been shut to visitors ever since storms battered it in 2019.
 
-        Okafor, who leads the council, described the structure as essential both to the local fishing boats and to the many hundreds of tourists who stroll along it each summer. The scheme carries a price tag of 14 million pounds and should be finished within three years.
+        Maria Okafor, the council leader, called the wall vital to the town's fishing boats and to the many visitors who stroll on it each summer. The scheme carries a price tag of 14 million pounds and should be finished within three years.
 
         Speaking to journalists after Tuesday's vote, she said the town had been kept waiting for this decision for far too long and called the harbour the heart of the community, one that must be safeguarded for the next century.
 
-        Before a single stone is shifted, engineers are to survey the foundations. Construction should start in spring, while the weather is milder and before the fishing season opens.
+        Engineers will survey the foundations before a single stone is moved. The work should begin in spring, when the weather is calmer and before the fishing season has started.
 
-        Shopkeepers were pleased, but some residents worry about construction noise and extra traffic. A detailed timetable and a series of public meetings were promised by the council ahead of the works.
+        Local businesses were pleased with the news, but some residents raised worries about noise and traffic during construction. The council promised to publish a detailed schedule and to hold public meetings before the works.
 
         Built in 1847, the wall was last patched up in the 1970s after a smaller stretch gave way during a winter storm.
         """;
@@ -67,6 +67,7 @@ public class ParaphraseTests
     [InlineData("finalised", "finalise")]
     [InlineData("finalises", "finalised")]
     [InlineData("companies", "company")]
+    [InlineData("policies", "policy")]
     [InlineData("agreements", "agreement")]
     [InlineData("stopped", "stop")]
     public void Suffix_stripper_gives_inflected_forms_one_stem(string first, string second)
