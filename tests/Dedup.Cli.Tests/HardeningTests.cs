@@ -436,4 +436,18 @@ public sealed class HardeningTests : IDisposable
         Assert.Equal(["a"], set.Articles.Select(a => a.Id));
         Assert.Contains("b.txt: the file is larger than 100 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
     }
+
+    // Fuzzer finds: corrupt fields met before the checksum are a bad store (exit 4), not an internal error (exit 70).
+    [Theory]
+    [InlineData("detector-offset-int-min.bin")]
+    [InlineData("detector-local-time-past-calendar.bin")]
+    public async Task A_store_with_a_corrupt_publication_time_is_a_bad_store(string regression)
+    {
+        byte[] input = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fuzz-regressions", "snapshot", regression));
+        string store = _temp.WriteBytes("corrupt.dedup", input[1..]);
+        CliRun run = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.Equal(ExitCodes.BadStore, run.ExitCode);
+        Assert.Contains("invalid publication time", run.Error, StringComparison.Ordinal);
+        Assert.Equal(input[1..], File.ReadAllBytes(store));
+    }
 }

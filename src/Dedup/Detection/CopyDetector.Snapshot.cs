@@ -170,7 +170,11 @@ public sealed partial class CopyDetector
             DateTimeOffset? published = null;
             if (ticks != 0)
             {
-                if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks || Math.Abs(offset) > 14 * 60)
+                // Checked before the checksum is (it comes last): a corrupted offset of int.MinValue or a local time
+                // past the calendar's ends must be invalid data, not an overflow.
+                long local = ticks + (offset * TimeSpan.TicksPerMinute);
+                if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks || offset is < -14 * 60 or > 14 * 60
+                    || local < DateTime.MinValue.Ticks || local > DateTime.MaxValue.Ticks)
                 {
                     throw r.Error($"article '{id}' has an invalid publication time.");
                 }

@@ -4,7 +4,7 @@ public sealed partial class MinHashLshIndex
 {
     private const string SnapshotKind = "MinHash LSH index";
     private const uint SnapshotVersion = 1;
-    private const int MaxSnapshotPermutations = 1 << 16;
+    private const int MaxSnapshotPermutations = Sketches.MinHasher.MaxNumPermutations; // what LshIndexOptions accepts
     private const int MaxKeyBytes = 1 << 20;
 
     private static ReadOnlySpan<byte> SnapshotMagic => "DEDUPLSH"u8;
@@ -114,7 +114,16 @@ public sealed partial class MinHashLshIndex
             FalseNegativeWeight = fnWeight,
             Parameters = new LshParameters((int)bands, (int)rows),
         };
-        var index = new MinHashLshIndex(options);
+        MinHashLshIndex index;
+        try
+        {
+            index = new MinHashLshIndex(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw reader.Error($"a setting is out of range: {e.Message}");
+        }
+
         index.LoadRecords(reader, (int)count);
         reader.ReadAndVerifyChecksum();
         reader.ReturnUnreadBytes();
