@@ -148,8 +148,7 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
             tasks[i++] = batch.HashIncrementAsync(BucketKey(entry.BandKey), entry.DocumentId, n);
         }
 
-        batch.Execute();
-        await AwaitAllAsync(tasks, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -182,8 +181,7 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
             tasks[i++] = batch.ScriptEvaluateAsync(RemoveScript, [BucketKey(key)], [.. ids]);
         }
 
-        batch.Execute();
-        await AwaitAllAsync(tasks, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -216,8 +214,7 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
             source[i] = t;
         }
 
-        batch.Execute();
-        await AwaitAllAsync([.. tasks], cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(batch, [.. tasks], cancellationToken).ConfigureAwait(false);
         var buckets = new int[tasks.Count][];
         for (int t = 0; t < buckets.Length; t++)
         {
@@ -285,12 +282,16 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
         return [.. ids];
     }
 
-    /// <summary>Awaits every command of a batch, turning a lost or refused connection into <see cref="RedisStoreUnavailableException"/>.</summary>
-    private async Task AwaitAllAsync(Task[] tasks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a batch and awaits every command of it, turning a lost or refused connection into
+    /// <see cref="RedisStoreUnavailableException"/>.
+    /// </summary>
+    private async Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken)
     {
         Task all = Task.WhenAll(tasks);
         try
         {
+            batch.Execute();
             await all.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
