@@ -229,6 +229,52 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
         return result;
     }
 
+    /// <summary>
+    /// Deletes every bucket under this store's prefix, on every primary server of the connection (SCAN with a MATCH on
+    /// <c>{KeyPrefix}b:*</c>, then one pipelined batch of single-key DEL commands per page), and returns how many it
+    /// deleted. For a new detector reusing a prefix: buckets left by an earlier one would point at its own ids. Not
+    /// atomic: run it while no detector uses the prefix.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation; a cancelled clear may be partly done.</param>
+    /// <returns>The number of bucket keys deleted.</returns>
+    /// <exception cref="RedisStoreUnavailableException">A server cannot be reached; the clear may be partly done.</exception>
+    public async Task<long> ClearAsync(CancellationToken cancellationToken = default)
+    {
+        const int PageSize = 1000;
+        string pattern = EscapeGlob(_bucketPrefix) + "*";
+        long deleted = 0;
+        try
+        {
+            foreach (System.Net.EndPoint endPoint in _connection.GetEndPoints())
+            {
+                IServer server = _connection.GetServer(endPoint);
+                if (server.IsReplica)
+                {
+                    continue;
+                }
+
+                var page = new List<RedisKey>(PageSize);
+                await foreach (RedisKey key in server.KeysAsync(_database.Database, pattern, PageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(key);
+                    if (page.Count == PageSize)
+                    {
+                        deleted += await DeleteAsync(page, cancellationToken).ConfigureAwait(false);
+                        page.Clear();
+                    }
+                }
+
+                deleted += await DeleteAsync(page, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw Unavailable(e);
+        }
+
+        return deleted;
+    }
+
     /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>); otherwise does nothing.</summary>
     public void Dispose()
     {
@@ -244,6 +290,43 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
 
     /// <summary>The endpoints of the connection as <c>host:port</c>, separated by commas.</summary>
     internal string EndPoints => string.Join(",", _connection.GetEndPoints().Select(EndPointCollection.ToString));
+
+    /// <summary>Backslash-escapes the glob characters of a SCAN MATCH pattern.</summary>
+    private static string EscapeGlob(string text)
+    {
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    private RedisStoreUnavailableException Unavailable(Exception e)
+    {
+        string endPoint = EndPoints;
+        return new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
+    }
+
+    /// <summary>Deletes the keys of one page, one single-key DEL each (so Redis Cluster accepts them), as one batch.</summary>
+    private async Task<long> DeleteAsync(List<RedisKey> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return 0;
+        }
+
+        IBatch batch = _database.CreateBatch();
+        Task<bool>[] tasks = [.. keys.Select(k => batch.KeyDeleteAsync(k))];
+        await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+        return tasks.Count(t => t.Result);
+    }
 
     private static NotSupportedException SynchronousNotSupported() =>
         new("The Redis bucket store has no synchronous access; use the detector's asynchronous methods (AddAsync, FindCopiesAsync, FindOrAddAsync, RemoveAsync).");
@@ -296,8 +379,7 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {
-            string endPoint = EndPoints;
-            throw new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
+            throw Unavailable(e);
         }
         finally
         {

@@ -60,6 +60,28 @@ public sealed class RedisBucketStoreTests
         Assert.False(await db.KeyExistsAsync(key));
     }
 
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Clear_deletes_the_buckets_of_its_prefix_and_no_other(string server)
+    {
+        ConnectionMultiplexer connection = RedisServers.Connection(server);
+        string id = Guid.NewGuid().ToString("N");
+        var store = new RedisBucketStore(connection, new RedisBucketStoreOptions { KeyPrefix = $"clear[{id}]*:" });
+        var neighbour = new RedisBucketStore(connection, new RedisBucketStoreOptions { KeyPrefix = $"clear[{id}]x:" });
+        LshBucketEntry[] entries = [.. Enumerable.Range(0, 2500).Select(i => new LshBucketEntry((ulong)i, i % 3))];
+        await store.AddAsync(entries, Ct);
+        await neighbour.AddAsync(entries.AsMemory(0, 10), Ct);
+
+        Assert.Equal(2500, await store.ClearAsync(Ct));
+        int[][] found = await store.QueryAsync(new ulong[] { 0, 1, 2499 }, Ct);
+        Assert.All(found, Assert.Empty);
+        found = await neighbour.QueryAsync(new ulong[] { 0, 9 }, Ct);
+        Assert.Equal([0], found[0]);
+        Assert.Equal([0], found[1]);
+        Assert.Equal(0, await store.ClearAsync(Ct));
+        Assert.Equal(10, await neighbour.ClearAsync(Ct));
+    }
+
     [Fact]
     public void The_synchronous_members_are_not_supported()
     {
