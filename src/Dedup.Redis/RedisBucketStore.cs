@@ -1,0 +1,393 @@
+using System.Globalization;
+using Dedup.Indexing;
+using StackExchange.Redis;
+
+namespace Dedup.Redis;
+
+/// <summary>
+/// An <see cref="ILshBucketStore"/> on a Redis-protocol server (Redis, Valkey, Garnet, Redis Cluster), so a
+/// <see cref="Detection.CopyDetector"/> keeps its candidate buckets there; only its asynchronous methods work with it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Key layout.</b> Each bucket is one Redis hash, <c>{KeyPrefix}b:{bandKey}</c>, where <c>bandKey</c> is the 64-bit
+/// band (or sampled shingle) key as 16 lower-case hexadecimal digits, e.g. <c>dedup:b:00f3a1c2d4e5b6a7</c>. Its fields
+/// are the document ids as decimal text, its values the number of times that (key, id) pair was added: the store is a
+/// multiset, as <see cref="ILshBucketStore"/> requires. A field whose count drops to zero is deleted, and Redis deletes
+/// an empty hash, so removed documents leave no keys behind.
+/// </para>
+/// <para>
+/// <b>Commands and round trips.</b> Every call is one pipelined batch: <see cref="AddAsync"/> sends one
+/// <c>HINCRBY key id n</c> per distinct pair, <see cref="QueryAsync"/> one <c>HGETALL</c> per distinct key and
+/// <see cref="RemoveAsync"/> one Lua script call per distinct key (<c>EVALSHA</c>: decrement each id, delete it at zero,
+/// atomically per key), all written together and awaited together, so a call costs one round trip per server, not one
+/// per key. Removal needs server-side Lua (Garnet: start it with Lua enabled).
+/// </para>
+/// <para>
+/// <b>Redis Cluster.</b> No command touches two keys, and the keys carry no hash tag (unless the prefix has one), so
+/// each bucket hashes to its own slot by CRC16 of its whole name and the buckets spread evenly over the nodes; the
+/// client routes each command of a batch to its node, still one pipelined write per node.
+/// </para>
+/// <para>
+/// <b>Failure.</b> When the server cannot be reached (refused, lost, or no reply within the connection's timeout) a
+/// call throws <see cref="RedisStoreUnavailableException"/> naming the endpoint; it never returns a partial result. A
+/// write batch that fails may be partly applied (the detector then removes what it sent). The connection reconnects in
+/// the background, so a later call succeeds once the server is back. Configure the connection with
+/// <c>BacklogPolicy.FailFast</c> and <c>AbortOnConnectFail = false</c> to fail at once while the server is down rather
+/// than queue commands until the timeout.
+/// </para>
+/// <para>
+/// <b>Thread safety.</b> Safe for concurrent use: each command is atomic on the server, and the instance holds no
+/// mutable state.
+/// </para>
+/// </remarks>
+public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>Takes one occurrence of each id in ARGV away from the hash KEYS[1], deleting ids whose count reaches zero.</summary>
+    internal const string RemoveScript = """
+        for i = 1, #ARGV do
+          local c = redis.call('HINCRBY', KEYS[1], ARGV[i], -1)
+          if c <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end
+        end
+        return #ARGV
+        """;
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly bool _ownsConnection;
+    private readonly IDatabase _database;
+    private readonly string _bucketPrefix;
+
+    /// <summary>Creates a store on an open connection, which the caller keeps owning (and disposes).</summary>
+    /// <param name="connection">The connection to the server or cluster.</param>
+    /// <param name="options">The settings; null for <see cref="RedisBucketStoreOptions.Default"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="connection"/> is null.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public RedisBucketStore(IConnectionMultiplexer connection, RedisBucketStoreOptions? options = null)
+        : this(connection, options, ownsConnection: false)
+    {
+    }
+
+    private RedisBucketStore(IConnectionMultiplexer connection, RedisBucketStoreOptions? options, bool ownsConnection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Options = options ?? RedisBucketStoreOptions.Default;
+        Options.Validate();
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _database = connection.GetDatabase(Options.Database);
+        _bucketPrefix = Options.KeyPrefix + "b:";
+    }
+
+    /// <summary>The settings of this store.</summary>
+    public RedisBucketStoreOptions Options { get; }
+
+    /// <inheritdoc/>
+    /// <remarks>Always <see langword="false"/>: the synchronous members throw <see cref="NotSupportedException"/>.</remarks>
+    public bool SupportsSynchronousAccess => false;
+
+    /// <summary>
+    /// Connects to a server and creates a store that owns the connection (disposing the store closes it).
+    /// </summary>
+    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</param>
+    /// <param name="options">The settings; null for <see cref="RedisBucketStoreOptions.Default"/>.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public static async Task<RedisBucketStore> ConnectAsync(string configuration, RedisBucketStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configuration);
+        ConfigurationOptions config = ConfigurationOptions.Parse(configuration);
+        config.BacklogPolicy = BacklogPolicy.FailFast;
+        ConnectionMultiplexer connection;
+        try
+        {
+            connection = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException e)
+        {
+            string endPoint = string.Join(",", config.EndPoints.Select(EndPointCollection.ToString));
+            throw new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
+        }
+
+        return new RedisBucketStore(connection, options, ownsConnection: true);
+    }
+
+    /// <summary>The key of the bucket holding <paramref name="bandKey"/>: <c>{KeyPrefix}b:</c> and 16 hexadecimal digits.</summary>
+    /// <param name="bandKey">The band key.</param>
+    /// <returns>The Redis key.</returns>
+    public string BucketKey(ulong bandKey) => _bucketPrefix + bandKey.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: use <see cref="AddAsync"/>.</exception>
+    public void Add(ReadOnlySpan<LshBucketEntry> entries) => throw SynchronousNotSupported();
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: use <see cref="RemoveAsync"/>.</exception>
+    public void Remove(ReadOnlySpan<LshBucketEntry> entries) => throw SynchronousNotSupported();
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: use <see cref="QueryAsync"/>.</exception>
+    public int Query(ReadOnlySpan<ulong> bandKeys, Span<int> destination) => throw SynchronousNotSupported();
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">An entry has a negative document id.</exception>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached; the batch may be partly applied.</exception>
+    public async ValueTask AddAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Dictionary<LshBucketEntry, int> counts = Count(entries.Span, nameof(entries));
+        if (counts.Count == 0)
+        {
+            return;
+        }
+
+        IBatch batch = _database.CreateBatch();
+        var tasks = new Task[counts.Count];
+        int i = 0;
+        foreach ((LshBucketEntry entry, int n) in counts)
+        {
+            tasks[i++] = batch.HashIncrementAsync(BucketKey(entry.BandKey), entry.DocumentId, n);
+        }
+
+        await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached; the batch may be partly applied.</exception>
+    public async ValueTask RemoveAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var byKey = new Dictionary<ulong, List<RedisValue>>();
+        foreach (LshBucketEntry entry in entries.Span)
+        {
+            if (!byKey.TryGetValue(entry.BandKey, out List<RedisValue>? ids))
+            {
+                ids = [];
+                byKey.Add(entry.BandKey, ids);
+            }
+
+            ids.Add(entry.DocumentId);
+        }
+
+        if (byKey.Count == 0)
+        {
+            return;
+        }
+
+        IBatch batch = _database.CreateBatch();
+        var tasks = new Task[byKey.Count];
+        int i = 0;
+        foreach ((ulong key, List<RedisValue> ids) in byKey)
+        {
+            tasks[i++] = batch.ScriptEvaluateAsync(RemoveScript, [BucketKey(key)], [.. ids]);
+        }
+
+        await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public async ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bandKeys, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        int n = bandKeys.Length;
+        var result = new int[n][];
+        if (n == 0)
+        {
+            return result;
+        }
+
+        // One HGETALL per distinct key; a key asked for twice shares its reply.
+        var first = new Dictionary<ulong, int>(n);
+        var source = new int[n];
+        var tasks = new List<Task<HashEntry[]>>(n);
+        IBatch batch = _database.CreateBatch();
+        ReadOnlySpan<ulong> keys = bandKeys.Span;
+        for (int i = 0; i < n; i++)
+        {
+            if (!first.TryGetValue(keys[i], out int t))
+            {
+                t = tasks.Count;
+                first.Add(keys[i], t);
+                tasks.Add(batch.HashGetAllAsync(BucketKey(keys[i])));
+            }
+
+            source[i] = t;
+        }
+
+        await ExecuteAsync(batch, [.. tasks], cancellationToken).ConfigureAwait(false);
+        var buckets = new int[tasks.Count][];
+        for (int t = 0; t < buckets.Length; t++)
+        {
+            buckets[t] = Ids(tasks[t].Result);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            result[i] = buckets[source[i]];
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Deletes every bucket under this store's prefix, on every primary server of the connection (SCAN with a MATCH on
+    /// <c>{KeyPrefix}b:*</c>, then one pipelined batch of single-key DEL commands per page), and returns how many it
+    /// deleted. For a new detector reusing a prefix: buckets left by an earlier one would point at its own ids. Not
+    /// atomic: run it while no detector uses the prefix.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation; a cancelled clear may be partly done.</param>
+    /// <returns>The number of bucket keys deleted.</returns>
+    /// <exception cref="RedisStoreUnavailableException">A server cannot be reached; the clear may be partly done.</exception>
+    public async Task<long> ClearAsync(CancellationToken cancellationToken = default)
+    {
+        const int PageSize = 1000;
+        string pattern = EscapeGlob(_bucketPrefix) + "*";
+        long deleted = 0;
+        try
+        {
+            foreach (System.Net.EndPoint endPoint in _connection.GetEndPoints())
+            {
+                IServer server = _connection.GetServer(endPoint);
+                if (server.IsReplica)
+                {
+                    continue;
+                }
+
+                var page = new List<RedisKey>(PageSize);
+                await foreach (RedisKey key in server.KeysAsync(_database.Database, pattern, PageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(key);
+                    if (page.Count == PageSize)
+                    {
+                        deleted += await DeleteAsync(page, cancellationToken).ConfigureAwait(false);
+                        page.Clear();
+                    }
+                }
+
+                deleted += await DeleteAsync(page, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw Unavailable(e);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>); otherwise does nothing.</summary>
+    public void Dispose()
+    {
+        if (_ownsConnection)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>); otherwise does nothing.</summary>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    public ValueTask DisposeAsync() => _ownsConnection ? _connection.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <summary>The endpoints of the connection as <c>host:port</c>, separated by commas.</summary>
+    internal string EndPoints => string.Join(",", _connection.GetEndPoints().Select(EndPointCollection.ToString));
+
+    /// <summary>Backslash-escapes the glob characters of a SCAN MATCH pattern.</summary>
+    private static string EscapeGlob(string text)
+    {
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    private RedisStoreUnavailableException Unavailable(Exception e)
+    {
+        string endPoint = EndPoints;
+        return new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
+    }
+
+    /// <summary>Deletes the keys of one page, one single-key DEL each (so Redis Cluster accepts them), as one batch.</summary>
+    private async Task<long> DeleteAsync(List<RedisKey> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return 0;
+        }
+
+        IBatch batch = _database.CreateBatch();
+        Task<bool>[] tasks = [.. keys.Select(k => batch.KeyDeleteAsync(k))];
+        await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+        return tasks.Count(t => t.Result);
+    }
+
+    private static NotSupportedException SynchronousNotSupported() =>
+        new("The Redis bucket store has no synchronous access; use the detector's asynchronous methods (AddAsync, FindCopiesAsync, FindOrAddAsync, RemoveAsync).");
+
+    private static Dictionary<LshBucketEntry, int> Count(ReadOnlySpan<LshBucketEntry> entries, string paramName)
+    {
+        var counts = new Dictionary<LshBucketEntry, int>(entries.Length);
+        foreach (LshBucketEntry entry in entries)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(entry.DocumentId, paramName);
+            counts[entry] = counts.GetValueOrDefault(entry) + 1;
+        }
+
+        return counts;
+    }
+
+    /// <summary>The ids of one bucket's hash, each repeated as many times as it was added.</summary>
+    private static int[] Ids(HashEntry[] hash)
+    {
+        if (hash.Length == 0)
+        {
+            return [];
+        }
+
+        var ids = new List<int>(hash.Length);
+        foreach (HashEntry field in hash)
+        {
+            int id = (int)field.Name;
+            long count = (long)field.Value;
+            for (long c = 0; c < count; c++)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return [.. ids];
+    }
+
+    /// <summary>
+    /// Sends a batch and awaits every command of it, turning a lost or refused connection into
+    /// <see cref="RedisStoreUnavailableException"/>.
+    /// </summary>
+    private async Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken)
+    {
+        Task all = Task.WhenAll(tasks);
+        try
+        {
+            batch.Execute();
+            await all.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw Unavailable(e);
+        }
+        finally
+        {
+            if (!all.IsCompleted)
+            {
+                // Cancelled while commands are in flight: observe their outcome so no failure goes unobserved.
+                _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+}
