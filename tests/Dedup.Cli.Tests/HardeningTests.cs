@@ -443,11 +443,15 @@ public sealed class HardeningTests : IDisposable
     [InlineData("detector-local-time-past-calendar.bin")]
     public async Task A_store_with_a_corrupt_publication_time_is_a_bad_store(string regression)
     {
+        // The fuzzer's input is a byte choosing the reader, then a snapshot; it is made current-version so the reader
+        // reaches the corrupt field (which precedes every field a later format version added to an article's record).
         byte[] input = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fuzz-regressions", "snapshot", regression));
-        string store = _temp.WriteBytes("corrupt.dedup", input[1..]);
+        byte[] snapshot = input[1..];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(snapshot.AsSpan(8), (uint)Dedup.Detection.CopyDetector.SnapshotFormatVersion);
+        string store = _temp.WriteBytes("corrupt.dedup", snapshot);
         CliRun run = await Cli.RunAsync("index", "stats", "--store", store);
         Assert.Equal(ExitCodes.BadStore, run.ExitCode);
         Assert.Contains("invalid publication time", run.Error, StringComparison.Ordinal);
-        Assert.Equal(input[1..], File.ReadAllBytes(store));
+        Assert.Equal(snapshot, File.ReadAllBytes(store));
     }
 }
