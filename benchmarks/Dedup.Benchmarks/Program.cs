@@ -16,6 +16,11 @@ if (args is ["furniture", ..])
     return Dedup.Benchmarks.Scale.FurnitureTiming.Run(args);
 }
 
+if (args is ["latency", ..])
+{
+    return Dedup.Benchmarks.Scale.LiveLatency.Run(args);
+}
+
 if (args is ["scan-stages", ..])
 {
     return Dedup.Benchmarks.Scale.ScanStages.Run(args);

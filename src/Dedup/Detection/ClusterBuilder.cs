@@ -29,35 +29,57 @@ internal static class ClusterBuilder
         }
 
         var clusters = new List<CopyCluster>(groups.Count);
+        var features = new List<ArticleFeatures>();
         foreach (List<int> members in groups.Values)
         {
-            bool allDated = members.TrueForAll(m => articles[m].Published is not null);
-            int original = members[0];
+            features.Clear();
             foreach (int m in members)
             {
-                if (IsBetterOriginal(articles[m], articles[original], allDated))
-                {
-                    original = m;
-                }
+                features.Add(articles[m]);
             }
 
-            var ids = new List<string>(members.Count) { articles[original].Id };
-            members.Sort((x, y) => articles[x].Order.CompareTo(articles[y].Order));
-            foreach (int m in members)
-            {
-                if (m != original)
-                {
-                    ids.Add(articles[m].Id);
-                }
-            }
-
-            clusters.Add(new CopyCluster(articles[original].Id, articles[original].Id, ids));
+            clusters.Add(Describe(features));
         }
 
         clusters.Sort((x, y) => y.Members.Count != x.Members.Count
             ? y.Members.Count.CompareTo(x.Members.Count)
             : string.CompareOrdinal(x.Id, y.Id));
         return clusters;
+    }
+
+    /// <summary>
+    /// The cluster of <paramref name="members"/>: its original (the earliest published member; when not every member
+    /// has a date, the one with the most content; ties to the first added) first, then the others in the order added.
+    /// </summary>
+    public static CopyCluster Describe(IReadOnlyList<ArticleFeatures> members)
+    {
+        bool allDated = true;
+        foreach (ArticleFeatures m in members)
+        {
+            allDated &= m.Published is not null;
+        }
+
+        ArticleFeatures original = members[0];
+        foreach (ArticleFeatures m in members)
+        {
+            if (IsBetterOriginal(m, original, allDated))
+            {
+                original = m;
+            }
+        }
+
+        var ordered = new List<ArticleFeatures>(members);
+        ordered.Sort((x, y) => x.Order.CompareTo(y.Order));
+        var ids = new List<string>(members.Count) { original.Id };
+        foreach (ArticleFeatures m in ordered)
+        {
+            if (!ReferenceEquals(m, original))
+            {
+                ids.Add(m.Id);
+            }
+        }
+
+        return new CopyCluster(original.Id, original.Id, ids);
     }
 
     private static bool IsBetterOriginal(ArticleFeatures candidate, ArticleFeatures current, bool allDated)

@@ -26,8 +26,6 @@ public sealed partial class CopyDetector
     private const ulong ExactKeySpace = 0xE8AC_7000_0000_0001UL;
     private const ulong ShingleKeySpace = 0x5A3B_1E00_0000_0002UL;
     private readonly ILshBucketStore _store;
-    private readonly Lock _furnitureLock = new();
-    private volatile FurnitureState _furniture = new(FurnitureModel.Empty, 0);
     private long _order;
     private long _version;
 
@@ -143,6 +141,7 @@ public sealed partial class CopyDetector
             _free.Push(slot);
             Interlocked.Increment(ref _version);
             _store.Remove(Entries(f, slot));
+            ClusterRemovedLocked(slot);
             return true;
         }
         finally
@@ -408,41 +407,6 @@ public sealed partial class CopyDetector
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>
-    /// The furniture model, rebuilt from the indexed articles when more than a tenth of them changed since it was built
-    /// (so it costs amortized constant time per added article).
-    /// </summary>
-    private FurnitureModel CurrentFurniture()
-    {
-        FurnitureState state = _furniture;
-        if (!IsStale(state))
-        {
-            return state.Model;
-        }
-
-        lock (_furnitureLock)
-        {
-            state = _furniture;
-            if (!IsStale(state))
-            {
-                return state.Model;
-            }
-
-            _lock.EnterReadLock();
-            try
-            {
-                state = new FurnitureState(FurnitureModel.Build(IndexedLocked(), Options.BoilerplateDocumentFrequency), _version);
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-
-            _furniture = state;
-            return state.Model;
-        }
-    }
-
     /// <summary>The indexed articles in the order they were added (call under the lock).</summary>
     private List<ArticleFeatures> IndexedLocked()
     {
@@ -457,12 +421,6 @@ public sealed partial class CopyDetector
 
         articles.Sort((x, y) => x.Order.CompareTo(y.Order));
         return articles;
-    }
-
-    private bool IsStale(FurnitureState state)
-    {
-        long changes = Interlocked.Read(ref _version) - state.Version;
-        return changes > 0 && changes > state.Model.Articles / 10;
     }
 
     /// <summary>
@@ -527,9 +485,8 @@ public sealed partial class CopyDetector
         _slotById[f.Id] = slot;
         Interlocked.Increment(ref _version);
         _store.Add(Entries(f, slot));
+        ClusterInsertedLocked(slot, f);
     }
-
-    private sealed record FurnitureState(FurnitureModel Model, long Version);
 
     private sealed record Probe(ArticleFeatures Features, FurnitureModel Furniture, uint[] Words, uint[] Skeleton, uint[] Lead, ulong[] Keys);
 

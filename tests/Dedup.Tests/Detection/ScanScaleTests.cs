@@ -6,6 +6,7 @@ namespace Dedup.Tests.Detection;
 /// The batch scan's work and memory grow with the articles, not with the pairs of copies, and its shortcuts (one
 /// verification per exact duplicate, common keys, large clusters) leave the clusters those of verifying every pair.
 /// </summary>
+[Collection(nameof(Indexing.MeasuresTheHeap))]
 public class ScanScaleTests
 {
     /// <summary>

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Whole-process timing of `dedup scan` and of the datasketch peer on the same documents, in one run.
+
+    DATASKETCH_DIR=<datasketch source, outside the repository> \
+    python3 benchmarks/peer_benchmark.py CORPUS.jsonl [--repeat 8] [--dedup PATH] [--threads N]
+
+CORPUS.jsonl holds {"id","title","text",...} a line. With --repeat K the corpus is concatenated K times with new ids
+(in a temporary folder, never in the repository), e.g. the dev corpus x8. The peer is ../shared/peers/datasketch_once.py
+(word 5-shingles, MinHash.bulk(128), MinHashLSH(0.8), insert all, query all) run under Debian's /usr/bin/python3 with
+python3-numpy and python3-scipy, as ../shared/peers/README.md says; without DATASKETCH_DIR it is skipped, and said so.
+Both are timed with /usr/bin/time -v (wall clock and peak resident memory of the whole process).
+"""
+import argparse, json, os, re, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def timed(cmd, env=None):
+    r = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", r.stderr).group(1)
+    secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.split(":"))))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1)) / 1024
+    user = float(re.search(r"User time \(seconds\): (\S+)", r.stderr).group(1))
+    return secs, rss, user, r
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--dedup", default=os.path.join(ROOT, "src/Dedup.Cli/bin/Release/net10.0/Dedup.Cli"))
+    ap.add_argument("--threads", type=int)
+    ap.add_argument("--peer", default=os.path.join(ROOT, "..", "shared", "peers", "datasketch_once.py"))
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl, docs = os.path.join(tmp, "docs.jsonl"), os.path.join(tmp, "docs.txt")
+        n = 0
+        with open(jsonl, "w", encoding="utf-8") as fj, open(docs, "w", encoding="utf-8") as ft:
+            for k in range(a.repeat):
+                for line in open(a.corpus, encoding="utf-8"):
+                    if not line.strip():
+                        continue
+                    d = json.loads(line)
+                    if a.repeat > 1:
+                        d["id"] = f"r{k}-{d['id']}"
+                    fj.write(json.dumps(d) + "\n")
+                    ft.write(" ".join(((d.get("title") or "") + " " + d["text"]).split()) + "\n")
+                    n += 1
+        mb = os.path.getsize(docs) / 1e6
+        print(f"{n:,} articles ({mb:.1f} MB of text): {os.path.basename(a.corpus)} x{a.repeat}")
+        cmd = [a.dedup, "scan", jsonl] + (["--threads", str(a.threads)] if a.threads else [])
+        d_secs, d_rss, d_user, r = timed(cmd)
+        print(f"dedup scan:        {d_secs:8.1f} s wall, {d_user:8.1f} s user, {d_rss:7.0f} MB peak   (exit {r.returncode})")
+        ds = os.environ.get("DATASKETCH_DIR")
+        if not ds or not os.path.isdir(ds):
+            print("datasketch:        skipped (set DATASKETCH_DIR to its source folder, see ../shared/peers/README.md)")
+            return
+        env = dict(os.environ, PYTHONPATH=ds)
+        p_secs, p_rss, p_user, r = timed(["/usr/bin/python3", a.peer, docs], env)
+        print(f"datasketch:        {p_secs:8.1f} s wall, {p_user:8.1f} s user, {p_rss:7.0f} MB peak   (exit {r.returncode}; {r.stderr.splitlines()[0] if r.stderr else ''})")
+        print(f"ratio (wall):      {p_secs / d_secs:8.1f}x   (target >= 50x)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

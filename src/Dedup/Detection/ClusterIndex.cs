@@ -1,0 +1,149 @@
+namespace Dedup.Detection;
+
+/// <summary>
+/// Clusters of a live detector, maintained as articles come and go: union-find over index slots, with each cluster's
+/// member list and each article's verified matches, so that adding an article costs its matches, removing one costs
+/// its cluster, and reading one cluster costs its size. Not thread-safe: the detector reads it under its read lock and
+/// changes it under its write lock.
+/// </summary>
+internal sealed class ClusterIndex
+{
+    private readonly List<int> _parent = [];
+    private readonly Dictionary<int, List<int>> _members = [];
+    private readonly Dictionary<int, List<int>> _matches = [];
+
+    /// <summary>Whether <paramref name="slot"/> holds a clustered article.</summary>
+    public bool Contains(int slot) => slot < _parent.Count && _parent[slot] >= 0;
+
+    /// <summary>The root of the slot's cluster; reads only, so many readers may call it at once.</summary>
+    public int Root(int slot)
+    {
+        while (_parent[slot] != slot)
+        {
+            slot = _parent[slot];
+        }
+
+        return slot;
+    }
+
+    /// <summary>Number of articles in the cluster whose root is <paramref name="root"/>.</summary>
+    public int SizeOf(int root) => _members.TryGetValue(root, out List<int>? members) ? members.Count : 1;
+
+    /// <summary>The slots of the cluster of <paramref name="slot"/> (itself alone when it matched nothing).</summary>
+    public IReadOnlyList<int> Members(int slot) => _members.TryGetValue(Root(slot), out List<int>? members) ? members : [slot];
+
+    /// <summary>Adds an article and the clustered articles it was verified to match.</summary>
+    public void Add(int slot, List<int> matches)
+    {
+        while (_parent.Count <= slot)
+        {
+            _parent.Add(-1);
+        }
+
+        _parent[slot] = slot;
+        if (matches.Count == 0)
+        {
+            return;
+        }
+
+        _matches[slot] = [.. matches];
+        foreach (int m in matches)
+        {
+            if (!_matches.TryGetValue(m, out List<int>? back))
+            {
+                _matches[m] = back = [];
+            }
+
+            back.Add(slot);
+            Union(slot, m);
+        }
+    }
+
+    /// <summary>Removes an article; its cluster splits into the parts its other members' matches still connect.</summary>
+    public void Remove(int slot)
+    {
+        if (!Contains(slot))
+        {
+            return;
+        }
+
+        int root = Root(slot);
+        _parent[slot] = -1;
+        if (!_members.Remove(root, out List<int>? members))
+        {
+            return;
+        }
+
+        if (_matches.Remove(slot, out List<int>? neighbours))
+        {
+            foreach (int n in neighbours)
+            {
+                if (_matches.TryGetValue(n, out List<int>? back))
+                {
+                    back.Remove(slot);
+                }
+            }
+        }
+
+        // Find the parts the remaining matches connect (breadth first), each with a new root.
+        var assigned = new HashSet<int> { slot };
+        var queue = new Queue<int>();
+        foreach (int start in members)
+        {
+            if (!assigned.Add(start))
+            {
+                continue;
+            }
+
+            var part = new List<int> { start };
+            queue.Enqueue(start);
+            while (queue.Count > 0)
+            {
+                int x = queue.Dequeue();
+                if (_matches.TryGetValue(x, out List<int>? next))
+                {
+                    foreach (int y in next)
+                    {
+                        if (assigned.Add(y))
+                        {
+                            part.Add(y);
+                            queue.Enqueue(y);
+                        }
+                    }
+                }
+            }
+
+            foreach (int m in part)
+            {
+                _parent[m] = start;
+            }
+
+            if (part.Count > 1)
+            {
+                _members[start] = part;
+            }
+        }
+    }
+
+    private void Union(int a, int b)
+    {
+        int ra = Root(a);
+        int rb = Root(b);
+        if (ra == rb)
+        {
+            return;
+        }
+
+        List<int> ma = _members.TryGetValue(ra, out List<int>? x) ? x : [ra];
+        List<int> mb = _members.TryGetValue(rb, out List<int>? y) ? y : [rb];
+        if (ma.Count < mb.Count)
+        {
+            (ra, rb, ma, mb) = (rb, ra, mb, ma);
+        }
+
+        _parent[rb] = ra;
+        ma.AddRange(mb);
+        _members.Remove(rb);
+        _members[ra] = ma;
+    }
+}

@@ -1,0 +1,139 @@
+namespace Dedup.Detection;
+
+/// <summary>Clusters of a live detector, maintained incrementally once asked for.</summary>
+public sealed partial class CopyDetector
+{
+    /// <summary>Null until <see cref="ClusterOf"/> is first called; from then on kept up to date by every add and removal, under the write lock.</summary>
+    private ClusterIndex? _clusterIndex;
+
+    /// <summary>
+    /// The cluster of the indexed article <paramref name="id"/> (itself alone when it has no copies), or null when no
+    /// such article is indexed. Answers in time proportional to the cluster, not the index.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Clusters are maintained as articles are added: each added article is verified against the indexed articles its
+    /// keys propose, under the furniture model of that moment, and joins the clusters it matches (in a cluster of more
+    /// than <see cref="PairFinder.LargeCluster"/> articles, one match suffices). Removing an article splits its cluster
+    /// where the remaining matches no longer connect it. The first call clusters the articles already indexed, once.
+    /// </para>
+    /// <para>
+    /// <see cref="Clusters"/> recomputes every cluster from scratch with the current model, as a batch scan does; the
+    /// two agree except where the furniture model changed a verdict since an article was added.
+    /// </para>
+    /// </remarks>
+    public CopyCluster? ClusterOf(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (Volatile.Read(ref _clusterIndex) is null)
+        {
+            StartClusterIndex();
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_slotById.TryGetValue(id, out int slot))
+            {
+                return null;
+            }
+
+            var members = new List<ArticleFeatures>();
+            foreach (int m in _clusterIndex!.Members(slot))
+            {
+                members.Add(_slots[m]!);
+            }
+
+            return ClusterBuilder.Describe(members);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Clusters the indexed articles in the order they were added, and keeps doing so from now on.</summary>
+    private void StartClusterIndex()
+    {
+        FurnitureModel furniture = CurrentFurniture();
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_clusterIndex is not null)
+            {
+                return;
+            }
+
+            var index = new ClusterIndex();
+            foreach (ArticleFeatures f in IndexedLocked())
+            {
+                LinkLocked(index, _slotById[f.Id], f, furniture);
+            }
+
+            Volatile.Write(ref _clusterIndex, index);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>After an insert (under the write lock): joins the new article to the clusters it matches.</summary>
+    private void ClusterInsertedLocked(int slot, ArticleFeatures f)
+    {
+        if (_clusterIndex is { } index)
+        {
+            LinkLocked(index, slot, f, _furniture.Model);
+        }
+    }
+
+    /// <summary>After a removal (under the write lock).</summary>
+    private void ClusterRemovedLocked(int slot) => _clusterIndex?.Remove(slot);
+
+    /// <summary>Verifies an article against the clustered articles its keys propose, earliest first, and adds it to the index.</summary>
+    private void LinkLocked(ClusterIndex index, int slot, ArticleFeatures f, FurnitureModel furniture)
+    {
+        FilteredSets q = furniture.Filtered(f);
+        ulong[] keys = StoreKeys(f.ExactHash, q.Words, q.Skeleton, f.ParaphraseTerms);
+        int[] found = new int[Math.Max(16, keys.Length * 2)];
+        int count = _store.Query(keys, found);
+        if (count > found.Length)
+        {
+            found = new int[count];
+            count = _store.Query(keys, found);
+        }
+
+        var candidates = new List<ArticleFeatures>();
+        var seen = new HashSet<int>();
+        foreach (int c in found.AsSpan(0, count))
+        {
+            if (c != slot && index.Contains(c) && seen.Add(c))
+            {
+                candidates.Add(_slots[c]!);
+            }
+        }
+
+        candidates.Sort((x, y) => x.Order.CompareTo(y.Order));
+        var matches = new List<int>();
+        var matchedRoots = new List<int>();
+        foreach (ArticleFeatures other in candidates)
+        {
+            int c = _slotById[other.Id];
+            int root = index.Root(c);
+            if (index.SizeOf(root) > PairFinder.LargeCluster && matchedRoots.Contains(root))
+            {
+                continue;
+            }
+
+            FilteredSets sets = furniture.Filtered(other);
+            Overlap o = Verifier.Measure(other, f, sets.Words, q.Words, sets.Skeleton, q.Skeleton, sets.Lead, q.Lead, Options.Threshold);
+            if (Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is not null)
+            {
+                matches.Add(c);
+                matchedRoots.Add(root);
+            }
+        }
+
+        index.Add(slot, matches);
+    }
+}
