@@ -10,15 +10,15 @@ public class ClusterOfTests
     {
         var detector = new CopyDetector();
         var day = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        detector.Add("a", TestArticles.Harbour, day);
-        detector.Add("r", TestArticles.Rail, day);
+        detector.Add("a", TestArticles.Harbour, published: day);
+        detector.Add("r", TestArticles.Rail, published: day);
 
         Assert.Equal(["a"], detector.ClusterOf("a")!.Members);
         Assert.Null(detector.ClusterOf("nobody"));
 
-        detector.Add("b", TestArticles.Syndicate(TestArticles.Harbour), day.AddHours(1));
-        detector.Add("c", TestArticles.Spin(TestArticles.Harbour), day.AddHours(2));
-        detector.Add("e", TestArticles.Lead(TestArticles.Rail, 3), day.AddHours(3));
+        detector.Add("b", TestArticles.Syndicate(TestArticles.Harbour), published: day.AddHours(1));
+        detector.Add("c", TestArticles.Spin(TestArticles.Harbour), published: day.AddHours(2));
+        detector.Add("e", TestArticles.Lead(TestArticles.Rail, 3), published: day.AddHours(3));
 
         CopyCluster harbour = detector.ClusterOf("c")!;
         Assert.Equal("a", harbour.OriginalId);
