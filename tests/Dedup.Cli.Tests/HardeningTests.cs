@@ -437,17 +437,31 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("b.txt: the file is larger than 100 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
     }
 
-    // Fuzzer finds: corrupt fields met before the checksum are a bad store (exit 4), not an internal error (exit 70).
+    // Fuzzer finds (tests/Dedup.Fuzz/regressions/snapshot/detector-*.bin, in the format version of their day): corrupt
+    // fields met before the checksum are a bad store (exit 4), not an internal error (exit 70). The same corruption is
+    // made here in a snapshot of the current format: the publication time of the one article, which follows its id.
     [Theory]
-    [InlineData("detector-offset-int-min.bin")]
-    [InlineData("detector-local-time-past-calendar.bin")]
-    public async Task A_store_with_a_corrupt_publication_time_is_a_bad_store(string regression)
+    [InlineData("offset-int-min")]
+    [InlineData("local-time-past-calendar")]
+    public async Task A_store_with_a_corrupt_publication_time_is_a_bad_store(string corruption)
     {
-        // The fuzzer's input is a byte choosing the reader, then a snapshot; it is made current-version so the reader
-        // reaches the corrupt field (which precedes every field a later format version added to an article's record).
-        byte[] input = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fuzz-regressions", "snapshot", regression));
-        byte[] snapshot = input[1..];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(snapshot.AsSpan(8), (uint)Dedup.Detection.CopyDetector.SnapshotFormatVersion);
+        var detector = new Dedup.Detection.CopyDetector();
+        const string Id = "publication-time-probe";
+        detector.Add(new Dedup.Detection.Article(Id, "A short story about the harbour wall and the council vote on Tuesday.", Published: new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)));
+        using var buffer = new MemoryStream();
+        detector.Save(buffer);
+        byte[] snapshot = buffer.ToArray();
+        int at = snapshot.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(Id)) + Id.Length;
+        if (corruption == "offset-int-min")
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(snapshot.AsSpan(at + 8), int.MinValue);
+        }
+        else
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(snapshot.AsSpan(at), DateTimeOffset.MaxValue.UtcTicks);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(snapshot.AsSpan(at + 8), 14 * 60);
+        }
+
         string store = _temp.WriteBytes("corrupt.dedup", snapshot);
         CliRun run = await Cli.RunAsync("index", "stats", "--store", store);
         Assert.Equal(ExitCodes.BadStore, run.ExitCode);
