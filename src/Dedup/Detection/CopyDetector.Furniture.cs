@@ -50,6 +50,15 @@ public sealed partial class CopyDetector
         }
     }
 
+    /// <summary>Learns the model from every indexed article now, whatever its staleness (tests that compare with a scan).</summary>
+    internal void LearnFurnitureNow()
+    {
+        lock (_furnitureLock)
+        {
+            RebuildFurniture();
+        }
+    }
+
     /// <summary>Builds a model from a snapshot of the indexed articles and swaps it in.</summary>
     private void RebuildFurniture()
     {
