@@ -170,7 +170,10 @@ internal static class Paraphrase
     /// </summary>
     public static ParaphraseOverlap Measure(uint[] first, uint[] second, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0)
     {
-        uint[] a = first.Length <= second.Length ? first : second;
+        // The smaller side is measured against the larger; between two of one size the order of their entries decides,
+        // so that the measure is the same whichever article is the query.
+        int order = first.Length != second.Length ? first.Length.CompareTo(second.Length) : first.AsSpan().SequenceCompareTo(second);
+        uint[] a = order <= 0 ? first : second;
         uint[] b = ReferenceEquals(a, first) ? second : first;
         if (a.Length == 0)
         {
