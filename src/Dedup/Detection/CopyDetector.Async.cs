@@ -54,10 +54,9 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         using var op = new Operation(this, DetectorOperation.FindCopies, article.Id.Length > 0 ? article.Id : null);
         try
         {
-            Article query = article;
-            ArticleFeatures q = FeatureExtractor.Extract(query, Options);
+            ArticleFeatures q = FeatureExtractor.Extract(article, Options);
             (List<Verdict> verdicts, int candidates) = await SearchAsync(NewProbe(q), article.Id, cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(query, verdicts, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
             op.Complete(candidates, matches, changed: false);
             return matches;
         }
@@ -133,8 +132,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         using var op = new Operation(this, DetectorOperation.FindOrAdd, article.Id);
         try
         {
-            Article query = article;
-            ArticleFeatures q = FeatureExtractor.Extract(query, Options);
+            ArticleFeatures q = FeatureExtractor.Extract(article, Options);
             List<Verdict> verdicts;
             int candidates;
             bool added;
@@ -167,7 +165,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 _writeGate.Release();
             }
 
-            IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(query, verdicts, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
             op.Complete(candidates, matches, added);
             return new FindOrAddResult(matches, added);
         }
