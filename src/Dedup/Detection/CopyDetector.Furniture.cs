@@ -4,8 +4,8 @@ namespace Dedup.Detection;
 public sealed partial class CopyDetector
 {
     /// <summary>
-    /// Up to this many indexed articles the model is rebuilt inside the call that finds it stale (a few milliseconds);
-    /// beyond, on a background task, while calls keep using the previous model.
+    /// While the current model covers up to this many articles it is rebuilt inside the call that finds it stale (a few
+    /// milliseconds); beyond, on a background task, while calls keep using the previous model.
     /// </summary>
     internal const int SynchronousFurnitureLimit = 2000;
 
@@ -35,7 +35,7 @@ public sealed partial class CopyDetector
                 return state.Model;
             }
 
-            if (Interlocked.Read(ref _version) > SynchronousFurnitureLimit && state.Model.Articles > 0)
+            if (state.Model.Articles > SynchronousFurnitureLimit)
             {
                 if (_furnitureRebuild is null || _furnitureRebuild.IsCompleted)
                 {
