@@ -36,6 +36,39 @@ public sealed class BrowserAndProcessTests : IDisposable
         Assert.Contains("<mark class=\"aligned\">", dom, StringComparison.Ordinal);
     }
 
+    // Texts that would end a script or style, or open a comment, stay text in the browser's DOM: no element or
+    // comment comes out of them, every cluster and copy is still there, and the original's text is there once.
+    [Fact]
+    public async Task Chromium_keeps_hostile_text_as_text_and_each_text_once()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Assert.Skip($"{Chromium} is not installed (apt-get install chromium) so the report cannot be loaded in a browser.");
+        }
+
+        string story = string.Join(' ', File.ReadLines(Cli.NewsSample).Take(1).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()));
+        const string hostile = "</script><script>document.title='pwned'</script><!-- <style> </style> <img src=x onerror=alert(1)> --> ]]>";
+        string input = _temp.Write("hostile.jsonl", string.Concat(Enumerable.Range(0, 3).Select(i =>
+            System.Text.Json.JsonSerializer.Serialize(new { id = "h<!--" + i, title = "</title><!--" + i, text = hostile + " " + story + " Copy " + i + " " + hostile }) + "\n")));
+        string report = _temp.File("report.html");
+        CliRun run = await Cli.RunAsync("scan", input, "--report", report);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+
+        (int exit, string dom, string error) = await RunProcessAsync(Chromium,
+            ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--user-data-dir=" + _temp.File("chromium-profile"), "--dump-dom", new Uri(report).AbsoluteUri]);
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", dom, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<!--", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("pwned", dom.Split("</title>")[0], StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(dom, "<section class=\"cluster\""));
+        Assert.Equal(2, Regex.Count(dom, "<article class=\"copy\""));
+        string text = Regex.Replace(dom, "<[^>]*>", string.Empty); // the text nodes: the serializer writes < in them as &lt;
+        Assert.Equal(6, Regex.Count(text, "&lt;/script&gt;&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;!-- &lt;style&gt;"));
+        Assert.Equal(3, Regex.Count(text, Regex.Escape(" Copy ") + "[0-2] "));
+    }
+
     [Fact]
     public async Task Built_tool_runs_as_a_process_with_plain_output_and_exit_codes()
     {

@@ -356,7 +356,7 @@ public sealed class HardeningTests : IDisposable
         new HtmlReport(result, articles, Compare).Write(writer, "big.jsonl");
         string html = writer.ToString();
 
-        Assert.True(html.Length < 8_000_000, $"{html.Length:N0} characters");
+        Assert.True(html.Length < ReportBound, $"{html.Length:N0} characters; the bound is {ReportBound:N0}");
         Assert.Equal(HtmlReport.MaxClusters, System.Text.RegularExpressions.Regex.Count(html, "<section class=\"cluster\""));
         Assert.Equal(HtmlReport.MaxClusters * HtmlReport.MaxCopiesPerCluster, System.Text.RegularExpressions.Regex.Count(html, "<article class=\"copy\""));
         Assert.Contains("This page shows the 100 largest of the 1000 clusters (900 more are in the <code>--clusters</code> file)", html, StringComparison.Ordinal);
@@ -364,6 +364,59 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("Below: the first 10 of the 19 copies (the cap is 10).", html, StringComparison.Ordinal);
         Assert.Contains($"[... {text.Length + "Story 0".Length + 2 - HtmlReport.MaxTextCharacters:N0} more characters not shown", html, StringComparison.Ordinal);
         Assert.Contains("<mark class=\"exact\">", html, StringComparison.Ordinal);
+    }
+
+    // The most a report may take: each shown text once, at most MaxTextCharacters long, plus half for markup (the page
+    // used to repeat the original beside each copy: 6 million characters for the texts alone, over this bound).
+    private const int ReportBound = HtmlReport.MaxClusters * (HtmlReport.MaxCopiesPerCluster + 1) * HtmlReport.MaxTextCharacters * 3 / 2;
+
+    // D6 through the tool: 2,200 articles (110 stories, each an original and 19 copies of ~3,500 characters, each one
+    // opening with a line of its own) scanned with --report. The page stays within the bound, shows 100 clusters with 10
+    // copies each, and holds each text once: an original's own line appears once, not beside each of its copies.
+    [Fact]
+    public async Task Scan_report_of_a_generated_corpus_holds_each_text_once_within_the_size_bound()
+    {
+        var random = new Random(13);
+        string[] vocabulary = [.. Enumerable.Range(0, 4000).Select(_ => new string([.. Enumerable.Range(0, random.Next(3, 10)).Select(_ => (char)('a' + random.Next(26)))]))];
+        var lines = new StringBuilder();
+        for (int story = 0; story < 110; story++)
+        {
+            var body = new StringBuilder();
+            while (body.Length < 3500)
+            {
+                body.Append(string.Join(' ', Enumerable.Range(0, 12).Select(_ => vocabulary[random.Next(vocabulary.Length)]))).Append(". ");
+            }
+
+            for (int m = 0; m < 20; m++)
+            {
+                string own = FormattableString.Invariant($"Filed by deskq{story}z{m} alone.");
+                string text = own + "\n\n" + body;
+                lines.Append(System.Text.Json.JsonSerializer.Serialize(new { id = FormattableString.Invariant($"s{story}-m{m}"), title = FormattableString.Invariant($"Story {story}"), text })).Append('\n');
+            }
+        }
+
+        string input = _temp.Write("generated.jsonl", lines.ToString());
+        string report = _temp.File("report.html");
+        CliRun run = await Cli.RunAsync("scan", input, "--report", report);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        string html = File.ReadAllText(report);
+
+        Assert.True(html.Length < ReportBound, $"{html.Length:N0} characters; the bound is {ReportBound:N0}");
+        Assert.Equal(HtmlReport.MaxClusters, System.Text.RegularExpressions.Regex.Count(html, "<section class=\"cluster\""));
+        Assert.Equal(HtmlReport.MaxClusters * HtmlReport.MaxCopiesPerCluster, System.Text.RegularExpressions.Regex.Count(html, "<article class=\"copy\""));
+        Assert.Contains("This page shows the 100 largest of the 110 clusters", html, StringComparison.Ordinal);
+        System.Text.RegularExpressions.MatchCollection originals = System.Text.RegularExpressions.Regex.Matches(html, "<code data-original=\"true\">(s\\d+-m\\d+)</code>");
+        Assert.Equal(HtmlReport.MaxClusters, originals.Count);
+        int seen = 0;
+        foreach (string id in originals.Select(m => m.Groups[1].Value))
+        {
+            string desk = "deskq" + id[1..].Replace("-m", "z", StringComparison.Ordinal) + " ";
+            int count = System.Text.RegularExpressions.Regex.Count(html, System.Text.RegularExpressions.Regex.Escape(desk));
+            Assert.True(count <= 1, $"the text of {id} appears {count} times");
+            seen += count;
+        }
+
+        Assert.True(seen >= HtmlReport.MaxClusters / 4, $"only {seen} originals' own lines are on the page");
     }
 
     // A word flood against a longer one: Jaccard 1.0 but not a copy; the output says why, and stays short.

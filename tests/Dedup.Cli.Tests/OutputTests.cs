@@ -61,6 +61,49 @@ public sealed partial class OutputTests
         Assert.Contains("<code data-original=\"true\">orig</code>", html, StringComparison.Ordinal);
     }
 
+    // D6: each text is written once. The original stands once beside its copies, its passages naming the copies that
+    // share them (copy 1 word for word, copy 2 with words changed); it used to be repeated beside every copy.
+    [Fact]
+    public void Report_writes_each_text_once_and_marks_which_copies_share_a_passage()
+    {
+        string html = Report();
+        Assert.Single(Regex.Matches(html, "ALSO READ: something else"));
+        Assert.Single(Regex.Matches(html, "Tuesday"));
+        Assert.Single(Regex.Matches(html, "The assembly authorised"));
+        Assert.Single(Regex.Matches(html, "<div class=\"side original\">"));
+        Assert.Contains("<mark class=\"exact e1 a2\">the &lt;budget&gt; &amp; the tunnel on</mark>", html, StringComparison.Ordinal);
+        Assert.Contains("data-id=\"copy\" data-kind=\"syndicated\" data-n=\"1\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-id=\"spun\" data-kind=\"rewritten\" data-n=\"2\"", html, StringComparison.Ordinal);
+        Assert.Contains(".cluster:has(.copy[data-n=\"2\"]:hover, .copy[data-n=\"2\"]:focus-within) .original mark.a2 {", html, StringComparison.Ordinal);
+    }
+
+    // A text holding markup that would end a script, style or comment, or open one, stays text.
+    [Fact]
+    public void Report_text_that_would_close_a_script_or_open_a_comment_stays_text()
+    {
+        const string hostile = "A </script><script>alert(1)</script> and <!-- an open comment, </style> and ]]> --> here.";
+        var original = new Article("o<!--", hostile + " The shared passage of the story.", "</title><script>t()</script>");
+        var copy = new Article("c</script>", "<!-- " + hostile + " The shared passage of the story.");
+        var result = new ScanResult(
+            [new CopyPair(original.Id, copy.Id, CopyKind.Syndicated, 0.9, new MatchScores(0.9, 0.9, 0.9, 0.9))],
+            [new CopyCluster(original.Id, original.Id, [original.Id, copy.Id])],
+            2,
+            100,
+            TimeSpan.FromSeconds(1));
+        var passage = new SharedPassage(new TextSpan(0, 20), new TextSpan(3, 20), Exact: true);
+        using var writer = new StringWriter();
+        new HtmlReport(result, new Dictionary<string, Article> { [original.Id] = original, [copy.Id] = copy }, (_, _) => new Comparison(CopyKind.Syndicated, 0.9, new MatchScores(0.9, 0.9, 0.9, 0.9), [passage], [], []))
+            .Write(writer, "<!--in.jsonl");
+        string html = writer.ToString();
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("</script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("-->", html, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(html, "</style>"));
+        Assert.Contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; and &lt;!-- an open comment", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Report_highlights_shared_passages_and_encodes_all_text()
     {

@@ -10,10 +10,14 @@ namespace Dedup.Cli.Output;
 /// first: its original, and each copy beside the original with the shared passages highlighted.
 /// </summary>
 /// <remarks>
-/// Its size is bounded whatever the input, so it opens in a browser in seconds: the largest <see cref="MaxClusters"/>
+/// Each text is written once: a cluster's original stands in one column (it stays in view while the column of its
+/// copies scrolls by) with the passages of every shown copy marked, each mark naming the copies that share it; pointing
+/// at a copy, or focusing it with the keyboard, marks only that copy's passages (pure CSS, so the page stays free of
+/// scripts).
+/// <para>Its size is bounded whatever the input, so it opens in a browser in seconds: the largest <see cref="MaxClusters"/>
 /// clusters are shown, each with at most <see cref="MaxCopiesPerCluster"/> copies side by side, and each text cut at
 /// <see cref="MaxTextCharacters"/> characters; the page states every cap it applied and where the rest is (the
-/// <c>--pairs</c> and <c>--clusters</c> files).
+/// <c>--pairs</c> and <c>--clusters</c> files).</para>
 /// </remarks>
 internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, Article> articles, Func<Article, Article, Comparison> compare)
 {
@@ -58,7 +62,13 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         table.scores { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
         table.scores th, table.scores td { border: 1px solid var(--line); padding: 3px 10px; text-align: left; }
         table.scores th { background: #f4f6fa; font-weight: 600; }
-        .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+        .body { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; align-items: start; }
+        .body > .original { position: sticky; top: 8px; }
+        .body > .original .text { max-height: calc(100vh - 90px); }
+        @media (max-width: 800px) { .body { grid-template-columns: 1fr; } .body > .original { position: static; } }
+        .hint { color: var(--muted); font-size: 12px; margin: 0; padding: 4px 12px; border-top: 1px solid var(--line); }
+        article.copy:first-child { border-top: 0; padding-top: 0; }
+        article.copy:hover, article.copy:focus-within { outline: 2px solid #c7d2e8; outline-offset: 4px; border-radius: 4px; }
         .side { border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
         .side h4 { margin: 0; padding: 6px 12px; font-size: 13px; background: #f4f6fa; border-bottom: 1px solid var(--line); }
         .side.original h4 { background: #e7f5ee; }
@@ -72,6 +82,15 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         .caps, .more-copies, .more-clusters { color: var(--muted); font-size: 13px; }
         .cut { color: var(--muted); font-style: italic; }
         """;
+
+    // Pointing at (or focusing) copy n marks only its passages in the original: the passages it does not share lose
+    // their colour, and those it shares take the colour they have for it (word for word, or with words changed).
+    private static readonly string CopyFocusCss = string.Concat(Enumerable.Range(1, MaxCopiesPerCluster).Select(n => Invariant($$"""
+        .cluster:has(.copy[data-n="{{n}}"]:hover, .copy[data-n="{{n}}"]:focus-within) .original mark:not(.e{{n}}, .a{{n}}) { background: transparent; }
+        .cluster:has(.copy[data-n="{{n}}"]:hover, .copy[data-n="{{n}}"]:focus-within) .original mark.a{{n}} { background: #fdba74; }
+        .cluster:has(.copy[data-n="{{n}}"]:hover, .copy[data-n="{{n}}"]:focus-within) .original mark.e{{n}} { background: #fde68a; }
+
+        """)));
 
     /// <summary>Writes the page.</summary>
     /// <param name="writer">Where to write.</param>
@@ -92,7 +111,7 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
 
         int inClusters = clusters.Sum(c => c.Members.Count);
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        writer.Write($"<title>dedup report: {E(inputName)}</title>\n<style>\n{Css}\n</style>\n</head>\n<body>\n<header>\n");
+        writer.Write($"<title>dedup report: {E(inputName)}</title>\n<style>\n{Css}\n{CopyFocusCss}</style>\n</head>\n<body>\n<header>\n");
         writer.Write($"<h1>Copies in {E(inputName)}</h1>\n");
         writer.Write(Invariant($"<p class=\"summary\">{result.Documents} documents scanned in {result.Elapsed.TotalSeconds:0.00} s. Each cluster below is one story: its original, then every copy beside it.</p>\n"));
         writer.Write("<ul class=\"stats\">\n");
@@ -162,66 +181,140 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
             writer.Write(Invariant($"<p class=\"more-copies\" data-more=\"{copies.Count - MaxCopiesPerCluster}\">Below: the first {MaxCopiesPerCluster} of the {copies.Count} copies (the cap is {MaxCopiesPerCluster}).</p>\n"));
         }
 
-        foreach (string member in copies.Take(MaxCopiesPerCluster))
+        // The original's text is written once, beside the column of its copies; its passages carry the numbers of the
+        // copies that share them (classes e1, a1, ...), so pointing at a copy shows that copy's passages only (CSS).
+        List<(Article Copy, Comparison Comparison)> shown = [.. copies.Take(MaxCopiesPerCluster).Select(m => (articles[m], compare(original, articles[m])))];
+        writer.Write("<div class=\"body\">\n");
+        WriteOriginal(writer, original, shown.Select(s => s.Comparison).ToList());
+        writer.Write("<div class=\"copies\">\n");
+        for (int n = 1; n <= shown.Count; n++)
         {
-
-            Article copy = articles[member];
-            Comparison comparison = compare(original, copy);
+            (Article copy, Comparison comparison) = shown[n - 1];
             CopyKind? kind = comparison.Kind ?? (pairs.TryGetValue((original.Id, copy.Id), out CopyPair? direct) ? direct.Kind : null);
             string kindName = kind is { } k ? JsonLines.KindName(k) : "none";
             string kindLabel = kind is null ? "linked through another copy" : kindName;
-            writer.Write($"<article class=\"copy\" data-id=\"{E(copy.Id)}\" data-kind=\"{kindName}\">\n");
+            writer.Write(Invariant($"<article class=\"copy\" data-id=\"{E(copy.Id)}\" data-kind=\"{kindName}\" data-n=\"{n}\" tabindex=\"0\">\n"));
             writer.Write($"<h3><span class=\"kind kind-{kindName}\">{E(kindLabel)}</span> <code>{E(copy.Id)}</code> {E(copy.Title ?? string.Empty)}{Meta(copy)}</h3>\n");
             MatchScores s = comparison.Scores;
             writer.Write("<table class=\"scores\"><tr><th>score</th><th>Jaccard</th><th>original found in copy</th><th>copy found in original</th><th>rewrite</th><th>shared passages</th></tr>");
             writer.Write(Invariant($"<tr><td>{comparison.Score:0.000}</td><td>{s.Jaccard:0.000}</td><td>{s.ContainmentOfFirst:0.000}</td><td>{s.ContainmentOfSecond:0.000}</td><td>{s.RewriteScore:0.000}</td><td>{comparison.Passages.Count}</td></tr></table>\n"));
-            writer.Write("<div class=\"pair\">\n");
-            WriteSide(writer, "original", "Original", original, Highlighter.Ranges(comparison, first: true));
-            WriteSide(writer, "copy", "Copy", copy, Highlighter.Ranges(comparison, first: false));
-            writer.Write("</div>\n</article>\n");
-        }
-
-        writer.Write("</section>\n");
-    }
-
-    private static void WriteSide(TextWriter writer, string cssClass, string label, Article article, IEnumerable<(TextSpan, Marks)> ranges)
-    {
-        writer.Write($"<div class=\"side {cssClass}\"><h4>{label}: <code>{E(article.Id)}</code></h4><div class=\"text\">");
-        string display = Highlighter.DisplayText(article);
-        int left = MaxTextCharacters;
-        foreach ((string run, Marks marks) in Highlighter.Runs(display, ranges))
-        {
-            if (left <= 0)
+            writer.Write($"<div class=\"side copy\"><h4>Copy: <code>{E(copy.Id)}</code></h4><div class=\"text\">");
+            string display = Highlighter.DisplayText(copy);
+            foreach ((string run, Marks marks) in Highlighter.Runs(Cut(display), Highlighter.Ranges(comparison, first: false)))
             {
-                break;
+                string encoded = E(run);
+                if ((marks & Marks.Boilerplate) != 0)
+                {
+                    encoded = $"<span class=\"boilerplate\">{encoded}</span>";
+                }
+
+                writer.Write((marks & Marks.SharedExact) != 0 ? $"<mark class=\"exact\">{encoded}</mark>"
+                    : (marks & Marks.SharedAligned) != 0 ? $"<mark class=\"aligned\">{encoded}</mark>"
+                    : encoded);
             }
 
-            string text = run.Length <= left ? run : run[..left];
-            left -= text.Length;
-            string encoded = E(text);
-            if ((marks & Marks.Boilerplate) != 0)
+            WriteCutNote(writer, display);
+            writer.Write("</div></div>\n</article>\n");
+        }
+
+        writer.Write("</div>\n</div>\n</section>\n");
+    }
+
+    // The original once: a passage is marked if any shown copy shares it (exact if one shares it word for word), and
+    // names each copy n that shares it: class en (word for word) or an (with words changed).
+    private static void WriteOriginal(TextWriter writer, Article original, List<Comparison> comparisons)
+    {
+        writer.Write($"<div class=\"side original\"><h4>Original: <code>{E(original.Id)}</code></h4><div class=\"text\">");
+        string display = Highlighter.DisplayText(original);
+        string text = Cut(display);
+        var exact = new int[text.Length];
+        var aligned = new int[text.Length];
+        var boilerplate = new bool[text.Length];
+        for (int n = 0; n < comparisons.Count; n++)
+        {
+            foreach ((TextSpan span, Marks mark) in Highlighter.Ranges(comparisons[n], first: true))
+            {
+                int start = Math.Clamp(span.Start, 0, text.Length);
+                int end = Math.Clamp(span.End, start, text.Length);
+                for (int i = start; i < end; i++)
+                {
+                    switch (mark)
+                    {
+                        case Marks.SharedExact: exact[i] |= 1 << n; break;
+                        case Marks.SharedAligned: aligned[i] |= 1 << n; break;
+                        default: boilerplate[i] = true; break;
+                    }
+                }
+            }
+        }
+
+        for (int i = 0; i < text.Length; i++)
+        {
+            // A boilerplate line was not compared, so it is never shown as shared; for one copy, exact wins over aligned.
+            if (boilerplate[i])
+            {
+                exact[i] = aligned[i] = 0;
+            }
+
+            aligned[i] &= ~exact[i];
+        }
+
+        int runStart = 0;
+        for (int i = 1; i <= text.Length; i++)
+        {
+            if (i < text.Length && exact[i] == exact[runStart] && aligned[i] == aligned[runStart] && boilerplate[i] == boilerplate[runStart])
+            {
+                continue;
+            }
+
+            string encoded = E(text[runStart..i]);
+            if (boilerplate[runStart])
             {
                 encoded = $"<span class=\"boilerplate\">{encoded}</span>";
             }
+            else if ((exact[runStart] | aligned[runStart]) != 0)
+            {
+                var classes = new System.Text.StringBuilder(exact[runStart] != 0 ? "exact" : "aligned");
+                for (int n = 0; n < comparisons.Count; n++)
+                {
+                    if ((exact[runStart] & (1 << n)) != 0)
+                    {
+                        classes.Append(CultureInfo.InvariantCulture, $" e{n + 1}");
+                    }
+                    else if ((aligned[runStart] & (1 << n)) != 0)
+                    {
+                        classes.Append(CultureInfo.InvariantCulture, $" a{n + 1}");
+                    }
+                }
 
-            if ((marks & Marks.SharedExact) != 0)
-            {
-                encoded = $"<mark class=\"exact\">{encoded}</mark>";
-            }
-            else if ((marks & Marks.SharedAligned) != 0)
-            {
-                encoded = $"<mark class=\"aligned\">{encoded}</mark>";
+                encoded = $"<mark class=\"{classes}\">{encoded}</mark>";
             }
 
             writer.Write(encoded);
+            runStart = i;
         }
 
+        WriteCutNote(writer, display);
+        writer.Write("</div>");
+        if (comparisons.Count > 1)
+        {
+            writer.Write("<p class=\"hint\">Marked: the passages any copy shares. Point at a copy (or focus it) to mark only its own.</p>");
+        }
+
+        writer.Write("</div>\n");
+    }
+
+    // The first MaxTextCharacters characters, one fewer if the cut would split a surrogate pair.
+    private static string Cut(string display)
+        => display.Length <= MaxTextCharacters ? display
+        : display[..(char.IsHighSurrogate(display[MaxTextCharacters - 1]) ? MaxTextCharacters - 1 : MaxTextCharacters)];
+
+    private static void WriteCutNote(TextWriter writer, string display)
+    {
         if (display.Length > MaxTextCharacters)
         {
             writer.Write(Invariant($"<span class=\"cut\" data-cut=\"{display.Length - MaxTextCharacters}\">\n[... {display.Length - MaxTextCharacters:N0} more characters not shown: the report shows the first {MaxTextCharacters:N0} of each text]</span>"));
         }
-
-        writer.Write("</div></div>\n");
     }
 
     private string Headline(string id)
