@@ -490,6 +490,71 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("b.txt: the file is larger than 100 bytes (the limit)", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    // D4 in the report: the marks of a text with character references (&amp;, &#101;, &gt;) cover the same words as
+    // those of its decoded twin, ending before the final full stop in both (they shifted by the references' length).
+    [Fact]
+    public async Task Report_marks_stay_on_their_words_after_character_references()
+    {
+        const string Encoded = "The merger of AT&amp;T &amp; Verizon was approved by regulators in Washington on Saturday after a review that lasted &#101;ighteen months.\nShares of both companies rose &gt; 5% in early trading on Monday.";
+        const string Decoded = "The merger of AT&T & Verizon was approved by regulators in Washington on Saturday after a review that lasted eighteen months.\nShares of both companies rose > 5% in early trading on Monday.";
+        string input = _temp.Write("entities.jsonl", string.Concat(
+            System.Text.Json.JsonSerializer.Serialize(new { id = "enc", text = Encoded, published = "2025-01-01T00:00:00Z" }), "\n",
+            System.Text.Json.JsonSerializer.Serialize(new { id = "dec", text = Decoded, published = "2025-01-02T00:00:00Z" }), "\n"));
+        string report = _temp.File("report.html");
+        CliRun run = await Cli.RunAsync("scan", input, "--report", report);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        string html = File.ReadAllText(report);
+        static string Encode(string text) => System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All).Encode(text);
+        Assert.Contains($"<div class=\"text\"><mark class=\"exact e1\">{Encode(Encoded[..^1])}</mark>.</div>", html, StringComparison.Ordinal);
+        Assert.Contains($"<div class=\"text\"><mark class=\"exact\">{Encode(Decoded[..^1])}</mark>.</div>", html, StringComparison.Ordinal);
+    }
+
+    // What held when probed (docs/faults.md): a store truncated at any point, with a bit flipped anywhere, of length
+    // zero or of another format version is a bad store (exit 4) for every command that reads it, `index add` included,
+    // and is left byte for byte as it was.
+    [Fact]
+    public async Task A_truncated_bit_flipped_or_empty_store_exits_4_and_is_left_unchanged()
+    {
+        string store = _temp.File("good.dedup");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, Cli.NewsSample)).ExitCode);
+        byte[] good = File.ReadAllBytes(store);
+        string more = _temp.Write("more.jsonl", Good);
+        var random = new Random(13);
+        var corrupt = new List<(string What, byte[] Bytes)> { ("zero length", []) };
+        for (int i = 1; i <= 17; i++)
+        {
+            int length = (int)((long)good.Length * i / 18);
+            corrupt.Add(($"truncated to {length} bytes", good[..length]));
+        }
+
+        for (int i = 0; i < 30; i++)
+        {
+            byte[] flipped = (byte[])good.Clone();
+            int at = random.Next(flipped.Length);
+            flipped[at] ^= (byte)(1 << random.Next(8));
+            corrupt.Add(($"bit flipped at byte {at}", flipped));
+        }
+
+        byte[] version = (byte[])good.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(version.AsSpan(8), Dedup.Detection.CopyDetector.SnapshotFormatVersion + 1);
+        corrupt.Add(("another format version", version));
+        byte[] garbage = new byte[good.Length];
+        random.NextBytes(garbage);
+        corrupt.Add(("garbage", garbage));
+
+        foreach ((string what, byte[] bytes) in corrupt)
+        {
+            string path = _temp.WriteBytes("corrupt.dedup", bytes);
+            foreach (string[] args in new[] { new[] { "index", "stats", "--store", path }, ["index", "add", "--store", path, more], ["index", "query", "--store", path, more] })
+            {
+                CliRun run = await Cli.RunAsync(args);
+                Assert.True(run.ExitCode == ExitCodes.BadStore, $"{what}, {args[1]}: {run}");
+                Assert.StartsWith($"dedup: {path}: not a readable dedup index", run.Error, StringComparison.Ordinal);
+                Assert.Equal(bytes, File.ReadAllBytes(path));
+            }
+        }
+    }
+
     // Fuzzer finds (tests/Dedup.Fuzz/regressions/snapshot/detector-*.bin, in the format version of their day): corrupt
     // fields met before the checksum are a bad store (exit 4), not an internal error (exit 70). The same corruption is
     // made here in a snapshot of the current format: the publication time of the one article, which follows its id.
