@@ -77,6 +77,7 @@ public sealed class StopwordSet
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public bool Contains(ulong hash)
         {
             if (hash == 0)

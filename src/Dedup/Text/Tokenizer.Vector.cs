@@ -7,7 +7,7 @@ using Dedup.Kernels;
 namespace Dedup.Text;
 
 /// <summary>
-/// The vector path: 64 characters classified at a time, the words of plain ASCII text walked by bit masks and hashed
+/// The vector path: 64 characters classified at a time (narrowed to bytes with saturation), the words of plain ASCII text walked by bit masks and hashed
 /// straight from the text; everything else (any character beyond U+007E, '&amp;', control characters, a word that
 /// runs into one) goes to the reference from the start of its word.
 /// </summary>
@@ -160,6 +160,31 @@ public static partial class Tokenizer
             ulong last = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad;
             hash = TokenHash.Of9To16(first, last, length * 2, seed);
         }
+        else if (length <= 16)
+        {
+            // 18..32 bytes: XXH3's medium formula on the first and the last sixteen bytes, folded in registers.
+            hash = TokenHash.Of17To32(
+                Unsafe.ReadUnaligned<ulong>(ref bytes) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 8)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 8) * 2)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad,
+                length * 2,
+                seed);
+        }
+        else if (length <= 32)
+        {
+            hash = TokenHash.Of33To64(
+                Unsafe.ReadUnaligned<ulong>(ref bytes) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 8)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 16)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 24)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 16) * 2)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 12) * 2)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 8) * 2)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad,
+                length * 2,
+                seed);
+        }
         else
         {
             ref byte target = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(folded));
@@ -236,33 +261,39 @@ public static partial class Tokenizer
         return new Masks(word, special, joiner);
     }
 
+    // The classifiers narrow 16-bit characters to bytes with unsigned saturation (every character above U+00FF
+    // becomes 0xFF, which is beyond U+007E and so "special" like the character itself), then classify 32 or 64 bytes
+    // per step with signed byte comparisons on biased values; one movemask per class gives the bits.
     private static Masks Classify512(ref ushort origin, int start)
     {
-        (ulong w0, ulong s0, ulong j0) = Classes(Vector512.LoadUnsafe(ref origin, (nuint)start));
-        (ulong w1, ulong s1, ulong j1) = Classes(Vector512.LoadUnsafe(ref origin, (nuint)(start + 32)));
-        return new Masks(w0 | (w1 << 32), s0 | (s1 << 32), j0 | (j1 << 32));
+        Vector512<byte> v = Vector512.NarrowWithSaturation(
+            Vector512.LoadUnsafe(ref origin, (nuint)start),
+            Vector512.LoadUnsafe(ref origin, (nuint)(start + 32)));
+        return Classes(v);
     }
 
     private static Masks Classify256(ref ushort origin, int start)
     {
-        ulong word = 0, special = 0, joiner = 0;
-        for (int k = 0; k < BlockChars; k += 16)
-        {
-            (uint w, uint s, uint j) = Classes(Vector256.LoadUnsafe(ref origin, (nuint)(start + k)));
-            word |= (ulong)w << k;
-            special |= (ulong)s << k;
-            joiner |= (ulong)j << k;
-        }
-
-        return new Masks(word, special, joiner);
+        Vector256<byte> low = Vector256.NarrowWithSaturation(
+            Vector256.LoadUnsafe(ref origin, (nuint)start),
+            Vector256.LoadUnsafe(ref origin, (nuint)(start + 16)));
+        Vector256<byte> high = Vector256.NarrowWithSaturation(
+            Vector256.LoadUnsafe(ref origin, (nuint)(start + 32)),
+            Vector256.LoadUnsafe(ref origin, (nuint)(start + 48)));
+        (uint w0, uint s0, uint j0) = Classes(low);
+        (uint w1, uint s1, uint j1) = Classes(high);
+        return new Masks(w0 | ((ulong)w1 << 32), s0 | ((ulong)s1 << 32), j0 | ((ulong)j1 << 32));
     }
 
     private static Masks Classify128(ref ushort origin, int start)
     {
         ulong word = 0, special = 0, joiner = 0;
-        for (int k = 0; k < BlockChars; k += 8)
+        for (int k = 0; k < BlockChars; k += 16)
         {
-            (uint w, uint s, uint j) = Classes(Vector128.LoadUnsafe(ref origin, (nuint)(start + k)));
+            Vector128<byte> v = Vector128.NarrowWithSaturation(
+                Vector128.LoadUnsafe(ref origin, (nuint)(start + k)),
+                Vector128.LoadUnsafe(ref origin, (nuint)(start + k + 8)));
+            (uint w, uint s, uint j) = Classes(v);
             word |= (ulong)w << k;
             special |= (ulong)s << k;
             joiner |= (ulong)j << k;
@@ -271,36 +302,49 @@ public static partial class Tokenizer
         return new Masks(word, special, joiner);
     }
 
+    // Signed ranges on biased bytes: (sbyte)(v + 0x80 - lo) < -128 + count holds exactly when lo <= v < lo + count.
+    private const byte LetterBias = 0x80 - 'a';
+    private const byte DigitBias = 0x80 - '0';
+    private const byte PrintableBias = 0x80 - 0x20;
+    private const byte SpaceBias = 0x80 - 9;
+    private const sbyte LetterLimit = -128 + 26;
+    private const sbyte DigitLimit = -128 + 10;
+    private const sbyte PrintableLimit = -128 + 0x5F;
+    private const sbyte SpaceLimit = -128 + 5;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Word, ulong Special, ulong Joiner) Classes(Vector512<ushort> v)
+    private static Masks Classes(Vector512<byte> v)
     {
-        Vector512<ushort> letter = Vector512.LessThanOrEqual((v | Vector512.Create((ushort)0x20)) - Vector512.Create((ushort)'a'), Vector512.Create((ushort)('z' - 'a')));
-        Vector512<ushort> digit = Vector512.LessThanOrEqual(v - Vector512.Create((ushort)'0'), Vector512.Create((ushort)9));
-        Vector512<ushort> control = Vector512.LessThan(v, Vector512.Create((ushort)0x20)) & Vector512.GreaterThan(v - Vector512.Create((ushort)9), Vector512.Create((ushort)4));
-        Vector512<ushort> special = Vector512.GreaterThan(v, Vector512.Create((ushort)0x7E)) | Vector512.Equals(v, Vector512.Create((ushort)'&')) | control;
-        Vector512<ushort> joiner = Vector512.Equals(v, Vector512.Create((ushort)'\'')) | Vector512.Equals(v, Vector512.Create((ushort)'.')) | Vector512.Equals(v, Vector512.Create((ushort)','));
+        Vector512<sbyte> letter = Vector512.LessThan(((v | Vector512.Create((byte)0x20)) + Vector512.Create(LetterBias)).AsSByte(), Vector512.Create(LetterLimit));
+        Vector512<sbyte> digit = Vector512.LessThan((v + Vector512.Create(DigitBias)).AsSByte(), Vector512.Create(DigitLimit));
+        Vector512<sbyte> printable = Vector512.LessThan((v + Vector512.Create(PrintableBias)).AsSByte(), Vector512.Create(PrintableLimit));
+        Vector512<sbyte> space = Vector512.LessThan((v + Vector512.Create(SpaceBias)).AsSByte(), Vector512.Create(SpaceLimit));
+        Vector512<byte> special = ~(printable | space).AsByte() | Vector512.Equals(v, Vector512.Create((byte)'&'));
+        Vector512<byte> joiner = Vector512.Equals(v, Vector512.Create((byte)'\'')) | Vector512.Equals(v, Vector512.Create((byte)'.')) | Vector512.Equals(v, Vector512.Create((byte)','));
+        return new Masks((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Word, uint Special, uint Joiner) Classes(Vector256<byte> v)
+    {
+        Vector256<sbyte> letter = Vector256.LessThan(((v | Vector256.Create((byte)0x20)) + Vector256.Create(LetterBias)).AsSByte(), Vector256.Create(LetterLimit));
+        Vector256<sbyte> digit = Vector256.LessThan((v + Vector256.Create(DigitBias)).AsSByte(), Vector256.Create(DigitLimit));
+        Vector256<sbyte> printable = Vector256.LessThan((v + Vector256.Create(PrintableBias)).AsSByte(), Vector256.Create(PrintableLimit));
+        Vector256<sbyte> space = Vector256.LessThan((v + Vector256.Create(SpaceBias)).AsSByte(), Vector256.Create(SpaceLimit));
+        Vector256<byte> special = ~(printable | space).AsByte() | Vector256.Equals(v, Vector256.Create((byte)'&'));
+        Vector256<byte> joiner = Vector256.Equals(v, Vector256.Create((byte)'\'')) | Vector256.Equals(v, Vector256.Create((byte)'.')) | Vector256.Equals(v, Vector256.Create((byte)','));
         return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Word, uint Special, uint Joiner) Classes(Vector256<ushort> v)
+    private static (uint Word, uint Special, uint Joiner) Classes(Vector128<byte> v)
     {
-        Vector256<ushort> letter = Vector256.LessThanOrEqual((v | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)('z' - 'a')));
-        Vector256<ushort> digit = Vector256.LessThanOrEqual(v - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
-        Vector256<ushort> control = Vector256.LessThan(v, Vector256.Create((ushort)0x20)) & Vector256.GreaterThan(v - Vector256.Create((ushort)9), Vector256.Create((ushort)4));
-        Vector256<ushort> special = Vector256.GreaterThan(v, Vector256.Create((ushort)0x7E)) | Vector256.Equals(v, Vector256.Create((ushort)'&')) | control;
-        Vector256<ushort> joiner = Vector256.Equals(v, Vector256.Create((ushort)'\'')) | Vector256.Equals(v, Vector256.Create((ushort)'.')) | Vector256.Equals(v, Vector256.Create((ushort)','));
-        return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Word, uint Special, uint Joiner) Classes(Vector128<ushort> v)
-    {
-        Vector128<ushort> letter = Vector128.LessThanOrEqual((v | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)('z' - 'a')));
-        Vector128<ushort> digit = Vector128.LessThanOrEqual(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)9));
-        Vector128<ushort> control = Vector128.LessThan(v, Vector128.Create((ushort)0x20)) & Vector128.GreaterThan(v - Vector128.Create((ushort)9), Vector128.Create((ushort)4));
-        Vector128<ushort> special = Vector128.GreaterThan(v, Vector128.Create((ushort)0x7E)) | Vector128.Equals(v, Vector128.Create((ushort)'&')) | control;
-        Vector128<ushort> joiner = Vector128.Equals(v, Vector128.Create((ushort)'\'')) | Vector128.Equals(v, Vector128.Create((ushort)'.')) | Vector128.Equals(v, Vector128.Create((ushort)','));
+        Vector128<sbyte> letter = Vector128.LessThan(((v | Vector128.Create((byte)0x20)) + Vector128.Create(LetterBias)).AsSByte(), Vector128.Create(LetterLimit));
+        Vector128<sbyte> digit = Vector128.LessThan((v + Vector128.Create(DigitBias)).AsSByte(), Vector128.Create(DigitLimit));
+        Vector128<sbyte> printable = Vector128.LessThan((v + Vector128.Create(PrintableBias)).AsSByte(), Vector128.Create(PrintableLimit));
+        Vector128<sbyte> space = Vector128.LessThan((v + Vector128.Create(SpaceBias)).AsSByte(), Vector128.Create(SpaceLimit));
+        Vector128<byte> special = ~(printable | space).AsByte() | Vector128.Equals(v, Vector128.Create((byte)'&'));
+        Vector128<byte> joiner = Vector128.Equals(v, Vector128.Create((byte)'\'')) | Vector128.Equals(v, Vector128.Create((byte)'.')) | Vector128.Equals(v, Vector128.Create((byte)','));
         return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
     }
 }
