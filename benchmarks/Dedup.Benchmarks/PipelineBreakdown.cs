@@ -71,6 +71,19 @@ internal static class PipelineBreakdown
                 var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
                 Tokenizer.Tokenize(articles[a].AsSpan(), ref sink);
             }),
+            ("  of which classifying 64-char blocks", a =>
+            {
+                ReadOnlySpan<char> text = articles[a];
+                ulong total = 0;
+                KernelWidth width = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? KernelWidth.Vector512 : KernelWidth.Vector256;
+                for (int p = 0; p + 64 <= text.Length; p += 64)
+                {
+                    Tokenizer.Masks m = Tokenizer.Classify(text.Slice(p, 64), width);
+                    total += m.Word ^ m.Special ^ m.Joiner;
+                }
+
+                buffer[0] = total;
+            }),
             ("  the scalar reference alone", a =>
             {
                 var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);

@@ -30,7 +30,6 @@ public static partial class Tokenizer
 
         int n = text.Length;
         ref ushort origin = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-        Span<char> folded = stackalloc char[BlockChars + 4];
         int p = 0;
         while (p < n)
         {
@@ -46,6 +45,10 @@ public static partial class Tokenizer
             ulong word = masks.Word >> shift;
             ulong special = masks.Special >> shift;
             ulong joiner = masks.Joiner >> shift;
+
+            // A joiner that may join: followed by a word character or one the reference must read, or at the end of
+            // the block. Any other joiner ends its word, which spares the common ". " and ", " the slow test below.
+            ulong joinable = joiner & (((word | special) >> 1) | (1UL << 63));
             int limit = Math.Min(BlockChars, n - p);
             bool last = p + BlockChars >= n;
             ulong events = (word & ~(word << 1)) | special;
@@ -77,7 +80,7 @@ public static partial class Tokenizer
                         break;
                     }
 
-                    if (((joiner >> e) & 1) == 0)
+                    if (((joinable >> e) & 1) == 0)
                     {
                         break;
                     }
@@ -124,7 +127,7 @@ public static partial class Tokenizer
                     break;
                 }
 
-                EmitAscii(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context, folded);
+                EmitAscii(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context);
                 events = e >= BlockChars ? 0 : events & (~0UL << e);
             }
 
@@ -134,7 +137,7 @@ public static partial class Tokenizer
 
     /// <summary>A word of ASCII letters, digits and joiners: hashed from the text with case folded in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EmitAscii<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context, scoped Span<char> folded)
+    private static void EmitAscii<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context)
         where TSink : struct, ITokenSink, allows ref struct
     {
         ulong seed = context.Seed;
@@ -187,28 +190,40 @@ public static partial class Tokenizer
         }
         else
         {
-            ref byte target = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(folded));
-            for (int i = 0; i + 4 <= length; i += 4)
-            {
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i * 2), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, i * 2)) | LowerQuad);
-            }
-
-            int tail = (length - 4) * 2;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, tail), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, tail)) | LowerQuad);
-            hash = TokenHash.Hash(folded[..length], seed);
+            hash = HashLongAscii(ref at, length, seed);
         }
 
+        // The traits without branches: Number, else Stopword; Capitalized besides.
         uint c0 = at;
-        TokenTraits flags = IsAsciiDigit(c0) ? TokenTraits.Number
-            : context.Stopwords.Contains(hash) ? TokenTraits.Stopword
-            : TokenTraits.None;
-        if (c0 - 'A' <= 'Z' - 'A')
-        {
-            flags |= TokenTraits.Capitalized;
-        }
-
+        uint number = Bit(IsAsciiDigit(c0));
+        uint stopword = Bit(context.Stopwords.Contains(hash)) & ~number;
+        uint capitalized = Bit(c0 - 'A' <= 'Z' - 'A');
+        var flags = (TokenTraits)((number * (uint)TokenTraits.Number) | (stopword * (uint)TokenTraits.Stopword) | (capitalized * (uint)TokenTraits.Capitalized));
         sink.OnToken(new Token(hash, flags, start, length));
     }
+
+    /// <summary>
+    /// A word of 33 to <see cref="BlockChars"/> ASCII characters: folded into a buffer and hashed by the library. Apart
+    /// from the walk so that the walk has no stack buffer (a method with one is compiled without tiering and profile).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ulong HashLongAscii(ref ushort at, int length, ulong seed)
+    {
+        Span<char> folded = stackalloc char[BlockChars];
+        ref byte bytes = ref Unsafe.As<ushort, byte>(ref at);
+        ref byte target = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(folded));
+        for (int i = 0; i + 4 <= length; i += 4)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i * 2), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, i * 2)) | LowerQuad);
+        }
+
+        int tail = (length - 4) * 2;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, tail), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, tail)) | LowerQuad);
+        return TokenHash.Hash(folded[..length], seed);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Bit(bool value) => Unsafe.BitCast<bool, byte>(value);
 
     private static bool IsAsciiLetter(uint c) => ((c | 0x20) - 'a') <= 'z' - 'a';
 
