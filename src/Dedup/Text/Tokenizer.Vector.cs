@@ -41,6 +41,11 @@ public static partial class Tokenizer
                 KernelWidth.Vector256 => Classify256(ref origin, blockStart),
                 _ => Classify128(ref origin, blockStart),
             };
+            if (masks.Special != 0)
+            {
+                masks = Refine(ref origin, blockStart, masks);
+            }
+
             int shift = p - blockStart;
             ulong word = masks.Word >> shift;
             ulong special = masks.Special >> shift;
@@ -65,6 +70,7 @@ public static partial class Tokenizer
                 int e = s + BitOperations.TrailingZeroCount(~(word >> s));
                 bool blockEnd = false;
                 bool other = false;
+                bool curly = false;
                 while (true)
                 {
                     if (e >= limit)
@@ -108,7 +114,8 @@ public static partial class Tokenizer
                     int at = p + e;
                     uint previous = Unsafe.Add(ref origin, at - 1);
                     uint following = Unsafe.Add(ref origin, at + 1);
-                    bool joins = Unsafe.Add(ref origin, at) == '\''
+                    uint joinerChar = Unsafe.Add(ref origin, at);
+                    bool joins = joinerChar is '\'' or RightQuote
                         ? IsAsciiLetter(previous) && IsAsciiLetter(following)
                         : IsAsciiDigit(Unsafe.Add(ref origin, p + s)) && IsAsciiDigit(previous) && IsAsciiDigit(following);
                     if (!joins)
@@ -116,6 +123,7 @@ public static partial class Tokenizer
                         break;
                     }
 
+                    curly |= joinerChar == RightQuote;
                     e = after + BitOperations.TrailingZeroCount(~(word >> after));
                 }
 
@@ -127,12 +135,82 @@ public static partial class Tokenizer
                     break;
                 }
 
-                EmitAscii(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context);
+                if (curly)
+                {
+                    EmitWithRightQuote(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context);
+                }
+                else
+                {
+                    EmitAscii(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context);
+                }
                 events = e >= BlockChars ? 0 : events & (~0UL << e);
             }
 
             p = next;
         }
+    }
+
+    /// <summary>U+2019, the typographic apostrophe: a joiner between two letters, folded to '\''.</summary>
+    private const char RightQuote = '\u2019';
+
+    /// <summary>
+    /// Characters beyond U+007E that the reference reads as separators, exactly like a space: not letters, digits or
+    /// marks, not dropped inside a word, not joiners, and NFKC-stable or folded to a space (the no-break space).
+    /// These are most of the non-ASCII characters of English news text besides the typographic apostrophe.
+    /// </summary>
+    private static bool IsPlainSeparator(uint c) =>
+        c is 0xA0 or 0xA3 or 0xA9 or 0xAB or 0xBB or 0xB0 or 0x2013 or 0x2014 or 0x2018 or 0x201C or 0x201D;
+
+    /// <summary>
+    /// Clears from the special mask the plain separators (<see cref="IsPlainSeparator"/>), and moves typographic
+    /// apostrophes (U+2019) from it to the joiners, so that the words around them stay on the vector path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Masks Refine(ref ushort origin, int blockStart, Masks masks)
+    {
+        ulong special = masks.Special;
+        ulong joiner = masks.Joiner;
+        for (ulong rest = special; rest != 0; rest &= rest - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(rest);
+            uint c = Unsafe.Add(ref origin, blockStart + i);
+            if (c == RightQuote)
+            {
+                special &= ~(1UL << i);
+                joiner |= 1UL << i;
+            }
+            else if (IsPlainSeparator(c))
+            {
+                special &= ~(1UL << i);
+            }
+        }
+
+        return new Masks(masks.Word, special, joiner);
+    }
+
+    /// <summary>An ASCII word with a typographic apostrophe inside: folded into a buffer ('\u2019' as '\'') and hashed.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void EmitWithRightQuote<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context)
+        where TSink : struct, ITokenSink, allows ref struct
+    {
+        Span<char> folded = stackalloc char[BlockChars];
+        for (int i = 0; i < length; i++)
+        {
+            uint c = Unsafe.Add(ref at, i);
+            folded[i] = c == RightQuote ? '\'' : (char)(c | 0x20);
+        }
+
+        ulong hash = TokenHash.Hash(folded[..length], context.Seed);
+        uint c0 = at;
+        TokenTraits flags = IsAsciiDigit(c0) ? TokenTraits.Number
+            : context.Stopwords.Contains(hash) ? TokenTraits.Stopword
+            : TokenTraits.None;
+        if (c0 - 'A' <= 'Z' - 'A')
+        {
+            flags |= TokenTraits.Capitalized;
+        }
+
+        sink.OnToken(new Token(hash, flags, start, length));
     }
 
     /// <summary>A word of ASCII letters, digits and joiners: hashed from the text with case folded in registers.</summary>
