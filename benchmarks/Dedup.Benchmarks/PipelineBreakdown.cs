@@ -7,13 +7,14 @@ using Dedup.Text;
 namespace Dedup.Benchmarks;
 
 /// <summary>
-/// Where the time of <see cref="PipelineBenchmarks"/> goes: each stage timed alone with a Stopwatch over repeated passes
+/// Where the time of <see cref="PipelineBenchmarks"/> goes: each stage timed alone (thread CPU time) over repeated passes
 /// of <see cref="PipelineCorpus"/> (not a BenchmarkDotNet measurement; a rough split to explain its numbers).
-/// Run with <c>dotnet run -c Release --project benchmarks/Dedup.Benchmarks -- breakdown</c>.
+/// Run with <c>dotnet run -c Release --project benchmarks/Dedup.Benchmarks -- breakdown [part of a stage name]</c>;
+/// <c>DEDUP_PIPELINE_CORPUS=synthetic</c> runs it on the synthetic generator's text.
 /// </summary>
 internal static class PipelineBreakdown
 {
-    public static void Run()
+    public static void Run(string? only = null)
     {
         PipelineCorpus corpus = PipelineCorpus.Shared;
         string[] articles = corpus.Articles;
@@ -54,16 +55,6 @@ internal static class PipelineBreakdown
 
         var stages = new (string Name, Action<int> Work)[]
         {
-            ("tokenize (struct sink)", a =>
-            {
-                var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
-                Tokenizer.Tokenize(articles[a].AsSpan(), ref sink);
-            }),
-            ("  the scalar reference alone", a =>
-            {
-                var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
-                Tokenizer.Tokenize(articles[a].AsSpan(), ref sink, null, KernelWidth.Scalar);
-            }),
             ("floor: XxHash3 of each token once", a =>
             {
                 ReadOnlySpan<char> text = articles[a];
@@ -75,6 +66,29 @@ internal static class PipelineBreakdown
 
                 buffer[0] = total;
             }),
+            ("tokenize (struct sink)", a =>
+            {
+                var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
+                Tokenizer.Tokenize(articles[a].AsSpan(), ref sink);
+            }),
+            ("  of which classifying 64-char blocks", a =>
+            {
+                ReadOnlySpan<char> text = articles[a];
+                ulong total = 0;
+                KernelWidth width = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? KernelWidth.Vector512 : KernelWidth.Vector256;
+                for (int p = 0; p + 64 <= text.Length; p += 64)
+                {
+                    Tokenizer.Masks m = Tokenizer.Classify(text.Slice(p, 64), width);
+                    total += m.Word ^ m.Special ^ m.Joiner;
+                }
+
+                buffer[0] = total;
+            }),
+            ("  the scalar reference alone", a =>
+            {
+                var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
+                Tokenizer.Tokenize(articles[a].AsSpan(), ref sink, null, KernelWidth.Scalar);
+            }),
             ("shingle: combine only", a => ShingleKernel.Combine(tokens[a], Math.Min(5, tokens[a].Length), HashSeeds.Default, scratch)),
             ("shingle: combine + sort/distinct", a => Shingler.WordShingles(tokens[a], 5, scratch)),
             ("MinHash classic K=128 (Compute)", a => classic.Compute(shingles[a], signature)),
@@ -85,6 +99,26 @@ internal static class PipelineBreakdown
             }),
             ("MinHash one-permutation K=128 (Compute)", a => oph.Compute(shingles[a], signature)),
             ("SimHash-64 (Compute, features ready)", a => SimHasher.Compute(features[a])),
+            ("end to end: text -> MinHash classic", a =>
+            {
+                var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
+                Tokenizer.Tokenize(articles[a].AsSpan(), ref sink);
+                int n = Shingler.WordShingleBag(buffer.AsSpan(0, sink.Count), 5, scratch);
+                classic.Compute(scratch.AsSpan(0, n), signature);
+            }),
+            ("end to end: text -> MinHash one-permutation", a =>
+            {
+                var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: false);
+                Tokenizer.Tokenize(articles[a].AsSpan(), ref sink);
+                int n = Shingler.WordShingleBag(buffer.AsSpan(0, sink.Count), 5, scratch);
+                oph.Compute(scratch.AsSpan(0, n), signature);
+            }),
+            ("end to end: text -> SimHash-64", a =>
+            {
+                var sink = new PipelineBenchmarks.TokenHashSink(buffer, skipStopwords: true);
+                Tokenizer.Tokenize(articles[a].AsSpan(), ref sink);
+                scratch[0] = SimHasher.Compute(buffer.AsSpan(0, sink.Count));
+            }),
             ("  of which the kernel alone", a =>
             {
                 acc.AsSpan().Clear();
@@ -93,15 +127,31 @@ internal static class PipelineBreakdown
         };
 
         Console.WriteLine();
-        Console.WriteLine($"{"stage",-42} {"ns/article",12} {"MB/s",10}");
+        Console.WriteLine($"{"stage (thread CPU time)",-46} {"ns/article",12} {"MB/s",10} {"x floor",8}");
+        double floor = 0;
         foreach ((string name, Action<int> work) in stages)
         {
+            if (only is not null && !name.StartsWith("floor", StringComparison.Ordinal) && !name.Contains(only, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             double ns = Measure(articles.Length, work);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-42} {ns,12:N0} {corpus.Utf8Bytes / (double)articles.Length / ns * 1e3,10:N1}"));
+            if (name.StartsWith("floor", StringComparison.Ordinal))
+            {
+                floor = ns;
+            }
+
+            string ratio = floor > 0 ? (ns / floor).ToString("F2", CultureInfo.InvariantCulture) : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-46} {ns,12:N0} {corpus.Utf8Bytes / (double)articles.Length / ns * 1e3,10:N1} {ratio,8}"));
         }
     }
 
-    /// <summary>Median over 7 rounds of the time per article, each round at least 200 ms of passes, after a warm-up.</summary>
+    /// <summary>
+    /// Median over 7 rounds of the time per article, each round at least 200 ms of passes, after a warm-up. The time is
+    /// the thread's CPU time (CLOCK_THREAD_CPUTIME_ID where available), which other processes on a loaded machine
+    /// inflate far less than the wall clock; elsewhere the wall clock.
+    /// </summary>
     private static double Measure(int articleCount, Action<int> work)
     {
         for (int warm = 0; warm < 3; warm++)
@@ -116,7 +166,8 @@ internal static class PipelineBreakdown
         for (int r = 0; r < 7; r++)
         {
             long passes = 0;
-            var sw = Stopwatch.StartNew();
+            long start = ThreadCpu.NowNs();
+            long elapsed;
             do
             {
                 for (int a = 0; a < articleCount; a++)
@@ -125,12 +176,42 @@ internal static class PipelineBreakdown
                 }
 
                 passes++;
+                elapsed = ThreadCpu.NowNs() - start;
             }
-            while (sw.ElapsedMilliseconds < 200);
-            rounds.Add(sw.Elapsed.TotalNanoseconds / (passes * articleCount));
+            while (elapsed < 200_000_000L);
+            rounds.Add(elapsed / (double)(passes * articleCount));
         }
 
         rounds.Sort();
         return rounds[rounds.Count / 2];
+    }
+}
+
+/// <summary>The calling thread's CPU time in nanoseconds (Linux: clock_gettime(CLOCK_THREAD_CPUTIME_ID)), or the wall clock elsewhere.</summary>
+internal static unsafe class ThreadCpu
+{
+    private const int ClockThreadCpuTimeId = 3;
+
+    public static long NowNs()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            TimeSpec ts;
+            if (clock_gettime(ClockThreadCpuTimeId, &ts) == 0)
+            {
+                return (ts.Seconds * 1_000_000_000L) + ts.Nanoseconds;
+            }
+        }
+
+        return (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int clock_gettime(int clock, TimeSpec* time);
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 }

@@ -6,7 +6,9 @@ namespace Dedup.Benchmarks;
 /// <summary>
 /// Real article text for the pipeline benchmarks: up to <see cref="MaxArticles"/> articles of the dev corpus
 /// (<c>../shared/corpus/dev/documents.jsonl</c> beside the repository), or the repository's <c>samples/</c> texts when
-/// the corpus is missing. Nothing of the corpus is copied into the repository.
+/// the corpus is missing. Nothing of the corpus is copied into the repository. With the environment variable
+/// <c>DEDUP_PIPELINE_CORPUS=synthetic</c> the articles are the first ones of the seeded synthetic generator
+/// (<see cref="Synthetic.SyntheticCorpus"/>, Zipf over an English word list) instead.
 /// </summary>
 internal sealed class PipelineCorpus
 {
@@ -41,6 +43,11 @@ internal sealed class PipelineCorpus
 
     private static PipelineCorpus Load()
     {
+        if (Environment.GetEnvironmentVariable("DEDUP_PIPELINE_CORPUS") == "synthetic")
+        {
+            return LoadSynthetic();
+        }
+
         string root = FindRepoRoot();
         string corpus = Path.GetFullPath(Path.Combine(root, "..", "shared", "corpus", "dev", "documents.jsonl"));
         if (File.Exists(corpus))
@@ -79,6 +86,23 @@ internal sealed class PipelineCorpus
         }
 
         return new PipelineCorpus($"{samples} (fallback: {corpus} is missing)", [.. files.Select(File.ReadAllText)]);
+    }
+
+    private static PipelineCorpus LoadSynthetic()
+    {
+        var generator = new Synthetic.SyntheticCorpus(Synthetic.SyntheticCorpus.LoadWords(), 20261126);
+        using var stream = new MemoryStream();
+        generator.Write(stream, MaxArticles);
+        stream.Position = 0;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var articles = new List<string>(MaxArticles);
+        while (reader.ReadLine() is { } line)
+        {
+            using JsonDocument doc = JsonDocument.Parse(line);
+            articles.Add(doc.RootElement.GetProperty("text").GetString() ?? string.Empty);
+        }
+
+        return new PipelineCorpus($"the synthetic generator (seed 20261126, first {MaxArticles} articles)", [.. articles]);
     }
 
     private static string FindRepoRoot()

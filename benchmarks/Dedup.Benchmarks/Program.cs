@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 if (args is ["breakdown", ..])
 {
-    Dedup.Benchmarks.PipelineBreakdown.Run();
+    Dedup.Benchmarks.PipelineBreakdown.Run(args.Length > 1 ? args[1] : null);
     return 0;
 }
 

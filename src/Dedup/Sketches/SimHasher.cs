@@ -8,6 +8,9 @@ namespace Dedup.Sketches;
 /// <remarks>Bit j of the fingerprint is set when the weights of the features whose hash has bit j set outweigh those that do not.</remarks>
 public static class SimHasher
 {
+    /// <summary>Below this many unweighted features every float sum of ±1 is exact (2^24).</summary>
+    private const int MaxExactCount = 1 << 24;
+
     /// <summary>
     /// The fingerprint of <paramref name="features"/> (64-bit feature hashes; a repeated feature counts once per occurrence,
     /// which is term-frequency weighting), each with its weight in <paramref name="weights"/> (e.g. IDF), or 1 when it is empty.
@@ -18,6 +21,25 @@ public static class SimHasher
         if (!weights.IsEmpty && weights.Length != features.Length)
         {
             throw new ArgumentException($"There are {features.Length} features but {weights.Length} weights.", nameof(weights));
+        }
+
+        if (weights.IsEmpty && features.Length < MaxExactCount)
+        {
+            // Unweighted: the float sums of ±1 are exact integers (2·ones − n) below 2^24, so the bit counts give
+            // the same fingerprint as the float accumulation, several times faster.
+            Span<int> counts = stackalloc int[64];
+            counts.Clear();
+            BitCountKernel.Count(features, counts);
+            ulong bits = 0;
+            for (int j = 0; j < 64; j++)
+            {
+                if (2L * counts[j] > features.Length)
+                {
+                    bits |= 1UL << j;
+                }
+            }
+
+            return bits;
         }
 
         Span<float> acc = stackalloc float[64];

@@ -46,7 +46,11 @@ public sealed class StopwordSet
     internal HashTable HashesFor(ulong seed) =>
         _tables.GetOrAdd(seed, static (s, words) => new HashTable(words.Select(w => Tokenizer.HashFolded(w, s))), _words);
 
-    /// <summary>A set of 64-bit hashes with linear probing; 0 marks an empty slot (a hash of 0 is kept apart).</summary>
+    /// <summary>
+    /// A set of 64-bit hashes in which every hash sits in its home slot or the next one, so that a lookup reads two
+    /// slots and compares without a branch (the table grows until the hashes fit so); 0 marks an empty slot (a hash of
+    /// 0 is kept apart).
+    /// </summary>
     internal sealed class HashTable
     {
         private readonly ulong[] _slots;
@@ -56,50 +60,58 @@ public sealed class StopwordSet
         public HashTable(IEnumerable<ulong> hashes)
         {
             ulong[] values = [.. hashes.Distinct()];
+            _hasZero = values.Contains(0UL);
             int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, values.Length * 4));
-            _slots = new ulong[size];
-            _mask = size - 1;
+            while (true)
+            {
+                ulong[] slots = new ulong[size + 1];
+                if (TryPlace(values, slots, size - 1))
+                {
+                    _slots = slots;
+                    _mask = size - 1;
+                    break;
+                }
+
+                size *= 2;
+            }
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public bool Contains(ulong hash)
+        {
+            // Slot mask + 1 mirrors nothing: it stays empty, so the second read never leaves the array.
+            ref ulong home = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_slots);
+            nuint i = (nuint)((int)(hash >> 40) & _mask);
+            bool found = (System.Runtime.CompilerServices.Unsafe.Add(ref home, i) == hash) | (System.Runtime.CompilerServices.Unsafe.Add(ref home, i + 1) == hash);
+            return hash == 0 ? _hasZero : found;
+        }
+
+        /// <summary>Places every non-zero hash in its home slot or the next one (no wrap); false when one does not fit.</summary>
+        private static bool TryPlace(ulong[] values, ulong[] slots, int mask)
+        {
             foreach (ulong h in values)
             {
                 if (h == 0)
                 {
-                    _hasZero = true;
                     continue;
                 }
 
-                int i = (int)(h >> 40) & _mask;
-                while (_slots[i] != 0)
+                int i = (int)(h >> 40) & mask;
+                if (slots[i] == 0)
                 {
-                    i = (i + 1) & _mask;
+                    slots[i] = h;
                 }
-
-                _slots[i] = h;
-            }
-        }
-
-        public bool Contains(ulong hash)
-        {
-            if (hash == 0)
-            {
-                return _hasZero;
-            }
-
-            int i = (int)(hash >> 40) & _mask;
-            while (true)
-            {
-                ulong slot = _slots[i];
-                if (slot == hash)
+                else if (slots[i + 1] == 0 && i + 1 <= mask)
                 {
-                    return true;
+                    slots[i + 1] = h;
                 }
-
-                if (slot == 0)
+                else
                 {
                     return false;
                 }
-
-                i = (i + 1) & _mask;
             }
+
+            return true;
         }
     }
 

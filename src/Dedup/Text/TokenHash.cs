@@ -9,11 +9,13 @@ namespace Dedup.Text;
 /// <summary>
 /// Token hashes: the seeded XxHash3-64 of a token's folded UTF-16 code units (little-endian), equal to
 /// <see cref="XxHash3.HashToUInt64(ReadOnlySpan{byte}, long)"/>. Inputs of at most 16 bytes (words of up to eight
-/// characters, most of news text) are hashed inline by the XXH3 short-input formulas, which spares the call and its
-/// setup on every token; longer inputs go to System.IO.Hashing. A property test checks both against the library.
+/// characters, most of news text) are hashed inline by the XXH3 short-input formulas, and inputs of 17 to 64 bytes
+/// (words of 9 to 32 characters) by its medium-input formula, which spares the call and its setup on every token;
+/// longer inputs go to System.IO.Hashing. Property tests check every formula against the library.
 /// </summary>
 internal static class TokenHash
 {
+    private const ulong Prime64_1 = 0x9E3779B185EBCA87UL;
     private const ulong Prime64_2 = 0xC2B2AE3D27D4EB4FUL;
     private const ulong Prime64_3 = 0x165667B19E3779F9UL;
     private const ulong PrimeMx1 = 0x165667919E3779F9UL;
@@ -23,6 +25,7 @@ internal static class TokenHash
     // 1..3 bytes, 8..23 for 4..8 bytes, 24..55 for 9..16 bytes, 56..71 for 0 bytes.
     private const uint Secret0 = 0x396CFEB8U;
     private const uint Secret4 = 0xBE4BA423U;
+    private const ulong Secret0Word = ((ulong)Secret4 << 32) | Secret0;
     private const ulong Secret8 = 0x1CAD21F72C81017CUL;
     private const ulong Secret16 = 0xDB979083E96DD4DEUL;
     private const ulong Secret24 = 0x1F67B3B7A4A44072UL;
@@ -37,7 +40,79 @@ internal static class TokenHash
     public static ulong Hash(ReadOnlySpan<char> chars, ulong seed)
     {
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(chars);
-        return bytes.Length <= 16 ? Short(bytes, seed) : XxHash3.HashToUInt64(bytes, unchecked((long)seed));
+        return bytes.Length <= 16 ? Short(bytes, seed)
+            : bytes.Length <= 64 ? Medium(bytes, seed)
+            : XxHash3.HashToUInt64(bytes, unchecked((long)seed));
+    }
+
+    /// <summary>XXH3-64 of 17..64 bytes with the default secret and <paramref name="seed"/>.</summary>
+    public static ulong Medium(ReadOnlySpan<byte> input, ulong seed)
+    {
+        int length = input.Length;
+        if (length is < 17 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(input), length, "The medium formula takes 17 to 64 bytes.");
+        }
+
+        ulong first0 = BinaryPrimitives.ReadUInt64LittleEndian(input);
+        ulong first1 = BinaryPrimitives.ReadUInt64LittleEndian(input[8..]);
+        ulong last0 = BinaryPrimitives.ReadUInt64LittleEndian(input[(length - 16)..]);
+        ulong last1 = BinaryPrimitives.ReadUInt64LittleEndian(input[(length - 8)..]);
+        if (length <= 32)
+        {
+            return Of17To32(first0, first1, last0, last1, length, seed);
+        }
+
+        return Of33To64(
+            first0,
+            first1,
+            BinaryPrimitives.ReadUInt64LittleEndian(input[16..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(input[24..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(input[(length - 32)..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(input[(length - 24)..]),
+            last0,
+            last1,
+            length,
+            seed);
+    }
+
+    /// <summary>XXH3-64 of 17..32 bytes from its first and its last sixteen bytes (two little-endian words each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of17To32(ulong first0, ulong first1, ulong last0, ulong last1, int length, ulong seed)
+    {
+        unchecked
+        {
+            ulong acc = (ulong)length * Prime64_1;
+            acc += Mix16(first0, first1, Secret0Word, Secret8, seed);
+            acc += Mix16(last0, last1, Secret16, Secret24, seed);
+            return Avalanche(acc);
+        }
+    }
+
+    /// <summary>XXH3-64 of 33..64 bytes from its first and its last 32 bytes (four little-endian words each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of33To64(ulong first0, ulong first1, ulong first2, ulong first3, ulong last0, ulong last1, ulong last2, ulong last3, int length, ulong seed)
+    {
+        unchecked
+        {
+            ulong acc = (ulong)length * Prime64_1;
+            acc += Mix16(first2, first3, Secret32, Secret40, seed);
+            acc += Mix16(last0, last1, Secret48, Secret56, seed);
+            acc += Mix16(first0, first1, Secret0Word, Secret8, seed);
+            acc += Mix16(last2, last3, Secret16, Secret24, seed);
+            return Avalanche(acc);
+        }
+    }
+
+    /// <summary>XXH3's mix16B: the folded 128-bit product of sixteen input bytes keyed by sixteen secret bytes and the seed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix16(ulong input0, ulong input1, ulong secret0, ulong secret1, ulong seed)
+    {
+        unchecked
+        {
+            ulong high = Math.BigMul(input0 ^ (secret0 + seed), input1 ^ (secret1 - seed), out ulong low);
+            return low ^ high;
+        }
     }
 
     /// <summary>XXH3-64 of 0..16 bytes with the default secret and <paramref name="seed"/>.</summary>

@@ -7,7 +7,7 @@ using Dedup.Kernels;
 namespace Dedup.Text;
 
 /// <summary>
-/// The vector path: 64 characters classified at a time, the words of plain ASCII text walked by bit masks and hashed
+/// The vector path: 64 characters classified at a time (narrowed to bytes with saturation), the words of plain ASCII text walked by bit masks and hashed
 /// straight from the text; everything else (any character beyond U+007E, '&amp;', control characters, a word that
 /// runs into one) goes to the reference from the start of its word.
 /// </summary>
@@ -30,7 +30,6 @@ public static partial class Tokenizer
 
         int n = text.Length;
         ref ushort origin = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-        Span<char> folded = stackalloc char[BlockChars + 4];
         int p = 0;
         while (p < n)
         {
@@ -42,10 +41,19 @@ public static partial class Tokenizer
                 KernelWidth.Vector256 => Classify256(ref origin, blockStart),
                 _ => Classify128(ref origin, blockStart),
             };
+            if (masks.Special != 0)
+            {
+                masks = Refine(ref origin, blockStart, masks);
+            }
+
             int shift = p - blockStart;
             ulong word = masks.Word >> shift;
             ulong special = masks.Special >> shift;
             ulong joiner = masks.Joiner >> shift;
+
+            // A joiner that may join: followed by a word character or one the reference must read, or at the end of
+            // the block. Any other joiner ends its word, which spares the common ". " and ", " the slow test below.
+            ulong joinable = joiner & (((word | special) >> 1) | (1UL << 63));
             int limit = Math.Min(BlockChars, n - p);
             bool last = p + BlockChars >= n;
             ulong events = (word & ~(word << 1)) | special;
@@ -62,6 +70,7 @@ public static partial class Tokenizer
                 int e = s + BitOperations.TrailingZeroCount(~(word >> s));
                 bool blockEnd = false;
                 bool other = false;
+                bool curly = false;
                 while (true)
                 {
                     if (e >= limit)
@@ -77,7 +86,7 @@ public static partial class Tokenizer
                         break;
                     }
 
-                    if (((joiner >> e) & 1) == 0)
+                    if (((joinable >> e) & 1) == 0)
                     {
                         break;
                     }
@@ -105,7 +114,8 @@ public static partial class Tokenizer
                     int at = p + e;
                     uint previous = Unsafe.Add(ref origin, at - 1);
                     uint following = Unsafe.Add(ref origin, at + 1);
-                    bool joins = Unsafe.Add(ref origin, at) == '\''
+                    uint joinerChar = Unsafe.Add(ref origin, at);
+                    bool joins = joinerChar is '\'' or RightQuote
                         ? IsAsciiLetter(previous) && IsAsciiLetter(following)
                         : IsAsciiDigit(Unsafe.Add(ref origin, p + s)) && IsAsciiDigit(previous) && IsAsciiDigit(following);
                     if (!joins)
@@ -113,6 +123,7 @@ public static partial class Tokenizer
                         break;
                     }
 
+                    curly |= joinerChar == RightQuote;
                     e = after + BitOperations.TrailingZeroCount(~(word >> after));
                 }
 
@@ -124,7 +135,14 @@ public static partial class Tokenizer
                     break;
                 }
 
-                EmitAscii(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context, folded);
+                if (curly)
+                {
+                    EmitWithRightQuote(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context);
+                }
+                else
+                {
+                    EmitAscii(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context);
+                }
                 events = e >= BlockChars ? 0 : events & (~0UL << e);
             }
 
@@ -132,9 +150,72 @@ public static partial class Tokenizer
         }
     }
 
+    /// <summary>U+2019, the typographic apostrophe: a joiner between two letters, folded to '\''.</summary>
+    private const char RightQuote = '\u2019';
+
+    /// <summary>
+    /// Characters beyond U+007E that the reference reads as separators, exactly like a space: not letters, digits or
+    /// marks, not dropped inside a word, not joiners, and NFKC-stable or folded to a space (the no-break space).
+    /// These are most of the non-ASCII characters of English news text besides the typographic apostrophe.
+    /// </summary>
+    private static bool IsPlainSeparator(uint c) =>
+        c is 0xA0 or 0xA3 or 0xA9 or 0xAB or 0xBB or 0xB0 or 0x2013 or 0x2014 or 0x2018 or 0x201C or 0x201D;
+
+    /// <summary>
+    /// Clears from the special mask the plain separators (<see cref="IsPlainSeparator"/>), and moves typographic
+    /// apostrophes (U+2019) from it to the joiners, so that the words around them stay on the vector path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Masks Refine(ref ushort origin, int blockStart, Masks masks)
+    {
+        ulong special = masks.Special;
+        ulong joiner = masks.Joiner;
+        for (ulong rest = special; rest != 0; rest &= rest - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(rest);
+            uint c = Unsafe.Add(ref origin, blockStart + i);
+            if (c == RightQuote)
+            {
+                special &= ~(1UL << i);
+                joiner |= 1UL << i;
+            }
+            else if (IsPlainSeparator(c))
+            {
+                special &= ~(1UL << i);
+            }
+        }
+
+        return new Masks(masks.Word, special, joiner);
+    }
+
+    /// <summary>An ASCII word with a typographic apostrophe inside: folded into a buffer ('\u2019' as '\'') and hashed.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void EmitWithRightQuote<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context)
+        where TSink : struct, ITokenSink, allows ref struct
+    {
+        Span<char> folded = stackalloc char[BlockChars];
+        for (int i = 0; i < length; i++)
+        {
+            uint c = Unsafe.Add(ref at, i);
+            folded[i] = c == RightQuote ? '\'' : (char)(c | 0x20);
+        }
+
+        ulong hash = TokenHash.Hash(folded[..length], context.Seed);
+        uint c0 = at;
+        TokenTraits flags = IsAsciiDigit(c0) ? TokenTraits.Number
+            : context.Stopwords.Contains(hash) ? TokenTraits.Stopword
+            : TokenTraits.None;
+        if (c0 - 'A' <= 'Z' - 'A')
+        {
+            flags |= TokenTraits.Capitalized;
+        }
+
+        sink.OnToken(new Token(hash, flags, start, length));
+    }
+
     /// <summary>A word of ASCII letters, digits and joiners: hashed from the text with case folded in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EmitAscii<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context, scoped Span<char> folded)
+    private static void EmitAscii<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context)
         where TSink : struct, ITokenSink, allows ref struct
     {
         ulong seed = context.Seed;
@@ -160,30 +241,67 @@ public static partial class Tokenizer
             ulong last = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad;
             hash = TokenHash.Of9To16(first, last, length * 2, seed);
         }
+        else if (length <= 16)
+        {
+            // 18..32 bytes: XXH3's medium formula on the first and the last sixteen bytes, folded in registers.
+            hash = TokenHash.Of17To32(
+                Unsafe.ReadUnaligned<ulong>(ref bytes) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 8)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 8) * 2)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad,
+                length * 2,
+                seed);
+        }
+        else if (length <= 32)
+        {
+            hash = TokenHash.Of33To64(
+                Unsafe.ReadUnaligned<ulong>(ref bytes) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 8)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 16)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 24)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 16) * 2)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 12) * 2)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 8) * 2)) | LowerQuad,
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad,
+                length * 2,
+                seed);
+        }
         else
         {
-            ref byte target = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(folded));
-            for (int i = 0; i + 4 <= length; i += 4)
-            {
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i * 2), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, i * 2)) | LowerQuad);
-            }
-
-            int tail = (length - 4) * 2;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, tail), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, tail)) | LowerQuad);
-            hash = TokenHash.Hash(folded[..length], seed);
+            hash = HashLongAscii(ref at, length, seed);
         }
 
+        // The traits without branches: Number, else Stopword; Capitalized besides.
         uint c0 = at;
-        TokenTraits flags = IsAsciiDigit(c0) ? TokenTraits.Number
-            : context.Stopwords.Contains(hash) ? TokenTraits.Stopword
-            : TokenTraits.None;
-        if (c0 - 'A' <= 'Z' - 'A')
-        {
-            flags |= TokenTraits.Capitalized;
-        }
-
+        uint number = Bit(IsAsciiDigit(c0));
+        uint stopword = Bit(context.Stopwords.Contains(hash)) & ~number;
+        uint capitalized = Bit(c0 - 'A' <= 'Z' - 'A');
+        var flags = (TokenTraits)((number * (uint)TokenTraits.Number) | (stopword * (uint)TokenTraits.Stopword) | (capitalized * (uint)TokenTraits.Capitalized));
         sink.OnToken(new Token(hash, flags, start, length));
     }
+
+    /// <summary>
+    /// A word of 33 to <see cref="BlockChars"/> ASCII characters: folded into a buffer and hashed by the library. Apart
+    /// from the walk so that the walk has no stack buffer (a method with one is compiled without tiering and profile).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ulong HashLongAscii(ref ushort at, int length, ulong seed)
+    {
+        Span<char> folded = stackalloc char[BlockChars];
+        ref byte bytes = ref Unsafe.As<ushort, byte>(ref at);
+        ref byte target = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(folded));
+        for (int i = 0; i + 4 <= length; i += 4)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i * 2), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, i * 2)) | LowerQuad);
+        }
+
+        int tail = (length - 4) * 2;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, tail), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, tail)) | LowerQuad);
+        return TokenHash.Hash(folded[..length], seed);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Bit(bool value) => Unsafe.BitCast<bool, byte>(value);
 
     private static bool IsAsciiLetter(uint c) => ((c | 0x20) - 'a') <= 'z' - 'a';
 
@@ -236,33 +354,39 @@ public static partial class Tokenizer
         return new Masks(word, special, joiner);
     }
 
+    // The classifiers narrow 16-bit characters to bytes with unsigned saturation (every character above U+00FF
+    // becomes 0xFF, which is beyond U+007E and so "special" like the character itself), then classify 32 or 64 bytes
+    // per step with signed byte comparisons on biased values; one movemask per class gives the bits.
     private static Masks Classify512(ref ushort origin, int start)
     {
-        (ulong w0, ulong s0, ulong j0) = Classes(Vector512.LoadUnsafe(ref origin, (nuint)start));
-        (ulong w1, ulong s1, ulong j1) = Classes(Vector512.LoadUnsafe(ref origin, (nuint)(start + 32)));
-        return new Masks(w0 | (w1 << 32), s0 | (s1 << 32), j0 | (j1 << 32));
+        Vector512<byte> v = Vector512.NarrowWithSaturation(
+            Vector512.LoadUnsafe(ref origin, (nuint)start),
+            Vector512.LoadUnsafe(ref origin, (nuint)(start + 32)));
+        return Classes(v);
     }
 
     private static Masks Classify256(ref ushort origin, int start)
     {
-        ulong word = 0, special = 0, joiner = 0;
-        for (int k = 0; k < BlockChars; k += 16)
-        {
-            (uint w, uint s, uint j) = Classes(Vector256.LoadUnsafe(ref origin, (nuint)(start + k)));
-            word |= (ulong)w << k;
-            special |= (ulong)s << k;
-            joiner |= (ulong)j << k;
-        }
-
-        return new Masks(word, special, joiner);
+        Vector256<byte> low = Vector256.NarrowWithSaturation(
+            Vector256.LoadUnsafe(ref origin, (nuint)start),
+            Vector256.LoadUnsafe(ref origin, (nuint)(start + 16)));
+        Vector256<byte> high = Vector256.NarrowWithSaturation(
+            Vector256.LoadUnsafe(ref origin, (nuint)(start + 32)),
+            Vector256.LoadUnsafe(ref origin, (nuint)(start + 48)));
+        (uint w0, uint s0, uint j0) = Classes(low);
+        (uint w1, uint s1, uint j1) = Classes(high);
+        return new Masks(w0 | ((ulong)w1 << 32), s0 | ((ulong)s1 << 32), j0 | ((ulong)j1 << 32));
     }
 
     private static Masks Classify128(ref ushort origin, int start)
     {
         ulong word = 0, special = 0, joiner = 0;
-        for (int k = 0; k < BlockChars; k += 8)
+        for (int k = 0; k < BlockChars; k += 16)
         {
-            (uint w, uint s, uint j) = Classes(Vector128.LoadUnsafe(ref origin, (nuint)(start + k)));
+            Vector128<byte> v = Vector128.NarrowWithSaturation(
+                Vector128.LoadUnsafe(ref origin, (nuint)(start + k)),
+                Vector128.LoadUnsafe(ref origin, (nuint)(start + k + 8)));
+            (uint w, uint s, uint j) = Classes(v);
             word |= (ulong)w << k;
             special |= (ulong)s << k;
             joiner |= (ulong)j << k;
@@ -271,36 +395,49 @@ public static partial class Tokenizer
         return new Masks(word, special, joiner);
     }
 
+    // Signed ranges on biased bytes: (sbyte)(v + 0x80 - lo) < -128 + count holds exactly when lo <= v < lo + count.
+    private const byte LetterBias = 0x80 - 'a';
+    private const byte DigitBias = 0x80 - '0';
+    private const byte PrintableBias = 0x80 - 0x20;
+    private const byte SpaceBias = 0x80 - 9;
+    private const sbyte LetterLimit = -128 + 26;
+    private const sbyte DigitLimit = -128 + 10;
+    private const sbyte PrintableLimit = -128 + 0x5F;
+    private const sbyte SpaceLimit = -128 + 5;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Word, ulong Special, ulong Joiner) Classes(Vector512<ushort> v)
+    private static Masks Classes(Vector512<byte> v)
     {
-        Vector512<ushort> letter = Vector512.LessThanOrEqual((v | Vector512.Create((ushort)0x20)) - Vector512.Create((ushort)'a'), Vector512.Create((ushort)('z' - 'a')));
-        Vector512<ushort> digit = Vector512.LessThanOrEqual(v - Vector512.Create((ushort)'0'), Vector512.Create((ushort)9));
-        Vector512<ushort> control = Vector512.LessThan(v, Vector512.Create((ushort)0x20)) & Vector512.GreaterThan(v - Vector512.Create((ushort)9), Vector512.Create((ushort)4));
-        Vector512<ushort> special = Vector512.GreaterThan(v, Vector512.Create((ushort)0x7E)) | Vector512.Equals(v, Vector512.Create((ushort)'&')) | control;
-        Vector512<ushort> joiner = Vector512.Equals(v, Vector512.Create((ushort)'\'')) | Vector512.Equals(v, Vector512.Create((ushort)'.')) | Vector512.Equals(v, Vector512.Create((ushort)','));
+        Vector512<sbyte> letter = Vector512.LessThan(((v | Vector512.Create((byte)0x20)) + Vector512.Create(LetterBias)).AsSByte(), Vector512.Create(LetterLimit));
+        Vector512<sbyte> digit = Vector512.LessThan((v + Vector512.Create(DigitBias)).AsSByte(), Vector512.Create(DigitLimit));
+        Vector512<sbyte> printable = Vector512.LessThan((v + Vector512.Create(PrintableBias)).AsSByte(), Vector512.Create(PrintableLimit));
+        Vector512<sbyte> space = Vector512.LessThan((v + Vector512.Create(SpaceBias)).AsSByte(), Vector512.Create(SpaceLimit));
+        Vector512<byte> special = ~(printable | space).AsByte() | Vector512.Equals(v, Vector512.Create((byte)'&'));
+        Vector512<byte> joiner = Vector512.Equals(v, Vector512.Create((byte)'\'')) | Vector512.Equals(v, Vector512.Create((byte)'.')) | Vector512.Equals(v, Vector512.Create((byte)','));
+        return new Masks((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Word, uint Special, uint Joiner) Classes(Vector256<byte> v)
+    {
+        Vector256<sbyte> letter = Vector256.LessThan(((v | Vector256.Create((byte)0x20)) + Vector256.Create(LetterBias)).AsSByte(), Vector256.Create(LetterLimit));
+        Vector256<sbyte> digit = Vector256.LessThan((v + Vector256.Create(DigitBias)).AsSByte(), Vector256.Create(DigitLimit));
+        Vector256<sbyte> printable = Vector256.LessThan((v + Vector256.Create(PrintableBias)).AsSByte(), Vector256.Create(PrintableLimit));
+        Vector256<sbyte> space = Vector256.LessThan((v + Vector256.Create(SpaceBias)).AsSByte(), Vector256.Create(SpaceLimit));
+        Vector256<byte> special = ~(printable | space).AsByte() | Vector256.Equals(v, Vector256.Create((byte)'&'));
+        Vector256<byte> joiner = Vector256.Equals(v, Vector256.Create((byte)'\'')) | Vector256.Equals(v, Vector256.Create((byte)'.')) | Vector256.Equals(v, Vector256.Create((byte)','));
         return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Word, uint Special, uint Joiner) Classes(Vector256<ushort> v)
+    private static (uint Word, uint Special, uint Joiner) Classes(Vector128<byte> v)
     {
-        Vector256<ushort> letter = Vector256.LessThanOrEqual((v | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)('z' - 'a')));
-        Vector256<ushort> digit = Vector256.LessThanOrEqual(v - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
-        Vector256<ushort> control = Vector256.LessThan(v, Vector256.Create((ushort)0x20)) & Vector256.GreaterThan(v - Vector256.Create((ushort)9), Vector256.Create((ushort)4));
-        Vector256<ushort> special = Vector256.GreaterThan(v, Vector256.Create((ushort)0x7E)) | Vector256.Equals(v, Vector256.Create((ushort)'&')) | control;
-        Vector256<ushort> joiner = Vector256.Equals(v, Vector256.Create((ushort)'\'')) | Vector256.Equals(v, Vector256.Create((ushort)'.')) | Vector256.Equals(v, Vector256.Create((ushort)','));
-        return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Word, uint Special, uint Joiner) Classes(Vector128<ushort> v)
-    {
-        Vector128<ushort> letter = Vector128.LessThanOrEqual((v | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)('z' - 'a')));
-        Vector128<ushort> digit = Vector128.LessThanOrEqual(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)9));
-        Vector128<ushort> control = Vector128.LessThan(v, Vector128.Create((ushort)0x20)) & Vector128.GreaterThan(v - Vector128.Create((ushort)9), Vector128.Create((ushort)4));
-        Vector128<ushort> special = Vector128.GreaterThan(v, Vector128.Create((ushort)0x7E)) | Vector128.Equals(v, Vector128.Create((ushort)'&')) | control;
-        Vector128<ushort> joiner = Vector128.Equals(v, Vector128.Create((ushort)'\'')) | Vector128.Equals(v, Vector128.Create((ushort)'.')) | Vector128.Equals(v, Vector128.Create((ushort)','));
+        Vector128<sbyte> letter = Vector128.LessThan(((v | Vector128.Create((byte)0x20)) + Vector128.Create(LetterBias)).AsSByte(), Vector128.Create(LetterLimit));
+        Vector128<sbyte> digit = Vector128.LessThan((v + Vector128.Create(DigitBias)).AsSByte(), Vector128.Create(DigitLimit));
+        Vector128<sbyte> printable = Vector128.LessThan((v + Vector128.Create(PrintableBias)).AsSByte(), Vector128.Create(PrintableLimit));
+        Vector128<sbyte> space = Vector128.LessThan((v + Vector128.Create(SpaceBias)).AsSByte(), Vector128.Create(SpaceLimit));
+        Vector128<byte> special = ~(printable | space).AsByte() | Vector128.Equals(v, Vector128.Create((byte)'&'));
+        Vector128<byte> joiner = Vector128.Equals(v, Vector128.Create((byte)'\'')) | Vector128.Equals(v, Vector128.Create((byte)'.')) | Vector128.Equals(v, Vector128.Create((byte)','));
         return ((letter | digit).ExtractMostSignificantBits(), special.ExtractMostSignificantBits(), joiner.ExtractMostSignificantBits());
     }
 }
