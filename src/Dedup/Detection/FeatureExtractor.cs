@@ -165,6 +165,18 @@ internal static class FeatureExtractor
             ReadOnlySpan<char> source = text.AsSpan(token.Start, Math.Min(token.Length, buffer.Length));
             if ((token.Traits & TokenTraits.Number) != 0)
             {
+                int fractionEnd = FactNormalizer.FractionEnd(text, tokens, t);
+                if (fractionEnd > t)
+                {
+                    // "6-1/4", "1/2": one number, its decimal value ("6.25", "0.5"; the tokenizer splits it into three or two).
+                    Token last = tokens[fractionEnd];
+                    int written = FactNormalizer.Fraction(text, tokens.Slice(t, fractionEnd - t + 1), buffer);
+                    entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..written], termSeed), number: true, name: false, sentence);
+                    previousEnd = last.Start + last.Length;
+                    t = fractionEnd;
+                    continue;
+                }
+
                 int length = FactNormalizer.Number(source, buffer);
                 entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..length], termSeed), number: true, name: false, sentence);
                 continue;
