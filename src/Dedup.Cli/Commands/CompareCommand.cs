@@ -88,6 +88,14 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 return "too little evidence: the scores count distinct word shingles, and these texts share only a few (a phrase repeated over and over, or a very short text), which is no sign of copying however high the Jaccard";
             }
 
+            if (comparison.Score >= threshold)
+            {
+                // The verbatim or skeleton evidence reached the threshold, and the facts said no.
+                return comparison.AlignedSentences.Any(a => a.DisagreeingNumbers.Count > 0)
+                    ? "one template filled with other figures: the wording agrees, but the numbers of the aligned sentences disagree (another day's, week's or company's report)"
+                    : "the wording agrees, but the two do not hold the same facts (names and numbers)";
+            }
+
             return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}");
         }
     }
@@ -132,9 +140,31 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             }
         }
 
+        if (ShowAligned)
+        {
+            writer.WriteLine();
+            writer.WriteLine(FormattableString.Invariant($"aligned sentences: {comparison.AlignedSentences.Count} (the facts each pair shares; numbers that disagree)"));
+            for (int i = 0; i < comparison.AlignedSentences.Count; i++)
+            {
+                AlignedSentence aligned = comparison.AlignedSentences[i];
+                writer.WriteLine(FormattableString.Invariant(
+                    $"sentence {i + 1}: a {aligned.First.Start}..{aligned.First.End} ~ b {aligned.Second.Start}..{aligned.Second.End} | facts: {Facts(aligned.SharedFacts)}{(aligned.DisagreeingNumbers.Count > 0 ? " | numbers disagree: " + Facts(aligned.DisagreeingNumbers) : string.Empty)}"));
+                writer.WriteLine("  a | " + Cut(OneLine(Slice(firstText, aligned.First))));
+                writer.WriteLine("  b | " + Cut(OneLine(Slice(secondText, aligned.Second))));
+            }
+        }
+
         WriteBoilerplatePlain(writer, "a", firstText, comparison.BoilerplateInFirst);
         WriteBoilerplatePlain(writer, "b", secondText, comparison.BoilerplateInSecond);
     }
+
+    /// <summary>
+    /// Whether the text views list the aligned sentences: for a rewritten copy, whose evidence they are (the verbatim
+    /// passages of a syndicated copy or an excerpt say more). The JSON output always has them.
+    /// </summary>
+    private bool ShowAligned => comparison.Kind == CopyKind.Rewritten && comparison.AlignedSentences.Count > 0;
+
+    private static string Facts(IReadOnlyList<string> facts) => facts.Count == 0 ? "none" : string.Join(", ", facts.Select(f => OneLine(f)));
 
     private static void WriteDiffPlain(TextWriter writer, string first, string second)
     {
@@ -234,6 +264,29 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             console.MarkupLine("[grey]No shared passages.[/]");
         }
 
+        if (ShowAligned)
+        {
+            var aligned = new Table().Border(TableBorder.Rounded).Expand().ShowRowSeparators();
+            aligned.AddColumn(new TableColumn("#").RightAligned());
+            aligned.AddColumn($"[bold]{Markup.Escape(firstName)}[/]");
+            aligned.AddColumn($"[bold]{Markup.Escape(secondName)}[/]");
+            aligned.AddColumn("shared facts");
+            for (int i = 0; i < comparison.AlignedSentences.Count; i++)
+            {
+                AlignedSentence sentence = comparison.AlignedSentences[i];
+                string facts = Markup.Escape(Facts(sentence.SharedFacts))
+                    + (sentence.DisagreeingNumbers.Count > 0 ? $"\n[red]disagree: {Markup.Escape(Facts(sentence.DisagreeingNumbers))}[/]" : string.Empty);
+                aligned.AddRow(
+                    new Markup(FormattableString.Invariant($"{i + 1}")),
+                    new Markup(Markup.Escape(OneLine(Slice(firstText, sentence.First)))),
+                    new Markup(Markup.Escape(OneLine(Slice(secondText, sentence.Second)))),
+                    new Markup(facts));
+            }
+
+            console.MarkupLine("Aligned sentences (the rewrite's evidence):");
+            console.Write(aligned);
+        }
+
         WriteBoilerplateRich(console, firstName, firstText, comparison.BoilerplateInFirst);
         WriteBoilerplateRich(console, secondName, secondText, comparison.BoilerplateInSecond);
     }
@@ -264,6 +317,18 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 json.WriteBoolean("exact", passage.Exact);
                 WriteSpan(json, "in_a", firstText, passage.First);
                 WriteSpan(json, "in_b", secondText, passage.Second);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("aligned");
+            foreach (AlignedSentence aligned in comparison.AlignedSentences)
+            {
+                json.WriteStartObject();
+                WriteSpan(json, "in_a", firstText, aligned.First);
+                WriteSpan(json, "in_b", secondText, aligned.Second);
+                WriteStrings(json, "shared_facts", aligned.SharedFacts);
+                WriteStrings(json, "disagreeing_numbers", aligned.DisagreeingNumbers);
                 json.WriteEndObject();
             }
 
@@ -310,6 +375,17 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         yield return ("paraphrase", comparison.Scores.ParaphraseScore);
         yield return ("facts", comparison.Scores.FactScore);
         yield return ("aligned", comparison.Scores.AlignedScore);
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteSpans(Utf8JsonWriter json, string name, string text, IReadOnlyList<TextSpan> spans)

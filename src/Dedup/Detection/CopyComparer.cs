@@ -2,7 +2,8 @@ namespace Dedup.Detection;
 
 /// <summary>
 /// Compares two articles directly, with no index: the verdict a detector would give the pair, every score, the
-/// shared passages and the boilerplate lines each had removed.
+/// shared passages, the sentences the paraphrase signal aligns (with the facts they share) and the boilerplate lines
+/// each had removed.
 /// </summary>
 /// <remarks>
 /// Corpus-level boilerplate is not known for two articles alone: only the rule-based boilerplate is removed.
@@ -33,7 +34,10 @@ public static class CopyComparer
         var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, options.Threshold);
         double score = verdict?.Score ?? Math.Max(o.Verbatim, o.Rewrite);
         IReadOnlyList<SharedPassage> passages = Evidence.Find(a, b, options, out IReadOnlyList<TextSpan> boilerplateA, out IReadOnlyList<TextSpan> boilerplateB);
-        return new Comparison(verdict?.Kind, score, Verifier.Scores(o), passages, boilerplateA, boilerplateB);
+        return new Comparison(verdict?.Kind, score, Verifier.Scores(o), passages, boilerplateA, boilerplateB)
+        {
+            AlignedSentences = options.DetectRewrites ? Evidence.Align(a, b, options) : [],
+        };
     }
 
     /// <summary>Compares two texts and explains the verdict.</summary>

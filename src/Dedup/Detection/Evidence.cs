@@ -15,6 +15,129 @@ internal static class Evidence
 {
     private const int MinRewriteRun = 2;
 
+    /// <summary>
+    /// The sentences of the smaller article (the one with fewer paraphrase terms) that align with a sentence of the
+    /// other, as the paraphrase measure aligns them (<see cref="Paraphrase.Measure"/>): each with the best sentence of
+    /// the other, the facts they share and the numbers that disagree, ordered by the first article's text.
+    /// </summary>
+    public static IReadOnlyList<AlignedSentence> Align(Article first, Article second, DetectorOptions options)
+    {
+        TermSentences a = TermSentences.Of(first, options);
+        TermSentences b = TermSentences.Of(second, options);
+        int order = a.Count != b.Count ? a.Count.CompareTo(b.Count) : a.Sorted.AsSpan().SequenceCompareTo(b.Sorted);
+        bool swapped = order > 0;
+        TermSentences small = swapped ? b : a;
+        TermSentences large = swapped ? a : b;
+        var result = new List<AlignedSentence>();
+        for (int s = 0; s < small.Keys.Count; s++)
+        {
+            HashSet<uint> keys = small.Keys[s];
+            if (keys.Count < Paraphrase.MinSentenceTerms)
+            {
+                continue;
+            }
+
+            int best = -1, bestShared = 0;
+            for (int t = 0; t < large.Keys.Count; t++)
+            {
+                int shared = 0;
+                foreach (uint key in keys)
+                {
+                    shared += large.Keys[t].Contains(key) ? 1 : 0;
+                }
+
+                if (shared > bestShared)
+                {
+                    (best, bestShared) = (t, shared);
+                }
+            }
+
+            if (best < 0 || bestShared < 2 || bestShared < Paraphrase.SentenceAlignment * keys.Count)
+            {
+                continue;
+            }
+
+            var facts = new List<string>();
+            var disagreeing = new List<string>();
+            foreach ((uint key, uint entry, string fact) in small.Facts[s])
+            {
+                if (large.Keys[best].Contains(key))
+                {
+                    facts.Add(fact);
+                }
+                else if ((entry & Paraphrase.NumberFlag) != 0)
+                {
+                    disagreeing.Add(fact);
+                }
+            }
+
+            TextSpan inSmall = small.Spans[s], inLarge = large.Spans[best];
+            result.Add(swapped
+                ? new AlignedSentence(inLarge, inSmall, facts, disagreeing)
+                : new AlignedSentence(inSmall, inLarge, facts, disagreeing));
+        }
+
+        result.Sort((x, y) => x.First.Start.CompareTo(y.First.Start));
+        return result;
+    }
+
+    /// <summary>An article's paraphrase terms by sentence: the distinct terms, the facts as written, the sentence's span.</summary>
+    private sealed record TermSentences(List<HashSet<uint>> Keys, List<List<(uint Key, uint Entry, string Text)>> Facts, List<TextSpan> Spans, uint[] Sorted)
+    {
+        public int Count => Sorted.Length;
+
+        public static TermSentences Of(Article article, DetectorOptions options)
+        {
+            string text = FeatureExtractor.CombinedText(article);
+            var tokens = new List<Token>();
+            FeatureExtractor.Tokenize(text, options, tokens, null);
+            Token[] all = [.. tokens];
+            uint[] entries = new uint[Math.Max(1, all.Length)];
+            int[] firstToken = new int[entries.Length];
+            int count = FeatureExtractor.CollectTerms(text, all, options.Seed, entries, firstToken);
+
+            // Sentence spans, numbered as the terms number them.
+            var spans = new List<TextSpan>();
+            int sentence = 0, start = 0;
+            for (int t = 0; t < all.Length; t++)
+            {
+                if (t > 0 && sentence < Paraphrase.MaxSentence && FeatureExtractor.EndsSentence(text.AsSpan(all[t - 1].Start + all[t - 1].Length, Math.Max(0, all[t].Start - all[t - 1].Start - all[t - 1].Length))))
+                {
+                    spans.Add(new TextSpan(all[start].Start, all[t - 1].Start + all[t - 1].Length - all[start].Start));
+                    sentence++;
+                    start = t;
+                }
+            }
+
+            if (all.Length > 0)
+            {
+                spans.Add(new TextSpan(all[start].Start, all[^1].Start + all[^1].Length - all[start].Start));
+            }
+
+            var keys = new List<HashSet<uint>>();
+            var facts = new List<List<(uint, uint, string)>>();
+            foreach (TextSpan _ in spans)
+            {
+                keys.Add([]);
+                facts.Add([]);
+            }
+
+            for (int e = 0; e < count; e++)
+            {
+                int s = Math.Min((int)(entries[e] & Paraphrase.MaxSentence), spans.Count - 1);
+                uint key = Paraphrase.Key(entries[e]);
+                if (keys[s].Add(key) && Paraphrase.IsFact(entries[e]))
+                {
+                    int t = firstToken[e];
+                    int last = (entries[e] & Paraphrase.NumberFlag) != 0 ? Text.FactNormalizer.FractionEnd(text, all, t) : t;
+                    facts[s].Add((key, entries[e], text[all[t].Start..(all[last].Start + all[last].Length)]));
+                }
+            }
+
+            return new TermSentences(keys, facts, spans, FeatureExtractor.ParaphraseTerms(text, all, options.Seed));
+        }
+    }
+
     public static IReadOnlyList<SharedPassage> Find(Article first, Article second, DetectorOptions options) =>
         Find(first, second, options, out _, out _);
 

@@ -139,6 +139,18 @@ internal static class FeatureExtractor
     internal static uint[] ParaphraseTerms(string text, ReadOnlySpan<Token> tokens, ulong seed)
     {
         uint[] entries = ArrayPool<uint>.Shared.Rent(Math.Max(1, tokens.Length));
+        int count = CollectTerms(text, tokens, seed, entries, []);
+        return SortTerms(entries, count);
+    }
+
+    /// <summary>
+    /// Writes the paraphrase entry of each content token into <paramref name="entries"/>, in text order, unsorted
+    /// (one per token, a fraction's tokens giving one); when <paramref name="firstToken"/> is not empty, the index of
+    /// each entry's first token too. Returns the number of entries.
+    /// </summary>
+    internal static int CollectTerms(string text, ReadOnlySpan<Token> tokens, ulong seed, Span<uint> entries, Span<int> firstToken)
+    {
+        bool where = !firstToken.IsEmpty;
         Span<char> buffer = stackalloc char[Tokenizer.MaxHashedChars];
         ulong termSeed = seed ^ TermSalt;
         int count = 0;
@@ -165,7 +177,29 @@ internal static class FeatureExtractor
             ReadOnlySpan<char> source = text.AsSpan(token.Start, Math.Min(token.Length, buffer.Length));
             if ((token.Traits & TokenTraits.Number) != 0)
             {
+                int fractionEnd = FactNormalizer.FractionEnd(text, tokens, t);
+                if (fractionEnd > t)
+                {
+                    // "6-1/4", "1/2": one number, its decimal value ("6.25", "0.5"; the tokenizer splits it into three or two).
+                    Token last = tokens[fractionEnd];
+                    int written = FactNormalizer.Fraction(text, tokens.Slice(t, fractionEnd - t + 1), buffer);
+                    if (where)
+                    {
+                        firstToken[count] = t;
+                    }
+
+                    entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..written], termSeed), number: true, name: false, sentence);
+                    previousEnd = last.Start + last.Length;
+                    t = fractionEnd;
+                    continue;
+                }
+
                 int length = FactNormalizer.Number(source, buffer);
+                if (where)
+                {
+                    firstToken[count] = t;
+                }
+
                 entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..length], termSeed), number: true, name: false, sentence);
                 continue;
             }
@@ -181,15 +215,31 @@ internal static class FeatureExtractor
             {
                 // "five" and "5" are one number ("one" and "zero" are mostly not numbers: "one of the").
                 folded = value.TryFormat(buffer, out int written, provider: System.Globalization.CultureInfo.InvariantCulture) ? written : 0;
+                if (where)
+                {
+                    firstToken[count] = t;
+                }
+
                 entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..folded], termSeed), number: true, name: false, sentence);
                 continue;
             }
 
             int stem = SuffixStripper.Strip(buffer[..folded]);
             bool name = !first && (token.Traits & TokenTraits.Capitalized) != 0;
+            if (where)
+            {
+                firstToken[count] = t;
+            }
+
             entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..stem], termSeed), number: false, name, sentence);
         }
 
+        return count;
+    }
+
+    /// <summary>The entries collected (in a pooled array, returned to the pool here) sorted, one per (term, sentence).</summary>
+    private static uint[] SortTerms(uint[] entries, int count)
+    {
         uint[] result = entries.AsSpan(0, count).ToArray();
         ArrayPool<uint>.Shared.Return(entries);
         uint[] scratch = ArrayPool<uint>.Shared.Rent(Math.Max(1, count));
@@ -213,7 +263,8 @@ internal static class FeatureExtractor
         return w == result.Length ? result : result[..w];
     }
 
-    private static bool EndsSentence(ReadOnlySpan<char> gap)
+    /// <summary>Whether the text between two tokens ends a sentence: '.', '!', '?' (or their CJK forms) or a blank line.</summary>
+    internal static bool EndsSentence(ReadOnlySpan<char> gap)
     {
         int newlines = 0;
         foreach (char c in gap)

@@ -97,6 +97,12 @@ internal static class Paraphrase
     /// <summary>At most this many entries of one term on the other side are paired with each of its entries (a term in every sentence).</summary>
     private const int MaxPairsPerEntry = 4;
 
+    /// <summary>
+    /// As <see cref="MaxPairsPerEntry"/>, for a fact: a number is checked in the sentence it aligns with, so a small
+    /// number found in many sentences ("two") must be paired with all of them, or it reads as missing where it is not.
+    /// </summary>
+    private const int MaxPairsPerFact = 64;
+
     /// <summary>Distinct terms and distinct facts among sorted entries.</summary>
     private static (int Terms, int Facts) CountDistinct(uint[] entries)
     {
@@ -235,9 +241,18 @@ internal static class Paraphrase
                 shared++;
                 sharedFacts += fact ? 1 : 0;
                 uint number = a[i] & NumberFlag;
+                int limit = j + (fact ? MaxPairsPerFact : MaxPairsPerEntry);
+                if (pairCount + ((i2 - i) * (Math.Min(j2, limit) - j)) > rented.Length)
+                {
+                    uint[] larger = System.Buffers.ArrayPool<uint>.Shared.Rent(2 * (pairCount + ((i2 - i) * (Math.Min(j2, limit) - j))));
+                    rented.AsSpan(0, pairCount).CopyTo(larger);
+                    System.Buffers.ArrayPool<uint>.Shared.Return(rented);
+                    rented = larger;
+                }
+
                 for (int x = i; x < i2; x++)
                 {
-                    for (int y = j; y < j2 && y < j + MaxPairsPerEntry; y++)
+                    for (int y = j; y < j2 && y < limit; y++)
                     {
                         rented[pairCount++] = ((a[x] & MaxSentence) << 9) | ((b[y] & MaxSentence) << 1) | (number >> 9);
                     }

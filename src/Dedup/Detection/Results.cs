@@ -39,6 +39,12 @@ public sealed record Comparison(
 {
     /// <summary>True when the two articles are copies of each other.</summary>
     public bool IsCopy => Kind is not null;
+
+    /// <summary>
+    /// The sentences the paraphrase signal aligns, first article's order, with the names and numbers each pair shares
+    /// and the numbers that disagree: the evidence of a rewrite (or of a template filled with other figures).
+    /// </summary>
+    public IReadOnlyList<AlignedSentence> AlignedSentences { get; init; } = [];
 }
 
 /// <summary>Everything a batch scan found.</summary>

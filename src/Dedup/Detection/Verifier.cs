@@ -69,6 +69,13 @@ internal static class Verifier
     public const double TemplateFrame = 0.2;
 
     /// <summary>
+    /// Of two texts of different size (an excerpt, a digest, a shorter report), the disagreeing numbers at which they
+    /// read as a template: a sentence of the smaller may align with the wrong one of the larger, and one number then
+    /// disagrees by chance.
+    /// </summary>
+    public const int MinTemplateConflicts = 2;
+
+    /// <summary>
     /// Measures a pair. With a <paramref name="threshold"/> above 0 the paraphrase sentences are aligned only when the
     /// pair could be a copy at it: its verbatim, skeleton or lead evidence reaches the threshold (the template check
     /// may veto it), or its content and fact shares leave the paraphrase score room to reach <see cref="ParaphraseCopy"/>.
@@ -112,7 +119,8 @@ internal static class Verifier
         }
 
         double verbatim = o.Verbatim;
-        if (o.Paraphrase.Template && verbatim >= TemplateFrame && verbatim < TemplateVerbatimLimit && o.SizeRatio >= SyndicatedSizeRatio)
+        if (o.Paraphrase.Template && verbatim >= TemplateFrame && verbatim < TemplateVerbatimLimit
+            && (o.SizeRatio >= SyndicatedSizeRatio || o.Paraphrase.MissingNumbers >= MinTemplateConflicts))
         {
             // Of similar size, the same frame with other numbers in its sentences: separate reports, however much of
             // the wording agrees. (A digest merges sentences, so its numbers come from several of the source's.)

@@ -60,6 +60,66 @@ internal static class FactNormalizer
         return w;
     }
 
+    /// <summary>
+    /// The index of the last token of a fraction that starts at number token <paramref name="t"/>: "5/8" (number, '/',
+    /// number) or "6-1/4" (number, '-', number, '/', number), the separators standing alone between the tokens; or
+    /// <paramref name="t"/> when none starts there. Wire copy writes rates and prices so ("fed funds at 6-1/4 pct"),
+    /// and a template of another day differs in the fraction alone.
+    /// </summary>
+    public static int FractionEnd(string text, ReadOnlySpan<Token> tokens, int t)
+    {
+        if (IsNumberAfter(text, tokens, t, '/'))
+        {
+            return t + 1;
+        }
+
+        if (IsNumberAfter(text, tokens, t, '-') && IsNumberAfter(text, tokens, t + 1, '/'))
+        {
+            return t + 2;
+        }
+
+        return t;
+    }
+
+    /// <summary>
+    /// The decimal value of a fraction's two or three number tokens (see <see cref="FractionEnd"/>) into
+    /// <paramref name="destination"/>, in the form <see cref="Number"/> writes ("6-1/4" → "6.25", "1/2" → "0.5"), so
+    /// that "1/2" and "0.50" agree. Returns the length written.
+    /// </summary>
+    public static int Fraction(string text, ReadOnlySpan<Token> parts, Span<char> destination)
+    {
+        double whole = parts.Length == 3 ? Value(text, parts[0]) : 0;
+        double numerator = Value(text, parts[^2]);
+        double denominator = Value(text, parts[^1]);
+        double value = denominator == 0 ? whole : whole + (numerator / denominator);
+        return value.TryFormat(destination, out int written, "0.######", System.Globalization.CultureInfo.InvariantCulture) ? written : 0;
+    }
+
+    /// <summary>The integer value of a number token's leading digits (at most nine of them).</summary>
+    private static double Value(string text, Token token)
+    {
+        double value = 0;
+        ReadOnlySpan<char> digits = text.AsSpan(token.Start, token.Length);
+        for (int i = 0; i < digits.Length && i < 9 && char.IsAsciiDigit(digits[i]); i++)
+        {
+            value = (value * 10) + (digits[i] - '0');
+        }
+
+        return value;
+    }
+
+    /// <summary>Whether token <paramref name="t"/> and the next are numbers with exactly <paramref name="separator"/> between them.</summary>
+    private static bool IsNumberAfter(string text, ReadOnlySpan<Token> tokens, int t, char separator)
+    {
+        if (t + 1 >= tokens.Length || (tokens[t].Traits & TokenTraits.Number) == 0 || (tokens[t + 1].Traits & TokenTraits.Number) == 0)
+        {
+            return false;
+        }
+
+        int end = tokens[t].Start + tokens[t].Length;
+        return tokens[t + 1].Start == end + 1 && text[end] == separator;
+    }
+
     /// <summary>The value of a folded number word from "zero" to "twelve", or -1.</summary>
     public static int NumberWord(ReadOnlySpan<char> folded)
     {

@@ -1,0 +1,12 @@
+namespace Dedup.Detection;
+
+/// <summary>
+/// A sentence of one article aligned with a sentence of the other by the paraphrase signal: the best sentence of the
+/// other shares at least 40% of its content words and names. The evidence of a rewrite: which sentence says the same
+/// as which, and the facts they share; a templated report aligns too, but its numbers disagree.
+/// </summary>
+/// <param name="First">The sentence in the first article.</param>
+/// <param name="Second">The sentence in the second article.</param>
+/// <param name="SharedFacts">The names and numbers of the sentence found in the other, as written in the smaller article.</param>
+/// <param name="DisagreeingNumbers">The numbers of the smaller article's sentence missing from the other's: a template filled with other figures.</param>
+public sealed record AlignedSentence(TextSpan First, TextSpan Second, IReadOnlyList<string> SharedFacts, IReadOnlyList<string> DisagreeingNumbers);
