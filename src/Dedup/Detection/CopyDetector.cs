@@ -423,6 +423,20 @@ public sealed partial class CopyDetector
         return articles;
     }
 
+    /// <summary>The indexed articles' features in the order they were added, for measurements (a copy of the list).</summary>
+    internal List<ArticleFeatures> IndexedFeatures()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return IndexedLocked();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>
     /// The bucket keys of an article: its exact hash, and a consistent sample of its word and skeleton shingles and
     /// of its facts (each a band of one row), in separate key spaces.
