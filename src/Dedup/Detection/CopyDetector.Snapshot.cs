@@ -41,7 +41,7 @@ public sealed partial class CopyDetector
             w.WriteDouble(Options.Threshold);
             w.WriteUInt32((uint)Options.BoilerplateDocumentFrequency);
             w.WriteUInt64((ulong)_order);
-            w.WriteUInt64((ulong)_slotById.Count);
+            w.WriteUInt64((ulong)_registry.Count);
             byte[] buffer = [];
             foreach (ArticleFeatures f in IndexedLocked())
             {
