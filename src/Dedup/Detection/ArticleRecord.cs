@@ -12,9 +12,12 @@ namespace Dedup.Detection;
 /// Layout (varint = unsigned LEB128, at most 5 bytes for a 32-bit value and 10 for a 64-bit one): varint UTF-8 id length
 /// and the id's bytes; varint published UTC ticks + 1 (0 when unknown) and, when known, varint zigzag offset minutes;
 /// u64 exact hash (little-endian); varint content tokens; varint characters; varint insertion order; then the word
-/// shingles, the skeleton shingles, the lead shingles and the paraphrase terms, each as a sorted set: varint count, the
-/// first value as a varint and every further value as a varint of its difference from the one before minus one (the
-/// values are strictly ascending). A record checks its own structure (lengths, set order, publication time) and gives an
+/// shingles, the skeleton shingles, the lead shingles and the paraphrase terms, each as a sorted set: varint count and,
+/// when not empty, a byte k and the Golomb-Rice code with parameter 2^k of the gaps (the first value, then every value's
+/// difference from the one before minus one: the values are strictly ascending), each gap as its quotient by 2^k in unary
+/// (ones ended by a zero) and its k low bits, the bits packed least significant first and the last byte zero-padded.
+/// Shingle hashes are uniform, so a set of n values costs about log2(2^32 / n) + 2 bits a value (25 for a 400-shingle
+/// article), against 32 as fixed-width integers and 28–32 as varints of the gaps. A record checks its own structure (lengths, set order, publication time) and gives an
 /// <see cref="InvalidDataException"/> naming what is wrong; integrity against corruption is the container's checksum.
 /// </remarks>
 internal static class ArticleRecord
@@ -27,7 +30,7 @@ internal static class ArticleRecord
     /// <summary>An upper bound of the bytes <see cref="Write(Span{byte}, ArticleFeatures)"/> writes for <paramref name="f"/>.</summary>
     public static int MaxByteCount(ArticleFeatures f) =>
         5 + StrictUtf8.GetMaxByteCount(f.Id.Length) + 10 + 5 + 8 + 5 + 5 + 10
-        + (4 * 5) + (5 * (f.Words.Length + f.Skeleton.Length + f.Lead.Length + f.ParaphraseTerms.Length));
+        + (int)(SetByteBound(f.Words) + SetByteBound(f.Skeleton) + SetByteBound(f.Lead) + SetByteBound(f.ParaphraseTerms));
 
     /// <summary>Encodes an article into <paramref name="writer"/>.</summary>
     /// <returns>The number of bytes written.</returns>
@@ -189,33 +192,92 @@ internal static class ArticleRecord
 
     private static int UnZigZag(uint value) => (int)(value >> 1) ^ -(int)(value & 1);
 
+    /// <summary>The Rice parameter of a sorted set: about log2 of its mean gap times ln 2 (the optimum for geometric gaps).</summary>
+    private static int RiceParameter(uint[] values)
+    {
+        double mean = ((double)values[^1] + 1) / values.Length;
+        return Math.Clamp((int)Math.Floor(Math.Log2(Math.Max(1, mean * 0.69))), 0, 31);
+    }
+
+    /// <summary>An upper bound of the bytes <see cref="WriteSet"/> writes.</summary>
+    private static long SetByteBound(uint[] values)
+    {
+        if (values.Length == 0)
+        {
+            return 1;
+        }
+
+        int k = RiceParameter(values);
+
+        // n remainders of k bits and n stop bits, plus the quotients' ones: at most the largest value over 2^k.
+        long bits = ((long)values.Length * (k + 1)) + (((long)values[^1] + 1) >> k);
+        return 5 + 1 + ((bits + 7) / 8);
+    }
+
     private static int WriteSet(Span<byte> destination, uint[] values)
     {
         int at = WriteVarint(destination, (uint)values.Length);
+        if (values.Length == 0)
+        {
+            return at;
+        }
+
+        int k = RiceParameter(values);
+        destination[at++] = (byte)k;
+        var bits = new BitWriter(destination[at..]);
         uint previous = 0;
         for (int i = 0; i < values.Length; i++)
         {
             uint v = values[i];
-            at += WriteVarint(destination[at..], i == 0 ? v : v - previous - 1);
+            uint gap = i == 0 ? v : v - previous - 1;
             previous = v;
+            for (uint q = gap >> k; q > 0; q--)
+            {
+                bits.Write(1, 1);
+            }
+
+            bits.Write(0, 1);
+            bits.Write(gap & (uint)((1UL << k) - 1), k);
         }
 
-        return at;
+        return at + bits.Finish();
     }
 
     private static uint[] ReadSet(ReadOnlySpan<byte> data, ref int at)
     {
         uint n = ReadVarint32(data, ref at);
-        if (n > (uint)(data.Length - at))
+        if (n == 0)
+        {
+            return [];
+        }
+
+        // Every value takes at least one bit.
+        if (n > (ulong)(data.Length - at) * 8)
         {
             throw Error($"a set of {n} values at offset {at} runs past the end of the record.");
         }
 
+        if (at >= data.Length || data[at] > 31)
+        {
+            throw Error($"a set's Rice parameter at offset {at} is missing or above 31.");
+        }
+
+        int k = data[at++];
+        var bits = new BitReader(data[at..]);
         uint[] values = new uint[n];
         ulong previous = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            ulong v = ReadVarint32(data, ref at);
+            ulong q = 0;
+            while (bits.Read(1) == 1)
+            {
+                if (++q > uint.MaxValue)
+                {
+                    throw Error($"a set before offset {at + bits.BytesUsed} leaves the 32-bit range.");
+                }
+            }
+
+            ulong v = (q << k) | bits.Read(k);
             if (i > 0)
             {
                 v += previous + 1;
@@ -223,14 +285,80 @@ internal static class ArticleRecord
 
             if (v > uint.MaxValue)
             {
-                throw Error($"a set before offset {at} is not sorted or leaves the 32-bit range.");
+                throw Error($"a set before offset {at + bits.BytesUsed} is not sorted or leaves the 32-bit range.");
             }
 
             values[i] = (uint)v;
             previous = v;
         }
 
+        at += bits.BytesUsed;
         return values;
+    }
+
+    /// <summary>Writes bits least significant first into bytes.</summary>
+    private ref struct BitWriter(Span<byte> destination)
+    {
+        private readonly Span<byte> _destination = destination;
+        private ulong _buffer;
+        private int _count;
+        private int _at;
+
+        public void Write(uint value, int bits)
+        {
+            _buffer |= (ulong)value << _count;
+            _count += bits;
+            while (_count >= 8)
+            {
+                _destination[_at++] = (byte)_buffer;
+                _buffer >>= 8;
+                _count -= 8;
+            }
+        }
+
+        /// <summary>Writes the last partial byte (zero-padded); returns the bytes written.</summary>
+        public int Finish()
+        {
+            if (_count > 0)
+            {
+                _destination[_at++] = (byte)_buffer;
+                _buffer = 0;
+                _count = 0;
+            }
+
+            return _at;
+        }
+    }
+
+    /// <summary>Reads bits least significant first; running past the end is invalid data.</summary>
+    private ref struct BitReader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private ulong _buffer;
+        private int _count;
+        private int _at;
+
+        /// <summary>Whole bytes consumed, the partial last one included.</summary>
+        public readonly int BytesUsed => _at;
+
+        public uint Read(int bits)
+        {
+            while (_count < bits)
+            {
+                if (_at >= _data.Length)
+                {
+                    throw Error("the record ends inside a shingle set.");
+                }
+
+                _buffer |= (ulong)_data[_at++] << _count;
+                _count += 8;
+            }
+
+            uint value = (uint)(_buffer & ((1UL << bits) - 1));
+            _buffer >>= bits;
+            _count -= bits;
+            return value;
+        }
     }
 
     private static int WriteVarint(Span<byte> destination, ulong value)

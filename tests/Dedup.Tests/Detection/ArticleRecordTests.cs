@@ -50,15 +50,42 @@ public class ArticleRecordTests
         Assert.Contains("follow", Assert.Throws<InvalidDataException>(() => ArticleRecord.Read([.. bytes, 0])).Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_set_that_leaves_the_32_bit_range_is_refused()
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public Property Corrupted_bytes_give_invalid_data_or_a_record_never_another_exception(uint[]? words, int position, byte value)
     {
-        var f = new ArticleFeatures("a", null, 1, [uint.MaxValue - 1, uint.MaxValue], [], [], [], 1, 1);
+        var f = new ArticleFeatures("a", DateTimeOffset.UnixEpoch, 1, SortedSet(words), [1, 2, 3], [2], [uint.MaxValue], 10, 20);
+        byte[] bytes = ArticleRecord.ToArray(f);
+        bytes[(int)((uint)position % (uint)bytes.Length)] = value;
+        try
+        {
+            _ = ArticleRecord.Read(bytes);
+            return true.ToProperty();
+        }
+        catch (InvalidDataException)
+        {
+            return true.ToProperty();
+        }
+    }
+
+    [Fact]
+    public void Sets_are_rice_coded_in_about_25_bits_a_value_for_a_400_shingle_article()
+    {
+        var random = new Random(7);
+        uint[] words = SortedSet([.. Enumerable.Range(0, 400).Select(_ => (uint)random.NextInt64(0, 1L << 32))]);
+        var f = new ArticleFeatures("a", null, 1, words, [], [], [], 1, 1);
+        int bytes = ArticleRecord.ToArray(f).Length;
+        Assert.InRange(bytes, 400 * 23 / 8, 400 * 27 / 8);
+        Assert.True(ArticleRecord.Read(ArticleRecord.ToArray(f)).Words.SequenceEqual(words));
+    }
+
+    [Fact]
+    public void A_rice_parameter_above_31_is_refused()
+    {
+        var f = new ArticleFeatures("a", null, 1, [], [], [], [5], 1, 1);
         byte[] bytes = ArticleRecord.ToArray(f);
 
-        // The second delta (0) becomes 1: uint.MaxValue - 1 + 1 + 1 leaves the range.
-        int last = Array.LastIndexOf(bytes, (byte)0, bytes.Length - 4);
-        bytes[last] = 1;
-        Assert.Throws<InvalidDataException>(() => ArticleRecord.Read(bytes));
+        // The last set: count 1, parameter byte, one byte of bits.
+        bytes[^2] = 32;
+        Assert.Contains("Rice parameter", Assert.Throws<InvalidDataException>(() => ArticleRecord.Read(bytes)).Message, StringComparison.Ordinal);
     }
 }
