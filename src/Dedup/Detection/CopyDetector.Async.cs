@@ -325,12 +325,12 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// </summary>
     private bool IsNewLocked(ArticleFeatures features, string paramName)
     {
-        if (!_slotById.TryGetValue(features.Id, out int slot))
+        if (!_registry.TryGetValue(features.Id, out ArticleFeatures? existing))
         {
             return true;
         }
 
-        if (_slots[slot] is { } existing && existing.ExactHash == features.ExactHash)
+        if (existing is not null && existing.ExactHash == features.ExactHash)
         {
             return false;
         }
@@ -387,15 +387,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
             cancellationToken.ThrowIfCancellationRequested();
             _journal?.AppendAdds([article]);
-            if (_free.Count > 0)
-            {
-                slot = _free.Pop();
-            }
-            else
-            {
-                slot = _slots.Count;
-                _slots.Add(null);
-            }
+            slot = _registry.Reserve();
         }
         finally
         {
@@ -415,7 +407,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             {
                 await _store.RemoveAsync(entries, CancellationToken.None).ConfigureAwait(false);
                 _lock.EnterWriteLock();
-                _free.Push(slot);
+                _registry.Release(slot);
                 _lock.ExitWriteLock();
             }
             catch (Exception cleanup) when (cleanup is not OutOfMemoryException)
@@ -430,8 +422,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         try
         {
             features.Order = _order++;
-            _slots[slot] = features;
-            _slotById[features.Id] = slot;
+            _registry.Attach(features.Id, slot, features);
             Interlocked.Increment(ref _version);
         }
         finally
@@ -450,15 +441,14 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         _lock.EnterWriteLock();
         try
         {
-            if (!_slotById.TryGetValue(id, out slot))
+            if (!_registry.Contains(id))
             {
                 return false;
             }
 
             _journal?.AppendRemove(id);
-            _slotById.Remove(id);
-            f = _slots[slot]!;
-            _slots[slot] = null;
+            _registry.Retire(id, out slot, out ArticleFeatures? retired);
+            f = retired!;
             Interlocked.Increment(ref _version);
         }
         finally
@@ -471,7 +461,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         _lock.EnterWriteLock();
         try
         {
-            _free.Push(slot);
+            _registry.Release(slot);
         }
         finally
         {

@@ -33,7 +33,7 @@ public sealed partial class CopyDetector
         _lock.EnterReadLock();
         try
         {
-            if (!_slotById.TryGetValue(id, out int slot))
+            if (!_registry.TryGetSlot(id, out int slot))
             {
                 return null;
             }
@@ -41,7 +41,7 @@ public sealed partial class CopyDetector
             var members = new List<ArticleFeatures>();
             foreach (int m in _clusterIndex!.Members(slot))
             {
-                members.Add(_slots[m]!);
+                members.Add(_registry[m]!);
             }
 
             return ClusterBuilder.Describe(members);
@@ -67,7 +67,7 @@ public sealed partial class CopyDetector
             var index = new ClusterIndex();
             foreach (ArticleFeatures f in IndexedLocked())
             {
-                LinkLocked(index, _slotById[f.Id], f, furniture);
+                LinkLocked(index, SlotOf(f.Id), f, furniture);
             }
 
             Volatile.Write(ref _clusterIndex, index);
@@ -88,6 +88,9 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>After a removal (under the write lock).</summary>
+    private int SlotOf(string id) =>
+        _registry.TryGetSlot(id, out int slot) ? slot : throw new InvalidOperationException($"The article '{id}' is not indexed.");
+
     private void ClusterRemovedLocked(int slot) => _clusterIndex?.Remove(slot);
 
     /// <summary>Verifies an article against the clustered articles its keys propose, earliest first, and adds it to the index.</summary>
@@ -109,7 +112,7 @@ public sealed partial class CopyDetector
         {
             if (c != slot && index.Contains(c) && seen.Add(c))
             {
-                candidates.Add(_slots[c]!);
+                candidates.Add(_registry[c]!);
             }
         }
 
@@ -118,7 +121,7 @@ public sealed partial class CopyDetector
         var matchedRoots = new List<int>();
         foreach (ArticleFeatures other in candidates)
         {
-            int c = _slotById[other.Id];
+            int c = SlotOf(other.Id);
             int root = index.Root(c);
             if (index.SizeOf(root) > PairFinder.LargeCluster && matchedRoots.Contains(root))
             {

@@ -165,17 +165,14 @@ public sealed partial class CopyDetector
         _lock.EnterWriteLock();
         try
         {
-            if (_slotById.TryGetValue(id, out int slot))
+            if (_registry.TryGetValue(id, out ArticleFeatures? previous))
             {
-                if (_slots[slot]!.ExactHash == features.ExactHash)
+                if (previous!.ExactHash == features.ExactHash)
                 {
                     return;
                 }
 
-                ArticleFeatures previous = _slots[slot]!;
-                _slotById.Remove(id);
-                _slots[slot] = null;
-                _free.Push(slot);
+                _registry.Remove(id, out int slot);
                 _store.Remove(Entries(previous, slot));
             }
 

@@ -6,20 +6,20 @@ namespace Dedup.Detection;
 
 /// <content>Snapshots: save and load the detector's index.</content>
 /// <remarks>
-/// Format version 2, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
+/// Format version 3, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
 /// (8 bytes), u32 format version, then the settings that shape the compact form (u64 seed, u32 shingle size, u32
 /// skeleton shingle size, u64 stopword-list fingerprint), f64 threshold, u32 boilerplate frequency, u64 insertion
-/// counter, u64 article count, and per article: UTF-8 id (u32 length + bytes), u64 published UTC ticks (0 when
-/// unknown), u32 offset minutes (two's complement), u64 exact hash, u32 content tokens, u32 characters, u64 insertion
-/// order, the word shingles (u32 count + u32 each, ascending), the skeleton shingles, the lead shingles and the paraphrase terms (the same; see <see cref="Paraphrase"/>); last, the
-/// XxHash64 of every byte before it. Buckets and the furniture model are rebuilt on load.
+/// counter, u64 article count, and per article a u32 length and its record (see <see cref="ArticleRecord"/>: id,
+/// publication time, exact hash, counts, insertion order and the varint-packed shingle sets and paraphrase terms); last,
+/// the XxHash64 of every byte before it. Buckets and the furniture model are rebuilt on load. Snapshots of an older
+/// version (2: fixed-width sets) are refused with a message naming the version; save them again with the library that wrote them.
 /// </remarks>
 public sealed partial class CopyDetector
 {
     /// <summary>The snapshot format version this library writes and reads.</summary>
-    public const int SnapshotFormatVersion = 2;
+    public const int SnapshotFormatVersion = 3;
 
-    private const int MaxIdBytes = 1 << 20;
+    private const int MaxRecordBytes = 1 << 30;
 
     private static ReadOnlySpan<byte> SnapshotMagic => "DEDUPDET"u8;
 
@@ -41,24 +41,19 @@ public sealed partial class CopyDetector
             w.WriteDouble(Options.Threshold);
             w.WriteUInt32((uint)Options.BoilerplateDocumentFrequency);
             w.WriteUInt64((ulong)_order);
-            w.WriteUInt64((ulong)_slotById.Count);
+            w.WriteUInt64((ulong)_registry.Count);
+            byte[] buffer = [];
             foreach (ArticleFeatures f in IndexedLocked())
             {
-                w.WriteString(f.Id);
-                w.WriteUInt64(f.Published is { } p ? (ulong)p.UtcTicks : 0);
-                w.WriteUInt32(unchecked((uint)(int)(f.Published?.Offset.TotalMinutes ?? 0)));
-                w.WriteUInt64(f.ExactHash);
-                w.WriteUInt32((uint)f.ContentTokens);
-                w.WriteUInt32((uint)f.Characters);
-                w.WriteUInt64((ulong)f.Order);
-                w.WriteUInt32((uint)f.Words.Length);
-                w.WriteUInt32s(f.Words);
-                w.WriteUInt32((uint)f.Skeleton.Length);
-                w.WriteUInt32s(f.Skeleton);
-                w.WriteUInt32((uint)f.Lead.Length);
-                w.WriteUInt32s(f.Lead);
-                w.WriteUInt32((uint)f.ParaphraseTerms.Length);
-                w.WriteUInt32s(f.ParaphraseTerms);
+                int max = ArticleRecord.MaxByteCount(f);
+                if (buffer.Length < max)
+                {
+                    buffer = new byte[Math.Max(max, buffer.Length * 2)];
+                }
+
+                int n = ArticleRecord.Write(buffer, f);
+                w.WriteUInt32((uint)n);
+                w.WriteBytes(buffer.AsSpan(0, n));
             }
         }
         finally
@@ -149,40 +144,38 @@ public sealed partial class CopyDetector
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        byte[] record = [];
         for (ulong i = 0; i < count; i++)
         {
-            string id = r.ReadString(MaxIdBytes);
-            long ticks = (long)r.ReadUInt64();
-            int offset = unchecked((int)r.ReadUInt32());
-            ulong exact = r.ReadUInt64();
-            int tokens = (int)r.ReadUInt32();
-            int characters = (int)r.ReadUInt32();
-            long articleOrder = (long)r.ReadUInt64();
-            uint[] words = ReadSet(r);
-            uint[] skeleton = ReadSet(r);
-            uint[] lead = ReadSet(r);
-            uint[] paraphraseTerms = ReadSet(r);
-            if (!ids.Add(id))
+            uint length = r.ReadUInt32();
+            if (length > (ulong)r.Remaining || length > MaxRecordBytes)
             {
-                throw r.Error($"the id '{id}' appears twice.");
+                throw r.Error($"an article record of {length} bytes at offset {r.Offset - 4} runs past the end or the limit.");
             }
 
-            DateTimeOffset? published = null;
-            if (ticks != 0)
+            if (record.Length < length)
             {
-                // Checked before the checksum is (it comes last): a corrupted offset of int.MinValue or a local time
-                // past the calendar's ends must be invalid data, not an overflow.
-                long local = ticks + (offset * TimeSpan.TicksPerMinute);
-                if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks || offset is < -14 * 60 or > 14 * 60
-                    || local < DateTime.MinValue.Ticks || local > DateTime.MaxValue.Ticks)
-                {
-                    throw r.Error($"article '{id}' has an invalid publication time.");
-                }
-
-                published = new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset));
+                record = new byte[Math.Max(length, record.Length * 2)];
             }
 
-            var f = new ArticleFeatures(id, published, exact, words, skeleton, lead, paraphraseTerms, tokens, characters);
+            long at = r.Offset;
+            r.ReadBytes(record.AsSpan(0, (int)length));
+            ArticleFeatures f;
+            try
+            {
+                f = ArticleRecord.Read(record.AsSpan(0, (int)length));
+            }
+            catch (InvalidDataException e)
+            {
+                throw r.Error($"the article record at offset {at}: {e.Message}");
+            }
+
+            if (!ids.Add(f.Id))
+            {
+                throw r.Error($"the id '{f.Id}' appears twice.");
+            }
+
+            long articleOrder = f.Order;
             detector.InsertLocked(f);
             f.Order = articleOrder;
         }
@@ -210,27 +203,6 @@ public sealed partial class CopyDetector
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(configure);
         return SnapshotFile.Read(path, file => Load(file, configure), "detector");
-    }
-
-    private static uint[] ReadSet(SnapshotReader r)
-    {
-        uint n = r.ReadUInt32();
-        if (n > (ulong)r.Remaining / 4)
-        {
-            throw r.Error($"a shingle set of {n} values at offset {r.Offset - 4} runs past the end.");
-        }
-
-        uint[] values = new uint[n];
-        r.ReadUInt32s(values);
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] <= values[i - 1])
-            {
-                throw r.Error($"a shingle set before offset {r.Offset} is not sorted.");
-            }
-        }
-
-        return values;
     }
 
     private static ulong StopwordFingerprint(Text.StopwordSet stopwords) =>

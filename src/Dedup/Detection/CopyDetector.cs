@@ -20,9 +20,7 @@ namespace Dedup.Detection;
 public sealed partial class CopyDetector
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private readonly Dictionary<string, int> _slotById = new(StringComparer.Ordinal);
-    private readonly List<ArticleFeatures?> _slots = [];
-    private readonly Stack<int> _free = new();
+    private readonly SlotRegistry<ArticleFeatures?> _registry = new();
     private const ulong ExactKeySpace = 0xE8AC_7000_0000_0001UL;
     private const ulong ShingleKeySpace = 0x5A3B_1E00_0000_0002UL;
     private readonly ILshBucketStore _store;
@@ -64,7 +62,7 @@ public sealed partial class CopyDetector
             _lock.EnterReadLock();
             try
             {
-                return _slotById.Count;
+                return _registry.Count;
             }
             finally
             {
@@ -129,18 +127,15 @@ public sealed partial class CopyDetector
         _lock.EnterWriteLock();
         try
         {
-            if (!_slotById.TryGetValue(id, out int slot))
+            if (!_registry.Contains(id))
             {
                 return false;
             }
 
             _journal?.AppendRemove(id);
-            _slotById.Remove(id);
-            ArticleFeatures f = _slots[slot]!;
-            _slots[slot] = null;
-            _free.Push(slot);
+            _registry.Remove(id, out int slot, out ArticleFeatures? f);
             Interlocked.Increment(ref _version);
-            _store.Remove(Entries(f, slot));
+            _store.Remove(Entries(f!, slot));
             ClusterRemovedLocked(slot);
             return true;
         }
@@ -157,7 +152,7 @@ public sealed partial class CopyDetector
         _lock.EnterReadLock();
         try
         {
-            return _slotById.ContainsKey(id);
+            return _registry.Contains(id);
         }
         finally
         {
@@ -224,7 +219,7 @@ public sealed partial class CopyDetector
         var seen = new HashSet<int>();
         foreach (int slot in found)
         {
-            if (!seen.Add(slot) || (uint)slot >= (uint)_slots.Count || _slots[slot] is not { } other)
+            if (!seen.Add(slot) || (uint)slot >= (uint)_registry.HighWater || _registry[slot] is not { } other)
             {
                 continue;
             }
@@ -410,17 +405,28 @@ public sealed partial class CopyDetector
     /// <summary>The indexed articles in the order they were added (call under the lock).</summary>
     private List<ArticleFeatures> IndexedLocked()
     {
-        var articles = new List<ArticleFeatures>(_slotById.Count);
-        foreach (ArticleFeatures? f in _slots)
+        var articles = new List<ArticleFeatures>(_registry.Count);
+        foreach (int slot in _registry.LiveSlots)
         {
-            if (f is not null)
-            {
-                articles.Add(f);
-            }
+            articles.Add(_registry[slot]!);
         }
 
         articles.Sort((x, y) => x.Order.CompareTo(y.Order));
         return articles;
+    }
+
+    /// <summary>The indexed articles' features in the order they were added, for measurements (a copy of the list).</summary>
+    internal List<ArticleFeatures> IndexedFeatures()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return IndexedLocked();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
     }
 
     /// <summary>
@@ -470,19 +476,7 @@ public sealed partial class CopyDetector
     private void InsertLocked(ArticleFeatures f)
     {
         f.Order = _order++;
-        int slot;
-        if (_free.Count > 0)
-        {
-            slot = _free.Pop();
-            _slots[slot] = f;
-        }
-        else
-        {
-            slot = _slots.Count;
-            _slots.Add(f);
-        }
-
-        _slotById[f.Id] = slot;
+        int slot = _registry.Add(f.Id, f);
         Interlocked.Increment(ref _version);
         _store.Add(Entries(f, slot));
         ClusterInsertedLocked(slot, f);

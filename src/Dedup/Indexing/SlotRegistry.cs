@@ -126,6 +126,25 @@ internal class SlotRegistry
         return true;
     }
 
+    /// <summary>
+    /// Takes a free slot (or a new one) without an id: it reads as not live and is not handed out again until
+    /// <see cref="Attach"/> gives it an id or <see cref="Release"/> frees it. For an owner that must write a slot's
+    /// entries to an asynchronous store before the id becomes visible.
+    /// </summary>
+    /// <returns>The reserved slot.</returns>
+    public int Reserve() => Allocate();
+
+    /// <summary>Registers an id in a slot that <see cref="Reserve"/> took.</summary>
+    /// <param name="id">The document id, not registered yet.</param>
+    /// <param name="slot">The reserved slot.</param>
+    /// <exception cref="ArgumentException">The id is already registered.</exception>
+    public void Attach(string id, int slot)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        _slots.Add(id, slot);
+        _ids[slot] = id;
+    }
+
     /// <summary>Makes a retired slot free for reuse.</summary>
     /// <param name="slot">A slot that <see cref="Retire"/> detached and that was not released yet.</param>
     public void Release(int slot)
@@ -254,6 +273,50 @@ internal sealed class SlotRegistry<T> : SlotRegistry
         int slot = Add(id);
         _values[slot] = value;
         return slot;
+    }
+
+    /// <summary>Registers an id with its value in a slot that <see cref="SlotRegistry.Reserve"/> took.</summary>
+    /// <param name="id">The document id, not registered yet.</param>
+    /// <param name="slot">The reserved slot.</param>
+    /// <param name="value">Its value.</param>
+    /// <exception cref="ArgumentException">The id is already registered.</exception>
+    public void Attach(string id, int slot, T value)
+    {
+        Attach(id, slot);
+        _values[slot] = value;
+    }
+
+    /// <summary>The value of a registered id.</summary>
+    /// <param name="id">The document id.</param>
+    /// <param name="value">Its value, or <see langword="default"/> when absent.</param>
+    /// <returns><see langword="true"/> when registered.</returns>
+    public bool TryGetValue(string id, [MaybeNullWhen(false)] out T value)
+    {
+        if (TryGetSlot(id, out int slot))
+        {
+            value = _values[slot];
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Unregisters an id but keeps its slot from reuse until <see cref="SlotRegistry.Release"/>.</summary>
+    /// <param name="id">The document id.</param>
+    /// <param name="slot">The slot it had.</param>
+    /// <param name="value">The value it had.</param>
+    /// <returns><see langword="false"/> when the id was not registered.</returns>
+    public bool Retire(string id, out int slot, [MaybeNullWhen(false)] out T value)
+    {
+        if (!TryGetSlot(id, out slot))
+        {
+            value = default;
+            return false;
+        }
+
+        value = _values[slot];
+        return Retire(id, out slot);
     }
 
     /// <summary>Unregisters an id and frees its slot for reuse at once.</summary>

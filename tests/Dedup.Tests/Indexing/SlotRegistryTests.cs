@@ -64,6 +64,42 @@ public class SlotRegistryTests
     }
 
     [Fact]
+    public void A_reserved_slot_is_not_live_nor_reused_until_attached_or_released()
+    {
+        var registry = new SlotRegistry<string>();
+        int reserved = registry.Reserve();
+        Assert.False(registry.TryGetId(reserved, out _));
+        Assert.Equal(0, registry.Count);
+        Assert.Empty(registry.LiveValues());
+        int other = registry.Add("b", "B");
+        Assert.NotEqual(reserved, other);
+
+        registry.Attach("a", reserved, "A");
+        Assert.True(registry.TryGetSlot("a", out int slot));
+        Assert.Equal(reserved, slot);
+        Assert.True(registry.TryGetValue("a", out string? value));
+        Assert.Equal("A", value);
+        Assert.Throws<ArgumentException>(() => registry.Attach("b", registry.Reserve(), "again"));
+
+        int second = registry.Reserve();
+        registry.Release(second);
+        Assert.Equal(second, registry.Add("c", "C"));
+    }
+
+    [Fact]
+    public void Retire_with_value_hands_back_the_value_and_keeps_the_slot()
+    {
+        var registry = new SlotRegistry<string>();
+        int slot = registry.Add("a", "A");
+        Assert.True(registry.Retire("a", out int retired, out string? value));
+        Assert.Equal((slot, "A"), (retired, value));
+        Assert.Null(registry[retired]);
+        Assert.False(registry.TryGetValue("a", out _));
+        Assert.False(registry.Retire("a", out _, out _));
+        Assert.NotEqual(retired, registry.Add("b", "B"));
+    }
+
+    [Fact]
     public void TryGetId_answers_for_any_int()
     {
         var registry = new SlotRegistry();

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Dedup.Detection;
+
+namespace Dedup.Benchmarks.Scale;
+
+/// <summary>
+/// <c>memory FILE [COUNT]</c>: managed bytes per indexed article. Adds COUNT articles (default all) of a corpus to a
+/// detector, compares the managed heap after a full collection with the heap before, and splits the stored form by field
+/// (array payloads and headers of the features, the id, the filtered sets when the boilerplate model removes shingles,
+/// and the encoded <see cref="ArticleRecord"/> that a snapshot or a signature store holds).
+/// </summary>
+internal static class MemoryPerArticle
+{
+    private const int ArrayHeader = 24;
+
+    public static int Run(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            Console.Error.WriteLine("usage: memory FILE.jsonl [COUNT]");
+            return 2;
+        }
+
+        int count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue;
+        List<Article> articles = JsonlArticles.Read(args[1], count);
+        var detector = new CopyDetector();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        foreach (Article a in articles)
+        {
+            if (!detector.Contains(a.Id))
+            {
+                detector.Add(a);
+            }
+        }
+
+        _ = detector.FindCopies(articles[0]); // the boilerplate model and filtered sets are built on the first query
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        int n = detector.Count;
+        Console.WriteLine($"{n:N0} articles indexed from {args[1]}: {(after - before) / (double)n:F0} managed bytes per article (heap after minus before)");
+
+        long words = 0, skeleton = 0, lead = 0, terms = 0, ids = 0, filtered = 0, record = 0, chars = 0, keys = 0;
+        var sampled = new List<ulong>();
+        foreach (ArticleFeatures f in detector.IndexedFeatures())
+        {
+            words += ArrayHeader + (4L * f.Words.Length);
+            skeleton += ArrayHeader + (4L * f.Skeleton.Length);
+            lead += ArrayHeader + (4L * f.Lead.Length);
+            terms += ArrayHeader + (4L * f.ParaphraseTerms.Length);
+            ids += 22 + (2L * f.Id.Length);
+            chars += f.Characters;
+            if (f.Filtered is { } s)
+            {
+                filtered += (s.Words == f.Words ? 0 : ArrayHeader + (4L * s.Words.Length))
+                    + (s.Skeleton == f.Skeleton ? 0 : ArrayHeader + (4L * s.Skeleton.Length))
+                    + (s.Lead == f.Lead ? 0 : ArrayHeader + (4L * s.Lead.Length)) + 40;
+            }
+
+            record += ArticleRecord.ToArray(f).Length;
+            sampled.Clear();
+            PairFinder.SampleKeys(f.Words, f.Skeleton, f.ParaphraseTerms, sampled);
+            keys += sampled.Count + 1;
+        }
+
+        void Line(string what, long bytes) => Console.WriteLine($"  {what,-22} {bytes / (double)n,8:F0} B");
+        Console.WriteLine($"  (text: {chars / (double)n:F0} characters per article)");
+        Line("words", words);
+        Line("skeleton", skeleton);
+        Line("lead", lead);
+        Line("paraphrase terms", terms);
+        Line("filtered sets", filtered);
+        Line("id string", ids);
+        Line("features total", words + skeleton + lead + terms + filtered + ids);
+        Line("rest (store, maps...)", after - before - (words + skeleton + lead + terms + filtered + ids));
+        Line("record (snapshot)", record);
+        Console.WriteLine($"  bucket-store keys: {keys / (double)n:F1} per article");
+        return 0;
+    }
+}
