@@ -15,6 +15,11 @@ internal static class IndexCommand
     /// <summary>Adds the input's articles to the store, creating it if missing.</summary>
     public static async Task<int> AddAsync(CliConsole console, string storeLocation, string input, double? threshold, bool skipBad, bool json, InputEncoding encoding, CancellationToken cancellationToken)
     {
+        if (RedisIndex.IsRedis(storeLocation))
+        {
+            return await AddToRedisAsync(console, storeLocation, input, threshold, skipBad, json, encoding, cancellationToken);
+        }
+
         IIndexStore store = IndexStores.Open(storeLocation);
         bool created = !store.Exists;
         CopyDetector detector = created
@@ -64,9 +69,22 @@ internal static class IndexCommand
     /// <summary>Prints, as JSON lines, the indexed copies of each article of the input.</summary>
     public static async Task<int> QueryAsync(CliConsole console, string storeLocation, string input, bool skipBad, InputEncoding encoding, CancellationToken cancellationToken)
     {
+        if (RedisIndex.IsRedis(storeLocation))
+        {
+            await using RedisIndex index = await RedisIndex.OpenAsync(storeLocation, null);
+            ArticleSet articles = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
+            return await WriteMatchesAsync(console, articles, (a, ct) => index.RunAsync(async () => await index.Detector.FindCopiesAsync(a, ct)), index.Location, cancellationToken);
+        }
+
         IIndexStore store = IndexStores.Open(storeLocation);
         CopyDetector detector = store.Load();
         ArticleSet set = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
+        return await WriteMatchesAsync(console, set, (a, _) => Task.FromResult(detector.FindCopies(a)), $"{detector.Count} indexed", cancellationToken);
+    }
+
+    private static async Task<int> WriteMatchesAsync(
+        CliConsole console, ArticleSet set, Func<Article, CancellationToken, Task<IReadOnlyList<CopyMatch>>> find, string against, CancellationToken cancellationToken)
+    {
         int matches = 0;
         using (Stream stdout = new TextWriterStream(console.Out))
         using (var writer = new Utf8JsonWriter(stdout, JsonLines.Options))
@@ -74,7 +92,7 @@ internal static class IndexCommand
             foreach (Article article in set.Articles)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                foreach (CopyMatch match in detector.FindCopies(article))
+                foreach (CopyMatch match in await find(article, cancellationToken))
                 {
                     if (string.Equals(match.Id, article.Id, StringComparison.Ordinal))
                     {
@@ -94,7 +112,7 @@ internal static class IndexCommand
 
         if (console.ErrorIsTerminal)
         {
-            console.Message($"queried {set.Articles.Count} article{Plural(set.Articles.Count)} against {detector.Count} indexed: {matches} match{(matches == 1 ? string.Empty : "es")}");
+            console.Message($"queried {set.Articles.Count} article{Plural(set.Articles.Count)} against {against}: {matches} match{(matches == 1 ? string.Empty : "es")}");
         }
 
         return matches > 0 ? ExitCodes.CopiesFound : ExitCodes.Ok;
@@ -103,6 +121,11 @@ internal static class IndexCommand
     /// <summary>Removes articles by id; when any id is not indexed, nothing is removed.</summary>
     public static int Remove(CliConsole console, string storeLocation, IReadOnlyList<string> ids, bool json)
     {
+        if (RedisIndex.IsRedis(storeLocation))
+        {
+            return RemoveFromRedisAsync(console, storeLocation, ids, json).GetAwaiter().GetResult();
+        }
+
         IIndexStore store = IndexStores.Open(storeLocation);
         CopyDetector detector = store.Load();
         string[] missing = ids.Where(id => !detector.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
@@ -121,18 +144,29 @@ internal static class IndexCommand
     /// <summary>Prints the number of indexed articles and the store's size.</summary>
     public static int Stats(CliConsole console, string storeLocation, bool json)
     {
-        IIndexStore store = IndexStores.Open(storeLocation);
-        CopyDetector detector = store.Load();
-        var facts = new List<(string Key, object Value)> { ("articles", detector.Count) };
-        facts.AddRange(store.Describe());
-        facts.Add(("threshold", detector.Options.Threshold));
+        List<(string Key, object Value)> facts;
+        string location = storeLocation;
+        if (RedisIndex.IsRedis(storeLocation))
+        {
+            facts = DescribeRedisAsync(storeLocation).GetAwaiter().GetResult();
+        }
+        else
+        {
+            IIndexStore store = IndexStores.Open(storeLocation);
+            CopyDetector detector = store.Load();
+            facts = [("articles", detector.Count)];
+            facts.AddRange(store.Describe());
+            facts.Add(("threshold", detector.Options.Threshold));
+            location = store.Location;
+        }
+
         if (json)
         {
             WriteJson(console.Out, facts);
         }
         else if (console.OutIsTerminal)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title($"dedup index [bold]{Markup.Escape(store.Location)}[/]").HideHeaders();
+            var table = new Table().Border(TableBorder.Rounded).Title($"dedup index [bold]{Markup.Escape(location)}[/]").HideHeaders();
             table.AddColumn("");
             table.AddColumn("");
             foreach ((string key, object value) in facts)
@@ -153,11 +187,76 @@ internal static class IndexCommand
         return ExitCodes.Ok;
     }
 
-    private static void Report(CliConsole console, bool json, string state, IIndexStore store, int count, IEnumerable<(string Key, object Value)> counts, string sentence)
+    /// <summary>
+    /// <c>index add</c> on a shared Redis index: each article is added atomically (up to 16 at once); one already indexed
+    /// with the same text is skipped; one whose id is indexed with another text is an error (the others stay added).
+    /// </summary>
+    private static async Task<int> AddToRedisAsync(CliConsole console, string location, string input, double? threshold, bool skipBad, bool json, InputEncoding encoding, CancellationToken cancellationToken)
+    {
+        await using RedisIndex index = await RedisIndex.OpenAsync(location, threshold);
+        var reader = new ArticleReader(console, skipBad, encoding);
+        ArticleSet set = await reader.ReadAsync(input, cancellationToken);
+        int added = 0;
+        var conflicts = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(set.Articles, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (article, ct) =>
+        {
+            try
+            {
+                if (await index.RunAsync(async () => await index.Detector.AddAsync(article, ct)))
+                {
+                    Interlocked.Increment(ref added);
+                }
+            }
+            catch (ArgumentException)
+            {
+                conflicts.Add(article.Id);
+            }
+        });
+
+        if (!conflicts.IsEmpty)
+        {
+            throw CliException.BadInput($"{location}: already indexed with another text: {string.Join(", ", conflicts.Order(StringComparer.Ordinal).Select(Printable.Quote))} (remove them first; the other articles were added)");
+        }
+
+        long count = await index.RunAsync(async () => await index.Store.CountAsync(cancellationToken));
+        int skipped = set.SkippedCount + (set.Articles.Count - added);
+        Report(console, json, "updated", location, count, [("added", added), ("skipped", skipped)],
+            $"added {added} article{Plural(added)} to {location}; it holds {count}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary><c>index remove</c> on a shared Redis index: removes the indexed ids; names the others as an error.</summary>
+    private static async Task<int> RemoveFromRedisAsync(CliConsole console, string location, IReadOnlyList<string> ids, bool json)
+    {
+        await using RedisIndex index = await RedisIndex.OpenAsync(location, null);
+        string[] distinct = [.. ids.Distinct(StringComparer.Ordinal)];
+        bool[] removed = await index.RunAsync(async () => await index.Store.RemoveAsync(distinct));
+        string[] missing = [.. distinct.Where((_, i) => !removed[i])];
+        if (missing.Length > 0)
+        {
+            throw CliException.BadInput($"{location}: not in the index: {string.Join(", ", missing.Select(Printable.Quote))} (the others were removed)");
+        }
+
+        long count = await index.RunAsync(async () => await index.Store.CountAsync());
+        Report(console, json, "updated", location, count, [("removed", distinct.Length)],
+            $"removed {distinct.Length} article{Plural(distinct.Length)} from {location}; it holds {count}");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<List<(string Key, object Value)>> DescribeRedisAsync(string location)
+    {
+        await using RedisIndex index = await RedisIndex.OpenAsync(location, null);
+        return await index.DescribeAsync(CancellationToken.None);
+    }
+
+    private static void Report(CliConsole console, bool json, string state, IIndexStore store, int count, IEnumerable<(string Key, object Value)> counts, string sentence) =>
+        Report(console, json, state, store.Location, count, counts, sentence);
+
+    private static void Report(CliConsole console, bool json, string state, string location, long count, IEnumerable<(string Key, object Value)> counts, string sentence)
     {
         if (json)
         {
-            var facts = new List<(string Key, object Value)> { ("store", store.Location), ("state", state) };
+            var facts = new List<(string Key, object Value)> { ("store", location), ("state", state) };
             facts.AddRange(counts);
             facts.Add(("articles", count));
             WriteJson(console.Out, facts);

@@ -3,7 +3,7 @@ namespace Dedup.Cli.Stores;
 /// <summary>Chooses the store for a <c>--store</c> location.</summary>
 internal static class IndexStores
 {
-    /// <summary>Opens the store at <paramref name="location"/>: a file path today; "redis://" is reserved for the Redis store.</summary>
+    /// <summary>Opens the store at <paramref name="location"/>: a file path (a redis:// location is a <see cref="RedisIndex"/>, which the commands open themselves).</summary>
     /// <exception cref="CliException">The location names a store kind this build does not support (bad input).</exception>
     public static IIndexStore Open(string location)
     {
@@ -12,10 +12,14 @@ internal static class IndexStores
             throw CliException.BadInput("--store: expected a file path");
         }
 
-        if (location.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
+        if (location.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
         {
-            // The Redis store (Dedup.Redis) plugs in here: return new RedisIndexStore(location).
-            throw CliException.BadInput($"--store {location}: not supported yet: the Redis store is a later issue; use a file path");
+            throw CliException.BadInput($"--store {location}: TLS (rediss://) is not supported yet; use redis://host:port/name");
+        }
+
+        if (RedisIndex.IsRedis(location))
+        {
+            throw CliException.BadInput($"--store {location}: a Redis index is opened with RedisIndex.OpenAsync");
         }
 
         if (location.Contains("://", StringComparison.Ordinal))

@@ -55,7 +55,9 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         try
         {
             ArticleFeatures q = FeatureExtractor.Extract(article, Options);
-            (List<Verdict> verdicts, int candidates) = await SearchAsync(NewProbe(q), article.Id, cancellationToken).ConfigureAwait(false);
+            (List<Verdict> verdicts, int candidates) = _shared is { } shared
+                ? await SearchSharedAsync(shared, q, article.Id, -1, cancellationToken).ConfigureAwait(false)
+                : await SearchAsync(NewProbe(q), article.Id, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
             op.Complete(candidates, matches, changed: false);
             return matches;
@@ -86,8 +88,16 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         try
         {
             ArticleFeatures q = FeatureExtractor.Extract(article, Options);
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             bool added;
+            if (_shared is { } shared)
+            {
+                // The shared store adds atomically; writers of this process need not take turns.
+                added = (await AddSharedAsync(shared, q, nameof(article), cancellationToken).ConfigureAwait(false)).Status == SharedAddStatus.Added;
+                op.Complete(0, [], added);
+                return added;
+            }
+
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -136,6 +146,18 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             List<Verdict> verdicts;
             int candidates;
             bool added;
+            if (_shared is { } shared)
+            {
+                // Added first, then the copies among the earlier slots: two copies sent at once to two workers are paired
+                // by the later one, as if they had come one after the other.
+                SharedAddResult r = await AddSharedAsync(shared, q, nameof(article), cancellationToken).ConfigureAwait(false);
+                added = r.Status == SharedAddStatus.Added;
+                (verdicts, candidates) = await SearchSharedAsync(shared, q, article.Id, added ? r.Slot : -1, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<CopyMatch> found = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
+                op.Complete(candidates, found, added);
+                return new FindOrAddResult(found, added);
+            }
+
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
@@ -189,6 +211,18 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         try
         {
             bool removed;
+            if (_shared is { } shared)
+            {
+                removed = (await shared.RemoveAsync(new[] { id }, cancellationToken).ConfigureAwait(false))[0];
+                if (removed)
+                {
+                    Interlocked.Increment(ref _sharedAddsSinceModel);
+                }
+
+                op.Complete(0, [], removed);
+                return removed;
+            }
+
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
@@ -223,6 +257,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
         _journal?.Dispose();
         _writeGate.Dispose();
+        _sharedModelGate.Dispose();
         _lock.Dispose();
         (_store as IDisposable)?.Dispose();
     }
@@ -238,6 +273,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
         _journal?.Dispose();
         _writeGate.Dispose();
+        _sharedModelGate.Dispose();
         _lock.Dispose();
         if (_store is IAsyncDisposable asyncStore)
         {

@@ -39,6 +39,62 @@ internal sealed class FurnitureModel
     /// <summary>How many articles the model was built from.</summary>
     public int Articles { get; }
 
+    /// <summary>The model as bytes for a shared store: article count, then each set's length and sorted values (little-endian 32-bit).</summary>
+    internal byte[] Encode()
+    {
+        uint[] words = [.. _words.Order()];
+        uint[] skeleton = [.. _skeleton.Order()];
+        byte[] data = new byte[12 + (4 * (words.Length + skeleton.Length))];
+        Span<byte> span = data;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(span, Articles);
+        int at = 4;
+        foreach (uint[] set in (ReadOnlySpan<uint[]>)[words, skeleton])
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(span[at..], set.Length);
+            at += 4;
+            foreach (uint v in set)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(span[at..], v);
+                at += 4;
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Reads a model written by <see cref="Encode"/>.</summary>
+    /// <exception cref="InvalidDataException">The data is not a model.</exception>
+    internal static FurnitureModel Decode(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            int articles = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(data);
+            int at = 4;
+            var sets = new HashSet<uint>[2];
+            for (int s = 0; s < 2; s++)
+            {
+                int n = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(data[at..]);
+                at += 4;
+                if (n < 0 || n > (data.Length - at) / 4)
+                {
+                    throw new InvalidDataException("The shared corpus model is truncated.");
+                }
+
+                sets[s] = new HashSet<uint>(n);
+                for (int i = 0; i < n; i++, at += 4)
+                {
+                    sets[s].Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data[at..]));
+                }
+            }
+
+            return new FurnitureModel(sets[0], sets[1], articles);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException("The shared corpus model is truncated.", e);
+        }
+    }
+
     public static FurnitureModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency)
     {
         HashSet<uint> words = Furniture(articles, f => f.Words, maxFrequency);

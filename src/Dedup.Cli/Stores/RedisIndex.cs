@@ -1,0 +1,97 @@
+using Dedup.Detection;
+using Dedup.Indexing;
+using Dedup.Redis;
+
+namespace Dedup.Cli.Stores;
+
+/// <summary>
+/// An index shared on a Redis-protocol server, <c>redis://host:port/name</c>: every <c>dedup index</c> command works on
+/// the server directly through a shared detector (<see cref="RedisSharedIndexStore"/>), so several processes (workers)
+/// use one index at once; nothing is loaded or saved.
+/// </summary>
+internal sealed class RedisIndex : IAsyncDisposable
+{
+    private RedisIndex(string location, string endPoint, RedisSharedIndexStore store, CopyDetector detector)
+    {
+        Location = location;
+        EndPoint = endPoint;
+        Store = store;
+        Detector = detector;
+    }
+
+    /// <summary>The location as the user gave it.</summary>
+    public string Location { get; }
+
+    /// <summary>The server as host:port.</summary>
+    public string EndPoint { get; }
+
+    /// <summary>The shared store.</summary>
+    public RedisSharedIndexStore Store { get; }
+
+    /// <summary>A detector on the store.</summary>
+    public CopyDetector Detector { get; }
+
+    /// <summary>Whether <paramref name="location"/> names a Redis index.</summary>
+    public static bool IsRedis(string location) =>
+        location.StartsWith("redis://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Connects to the index at <c>redis://host[:port][/name]</c> (port 6379 and name <c>dedup</c> by default).</summary>
+    /// <exception cref="CliException">The location is malformed (bad input) or the server cannot be reached (I/O error).</exception>
+    public static async Task<RedisIndex> OpenAsync(string location, double? threshold)
+    {
+        if (!Uri.TryCreate(location, UriKind.Absolute, out Uri? uri) || uri.Host.Length == 0)
+        {
+            throw CliException.BadInput($"--store {location}: expected redis://host:port/name");
+        }
+
+        string name = uri.AbsolutePath.Trim('/');
+        if (name.Length == 0)
+        {
+            name = RedisSharedIndexStoreOptions.DefaultIndexName;
+        }
+
+        if (name.Contains('{', StringComparison.Ordinal) || name.Contains('}', StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal))
+        {
+            throw CliException.BadInput($"--store {location}: the index name must not hold braces or slashes");
+        }
+
+        string endPoint = $"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}";
+        RedisSharedIndexStore store;
+        try
+        {
+            store = await RedisSharedIndexStore.ConnectAsync(
+                $"{endPoint},abortConnect=true,connectTimeout=3000",
+                new RedisSharedIndexStoreOptions { IndexName = name, RetryCount = 2 });
+        }
+        catch (RedisStoreUnavailableException e)
+        {
+            throw CliException.IO($"{location}: {e.Message}");
+        }
+
+        var options = new DetectorOptions { Threshold = threshold ?? DetectorOptions.Default.Threshold };
+        return new RedisIndex(location, endPoint, store, new CopyDetector(options, store));
+    }
+
+    /// <summary>Runs a call on the server, turning an unreachable server into an I/O error that names the location.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RedisStoreUnavailableException e)
+        {
+            throw CliException.IO($"{Location}: {e.Message}");
+        }
+    }
+
+    /// <summary>Facts for <c>index stats</c>.</summary>
+    public async Task<List<(string Key, object Value)>> DescribeAsync(CancellationToken cancellationToken)
+    {
+        long count = await RunAsync(async () => await Store.CountAsync(cancellationToken));
+        return [("articles", count), ("store", Location), ("server", EndPoint), ("index", Store.Options.IndexName), ("threshold", Detector.Options.Threshold)];
+    }
+
+    /// <summary>Closes the detector and the connection.</summary>
+    public ValueTask DisposeAsync() => Detector.DisposeAsync();
+}

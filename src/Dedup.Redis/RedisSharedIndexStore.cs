@@ -1,0 +1,560 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Dedup.Indexing;
+using StackExchange.Redis;
+
+namespace Dedup.Redis;
+
+/// <summary>
+/// An <see cref="ISharedIndexStore"/> on a Redis-protocol server (Redis, Valkey, Garnet, Redis Cluster): the whole index
+/// of a <see cref="Detection.CopyDetector"/> that many workers share.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Key layout</b> (<c>T</c> is <c>{IndexName}</c>, a hash tag, so the whole index is one cluster slot):
+/// <c>T:i</c> hash id → "slot contentHash"; <c>T:n</c> the slot counter; <c>T:r</c> hash slot → record;
+/// <c>T:k</c> hash slot → bucket keys (8 bytes each, little-endian); <c>T:s</c> hash slot → id; <c>T:t</c> sorted set of
+/// slots by time (Unix milliseconds); <c>T:b:{16 hex digits}</c> one set of slots per bucket; <c>T:m</c> hash of the
+/// published corpus model (<c>v</c> version, <c>a</c> articles, <c>d</c> data).
+/// </para>
+/// <para>
+/// <b>Atomic add.</b> Each article is added by one Lua script that checks its id, takes the next slot from the counter
+/// and writes the record, the id, slot and time entries and every bucket entry, so a reader sees all of them or none,
+/// and a worker killed mid-batch leaves every article of the batch wholly added or not at all. A batch is one pipelined
+/// write of one script call per article: one round trip. A remove is two (the article's keys, then one script per
+/// article); an expiry page three (the time range, the keys, the scripts); a query one and a record read one.
+/// </para>
+/// <para>
+/// <b>Failure.</b> A server that cannot be reached gives <see cref="RedisStoreUnavailableException"/> after
+/// <see cref="RedisSharedIndexStoreOptions.RetryCount"/> retries; every call is idempotent, so retrying is safe.
+/// </para>
+/// </remarks>
+public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>KEYS: i n r k s t bucket...; ARGV: id hash ms record keys. Returns {status, slot}.</summary>
+    internal const string AddScript = """
+        local cur = redis.call('HGET', KEYS[1], ARGV[1])
+        if cur then
+          local sep = string.find(cur, ' ', 1, true)
+          local slot = tonumber(string.sub(cur, 1, sep - 1))
+          if string.sub(cur, sep + 1) == ARGV[2] then return {1, slot} end
+          return {2, slot}
+        end
+        local slot = redis.call('INCR', KEYS[2]) - 1
+        local s = tostring(slot)
+        redis.call('HSET', KEYS[1], ARGV[1], s .. ' ' .. ARGV[2])
+        redis.call('HSET', KEYS[3], s, ARGV[4])
+        redis.call('HSET', KEYS[4], s, ARGV[5])
+        redis.call('HSET', KEYS[5], s, ARGV[1])
+        redis.call('ZADD', KEYS[6], ARGV[3], s)
+        for j = 7, #KEYS do redis.call('SADD', KEYS[j], s) end
+        return {0, slot}
+        """;
+
+    /// <summary>KEYS: i k; ARGV: id. Returns {slot, keys} or nil.</summary>
+    internal const string LookupScript = """
+        local cur = redis.call('HGET', KEYS[1], ARGV[1])
+        if not cur then return false end
+        local s = string.sub(cur, 1, string.find(cur, ' ', 1, true) - 1)
+        return {s, redis.call('HGET', KEYS[2], s)}
+        """;
+
+    /// <summary>KEYS: i r k s t bucket...; ARGV: slot. Returns 1 when the slot held an article.</summary>
+    internal const string RemoveScript = """
+        local id = redis.call('HGET', KEYS[4], ARGV[1])
+        if not id then return 0 end
+        redis.call('HDEL', KEYS[1], id)
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        redis.call('HDEL', KEYS[3], ARGV[1])
+        redis.call('HDEL', KEYS[4], ARGV[1])
+        redis.call('ZREM', KEYS[5], ARGV[1])
+        for j = 6, #KEYS do redis.call('SREM', KEYS[j], ARGV[1]) end
+        return 1
+        """;
+
+    /// <summary>KEYS: m; ARGV: known version. Returns {v, a, d} or nil when absent or known.</summary>
+    internal const string GetModelScript = """
+        local v = redis.call('HGET', KEYS[1], 'v')
+        if not v or v == ARGV[1] then return false end
+        return {v, redis.call('HGET', KEYS[1], 'a'), redis.call('HGET', KEYS[1], 'd')}
+        """;
+
+    /// <summary>KEYS: m; ARGV: articles data. Publishes unless a model of more articles is there; returns the version.</summary>
+    internal const string PublishModelScript = """
+        local a = tonumber(redis.call('HGET', KEYS[1], 'a') or '-1')
+        if tonumber(ARGV[1]) > a then
+          local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
+          redis.call('HSET', KEYS[1], 'a', ARGV[1])
+          redis.call('HSET', KEYS[1], 'd', ARGV[2])
+          return v
+        end
+        return tonumber(redis.call('HGET', KEYS[1], 'v'))
+        """;
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly bool _ownsConnection;
+    private readonly IDatabase _database;
+    private readonly string _tag;
+    private readonly RedisKey _ids;
+    private readonly RedisKey _counter;
+    private readonly RedisKey _records;
+    private readonly RedisKey _keys;
+    private readonly RedisKey _slots;
+    private readonly RedisKey _times;
+    private readonly RedisKey _model;
+
+    /// <summary>Creates a store on an open connection, which the caller keeps owning.</summary>
+    /// <param name="connection">The connection to the server or cluster.</param>
+    /// <param name="options">The settings; null for <see cref="RedisSharedIndexStoreOptions.Default"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="connection"/> is null.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public RedisSharedIndexStore(IConnectionMultiplexer connection, RedisSharedIndexStoreOptions? options = null)
+        : this(connection, options, ownsConnection: false)
+    {
+    }
+
+    private RedisSharedIndexStore(IConnectionMultiplexer connection, RedisSharedIndexStoreOptions? options, bool ownsConnection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Options = options ?? RedisSharedIndexStoreOptions.Default;
+        Options.Validate();
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _database = connection.GetDatabase(Options.Database);
+        _tag = "{" + Options.IndexName + "}:";
+        _ids = _tag + "i";
+        _counter = _tag + "n";
+        _records = _tag + "r";
+        _keys = _tag + "k";
+        _slots = _tag + "s";
+        _times = _tag + "t";
+        _model = _tag + "m";
+    }
+
+    /// <summary>The settings of this store.</summary>
+    public RedisSharedIndexStoreOptions Options { get; }
+
+    /// <summary>Connects to a server and creates a store that owns the connection (fails fast while the server is down).</summary>
+    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</param>
+    /// <param name="options">The settings; null for <see cref="RedisSharedIndexStoreOptions.Default"/>.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public static async Task<RedisSharedIndexStore> ConnectAsync(string configuration, RedisSharedIndexStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configuration);
+        ConfigurationOptions config = ConfigurationOptions.Parse(configuration);
+        config.BacklogPolicy = BacklogPolicy.FailFast;
+        ConnectionMultiplexer connection;
+        try
+        {
+            connection = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException e)
+        {
+            string endPoint = string.Join(",", config.EndPoints.Select(EndPointCollection.ToString));
+            throw new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
+        }
+
+        return new RedisSharedIndexStore(connection, options, ownsConnection: true);
+    }
+
+    /// <summary>The key of the bucket <paramref name="bucketKey"/>: <c>{IndexName}:b:</c> and 16 hexadecimal digits.</summary>
+    /// <param name="bucketKey">The bucket key.</param>
+    /// <returns>The Redis key.</returns>
+    public string BucketKey(ulong bucketKey) => _tag + "b:" + bucketKey.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached; each article is wholly added or not at all.</exception>
+    public ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default)
+    {
+        SharedArticle[] list = articles.ToArray();
+        foreach (SharedArticle a in list)
+        {
+            ArgumentNullException.ThrowIfNull(a.Id, nameof(articles));
+        }
+
+        return RetryAsync(async () =>
+        {
+            IBatch batch = _database.CreateBatch();
+            var tasks = new Task<RedisResult>[list.Length];
+            for (int i = 0; i < list.Length; i++)
+            {
+                SharedArticle a = list[i];
+                ulong[] bucketKeys = [.. a.BucketKeys.ToArray().Distinct()];
+                var keys = new RedisKey[6 + bucketKeys.Length];
+                keys[0] = _ids;
+                keys[1] = _counter;
+                keys[2] = _records;
+                keys[3] = _keys;
+                keys[4] = _slots;
+                keys[5] = _times;
+                for (int j = 0; j < bucketKeys.Length; j++)
+                {
+                    keys[6 + j] = BucketKey(bucketKeys[j]);
+                }
+
+                RedisValue[] values =
+                [
+                    a.Id,
+                    a.ContentHash.ToString("x16", CultureInfo.InvariantCulture),
+                    a.IndexedAt.ToUnixTimeMilliseconds(),
+                    a.Record,
+                    PackKeys(bucketKeys),
+                ];
+                tasks[i] = batch.ScriptEvaluateAsync(AddScript, keys, values);
+            }
+
+            await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+            var results = new SharedAddResult[list.Length];
+            for (int i = 0; i < list.Length; i++)
+            {
+                var reply = (RedisResult[])tasks[i].Result!;
+                results[i] = new SharedAddResult((SharedAddStatus)(int)reply[0], (int)reply[1]);
+            }
+
+            return results;
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached; each article is wholly removed or not at all.</exception>
+    public ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default)
+    {
+        string[] list = ids.ToArray();
+        return RetryAsync(async () =>
+        {
+            IBatch lookup = _database.CreateBatch();
+            Task<RedisResult>[] found = [.. list.Select(id => lookup.ScriptEvaluateAsync(LookupScript, [_ids, _keys], [id]))];
+            await ExecuteAsync(lookup, found, cancellationToken).ConfigureAwait(false);
+            var slots = new List<(int Index, string Slot, byte[] Keys)>();
+            for (int i = 0; i < list.Length; i++)
+            {
+                if (!found[i].Result.IsNull && (RedisResult[]?)found[i].Result is { } pair)
+                {
+                    slots.Add((i, (string)pair[0]!, (byte[]?)pair[1] ?? []));
+                }
+            }
+
+            bool[] removed = await RemoveSlotsAsync([.. slots.Select(s => (s.Slot, s.Keys))], cancellationToken).ConfigureAwait(false);
+            var result = new bool[list.Length];
+            for (int j = 0; j < slots.Count; j++)
+            {
+                result[slots[j].Index] = removed[j];
+            }
+
+            return result;
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, CancellationToken cancellationToken = default)
+    {
+        ulong[] keys = bucketKeys.ToArray();
+        return RetryAsync(async () =>
+        {
+            var result = new int[keys.Length][];
+            if (keys.Length == 0)
+            {
+                return result;
+            }
+
+            IBatch batch = _database.CreateBatch();
+            Task<RedisValue[]>[] tasks = [.. keys.Select(k => batch.SetMembersAsync(BucketKey(k)))];
+            await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < keys.Length; i++)
+            {
+                result[i] = [.. tasks[i].Result.Select(v => (int)v)];
+            }
+
+            return result;
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default)
+    {
+        RedisValue[] fields = [.. slots.ToArray().Select(s => (RedisValue)s)];
+        return RetryAsync(async () =>
+        {
+            if (fields.Length == 0)
+            {
+                return Array.Empty<byte[]?>();
+            }
+
+            IBatch batch = _database.CreateBatch();
+            Task<RedisValue[]> task = batch.HashGetAsync(_records, fields);
+            await ExecuteAsync(batch, [task], cancellationToken).ConfigureAwait(false);
+            return task.Result.Select(v => v.IsNull ? null : (byte[]?)v).ToArray();
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached; each article is wholly removed or not at all.</exception>
+    public ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        long before = cutoff.ToUnixTimeMilliseconds();
+        return RetryAsync(async () =>
+        {
+            IBatch range = _database.CreateBatch();
+            Task<RedisValue[]> old = range.SortedSetRangeByScoreAsync(_times, double.NegativeInfinity, before, Exclude.Stop, Order.Ascending, 0, limit);
+            await ExecuteAsync(range, [old], cancellationToken).ConfigureAwait(false);
+            RedisValue[] slots = old.Result;
+            if (slots.Length == 0)
+            {
+                return 0;
+            }
+
+            IBatch keys = _database.CreateBatch();
+            Task<RedisValue[]> blobs = keys.HashGetAsync(_keys, slots);
+            await ExecuteAsync(keys, [blobs], cancellationToken).ConfigureAwait(false);
+            var work = new (string Slot, byte[] Keys)[slots.Length];
+            for (int i = 0; i < slots.Length; i++)
+            {
+                work[i] = ((string)slots[i]!, blobs.Result[i].IsNull ? [] : (byte[])blobs.Result[i]!);
+            }
+
+            bool[] removed = await RemoveSlotsAsync(work, cancellationToken).ConfigureAwait(false);
+            return removed.Count(r => r);
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) =>
+        RetryAsync(async () =>
+        {
+            IBatch batch = _database.CreateBatch();
+            Task<long> count = batch.HashLengthAsync(_ids);
+            await ExecuteAsync(batch, [count], cancellationToken).ConfigureAwait(false);
+            return count.Result;
+        });
+
+    /// <inheritdoc/>
+    /// <remarks>HSCAN over the record hash, a page at a time.</remarks>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public async IAsyncEnumerable<KeyValuePair<int, byte[]>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        IAsyncEnumerator<HashEntry> e = _database.HashScanAsync(_records, pageSize: 500).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await e.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (Exception x) when (x is RedisConnectionException or RedisTimeoutException)
+                {
+                    throw Unavailable(x);
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                yield return new KeyValuePair<int, byte[]>((int)e.Current.Name, (byte[])e.Current.Value!);
+            }
+        }
+        finally
+        {
+            await e.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public ValueTask<SharedModel?> GetModelAsync(long knownVersion, CancellationToken cancellationToken = default) =>
+        RetryAsync(async () =>
+        {
+            IBatch batch = _database.CreateBatch();
+            Task<RedisResult> task = batch.ScriptEvaluateAsync(GetModelScript, [_model], [knownVersion]);
+            await ExecuteAsync(batch, [task], cancellationToken).ConfigureAwait(false);
+            if (task.Result.IsNull || (RedisResult[]?)task.Result is not { } parts)
+            {
+                return null;
+            }
+
+            return new SharedModel((long)parts[0], (long)parts[1], (byte[])parts[2]!);
+        });
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return RetryAsync(async () =>
+        {
+            IBatch batch = _database.CreateBatch();
+            Task<RedisResult> task = batch.ScriptEvaluateAsync(PublishModelScript, [_model], [model.Articles, model.Data]);
+            await ExecuteAsync(batch, [task], cancellationToken).ConfigureAwait(false);
+            return (long)task.Result;
+        });
+    }
+
+    /// <summary>
+    /// Deletes every key of this index (SCAN with MATCH on <c>{IndexName}:*</c> on every primary, then DELs), returning how
+    /// many. Not atomic: run it while no worker uses the index.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation; a cancelled clear may be partly done.</param>
+    /// <returns>The number of keys deleted.</returns>
+    /// <exception cref="RedisStoreUnavailableException">A server cannot be reached.</exception>
+    public async Task<long> ClearAsync(CancellationToken cancellationToken = default)
+    {
+        string pattern = EscapeGlob(_tag) + "*";
+        long deleted = 0;
+        try
+        {
+            foreach (System.Net.EndPoint endPoint in _connection.GetEndPoints())
+            {
+                IServer server = _connection.GetServer(endPoint);
+                if (server.IsReplica)
+                {
+                    continue;
+                }
+
+                var page = new List<RedisKey>();
+                await foreach (RedisKey key in server.KeysAsync(_database.Database, pattern, 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(key);
+                }
+
+                IBatch batch = _database.CreateBatch();
+                Task<bool>[] tasks = [.. page.Select(k => batch.KeyDeleteAsync(k))];
+                await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+                deleted += tasks.Count(t => t.Result);
+            }
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw Unavailable(e);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>).</summary>
+    public void Dispose()
+    {
+        if (_ownsConnection)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>).</summary>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    public ValueTask DisposeAsync() => _ownsConnection ? _connection.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <summary>The connection, for tests and the benchmark (server memory, round trips).</summary>
+    internal IConnectionMultiplexer Connection => _connection;
+
+    private static byte[] PackKeys(ulong[] keys)
+    {
+        byte[] packed = new byte[keys.Length * 8];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(packed.AsSpan(i * 8), keys[i]);
+        }
+
+        return packed;
+    }
+
+    /// <summary>Removes articles by slot (one script each, one batch), given each slot's packed bucket keys.</summary>
+    private async Task<bool[]> RemoveSlotsAsync((string Slot, byte[] Keys)[] work, CancellationToken cancellationToken)
+    {
+        if (work.Length == 0)
+        {
+            return [];
+        }
+
+        IBatch batch = _database.CreateBatch();
+        var tasks = new Task<RedisResult>[work.Length];
+        for (int i = 0; i < work.Length; i++)
+        {
+            byte[] packed = work[i].Keys;
+            var keys = new RedisKey[5 + (packed.Length / 8)];
+            keys[0] = _ids;
+            keys[1] = _records;
+            keys[2] = _keys;
+            keys[3] = _slots;
+            keys[4] = _times;
+            for (int j = 0; j < packed.Length / 8; j++)
+            {
+                keys[5 + j] = BucketKey(BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(j * 8)));
+            }
+
+            tasks[i] = batch.ScriptEvaluateAsync(RemoveScript, keys, [work[i].Slot]);
+        }
+
+        await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+        return [.. tasks.Select(t => (int)t.Result == 1)];
+    }
+
+    private async ValueTask<T> RetryAsync<T>(Func<Task<T>> attempt)
+    {
+        TimeSpan delay = Options.RetryDelay;
+        for (int tries = 0; ; tries++)
+        {
+            try
+            {
+                return await attempt().ConfigureAwait(false);
+            }
+            catch (RedisStoreUnavailableException) when (tries < Options.RetryCount)
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                delay += delay;
+            }
+        }
+    }
+
+    private static string EscapeGlob(string text)
+    {
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    private RedisStoreUnavailableException Unavailable(Exception e)
+    {
+        string endPoint = string.Join(",", _connection.GetEndPoints().Select(EndPointCollection.ToString));
+        return new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
+    }
+
+    /// <summary>Sends a batch and awaits all of it, turning a lost or refused connection into <see cref="RedisStoreUnavailableException"/>.</summary>
+    private async Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Task all = Task.WhenAll(tasks);
+        try
+        {
+            batch.Execute();
+            await all.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw Unavailable(e);
+        }
+        finally
+        {
+            if (!all.IsCompleted)
+            {
+                _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+}

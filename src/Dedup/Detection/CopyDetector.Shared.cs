@@ -1,0 +1,322 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Text;
+using Dedup.Indexing;
+
+namespace Dedup.Detection;
+
+/// <content>
+/// A detector whose whole index lives in an <see cref="ISharedIndexStore"/> shared by several workers (processes):
+/// articles' compact forms, the id → slot map, the buckets and the learned corpus model.
+/// </content>
+public sealed partial class CopyDetector
+{
+    /// <summary>The shared model is looked for again after this many of this detector's calls.</summary>
+    internal const int SharedModelCheckInterval = 64;
+
+    /// <summary>At most this many decoded articles are cached (slots are never reused, so an entry never goes stale).</summary>
+    private const int SharedCacheLimit = 200_000;
+
+    private readonly ISharedIndexStore? _shared;
+    private readonly ConcurrentDictionary<int, ArticleFeatures> _sharedCache = new();
+    private readonly SemaphoreSlim _sharedModelGate = new(1, 1);
+    private volatile SharedFurniture _sharedFurniture = new(FurnitureModel.Empty, -1);
+    private long _sharedCalls;
+    private long _sharedAddsSinceModel; // adds and removes since the model was last checked
+
+    /// <summary>
+    /// Creates a detector whose whole index (articles, id map, buckets, corpus model) lives in <paramref name="store"/>,
+    /// so that several detectors (in several processes) on one store share one index: what one adds, the others find.
+    /// </summary>
+    /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>. Every worker of one store must use the same.</param>
+    /// <param name="store">The shared store, owned by this detector from now on (disposed with it when disposable).</param>
+    /// <remarks>
+    /// <para>
+    /// Only the asynchronous methods work (<see cref="AddAsync"/>, <see cref="FindCopiesAsync(Article, CancellationToken)"/>,
+    /// <see cref="FindOrAddAsync"/>, <see cref="RemoveAsync"/>); the synchronous ones throw <see cref="NotSupportedException"/>,
+    /// and <see cref="Count"/> and <see cref="Contains"/> see nothing (ask the store: <see cref="ISharedIndexStore.CountAsync"/>).
+    /// A search costs two store calls (the buckets, then the records of candidates not seen before), an add or a
+    /// remove one.
+    /// </para>
+    /// <para>
+    /// <b>Find-or-add across workers.</b> <see cref="FindOrAddAsync"/> adds the article first (atomically, receiving the
+    /// next slot of the shared allocator) and then reports the copies among the articles with earlier slots, so of two
+    /// copies sent at once to two workers, the one with the later slot reports the other: the pair is found exactly as
+    /// if the two had come one after the other.
+    /// </para>
+    /// <para>
+    /// <b>Expiry.</b> Each article is indexed at its publication time, or at the time it was added when it has none;
+    /// <see cref="ISharedIndexStore.ExpireAsync"/> removes those older than a window.
+    /// </para>
+    /// <para>
+    /// <b>Corpus model.</b> The boilerplate model is learned from the whole shared index and published through the store;
+    /// every worker uses the published one, so all judge alike. A worker that finds it stale (the index grew by more
+    /// than a tenth since it was learned) learns it again from every record and publishes it.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    public CopyDetector(DetectorOptions? options, ISharedIndexStore store)
+        : this(options, new SharedOnlyBuckets(store))
+    {
+        _shared = store;
+    }
+
+    /// <summary>The compact form of an article as the bytes a shared store keeps (little-endian; the snapshot's fields in its order).</summary>
+    internal static byte[] EncodeRecord(ArticleFeatures f)
+    {
+        int idBytes = Encoding.UTF8.GetByteCount(f.Id);
+        int length = 4 + idBytes + 8 + 4 + 8 + 4 + 4 + (4 * 4) + (4 * (f.Words.Length + f.Skeleton.Length + f.Lead.Length + f.ParaphraseTerms.Length));
+        byte[] data = new byte[length];
+        Span<byte> s = data;
+        BinaryPrimitives.WriteInt32LittleEndian(s, idBytes);
+        Encoding.UTF8.GetBytes(f.Id, s.Slice(4, idBytes));
+        int at = 4 + idBytes;
+        BinaryPrimitives.WriteInt64LittleEndian(s[at..], f.Published is { } p ? p.UtcTicks : 0);
+        BinaryPrimitives.WriteInt32LittleEndian(s[(at + 8)..], (int)(f.Published?.Offset.TotalMinutes ?? 0));
+        BinaryPrimitives.WriteUInt64LittleEndian(s[(at + 12)..], f.ExactHash);
+        BinaryPrimitives.WriteInt32LittleEndian(s[(at + 20)..], f.ContentTokens);
+        BinaryPrimitives.WriteInt32LittleEndian(s[(at + 24)..], f.Characters);
+        at += 28;
+        foreach (uint[] set in (ReadOnlySpan<uint[]>)[f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms])
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(s[at..], set.Length);
+            at += 4;
+            foreach (uint v in set)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(s[at..], v);
+                at += 4;
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Reads a record written by <see cref="EncodeRecord"/>.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a record.</exception>
+    internal static ArticleFeatures DecodeRecord(ReadOnlySpan<byte> s)
+    {
+        try
+        {
+            int idBytes = BinaryPrimitives.ReadInt32LittleEndian(s);
+            string id = Encoding.UTF8.GetString(s.Slice(4, idBytes));
+            int at = 4 + idBytes;
+            long ticks = BinaryPrimitives.ReadInt64LittleEndian(s[at..]);
+            int offset = BinaryPrimitives.ReadInt32LittleEndian(s[(at + 8)..]);
+            ulong exact = BinaryPrimitives.ReadUInt64LittleEndian(s[(at + 12)..]);
+            int tokens = BinaryPrimitives.ReadInt32LittleEndian(s[(at + 20)..]);
+            int characters = BinaryPrimitives.ReadInt32LittleEndian(s[(at + 24)..]);
+            at += 28;
+            var sets = new uint[4][];
+            for (int k = 0; k < 4; k++)
+            {
+                int n = BinaryPrimitives.ReadInt32LittleEndian(s[at..]);
+                at += 4;
+                if (n < 0 || n > (s.Length - at) / 4)
+                {
+                    throw new InvalidDataException($"The record of article '{id}' is truncated.");
+                }
+
+                sets[k] = new uint[n];
+                for (int i = 0; i < n; i++, at += 4)
+                {
+                    sets[k][i] = BinaryPrimitives.ReadUInt32LittleEndian(s[at..]);
+                }
+            }
+
+            DateTimeOffset? published = ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset));
+            return new ArticleFeatures(id, published, exact, sets[0], sets[1], sets[2], sets[3], tokens, characters);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException("A shared article record is truncated or corrupted.", e);
+        }
+    }
+
+    /// <summary>The store's form of an article.</summary>
+    private static SharedArticle ToShared(ArticleFeatures f) =>
+        new(f.Id, f.ExactHash, f.Published ?? DateTimeOffset.UtcNow, EncodeRecord(f), StoreKeys(f.ExactHash, f.Words, f.Skeleton, f.ParaphraseTerms));
+
+    /// <summary>Adds through the shared store; throws on a conflicting id.</summary>
+    private async ValueTask<SharedAddResult> AddSharedAsync(ISharedIndexStore store, ArticleFeatures f, string paramName, CancellationToken cancellationToken)
+    {
+        SharedAddResult[] r = await store.AddAsync(new[] { ToShared(f) }, cancellationToken).ConfigureAwait(false);
+        if (r[0].Status == SharedAddStatus.Conflict)
+        {
+            throw new ArgumentException($"An article with id '{f.Id}' is already indexed with another text; remove it first to replace it.", paramName);
+        }
+
+        if (r[0].Status == SharedAddStatus.Added)
+        {
+            f.Order = r[0].Slot;
+            Interlocked.Increment(ref _sharedAddsSinceModel);
+        }
+
+        return r[0];
+    }
+
+    /// <summary>
+    /// Searches the shared store: one query for the buckets, one read of the records of candidates not cached, then
+    /// verification. With <paramref name="beforeSlot"/> ≥ 0 only slots below it are candidates.
+    /// </summary>
+    private async ValueTask<(List<Verdict> Verdicts, int Candidates)> SearchSharedAsync(
+        ISharedIndexStore store, ArticleFeatures q, string queryId, int beforeSlot, CancellationToken cancellationToken)
+    {
+        FurnitureModel furniture = await SharedFurnitureAsync(store, cancellationToken).ConfigureAwait(false);
+        uint[] qWords = furniture.Words(q);
+        uint[] qSkeleton = furniture.Skeleton(q);
+        uint[] qLead = furniture.Lead(q);
+        var probe = new Probe(q, furniture, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
+        int[][] buckets = await store.QueryAsync(probe.Keys, cancellationToken).ConfigureAwait(false);
+        var slots = new SortedSet<int>();
+        foreach (int[] bucket in buckets)
+        {
+            foreach (int slot in bucket)
+            {
+                if (beforeSlot < 0 || slot < beforeSlot)
+                {
+                    slots.Add(slot);
+                }
+            }
+        }
+
+        int[] wanted = [.. slots];
+        var candidates = new List<ArticleFeatures>(wanted.Length);
+        if (wanted.Length > 0)
+        {
+            // Records are read every time, so an article another worker removed is not found; the decoded form is cached.
+            byte[]?[] records = await store.GetAsync(wanted, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < wanted.Length; i++)
+            {
+                if (records[i] is not { } record)
+                {
+                    _sharedCache.TryRemove(wanted[i], out _);
+                    continue;
+                }
+
+                if (!_sharedCache.TryGetValue(wanted[i], out ArticleFeatures? f))
+                {
+                    f = DecodeRecord(record);
+                    f.Order = wanted[i];
+                    if (_sharedCache.Count >= SharedCacheLimit)
+                    {
+                        _sharedCache.Clear();
+                    }
+
+                    _sharedCache[wanted[i]] = f;
+                }
+
+                candidates.Add(f);
+            }
+        }
+
+        var verdicts = new List<Verdict>();
+        foreach (ArticleFeatures other in candidates)
+        {
+            if (queryId.Length > 0 && other.Id == queryId)
+            {
+                continue;
+            }
+
+            FilteredSets sets = furniture.Filtered(other);
+            Overlap o = Verifier.Measure(q, other, qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead, Options.Threshold);
+            if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
+            {
+                verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
+            }
+        }
+
+        return (verdicts, candidates.Count);
+    }
+
+    /// <summary>
+    /// The shared corpus model: the published one, looked for every <see cref="SharedModelCheckInterval"/> calls; learned
+    /// again from every record and published when the index grew by more than a tenth since it was learned.
+    /// </summary>
+    private async ValueTask<FurnitureModel> SharedFurnitureAsync(ISharedIndexStore store, CancellationToken cancellationToken)
+    {
+        SharedFurniture current = _sharedFurniture;
+        long calls = Interlocked.Increment(ref _sharedCalls);
+        long adds = Interlocked.Read(ref _sharedAddsSinceModel);
+        bool due = calls % SharedModelCheckInterval == 1 || (adds > 0 && adds > current.Model.Articles / 10);
+        if (!due)
+        {
+            return current.Model;
+        }
+
+        await _sharedModelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            current = _sharedFurniture;
+            if (await store.GetModelAsync(current.Version, cancellationToken).ConfigureAwait(false) is { } published)
+            {
+                current = new SharedFurniture(FurnitureModel.Decode(published.Data), published.Version);
+                _sharedFurniture = current;
+            }
+
+            long count = await store.CountAsync(cancellationToken).ConfigureAwait(false);
+            long changes = count - current.Model.Articles;
+            if (Math.Abs(changes) > 0 && Math.Abs(changes) > current.Model.Articles / 10)
+            {
+                var articles = new List<ArticleFeatures>((int)Math.Min(count, int.MaxValue));
+                await foreach (KeyValuePair<int, byte[]> pair in store.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    ArticleFeatures f = DecodeRecord(pair.Value);
+                    f.Order = pair.Key;
+                    articles.Add(f);
+                }
+
+                articles.Sort((x, y) => x.Order.CompareTo(y.Order));
+                var model = FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency);
+                long version = await store.PublishModelAsync(new SharedModel(0, articles.Count, model.Encode()), cancellationToken).ConfigureAwait(false);
+                if (await store.GetModelAsync(-1, cancellationToken).ConfigureAwait(false) is { } won && won.Version == version)
+                {
+                    current = new SharedFurniture(FurnitureModel.Decode(won.Data), won.Version);
+                    _sharedFurniture = current;
+                }
+            }
+
+            Interlocked.Exchange(ref _sharedAddsSinceModel, 0);
+            return current.Model;
+        }
+        finally
+        {
+            _sharedModelGate.Release();
+        }
+    }
+
+    private sealed record SharedFurniture(FurnitureModel Model, long Version);
+
+    /// <summary>The bucket store of a shared detector: none of its own (the shared store holds the buckets); disposes the shared store.</summary>
+    private sealed class SharedOnlyBuckets(ISharedIndexStore shared) : ILshBucketStore, IDisposable, IAsyncDisposable
+    {
+        public bool SupportsSynchronousAccess => false;
+
+        public void Add(ReadOnlySpan<LshBucketEntry> entries) => throw NotShared();
+
+        public void Remove(ReadOnlySpan<LshBucketEntry> entries) => throw NotShared();
+
+        public int Query(ReadOnlySpan<ulong> bandKeys, Span<int> destination) => throw NotShared();
+
+        public ValueTask AddAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default) => throw NotShared();
+
+        public ValueTask RemoveAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default) => throw NotShared();
+
+        public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bandKeys, CancellationToken cancellationToken = default) => throw NotShared();
+
+        public void Dispose() => (shared as IDisposable)?.Dispose();
+
+        public ValueTask DisposeAsync()
+        {
+            if (shared is IAsyncDisposable a)
+            {
+                return a.DisposeAsync();
+            }
+
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private static NotSupportedException NotShared() =>
+            new("This detector keeps its index in a shared store: use the asynchronous methods (FindCopiesAsync, AddAsync, FindOrAddAsync, RemoveAsync).");
+    }
+}

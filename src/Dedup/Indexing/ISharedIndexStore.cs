@@ -1,0 +1,116 @@
+namespace Dedup.Indexing;
+
+/// <summary>
+/// Where a <see cref="Detection.CopyDetector"/> shared by several processes keeps its whole index: the articles' compact
+/// forms by slot, the id → slot map (a shared slot allocator), the candidate buckets, the time index for expiry and the
+/// learned corpus (boilerplate) model, so that what one worker adds, every other worker finds.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>What the store sees.</b> The detector encodes each article's compact form as opaque bytes
+/// (<see cref="SharedArticle.Record"/>) and computes its bucket keys; the store assigns the slot. Slots are allocated
+/// from one counter shared by every worker and are <b>never reused</b>, so a slot read once always names the same
+/// article (until it is removed) and slot order is insertion order across all workers.
+/// </para>
+/// <para>
+/// <b>Atomic add.</b> <see cref="AddAsync"/> makes an article's record, its id entry, its bucket entries and its time
+/// entry appear together or not at all; adding an id that is indexed with the same <see cref="SharedArticle.ContentHash"/>
+/// changes nothing (<see cref="SharedAddStatus.AlreadyIndexed"/>), with another one is refused
+/// (<see cref="SharedAddStatus.Conflict"/>). Every member is idempotent, so a caller may retry a call that failed.
+/// </para>
+/// <para>
+/// <b>Batches.</b> Every member takes or returns a batch, so a network store answers a batch in a small constant number
+/// of round trips whatever its size.
+/// </para>
+/// <para><b>Thread safety.</b> Implementations are safe for concurrent use by any number of callers and processes.</para>
+/// </remarks>
+public interface ISharedIndexStore
+{
+    /// <summary>Adds a batch of articles, each atomically (see the remarks of the type).</summary>
+    /// <param name="articles">The articles; the store keeps no reference to them after completing.</param>
+    /// <param name="cancellationToken">Cancels the call; each article of a cancelled batch is either wholly added or not at all.</param>
+    /// <returns>One result per article, in order: its status and its slot.</returns>
+    ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a batch of articles by id, each atomically with its bucket and time entries.</summary>
+    /// <param name="ids">The ids; an id that is not indexed is ignored.</param>
+    /// <param name="cancellationToken">Cancels the call; each article of a cancelled batch is either wholly removed or not at all.</param>
+    /// <returns>One flag per id, in order: whether it was indexed (and is now removed).</returns>
+    ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>Looks up the buckets of all <paramref name="bucketKeys"/> as one batch.</summary>
+    /// <param name="bucketKeys">The bucket keys.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One array of slots per key, in order (empty when the bucket is empty).</returns>
+    ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the records of a batch of slots.</summary>
+    /// <param name="slots">The slots.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One record per slot, in order; null for a slot that holds no article (removed, expired, never added).</returns>
+    ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes up to <paramref name="limit"/> articles indexed before <paramref name="cutoff"/>, oldest first, through the
+    /// time index (no scan of the whole store); call again while it returns <paramref name="limit"/>.
+    /// </summary>
+    /// <param name="cutoff">Articles with an earlier <see cref="SharedArticle.IndexedAt"/> expire.</param>
+    /// <param name="limit">At most this many are removed by this call.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The number of articles removed.</returns>
+    ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The number of indexed articles.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The count.</returns>
+    ValueTask<long> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads every indexed article's slot and record, in pages (for rebuilding the corpus model).</summary>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The slots and records, in no particular order.</returns>
+    IAsyncEnumerable<KeyValuePair<int, byte[]>> ReadAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the shared corpus model published by <see cref="PublishModelAsync"/>, if its version differs from <paramref name="knownVersion"/>.</summary>
+    /// <param name="knownVersion">The version the caller holds; -1 for none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The current model, or null when there is none or it has version <paramref name="knownVersion"/>.</returns>
+    ValueTask<SharedModel?> GetModelAsync(long knownVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes a corpus model for every worker, unless a model built from more articles is already published.</summary>
+    /// <param name="model">The model; its <see cref="SharedModel.Version"/> is ignored (the store assigns the next one).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The version now published (the caller's, or the newer one that won).</returns>
+    ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An article as a <see cref="ISharedIndexStore"/> stores it.</summary>
+/// <param name="Id">The caller's id.</param>
+/// <param name="ContentHash">The hash of its whole token sequence: a re-add with the same hash is a re-delivery.</param>
+/// <param name="IndexedAt">When it was indexed (the time index for expiry).</param>
+/// <param name="Record">Its compact form, opaque to the store.</param>
+/// <param name="BucketKeys">The keys of the candidate buckets that hold its slot.</param>
+public readonly record struct SharedArticle(string Id, ulong ContentHash, DateTimeOffset IndexedAt, ReadOnlyMemory<byte> Record, ReadOnlyMemory<ulong> BucketKeys);
+
+/// <summary>What <see cref="ISharedIndexStore.AddAsync"/> did with one article.</summary>
+/// <param name="Status">Added, already indexed with the same content, or refused.</param>
+/// <param name="Slot">The article's slot (the new one, or the one it already has).</param>
+public readonly record struct SharedAddResult(SharedAddStatus Status, int Slot);
+
+/// <summary>The outcome of adding one article to a <see cref="ISharedIndexStore"/>.</summary>
+public enum SharedAddStatus
+{
+    /// <summary>The article was added with a new slot.</summary>
+    Added = 0,
+
+    /// <summary>The id was already indexed with the same content hash; nothing changed.</summary>
+    AlreadyIndexed = 1,
+
+    /// <summary>The id was already indexed with another content hash; nothing changed.</summary>
+    Conflict = 2,
+}
+
+/// <summary>The corpus (boilerplate) model shared through a <see cref="ISharedIndexStore"/>, so that every worker judges the same way.</summary>
+/// <param name="Version">The version the store assigned (increasing).</param>
+/// <param name="Articles">How many articles it was learned from.</param>
+/// <param name="Data">Its encoded form, opaque to the store.</param>
+public sealed record SharedModel(long Version, long Articles, byte[] Data);

@@ -1,0 +1,208 @@
+using System.Runtime.CompilerServices;
+
+namespace Dedup.Indexing;
+
+/// <summary>
+/// An <see cref="ISharedIndexStore"/> in this process's memory: the reference the network stores are tested against, and
+/// a way to share one index between several detectors of one process.
+/// </summary>
+/// <remarks>Every call takes one lock, so each article is added or removed atomically and calls are linearizable.</remarks>
+public sealed class InMemorySharedIndexStore : ISharedIndexStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (int Slot, ulong Hash)> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, Entry> _bySlot = [];
+    private readonly Dictionary<ulong, HashSet<int>> _buckets = [];
+    private readonly SortedSet<(long Time, int Slot)> _byTime = [];
+    private int _next;
+    private SharedModel? _model;
+
+    /// <inheritdoc/>
+    public ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var results = new SharedAddResult[articles.Length];
+        lock (_lock)
+        {
+            ReadOnlySpan<SharedArticle> span = articles.Span;
+            for (int i = 0; i < span.Length; i++)
+            {
+                SharedArticle a = span[i];
+                ArgumentNullException.ThrowIfNull(a.Id, nameof(articles));
+                if (_byId.TryGetValue(a.Id, out (int Slot, ulong Hash) known))
+                {
+                    results[i] = new SharedAddResult(known.Hash == a.ContentHash ? SharedAddStatus.AlreadyIndexed : SharedAddStatus.Conflict, known.Slot);
+                    continue;
+                }
+
+                int slot = _next++;
+                ulong[] keys = [.. a.BucketKeys.ToArray().Distinct()];
+                long time = a.IndexedAt.ToUnixTimeMilliseconds();
+                _byId.Add(a.Id, (slot, a.ContentHash));
+                _bySlot.Add(slot, new Entry(a.Id, a.Record.ToArray(), keys, time));
+                _byTime.Add((time, slot));
+                foreach (ulong key in keys)
+                {
+                    if (!_buckets.TryGetValue(key, out HashSet<int>? bucket))
+                    {
+                        bucket = [];
+                        _buckets.Add(key, bucket);
+                    }
+
+                    bucket.Add(slot);
+                }
+
+                results[i] = new SharedAddResult(SharedAddStatus.Added, slot);
+            }
+        }
+
+        return ValueTask.FromResult(results);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var removed = new bool[ids.Length];
+        lock (_lock)
+        {
+            ReadOnlySpan<string> span = ids.Span;
+            for (int i = 0; i < span.Length; i++)
+            {
+                if (_byId.TryGetValue(span[i], out (int Slot, ulong Hash) known))
+                {
+                    RemoveLocked(known.Slot);
+                    removed[i] = true;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(removed);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = new int[bucketKeys.Length][];
+        lock (_lock)
+        {
+            ReadOnlySpan<ulong> keys = bucketKeys.Span;
+            for (int i = 0; i < keys.Length; i++)
+            {
+                result[i] = _buckets.TryGetValue(keys[i], out HashSet<int>? bucket) ? [.. bucket] : [];
+            }
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = new byte[]?[slots.Length];
+        lock (_lock)
+        {
+            ReadOnlySpan<int> span = slots.Span;
+            for (int i = 0; i < span.Length; i++)
+            {
+                result[i] = _bySlot.TryGetValue(span[i], out Entry? e) ? e.Record : null;
+            }
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        cancellationToken.ThrowIfCancellationRequested();
+        long before = cutoff.ToUnixTimeMilliseconds();
+        int removed = 0;
+        lock (_lock)
+        {
+            while (removed < limit && _byTime.Count > 0 && _byTime.Min.Time < before)
+            {
+                RemoveLocked(_byTime.Min.Slot);
+                removed++;
+            }
+        }
+
+        return ValueTask.FromResult(removed);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            return ValueTask.FromResult((long)_byId.Count);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<KeyValuePair<int, byte[]>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        KeyValuePair<int, byte[]>[] all;
+        lock (_lock)
+        {
+            all = [.. _bySlot.Select(p => new KeyValuePair<int, byte[]>(p.Key, p.Value.Record))];
+        }
+
+        foreach (KeyValuePair<int, byte[]> pair in all)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return pair;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SharedModel?> GetModelAsync(long knownVersion, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_model is { } m && m.Version != knownVersion ? m : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (_model is null || model.Articles > _model.Articles)
+            {
+                _model = model with { Version = (_model?.Version ?? 0) + 1 };
+            }
+
+            return ValueTask.FromResult(_model.Version);
+        }
+    }
+
+    private void RemoveLocked(int slot)
+    {
+        Entry e = _bySlot[slot];
+        _bySlot.Remove(slot);
+        _byId.Remove(e.Id);
+        _byTime.Remove((e.Time, slot));
+        foreach (ulong key in e.Keys)
+        {
+            HashSet<int> bucket = _buckets[key];
+            bucket.Remove(slot);
+            if (bucket.Count == 0)
+            {
+                _buckets.Remove(key);
+            }
+        }
+    }
+
+    private sealed record Entry(string Id, byte[] Record, ulong[] Keys, long Time);
+}

@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Dedup.Indexing;
+using StackExchange.Redis;
+
+namespace Dedup.Redis.Tests;
+
+/// <summary>
+/// Faults in the middle of a batch: a worker whose connection dies, and a server stopped, at random points of a batch add.
+/// Afterwards every article is wholly indexed or not at all (record, id, slot, time and every bucket entry agree), the
+/// client got an error rather than a silent partial result, and the next call works.
+/// </summary>
+public sealed class SharedFaultTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(RedisBucketStoreTests.Servers), MemberType = typeof(RedisBucketStoreTests))]
+    public async Task A_worker_killed_mid_batch_leaves_nothing_half_indexed(string server)
+    {
+        var random = new Random(12);
+        for (int round = 0; round < 8; round++)
+        {
+            string index = $"f{Guid.NewGuid():N}";
+            ConnectionMultiplexer worker = RedisServers.Connect(RedisServers.EndPoint(server));
+            var store = new RedisSharedIndexStore(worker, new RedisSharedIndexStoreOptions { IndexName = index });
+            Task<SharedAddResult[]> adding = store.AddAsync(Batch(400, round), Ct).AsTask();
+            await Task.Delay(random.Next(0, 40), Ct);
+            await worker.CloseAsync(allowCommandsToComplete: false);
+            Exception? error = await Record.ExceptionAsync(() => adding);
+            worker.Dispose();
+
+            int indexed = await CheckWholeAsync(RedisServers.Connection(server), index);
+            if (error is null)
+            {
+                Assert.Equal(400, indexed);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_server_stopped_mid_batch_gives_an_error_and_the_next_call_after_restart_works()
+    {
+        var random = new Random(7);
+        int port = RedisServers.FreePort();
+        GarnetHost garnet = GarnetHost.Start(port);
+        try
+        {
+            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+            var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "fault" });
+            for (int round = 0; round < 3; round++)
+            {
+                Task<SharedAddResult[]> adding = store.AddAsync(Batch(2000, round), Ct).AsTask();
+                await Task.Delay(random.Next(0, 30), Ct);
+                garnet.Dispose();
+                Exception? error = await Record.ExceptionAsync(() => adding);
+                if (error is not null)
+                {
+                    Assert.IsType<RedisStoreUnavailableException>(error);
+                }
+
+                await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.CountAsync(Ct));
+                garnet = GarnetHost.Start(port);
+                RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
+                await CheckWholeAsync(connection, "fault");
+                SharedAddResult[] next = await store.AddAsync(Batch(3, 100 + round), Ct);
+                Assert.All(next, r => Assert.Equal(SharedAddStatus.Added, r.Status));
+                await CheckWholeAsync(connection, "fault");
+            }
+        }
+        finally
+        {
+            garnet.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Retries_ride_out_a_server_restart()
+    {
+        int port = RedisServers.FreePort();
+        GarnetHost garnet = GarnetHost.Start(port);
+        try
+        {
+            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+            var patient = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry", RetryCount = 8, RetryDelay = TimeSpan.FromMilliseconds(200) });
+            var impatient = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry" });
+            garnet.Dispose();
+            await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await impatient.CountAsync(Ct));
+            Task<SharedAddResult[]> adding = patient.AddAsync(Batch(5, 1), Ct).AsTask();
+            await Task.Delay(300, Ct);
+            garnet = GarnetHost.Start(port);
+            SharedAddResult[] added = await adding;
+            Assert.All(added, r => Assert.Equal(SharedAddStatus.Added, r.Status));
+            Assert.Equal(5, await impatient.CountAsync(Ct));
+        }
+        finally
+        {
+            garnet.Dispose();
+        }
+    }
+
+    /// <summary>Articles with a few bucket keys each, some shared between articles.</summary>
+    private static SharedArticle[] Batch(int n, int round)
+    {
+        var batch = new SharedArticle[n];
+        for (int i = 0; i < n; i++)
+        {
+            batch[i] = new SharedArticle(
+                $"r{round}-{i}", (ulong)i, DateTimeOffset.UnixEpoch.AddMinutes(i), new byte[] { (byte)i, 1, 2, 3 }, new ulong[] { (ulong)i, (ulong)(i % 7) + 1_000_000, (ulong)(i * 31) + 5_000_000 });
+        }
+
+        return batch;
+    }
+
+    /// <summary>Checks that every article of the index is whole and every bucket entry belongs to one; returns how many there are.</summary>
+    private static async Task<int> CheckWholeAsync(ConnectionMultiplexer connection, string index)
+    {
+        IDatabase db = connection.GetDatabase();
+        string tag = "{" + index + "}:";
+
+        // Commands the dead worker had already sent still run on the server: wait until the index stops changing.
+        long last = -1;
+        for (int stable = 0; stable < 3; await Task.Delay(100, Ct))
+        {
+            long now = await db.HashLengthAsync(tag + "i") + await db.HashLengthAsync(tag + "r");
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+        }
+
+        HashEntry[] ids = await db.HashGetAllAsync(tag + "i");
+        var slots = new HashSet<string>();
+        foreach (HashEntry e in ids)
+        {
+            string slot = ((string)e.Value!).Split(' ')[0];
+            slots.Add(slot);
+            Assert.True(await db.HashExistsAsync(tag + "r", slot), $"record of {e.Name}");
+            Assert.Equal((string)e.Name!, (string?)await db.HashGetAsync(tag + "s", slot));
+            Assert.NotNull(await db.SortedSetScoreAsync(tag + "t", slot));
+            byte[] packed = (byte[])(await db.HashGetAsync(tag + "k", slot))!;
+            for (int j = 0; j < packed.Length / 8; j++)
+            {
+                ulong key = BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(j * 8));
+                Assert.True(await db.SetContainsAsync(tag + "b:" + key.ToString("x16", CultureInfo.InvariantCulture), slot), $"bucket entry of {e.Name}");
+            }
+        }
+
+        Assert.Equal(ids.Length, await db.HashLengthAsync(tag + "r"));
+        Assert.Equal(ids.Length, await db.HashLengthAsync(tag + "s"));
+        Assert.Equal(ids.Length, await db.HashLengthAsync(tag + "k"));
+        Assert.Equal(ids.Length, await db.SortedSetLengthAsync(tag + "t"));
+        foreach (string key in new[] { 5, 6 }.Select(k => tag + "b:" + ((ulong)k + 1_000_000).ToString("x16", CultureInfo.InvariantCulture)))
+        {
+            foreach (RedisValue member in await db.SetMembersAsync(key))
+            {
+                Assert.Contains((string)member!, slots);
+            }
+        }
+
+        return ids.Length;
+    }
+}

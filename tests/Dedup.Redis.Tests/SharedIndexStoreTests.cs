@@ -1,0 +1,215 @@
+using System.Globalization;
+using Dedup.Detection;
+using Dedup.Indexing;
+using FsCheck;
+using FsCheck.Fluent;
+using StackExchange.Redis;
+
+namespace Dedup.Redis.Tests;
+
+/// <summary>
+/// The shared index store, in memory and on each server: atomic add (idempotent re-add, refused conflict), batched
+/// removal, expiry by time, the published model; detectors on one store share one index; a Redis-backed shared detector
+/// answers exactly like one on the in-memory shared store.
+/// </summary>
+public sealed class SharedIndexStoreTests
+{
+    /// <summary>The name of the in-memory shared store in the theories.</summary>
+    public const string Memory = "memory";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The in-memory store and every server.</summary>
+    public static TheoryData<string> Stores
+    {
+        get
+        {
+            var names = new TheoryData<string> { Memory };
+            foreach (string server in RedisServers.Names)
+            {
+                names.Add(server);
+            }
+
+            return names;
+        }
+    }
+
+    /// <summary>A fresh, empty shared store: in memory, or on a server under an index name no other test uses.</summary>
+    internal static ISharedIndexStore NewStore(string name, string? index = null) => name == Memory
+        ? new InMemorySharedIndexStore()
+        : new RedisSharedIndexStore(RedisServers.Connection(name), new RedisSharedIndexStoreOptions { IndexName = index ?? $"t{Guid.NewGuid():N}" });
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Adds_atomically_and_idempotently_and_refuses_a_conflicting_id(string name)
+    {
+        ISharedIndexStore store = NewStore(name);
+        DateTimeOffset t0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        SharedAddResult[] first = await store.AddAsync(
+            new SharedArticle[]
+            {
+                new("x", 1, t0, new byte[] { 1, 2, 3 }, new ulong[] { 10, 11, 11 }),
+                new("y", 2, t0.AddDays(1), new byte[] { 4 }, new ulong[] { 11, 12 }),
+            },
+            Ct);
+        Assert.Equal([new(SharedAddStatus.Added, 0), new(SharedAddStatus.Added, 1)], first);
+
+        SharedAddResult[] again = await store.AddAsync(
+            new SharedArticle[] { new("x", 1, t0, new byte[] { 9 }, new ulong[] { 99 }), new("y", 3, t0, new byte[] { 9 }, new ulong[] { 99 }) }, Ct);
+        Assert.Equal([new(SharedAddStatus.AlreadyIndexed, 0), new(SharedAddStatus.Conflict, 1)], again);
+
+        int[][] buckets = await store.QueryAsync(new ulong[] { 10, 11, 12, 99 }, Ct);
+        Assert.Equal([0], buckets[0]);
+        Assert.Equal([0, 1], buckets[1].Order());
+        Assert.Equal([1], buckets[2]);
+        Assert.Empty(buckets[3]);
+        byte[]?[] records = await store.GetAsync(new[] { 1, 0, 7 }, Ct);
+        Assert.Equal([4], records[0]);
+        Assert.Equal([1, 2, 3], records[1]);
+        Assert.Null(records[2]);
+        Assert.Equal(2, await store.CountAsync(Ct));
+
+        // Removal drops everything of the article, and a slot is never given out again.
+        bool[] removed = await store.RemoveAsync(new[] { "x", "nope" }, Ct);
+        Assert.Equal(new[] { true, false }, removed);
+        removed = await store.RemoveAsync(new[] { "x" }, Ct);
+        Assert.Equal(new[] { false }, removed);
+        buckets = await store.QueryAsync(new ulong[] { 10, 11 }, Ct);
+        Assert.Empty(buckets[0]);
+        Assert.Equal([1], buckets[1]);
+        Assert.Null((await store.GetAsync(new[] { 0 }, Ct))[0]);
+        SharedAddResult[] readded = await store.AddAsync(new SharedArticle[] { new("x", 1, t0, new byte[] { 1 }, new ulong[] { 10 }) }, Ct);
+        Assert.Equal(new SharedAddResult(SharedAddStatus.Added, 2), readded[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Expiry_removes_the_oldest_articles_through_the_time_index(string name)
+    {
+        ISharedIndexStore store = NewStore(name);
+        DateTimeOffset t0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        var articles = new SharedArticle[10];
+        for (int i = 0; i < articles.Length; i++)
+        {
+            articles[i] = new SharedArticle($"d{i}", (ulong)i, t0.AddDays(i), new byte[] { (byte)i }, new ulong[] { 5, (ulong)(100 + i) });
+        }
+
+        await store.AddAsync(articles, Ct);
+        Assert.Equal(3, await store.ExpireAsync(t0.AddDays(6), 3, Ct));
+        Assert.Equal(3, await store.ExpireAsync(t0.AddDays(6), 3, Ct));
+        Assert.Equal(0, await store.ExpireAsync(t0.AddDays(6), 3, Ct));
+        Assert.Equal(4, await store.CountAsync(Ct));
+        Assert.Equal([6, 7, 8, 9], (await store.QueryAsync(new ulong[] { 5 }, Ct))[0].Order());
+        Assert.Empty((await store.QueryAsync(new ulong[] { 100 }, Ct))[0]);
+        bool[] removed = await store.RemoveAsync(new[] { "d0", "d6" }, Ct);
+        Assert.Equal(new[] { false, true }, removed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task The_model_with_more_articles_wins_and_is_read_once_per_version(string name)
+    {
+        ISharedIndexStore store = NewStore(name);
+        Assert.Null(await store.GetModelAsync(-1, Ct));
+        long v1 = await store.PublishModelAsync(new SharedModel(0, 10, [1]), Ct);
+        SharedModel m = Assert.IsType<SharedModel>(await store.GetModelAsync(-1, Ct));
+        Assert.Equal((v1, 10L), (m.Version, m.Articles));
+        Assert.Equal([1], m.Data);
+        Assert.Null(await store.GetModelAsync(v1, Ct));
+        Assert.Equal(v1, await store.PublishModelAsync(new SharedModel(0, 5, [2]), Ct));
+        long v2 = await store.PublishModelAsync(new SharedModel(0, 20, [3]), Ct);
+        Assert.True(v2 > v1);
+        Assert.Equal([3], (await store.GetModelAsync(v1, Ct))!.Data);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task What_one_detector_adds_another_on_the_same_store_finds(string name)
+    {
+        string index = $"t{Guid.NewGuid():N}";
+        ISharedIndexStore shared = NewStore(name, index);
+        await using var first = new CopyDetector(null, shared);
+        await using var second = new CopyDetector(null, name == Memory ? shared : NewStore(name, index));
+        IReadOnlyList<Article> pool = Stories.Pool;
+        Assert.True(await first.AddAsync(pool[0], Ct));
+        Assert.Contains(await second.FindCopiesAsync(pool[1], Ct), m => m.Id == "a0");
+        Assert.False(await second.AddAsync(pool[0], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await second.AddAsync(new Article("a0", pool[7].Text), Ct));
+        FindOrAddResult r = await second.FindOrAddAsync(pool[3], Ct);
+        Assert.True(r.Added);
+        Assert.Contains(await first.FindCopiesAsync(pool[4], Ct), m => m.Id == "a3");
+        Assert.True(await second.RemoveAsync("a0", Ct));
+        Assert.DoesNotContain(await first.FindCopiesAsync(pool[1], Ct), m => m.Id == "a0");
+        Assert.Throws<NotSupportedException>(() => first.FindCopies(pool[1]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Two_copies_sent_at_once_to_two_workers_are_paired(string name)
+    {
+        for (int round = 0; round < 10; round++)
+        {
+            string index = $"t{Guid.NewGuid():N}";
+            ISharedIndexStore shared = NewStore(name, index);
+            await using var first = new CopyDetector(null, shared);
+            await using var second = new CopyDetector(null, name == Memory ? shared : NewStore(name, index));
+            Task<FindOrAddResult> a = Task.Run(async () => await first.FindOrAddAsync(Stories.Pool[0], Ct), Ct);
+            Task<FindOrAddResult> b = Task.Run(async () => await second.FindOrAddAsync(Stories.Pool[1], Ct), Ct);
+            FindOrAddResult[] both = await Task.WhenAll(a, b);
+            Assert.All(both, r => Assert.True(r.Added));
+
+            // Exactly one of them (the later slot) reports the other: as if they had come one after the other.
+            int reports = both[0].Copies.Count(m => m.Id == "a1") + both[1].Copies.Count(m => m.Id == "a0");
+            Assert.Equal(1, reports);
+        }
+    }
+
+    private enum Op
+    {
+        Add,
+        Remove,
+        Find,
+        FindOrAdd,
+    }
+
+    private static readonly Gen<(Op Op, int Article)[]> Sequences =
+        from length in Gen.Choose(1, 24)
+        from ops in Gen.ArrayOf(
+            from op in Gen.Elements(Op.Add, Op.Remove, Op.Find, Op.FindOrAdd)
+            from article in Gen.Choose(0, Stories.Pool.Count - 1)
+            select (op, article),
+            length)
+        select ops;
+
+    /// <summary>For random add/remove/find/find-or-add sequences, a shared detector on the server answers like one on the in-memory shared store, and like the in-process detector.</summary>
+    [Theory]
+    [MemberData(nameof(RedisBucketStoreTests.Servers), MemberType = typeof(RedisBucketStoreTests))]
+    public void A_detector_on_the_server_answers_like_one_on_the_in_memory_store(string server) =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(30), Prop.ForAll(Sequences.ToArbitrary(), ops => SameAnswers(server, ops)));
+
+    private static bool SameAnswers(string server, (Op Op, int Article)[] ops)
+    {
+        using var local = new CopyDetector();
+        using var memory = new CopyDetector(null, new InMemorySharedIndexStore());
+        using var redis = new CopyDetector(null, NewStore(server));
+        foreach ((Op op, int index) in ops)
+        {
+            string expected = Answer(local, op, Stories.Pool[index]).AsTask().GetAwaiter().GetResult();
+            Assert.Equal(expected, Answer(memory, op, Stories.Pool[index]).AsTask().GetAwaiter().GetResult());
+            Assert.Equal(expected, Answer(redis, op, Stories.Pool[index]).AsTask().GetAwaiter().GetResult());
+        }
+
+        return true;
+    }
+
+    private static async ValueTask<string> Answer(CopyDetector detector, Op op, Article article) => op switch
+    {
+        Op.Add => $"add {await detector.AddAsync(article, Ct)}",
+        Op.Remove => $"remove {await detector.RemoveAsync(article.Id, Ct)}",
+        Op.Find => "find " + Format(await detector.FindCopiesAsync(article, Ct)),
+        _ => await detector.FindOrAddAsync(article, Ct) is var r ? $"find-or-add {r.Added} {Format(r.Copies)}" : "",
+    };
+
+    private static string Format(IReadOnlyList<CopyMatch> matches) =>
+        string.Join("; ", matches.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Id} {m.Kind} {m.Score:R}")));
+}
