@@ -364,6 +364,8 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("Below: the first 10 of the 19 copies (the cap is 10).", html, StringComparison.Ordinal);
         Assert.Contains($"[... {text.Length + "Story 0".Length + 2 - HtmlReport.MaxTextCharacters:N0} more characters not shown", html, StringComparison.Ordinal);
         Assert.Contains("<mark class=\"exact\">", html, StringComparison.Ordinal);
+        // Only the clusters in view are laid out: what keeps the load of such a page to seconds (docs/faults.md, Runs).
+        Assert.Contains("section.cluster { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 0 0 22px; content-visibility: auto;", html, StringComparison.Ordinal);
     }
 
     // The most a report may take: each shown text once, at most MaxTextCharacters long, plus half for markup (the page

@@ -17,7 +17,8 @@ namespace Dedup.Cli.Output;
 /// <para>Its size is bounded whatever the input, so it opens in a browser in seconds: the largest <see cref="MaxClusters"/>
 /// clusters are shown, each with at most <see cref="MaxCopiesPerCluster"/> copies side by side, and each text cut at
 /// <see cref="MaxTextCharacters"/> characters; the page states every cap it applied and where the rest is (the
-/// <c>--pairs</c> and <c>--clusters</c> files).</para>
+/// <c>--pairs</c> and <c>--clusters</c> files). The browser lays out only the clusters in view
+/// (<c>content-visibility: auto</c>), so a page of 100 clusters is laid out in milliseconds rather than seconds.</para>
 /// </remarks>
 internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, Article> articles, Func<Article, Article, Comparison> compare)
 {
@@ -52,7 +53,7 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         .legend { display: flex; gap: 16px; flex-wrap: wrap; color: var(--muted); font-size: 13px; margin: 8px 0 16px; }
         nav ol { columns: 3; margin: 0 0 16px; padding-left: 22px; font-size: 14px; }
         nav a { color: #2457c5; }
-        section.cluster { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 0 0 22px; }
+        section.cluster { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 0 0 22px; content-visibility: auto; contain-intrinsic-size: auto 1600px; }
         .members { color: var(--muted); font-size: 13px; margin: 0 0 12px; }
         article.copy { border-top: 1px solid var(--line); padding: 14px 0 4px; }
         .kind { font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; padding: 2px 8px; border-radius: 999px; color: #fff; }
