@@ -150,16 +150,17 @@ public sealed class MinHasher
         {
             ReadOnlySpan<ulong> part = shingles.Slice(start, Math.Min(Chunk, shingles.Length - start));
             HashMixKernel.Mix(part, Seed, mixed);
-            // Branch-free updates (a minimum and a mask bit): whether a value lowers its bin is a coin toss early on.
-            ref uint binRef = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bins);
-            ref ulong maskRef = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(emptyMask);
             for (int i = 0; i < part.Length; i++)
             {
                 ulong h = mixed[i];
-                nuint bin = (nuint)(((h & 0xFFFF_FFFFUL) * (ulong)k) >> 32);
-                ref uint slot = ref System.Runtime.CompilerServices.Unsafe.Add(ref binRef, bin);
-                slot = Math.Min(slot, (uint)(h >> 32));
-                System.Runtime.CompilerServices.Unsafe.Add(ref maskRef, bin >> 6) &= ~(1UL << (int)(bin & 63));
+                int bin = (int)(((h & 0xFFFF_FFFFUL) * (ulong)k) >> 32);
+                uint v = (uint)(h >> 32);
+                if (v < bins[bin])
+                {
+                    bins[bin] = v;
+                }
+
+                emptyMask[bin >> 6] &= ~(1UL << (bin & 63));
             }
         }
     }
