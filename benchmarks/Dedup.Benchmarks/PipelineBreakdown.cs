@@ -119,7 +119,7 @@ internal static class PipelineBreakdown
                 Tokenizer.Tokenize(articles[a].AsSpan(), ref sink);
                 scratch[0] = SimHasher.Compute(buffer.AsSpan(0, sink.Count));
             }),
-            ("  of which the kernel alone", a =>
+            ("  the weighted path's float kernel alone", a =>
             {
                 acc.AsSpan().Clear();
                 SimHashKernel.Accumulate(features[a], default, acc);
