@@ -559,7 +559,9 @@ public sealed class HardeningTests : IDisposable
 
     // Fuzzer finds (tests/Dedup.Fuzz/regressions/snapshot/detector-*.bin, in the format version of their day): corrupt
     // fields met before the checksum are a bad store (exit 4), not an internal error (exit 70). The same corruption is
-    // made here in a snapshot of the current format: the publication time of the one article, which follows its id.
+    // made here in a snapshot of the current format: the publication time of the one article, which follows its id in
+    // its record as two varints (UTC ticks + 1: 9 bytes here; zigzag offset minutes: 2 bytes for +02:00), rewritten
+    // in the same 11 bytes.
     [Theory]
     [InlineData("offset-int-min")]
     [InlineData("local-time-past-calendar")]
@@ -567,25 +569,34 @@ public sealed class HardeningTests : IDisposable
     {
         var detector = new Dedup.Detection.CopyDetector();
         const string Id = "publication-time-probe";
-        detector.Add(new Dedup.Detection.Article(Id, "A short story about the harbour wall and the council vote on Tuesday.", Published: new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)));
+        detector.Add(new Dedup.Detection.Article(Id, "A short story about the harbour wall and the council vote on Tuesday.", Published: new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.FromHours(2))));
         using var buffer = new MemoryStream();
         detector.Save(buffer);
         byte[] snapshot = buffer.ToArray();
         int at = snapshot.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(Id)) + Id.Length;
-        if (corruption == "offset-int-min")
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(snapshot.AsSpan(at + 8), int.MinValue);
-        }
-        else
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(snapshot.AsSpan(at), DateTimeOffset.MaxValue.UtcTicks);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(snapshot.AsSpan(at + 8), 14 * 60);
-        }
+        byte[] time = corruption == "offset-int-min"
+            ? [.. Varint(1UL << 41), .. Varint(uint.MaxValue)] // a time early in year 1 (6 bytes), offset int.MinValue (5 bytes)
+            : [.. Varint((ulong)DateTimeOffset.MaxValue.UtcTicks + 1), .. Varint(2 * 14 * 60)]; // the last tick at +14:00
+        Assert.Equal(11, time.Length);
+        time.CopyTo(snapshot.AsSpan(at));
 
         string store = _temp.WriteBytes("corrupt.dedup", snapshot);
         CliRun run = await Cli.RunAsync("index", "stats", "--store", store);
         Assert.Equal(ExitCodes.BadStore, run.ExitCode);
         Assert.Contains("invalid publication time", run.Error, StringComparison.Ordinal);
         Assert.Equal(snapshot, File.ReadAllBytes(store));
+    }
+
+    private static byte[] Varint(ulong value)
+    {
+        var bytes = new List<byte>();
+        while (value >= 0x80)
+        {
+            bytes.Add((byte)(value | 0x80));
+            value >>= 7;
+        }
+
+        bytes.Add((byte)value);
+        return [.. bytes];
     }
 }

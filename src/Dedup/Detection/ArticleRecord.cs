@@ -226,18 +226,26 @@ internal static class ArticleRecord
         destination[at++] = (byte)k;
         var bits = new BitWriter(destination[at..]);
         uint previous = 0;
+        ulong mask = (1UL << k) - 1;
         for (int i = 0; i < values.Length; i++)
         {
             uint v = values[i];
             uint gap = i == 0 ? v : v - previous - 1;
             previous = v;
-            for (uint q = gap >> k; q > 0; q--)
+            uint q = gap >> k;
+            if (q <= 24)
             {
-                bits.Write(1, 1);
+                // q ones, the stop bit (0) and the k low bits in one write (at most 56 bits).
+                bits.Write(((1UL << (int)q) - 1) | ((gap & mask) << ((int)q + 1)), (int)q + 1 + k);
+                continue;
             }
 
-            bits.Write(0, 1);
-            bits.Write(gap & (uint)((1UL << k) - 1), k);
+            for (; q >= 24; q -= 24)
+            {
+                bits.Write((1UL << 24) - 1, 24);
+            }
+
+            bits.Write(((1UL << (int)q) - 1) | ((gap & mask) << ((int)q + 1)), (int)q + 1 + k);
         }
 
         return at + bits.Finish();
@@ -268,13 +276,10 @@ internal static class ArticleRecord
         ulong previous = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            ulong q = 0;
-            while (bits.Read(1) == 1)
+            ulong q = bits.ReadUnary();
+            if (q > uint.MaxValue)
             {
-                if (++q > uint.MaxValue)
-                {
-                    throw Error($"a set before offset {at + bits.BytesUsed} leaves the 32-bit range.");
-                }
+                throw Error($"a set before offset {at + bits.BytesUsed} leaves the 32-bit range.");
             }
 
             ulong v = (q << k) | bits.Read(k);
@@ -304,9 +309,10 @@ internal static class ArticleRecord
         private int _count;
         private int _at;
 
-        public void Write(uint value, int bits)
+        /// <summary>Writes the low <paramref name="bits"/> (at most 56) of <paramref name="value"/>, which holds no higher bits.</summary>
+        public void Write(ulong value, int bits)
         {
-            _buffer |= (ulong)value << _count;
+            _buffer |= value << _count;
             _count += bits;
             while (_count >= 8)
             {
@@ -330,7 +336,7 @@ internal static class ArticleRecord
         }
     }
 
-    /// <summary>Reads bits least significant first; running past the end is invalid data.</summary>
+    /// <summary>Reads bits least significant first, a word at a time; running past the end is invalid data.</summary>
     private ref struct BitReader(ReadOnlySpan<byte> data)
     {
         private readonly ReadOnlySpan<byte> _data = data;
@@ -338,26 +344,63 @@ internal static class ArticleRecord
         private int _count;
         private int _at;
 
-        /// <summary>Whole bytes consumed, the partial last one included.</summary>
-        public readonly int BytesUsed => _at;
+        /// <summary>Bytes holding the bits consumed so far, the partial last one included.</summary>
+        public readonly int BytesUsed => ((_at * 8) - _count + 7) / 8;
 
+        /// <summary>Reads <paramref name="bits"/> (at most 32) bits.</summary>
         public uint Read(int bits)
         {
-            while (_count < bits)
+            if (_count < bits)
             {
-                if (_at >= _data.Length)
+                Refill();
+                if (_count < bits)
                 {
                     throw Error("the record ends inside a shingle set.");
                 }
-
-                _buffer |= (ulong)_data[_at++] << _count;
-                _count += 8;
             }
 
             uint value = (uint)(_buffer & ((1UL << bits) - 1));
             _buffer >>= bits;
             _count -= bits;
             return value;
+        }
+
+        /// <summary>Reads a unary number: the ones before the next zero, which is consumed too.</summary>
+        public ulong ReadUnary()
+        {
+            ulong ones = 0;
+            while (true)
+            {
+                if (_count == 0)
+                {
+                    Refill();
+                    if (_count == 0)
+                    {
+                        throw Error("the record ends inside a shingle set.");
+                    }
+                }
+
+                int run = System.Numerics.BitOperations.TrailingZeroCount(~_buffer);
+                if (run < _count)
+                {
+                    _buffer = run + 1 >= 64 ? 0 : _buffer >> (run + 1); // a shift by 64 would be a shift by 0
+                    _count -= run + 1;
+                    return ones + (ulong)run;
+                }
+
+                ones += (ulong)_count;
+                _buffer = 0;
+                _count = 0;
+            }
+        }
+
+        private void Refill()
+        {
+            while (_count <= 56 && _at < _data.Length)
+            {
+                _buffer |= (ulong)_data[_at++] << _count;
+                _count += 8;
+            }
         }
     }
 

@@ -36,6 +36,21 @@ public class ArticleRecordTests
         Assert.True(SameFeatures(f, ArticleRecord.Read(ArticleRecord.ToArray(f))));
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(3)]
+    [InlineData(1000)]
+    public void Skewed_gaps_with_long_unary_runs_round_trip(int dense)
+    {
+        // Dense small values and one far value: the far gap's quotient runs to hundreds of ones (written 24 at a time,
+        // read across several refills of the reader's word).
+        uint[] values = [.. Enumerable.Range(0, dense).Select(i => (uint)i), uint.MaxValue - 1, uint.MaxValue];
+        uint[] spread = [.. Enumerable.Range(0, 64).Select(i => (uint)i << 26)];
+        var f = new ArticleFeatures("skewed", null, 3, values, spread, [uint.MaxValue], [0], 5, 6);
+        ArticleFeatures back = ArticleRecord.Read(ArticleRecord.ToArray(f));
+        Assert.True(SameFeatures(f, back));
+    }
+
     [Fact]
     public void Every_truncation_and_trailing_bytes_are_named()
     {

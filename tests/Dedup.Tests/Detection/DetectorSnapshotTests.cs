@@ -84,6 +84,14 @@ public class DetectorSnapshotTests
     }
 
     [Fact]
+    public void A_version_2_snapshot_of_fixed_width_sets_is_refused_naming_its_version()
+    {
+        byte[] old = Bytes(Sample());
+        BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), 2);
+        Assert.Contains("format version 2 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(old))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Saving_to_a_file_replaces_it_atomically_and_leaves_no_temporary_file()
     {
         string folder = Directory.CreateTempSubdirectory("dedup-snapshot-").FullName;
