@@ -48,6 +48,11 @@ internal static class Program
 
         foreach (int batch in batches)
         {
+            await RunAsync("in-process detector (no shared store)", batch, adds, queries, () => (null, null));
+        }
+
+        foreach (int batch in batches)
+        {
             await RunAsync("in-memory shared store", batch, adds, queries, () => (new InMemorySharedIndexStore(), null));
         }
 
@@ -74,21 +79,43 @@ internal static class Program
         return 0;
     }
 
-    private static async Task RunAsync(string name, int batch, Article[] adds, Article[] queries, Func<(ISharedIndexStore Store, ConnectionMultiplexer? Server)> open)
+    private static async Task RunAsync(string name, int batch, Article[] adds, Article[] queries, Func<(ISharedIndexStore? Store, ConnectionMultiplexer? Server)> open)
     {
-        (ISharedIndexStore store, ConnectionMultiplexer? server) = open();
-        var detector = new CopyDetector(null, store);
-        (long commands0, long memory0) = await ServerStatsAsync(server);
+        (ISharedIndexStore? store, ConnectionMultiplexer? server) = open();
+        var detector = store is null ? new CopyDetector() : new CopyDetector(null, store);
+        var profiler = new Profiler();
+        server?.RegisterProfiler(profiler.Current);
+        (_, long memory0) = await ServerStatsAsync(server);
+        profiler.Start();
         double addRate = await RateAsync(adds, batch, a => detector.AddAsync(a).AsTask());
-        (long commands1, long memory1) = await ServerStatsAsync(server);
+        int addCommands = profiler.Finish();
+        (_, long memory1) = await ServerStatsAsync(server);
+        profiler.Start();
         double queryRate = await RateAsync(queries, batch, a => detector.FindCopiesAsync(a).AsTask());
-        (long commands2, _) = await ServerStatsAsync(server);
-        string perArticle = server is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{(commands1 - commands0 - 1) / (double)adds.Length:F2}, {(commands2 - commands1 - 1) / (double)queries.Length:F2}");
+        int queryCommands = profiler.Finish();
+        string perArticle = server is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{addCommands / (double)adds.Length:F2}, {queryCommands / (double)queries.Length:F2}");
         string bytes = server is null || memory0 < 0 ? "-" : ((memory1 - memory0) / adds.Length).ToString(CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {batch} | {addRate:F0} | {queryRate:F0} | {perArticle} | {bytes} |"));
         if (store is RedisSharedIndexStore redis)
         {
             await redis.ClearAsync();
+        }
+    }
+
+    /// <summary>Counts the commands the client sends while a session is open.</summary>
+    private sealed class Profiler
+    {
+        private StackExchange.Redis.Profiling.ProfilingSession? _session;
+
+        public StackExchange.Redis.Profiling.ProfilingSession? Current() => _session;
+
+        public void Start() => _session = new StackExchange.Redis.Profiling.ProfilingSession();
+
+        public int Finish()
+        {
+            int count = _session?.FinishProfiling().Count() ?? 0;
+            _session = null;
+            return count;
         }
     }
 
