@@ -52,17 +52,26 @@ public sealed class UsageTests : IDisposable
     [InlineData("add")]
     [InlineData("query")]
     [InlineData("remove")]
-    public async Task Redis_store_is_not_supported_yet(string command)
+    public async Task An_unreachable_redis_store_is_an_io_error_naming_it(string command)
     {
+        const string Store = "redis://127.0.0.1:1/news";
         string[] args = command switch
         {
-            "stats" => ["index", "stats", "--store", "redis://localhost:6379"],
-            "remove" => ["index", "remove", "--store", "redis://localhost:6379", "some-id"],
-            _ => ["index", command, "--store", "redis://localhost:6379", Cli.NewsSample],
+            "stats" => ["index", "stats", "--store", Store],
+            "remove" => ["index", "remove", "--store", Store, "some-id"],
+            _ => ["index", command, "--store", Store, Cli.NewsSample],
         };
         CliRun run = await Cli.RunAsync(args);
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.StartsWith($"dedup: {Store}: The Redis server at 127.0.0.1:1 is unavailable", run.Error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tls_redis_store_is_not_supported_yet()
+    {
+        CliRun run = await Cli.RunAsync("index", "stats", "--store", "rediss://localhost:6379/news");
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
-        Assert.Equal("dedup: --store redis://localhost:6379: not supported yet: the Redis store is a later issue; use a file path", run.Error.Trim());
+        Assert.Contains("TLS (rediss://) is not supported yet", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dedup.Detection;
+
+namespace Dedup.Redis.Tests;
+
+/// <summary>
+/// Separate OS processes share one index on the server through <c>dedup index --store redis://...</c>: two worker
+/// processes add at the same time, and a third finds, in one query, copies of articles each of them added.
+/// </summary>
+public sealed class TwoProcessTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(RedisBucketStoreTests.Servers), MemberType = typeof(RedisBucketStoreTests))]
+    public async Task What_one_process_adds_another_process_finds(string server)
+    {
+        string folder = Directory.CreateTempSubdirectory("dedup-redis-").FullName;
+        try
+        {
+            string store = $"redis://{RedisServers.EndPoint(server)}/p{Guid.NewGuid():N}";
+            IReadOnlyList<Article> pool = Stories.Pool;
+            string first = Write(folder, "first.jsonl", [pool[0], pool[7]]);
+            string second = Write(folder, "second.jsonl", [pool[3]]);
+            string queries = Write(folder, "queries.jsonl", [pool[1], pool[4]]);
+
+            // Two workers add at once.
+            Task<(int Code, string Out)> a = RunAsync("index", "add", "--store", store, first);
+            Task<(int Code, string Out)> b = RunAsync("index", "add", "--store", store, second);
+            (int Code, string Out)[] adds = await Task.WhenAll(a, b);
+            Assert.All(adds, r => Assert.Equal(0, r.Code));
+
+            // A third process sees both workers' articles.
+            (int code, string output) = await RunAsync("index", "query", "--store", store, queries);
+            Assert.Equal(1, code);
+            var pairs = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonDocument.Parse(line).RootElement)
+                .Select(e => (e.GetProperty("a").GetString(), e.GetProperty("b").GetString()))
+                .ToList();
+            Assert.Contains(("a1", "a0"), pairs);
+            Assert.Contains(("a4", "a3"), pairs);
+
+            (code, output) = await RunAsync("index", "stats", "--store", store, "--json");
+            Assert.Equal(0, code);
+            Assert.Equal(3, JsonDocument.Parse(output).RootElement.GetProperty("articles").GetInt64());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string Write(string folder, string name, Article[] articles)
+    {
+        string path = Path.Combine(folder, name);
+        File.WriteAllLines(path, articles.Select(a => JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = a.Id, ["text"] = a.Text })));
+        return path;
+    }
+
+    /// <summary>Runs the dedup tool as its own process and returns its exit code and standard output.</summary>
+    private static async Task<(int Code, string Out)> RunAsync(params string[] args)
+    {
+        string tool = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "Dedup.Cli.exe" : "Dedup.Cli");
+        ProcessStartInfo start = File.Exists(tool)
+            ? new ProcessStartInfo(tool)
+            : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Dedup.Cli.dll") } };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("The tool did not start.");
+        Task<string> output = process.StandardOutput.ReadToEndAsync(Ct);
+        Task<string> error = process.StandardError.ReadToEndAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        string stderr = await error;
+        Assert.True(process.ExitCode is 0 or 1, $"dedup {string.Join(' ', args)} exited {process.ExitCode}: {stderr}");
+        return (process.ExitCode, await output);
+    }
+}
