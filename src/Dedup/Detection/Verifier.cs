@@ -68,6 +68,15 @@ internal static class Verifier
     /// </summary>
     public const double TemplateFrame = 0.2;
 
+    /// <summary>Verbatim containment from which a copy that keeps nearly all its words (<see cref="FewChangesContent"/>) is syndicated.</summary>
+    public const double FewChangesVerbatim = 0.5;
+
+    /// <summary>Share of the smaller text's content words found in the other from which only a few words were changed.</summary>
+    public const double FewChangesContent = 0.9;
+
+    /// <summary>At most this many of the smaller text's word shingles lost: a handful of local edits (four words changed or inserted, each breaking five shingles).</summary>
+    public const int FewChangesShingles = 20;
+
     /// <summary>
     /// Of two texts of different size (an excerpt, a digest, a shorter report), the disagreeing numbers at which they
     /// read as a template: a sentence of the smaller may align with the wrong one of the larger, and one number then
@@ -141,6 +150,17 @@ internal static class Verifier
         {
             // Little is shared but the lead, word for word: a page that quotes the story's headline and first sentence.
             return (CopyKind.Excerpt, score);
+        }
+
+        if (o.SizeRatio >= SyndicatedSizeRatio && verbatim >= FewChangesVerbatim && o.Paraphrase.Content >= FewChangesContent
+            && Math.Min(o.WordsA, o.WordsB) - o.SharedWords <= FewChangesShingles)
+        {
+            // Of similar size, nearly every word kept, and the shingles lost few enough for a handful of edits: a
+            // copy with a word or two changed and a credit added. In a short text those few edits break a large share
+            // of its shingles (each word is in five), so the verbatim share alone would call it rewritten; a spun
+            // copy changes a word in every few, and its lost shingles grow with its length. Neither test depends on
+            // the language's function words, as the skeleton does.
+            return (CopyKind.Syndicated, score);
         }
 
         if (verbatim < RewrittenVerbatimShare * rewrite)

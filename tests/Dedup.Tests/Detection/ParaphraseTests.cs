@@ -203,6 +203,41 @@ public class ParaphraseTests
         Assert.Single(terms, e => (e & Paraphrase.NameFlag) != 0);
     }
 
+    [Theory]
+    [InlineData("funds at 6-1/4 pct", "funds at 6.25 pct", true)]
+    [InlineData("half an ounce, 1/2 ounce", "half an ounce, 0.50 ounce", true)]
+    [InlineData("funds at 6-1/4 pct", "funds at 6-3/16 pct", false)]
+    [InlineData("funds at 6-1/4 pct", "funds at 6 pct and 1 or 4", false)]
+    public void A_fraction_is_one_number_its_decimal_value(string first, string second, bool same)
+    {
+        uint[] a = Numbers(first);
+        uint[] b = Numbers(second);
+        Assert.NotEmpty(a);
+        Assert.Equal(same, a.SequenceEqual(b));
+    }
+
+    [Fact]
+    public void Fraction_tokens_are_found_only_with_their_separators_standing_alone()
+    {
+        const string text = "rate 6-1/4 and 5/8 but 6 - 1/4 and 2006-07";
+        Token[] tokens = Tokenizer.Tokenize(text, new TokenizerOptions { Seed = Dedup.Sketches.HashSeeds.Default, Stopwords = StopwordSet.English });
+        int six = Array.FindIndex(tokens, t => text.AsSpan(t.Start, t.Length).SequenceEqual("6"));
+        int five = Array.FindIndex(tokens, t => text.AsSpan(t.Start, t.Length).SequenceEqual("5"));
+        int spaced = Array.FindLastIndex(tokens, t => text.AsSpan(t.Start, t.Length).SequenceEqual("6"));
+        int year = Array.FindIndex(tokens, t => text.AsSpan(t.Start, t.Length).SequenceEqual("2006"));
+        Assert.Equal(six + 2, FactNormalizer.FractionEnd(text, tokens, six));
+        Assert.Equal(five + 1, FactNormalizer.FractionEnd(text, tokens, five));
+        Assert.Equal(spaced, FactNormalizer.FractionEnd(text, tokens, spaced));
+        Assert.Equal(year, FactNormalizer.FractionEnd(text, tokens, year));
+    }
+
+    /// <summary>The number entries of a text, their sentence index left out.</summary>
+    private static uint[] Numbers(string text)
+    {
+        Token[] tokens = Tokenizer.Tokenize(text, new TokenizerOptions { Seed = Dedup.Sketches.HashSeeds.Default, Stopwords = StopwordSet.English });
+        return [.. FeatureExtractor.ParaphraseTerms(text, tokens, Dedup.Sketches.HashSeeds.Default).Where(e => (e & Paraphrase.NumberFlag) != 0).Select(Paraphrase.Key).Distinct().Order()];
+    }
+
     private static string Stem(string word)
     {
         char[] buffer = word.ToCharArray();

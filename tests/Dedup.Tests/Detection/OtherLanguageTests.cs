@@ -1,0 +1,136 @@
+using Dedup.Detection;
+
+namespace Dedup.Tests.Detection;
+
+/// <summary>
+/// Copies in German, French, Spanish and Chinese, written for these tests: the function-word lists are English, so
+/// the kind must not rest on them. A copy with two words changed and an agency credit is syndicated, not rewritten;
+/// a retelling that keeps names and numbers is rewritten; another report in the same words with other facts is no
+/// copy.
+/// </summary>
+public class OtherLanguageTests
+{
+    private const string GermanStory = """
+        Bahnstreik legt Fernverkehr lahm
+
+        Ein Streik der Lokführergewerkschaft GDL hat am Mittwoch den Fernverkehr der Deutschen Bahn zum Erliegen gebracht. Nach Angaben des Unternehmens fielen rund 80 Prozent der Verbindungen aus. GDL-Chef Claus Weselsky sagte in Frankfurt, die Bahn habe bislang kein verhandlungsfähiges Angebot vorgelegt. Der Streik soll bis Freitagmorgen um 6 Uhr dauern.
+        """;
+
+    private const string GermanDpaCopy = """
+        Bahnstreik legt Fernverkehr lahm
+
+        Frankfurt (dpa) - Ein Streik der Lokführergewerkschaft GDL hat am Mittwoch den Fernverkehr der Deutschen Bahn zum Erliegen gebracht. Nach Angaben des Konzerns fielen rund 80 Prozent der Verbindungen aus. GDL-Chef Claus Weselsky sagte in Frankfurt, die Bahn habe bisher kein verhandlungsfähiges Angebot vorgelegt. Der Streik soll bis Freitagmorgen um 6 Uhr dauern.
+        """;
+
+    private const string GermanOtherStrike = """
+        Bahnstreik legt Fernverkehr lahm
+
+        Ein Streik der Lokführergewerkschaft GDL hat am Montag den Regionalverkehr der Deutschen Bahn in Bayern zum Erliegen gebracht. Nach Angaben des Unternehmens fielen rund 40 Prozent der Verbindungen aus. GDL-Vize Lars Lindemann sagte in München, die Bahn habe bislang kein verhandlungsfähiges Angebot vorgelegt. Der Streik soll bis Dienstagabend um 22 Uhr dauern.
+        """;
+
+    private const string FrenchStory = """
+        Le gouvernement annonce un plan pour les hôpitaux
+
+        Le Premier ministre a présenté mardi un plan de 2,5 milliards d'euros destiné aux hôpitaux publics, après plusieurs mois de grève des services d'urgence. Les fonds serviront à recruter 15 000 soignants et à rénover les bâtiments les plus anciens d'ici à 2027.
+
+        Les syndicats ont salué un premier pas mais jugent l'effort insuffisant. Selon la CGT, il manque encore près de 100 000 postes dans les établissements de santé. La ministre de la Santé doit recevoir les représentants du personnel jeudi à Paris pour détailler le calendrier des mesures.
+        """;
+
+    private const string FrenchAfpCopy = """
+        Le gouvernement annonce un plan pour les hôpitaux
+
+        Le Premier ministre a présenté mardi un plan de 2,5 milliards d'euros destiné aux hôpitaux publics, après plusieurs mois de grève des services d'urgence. Les fonds serviront à recruter 15 000 soignants et à rénover les bâtiments les plus anciens d'ici à 2027.
+
+        Les syndicats ont salué un premier pas mais jugent l'effort insuffisant. Selon la CGT, il manque encore près de 100 000 postes dans les établissements de santé. La ministre de la Santé doit recevoir les représentants du personnel jeudi à Paris pour détailler le calendrier des mesures.
+
+        (Avec AFP)
+        """;
+
+    private const string FrenchRetold = """
+        Hôpitaux : Matignon débloque 2,5 milliards d'euros
+
+        Après des mois de mobilisation dans les urgences, le Premier ministre a dévoilé mardi une enveloppe de 2,5 milliards d'euros pour l'hôpital public. Cet argent permettra d'embaucher 15 000 soignants et de moderniser d'ici 2027 les locaux les plus vétustes.
+
+        Pour les syndicats, c'est un premier geste, mais il reste trop modeste. La CGT estime qu'il manque toujours près de 100 000 emplois dans les établissements de santé. Jeudi, à Paris, la ministre de la Santé recevra les représentants du personnel afin de préciser le calendrier.
+        """;
+
+    private const string SpanishStory = """
+        El Banco Central sube los tipos de interés por tercera vez
+
+        El Banco Central elevó este jueves los tipos de interés en 50 puntos básicos, hasta el 4,25 %, la tercera subida consecutiva en lo que va de año. La entidad justificó la decisión por una inflación que se mantuvo en el 6,8 % en octubre, muy por encima de su objetivo del 2 %.
+
+        El gobernador Luis Ortega afirmó en Madrid que la institución está dispuesta a seguir actuando si los precios no se moderan. Los analistas esperan que la economía crezca apenas un 1,1 % el próximo año, lastrada por el encarecimiento del crédito y la caída del consumo de los hogares.
+        """;
+
+    private const string SpanishExcerpt = """
+        El Banco Central sube los tipos de interés por tercera vez
+
+        El Banco Central elevó este jueves los tipos de interés en 50 puntos básicos, hasta el 4,25 %, la tercera subida consecutiva en lo que va de año.
+
+        La entidad justificó la decisión por una inflación que se mantuvo en el 6,8 % en octubre, muy por encima de su objetivo del 2 %.
+        """;
+
+    private const string ChineseStory = """
+        中国发布新能源汽车产业发展规划
+
+        国务院办公厅近日印发新能源汽车产业发展规划，提出到2025年新能源汽车新车销量占比达到20%左右。规划指出，要加快充电基础设施建设，推动动力电池技术突破，提升整车安全水平。
+
+        业内人士表示，这一规划为行业未来十年的发展指明了方向。数据显示，今年前十个月全国新能源汽车销量同比增长超过40%，市场渗透率持续提高。多家车企表示将加大研发投入，推出更多车型。
+        """;
+
+    private const string ChineseXinhuaCopy = """
+        中国发布新能源汽车产业发展规划
+
+        新华社北京电 国务院办公厅近日印发新能源汽车产业发展规划，提出到2025年新能源汽车新车销量占比达到20%左右。规划指出，要加快充电基础设施建设，推动动力电池技术突破，提升整车安全水平。
+
+        业内人士表示，这一规划为行业未来十年的发展指明了方向。数据显示，今年前十个月全国新能源汽车销量同比增长超过40%，市场渗透率持续提高。多家车企表示将加大研发投入，推出更多车型。
+        """;
+
+    public static TheoryData<string, string, string, CopyKind> Copies => new()
+    {
+        { "German, two words changed and a (dpa) credit", GermanStory, GermanDpaCopy, CopyKind.Syndicated },
+        { "French, an (Avec AFP) credit added", FrenchStory, FrenchAfpCopy, CopyKind.Syndicated },
+        { "French, retold in other words with the facts kept", FrenchStory, FrenchRetold, CopyKind.Rewritten },
+        { "Spanish, the first paragraph", SpanishStory, SpanishExcerpt, CopyKind.Excerpt },
+        { "Chinese, a Xinhua dateline added", ChineseStory, ChineseXinhuaCopy, CopyKind.Syndicated },
+    };
+
+    [Theory]
+    [MemberData(nameof(Copies))]
+    public void Copy_in_another_language_is_found_as_its_kind(string what, string first, string second, CopyKind kind)
+    {
+        Comparison forward = CopyComparer.Compare(first, second);
+        Comparison backward = CopyComparer.Compare(second, first);
+        Assert.True(forward.Kind == kind, $"{what}: {forward.Kind?.ToString() ?? "not a copy"} {forward.Scores}");
+        Assert.Equal(forward.Kind, backward.Kind);
+    }
+
+    [Fact]
+    public void German_copy_with_two_words_changed_is_syndicated_though_its_verbatim_share_is_low()
+    {
+        // Two edits and a credit break a quarter of this short text's shingles: the verbatim share is below the
+        // syndicated level, and only the share of words kept tells the copy from a rewrite.
+        Comparison c = CopyComparer.Compare(GermanStory, GermanDpaCopy);
+        Assert.True(Math.Max(c.Scores.ContainmentOfFirst, c.Scores.ContainmentOfSecond) < 0.8, c.Scores.ToString());
+        Assert.Equal(CopyKind.Syndicated, c.Kind);
+    }
+
+    [Fact]
+    public void French_retelling_aligns_its_sentences_on_names_and_numbers()
+    {
+        Comparison c = CopyComparer.Compare(FrenchStory, FrenchRetold);
+        Assert.Equal(CopyKind.Rewritten, c.Kind);
+        Assert.True(c.AlignedSentences.Count >= 3, c.AlignedSentences.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string[] facts = [.. c.AlignedSentences.SelectMany(a => a.SharedFacts)];
+        Assert.Contains("2027", facts);
+        Assert.Contains("CGT", facts);
+    }
+
+    [Fact]
+    public void German_report_of_another_strike_in_the_same_words_is_no_copy()
+    {
+        Comparison c = CopyComparer.Compare(GermanStory, GermanOtherStrike);
+        Assert.Null(c.Kind);
+        Assert.Contains(c.AlignedSentences, a => a.DisagreeingNumbers.Count > 0);
+    }
+}
