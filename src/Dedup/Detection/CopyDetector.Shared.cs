@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Text;
 using Dedup.Indexing;
 
 namespace Dedup.Detection;
@@ -61,80 +59,9 @@ public sealed partial class CopyDetector
         _shared = store;
     }
 
-    /// <summary>The compact form of an article as the bytes a shared store keeps (little-endian; the snapshot's fields in its order).</summary>
-    internal static byte[] EncodeRecord(ArticleFeatures f)
-    {
-        int idBytes = Encoding.UTF8.GetByteCount(f.Id);
-        int length = 4 + idBytes + 8 + 4 + 8 + 4 + 4 + (4 * 4) + (4 * (f.Words.Length + f.Skeleton.Length + f.Lead.Length + f.ParaphraseTerms.Length));
-        byte[] data = new byte[length];
-        Span<byte> s = data;
-        BinaryPrimitives.WriteInt32LittleEndian(s, idBytes);
-        Encoding.UTF8.GetBytes(f.Id, s.Slice(4, idBytes));
-        int at = 4 + idBytes;
-        BinaryPrimitives.WriteInt64LittleEndian(s[at..], f.Published is { } p ? p.UtcTicks : 0);
-        BinaryPrimitives.WriteInt32LittleEndian(s[(at + 8)..], (int)(f.Published?.Offset.TotalMinutes ?? 0));
-        BinaryPrimitives.WriteUInt64LittleEndian(s[(at + 12)..], f.ExactHash);
-        BinaryPrimitives.WriteInt32LittleEndian(s[(at + 20)..], f.ContentTokens);
-        BinaryPrimitives.WriteInt32LittleEndian(s[(at + 24)..], f.Characters);
-        at += 28;
-        foreach (uint[] set in (ReadOnlySpan<uint[]>)[f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms])
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(s[at..], set.Length);
-            at += 4;
-            foreach (uint v in set)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(s[at..], v);
-                at += 4;
-            }
-        }
-
-        return data;
-    }
-
-    /// <summary>Reads a record written by <see cref="EncodeRecord"/>.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a record.</exception>
-    internal static ArticleFeatures DecodeRecord(ReadOnlySpan<byte> s)
-    {
-        try
-        {
-            int idBytes = BinaryPrimitives.ReadInt32LittleEndian(s);
-            string id = Encoding.UTF8.GetString(s.Slice(4, idBytes));
-            int at = 4 + idBytes;
-            long ticks = BinaryPrimitives.ReadInt64LittleEndian(s[at..]);
-            int offset = BinaryPrimitives.ReadInt32LittleEndian(s[(at + 8)..]);
-            ulong exact = BinaryPrimitives.ReadUInt64LittleEndian(s[(at + 12)..]);
-            int tokens = BinaryPrimitives.ReadInt32LittleEndian(s[(at + 20)..]);
-            int characters = BinaryPrimitives.ReadInt32LittleEndian(s[(at + 24)..]);
-            at += 28;
-            var sets = new uint[4][];
-            for (int k = 0; k < 4; k++)
-            {
-                int n = BinaryPrimitives.ReadInt32LittleEndian(s[at..]);
-                at += 4;
-                if (n < 0 || n > (s.Length - at) / 4)
-                {
-                    throw new InvalidDataException($"The record of article '{id}' is truncated.");
-                }
-
-                sets[k] = new uint[n];
-                for (int i = 0; i < n; i++, at += 4)
-                {
-                    sets[k][i] = BinaryPrimitives.ReadUInt32LittleEndian(s[at..]);
-                }
-            }
-
-            DateTimeOffset? published = ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset));
-            return new ArticleFeatures(id, published, exact, sets[0], sets[1], sets[2], sets[3], tokens, characters);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException("A shared article record is truncated or corrupted.", e);
-        }
-    }
-
     /// <summary>The store's form of an article.</summary>
     private static SharedArticle ToShared(ArticleFeatures f) =>
-        new(f.Id, f.ExactHash, f.Published ?? DateTimeOffset.UtcNow, EncodeRecord(f), StoreKeys(f.ExactHash, f.Words, f.Skeleton, f.ParaphraseTerms));
+        new(f.Id, f.ExactHash, f.Published ?? DateTimeOffset.UtcNow, ArticleRecord.ToArray(f), StoreKeys(f.ExactHash, f.Words, f.Skeleton, f.ParaphraseTerms));
 
     /// <summary>Adds through the shared store; throws on a conflicting id.</summary>
     private async ValueTask<SharedAddResult> AddSharedAsync(ISharedIndexStore store, ArticleFeatures f, string paramName, CancellationToken cancellationToken)
@@ -195,7 +122,7 @@ public sealed partial class CopyDetector
 
                 if (!_sharedCache.TryGetValue(wanted[i], out ArticleFeatures? f))
                 {
-                    f = DecodeRecord(record);
+                    f = ArticleRecord.Read(record);
                     f.Order = wanted[i];
                     if (_sharedCache.Count >= SharedCacheLimit)
                     {
@@ -260,7 +187,7 @@ public sealed partial class CopyDetector
                 var articles = new List<ArticleFeatures>((int)Math.Min(count, int.MaxValue));
                 await foreach (KeyValuePair<int, byte[]> pair in store.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    ArticleFeatures f = DecodeRecord(pair.Value);
+                    ArticleFeatures f = ArticleRecord.Read(pair.Value);
                     f.Order = pair.Key;
                     articles.Add(f);
                 }

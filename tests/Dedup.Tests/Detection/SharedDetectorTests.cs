@@ -20,7 +20,7 @@ public class SharedDetectorTests
             ArticleFeatures[] features = [.. articles.Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
             foreach (ArticleFeatures f in features)
             {
-                ArticleFeatures back = CopyDetector.DecodeRecord(CopyDetector.EncodeRecord(f));
+                ArticleFeatures back = ArticleRecord.Read(ArticleRecord.ToArray(f));
                 Assert.Equal(f.Id, back.Id);
                 Assert.Equal(f.Published, back.Published);
                 Assert.Equal(f.Published?.Offset, back.Published?.Offset);
@@ -46,8 +46,8 @@ public class SharedDetectorTests
     [Fact]
     public void A_truncated_record_is_invalid_data()
     {
-        byte[] record = CopyDetector.EncodeRecord(FeatureExtractor.Extract(new Article("x", "One two three four five six seven eight."), DetectorOptions.Default));
-        Assert.Throws<InvalidDataException>(() => CopyDetector.DecodeRecord(record.AsSpan(0, record.Length - 3)));
+        byte[] record = ArticleRecord.ToArray(FeatureExtractor.Extract(new Article("x", "One two three four five six seven eight."), DetectorOptions.Default));
+        Assert.Throws<InvalidDataException>(() => ArticleRecord.Read(record.AsSpan(0, record.Length - 3)));
     }
 
     [Fact]
