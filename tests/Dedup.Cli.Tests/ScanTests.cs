@@ -23,6 +23,32 @@ public sealed class ScanTests : IDisposable
     }
 
     [Fact]
+    public async Task A_scan_that_rereads_articles_from_the_file_finds_what_a_scan_holding_the_texts_finds()
+    {
+        // A UTF-8 byte order mark, CRLF line breaks, blank and bad lines between the articles: the offsets kept for
+        // re-reading must still point at each article's line. --report keeps the texts in memory; without it the scan
+        // re-reads them from the file.
+        string[] lines = File.ReadAllLines(Cli.NewsSample);
+        var text = new System.Text.StringBuilder("\uFEFF");
+        for (int i = 0; i < lines.Length; i++)
+        {
+            text.Append(lines[i]).Append("\r\n");
+            text.Append(i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "not json\r\n" : string.Empty);
+        }
+
+        string input = _temp.File("input.jsonl");
+        File.WriteAllText(input, text.ToString(), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        string held = _temp.File("held.jsonl");
+        string reread = _temp.File("reread.jsonl");
+        CliRun withTexts = await Cli.RunAsync("scan", input, "--skip-bad", "--pairs", held, "--report", _temp.File("report.html"));
+        CliRun fromFile = await Cli.RunAsync("scan", input, "--skip-bad", "--pairs", reread);
+        Assert.True(withTexts.ExitCode == ExitCodes.CopiesFound, withTexts.ToString());
+        Assert.True(fromFile.ExitCode == ExitCodes.CopiesFound, fromFile.ToString());
+        Assert.NotEmpty(File.ReadAllText(held));
+        Assert.Equal(File.ReadAllText(held), File.ReadAllText(reread));
+    }
+
+    [Fact]
     public async Task Pairs_and_clusters_files_hold_every_pair_and_every_document()
     {
         string pairs = _temp.File("pairs.jsonl");

@@ -38,7 +38,7 @@ internal static class FurnitureTiming
         uint[][] skeleton = [.. features.Select(furniture.Skeleton)];
         Console.WriteLine($"filtering: {clock}");
         clock.Restart();
-        var index = PostingIndex.Build(features.Length, _ => true, (i, keys) => PairFinder.SampleKeys(words[i], skeleton[i], features[i].ParaphraseTerms, keys), new ParallelOptions());
+        var index = PostingIndex.Build(features.Length, _ => true, (i, keys) => new CandidateSelector().Keys(features[i].ExactHash, words[i], skeleton[i], features[i].ParaphraseTerms, keys), new ParallelOptions());
         Console.WriteLine($"posting index: {clock}, {index.Keys:N0} shared keys");
         return 0;
     }

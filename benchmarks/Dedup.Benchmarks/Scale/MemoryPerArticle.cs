@@ -57,7 +57,7 @@ internal static class MemoryPerArticle
 
             record += ArticleRecord.ToArray(f).Length;
             sampled.Clear();
-            PairFinder.SampleKeys(f.Words, f.Skeleton, f.ParaphraseTerms, sampled);
+            CandidateSelector.SampleKeys(f.Words, f.Skeleton, f.ParaphraseTerms, sampled);
             keys += sampled.Count + 1;
         }
 

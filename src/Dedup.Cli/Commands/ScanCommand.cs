@@ -46,9 +46,16 @@ internal static class ScanCommand
             CheckWritable(output);
         }
 
-        ArticleSet set = await new ArticleReader(console, settings.SkipBad, settings.Encoding).ReadAsync(settings.Input, cancellationToken);
+        // Without a report the texts are not held for the whole scan: the scan re-reads each article from the file.
+        ArticleSet set = await new ArticleReader(console, settings.SkipBad, settings.Encoding) { KeepTexts = settings.ReportPath is not null }
+            .ReadAsync(settings.Input, cancellationToken);
         DetectorOptions options = settings.ToDetectorOptions();
-        ScanResult result = Scan(console, settings, set.Articles, options, cancellationToken);
+        ScanResult result;
+        using (set.Backing)
+        {
+            result = Scan(console, settings, set.Complete, options, cancellationToken);
+        }
+
 
         if (settings.PairsPath is { } pairsPath)
         {
@@ -93,7 +100,7 @@ internal static class ScanCommand
         return result.Pairs.Count > 0 ? ExitCodes.CopiesFound : ExitCodes.Ok;
     }
 
-    private static ScanResult Scan(CliConsole console, ScanSettings settings, List<Article> articles, DetectorOptions options, CancellationToken cancellationToken)
+    private static ScanResult Scan(CliConsole console, ScanSettings settings, IReadOnlyList<Article> articles, DetectorOptions options, CancellationToken cancellationToken)
     {
         if (!console.ErrorIsTerminal || settings.Json)
         {

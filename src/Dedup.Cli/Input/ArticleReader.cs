@@ -47,6 +47,15 @@ internal sealed class ArticleSet
 
     /// <summary>"line" for JSONL, "file" for a folder of text files.</summary>
     public string Unit { get; set; } = "line";
+
+    /// <summary>
+    /// When the texts were not kept (<see cref="ArticleReader.KeepTexts"/> false): the articles re-read from the file by
+    /// offset, parallel to <see cref="Articles"/>, whose texts are then only their first non-blank line.
+    /// </summary>
+    public FileBackedArticles? Backing { get; set; }
+
+    /// <summary>The articles with their whole texts: <see cref="Backing"/> when set, <see cref="Articles"/> otherwise.</summary>
+    public IReadOnlyList<Article> Complete => Backing ?? (IReadOnlyList<Article>)Articles;
 }
 
 /// <summary>
@@ -69,6 +78,12 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     /// <summary>The longest line or file accepted, in bytes; tests lower it to probe the edge.</summary>
     internal int MaxLineBytes { get; init; } = DefaultMaxLineBytes;
 
+    /// <summary>
+    /// False to keep only each article's id, title and first line in memory when the input is one UTF-8 JSONL file:
+    /// <see cref="ArticleSet.Backing"/> then re-reads the articles from the file by offset (a scan without a report).
+    /// </summary>
+    internal bool KeepTexts { get; init; } = true;
+
     /// <summary>Reads <paramref name="input"/>: "-" for JSONL on standard input, a folder of .txt files, or a JSONL file.</summary>
     /// <exception cref="CliException">A missing or unreadable input (I/O), or a bad line without skip-bad (bad input).</exception>
     public async Task<ArticleSet> ReadAsync(string input, CancellationToken cancellationToken)
@@ -89,6 +104,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         {
             set = new ArticleSet { Name = input };
             using FileStream stream = OpenFile(input);
+            if (!KeepTexts && encoding != InputEncoding.Windows1252 && !StartsWithForeignBom(stream))
+            {
+                set.Backing = new FileBackedArticles(input);
+            }
+
             await ReadJsonLinesAsync(stream, set, cancellationToken).ConfigureAwait(false);
         }
         else
@@ -213,6 +233,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         using var reader = new Utf8LineReader(utf8, MaxLineBytes);
         while (true)
         {
+            long lineStart = reader.BytesRead;
             (bool ok, ReadOnlyMemory<byte> line) = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (!ok)
             {
@@ -250,6 +271,12 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
                 continue;
             }
 
+            if (set.Backing is { } backing)
+            {
+                backing.Add(lineStart, checked((int)(reader.BytesRead - lineStart)));
+                article = article with { Text = FirstLine(article.Text) };
+            }
+
             set.Articles.Add(article);
             set.Locations.Add(FormattableString.Invariant($"{set.Name}:{lineNumber}"));
             if (numeric)
@@ -259,6 +286,32 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         }
 
         set.Bytes = reader.BytesRead;
+    }
+
+    /// <summary>The article of one line read again (null when it no longer parses).</summary>
+    internal static Article? Parse(ReadOnlyMemory<byte> line) => ParseLine(line).Article;
+
+    /// <summary>Whether the stream starts with a byte order mark of UTF-16 or UTF-32 (then its lines are transcoded); rewinds it.</summary>
+    private static bool StartsWithForeignBom(FileStream stream)
+    {
+        Span<byte> head = stackalloc byte[2];
+        int read = stream.Read(head);
+        stream.Position = 0;
+        return read == 2 && (head is [0xFF, 0xFE] || head is [0xFE, 0xFF] || head is [0x00, 0x00]);
+    }
+
+    /// <summary>The first non-blank line of a text, at most 200 characters (what a table of pairs shows of an untitled article).</summary>
+    private static string FirstLine(string text)
+    {
+        foreach (string line in text.Split('\n', 8))
+        {
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                return line.Length > 200 ? line[..200] : line;
+            }
+        }
+
+        return text.Length > 200 ? text[..200] : text;
     }
 
     private static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line)

@@ -167,7 +167,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                     _lock.EnterWriteLock();
                     try
                     {
-                        verdicts = VerifyLocked(probe, article.Id, QueryStoreLocked(probe.Keys), out candidates);
+                        verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, article.Id), out candidates);
                         cancellationToken.ThrowIfCancellationRequested();
                         added = InsertOrSkipLocked(q, article);
                     }
@@ -293,19 +293,48 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>All slots held in the buckets of <paramref name="keys"/>, through the synchronous store (call under the lock).</summary>
-    private int[] QueryStoreLocked(ulong[] keys)
+    /// <summary>
+    /// The slots to verify for a query with these keys, through the synchronous store, by the rules of the one candidate
+    /// index (<see cref="CandidateSelector"/>): every holder of a rare key, then at most
+    /// <see cref="CandidateSelector.MaxCommonVerified"/> of those proposed by common keys alone (call under the lock).
+    /// </summary>
+    private int[] CandidatesLocked(ulong[] keys, string queryId)
     {
-        int[] found = new int[Math.Max(16, keys.Length * 2)];
-        int count = _store.Query(keys, found);
-        if (count > found.Length)
+        CandidateSelector selector = CandidateSelector.ForThread();
+        selector.OfferAll(_store, keys, int.MaxValue, SelfSlotLocked(queryId));
+        return SelectedLocked(selector);
+    }
+
+    /// <summary>The same selection from the buckets of an asynchronous store, each read whole and ordered by insertion here (call under the lock).</summary>
+    private int[] CandidatesLocked(int[][] buckets, string queryId)
+    {
+        CandidateSelector selector = CandidateSelector.ForThread();
+        int self = SelfSlotLocked(queryId);
+        foreach (int[] bucket in buckets)
         {
-            found = new int[count];
-            count = _store.Query(keys, found);
+            Array.Sort(bucket, EarliestSlot);
+            selector.Offer(bucket, bucket.Length, int.MaxValue, self);
         }
 
-        return found.AsSpan(0, count).ToArray();
+        return SelectedLocked(selector);
     }
+
+    private int SelfSlotLocked(string queryId) => queryId.Length > 0 && _registry.TryGetSlot(queryId, out int s) ? s : -1;
+
+    private int[] SelectedLocked(CandidateSelector selector)
+    {
+        selector.Finish(EarliestSlot);
+        int common = Math.Min(selector.Common.Count, CandidateSelector.MaxCommonVerified);
+        int[] slots = new int[selector.Rare.Count + common];
+        selector.Rare.CopyTo(slots);
+        selector.Common.CopyTo(0, slots, selector.Rare.Count, common);
+        return slots;
+    }
+
+    /// <summary>Orders slots by the time their articles were added; empty or unknown slots last (call under the lock).</summary>
+    private int EarliestSlot(int x, int y) => OrderOf(x).CompareTo(OrderOf(y)) is var c and not 0 ? c : x.CompareTo(y);
+
+    private long OrderOf(int slot) => (uint)slot < (uint)_registry.HighWater && _registry[slot] is { } f ? f.Order : long.MaxValue;
 
     /// <summary>Searches the store for candidates (one batch) and verifies them.</summary>
     private async ValueTask<(List<Verdict> Verdicts, int Candidates)> SearchAsync(Probe probe, string queryId, CancellationToken cancellationToken)
@@ -316,7 +345,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             _lock.EnterReadLock();
             try
             {
-                List<Verdict> v = VerifyLocked(probe, queryId, QueryStoreLocked(probe.Keys), out int c);
+                List<Verdict> v = VerifyLocked(probe, queryId, CandidatesLocked(probe.Keys, queryId), out int c);
                 return (v, c);
             }
             finally
@@ -326,10 +355,10 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
 
         int[][] buckets = await _store.QueryAsync(probe.Keys, cancellationToken).ConfigureAwait(false);
-        found = [.. buckets.SelectMany(b => b)];
         _lock.EnterReadLock();
         try
         {
+            found = CandidatesLocked(buckets, queryId);
             List<Verdict> v = VerifyLocked(probe, queryId, found, out int c);
             return (v, c);
         }

@@ -93,46 +93,75 @@ public sealed partial class CopyDetector
 
     private void ClusterRemovedLocked(int slot) => _clusterIndex?.Remove(slot);
 
-    /// <summary>Verifies an article against the clustered articles its keys propose, earliest first, and adds it to the index.</summary>
+    /// <summary>
+    /// Verifies an article against the clustered articles its keys propose, by the rules of the one candidate index
+    /// (as a scan does: rare keys' holders earliest first, then at most <see cref="CandidateSelector.MaxCommonVerified"/>
+    /// proposed by common keys alone), and adds it to the index.
+    /// </summary>
     private void LinkLocked(ClusterIndex index, int slot, ArticleFeatures f, FurnitureModel furniture)
     {
         FilteredSets q = furniture.Filtered(f);
         ulong[] keys = StoreKeys(f.ExactHash, q.Words, q.Skeleton, f.ParaphraseTerms);
-        int[] found = new int[Math.Max(16, keys.Length * 2)];
-        int count = _store.Query(keys, found);
-        if (count > found.Length)
-        {
-            found = new int[count];
-            count = _store.Query(keys, found);
-        }
-
-        var candidates = new List<ArticleFeatures>();
-        var seen = new HashSet<int>();
-        foreach (int c in found.AsSpan(0, count))
-        {
-            if (c != slot && index.Contains(c) && seen.Add(c))
-            {
-                candidates.Add(_registry[c]!);
-            }
-        }
-
-        candidates.Sort((x, y) => x.Order.CompareTo(y.Order));
+        CandidateSelector selector = CandidateSelector.ForThread();
+        selector.OfferAll(_store, keys, int.MaxValue, slot);
+        selector.Finish(EarliestSlot);
         var matches = new List<int>();
         var matchedRoots = new List<int>();
-        foreach (ArticleFeatures other in candidates)
+        bool Try(int c)
         {
-            int c = SlotOf(other.Id);
+            ArticleFeatures other = _registry[c]!;
+            FilteredSets sets = furniture.Filtered(other);
+            Overlap o = Verifier.Measure(other, f, sets.Words, q.Words, sets.Skeleton, q.Skeleton, sets.Lead, q.Lead, Options.Threshold);
+            if (Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is null)
+            {
+                return false;
+            }
+
+            matches.Add(c);
+            return true;
+        }
+
+        foreach (int c in selector.Rare)
+        {
+            if (!index.Contains(c))
+            {
+                continue;
+            }
+
             int root = index.Root(c);
             if (index.SizeOf(root) > PairFinder.LargeCluster && matchedRoots.Contains(root))
             {
                 continue;
             }
 
-            FilteredSets sets = furniture.Filtered(other);
-            Overlap o = Verifier.Measure(other, f, sets.Words, q.Words, sets.Skeleton, q.Skeleton, sets.Lead, q.Lead, Options.Threshold);
-            if (Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is not null)
+            if (Try(c))
             {
-                matches.Add(c);
+                matchedRoots.Add(root);
+            }
+        }
+
+        int verified = 0;
+        foreach (int c in selector.Common)
+        {
+            if (verified == CandidateSelector.MaxCommonVerified)
+            {
+                break;
+            }
+
+            if (!index.Contains(c))
+            {
+                continue;
+            }
+
+            int root = index.Root(c);
+            if (matchedRoots.Contains(root))
+            {
+                continue;
+            }
+
+            verified++;
+            if (Try(c))
+            {
                 matchedRoots.Add(root);
             }
         }

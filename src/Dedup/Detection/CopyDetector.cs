@@ -21,8 +21,6 @@ public sealed partial class CopyDetector
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SlotRegistry<ArticleFeatures?> _registry = new();
-    private const ulong ExactKeySpace = 0xE8AC_7000_0000_0001UL;
-    private const ulong ShingleKeySpace = 0x5A3B_1E00_0000_0002UL;
     private readonly ILshBucketStore _store;
     private long _order;
     private long _version;
@@ -179,7 +177,7 @@ public sealed partial class CopyDetector
         _lock.EnterReadLock();
         try
         {
-            verdicts = VerifyLocked(probe, article.Id, QueryStoreLocked(probe.Keys), out _);
+            verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, article.Id), out _);
         }
         finally
         {
@@ -212,7 +210,7 @@ public sealed partial class CopyDetector
         return new Probe(q, furniture, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
     }
 
-    /// <summary>Verifies and classifies the candidate slots found in the store (call under the lock); skips the query's own id.</summary>
+    /// <summary>Verifies and classifies the candidate slots the candidate index proposed (call under the lock); skips the query's own id.</summary>
     private List<Verdict> VerifyLocked(Probe probe, string queryId, ReadOnlySpan<int> found, out int candidates)
     {
         var verdicts = new List<Verdict>();
@@ -429,23 +427,9 @@ public sealed partial class CopyDetector
         }
     }
 
-    /// <summary>
-    /// The bucket keys of an article: its exact hash, and a consistent sample of its word and skeleton shingles and
-    /// of its facts (each a band of one row), in separate key spaces.
-    /// </summary>
-    private static ulong[] StoreKeys(ulong exactHash, uint[] words, uint[] skeleton, uint[] paraphraseTerms)
-    {
-        var sampled = new List<ulong>();
-        PairFinder.SampleKeys(words, skeleton, paraphraseTerms, sampled);
-        ulong[] keys = new ulong[sampled.Count + 1];
-        keys[0] = HashMixKernel.Mix(exactHash ^ ExactKeySpace);
-        for (int i = 0; i < sampled.Count; i++)
-        {
-            keys[i + 1] = HashMixKernel.Mix(sampled[i] ^ ShingleKeySpace);
-        }
-
-        return keys;
-    }
+    /// <summary>The bucket keys of an article: those of the one candidate index (<see cref="CandidateSelector.Keys"/>).</summary>
+    private static ulong[] StoreKeys(ulong exactHash, uint[] words, uint[] skeleton, uint[] paraphraseTerms) =>
+        CandidateSelector.KeysOf(exactHash, words, skeleton, paraphraseTerms);
 
     private static LshBucketEntry[] Entries(ArticleFeatures f, int slot)
     {

@@ -4,104 +4,12 @@ namespace Dedup.Detection;
 internal readonly record struct FoundPair(int A, int B, CopyKind Kind, double Score, Overlap Overlap);
 
 /// <summary>
-/// Finds every pair of copies among a set of articles: candidates from an inverted index over a consistent sample
-/// of each article's shingles (Broder's mod-m sampling: a shingle is sampled in every article or in none, so any two
-/// articles that share many shingles share samples), then exact verification of each candidate.
+/// Finds every pair of copies among a set of articles: candidates from the candidate index (a <see cref="PostingIndex"/>
+/// over the keys and under the rules of <see cref="CandidateSelector"/>, the same as a live detector's), then exact
+/// verification of each candidate.
 /// </summary>
 internal static class PairFinder
 {
-    /// <summary>A word shingle is sampled when its low bits are zero under this mask (1 in 8).</summary>
-    public const uint WordSampleMask = 7;
-
-    /// <summary>A skeleton shingle is sampled when its low bits are zero under this mask (1 in 4).</summary>
-    public const uint SkeletonSampleMask = 3;
-
-    /// <summary>A pair of names in one sentence is sampled when its hash's low bits are zero under this mask (1 in 4).</summary>
-    public const uint NamePairSampleMask = 3;
-
-    /// <summary>
-    /// The sampled keys of an article's (filtered) shingle sets and of the pairs of names in its sentences, which a
-    /// rewrite keeps when it changes every phrase; word, skeleton and fact keys are kept apart by bits 32 and 33
-    /// (duplicate keys are harmless: a candidate is verified once).
-    /// </summary>
-    public static void SampleKeys(uint[] words, uint[] skeleton, uint[] paraphraseTerms, List<ulong> keys)
-    {
-        foreach (uint w in words)
-        {
-            if ((w & WordSampleMask) == 0)
-            {
-                keys.Add(w);
-            }
-        }
-
-        foreach (uint s in skeleton)
-        {
-            if ((s & SkeletonSampleMask) == 0)
-            {
-                keys.Add((1UL << 32) | s);
-            }
-        }
-
-        // Names are shared by every story on the same people: a single name would make long candidate lists. A pair of
-        // names in one sentence ("Bates" with "Leeds") is rarer, and a rewrite keeps most such pairs together. Numbers
-        // are left out: "10" with "5" is in every table.
-        var facts = new List<uint>();
-        foreach (uint e in paraphraseTerms)
-        {
-            if ((e & Paraphrase.NameFlag) != 0)
-            {
-                facts.Add(((e & Paraphrase.MaxSentence) << 22) | Paraphrase.Key(e));
-            }
-        }
-
-        facts.Sort();
-        int start = 0;
-        while (start < facts.Count)
-        {
-            int end = start;
-            while (end < facts.Count && facts[end] >> 22 == facts[start] >> 22)
-            {
-                end++;
-            }
-
-            for (int x = start; x < end; x++)
-            {
-                for (int y = x + 1; y < end; y++)
-                {
-                    ulong a = facts[x] & 0x3F_FFFF;
-                    ulong b = facts[y] & 0x3F_FFFF;
-                    uint pair = (uint)(Kernels.HashMixKernel.Mix((Math.Min(a, b) << 22) | Math.Max(a, b)) >> 32);
-                    if ((pair & NamePairSampleMask) == 0)
-                    {
-                        keys.Add((2UL << 32) | pair);
-                    }
-                }
-            }
-
-            start = end;
-        }
-    }
-
-    /// <summary>
-    /// A key held by at most this many earlier articles proposes all of them; one held by more is a common key (a
-    /// function-word sequence, or a story copied many times) and proposes only its <see cref="CommonSample"/> earliest
-    /// holders.
-    /// </summary>
-    public const int RareLimit = 64;
-
-    /// <summary>How many of a common key's earliest holders it proposes.</summary>
-    public const int CommonSample = 16;
-
-    /// <summary>
-    /// A holder proposed by common keys alone is verified only when at least this share of the article's common keys
-    /// propose it (a copy of a much-copied story shares nearly all of them with the story's first copies; an
-    /// unrelated early article shares a few function-word sequences).
-    /// </summary>
-    public const double CommonShare = 0.2;
-
-    /// <summary>At most this many holders proposed by common keys alone are verified per article, best proposed first.</summary>
-    public const int MaxCommonVerified = 8;
-
     /// <summary>
     /// In a cluster of more than this many articles, an article that matched one member is not verified against the
     /// others: its pairs with them are implied. Smaller clusters have all their pairs verified and reported.
@@ -174,7 +82,14 @@ internal static class PairFinder
         }
 
         firstOf = null;
-        PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) => SampleKeys(words[i], skeleton[i], articles[i].ParaphraseTerms, keys), parallel);
+        var keyMakers = new System.Collections.Concurrent.ConcurrentBag<CandidateSelector>();
+        PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) =>
+        {
+            CandidateSelector maker = keyMakers.TryTake(out CandidateSelector? m) ? m : new CandidateSelector();
+            maker.Keys(articles[i].ExactHash, words[i], skeleton[i], articles[i].ParaphraseTerms, keys);
+            keyMakers.Add(maker);
+        }, parallel);
+        keyMakers.Clear();
         progress?.Report(new ScanProgress("candidates", 0, n));
         var sets = new Sets(articles, words, skeleton, lead, threshold);
         var clusters = new UnionFind(n);
@@ -189,7 +104,7 @@ internal static class PairFinder
                 blockStart,
                 blockEnd,
                 parallel,
-                () => states.TryTake(out Scratch? s) ? s : new Scratch(n),
+                () => states.TryTake(out Scratch? s) ? s : new Scratch(),
                 (i, _, scratch) =>
                 {
                     if (representative[i] != i)
@@ -235,68 +150,16 @@ internal static class PairFinder
     /// <summary>Verifies article <paramref name="i"/> against the earlier articles its keys propose.</summary>
     private static void FindFor(int i, PostingIndex postings, UnionFind clusters, Sets sets, Scratch scratch)
     {
-        int stamp = ++scratch.Stamp;
-        int[] seen = scratch.Seen;
-        int[] votes = scratch.Votes;
-        List<int> rare = scratch.Rare;
-        List<int> common = scratch.Common;
+        CandidateSelector selector = scratch.Selector;
         List<ulong> keys = scratch.Keys;
-        rare.Clear();
-        common.Clear();
+        selector.Clear();
         keys.Clear();
-        SampleKeys(sets.Words[i], sets.Skeleton[i], sets.Articles[i].ParaphraseTerms, keys);
-        seen[i] = stamp;
-        int commonKeys = 0;
-        foreach (ulong key in keys)
-        {
-            ReadOnlySpan<int> holders = postings.Holders(key);
-            int before = 0;
-            while (before < holders.Length && before <= RareLimit && holders[before] < i)
-            {
-                before++;
-            }
-
-            if (before <= RareLimit)
-            {
-                foreach (int j in holders[..before])
-                {
-                    if (seen[j] != stamp)
-                    {
-                        seen[j] = stamp;
-                        votes[j] = 0;
-                        rare.Add(j);
-                    }
-                    else if (votes[j] < 0)
-                    {
-                        // First proposed by a common key, now by a rare one.
-                        votes[j] = 0;
-                        rare.Add(j);
-                    }
-                }
-            }
-            else
-            {
-                commonKeys++;
-                foreach (int j in holders[..CommonSample])
-                {
-                    if (seen[j] != stamp)
-                    {
-                        seen[j] = stamp;
-                        votes[j] = -1;
-                        common.Add(j);
-                    }
-                    else if (votes[j] < 0)
-                    {
-                        votes[j]--;
-                    }
-                }
-            }
-        }
-
+        selector.Keys(sets.Articles[i].ExactHash, sets.Words[i], sets.Skeleton[i], sets.Articles[i].ParaphraseTerms, keys);
+        selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, -1);
+        selector.Finish();
         List<int> matchedRoots = scratch.Roots;
         matchedRoots.Clear();
-        rare.Sort();
-        foreach (int j in rare)
+        foreach (int j in selector.Rare)
         {
             int root = clusters.FindRoot(j);
             if (clusters.SizeOf(root) > LargeCluster && matchedRoots.Contains(root))
@@ -310,18 +173,10 @@ internal static class PairFinder
             }
         }
 
-        if (common.Count == 0)
-        {
-            return;
-        }
-
-        int need = Math.Max(2, (int)Math.Ceiling(CommonShare * commonKeys));
-        common.RemoveAll(j => votes[j] > -need);
-        common.Sort((x, y) => votes[x] != votes[y] ? votes[x].CompareTo(votes[y]) : x.CompareTo(y));
         int verified = 0;
-        foreach (int j in common)
+        foreach (int j in selector.Common)
         {
-            if (verified == MaxCommonVerified)
+            if (verified == CandidateSelector.MaxCommonVerified)
             {
                 break;
             }
@@ -417,19 +272,10 @@ internal static class PairFinder
         }
     }
 
-    /// <summary>One worker's reusable state: marks over all articles, so a candidate is counted once per article.</summary>
-    private sealed class Scratch(int n)
+    /// <summary>One worker's reusable state.</summary>
+    private sealed class Scratch
     {
-        public int[] Seen { get; } = new int[n];
-
-        /// <summary>0 for a holder proposed by a rare key; minus the number of common keys that proposed it otherwise.</summary>
-        public int[] Votes { get; } = new int[n];
-
-        public int Stamp { get; set; }
-
-        public List<int> Rare { get; } = [];
-
-        public List<int> Common { get; } = [];
+        public CandidateSelector Selector { get; } = new();
 
         public List<ulong> Keys { get; } = [];
 

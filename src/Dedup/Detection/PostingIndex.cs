@@ -1,11 +1,15 @@
+using Dedup.Indexing;
+
 namespace Dedup.Detection;
 
 /// <summary>
-/// The inverted index of a batch scan in compressed form: for every sampled key held by two articles or more, the
-/// articles holding it in ascending order, all in one array (keys held by one article alone propose nothing and are
-/// dropped). About 12 bytes a shared key occurrence, no object per key.
+/// The candidate index of a batch scan, built in one pass: a read-only <see cref="ILshBucketStore"/> holding, for every
+/// key (<see cref="CandidateSelector.Keys"/>) held by two articles or more, the articles holding it in ascending order,
+/// all in one array (keys held by one article alone propose nothing and are dropped). About 12 bytes a shared key
+/// occurrence, no object per key. The scan reads it through the same <see cref="CandidateSelector"/> as a live
+/// detector reads its store.
 /// </summary>
-internal sealed class PostingIndex
+internal sealed class PostingIndex : ILshBucketStore
 {
     private readonly ulong[] _keys;
     private readonly int[] _starts;
@@ -102,5 +106,54 @@ internal sealed class PostingIndex
     {
         int r = Array.BinarySearch(_keys, key);
         return r < 0 ? [] : _articles.AsSpan(_starts[r], _starts[r + 1] - _starts[r]);
+    }
+
+    /// <inheritdoc/>
+    public bool SupportsSynchronousAccess => true;
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: the index is built in one pass.</exception>
+    public void Add(ReadOnlySpan<LshBucketEntry> entries) => throw new NotSupportedException("A scan's candidate index is built in one pass.");
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: the index is built in one pass.</exception>
+    public void Remove(ReadOnlySpan<LshBucketEntry> entries) => throw new NotSupportedException("A scan's candidate index is built in one pass.");
+
+    /// <inheritdoc/>
+    public int Query(ReadOnlySpan<ulong> bandKeys, Span<int> destination)
+    {
+        int total = 0;
+        foreach (ulong key in bandKeys)
+        {
+            ReadOnlySpan<int> holders = Holders(key);
+            if (total < destination.Length)
+            {
+                holders[..Math.Min(holders.Length, destination.Length - total)].CopyTo(destination[total..]);
+            }
+
+            total += holders.Length;
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: the index is built in one pass.</exception>
+    public ValueTask AddAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default) => throw new NotSupportedException("A scan's candidate index is built in one pass.");
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: the index is built in one pass.</exception>
+    public ValueTask RemoveAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default) => throw new NotSupportedException("A scan's candidate index is built in one pass.");
+
+    /// <inheritdoc/>
+    public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bandKeys, CancellationToken cancellationToken = default)
+    {
+        var result = new int[bandKeys.Length][];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = Holders(bandKeys.Span[i]).ToArray();
+        }
+
+        return ValueTask.FromResult(result);
     }
 }

@@ -5,7 +5,8 @@ namespace Dedup.Indexing;
 /// <summary>
 /// A compact multimap from well-mixed 64-bit keys to non-negative <see cref="int"/> ids: open addressing with
 /// linear probing over 12-byte cells, a bucket's single id stored inline, and an overflow list only for
-/// buckets with two or more ids. Not synchronized.
+/// buckets with two or more ids, which keeps them in the order they were added (a removal keeps the order of the
+/// rest). Not synchronized.
 /// </summary>
 /// <remarks>
 /// A cell's value is 0 when empty, <c>id + 1</c> when it holds one id, and <c>−(list + 1)</c> when its ids sit
@@ -127,7 +128,8 @@ internal sealed class BucketTable
         {
             if (list[j] == id)
             {
-                list[j] = list[count];
+                // Shift the later ids down: a bucket keeps its ids in the order they were added.
+                Array.Copy(list, j + 1, list, j, count - j);
                 count--;
                 list[0] = count;
                 if (count == 1)

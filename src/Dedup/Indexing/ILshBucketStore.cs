@@ -1,16 +1,30 @@
 namespace Dedup.Indexing;
 
 /// <summary>
-/// Where a <see cref="MinHashLshIndex"/> or a <see cref="Detection.CopyDetector"/> keeps its buckets: a multimap from
-/// 64-bit band keys to document ids.
+/// A multimap from 64-bit keys to dense document ids, in which each key's bucket keeps its ids in the order they were
+/// added: where a <see cref="MinHashLshIndex"/> keeps its band buckets and a <see cref="Detection.CopyDetector"/> its
+/// candidate index.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The index owns everything else (the caller's string keys, the id of each key and the signatures), so a
-/// store only ever sees <see cref="LshBucketEntry"/> pairs and band keys. Document ids are dense,
-/// non-negative <see cref="int"/> values assigned by the index, reused after a removal, so one store
-/// instance belongs to exactly one index. This keeps in-memory buckets small (an <see cref="int"/> per
-/// membership instead of a string reference) and keeps a network store's values short.
+/// The index owns everything else (the caller's string keys, the id of each key and the signatures or shingle sets),
+/// so a store only ever sees <see cref="LshBucketEntry"/> pairs and keys. Document ids are dense, non-negative
+/// <see cref="int"/> values assigned by the index, reused after a removal, so one store instance belongs to exactly
+/// one index. This keeps in-memory buckets small (an <see cref="int"/> per membership instead of a string reference)
+/// and keeps a network store's values short.
+/// </para>
+/// <para>
+/// <b>What the detector stores.</b> For a <see cref="Detection.CopyDetector"/> the keys are not MinHash bands: each
+/// article has one key for the hash of its token sequence (exact duplicates) and one for each shingle of a consistent
+/// sample of its word shingles (1 in 8), of its skeleton shingles (the function words and numbers, 1 in 4) and of
+/// the pairs of names in one of its sentences (1 in 4), each mixed into its own key space; the ids are its article
+/// slots. The same keys and the same rules serve the detector's batch scan, whose candidate index is built in one
+/// pass. A query reads at most the first 65 ids of each bucket (<see cref="Query"/> with a destination of that length
+/// and one key): a key held by at most 64 earlier articles proposes them all; a more common key proposes only its
+/// 16 earliest holders, and of the articles proposed by common keys alone at most 8, the most proposed, are verified.
+/// So a query's work is bounded by its keys, not by the index; a synchronous store must therefore keep a bucket's ids
+/// in the order they were added (<see cref="InMemoryLshBucketStore"/> does, through removals too). An asynchronous
+/// store's buckets are read whole and ordered by the detector.
 /// </para>
 /// <para>
 /// <b>Two access paths.</b> A store whose data is local (<see cref="SupportsSynchronousAccess"/> is
@@ -23,13 +37,13 @@ namespace Dedup.Indexing;
 /// its bands at once, so a network store can pipeline one round trip per call instead of one per band.
 /// </para>
 /// <para>
-/// <b>The detector.</b> A <see cref="Detection.CopyDetector"/> uses a store the same way: its keys are the sampled shingle
-/// keys of each article (one batch per article added, removed or searched), its ids its article slots. With a store
-/// without synchronous access, only the detector's asynchronous methods work (<c>FindOrAddAsync</c>, <c>AddAsync</c>,
-/// <c>RemoveAsync</c>, <c>FindCopiesAsync</c>), each making one <see cref="QueryAsync"/> and at most one
-/// <see cref="AddAsync"/> or <see cref="RemoveAsync"/> call; its writes take turns, its queries do not. The detector
-/// assigns the slots and keeps each article's compact form in its own memory, so a store serves one detector; several
-/// processes sharing one index also need the slots and compact forms kept in the shared store.
+/// <b>The detector's calls.</b> A <see cref="Detection.CopyDetector"/> sends each article's keys in one batch per
+/// article added or removed. With a store without synchronous access, only the detector's asynchronous methods work
+/// (<c>FindOrAddAsync</c>, <c>AddAsync</c>, <c>RemoveAsync</c>, <c>FindCopiesAsync</c>), each making one
+/// <see cref="QueryAsync"/> and at most one <see cref="AddAsync"/> or <see cref="RemoveAsync"/> call; its writes take
+/// turns, its queries do not. The detector assigns the slots and keeps each article's compact form in its own memory,
+/// so a store serves one detector; several processes sharing one index also need the slots and compact forms kept in
+/// the shared store.
 /// </para>
 /// <para>
 /// <b>Semantics.</b> The store is a multiset: adding the same (key, id) pair twice holds it twice, and a

@@ -1,0 +1,299 @@
+using System.Runtime.InteropServices;
+using Dedup.Indexing;
+using Dedup.Kernels;
+
+namespace Dedup.Detection;
+
+/// <summary>
+/// The rules of the one candidate index, shared by the batch scan (<see cref="PairFinder"/> over a
+/// <see cref="PostingIndex"/>) and the live detector (<c>FindCopies</c>, <c>FindOrAddAsync</c> and the incremental
+/// clusters, over the detector's <see cref="ILshBucketStore"/>): which keys an article has, which holders of a key are
+/// proposed, and in which order the proposals are verified.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Keys.</b> An article's keys are its exact hash and a consistent sample of its word shingles, skeleton
+/// shingles and pairs of names in a sentence (Broder's mod-m sampling: a shingle is sampled in every article or in
+/// none, so any two articles that share many shingles share samples), each mixed into its own 64-bit key space.
+/// </para>
+/// <para>
+/// <b>Proposals.</b> The holders of a key are read in the order they were added (the earliest first), at most
+/// <see cref="Window"/> of them. A key with at most <see cref="RareLimit"/> earlier holders is rare and proposes them
+/// all. A key with more is common (a function-word sequence, a much-copied story) and proposes only its
+/// <see cref="CommonSample"/> earliest holders. A holder proposed by common keys alone is kept only when at least
+/// <see cref="CommonShare"/> of the article's common keys (and at least two) propose it, best proposed first; callers
+/// verify at most <see cref="MaxCommonVerified"/> of those. So the work of a query is bounded by its number of keys,
+/// whatever the size of the index.
+/// </para>
+/// </remarks>
+internal sealed class CandidateSelector
+{
+    /// <summary>A word shingle is sampled when its low bits are zero under this mask (1 in 8).</summary>
+    public const uint WordSampleMask = 7;
+
+    /// <summary>A skeleton shingle is sampled when its low bits are zero under this mask (1 in 4).</summary>
+    public const uint SkeletonSampleMask = 3;
+
+    /// <summary>A pair of names in one sentence is sampled when its hash's low bits are zero under this mask (1 in 4).</summary>
+    public const uint NamePairSampleMask = 3;
+
+    /// <summary>A key held by at most this many earlier articles proposes all of them; one held by more is common.</summary>
+    public const int RareLimit = 64;
+
+    /// <summary>How many of a common key's earliest holders it proposes.</summary>
+    public const int CommonSample = 16;
+
+    /// <summary>
+    /// A holder proposed by common keys alone is verified only when at least this share of the article's common keys
+    /// propose it (a copy of a much-copied story shares nearly all of them with the story's first copies; an
+    /// unrelated early article shares a few function-word sequences).
+    /// </summary>
+    public const double CommonShare = 0.2;
+
+    /// <summary>At most this many holders proposed by common keys alone are verified per article, best proposed first.</summary>
+    public const int MaxCommonVerified = 8;
+
+    /// <summary>How many holders of one key are read: enough to tell a rare key from a common one.</summary>
+    public const int Window = RareLimit + 1;
+
+    private const ulong ExactKeySpace = 0xE8AC_7000_0000_0001UL;
+    private const ulong ShingleKeySpace = 0x5A3B_1E00_0000_0002UL;
+
+    [ThreadStatic]
+    private static CandidateSelector? s_cached;
+
+    private readonly Dictionary<int, Tally> _tally = [];
+    private readonly int[] _window = new int[Window];
+    private readonly List<ulong> _sampled = [];
+    private readonly List<uint> _facts = [];
+    private int _commonKeys;
+
+    /// <summary>The holders proposed by at least one rare key, earliest first (after <see cref="Finish"/>).</summary>
+    public List<int> Rare { get; } = [];
+
+    /// <summary>The holders proposed by enough common keys alone, best proposed first (after <see cref="Finish"/>).</summary>
+    public List<int> Common { get; } = [];
+
+    /// <summary>A selector for this thread, cleared (not for use across an await).</summary>
+    public static CandidateSelector ForThread()
+    {
+        CandidateSelector s = s_cached ??= new CandidateSelector();
+        s.Clear();
+        return s;
+    }
+
+    /// <summary>Forgets every proposal.</summary>
+    public void Clear()
+    {
+        _tally.Clear();
+        _commonKeys = 0;
+        Rare.Clear();
+        Common.Clear();
+    }
+
+    /// <summary>Appends the keys of an article (its exact hash, then its sampled shingles and name pairs) to <paramref name="keys"/>.</summary>
+    public void Keys(ulong exactHash, uint[] words, uint[] skeleton, uint[] paraphraseTerms, List<ulong> keys)
+    {
+        keys.Add(HashMixKernel.Mix(exactHash ^ ExactKeySpace));
+        _sampled.Clear();
+        SampleKeys(words, skeleton, paraphraseTerms, _sampled, _facts);
+        foreach (ulong s in _sampled)
+        {
+            keys.Add(HashMixKernel.Mix(s ^ ShingleKeySpace));
+        }
+    }
+
+    /// <summary>The keys of an article as a new array (the exact hash's first).</summary>
+    public static ulong[] KeysOf(ulong exactHash, uint[] words, uint[] skeleton, uint[] paraphraseTerms)
+    {
+        var sampled = new List<ulong>();
+        SampleKeys(words, skeleton, paraphraseTerms, sampled);
+        ulong[] keys = new ulong[sampled.Count + 1];
+        keys[0] = HashMixKernel.Mix(exactHash ^ ExactKeySpace);
+        for (int i = 0; i < sampled.Count; i++)
+        {
+            keys[i + 1] = HashMixKernel.Mix(sampled[i] ^ ShingleKeySpace);
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// The sampled keys of an article's shingle sets and of the pairs of names in its sentences, which a rewrite keeps
+    /// when it changes every phrase; word, skeleton and fact keys are kept apart by bits 32 and 33.
+    /// </summary>
+    public static void SampleKeys(uint[] words, uint[] skeleton, uint[] paraphraseTerms, List<ulong> keys, List<uint>? scratch = null)
+    {
+        foreach (uint w in words)
+        {
+            if ((w & WordSampleMask) == 0)
+            {
+                keys.Add(w);
+            }
+        }
+
+        foreach (uint s in skeleton)
+        {
+            if ((s & SkeletonSampleMask) == 0)
+            {
+                keys.Add((1UL << 32) | s);
+            }
+        }
+
+        // Names are shared by every story on the same people: a single name would make long candidate lists. A pair of
+        // names in one sentence ("Bates" with "Leeds") is rarer, and a rewrite keeps most such pairs together. Numbers
+        // are left out: "10" with "5" is in every table.
+        List<uint> facts = scratch ?? [];
+        facts.Clear();
+        foreach (uint e in paraphraseTerms)
+        {
+            if ((e & Paraphrase.NameFlag) != 0)
+            {
+                facts.Add(((e & Paraphrase.MaxSentence) << 22) | Paraphrase.Key(e));
+            }
+        }
+
+        facts.Sort();
+        int start = 0;
+        while (start < facts.Count)
+        {
+            int end = start;
+            while (end < facts.Count && facts[end] >> 22 == facts[start] >> 22)
+            {
+                end++;
+            }
+
+            for (int x = start; x < end; x++)
+            {
+                for (int y = x + 1; y < end; y++)
+                {
+                    ulong a = facts[x] & 0x3F_FFFF;
+                    ulong b = facts[y] & 0x3F_FFFF;
+                    uint pair = (uint)(HashMixKernel.Mix((Math.Min(a, b) << 22) | Math.Max(a, b)) >> 32);
+                    if ((pair & NamePairSampleMask) == 0)
+                    {
+                        keys.Add((2UL << 32) | pair);
+                    }
+                }
+            }
+
+            start = end;
+        }
+    }
+
+    /// <summary>
+    /// Offers the holders of every key from a synchronous store, reading at most <see cref="Window"/> of each bucket.
+    /// </summary>
+    /// <param name="store">The candidate index; its buckets list their ids in the order they were added.</param>
+    /// <param name="keys">The article's keys.</param>
+    /// <param name="before">Only ids below this count (the scan's article order); <see cref="int.MaxValue"/> for all.</param>
+    /// <param name="self">An id never proposed (the article itself), or -1.</param>
+    public void OfferAll(ILshBucketStore store, ReadOnlySpan<ulong> keys, int before, int self)
+    {
+        for (int k = 0; k < keys.Length; k++)
+        {
+            int total = store.Query(keys.Slice(k, 1), _window);
+            Offer(_window.AsSpan(0, Math.Min(total, Window)), total, before, self);
+        }
+    }
+
+    /// <summary>Offers the holders of one key.</summary>
+    /// <param name="holders">The first holders of the key, in the order they were added (ascending ids in a scan).</param>
+    /// <param name="total">How many ids the key holds in all (at least <c>holders.Length</c>).</param>
+    /// <param name="before">Only ids below this are earlier (the holders must then be ascending); <see cref="int.MaxValue"/> for all.</param>
+    /// <param name="self">An id never proposed, or -1.</param>
+    public void Offer(ReadOnlySpan<int> holders, int total, int before, int self)
+    {
+        int earlier = 0;
+        int read = 0;
+        bool complete;
+        while (true)
+        {
+            if (read == holders.Length)
+            {
+                complete = holders.Length >= total;
+                break;
+            }
+
+            int h = holders[read];
+            if (h >= before)
+            {
+                complete = true;
+                break;
+            }
+
+            read++;
+            if (h != self && ++earlier > RareLimit)
+            {
+                complete = false;
+                break;
+            }
+        }
+
+        if (complete)
+        {
+            foreach (int h in holders[..read])
+            {
+                if (h != self)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(_tally, h, out _).Rare++;
+                }
+            }
+
+            return;
+        }
+
+        _commonKeys++;
+        int proposed = 0;
+        foreach (int h in holders[..read])
+        {
+            if (h == self)
+            {
+                continue;
+            }
+
+            CollectionsMarshal.GetValueRefOrAddDefault(_tally, h, out _).Common++;
+            if (++proposed == CommonSample)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fills <see cref="Rare"/> (earliest first) and <see cref="Common"/> (most proposed first, then earliest) from the
+    /// offers; <paramref name="earliest"/> orders ids by the time they were added (null: ascending ids).
+    /// </summary>
+    public void Finish(Comparison<int>? earliest = null)
+    {
+        Rare.Clear();
+        Common.Clear();
+        int need = Math.Max(2, (int)Math.Ceiling(CommonShare * _commonKeys));
+        foreach (KeyValuePair<int, Tally> t in _tally)
+        {
+            if (t.Value.Rare > 0)
+            {
+                Rare.Add(t.Key);
+            }
+            else if (t.Value.Common >= need)
+            {
+                Common.Add(t.Key);
+            }
+        }
+
+        Comparison<int> order = earliest ?? ((x, y) => x.CompareTo(y));
+        Rare.Sort(order);
+        Common.Sort((x, y) =>
+        {
+            int vx = _tally[x].Common;
+            int vy = _tally[y].Common;
+            return vx != vy ? vy.CompareTo(vx) : order(x, y);
+        });
+    }
+
+    private struct Tally
+    {
+        public int Rare;
+        public int Common;
+    }
+}
