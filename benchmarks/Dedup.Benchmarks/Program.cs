@@ -11,9 +11,9 @@ if (args is ["corpus", ..])
     return Dedup.Benchmarks.Synthetic.SyntheticCorpus.Run(args);
 }
 
-if (args is ["furniture", ..])
+if (args is ["boilerplate", ..])
 {
-    return Dedup.Benchmarks.Scale.FurnitureTiming.Run(args);
+    return Dedup.Benchmarks.Scale.BoilerplateTiming.Run(args);
 }
 
 if (args is ["latency", ..])

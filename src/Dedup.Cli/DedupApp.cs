@@ -122,7 +122,7 @@ internal static class DedupApp
         Option<bool> json = JsonOption("Print the summary as one JSON object.");
         Option<bool> skipBad = SkipBadOption();
         var noRewrites = new Option<bool>("--no-rewrites") { Description = "Do not look for machine-rewritten (spun) copies: no skeleton signature." };
-        var noRules = new Option<bool>("--no-boilerplate-rules") { Description = "Keep link lines, footers and other furniture that the boilerplate rules would remove." };
+        var noRules = new Option<bool>("--no-boilerplate-rules") { Description = "Keep link lines, footers and other boilerplate that the boilerplate rules would remove." };
         var boilerplateDf = new Option<int?>("--boilerplate-df")
         {
             Description = "A shingle in more than this many articles may be publisher boilerplate (default: the library's, 10).",

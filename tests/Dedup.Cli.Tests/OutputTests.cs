@@ -20,7 +20,7 @@ public sealed partial class OutputTests
         string[] lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.Equal(string.Empty, lines[2]);
-        Assert.Equal("""{"a":"orig","b":"copy","kind":"syndicated","score":0.9123,"jaccard":0.8,"containment_a":0.9,"containment_b":0.95,"rewrite":0.97,"lead":0,"paraphrase":0}""", lines[0]);
+        Assert.Equal("""{"a":"orig","b":"copy","kind":"syndicated","score":0.9123,"jaccard":0.8,"containment_a":0.9,"containment_b":0.95,"skeleton":0.97,"lead":0,"paraphrase":0}""", lines[0]);
         using JsonDocument second = JsonDocument.Parse(lines[1]);
         Assert.Equal("rewritten", second.RootElement.GetProperty("kind").GetString());
     }
@@ -150,7 +150,7 @@ public sealed partial class OutputTests
         using var writer = new StringWriter();
         new ComparisonView("a.txt", first.Text, "b.txt", second.Text, comparison).WritePlain(writer);
         string text = writer.ToString();
-        Assert.Contains("kind: rewritten\nscore: 0.8123\njaccard: 0.1000\ncontainment_a: 0.2000\ncontainment_b: 0.3000\nrewrite: 0.9000\nlead: 0.0500\nparaphrase: 0.7500\nfacts: 0.8000\naligned: 0.6000\npassages: 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("kind: rewritten\nscore: 0.8123\njaccard: 0.1000\ncontainment_a: 0.2000\ncontainment_b: 0.3000\nskeleton: 0.9000\nlead: 0.0500\nparaphrase: 0.7500\nfacts: 0.8000\naligned: 0.6000\npassages: 1\n", text, StringComparison.Ordinal);
         Assert.Contains("passage 1 (words changed): a 7..45, b 0..44", text, StringComparison.Ordinal);
         Assert.Contains("  a | The minister [-told reporters-] on Friday.", text, StringComparison.Ordinal);
         Assert.Contains("  b | The minister {+advised journalists+} on Friday.", text, StringComparison.Ordinal);

@@ -61,7 +61,7 @@ public sealed class ScanTests : IDisposable
         foreach (JsonElement pair in pairLines)
         {
             Assert.Contains(pair.GetProperty("kind").GetString(), new[] { "duplicate", "syndicated", "excerpt", "rewritten" });
-            foreach (string score in new[] { "score", "jaccard", "containment_a", "containment_b", "rewrite" })
+            foreach (string score in new[] { "score", "jaccard", "containment_a", "containment_b", "skeleton" })
             {
                 Assert.InRange(pair.GetProperty(score).GetDouble(), 0, 1);
             }

@@ -20,7 +20,7 @@ public class ReadmeExampleTests
         detector.Add(new Article("reuters-123", text, Title: title, Published: publishedAt));
         foreach (CopyMatch m in detector.FindCopies(new Article("blog-9", otherText)))
         {
-            output.Add($"{m.Id}: {m.Kind} {m.Score:F2} (Jaccard {m.Scores.Jaccard:F2}, rewrite {m.Scores.RewriteScore:F2})");
+            output.Add($"{m.Id}: {m.Kind} {m.Score:F2} (Jaccard {m.Scores.Jaccard:F2}, skeleton {m.Scores.SkeletonScore:F2})");
         }
 
         detector.Add(new Article("blog-9", otherText));

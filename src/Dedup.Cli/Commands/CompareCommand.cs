@@ -370,7 +370,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         yield return ("jaccard", comparison.Scores.Jaccard);
         yield return ("containment_a", comparison.Scores.ContainmentOfFirst);
         yield return ("containment_b", comparison.Scores.ContainmentOfSecond);
-        yield return ("rewrite", comparison.Scores.RewriteScore);
+        yield return ("skeleton", comparison.Scores.SkeletonScore);
         yield return ("lead", comparison.Scores.LeadScore);
         yield return ("paraphrase", comparison.Scores.ParaphraseScore);
         yield return ("facts", comparison.Scores.FactScore);

@@ -197,8 +197,8 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
             writer.Write(Invariant($"<article class=\"copy\" data-id=\"{E(copy.Id)}\" data-kind=\"{kindName}\" data-n=\"{n}\" tabindex=\"0\">\n"));
             writer.Write($"<h3><span class=\"kind kind-{kindName}\">{E(kindLabel)}</span> <code>{E(copy.Id)}</code> {E(copy.Title ?? string.Empty)}{Meta(copy)}</h3>\n");
             MatchScores s = comparison.Scores;
-            writer.Write("<table class=\"scores\"><tr><th>score</th><th>Jaccard</th><th>original found in copy</th><th>copy found in original</th><th>rewrite</th><th>shared passages</th></tr>");
-            writer.Write(Invariant($"<tr><td>{comparison.Score:0.000}</td><td>{s.Jaccard:0.000}</td><td>{s.ContainmentOfFirst:0.000}</td><td>{s.ContainmentOfSecond:0.000}</td><td>{s.RewriteScore:0.000}</td><td>{comparison.Passages.Count}</td></tr></table>\n"));
+            writer.Write("<table class=\"scores\"><tr><th>score</th><th>Jaccard</th><th>original found in copy</th><th>copy found in original</th><th>skeleton</th><th>shared passages</th></tr>");
+            writer.Write(Invariant($"<tr><td>{comparison.Score:0.000}</td><td>{s.Jaccard:0.000}</td><td>{s.ContainmentOfFirst:0.000}</td><td>{s.ContainmentOfSecond:0.000}</td><td>{s.SkeletonScore:0.000}</td><td>{comparison.Passages.Count}</td></tr></table>\n"));
             writer.Write($"<div class=\"side copy\"><h4>Copy: <code>{E(copy.Id)}</code></h4><div class=\"text\">");
             string display = Highlighter.DisplayText(copy);
             foreach ((string run, Marks marks) in Highlighter.Runs(Cut(display), Highlighter.Ranges(comparison, first: false)))

@@ -53,12 +53,12 @@ internal static class JsonLines
         writer.WriteNumber("jaccard", Round(scores.Jaccard));
         writer.WriteNumber("containment_a", Round(scores.ContainmentOfFirst));
         writer.WriteNumber("containment_b", Round(scores.ContainmentOfSecond));
-        writer.WriteNumber("rewrite", Round(scores.RewriteScore));
+        writer.WriteNumber("skeleton", Round(scores.SkeletonScore));
         writer.WriteNumber("lead", Round(scores.LeadScore));
         writer.WriteNumber("paraphrase", Round(scores.ParaphraseScore));
     }
 
-    /// <summary>Writes one line per pair: {"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "rewrite", "lead", "paraphrase"}.</summary>
+    /// <summary>Writes one line per pair: {"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "skeleton", "lead", "paraphrase"}.</summary>
     public static void WritePairs(Stream stream, IEnumerable<CopyPair> pairs, IReadOnlySet<string>? numericIds)
     {
         using var writer = new Utf8JsonWriter(stream, Options);

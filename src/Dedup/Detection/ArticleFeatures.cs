@@ -44,7 +44,7 @@ internal sealed class ArticleFeatures
 
     public int Characters { get; }
 
-    /// <summary>The sets without furniture, for the furniture model they were computed for (replaced atomically).</summary>
+    /// <summary>The sets without boilerplate, for the boilerplate model they were computed for (replaced atomically).</summary>
     public FilteredSets? Filtered { get; set; }
 
     /// <summary>Insertion order, for "first added" as the last tie-breaker of originals.</summary>

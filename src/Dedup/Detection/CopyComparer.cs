@@ -30,13 +30,13 @@ public static class CopyComparer
         Article b = second;
         ArticleFeatures fa = FeatureExtractor.Extract(a, options);
         ArticleFeatures fb = FeatureExtractor.Extract(b, options);
-        Overlap o = Verifier.Measure(fa, fb, fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);
+        PairMeasure o = Verifier.Measure(fa, fb, fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);
         var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, options.Threshold);
-        double score = verdict?.Score ?? Math.Max(o.Verbatim, o.Rewrite);
-        IReadOnlyList<SharedPassage> passages = Evidence.Find(a, b, options, out IReadOnlyList<TextSpan> boilerplateA, out IReadOnlyList<TextSpan> boilerplateB);
+        double score = verdict?.Score ?? Math.Max(o.Verbatim, o.SkeletonShare);
+        IReadOnlyList<SharedPassage> passages = PassageFinder.Find(a, b, options, out IReadOnlyList<TextSpan> boilerplateA, out IReadOnlyList<TextSpan> boilerplateB);
         return new Comparison(verdict?.Kind, score, Verifier.Scores(o), passages, boilerplateA, boilerplateB)
         {
-            AlignedSentences = options.DetectRewrites ? Evidence.Align(a, b, options) : [],
+            AlignedSentences = options.DetectRewrites ? PassageFinder.Align(a, b, options) : [],
         };
     }
 

@@ -376,8 +376,8 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             Article? stored = Options.ArticleLookupAsync is { } lookup
                 ? await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false)
                 : Options.ArticleLookup?.Invoke(v.Other.Id);
-            IReadOnlyList<SharedPassage> evidence = stored is null ? [] : Evidence.Find(query, stored, Options);
-            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Overlap), evidence));
+            IReadOnlyList<SharedPassage> evidence = stored is null ? [] : PassageFinder.Find(query, stored, Options);
+            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure), evidence));
         }
 
         SortMatches(matches);

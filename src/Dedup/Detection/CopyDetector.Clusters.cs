@@ -13,13 +13,13 @@ public sealed partial class CopyDetector
     /// <remarks>
     /// <para>
     /// Clusters are maintained as articles are added: each added article is verified against the indexed articles its
-    /// keys propose, under the furniture model of that moment, and joins the clusters it matches (in a cluster of more
+    /// keys propose, under the boilerplate model of that moment, and joins the clusters it matches (in a cluster of more
     /// than <see cref="PairFinder.LargeCluster"/> articles, one match suffices). Removing an article splits its cluster
     /// where the remaining matches no longer connect it. The first call clusters the articles already indexed, once.
     /// </para>
     /// <para>
     /// <see cref="Clusters"/> recomputes every cluster from scratch with the current model, as a batch scan does; the
-    /// two agree except where the furniture model changed a verdict since an article was added.
+    /// two agree except where the boilerplate model changed a verdict since an article was added.
     /// </para>
     /// </remarks>
     public CopyCluster? ClusterOf(string id)
@@ -55,7 +55,7 @@ public sealed partial class CopyDetector
     /// <summary>Clusters the indexed articles in the order they were added, and keeps doing so from now on.</summary>
     private void StartClusterIndex()
     {
-        FurnitureModel furniture = CurrentFurniture();
+        BoilerplateModel boilerplate = CurrentBoilerplate();
         _lock.EnterWriteLock();
         try
         {
@@ -67,7 +67,7 @@ public sealed partial class CopyDetector
             var index = new ClusterIndex();
             foreach (ArticleFeatures f in IndexedLocked())
             {
-                LinkLocked(index, SlotOf(f.Id), f, furniture);
+                LinkLocked(index, SlotOf(f.Id), f, boilerplate);
             }
 
             Volatile.Write(ref _clusterIndex, index);
@@ -83,7 +83,7 @@ public sealed partial class CopyDetector
     {
         if (_clusterIndex is { } index)
         {
-            LinkLocked(index, slot, f, _furniture.Model);
+            LinkLocked(index, slot, f, _boilerplate.Model);
         }
     }
 
@@ -98,9 +98,9 @@ public sealed partial class CopyDetector
     /// (as a scan does: rare keys' holders earliest first, then at most <see cref="CandidateSelector.MaxCommonVerified"/>
     /// proposed by common keys alone), and adds it to the index.
     /// </summary>
-    private void LinkLocked(ClusterIndex index, int slot, ArticleFeatures f, FurnitureModel furniture)
+    private void LinkLocked(ClusterIndex index, int slot, ArticleFeatures f, BoilerplateModel boilerplate)
     {
-        FilteredSets q = furniture.Filtered(f);
+        FilteredSets q = boilerplate.Filtered(f);
         ulong[] keys = StoreKeys(f.ExactHash, q.Words, q.Skeleton, f.ParaphraseTerms);
         CandidateSelector selector = CandidateSelector.ForThread();
         selector.OfferAll(_store, keys, int.MaxValue, slot);
@@ -110,8 +110,8 @@ public sealed partial class CopyDetector
         bool Try(int c)
         {
             ArticleFeatures other = _registry[c]!;
-            FilteredSets sets = furniture.Filtered(other);
-            Overlap o = Verifier.Measure(other, f, sets.Words, q.Words, sets.Skeleton, q.Skeleton, sets.Lead, q.Lead, Options.Threshold);
+            FilteredSets sets = boilerplate.Filtered(other);
+            PairMeasure o = Verifier.Measure(other, f, sets.Words, q.Words, sets.Skeleton, q.Skeleton, sets.Lead, q.Lead, Options.Threshold);
             if (Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is null)
             {
                 return false;

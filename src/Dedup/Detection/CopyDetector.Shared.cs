@@ -18,7 +18,7 @@ public sealed partial class CopyDetector
     private readonly ISharedIndexStore? _shared;
     private readonly ConcurrentDictionary<int, ArticleFeatures> _sharedCache = new();
     private readonly SemaphoreSlim _sharedModelGate = new(1, 1);
-    private volatile SharedFurniture _sharedFurniture = new(FurnitureModel.Empty, -1);
+    private volatile SharedBoilerplate _sharedBoilerplate = new(BoilerplateModel.Empty, -1);
     private long _sharedCalls;
     private long _sharedAddsSinceModel; // adds and removes since the model was last checked
 
@@ -88,11 +88,11 @@ public sealed partial class CopyDetector
     private async ValueTask<(List<Verdict> Verdicts, int Candidates)> SearchSharedAsync(
         ISharedIndexStore store, ArticleFeatures q, string queryId, int beforeSlot, CancellationToken cancellationToken)
     {
-        FurnitureModel furniture = await SharedFurnitureAsync(store, cancellationToken).ConfigureAwait(false);
-        uint[] qWords = furniture.Words(q);
-        uint[] qSkeleton = furniture.Skeleton(q);
-        uint[] qLead = furniture.Lead(q);
-        var probe = new Probe(q, furniture, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
+        BoilerplateModel boilerplate = await SharedBoilerplateAsync(store, cancellationToken).ConfigureAwait(false);
+        uint[] qWords = boilerplate.Words(q);
+        uint[] qSkeleton = boilerplate.Skeleton(q);
+        uint[] qLead = boilerplate.Lead(q);
+        var probe = new Probe(q, boilerplate, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
         int[][] buckets = await store.QueryAsync(probe.Keys, cancellationToken).ConfigureAwait(false);
         var slots = new SortedSet<int>();
         foreach (int[] bucket in buckets)
@@ -144,8 +144,8 @@ public sealed partial class CopyDetector
                 continue;
             }
 
-            FilteredSets sets = furniture.Filtered(other);
-            Overlap o = Verifier.Measure(q, other, qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead, Options.Threshold);
+            FilteredSets sets = boilerplate.Filtered(other);
+            PairMeasure o = Verifier.Measure(q, other, qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead, Options.Threshold);
             if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
                 verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
@@ -159,9 +159,9 @@ public sealed partial class CopyDetector
     /// The shared corpus model: the published one, looked for every <see cref="SharedModelCheckInterval"/> calls; learned
     /// again from every record and published when the index grew by more than a tenth since it was learned.
     /// </summary>
-    private async ValueTask<FurnitureModel> SharedFurnitureAsync(ISharedIndexStore store, CancellationToken cancellationToken)
+    private async ValueTask<BoilerplateModel> SharedBoilerplateAsync(ISharedIndexStore store, CancellationToken cancellationToken)
     {
-        SharedFurniture current = _sharedFurniture;
+        SharedBoilerplate current = _sharedBoilerplate;
         long calls = Interlocked.Increment(ref _sharedCalls);
         long adds = Interlocked.Read(ref _sharedAddsSinceModel);
         bool due = calls % SharedModelCheckInterval == 1 || (adds > 0 && adds > current.Model.Articles / 10);
@@ -173,11 +173,11 @@ public sealed partial class CopyDetector
         await _sharedModelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            current = _sharedFurniture;
+            current = _sharedBoilerplate;
             if (await store.GetModelAsync(current.Version, cancellationToken).ConfigureAwait(false) is { } published)
             {
-                current = new SharedFurniture(FurnitureModel.Decode(published.Data), published.Version);
-                _sharedFurniture = current;
+                current = new SharedBoilerplate(BoilerplateModel.Decode(published.Data), published.Version);
+                _sharedBoilerplate = current;
             }
 
             long count = await store.CountAsync(cancellationToken).ConfigureAwait(false);
@@ -193,12 +193,12 @@ public sealed partial class CopyDetector
                 }
 
                 articles.Sort((x, y) => x.Order.CompareTo(y.Order));
-                var model = FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency);
+                var model = BoilerplateModel.Build(articles, Options.BoilerplateDocumentFrequency);
                 long version = await store.PublishModelAsync(new SharedModel(0, articles.Count, model.Encode()), cancellationToken).ConfigureAwait(false);
                 if (await store.GetModelAsync(-1, cancellationToken).ConfigureAwait(false) is { } won && won.Version == version)
                 {
-                    current = new SharedFurniture(FurnitureModel.Decode(won.Data), won.Version);
-                    _sharedFurniture = current;
+                    current = new SharedBoilerplate(BoilerplateModel.Decode(won.Data), won.Version);
+                    _sharedBoilerplate = current;
                 }
             }
 
@@ -211,7 +211,7 @@ public sealed partial class CopyDetector
         }
     }
 
-    private sealed record SharedFurniture(FurnitureModel Model, long Version);
+    private sealed record SharedBoilerplate(BoilerplateModel Model, long Version);
 
     /// <summary>The bucket store of a shared detector: none of its own (the shared store holds the buckets); disposes the shared store.</summary>
     private sealed class SharedOnlyBuckets(ISharedIndexStore shared) : ILshBucketStore, IDisposable, IAsyncDisposable

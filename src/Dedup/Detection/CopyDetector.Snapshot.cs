@@ -11,7 +11,7 @@ namespace Dedup.Detection;
 /// skeleton shingle size, u64 stopword-list fingerprint), f64 threshold, u32 boilerplate frequency, u64 insertion
 /// counter, u64 article count, and per article a u32 length and its record (see <see cref="ArticleRecord"/>: id,
 /// publication time, exact hash, counts, insertion order and the varint-packed shingle sets and paraphrase terms); last,
-/// the XxHash64 of every byte before it. Buckets and the furniture model are rebuilt on load. Snapshots of an older
+/// the XxHash64 of every byte before it. Buckets and the boilerplate model are rebuilt on load. Snapshots of an older
 /// version (2: fixed-width sets) are refused with a message naming the version; save them again with the library that wrote them.
 /// </remarks>
 public sealed partial class CopyDetector

@@ -190,24 +190,24 @@ public sealed partial class CopyDetector
             IReadOnlyList<SharedPassage> evidence = [];
             if (Options.ArticleLookup?.Invoke(v.Other.Id) is { } stored)
             {
-                evidence = Evidence.Find(article, stored, Options);
+                evidence = PassageFinder.Find(article, stored, Options);
             }
 
-            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Overlap), evidence));
+            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure), evidence));
         }
 
         SortMatches(matches);
         return matches;
     }
 
-    /// <summary>The query form of an article: its sets without the current furniture, and its bucket keys.</summary>
+    /// <summary>The query form of an article: its sets without the current boilerplate, and its bucket keys.</summary>
     private Probe NewProbe(ArticleFeatures q)
     {
-        FurnitureModel furniture = CurrentFurniture();
-        uint[] qWords = furniture.Words(q);
-        uint[] qSkeleton = furniture.Skeleton(q);
-        uint[] qLead = furniture.Lead(q);
-        return new Probe(q, furniture, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
+        BoilerplateModel boilerplate = CurrentBoilerplate();
+        uint[] qWords = boilerplate.Words(q);
+        uint[] qSkeleton = boilerplate.Skeleton(q);
+        uint[] qLead = boilerplate.Lead(q);
+        return new Probe(q, boilerplate, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
     }
 
     /// <summary>Verifies and classifies the candidate slots the candidate index proposed (call under the lock); skips the query's own id.</summary>
@@ -227,8 +227,8 @@ public sealed partial class CopyDetector
                 continue;
             }
 
-            FilteredSets sets = probe.Furniture.Filtered(other);
-            Overlap o = Verifier.Measure(probe.Features, other, probe.Words, sets.Words, probe.Skeleton, sets.Skeleton, probe.Lead, sets.Lead, Options.Threshold);
+            FilteredSets sets = probe.Boilerplate.Filtered(other);
+            PairMeasure o = Verifier.Measure(probe.Features, other, probe.Words, sets.Words, probe.Skeleton, sets.Skeleton, probe.Lead, sets.Lead, Options.Threshold);
             if (Verifier.Classify(probe.Features.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
                 verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
@@ -252,10 +252,10 @@ public sealed partial class CopyDetector
         try
         {
             List<ArticleFeatures> articles = IndexedLocked();
-            var furniture = FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency);
-            uint[][] words = [.. articles.Select(furniture.Words)];
-            uint[][] skeleton = [.. articles.Select(furniture.Skeleton)];
-            uint[][] lead = [.. articles.Select(furniture.Lead)];
+            var boilerplate = BoilerplateModel.Build(articles, Options.BoilerplateDocumentFrequency);
+            uint[][] words = [.. articles.Select(boilerplate.Words)];
+            uint[][] skeleton = [.. articles.Select(boilerplate.Skeleton)];
+            uint[][] lead = [.. articles.Select(boilerplate.Lead)];
             List<FoundPair> pairs = PairFinder.Find(articles, words, skeleton, lead, Options.Threshold, null, CancellationToken.None);
             return ClusterBuilder.Build(articles, pairs.Select(p => (p.A, p.B)));
         }
@@ -333,22 +333,22 @@ public sealed partial class CopyDetector
             }
         });
 
-        var furniture = FurnitureModel.Build(features, options.BoilerplateDocumentFrequency);
+        var boilerplate = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency);
         var words = new uint[n][];
         var skeleton = new uint[n][];
         var lead = new uint[n][];
         Parallel.For(0, n, parallel, i =>
         {
-            words[i] = furniture.Words(features[i]);
-            skeleton[i] = furniture.Skeleton(features[i]);
-            lead[i] = furniture.Lead(features[i]);
+            words[i] = boilerplate.Words(features[i]);
+            skeleton[i] = boilerplate.Skeleton(features[i]);
+            lead[i] = boilerplate.Lead(features[i]);
         });
 
         List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
         var pairs = new List<CopyPair>(found.Count);
         foreach (FoundPair p in found)
         {
-            pairs.Add(new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Overlap)));
+            pairs.Add(new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Measure)));
         }
 
         List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Select(p => (p.A, p.B)));
@@ -466,7 +466,7 @@ public sealed partial class CopyDetector
         ClusterInsertedLocked(slot, f);
     }
 
-    private sealed record Probe(ArticleFeatures Features, FurnitureModel Furniture, uint[] Words, uint[] Skeleton, uint[] Lead, ulong[] Keys);
+    private sealed record Probe(ArticleFeatures Features, BoilerplateModel Boilerplate, uint[] Words, uint[] Skeleton, uint[] Lead, ulong[] Keys);
 
-    private readonly record struct Verdict(ArticleFeatures Other, CopyKind Kind, double Score, Overlap Overlap);
+    private readonly record struct Verdict(ArticleFeatures Other, CopyKind Kind, double Score, PairMeasure Measure);
 }

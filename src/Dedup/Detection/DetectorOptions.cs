@@ -26,12 +26,12 @@ public sealed record DetectorOptions
     /// <summary>The rules that remove boilerplate lines before shingling. Default <see cref="Text.BoilerplateRules.Default"/>.</summary>
     public Text.BoilerplateRules Boilerplate { get; init; } = Text.BoilerplateRules.Default;
 
-    /// <summary>The function words of the articles' language; they anchor the spin-robust signature. Default <see cref="Text.StopwordSet.English"/>.</summary>
+    /// <summary>The function words of the articles' language; they make up the skeleton, the spin-robust signature. Default <see cref="Text.StopwordSet.English"/>.</summary>
     public Text.StopwordSet Stopwords { get; init; } = Text.StopwordSet.English;
 
     /// <summary>
     /// Corpus-level boilerplate: a shingle found in more than this many indexed articles, which on most pages holding
-    /// it is in over three times as many articles as the page's median shingle, is publisher furniture (about-us
+    /// it is in over three times as many articles as the page's median shingle, is publisher boilerplate (about-us
     /// blocks, cookie notices, newsletter pitches), not content, and is ignored when articles are compared. A story
     /// republished by many outlets is as frequent as the rest of each copy, so it stays content however often it is seen. Default 10 (the dev corpus gives the same
     /// figures for any value from 6 to 40; see the project's <see href="https://github.com/dedup-news/dedup/blob/main/docs/accuracy.md">accuracy notes</see>).

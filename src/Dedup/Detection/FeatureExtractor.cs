@@ -105,23 +105,23 @@ internal static class FeatureExtractor
         try
         {
             Span<ulong> hashes = rented.AsSpan(0, n);
-            Span<ulong> anchors = rented.AsSpan(n, n);
+            Span<ulong> skeletonTokens = rented.AsSpan(n, n);
             Span<ulong> shingles = rented.AsSpan(2 * n, Math.Max(1, n));
-            int anchorCount = 0;
+            int skeletonTokenCount = 0;
             ReadOnlySpan<Token> all = CollectionsMarshal.AsSpan(tokens);
             for (int i = 0; i < all.Length; i++)
             {
                 hashes[i] = all[i].Hash;
                 if (options.DetectRewrites && (all[i].Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0)
                 {
-                    anchors[anchorCount++] = all[i].Hash;
+                    skeletonTokens[skeletonTokenCount++] = all[i].Hash;
                 }
             }
 
             int wordCount = Shingler.WordShingleBag(hashes, options.ShingleSize, shingles, options.Seed);
             uint[] lead = ToSortedHigh32(shingles[..Math.Min(wordCount, LeadShingles)]);
             uint[] words = ToSortedHigh32(shingles[..wordCount]);
-            int skeletonCount = Shingler.WordShingleBag(anchors[..anchorCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
+            int skeletonCount = Shingler.WordShingleBag(skeletonTokens[..skeletonTokenCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
             uint[] skeleton = ToSortedHigh32(shingles[..skeletonCount]);
             uint[] terms = options.DetectRewrites ? ParaphraseTerms(text, all, options.Seed) : [];
             return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, lead, terms, n, text.Length);

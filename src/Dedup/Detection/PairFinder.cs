@@ -1,7 +1,7 @@
 namespace Dedup.Detection;
 
 /// <summary>A verified pair: indexes into the article list, kind, score and overlap.</summary>
-internal readonly record struct FoundPair(int A, int B, CopyKind Kind, double Score, Overlap Overlap);
+internal readonly record struct FoundPair(int A, int B, CopyKind Kind, double Score, PairMeasure Measure);
 
 /// <summary>
 /// Finds every pair of copies among a set of articles: candidates from the candidate index (a <see cref="PostingIndex"/>
@@ -237,7 +237,7 @@ internal static class PairFinder
             {
                 foreach (int b in Members(p.B))
                 {
-                    result.Add(a < b ? p with { A = a, B = b } : p with { A = b, B = a, Overlap = Swapped(p.Overlap) });
+                    result.Add(a < b ? p with { A = a, B = b } : p with { A = b, B = a, Measure = Swapped(p.Measure) });
                 }
             }
         }
@@ -246,7 +246,7 @@ internal static class PairFinder
     }
 
     /// <summary>The same overlap seen from the other article.</summary>
-    private static Overlap Swapped(in Overlap o) =>
+    private static PairMeasure Swapped(in PairMeasure o) =>
         new(o.WordsB, o.WordsA, o.SharedWords, o.SkeletonB, o.SkeletonA, o.SharedSkeleton, o.LeadB, o.LeadBInA, o.LeadA, o.LeadAInB, o.Paraphrase);
 
     /// <summary>The filtered sets of a scan and the verification of a pair.</summary>
@@ -261,7 +261,7 @@ internal static class PairFinder
         /// <summary>Verifies (a, b), a before b, and adds the pair when it is a copy.</summary>
         public bool Verify(int a, int b, List<FoundPair> found)
         {
-            Overlap o = Verifier.Measure(articles[a], articles[b], words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b], threshold);
+            PairMeasure o = Verifier.Measure(articles[a], articles[b], words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b], threshold);
             if (Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold) is { } v)
             {
                 found.Add(new FoundPair(a, b, v.Kind, v.Score, o));

@@ -4,7 +4,7 @@ namespace Dedup.Detection;
 /// What two articles' paraphrase terms share: content terms, facts, and sentences that align (see <see cref="Paraphrase"/>).
 /// Counts are of the smaller article (the one with fewer terms), found in the larger.
 /// </summary>
-internal readonly record struct ParaphraseOverlap(
+internal readonly record struct ParaphraseMeasure(
     int Terms, int SharedTerms, int Facts, int SharedFacts, int AlignableTerms, int AlignedTerms, int AlignedNumbers, int MissingNumbers, int OtherTerms = 0, int OtherFacts = 0)
 {
     /// <summary>Share of the smaller article's distinct content terms found in the other.</summary>
@@ -91,7 +91,7 @@ internal static class Paraphrase
     /// <summary>Term ratio (smaller over larger) at or above which two texts are of similar size, as in <see cref="Verifier.SyndicatedSizeRatio"/>.</summary>
     public const double SimilarSize = 0.7;
 
-    /// <summary>How much of the verbatim containment the paraphrase score gives up (see <see cref="ParaphraseOverlap.Score"/>).</summary>
+    /// <summary>How much of the verbatim containment the paraphrase score gives up (see <see cref="ParaphraseMeasure.Score"/>).</summary>
     public const double VerbatimDiscount = 0.5;
 
     /// <summary>At most this many entries of one term on the other side are paired with each of its entries (a term in every sentence).</summary>
@@ -126,7 +126,7 @@ internal static class Paraphrase
     }
 
     /// <summary>The term and fact counts alone (no alignment): one merge, no allocation.</summary>
-    private static ParaphraseOverlap CountTerms(uint[] a, uint[] b)
+    private static ParaphraseMeasure CountTerms(uint[] a, uint[] b)
     {
         int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
         int i = 0, j = 0;
@@ -155,7 +155,7 @@ internal static class Paraphrase
         }
 
         (int otherTerms, int otherFacts) = CountDistinct(b);
-        return new ParaphraseOverlap(terms, shared, facts, sharedFacts, 0, 0, 0, 0, otherTerms, otherFacts);
+        return new ParaphraseMeasure(terms, shared, facts, sharedFacts, 0, 0, 0, 0, otherTerms, otherFacts);
     }
 
     /// <summary>The entry of a term: its hash's top 22 bits, its flags and its sentence.</summary>
@@ -174,7 +174,7 @@ internal static class Paraphrase
     /// to reach <paramref name="atLeast"/> at <paramref name="verbatim"/> containment (an unrelated pair shares too
     /// few terms to score, and most candidates are unrelated).
     /// </summary>
-    public static ParaphraseOverlap Measure(uint[] first, uint[] second, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0)
+    public static ParaphraseMeasure Measure(uint[] first, uint[] second, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0)
     {
         // The smaller side is measured against the larger; between two of one size the order of their entries decides,
         // so that the measure is the same whichever article is the query.
@@ -189,7 +189,7 @@ internal static class Paraphrase
         if (!alwaysAlign)
         {
             // The score with every sentence aligned is the most the pair can reach.
-            ParaphraseOverlap counts = CountTerms(a, b);
+            ParaphraseMeasure counts = CountTerms(a, b);
             if (((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < atLeast)
             {
                 return counts;
@@ -311,6 +311,6 @@ internal static class Paraphrase
         }
 
         (int otherTerms, int otherFacts) = CountDistinct(b);
-        return new ParaphraseOverlap(terms, shared, facts, sharedFacts, alignable, aligned, numbered, missing, otherTerms, otherFacts);
+        return new ParaphraseMeasure(terms, shared, facts, sharedFacts, alignable, aligned, numbered, missing, otherTerms, otherFacts);
     }
 }

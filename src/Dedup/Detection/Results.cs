@@ -5,8 +5,8 @@ namespace Dedup.Detection;
 /// <param name="Kind">What kind of copy the two are.</param>
 /// <param name="Score">How sure the detector is that the two tell the same story, in [0, 1].</param>
 /// <param name="Scores">The scores that decided it; "first" is the queried article, "second" the indexed one.</param>
-/// <param name="Evidence">The passages the two share, as character ranges in each text.</param>
-public sealed record CopyMatch(string Id, CopyKind Kind, double Score, MatchScores Scores, IReadOnlyList<SharedPassage> Evidence);
+/// <param name="Passages">The passages the two share, as character ranges in each text.</param>
+public sealed record CopyMatch(string Id, CopyKind Kind, double Score, MatchScores Scores, IReadOnlyList<SharedPassage> Passages);
 
 /// <summary>A pair of articles the detector judged to be copies of each other.</summary>
 /// <param name="First">One article's id.</param>

@@ -1,8 +1,8 @@
 namespace Dedup.Detection;
 
-/// <summary>Exact overlaps of two articles' shingle sets (corpus boilerplate already removed).</summary>
-internal readonly record struct Overlap(
-    int WordsA, int WordsB, int SharedWords, int SkeletonA, int SkeletonB, int SharedSkeleton, int LeadA, int LeadAInB, int LeadB, int LeadBInA, ParaphraseOverlap Paraphrase)
+/// <summary>The measure of two articles: exact overlaps of their shingle sets (corpus boilerplate already removed).</summary>
+internal readonly record struct PairMeasure(
+    int WordsA, int WordsB, int SharedWords, int SkeletonA, int SkeletonB, int SharedSkeleton, int LeadA, int LeadAInB, int LeadB, int LeadBInA, ParaphraseMeasure Paraphrase)
 {
     public double Jaccard => SharedWords == 0 ? 0 : (double)SharedWords / (WordsA + WordsB - SharedWords);
 
@@ -14,7 +14,7 @@ internal readonly record struct Overlap(
     public double Verbatim => SharedWords < Verifier.MinShared ? 0 : (double)SharedWords / Math.Max(1, Math.Min(WordsA, WordsB));
 
     /// <summary>Share of the smaller skeleton set found in the larger: spin-robust evidence.</summary>
-    public double Rewrite => SharedSkeleton < Verifier.MinShared ? 0 : (double)SharedSkeleton / Math.Max(1, Math.Min(SkeletonA, SkeletonB));
+    public double SkeletonShare => SharedSkeleton < Verifier.MinShared ? 0 : (double)SharedSkeleton / Math.Max(1, Math.Min(SkeletonA, SkeletonB));
 
     /// <summary>
     /// Share of an article's lead found verbatim in the other, the larger of the two directions; 0 for a lead of fewer
@@ -24,7 +24,7 @@ internal readonly record struct Overlap(
         LeadA >= Verifier.MinLead ? (double)LeadAInB / LeadA : 0,
         LeadB >= Verifier.MinLead ? (double)LeadBInA / LeadB : 0);
 
-    /// <summary>The paraphrase score (see <see cref="ParaphraseOverlap.Score"/>).</summary>
+    /// <summary>The paraphrase score (see <see cref="ParaphraseMeasure.Score"/>).</summary>
     public double ParaphraseScore => Paraphrase.Score(Verbatim);
 
     /// <summary>Size of the smaller word set over the larger.</summary>
@@ -89,9 +89,9 @@ internal static class Verifier
     /// pair could be a copy at it: its verbatim, skeleton or lead evidence reaches the threshold (the template check
     /// may veto it), or its content and fact shares leave the paraphrase score room to reach <see cref="ParaphraseCopy"/>.
     /// </summary>
-    public static Overlap Measure(ArticleFeatures a, ArticleFeatures b, uint[] wordsA, uint[] wordsB, uint[] skeletonA, uint[] skeletonB, uint[] leadA, uint[] leadB, double threshold = 0)
+    public static PairMeasure Measure(ArticleFeatures a, ArticleFeatures b, uint[] wordsA, uint[] wordsB, uint[] skeletonA, uint[] skeletonB, uint[] leadA, uint[] leadB, double threshold = 0)
     {
-        var o = new Overlap(
+        var o = new PairMeasure(
             wordsA.Length,
             wordsB.Length,
             CountShared(wordsA, wordsB),
@@ -104,8 +104,8 @@ internal static class Verifier
             CountShared(leadB, wordsA),
             default);
         double verbatim = o.Verbatim;
-        bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.Rewrite), LeadWeight * o.Lead) >= threshold;
-        ParaphraseOverlap p = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, alwaysAlign: evidence, verbatim, ParaphraseCopy);
+        bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.SkeletonShare), LeadWeight * o.Lead) >= threshold;
+        ParaphraseMeasure p = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, alwaysAlign: evidence, verbatim, ParaphraseCopy);
         return o with { Paraphrase = p };
     }
 
@@ -114,13 +114,13 @@ internal static class Verifier
     /// largest of the verbatim containment, the rewrite evidence and the lead evidence (an intact lead times
     /// <see cref="LeadWeight"/>). The rewrite evidence is the larger of the skeleton containment and the paraphrase
     /// score (when at least <see cref="ParaphraseCopy"/>), and counts only when the two hold the same facts
-    /// (<see cref="ParaphraseOverlap.SameFacts"/>). Two texts of similar size that share a frame verbatim and read as one template with other numbers
-    /// (<see cref="ParaphraseOverlap.Template"/>) are no copies unless nearly all is verbatim. A pair that shares little
+    /// (<see cref="ParaphraseMeasure.SameFacts"/>). Two texts of similar size that share a frame verbatim and read as one template with other numbers
+    /// (<see cref="ParaphraseMeasure.Template"/>) are no copies unless nearly all is verbatim. A pair that shares little
     /// but a lead is an excerpt. Otherwise the pair is rewritten when much of the rewrite evidence is not verbatim;
     /// otherwise, when the two are of similar size, syndicated if nearly all of the smaller is found verbatim and
     /// rewritten if not; otherwise an excerpt (one holds a part of the other).
     /// </summary>
-    public static (CopyKind Kind, double Score)? Classify(bool exactlyEqual, in Overlap o, double threshold)
+    public static (CopyKind Kind, double Score)? Classify(bool exactlyEqual, in PairMeasure o, double threshold)
     {
         if (exactlyEqual)
         {
@@ -138,7 +138,7 @@ internal static class Verifier
 
         bool factsKept = o.Paraphrase.SameFacts;
         double paraphrase = o.ParaphraseScore;
-        double rewrite = !factsKept ? 0 : Math.Max(o.Rewrite, paraphrase >= ParaphraseCopy ? paraphrase : 0);
+        double rewrite = !factsKept ? 0 : Math.Max(o.SkeletonShare, paraphrase >= ParaphraseCopy ? paraphrase : 0);
         double lead = o.Lead >= LeadCopy ? LeadWeight * o.Lead : 0;
         double score = Math.Max(Math.Max(verbatim, rewrite), lead);
         if (score < threshold || score == 0)
@@ -177,7 +177,7 @@ internal static class Verifier
         return (CopyKind.Excerpt, score);
     }
 
-    public static MatchScores Scores(in Overlap o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.Rewrite, o.Lead, o.ParaphraseScore, o.Paraphrase.FactShare, o.Paraphrase.Aligned);
+    public static MatchScores Scores(in PairMeasure o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.SkeletonShare, o.Lead, o.ParaphraseScore, o.Paraphrase.FactShare, o.Paraphrase.Aligned);
 
     /// <summary>Number of values two sorted, distinct arrays share.</summary>
     public static int CountShared(uint[] a, uint[] b)

@@ -1,7 +1,7 @@
 namespace Dedup.Text;
 
 /// <summary>
-/// Rules that mark a line as boilerplate (link insertions and page furniture) so that it is removed before shingling.
+/// Rules that mark a line as boilerplate (link insertions and page boilerplate) so that it is removed before shingling.
 /// </summary>
 /// <remarks>
 /// A line is boilerplate when it is at most <see cref="MaxLineLength"/> characters long and, after leading bullets,

@@ -4,7 +4,7 @@ namespace Dedup.Text;
 
 /// <summary>
 /// A set of function words ("the", "of", "which") for one language: the closed word classes a thesaurus has no synonyms for. Stopwords mark tokens that a spinning tool
-/// cannot change, and they anchor the spin-robust signature. Lookups take folded spans and do not allocate.
+/// cannot change, and they make up the skeleton, the spin-robust signature. Lookups take folded spans and do not allocate.
 /// </summary>
 public sealed class StopwordSet
 {

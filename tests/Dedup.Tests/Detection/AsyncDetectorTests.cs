@@ -141,7 +141,7 @@ public class AsyncDetectorTests
         await detector.AddAsync(Harbour, ct);
 
         CopyMatch match = Assert.Single(await detector.FindCopiesAsync(HarbourWire, ct));
-        Assert.NotEmpty(match.Evidence);
+        Assert.NotEmpty(match.Passages);
 
         using var blocking = new CopyDetector(new DetectorOptions
         {

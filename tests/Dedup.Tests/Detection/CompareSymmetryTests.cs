@@ -69,7 +69,7 @@ public class CompareSymmetryTests
             && x.Jaccard == y.Jaccard
             && x.ContainmentOfFirst == y.ContainmentOfSecond
             && x.ContainmentOfSecond == y.ContainmentOfFirst
-            && x.RewriteScore == y.RewriteScore
+            && x.SkeletonScore == y.SkeletonScore
             && x.LeadScore == y.LeadScore
             && Sorted(ab.Passages).SequenceEqual(Sorted(ba.Passages.Select(p => new SharedPassage(p.Second, p.First, p.Exact))))
             && ab.BoilerplateInFirst.SequenceEqual(ba.BoilerplateInSecond)

@@ -100,7 +100,7 @@ public class CopyDetectorTests
 
         Assert.Equal("harbour", match.Id);
         Assert.Equal(CopyKind.Rewritten, match.Kind);
-        Assert.True(match.Scores.RewriteScore > 0.6, $"rewrite score {match.Scores.RewriteScore}");
+        Assert.True(match.Scores.SkeletonScore > 0.6, $"skeleton score {match.Scores.SkeletonScore}");
         Assert.True(match.Scores.Jaccard < 0.5, $"Jaccard {match.Scores.Jaccard}");
     }
 
@@ -174,17 +174,17 @@ public class CopyDetectorTests
 
         CopyMatch match = Assert.Single(detector.FindCopies(copy));
 
-        Assert.NotEmpty(match.Evidence);
-        foreach (SharedPassage p in match.Evidence.Where(p => p.Exact))
+        Assert.NotEmpty(match.Passages);
+        foreach (SharedPassage p in match.Passages.Where(p => p.Exact))
         {
             string inQuery = copy.Substring(p.First.Start, p.First.Length);
             string inIndexed = TestArticles.Harbour.Substring(p.Second.Start, p.Second.Length);
             Assert.Equal(Dedup.Sketches.Shingler.WordShingles(inIndexed), Dedup.Sketches.Shingler.WordShingles(inQuery.Replace("says", "said", StringComparison.Ordinal)));
         }
 
-        int covered = match.Evidence.Sum(p => p.Second.Length);
+        int covered = match.Passages.Sum(p => p.Second.Length);
         Assert.True(covered > TestArticles.Harbour.Length / 2, $"evidence covers {covered} of {TestArticles.Harbour.Length} characters");
-        Assert.DoesNotContain(match.Evidence, p => copy.Substring(p.First.Start, p.First.Length).Contains("ALSO READ", StringComparison.Ordinal));
+        Assert.DoesNotContain(match.Passages, p => copy.Substring(p.First.Start, p.First.Length).Contains("ALSO READ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -195,8 +195,8 @@ public class CopyDetectorTests
         withLookup.Add("harbour", TestArticles.Harbour);
         without.Add("harbour", TestArticles.Harbour);
 
-        Assert.Empty(Assert.Single(withLookup.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Evidence);
-        Assert.Empty(Assert.Single(without.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Evidence);
+        Assert.Empty(Assert.Single(withLookup.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Passages);
+        Assert.Empty(Assert.Single(without.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Passages);
     }
 
     [Fact]

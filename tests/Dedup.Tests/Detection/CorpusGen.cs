@@ -56,7 +56,7 @@ internal static class CorpusGen
         .Select(title => (title, text));
 
     /// <summary>
-    /// A publisher's block that the rule-based boilerplate filter keeps: only the corpus model (furniture) can learn
+    /// A publisher's block that the rule-based boilerplate filter keeps: only the corpus model (boilerplate) can learn
     /// that it is not content.
     /// </summary>
     private const string PublisherBlock =

@@ -9,11 +9,11 @@ namespace Dedup.Tests.Detection;
 /// The batch path and the incremental path agree: <see cref="CopyDetector.Scan"/> over a corpus finds the same
 /// pairs (kind, score, scores) and the same clusters as <see cref="CopyDetector.Add(Article)"/> of every article
 /// followed by <see cref="CopyDetector.FindCopies(Article)"/> of every article, whatever the order of each, once the
-/// detector's corpus model (the furniture) is learned from the whole corpus, which the first query after the adds does.
+/// detector's corpus model (the boilerplate) is learned from the whole corpus, which the first query after the adds does.
 /// </summary>
 /// <remarks>
-/// The corpus model is not made irrelevant: corpora are drawn with the default furniture setting and with the
-/// lowest ones (2 and 3), where the syndication byline and footer shared by a few copies become furniture.
+/// The corpus model is not made irrelevant: corpora are drawn with the default boilerplate setting and with the
+/// lowest ones (2 and 3), where the syndication byline and footer shared by a few copies become boilerplate.
 /// </remarks>
 public class ScanEqualsIncrementalTests
 {
@@ -37,7 +37,7 @@ public class ScanEqualsIncrementalTests
 
             // "Once the corpus model is learned": a live detector relearns it only after a tenth of its articles changed
             // (and the incremental clusters consult it at every add), so it may still stand as it was a few adds ago.
-            detector.LearnFurnitureNow();
+            detector.LearnBoilerplateNow();
 
             var incremental = new Dictionary<(string, string), Verdict>();
             bool directionsAgree = true;
@@ -91,7 +91,7 @@ public class ScanEqualsIncrementalTests
     public sealed record Scenario(Article[] Corpus, Article[] AddOrder, Article[] QueryOrder, DetectorOptions Options)
     {
         public override string ToString() =>
-            $"{Corpus.Length} articles, furniture frequency {Options.BoilerplateDocumentFrequency}; add order {string.Join(",", AddOrder.Select(a => a.Id))}; query order {string.Join(",", QueryOrder.Select(a => a.Id))}\n"
+            $"{Corpus.Length} articles, boilerplate frequency {Options.BoilerplateDocumentFrequency}; add order {string.Join(",", AddOrder.Select(a => a.Id))}; query order {string.Join(",", QueryOrder.Select(a => a.Id))}\n"
             + string.Join("\n", Corpus.Select(a => $"{a.Id}: {a.Title} | {a.Text[..Math.Min(80, a.Text.Length)].ReplaceLineEndings(" ")}… ({a.Text.Length} chars)"));
     }
 
@@ -100,7 +100,7 @@ public class ScanEqualsIncrementalTests
     {
         public static Verdict Of(string first, string second, CopyKind kind, double score, MatchScores s) =>
             string.CompareOrdinal(first, second) < 0
-                ? new((first, second), kind, score, s.Jaccard, s.ContainmentOfFirst, s.ContainmentOfSecond, s.RewriteScore, s.LeadScore)
-                : new((second, first), kind, score, s.Jaccard, s.ContainmentOfSecond, s.ContainmentOfFirst, s.RewriteScore, s.LeadScore);
+                ? new((first, second), kind, score, s.Jaccard, s.ContainmentOfFirst, s.ContainmentOfSecond, s.SkeletonScore, s.LeadScore)
+                : new((second, first), kind, score, s.Jaccard, s.ContainmentOfSecond, s.ContainmentOfFirst, s.SkeletonScore, s.LeadScore);
     }
 }

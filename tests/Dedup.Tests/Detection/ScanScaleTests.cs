@@ -104,7 +104,7 @@ public class ScanScaleTests
         return articles;
     }
 
-    /// <summary>The reference: every pair verified with the scan's own furniture model, clustered by union-find.</summary>
+    /// <summary>The reference: every pair verified with the scan's own boilerplate model, clustered by union-find.</summary>
     private static (HashSet<(string, string)> Pairs, List<CopyCluster> Clusters) VerifyEveryPair(IReadOnlyList<Article> articles)
     {
         DetectorOptions options = DetectorOptions.Default;
@@ -114,22 +114,22 @@ public class ScanScaleTests
             f.Order = i;
             return f;
         })];
-        var furniture = FurnitureModel.Build(features, options.BoilerplateDocumentFrequency);
+        var boilerplate = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency);
         var pairs = new List<(int A, int B)>();
         var ids = new HashSet<(string, string)>();
         for (int b = 0; b < features.Length; b++)
         {
             for (int a = 0; a < b; a++)
             {
-                Overlap o = Verifier.Measure(
+                PairMeasure o = Verifier.Measure(
                     features[a],
                     features[b],
-                    furniture.Words(features[a]),
-                    furniture.Words(features[b]),
-                    furniture.Skeleton(features[a]),
-                    furniture.Skeleton(features[b]),
-                    furniture.Lead(features[a]),
-                    furniture.Lead(features[b]));
+                    boilerplate.Words(features[a]),
+                    boilerplate.Words(features[b]),
+                    boilerplate.Skeleton(features[a]),
+                    boilerplate.Skeleton(features[b]),
+                    boilerplate.Lead(features[a]),
+                    boilerplate.Lead(features[b]));
                 if (Verifier.Classify(features[a].ExactHash == features[b].ExactHash, o, options.Threshold) is not null)
                 {
                     pairs.Add((a, b));

@@ -31,8 +31,8 @@ public class SharedDetectorTests
                 Assert.Equal(f.ParaphraseTerms, back.ParaphraseTerms);
             }
 
-            var model = FurnitureModel.Build(features, 2);
-            var read = FurnitureModel.Decode(model.Encode());
+            var model = BoilerplateModel.Build(features, 2);
+            var read = BoilerplateModel.Decode(model.Encode());
             Assert.Equal(model.Articles, read.Articles);
             foreach (ArticleFeatures f in features)
             {

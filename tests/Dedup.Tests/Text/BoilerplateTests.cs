@@ -55,7 +55,7 @@ public class BoilerplateTests
     [InlineData("Follow us on Twitter")]
     [InlineData("Read our privacy policy and cookie policy")]
     [InlineData("Image caption: the bridge after the strike")]
-    public void Default_rules_remove_page_furniture(string line)
+    public void Default_rules_remove_page_boilerplate(string line)
     {
         Assert.True(BoilerplateFilter.IsBoilerplate(line, BoilerplateRules.Default));
         Assert.Equal("Before.\nAfter.", BoilerplateFilter.Strip("Before.\n" + line + "\nAfter.", BoilerplateRules.Default));
@@ -83,7 +83,7 @@ public class BoilerplateTests
         Assert.True(Line.Length > BoilerplateRules.Default.MaxLineLength);
         Assert.False(BoilerplateFilter.IsBoilerplate(Line, BoilerplateRules.Default));
 
-        // The same words in a short line are furniture: the length rule is what keeps the long one.
+        // The same words in a short line are boilerplate: the length rule is what keeps the long one.
         Assert.True(BoilerplateFilter.IsBoilerplate(Line.AsSpan(0, 80), BoilerplateRules.Default));
         Assert.True(BoilerplateFilter.IsBoilerplate(Line, BoilerplateRules.Default with { MaxLineLength = 1000 }));
     }

@@ -3,18 +3,18 @@ using Dedup.Detection;
 
 namespace Dedup.Tests.Detection;
 
-/// <summary>The furniture model, counted partition by partition, finds exactly what counting every shingle in one table finds.</summary>
-public class FurnitureModelTests
+/// <summary>The boilerplate model, counted partition by partition, finds exactly what counting every shingle in one table finds.</summary>
+public class BoilerplateModelTests
 {
     [Theory]
     [InlineData(10)]
     [InlineData(3)]
     [InlineData(20)]
-    public void Partitioned_counting_finds_the_same_furniture_as_one_frequency_table(int maxFrequency)
+    public void Partitioned_counting_finds_the_same_boilerplate_as_one_frequency_table(int maxFrequency)
     {
         ArticleFeatures[] features = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
 
-        var model = FurnitureModel.Build(features, maxFrequency);
+        var model = BoilerplateModel.Build(features, maxFrequency);
         HashSet<uint> words = Reference(features, f => f.Words, maxFrequency);
         HashSet<uint> skeleton = Reference(features, f => f.Skeleton, maxFrequency);
 
@@ -96,11 +96,11 @@ public class FurnitureModelTests
                 int df = frequency[s];
                 if (df > maxFrequency)
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(votes, s, out _) += df > FurnitureModel.StandOut * median ? 1 : 0;
+                    CollectionsMarshal.GetValueRefOrAddDefault(votes, s, out _) += df > BoilerplateModel.StandOut * median ? 1 : 0;
                 }
             }
         }
 
-        return [.. votes.Where(v => v.Value >= FurnitureModel.FurnitureShare * frequency[v.Key]).Select(v => v.Key)];
+        return [.. votes.Where(v => v.Value >= BoilerplateModel.BoilerplateShare * frequency[v.Key]).Select(v => v.Key)];
     }
 }

@@ -1,66 +1,66 @@
 namespace Dedup.Detection;
 
-/// <summary>The corpus furniture model of a live detector: rebuilt as the index grows, off the hot path once it is large.</summary>
+/// <summary>The corpus boilerplate model of a live detector: rebuilt as the index grows, off the hot path once it is large.</summary>
 public sealed partial class CopyDetector
 {
     /// <summary>
     /// While the current model covers up to this many articles it is rebuilt inside the call that finds it stale (a few
     /// milliseconds); beyond, on a background task, while calls keep using the previous model.
     /// </summary>
-    internal const int SynchronousFurnitureLimit = 2000;
+    internal const int SynchronousBoilerplateLimit = 2000;
 
-    private readonly Lock _furnitureLock = new();
-    private volatile FurnitureState _furniture = new(FurnitureModel.Empty, 0);
-    private Task? _furnitureRebuild;
+    private readonly Lock _boilerplateLock = new();
+    private volatile BoilerplateState _boilerplate = new(BoilerplateModel.Empty, 0);
+    private Task? _boilerplateRebuild;
 
     /// <summary>
-    /// The furniture model. It is stale when more than a tenth of the articles changed since it was built (so rebuilding
-    /// costs amortized constant time per added article); a stale model of up to <see cref="SynchronousFurnitureLimit"/>
+    /// The boilerplate model. It is stale when more than a tenth of the articles changed since it was built (so rebuilding
+    /// costs amortized constant time per added article); a stale model of up to <see cref="SynchronousBoilerplateLimit"/>
     /// articles is rebuilt here, a larger one on a background task that swaps the new model in when done, so that no
     /// call waits for work proportional to the index.
     /// </summary>
-    private FurnitureModel CurrentFurniture()
+    private BoilerplateModel CurrentBoilerplate()
     {
-        FurnitureState state = _furniture;
+        BoilerplateState state = _boilerplate;
         if (!IsStale(state))
         {
             return state.Model;
         }
 
-        lock (_furnitureLock)
+        lock (_boilerplateLock)
         {
-            state = _furniture;
+            state = _boilerplate;
             if (!IsStale(state))
             {
                 return state.Model;
             }
 
-            if (state.Model.Articles > SynchronousFurnitureLimit)
+            if (state.Model.Articles > SynchronousBoilerplateLimit)
             {
-                if (_furnitureRebuild is null || _furnitureRebuild.IsCompleted)
+                if (_boilerplateRebuild is null || _boilerplateRebuild.IsCompleted)
                 {
-                    _furnitureRebuild = Task.Run(RebuildFurniture);
+                    _boilerplateRebuild = Task.Run(RebuildBoilerplate);
                 }
 
                 return state.Model;
             }
 
-            RebuildFurniture();
-            return _furniture.Model;
+            RebuildBoilerplate();
+            return _boilerplate.Model;
         }
     }
 
     /// <summary>Learns the model from every indexed article now, whatever its staleness (tests that compare with a scan).</summary>
-    internal void LearnFurnitureNow()
+    internal void LearnBoilerplateNow()
     {
-        lock (_furnitureLock)
+        lock (_boilerplateLock)
         {
-            RebuildFurniture();
+            RebuildBoilerplate();
         }
     }
 
     /// <summary>Builds a model from a snapshot of the indexed articles and swaps it in.</summary>
-    private void RebuildFurniture()
+    private void RebuildBoilerplate()
     {
         List<ArticleFeatures> articles;
         long version;
@@ -75,14 +75,14 @@ public sealed partial class CopyDetector
             _lock.ExitReadLock();
         }
 
-        _furniture = new FurnitureState(FurnitureModel.Build(articles, Options.BoilerplateDocumentFrequency), version);
+        _boilerplate = new BoilerplateState(BoilerplateModel.Build(articles, Options.BoilerplateDocumentFrequency), version);
     }
 
-    private bool IsStale(FurnitureState state)
+    private bool IsStale(BoilerplateState state)
     {
         long changes = Interlocked.Read(ref _version) - state.Version;
         return changes > 0 && changes > state.Model.Articles / 10;
     }
 
-    private sealed record FurnitureState(FurnitureModel Model, long Version);
+    private sealed record BoilerplateState(BoilerplateModel Model, long Version);
 }

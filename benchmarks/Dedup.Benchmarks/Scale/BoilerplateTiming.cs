@@ -3,8 +3,8 @@ using Dedup.Detection;
 
 namespace Dedup.Benchmarks.Scale;
 
-/// <summary><c>furniture FILE</c>: times the furniture model, the filtering and the posting index of one scan, apart.</summary>
-internal static class FurnitureTiming
+/// <summary><c>boilerplate FILE</c>: times the boilerplate model, the filtering and the posting index of one scan, apart.</summary>
+internal static class BoilerplateTiming
 {
     /// <summary>Wall and CPU time since the last restart (the machine is shared: CPU time is the steadier figure).</summary>
     private sealed class CpuClock
@@ -31,11 +31,11 @@ internal static class FurnitureTiming
         Parallel.For(0, articles.Count, i => features[i] = FeatureExtractor.Extract(articles[i], options));
         Console.WriteLine($"features: {clock}");
         clock.Restart();
-        var furniture = FurnitureModel.Build(features, options.BoilerplateDocumentFrequency);
-        Console.WriteLine($"furniture model: {clock}");
+        var boilerplate = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency);
+        Console.WriteLine($"boilerplate model: {clock}");
         clock.Restart();
-        uint[][] words = [.. features.Select(furniture.Words)];
-        uint[][] skeleton = [.. features.Select(furniture.Skeleton)];
+        uint[][] words = [.. features.Select(boilerplate.Words)];
+        uint[][] skeleton = [.. features.Select(boilerplate.Skeleton)];
         Console.WriteLine($"filtering: {clock}");
         clock.Restart();
         var index = PostingIndex.Build(features.Length, _ => true, (i, keys) => new CandidateSelector().Keys(features[i].ExactHash, words[i], skeleton[i], features[i].ParaphraseTerms, keys), new ParallelOptions());

@@ -3,11 +3,11 @@ using System.Runtime.InteropServices;
 namespace Dedup.Detection;
 
 /// <summary>
-/// Corpus-level boilerplate ("furniture"): the shingles that many articles share without being copies of each other.
+/// Corpus-level boilerplate ("boilerplate"): the shingles that many articles share without being copies of each other.
 /// </summary>
 /// <remarks>
 /// <para>
-/// A shingle is furniture when it is found in more than <see cref="DetectorOptions.BoilerplateDocumentFrequency"/>
+/// A shingle is boilerplate when it is found in more than <see cref="DetectorOptions.BoilerplateDocumentFrequency"/>
 /// articles and, in at least half of them, in more than three times as many articles as the article's median
 /// shingle. A publisher's about-us block or cookie notice stands out against every story it is appended to; a wire
 /// story republished by a hundred outlets is as frequent as the rest of each copy, so its shingles stay content
@@ -15,10 +15,10 @@ namespace Dedup.Detection;
 /// </para>
 /// <para>Built from a snapshot of the articles; immutable and thread-safe once built.</para>
 /// </remarks>
-internal sealed class FurnitureModel
+internal sealed class BoilerplateModel
 {
-    /// <summary>A frequent shingle is furniture when at least this share of the articles holding it find it standing out.</summary>
-    public const double FurnitureShare = 0.5;
+    /// <summary>A frequent shingle is boilerplate when at least this share of the articles holding it find it standing out.</summary>
+    public const double BoilerplateShare = 0.5;
 
     /// <summary>A shingle stands out in an article when it is in more than this many times as many articles as the article's median shingle.</summary>
     public const int StandOut = 3;
@@ -26,15 +26,15 @@ internal sealed class FurnitureModel
     private readonly HashSet<uint> _words;
     private readonly HashSet<uint> _skeleton;
 
-    private FurnitureModel(HashSet<uint> words, HashSet<uint> skeleton, int articles)
+    private BoilerplateModel(HashSet<uint> words, HashSet<uint> skeleton, int articles)
     {
         _words = words;
         _skeleton = skeleton;
         Articles = articles;
     }
 
-    /// <summary>A model with no furniture.</summary>
-    public static FurnitureModel Empty { get; } = new([], [], 0);
+    /// <summary>A model with no boilerplate.</summary>
+    public static BoilerplateModel Empty { get; } = new([], [], 0);
 
     /// <summary>How many articles the model was built from.</summary>
     public int Articles { get; }
@@ -64,7 +64,7 @@ internal sealed class FurnitureModel
 
     /// <summary>Reads a model written by <see cref="Encode"/>.</summary>
     /// <exception cref="InvalidDataException">The data is not a model.</exception>
-    internal static FurnitureModel Decode(ReadOnlySpan<byte> data)
+    internal static BoilerplateModel Decode(ReadOnlySpan<byte> data)
     {
         try
         {
@@ -87,7 +87,7 @@ internal sealed class FurnitureModel
                 }
             }
 
-            return new FurnitureModel(sets[0], sets[1], articles);
+            return new BoilerplateModel(sets[0], sets[1], articles);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -95,17 +95,17 @@ internal sealed class FurnitureModel
         }
     }
 
-    public static FurnitureModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency)
+    public static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency)
     {
-        HashSet<uint> words = Furniture(articles, f => f.Words, maxFrequency);
-        HashSet<uint> skeleton = Furniture(articles, f => f.Skeleton, maxFrequency);
-        return new FurnitureModel(words, skeleton, articles.Count);
+        HashSet<uint> words = Boilerplate(articles, f => f.Words, maxFrequency);
+        HashSet<uint> skeleton = Boilerplate(articles, f => f.Skeleton, maxFrequency);
+        return new BoilerplateModel(words, skeleton, articles.Count);
     }
 
     /// <summary>
-    /// The article's word and skeleton shingles without furniture, cached on the article for this model, so that an
+    /// The article's word and skeleton shingles without boilerplate, cached on the article for this model, so that an
     /// indexed article is filtered once per model rather than once per query (the arrays are the article's own when
-    /// it holds no furniture).
+    /// it holds no boilerplate).
     /// </summary>
     public FilteredSets Filtered(ArticleFeatures f)
     {
@@ -120,13 +120,13 @@ internal sealed class FurnitureModel
         return sets;
     }
 
-    /// <summary>The article's word shingles without furniture.</summary>
+    /// <summary>The article's word shingles without boilerplate.</summary>
     public uint[] Words(ArticleFeatures f) => Without(f.Words, _words);
 
-    /// <summary>The article's lead shingles without furniture.</summary>
+    /// <summary>The article's lead shingles without boilerplate.</summary>
     public uint[] Lead(ArticleFeatures f) => Without(f.Lead, _words);
 
-    /// <summary>The article's skeleton shingles without furniture.</summary>
+    /// <summary>The article's skeleton shingles without boilerplate.</summary>
     public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeleton);
 
     /// <summary>The shingle space is counted in this many partitions (by the top bits), one at a time, to bound memory.</summary>
@@ -136,12 +136,12 @@ internal sealed class FurnitureModel
     private const int HistogramBins = 16;
 
     /// <summary>
-    /// The furniture among one kind of shingle set, in time linear in the shingles and memory linear in the articles
+    /// The boilerplate among one kind of shingle set, in time linear in the shingles and memory linear in the articles
     /// plus the frequent shingles: the shingle space is taken in partitions; in each, the (shingle, article)
     /// occurrences are sorted, every shingle's document frequency counted, frequent shingles kept with their
     /// frequency, and each article's histogram of frequencies updated, from which its median follows.
     /// </summary>
-    private static HashSet<uint> Furniture(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set, int maxFrequency)
+    private static HashSet<uint> Boilerplate(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set, int maxFrequency)
     {
         int n = articles.Count;
         int bins = Math.Min(maxFrequency, HistogramBins);
@@ -216,7 +216,7 @@ internal sealed class FurnitureModel
             }
         }
 
-        // Each article holding a frequent shingle votes on it: furniture when the shingle is far more frequent than
+        // Each article holding a frequent shingle votes on it: boilerplate when the shingle is far more frequent than
         // the article's own text is (its median shingle frequency). A story republished a hundred times is as frequent
         // as its own shingles; a publisher's block on every page of the site stands out against each story it is on.
         var votes = new Dictionary<uint, int>();
@@ -256,16 +256,16 @@ internal sealed class FurnitureModel
             }
         }
 
-        var furniture = new HashSet<uint>();
+        var boilerplate = new HashSet<uint>();
         foreach ((uint s, int yes) in votes)
         {
-            if (yes >= FurnitureShare * frequent[s])
+            if (yes >= BoilerplateShare * frequent[s])
             {
-                furniture.Add(s);
+                boilerplate.Add(s);
             }
         }
 
-        return furniture;
+        return boilerplate;
     }
 
     /// <summary>
@@ -326,9 +326,9 @@ internal sealed class FurnitureModel
         // 26 bits in two passes of 13: the sorted values are back in the first buffer.
     }
 
-    private static uint[] Without(uint[] values, HashSet<uint> furniture)
+    private static uint[] Without(uint[] values, HashSet<uint> boilerplate)
     {
-        if (furniture.Count == 0)
+        if (boilerplate.Count == 0)
         {
             return values;
         }
@@ -336,7 +336,7 @@ internal sealed class FurnitureModel
         int keep = 0;
         foreach (uint v in values)
         {
-            keep += furniture.Contains(v) ? 0 : 1;
+            keep += boilerplate.Contains(v) ? 0 : 1;
         }
 
         if (keep == values.Length)
@@ -348,7 +348,7 @@ internal sealed class FurnitureModel
         int w = 0;
         foreach (uint v in values)
         {
-            if (!furniture.Contains(v))
+            if (!boilerplate.Contains(v))
             {
                 result[w++] = v;
             }
@@ -358,5 +358,5 @@ internal sealed class FurnitureModel
     }
 }
 
-/// <summary>An article's shingle sets without the furniture of <see cref="Model"/>.</summary>
-internal sealed record FilteredSets(FurnitureModel Model, uint[] Words, uint[] Skeleton, uint[] Lead);
+/// <summary>An article's shingle sets without the boilerplate of <see cref="Model"/>.</summary>
+internal sealed record FilteredSets(BoilerplateModel Model, uint[] Words, uint[] Skeleton, uint[] Lead);

@@ -11,7 +11,7 @@ namespace Dedup.Detection;
 /// verbatim passages of either text: the words between may differ. Swapping the texts mirrors every passage.
 /// Ranges are character ranges of the combined text (title, blank line, body).
 /// </remarks>
-internal static class Evidence
+internal static class PassageFinder
 {
     private const int MinRewriteRun = 2;
 
@@ -164,19 +164,19 @@ internal static class Evidence
         bool[] coveredB = new bool[tb.Count];
         Runs(ta, tb, breakA, breakB, options.ShingleSize, options.Seed, i => true, j => true, exact: true, passages, coveredA, coveredB);
 
-        static bool IsAnchor(Token t) => (t.Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0;
-        int[] anchorsA = [.. Enumerable.Range(0, ta.Count).Where(i => IsAnchor(ta[i]))];
-        int[] anchorsB = [.. Enumerable.Range(0, tb.Count).Where(i => IsAnchor(tb[i]))];
+        static bool IsSkeletonToken(Token t) => (t.Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0;
+        int[] skeletonA = [.. Enumerable.Range(0, ta.Count).Where(i => IsSkeletonToken(ta[i]))];
+        int[] skeletonB = [.. Enumerable.Range(0, tb.Count).Where(i => IsSkeletonToken(tb[i]))];
         var rewritten = new List<SharedPassage>();
         Runs(
-            [.. anchorsA.Select(i => ta[i])],
-            [.. anchorsB.Select(i => tb[i])],
-            AnchorBreaks(anchorsA, breakA),
-            AnchorBreaks(anchorsB, breakB),
+            [.. skeletonA.Select(i => ta[i])],
+            [.. skeletonB.Select(i => tb[i])],
+            SkeletonBreaks(skeletonA, breakA),
+            SkeletonBreaks(skeletonB, breakB),
             FeatureExtractor.SkeletonShingleSize,
             options.Seed,
-            i => !coveredA[anchorsA[i]],
-            j => !coveredB[anchorsB[j]],
+            i => !coveredA[skeletonA[i]],
+            j => !coveredB[skeletonB[j]],
             exact: false,
             rewritten,
             null,
@@ -192,7 +192,7 @@ internal static class Evidence
                 for (int y = passages.Count - 1; y > x; y--)
                 {
                     SharedPassage p = passages[x], q = passages[y];
-                    if ((!p.Exact || !q.Exact) && (Overlap(p.First, q.First) || Overlap(p.Second, q.Second)))
+                    if ((!p.Exact || !q.Exact) && (Intersects(p.First, q.First) || Intersects(p.Second, q.Second)))
                     {
                         passages[x] = new SharedPassage(Union(p.First, q.First), Union(p.Second, q.Second), Exact: false);
                         passages.RemoveAt(y);
@@ -225,12 +225,12 @@ internal static class Evidence
         return breaks;
     }
 
-    private static bool[] AnchorBreaks(int[] anchors, bool[] tokenBreaks)
+    private static bool[] SkeletonBreaks(int[] skeletonTokens, bool[] tokenBreaks)
     {
-        bool[] breaks = new bool[anchors.Length];
-        for (int k = 1; k < anchors.Length; k++)
+        bool[] breaks = new bool[skeletonTokens.Length];
+        for (int k = 1; k < skeletonTokens.Length; k++)
         {
-            for (int t = anchors[k - 1] + 1; t <= anchors[k] && !breaks[k]; t++)
+            for (int t = skeletonTokens[k - 1] + 1; t <= skeletonTokens[k] && !breaks[k]; t++)
             {
                 breaks[k] = tokenBreaks[t];
             }
@@ -364,7 +364,7 @@ internal static class Evidence
     private static TextSpan Span(List<Token> tokens, int first, int last) =>
         new(tokens[first].Start, tokens[last].Start + tokens[last].Length - tokens[first].Start);
 
-    private static bool Overlap(TextSpan x, TextSpan y) => x.Start < y.End && y.Start < x.End;
+    private static bool Intersects(TextSpan x, TextSpan y) => x.Start < y.End && y.Start < x.End;
 
     private static TextSpan Union(TextSpan x, TextSpan y)
     {
