@@ -289,11 +289,26 @@ internal sealed class BoilerplateModel
         return above[m - seen];
     }
 
+    /// <summary>Below this many occurrences a partition is sorted by comparison, not by radix.</summary>
+    private const int SmallPartition = 4096;
+
     /// <summary>Sorts (shingle, article) occurrences of one partition by shingle: LSD radix over the shingle's low bits.</summary>
-    private static void SortByShingle(Span<ulong> values, Span<ulong> scratch)
+    /// <param name="values">The occurrences of one partition (equal top bits).</param>
+    /// <param name="scratch">A buffer at least as long as <paramref name="values"/>.</param>
+    /// <param name="smallPartition">Below this length the values are sorted by comparison (tests pass 0 to force the radix passes).</param>
+    internal static void SortByShingle(Span<ulong> values, Span<ulong> scratch, int smallPartition = SmallPartition)
     {
         const int Bits = 13;
         const int Buckets = 1 << Bits;
+        if (values.Length < smallPartition)
+        {
+            // Shingle then article, as the radix passes leave them (an article holds a shingle once): a comparison sort
+            // here spares a small partition the two passes over 8,192 counters and their 32 KB array (a small index
+            // would otherwise allocate 4 MB a rebuild, 128 partitions of two sets).
+            values.Sort();
+            return;
+        }
+
         int[] counts = new int[Buckets];
         Span<ulong> from = values;
         Span<ulong> to = scratch;
