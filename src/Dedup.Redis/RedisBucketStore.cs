@@ -241,7 +241,7 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     public async Task<long> ClearAsync(CancellationToken cancellationToken = default)
     {
         const int PageSize = 1000;
-        string pattern = EscapeGlob(_bucketPrefix) + "*";
+        string pattern = RedisCalls.EscapeGlob(_bucketPrefix) + "*";
         long deleted = 0;
         try
         {
@@ -289,30 +289,9 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     public ValueTask DisposeAsync() => _ownsConnection ? _connection.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>The endpoints of the connection as <c>host:port</c>, separated by commas.</summary>
-    internal string EndPoints => string.Join(",", _connection.GetEndPoints().Select(EndPointCollection.ToString));
+    internal string EndPoints => RedisCalls.EndPoints(_connection);
 
-    /// <summary>Backslash-escapes the glob characters of a SCAN MATCH pattern.</summary>
-    private static string EscapeGlob(string text)
-    {
-        var escaped = new System.Text.StringBuilder(text.Length + 8);
-        foreach (char c in text)
-        {
-            if (c is '*' or '?' or '[' or ']' or '\\')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(c);
-        }
-
-        return escaped.ToString();
-    }
-
-    private RedisStoreUnavailableException Unavailable(Exception e)
-    {
-        string endPoint = EndPoints;
-        return new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
-    }
+    private RedisStoreUnavailableException Unavailable(Exception e) => RedisCalls.Unavailable(_connection, e);
 
     /// <summary>Deletes the keys of one page, one single-key DEL each (so Redis Cluster accepts them), as one batch.</summary>
     private async Task<long> DeleteAsync(List<RedisKey> keys, CancellationToken cancellationToken)
@@ -365,29 +344,6 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
         return [.. ids];
     }
 
-    /// <summary>
-    /// Sends a batch and awaits every command of it, turning a lost or refused connection into
-    /// <see cref="RedisStoreUnavailableException"/>.
-    /// </summary>
-    private async Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken)
-    {
-        Task all = Task.WhenAll(tasks);
-        try
-        {
-            batch.Execute();
-            await all.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            throw Unavailable(e);
-        }
-        finally
-        {
-            if (!all.IsCompleted)
-            {
-                // Cancelled while commands are in flight: observe their outcome so no failure goes unobserved.
-                _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-        }
-    }
+    private Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken) =>
+        RedisCalls.ExecuteAsync(_connection, batch, tasks, cancellationToken);
 }

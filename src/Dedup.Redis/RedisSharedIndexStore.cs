@@ -406,7 +406,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     /// <exception cref="RedisStoreUnavailableException">A server cannot be reached.</exception>
     public async Task<long> ClearAsync(CancellationToken cancellationToken = default)
     {
-        string pattern = EscapeGlob(_tag) + "*";
+        string pattern = RedisCalls.EscapeGlob(_tag) + "*";
         long deleted = 0;
         try
         {
@@ -513,48 +513,8 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         }
     }
 
-    private static string EscapeGlob(string text)
-    {
-        var escaped = new System.Text.StringBuilder(text.Length + 8);
-        foreach (char c in text)
-        {
-            if (c is '*' or '?' or '[' or ']' or '\\')
-            {
-                escaped.Append('\\');
-            }
+    private RedisStoreUnavailableException Unavailable(Exception e) => RedisCalls.Unavailable(_connection, e);
 
-            escaped.Append(c);
-        }
-
-        return escaped.ToString();
-    }
-
-    private RedisStoreUnavailableException Unavailable(Exception e)
-    {
-        string endPoint = string.Join(",", _connection.GetEndPoints().Select(EndPointCollection.ToString));
-        return new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
-    }
-
-    /// <summary>Sends a batch and awaits all of it, turning a lost or refused connection into <see cref="RedisStoreUnavailableException"/>.</summary>
-    private async Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Task all = Task.WhenAll(tasks);
-        try
-        {
-            batch.Execute();
-            await all.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            throw Unavailable(e);
-        }
-        finally
-        {
-            if (!all.IsCompleted)
-            {
-                _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-        }
-    }
+    private Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken) =>
+        RedisCalls.ExecuteAsync(_connection, batch, tasks, cancellationToken);
 }
