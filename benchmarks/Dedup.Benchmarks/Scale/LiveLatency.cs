@@ -5,35 +5,69 @@ using Dedup.Detection;
 namespace Dedup.Benchmarks.Scale;
 
 /// <summary>
-/// <c>latency FILE [COUNT]</c>: a live service's ingest loop on one thread: for each article, <c>FindCopies</c> then
-/// <c>Add</c>, timed together, over COUNT articles (default 100,000) of a corpus; every 100th step also times
-/// <c>ClusterOf</c> of an earlier article. Prints percentiles of each.
+/// <c>latency FILE [COUNT] [--stages]</c>: a live service's ingest loop on one thread: for each article, <c>FindCopies</c>
+/// then <c>Add</c>, timed together, over COUNT articles (default 100,000) of a corpus; every 100th step also times
+/// <c>ClusterOf</c> of an earlier article. Prints percentiles of each, the CPU time per call and the garbage
+/// collections.
 /// </summary>
+/// <remarks>
+/// With <c>--stages</c> each step also times, apart, the feature extraction alone (<c>FeatureExtractor.Extract</c>,
+/// an extra call outside the timed find-then-add: the floor every call pays whatever the index), <c>FindCopies</c>
+/// and <c>Add</c>, and the garbage collection pause inside each call, so that the slowest calls can be attributed.
+/// </remarks>
 internal static class LiveLatency
 {
     public static int Run(string[] args)
     {
-        if (args.Length < 2)
+        string[] positional = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
+        bool stages = args.Contains("--stages");
+        if (positional.Length < 2)
         {
-            Console.Error.WriteLine("usage: latency FILE.jsonl [COUNT]");
+            Console.Error.WriteLine("usage: latency FILE.jsonl [COUNT] [--stages]");
             return 2;
         }
 
-        int count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
-        List<Article> articles = JsonlArticles.Read(args[1], count);
+        int count = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 100_000;
+        List<Article> articles = JsonlArticles.Read(positional[1], count);
         var detector = new CopyDetector();
         _ = detector.ClusterOf("-"); // clusters maintained from the first add
-        var findAdd = new double[articles.Count];
+        int n = articles.Count;
+        var findAdd = new double[n];
+        var extract = stages ? new double[n] : [];
+        var find = stages ? new double[n] : [];
+        var add = stages ? new double[n] : [];
+        var pause = new double[n];
         var clusterOf = new List<double>();
         int copies = 0;
         var clock = new Stopwatch();
+        int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        TimeSpan pauseBefore = GC.GetTotalPauseDuration();
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes();
         var total = Stopwatch.StartNew();
-        for (int i = 0; i < articles.Count; i++)
+        for (int i = 0; i < n; i++)
         {
+            Article article = articles[i];
+            if (stages)
+            {
+                clock.Restart();
+                _ = FeatureExtractor.Extract(article, detector.Options);
+                extract[i] = clock.Elapsed.TotalMilliseconds;
+            }
+
+            TimeSpan gc = GC.GetTotalPauseDuration();
             clock.Restart();
-            copies += detector.FindCopies(articles[i]).Count > 0 ? 1 : 0;
-            detector.Add(articles[i]);
+            copies += detector.FindCopies(article).Count > 0 ? 1 : 0;
+            double found = clock.Elapsed.TotalMilliseconds;
+            detector.Add(article);
             findAdd[i] = clock.Elapsed.TotalMilliseconds;
+            pause[i] = (GC.GetTotalPauseDuration() - gc).TotalMilliseconds;
+            if (stages)
+            {
+                find[i] = found;
+                add[i] = findAdd[i] - found;
+            }
+
             if (i % 100 == 99)
             {
                 string id = articles[(int)((uint)(i * 2654435761u) % (uint)i)].Id;
@@ -43,11 +77,48 @@ internal static class LiveLatency
             }
         }
 
-        Console.WriteLine($"{articles.Count:N0} articles in {total.Elapsed.TotalSeconds:F1} s, {copies:N0} found copies before being added");
+        double seconds = total.Elapsed.TotalSeconds;
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
+        double allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        Console.WriteLine($"{n:N0} articles in {seconds:F1} s, {copies:N0} found copies before being added");
         Print("find then add", findAdd);
+        if (stages)
+        {
+            Print("  Extract alone (not in the above)", extract);
+            Print("  FindCopies", find);
+            Print("  Add", add);
+        }
+
+        Print("  GC pause inside a call", pause);
         Print("ClusterOf", [.. clusterOf]);
+        Console.WriteLine(
+            $"process CPU {cpu / n:F3} ms a step (all threads, background model rebuilds and GC included; {cpu / 1000:F1} s for {seconds:F1} s), allocated {allocated / n / 1024:F1} KB a step");
+        Console.WriteLine(
+            $"GCs gen0/1/2: {GC.CollectionCount(0) - gcBefore[0]}/{GC.CollectionCount(1) - gcBefore[1]}/{GC.CollectionCount(2) - gcBefore[2]}, pause total {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms, managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB");
+        Slowest(findAdd, pause);
         Console.WriteLine($"largest cluster: {detector.Clusters().Max(c => c.Members.Count):N0} (Clusters() recomputed once, after the run)");
         return 0;
+    }
+
+    /// <summary>How much of the slowest 1% and 0.1% of calls was garbage collection pause.</summary>
+    private static void Slowest(double[] ms, double[] pause)
+    {
+        int[] order = [.. Enumerable.Range(0, ms.Length).OrderByDescending(i => ms[i])];
+        foreach (double share in (ReadOnlySpan<double>)[0.01, 0.001])
+        {
+            int take = Math.Max(1, (int)(share * ms.Length));
+            double time = 0;
+            double gc = 0;
+            int withGc = 0;
+            for (int k = 0; k < take; k++)
+            {
+                time += ms[order[k]];
+                gc += pause[order[k]];
+                withGc += pause[order[k]] > 0 ? 1 : 0;
+            }
+
+            Console.WriteLine($"slowest {share:P1} ({take:N0} calls): {withGc:N0} had a GC pause; GC {gc / time:P0} of their time");
+        }
     }
 
     private static void Print(string what, double[] ms)
@@ -59,6 +130,6 @@ internal static class LiveLatency
 
         double[] sorted = [.. ms.Order()];
         double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-        Console.WriteLine($"{what}: p50 {At(0.5):F3} ms, p99 {At(0.99):F3} ms, p99.9 {At(0.999):F3} ms, max {sorted[^1]:F3} ms ({sorted.Length:N0} calls)");
+        Console.WriteLine($"{what}: p50 {At(0.5):F3} ms, p99 {At(0.99):F3} ms, p99.9 {At(0.999):F3} ms, max {sorted[^1]:F3} ms, mean {ms.Average():F3} ms ({sorted.Length:N0} calls)");
     }
 }
