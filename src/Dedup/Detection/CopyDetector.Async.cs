@@ -102,7 +102,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 added = _store.SupportsSynchronousAccess
-                    ? Insert(q, article)
+                    ? Insert(q, article, null)
                     : await InsertThroughStoreAsync(q, article, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -169,7 +169,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                     {
                         verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, article.Id), out candidates);
                         cancellationToken.ThrowIfCancellationRequested();
-                        added = InsertOrSkipLocked(q, article);
+                        added = InsertOrSkipLocked(q, article, probe);
                     }
                     finally
                     {
@@ -405,7 +405,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Journals and indexes an article unless it is indexed with the same text (call under the write lock).</summary>
-    private bool InsertOrSkipLocked(ArticleFeatures features, Article article)
+    private bool InsertOrSkipLocked(ArticleFeatures features, Article article, Probe? known = null)
     {
         ThrowIfNoSynchronousStore();
         if (!IsNewLocked(features, nameof(article)))
@@ -414,7 +414,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
 
         _journal?.AppendAdds([article]);
-        InsertLocked(features);
+        InsertLocked(features, known);
         return true;
     }
 

@@ -6,6 +6,9 @@ public sealed partial class CopyDetector
     /// <summary>Null until <see cref="ClusterOf"/> is first called; from then on kept up to date by every add and removal, under the write lock.</summary>
     private ClusterIndex? _clusterIndex;
 
+    /// <summary>How many verdicts the incremental clusters took from the query of the same article instead of verifying again (for tests).</summary>
+    internal long ReusedVerdicts { get; private set; }
+
     /// <summary>
     /// The cluster of the indexed article <paramref name="id"/> (itself alone when it has no copies), or null when no
     /// such article is indexed. Answers in time proportional to the cluster, not the index.
@@ -79,11 +82,11 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>After an insert (under the write lock): joins the new article to the clusters it matches.</summary>
-    private void ClusterInsertedLocked(int slot, ArticleFeatures f)
+    private void ClusterInsertedLocked(int slot, ArticleFeatures f, Probe? known)
     {
         if (_clusterIndex is { } index)
         {
-            LinkLocked(index, slot, f, _boilerplate.Model);
+            LinkLocked(index, slot, f, _boilerplate.Model, known);
         }
     }
 
@@ -96,10 +99,14 @@ public sealed partial class CopyDetector
     /// <summary>
     /// Verifies an article against the clustered articles its keys propose, by the rules of the one candidate index
     /// (as a scan does: rare keys' holders earliest first, then at most <see cref="CandidateSelector.MaxCommonVerified"/>
-    /// proposed by common keys alone), and adds it to the index.
+    /// proposed by common keys alone), and adds it to the index. A candidate that <paramref name="known"/> (the query
+    /// of the same features under the same model) verified is not verified again: whether a pair is a copy does not
+    /// depend on which of the two is the query.
     /// </summary>
-    private void LinkLocked(ClusterIndex index, int slot, ArticleFeatures f, BoilerplateModel boilerplate)
+    private void LinkLocked(ClusterIndex index, int slot, ArticleFeatures f, BoilerplateModel boilerplate, Probe? known = null)
     {
+        Dictionary<ArticleFeatures, bool>? knownVerdicts =
+            known is not null && ReferenceEquals(known.Features, f) && ReferenceEquals(known.Boilerplate, boilerplate) ? known.Verified : null;
         FilteredSets q = boilerplate.Filtered(f);
         ulong[] keys = StoreKeys(f.ExactHash, q.Words, q.Skeleton, f.ParaphraseTerms);
         CandidateSelector selector = CandidateSelector.ForThread();
@@ -110,6 +117,17 @@ public sealed partial class CopyDetector
         bool Try(int c)
         {
             ArticleFeatures other = _registry[c]!;
+            if (knownVerdicts is not null && knownVerdicts.TryGetValue(other, out bool copy))
+            {
+                ReusedVerdicts++;
+                if (copy)
+                {
+                    matches.Add(c);
+                }
+
+                return copy;
+            }
+
             FilteredSets sets = boilerplate.Filtered(other);
             PairMeasure o = Verifier.Measure(other, f, sets.Words, q.Words, sets.Skeleton, q.Skeleton, sets.Lead, q.Lead, Options.Threshold);
             if (Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is null)

@@ -74,11 +74,17 @@ public sealed partial class CopyDetector
     /// <exception cref="ArgumentException">
     /// The id is empty, or an article with the same id but another text is already indexed (remove it first to replace it).
     /// </exception>
+    /// <remarks>
+    /// An <c>Add</c> right after <see cref="FindCopies(Article)"/> of an equal article (the ingest loop of a live
+    /// service: find the copies, then index) reuses what that call computed: the features, and the verdicts on the
+    /// candidates it verified (for the incremental clusters), as long as the boilerplate model has not changed since.
+    /// </remarks>
     public void Add(Article article)
     {
         CheckArticle(article, requireId: true);
-        ArticleFeatures features = FeatureExtractor.Extract(article, Options);
-        Insert(features, article);
+        Probe? known = TakeLastFind(article);
+        ArticleFeatures features = known?.Features ?? FeatureExtractor.Extract(article, Options);
+        Insert(features, article, known);
     }
 
     /// <summary>Indexes an article. Adding an id again with the same text does nothing.</summary>
@@ -184,6 +190,11 @@ public sealed partial class CopyDetector
             _lock.ExitReadLock();
         }
 
+        if (article.Id.Length > 0)
+        {
+            Volatile.Write(ref _lastFind, new LastFind(article, probe));
+        }
+
         var matches = new List<CopyMatch>(verdicts.Count);
         foreach (Verdict v in verdicts)
         {
@@ -201,13 +212,23 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>The query form of an article: its sets without the current boilerplate, and its bucket keys.</summary>
+    /// <remarks>The filtered sets are also cached on the features, for an insert of the same features under the same model.</remarks>
     private Probe NewProbe(ArticleFeatures q)
     {
         BoilerplateModel boilerplate = CurrentBoilerplate();
-        uint[] qWords = boilerplate.Words(q);
-        uint[] qSkeleton = boilerplate.Skeleton(q);
-        uint[] qLead = boilerplate.Lead(q);
-        return new Probe(q, boilerplate, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
+        FilteredSets sets = boilerplate.Filtered(q);
+        return new Probe(q, boilerplate, sets.Words, sets.Skeleton, sets.Lead, StoreKeys(q.ExactHash, sets.Words, sets.Skeleton, q.ParaphraseTerms));
+    }
+
+    /// <summary>The probe of the last <see cref="FindCopies(Article)"/>, taken (once) when <paramref name="article"/> equals its article.</summary>
+    private Probe? TakeLastFind(Article article)
+    {
+        if (Volatile.Read(ref _lastFind) is not { } last || !last.Article.Equals(article))
+        {
+            return null;
+        }
+
+        return ReferenceEquals(Interlocked.CompareExchange(ref _lastFind, null, last), last) ? last.Probe : null;
     }
 
     /// <summary>Verifies and classifies the candidate slots the candidate index proposed (call under the lock); skips the query's own id.</summary>
@@ -229,10 +250,14 @@ public sealed partial class CopyDetector
 
             FilteredSets sets = probe.Boilerplate.Filtered(other);
             PairMeasure o = Verifier.Measure(probe.Features, other, probe.Words, sets.Words, probe.Skeleton, sets.Skeleton, probe.Lead, sets.Lead, Options.Threshold);
+            bool copy = false;
             if (Verifier.Classify(probe.Features.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
                 verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
+                copy = true;
             }
+
+            probe.Verified[other] = copy;
         }
 
         candidates = seen.Count;
@@ -444,12 +469,15 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Indexes an article unless it is indexed with the same text; returns whether it was added.</summary>
-    private bool Insert(ArticleFeatures features, Article article)
+    /// <param name="features">The article's features.</param>
+    /// <param name="article">The article.</param>
+    /// <param name="known">The probe that verified candidates for these features, or null.</param>
+    private bool Insert(ArticleFeatures features, Article article, Probe? known)
     {
         _lock.EnterWriteLock();
         try
         {
-            return InsertOrSkipLocked(features, article);
+            return InsertOrSkipLocked(features, article, known);
         }
         finally
         {
@@ -457,16 +485,37 @@ public sealed partial class CopyDetector
         }
     }
 
-    private void InsertLocked(ArticleFeatures f)
+    /// <summary>Indexes new features (call under the write lock).</summary>
+    /// <param name="f">The features.</param>
+    /// <param name="known">The probe that verified candidates for <paramref name="f"/>, whose verdicts the clusters may reuse; or null.</param>
+    private void InsertLocked(ArticleFeatures f, Probe? known = null)
     {
         f.Order = _order++;
         int slot = _registry.Add(f.Id, f);
         Interlocked.Increment(ref _version);
         _store.Add(Entries(f, slot));
-        ClusterInsertedLocked(slot, f);
+        ClusterInsertedLocked(slot, f, known);
     }
 
-    private sealed record Probe(ArticleFeatures Features, BoilerplateModel Boilerplate, uint[] Words, uint[] Skeleton, uint[] Lead, ulong[] Keys);
+    /// <summary>The last <see cref="FindCopies(Article)"/> of an article with an id, for an <see cref="Add(Article)"/> of it that follows.</summary>
+    private LastFind? _lastFind;
+
+    /// <summary>
+    /// A query: its features, the model it was filtered with, its filtered sets and keys, and (once verified) whether
+    /// each verified candidate is a copy.
+    /// </summary>
+    private sealed record Probe(ArticleFeatures Features, BoilerplateModel Boilerplate, uint[] Words, uint[] Skeleton, uint[] Lead, ulong[] Keys)
+    {
+        /// <summary>The candidates verified against this query, each with whether it is a copy (by reference: a slot may be reused).</summary>
+        public Dictionary<ArticleFeatures, bool> Verified { get; } = new(ReferenceEqualityComparer.Instance);
+    }
+
+    private sealed class LastFind(Article article, Probe probe)
+    {
+        public Article Article { get; } = article;
+
+        public Probe Probe { get; } = probe;
+    }
 
     private readonly record struct Verdict(ArticleFeatures Other, CopyKind Kind, double Score, PairMeasure Measure);
 }

@@ -1,4 +1,7 @@
 using Dedup.Detection;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace Dedup.Tests.Detection;
 
@@ -72,4 +75,71 @@ public class ClusterOfTests
             }
         }
     }
+}
+
+/// <summary>
+/// An <c>Add</c> right after <c>FindCopies</c> of the same article (and <c>FindOrAddAsync</c>) reuses the query's
+/// verdicts for the incremental clusters: the clusters are those of verifying every candidate again.
+/// </summary>
+public class ReusedVerdictTests
+{
+    private static Gen<(Article[] Corpus, int Frequency)> Cases { get; } =
+        from corpus in CorpusGen.Corpus(maxStories: 6, maxCopies: 3)
+        from order in Gen.Shuffle(corpus)
+        from frequency in Gen.Elements(2, 3, DetectorOptions.Default.BoilerplateDocumentFrequency)
+        select (order, frequency);
+
+    [Property(MaxTest = 40)]
+    public Property Clusters_are_the_same_whether_verdicts_are_reused_or_verified_again() =>
+        Prop.ForAll(Cases.ToArbitrary(), c =>
+        {
+            var options = new DetectorOptions { BoilerplateDocumentFrequency = c.Frequency };
+            var reusing = new CopyDetector(options);
+            var verifying = new CopyDetector(options);
+            var findOrAdd = new CopyDetector(options);
+            _ = reusing.ClusterOf("-");
+            _ = verifying.ClusterOf("-");
+            _ = findOrAdd.ClusterOf("-");
+            foreach (Article article in c.Corpus)
+            {
+                _ = reusing.FindCopies(article);
+                reusing.Add(article);
+
+                // Another source: not the same article, so the add verifies every candidate again (under the same model).
+                _ = verifying.FindCopies(article with { Source = "elsewhere" });
+                verifying.Add(article);
+
+                _ = findOrAdd.FindOrAddAsync(article).AsTask().GetAwaiter().GetResult();
+            }
+
+            bool same = c.Corpus.All(a =>
+                Same(verifying.ClusterOf(a.Id)!, reusing.ClusterOf(a.Id)!) && Same(verifying.ClusterOf(a.Id)!, findOrAdd.ClusterOf(a.Id)!));
+            return (same && verifying.ReusedVerdicts == 0 && reusing.ReusedVerdicts == findOrAdd.ReusedVerdicts)
+                .Label($"same clusters {same}; verdicts reused {reusing.ReusedVerdicts}, {findOrAdd.ReusedVerdicts}, {verifying.ReusedVerdicts}");
+        });
+
+    [Fact]
+    public void Add_after_FindCopies_of_the_same_article_reuses_its_verdicts()
+    {
+        var detector = new CopyDetector();
+        _ = detector.ClusterOf("-");
+        var original = new Article("a", TestArticles.Harbour);
+        var copy = new Article("b", TestArticles.Syndicate(TestArticles.Harbour));
+        detector.Add(original);
+
+        Assert.Single(detector.FindCopies(copy));
+        detector.Add(copy);
+
+        Assert.Equal(1, detector.ReusedVerdicts);
+        Assert.Equal(["a", "b"], detector.ClusterOf("b")!.Members.Order(StringComparer.Ordinal));
+
+        // A different article (another text under the same id would throw; another id is another article) verifies afresh.
+        var third = new Article("c", TestArticles.Syndicate(TestArticles.Harbour));
+        _ = detector.FindCopies(copy);
+        detector.Add(third);
+        Assert.Equal(1, detector.ReusedVerdicts);
+        Assert.Equal(["a", "b", "c"], detector.ClusterOf("c")!.Members.Order(StringComparer.Ordinal));
+    }
+
+    private static bool Same(CopyCluster x, CopyCluster y) => x.OriginalId == y.OriginalId && x.Members.SequenceEqual(y.Members);
 }
