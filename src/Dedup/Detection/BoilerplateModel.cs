@@ -23,13 +23,26 @@ internal sealed class BoilerplateModel
     /// <summary>A shingle stands out in an article when it is in more than this many times as many articles as the article's median shingle.</summary>
     public const int StandOut = 3;
 
+    /// <summary>Bits of a shingle that index the membership filters.</summary>
+    private const int FilterBits = 16;
+
     private readonly HashSet<uint> _words;
     private readonly HashSet<uint> _skeleton;
+
+    /// <summary>
+    /// One bit per value of a shingle's low <see cref="FilterBits"/> bits, set when a boilerplate shingle has them: a
+    /// shingle whose bit is clear is not boilerplate, so filtering an article costs a bit test per shingle and a set
+    /// lookup only for the few whose bit is set (8 KB a set).
+    /// </summary>
+    private readonly ulong[] _wordFilter;
+    private readonly ulong[] _skeletonFilter;
 
     private BoilerplateModel(HashSet<uint> words, HashSet<uint> skeleton, int articles)
     {
         _words = words;
         _skeleton = skeleton;
+        _wordFilter = FilterOf(words);
+        _skeletonFilter = FilterOf(skeleton);
         Articles = articles;
     }
 
@@ -105,7 +118,8 @@ internal sealed class BoilerplateModel
     /// <summary>
     /// The article's word and skeleton shingles without boilerplate, cached on the article for this model, so that an
     /// indexed article is filtered once per model rather than once per query (the arrays are the article's own when
-    /// it holds no boilerplate).
+    /// it holds no boilerplate). Arrays that come out equal to those filtered for the previous model are reused, so
+    /// that a new model allocates only for the articles whose boilerplate it changes.
     /// </summary>
     public FilteredSets Filtered(ArticleFeatures f)
     {
@@ -115,19 +129,23 @@ internal sealed class BoilerplateModel
             return cached;
         }
 
-        var sets = new FilteredSets(this, Words(f), Skeleton(f), Lead(f));
+        var sets = new FilteredSets(
+            this,
+            Without(f.Words, _words, _wordFilter, cached?.Words),
+            Without(f.Skeleton, _skeleton, _skeletonFilter, cached?.Skeleton),
+            Without(f.Lead, _words, _wordFilter, cached?.Lead));
         f.Filtered = sets;
         return sets;
     }
 
     /// <summary>The article's word shingles without boilerplate.</summary>
-    public uint[] Words(ArticleFeatures f) => Without(f.Words, _words);
+    public uint[] Words(ArticleFeatures f) => Without(f.Words, _words, _wordFilter);
 
     /// <summary>The article's lead shingles without boilerplate.</summary>
-    public uint[] Lead(ArticleFeatures f) => Without(f.Lead, _words);
+    public uint[] Lead(ArticleFeatures f) => Without(f.Lead, _words, _wordFilter);
 
     /// <summary>The article's skeleton shingles without boilerplate.</summary>
-    public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeleton);
+    public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeleton, _skeletonFilter);
 
     /// <summary>The shingle space is counted in this many partitions (by the top bits), one at a time, to bound memory.</summary>
     private const int PartitionBits = 6;
@@ -221,6 +239,7 @@ internal sealed class BoilerplateModel
         // as its own shingles; a publisher's block on every page of the site stands out against each story it is on.
         var votes = new Dictionary<uint, int>();
         var above = new List<int>();
+        ulong[] mayBeFrequent = FilterOf([.. frequent.Keys]);
         for (int i = 0; i < n; i++)
         {
             int more = histogram[(i * stride) + bins];
@@ -234,7 +253,7 @@ internal sealed class BoilerplateModel
             above.Clear();
             foreach (uint s in shingles)
             {
-                if (frequent.TryGetValue(s, out int df))
+                if (MayBeIn(s, mayBeFrequent) && frequent.TryGetValue(s, out int df))
                 {
                     above.Add(df);
                     anyFrequent |= df > maxFrequency;
@@ -249,7 +268,7 @@ internal sealed class BoilerplateModel
             int median = Median(histogram.AsSpan(i * stride, bins), shingles.Length, above);
             foreach (uint s in shingles)
             {
-                if (frequent.TryGetValue(s, out int df) && df > maxFrequency)
+                if (MayBeIn(s, mayBeFrequent) && frequent.TryGetValue(s, out int df) && df > maxFrequency)
                 {
                     CollectionsMarshal.GetValueRefOrAddDefault(votes, s, out _) += df > StandOut * median ? 1 : 0;
                 }
@@ -341,36 +360,97 @@ internal sealed class BoilerplateModel
         // 26 bits in two passes of 13: the sorted values are back in the first buffer.
     }
 
-    private static uint[] Without(uint[] values, HashSet<uint> boilerplate)
+    /// <summary>The membership filter of a set (see <see cref="_wordFilter"/>); empty for an empty set.</summary>
+    internal static ulong[] FilterOf(HashSet<uint> set)
+    {
+        if (set.Count == 0)
+        {
+            return [];
+        }
+
+        ulong[] filter = new ulong[(1 << FilterBits) / 64];
+        foreach (uint v in set)
+        {
+            filter[(v & ((1u << FilterBits) - 1)) >> 6] |= 1UL << (int)(v & 63);
+        }
+
+        return filter;
+    }
+
+    /// <summary>
+    /// <paramref name="values"/> without the members of <paramref name="boilerplate"/>: the array itself when it holds
+    /// none (the common case, found by the filter's bit tests alone), else a new array in the same order.
+    /// </summary>
+    /// <param name="values">Sorted shingles.</param>
+    /// <param name="boilerplate">The boilerplate shingles.</param>
+    /// <param name="filter">The membership filter of <paramref name="boilerplate"/> (<see cref="FilterOf"/>).</param>
+    /// <param name="previous">A result to return if it equals this one (the same values filtered by another model), or null.</param>
+    internal static uint[] Without(uint[] values, HashSet<uint> boilerplate, ulong[] filter, uint[]? previous = null)
     {
         if (boilerplate.Count == 0)
         {
             return values;
         }
 
-        int keep = 0;
-        foreach (uint v in values)
+        int first = 0;
+        while (first < values.Length && !IsIn(values[first], boilerplate, filter))
         {
-            keep += boilerplate.Contains(v) ? 0 : 1;
+            first++;
         }
 
-        if (keep == values.Length)
+        if (first == values.Length)
         {
             return values;
         }
 
-        uint[] result = new uint[keep];
-        int w = 0;
-        foreach (uint v in values)
+        if (previous is not null && previous.Length < values.Length && SameAsFiltered(values, first, boilerplate, filter, previous))
         {
-            if (!boilerplate.Contains(v))
+            return previous;
+        }
+
+        uint[] buffer = System.Buffers.ArrayPool<uint>.Shared.Rent(values.Length);
+        values.AsSpan(0, first).CopyTo(buffer);
+        int w = first;
+        for (int i = first + 1; i < values.Length; i++)
+        {
+            uint v = values[i];
+            if (!IsIn(v, boilerplate, filter))
             {
-                result[w++] = v;
+                buffer[w++] = v;
             }
         }
 
+        uint[] result = buffer.AsSpan(0, w).ToArray();
+        System.Buffers.ArrayPool<uint>.Shared.Return(buffer);
         return result;
     }
+
+    /// <summary>Whether <paramref name="previous"/> is <paramref name="values"/> without the members of the set (the first at <paramref name="first"/>).</summary>
+    private static bool SameAsFiltered(uint[] values, int first, HashSet<uint> set, ulong[] filter, uint[] previous)
+    {
+        if (first > previous.Length || !values.AsSpan(0, first).SequenceEqual(previous.AsSpan(0, first)))
+        {
+            return false;
+        }
+
+        int k = first;
+        for (int i = first + 1; i < values.Length; i++)
+        {
+            uint v = values[i];
+            if (!IsIn(v, set, filter) && (k == previous.Length || previous[k++] != v))
+            {
+                return false;
+            }
+        }
+
+        return k == previous.Length;
+    }
+
+    private static bool IsIn(uint v, HashSet<uint> set, ulong[] filter) => MayBeIn(v, filter) && set.Contains(v);
+
+    /// <summary>False when the filter says <paramref name="v"/> is not in its set; true when it may be (an empty filter: never).</summary>
+    private static bool MayBeIn(uint v, ulong[] filter) =>
+        filter.Length != 0 && (filter[(v & ((1u << FilterBits) - 1)) >> 6] & (1UL << (int)(v & 63))) != 0;
 }
 
 /// <summary>An article's shingle sets without the boilerplate of <see cref="Model"/>.</summary>

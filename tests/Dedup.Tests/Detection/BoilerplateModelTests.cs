@@ -57,6 +57,33 @@ public class BoilerplateModelTests
                 Assert.Equal(expected, radix);
             }));
 
+    [Fact]
+    public void Filtering_through_the_bit_filter_removes_exactly_the_set_members() =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(
+            ArbMap.Default.GeneratorFor<(uint[] Values, uint[] Set, ushort[] Collide)>().ToArbitrary(),
+            c =>
+            {
+                // Sorted distinct values, a set partly drawn from them, and values that share the set's low 16 bits
+                // without being in it (the filter's false positives).
+                uint[] values = [.. (c.Values ?? []).Concat((c.Collide ?? []).Select(x => ((uint)x << 16) | (uint)(c.Set is { Length: > 0 } ? c.Set[x % c.Set.Length] & 0xFFFF : x))).Distinct().Order()];
+                var set = new HashSet<uint>((c.Set ?? []).Concat(values.Where((_, i) => i % 3 == 0)));
+                uint[] expected = [.. values.Where(v => !set.Contains(v))];
+                uint[] actual = BoilerplateModel.Without(values, set, BoilerplateModel.FilterOf(set));
+                Assert.Equal(expected, actual);
+                Assert.True(expected.Length < values.Length || ReferenceEquals(values, actual), "an array without members is returned as it is");
+
+                // An equal result of another model is reused; an unequal one is not.
+                uint[] previous = [.. expected];
+                uint[] reused = BoilerplateModel.Without(values, set, BoilerplateModel.FilterOf(set), previous);
+                Assert.Equal(expected, reused);
+                Assert.True(expected.Length == values.Length || ReferenceEquals(previous, reused), "an equal previous result is reused");
+                foreach (uint[] other in (uint[][])[[.. expected.Skip(1)], [.. expected, uint.MaxValue], [.. expected.Select(v => v ^ 1)], [.. values.Where(v => !set.Contains(v) || v % 2 == 0)]])
+                {
+                    uint[] fresh = BoilerplateModel.Without(values, set, BoilerplateModel.FilterOf(set), other);
+                    Assert.Equal(expected, fresh);
+                }
+            }));
+
     /// <summary>90 pages of their own words, a story copied 20 times and one 5 times, each page with one of three publisher blocks.</summary>
     private static IEnumerable<Article> Corpus()
     {
