@@ -180,22 +180,6 @@ internal static class Verifier
     public static MatchScores Scores(in PairMeasure o) => new(o.Jaccard, o.ContainmentA, o.ContainmentB, o.SkeletonShare, o.Lead, o.ParaphraseScore, o.Paraphrase.FactShare, o.Paraphrase.Aligned);
 
     /// <summary>Number of values two sorted, distinct arrays share.</summary>
-    /// <remarks>
-    /// Branch-free merge: each step advances past the smaller value (both when equal) by arithmetic on the comparisons,
-    /// since with hashed shingles which side advances is a coin toss that a branch mispredicts half the time.
-    /// </remarks>
-    public static int CountShared(uint[] a, uint[] b)
-    {
-        int i = 0, j = 0, shared = 0;
-        while (i < a.Length && j < b.Length)
-        {
-            uint x = a[i];
-            uint y = b[j];
-            shared += x == y ? 1 : 0;
-            i += x <= y ? 1 : 0;
-            j += y <= x ? 1 : 0;
-        }
-
-        return shared;
-    }
+    /// <remarks>See <see cref="Kernels.IntersectionKernel"/>.</remarks>
+    public static int CountShared(uint[] a, uint[] b) => Kernels.IntersectionKernel.CountShared(a, b);
 }
