@@ -6,10 +6,11 @@ namespace Dedup.Indexing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Band keys are spread over 64 shards by their top six bits; each shard is an open-addressing table of
+/// Band keys are spread over 256 shards by their top eight bits; each shard is an open-addressing table of
 /// 12-byte cells (key and inline id) that keeps a bucket's single id in the cell and moves to a small
 /// overflow list only when a second document lands in the same bucket, as near-duplicates do.
-/// Shards grow independently by 1.3×, so growth never copies the whole table at once.
+/// Shards grow independently by 1.3×, so growth never copies the whole table at once: one growth rehashes a
+/// 256th of the keys, whatever the size of the index.
 /// </para>
 /// <para>
 /// Not synchronized: any number of concurrent readers (<see cref="Query"/>, <see cref="QueryAsync"/>) is
@@ -19,7 +20,7 @@ namespace Dedup.Indexing;
 /// </remarks>
 public sealed class InMemoryLshBucketStore : ILshBucketStore
 {
-    private const int ShardBits = 6;
+    private const int ShardBits = 8;
     private readonly BucketTable[] _shards;
 
     /// <summary>Creates an empty store.</summary>
