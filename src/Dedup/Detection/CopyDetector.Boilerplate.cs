@@ -39,7 +39,7 @@ public sealed partial class CopyDetector
             {
                 if (_boilerplateRebuild is null || _boilerplateRebuild.IsCompleted)
                 {
-                    _boilerplateRebuild = Task.Run(() => RebuildBoilerplate(prefilter: true));
+                    _boilerplateRebuild = Task.Run(RebuildBoilerplate);
                 }
 
                 return state.Model;
@@ -67,11 +67,12 @@ public sealed partial class CopyDetector
     /// article, 20–30 ms at 100,000) kept a waiting <c>Add</c> out of the write lock as long.
     /// </para>
     /// <para>
-    /// With <paramref name="prefilter"/> (on the background task) every article's sets are filtered for the new model
-    /// before it is swapped in, so that the calls after the swap do not each filter their candidates again.
+    /// The articles' sets are filtered for the new model lazily, by the first call that verifies each: filtering them
+    /// all here before the swap (tried) gave every indexed article a new young object at once, and at 100,000 articles
+    /// the collections that promoted them paused the calls for seconds.
     /// </para>
     /// </remarks>
-    private void RebuildBoilerplate(bool prefilter = false)
+    private void RebuildBoilerplate()
     {
         List<ArticleFeatures?> articles;
         long version;
@@ -86,16 +87,7 @@ public sealed partial class CopyDetector
             _lock.ExitReadLock();
         }
 
-        var model = BoilerplateModel.Build(articles!, Options.BoilerplateDocumentFrequency);
-        if (prefilter)
-        {
-            foreach (ArticleFeatures? f in articles)
-            {
-                _ = model.Filtered(f!);
-            }
-        }
-
-        _boilerplate = new BoilerplateState(model, version);
+        _boilerplate = new BoilerplateState(BoilerplateModel.Build(articles!, Options.BoilerplateDocumentFrequency), version);
     }
 
     private bool IsStale(BoilerplateState state)
