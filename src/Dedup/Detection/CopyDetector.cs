@@ -368,9 +368,17 @@ public sealed partial class CopyDetector
         var lead = new uint[n][];
         Parallel.For(0, n, parallel, i =>
         {
-            words[i] = boilerplate.Words(features[i]);
-            skeleton[i] = boilerplate.Skeleton(features[i]);
-            lead[i] = boilerplate.Lead(features[i]);
+            ArticleFeatures f = features[i];
+            words[i] = boilerplate.Words(f);
+            skeleton[i] = boilerplate.Skeleton(f);
+            lead[i] = boilerplate.Lead(f);
+
+            // From here on the scan reads only the filtered sets: the article keeps them in place of its own, so that
+            // the unfiltered copies (about half the scan's memory) are released as the loop goes.
+            if (!ReferenceEquals(words[i], f.Words) || !ReferenceEquals(skeleton[i], f.Skeleton) || !ReferenceEquals(lead[i], f.Lead))
+            {
+                features[i] = new ArticleFeatures(f.Id, f.Published, f.ExactHash, words[i], skeleton[i], lead[i], f.ParaphraseTerms, f.ContentTokens, f.Characters) { Order = f.Order };
+            }
         });
 
         List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
