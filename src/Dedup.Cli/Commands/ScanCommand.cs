@@ -47,7 +47,7 @@ internal static class ScanCommand
         }
 
         // Without a report the texts are not held for the whole scan: the scan re-reads each article from the file.
-        ArticleSet set = await new ArticleReader(console, settings.SkipBad, settings.Encoding) { KeepTexts = settings.ReportPath is not null }
+        ArticleSet set = await new ArticleReader(console, settings.SkipBad, settings.Encoding) { KeepTexts = settings.ReportPath is not null, MaxDegreeOfParallelism = settings.Threads ?? -1 }
             .ReadAsync(settings.Input, cancellationToken);
         DetectorOptions options = settings.ToDetectorOptions();
         ScanResult result;

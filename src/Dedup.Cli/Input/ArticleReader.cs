@@ -226,11 +226,27 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     /// <summary>The snake_case key of a problem in JSON output.</summary>
     public static string Key(InputProblem problem) => Describe(problem).Replace(' ', '_').Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
+    /// <summary>Lines parsed at once, in parallel, before their results are taken in order.</summary>
+    private const int BatchLines = 1024;
+
+    /// <summary>A batch is also parsed when its lines reach this many bytes.</summary>
+    private const int BatchBytes = 16 << 20;
+
+    /// <summary>At most this many threads parse lines at once; -1 for as many as there are cores (<c>--threads</c>).</summary>
+    internal int MaxDegreeOfParallelism { get; init; } = -1;
+
     private async Task ReadJsonLinesAsync(Stream stream, ArticleSet set, CancellationToken cancellationToken)
     {
         var firstLineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
         using Stream utf8 = await TextDecoding.OpenAsUtf8Async(stream, encoding, cancellationToken).ConfigureAwait(false);
         using var reader = new Utf8LineReader(utf8, MaxLineBytes);
+
+        // Lines are read in order and parsed a batch at a time on all threads (UTF-8 check and JSON); the results are
+        // then taken in line order, so problems are reported and ids claimed exactly as by a line-by-line read.
+        var batch = new List<PendingLine>(BatchLines);
+        byte[] bytes = new byte[1 << 20];
+        int used = 0;
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = MaxDegreeOfParallelism };
         while (true)
         {
             long lineStart = reader.BytesRead;
@@ -243,22 +259,78 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             int lineNumber = reader.LineNumber;
             if (reader.LastLineTooLong)
             {
-                Bad(set, lineNumber, InputProblem.TooLong, FormattableString.Invariant($"the line is longer than {MaxLineBytes:N0} bytes (the limit)"));
-                continue;
+                batch.Add(new PendingLine(lineNumber, lineStart, 0, 0, 0, TooLong: true));
             }
-            if (line.Span.Trim(" \t"u8).IsEmpty)
+            else if (!line.Span.Trim(" \t"u8).IsEmpty)
             {
-                continue;
+                if (used + line.Length > bytes.Length)
+                {
+                    Array.Resize(ref bytes, Math.Max(bytes.Length * 2, used + line.Length));
+                }
+
+                line.Span.CopyTo(bytes.AsSpan(used));
+                batch.Add(new PendingLine(lineNumber, lineStart, checked((int)(reader.BytesRead - lineStart)), used, line.Length, TooLong: false));
+                used += line.Length;
             }
 
+            if (batch.Count == BatchLines || used >= BatchBytes)
+            {
+                TakeBatch(set, batch, bytes, parallel, firstLineOfId);
+                batch.Clear();
+                used = 0;
+            }
+        }
+
+        TakeBatch(set, batch, bytes, parallel, firstLineOfId);
+        set.Bytes = reader.BytesRead;
+    }
+
+    /// <summary>Parses a batch of lines in parallel, then takes their results in line order.</summary>
+    private void TakeBatch(ArticleSet set, List<PendingLine> batch, byte[] bytes, ParallelOptions parallel, Dictionary<string, int> firstLineOfId)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var parsed = new ParsedLine[batch.Count];
+        bool backed = set.Backing is not null;
+        Parallel.For(0, batch.Count, parallel, k =>
+        {
+            PendingLine pending = batch[k];
+            if (pending.TooLong)
+            {
+                return;
+            }
+
+            ReadOnlyMemory<byte> line = bytes.AsMemory(pending.At, pending.Length);
             int invalid = Utf8Check.FindInvalid(line.Span);
             if (invalid >= 0)
             {
-                Bad(set, lineNumber, InputProblem.InvalidUtf8, Utf8Check.Describe(line.Span, invalid));
-                continue;
+                parsed[k] = new ParsedLine(null, false, InputProblem.InvalidUtf8, Utf8Check.Describe(line.Span, invalid));
+                return;
             }
 
             (Article? article, bool numeric, InputProblem problem, string? message) = ParseLine(line);
+            if (article is not null && backed)
+            {
+                article = article with { Text = FirstLine(article.Text) };
+            }
+
+            parsed[k] = new ParsedLine(article, numeric, problem, message);
+        });
+
+        for (int k = 0; k < batch.Count; k++)
+        {
+            PendingLine pending = batch[k];
+            int lineNumber = pending.LineNumber;
+            if (pending.TooLong)
+            {
+                Bad(set, lineNumber, InputProblem.TooLong, FormattableString.Invariant($"the line is longer than {MaxLineBytes:N0} bytes (the limit)"));
+                continue;
+            }
+
+            (Article? article, bool numeric, InputProblem problem, string? message) = parsed[k];
             if (article is null)
             {
                 Bad(set, lineNumber, problem, message!);
@@ -271,12 +343,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
                 continue;
             }
 
-            if (set.Backing is { } backing)
-            {
-                backing.Add(lineStart, checked((int)(reader.BytesRead - lineStart)));
-                article = article with { Text = FirstLine(article.Text) };
-            }
-
+            set.Backing?.Add(pending.Start, pending.Bytes);
             set.Articles.Add(article);
             set.Locations.Add(FormattableString.Invariant($"{set.Name}:{lineNumber}"));
             if (numeric)
@@ -284,9 +351,13 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
                 set.NumericIds.Add(article.Id);
             }
         }
-
-        set.Bytes = reader.BytesRead;
     }
+
+    /// <summary>A line read and not yet parsed: its number, where it starts in the input and its length with the break, where its bytes are in the batch.</summary>
+    private readonly record struct PendingLine(int LineNumber, long Start, int Bytes, int At, int Length, bool TooLong);
+
+    /// <summary>What parsing a line gave.</summary>
+    private readonly record struct ParsedLine(Article? Article, bool Numeric, InputProblem Problem, string? Message);
 
     /// <summary>The article of one line read again (null when it no longer parses).</summary>
     internal static Article? Parse(ReadOnlyMemory<byte> line) => ParseLine(line).Article;

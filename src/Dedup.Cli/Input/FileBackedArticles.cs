@@ -6,7 +6,7 @@ namespace Dedup.Cli.Input;
 
 /// <summary>
 /// The articles of one UTF-8 JSONL file without their texts in memory: the offset and length of each accepted line,
-/// re-read and parsed again whenever an article is asked for (a scan asks twice: to check it, then for its features).
+/// re-read and parsed again whenever an article is asked for (a scan asks once, in its parallel features loop).
 /// A scan of a million articles then holds their features, not 5 GB of strings. Safe for concurrent readers.
 /// </summary>
 internal sealed class FileBackedArticles : IReadOnlyList<Article>, IDisposable

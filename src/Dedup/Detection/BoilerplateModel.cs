@@ -109,10 +109,19 @@ internal sealed class BoilerplateModel
     }
 
     public static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency)
+        => Build(articles, maxFrequency, concurrently: false);
+
+    /// <summary>Builds the model; with <paramref name="concurrently"/>, the skeleton's boilerplate is counted on a second thread while the words' is counted on this one (a batch scan's).</summary>
+    public static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency, bool concurrently)
     {
+        if (!concurrently)
+        {
+            return new BoilerplateModel(Boilerplate(articles, f => f.Words, maxFrequency), Boilerplate(articles, f => f.Skeleton, maxFrequency), articles.Count);
+        }
+
+        Task<HashSet<uint>> skeleton = Task.Factory.StartNew(() => Boilerplate(articles, f => f.Skeleton, maxFrequency), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         HashSet<uint> words = Boilerplate(articles, f => f.Words, maxFrequency);
-        HashSet<uint> skeleton = Boilerplate(articles, f => f.Skeleton, maxFrequency);
-        return new BoilerplateModel(words, skeleton, articles.Count);
+        return new BoilerplateModel(words, skeleton.GetAwaiter().GetResult(), articles.Count);
     }
 
     /// <summary>

@@ -330,26 +330,40 @@ public sealed partial class CopyDetector
         options ??= DetectorOptions.Default;
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        long characters = 0;
-        foreach (Article a in articles)
-        {
-            CheckArticle(a, requireId: true);
-            if (!ids.Add(a.Id))
-            {
-                throw new ArgumentException($"The id '{a.Id}' appears more than once.", nameof(articles));
-            }
-
-            characters += a.Text.Length + (a.Title?.Length ?? 0);
-        }
-
         int n = articles.Count;
         var features = new ArticleFeatures[n];
         int done = 0;
+        long characters = 0;
+
+        // Each article is read once (a caller's list may read it from a file): checked and measured in the parallel
+        // loop that extracts its features. The first invalid article in order is the one named, as in a serial check.
+        int firstInvalid = int.MaxValue;
+        ArgumentException? invalid = null;
+        var gate = new Lock();
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.For(0, n, parallel, i =>
         {
-            features[i] = FeatureExtractor.Extract(articles[i], options);
+            Article article = articles[i];
+            try
+            {
+                CheckArticle(article, requireId: true);
+            }
+            catch (ArgumentException e)
+            {
+                lock (gate)
+                {
+                    if (i < firstInvalid)
+                    {
+                        firstInvalid = i;
+                        invalid = e;
+                    }
+                }
+
+                return;
+            }
+
+            Interlocked.Add(ref characters, article.Text.Length + (article.Title?.Length ?? 0));
+            features[i] = FeatureExtractor.Extract(article, options);
             features[i].Order = i;
             int d = Interlocked.Increment(ref done);
             if (progress is not null && (d % 256 == 0 || d == n))
@@ -358,15 +372,38 @@ public sealed partial class CopyDetector
             }
         });
 
-        var boilerplate = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency);
+        // A repeated id before the first invalid article is named first, as a serial check would.
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Math.Min(n, firstInvalid); i++)
+        {
+            if (!ids.Add(features[i].Id))
+            {
+                throw new ArgumentException($"The id '{features[i].Id}' appears more than once.", nameof(articles));
+            }
+        }
+
+        if (invalid is not null)
+        {
+            throw invalid;
+        }
+
+        var boilerplate = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency, concurrently: maxDegreeOfParallelism != 1);
         var words = new uint[n][];
         var skeleton = new uint[n][];
         var lead = new uint[n][];
         Parallel.For(0, n, parallel, i =>
         {
-            words[i] = boilerplate.Words(features[i]);
-            skeleton[i] = boilerplate.Skeleton(features[i]);
-            lead[i] = boilerplate.Lead(features[i]);
+            ArticleFeatures f = features[i];
+            words[i] = boilerplate.Words(f);
+            skeleton[i] = boilerplate.Skeleton(f);
+            lead[i] = boilerplate.Lead(f);
+
+            // From here on the scan reads only the filtered sets: the article keeps them in place of its own, so that
+            // the unfiltered copies (about half the scan's memory) are released as the loop goes.
+            if (!ReferenceEquals(words[i], f.Words) || !ReferenceEquals(skeleton[i], f.Skeleton) || !ReferenceEquals(lead[i], f.Lead))
+            {
+                features[i] = new ArticleFeatures(f.Id, f.Published, f.ExactHash, words[i], skeleton[i], lead[i], f.ParaphraseTerms, f.ContentTokens, f.Characters) { Order = f.Order };
+            }
         });
 
         List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
