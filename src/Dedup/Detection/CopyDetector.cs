@@ -21,6 +21,7 @@ public sealed partial class CopyDetector
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SlotRegistry<ArticleFeatures?> _registry = new();
+    private Func<int, ulong>? _fingerprintLookup;
     private readonly ILshBucketStore _store;
     private long _order;
     private long _version;
@@ -177,7 +178,7 @@ public sealed partial class CopyDetector
         _lock.EnterReadLock();
         try
         {
-            verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, article.Id), out _);
+            verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, probe.Features.SimHash, article.Id), out _);
         }
         finally
         {
