@@ -382,7 +382,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 ? await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false)
                 : Options.ArticleLookup?.Invoke(v.Other.Id);
             IReadOnlyList<SharedPassage> evidence = stored is null ? [] : PassageFinder.Find(query, stored, Options);
-            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure), evidence));
+            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure) with { SimHashDistance = v.SimHashDistance }, evidence));
         }
 
         SortMatches(matches);

@@ -194,7 +194,7 @@ public sealed partial class CopyDetector
                 evidence = PassageFinder.Find(article, stored, Options);
             }
 
-            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure), evidence));
+            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure) with { SimHashDistance = v.SimHashDistance }, evidence));
         }
 
         SortMatches(matches);
@@ -232,7 +232,7 @@ public sealed partial class CopyDetector
             PairMeasure o = Verifier.Measure(probe.Features, other, probe.Words, sets.Words, probe.Skeleton, sets.Skeleton, probe.Lead, sets.Lead, Options.Threshold);
             if (Verifier.Classify(probe.Features.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
-                verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
+                verdicts.Add(new Verdict(other, v.Kind, v.Score, o, Sketches.SimHasher.HammingDistance(probe.Features.SimHash, other.SimHash)));
             }
         }
 
@@ -349,7 +349,7 @@ public sealed partial class CopyDetector
         var pairs = new List<CopyPair>(found.Count);
         foreach (FoundPair p in found)
         {
-            pairs.Add(new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Measure)));
+            pairs.Add(new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Measure) with { SimHashDistance = Sketches.SimHasher.HammingDistance(features[p.A].SimHash, features[p.B].SimHash) }));
         }
 
         List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Select(p => (p.A, p.B)));
@@ -469,5 +469,5 @@ public sealed partial class CopyDetector
 
     private sealed record Probe(ArticleFeatures Features, BoilerplateModel Boilerplate, uint[] Words, uint[] Skeleton, uint[] Lead, ulong[] Keys);
 
-    private readonly record struct Verdict(ArticleFeatures Other, CopyKind Kind, double Score, PairMeasure Measure);
+    private readonly record struct Verdict(ArticleFeatures Other, CopyKind Kind, double Score, PairMeasure Measure, int SimHashDistance);
 }
