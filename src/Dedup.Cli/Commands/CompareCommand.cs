@@ -116,6 +116,8 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             writer.WriteLine($"{key}: {value.ToString("0.0000", c)}");
         }
 
+        writer.WriteLine($"simhash_distance: {comparison.Scores.SimHashDistance.ToString(c)} (bits of 64)");
+
         writer.WriteLine($"passages: {comparison.Passages.Count.ToString(c)}");
         for (int i = 0; i < comparison.Passages.Count; i++)
         {
@@ -216,6 +218,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
 
         scores.AddRow(Scores().Select(s => s.Value.ToString("0.000", CultureInfo.InvariantCulture)).ToArray());
         console.Write(scores);
+        console.MarkupLine(FormattableString.Invariant($"[grey]SimHash distance: {comparison.Scores.SimHashDistance} bits of 64 (near-exact at most {NearExactBits})[/]"));
 
         if (comparison.Passages.Count > 0)
         {
@@ -291,6 +294,9 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         WriteBoilerplateRich(console, secondName, secondText, comparison.BoilerplateInSecond);
     }
 
+    /// <summary>The SimHash distance at which the detector calls two articles near-exact copies.</summary>
+    private const int NearExactBits = 3;
+
     public void WriteJson(TextWriter writer)
     {
         using var stream = new MemoryStream();
@@ -310,6 +316,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             }
 
             JsonLines.WriteScores(json, comparison.Kind, comparison.Score, comparison.Scores);
+            json.WriteNumber("simhash_distance", comparison.Scores.SimHashDistance);
             json.WriteStartArray("passages");
             foreach (SharedPassage passage in comparison.Passages)
             {

@@ -69,9 +69,8 @@ internal static class ScanCommand
 
         if (settings.ReportPath is { } reportPath)
         {
-            var detector = new CopyDetector(options);
             var byId = set.Articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
-            var report = new HtmlReport(result, byId, detector.Compare);
+            var report = new HtmlReport(result, byId, (a, b) => CopyComparer.Compare(a, b, options));
             WriteFile(reportPath, stream =>
             {
                 using var writer = new StreamWriter(stream, Utf8Check.Strict);

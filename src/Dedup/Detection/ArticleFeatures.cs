@@ -30,6 +30,12 @@ internal sealed class ArticleFeatures
     /// <summary>Hash of the whole token sequence (title, body and boilerplate): equal for duplicates.</summary>
     public ulong ExactHash { get; }
 
+    /// <summary>
+    /// The SimHash fingerprint of the content words (<see cref="FeatureExtractor.Fingerprint"/>): near-exact copies
+    /// differ in few bits; the candidate selector prefers a common key's nearest holders by it.
+    /// </summary>
+    public ulong SimHash { get; init; }
+
     public uint[] Words { get; }
 
     public uint[] Skeleton { get; }

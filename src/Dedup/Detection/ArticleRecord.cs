@@ -11,7 +11,7 @@ namespace Dedup.Detection;
 /// <remarks>
 /// Layout (varint = unsigned LEB128, at most 5 bytes for a 32-bit value and 10 for a 64-bit one): varint UTF-8 id length
 /// and the id's bytes; varint published UTC ticks + 1 (0 when unknown) and, when known, varint zigzag offset minutes;
-/// u64 exact hash (little-endian); varint content tokens; varint characters; varint insertion order; then the word
+/// u64 exact hash and u64 SimHash fingerprint (little-endian); varint content tokens; varint characters; varint insertion order; then the word
 /// shingles, the skeleton shingles, the lead shingles and the paraphrase terms, each as a sorted set: varint count and,
 /// when not empty, a byte k and the Golomb-Rice code with parameter 2^k of the gaps (the first value, then every value's
 /// difference from the one before minus one: the values are strictly ascending), each gap as its quotient by 2^k in unary
@@ -29,7 +29,7 @@ internal static class ArticleRecord
 
     /// <summary>An upper bound of the bytes <see cref="Write(Span{byte}, ArticleFeatures)"/> writes for <paramref name="f"/>.</summary>
     public static int MaxByteCount(ArticleFeatures f) =>
-        5 + StrictUtf8.GetMaxByteCount(f.Id.Length) + 10 + 5 + 8 + 5 + 5 + 10
+        5 + StrictUtf8.GetMaxByteCount(f.Id.Length) + 10 + 5 + 8 + 8 + 5 + 5 + 10
         + (int)(SetByteBound(f.Words) + SetByteBound(f.Skeleton) + SetByteBound(f.Lead) + SetByteBound(f.ParaphraseTerms));
 
     /// <summary>Encodes an article into <paramref name="writer"/>.</summary>
@@ -84,6 +84,8 @@ internal static class ArticleRecord
         }
 
         BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], f.ExactHash);
+        at += 8;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], f.SimHash);
         at += 8;
         at += WriteVarint(destination[at..], (uint)f.ContentTokens);
         at += WriteVarint(destination[at..], (uint)f.Characters);
@@ -163,12 +165,14 @@ internal static class ArticleRecord
             published = new DateTimeOffset((long)ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset));
         }
 
-        if (data.Length - at < 8)
+        if (data.Length - at < 16)
         {
-            throw Error($"the record of article '{id}' ends inside its exact hash.");
+            throw Error($"the record of article '{id}' ends inside its exact hash or its SimHash fingerprint.");
         }
 
         ulong exact = BinaryPrimitives.ReadUInt64LittleEndian(data[at..]);
+        at += 8;
+        ulong simHash = BinaryPrimitives.ReadUInt64LittleEndian(data[at..]);
         at += 8;
         uint tokens = ReadVarint32(data, ref at);
         uint characters = ReadVarint32(data, ref at);
@@ -183,7 +187,7 @@ internal static class ArticleRecord
         uint[] lead = ReadSet(data, ref at);
         uint[] terms = ReadSet(data, ref at);
         consumed = at;
-        return new ArticleFeatures(id, published, exact, words, skeleton, lead, terms, (int)tokens, (int)characters) { Order = (long)order };
+        return new ArticleFeatures(id, published, exact, words, skeleton, lead, terms, (int)tokens, (int)characters) { Order = (long)order, SimHash = simHash };
     }
 
     private static InvalidDataException Error(string message) => new($"The article record is invalid: {message}");

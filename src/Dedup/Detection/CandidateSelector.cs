@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Dedup.Indexing;
 using Dedup.Kernels;
@@ -19,9 +20,12 @@ namespace Dedup.Detection;
 /// <para>
 /// <b>Proposals.</b> The holders of a key are read in the order they were added (the earliest first), at most
 /// <see cref="Window"/> of them. A key with at most <see cref="RareLimit"/> earlier holders is rare and proposes them
-/// all. A key with more is common (a function-word sequence, a much-copied story) and proposes only its
-/// <see cref="CommonSample"/> earliest holders. A holder proposed by common keys alone is kept only when at least
-/// <see cref="CommonShare"/> of the article's common keys (and at least two) propose it, best proposed first; callers
+/// all. A key with more is common (a function-word sequence, a much-copied story) and proposes only
+/// <see cref="CommonSample"/> of the holders read: those nearest to the article in SimHash (<see
+/// cref="ArticleFeatures.SimHash"/>, ties earliest first) when the caller gave the fingerprints with <see
+/// cref="PreferNear"/>, else the earliest. A holder proposed by common keys alone is kept only when at least
+/// <see cref="CommonShare"/> of the article's common keys (and at least two) propose it, or when it is a near-exact copy
+/// (at most <see cref="NearExactDistance"/> bits apart); near-exact copies come first, then the best proposed; callers
 /// verify at most <see cref="MaxCommonVerified"/> of those. So the work of a query is bounded by its number of keys,
 /// whatever the size of the index.
 /// </para>
@@ -53,6 +57,12 @@ internal sealed class CandidateSelector
     /// <summary>At most this many holders proposed by common keys alone are verified per article, best proposed first.</summary>
     public const int MaxCommonVerified = 8;
 
+    /// <summary>
+    /// Two fingerprints at most this many bits apart are a near-exact copy (for 64-bit SimHash over content words, an
+    /// edited byline or a changed sentence; unrelated texts are about 32 bits apart).
+    /// </summary>
+    public const int NearExactDistance = 3;
+
     /// <summary>How many holders of one key are read: enough to tell a rare key from a common one.</summary>
     public const int Window = RareLimit + 1;
 
@@ -67,6 +77,8 @@ internal sealed class CandidateSelector
     private readonly List<ulong> _sampled = [];
     private readonly List<uint> _facts = [];
     private int _commonKeys;
+    private Func<int, ulong>? _fingerprintOf;
+    private ulong _fingerprint;
 
     /// <summary>The holders proposed by at least one rare key, earliest first (after <see cref="Finish"/>).</summary>
     public List<int> Rare { get; } = [];
@@ -87,8 +99,21 @@ internal sealed class CandidateSelector
     {
         _tally.Clear();
         _commonKeys = 0;
+        _fingerprintOf = null;
         Rare.Clear();
         Common.Clear();
+    }
+
+    /// <summary>
+    /// From now until <see cref="Clear"/>, a common key proposes its holders nearest to <paramref name="fingerprint"/>
+    /// (the article's SimHash) and near-exact copies are kept and ordered first.
+    /// </summary>
+    /// <param name="fingerprint">The SimHash of the article whose candidates are sought.</param>
+    /// <param name="fingerprintOf">The SimHash of a holder, by the id the store gives.</param>
+    public void PreferNear(ulong fingerprint, Func<int, ulong> fingerprintOf)
+    {
+        _fingerprint = fingerprint;
+        _fingerprintOf = fingerprintOf;
     }
 
     /// <summary>Appends the keys of an article (its exact hash, then its sampled shingles and name pairs) to <paramref name="keys"/>.</summary>
@@ -244,6 +269,29 @@ internal sealed class CandidateSelector
         }
 
         _commonKeys++;
+        if (_fingerprintOf is { } fingerprintOf && read > CommonSample)
+        {
+            // The holders nearest in SimHash, ties earliest first: a distance (0..64) above the holder's position (< 2^16).
+            Span<long> near = stackalloc long[Window];
+            int m = 0;
+            for (int r = 0; r < read; r++)
+            {
+                if (holders[r] != self)
+                {
+                    near[m++] = ((long)BitOperations.PopCount(fingerprintOf(holders[r]) ^ _fingerprint) << 16) | (long)r;
+                }
+            }
+
+            Span<long> chosen = near[..m];
+            chosen.Sort();
+            foreach (long e in chosen[..Math.Min(m, CommonSample)])
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_tally, holders[(int)(e & 0xFFFF)], out _).Common++;
+            }
+
+            return;
+        }
+
         int proposed = 0;
         foreach (int h in holders[..read])
         {
@@ -261,8 +309,9 @@ internal sealed class CandidateSelector
     }
 
     /// <summary>
-    /// Fills <see cref="Rare"/> (earliest first) and <see cref="Common"/> (most proposed first, then earliest) from the
-    /// offers; <paramref name="earliest"/> orders ids by the time they were added (null: ascending ids).
+    /// Fills <see cref="Rare"/> (earliest first) and <see cref="Common"/> (near-exact copies first when fingerprints were
+    /// given, then most proposed, then earliest) from the offers; <paramref name="earliest"/> orders ids by the time
+    /// they were added (null: ascending ids).
     /// </summary>
     public void Finish(Comparison<int>? earliest = null)
     {
@@ -275,7 +324,7 @@ internal sealed class CandidateSelector
             {
                 Rare.Add(t.Key);
             }
-            else if (t.Value.Common >= need)
+            else if (t.Value.Common >= need || IsNearExact(t.Key))
             {
                 Common.Add(t.Key);
             }
@@ -285,11 +334,22 @@ internal sealed class CandidateSelector
         Rare.Sort(order);
         Common.Sort((x, y) =>
         {
+            bool nx = IsNearExact(x);
+            bool ny = IsNearExact(y);
+            if (nx != ny)
+            {
+                return nx ? -1 : 1;
+            }
+
             int vx = _tally[x].Common;
             int vy = _tally[y].Common;
             return vx != vy ? vy.CompareTo(vx) : order(x, y);
         });
     }
+
+    /// <summary>Whether a holder is a near-exact copy of the article (false when no fingerprints were given).</summary>
+    private bool IsNearExact(int holder) =>
+        _fingerprintOf is { } fingerprintOf && BitOperations.PopCount(fingerprintOf(holder) ^ _fingerprint) <= NearExactDistance;
 
     private struct Tally
     {

@@ -34,7 +34,7 @@ public static class CopyComparer
         var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, options.Threshold);
         double score = verdict?.Score ?? Math.Max(o.Verbatim, o.SkeletonShare);
         IReadOnlyList<SharedPassage> passages = PassageFinder.Find(a, b, options, out IReadOnlyList<TextSpan> boilerplateA, out IReadOnlyList<TextSpan> boilerplateB);
-        return new Comparison(verdict?.Kind, score, Verifier.Scores(o), passages, boilerplateA, boilerplateB)
+        return new Comparison(verdict?.Kind, score, Verifier.Scores(o) with { SimHashDistance = Sketches.SimHasher.HammingDistance(fa.SimHash, fb.SimHash) }, passages, boilerplateA, boilerplateB)
         {
             AlignedSentences = options.DetectRewrites ? PassageFinder.Align(a, b, options) : [],
         };

@@ -167,7 +167,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                     _lock.EnterWriteLock();
                     try
                     {
-                        verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, article.Id), out candidates);
+                        verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, probe.Features.SimHash, article.Id), out candidates);
                         cancellationToken.ThrowIfCancellationRequested();
                         added = InsertOrSkipLocked(q, article, probe);
                     }
@@ -298,17 +298,19 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// index (<see cref="CandidateSelector"/>): every holder of a rare key, then at most
     /// <see cref="CandidateSelector.MaxCommonVerified"/> of those proposed by common keys alone (call under the lock).
     /// </summary>
-    private int[] CandidatesLocked(ulong[] keys, string queryId)
+    private int[] CandidatesLocked(ulong[] keys, ulong fingerprint, string queryId)
     {
         CandidateSelector selector = CandidateSelector.ForThread();
+        selector.PreferNear(fingerprint, FingerprintLookup);
         selector.OfferAll(_store, keys, int.MaxValue, SelfSlotLocked(queryId));
         return SelectedLocked(selector);
     }
 
     /// <summary>The same selection from the buckets of an asynchronous store, each read whole and ordered by insertion here (call under the lock).</summary>
-    private int[] CandidatesLocked(int[][] buckets, string queryId)
+    private int[] CandidatesLocked(int[][] buckets, ulong fingerprint, string queryId)
     {
         CandidateSelector selector = CandidateSelector.ForThread();
+        selector.PreferNear(fingerprint, FingerprintLookup);
         int self = SelfSlotLocked(queryId);
         foreach (int[] bucket in buckets)
         {
@@ -332,6 +334,9 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Orders slots by the time their articles were added; empty or unknown slots last (call under the lock).</summary>
+    /// <summary>The SimHash of the article in a slot (0 for a free slot), for the candidate selector.</summary>
+    private Func<int, ulong> FingerprintLookup => _fingerprintLookup ??= slot => _registry[slot]?.SimHash ?? 0;
+
     private int EarliestSlot(int x, int y) => OrderOf(x).CompareTo(OrderOf(y)) is var c and not 0 ? c : x.CompareTo(y);
 
     private long OrderOf(int slot) => (uint)slot < (uint)_registry.HighWater && _registry[slot] is { } f ? f.Order : long.MaxValue;
@@ -345,7 +350,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             _lock.EnterReadLock();
             try
             {
-                List<Verdict> v = VerifyLocked(probe, queryId, CandidatesLocked(probe.Keys, queryId), out int c);
+                List<Verdict> v = VerifyLocked(probe, queryId, CandidatesLocked(probe.Keys, probe.Features.SimHash, queryId), out int c);
                 return (v, c);
             }
             finally
@@ -358,7 +363,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         _lock.EnterReadLock();
         try
         {
-            found = CandidatesLocked(buckets, queryId);
+            found = CandidatesLocked(buckets, probe.Features.SimHash, queryId);
             List<Verdict> v = VerifyLocked(probe, queryId, found, out int c);
             return (v, c);
         }
@@ -377,7 +382,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 ? await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false)
                 : Options.ArticleLookup?.Invoke(v.Other.Id);
             IReadOnlyList<SharedPassage> evidence = stored is null ? [] : PassageFinder.Find(query, stored, Options);
-            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure), evidence));
+            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure) with { SimHashDistance = v.SimHashDistance }, evidence));
         }
 
         SortMatches(matches);

@@ -110,6 +110,7 @@ public sealed partial class CopyDetector
         FilteredSets q = boilerplate.Filtered(f);
         ulong[] keys = StoreKeys(f.ExactHash, q.Words, q.Skeleton, f.ParaphraseTerms);
         CandidateSelector selector = CandidateSelector.ForThread();
+        selector.PreferNear(f.SimHash, FingerprintLookup);
         selector.OfferAll(_store, keys, int.MaxValue, slot);
         selector.Finish(EarliestSlot);
         var matches = new List<int>();

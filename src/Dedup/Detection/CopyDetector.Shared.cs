@@ -148,7 +148,7 @@ public sealed partial class CopyDetector
             PairMeasure o = Verifier.Measure(q, other, qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead, Options.Threshold);
             if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
-                verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
+                verdicts.Add(new Verdict(other, v.Kind, v.Score, o, Sketches.SimHasher.HammingDistance(q.SimHash, other.SimHash)));
             }
         }
 

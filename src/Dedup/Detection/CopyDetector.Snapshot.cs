@@ -6,18 +6,18 @@ namespace Dedup.Detection;
 
 /// <content>Snapshots: save and load the detector's index.</content>
 /// <remarks>
-/// Format version 3, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
+/// Format version 4, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
 /// (8 bytes), u32 format version, then the settings that shape the compact form (u64 seed, u32 shingle size, u32
 /// skeleton shingle size, u64 stopword-list fingerprint), f64 threshold, u32 boilerplate frequency, u64 insertion
 /// counter, u64 article count, and per article a u32 length and its record (see <see cref="ArticleRecord"/>: id,
-/// publication time, exact hash, counts, insertion order and the varint-packed shingle sets and paraphrase terms); last,
+/// publication time, exact hash, SimHash fingerprint, counts, insertion order and the varint-packed shingle sets and paraphrase terms); last,
 /// the XxHash64 of every byte before it. Buckets and the boilerplate model are rebuilt on load. Snapshots of an older
-/// version (2: fixed-width sets) are refused with a message naming the version; save them again with the library that wrote them.
+/// version (2: fixed-width sets; 3: no SimHash fingerprint) are refused with a message naming the version; save them again with the library that wrote them.
 /// </remarks>
 public sealed partial class CopyDetector
 {
     /// <summary>The snapshot format version this library writes and reads.</summary>
-    public const int SnapshotFormatVersion = 3;
+    public const int SnapshotFormatVersion = 4;
 
     private const int MaxRecordBytes = 1 << 30;
 

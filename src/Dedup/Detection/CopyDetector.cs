@@ -21,6 +21,7 @@ public sealed partial class CopyDetector
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SlotRegistry<ArticleFeatures?> _registry = new();
+    private Func<int, ulong>? _fingerprintLookup;
     private readonly ILshBucketStore _store;
     private long _order;
     private long _version;
@@ -183,7 +184,7 @@ public sealed partial class CopyDetector
         _lock.EnterReadLock();
         try
         {
-            verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, article.Id), out _);
+            verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, probe.Features.SimHash, article.Id), out _);
         }
         finally
         {
@@ -204,7 +205,7 @@ public sealed partial class CopyDetector
                 evidence = PassageFinder.Find(article, stored, Options);
             }
 
-            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure), evidence));
+            matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure) with { SimHashDistance = v.SimHashDistance }, evidence));
         }
 
         SortMatches(matches);
@@ -253,7 +254,7 @@ public sealed partial class CopyDetector
             bool copy = false;
             if (Verifier.Classify(probe.Features.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
-                verdicts.Add(new Verdict(other, v.Kind, v.Score, o));
+                verdicts.Add(new Verdict(other, v.Kind, v.Score, o, Sketches.SimHasher.HammingDistance(probe.Features.SimHash, other.SimHash)));
                 copy = true;
             }
 
@@ -402,7 +403,7 @@ public sealed partial class CopyDetector
             // the unfiltered copies (about half the scan's memory) are released as the loop goes.
             if (!ReferenceEquals(words[i], f.Words) || !ReferenceEquals(skeleton[i], f.Skeleton) || !ReferenceEquals(lead[i], f.Lead))
             {
-                features[i] = new ArticleFeatures(f.Id, f.Published, f.ExactHash, words[i], skeleton[i], lead[i], f.ParaphraseTerms, f.ContentTokens, f.Characters) { Order = f.Order };
+                features[i] = new ArticleFeatures(f.Id, f.Published, f.ExactHash, words[i], skeleton[i], lead[i], f.ParaphraseTerms, f.ContentTokens, f.Characters) { Order = f.Order, SimHash = f.SimHash };
             }
         });
 
@@ -410,7 +411,7 @@ public sealed partial class CopyDetector
         var pairs = new List<CopyPair>(found.Count);
         foreach (FoundPair p in found)
         {
-            pairs.Add(new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Measure)));
+            pairs.Add(new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Measure) with { SimHashDistance = Sketches.SimHasher.HammingDistance(features[p.A].SimHash, features[p.B].SimHash) }));
         }
 
         List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Select(p => (p.A, p.B)));
@@ -554,5 +555,5 @@ public sealed partial class CopyDetector
         public Probe Probe { get; } = probe;
     }
 
-    private readonly record struct Verdict(ArticleFeatures Other, CopyKind Kind, double Score, PairMeasure Measure);
+    private readonly record struct Verdict(ArticleFeatures Other, CopyKind Kind, double Score, PairMeasure Measure, int SimHashDistance);
 }

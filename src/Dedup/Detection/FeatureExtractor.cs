@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using Dedup.Kernels;
 using Dedup.Sketches;
 using Dedup.Text;
 
@@ -57,10 +56,10 @@ internal static class FeatureExtractor
         ulong exact = options.Seed;
         for (int i = first; i < contentTokens.Count; i++)
         {
-            exact = unchecked((exact * ShingleKernel.Multiplier) + contentTokens[i].Hash);
+            exact = SequenceHash.Append(exact, contentTokens[i].Hash);
         }
 
-        exact = HashMixKernel.Mix(exact ^ (ulong)(contentTokens.Count - first));
+        exact = SequenceHash.Finish(exact, contentTokens.Count - first);
 
         // Then take out the tokens of boilerplate lines (few, and short: most lines are rejected by their length).
         int write = first;
@@ -101,22 +100,31 @@ internal static class FeatureExtractor
     private static ArticleFeatures Build(Article article, DetectorOptions options, List<Token> tokens, ulong exact, string text)
     {
         int n = tokens.Count;
-        ulong[] rented = ArrayPool<ulong>.Shared.Rent(3 * Math.Max(1, n));
+        ulong[] rented = ArrayPool<ulong>.Shared.Rent(4 * Math.Max(1, n));
         try
         {
             Span<ulong> hashes = rented.AsSpan(0, n);
             Span<ulong> skeletonTokens = rented.AsSpan(n, n);
             Span<ulong> shingles = rented.AsSpan(2 * n, Math.Max(1, n));
+            Span<ulong> contentWords = rented.AsSpan(3 * n, n);
             int skeletonTokenCount = 0;
+            int contentWordCount = 0;
             ReadOnlySpan<Token> all = CollectionsMarshal.AsSpan(tokens);
             for (int i = 0; i < all.Length; i++)
             {
                 hashes[i] = all[i].Hash;
+                if ((all[i].Traits & TokenTraits.Stopword) == 0)
+                {
+                    contentWords[contentWordCount++] = all[i].Hash;
+                }
+
                 if (options.DetectRewrites && (all[i].Traits & (TokenTraits.Stopword | TokenTraits.Number)) != 0)
                 {
                     skeletonTokens[skeletonTokenCount++] = all[i].Hash;
                 }
             }
+
+            ulong fingerprint = Fingerprint(contentWords[..contentWordCount]);
 
             int wordCount = Shingler.WordShingleBag(hashes, options.ShingleSize, shingles, options.Seed);
             uint[] lead = ToSortedHigh32(shingles[..Math.Min(wordCount, LeadShingles)]);
@@ -124,13 +132,20 @@ internal static class FeatureExtractor
             int skeletonCount = Shingler.WordShingleBag(skeletonTokens[..skeletonTokenCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
             uint[] skeleton = ToSortedHigh32(shingles[..skeletonCount]);
             uint[] terms = options.DetectRewrites ? ParaphraseTerms(text, all, options.Seed) : [];
-            return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, lead, terms, n, text.Length);
+            return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, lead, terms, n, text.Length) { SimHash = fingerprint };
         }
         finally
         {
             ArrayPool<ulong>.Shared.Return(rented);
         }
     }
+
+    /// <summary>
+    /// The SimHash fingerprint of an article: <see cref="SimHasher.Compute(ReadOnlySpan{ulong}, ReadOnlySpan{float})"/>
+    /// of the hashes of its content tokens (boilerplate lines and stopwords left out), weighted by term frequency, as
+    /// <see cref="SimHasher.Compute(string, TokenizerOptions)"/> does for a text without boilerplate.
+    /// </summary>
+    internal static ulong Fingerprint(ReadOnlySpan<ulong> contentWordHashes) => SimHasher.Compute(contentWordHashes);
 
     /// <summary>
     /// The paraphrase terms of the content tokens (see <see cref="Paraphrase"/>): one entry per distinct (term,

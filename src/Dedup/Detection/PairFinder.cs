@@ -155,6 +155,7 @@ internal static class PairFinder
         selector.Clear();
         keys.Clear();
         selector.Keys(sets.Articles[i].ExactHash, sets.Words[i], sets.Skeleton[i], sets.Articles[i].ParaphraseTerms, keys);
+        selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, -1);
         selector.Finish();
         List<int> matchedRoots = scratch.Roots;
@@ -257,6 +258,9 @@ internal static class PairFinder
         public uint[][] Words => words;
 
         public uint[][] Skeleton => skeleton;
+
+        /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders).</summary>
+        public Func<int, ulong> FingerprintOf { get; } = i => articles[i].SimHash;
 
         /// <summary>Verifies (a, b), a before b, and adds the pair when it is a copy.</summary>
         public bool Verify(int a, int b, List<FoundPair> found)

@@ -9,19 +9,20 @@ public class ArticleRecordTests
     private static uint[] SortedSet(uint[]? values) => [.. (values ?? []).Distinct().Order()];
 
     private static bool SameFeatures(ArticleFeatures a, ArticleFeatures b) =>
-        a.Id == b.Id && a.Published == b.Published && a.Published?.Offset == b.Published?.Offset && a.ExactHash == b.ExactHash
+        a.Id == b.Id && a.Published == b.Published && a.Published?.Offset == b.Published?.Offset && a.ExactHash == b.ExactHash && a.SimHash == b.SimHash
         && a.ContentTokens == b.ContentTokens && a.Characters == b.Characters && a.Order == b.Order
         && a.Words.SequenceEqual(b.Words) && a.Skeleton.SequenceEqual(b.Skeleton) && a.Lead.SequenceEqual(b.Lead)
         && a.ParaphraseTerms.SequenceEqual(b.ParaphraseTerms);
 
     [FsCheck.Xunit.Property(MaxTest = 300)]
-    public Property Reads_back_what_it_writes(NonNull<string> id, uint[]? words, uint[]? skeleton, uint[]? lead, uint[]? terms, ulong exact, int tokens, long order, int minutes, bool published)
+    public Property Reads_back_what_it_writes(NonNull<string> id, uint[]? words, uint[]? skeleton, uint[]? lead, uint[]? terms, ulong exact, ulong simHash, int tokens, long order, int minutes, bool published)
     {
         string safeId = new([.. id.Get.Where(c => !char.IsSurrogate(c))]);
         DateTimeOffset? when = published ? new DateTimeOffset(2020, 5, 17, 12, 30, 0, TimeSpan.FromMinutes(Math.Abs(minutes % (14 * 60)))) : null;
         var f = new ArticleFeatures(safeId, when, exact, SortedSet(words), SortedSet(skeleton), SortedSet(lead), SortedSet(terms), tokens & int.MaxValue, (tokens >> 3) & int.MaxValue)
         {
             Order = order & long.MaxValue,
+            SimHash = simHash,
         };
         byte[] bytes = ArticleRecord.ToArray(f);
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -32,7 +33,7 @@ public class ArticleRecordTests
     [Fact]
     public void Extreme_values_round_trip()
     {
-        var f = new ArticleFeatures("x", DateTimeOffset.MaxValue, ulong.MaxValue, [0, 1, uint.MaxValue], [uint.MaxValue], [0], [], int.MaxValue, 0) { Order = long.MaxValue };
+        var f = new ArticleFeatures("x", DateTimeOffset.MaxValue, ulong.MaxValue, [0, 1, uint.MaxValue], [uint.MaxValue], [0], [], int.MaxValue, 0) { Order = long.MaxValue, SimHash = ulong.MaxValue };
         Assert.True(SameFeatures(f, ArticleRecord.Read(ArticleRecord.ToArray(f))));
     }
 

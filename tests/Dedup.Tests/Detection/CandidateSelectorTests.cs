@@ -33,6 +33,59 @@ public class CandidateSelectorTests
     }
 
     [Fact]
+    public void Given_fingerprints_a_common_key_proposes_its_nearest_holders_and_near_exact_copies_come_first()
+    {
+        var selector = new CandidateSelector();
+        int[] common = [.. Enumerable.Range(0, CandidateSelector.RareLimit + 40)];
+
+        // The query's fingerprint is 0; holder h is PopCount(h's fingerprint) bits away. The late holders 40..55 are
+        // near (1..16 bits, of which 40..42 are near-exact), the others 40 bits away.
+        const ulong Query = 0;
+        ulong FingerprintOf(int h) => h is >= 40 and < 40 + CandidateSelector.CommonSample ? (1UL << (h - 40 + 1)) - 1 : (1UL << 40) - 1;
+        selector.PreferNear(Query, FingerprintOf);
+        for (int k = 0; k < 2; k++)
+        {
+            selector.Offer(common.AsSpan(0, CandidateSelector.Window), common.Length, int.MaxValue, -1);
+        }
+
+        selector.Finish();
+        int[] near = [.. Enumerable.Range(40, CandidateSelector.CommonSample)];
+        Assert.Equal(near, selector.Common.Order());
+
+        // Near-exact copies (≤ NearExactDistance bits) first, then by proposals and age.
+        Assert.Equal(Enumerable.Range(40, CandidateSelector.NearExactDistance), selector.Common.Take(CandidateSelector.NearExactDistance));
+
+        // Without fingerprints the same offers give the earliest holders.
+        selector.Clear();
+        for (int k = 0; k < 2; k++)
+        {
+            selector.Offer(common.AsSpan(0, CandidateSelector.Window), common.Length, int.MaxValue, -1);
+        }
+
+        selector.Finish();
+        Assert.Equal(common.Take(CandidateSelector.CommonSample), selector.Common);
+    }
+
+    [Fact]
+    public void A_near_exact_holder_of_one_common_key_is_kept_below_the_common_share()
+    {
+        var selector = new CandidateSelector();
+        int[] holders = [.. Enumerable.Range(0, CandidateSelector.Window)];
+        selector.PreferNear(0, h => h == 3 ? 1UL : ulong.MaxValue);
+        selector.Offer(holders, 1000, int.MaxValue, -1);
+        for (int k = 0; k < 9; k++)
+        {
+            int[] other = [.. Enumerable.Range(1000 * (k + 1), CandidateSelector.Window)];
+            selector.Offer(other, 1000, int.MaxValue, -1);
+        }
+
+        selector.Finish();
+
+        // Proposed by 1 of 10 common keys (the share asks for 2): kept only because it is 1 bit away.
+        Assert.Equal([3], selector.Common);
+    }
+
+    [Fact]
     public void In_a_scan_only_earlier_holders_count_and_the_article_itself_is_never_proposed()
     {
         var selector = new CandidateSelector();
@@ -52,7 +105,7 @@ public class CandidateSelectorTests
     }
 
     [Fact]
-    public void A_query_against_a_much_copied_story_verifies_its_earliest_copies_only_also_after_a_removal()
+    public void A_query_against_a_much_copied_story_verifies_a_bounded_number_of_its_copies_also_after_a_removal()
     {
         var detector = new CopyDetector();
         const int Copies = 300;
@@ -63,11 +116,39 @@ public class CandidateSelectorTests
 
         string[] Found() => [.. detector.FindCopies(TestArticles.Harbour).Select(m => m.Id).Order(StringComparer.Ordinal)];
 
-        Assert.Equal(Enumerable.Range(0, CandidateSelector.MaxCommonVerified).Select(i => $"copy-{i:D3}"), Found());
+        // Only the first holders of a key are read (the store's window), and at most MaxCommonVerified are verified.
+        string[] found = Found();
+        Assert.Equal(CandidateSelector.MaxCommonVerified, found.Length);
+        Assert.All(found, id => Assert.True(int.Parse(id.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture) < CandidateSelector.Window, id));
 
-        // The store keeps each bucket in the order of addition through a removal: the next earliest copy comes in.
-        Assert.True(detector.Remove("copy-000"));
-        Assert.Equal(Enumerable.Range(1, CandidateSelector.MaxCommonVerified).Select(i => $"copy-{i:D3}"), Found());
+        // The store keeps each bucket in the order of addition through a removal: another copy takes the removed one's place.
+        Assert.True(detector.Remove(found[0]));
+        string[] after = Found();
+        Assert.Equal(CandidateSelector.MaxCommonVerified, after.Length);
+        Assert.DoesNotContain(found[0], after);
+    }
+
+    [Fact]
+    public void A_query_verifies_the_copies_nearest_in_SimHash_not_the_earliest_holders_of_its_keys()
+    {
+        // 50 early articles hold the story inside another (far in SimHash), then 20 near-exact copies: all 70 hold the
+        // story's keys, so every key is common; its first 65 holders are 50 far and 15 near.
+        var detector = new CopyDetector();
+        for (int i = 0; i < 50; i++)
+        {
+            detector.Add($"far-{i:D3}", TestArticles.Rail + $"\n\nDigest {i}.\n\n" + TestArticles.Harbour);
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            detector.Add($"near-{i:D3}", $"Bulletin {i}.\n\n" + TestArticles.Harbour);
+        }
+
+        string[] found = [.. detector.FindCopies(TestArticles.Harbour).Select(m => m.Id)];
+
+        // With the earliest holders the verified candidates would be far-000 .. far-007.
+        Assert.Equal(CandidateSelector.MaxCommonVerified, found.Length);
+        Assert.All(found, id => Assert.StartsWith("near-", id, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -92,6 +92,14 @@ public class DetectorSnapshotTests
     }
 
     [Fact]
+    public void A_version_3_snapshot_without_fingerprints_is_refused_naming_its_version()
+    {
+        byte[] old = Bytes(Sample());
+        BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), 3);
+        Assert.Contains("format version 3 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(old))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Saving_to_a_file_replaces_it_atomically_and_leaves_no_temporary_file()
     {
         string folder = Directory.CreateTempSubdirectory("dedup-snapshot-").FullName;
