@@ -58,4 +58,26 @@ public class FingerprintTests
         Assert.True(SimHasher.HammingDistance(original, copy) <= CandidateSelector.NearExactDistance, $"copy at {SimHasher.HammingDistance(original, copy)}");
         Assert.True(SimHasher.HammingDistance(original, other) > 3 * CandidateSelector.NearExactDistance, $"other at {SimHasher.HammingDistance(original, other)}");
     }
+
+    [Fact]
+    public void Compare_and_FindCopies_report_the_SimHash_distance_of_the_two_fingerprints()
+    {
+        string copy = TestArticles.Harbour + "\n\nReporting by a correspondent.";
+        int expected = SimHasher.HammingDistance(
+            FeatureExtractor.Extract(new Article("a", TestArticles.Harbour), DetectorOptions.Default).SimHash,
+            FeatureExtractor.Extract(new Article("b", copy), DetectorOptions.Default).SimHash);
+        int far = SimHasher.HammingDistance(
+            FeatureExtractor.Extract(new Article("a", TestArticles.Harbour), DetectorOptions.Default).SimHash,
+            FeatureExtractor.Extract(new Article("c", TestArticles.Rail), DetectorOptions.Default).SimHash);
+
+        Assert.Equal(expected, CopyComparer.Compare(TestArticles.Harbour, copy).Scores.SimHashDistance);
+        Assert.Equal(far, CopyComparer.Compare(TestArticles.Harbour, TestArticles.Rail).Scores.SimHashDistance);
+        Assert.NotEqual(expected, far);
+
+        var detector = new CopyDetector();
+        detector.Add("b", copy);
+        Assert.Equal(expected, Assert.Single(detector.FindCopies(TestArticles.Harbour)).Scores.SimHashDistance);
+        CopyPair pair = Assert.Single(CopyDetector.Scan([new Article("a", TestArticles.Harbour), new Article("b", copy)], cancellationToken: TestContext.Current.CancellationToken).Pairs);
+        Assert.Equal(expected, pair.Scores.SimHashDistance);
+    }
 }
