@@ -44,6 +44,22 @@ public class ParaphraseTests
         The Fed last added reserves through customer repurchases on March 10, when it arranged 1.8 billion dlrs of agreements.
         """;
 
+    private const string DebenturesRohr = """
+        Rohr Industries Inc is raising 150 mln dlrs through an offering of subordinated debentures due 2017 with a 9-1/4 pct coupon and par pricing, said lead manager Dillon, Read and Co Inc.
+
+        Non-refundable for 10 years, the issue is rated Baa-2 by Moody's and BBB by Standard and Poor's.
+
+        A sinking fund beginning in 1998 to retire five pct of the debt annually can be increased by 200 pct at the company's option, giving the debentures an estimated minimum life of 13.9 years.
+        """;
+
+    private const string DebenturesRohrRetold = """
+        Rohr Industries Inc plans to raise 150 mln dlrs by selling subordinated debentures that mature in 2017, carrying a 9-1/4 pct coupon and priced at par, according to lead manager Dillon, Read and Co Inc.
+
+        Moody's rates the issue Baa-2 while Standard and Poor's rates it BBB, and it cannot be refunded for 10 years.
+
+        Starting in 1998 a sinking fund retires five pct of the debt each year, and the company may raise it by 200 pct, so the debentures should last at least 13.9 years.
+        """;
+
     private const string German = """
         Berlin (dpa) - Die Bundesregierung will den Ausbau der Windenergie an Land deutlich beschleunigen. Wirtschaftsminister Robert Habeck stellte am Mittwoch in Berlin einen Gesetzentwurf vor, nach dem Genehmigungsverfahren künftig höchstens zwei Jahre dauern sollen.
 
@@ -146,6 +162,18 @@ public class ParaphraseTests
 
         Assert.True(c.Scores.ContainmentOfFirst >= 0.4, $"containment {c.Scores.ContainmentOfFirst}: the frame is shared word for word");
         Assert.Null(c.Kind);
+    }
+
+    [Fact]
+    public void A_wire_report_retold_with_its_issuer_and_figures_is_a_rewritten_copy()
+    {
+        // A wire report retold sentence by sentence: little verbatim, no shared skeleton, every name and figure kept.
+        var detector = new CopyDetector();
+        Comparison c = detector.Compare(new Article("a", DebenturesRohr, "Rohr sells debentures at 9-1/4 pct"), new Article("b", DebenturesRohrRetold, "Rohr to raise 150 mln dlrs in debentures"));
+
+        Assert.Equal(CopyKind.Rewritten, c.Kind);
+        Assert.True(c.Scores.ContainmentOfFirst < 0.2, $"containment {c.Scores.ContainmentOfFirst}: the retelling should share few phrases");
+        Assert.True(c.Scores.FactScore >= 0.9, $"facts {c.Scores.FactScore}");
     }
 
     [Fact]
