@@ -271,22 +271,43 @@ internal sealed class CandidateSelector
         _commonKeys++;
         if (_fingerprintOf is { } fingerprintOf && read > CommonSample)
         {
-            // The holders nearest in SimHash, ties earliest first: a distance (0..64) above the holder's position (< 2^16).
-            Span<long> near = stackalloc long[Window];
+            // The holders nearest in SimHash, ties earliest first, chosen without sorting: a histogram of the distances
+            // (0..64) gives the distance at which the sample fills up; every holder nearer is taken, and the earliest
+            // holders at that distance fill the rest.
+            Span<byte> distance = stackalloc byte[Window];
+            Span<int> histogram = stackalloc int[65];
+            histogram.Clear();
             int m = 0;
             for (int r = 0; r < read; r++)
             {
-                if (holders[r] != self)
+                if (holders[r] == self)
                 {
-                    near[m++] = ((long)BitOperations.PopCount(fingerprintOf(holders[r]) ^ _fingerprint) << 16) | (long)r;
+                    distance[r] = byte.MaxValue;
+                    continue;
                 }
+
+                int d = BitOperations.PopCount(fingerprintOf(holders[r]) ^ _fingerprint);
+                distance[r] = (byte)d;
+                histogram[d]++;
+                m++;
             }
 
-            Span<long> chosen = near[..m];
-            chosen.Sort();
-            foreach (long e in chosen[..Math.Min(m, CommonSample)])
+            int quota = Math.Min(m, CommonSample);
+            int cut = 0;
+            int nearer = 0;
+            while (nearer + histogram[cut] < quota)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(_tally, holders[(int)(e & 0xFFFF)], out _).Common++;
+                nearer += histogram[cut++];
+            }
+
+            int atCut = quota - nearer;
+            for (int r = 0; r < read; r++)
+            {
+                int d = distance[r];
+                if (d < cut || (d == cut && atCut-- > 0))
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(_tally, holders[r], out _).Common++;
+                }
             }
 
             return;

@@ -1,5 +1,8 @@
 using Dedup.Detection;
 using Dedup.Indexing;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace Dedup.Tests.Detection;
 
@@ -65,6 +68,35 @@ public class CandidateSelectorTests
         selector.Finish();
         Assert.Equal(common.Take(CandidateSelector.CommonSample), selector.Common);
     }
+
+    /// <summary>
+    /// The nearest holders are chosen by a histogram of distances, not by sorting: whatever the distances (few distinct
+    /// values, so many ties) and wherever the article itself is among the holders, the holders proposed are those a
+    /// sort by (distance, position) puts first.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property The_nearest_holders_are_those_a_sort_by_distance_then_age_puts_first() =>
+        Prop.ForAll(
+            Gen.Choose(CandidateSelector.CommonSample + 1, CandidateSelector.Window).SelectMany(read =>
+                Gen.Choose(0, 6).ArrayOf(read).SelectMany(bits => Gen.Choose(-1, read - 1).Select(self => (bits, self)))).ToArbitrary(),
+            input =>
+            {
+                (int[] bits, int self) = input;
+                int read = bits.Length;
+                int[] holders = [.. Enumerable.Range(0, read).Select(r => 1000 + r)];
+                ulong FingerprintOf(int h) => (1UL << (8 + bits[h - 1000])) - 1; // 8 + bits ones: never near-exact to 0
+                int selfId = self < 0 ? -1 : holders[self];
+                var selector = new CandidateSelector();
+                selector.PreferNear(0, FingerprintOf);
+                for (int k = 0; k < 2; k++)
+                {
+                    selector.Offer(holders, 10_000, int.MaxValue, selfId);
+                }
+
+                selector.Finish();
+                int[] expected = [.. holders.Where(h => h != selfId).OrderBy(h => bits[h - 1000]).ThenBy(h => h).Take(CandidateSelector.CommonSample).Order()];
+                return expected.SequenceEqual(selector.Common.Order());
+            });
 
     [Fact]
     public void A_near_exact_holder_of_one_common_key_is_kept_below_the_common_share()
