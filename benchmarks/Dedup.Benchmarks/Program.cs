@@ -26,6 +26,11 @@ if (args is ["memory", ..])
     return Dedup.Benchmarks.Scale.MemoryPerArticle.Run(args);
 }
 
+if (args is ["measures", ..])
+{
+    return Dedup.Benchmarks.Scale.PairMeasures.Run(args);
+}
+
 if (args is ["scan-stages", ..])
 {
     return Dedup.Benchmarks.Scale.ScanStages.Run(args);

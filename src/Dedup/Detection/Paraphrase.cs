@@ -28,6 +28,15 @@ internal readonly record struct ParaphraseMeasure(
     /// </summary>
     public bool SameFacts => FactShare >= Paraphrase.FactsKept && (TermRatio < Paraphrase.SimilarSize || OtherFactShare >= Paraphrase.OtherFactsKept);
 
+    /// <summary>
+    /// Whether two texts of similar size hold each other's facts: at least <see cref="Paraphrase.MinFactsBothWays"/>
+    /// facts in the smaller, and each text holds at least <see cref="Paraphrase.FactsKeptBothWays"/> of the other's. A
+    /// close paraphrase keeps every name and number of its source and adds none; a follow-up or another report on the
+    /// same people adds facts of its own, a digest drops some.
+    /// </summary>
+    public bool FactsBothWays => Facts >= Paraphrase.MinFactsBothWays && TermRatio >= Paraphrase.SimilarSize
+        && FactShare >= Paraphrase.FactsKeptBothWays && OtherFactShare >= Paraphrase.FactsKeptBothWays;
+
     /// <summary>Share of the smaller article's sentences (weighted by their terms) that align with a sentence of the other.</summary>
     public double Aligned => AlignableTerms == 0 ? 0 : (double)AlignedTerms / AlignableTerms;
 
@@ -87,6 +96,12 @@ internal static class Paraphrase
 
     /// <summary>Of two texts of similar size, the smaller holds at least this share of the larger's facts when they tell one story.</summary>
     public const double OtherFactsKept = 0.6;
+
+    /// <summary>Share of each text's facts the other holds from which two texts of similar size keep their facts both ways (<see cref="ParaphraseMeasure.FactsBothWays"/>).</summary>
+    public const double FactsKeptBothWays = 0.8;
+
+    /// <summary>Fewer facts than this in the smaller text say too little for <see cref="ParaphraseMeasure.FactsBothWays"/>.</summary>
+    public const int MinFactsBothWays = 5;
 
     /// <summary>Term ratio (smaller over larger) at or above which two texts are of similar size, as in <see cref="Verifier.SyndicatedSizeRatio"/>.</summary>
     public const double SimilarSize = 0.7;
@@ -171,10 +186,11 @@ internal static class Paraphrase
     /// <summary>
     /// Measures two articles' paraphrase entries (sorted ascending); the article with fewer entries is the one measured.
     /// Unless <paramref name="alwaysAlign"/>, the sentences are aligned only when the term counts leave the score room
-    /// to reach <paramref name="atLeast"/> at <paramref name="verbatim"/> containment (an unrelated pair shares too
-    /// few terms to score, and most candidates are unrelated).
+    /// to reach <paramref name="atLeast"/> (<paramref name="atLeastFactsBothWays"/> for two texts that keep each other's
+    /// facts: <see cref="ParaphraseMeasure.FactsBothWays"/>) at <paramref name="verbatim"/> containment (an unrelated
+    /// pair shares too few terms to score, and most candidates are unrelated).
     /// </summary>
-    public static ParaphraseMeasure Measure(uint[] first, uint[] second, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0)
+    public static ParaphraseMeasure Measure(uint[] first, uint[] second, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0)
     {
         // The smaller side is measured against the larger; between two of one size the order of their entries decides,
         // so that the measure is the same whichever article is the query.
@@ -190,7 +206,8 @@ internal static class Paraphrase
         {
             // The score with every sentence aligned is the most the pair can reach.
             ParaphraseMeasure counts = CountTerms(a, b);
-            if (((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < atLeast)
+            double bar = counts.FactsBothWays ? Math.Min(atLeast, atLeastFactsBothWays) : atLeast;
+            if (((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
             {
                 return counts;
             }

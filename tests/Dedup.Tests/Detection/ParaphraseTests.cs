@@ -144,6 +144,35 @@ public class ParaphraseTests
         Assert.True(c.Scores.ContainmentOfFirst < 0.3, $"containment {c.Scores.ContainmentOfFirst}: the retelling should share few phrases");
     }
 
+    /// <summary>
+    /// A close paraphrase rewords every sentence, so its content-word share falls to about half and its paraphrase score
+    /// below <see cref="Verifier.ParaphraseCopy"/>; it keeps every name and number both ways, which a follow-up (facts of
+    /// its own) and a short note (too few facts to say) do not. The measures are those of a dev-llm paraphrase.
+    /// </summary>
+    [Fact]
+    public void A_paraphrase_that_keeps_the_facts_both_ways_is_rewritten_below_the_plain_paraphrase_bar()
+    {
+        static PairMeasure Pair(int facts, int sharedFacts, int otherFacts) => new(
+            300, 310, 10, 300, 300, 20, 10, 0, 10, 0,
+            new ParaphraseMeasure(100, 53, facts, sharedFacts, 100, 48, 0, 0, 105, otherFacts));
+
+        PairMeasure paraphrase = Pair(23, 22, 22);
+        Assert.True(paraphrase.Paraphrase.FactsBothWays);
+        Assert.InRange(paraphrase.ParaphraseScore, Verifier.ParaphraseCopyFactsBothWays, Verifier.ParaphraseCopy - 0.01);
+        Assert.Equal(CopyKind.Rewritten, Verifier.Classify(false, paraphrase, 0.4)?.Kind);
+
+        // The larger text holds 13 facts the smaller lacks: same story, more news (the facts are "the same" one way only).
+        PairMeasure followUp = Pair(23, 22, 35);
+        Assert.True(followUp.Paraphrase.SameFacts);
+        Assert.False(followUp.Paraphrase.FactsBothWays);
+        Assert.Null(Verifier.Classify(false, followUp, 0.4));
+
+        // Four facts, all shared: too few to lower the bar.
+        PairMeasure fewFacts = Pair(4, 4, 4);
+        Assert.False(fewFacts.Paraphrase.FactsBothWays);
+        Assert.Null(Verifier.Classify(false, fewFacts, 0.4));
+    }
+
     [Fact]
     public void A_follow_up_on_the_same_story_is_no_copy()
     {
