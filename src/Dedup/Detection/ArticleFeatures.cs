@@ -10,11 +10,12 @@ namespace Dedup.Detection;
 /// </remarks>
 internal sealed class ArticleFeatures
 {
-    public ArticleFeatures(string id, DateTimeOffset? published, ulong exactHash, uint[] words, uint[] skeleton, uint[] lead, uint[] paraphraseTerms, int contentTokens, int characters)
+    public ArticleFeatures(string id, DateTimeOffset? published, ulong exactHash, ulong simHash, uint[] words, uint[] skeleton, uint[] lead, uint[] paraphraseTerms, int contentTokens, int characters)
     {
         Id = id;
         Published = published;
         ExactHash = exactHash;
+        SimHash = simHash;
         Words = words;
         Skeleton = skeleton;
         Lead = lead;
@@ -34,7 +35,7 @@ internal sealed class ArticleFeatures
     /// The SimHash fingerprint of the content words (<see cref="FeatureExtractor.Fingerprint"/>): near-exact copies
     /// differ in few bits; the candidate selector prefers a common key's nearest holders by it.
     /// </summary>
-    public ulong SimHash { get; init; }
+    public ulong SimHash { get; }
 
     public uint[] Words { get; }
 
@@ -55,4 +56,8 @@ internal sealed class ArticleFeatures
 
     /// <summary>Insertion order, for "first added" as the last tie-breaker of originals.</summary>
     public long Order { get; set; }
+
+    /// <summary>The same article with other word, skeleton and lead sets (e.g. without boilerplate); every other field is kept.</summary>
+    public ArticleFeatures WithSets(uint[] words, uint[] skeleton, uint[] lead) =>
+        new(Id, Published, ExactHash, SimHash, words, skeleton, lead, ParaphraseTerms, ContentTokens, Characters) { Order = Order };
 }

@@ -187,7 +187,7 @@ internal static class ArticleRecord
         uint[] lead = ReadSet(data, ref at);
         uint[] terms = ReadSet(data, ref at);
         consumed = at;
-        return new ArticleFeatures(id, published, exact, words, skeleton, lead, terms, (int)tokens, (int)characters) { Order = (long)order, SimHash = simHash };
+        return new ArticleFeatures(id, published, exact, simHash, words, skeleton, lead, terms, (int)tokens, (int)characters) { Order = (long)order };
     }
 
     private static InvalidDataException Error(string message) => new($"The article record is invalid: {message}");

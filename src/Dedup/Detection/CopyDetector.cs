@@ -403,7 +403,7 @@ public sealed partial class CopyDetector
             // the unfiltered copies (about half the scan's memory) are released as the loop goes.
             if (!ReferenceEquals(words[i], f.Words) || !ReferenceEquals(skeleton[i], f.Skeleton) || !ReferenceEquals(lead[i], f.Lead))
             {
-                features[i] = new ArticleFeatures(f.Id, f.Published, f.ExactHash, words[i], skeleton[i], lead[i], f.ParaphraseTerms, f.ContentTokens, f.Characters) { Order = f.Order, SimHash = f.SimHash };
+                features[i] = f.WithSets(words[i], skeleton[i], lead[i]);
             }
         });
 

@@ -132,7 +132,7 @@ internal static class FeatureExtractor
             int skeletonCount = Shingler.WordShingleBag(skeletonTokens[..skeletonTokenCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
             uint[] skeleton = ToSortedHigh32(shingles[..skeletonCount]);
             uint[] terms = options.DetectRewrites ? ParaphraseTerms(text, all, options.Seed) : [];
-            return new ArticleFeatures(article.Id, article.Published, exact, words, skeleton, lead, terms, n, text.Length) { SimHash = fingerprint };
+            return new ArticleFeatures(article.Id, article.Published, exact, fingerprint, words, skeleton, lead, terms, n, text.Length);
         }
         finally
         {

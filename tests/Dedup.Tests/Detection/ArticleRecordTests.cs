@@ -19,10 +19,9 @@ public class ArticleRecordTests
     {
         string safeId = new([.. id.Get.Where(c => !char.IsSurrogate(c))]);
         DateTimeOffset? when = published ? new DateTimeOffset(2020, 5, 17, 12, 30, 0, TimeSpan.FromMinutes(Math.Abs(minutes % (14 * 60)))) : null;
-        var f = new ArticleFeatures(safeId, when, exact, SortedSet(words), SortedSet(skeleton), SortedSet(lead), SortedSet(terms), tokens & int.MaxValue, (tokens >> 3) & int.MaxValue)
+        var f = new ArticleFeatures(safeId, when, exact, simHash, SortedSet(words), SortedSet(skeleton), SortedSet(lead), SortedSet(terms), tokens & int.MaxValue, (tokens >> 3) & int.MaxValue)
         {
             Order = order & long.MaxValue,
-            SimHash = simHash,
         };
         byte[] bytes = ArticleRecord.ToArray(f);
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -33,7 +32,7 @@ public class ArticleRecordTests
     [Fact]
     public void Extreme_values_round_trip()
     {
-        var f = new ArticleFeatures("x", DateTimeOffset.MaxValue, ulong.MaxValue, [0, 1, uint.MaxValue], [uint.MaxValue], [0], [], int.MaxValue, 0) { Order = long.MaxValue, SimHash = ulong.MaxValue };
+        var f = new ArticleFeatures("x", DateTimeOffset.MaxValue, ulong.MaxValue, ulong.MaxValue, [0, 1, uint.MaxValue], [uint.MaxValue], [0], [], int.MaxValue, 0) { Order = long.MaxValue };
         Assert.True(SameFeatures(f, ArticleRecord.Read(ArticleRecord.ToArray(f))));
     }
 
@@ -47,7 +46,7 @@ public class ArticleRecordTests
         // read across several refills of the reader's word).
         uint[] values = [.. Enumerable.Range(0, dense).Select(i => (uint)i), uint.MaxValue - 1, uint.MaxValue];
         uint[] spread = [.. Enumerable.Range(0, 64).Select(i => (uint)i << 26)];
-        var f = new ArticleFeatures("skewed", null, 3, values, spread, [uint.MaxValue], [0], 5, 6);
+        var f = new ArticleFeatures("skewed", null, 3, 0, values, spread, [uint.MaxValue], [0], 5, 6);
         ArticleFeatures back = ArticleRecord.Read(ArticleRecord.ToArray(f));
         Assert.True(SameFeatures(f, back));
     }
@@ -55,7 +54,7 @@ public class ArticleRecordTests
     [Fact]
     public void Every_truncation_and_trailing_bytes_are_named()
     {
-        var f = new ArticleFeatures("article-1", DateTimeOffset.UnixEpoch, 42, [3, 9, 1000, 70000], [5], [3, 9], [7, 8], 100, 600);
+        var f = new ArticleFeatures("article-1", DateTimeOffset.UnixEpoch, 42, 0x0123_4567_89AB_CDEFUL, [3, 9, 1000, 70000], [5], [3, 9], [7, 8], 100, 600);
         byte[] bytes = ArticleRecord.ToArray(f);
         for (int cut = 0; cut < bytes.Length; cut++)
         {
@@ -69,7 +68,7 @@ public class ArticleRecordTests
     [FsCheck.Xunit.Property(MaxTest = 500)]
     public Property Corrupted_bytes_give_invalid_data_or_a_record_never_another_exception(uint[]? words, int position, byte value)
     {
-        var f = new ArticleFeatures("a", DateTimeOffset.UnixEpoch, 1, SortedSet(words), [1, 2, 3], [2], [uint.MaxValue], 10, 20);
+        var f = new ArticleFeatures("a", DateTimeOffset.UnixEpoch, 1, 0, SortedSet(words), [1, 2, 3], [2], [uint.MaxValue], 10, 20);
         byte[] bytes = ArticleRecord.ToArray(f);
         bytes[(int)((uint)position % (uint)bytes.Length)] = value;
         try
@@ -88,7 +87,7 @@ public class ArticleRecordTests
     {
         var random = new Random(7);
         uint[] words = SortedSet([.. Enumerable.Range(0, 400).Select(_ => (uint)random.NextInt64(0, 1L << 32))]);
-        var f = new ArticleFeatures("a", null, 1, words, [], [], [], 1, 1);
+        var f = new ArticleFeatures("a", null, 1, 0, words, [], [], [], 1, 1);
         int bytes = ArticleRecord.ToArray(f).Length;
         Assert.InRange(bytes, 400 * 23 / 8, 400 * 27 / 8);
         Assert.True(ArticleRecord.Read(ArticleRecord.ToArray(f)).Words.SequenceEqual(words));
@@ -97,7 +96,7 @@ public class ArticleRecordTests
     [Fact]
     public void A_rice_parameter_above_31_is_refused()
     {
-        var f = new ArticleFeatures("a", null, 1, [], [], [], [5], 1, 1);
+        var f = new ArticleFeatures("a", null, 1, 0, [], [], [], [5], 1, 1);
         byte[] bytes = ArticleRecord.ToArray(f);
 
         // The last set: count 1, parameter byte, one byte of bits.
