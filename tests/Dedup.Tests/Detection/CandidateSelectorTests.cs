@@ -20,6 +20,8 @@ public class CandidateSelectorTests
         int[] rare = [.. Enumerable.Range(100, CandidateSelector.RareLimit)];
         int[] common = [.. Enumerable.Range(0, CandidateSelector.RareLimit + 40)];
 
+        // Two rare keys: every holder of both is proposed.
+        selector.Offer(rare, rare.Length, int.MaxValue, -1);
         selector.Offer(rare, rare.Length, int.MaxValue, -1);
         selector.Finish();
         Assert.Equal(rare, selector.Rare);
@@ -33,6 +35,33 @@ public class CandidateSelectorTests
         selector.Finish();
         Assert.Empty(selector.Rare);
         Assert.Equal(common.Take(CandidateSelector.CommonSample), selector.Common);
+    }
+
+    [Fact]
+    public void A_key_of_few_holders_proposes_each_alone_and_one_of_more_needs_a_second_rare_key()
+    {
+        var selector = new CandidateSelector();
+        int[] few = [.. Enumerable.Range(500, CandidateSelector.SoleKeyLimit)];
+        int[] more = [.. Enumerable.Range(0, CandidateSelector.SoleKeyLimit + 1)];
+        int[] other = [.. Enumerable.Range(4, 20)];
+
+        selector.Offer(few, few.Length, int.MaxValue, -1);
+        selector.Offer(more, more.Length, int.MaxValue, -1);
+        selector.Finish();
+
+        // The key of 8 holders proposes them all; the key of 9 proposes none of its own.
+        Assert.Equal(few, selector.Rare);
+
+        // A second rare key (20 holders) shared with 4..8 of the nine: those are proposed, 0..3 are not.
+        selector.Offer(other, other.Length, int.MaxValue, -1);
+        selector.Finish();
+        Assert.Equal([4, 5, 6, 7, 8, .. few], selector.Rare);
+
+        // In a scan a key's later holders do not count: article 8 sees 8 earlier holders of the nine, few enough.
+        selector.Clear();
+        selector.Offer(more, more.Length, CandidateSelector.SoleKeyLimit, -1);
+        selector.Finish();
+        Assert.Equal(Enumerable.Range(0, CandidateSelector.SoleKeyLimit), selector.Rare);
     }
 
     [Fact]
@@ -123,13 +152,15 @@ public class CandidateSelectorTests
         var selector = new CandidateSelector();
         int[] holders = [.. Enumerable.Range(0, 200)];
 
-        // Article 30 sees 30 earlier holders of a key held by 200: rare for it.
+        // Article 30 sees 30 earlier holders of a key held by 200: rare for it (two such keys propose them).
+        selector.Offer(holders.AsSpan(0, CandidateSelector.Window), holders.Length, 30, -1);
         selector.Offer(holders.AsSpan(0, CandidateSelector.Window), holders.Length, 30, -1);
         selector.Finish();
         Assert.Equal(Enumerable.Range(0, 30), selector.Rare);
 
         // 65 holders of which one is the query itself: 64 others, still rare.
         selector.Clear();
+        selector.Offer(holders.AsSpan(0, CandidateSelector.Window), CandidateSelector.Window, int.MaxValue, 7);
         selector.Offer(holders.AsSpan(0, CandidateSelector.Window), CandidateSelector.Window, int.MaxValue, 7);
         selector.Finish();
         Assert.Equal(CandidateSelector.RareLimit, selector.Rare.Count);
