@@ -159,6 +159,9 @@ internal sealed class BoilerplateModel
     /// <summary>The shingle space is counted in this many partitions (by the top bits), one at a time, to bound memory.</summary>
     private const int PartitionBits = 6;
 
+    /// <summary>Partitions filled in one pass over the articles: the buffer holds about this many sixty-fourths of the occurrences.</summary>
+    private const int GroupPartitions = 4;
+
     /// <summary>Exact document frequencies are kept for shingles found in more than this many articles (or fewer when the limit is lower); rarer ones only count in each article's frequency histogram.</summary>
     private const int HistogramBins = 16;
 
@@ -177,77 +180,103 @@ internal sealed class BoilerplateModel
         // histogram[i * stride + d - 1]: shingles of article i in d articles (d <= bins); [i * stride + bins]: in more.
         int[] histogram = new int[n * stride];
         int[] cursor = new int[n];
+        // The frequent shingles (in more than `bins` articles), each with its index in frequentDf, its frequency.
         var frequent = new Dictionary<uint, int>();
-        ulong[] buffer = [];
-        ulong[] scratch = [];
+        var frequentDf = new List<int>();
         const int Shift = 32 - PartitionBits;
-        for (uint p = 0; p < 1u << PartitionBits; p++)
+        const int Partitions = 1 << PartitionBits;
+
+        // One sequential pass counts each partition's occurrences; then each group of GroupPartitions partitions is
+        // filled in one pass over the articles (a pass reads every article's array: it is the memory latency of these
+        // passes, not the counting, that costs) and its partitions sorted and counted one at a time.
+        long[] inPartition = new long[Partitions];
+        for (int i = 0; i < n; i++)
         {
-            long total = 0;
+            foreach (uint v in set(articles[i]))
+            {
+                inPartition[v >> Shift]++;
+            }
+        }
+
+        long largestGroup = 0;
+        for (int g = 0; g < Partitions; g += GroupPartitions)
+        {
+            long inGroup = 0;
+            for (int k = 0; k < GroupPartitions; k++)
+            {
+                inGroup += inPartition[g + k];
+            }
+
+            largestGroup = Math.Max(largestGroup, inGroup);
+        }
+
+        ulong[] buffer = new ulong[checked((int)largestGroup)];
+        ulong[] scratch = new ulong[checked((int)inPartition.Max())];
+        Span<int> at = stackalloc int[GroupPartitions + 1];
+        Span<int> write = stackalloc int[GroupPartitions];
+        for (int g = 0; g < Partitions; g += GroupPartitions)
+        {
+            at[0] = 0;
+            for (int k = 0; k < GroupPartitions; k++)
+            {
+                at[k + 1] = at[k] + (int)inPartition[g + k];
+            }
+
+            at[..GroupPartitions].CopyTo(write);
+            uint end = (uint)(g + GroupPartitions);
             for (int i = 0; i < n; i++)
             {
                 uint[] shingles = set(articles[i]);
                 int c = cursor[i];
-                while (c < shingles.Length && shingles[c] >> Shift == p)
+                while (c < shingles.Length && shingles[c] >> Shift < end)
                 {
-                    c++;
-                }
-
-                total += c - cursor[i];
-            }
-
-            if (buffer.Length < total)
-            {
-                buffer = new ulong[Math.Max(total, buffer.Length * 2L)];
-                scratch = new ulong[buffer.Length];
-            }
-
-            int w = 0;
-            for (int i = 0; i < n; i++)
-            {
-                uint[] shingles = set(articles[i]);
-                int c = cursor[i];
-                while (c < shingles.Length && shingles[c] >> Shift == p)
-                {
-                    buffer[w++] = ((ulong)shingles[c] << 32) | (uint)i;
+                    uint v = shingles[c];
+                    buffer[write[(int)(v >> Shift) - g]++] = ((ulong)v << 32) | (uint)i;
                     c++;
                 }
 
                 cursor[i] = c;
             }
 
-            Span<ulong> occurrences = buffer.AsSpan(0, w);
-            SortByShingle(occurrences, scratch.AsSpan(0, w));
-            for (int s = 0; s < w;)
+            for (int k = 0; k < GroupPartitions; k++)
             {
-                uint shingle = (uint)(occurrences[s] >> 32);
-                int e = s + 1;
-                while (e < w && (uint)(occurrences[e] >> 32) == shingle)
+                int w = at[k + 1] - at[k];
+                Span<ulong> occurrences = buffer.AsSpan(at[k], w);
+                SortByShingle(occurrences, scratch.AsSpan(0, w));
+                for (int s = 0; s < w;)
                 {
-                    e++;
-                }
+                    uint shingle = (uint)(occurrences[s] >> 32);
+                    int e = s + 1;
+                    while (e < w && (uint)(occurrences[e] >> 32) == shingle)
+                    {
+                        e++;
+                    }
 
-                int df = e - s;
-                int bin = df > bins ? bins : df - 1;
-                for (int k = s; k < e; k++)
-                {
-                    histogram[((int)(uint)occurrences[k] * stride) + bin]++;
-                }
+                    int df = e - s;
+                    int bin = df > bins ? bins : df - 1;
+                    for (int x = s; x < e; x++)
+                    {
+                        histogram[((int)(uint)occurrences[x] * stride) + bin]++;
+                    }
 
-                if (df > bins)
-                {
-                    frequent[shingle] = df;
-                }
+                    if (df > bins)
+                    {
+                        frequent.Add(shingle, frequentDf.Count);
+                        frequentDf.Add(df);
+                    }
 
-                s = e;
+                    s = e;
+                }
             }
         }
 
         // Each article holding a frequent shingle votes on it: boilerplate when the shingle is far more frequent than
         // the article's own text is (its median shingle frequency). A story republished a hundred times is as frequent
         // as its own shingles; a publisher's block on every page of the site stands out against each story it is on.
-        var votes = new Dictionary<uint, int>();
+        // One lookup a shingle: the article's frequent shingles are listed by index, then voted on through the list.
+        int[] votes = new int[frequentDf.Count];
         var above = new List<int>();
+        var hits = new List<int>();
         ulong[] mayBeFrequent = FilterOf([.. frequent.Keys]);
         for (int i = 0; i < n; i++)
         {
@@ -260,11 +289,14 @@ internal sealed class BoilerplateModel
             uint[] shingles = set(articles[i]);
             bool anyFrequent = false;
             above.Clear();
+            hits.Clear();
             foreach (uint s in shingles)
             {
-                if (MayBeIn(s, mayBeFrequent) && frequent.TryGetValue(s, out int df))
+                if (MayBeIn(s, mayBeFrequent) && frequent.TryGetValue(s, out int index))
                 {
+                    int df = frequentDf[index];
                     above.Add(df);
+                    hits.Add(index);
                     anyFrequent |= df > maxFrequency;
                 }
             }
@@ -275,19 +307,20 @@ internal sealed class BoilerplateModel
             }
 
             int median = Median(histogram.AsSpan(i * stride, bins), shingles.Length, above);
-            foreach (uint s in shingles)
+            foreach (int index in hits)
             {
-                if (MayBeIn(s, mayBeFrequent) && frequent.TryGetValue(s, out int df) && df > maxFrequency)
+                int df = frequentDf[index];
+                if (df > maxFrequency && df > StandOut * median)
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(votes, s, out _) += df > StandOut * median ? 1 : 0;
+                    votes[index]++;
                 }
             }
         }
 
         var boilerplate = new HashSet<uint>();
-        foreach ((uint s, int yes) in votes)
+        foreach ((uint s, int index) in frequent)
         {
-            if (yes >= BoilerplateShare * frequent[s])
+            if (frequentDf[index] > maxFrequency && votes[index] >= BoilerplateShare * frequentDf[index])
             {
                 boilerplate.Add(s);
             }
