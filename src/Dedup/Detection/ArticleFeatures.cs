@@ -10,6 +10,8 @@ namespace Dedup.Detection;
 /// </remarks>
 internal sealed class ArticleFeatures
 {
+    private long _paraphraseCounts;
+
     public ArticleFeatures(string id, DateTimeOffset? published, ulong exactHash, ulong simHash, uint[] words, uint[] skeleton, uint[] lead, uint[] paraphraseTerms, int contentTokens, int characters)
     {
         Id = id;
@@ -53,6 +55,28 @@ internal sealed class ArticleFeatures
 
     /// <summary>The sets without boilerplate, for the boilerplate model they were computed for (replaced atomically).</summary>
     public FilteredSets? Filtered { get; set; }
+
+    /// <summary>
+    /// The distinct terms and facts among <see cref="ParaphraseTerms"/> (see <see cref="Paraphrase.CountDistinct"/>),
+    /// counted once on first use rather than at every verification the article is in.
+    /// </summary>
+    public (int Terms, int Facts) ParaphraseCounts
+    {
+        get
+        {
+            // 0 until counted; the count is stored plus one in each half, so that an article without terms is not
+            // counted again. Two threads may count at once: they store the same value.
+            long packed = Volatile.Read(ref _paraphraseCounts);
+            if (packed == 0)
+            {
+                (int terms, int facts) = Paraphrase.CountDistinct(ParaphraseTerms);
+                packed = ((long)(terms + 1) << 32) | (uint)(facts + 1);
+                Volatile.Write(ref _paraphraseCounts, packed);
+            }
+
+            return ((int)(packed >> 32) - 1, (int)(uint)packed - 1);
+        }
+    }
 
     /// <summary>Insertion order, for "first added" as the last tie-breaker of originals.</summary>
     public long Order { get; set; }

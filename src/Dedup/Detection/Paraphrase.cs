@@ -119,7 +119,7 @@ internal static class Paraphrase
     private const int MaxPairsPerFact = 64;
 
     /// <summary>Distinct terms and distinct facts among sorted entries.</summary>
-    private static (int Terms, int Facts) CountDistinct(uint[] entries)
+    public static (int Terms, int Facts) CountDistinct(uint[] entries)
     {
         int terms = 0, facts = 0;
         int i = 0;
@@ -141,7 +141,7 @@ internal static class Paraphrase
     }
 
     /// <summary>The term and fact counts alone (no alignment): one merge, no allocation.</summary>
-    private static ParaphraseMeasure CountTerms(uint[] a, uint[] b)
+    private static ParaphraseMeasure CountTerms(uint[] a, uint[] b, (int Terms, int Facts) ofB)
     {
         int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
         int i = 0, j = 0;
@@ -169,8 +169,7 @@ internal static class Paraphrase
             }
         }
 
-        (int otherTerms, int otherFacts) = CountDistinct(b);
-        return new ParaphraseMeasure(terms, shared, facts, sharedFacts, 0, 0, 0, 0, otherTerms, otherFacts);
+        return new ParaphraseMeasure(terms, shared, facts, sharedFacts, 0, 0, 0, 0, ofB.Terms, ofB.Facts);
     }
 
     /// <summary>The entry of a term: its hash's top 22 bits, its flags and its sentence.</summary>
@@ -191,6 +190,10 @@ internal static class Paraphrase
     /// pair shares too few terms to score, and most candidates are unrelated).
     /// </summary>
     public static ParaphraseMeasure Measure(uint[] first, uint[] second, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0)
+        => Measure(first, second, null, null, alwaysAlign, verbatim, atLeast, atLeastFactsBothWays);
+
+    /// <summary>As <see cref="Measure(uint[], uint[], bool, double, double, double)"/>, given each side's distinct counts (<see cref="CountDistinct"/>) when known.</summary>
+    public static ParaphraseMeasure Measure(uint[] first, uint[] second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0)
     {
         // The smaller side is measured against the larger; between two of one size the order of their entries decides,
         // so that the measure is the same whichever article is the query.
@@ -202,10 +205,12 @@ internal static class Paraphrase
             return default;
         }
 
+        (int Terms, int Facts) ofB = (ReferenceEquals(b, second) ? secondCounts : firstCounts) ?? CountDistinct(b);
+
         if (!alwaysAlign)
         {
             // The score with every sentence aligned is the most the pair can reach.
-            ParaphraseMeasure counts = CountTerms(a, b);
+            ParaphraseMeasure counts = CountTerms(a, b, ofB);
             double bar = counts.FactsBothWays ? Math.Min(atLeast, atLeastFactsBothWays) : atLeast;
             if (((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
             {
@@ -327,7 +332,6 @@ internal static class Paraphrase
             }
         }
 
-        (int otherTerms, int otherFacts) = CountDistinct(b);
-        return new ParaphraseMeasure(terms, shared, facts, sharedFacts, alignable, aligned, numbered, missing, otherTerms, otherFacts);
+        return new ParaphraseMeasure(terms, shared, facts, sharedFacts, alignable, aligned, numbered, missing, ofB.Terms, ofB.Facts);
     }
 }

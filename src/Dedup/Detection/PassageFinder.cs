@@ -17,7 +17,7 @@ internal static class PassageFinder
 
     /// <summary>
     /// The sentences of the smaller article (the one with fewer paraphrase terms) that align with a sentence of the
-    /// other, as the paraphrase measure aligns them (<see cref="Paraphrase.Measure"/>): each with the best sentence of
+    /// other, as the paraphrase measure aligns them (<see cref="Paraphrase.Measure(uint[], uint[], bool, double, double, double)"/>): each with the best sentence of
     /// the other, the facts they share and the numbers that disagree, ordered by the first article's text.
     /// </summary>
     public static IReadOnlyList<AlignedSentence> Align(Article first, Article second, DetectorOptions options)

@@ -115,7 +115,7 @@ internal static class Verifier
             default);
         double verbatim = o.Verbatim;
         bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.SkeletonShare), LeadWeight * o.Lead) >= threshold;
-        ParaphraseMeasure p = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, alwaysAlign: evidence, verbatim, ParaphraseCopy, ParaphraseCopyFactsBothWays);
+        ParaphraseMeasure p = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, a.ParaphraseCounts, b.ParaphraseCounts, alwaysAlign: evidence, verbatim, ParaphraseCopy, ParaphraseCopyFactsBothWays);
         return o with { Paraphrase = p };
     }
 

@@ -1,5 +1,7 @@
 using Dedup.Detection;
 using Dedup.Text;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Dedup.Tests.Detection;
 
@@ -171,6 +173,18 @@ public class ParaphraseTests
         PairMeasure fewFacts = Pair(4, 4, 4);
         Assert.False(fewFacts.Paraphrase.FactsBothWays);
         Assert.Null(Verifier.Classify(false, fewFacts, 0.4));
+    }
+
+    /// <summary>The distinct counts an article caches (<see cref="ArticleFeatures.ParaphraseCounts"/>) give the measure counting them each time gives.</summary>
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public Property A_measure_given_the_cached_counts_equals_one_that_counts(uint[]? first, uint[]? second, bool alwaysAlign)
+    {
+        // Entries of few distinct terms and sentences, so that terms repeat across sentences and are shared.
+        static uint[] Entries(uint[]? raw) => [.. (raw ?? []).Select(v => ((v % 40) << Paraphrase.KeyShift) | (v & (Paraphrase.NumberFlag | Paraphrase.NameFlag)) | ((v >> 16) % 12)).Distinct().Order()];
+        uint[] a = Entries(first), b = Entries(second);
+        ParaphraseMeasure counted = Paraphrase.Measure(a, b, alwaysAlign, 0.1, 0.7, 0.6);
+        ParaphraseMeasure cached = Paraphrase.Measure(a, b, Paraphrase.CountDistinct(a), Paraphrase.CountDistinct(b), alwaysAlign, 0.1, 0.7, 0.6);
+        return (counted == cached).ToProperty();
     }
 
     [Fact]
