@@ -5,7 +5,7 @@ using Dedup.Detection;
 namespace Dedup.Benchmarks.Scale;
 
 /// <summary>
-/// <c>latency FILE [COUNT] [--stages]</c>: a live service's ingest loop on one thread: for each article, <c>FindCopies</c>
+/// <c>latency FILE [COUNT] [--stages] [--sustained]</c>: a live service's ingest loop on one thread: for each article, <c>FindCopies</c>
 /// then <c>Add</c>, timed together, over COUNT articles (default 100,000) of a corpus; every 100th step also times
 /// <c>ClusterOf</c> of an earlier article. Prints percentiles of each, the CPU time per call and the garbage
 /// collections.
@@ -14,6 +14,9 @@ namespace Dedup.Benchmarks.Scale;
 /// With <c>--stages</c> each step also times, apart, the feature extraction alone (<c>FeatureExtractor.Extract</c>,
 /// an extra call outside the timed find-then-add: the floor every call pays whatever the index), <c>FindCopies</c>
 /// and <c>Add</c>, and the garbage collection pause inside each call, so that the slowest calls can be attributed.
+/// With <c>--sustained</c> the loop runs under <see cref="System.Runtime.GCLatencyMode.SustainedLowLatency"/>, as a
+/// latency-sensitive service would set it (background collections of the old generation, no blocking full ones
+/// unless memory runs low).
 /// </remarks>
 internal static class LiveLatency
 {
@@ -21,9 +24,14 @@ internal static class LiveLatency
     {
         string[] positional = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
         bool stages = args.Contains("--stages");
+        if (args.Contains("--sustained"))
+        {
+            System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+        }
+
         if (positional.Length < 2)
         {
-            Console.Error.WriteLine("usage: latency FILE.jsonl [COUNT] [--stages]");
+            Console.Error.WriteLine("usage: latency FILE.jsonl [COUNT] [--stages] [--sustained]");
             return 2;
         }
 
