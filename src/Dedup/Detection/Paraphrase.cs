@@ -2,10 +2,12 @@ namespace Dedup.Detection;
 
 /// <summary>
 /// What two articles' paraphrase terms share: content terms, facts, and sentences that align (see <see cref="Paraphrase"/>).
-/// Counts are of the smaller article (the one with fewer terms), found in the larger.
+/// Counts are of the smaller article (the one with fewer terms), found in the larger; OtherMissingNumbers counts the
+/// numbers of the larger's aligned sentences missing from the smaller's (-1 when not measured: only a pair the
+/// template test would veto is measured both ways).
 /// </summary>
 internal readonly record struct ParaphraseMeasure(
-    int Terms, int SharedTerms, int Facts, int SharedFacts, int AlignableTerms, int AlignedTerms, int AlignedNumbers, int MissingNumbers, int OtherTerms = 0, int OtherFacts = 0)
+    int Terms, int SharedTerms, int Facts, int SharedFacts, int AlignableTerms, int AlignedTerms, int AlignedNumbers, int MissingNumbers, int OtherTerms = 0, int OtherFacts = 0, int OtherMissingNumbers = -1)
 {
     /// <summary>Share of the smaller article's distinct content terms found in the other.</summary>
     public double Content => Terms == 0 ? 0 : (double)SharedTerms / Terms;
@@ -43,9 +45,12 @@ internal readonly record struct ParaphraseMeasure(
     /// <summary>
     /// Whether the two read as one template filled with different facts: at least <see cref="Paraphrase.TemplateConflictShare"/>
     /// of the numbers in the smaller article's aligned sentences are missing from the sentences they align with (a
-    /// correction changes one number; a report for another day, week or company changes most).
+    /// correction changes one number; a report for another day, week or company changes most), and the larger's
+    /// aligned sentences, too, hold a number the smaller's lack (<see cref="OtherMissingNumbers"/>, when measured): each
+    /// report has figures of its own. A copy whose spinner made a number word of another word ("the club" → "the
+    /// nine") has a number its source lacks, but the source has none the copy lacks.
     /// </summary>
-    public bool Template => MissingNumbers > 0 && MissingNumbers >= Paraphrase.TemplateConflictShare * AlignedNumbers;
+    public bool Template => MissingNumbers > 0 && MissingNumbers >= Paraphrase.TemplateConflictShare * AlignedNumbers && OtherMissingNumbers != 0;
 
     /// <summary>
     /// The paraphrase score: the mean of the content, fact and alignment shares, less <see cref="Paraphrase.VerbatimDiscount"/>
@@ -193,12 +198,12 @@ internal static class Paraphrase
         => Measure(first, second, null, null, alwaysAlign, verbatim, atLeast, atLeastFactsBothWays);
 
     /// <summary>As <see cref="Measure(uint[], uint[], bool, double, double, double)"/>, given each side's distinct counts (<see cref="CountDistinct"/>) when known.</summary>
-    public static ParaphraseMeasure Measure(uint[] first, uint[] second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0)
+    public static ParaphraseMeasure Measure(uint[] first, uint[] second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0, bool largerSide = false)
     {
-        // The smaller side is measured against the larger; between two of one size the order of their entries decides,
-        // so that the measure is the same whichever article is the query.
+        // The smaller side is measured against the larger (the larger against the smaller with largerSide); between two
+        // of one size the order of their entries decides, so that the measure is the same whichever article is the query.
         int order = first.Length != second.Length ? first.Length.CompareTo(second.Length) : first.AsSpan().SequenceCompareTo(second);
-        uint[] a = order <= 0 ? first : second;
+        uint[] a = (order <= 0) != largerSide ? first : second;
         uint[] b = ReferenceEquals(a, first) ? second : first;
         if (a.Length == 0)
         {

@@ -116,6 +116,13 @@ internal static class Verifier
         double verbatim = o.Verbatim;
         bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.SkeletonShare), LeadWeight * o.Lead) >= threshold;
         ParaphraseMeasure p = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, a.ParaphraseCounts, b.ParaphraseCounts, alwaysAlign: evidence, verbatim, ParaphraseCopy, ParaphraseCopyFactsBothWays);
+        if (p.Template && verbatim >= TemplateFrame && verbatim < TemplateVerbatimLimit)
+        {
+            // The template test would veto the pair: ask whether the larger's aligned sentences have figures of their own too.
+            ParaphraseMeasure other = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, a.ParaphraseCounts, b.ParaphraseCounts, largerSide: true);
+            p = p with { OtherMissingNumbers = other.MissingNumbers };
+        }
+
         return o with { Paraphrase = p };
     }
 

@@ -187,6 +187,56 @@ public class ParaphraseTests
         return (counted == cached).ToProperty();
     }
 
+    private const string StrikerSilent = """
+        Striker stays silent on new contract
+
+        Manager Alan Pardew said on Friday that striker Jerome Thomas has refused to discuss a new contract with the club until the end of the season.
+
+        The reason Thomas is not speaking to the club is because his agent wants to see what happens with the other offers first, Pardew told reporters at the training ground.
+
+        Thomas has scored 12 goals this season and has attracted interest from several Premier League rivals, although none has made a formal bid.
+
+        Pardew insisted the player remained fully committed and said the dressing room had not been unsettled by the talk of a move.
+
+        Supporters have urged the board to act quickly, fearing that the club could lose its most valuable player for nothing when his deal expires.
+        """;
+
+    /// <summary>The story above through a thesaurus spinner, which took "club" for the baseball sense and wrote "nine".</summary>
+    private const string StrikerSilentSpun = """
+        Striker stays silent on new contract
+
+        Manager Alan Pardew said on Friday that striker Jerome Thomas has declined to talk about a new contract with the club until the end of the season.
+
+        The reason Thomas is not speaking to the nine is because his agent wants to see what happens with other offers, Pardew told journalists at the practice ground.
+
+        Thomas has scored 12 goals this season and has drawn attention from several Premier League rivals, although none has made a official offer.
+
+        Pardew insisted the player stayed totally dedicated and said the dressing room had not been disturbed by the talk of a move.
+
+        Fans have pressed the board to move fast, fearing the club could lose its most precious player for nothing when his deal expires.
+        """;
+
+    /// <summary>
+    /// A spinner can make a number word of another word ("the club" → "the nine"); the copy then has a number its
+    /// source lacks in an aligned sentence, as a template report would. But a template's source has figures the copy
+    /// lacks too, and this source has none: a copy, not a template. (Before the two-way check it was vetoed.)
+    /// </summary>
+    [Fact]
+    public void A_spun_copy_with_a_number_word_the_spinner_made_is_not_a_template()
+    {
+        var detector = new CopyDetector();
+        Comparison c = detector.Compare(new Article("a", StrikerSilent), new Article("b", StrikerSilentSpun));
+
+        Assert.Contains(c.AlignedSentences, s => s.DisagreeingNumbers.Count > 0);
+        Assert.Equal(CopyKind.Rewritten, c.Kind);
+
+        // The measure: the copy's "nine" is missing from the source, and nothing of the source's is missing from the copy.
+        ParaphraseMeasure oneWay = new(50, 40, 10, 10, 40, 40, 1, 1);
+        Assert.True(oneWay.Template);
+        Assert.False((oneWay with { OtherMissingNumbers = 0 }).Template);
+        Assert.True((oneWay with { OtherMissingNumbers = 2 }).Template);
+    }
+
     [Fact]
     public void A_follow_up_on_the_same_story_is_no_copy()
     {
