@@ -48,8 +48,8 @@ internal sealed class CandidateSelector
     /// <summary>
     /// A rare key with at most this many earlier holders proposes each of them on its own; a rare key with more (a
     /// phrase a few dozen articles use) proposes only the holders that a second rare key proposes too. Most candidates
-    /// proposed by one such key alone are unrelated (on reuters-dev 75 matches in 196,000 verified; the clusters are the
-    /// same without them), and their number grows with the corpus: a key's holders do.
+    /// proposed by one such key alone are unrelated (on reuters-dev 75 matches in 196,000 verified; the labelled pairs
+    /// and the judges' figures are the same without them), and their number grows with the corpus: a key's holders do.
     /// </summary>
     public const int SoleKeyLimit = 8;
 
