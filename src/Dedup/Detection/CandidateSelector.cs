@@ -20,8 +20,8 @@ namespace Dedup.Detection;
 /// <para>
 /// <b>Proposals.</b> The holders of a key are read in the order they were added (the earliest first), at most
 /// <see cref="Window"/> of them. A key with at most <see cref="RareLimit"/> earlier holders is rare and proposes them
-/// all: each on its own when the key has at most <see cref="SoleKeyLimit"/> earlier holders, else those that a second
-/// rare key proposes too. A key with more is common (a function-word sequence, a much-copied story) and proposes only
+/// all: each on its own when the key has at most <see cref="SoleKeyLimit"/> holders besides the article, else those that
+/// a second rare key proposes too. A key with more is common (a function-word sequence, a much-copied story) and proposes only
 /// <see cref="CommonSample"/> of the holders read: those nearest to the article in SimHash (<see
 /// cref="ArticleFeatures.SimHash"/>, ties earliest first) when the caller gave the fingerprints with <see
 /// cref="PreferNear"/>, else the earliest. A holder proposed by common keys alone is kept only when at least
@@ -46,8 +46,8 @@ internal sealed class CandidateSelector
     public const int RareLimit = 64;
 
     /// <summary>
-    /// A rare key with at most this many earlier holders proposes each of them on its own; a rare key with more (a
-    /// phrase a few dozen articles use) proposes only the holders that a second rare key proposes too. Most candidates
+    /// A rare key held by at most this many other articles (earlier or later) proposes each of them on its own; a rare
+    /// key held by more (a phrase a few dozen articles use) proposes only the holders that a second rare key proposes too. Most candidates
     /// proposed by one such key alone are unrelated (on reuters-dev 75 matches in 196,000 verified; the labelled pairs
     /// and the judges' figures are the same without them), and their number grows with the corpus: a key's holders do.
     /// </summary>
@@ -235,7 +235,7 @@ internal sealed class CandidateSelector
     /// <param name="holders">The first holders of the key, in the order they were added (ascending ids in a scan).</param>
     /// <param name="total">How many ids the key holds in all (at least <c>holders.Length</c>).</param>
     /// <param name="before">Only ids below this are earlier (the holders must then be ascending); <see cref="int.MaxValue"/> for all.</param>
-    /// <param name="self">An id never proposed, or -1.</param>
+    /// <param name="self">An id never proposed, or -1; when given, it is one of the key's holders (the article itself, indexed).</param>
     public void Offer(ReadOnlySpan<int> holders, int total, int before, int self)
     {
         int earlier = 0;
@@ -266,8 +266,11 @@ internal sealed class CandidateSelector
 
         if (complete)
         {
-            // A vote of 2 proposes a holder alone; a key of more holders gives 1, and a holder needs two such keys.
-            int vote = earlier <= SoleKeyLimit ? 2 : 1;
+            // A vote of 2 proposes a holder alone; a key of more holders gives 1, and a holder needs two such keys. The
+            // key's holders are counted in all (earlier and later, the article itself left out), so that a scan and a
+            // live detector holding the same articles propose the same pairs, whatever the order they were added in.
+            int others = total - (self >= 0 ? 1 : 0);
+            int vote = others <= SoleKeyLimit ? 2 : 1;
             foreach (int h in holders[..read])
             {
                 if (h != self)

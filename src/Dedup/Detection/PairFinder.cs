@@ -156,7 +156,7 @@ internal static class PairFinder
         keys.Clear();
         selector.Keys(sets.Articles[i].ExactHash, sets.Words[i], sets.Skeleton[i], sets.Articles[i].ParaphraseTerms, keys);
         selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
-        selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, -1);
+        selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
         selector.Finish();
         List<int> matchedRoots = scratch.Roots;
         matchedRoots.Clear();

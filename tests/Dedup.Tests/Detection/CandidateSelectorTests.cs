@@ -57,11 +57,18 @@ public class CandidateSelectorTests
         selector.Finish();
         Assert.Equal([4, 5, 6, 7, 8, .. few], selector.Rare);
 
-        // In a scan a key's later holders do not count: article 8 sees 8 earlier holders of the nine, few enough.
+        // The key's holders are counted in all, later ones too, the article itself left out: in a scan, article 8 of the
+        // nine holders sees 8 others (proposed each alone); with a tenth, later holder, 9 others (none alone). So a scan
+        // and a live detector holding the same articles agree whatever the order.
+        int[] ten = [.. Enumerable.Range(0, CandidateSelector.SoleKeyLimit + 2)];
         selector.Clear();
-        selector.Offer(more, more.Length, CandidateSelector.SoleKeyLimit, -1);
+        selector.Offer(more, more.Length, CandidateSelector.SoleKeyLimit, CandidateSelector.SoleKeyLimit);
         selector.Finish();
         Assert.Equal(Enumerable.Range(0, CandidateSelector.SoleKeyLimit), selector.Rare);
+        selector.Clear();
+        selector.Offer(ten, ten.Length, CandidateSelector.SoleKeyLimit, CandidateSelector.SoleKeyLimit);
+        selector.Finish();
+        Assert.Empty(selector.Rare);
     }
 
     [Fact]
