@@ -87,6 +87,7 @@ internal sealed class CandidateSelector
     private readonly List<uint> _facts = [];
     private int _commonKeys;
     private Func<int, ulong>? _fingerprintOf;
+    private Func<int, int>? _copiesOf;
     private ulong _fingerprint;
 
     /// <summary>The holders proposed by a rare key of few holders or by two rare keys, earliest first (after <see cref="Finish"/>).</summary>
@@ -109,6 +110,7 @@ internal sealed class CandidateSelector
         _tally.Clear();
         _commonKeys = 0;
         _fingerprintOf = null;
+        _copiesOf = null;
         Rare.Clear();
         Common.Clear();
     }
@@ -124,6 +126,13 @@ internal sealed class CandidateSelector
         _fingerprint = fingerprint;
         _fingerprintOf = fingerprintOf;
     }
+
+    /// <summary>
+    /// From now until <see cref="Clear"/>, a holder stands for <paramref name="copiesOf"/> articles when the holders of
+    /// a key are counted (<see cref="SoleKeyLimit"/>): a scan indexes one article of each group of exact duplicates,
+    /// where a live detector holds each of them.
+    /// </summary>
+    public void CountCopies(Func<int, int> copiesOf) => _copiesOf = copiesOf;
 
     /// <summary>Appends the keys of an article (its exact hash, then its sampled shingles and name pairs) to <paramref name="keys"/>.</summary>
     public void Keys(ulong exactHash, uint[] words, uint[] skeleton, uint[] paraphraseTerms, List<ulong> keys)
@@ -270,6 +279,15 @@ internal sealed class CandidateSelector
             // key's holders are counted in all (earlier and later, the article itself left out), so that a scan and a
             // live detector holding the same articles propose the same pairs, whatever the order they were added in.
             int others = total - (self >= 0 ? 1 : 0);
+            if (_copiesOf is { } copiesOf && total <= holders.Length)
+            {
+                others = -1;
+                foreach (int h in holders[..total])
+                {
+                    others += copiesOf(h);
+                }
+            }
+
             int vote = others <= SoleKeyLimit ? 2 : 1;
             foreach (int h in holders[..read])
             {

@@ -91,7 +91,7 @@ internal static class PairFinder
         }, parallel);
         keyMakers.Clear();
         progress?.Report(new ScanProgress("candidates", 0, n));
-        var sets = new Sets(articles, words, skeleton, lead, threshold);
+        var sets = new Sets(articles, words, skeleton, lead, threshold) { CopiesOf = r => 1 + (duplicates.TryGetValue(r, out List<int>? group) ? group.Count : 0) };
         var clusters = new UnionFind(n);
         var results = new List<FoundPair>();
         var states = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
@@ -156,6 +156,7 @@ internal static class PairFinder
         keys.Clear();
         selector.Keys(sets.Articles[i].ExactHash, sets.Words[i], sets.Skeleton[i], sets.Articles[i].ParaphraseTerms, keys);
         selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
+        selector.CountCopies(sets.CopiesOf);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
         selector.Finish();
         List<int> matchedRoots = scratch.Roots;
@@ -258,6 +259,9 @@ internal static class PairFinder
         public uint[][] Words => words;
 
         public uint[][] Skeleton => skeleton;
+
+        /// <summary>How many articles an indexed article stands for: itself and its exact duplicates (indexed once).</summary>
+        public Func<int, int> CopiesOf { get; init; } = _ => 1;
 
         /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders).</summary>
         public Func<int, ulong> FingerprintOf { get; } = i => articles[i].SimHash;
