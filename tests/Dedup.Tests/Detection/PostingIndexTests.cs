@@ -1,0 +1,65 @@
+using Dedup.Detection;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Dedup.Tests.Detection;
+
+/// <summary>The scan's candidate index: the keys held twice or more, each with its holders ascending, whatever the threads.</summary>
+public sealed class PostingIndexTests
+{
+    /// <summary>Every key held by two or more included articles, with its holders ascending (an article counted once per key it gives).</summary>
+    private static Dictionary<ulong, int[]> Expected(ulong[][] keys, bool[] included)
+    {
+        var holders = new Dictionary<ulong, List<int>>();
+        for (int i = 0; i < keys.Length; i++)
+        {
+            if (!included[i])
+            {
+                continue;
+            }
+
+            foreach (ulong k in keys[i])
+            {
+                if (!holders.TryGetValue(k, out List<int>? list))
+                {
+                    holders[k] = list = [];
+                }
+
+                list.Add(i);
+            }
+        }
+
+        return holders.Where(h => h.Value.Count > 1).ToDictionary(h => h.Key, h => h.Value.Order().ToArray());
+    }
+
+    private static PostingIndex Build(ulong[][] keys, bool[] included, int threads) =>
+        PostingIndex.Build(keys.Length, i => included[i], (i, list) => list.AddRange(keys[i]), new ParallelOptions { MaxDegreeOfParallelism = threads });
+
+    private static bool Agrees(PostingIndex index, Dictionary<ulong, int[]> expected, IEnumerable<ulong> probes) =>
+        index.Keys == expected.Count
+        && probes.All(k => index.Holders(k).SequenceEqual(expected.TryGetValue(k, out int[]? h) ? h : []));
+
+    [Property(MaxTest = 200)]
+    public Property Holds_exactly_the_keys_held_twice_or_more_with_their_holders_ascending() =>
+        Prop.ForAll(
+            Gen.Choose(1, 40).SelectMany(n =>
+                Gen.Choose(0, 60).ArrayOf(n).SelectMany(sizes =>
+                    Gen.Choose(0, 300).Select(v => (ulong)v).ArrayOf(sizes.Sum()).SelectMany(values =>
+                        Gen.Elements(true, true, true, false).ArrayOf(n).Select(included => (sizes, values, included))))).ToArbitrary(),
+            input =>
+            {
+                (int[] sizes, ulong[] values, bool[] included) = input;
+                var keys = new ulong[sizes.Length][];
+                int at = 0;
+                for (int i = 0; i < sizes.Length; i++)
+                {
+                    keys[i] = values[at..(at + sizes[i])];
+                    at += sizes[i];
+                }
+
+                Dictionary<ulong, int[]> expected = Expected(keys, included);
+                IEnumerable<ulong> probes = Enumerable.Range(0, 302).Select(v => (ulong)v);
+                return Agrees(Build(keys, included, 1), expected, probes) && Agrees(Build(keys, included, 2), expected, probes);
+            });
+}
