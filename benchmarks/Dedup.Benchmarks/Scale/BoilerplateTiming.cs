@@ -11,15 +11,17 @@ internal static class BoilerplateTiming
     {
         private readonly Stopwatch _wall = Stopwatch.StartNew();
         private TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        private TimeSpan _pause = GC.GetTotalPauseDuration();
 
         public void Restart()
         {
             _wall.Restart();
             _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            _pause = GC.GetTotalPauseDuration();
         }
 
         public override string ToString() =>
-            $"{_wall.Elapsed.TotalSeconds:F2} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds:F2} s CPU";
+            $"{_wall.Elapsed.TotalSeconds:F2} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds:F2} s CPU, {(GC.GetTotalPauseDuration() - _pause).TotalSeconds:F2} s in GC pauses";
     }
 
     public static int Run(string[] args)

@@ -58,6 +58,59 @@ public class BoilerplateModelTests
             }));
 
     [Fact]
+    public void Histograms_added_block_by_block_equal_one_increment_per_occurrence_in_order() =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(
+            ArbMap.Default.GeneratorFor<(ushort Article, byte Bin)[]>().ToArbitrary(),
+            pairs =>
+            {
+                // Articles up to 65,535 (sixteen blocks), bins 0 to 16, in the order a sort by shingle leaves them.
+                const int Stride = 17;
+                int n = 65_536;
+                ulong[] occurrences = [.. (pairs ?? []).Select(p => ((ulong)(p.Bin % Stride) << 32) | p.Article)];
+                int[] expected = new int[n * Stride];
+                foreach (ulong o in occurrences)
+                {
+                    expected[((int)(uint)o * Stride) + (int)(o >> 32)]++;
+                }
+
+                int[] histogram = new int[n * Stride];
+                BoilerplateModel.AddToHistograms(occurrences, new ulong[occurrences.Length], histogram, Stride, new int[(n >> BoilerplateModel.HistogramBlockBits) + 2]);
+                Assert.Equal(expected, histogram);
+            }));
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(5_000)]
+    [InlineData(300_000)]
+    public void A_filter_passes_every_member_and_grows_with_its_set_so_few_others_pass(int members)
+    {
+        var random = new Random(members);
+        var set = new HashSet<uint>();
+        while (set.Count < members)
+        {
+            set.Add((uint)random.NextInt64(0, 1L << 32));
+        }
+
+        ulong[] filter = BoilerplateModel.FilterOf(set);
+        Assert.All(set, v => Assert.True(BoilerplateModel.MayBeIn(v, filter)));
+
+        // A filter of fixed size (2^16 bits) would let nearly every other value through at 300,000 members.
+        int others = 0, passed = 0;
+        while (others < 100_000)
+        {
+            uint v = (uint)random.NextInt64(0, 1L << 32);
+            if (!set.Contains(v))
+            {
+                others++;
+                passed += BoilerplateModel.MayBeIn(v, filter) ? 1 : 0;
+            }
+        }
+
+        Assert.InRange(passed / (double)others, 0, 0.1);
+        Assert.False(BoilerplateModel.MayBeIn(1, BoilerplateModel.FilterOf(new HashSet<uint>())));
+    }
+
+    [Fact]
     public void Filtering_through_the_bit_filter_removes_exactly_the_set_members() =>
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(
             ArbMap.Default.GeneratorFor<(uint[] Values, uint[] Set, ushort[] Collide)>().ToArbitrary(),
