@@ -186,8 +186,9 @@ internal sealed class BoilerplateModel
         // histogram[i * stride + d - 1]: shingles of article i in d articles (d <= bins); [i * stride + bins]: in more.
         int[] histogram = new int[n * stride];
         int[] cursor = new int[n];
-        // The frequent shingles (in more than `bins` articles), each with its index in frequentDf, its frequency.
-        var frequent = new Dictionary<uint, int>();
+        // The frequent shingles (in more than `bins` articles), ascending (they are found partition by partition, each
+        // partition's in order), and each one's frequency at the same index.
+        var frequent = new List<uint>();
         var frequentDf = new List<int>();
         const int Shift = 32 - PartitionBits;
         const int Partitions = 1 << PartitionBits;
@@ -268,7 +269,7 @@ internal sealed class BoilerplateModel
 
                     if (df > bins)
                     {
-                        frequent.Add(shingle, frequentDf.Count);
+                        frequent.Add(shingle);
                         frequentDf.Add(df);
                     }
 
@@ -286,7 +287,8 @@ internal sealed class BoilerplateModel
         int[] votes = new int[frequentDf.Count];
         var above = new List<int>();
         var hits = new List<int>();
-        ulong[] mayBeFrequent = FilterOf(frequent.Keys);
+        ulong[] mayBeFrequent = FilterOf(frequent);
+        var lookup = new SortedLookup(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frequent));
         for (int i = 0; i < n; i++)
         {
             int more = histogram[(i * stride) + bins];
@@ -301,7 +303,8 @@ internal sealed class BoilerplateModel
             hits.Clear();
             foreach (uint s in shingles)
             {
-                if (MayBeIn(s, mayBeFrequent) && frequent.TryGetValue(s, out int index))
+                int index;
+                if (MayBeIn(s, mayBeFrequent) && (index = lookup.IndexOf(s)) >= 0)
                 {
                     int df = frequentDf[index];
                     above.Add(df);
@@ -327,15 +330,62 @@ internal sealed class BoilerplateModel
         }
 
         var boilerplate = new HashSet<uint>();
-        foreach ((uint s, int index) in frequent)
+        for (int index = 0; index < frequent.Count; index++)
         {
             if (frequentDf[index] > maxFrequency && votes[index] >= BoilerplateShare * frequentDf[index])
             {
-                boilerplate.Add(s);
+                boilerplate.Add(frequent[index]);
             }
         }
 
         return boilerplate;
+    }
+
+    /// <summary>
+    /// The index of a value among distinct values sorted ascending, found through a table of where each run of equal
+    /// top bits starts (one or two buckets a value): shingles are hashes, so the runs are short, and a lookup reads the
+    /// table and one short run, where a dictionary reads its buckets and its entries (both larger than the cache for
+    /// the frequent skeleton shingles of a large corpus) and then the frequency list.
+    /// </summary>
+    internal readonly struct SortedLookup
+    {
+        private readonly uint[] _values;
+        private readonly int[] _starts;
+        private readonly int _shift;
+
+        /// <param name="values">Distinct values, ascending.</param>
+        public SortedLookup(ReadOnlySpan<uint> values)
+        {
+            _values = values.ToArray();
+            int bits = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, values.Length)), 1, 28);
+            _shift = 32 - bits;
+            _starts = new int[(1 << bits) + 1];
+            foreach (uint v in values)
+            {
+                _starts[(int)(v >> _shift) + 1]++;
+            }
+
+            for (int b = 1; b < _starts.Length; b++)
+            {
+                _starts[b] += _starts[b - 1];
+            }
+        }
+
+        /// <summary>The index of <paramref name="value"/>, or -1.</summary>
+        public int IndexOf(uint value)
+        {
+            int b = (int)(value >> _shift);
+            int end = _starts[b + 1];
+            for (int p = _starts[b]; p < end; p++)
+            {
+                if (_values[p] == value)
+                {
+                    return p;
+                }
+            }
+
+            return -1;
+        }
     }
 
     /// <summary>

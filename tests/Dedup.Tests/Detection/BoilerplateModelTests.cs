@@ -111,6 +111,28 @@ public class BoilerplateModelTests
     }
 
     [Fact]
+    public void The_sorted_lookup_finds_each_value_at_its_index_and_no_other_value() =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(
+            ArbMap.Default.GeneratorFor<(uint[] Values, uint[] Probes)>().ToArbitrary(),
+            c =>
+            {
+                // Small values too (all in the first bucket), and values at the ends of the range.
+                uint[] values = [.. (c.Values ?? []).Concat([0u, uint.MaxValue]).Concat((c.Values ?? []).Select(v => v >> 20)).Distinct().Order()];
+                var lookup = new BoilerplateModel.SortedLookup(values);
+                for (int i = 0; i < values.Length; i++)
+                {
+                    Assert.Equal(i, lookup.IndexOf(values[i]));
+                }
+
+                foreach (uint p in (c.Probes ?? []).Concat([1u, uint.MaxValue - 1]))
+                {
+                    Assert.Equal(Array.BinarySearch(values, p) is int at && at >= 0 ? at : -1, lookup.IndexOf(p));
+                }
+
+                Assert.Equal(-1, new BoilerplateModel.SortedLookup([]).IndexOf(7));
+            }));
+
+    [Fact]
     public void Filtering_through_the_bit_filter_removes_exactly_the_set_members() =>
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(
             ArbMap.Default.GeneratorFor<(uint[] Values, uint[] Set, ushort[] Collide)>().ToArbitrary(),
