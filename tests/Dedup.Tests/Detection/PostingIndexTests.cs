@@ -58,8 +58,16 @@ public sealed class PostingIndexTests
                     at += sizes[i];
                 }
 
-                Dictionary<ulong, int[]> expected = Expected(keys, included);
-                IEnumerable<ulong> probes = Enumerable.Range(0, 302).Select(v => (ulong)v);
-                return Agrees(Build(keys, included, 1), expected, probes) && Agrees(Build(keys, included, 2), expected, probes);
+                // The keys as given (small: all in the directory's first bucket) and spread over the 64 bits, as the
+                // candidate selector's mixed keys are.
+                bool AgreesFor(Func<ulong, ulong> spread)
+                {
+                    ulong[][] spreadKeys = [.. keys.Select(k => k.Select(spread).ToArray())];
+                    Dictionary<ulong, int[]> expected = Expected(spreadKeys, included);
+                    IEnumerable<ulong> probes = Enumerable.Range(0, 302).Select(v => spread((ulong)v));
+                    return Agrees(Build(spreadKeys, included, 1), expected, probes) && Agrees(Build(spreadKeys, included, 2), expected, probes);
+                }
+
+                return AgreesFor(k => k) && AgreesFor(k => (k + 1) * 0x9E37_79B9_7F4A_7C15UL) && AgreesFor(k => ulong.MaxValue - k);
             });
 }
