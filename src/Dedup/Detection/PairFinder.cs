@@ -91,7 +91,15 @@ internal static class PairFinder
         }, parallel);
         keyMakers.Clear();
         progress?.Report(new ScanProgress("candidates", 0, n));
-        var sets = new Sets(articles, words, skeleton, lead, threshold) { CopiesOf = r => 1 + (duplicates.TryGetValue(r, out List<int>? group) ? group.Count : 0) };
+        // Read for every holder of a key: dense arrays, not a field of each holder's features or a dictionary lookup
+        // (most holders of a common key are far apart in memory, and an article's keys read thousands of them).
+        int[] copies = new int[duplicates.Count > 0 ? n : 0];
+        foreach ((int first, List<int> group) in duplicates)
+        {
+            copies[first] = group.Count;
+        }
+
+        var sets = new Sets(articles, words, skeleton, lead, threshold) { CopiesOf = duplicates.Count == 0 ? _ => 1 : r => 1 + copies[r] };
         var clusters = new UnionFind(n);
         var results = new List<FoundPair>();
         var states = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
@@ -263,8 +271,10 @@ internal static class PairFinder
         /// <summary>How many articles an indexed article stands for: itself and its exact duplicates (indexed once).</summary>
         public Func<int, int> CopiesOf { get; init; } = _ => 1;
 
-        /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders).</summary>
-        public Func<int, ulong> FingerprintOf { get; } = i => articles[i].SimHash;
+        /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders), from one dense array.</summary>
+        public Func<int, ulong> FingerprintOf { get; } = Dense([.. articles.Select(a => a.SimHash)]);
+
+        private static Func<int, ulong> Dense(ulong[] fingerprints) => i => fingerprints[i];
 
         /// <summary>Verifies (a, b), a before b, and adds the pair when it is a copy.</summary>
         public bool Verify(int a, int b, List<FoundPair> found)
