@@ -342,10 +342,10 @@ internal sealed class BoilerplateModel
     }
 
     /// <summary>
-    /// The index of a value among distinct values sorted ascending, found through a table of where each run of equal
-    /// top bits starts (one or two buckets a value): shingles are hashes, so the runs are short, and a lookup reads the
-    /// table and one short run, where a dictionary reads its buckets and its entries (both larger than the cache for
-    /// the frequent skeleton shingles of a large corpus) and then the frequency list.
+    /// The index of a value among distinct values sorted ascending, found through a <see cref="TopBitsDirectory"/>:
+    /// shingles are hashes, so the runs are short, and a lookup reads the directory and one short run, where a dictionary
+    /// reads its buckets and its entries (both larger than the cache for the frequent skeleton shingles of a large
+    /// corpus).
     /// </summary>
     internal readonly struct SortedLookup
     {
@@ -357,18 +357,9 @@ internal sealed class BoilerplateModel
         public SortedLookup(ReadOnlySpan<uint> values)
         {
             _values = values.ToArray();
-            int bits = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, values.Length)), 1, 28);
+            int bits = TopBitsDirectory.BitsFor(values.Length);
             _shift = 32 - bits;
-            _starts = new int[(1 << bits) + 1];
-            foreach (uint v in values)
-            {
-                _starts[(int)(v >> _shift) + 1]++;
-            }
-
-            for (int b = 1; b < _starts.Length; b++)
-            {
-                _starts[b] += _starts[b - 1];
-            }
+            _starts = TopBitsDirectory.Build(values, bits);
         }
 
         /// <summary>The index of <paramref name="value"/>, or -1.</summary>

@@ -16,9 +16,9 @@ internal sealed class PostingIndex : ILshBucketStore
     private readonly int[] _articles;
 
     /// <summary>
-    /// Where the keys of each value of the top <c>64 - _shift</c> bits start in <see cref="_keys"/> (one or two values
-    /// a key): a key is found by reading its bucket's start and its few keys, where a binary search over millions of
-    /// keys misses the cache a dozen times (a hundred keys an article; the search grew slower as the corpus grew).
+    /// Where the keys of each value of their top <c>64 - _shift</c> bits start in <see cref="_keys"/> (<see
+    /// cref="TopBitsDirectory"/>): an article looks up about a hundred keys, and a binary search grew slower as the
+    /// corpus grew.
     /// </summary>
     private readonly int[] _directory;
     private readonly int _shift;
@@ -28,18 +28,9 @@ internal sealed class PostingIndex : ILshBucketStore
         _keys = keys;
         _starts = starts;
         _articles = articles;
-        int bits = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, keys.Length)), 1, 30);
+        int bits = TopBitsDirectory.BitsFor(keys.Length);
         _shift = 64 - bits;
-        _directory = new int[(1 << bits) + 1];
-        foreach (ulong k in keys)
-        {
-            _directory[(int)(k >> _shift) + 1]++;
-        }
-
-        for (int b = 1; b < _directory.Length; b++)
-        {
-            _directory[b] += _directory[b - 1];
-        }
+        _directory = TopBitsDirectory.Build<ulong>(keys, bits);
     }
 
     /// <summary>Number of shared keys.</summary>
