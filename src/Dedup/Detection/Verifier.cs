@@ -116,15 +116,26 @@ internal static class Verifier
         double verbatim = o.Verbatim;
         bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.SkeletonShare), LeadWeight * o.Lead) >= threshold;
         ParaphraseMeasure p = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, a.ParaphraseCounts, b.ParaphraseCounts, alwaysAlign: evidence, verbatim, ParaphraseCopy, ParaphraseCopyFactsBothWays);
-        if (p.Template && verbatim >= TemplateFrame && verbatim < TemplateVerbatimLimit)
+        o = o with { Paraphrase = p };
+        if (IsTemplate(o))
         {
             // The template test would veto the pair: ask whether the larger's aligned sentences have figures of their own too.
             ParaphraseMeasure other = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, a.ParaphraseCounts, b.ParaphraseCounts, largerSide: true);
-            p = p with { OtherMissingNumbers = other.MissingNumbers };
+            o = o with { Paraphrase = p with { OtherMissingNumbers = other.MissingNumbers } };
         }
 
-        return o with { Paraphrase = p };
+        return o;
     }
+
+    /// <summary>
+    /// The template test: two texts that share a frame verbatim (but not nearly all of their words) and read as one
+    /// template with other numbers (<see cref="ParaphraseMeasure.Template"/>) are separate reports when they are of
+    /// similar size or the numbers of several sentences disagree. (A digest merges sentences, so its numbers come from
+    /// several of the source's.) <see cref="Measure"/> asks it before measuring the larger side, <see cref="Classify"/> to veto.
+    /// </summary>
+    private static bool IsTemplate(in PairMeasure o) =>
+        o.Paraphrase.Template && o.Verbatim >= TemplateFrame && o.Verbatim < TemplateVerbatimLimit
+        && (o.SizeRatio >= SyndicatedSizeRatio || o.Paraphrase.MissingNumbers >= MinTemplateConflicts);
 
     /// <summary>
     /// The kind and score of a pair, or null when it is not a copy at <paramref name="threshold"/>. The score is the
@@ -145,14 +156,13 @@ internal static class Verifier
             return (CopyKind.Duplicate, 1.0);
         }
 
-        double verbatim = o.Verbatim;
-        if (o.Paraphrase.Template && verbatim >= TemplateFrame && verbatim < TemplateVerbatimLimit
-            && (o.SizeRatio >= SyndicatedSizeRatio || o.Paraphrase.MissingNumbers >= MinTemplateConflicts))
+        if (IsTemplate(o))
         {
-            // Of similar size, the same frame with other numbers in its sentences: separate reports, however much of
-            // the wording agrees. (A digest merges sentences, so its numbers come from several of the source's.)
+            // The same frame with other numbers in its sentences: separate reports, however much of the wording agrees.
             return null;
         }
+
+        double verbatim = o.Verbatim;
 
         bool factsKept = o.Paraphrase.SameFacts;
         double paraphrase = o.ParaphraseScore;
