@@ -39,12 +39,12 @@ internal sealed class ArticleFeatures
     /// </summary>
     public ulong SimHash { get; }
 
-    public uint[] Words { get; }
+    public uint[] Words { get; private set; }
 
-    public uint[] Skeleton { get; }
+    public uint[] Skeleton { get; private set; }
 
     /// <summary>The first <see cref="FeatureExtractor.LeadShingles"/> word shingles (headline and first sentence), sorted, distinct.</summary>
-    public uint[] Lead { get; }
+    public uint[] Lead { get; private set; }
 
     /// <summary>The paraphrase terms: content words and facts with their sentence, one entry each (see <see cref="Paraphrase"/>), sorted.</summary>
     public uint[] ParaphraseTerms { get; }
@@ -80,6 +80,17 @@ internal sealed class ArticleFeatures
 
     /// <summary>Insertion order, for "first added" as the last tie-breaker of originals.</summary>
     public long Order { get; set; }
+
+    /// <summary>
+    /// Lets go of the word, skeleton and lead sets (they read as empty from now on): a batch scan filters them in place
+    /// and keeps them, with their new lengths, beside the features.
+    /// </summary>
+    public void DropSets()
+    {
+        Words = [];
+        Skeleton = [];
+        Lead = [];
+    }
 
     /// <summary>The same article with other word, skeleton and lead sets (e.g. without boilerplate); every other field is kept.</summary>
     public ArticleFeatures WithSets(uint[] words, uint[] skeleton, uint[] lead) =>

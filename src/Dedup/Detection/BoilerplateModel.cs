@@ -162,6 +162,15 @@ internal sealed class BoilerplateModel
     /// <summary>The article's skeleton shingles without boilerplate.</summary>
     public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeleton, _skeletonFilter);
 
+    /// <summary>
+    /// Removes the boilerplate from sorted word (or lead) shingles in place, keeping the others in order at the front,
+    /// and returns how many are kept: a batch scan filters each article once and allocates nothing.
+    /// </summary>
+    public int RemoveWordBoilerplate(Span<uint> shingles) => RemoveInPlace(shingles, _words, _wordFilter);
+
+    /// <summary>As <see cref="RemoveWordBoilerplate"/>, for skeleton shingles.</summary>
+    public int RemoveSkeletonBoilerplate(Span<uint> shingles) => RemoveInPlace(shingles, _skeleton, _skeletonFilter);
+
     /// <summary>The shingle space is counted in this many partitions (by the top bits), one at a time, to bound memory.</summary>
     private const int PartitionBits = 6;
 
@@ -546,19 +555,35 @@ internal sealed class BoilerplateModel
 
         uint[] buffer = System.Buffers.ArrayPool<uint>.Shared.Rent(values.Length);
         values.AsSpan(0, first).CopyTo(buffer);
-        int w = first;
-        for (int i = first + 1; i < values.Length; i++)
+        values.AsSpan(first + 1).CopyTo(buffer.AsSpan(first));
+        int w = first + RemoveInPlace(buffer.AsSpan(first, values.Length - first - 1), boilerplate, filter);
+        uint[] result = buffer.AsSpan(0, w).ToArray();
+        System.Buffers.ArrayPool<uint>.Shared.Return(buffer);
+        return result;
+    }
+
+    /// <summary>
+    /// Moves the values of <paramref name="values"/> that are not boilerplate to its front, in order, and returns how
+    /// many there are (the rest of the span is left as it was).
+    /// </summary>
+    internal static int RemoveInPlace(Span<uint> values, HashSet<uint> boilerplate, ulong[] filter)
+    {
+        if (boilerplate.Count == 0)
+        {
+            return values.Length;
+        }
+
+        int w = 0;
+        for (int i = 0; i < values.Length; i++)
         {
             uint v = values[i];
             if (!IsIn(v, boilerplate, filter))
             {
-                buffer[w++] = v;
+                values[w++] = v;
             }
         }
 
-        uint[] result = buffer.AsSpan(0, w).ToArray();
-        System.Buffers.ArrayPool<uint>.Shared.Return(buffer);
-        return result;
+        return w;
     }
 
     /// <summary>Whether <paramref name="previous"/> is <paramref name="values"/> without the members of the set (the first at <paramref name="first"/>).</summary>

@@ -279,9 +279,9 @@ public sealed partial class CopyDetector
         {
             List<ArticleFeatures> articles = IndexedLocked();
             var boilerplate = BoilerplateModel.Build(articles, Options.BoilerplateDocumentFrequency);
-            uint[][] words = [.. articles.Select(boilerplate.Words)];
-            uint[][] skeleton = [.. articles.Select(boilerplate.Skeleton)];
-            uint[][] lead = [.. articles.Select(boilerplate.Lead)];
+            ReadOnlyMemory<uint>[] words = [.. articles.Select(f => (ReadOnlyMemory<uint>)boilerplate.Words(f))];
+            ReadOnlyMemory<uint>[] skeleton = [.. articles.Select(f => (ReadOnlyMemory<uint>)boilerplate.Skeleton(f))];
+            ReadOnlyMemory<uint>[] lead = [.. articles.Select(f => (ReadOnlyMemory<uint>)boilerplate.Lead(f))];
             List<FoundPair> pairs = PairFinder.Find(articles, words, skeleton, lead, Options.Threshold, null, CancellationToken.None);
             return ClusterBuilder.Build(articles, pairs.Select(p => (p.A, p.B)));
         }
@@ -389,22 +389,19 @@ public sealed partial class CopyDetector
         }
 
         var boilerplate = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency, concurrently: maxDegreeOfParallelism != 1);
-        var words = new uint[n][];
-        var skeleton = new uint[n][];
-        var lead = new uint[n][];
+        // Each article's sets are filtered in place, once: a filtered copy of each would double the scan's memory until
+        // a full collection (nearly every article holds some boilerplate). From here on the scan reads the sets only
+        // through these slices, and the features let go of their own references.
+        var words = new ReadOnlyMemory<uint>[n];
+        var skeleton = new ReadOnlyMemory<uint>[n];
+        var lead = new ReadOnlyMemory<uint>[n];
         Parallel.For(0, n, parallel, i =>
         {
             ArticleFeatures f = features[i];
-            words[i] = boilerplate.Words(f);
-            skeleton[i] = boilerplate.Skeleton(f);
-            lead[i] = boilerplate.Lead(f);
-
-            // From here on the scan reads only the filtered sets: the article keeps them in place of its own, so that
-            // the unfiltered copies (about half the scan's memory) are released as the loop goes.
-            if (!ReferenceEquals(words[i], f.Words) || !ReferenceEquals(skeleton[i], f.Skeleton) || !ReferenceEquals(lead[i], f.Lead))
-            {
-                features[i] = f.WithSets(words[i], skeleton[i], lead[i]);
-            }
+            words[i] = f.Words.AsMemory(0, boilerplate.RemoveWordBoilerplate(f.Words));
+            skeleton[i] = f.Skeleton.AsMemory(0, boilerplate.RemoveSkeletonBoilerplate(f.Skeleton));
+            lead[i] = f.Lead.AsMemory(0, boilerplate.RemoveWordBoilerplate(f.Lead));
+            f.DropSets();
         });
 
         List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);

@@ -46,9 +46,9 @@ internal static class PairFinder
     /// </remarks>
     public static List<FoundPair> Find(
         IReadOnlyList<ArticleFeatures> articles,
-        uint[][] words,
-        uint[][] skeleton,
-        uint[][] lead,
+        ReadOnlyMemory<uint>[] words,
+        ReadOnlyMemory<uint>[] skeleton,
+        ReadOnlyMemory<uint>[] lead,
         double threshold,
         IProgress<ScanProgress>? progress,
         CancellationToken cancellationToken,
@@ -86,7 +86,7 @@ internal static class PairFinder
         PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) =>
         {
             CandidateSelector maker = keyMakers.TryTake(out CandidateSelector? m) ? m : new CandidateSelector();
-            maker.Keys(articles[i].ExactHash, words[i], skeleton[i], articles[i].ParaphraseTerms, keys);
+            maker.Keys(articles[i].ExactHash, words[i].Span, skeleton[i].Span, articles[i].ParaphraseTerms, keys);
             keyMakers.Add(maker);
         }, parallel);
         keyMakers.Clear();
@@ -162,7 +162,7 @@ internal static class PairFinder
         List<ulong> keys = scratch.Keys;
         selector.Clear();
         keys.Clear();
-        selector.Keys(sets.Articles[i].ExactHash, sets.Words[i], sets.Skeleton[i], sets.Articles[i].ParaphraseTerms, keys);
+        selector.Keys(sets.Articles[i].ExactHash, sets.Words[i].Span, sets.Skeleton[i].Span, sets.Articles[i].ParaphraseTerms, keys);
         selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
         selector.CountCopies(sets.CopiesOf);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
@@ -260,13 +260,13 @@ internal static class PairFinder
         new(o.WordsB, o.WordsA, o.SharedWords, o.SkeletonB, o.SkeletonA, o.SharedSkeleton, o.LeadB, o.LeadBInA, o.LeadA, o.LeadAInB, o.Paraphrase);
 
     /// <summary>The filtered sets of a scan and the verification of a pair.</summary>
-    private sealed class Sets(IReadOnlyList<ArticleFeatures> articles, uint[][] words, uint[][] skeleton, uint[][] lead, double threshold)
+    private sealed class Sets(IReadOnlyList<ArticleFeatures> articles, ReadOnlyMemory<uint>[] words, ReadOnlyMemory<uint>[] skeleton, ReadOnlyMemory<uint>[] lead, double threshold)
     {
         public IReadOnlyList<ArticleFeatures> Articles => articles;
 
-        public uint[][] Words => words;
+        public ReadOnlyMemory<uint>[] Words => words;
 
-        public uint[][] Skeleton => skeleton;
+        public ReadOnlyMemory<uint>[] Skeleton => skeleton;
 
         /// <summary>How many articles an indexed article stands for: itself and its exact duplicates (indexed once).</summary>
         public Func<int, int> CopiesOf { get; init; } = _ => 1;
@@ -279,7 +279,7 @@ internal static class PairFinder
         /// <summary>Verifies (a, b), a before b, and adds the pair when it is a copy.</summary>
         public bool Verify(int a, int b, List<FoundPair> found)
         {
-            PairMeasure o = Verifier.Measure(articles[a], articles[b], words[a], words[b], skeleton[a], skeleton[b], lead[a], lead[b], threshold);
+            PairMeasure o = Verifier.Measure(articles[a], articles[b], words[a].Span, words[b].Span, skeleton[a].Span, skeleton[b].Span, lead[a].Span, lead[b].Span, threshold);
             if (Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold) is { } v)
             {
                 found.Add(new FoundPair(a, b, v.Kind, v.Score, o));

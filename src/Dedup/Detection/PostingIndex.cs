@@ -11,8 +11,12 @@ namespace Dedup.Detection;
 /// </summary>
 internal sealed class PostingIndex : ILshBucketStore
 {
+    /// <summary>The shared keys, ascending, in the first <see cref="Keys"/> entries (the array the occurrences were sorted in).</summary>
     private readonly ulong[] _keys;
+    private readonly int _keyCount;
     private readonly int[] _starts;
+
+    /// <summary>The holders of each key, from <c>_starts[r]</c> to <c>_starts[r + 1]</c> (the array they were sorted in; the tail is unused).</summary>
     private readonly int[] _articles;
 
     /// <summary>
@@ -23,18 +27,19 @@ internal sealed class PostingIndex : ILshBucketStore
     private readonly int[] _directory;
     private readonly int _shift;
 
-    private PostingIndex(ulong[] keys, int[] starts, int[] articles)
+    private PostingIndex(ulong[] keys, int keyCount, int[] starts, int[] articles)
     {
         _keys = keys;
+        _keyCount = keyCount;
         _starts = starts;
         _articles = articles;
-        int bits = TopBitsDirectory.BitsFor(keys.Length);
+        int bits = TopBitsDirectory.BitsFor(keyCount);
         _shift = 64 - bits;
-        _directory = TopBitsDirectory.Build<ulong>(keys, bits);
+        _directory = TopBitsDirectory.Build<ulong>(keys.AsSpan(0, keyCount), bits);
     }
 
     /// <summary>Number of shared keys.</summary>
-    public int Keys => _keys.Length;
+    public int Keys => _keyCount;
 
     /// <summary>
     /// Builds the index over the keys of the articles <paramref name="include"/> accepts; <paramref name="keysOf"/>
@@ -107,9 +112,10 @@ internal sealed class PostingIndex : ILshBucketStore
             s = e;
         }
 
-        ulong[] runKeys = keys.AsSpan(0, runs).ToArray();
+        // The runs were compacted to the front of the arrays they were sorted in, which the index keeps: copying them
+        // out would hold both at once (the scan's peak memory), and the unused tails are no more than the copy.
         starts.Add(kept);
-        return new PostingIndex(runKeys, [.. starts], articles.AsSpan(0, kept).ToArray());
+        return new PostingIndex(keys, runs, [.. starts], articles);
     }
 
     /// <summary>The articles holding <paramref name="key"/>, ascending; empty when fewer than two hold it.</summary>

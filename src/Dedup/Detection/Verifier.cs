@@ -99,7 +99,7 @@ internal static class Verifier
     /// pair could be a copy at it: its verbatim, skeleton or lead evidence reaches the threshold (the template check
     /// may veto it), or its content and fact shares leave the paraphrase score room to reach <see cref="ParaphraseCopy"/>.
     /// </summary>
-    public static PairMeasure Measure(ArticleFeatures a, ArticleFeatures b, uint[] wordsA, uint[] wordsB, uint[] skeletonA, uint[] skeletonB, uint[] leadA, uint[] leadB, double threshold = 0)
+    public static PairMeasure Measure(ArticleFeatures a, ArticleFeatures b, ReadOnlySpan<uint> wordsA, ReadOnlySpan<uint> wordsB, ReadOnlySpan<uint> skeletonA, ReadOnlySpan<uint> skeletonB, ReadOnlySpan<uint> leadA, ReadOnlySpan<uint> leadB, double threshold = 0)
     {
         var o = new PairMeasure(
             wordsA.Length,
@@ -210,5 +210,5 @@ internal static class Verifier
 
     /// <summary>Number of values two sorted, distinct arrays share.</summary>
     /// <remarks>See <see cref="Kernels.IntersectionKernel"/>.</remarks>
-    public static int CountShared(uint[] a, uint[] b) => Kernels.IntersectionKernel.CountShared(a, b);
+    public static int CountShared(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b) => Kernels.IntersectionKernel.CountShared(a, b);
 }

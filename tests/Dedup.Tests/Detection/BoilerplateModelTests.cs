@@ -147,6 +147,12 @@ public class BoilerplateModelTests
                 Assert.Equal(expected, actual);
                 Assert.True(expected.Length < values.Length || ReferenceEquals(values, actual), "an array without members is returned as it is");
 
+                // In place (a scan's filtering): the kept values at the front, in order, the rest untouched.
+                uint[] inPlace = [.. values];
+                int kept = BoilerplateModel.RemoveInPlace(inPlace, set, BoilerplateModel.FilterOf(set));
+                Assert.Equal(expected, inPlace[..kept]);
+                Assert.Equal(values[kept..], inPlace[kept..]);
+
                 // An equal result of another model is reused; an unequal one is not.
                 uint[] previous = [.. expected];
                 uint[] reused = BoilerplateModel.Without(values, set, BoilerplateModel.FilterOf(set), previous);
