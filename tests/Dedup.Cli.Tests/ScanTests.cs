@@ -46,6 +46,12 @@ public sealed class ScanTests : IDisposable
         Assert.True(fromFile.ExitCode == ExitCodes.CopiesFound, fromFile.ToString());
         Assert.NotEmpty(File.ReadAllText(held));
         Assert.Equal(File.ReadAllText(held), File.ReadAllText(reread));
+
+        // The table of pairs shows the same titles: a scan that re-reads from the file holds only the ids and reads the
+        // shown pairs' titles back from it.
+        static string Table(string output) => output[..output.IndexOf("\n\n", StringComparison.Ordinal)];
+        Assert.Contains("Blinken proposes coast guard hotline", Table(fromFile.Out), StringComparison.Ordinal);
+        Assert.Equal(Table(withTexts.Out), Table(fromFile.Out));
     }
 
     [Fact]

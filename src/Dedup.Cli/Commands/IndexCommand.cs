@@ -41,7 +41,7 @@ internal static class IndexCommand
             Article article = set.Articles[i];
             if (detector.Contains(article.Id))
             {
-                reader.Skip(set, InputProblem.DuplicateId, $"{set.Locations[i]}: id {Printable.Quote(article.Id)} is already in the index {store.Location}");
+                reader.Skip(set, InputProblem.DuplicateId, $"{set.LocationOf(i)}: id {Printable.Quote(article.Id)} is already in the index {store.Location}");
                 continue;
             }
 

@@ -51,11 +51,17 @@ internal static class ScanCommand
             .ReadAsync(settings.Input, cancellationToken);
         DetectorOptions options = settings.ToDetectorOptions();
         ScanResult result;
+        PairTable? table = null;
         using (set.Backing)
         {
             result = Scan(console, settings, set.Complete, options, cancellationToken);
-        }
 
+            // The shown pairs' titles are read while the file is open (a scan without a report holds only the ids).
+            if (!settings.Json)
+            {
+                table = new PairTable(result.Pairs, set.Complete, set.Articles);
+            }
+        }
 
         if (settings.PairsPath is { } pairsPath)
         {
@@ -87,12 +93,12 @@ internal static class ScanCommand
         else if (console.OutIsTerminal)
         {
             IAnsiConsole terminal = console.CreateOutConsole();
-            new PairTable(result.Pairs, set.Articles).WriteTable(terminal);
+            table!.WriteTable(terminal);
             summary.WriteTable(terminal, settings);
         }
         else
         {
-            new PairTable(result.Pairs, set.Articles).WritePlain(console.Out);
+            table!.WritePlain(console.Out);
             summary.WritePlain(console.Out, settings);
         }
 

@@ -30,8 +30,29 @@ internal sealed class ArticleSet
     /// <summary>The articles, in input order.</summary>
     public List<Article> Articles { get; } = [];
 
-    /// <summary>Where each article came from, parallel to <see cref="Articles"/>: "file.jsonl:12" or a .txt file's path.</summary>
-    public List<string> Locations { get; } = [];
+    /// <summary>The line of each article of a JSONL input, parallel to <see cref="Articles"/> (a number, not a string: a scan of a million articles holds them all).</summary>
+    private readonly List<int> _lines = [];
+
+    /// <summary>The file of each article of a folder of text files, parallel to <see cref="Articles"/>.</summary>
+    private readonly List<string> _files = [];
+
+    /// <summary>Where the article at <paramref name="index"/> came from: "file.jsonl:12" or a .txt file's path.</summary>
+    public string LocationOf(int index) =>
+        _files.Count > 0 ? _files[index] : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Name}:{_lines[index]}");
+
+    /// <summary>Records the next article of a JSONL input and its line.</summary>
+    public void Add(Article article, int line)
+    {
+        Articles.Add(article);
+        _lines.Add(line);
+    }
+
+    /// <summary>Records the next article of a folder and its file.</summary>
+    public void Add(Article article, string file)
+    {
+        Articles.Add(article);
+        _files.Add(file);
+    }
 
     /// <summary>Ids that were JSON numbers in the input; they are written back as numbers.</summary>
     public HashSet<string> NumericIds { get; } = new(StringComparer.Ordinal);
@@ -50,7 +71,8 @@ internal sealed class ArticleSet
 
     /// <summary>
     /// When the texts were not kept (<see cref="ArticleReader.KeepTexts"/> false): the articles re-read from the file by
-    /// offset, parallel to <see cref="Articles"/>, whose texts are then only their first non-blank line.
+    /// offset, parallel to <see cref="Articles"/>, which then hold only each article's id and date (empty text, no
+    /// title): what a scan of a million articles needs of them until it writes its output.
     /// </summary>
     public FileBackedArticles? Backing { get; set; }
 
@@ -314,7 +336,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             (Article? article, bool numeric, InputProblem problem, string? message) = ParseLine(line);
             if (article is not null && backed)
             {
-                article = article with { Text = FirstLine(article.Text) };
+                article = article with { Text = string.Empty, Title = null, Source = null };
             }
 
             parsed[k] = new ParsedLine(article, numeric, problem, message);
@@ -344,8 +366,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             }
 
             set.Backing?.Add(pending.Start, pending.Bytes);
-            set.Articles.Add(article);
-            set.Locations.Add(FormattableString.Invariant($"{set.Name}:{lineNumber}"));
+            set.Add(article, lineNumber);
             if (numeric)
             {
                 set.NumericIds.Add(article.Id);
@@ -369,20 +390,6 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         int read = stream.Read(head);
         stream.Position = 0;
         return read == 2 && (head is [0xFF, 0xFE] || head is [0xFE, 0xFF] || head is [0x00, 0x00]);
-    }
-
-    /// <summary>The first non-blank line of a text, at most 200 characters (what a table of pairs shows of an untitled article).</summary>
-    private static string FirstLine(string text)
-    {
-        foreach (string line in text.Split('\n', 8))
-        {
-            if (!string.IsNullOrWhiteSpace(line))
-            {
-                return line.Length > 200 ? line[..200] : line;
-            }
-        }
-
-        return text.Length > 200 ? text[..200] : text;
     }
 
     private static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line)
@@ -636,8 +643,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
                 continue;
             }
 
-            set.Articles.Add(new Article(Path.GetFileNameWithoutExtension(file), text));
-            set.Locations.Add(file);
+            set.Add(new Article(Path.GetFileNameWithoutExtension(file), text), file);
         }
     }
 

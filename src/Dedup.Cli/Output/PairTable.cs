@@ -19,25 +19,43 @@ internal sealed class PairTable
 
     private readonly List<(string Score, string Kind, string A, string TitleA, string B, string TitleB)> _rows = [];
 
-    public PairTable(IReadOnlyList<CopyPair> pairs, IReadOnlyList<Article> articles)
+    /// <summary>The pairs to show, with the titles (or first lines) of their articles.</summary>
+    /// <param name="pairs">Every pair found.</param>
+    /// <param name="articles">The articles in input order, whose texts and titles are read only for the shown pairs
+    /// (a list that re-reads each from its file reads at most <see cref="MaxRows"/> times two).</param>
+    /// <param name="ids">The ids of <paramref name="articles"/> in the same order, when read without their texts; by
+    /// default the articles' own.</param>
+    public PairTable(IReadOnlyList<CopyPair> pairs, IReadOnlyList<Article> articles, IReadOnlyList<Article>? ids = null)
     {
         Total = pairs.Count;
-        var titles = new Dictionary<string, string>(articles.Count, StringComparer.Ordinal);
-        foreach (Article article in articles)
+        List<CopyPair> shown = [.. pairs.OrderByDescending(p => p.Score).ThenBy(p => p.First, StringComparer.Ordinal).ThenBy(p => p.Second, StringComparer.Ordinal).Take(MaxRows)];
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (CopyPair pair in shown)
         {
-            titles[article.Id] = article.Title ?? FirstLine(article.Text);
+            titles[pair.First] = string.Empty;
+            titles[pair.Second] = string.Empty;
+        }
+
+        ids ??= articles;
+        for (int i = 0; i < ids.Count; i++)
+        {
+            if (titles.ContainsKey(ids[i].Id))
+            {
+                Article article = articles[i];
+                titles[article.Id] = article.Title ?? FirstLine(article.Text);
+            }
         }
 
         CultureInfo c = CultureInfo.InvariantCulture;
-        foreach (CopyPair pair in pairs.OrderByDescending(p => p.Score).ThenBy(p => p.First, StringComparer.Ordinal).ThenBy(p => p.Second, StringComparer.Ordinal).Take(MaxRows))
+        foreach (CopyPair pair in shown)
         {
             _rows.Add((
                 pair.Score.ToString("0.000", c),
                 JsonLines.KindName(pair.Kind),
                 Cell(pair.First, IdWidth),
-                Cell(titles.GetValueOrDefault(pair.First, string.Empty), TitleWidth),
+                Cell(titles[pair.First], TitleWidth),
                 Cell(pair.Second, IdWidth),
-                Cell(titles.GetValueOrDefault(pair.Second, string.Empty), TitleWidth)));
+                Cell(titles[pair.Second], TitleWidth)));
         }
     }
 
