@@ -11,83 +11,155 @@ namespace Dedup.Detection;
 /// </summary>
 internal sealed class PostingIndex : ILshBucketStore
 {
-    /// <summary>The shared keys, ascending, in the first <see cref="Keys"/> entries (the array the occurrences were sorted in).</summary>
-    private readonly ulong[] _keys;
-    private readonly int _keyCount;
-    private readonly int[] _starts;
-
-    /// <summary>The holders of each key, from <c>_starts[r]</c> to <c>_starts[r + 1]</c> (the array they were sorted in; the tail is unused).</summary>
-    private readonly int[] _articles;
-
     /// <summary>
-    /// Where the keys of each value of their top <c>64 - _shift</c> bits start in <see cref="_keys"/> (<see
-    /// cref="TopBitsDirectory"/>): an article looks up about a hundred keys, and a binary search grew slower as the
-    /// corpus grew.
+    /// At most about this many key occurrences are sorted at once (12 bytes each): the keys of a larger corpus are taken
+    /// in partitions by their top bits, one pass over the articles each, so that the scan's peak memory holds one
+    /// partition's occurrences and the shared runs kept, not every occurrence at once.
     /// </summary>
-    private readonly int[] _directory;
-    private readonly int _shift;
+    public const long SortedAtOnce = 1 << 24;
 
-    private PostingIndex(ulong[] keys, int keyCount, int[] starts, int[] articles)
+    /// <summary>Partitions by at most this many top bits of a key.</summary>
+    private const int MaxPartitionBits = 8;
+
+    /// <summary>Articles a worker takes at a time when it collects their keys.</summary>
+    private const int BlockSize = 256;
+
+    /// <summary>The partitions (one when the keys are few), by the top <see cref="_partitionBits"/> bits of a key.</summary>
+    private readonly Partition[] _partitions;
+    private readonly int _partitionBits;
+
+    private PostingIndex(Partition[] partitions, int partitionBits)
     {
-        _keys = keys;
-        _keyCount = keyCount;
-        _starts = starts;
-        _articles = articles;
-        int bits = TopBitsDirectory.BitsFor(keyCount);
-        _shift = 64 - bits;
-        _directory = TopBitsDirectory.Build<ulong>(keys.AsSpan(0, keyCount), bits);
+        _partitions = partitions;
+        _partitionBits = partitionBits;
     }
 
     /// <summary>Number of shared keys.</summary>
-    public int Keys => _keyCount;
+    public int Keys => _partitions.Sum(p => p.Count);
 
     /// <summary>
     /// Builds the index over the keys of the articles <paramref name="include"/> accepts; <paramref name="keysOf"/>
-    /// fills a list with an article's keys.
+    /// fills a list with an article's keys, and is called once to count them and once for each partition.
     /// </summary>
-    public static PostingIndex Build(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel)
+    public static PostingIndex Build(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel, long sortedAtOnce = SortedAtOnce)
     {
-        var counts = new int[n + 1];
-        Parallel.For(0, n, parallel, () => new List<ulong>(), (i, _, list) =>
+        ArgumentOutOfRangeException.ThrowIfLessThan(sortedAtOnce, 1);
+
+        // Count the occurrences by the top bits of their key, to size the partitions.
+        const int TopShift = 64 - MaxPartitionBits;
+        long[] byTop = new long[1 << MaxPartitionBits];
+        Parallel.For(0, n, parallel, () => (List: new List<ulong>(), Counts: new long[1 << MaxPartitionBits]), (i, _, local) =>
         {
             if (include(i))
             {
-                list.Clear();
-                keysOf(i, list);
-                counts[i + 1] = list.Count;
-            }
-
-            return list;
-        }, _ => { });
-
-        for (int i = 0; i < n; i++)
-        {
-            counts[i + 1] += counts[i];
-        }
-
-        long total = counts[n];
-        var keys = new ulong[total];
-        var articles = new int[total];
-        Parallel.For(0, n, parallel, () => new List<ulong>(), (i, _, list) =>
-        {
-            if (include(i))
-            {
-                list.Clear();
-                keysOf(i, list);
-                int at = counts[i];
-                foreach (ulong k in list)
+                local.List.Clear();
+                keysOf(i, local.List);
+                foreach (ulong k in local.List)
                 {
-                    keys[at] = k;
-                    articles[at++] = i;
+                    local.Counts[k >> TopShift]++;
                 }
             }
 
-            return list;
+            return local;
+        }, local =>
+        {
+            lock (byTop)
+            {
+                for (int b = 0; b < byTop.Length; b++)
+                {
+                    byTop[b] += local.Counts[b];
+                }
+            }
+        });
+
+        // The fewest partitions whose largest holds at most sortedAtOnce occurrences (skewed keys may leave one larger).
+        int bits = 0;
+        long largest = byTop.Sum();
+        while (largest > sortedAtOnce && bits < MaxPartitionBits)
+        {
+            bits++;
+            largest = 0;
+            for (int p = 0; p < 1 << bits; p++)
+            {
+                largest = Math.Max(largest, SizeOf(byTop, bits, p));
+            }
+        }
+
+        var keys = new ulong[largest];
+        var articles = new int[largest];
+        var partitions = new Partition[1 << bits];
+        for (int p = 0; p < partitions.Length; p++)
+        {
+            int size = Fill(n, include, keysOf, parallel, bits, p, keys, articles);
+            (int runs, int kept, int[] starts) = CompactRuns(keys.AsSpan(0, size), articles);
+
+            // One partition keeps the arrays it was sorted in (a copy would be held beside them); several copy out what
+            // they keep, so that the next can be sorted in the same arrays.
+            partitions[p] = partitions.Length == 1
+                ? new Partition(keys, runs, starts, articles, bits)
+                : new Partition(keys.AsSpan(0, runs).ToArray(), runs, starts, articles.AsSpan(0, kept).ToArray(), bits);
+        }
+
+        return new PostingIndex(partitions, bits);
+    }
+
+    /// <summary>Occurrences in partition <paramref name="p"/> of 2^<paramref name="bits"/>, from the counts by the top <see cref="MaxPartitionBits"/> bits.</summary>
+    private static long SizeOf(long[] byTop, int bits, int p)
+    {
+        int width = 1 << (MaxPartitionBits - bits);
+        long size = 0;
+        for (int b = p * width; b < (p + 1) * width; b++)
+        {
+            size += byTop[b];
+        }
+
+        return size;
+    }
+
+    /// <summary>Collects the occurrences of the keys in partition <paramref name="p"/> into the arrays, sorted by key; returns how many.</summary>
+    private static int Fill(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel, int bits, int p, ulong[] keys, int[] articles)
+    {
+        int filled = 0;
+        Parallel.For(0, (n + BlockSize - 1) / BlockSize, parallel, () => (List: new List<ulong>(), Keys: new List<ulong>(), Articles: new List<int>()), (block, _, local) =>
+        {
+            local.Keys.Clear();
+            local.Articles.Clear();
+            for (int i = block * BlockSize; i < Math.Min(n, (block + 1) * BlockSize); i++)
+            {
+                if (!include(i))
+                {
+                    continue;
+                }
+
+                local.List.Clear();
+                keysOf(i, local.List);
+                foreach (ulong k in local.List)
+                {
+                    if (bits == 0 || (int)(k >> (64 - bits)) == p)
+                    {
+                        local.Keys.Add(k);
+                        local.Articles.Add(i);
+                    }
+                }
+            }
+
+            // Blocks land in any order: the runs are sorted by key, then each run's articles, so the result is the same.
+            int at = Interlocked.Add(ref filled, local.Keys.Count) - local.Keys.Count;
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(local.Keys).CopyTo(keys.AsSpan(at));
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(local.Articles).CopyTo(articles.AsSpan(at));
+            return local;
         }, _ => { });
 
-        Array.Sort(keys, articles);
+        Array.Sort(keys, articles, 0, filled);
+        return filled;
+    }
 
-        // Keep the runs of two or more, each with its articles in ascending order.
+    /// <summary>
+    /// Keeps the runs of two or more occurrences of a key, moved to the front of the arrays: the run's key at the run's
+    /// index in <paramref name="keys"/>, its articles ascending from its start in <paramref name="articles"/>.
+    /// </summary>
+    private static (int Runs, int Kept, int[] Starts) CompactRuns(Span<ulong> keys, int[] articles)
+    {
         var starts = new List<int>();
         int runs = 0;
         int kept = 0;
@@ -112,26 +184,57 @@ internal sealed class PostingIndex : ILshBucketStore
             s = e;
         }
 
-        // The runs were compacted to the front of the arrays they were sorted in, which the index keeps: copying them
-        // out would hold both at once (the scan's peak memory), and the unused tails are no more than the copy.
         starts.Add(kept);
-        return new PostingIndex(keys, runs, [.. starts], articles);
+        return (runs, kept, [.. starts]);
     }
 
     /// <summary>The articles holding <paramref name="key"/>, ascending; empty when fewer than two hold it.</summary>
-    public ReadOnlySpan<int> Holders(ulong key)
+    public ReadOnlySpan<int> Holders(ulong key) =>
+        _partitions[_partitionBits == 0 ? 0 : (int)(key >> (64 - _partitionBits))].Holders(key);
+
+    /// <summary>
+    /// The shared keys of one partition, ascending, in the first <see cref="Count"/> entries of an array; each one's
+    /// holders from <c>starts[r]</c> to <c>starts[r + 1]</c>; and a directory of the keys by their top bits below the
+    /// partition's (<see cref="TopBitsDirectory"/>): an article looks up about a hundred keys, and a binary search grew
+    /// slower as the corpus grew.
+    /// </summary>
+    private sealed class Partition
     {
-        int b = (int)(key >> _shift);
-        int end = _directory[b + 1];
-        for (int r = _directory[b]; r < end; r++)
+        private readonly ulong[] _keys;
+        private readonly int[] _starts;
+        private readonly int[] _articles;
+        private readonly int[] _directory;
+        private readonly int _skip;
+        private readonly int _shift;
+
+        public Partition(ulong[] keys, int count, int[] starts, int[] articles, int partitionBits)
         {
-            if (_keys[r] == key)
-            {
-                return _articles.AsSpan(_starts[r], _starts[r + 1] - _starts[r]);
-            }
+            _keys = keys;
+            Count = count;
+            _starts = starts;
+            _articles = articles;
+            _skip = partitionBits;
+            int bits = TopBitsDirectory.BitsFor(count);
+            _shift = 64 - bits;
+            _directory = TopBitsDirectory.Build<ulong>(keys.AsSpan(0, count), bits, partitionBits);
         }
 
-        return [];
+        public int Count { get; }
+
+        public ReadOnlySpan<int> Holders(ulong key)
+        {
+            int b = (int)((key << _skip) >> _shift);
+            int end = _directory[b + 1];
+            for (int r = _directory[b]; r < end; r++)
+            {
+                if (_keys[r] == key)
+                {
+                    return _articles.AsSpan(_starts[r], _starts[r + 1] - _starts[r]);
+                }
+            }
+
+            return [];
+        }
     }
 
     /// <inheritdoc/>

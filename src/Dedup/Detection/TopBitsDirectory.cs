@@ -14,17 +14,18 @@ internal static class TopBitsDirectory
     public static int BitsFor(int count) => Math.Clamp(64 - BitOperations.LeadingZeroCount((ulong)Math.Max(1, count)), 1, 30);
 
     /// <summary>
-    /// Entry b is the index of the first key whose top <paramref name="bits"/> bits are b or more; entry 2^bits is the
-    /// number of keys. The keys of bucket b are at [entry b, entry b + 1).
+    /// Entry b is the index of the first key whose top <paramref name="bits"/> bits (below the first
+    /// <paramref name="skip"/>, which all the keys share) are b or more; entry 2^bits is the number of keys. The keys of
+    /// bucket b are at [entry b, entry b + 1).
     /// </summary>
-    public static int[] Build<T>(ReadOnlySpan<T> sortedKeys, int bits)
+    public static int[] Build<T>(ReadOnlySpan<T> sortedKeys, int bits, int skip = 0)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int shift = (Unsafe.SizeOf<T>() * 8) - bits;
         var directory = new int[(1 << bits) + 1];
         foreach (T key in sortedKeys)
         {
-            directory[int.CreateTruncating(key >>> shift) + 1]++;
+            directory[int.CreateTruncating((key << skip) >>> shift) + 1]++;
         }
 
         for (int b = 1; b < directory.Length; b++)

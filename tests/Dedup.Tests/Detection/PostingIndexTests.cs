@@ -33,8 +33,8 @@ public sealed class PostingIndexTests
         return holders.Where(h => h.Value.Count > 1).ToDictionary(h => h.Key, h => h.Value.Order().ToArray());
     }
 
-    private static PostingIndex Build(ulong[][] keys, bool[] included, int threads) =>
-        PostingIndex.Build(keys.Length, i => included[i], (i, list) => list.AddRange(keys[i]), new ParallelOptions { MaxDegreeOfParallelism = threads });
+    private static PostingIndex Build(ulong[][] keys, bool[] included, int threads, long sortedAtOnce = PostingIndex.SortedAtOnce) =>
+        PostingIndex.Build(keys.Length, i => included[i], (i, list) => list.AddRange(keys[i]), new ParallelOptions { MaxDegreeOfParallelism = threads }, sortedAtOnce);
 
     private static bool Agrees(PostingIndex index, Dictionary<ulong, int[]> expected, IEnumerable<ulong> probes) =>
         index.Keys == expected.Count
@@ -58,14 +58,17 @@ public sealed class PostingIndexTests
                     at += sizes[i];
                 }
 
-                // The keys as given (small: all in the directory's first bucket) and spread over the 64 bits, as the
-                // candidate selector's mixed keys are.
+                // The keys as given (small: all in the directory's first bucket and in one partition) and spread over the
+                // 64 bits, as the candidate selector's mixed keys are; sorted all at once, and in partitions by their
+                // top bits (as many as the largest corpora take, and the most there can be).
                 bool AgreesFor(Func<ulong, ulong> spread)
                 {
                     ulong[][] spreadKeys = [.. keys.Select(k => k.Select(spread).ToArray())];
                     Dictionary<ulong, int[]> expected = Expected(spreadKeys, included);
                     IEnumerable<ulong> probes = Enumerable.Range(0, 302).Select(v => spread((ulong)v));
-                    return Agrees(Build(spreadKeys, included, 1), expected, probes) && Agrees(Build(spreadKeys, included, 2), expected, probes);
+                    return Agrees(Build(spreadKeys, included, 1), expected, probes) && Agrees(Build(spreadKeys, included, 2), expected, probes)
+                        && Agrees(Build(spreadKeys, included, 2, sortedAtOnce: Math.Max(1, sizes.Sum() / 8)), expected, probes)
+                        && Agrees(Build(spreadKeys, included, 1, sortedAtOnce: 1), expected, probes);
                 }
 
                 return AgreesFor(k => k) && AgreesFor(k => (k + 1) * 0x9E37_79B9_7F4A_7C15UL) && AgreesFor(k => ulong.MaxValue - k);
