@@ -3,11 +3,12 @@ using Dedup.Indexing;
 namespace Dedup.Detection;
 
 /// <summary>
-/// The candidate index of a batch scan, built in one pass: a read-only <see cref="ILshBucketStore"/> holding, for every
-/// key (<see cref="CandidateSelector.Keys"/>) held by two articles or more, the articles holding it in ascending order,
-/// all in one array (keys held by one article alone propose nothing and are dropped). About 12 bytes a shared key
-/// occurrence, no object per key. The scan reads it through the same <see cref="CandidateSelector"/> as a live
-/// detector reads its store.
+/// The candidate index of a batch scan, built at once: a read-only <see cref="ILshBucketStore"/> holding, for every
+/// key (<see cref="CandidateSelector.Keys"/>) held by two articles or more, the articles holding it in ascending order
+/// (keys held by one article alone propose nothing and are dropped), in one array per partition of the keys by their
+/// top bits, and no object per key: with one partition it keeps the arrays it sorted in (12 bytes a key occurrence),
+/// with several about 4 bytes a shared occurrence and 12 a shared key. The scan reads it through the same
+/// <see cref="CandidateSelector"/> as a live detector reads its store.
 /// </summary>
 internal sealed class PostingIndex : ILshBucketStore
 {
