@@ -20,7 +20,8 @@ internal sealed class ScanProgressBar(ProgressContext context) : IProgress<ScanP
             }
 
             task.MaxValue = Math.Max(1, value.Total);
-            task.Value = Math.Min(value.Done, task.MaxValue);
+            // Threads report out of order within a stage: the bar only moves forward.
+            task.Value = Math.Max(task.Value, Math.Min(value.Done, task.MaxValue));
         }
     }
 

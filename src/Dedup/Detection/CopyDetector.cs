@@ -388,7 +388,9 @@ public sealed partial class CopyDetector
             throw invalid;
         }
 
+        progress?.Report(new ScanProgress("corpus model", 0, n));
         var boilerplate = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency, concurrently: maxDegreeOfParallelism != 1);
+        int filtered = 0;
         // Each article's sets are filtered in place, once: a filtered copy of each would double the scan's memory until
         // a full collection (nearly every article holds some boilerplate). From here on the scan reads the sets only
         // through these slices, and the features let go of their own references.
@@ -402,6 +404,11 @@ public sealed partial class CopyDetector
             skeleton[i] = f.Skeleton.AsMemory(0, boilerplate.RemoveSkeletonBoilerplate(f.Skeleton));
             lead[i] = f.Lead.AsMemory(0, boilerplate.RemoveWordBoilerplate(f.Lead));
             f.DropSets();
+            int d = Interlocked.Increment(ref filtered);
+            if (progress is not null && (d % 4096 == 0 || d == n))
+            {
+                progress.Report(new ScanProgress("corpus model", d, n));
+            }
         });
 
         List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);

@@ -88,7 +88,7 @@ internal static class PairFinder
             CandidateSelector maker = keyMakers.TryTake(out CandidateSelector? m) ? m : new CandidateSelector();
             maker.Keys(articles[i].ExactHash, words[i].Span, skeleton[i].Span, articles[i].ParaphraseTerms, keys);
             keyMakers.Add(maker);
-        }, parallel);
+        }, parallel, progress: progress);
         keyMakers.Clear();
         progress?.Report(new ScanProgress("candidates", 0, n));
         // Read for every holder of a key: dense arrays, not a field of each holder's features or a dictionary lookup

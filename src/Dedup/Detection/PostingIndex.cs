@@ -40,11 +40,13 @@ internal sealed class PostingIndex : ILshBucketStore
 
     /// <summary>
     /// Builds the index over the keys of the articles <paramref name="include"/> accepts; <paramref name="keysOf"/>
-    /// fills a list with an article's keys, and is called once to count them and once for each partition.
+    /// fills a list with an article's keys, and is called once to count them and once for each partition. Each pass is
+    /// reported to <paramref name="progress"/> as a step of the stage "index".
     /// </summary>
-    public static PostingIndex Build(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel, long sortedAtOnce = SortedAtOnce)
+    public static PostingIndex Build(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel, long sortedAtOnce = SortedAtOnce, IProgress<ScanProgress>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sortedAtOnce, 1);
+        progress?.Report(new ScanProgress("index", 0, 1));
 
         // Count the occurrences by the top bits of their key, to size the partitions.
         const int TopShift = 64 - MaxPartitionBits;
@@ -89,6 +91,7 @@ internal sealed class PostingIndex : ILshBucketStore
         var keys = new ulong[largest];
         var articles = new int[largest];
         var partitions = new Partition[1 << bits];
+        progress?.Report(new ScanProgress("index", 1, partitions.Length + 1));
         for (int p = 0; p < partitions.Length; p++)
         {
             int size = Fill(n, include, keysOf, parallel, bits, p, keys, articles);
@@ -99,6 +102,7 @@ internal sealed class PostingIndex : ILshBucketStore
             partitions[p] = partitions.Length == 1
                 ? new Partition(keys, runs, starts, articles, bits)
                 : new Partition(keys.AsSpan(0, runs).ToArray(), runs, starts, articles.AsSpan(0, kept).ToArray(), bits);
+            progress?.Report(new ScanProgress("index", p + 2, partitions.Length + 1));
         }
 
         return new PostingIndex(partitions, bits);

@@ -65,7 +65,11 @@ public sealed record Comparison(
 public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<CopyCluster> Clusters, int Documents, long Characters, TimeSpan Elapsed);
 
 /// <summary>Progress of a batch scan.</summary>
-/// <param name="Stage">What is being done: "signatures", "candidates" or "clusters".</param>
+/// <param name="Stage">
+/// What is being done, in this order: "signatures" (each article's features), "corpus model" (the boilerplate learned
+/// from the whole corpus, then each article filtered), "index" (the candidate index: one pass to count the keys, then
+/// one a partition of them), "candidates" (each article verified against its candidates) and "clusters".
+/// </param>
 /// <param name="Done">Items done in this stage.</param>
 /// <param name="Total">Items in this stage.</param>
 public readonly record struct ScanProgress(string Stage, int Done, int Total);
