@@ -91,8 +91,4 @@ internal sealed class ArticleFeatures
         Skeleton = [];
         Lead = [];
     }
-
-    /// <summary>The same article with other word, skeleton and lead sets (e.g. without boilerplate); every other field is kept.</summary>
-    public ArticleFeatures WithSets(uint[] words, uint[] skeleton, uint[] lead) =>
-        new(Id, Published, ExactHash, SimHash, words, skeleton, lead, ParaphraseTerms, ContentTokens, Characters) { Order = Order };
 }

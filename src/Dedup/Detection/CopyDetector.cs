@@ -366,11 +366,7 @@ public sealed partial class CopyDetector
             Interlocked.Add(ref characters, article.Text.Length + (article.Title?.Length ?? 0));
             features[i] = FeatureExtractor.Extract(article, options);
             features[i].Order = i;
-            int d = Interlocked.Increment(ref done);
-            if (progress is not null && (d % 256 == 0 || d == n))
-            {
-                progress.Report(new ScanProgress("signatures", d, n));
-            }
+            Advance(progress, "signatures", ref done, n);
         });
 
         // A repeated id before the first invalid article is named first, as a serial check would.
@@ -404,11 +400,7 @@ public sealed partial class CopyDetector
             skeleton[i] = f.Skeleton.AsMemory(0, boilerplate.RemoveSkeletonBoilerplate(f.Skeleton));
             lead[i] = f.Lead.AsMemory(0, boilerplate.RemoveWordBoilerplate(f.Lead));
             f.DropSets();
-            int d = Interlocked.Increment(ref filtered);
-            if (progress is not null && (d % 4096 == 0 || d == n))
-            {
-                progress.Report(new ScanProgress("corpus model", d, n));
-            }
+            Advance(progress, "corpus model", ref filtered, n);
         });
 
         List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
@@ -421,6 +413,16 @@ public sealed partial class CopyDetector
         List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Select(p => (p.A, p.B)));
         progress?.Report(new ScanProgress("clusters", n, n));
         return new ScanResult(pairs, clusters, n, characters, clock.Elapsed);
+    }
+
+    /// <summary>Counts one more article done in a parallel stage of a scan, and reports every 256th and the last.</summary>
+    private static void Advance(IProgress<ScanProgress>? progress, string stage, ref int done, int total)
+    {
+        int d = Interlocked.Increment(ref done);
+        if (progress is not null && (d % 256 == 0 || d == total))
+        {
+            progress.Report(new ScanProgress(stage, d, total));
+        }
     }
 
     internal static void CheckArticle(Article article, bool requireId)
