@@ -47,7 +47,7 @@ internal sealed class ArticleFeatures
     public uint[] Lead { get; private set; }
 
     /// <summary>The paraphrase terms: content words and facts with their sentence, one entry each (see <see cref="Paraphrase"/>), sorted.</summary>
-    public uint[] ParaphraseTerms { get; }
+    public uint[] ParaphraseTerms { get; private set; }
 
     public int ContentTokens { get; }
 
@@ -82,13 +82,15 @@ internal sealed class ArticleFeatures
     public long Order { get; set; }
 
     /// <summary>
-    /// Lets go of the word, skeleton and lead sets (they read as empty from now on): a batch scan filters them in place
-    /// and keeps them, with their new lengths, beside the features.
+    /// Lets go of the word, skeleton and lead sets and the paraphrase terms (they read as empty from now on; the terms'
+    /// counts are kept): a batch scan keeps them packed beside the features (<see cref="PackedSets"/>).
     /// </summary>
     public void DropSets()
     {
+        _ = ParaphraseCounts;
         Words = [];
         Skeleton = [];
         Lead = [];
+        ParaphraseTerms = [];
     }
 }

@@ -408,7 +408,8 @@ internal static class ArticleRecord
         }
     }
 
-    private static int WriteVarint(Span<byte> destination, ulong value)
+    /// <summary>Writes <paramref name="value"/> seven bits a byte, low first (the high bit marks a byte that is not the last); returns the bytes written.</summary>
+    internal static int WriteVarint(Span<byte> destination, ulong value)
     {
         int i = 0;
         while (value >= 0x80)

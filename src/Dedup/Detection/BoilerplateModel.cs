@@ -120,14 +120,70 @@ internal sealed class BoilerplateModel
     /// <summary>Builds the model; with <paramref name="concurrently"/>, the skeleton's boilerplate is counted on a second thread while the words' is counted on this one (a batch scan's).</summary>
     public static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency, bool concurrently)
     {
+        return Build(new ArraySource(articles, f => f.Words), new ArraySource(articles, f => f.Skeleton), maxFrequency, concurrently);
+    }
+
+    /// <summary>Builds the model from a batch scan's packed sets (see <see cref="Build(IReadOnlyList{ArticleFeatures}, int, bool)"/>).</summary>
+    public static BoilerplateModel Build(PackedSets sets, int maxFrequency, bool concurrently)
+        => Build(new PackedSource(sets, SetKind.Words), new PackedSource(sets, SetKind.Skeleton), maxFrequency, concurrently);
+
+    private static BoilerplateModel Build(SetSource words, SetSource skeleton, int maxFrequency, bool concurrently)
+    {
         if (!concurrently)
         {
-            return new BoilerplateModel(Boilerplate(articles, f => f.Words, maxFrequency), Boilerplate(articles, f => f.Skeleton, maxFrequency), articles.Count);
+            return new BoilerplateModel(Boilerplate(words, maxFrequency), Boilerplate(skeleton, maxFrequency), words.Count);
         }
 
-        Task<HashSet<uint>> skeleton = Task.Factory.StartNew(() => Boilerplate(articles, f => f.Skeleton, maxFrequency), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        HashSet<uint> words = Boilerplate(articles, f => f.Words, maxFrequency);
-        return new BoilerplateModel(words, skeleton.GetAwaiter().GetResult(), articles.Count);
+        Task<HashSet<uint>> skeletonTask = Task.Factory.StartNew(() => Boilerplate(skeleton, maxFrequency), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        HashSet<uint> wordSet = Boilerplate(words, maxFrequency);
+        return new BoilerplateModel(wordSet, skeletonTask.GetAwaiter().GetResult(), words.Count);
+    }
+
+    /// <summary>One kind of set of every article, as the model reads it: whole, or a range of values at a time.</summary>
+    private abstract class SetSource
+    {
+        public abstract int Count { get; }
+
+        /// <summary>The article's set: its own array, or decoded into <paramref name="buffer"/> (grown when too small).</summary>
+        public abstract ReadOnlySpan<uint> All(int article, ref uint[] buffer);
+
+        /// <summary>
+        /// The article's values from the <paramref name="index"/>th on that are below <paramref name="limit"/>;
+        /// <paramref name="index"/> is moved past them, to -1 when none are left (<paramref name="bit"/> is the packed
+        /// form's place, 0 to start).
+        /// </summary>
+        public abstract ReadOnlySpan<uint> Below(int article, ref int index, ref int bit, ulong limit, ref uint[] buffer);
+    }
+
+    private sealed class ArraySource(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set) : SetSource
+    {
+        public override int Count => articles.Count;
+
+        public override ReadOnlySpan<uint> All(int article, ref uint[] buffer) => set(articles[article]);
+
+        public override ReadOnlySpan<uint> Below(int article, ref int index, ref int bit, ulong limit, ref uint[] buffer)
+        {
+            uint[] values = set(articles[article]);
+            int start = index;
+            int end = start;
+            while (end < values.Length && values[end] < limit)
+            {
+                end++;
+            }
+
+            index = end == values.Length ? -1 : end;
+            return values.AsSpan(start, end - start);
+        }
+    }
+
+    private sealed class PackedSource(PackedSets sets, SetKind kind) : SetSource
+    {
+        public override int Count => sets.Count;
+
+        public override ReadOnlySpan<uint> All(int article, ref uint[] buffer) => sets.Read(article, kind, ref buffer);
+
+        public override ReadOnlySpan<uint> Below(int article, ref int index, ref int bit, ulong limit, ref uint[] buffer)
+            => sets.ReadBelow(article, kind, ref index, ref bit, limit, ref buffer);
     }
 
     /// <summary>
@@ -174,8 +230,13 @@ internal sealed class BoilerplateModel
     /// <summary>The shingle space is counted in this many partitions (by the top bits), one at a time, to bound memory.</summary>
     private const int PartitionBits = 6;
 
-    /// <summary>Partitions filled in one pass over the articles: the buffer holds about this many sixty-fourths of the occurrences.</summary>
-    private const int GroupPartitions = 4;
+    /// <summary>
+    /// Partitions filled in one pass over the articles: the buffer holds about this many sixty-fourths of the
+    /// occurrences. Two: a pass reads each article's values from where the last stopped, so 32 passes cost about a
+    /// second more than 16 at 100k articles, and at 1M the buffers are 150 MB smaller (they are most of the scan's
+    /// peak memory beside the sets).
+    /// </summary>
+    private const int GroupPartitions = 2;
 
     /// <summary>Exact document frequencies are kept for shingles found in more than this many articles (or fewer when the limit is lower); rarer ones only count in each article's frequency histogram.</summary>
     private const int HistogramBins = 16;
@@ -186,15 +247,20 @@ internal sealed class BoilerplateModel
     /// occurrences are sorted, every shingle's document frequency counted, frequent shingles kept with their
     /// frequency, and each article's histogram of frequencies updated, from which its median follows.
     /// </summary>
-    private static HashSet<uint> Boilerplate(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set, int maxFrequency)
+    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency)
     {
-        int n = articles.Count;
+        int n = set.Count;
+        uint[] decoded = [];
         int bins = Math.Min(maxFrequency, HistogramBins);
         int stride = bins + 1;
 
         // histogram[i * stride + d - 1]: shingles of article i in d articles (d <= bins); [i * stride + bins]: in more.
-        int[] histogram = new int[n * stride];
+        // The scratch of the model (the histograms, the occurrences of a group, the sort's) is outside the managed heap.
+        using var histogramMemory = new NativeBuffer<int>(checked(n * stride), zeroed: true);
+        Span<int> histogram = histogramMemory.Span;
+        // Where each article's next values start (-1 past its last), and, for a packed set, the bit to resume from.
         int[] cursor = new int[n];
+        int[] cursorBit = new int[n];
         // The frequent shingles (in more than `bins` articles), ascending (they are found partition by partition, each
         // partition's in order), and each one's frequency at the same index.
         var frequent = new List<uint>();
@@ -208,7 +274,7 @@ internal sealed class BoilerplateModel
         long[] inPartition = new long[Partitions];
         for (int i = 0; i < n; i++)
         {
-            foreach (uint v in set(articles[i]))
+            foreach (uint v in set.All(i, ref decoded))
             {
                 inPartition[v >> Shift]++;
             }
@@ -226,67 +292,77 @@ internal sealed class BoilerplateModel
             largestGroup = Math.Max(largestGroup, inGroup);
         }
 
-        ulong[] buffer = new ulong[checked((int)largestGroup)];
-        ulong[] scratch = new ulong[checked((int)inPartition.Max())];
+        // Freed as soon as every group is counted, before the vote allocates its own.
+        var bufferMemory = new NativeBuffer<ulong>(checked((int)largestGroup));
+        var scratchMemory = new NativeBuffer<ulong>(checked((int)inPartition.Max()));
+        Span<ulong> buffer = bufferMemory.Span;
+        Span<ulong> scratch = scratchMemory.Span;
         int[] blockStarts = new int[(n >> HistogramBlockBits) + 2];
         Span<int> at = stackalloc int[GroupPartitions + 1];
         Span<int> write = stackalloc int[GroupPartitions];
-        for (int g = 0; g < Partitions; g += GroupPartitions)
+        try
         {
-            at[0] = 0;
-            for (int k = 0; k < GroupPartitions; k++)
+            for (int g = 0; g < Partitions; g += GroupPartitions)
             {
-                at[k + 1] = at[k] + (int)inPartition[g + k];
-            }
-
-            at[..GroupPartitions].CopyTo(write);
-            uint end = (uint)(g + GroupPartitions);
-            for (int i = 0; i < n; i++)
-            {
-                uint[] shingles = set(articles[i]);
-                int c = cursor[i];
-                while (c < shingles.Length && shingles[c] >> Shift < end)
+                at[0] = 0;
+                for (int k = 0; k < GroupPartitions; k++)
                 {
-                    uint v = shingles[c];
-                    buffer[write[(int)(v >> Shift) - g]++] = ((ulong)v << 32) | (uint)i;
-                    c++;
+                    at[k + 1] = at[k] + (int)inPartition[g + k];
                 }
 
-                cursor[i] = c;
-            }
-
-            for (int k = 0; k < GroupPartitions; k++)
-            {
-                int w = at[k + 1] - at[k];
-                Span<ulong> occurrences = buffer.AsSpan(at[k], w);
-                SortByShingle(occurrences, scratch.AsSpan(0, w));
-                for (int s = 0; s < w;)
+                at[..GroupPartitions].CopyTo(write);
+                uint end = (uint)(g + GroupPartitions);
+                for (int i = 0; i < n; i++)
                 {
-                    uint shingle = (uint)(occurrences[s] >> 32);
-                    int e = s + 1;
-                    while (e < w && (uint)(occurrences[e] >> 32) == shingle)
+                    if (cursor[i] < 0)
                     {
-                        e++;
+                        continue;
                     }
 
-                    int df = e - s;
-                    ulong bin = (ulong)(df > bins ? bins : df - 1) << 32;
-                    for (int x = s; x < e; x++)
+                    foreach (uint v in set.Below(i, ref cursor[i], ref cursorBit[i], (ulong)end << Shift, ref decoded))
                     {
-                        occurrences[x] = bin | (uint)occurrences[x];
+                        buffer[write[(int)(v >> Shift) - g]++] = ((ulong)v << 32) | (uint)i;
                     }
-
-                    if (df > bins)
-                    {
-                        frequent.Add(shingle);
-                        frequentDf.Add(df);
-                    }
-
-                    s = e;
                 }
 
-                AddToHistograms(occurrences, scratch.AsSpan(0, w), histogram, stride, blockStarts);
+                for (int k = 0; k < GroupPartitions; k++)
+                {
+                    int w = at[k + 1] - at[k];
+                    Span<ulong> occurrences = buffer.Slice(at[k], w);
+                    SortByShingle(occurrences, scratch[..w]);
+                    for (int s = 0; s < w;)
+                    {
+                        uint shingle = (uint)(occurrences[s] >> 32);
+                        int e = s + 1;
+                        while (e < w && (uint)(occurrences[e] >> 32) == shingle)
+                        {
+                            e++;
+                        }
+
+                        int df = e - s;
+                        ulong bin = (ulong)(df > bins ? bins : df - 1) << 32;
+                        for (int x = s; x < e; x++)
+                        {
+                            occurrences[x] = bin | (uint)occurrences[x];
+                        }
+
+                        if (df > bins)
+                        {
+                            frequent.Add(shingle);
+                            frequentDf.Add(df);
+                        }
+
+                        s = e;
+                    }
+
+                    AddToHistograms(occurrences, scratch[..w], histogram, stride, blockStarts);
+                }
             }
+        }
+        finally
+        {
+            ((IDisposable)bufferMemory).Dispose();
+            ((IDisposable)scratchMemory).Dispose();
         }
 
         // Each article holding a frequent shingle votes on it: boilerplate when the shingle is far more frequent than
@@ -306,7 +382,7 @@ internal sealed class BoilerplateModel
                 continue;
             }
 
-            uint[] shingles = set(articles[i]);
+            ReadOnlySpan<uint> shingles = set.All(i, ref decoded);
             bool anyFrequent = false;
             above.Clear();
             hits.Clear();
@@ -327,7 +403,7 @@ internal sealed class BoilerplateModel
                 continue;
             }
 
-            int median = Median(histogram.AsSpan(i * stride, bins), shingles.Length, above);
+            int median = Median(histogram.Slice(i * stride, bins), shingles.Length, above);
             foreach (int index in hits)
             {
                 int df = frequentDf[index];
@@ -401,7 +477,7 @@ internal sealed class BoilerplateModel
     /// it every time (which made the model's cost grow faster than the corpus). The order of the increments does not
     /// change the sums.
     /// </summary>
-    internal static void AddToHistograms(ReadOnlySpan<ulong> occurrences, Span<ulong> scratch, int[] histogram, int stride, int[] blockStarts)
+    internal static void AddToHistograms(ReadOnlySpan<ulong> occurrences, Span<ulong> scratch, Span<int> histogram, int stride, int[] blockStarts)
     {
         Array.Clear(blockStarts);
         foreach (ulong o in occurrences)

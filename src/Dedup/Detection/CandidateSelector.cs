@@ -135,7 +135,7 @@ internal sealed class CandidateSelector
     public void CountCopies(Func<int, int> copiesOf) => _copiesOf = copiesOf;
 
     /// <summary>Appends the keys of an article (its exact hash, then its sampled shingles and name pairs) to <paramref name="keys"/>.</summary>
-    public void Keys(ulong exactHash, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, uint[] paraphraseTerms, List<ulong> keys)
+    public void Keys(ulong exactHash, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> paraphraseTerms, List<ulong> keys)
     {
         keys.Add(HashMixKernel.Mix(exactHash ^ ExactKeySpace));
         _sampled.Clear();
@@ -165,7 +165,7 @@ internal sealed class CandidateSelector
     /// The sampled keys of an article's shingle sets and of the pairs of names in its sentences, which a rewrite keeps
     /// when it changes every phrase; word, skeleton and fact keys are kept apart by bits 32 and 33.
     /// </summary>
-    public static void SampleKeys(ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, uint[] paraphraseTerms, List<ulong> keys, List<uint>? scratch = null)
+    public static void SampleKeys(ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> paraphraseTerms, List<ulong> keys, List<uint>? scratch = null)
     {
         foreach (uint w in words)
         {

@@ -279,10 +279,14 @@ public sealed partial class CopyDetector
         {
             List<ArticleFeatures> articles = IndexedLocked();
             var boilerplate = BoilerplateModel.Build(articles, Options.BoilerplateDocumentFrequency);
-            ReadOnlyMemory<uint>[] words = [.. articles.Select(f => (ReadOnlyMemory<uint>)boilerplate.Words(f))];
-            ReadOnlyMemory<uint>[] skeleton = [.. articles.Select(f => (ReadOnlyMemory<uint>)boilerplate.Skeleton(f))];
-            ReadOnlyMemory<uint>[] lead = [.. articles.Select(f => (ReadOnlyMemory<uint>)boilerplate.Lead(f))];
-            List<FoundPair> pairs = PairFinder.Find(articles, words, skeleton, lead, Options.Threshold, null, CancellationToken.None);
+            var packed = new PackedSets(articles.Count);
+            for (int i = 0; i < articles.Count; i++)
+            {
+                ArticleFeatures f = articles[i];
+                packed.Add(i, boilerplate.Words(f), boilerplate.Skeleton(f), boilerplate.Lead(f), f.ParaphraseTerms);
+            }
+
+            List<FoundPair> pairs = PairFinder.Find(articles, packed, Options.Threshold, null, CancellationToken.None);
             return ClusterBuilder.Build(articles, pairs.Select(p => (p.A, p.B)));
         }
         finally
@@ -333,6 +337,10 @@ public sealed partial class CopyDetector
         var clock = Stopwatch.StartNew();
         int n = articles.Count;
         var features = new ArticleFeatures[n];
+
+        // The sets, which are most of a scan's memory, are kept packed from the start (each article's arrays are
+        // garbage as soon as they are packed); the features keep the rest.
+        var packed = new PackedSets(n);
         int done = 0;
         long characters = 0;
 
@@ -364,8 +372,11 @@ public sealed partial class CopyDetector
             }
 
             Interlocked.Add(ref characters, article.Text.Length + (article.Title?.Length ?? 0));
-            features[i] = FeatureExtractor.Extract(article, options);
-            features[i].Order = i;
+            ArticleFeatures f = FeatureExtractor.Extract(article, options);
+            f.Order = i;
+            packed.Add(i, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
+            f.DropSets();
+            features[i] = f;
             Advance(progress, "signatures", ref done, n);
         });
 
@@ -385,25 +396,18 @@ public sealed partial class CopyDetector
         }
 
         progress?.Report(new ScanProgress("corpus model", 0, n));
-        var boilerplate = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency, concurrently: maxDegreeOfParallelism != 1);
+        var boilerplate = BoilerplateModel.Build(packed, options.BoilerplateDocumentFrequency, concurrently: maxDegreeOfParallelism != 1);
         int filtered = 0;
-        // Each article's sets are filtered in place, once: a filtered copy of each would double the scan's memory until
-        // a full collection (nearly every article holds some boilerplate). From here on the scan reads the sets only
-        // through these slices, and the features let go of their own references.
-        var words = new ReadOnlyMemory<uint>[n];
-        var skeleton = new ReadOnlyMemory<uint>[n];
-        var lead = new ReadOnlyMemory<uint>[n];
-        Parallel.For(0, n, parallel, i =>
-        {
-            ArticleFeatures f = features[i];
-            words[i] = f.Words.AsMemory(0, boilerplate.RemoveWordBoilerplate(f.Words));
-            skeleton[i] = f.Skeleton.AsMemory(0, boilerplate.RemoveSkeletonBoilerplate(f.Skeleton));
-            lead[i] = f.Lead.AsMemory(0, boilerplate.RemoveWordBoilerplate(f.Lead));
-            f.DropSets();
-            Advance(progress, "corpus model", ref filtered, n);
-        });
 
-        List<FoundPair> found = PairFinder.Find(features, words, skeleton, lead, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
+        // Each article's sets are filtered once, each written back in its own place.
+        Parallel.For(0, n, parallel, () => Array.Empty<uint>(), (i, _, buffer) =>
+        {
+            packed.RemoveBoilerplate(i, boilerplate, ref buffer);
+            Advance(progress, "corpus model", ref filtered, n);
+            return buffer;
+        }, _ => { });
+
+        List<FoundPair> found = PairFinder.Find(features, packed, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
         var pairs = new List<CopyPair>(found.Count);
         foreach (FoundPair p in found)
         {

@@ -46,9 +46,7 @@ internal static class PairFinder
     /// </remarks>
     public static List<FoundPair> Find(
         IReadOnlyList<ArticleFeatures> articles,
-        ReadOnlyMemory<uint>[] words,
-        ReadOnlyMemory<uint>[] skeleton,
-        ReadOnlyMemory<uint>[] lead,
+        PackedSets packed,
         double threshold,
         IProgress<ScanProgress>? progress,
         CancellationToken cancellationToken,
@@ -82,11 +80,12 @@ internal static class PairFinder
         }
 
         firstOf = null;
-        var keyMakers = new System.Collections.Concurrent.ConcurrentBag<CandidateSelector>();
+        var keyMakers = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
         PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) =>
         {
-            CandidateSelector maker = keyMakers.TryTake(out CandidateSelector? m) ? m : new CandidateSelector();
-            maker.Keys(articles[i].ExactHash, words[i].Span, skeleton[i].Span, articles[i].ParaphraseTerms, keys);
+            Scratch maker = keyMakers.TryTake(out Scratch? m) ? m : new Scratch(packed);
+            maker.Reader.Load(0, i);
+            maker.Selector.Keys(articles[i].ExactHash, maker.Reader.Get(0, SetKind.Words), maker.Reader.Get(0, SetKind.Skeleton), maker.Reader.Get(0, SetKind.Terms), keys);
             keyMakers.Add(maker);
         }, parallel, progress: progress);
         keyMakers.Clear();
@@ -99,7 +98,7 @@ internal static class PairFinder
             copies[first] = group.Count;
         }
 
-        var sets = new Sets(articles, words, skeleton, lead, threshold) { CopiesOf = duplicates.Count == 0 ? _ => 1 : r => 1 + copies[r] };
+        var sets = new Sets(articles, threshold) { CopiesOf = duplicates.Count == 0 ? _ => 1 : r => 1 + copies[r] };
         var clusters = new UnionFind(n);
         var results = new List<FoundPair>();
         var states = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
@@ -112,12 +111,12 @@ internal static class PairFinder
                 blockStart,
                 blockEnd,
                 parallel,
-                () => states.TryTake(out Scratch? s) ? s : new Scratch(),
+                () => states.TryTake(out Scratch? s) ? s : new Scratch(packed),
                 (i, _, scratch) =>
                 {
                     if (representative[i] != i)
                     {
-                        sets.Verify(representative[i], i, scratch.Found);
+                        sets.Verify(representative[i], i, scratch);
                     }
                     else
                     {
@@ -162,7 +161,9 @@ internal static class PairFinder
         List<ulong> keys = scratch.Keys;
         selector.Clear();
         keys.Clear();
-        selector.Keys(sets.Articles[i].ExactHash, sets.Words[i].Span, sets.Skeleton[i].Span, sets.Articles[i].ParaphraseTerms, keys);
+        PackedSets.Reader reader = scratch.Reader;
+        reader.Load(1, i);
+        selector.Keys(sets.Articles[i].ExactHash, reader.Get(1, SetKind.Words), reader.Get(1, SetKind.Skeleton), reader.Get(1, SetKind.Terms), keys);
         selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
         selector.CountCopies(sets.CopiesOf);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
@@ -177,7 +178,7 @@ internal static class PairFinder
                 continue;
             }
 
-            if (sets.Verify(j, i, scratch.Found))
+            if (sets.Verify(j, i, scratch))
             {
                 matchedRoots.Add(root);
             }
@@ -198,7 +199,7 @@ internal static class PairFinder
             }
 
             verified++;
-            if (sets.Verify(j, i, scratch.Found))
+            if (sets.Verify(j, i, scratch))
             {
                 matchedRoots.Add(root);
             }
@@ -260,13 +261,9 @@ internal static class PairFinder
         new(o.WordsB, o.WordsA, o.SharedWords, o.SkeletonB, o.SkeletonA, o.SharedSkeleton, o.LeadB, o.LeadBInA, o.LeadA, o.LeadAInB, o.Paraphrase);
 
     /// <summary>The filtered sets of a scan and the verification of a pair.</summary>
-    private sealed class Sets(IReadOnlyList<ArticleFeatures> articles, ReadOnlyMemory<uint>[] words, ReadOnlyMemory<uint>[] skeleton, ReadOnlyMemory<uint>[] lead, double threshold)
+    private sealed class Sets(IReadOnlyList<ArticleFeatures> articles, double threshold)
     {
         public IReadOnlyList<ArticleFeatures> Articles => articles;
-
-        public ReadOnlyMemory<uint>[] Words => words;
-
-        public ReadOnlyMemory<uint>[] Skeleton => skeleton;
 
         /// <summary>How many articles an indexed article stands for: itself and its exact duplicates (indexed once).</summary>
         public Func<int, int> CopiesOf { get; init; } = _ => 1;
@@ -276,13 +273,22 @@ internal static class PairFinder
 
         private static Func<int, ulong> Dense(ulong[] fingerprints) => i => fingerprints[i];
 
-        /// <summary>Verifies (a, b), a before b, and adds the pair when it is a copy.</summary>
-        public bool Verify(int a, int b, List<FoundPair> found)
+        /// <summary>
+        /// Verifies (a, b), a before b, and adds the pair to the worker's found pairs when it is a copy. The sets of b
+        /// are read into the reader's second slot, where they stay for the next of b's candidates.
+        /// </summary>
+        public bool Verify(int a, int b, Scratch scratch)
         {
-            PairMeasure o = Verifier.Measure(articles[a], articles[b], words[a].Span, words[b].Span, skeleton[a].Span, skeleton[b].Span, lead[a].Span, lead[b].Span, threshold);
+            PackedSets.Reader r = scratch.Reader;
+            r.Load(0, a);
+            r.Load(1, b);
+            PairMeasure o = Verifier.Measure(
+                new SetView(r.Get(0, SetKind.Words), r.Get(0, SetKind.Skeleton), r.Get(0, SetKind.Lead), r.Get(0, SetKind.Terms), articles[a].ParaphraseCounts),
+                new SetView(r.Get(1, SetKind.Words), r.Get(1, SetKind.Skeleton), r.Get(1, SetKind.Lead), r.Get(1, SetKind.Terms), articles[b].ParaphraseCounts),
+                threshold);
             if (Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold) is { } v)
             {
-                found.Add(new FoundPair(a, b, v.Kind, v.Score, o));
+                scratch.Found.Add(new FoundPair(a, b, v.Kind, v.Score, o));
                 return true;
             }
 
@@ -291,9 +297,12 @@ internal static class PairFinder
     }
 
     /// <summary>One worker's reusable state.</summary>
-    private sealed class Scratch
+    private sealed class Scratch(PackedSets packed)
     {
         public CandidateSelector Selector { get; } = new();
+
+        /// <summary>The sets of the pair being verified, decoded.</summary>
+        public PackedSets.Reader Reader { get; } = new(packed);
 
         public List<ulong> Keys { get; } = [];
 

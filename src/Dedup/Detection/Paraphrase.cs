@@ -124,7 +124,7 @@ internal static class Paraphrase
     private const int MaxPairsPerFact = 64;
 
     /// <summary>Distinct terms and distinct facts among sorted entries.</summary>
-    public static (int Terms, int Facts) CountDistinct(uint[] entries)
+    public static (int Terms, int Facts) CountDistinct(ReadOnlySpan<uint> entries)
     {
         int terms = 0, facts = 0;
         int i = 0;
@@ -146,7 +146,7 @@ internal static class Paraphrase
     }
 
     /// <summary>The term and fact counts alone (no alignment): one merge, no allocation.</summary>
-    private static ParaphraseMeasure CountTerms(uint[] a, uint[] b, (int Terms, int Facts) ofB)
+    private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB)
     {
         int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
         int i = 0, j = 0;
@@ -199,18 +199,23 @@ internal static class Paraphrase
 
     /// <summary>As <see cref="Measure(uint[], uint[], bool, double, double, double)"/>, given each side's distinct counts (<see cref="CountDistinct"/>) when known.</summary>
     public static ParaphraseMeasure Measure(uint[] first, uint[] second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0, bool largerSide = false)
+        => Measure((ReadOnlySpan<uint>)first, second, firstCounts, secondCounts, alwaysAlign, verbatim, atLeast, atLeastFactsBothWays, largerSide);
+
+    /// <summary>As <see cref="Measure(uint[], uint[], ValueTuple{int, int}?, ValueTuple{int, int}?, bool, double, double, double, bool)"/>, on entries read into spans (a scan decodes them).</summary>
+    public static ParaphraseMeasure Measure(ReadOnlySpan<uint> first, ReadOnlySpan<uint> second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0, bool largerSide = false)
     {
         // The smaller side is measured against the larger (the larger against the smaller with largerSide); between two
         // of one size the order of their entries decides, so that the measure is the same whichever article is the query.
-        int order = first.Length != second.Length ? first.Length.CompareTo(second.Length) : first.AsSpan().SequenceCompareTo(second);
-        uint[] a = (order <= 0) != largerSide ? first : second;
-        uint[] b = ReferenceEquals(a, first) ? second : first;
+        int order = first.Length != second.Length ? first.Length.CompareTo(second.Length) : first.SequenceCompareTo(second);
+        bool firstIsA = (order <= 0) != largerSide;
+        ReadOnlySpan<uint> a = firstIsA ? first : second;
+        ReadOnlySpan<uint> b = firstIsA ? second : first;
         if (a.Length == 0)
         {
             return default;
         }
 
-        (int Terms, int Facts) ofB = (ReferenceEquals(b, second) ? secondCounts : firstCounts) ?? CountDistinct(b);
+        (int Terms, int Facts) ofB = (firstIsA ? secondCounts : firstCounts) ?? CountDistinct(b);
 
         if (!alwaysAlign)
         {

@@ -88,20 +88,31 @@ internal sealed class PostingIndex : ILshBucketStore
             }
         }
 
-        var keys = new ulong[largest];
-        var articles = new int[largest];
         var partitions = new Partition[1 << bits];
         progress?.Report(new ScanProgress("index", 1, partitions.Length + 1));
+        if (bits == 0)
+        {
+            // One partition keeps the arrays it was sorted in (a copy would be held beside them).
+            var keys = new ulong[largest];
+            var articles = new int[largest];
+            int size = Fill(n, include, keysOf, parallel, bits, 0, keys, articles);
+            (int runs, _, int[] starts) = CompactRuns(keys.AsSpan(0, size), articles);
+            partitions[0] = new Partition(keys, runs, starts, articles, bits);
+            progress?.Report(new ScanProgress("index", 2, 2));
+            return new PostingIndex(partitions, bits);
+        }
+
+        // Several copy out what they keep, so that the next is sorted in the same buffers (outside the managed heap:
+        // see NativeBuffer).
+        using var keyMemory = new NativeBuffer<ulong>(checked((int)largest));
+        using var articleMemory = new NativeBuffer<int>(checked((int)largest));
         for (int p = 0; p < partitions.Length; p++)
         {
-            int size = Fill(n, include, keysOf, parallel, bits, p, keys, articles);
-            (int runs, int kept, int[] starts) = CompactRuns(keys.AsSpan(0, size), articles);
-
-            // One partition keeps the arrays it was sorted in (a copy would be held beside them); several copy out what
-            // they keep, so that the next can be sorted in the same arrays.
-            partitions[p] = partitions.Length == 1
-                ? new Partition(keys, runs, starts, articles, bits)
-                : new Partition(keys.AsSpan(0, runs).ToArray(), runs, starts, articles.AsSpan(0, kept).ToArray(), bits);
+            int size = Fill(n, include, keysOf, parallel, bits, p, keyMemory.Memory, articleMemory.Memory);
+            Span<ulong> keys = keyMemory.Span;
+            Span<int> articles = articleMemory.Span;
+            (int runs, int kept, int[] starts) = CompactRuns(keys[..size], articles);
+            partitions[p] = new Partition(keys[..runs].ToArray(), runs, starts, articles[..kept].ToArray(), bits);
             progress?.Report(new ScanProgress("index", p + 2, partitions.Length + 1));
         }
 
@@ -122,7 +133,7 @@ internal sealed class PostingIndex : ILshBucketStore
     }
 
     /// <summary>Collects the occurrences of the keys in partition <paramref name="p"/> into the arrays, sorted by key; returns how many.</summary>
-    private static int Fill(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel, int bits, int p, ulong[] keys, int[] articles)
+    private static int Fill(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel, int bits, int p, Memory<ulong> keys, Memory<int> articles)
     {
         int filled = 0;
         Parallel.For(0, (n + BlockSize - 1) / BlockSize, parallel, () => (List: new List<ulong>(), Keys: new List<ulong>(), Articles: new List<int>()), (block, _, local) =>
@@ -150,12 +161,12 @@ internal sealed class PostingIndex : ILshBucketStore
 
             // Blocks land in any order: the runs are sorted by key, then each run's articles, so the result is the same.
             int at = Interlocked.Add(ref filled, local.Keys.Count) - local.Keys.Count;
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(local.Keys).CopyTo(keys.AsSpan(at));
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(local.Articles).CopyTo(articles.AsSpan(at));
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(local.Keys).CopyTo(keys.Span[at..]);
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(local.Articles).CopyTo(articles.Span[at..]);
             return local;
         }, _ => { });
 
-        Array.Sort(keys, articles, 0, filled);
+        keys.Span[..filled].Sort(articles.Span[..filled]);
         return filled;
     }
 
@@ -163,7 +174,7 @@ internal sealed class PostingIndex : ILshBucketStore
     /// Keeps the runs of two or more occurrences of a key, moved to the front of the arrays: the run's key at the run's
     /// index in <paramref name="keys"/>, its articles ascending from its start in <paramref name="articles"/>.
     /// </summary>
-    private static (int Runs, int Kept, int[] Starts) CompactRuns(Span<ulong> keys, int[] articles)
+    private static (int Runs, int Kept, int[] Starts) CompactRuns(Span<ulong> keys, Span<int> articles)
     {
         var starts = new List<int>();
         int runs = 0;
@@ -178,9 +189,9 @@ internal sealed class PostingIndex : ILshBucketStore
 
             if (e - s > 1)
             {
-                Array.Sort(articles, s, e - s);
+                articles.Slice(s, e - s).Sort();
                 keys[runs] = keys[s];
-                articles.AsSpan(s, e - s).CopyTo(articles.AsSpan(kept));
+                articles.Slice(s, e - s).CopyTo(articles[kept..]);
                 starts.Add(kept);
                 runs++;
                 kept += e - s;

@@ -31,6 +31,20 @@ internal readonly record struct PairMeasure(
     public double SizeRatio => Math.Max(WordsA, WordsB) == 0 ? 1 : (double)Math.Min(WordsA, WordsB) / Math.Max(WordsA, WordsB);
 }
 
+/// <summary>One article's sets as a verification reads them: boilerplate removed, and its paraphrase terms with their distinct counts.</summary>
+internal readonly ref struct SetView(ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> lead, ReadOnlySpan<uint> terms, (int Terms, int Facts) termCounts)
+{
+    public ReadOnlySpan<uint> Words { get; } = words;
+
+    public ReadOnlySpan<uint> Skeleton { get; } = skeleton;
+
+    public ReadOnlySpan<uint> Lead { get; } = lead;
+
+    public ReadOnlySpan<uint> Terms { get; } = terms;
+
+    public (int Terms, int Facts) TermCounts { get; } = termCounts;
+}
+
 /// <summary>Verifies a candidate pair and says what kind of copy it is.</summary>
 internal static class Verifier
 {
@@ -100,7 +114,12 @@ internal static class Verifier
     /// may veto it), or its content and fact shares leave the paraphrase score room to reach <see cref="ParaphraseCopy"/>.
     /// </summary>
     public static PairMeasure Measure(ArticleFeatures a, ArticleFeatures b, ReadOnlySpan<uint> wordsA, ReadOnlySpan<uint> wordsB, ReadOnlySpan<uint> skeletonA, ReadOnlySpan<uint> skeletonB, ReadOnlySpan<uint> leadA, ReadOnlySpan<uint> leadB, double threshold = 0)
+        => Measure(new SetView(wordsA, skeletonA, leadA, a.ParaphraseTerms, a.ParaphraseCounts), new SetView(wordsB, skeletonB, leadB, b.ParaphraseTerms, b.ParaphraseCounts), threshold);
+
+    /// <summary>As <see cref="Measure(ArticleFeatures, ArticleFeatures, ReadOnlySpan{uint}, ReadOnlySpan{uint}, ReadOnlySpan{uint}, ReadOnlySpan{uint}, ReadOnlySpan{uint}, ReadOnlySpan{uint}, double)"/>, on each article's sets as read (a scan decodes them).</summary>
+    public static PairMeasure Measure(in SetView a, in SetView b, double threshold = 0)
     {
+        ReadOnlySpan<uint> wordsA = a.Words, wordsB = b.Words, skeletonA = a.Skeleton, skeletonB = b.Skeleton, leadA = a.Lead, leadB = b.Lead;
         var o = new PairMeasure(
             wordsA.Length,
             wordsB.Length,
@@ -115,12 +134,12 @@ internal static class Verifier
             default);
         double verbatim = o.Verbatim;
         bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.SkeletonShare), LeadWeight * o.Lead) >= threshold;
-        ParaphraseMeasure p = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, a.ParaphraseCounts, b.ParaphraseCounts, alwaysAlign: evidence, verbatim, ParaphraseCopy, ParaphraseCopyFactsBothWays);
+        ParaphraseMeasure p = Detection.Paraphrase.Measure(a.Terms, b.Terms, a.TermCounts, b.TermCounts, alwaysAlign: evidence, verbatim, ParaphraseCopy, ParaphraseCopyFactsBothWays);
         o = o with { Paraphrase = p };
         if (IsTemplate(o))
         {
             // The template test would veto the pair: ask whether the larger's aligned sentences have figures of their own too.
-            ParaphraseMeasure other = Detection.Paraphrase.Measure(a.ParaphraseTerms, b.ParaphraseTerms, a.ParaphraseCounts, b.ParaphraseCounts, largerSide: true);
+            ParaphraseMeasure other = Detection.Paraphrase.Measure(a.Terms, b.Terms, a.TermCounts, b.TermCounts, largerSide: true);
             o = o with { Paraphrase = p with { OtherMissingNumbers = other.MissingNumbers } };
         }
 
@@ -131,7 +150,7 @@ internal static class Verifier
     /// The template test: two texts that share a frame verbatim (but not nearly all of their words) and read as one
     /// template with other numbers (<see cref="ParaphraseMeasure.Template"/>) are separate reports when they are of
     /// similar size or the numbers of several sentences disagree. (A digest merges sentences, so its numbers come from
-    /// several of the source's.) <see cref="Measure"/> asks it before measuring the larger side, <see cref="Classify"/> to veto.
+    /// several of the source's.) <see cref="Measure(in SetView, in SetView, double)"/> asks it before measuring the larger side, <see cref="Classify"/> to veto.
     /// </summary>
     private static bool IsTemplate(in PairMeasure o) =>
         o.Paraphrase.Template && o.Verbatim >= TemplateFrame && o.Verbatim < TemplateVerbatimLimit

@@ -1,0 +1,326 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Dedup.Detection;
+
+/// <summary>
+/// The Elias–Fano code of an ascending sequence of 32-bit values: each value's low bits written as they are, its high
+/// bits as a unary gap in a bit vector. A set of n hashes spread over 32 bits takes about 2 + log2(2^32 / n) bits a
+/// value (for 400 shingles, 25 bits in place of 32), and decodes in a nanosecond or two a value, in order, so two
+/// sets are compared by decoding both and merging them as before.
+/// </summary>
+/// <remarks>
+/// The layout: the count (7 bits a byte, low first), then, for a count above 0, the number of low bits l, the length in
+/// bytes of the high part (7 bits a byte), the low parts (l bits a value, little-endian, packed), and the high part (a
+/// bit at position (value >> l) + index for each value). The decoder reads 8 bytes at a time: whatever holds an
+/// encoded sequence must have <see cref="Padding"/> readable bytes after it.
+/// </remarks>
+internal static class EliasFano
+{
+    /// <summary>Readable bytes a buffer must have after its last encoded sequence.</summary>
+    public const int Padding = 8;
+
+    /// <summary>Low bits that fill three bytes a value: decoded a byte-aligned read at a time (<see cref="Decode"/>).</summary>
+    public const int ByteAlignedLowBits = 24;
+
+    /// <summary>
+    /// The low bits for a sequence of <paramref name="count"/> values: about log2(2^32 / count) for up to 256 values,
+    /// <see cref="ByteAlignedLowBits"/> for more (a shingle set of a few hundred values loses nothing by it; a far
+    /// larger one a bit or two a value, and decodes faster).
+    /// </summary>
+    public static int LowBits(int count) => count <= 1 ? 31 : Math.Max(ByteAlignedLowBits, 31 - BitOperations.Log2((uint)count));
+
+    /// <summary>The most bytes <see cref="Encode"/> writes for <paramref name="count"/> values with <paramref name="lowBits"/> low bits.</summary>
+    public static int MaxLength(int count, int lowBits)
+    {
+        if (count == 0)
+        {
+            return 1;
+        }
+
+        long highBits = count + (1L << (32 - lowBits));
+        long length = 5 + 1 + 5 + (((long)count * lowBits + 7) >> 3) + ((highBits + 7) >> 3);
+        return checked((int)length);
+    }
+
+    /// <summary>The most bytes <see cref="Encode"/> writes for <paramref name="count"/> values with the default low bits.</summary>
+    public static int MaxLength(int count) => MaxLength(count, LowBits(count));
+
+    /// <summary>
+    /// Writes <paramref name="values"/> (ascending) to <paramref name="destination"/> with <paramref name="lowBits"/> low
+    /// bits (-1 for <see cref="LowBits"/>), and returns the bytes written. Re-encoding a subsequence with the low bits of
+    /// the whole never takes more bytes than the whole did, so a filtered set is written back where it was.
+    /// </summary>
+    /// <exception cref="ArgumentException">The values are not ascending, or the destination is too small.</exception>
+    public static int Encode(ReadOnlySpan<uint> values, Span<byte> destination, int lowBits = -1)
+    {
+        int n = values.Length;
+        int at = WriteVarint(destination, 0, (uint)n);
+        if (n == 0)
+        {
+            return at;
+        }
+
+        int l = lowBits < 0 ? LowBits(n) : lowBits;
+        if (l > 31)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lowBits), lowBits, "At most 31 low bits.");
+        }
+
+        long highBitCount = (long)(values[^1] >> l) + n;
+        int highBytes = checked((int)((highBitCount + 7) >> 3));
+        int lowBytes = checked((int)(((long)n * l + 7) >> 3));
+        destination[at++] = (byte)l;
+        at = WriteVarint(destination, at, (uint)highBytes);
+        int lowStart = at;
+        int highStart = lowStart + lowBytes;
+        int end = highStart + highBytes;
+        if (end > destination.Length)
+        {
+            throw new ArgumentException($"{n} values need {end} bytes; the destination has {destination.Length}.", nameof(destination));
+        }
+
+        Span<byte> low = destination[lowStart..highStart];
+        Span<byte> high = destination[highStart..end];
+        low.Clear();
+        high.Clear();
+        uint mask = l == 0 ? 0 : (1u << l) - 1;
+        uint previous = 0;
+        for (int i = 0; i < n; i++)
+        {
+            uint v = values[i];
+            if (v < previous)
+            {
+                throw new ArgumentException($"The values must be ascending; value {i} ({v}) is below the one before ({previous}).", nameof(values));
+            }
+
+            previous = v;
+            long bit = (long)i * l;
+            int b = (int)(bit >> 3);
+            ulong part = (ulong)(v & mask) << (int)(bit & 7);
+            if (b + 8 <= destination.Length - lowStart)
+            {
+                // At most l + 7 <= 38 bits, or'ed in through one 8-byte access (the high part, still clear, follows).
+                ref byte at8 = ref Unsafe.Add(ref MemoryMarshal.GetReference(low), b);
+                ulong word = Unsafe.ReadUnaligned<ulong>(ref at8);
+                Unsafe.WriteUnaligned(ref at8, word | (BitConverter.IsLittleEndian ? part : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(part)));
+            }
+            else
+            {
+                for (int k = 0; part != 0; k++, part >>= 8)
+                {
+                    low[b + k] |= (byte)part;
+                }
+            }
+
+            long p = (long)(v >> l) + i;
+            high[(int)(p >> 3)] |= (byte)(1 << (int)(p & 7));
+        }
+
+        return end;
+    }
+
+    /// <summary>The number of values of the sequence at the start of <paramref name="encoded"/>.</summary>
+    public static int Count(ReadOnlySpan<byte> encoded)
+    {
+        int at = 0;
+        return (int)ReadVarint(encoded, ref at);
+    }
+
+    /// <summary>The low bits the sequence at the start of <paramref name="encoded"/> was written with (0 for an empty one).</summary>
+    public static int LowBitsOf(ReadOnlySpan<byte> encoded)
+    {
+        int at = 0;
+        return ReadVarint(encoded, ref at) == 0 ? 0 : encoded[at];
+    }
+
+    /// <summary>
+    /// Decodes the sequence at the start of <paramref name="encoded"/> (which must run on for <see cref="Padding"/>
+    /// bytes past it) into <paramref name="destination"/>, and returns its count.
+    /// </summary>
+    /// <exception cref="ArgumentException">The destination is smaller than the count, or the encoding is cut short.</exception>
+    public static int Decode(ReadOnlySpan<byte> encoded, Span<uint> destination)
+    {
+        int at = 0;
+        int n = (int)ReadVarint(encoded, ref at);
+        if (n > destination.Length)
+        {
+            throw new ArgumentException($"The sequence holds {n} values; the destination has room for {destination.Length}.", nameof(destination));
+        }
+
+        if (n > 0 && encoded[at] == ByteAlignedLowBits)
+        {
+            return DecodeByteAligned(encoded, at + 1, n, destination);
+        }
+
+        int index = 0, bit = 0;
+        int count = DecodeBelow(encoded, ref index, ref bit, 1UL << 32, destination);
+        if (count != n)
+        {
+            throw new ArgumentException($"The encoded sequence holds {count} of its {n} values.", nameof(encoded));
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> of a sequence with <see cref="ByteAlignedLowBits"/>: the high parts first, a bit at a time,
+    /// then each value's three low bytes or'ed in.
+    /// </summary>
+    private static int DecodeByteAligned(ReadOnlySpan<byte> encoded, int at, int n, Span<uint> destination)
+    {
+        int highBytes = (int)ReadVarint(encoded, ref at);
+        int lowStart = at;
+        int highStart = lowStart + (3 * n);
+        int highWords = (highBytes + 7) >> 3;
+        if (highStart + (8 * highWords) > encoded.Length)
+        {
+            throw new ArgumentException("The encoded sequence is cut short (or lacks its padding).", nameof(encoded));
+        }
+
+        ref byte origin = ref MemoryMarshal.GetReference(encoded);
+        ref uint output = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        for (int w = 0; w < highWords; w++)
+        {
+            ulong bits = ReadWord(ref origin, highStart + (8 * w));
+            int valid = (8 * highBytes) - (64 * w);
+            if (valid < 64)
+            {
+                // The last word runs past the high part: what follows it is not this sequence's.
+                bits &= (1UL << valid) - 1;
+            }
+
+            if (BitOperations.PopCount(bits) > n - i)
+            {
+                throw new ArgumentException($"The encoded sequence holds more than its {n} values.", nameof(encoded));
+            }
+
+            // The value's high part is its bit's position less its index.
+            int high = (64 * w) - i;
+            while (bits != 0)
+            {
+                Unsafe.Add(ref output, i++) = (uint)(high + BitOperations.TrailingZeroCount(bits)) << ByteAlignedLowBits;
+                bits &= bits - 1;
+                high--;
+            }
+        }
+
+        if (i != n)
+        {
+            throw new ArgumentException($"The encoded sequence holds {i} of its {n} values.", nameof(encoded));
+        }
+
+        ref byte low = ref Unsafe.Add(ref origin, lowStart);
+        for (int k = 0; k < n; k++)
+        {
+            uint word = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref low, 3 * k));
+            if (!BitConverter.IsLittleEndian)
+            {
+                word = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(word);
+            }
+
+            Unsafe.Add(ref output, k) |= word & 0xFF_FFFF;
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// Decodes the values from the <paramref name="index"/>th on that are below <paramref name="limit"/> into
+    /// <paramref name="destination"/> (which must have room for the rest of the sequence), and returns how many: a
+    /// sequence is read a range of values at a time, resuming where the last range stopped. <paramref name="index"/> and
+    /// <paramref name="bit"/> (the high part's bit to resume from; 0 with index 0) are moved past the values read.
+    /// </summary>
+    /// <exception cref="ArgumentException">The encoding is cut short.</exception>
+    public static int DecodeBelow(ReadOnlySpan<byte> encoded, ref int index, ref int bit, ulong limit, Span<uint> destination)
+    {
+        int at = 0;
+        int n = (int)ReadVarint(encoded, ref at);
+        if (index >= n)
+        {
+            return 0;
+        }
+
+        int l = encoded[at++];
+        int highBytes = (int)ReadVarint(encoded, ref at);
+        int lowStart = at;
+        int highStart = lowStart + (int)(((long)n * l + 7) >> 3);
+        int highWords = (highBytes + 7) >> 3;
+        if (highStart + (8 * highWords) > encoded.Length || lowStart + ((((long)(n - 1) * l) >> 3) + 8) > encoded.Length)
+        {
+            throw new ArgumentException("The encoded sequence is cut short (or lacks its padding).", nameof(encoded));
+        }
+
+        if (destination.Length < n - index)
+        {
+            throw new ArgumentException($"{n - index} values are left; the destination has room for {destination.Length}.", nameof(destination));
+        }
+
+        ref byte origin = ref MemoryMarshal.GetReference(encoded);
+        ref uint output = ref MemoryMarshal.GetReference(destination);
+        ulong mask = (1UL << l) - 1;
+        int i = index;
+        int written = 0;
+        long lowBit = (long)i * l;
+        for (int w = bit >> 6; w < highWords && i < n; w++)
+        {
+            ulong bits = ReadWord(ref origin, highStart + (8 * w));
+            if (w == bit >> 6)
+            {
+                bits &= ulong.MaxValue << (bit & 63);
+            }
+
+            while (bits != 0)
+            {
+                int p = (64 * w) + BitOperations.TrailingZeroCount(bits);
+                ulong lowPart = (ReadWord(ref origin, lowStart + (int)(lowBit >> 3)) >> (int)(lowBit & 7)) & mask;
+                ulong value = ((ulong)(uint)(p - i) << l) | lowPart;
+                if (value >= limit)
+                {
+                    index = i;
+                    bit = p;
+                    return written;
+                }
+
+                Unsafe.Add(ref output, written++) = (uint)value;
+                bits &= bits - 1;
+                lowBit += l;
+                if (++i == n)
+                {
+                    index = n;
+                    bit = p + 1;
+                    return written;
+                }
+            }
+        }
+
+        throw new ArgumentException($"The encoded sequence holds {i} of its {n} values.", nameof(encoded));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReadWord(ref byte origin, int offset)
+    {
+        ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref origin, offset));
+        return BitConverter.IsLittleEndian ? word : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(word);
+    }
+
+    private static int WriteVarint(Span<byte> destination, int at, uint value) => at + ArticleRecord.WriteVarint(destination[at..], value);
+
+    private static uint ReadVarint(ReadOnlySpan<byte> source, ref int at)
+    {
+        uint value = 0;
+        for (int shift = 0; shift < 35; shift += 7)
+        {
+            byte b = source[at++];
+            value |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        throw new ArgumentException("A count in the encoded sequence is malformed.", nameof(source));
+    }
+}

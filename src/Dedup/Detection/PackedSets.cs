@@ -1,0 +1,197 @@
+using System.Buffers.Binary;
+
+namespace Dedup.Detection;
+
+/// <summary>Which of an article's sets (see <see cref="PackedSets"/>).</summary>
+internal enum SetKind
+{
+    /// <summary>The word shingles.</summary>
+    Words = 0,
+
+    /// <summary>The skeleton shingles.</summary>
+    Skeleton = 1,
+
+    /// <summary>The lead shingles.</summary>
+    Lead = 2,
+
+    /// <summary>The paraphrase terms.</summary>
+    Terms = 3,
+}
+
+/// <summary>
+/// A batch scan's shingle sets and paraphrase terms, each article's four in one array, <see cref="EliasFano"/>-coded:
+/// about a fifth smaller than the sets as arrays of 32-bit values, with one array header an article in place of four.
+/// The scan holds every article's sets from its first step to its last (any article may be a candidate of any
+/// other), so they are most of its memory.
+/// </summary>
+/// <remarks>
+/// An article's array: the offsets of its skeleton, lead and terms (32-bit, little-endian; the words start after
+/// them), the four encoded sets, and <see cref="EliasFano.Padding"/> bytes. Filtering the boilerplate out of a set
+/// writes it back in its own place, with the low bits it had (it then takes no more room). Reading is thread-safe;
+/// <see cref="Add"/> and <see cref="RemoveBoilerplate"/> may run on several threads for different articles.
+/// </remarks>
+internal sealed class PackedSets
+{
+    private const int Header = 12;
+
+    private readonly byte[]?[] _articles;
+
+    /// <summary>Room for <paramref name="count"/> articles, none added yet.</summary>
+    public PackedSets(int count) => _articles = new byte[]?[count];
+
+    /// <summary>The number of articles there is room for.</summary>
+    public int Count => _articles.Length;
+
+    /// <summary>Bytes held by the encoded arrays (their contents, without the arrays' headers).</summary>
+    public long Bytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (byte[]? a in _articles)
+            {
+                total += a?.Length ?? 0;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Encodes an article's sets (each ascending) as article <paramref name="index"/>.</summary>
+    public void Add(int index, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> lead, ReadOnlySpan<uint> terms)
+    {
+        int length = Header + EliasFano.MaxLength(words.Length) + EliasFano.MaxLength(skeleton.Length) + EliasFano.MaxLength(lead.Length) + EliasFano.MaxLength(terms.Length) + EliasFano.Padding;
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Span<byte> buffer = rented.AsSpan(0, length);
+            int at = Header;
+            at += EliasFano.Encode(words, buffer[at..]);
+            BinaryPrimitives.WriteInt32LittleEndian(buffer, at);
+            at += EliasFano.Encode(skeleton, buffer[at..]);
+            BinaryPrimitives.WriteInt32LittleEndian(buffer[4..], at);
+            at += EliasFano.Encode(lead, buffer[at..]);
+            BinaryPrimitives.WriteInt32LittleEndian(buffer[8..], at);
+            at += EliasFano.Encode(terms, buffer[at..]);
+            byte[] packed = new byte[at + EliasFano.Padding];
+            buffer[..at].CopyTo(packed);
+            _articles[index] = packed;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The number of values in a set of an article.</summary>
+    public int CountOf(int index, SetKind kind) => EliasFano.Count(Encoded(index, kind));
+
+    /// <summary>
+    /// Decodes a set of an article into <paramref name="buffer"/> (replaced by a larger array when too small) and
+    /// returns the values.
+    /// </summary>
+    public ReadOnlySpan<uint> Read(int index, SetKind kind, ref uint[] buffer)
+    {
+        ReadOnlySpan<byte> encoded = Encoded(index, kind);
+        int count = EliasFano.Count(encoded);
+        if (buffer.Length < count)
+        {
+            buffer = new uint[Math.Max(count, 2 * buffer.Length)];
+        }
+
+        return buffer.AsSpan(0, EliasFano.Decode(encoded, buffer));
+    }
+
+    /// <summary>
+    /// Decodes the values of a set of an article from the <paramref name="position"/>th on that are below
+    /// <paramref name="limit"/> (see <see cref="EliasFano.DecodeBelow"/>); <paramref name="position"/> is moved past
+    /// them, to -1 when none are left.
+    /// </summary>
+    public ReadOnlySpan<uint> ReadBelow(int index, SetKind kind, ref int position, ref int bit, ulong limit, ref uint[] buffer)
+    {
+        ReadOnlySpan<byte> encoded = Encoded(index, kind);
+        int count = EliasFano.Count(encoded);
+        if (buffer.Length < count)
+        {
+            buffer = new uint[Math.Max(count, 2 * buffer.Length)];
+        }
+
+        int read = EliasFano.DecodeBelow(encoded, ref position, ref bit, limit, buffer);
+        if (position == count)
+        {
+            position = -1;
+        }
+
+        return buffer.AsSpan(0, read);
+    }
+
+    /// <summary>
+    /// Takes the boilerplate of <paramref name="model"/> out of an article's word, skeleton and lead sets, writing each
+    /// back in its place.
+    /// </summary>
+    public void RemoveBoilerplate(int index, BoilerplateModel model, ref uint[] buffer)
+    {
+        foreach (SetKind kind in (ReadOnlySpan<SetKind>)[SetKind.Words, SetKind.Skeleton, SetKind.Lead])
+        {
+            int count = Read(index, kind, ref buffer).Length;
+            Span<uint> values = buffer.AsSpan(0, count);
+            int kept = kind == SetKind.Skeleton ? model.RemoveSkeletonBoilerplate(values) : model.RemoveWordBoilerplate(values);
+            if (kept == count)
+            {
+                continue;
+            }
+
+            byte[] packed = _articles[index]!;
+            (int start, int end) = Bounds(packed, kind);
+            EliasFano.Encode(values[..kept], packed.AsSpan(start, end - start), EliasFano.LowBitsOf(packed.AsSpan(start)));
+        }
+    }
+
+    /// <summary>
+    /// One thread's decoded sets: two slots (the two articles of a pair), each holding the four sets of one article,
+    /// read again only when the slot is given another article.
+    /// </summary>
+    internal sealed class Reader(PackedSets sets)
+    {
+        private const int Kinds = 4;
+
+        private readonly uint[][] _buffers = [[], [], [], [], [], [], [], []];
+        private readonly int[] _lengths = new int[2 * Kinds];
+        private readonly int[] _loaded = [-1, -1];
+
+        /// <summary>Reads the sets of article <paramref name="index"/> into <paramref name="slot"/> (0 or 1), unless they are there.</summary>
+        public void Load(int slot, int index)
+        {
+            if (_loaded[slot] == index)
+            {
+                return;
+            }
+
+            for (int k = 0; k < Kinds; k++)
+            {
+                _lengths[(slot * Kinds) + k] = sets.Read(index, (SetKind)k, ref _buffers[(slot * Kinds) + k]).Length;
+            }
+
+            _loaded[slot] = index;
+        }
+
+        /// <summary>A set of the article in <paramref name="slot"/>.</summary>
+        public ReadOnlySpan<uint> Get(int slot, SetKind kind) => _buffers[(slot * Kinds) + (int)kind].AsSpan(0, _lengths[(slot * Kinds) + (int)kind]);
+    }
+
+    private ReadOnlySpan<byte> Encoded(int index, SetKind kind)
+    {
+        byte[] packed = _articles[index] ?? throw new InvalidOperationException($"Article {index} has no sets.");
+        (int start, _) = Bounds(packed, kind);
+        return packed.AsSpan(start);
+    }
+
+    /// <summary>Where a set's bytes start and its room ends (the next set's start; the padding for the last).</summary>
+    private static (int Start, int End) Bounds(byte[] packed, SetKind kind)
+    {
+        int k = (int)kind;
+        int start = k == 0 ? Header : BinaryPrimitives.ReadInt32LittleEndian(packed.AsSpan(4 * (k - 1)));
+        int end = k == 3 ? packed.Length - EliasFano.Padding : BinaryPrimitives.ReadInt32LittleEndian(packed.AsSpan(4 * k));
+        return (start, end);
+    }
+}

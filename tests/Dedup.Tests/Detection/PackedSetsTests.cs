@@ -1,0 +1,153 @@
+using Dedup.Detection;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Dedup.Tests.Detection;
+
+/// <summary>The scan's packed sets: the Elias–Fano code gives back every value, whole or a range at a time, and a filtered set written back in place.</summary>
+public sealed class PackedSetsTests
+{
+    /// <summary>Ascending values (repeats allowed) drawn near 0, anywhere in 32 bits, or near the top: the code's edges.</summary>
+    private static Gen<uint[]> Ascending(int most) =>
+        Gen.Choose(0, most).SelectMany(n =>
+            Gen.OneOf(
+                Gen.Choose(0, 1000).Select(v => (uint)v),
+                Gen.Choose(int.MinValue, int.MaxValue).Select(v => (uint)v),
+                Gen.Choose(0, 1000).Select(v => uint.MaxValue - (uint)v)).ArrayOf(n))
+        .Select(values => values.Order().ToArray());
+
+    private static byte[] Encoded(uint[] values, int lowBits = -1)
+    {
+        byte[] buffer = new byte[EliasFano.MaxLength(values.Length, lowBits < 0 ? EliasFano.LowBits(values.Length) : lowBits) + EliasFano.Padding];
+        int length = EliasFano.Encode(values, buffer, lowBits);
+        return buffer[..(length + EliasFano.Padding)];
+    }
+
+    [Property(MaxTest = 300)]
+    public Property Decodes_every_value_with_any_low_bits() =>
+        Prop.ForAll(
+            Ascending(700).SelectMany(values => Gen.Choose(-1, 31).Select(l => (values, l))).ToArbitrary(),
+            input =>
+            {
+                (uint[] values, int lowBits) = input;
+                byte[] encoded = Encoded(values, lowBits);
+                uint[] decoded = new uint[values.Length];
+                return EliasFano.Count(encoded) == values.Length
+                    && EliasFano.Decode(encoded, decoded) == values.Length
+                    && decoded.SequenceEqual(values);
+            });
+
+    [Property(MaxTest = 300)]
+    public Property Decodes_a_range_at_a_time_as_the_model_reads_it() =>
+        Prop.ForAll(
+            Ascending(500).SelectMany(values => Gen.Choose(1, 64).Select(ranges => (values, ranges))).ToArbitrary(),
+            input =>
+            {
+                (uint[] values, int ranges) = input;
+                byte[] encoded = Encoded(values);
+                var read = new List<uint>();
+                uint[] buffer = new uint[values.Length];
+                int index = 0, bit = 0;
+                for (int r = 1; r <= ranges; r++)
+                {
+                    ulong limit = r == ranges ? 1UL << 32 : (ulong)((1UL << 32) * (ulong)r / (ulong)ranges);
+                    int count = EliasFano.DecodeBelow(encoded, ref index, ref bit, limit, buffer);
+                    if (buffer.Take(count).Any(v => v >= limit))
+                    {
+                        return false;
+                    }
+
+                    read.AddRange(buffer.Take(count));
+                }
+
+                return index == values.Length && read.SequenceEqual(values);
+            });
+
+    [Fact]
+    public void Shingle_sets_take_about_25_bits_a_value()
+    {
+        var random = new Random(7);
+        uint[] values = [.. Enumerable.Range(0, 420).Select(_ => (uint)random.NextInt64(0, 1L << 32)).Distinct().Order()];
+        int length = EliasFano.Encode(values, new byte[EliasFano.MaxLength(values.Length)]);
+        Assert.InRange(8.0 * length / values.Length, 24, 26);
+    }
+
+    [Fact]
+    public void Rejects_values_out_of_order_and_a_short_destination()
+    {
+        Assert.Throws<ArgumentException>(() => EliasFano.Encode([5, 4], new byte[64]));
+        Assert.Throws<ArgumentException>(() => EliasFano.Encode([1, 2, 3, 4], new byte[3]));
+        byte[] encoded = Encoded([1, 2, 3]);
+        Assert.Throws<ArgumentException>(() => EliasFano.Decode(encoded, new uint[2]));
+        Assert.Throws<ArgumentException>(() => EliasFano.Decode(encoded.AsSpan(0, 4), new uint[3]));
+    }
+
+    [Property(MaxTest = 200)]
+    public Property An_article_reads_back_its_four_sets_and_its_filtered_sets_in_place() =>
+        Prop.ForAll(
+            Ascending(500).ArrayOf(4).SelectMany(sets => Gen.Choose(0, 30).ArrayOf(3).Select(common => (sets, common))).ToArbitrary(),
+            input =>
+            {
+                // Each set holds some of the model's boilerplate (the common shingles k * 7919), besides its own values.
+                (uint[][] drawn, int[] common) = input;
+                uint[][] sets = [.. drawn.Select((s, k) => s.Concat(k < 3 ? Enumerable.Range(0, common[k]).Select(c => (uint)(c * 7919)) : []).Distinct().Order().ToArray())];
+                var packed = new PackedSets(3);
+                packed.Add(1, sets[0], sets[1], sets[2], sets[3]);
+                uint[] buffer = [];
+                for (int k = 0; k < 4; k++)
+                {
+                    if (!packed.Read(1, (SetKind)k, ref buffer).SequenceEqual(sets[k]) || packed.CountOf(1, (SetKind)k) != sets[k].Length)
+                    {
+                        return false;
+                    }
+                }
+
+                BoilerplateModel model = Model.Value.Model;
+                uint[] Filtered(uint[] set, bool skeleton)
+                {
+                    uint[] copy = [.. set];
+                    return copy[..(skeleton ? model.RemoveSkeletonBoilerplate(copy) : model.RemoveWordBoilerplate(copy))];
+                }
+
+                packed.RemoveBoilerplate(1, model, ref buffer);
+                var reader = new PackedSets.Reader(packed);
+                reader.Load(0, 1);
+                return reader.Get(0, SetKind.Words).SequenceEqual(Filtered(sets[0], skeleton: false))
+                    && reader.Get(0, SetKind.Skeleton).SequenceEqual(Filtered(sets[1], skeleton: true))
+                    && reader.Get(0, SetKind.Lead).SequenceEqual(Filtered(sets[2], skeleton: false))
+                    && reader.Get(0, SetKind.Terms).SequenceEqual(sets[3]);
+            });
+
+    /// <summary>
+    /// 300 articles of random shingles, a third of them with 30 common word shingles (k * 7919) and half with 20 common
+    /// skeleton shingles: the common ones are boilerplate at a limit of 20 articles.
+    /// </summary>
+    private static readonly Lazy<(ArticleFeatures[] Articles, BoilerplateModel Model)> Model = new(() =>
+    {
+        var random = new Random(11);
+        ArticleFeatures[] articles = [.. Enumerable.Range(0, 300).Select(i =>
+        {
+            uint[] Set(int n, int common) => [.. Enumerable.Range(0, n).Select(k => k < common ? (uint)(k * 7919) : (uint)random.NextInt64(0, 1L << 32)).Distinct().Order()];
+            return new ArticleFeatures($"a{i}", null, (ulong)i, 0, Set(200, i % 3 == 0 ? 30 : 0), Set(80, i % 2 == 0 ? 20 : 0), [], [], 0, 0);
+        })];
+        return (articles, BoilerplateModel.Build(articles, 20, concurrently: false));
+    });
+
+    [Fact]
+    public void The_model_from_packed_sets_equals_the_model_from_arrays()
+    {
+        (ArticleFeatures[] articles, BoilerplateModel fromArrays) = Model.Value;
+        var packed = new PackedSets(articles.Length);
+        for (int i = 0; i < articles.Length; i++)
+        {
+            packed.Add(i, articles[i].Words, articles[i].Skeleton, articles[i].Lead, articles[i].ParaphraseTerms);
+        }
+
+        BoilerplateModel fromPacked = BoilerplateModel.Build(packed, 20, concurrently: true);
+        Assert.Equal(fromArrays.Encode(), fromPacked.Encode());
+
+        // 30 word and 20 skeleton shingles, each 4 bytes, after the count and two lengths.
+        Assert.Equal(12 + (4 * 50), fromPacked.Encode().Length);
+    }
+}
