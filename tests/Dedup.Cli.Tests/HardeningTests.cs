@@ -479,6 +479,28 @@ public sealed class HardeningTests : IDisposable
         }
     }
 
+    // A scan of a file re-reads each article by offset: the article read again holds the id string kept while reading
+    // (one copy of a million ids, not two), and a line that now holds another article is an error naming both.
+    [Fact]
+    public async Task An_article_read_again_shares_its_kept_id_and_a_changed_file_is_named()
+    {
+        string input = _temp.Write("ids.jsonl", "{\"id\":\"first\",\"text\":\"one two three\"}\n{\"id\":\"second\",\"text\":\"four five six\"}\n");
+        var reader = new Input.ArticleReader(new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null), skipBad: false) { KeepTexts = false };
+        Input.ArticleSet set = await reader.ReadAsync(input, TestContext.Current.CancellationToken);
+        using (set.Backing)
+        {
+            Assert.NotNull(set.Backing);
+            Dedup.Detection.Article again = set.Backing[1];
+            Assert.Equal("four five six", again.Text);
+            Assert.Same(set.Articles[1].Id, again.Id);
+
+            // The same byte lengths, other ids.
+            File.WriteAllText(input, "{\"id\":\"frist\",\"text\":\"one two three\"}\n{\"id\":\"sceond\",\"text\":\"four five six\"}\n");
+            CliException e = Assert.Throws<CliException>(() => set.Backing[1]);
+            Assert.Contains("now holds the article sceond, not second", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_text_file_larger_than_the_limit_is_skipped_in_a_folder()
     {

@@ -128,7 +128,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             using FileStream stream = OpenFile(input);
             if (!KeepTexts && encoding != InputEncoding.Windows1252 && !StartsWithForeignBom(stream))
             {
-                set.Backing = new FileBackedArticles(input);
+                set.Backing = new FileBackedArticles(input, set.Articles);
             }
 
             await ReadJsonLinesAsync(stream, set, cancellationToken).ConfigureAwait(false);

@@ -15,10 +15,18 @@ internal sealed class FileBackedArticles : IReadOnlyList<Article>, IDisposable
     private readonly string _path;
     private readonly List<long> _offsets = [];
     private readonly List<int> _lengths = [];
+    private readonly IReadOnlyList<Article>? _kept;
 
-    public FileBackedArticles(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="kept">
+    /// The articles as kept while reading (id and date), parallel to this list once filled, or null: an article read
+    /// again takes its kept id, so that what a scan holds of it (its features) shares that string rather than holding a
+    /// second copy (a million ids are tens of megabytes).
+    /// </param>
+    public FileBackedArticles(string path, IReadOnlyList<Article>? kept = null)
     {
         _path = path;
+        _kept = kept;
         _file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
     }
 
@@ -56,8 +64,19 @@ internal sealed class FileBackedArticles : IReadOnlyList<Article>, IDisposable
                     line = line[..^1];
                 }
 
-                return ArticleReader.Parse(line)
+                Article article = ArticleReader.Parse(line)
                     ?? throw CliException.IO($"{_path}: the file changed while it was scanned (byte {offset} no longer holds an article)");
+                if (_kept is not null && index < _kept.Count && !ReferenceEquals(_kept[index].Id, article.Id))
+                {
+                    if (!string.Equals(_kept[index].Id, article.Id, StringComparison.Ordinal))
+                    {
+                        throw CliException.IO($"{_path}: the file changed while it was scanned (byte {offset} now holds the article {article.Id}, not {_kept[index].Id})");
+                    }
+
+                    article = article with { Id = _kept[index].Id };
+                }
+
+                return article;
             }
             finally
             {
