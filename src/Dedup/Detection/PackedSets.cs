@@ -42,21 +42,6 @@ internal sealed class PackedSets
     /// <summary>The number of articles there is room for.</summary>
     public int Count => _articles.Length;
 
-    /// <summary>Bytes held by the encoded arrays (their contents, without the arrays' headers).</summary>
-    public long Bytes
-    {
-        get
-        {
-            long total = 0;
-            foreach (byte[]? a in _articles)
-            {
-                total += a?.Length ?? 0;
-            }
-
-            return total;
-        }
-    }
-
     /// <summary>Encodes an article's sets (each ascending) as article <paramref name="index"/>.</summary>
     public void Add(int index, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> lead, ReadOnlySpan<uint> terms)
     {
