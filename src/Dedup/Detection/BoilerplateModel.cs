@@ -119,9 +119,7 @@ internal sealed class BoilerplateModel
 
     /// <summary>Builds the model; with <paramref name="concurrently"/>, the skeleton's boilerplate is counted on a second thread while the words' is counted on this one (a batch scan's).</summary>
     public static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency, bool concurrently)
-    {
-        return Build(new ArraySource(articles, f => f.Words), new ArraySource(articles, f => f.Skeleton), maxFrequency, concurrently);
-    }
+        => Build(new ArraySource(articles, f => f.Words), new ArraySource(articles, f => f.Skeleton), maxFrequency, concurrently);
 
     /// <summary>Builds the model from a batch scan's packed sets (see <see cref="Build(IReadOnlyList{ArticleFeatures}, int, bool)"/>).</summary>
     public static BoilerplateModel Build(PackedSets sets, int maxFrequency, bool concurrently)

@@ -143,20 +143,20 @@ internal static class EliasFano
     /// <exception cref="ArgumentException">The destination is smaller than the count, or the encoding is cut short.</exception>
     public static int Decode(ReadOnlySpan<byte> encoded, Span<uint> destination)
     {
-        int at = 0;
-        int n = (int)ReadVarint(encoded, ref at);
+        Layout layout = Layout.Of(encoded);
+        int n = layout.Count;
         if (n > destination.Length)
         {
             throw new ArgumentException($"The sequence holds {n} values; the destination has room for {destination.Length}.", nameof(destination));
         }
 
-        if (n > 0 && encoded[at] == ByteAlignedLowBits)
+        if (n > 0 && layout.LowBits == ByteAlignedLowBits)
         {
-            return DecodeByteAligned(encoded, at + 1, n, destination);
+            return DecodeByteAligned(encoded, layout, destination);
         }
 
         int index = 0, bit = 0;
-        int count = DecodeBelow(encoded, ref index, ref bit, 1UL << 32, destination);
+        int count = DecodeRange(encoded, layout, ref index, ref bit, 1UL << 32, destination);
         if (count != n)
         {
             throw new ArgumentException($"The encoded sequence holds {count} of its {n} values.", nameof(encoded));
@@ -169,17 +169,12 @@ internal static class EliasFano
     /// <see cref="Decode"/> of a sequence with <see cref="ByteAlignedLowBits"/>: the high parts first, a bit at a time,
     /// then each value's three low bytes or'ed in.
     /// </summary>
-    private static int DecodeByteAligned(ReadOnlySpan<byte> encoded, int at, int n, Span<uint> destination)
+    private static int DecodeByteAligned(ReadOnlySpan<byte> encoded, in Layout layout, Span<uint> destination)
     {
-        int highBytes = (int)ReadVarint(encoded, ref at);
-        int lowStart = at;
-        int highStart = lowStart + (3 * n);
+        int n = layout.Count;
+        int highBytes = layout.HighBytes;
+        int highStart = layout.HighStart;
         int highWords = (highBytes + 7) >> 3;
-        if (highStart + (8 * highWords) > encoded.Length)
-        {
-            throw new ArgumentException("The encoded sequence is cut short (or lacks its padding).", nameof(encoded));
-        }
-
         ref byte origin = ref MemoryMarshal.GetReference(encoded);
         ref uint output = ref MemoryMarshal.GetReference(destination);
         int i = 0;
@@ -213,7 +208,7 @@ internal static class EliasFano
             throw new ArgumentException($"The encoded sequence holds {i} of its {n} values.", nameof(encoded));
         }
 
-        ref byte low = ref Unsafe.Add(ref origin, lowStart);
+        ref byte low = ref Unsafe.Add(ref origin, layout.LowStart);
         int k = 0;
         if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
         {
@@ -250,24 +245,20 @@ internal static class EliasFano
     /// </summary>
     /// <exception cref="ArgumentException">The encoding is cut short.</exception>
     public static int DecodeBelow(ReadOnlySpan<byte> encoded, ref int index, ref int bit, ulong limit, Span<uint> destination)
+        => DecodeRange(encoded, Layout.Of(encoded), ref index, ref bit, limit, destination);
+
+    private static int DecodeRange(ReadOnlySpan<byte> encoded, in Layout layout, ref int index, ref int bit, ulong limit, Span<uint> destination)
     {
-        int at = 0;
-        int n = (int)ReadVarint(encoded, ref at);
+        int n = layout.Count;
         if (index >= n)
         {
             return 0;
         }
 
-        int l = encoded[at++];
-        int highBytes = (int)ReadVarint(encoded, ref at);
-        int lowStart = at;
-        int highStart = lowStart + (int)(((long)n * l + 7) >> 3);
-        int highWords = (highBytes + 7) >> 3;
-        if (highStart + (8 * highWords) > encoded.Length || lowStart + ((((long)(n - 1) * l) >> 3) + 8) > encoded.Length)
-        {
-            throw new ArgumentException("The encoded sequence is cut short (or lacks its padding).", nameof(encoded));
-        }
-
+        int l = layout.LowBits;
+        int lowStart = layout.LowStart;
+        int highStart = layout.HighStart;
+        int highWords = (layout.HighBytes + 7) >> 3;
         if (destination.Length < n - index)
         {
             throw new ArgumentException($"{n - index} values are left; the destination has room for {destination.Length}.", nameof(destination));
@@ -312,6 +303,35 @@ internal static class EliasFano
         }
 
         throw new ArgumentException($"The encoded sequence holds {i} of its {n} values.", nameof(encoded));
+    }
+
+    /// <summary>
+    /// Where the parts of an encoded sequence are: its count, low bits, the high part's length in bytes, and the
+    /// offsets of the low and high parts; checked against the buffer, padding included.
+    /// </summary>
+    private readonly record struct Layout(int Count, int LowBits, int HighBytes, int LowStart, int HighStart)
+    {
+        public static Layout Of(ReadOnlySpan<byte> encoded)
+        {
+            int at = 0;
+            int n = (int)ReadVarint(encoded, ref at);
+            if (n == 0)
+            {
+                return default;
+            }
+
+            int l = encoded[at++];
+            int highBytes = (int)ReadVarint(encoded, ref at);
+            int highStart = at + (int)(((long)n * l + 7) >> 3);
+
+            // The decoders read whole 8-byte words of the high part, and 8 bytes from each value's low part.
+            if (l > 31 || highStart + (8 * ((highBytes + 7) >> 3)) > encoded.Length || at + ((((long)(n - 1) * l) >> 3) + 8) > encoded.Length)
+            {
+                throw new ArgumentException("The encoded sequence is cut short (or lacks its padding).", nameof(encoded));
+            }
+
+            return new Layout(n, l, highBytes, at, highStart);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -78,13 +78,8 @@ internal sealed class PackedSets
     public ReadOnlySpan<uint> Read(int index, SetKind kind, ref uint[] buffer)
     {
         ReadOnlySpan<byte> encoded = Encoded(index, kind);
-        int count = EliasFano.Count(encoded);
-        if (buffer.Length < count)
-        {
-            buffer = new uint[Math.Max(count, 2 * buffer.Length)];
-        }
-
-        return buffer.AsSpan(0, EliasFano.Decode(encoded, buffer));
+        int count = EliasFano.Decode(encoded, RoomFor(ref buffer, EliasFano.Count(encoded)));
+        return buffer.AsSpan(0, count);
     }
 
     /// <summary>
@@ -96,12 +91,7 @@ internal sealed class PackedSets
     {
         ReadOnlySpan<byte> encoded = Encoded(index, kind);
         int count = EliasFano.Count(encoded);
-        if (buffer.Length < count)
-        {
-            buffer = new uint[Math.Max(count, 2 * buffer.Length)];
-        }
-
-        int read = EliasFano.DecodeBelow(encoded, ref position, ref bit, limit, buffer);
+        int read = EliasFano.DecodeBelow(encoded, ref position, ref bit, limit, RoomFor(ref buffer, count));
         if (position == count)
         {
             position = -1;
@@ -162,6 +152,17 @@ internal sealed class PackedSets
 
         /// <summary>A set of the article in <paramref name="slot"/>.</summary>
         public ReadOnlySpan<uint> Get(int slot, SetKind kind) => _buffers[(slot * Kinds) + (int)kind].AsSpan(0, _lengths[(slot * Kinds) + (int)kind]);
+    }
+
+    /// <summary>The buffer, replaced by a larger one when it has room for fewer than <paramref name="count"/> values.</summary>
+    private static uint[] RoomFor(ref uint[] buffer, int count)
+    {
+        if (buffer.Length < count)
+        {
+            buffer = new uint[Math.Max(count, 2 * buffer.Length)];
+        }
+
+        return buffer;
     }
 
     private ReadOnlySpan<byte> Encoded(int index, SetKind kind)
