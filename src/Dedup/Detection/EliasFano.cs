@@ -26,6 +26,19 @@ internal static class EliasFano
     public const int ByteAlignedLowBits = 24;
 
     /// <summary>
+    /// Values past its count a destination of <see cref="Decode"/> needs room for to take the vector step on every byte
+    /// of a sequence's high part (a step writes eight values, of which the byte may hold fewer).
+    /// </summary>
+    public const int DecodeSlack = 8;
+
+    /// <summary>
+    /// For each byte of a high part, eight bytes: for its j-th set bit, the bit's position less j (the rest zero). A
+    /// value's high part is the position of its bit less its index, so a byte at bit position p with i values before it
+    /// gives the values p - i + entry[j].
+    /// </summary>
+    private static readonly ulong[] HighByteTable = BuildHighByteTable();
+
+    /// <summary>
     /// The low bits for a sequence of <paramref name="count"/> values: about log2(2^32 / count) for up to 256 values,
     /// <see cref="ByteAlignedLowBits"/> for more (a shingle set of a few hundred values loses nothing by it; a far
     /// larger one a bit or two a value, and decodes faster).
@@ -166,46 +179,65 @@ internal static class EliasFano
     }
 
     /// <summary>
-    /// <see cref="Decode"/> of a sequence with <see cref="ByteAlignedLowBits"/>: the high parts first, a bit at a time,
-    /// then each value's three low bytes or'ed in.
+    /// <see cref="Decode"/> of a sequence with <see cref="ByteAlignedLowBits"/>: the high parts first, then each value's
+    /// three low bytes or'ed in. With room for <see cref="DecodeSlack"/> values past the count, the high part is read a
+    /// byte at a time, the values of its bits from a table (<see cref="HighByteTable"/>) a vector step each; the
+    /// scalar loop, a bit at a time, is the reference, takes the bytes the destination has no slack for, and is the
+    /// fallback without intrinsics.
     /// </summary>
     private static int DecodeByteAligned(ReadOnlySpan<byte> encoded, in Layout layout, Span<uint> destination)
     {
         int n = layout.Count;
         int highBytes = layout.HighBytes;
         int highStart = layout.HighStart;
-        int highWords = (highBytes + 7) >> 3;
         ref byte origin = ref MemoryMarshal.GetReference(encoded);
         ref uint output = ref MemoryMarshal.GetReference(destination);
-        int i = 0;
-        for (int w = 0; w < highWords; w++)
+
+        // The high part must hold exactly one bit a value: then no step below writes past the values and the slack.
+        int ones = 0;
+        for (int w = 0; w < (highBytes + 7) >> 3; w++)
         {
             ulong bits = ReadWord(ref origin, highStart + (8 * w));
             int valid = (8 * highBytes) - (64 * w);
-            if (valid < 64)
-            {
-                // The last word runs past the high part: what follows it is not this sequence's.
-                bits &= (1UL << valid) - 1;
-            }
+            ones += BitOperations.PopCount(valid < 64 ? bits & ((1UL << valid) - 1) : bits);
+        }
 
-            if (BitOperations.PopCount(bits) > n - i)
-            {
-                throw new ArgumentException($"The encoded sequence holds more than its {n} values.", nameof(encoded));
-            }
+        if (ones != n)
+        {
+            throw new ArgumentException($"The encoded sequence holds {ones} values in place of its {n}.", nameof(encoded));
+        }
 
-            // The value's high part is its bit's position less its index.
-            int high = (64 * w) - i;
-            while (bits != 0)
+        ref byte high = ref Unsafe.Add(ref origin, highStart);
+        int i = 0;
+        int b = 0;
+        if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
+        {
+            // A byte's bits give up to eight values: (the byte's first bit position less the values before it) plus
+            // the table's entry for each bit, shifted to the high bits. All eight lanes are written; those past the
+            // byte's values are overwritten by the next byte's, or fall in the slack.
+            ref ulong table = ref MemoryMarshal.GetArrayDataReference(HighByteTable);
+            for (; b < highBytes && i + DecodeSlack <= destination.Length; b++)
             {
-                Unsafe.Add(ref output, i++) = (uint)(high + BitOperations.TrailingZeroCount(bits)) << ByteAlignedLowBits;
-                bits &= bits - 1;
-                high--;
+                uint v = Unsafe.Add(ref high, b);
+                Vector128<ushort> entry = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.Add(ref table, v)).AsByte());
+                Vector128<uint> start = Vector128.Create((uint)((8 * b) - i));
+                ((Vector128.WidenLower(entry) + start) << ByteAlignedLowBits).StoreUnsafe(ref output, (nuint)i);
+                ((Vector128.WidenUpper(entry) + start) << ByteAlignedLowBits).StoreUnsafe(ref output, (nuint)(i + 4));
+                i += BitOperations.PopCount(v);
             }
         }
 
-        if (i != n)
+        for (; b < highBytes; b++)
         {
-            throw new ArgumentException($"The encoded sequence holds {i} of its {n} values.", nameof(encoded));
+            // The value's high part is its bit's position less its index.
+            uint v = Unsafe.Add(ref high, b);
+            int part = (8 * b) - i;
+            while (v != 0)
+            {
+                Unsafe.Add(ref output, i++) = (uint)(part + BitOperations.TrailingZeroCount(v)) << ByteAlignedLowBits;
+                v &= v - 1;
+                part--;
+            }
         }
 
         ref byte low = ref Unsafe.Add(ref origin, layout.LowStart);
@@ -332,6 +364,25 @@ internal static class EliasFano
 
             return new Layout(n, l, highBytes, at, highStart);
         }
+    }
+
+    private static ulong[] BuildHighByteTable()
+    {
+        var table = new ulong[256];
+        for (int v = 0; v < 256; v++)
+        {
+            int j = 0;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                if ((v & (1 << bit)) != 0)
+                {
+                    table[v] |= (ulong)(bit - j) << (8 * j);
+                    j++;
+                }
+            }
+        }
+
+        return table;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -78,7 +78,7 @@ internal sealed class PackedSets
     public ReadOnlySpan<uint> Read(int index, SetKind kind, ref uint[] buffer)
     {
         ReadOnlySpan<byte> encoded = Encoded(index, kind);
-        int count = EliasFano.Decode(encoded, RoomFor(ref buffer, EliasFano.Count(encoded)));
+        int count = EliasFano.Decode(encoded, RoomFor(ref buffer, EliasFano.Count(encoded) + EliasFano.DecodeSlack));
         return buffer.AsSpan(0, count);
     }
 

@@ -27,16 +27,38 @@ public sealed class PackedSetsTests
     [Property(MaxTest = 300)]
     public Property Decodes_every_value_with_any_low_bits() =>
         Prop.ForAll(
-            Ascending(700).SelectMany(values => Gen.Choose(-1, 31).Select(l => (values, l))).ToArbitrary(),
+            Ascending(700).SelectMany(values => Gen.Choose(-1, 31).SelectMany(l => Gen.Choose(0, EliasFano.DecodeSlack + 3).Select(slack => (values, l, slack)))).ToArbitrary(),
             input =>
             {
-                (uint[] values, int lowBits) = input;
+                // With and without the slack the vector step of the high part needs (without, the scalar loop takes
+                // the last bytes): the values past the count are not the sequence's.
+                (uint[] values, int lowBits, int slack) = input;
                 byte[] encoded = Encoded(values, lowBits);
-                uint[] decoded = new uint[values.Length];
+                uint[] decoded = new uint[values.Length + slack];
                 return EliasFano.Count(encoded) == values.Length
                     && EliasFano.Decode(encoded, decoded) == values.Length
-                    && decoded.SequenceEqual(values);
+                    && decoded.AsSpan(0, values.Length).SequenceEqual(values);
             });
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(EliasFano.DecodeSlack)]
+    public void Rejects_a_high_part_with_a_bit_more_or_less_than_its_count(int slack)
+    {
+        var random = new Random(11);
+        uint[] values = [.. Enumerable.Range(0, 300).Select(_ => (uint)random.NextInt64(0, 1L << 32)).Distinct().Order()];
+        byte[] encoded = Encoded(values);
+        Assert.Equal(EliasFano.ByteAlignedLowBits, EliasFano.LowBitsOf(encoded));
+
+        // The count (two bytes), the low bits, the high part's length (one byte), the low parts, then the high part.
+        int highStart = 2 + 1 + 1 + (3 * values.Length);
+        foreach (int bit in (int[])[0, 5, 77])
+        {
+            byte[] broken = (byte[])encoded.Clone();
+            broken[highStart + (bit >> 3)] ^= (byte)(1 << (bit & 7));
+            Assert.Throws<ArgumentException>(() => EliasFano.Decode(broken, new uint[values.Length + slack]));
+        }
+    }
 
     [Property(MaxTest = 300)]
     public Property Decodes_a_range_at_a_time_as_the_model_reads_it() =>
