@@ -53,8 +53,8 @@ internal sealed class ArticleFeatures
 
     public int Characters { get; }
 
-    /// <summary>The sets without boilerplate, for the boilerplate model they were computed for (replaced atomically).</summary>
-    public FilteredSets? Filtered { get; set; }
+    /// <summary>How many of the sets' shingles are boilerplate, for the boilerplate model they were counted for (replaced atomically).</summary>
+    public BoilerplateCounts? Boilerplate { get; set; }
 
     /// <summary>
     /// The distinct terms and facts among <see cref="ParaphraseTerms"/> (see <see cref="Paraphrase.CountDistinct"/>),

@@ -32,6 +32,8 @@ internal sealed class BoilerplateModel
     /// <summary>Filter bits per member, past the smallest filter: about one non-member in sixteen gets through to the set.</summary>
     private const int FilterBitsPerMember = 16;
 
+    private static long s_versions;
+
     private readonly HashSet<uint> _words;
     private readonly HashSet<uint> _skeleton;
 
@@ -50,6 +52,7 @@ internal sealed class BoilerplateModel
         _wordFilter = FilterOf(words);
         _skeletonFilter = FilterOf(skeleton);
         Articles = articles;
+        Version = Interlocked.Increment(ref s_versions);
     }
 
     /// <summary>A model with no boilerplate.</summary>
@@ -57,6 +60,9 @@ internal sealed class BoilerplateModel
 
     /// <summary>How many articles the model was built from.</summary>
     public int Articles { get; }
+
+    /// <summary>A number no other model of this process has: what an article's boilerplate counts were last checked against (<see cref="BoilerplateCounts"/>).</summary>
+    public long Version { get; }
 
     /// <summary>The model as bytes for a shared store: article count, then each set's length and sorted values (little-endian 32-bit).</summary>
     internal byte[] Encode()
@@ -185,26 +191,43 @@ internal sealed class BoilerplateModel
     }
 
     /// <summary>
-    /// The article's word and skeleton shingles without boilerplate, cached on the article for this model, so that an
-    /// indexed article is filtered once per model rather than once per query (the arrays are the article's own when
-    /// it holds no boilerplate). Arrays that come out equal to those filtered for the previous model are reused, so
-    /// that a new model allocates only for the articles whose boilerplate it changes.
+    /// How many of the article's word, skeleton and lead shingles are this model's boilerplate, cached on the article
+    /// (see <see cref="View"/>). When a new model finds the counts the previous one found (most articles: a model
+    /// changes the boilerplate of few), the cache is marked valid for it (a number written) in place of a new object.
     /// </summary>
-    public FilteredSets Filtered(ArticleFeatures f)
+    public BoilerplateCounts Counts(ArticleFeatures f)
     {
-        FilteredSets? cached = f.Filtered;
-        if (cached is not null && ReferenceEquals(cached.Model, this))
+        BoilerplateCounts? cached = f.Boilerplate;
+        if (cached is not null && cached.IsFor(this))
         {
             return cached;
         }
 
-        var sets = new FilteredSets(
-            this,
-            Without(f.Words, _words, _wordFilter, cached?.Words),
-            Without(f.Skeleton, _skeleton, _skeletonFilter, cached?.Skeleton),
-            Without(f.Lead, _words, _wordFilter, cached?.Lead));
-        f.Filtered = sets;
-        return sets;
+        int words = CountIn(f.Words, _words, _wordFilter);
+        int skeleton = CountIn(f.Skeleton, _skeleton, _skeletonFilter);
+        int lead = CountIn(f.Lead, _words, _wordFilter);
+        if (cached is not null && cached.Words == words && cached.Skeleton == skeleton && cached.Lead == lead)
+        {
+            cached.Validate(this);
+            return cached;
+        }
+
+        var counts = new BoilerplateCounts(Version, words, skeleton, lead);
+        f.Boilerplate = counts;
+        return counts;
+    }
+
+    /// <summary>
+    /// An indexed article's sets as a verification against a query filtered by this model reads them: as they are,
+    /// boilerplate in, with the boilerplate's counts (<see cref="Counts"/>), so that they count as if filtered. The
+    /// query holds no boilerplate, so no boilerplate shingle is shared, and only the sizes change. A live detector
+    /// keeps no filtered copy of its articles' sets: a copy took as much memory again as the sets for every article
+    /// with boilerplate, and each new model made new copies, which the collector then promoted.
+    /// </summary>
+    public SetView View(ArticleFeatures f)
+    {
+        BoilerplateCounts counts = Counts(f);
+        return new SetView(f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms, f.ParaphraseCounts, (counts.Words, counts.Skeleton, counts.Lead));
     }
 
     /// <summary>The article's word shingles without boilerplate.</summary>
@@ -603,8 +626,7 @@ internal sealed class BoilerplateModel
     /// <param name="values">Sorted shingles.</param>
     /// <param name="boilerplate">The boilerplate shingles.</param>
     /// <param name="filter">The membership filter of <paramref name="boilerplate"/> (<see cref="FilterOf"/>).</param>
-    /// <param name="previous">A result to return if it equals this one (the same values filtered by another model), or null.</param>
-    internal static uint[] Without(uint[] values, HashSet<uint> boilerplate, ulong[] filter, uint[]? previous = null)
+    internal static uint[] Without(uint[] values, HashSet<uint> boilerplate, ulong[] filter)
     {
         if (boilerplate.Count == 0)
         {
@@ -620,11 +642,6 @@ internal sealed class BoilerplateModel
         if (first == values.Length)
         {
             return values;
-        }
-
-        if (previous is not null && previous.Length < values.Length && SameAsFiltered(values, first, boilerplate, filter, previous))
-        {
-            return previous;
         }
 
         uint[] buffer = System.Buffers.ArrayPool<uint>.Shared.Rent(values.Length);
@@ -660,25 +677,21 @@ internal sealed class BoilerplateModel
         return w;
     }
 
-    /// <summary>Whether <paramref name="previous"/> is <paramref name="values"/> without the members of the set (the first at <paramref name="first"/>).</summary>
-    private static bool SameAsFiltered(uint[] values, int first, HashSet<uint> set, ulong[] filter, uint[] previous)
+    /// <summary>How many of <paramref name="values"/> are members of <paramref name="boilerplate"/>.</summary>
+    internal static int CountIn(ReadOnlySpan<uint> values, HashSet<uint> boilerplate, ulong[] filter)
     {
-        if (first > previous.Length || !values.AsSpan(0, first).SequenceEqual(previous.AsSpan(0, first)))
+        if (boilerplate.Count == 0)
         {
-            return false;
+            return 0;
         }
 
-        int k = first;
-        for (int i = first + 1; i < values.Length; i++)
+        int count = 0;
+        foreach (uint v in values)
         {
-            uint v = values[i];
-            if (!IsIn(v, set, filter) && (k == previous.Length || previous[k++] != v))
-            {
-                return false;
-            }
+            count += IsIn(v, boilerplate, filter) ? 1 : 0;
         }
 
-        return k == previous.Length;
+        return count;
     }
 
     private static bool IsIn(uint v, HashSet<uint> set, ulong[] filter) => MayBeIn(v, filter) && set.Contains(v);
@@ -689,5 +702,30 @@ internal sealed class BoilerplateModel
         filter.Length != 0 && (filter[(int)((v >> 6) & (uint)(filter.Length - 1))] & (1UL << (int)(v & 63))) != 0;
 }
 
-/// <summary>An article's shingle sets without the boilerplate of <see cref="Model"/>.</summary>
-internal sealed record FilteredSets(BoilerplateModel Model, uint[] Words, uint[] Skeleton, uint[] Lead);
+/// <summary>
+/// How many of an article's word, skeleton and lead shingles are boilerplate: of the last model it was checked against
+/// (its <see cref="BoilerplateModel.Version"/>), and of every earlier one it was made or checked for.
+/// </summary>
+/// <remarks>
+/// Thread-safe: the counts never change, and the version is only moved to a model that finds these counts, so a
+/// reader that finds its model's version may use them whatever another thread writes next.
+/// </remarks>
+internal sealed class BoilerplateCounts(long version, int words, int skeleton, int lead)
+{
+    private long _version = version;
+
+    /// <summary>Word shingles that are boilerplate.</summary>
+    public int Words { get; } = words;
+
+    /// <summary>Skeleton shingles that are boilerplate.</summary>
+    public int Skeleton { get; } = skeleton;
+
+    /// <summary>Lead shingles that are boilerplate (word boilerplate).</summary>
+    public int Lead { get; } = lead;
+
+    /// <summary>Whether these are the counts of <paramref name="model"/> (as last checked).</summary>
+    public bool IsFor(BoilerplateModel model) => Volatile.Read(ref _version) == model.Version;
+
+    /// <summary>Records that <paramref name="model"/> finds these counts too.</summary>
+    public void Validate(BoilerplateModel model) => Volatile.Write(ref _version, model.Version);
+}

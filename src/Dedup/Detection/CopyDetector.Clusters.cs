@@ -107,8 +107,8 @@ public sealed partial class CopyDetector
     {
         Dictionary<ArticleFeatures, bool>? knownVerdicts =
             known is not null && ReferenceEquals(known.Features, f) && ReferenceEquals(known.Boilerplate, boilerplate) ? known.Verified : null;
-        FilteredSets q = boilerplate.Filtered(f);
-        ulong[] keys = StoreKeys(f.ExactHash, q.Words, q.Skeleton, f.ParaphraseTerms);
+        Probe q = knownVerdicts is not null ? known! : NewProbe(f, boilerplate);
+        ulong[] keys = q.Keys;
         CandidateSelector selector = CandidateSelector.ForThread();
         selector.PreferNear(f.SimHash, FingerprintLookup);
         selector.OfferAll(_store, keys, int.MaxValue, slot);
@@ -129,8 +129,7 @@ public sealed partial class CopyDetector
                 return copy;
             }
 
-            FilteredSets sets = boilerplate.Filtered(other);
-            PairMeasure o = Verifier.Measure(other, f, sets.Words, q.Words, sets.Skeleton, q.Skeleton, sets.Lead, q.Lead, Options.Threshold);
+            PairMeasure o = Verifier.Measure(boilerplate.View(other), q.View, Options.Threshold);
             if (Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is null)
             {
                 return false;

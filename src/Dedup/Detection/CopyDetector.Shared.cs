@@ -89,10 +89,7 @@ public sealed partial class CopyDetector
         ISharedIndexStore store, ArticleFeatures q, string queryId, int beforeSlot, CancellationToken cancellationToken)
     {
         BoilerplateModel boilerplate = await SharedBoilerplateAsync(store, cancellationToken).ConfigureAwait(false);
-        uint[] qWords = boilerplate.Words(q);
-        uint[] qSkeleton = boilerplate.Skeleton(q);
-        uint[] qLead = boilerplate.Lead(q);
-        var probe = new Probe(q, boilerplate, qWords, qSkeleton, qLead, StoreKeys(q.ExactHash, qWords, qSkeleton, q.ParaphraseTerms));
+        Probe probe = NewProbe(q, boilerplate);
         int[][] buckets = await store.QueryAsync(probe.Keys, cancellationToken).ConfigureAwait(false);
         var slots = new SortedSet<int>();
         foreach (int[] bucket in buckets)
@@ -144,8 +141,7 @@ public sealed partial class CopyDetector
                 continue;
             }
 
-            FilteredSets sets = boilerplate.Filtered(other);
-            PairMeasure o = Verifier.Measure(q, other, qWords, sets.Words, qSkeleton, sets.Skeleton, qLead, sets.Lead, Options.Threshold);
+            PairMeasure o = Verifier.Measure(probe.View, boilerplate.View(other), Options.Threshold);
             if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
                 verdicts.Add(new Verdict(other, v.Kind, v.Score, o, Sketches.SimHasher.HammingDistance(q.SimHash, other.SimHash)));

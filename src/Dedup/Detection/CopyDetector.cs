@@ -213,12 +213,14 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>The query form of an article: its sets without the current boilerplate, and its bucket keys.</summary>
-    /// <remarks>The filtered sets are also cached on the features, for an insert of the same features under the same model.</remarks>
-    private Probe NewProbe(ArticleFeatures q)
+    private Probe NewProbe(ArticleFeatures q) => NewProbe(q, CurrentBoilerplate());
+
+    /// <summary>The query form of an article under <paramref name="boilerplate"/>.</summary>
+    private static Probe NewProbe(ArticleFeatures q, BoilerplateModel boilerplate)
     {
-        BoilerplateModel boilerplate = CurrentBoilerplate();
-        FilteredSets sets = boilerplate.Filtered(q);
-        return new Probe(q, boilerplate, sets.Words, sets.Skeleton, sets.Lead, StoreKeys(q.ExactHash, sets.Words, sets.Skeleton, q.ParaphraseTerms));
+        uint[] words = boilerplate.Words(q);
+        uint[] skeleton = boilerplate.Skeleton(q);
+        return new Probe(q, boilerplate, words, skeleton, boilerplate.Lead(q), StoreKeys(q.ExactHash, words, skeleton, q.ParaphraseTerms));
     }
 
     /// <summary>The probe of the last <see cref="FindCopies(Article)"/>, taken (once) when <paramref name="article"/> equals its article.</summary>
@@ -249,8 +251,7 @@ public sealed partial class CopyDetector
                 continue;
             }
 
-            FilteredSets sets = probe.Boilerplate.Filtered(other);
-            PairMeasure o = Verifier.Measure(probe.Features, other, probe.Words, sets.Words, probe.Skeleton, sets.Skeleton, probe.Lead, sets.Lead, Options.Threshold);
+            PairMeasure o = Verifier.Measure(probe.View, probe.Boilerplate.View(other), Options.Threshold);
             bool copy = false;
             if (Verifier.Classify(probe.Features.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
             {
@@ -556,6 +557,9 @@ public sealed partial class CopyDetector
     {
         /// <summary>The candidates verified against this query, each with whether it is a copy (by reference: a slot may be reused).</summary>
         public Dictionary<ArticleFeatures, bool> Verified { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The query's sets as a verification reads them (boilerplate removed).</summary>
+        public SetView View => new(Words, Skeleton, Lead, Features.ParaphraseTerms, Features.ParaphraseCounts);
     }
 
     private sealed class LastFind(Article article, Probe probe)

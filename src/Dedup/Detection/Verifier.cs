@@ -31,8 +31,11 @@ internal readonly record struct PairMeasure(
     public double SizeRatio => Math.Max(WordsA, WordsB) == 0 ? 1 : (double)Math.Min(WordsA, WordsB) / Math.Max(WordsA, WordsB);
 }
 
-/// <summary>One article's sets as a verification reads them: boilerplate removed, and its paraphrase terms with their distinct counts.</summary>
-internal readonly ref struct SetView(ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> lead, ReadOnlySpan<uint> terms, (int Terms, int Facts) termCounts)
+/// <summary>
+/// One article's sets as a verification reads them: boilerplate removed, or left in and counted
+/// (<see cref="Boilerplate"/>, <see cref="BoilerplateModel.View"/>), and its paraphrase terms with their distinct counts.
+/// </summary>
+internal readonly ref struct SetView(ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> lead, ReadOnlySpan<uint> terms, (int Terms, int Facts) termCounts, (int Words, int Skeleton, int Lead) boilerplate = default)
 {
     public ReadOnlySpan<uint> Words { get; } = words;
 
@@ -43,6 +46,12 @@ internal readonly ref struct SetView(ReadOnlySpan<uint> words, ReadOnlySpan<uint
     public ReadOnlySpan<uint> Terms { get; } = terms;
 
     public (int Terms, int Facts) TermCounts { get; } = termCounts;
+
+    /// <summary>
+    /// How many of the word, skeleton and lead shingles are boilerplate, left in: they count as removed. Exact when
+    /// the other side of the pair holds no boilerplate of the same model (then no boilerplate shingle is shared).
+    /// </summary>
+    public (int Words, int Skeleton, int Lead) Boilerplate { get; } = boilerplate;
 }
 
 /// <summary>Verifies a candidate pair and says what kind of copy it is.</summary>
@@ -120,16 +129,21 @@ internal static class Verifier
     public static PairMeasure Measure(in SetView a, in SetView b, double threshold = 0)
     {
         ReadOnlySpan<uint> wordsA = a.Words, wordsB = b.Words, skeletonA = a.Skeleton, skeletonB = b.Skeleton, leadA = a.Lead, leadB = b.Lead;
+        if (a.Boilerplate != default && b.Boilerplate != default)
+        {
+            throw new ArgumentException("Only one article of a pair may be read with its boilerplate left in (the other's must be removed).", nameof(b));
+        }
+
         var o = new PairMeasure(
-            wordsA.Length,
-            wordsB.Length,
+            wordsA.Length - a.Boilerplate.Words,
+            wordsB.Length - b.Boilerplate.Words,
             CountShared(wordsA, wordsB),
-            skeletonA.Length,
-            skeletonB.Length,
+            skeletonA.Length - a.Boilerplate.Skeleton,
+            skeletonB.Length - b.Boilerplate.Skeleton,
             CountShared(skeletonA, skeletonB),
-            leadA.Length,
+            leadA.Length - a.Boilerplate.Lead,
             CountShared(leadA, wordsB),
-            leadB.Length,
+            leadB.Length - b.Boilerplate.Lead,
             CountShared(leadB, wordsA),
             default);
         double verbatim = o.Verbatim;

@@ -29,6 +29,68 @@ public class BoilerplateModelTests
     }
 
     [Fact]
+    public void Cached_boilerplate_counts_follow_each_model_and_are_kept_when_a_new_model_finds_the_same()
+    {
+        ArticleFeatures[] features = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+        BoilerplateModel first = BoilerplateModel.Build(features, 10);
+        BoilerplateModel same = BoilerplateModel.Build(features, 10);
+        BoilerplateModel stricter = BoilerplateModel.Build(features, 3);
+        int remade = 0, counted = 0;
+        foreach (ArticleFeatures f in features)
+        {
+            BoilerplateCounts a = Check(first, f);
+            BoilerplateCounts b = Check(same, f);
+
+            // The same boilerplate: the cached counts are marked for the new model, not made again.
+            Assert.Same(a, b);
+            Assert.False(a.IsFor(first));
+
+            BoilerplateCounts c = Check(stricter, f);
+            BoilerplateCounts none = Check(BoilerplateModel.Empty, f);
+            remade += (ReferenceEquals(b, c) ? 0 : 1) + (ReferenceEquals(c, none) ? 0 : 1);
+            counted += a.Words;
+            Check(first, f);
+        }
+
+        Assert.True(remade > 0 && counted > 0, $"{remade} made again, {counted} boilerplate word shingles");
+
+        // Each model's counts are what it removes, whatever was cached before.
+        static BoilerplateCounts Check(BoilerplateModel model, ArticleFeatures f)
+        {
+            BoilerplateCounts counts = model.Counts(f);
+            Assert.True(counts.IsFor(model));
+            Assert.Equal(f.Words.Length - model.Words(f).Length, counts.Words);
+            Assert.Equal(f.Skeleton.Length - model.Skeleton(f).Length, counts.Skeleton);
+            Assert.Equal(f.Lead.Length - model.Lead(f).Length, counts.Lead);
+            return counts;
+        }
+    }
+
+    [Fact]
+    public void A_pair_measured_with_one_side_counted_equals_the_pair_with_both_filtered()
+    {
+        ArticleFeatures[] features = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+        BoilerplateModel model = BoilerplateModel.Build(features, 10);
+        int pairs = 0;
+        for (int i = 0; i < features.Length; i += 3)
+        {
+            for (int j = 1; j < features.Length; j += 7)
+            {
+                ArticleFeatures q = features[i], other = features[j];
+                var filtered = new SetView(model.Words(q), model.Skeleton(q), model.Lead(q), q.ParaphraseTerms, q.ParaphraseCounts);
+                PairMeasure expected = Verifier.Measure(q, other, model.Words(q), model.Words(other), model.Skeleton(q), model.Skeleton(other), model.Lead(q), model.Lead(other));
+                Assert.Equal(expected, Verifier.Measure(filtered, model.View(other)));
+                Assert.Equal(Verifier.Measure(other, q, model.Words(other), model.Words(q), model.Skeleton(other), model.Skeleton(q), model.Lead(other), model.Lead(q)), Verifier.Measure(model.View(other), filtered));
+                pairs++;
+            }
+        }
+
+        Assert.True(pairs > 100);
+        ArticleFeatures[] withBoilerplate = [.. features.Where(f => model.Counts(f).Words > 0).Take(2)];
+        Assert.Throws<ArgumentException>(() => Verifier.Measure(model.View(withBoilerplate[0]), model.View(withBoilerplate[1])));
+    }
+
+    [Fact]
     public void A_small_index_builds_its_model_without_megabytes_of_counters()
     {
         ArticleFeatures[] one = [FeatureExtractor.Extract(new Article("a", TestArticles.Harbour), DetectorOptions.Default)];
@@ -153,16 +215,8 @@ public class BoilerplateModelTests
                 Assert.Equal(expected, inPlace[..kept]);
                 Assert.Equal(values[kept..], inPlace[kept..]);
 
-                // An equal result of another model is reused; an unequal one is not.
-                uint[] previous = [.. expected];
-                uint[] reused = BoilerplateModel.Without(values, set, BoilerplateModel.FilterOf(set), previous);
-                Assert.Equal(expected, reused);
-                Assert.True(expected.Length == values.Length || ReferenceEquals(previous, reused), "an equal previous result is reused");
-                foreach (uint[] other in (uint[][])[[.. expected.Skip(1)], [.. expected, uint.MaxValue], [.. expected.Select(v => v ^ 1)], [.. values.Where(v => !set.Contains(v) || v % 2 == 0)]])
-                {
-                    uint[] fresh = BoilerplateModel.Without(values, set, BoilerplateModel.FilterOf(set), other);
-                    Assert.Equal(expected, fresh);
-                }
+                // Counted in place of removed (a live detector's indexed articles).
+                Assert.Equal(values.Length - expected.Length, BoilerplateModel.CountIn(values, set, BoilerplateModel.FilterOf(set)));
             }));
 
     /// <summary>90 pages of their own words, a story copied 20 times and one 5 times, each page with one of three publisher blocks.</summary>
