@@ -46,6 +46,7 @@ internal static class LiveLatency
         var add = stages ? new double[n] : [];
         var pause = new double[n];
         var clusterOf = new List<double>();
+        var collections = new Collections();
         int copies = 0;
         var clock = new Stopwatch();
         int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
@@ -74,6 +75,7 @@ internal static class LiveLatency
             {
                 find[i] = found;
                 add[i] = findAdd[i] - found;
+                collections.Note(GC.GetGCMemoryInfo(GCKind.Any));
             }
 
             if (i % 100 == 99)
@@ -98,6 +100,11 @@ internal static class LiveLatency
         }
 
         Print("  GC pause inside a call", pause);
+        if (stages)
+        {
+            collections.Print();
+        }
+
         Print("ClusterOf", [.. clusterOf]);
         Console.WriteLine(
             $"process CPU {cpu / n:F3} ms a step (all threads, background model rebuilds and GC included; {cpu / 1000:F1} s for {seconds:F1} s), allocated {allocated / n / 1024:F1} KB a step");
@@ -106,6 +113,42 @@ internal static class LiveLatency
         Slowest(findAdd, pause);
         Console.WriteLine($"largest cluster: {detector.Clusters().Max(c => c.Members.Count):N0} (Clusters() recomputed once, after the run)");
         return 0;
+    }
+
+    /// <summary>
+    /// The collections seen after a step (the last of a step's, if it had several), by generation: how many, their
+    /// pauses, what they promoted, and how many compacted or ran concurrently.
+    /// </summary>
+    private sealed class Collections
+    {
+        private readonly List<GCMemoryInfo>[] _byGeneration = [[], [], []];
+        private long _lastIndex = GC.GetGCMemoryInfo(GCKind.Any).Index;
+
+        public void Note(GCMemoryInfo info)
+        {
+            if (info.Index != _lastIndex)
+            {
+                _lastIndex = info.Index;
+                _byGeneration[Math.Min(info.Generation, 2)].Add(info);
+            }
+        }
+
+        public void Print()
+        {
+            for (int g = 0; g < 3; g++)
+            {
+                List<GCMemoryInfo> seen = _byGeneration[g];
+                if (seen.Count == 0)
+                {
+                    continue;
+                }
+
+                double[] pauses = [.. seen.Select(i => i.PauseDurations.ToArray().Sum(d => d.TotalMilliseconds))];
+                Console.WriteLine(
+                    $"  gen{g} collections seen: {seen.Count}, pause mean {pauses.Average():F1} ms, max {pauses.Max():F1} ms, promoted mean {seen.Average(i => i.PromotedBytes) / 1e6:F1} MB, "
+                    + $"compacting {seen.Count(i => i.Compacted)}, concurrent {seen.Count(i => i.Concurrent)}");
+            }
+        }
     }
 
     /// <summary>How much of the slowest 1% and 0.1% of calls was garbage collection pause.</summary>
