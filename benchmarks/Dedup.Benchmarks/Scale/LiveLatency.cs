@@ -103,6 +103,10 @@ internal static class LiveLatency
         if (stages)
         {
             collections.Print();
+            foreach (int i in Enumerable.Range(0, n).OrderByDescending(i => findAdd[i]).Take(5))
+            {
+                Console.WriteLine($"  slow step {i:N0}: {findAdd[i]:F1} ms = FindCopies {find[i]:F1} + Add {add[i]:F1}; GC pause inside {pause[i]:F1} ms");
+            }
         }
 
         Print("ClusterOf", [.. clusterOf]);

@@ -123,6 +123,10 @@ internal sealed class BoilerplateModel
     public static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency)
         => Build(articles, maxFrequency, concurrently: false);
 
+    /// <summary>As <see cref="Build(IReadOnlyList{ArticleFeatures}, int)"/>, filling partitions a pass while a pass holds at most <paramref name="groupOccurrences"/> occurrences (tests take every group size).</summary>
+    internal static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency, long groupOccurrences)
+        => new(Boilerplate(new ArraySource(articles, f => f.Words), maxFrequency, groupOccurrences), Boilerplate(new ArraySource(articles, f => f.Skeleton), maxFrequency, groupOccurrences), articles.Count);
+
     /// <summary>Builds the model; with <paramref name="concurrently"/>, the skeleton's boilerplate is counted on a second thread while the words' is counted on this one (a batch scan's).</summary>
     public static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency, bool concurrently)
         => Build(new ArraySource(articles, f => f.Words), new ArraySource(articles, f => f.Skeleton), maxFrequency, concurrently);
@@ -252,12 +256,37 @@ internal sealed class BoilerplateModel
     private const int PartitionBits = 6;
 
     /// <summary>
-    /// Partitions filled in one pass over the articles: the buffer holds about this many sixty-fourths of the
+    /// Partitions filled in one pass over the articles, at least: the buffer holds about this many sixty-fourths of the
     /// occurrences. Two: a pass reads each article's values from where the last stopped, so 32 passes cost about a
     /// second more than 16 at 100k articles, and at 1M the buffers are 150 MB smaller (they are most of the scan's
     /// peak memory beside the sets).
     /// </summary>
     private const int GroupPartitions = 2;
+
+    /// <summary>
+    /// More partitions are filled a pass (up to all of them) while a pass's occurrences stay within this many: a
+    /// live detector's model of a few thousand articles is counted in one pass, not 32 (it was most of the time of
+    /// the calls that rebuild it, 50–100 ms at 1,000–2,000 articles), and a scan's of 100k in 16.
+    /// </summary>
+    private const long GroupOccurrences = 1 << 22;
+
+    /// <summary>The most occurrences in one group of <paramref name="group"/> consecutive partitions.</summary>
+    private static long LargestGroup(long[] inPartition, int group)
+    {
+        long largest = 0;
+        for (int g = 0; g < inPartition.Length; g += group)
+        {
+            long inGroup = 0;
+            for (int k = 0; k < group; k++)
+            {
+                inGroup += inPartition[g + k];
+            }
+
+            largest = Math.Max(largest, inGroup);
+        }
+
+        return largest;
+    }
 
     /// <summary>Exact document frequencies are kept for shingles found in more than this many articles (or fewer when the limit is lower); rarer ones only count in each article's frequency histogram.</summary>
     private const int HistogramBins = 16;
@@ -268,7 +297,7 @@ internal sealed class BoilerplateModel
     /// occurrences are sorted, every shingle's document frequency counted, frequent shingles kept with their
     /// frequency, and each article's histogram of frequencies updated, from which its median follows.
     /// </summary>
-    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency)
+    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency, long groupOccurrences = GroupOccurrences)
     {
         int n = set.Count;
         uint[] decoded = [];
@@ -289,7 +318,7 @@ internal sealed class BoilerplateModel
         const int Shift = 32 - PartitionBits;
         const int Partitions = 1 << PartitionBits;
 
-        // One sequential pass counts each partition's occurrences; then each group of GroupPartitions partitions is
+        // One sequential pass counts each partition's occurrences; then each group of partitions (as many as fit <paramref name="groupOccurrences"/>, at least GroupPartitions) is
         // filled in one pass over the articles (a pass reads every article's array: it is the memory latency of these
         // passes, not the counting, that costs) and its partitions sorted and counted one at a time.
         long[] inPartition = new long[Partitions];
@@ -301,16 +330,12 @@ internal sealed class BoilerplateModel
             }
         }
 
-        long largestGroup = 0;
-        for (int g = 0; g < Partitions; g += GroupPartitions)
+        int group = Partitions;
+        long largestGroup = LargestGroup(inPartition, group);
+        while (group > GroupPartitions && largestGroup > groupOccurrences)
         {
-            long inGroup = 0;
-            for (int k = 0; k < GroupPartitions; k++)
-            {
-                inGroup += inPartition[g + k];
-            }
-
-            largestGroup = Math.Max(largestGroup, inGroup);
+            group /= 2;
+            largestGroup = LargestGroup(inPartition, group);
         }
 
         // Freed as soon as every group is counted, before the vote allocates its own.
@@ -319,20 +344,20 @@ internal sealed class BoilerplateModel
         Span<ulong> buffer = bufferMemory.Span;
         Span<ulong> scratch = scratchMemory.Span;
         int[] blockStarts = new int[(n >> HistogramBlockBits) + 2];
-        Span<int> at = stackalloc int[GroupPartitions + 1];
-        Span<int> write = stackalloc int[GroupPartitions];
+        Span<int> at = stackalloc int[group + 1];
+        Span<int> write = stackalloc int[group];
         try
         {
-            for (int g = 0; g < Partitions; g += GroupPartitions)
+            for (int g = 0; g < Partitions; g += group)
             {
                 at[0] = 0;
-                for (int k = 0; k < GroupPartitions; k++)
+                for (int k = 0; k < group; k++)
                 {
                     at[k + 1] = at[k] + (int)inPartition[g + k];
                 }
 
-                at[..GroupPartitions].CopyTo(write);
-                uint end = (uint)(g + GroupPartitions);
+                at[..group].CopyTo(write);
+                uint end = (uint)(g + group);
                 for (int i = 0; i < n; i++)
                 {
                     if (cursor[i] < 0)
@@ -346,7 +371,7 @@ internal sealed class BoilerplateModel
                     }
                 }
 
-                for (int k = 0; k < GroupPartitions; k++)
+                for (int k = 0; k < group; k++)
                 {
                     int w = at[k + 1] - at[k];
                     Span<ulong> occurrences = buffer.Slice(at[k], w);

@@ -4,10 +4,11 @@ namespace Dedup.Detection;
 public sealed partial class CopyDetector
 {
     /// <summary>
-    /// While the current model covers up to this many articles it is rebuilt inside the call that finds it stale (a few
-    /// milliseconds); beyond, on a background task, while calls keep using the previous model.
+    /// While the current model covers up to this many articles it is rebuilt inside the call that finds it stale;
+    /// beyond, on a background task, while calls keep using the previous model. A model of 2,000 articles took
+    /// 55–60 ms to build inside a call (the live service's slowest calls); of 500, about a quarter of that.
     /// </summary>
-    internal const int SynchronousBoilerplateLimit = 2000;
+    internal const int SynchronousBoilerplateLimit = 500;
 
     private readonly Lock _boilerplateLock = new();
     private volatile BoilerplateState _boilerplate = new(BoilerplateModel.Empty, 0);
@@ -67,10 +68,10 @@ public sealed partial class CopyDetector
     /// article, 20–30 ms at 100,000) kept a waiting <c>Add</c> out of the write lock as long.
     /// </para>
     /// <para>
-    /// The articles' sets are filtered for the new model lazily, by the first call that verifies each. Filtering them
-    /// all here before the swap was tried: it gives every indexed article a new young object at once and, at 100,000
-    /// articles on a loaded machine, did not reduce the garbage collection pauses of the calls (65 s in all, against
-    /// 73 s without it), so it was left out.
+    /// The articles' boilerplate is counted for the new model lazily, by the first call that verifies each. Filtering
+    /// them all here before the swap was tried (when each article kept a filtered copy of its sets): it gave every
+    /// indexed article a new young object at once and, at 100,000 articles on a loaded machine, did not reduce the
+    /// garbage collection pauses of the calls (65 s in all, against 73 s without it), so it was left out.
     /// </para>
     /// </remarks>
     private void RebuildBoilerplate()

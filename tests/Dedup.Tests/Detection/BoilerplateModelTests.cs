@@ -9,14 +9,18 @@ namespace Dedup.Tests.Detection;
 public class BoilerplateModelTests
 {
     [Theory]
-    [InlineData(10)]
-    [InlineData(3)]
-    [InlineData(20)]
-    public void Partitioned_counting_finds_the_same_boilerplate_as_one_frequency_table(int maxFrequency)
+    [InlineData(10, 1L << 22)]
+    [InlineData(3, 1L << 22)]
+    [InlineData(20, 1L << 22)]
+    [InlineData(10, 1)]
+    [InlineData(10, 6_000)]
+    [InlineData(3, 1)]
+    public void Partitioned_counting_finds_the_same_boilerplate_as_one_frequency_table(int maxFrequency, long groupOccurrences)
     {
+        // All 64 partitions in one pass (the default, for this small corpus), two a pass (1), or a few.
         ArticleFeatures[] features = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
 
-        var model = BoilerplateModel.Build(features, maxFrequency);
+        var model = BoilerplateModel.Build(features, maxFrequency, groupOccurrences);
         HashSet<uint> words = Reference(features, f => f.Words, maxFrequency);
         HashSet<uint> skeleton = Reference(features, f => f.Skeleton, maxFrequency);
 
