@@ -264,9 +264,9 @@ internal sealed class BoilerplateModel
     private const int GroupPartitions = 2;
 
     /// <summary>
-    /// More partitions are filled a pass (up to all of them) while a pass's occurrences stay within this many: a
-    /// live detector's model of a few thousand articles is counted in one pass, not 32 (it was most of the time of
-    /// the calls that rebuild it, 50–100 ms at 1,000–2,000 articles), and a scan's of 100k in 16.
+    /// More partitions are filled a pass (up to all of them) while a pass's occurrences stay within this many (32 MB
+    /// of buffer): a live detector's model of a few thousand articles is counted in one pass, not 32, and a scan's of
+    /// 100k in 16 (a 100k scan took 5–7% less CPU); at 1M a pass still fills two.
     /// </summary>
     private const long GroupOccurrences = 1 << 22;
 
@@ -318,7 +318,7 @@ internal sealed class BoilerplateModel
         const int Shift = 32 - PartitionBits;
         const int Partitions = 1 << PartitionBits;
 
-        // One sequential pass counts each partition's occurrences; then each group of partitions (as many as fit <paramref name="groupOccurrences"/>, at least GroupPartitions) is
+        // One sequential pass counts each partition's occurrences; then each group of partitions (as many as fit groupOccurrences, at least GroupPartitions) is
         // filled in one pass over the articles (a pass reads every article's array: it is the memory latency of these
         // passes, not the counting, that costs) and its partitions sorted and counted one at a time.
         long[] inPartition = new long[Partitions];
