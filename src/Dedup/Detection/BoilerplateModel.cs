@@ -125,7 +125,7 @@ internal sealed class BoilerplateModel
 
     /// <summary>As <see cref="Build(IReadOnlyList{ArticleFeatures}, int)"/>, filling partitions a pass while a pass holds at most <paramref name="groupOccurrences"/> occurrences (tests take every group size).</summary>
     internal static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency, long groupOccurrences)
-        => new(Boilerplate(new ArraySource(articles, f => f.Words), maxFrequency, groupOccurrences), Boilerplate(new ArraySource(articles, f => f.Skeleton), maxFrequency, groupOccurrences), articles.Count);
+        => Build(new ArraySource(articles, f => f.Words), new ArraySource(articles, f => f.Skeleton), maxFrequency, concurrently: false, groupOccurrences);
 
     /// <summary>Builds the model; with <paramref name="concurrently"/>, the skeleton's boilerplate is counted on a second thread while the words' is counted on this one (a batch scan's).</summary>
     public static BoilerplateModel Build(IReadOnlyList<ArticleFeatures> articles, int maxFrequency, bool concurrently)
@@ -135,15 +135,15 @@ internal sealed class BoilerplateModel
     public static BoilerplateModel Build(PackedSets sets, int maxFrequency, bool concurrently)
         => Build(new PackedSource(sets, SetKind.Words), new PackedSource(sets, SetKind.Skeleton), maxFrequency, concurrently);
 
-    private static BoilerplateModel Build(SetSource words, SetSource skeleton, int maxFrequency, bool concurrently)
+    private static BoilerplateModel Build(SetSource words, SetSource skeleton, int maxFrequency, bool concurrently, long groupOccurrences = GroupOccurrences)
     {
         if (!concurrently)
         {
-            return new BoilerplateModel(Boilerplate(words, maxFrequency), Boilerplate(skeleton, maxFrequency), words.Count);
+            return new BoilerplateModel(Boilerplate(words, maxFrequency, groupOccurrences), Boilerplate(skeleton, maxFrequency, groupOccurrences), words.Count);
         }
 
-        Task<HashSet<uint>> skeletonTask = Task.Factory.StartNew(() => Boilerplate(skeleton, maxFrequency), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        HashSet<uint> wordSet = Boilerplate(words, maxFrequency);
+        Task<HashSet<uint>> skeletonTask = Task.Factory.StartNew(() => Boilerplate(skeleton, maxFrequency, groupOccurrences), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        HashSet<uint> wordSet = Boilerplate(words, maxFrequency, groupOccurrences);
         return new BoilerplateModel(wordSet, skeletonTask.GetAwaiter().GetResult(), words.Count);
     }
 
@@ -297,7 +297,7 @@ internal sealed class BoilerplateModel
     /// occurrences are sorted, every shingle's document frequency counted, frequent shingles kept with their
     /// frequency, and each article's histogram of frequencies updated, from which its median follows.
     /// </summary>
-    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency, long groupOccurrences = GroupOccurrences)
+    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency, long groupOccurrences)
     {
         int n = set.Count;
         uint[] decoded = [];
@@ -344,6 +344,7 @@ internal sealed class BoilerplateModel
         Span<ulong> buffer = bufferMemory.Span;
         Span<ulong> scratch = scratchMemory.Span;
         int[] blockStarts = new int[(n >> HistogramBlockBits) + 2];
+        int[]? radixCounts = null;
         Span<int> at = stackalloc int[group + 1];
         Span<int> write = stackalloc int[group];
         try
@@ -375,7 +376,7 @@ internal sealed class BoilerplateModel
                 {
                     int w = at[k + 1] - at[k];
                     Span<ulong> occurrences = buffer.Slice(at[k], w);
-                    SortByShingle(occurrences, scratch[..w]);
+                    SortByShingle(occurrences, scratch[..w], counts: radixCounts ??= new int[RadixBuckets]);
                     for (int s = 0; s < w;)
                     {
                         uint shingle = (uint)(occurrences[s] >> 32);
@@ -568,6 +569,9 @@ internal sealed class BoilerplateModel
         return above[m - seen];
     }
 
+    /// <summary>Counters of a radix pass of <see cref="SortByShingle"/> (13 bits).</summary>
+    internal const int RadixBuckets = 1 << 13;
+
     /// <summary>Below this many occurrences a partition is sorted by comparison, not by radix.</summary>
     private const int SmallPartition = 4096;
 
@@ -575,20 +579,20 @@ internal sealed class BoilerplateModel
     /// <param name="values">The occurrences of one partition (equal top bits).</param>
     /// <param name="scratch">A buffer at least as long as <paramref name="values"/>.</param>
     /// <param name="smallPartition">Below this length the values are sorted by comparison (tests pass 0 to force the radix passes).</param>
-    internal static void SortByShingle(Span<ulong> values, Span<ulong> scratch, int smallPartition = SmallPartition)
+    /// <param name="counts">The radix counters (<see cref="RadixBuckets"/>), reused across a model's partitions; null to allocate them.</param>
+    internal static void SortByShingle(Span<ulong> values, Span<ulong> scratch, int smallPartition = SmallPartition, int[]? counts = null)
     {
         const int Bits = 13;
-        const int Buckets = 1 << Bits;
+        const int Buckets = RadixBuckets;
         if (values.Length < smallPartition)
         {
             // Shingle then article, as the radix passes leave them (an article holds a shingle once): a comparison sort
-            // here spares a small partition the two passes over 8,192 counters and their 32 KB array (a small index
-            // would otherwise allocate 4 MB a rebuild, 128 partitions of two sets).
+            // here spares a small partition the two passes over 8,192 counters (and a small index their array).
             values.Sort();
             return;
         }
 
-        int[] counts = new int[Buckets];
+        counts ??= new int[Buckets];
         Span<ulong> from = values;
         Span<ulong> to = scratch;
         for (int shift = 32; shift < 64 - PartitionBits; shift += Bits)

@@ -152,6 +152,10 @@ internal sealed class PackedSets
 
         /// <summary>A set of the article in <paramref name="slot"/>.</summary>
         public ReadOnlySpan<uint> Get(int slot, SetKind kind) => _buffers[(slot * Kinds) + (int)kind].AsSpan(0, _lengths[(slot * Kinds) + (int)kind]);
+
+        /// <summary>The sets of the article in <paramref name="slot"/> as a verification reads them, with its paraphrase terms' distinct counts.</summary>
+        public SetView View(int slot, (int Terms, int Facts) termCounts) =>
+            new(Get(slot, SetKind.Words), Get(slot, SetKind.Skeleton), Get(slot, SetKind.Lead), Get(slot, SetKind.Terms), termCounts);
     }
 
     /// <summary>The buffer, replaced by a larger one when it has room for fewer than <paramref name="count"/> values.</summary>

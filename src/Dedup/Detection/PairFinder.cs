@@ -85,7 +85,8 @@ internal static class PairFinder
         {
             Scratch maker = keyMakers.TryTake(out Scratch? m) ? m : new Scratch(packed);
             maker.Reader.Load(0, i);
-            maker.Selector.Keys(articles[i].ExactHash, maker.Reader.Get(0, SetKind.Words), maker.Reader.Get(0, SetKind.Skeleton), maker.Reader.Get(0, SetKind.Terms), keys);
+            SetView view = maker.Reader.View(0, articles[i].ParaphraseCounts);
+            maker.Selector.Keys(articles[i].ExactHash, view.Words, view.Skeleton, view.Terms, keys);
             keyMakers.Add(maker);
         }, parallel, progress: progress);
         keyMakers.Clear();
@@ -163,7 +164,8 @@ internal static class PairFinder
         keys.Clear();
         PackedSets.Reader reader = scratch.Reader;
         reader.Load(1, i);
-        selector.Keys(sets.Articles[i].ExactHash, reader.Get(1, SetKind.Words), reader.Get(1, SetKind.Skeleton), reader.Get(1, SetKind.Terms), keys);
+        SetView view = reader.View(1, sets.Articles[i].ParaphraseCounts);
+        selector.Keys(sets.Articles[i].ExactHash, view.Words, view.Skeleton, view.Terms, keys);
         selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
         selector.CountCopies(sets.CopiesOf);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
@@ -282,10 +284,7 @@ internal static class PairFinder
             PackedSets.Reader r = scratch.Reader;
             r.Load(0, a);
             r.Load(1, b);
-            PairMeasure o = Verifier.Measure(
-                new SetView(r.Get(0, SetKind.Words), r.Get(0, SetKind.Skeleton), r.Get(0, SetKind.Lead), r.Get(0, SetKind.Terms), articles[a].ParaphraseCounts),
-                new SetView(r.Get(1, SetKind.Words), r.Get(1, SetKind.Skeleton), r.Get(1, SetKind.Lead), r.Get(1, SetKind.Terms), articles[b].ParaphraseCounts),
-                threshold);
+            PairMeasure o = Verifier.Measure(r.View(0, articles[a].ParaphraseCounts), r.View(1, articles[b].ParaphraseCounts), threshold);
             if (Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold) is { } v)
             {
                 scratch.Found.Add(new FoundPair(a, b, v.Kind, v.Score, o));
