@@ -28,6 +28,12 @@ internal static class BoilerplateTiming
     {
         List<Article> articles = JsonlArticles.Read(args[1]);
         var options = DetectorOptions.Default;
+        if (args is [_, _, "--first", string first, ..])
+        {
+            int times = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            return Repeated(articles.Take(int.Parse(first, System.Globalization.CultureInfo.InvariantCulture)).ToList(), options, times);
+        }
+
         var clock = new CpuClock();
         var features = new ArticleFeatures[articles.Count];
         Parallel.For(0, articles.Count, i => features[i] = FeatureExtractor.Extract(articles[i], options));
@@ -42,6 +48,23 @@ internal static class BoilerplateTiming
         clock.Restart();
         var index = PostingIndex.Build(features.Length, _ => true, (i, keys) => new CandidateSelector().Keys(features[i].ExactHash, words[i], skeleton[i], features[i].ParaphraseTerms, keys), new ParallelOptions());
         Console.WriteLine($"posting index: {clock}, {index.Keys:N0} shared keys");
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>boilerplate FILE --first N</c>: builds the model of the first N articles ten times, as a live detector does
+    /// inside a call while its index is small: the first build runs the JIT's first code, the later ones its optimized code.
+    /// </summary>
+    private static int Repeated(List<Article> articles, DetectorOptions options, int times = 10)
+    {
+        var features = articles.Select(a => FeatureExtractor.Extract(a, options)).ToArray();
+        for (int i = 0; i < times; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var model = BoilerplateModel.Build(features, options.BoilerplateDocumentFrequency);
+            Console.WriteLine($"build {i + 1}: {watch.Elapsed.TotalMilliseconds:F1} ms ({model.Articles} articles)");
+        }
+
         return 0;
     }
 }
