@@ -96,6 +96,12 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                     : "the wording agrees, but the two do not hold the same facts (names and numbers)";
             }
 
+            if (comparison.Scores.ParaphraseScore >= 0.6)
+            {
+                // 0.6 and 40: the library's lowest paraphrase bar and its MinParaphraseTerms (internal to it).
+                return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the paraphrase score counts only when the two hold the same facts and share at least 40 content terms (two short reports on one subject share most of their few)");
+            }
+
             return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}");
         }
     }

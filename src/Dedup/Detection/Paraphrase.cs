@@ -201,8 +201,11 @@ internal static class Paraphrase
     public static ParaphraseMeasure Measure(uint[] first, uint[] second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0, bool largerSide = false)
         => Measure((ReadOnlySpan<uint>)first, second, firstCounts, secondCounts, alwaysAlign, verbatim, atLeast, atLeastFactsBothWays, largerSide);
 
-    /// <summary>As <see cref="Measure(uint[], uint[], ValueTuple{int, int}?, ValueTuple{int, int}?, bool, double, double, double, bool)"/>, on entries read into spans (a scan decodes them).</summary>
-    public static ParaphraseMeasure Measure(ReadOnlySpan<uint> first, ReadOnlySpan<uint> second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0, bool largerSide = false)
+    /// <summary>
+    /// As <see cref="Measure(uint[], uint[], ValueTuple{int, int}?, ValueTuple{int, int}?, bool, double, double, double, bool)"/>, on entries read into spans (a scan decodes them).
+    /// Unless <paramref name="alwaysAlign"/>, a pair sharing fewer than <paramref name="minShared"/> terms is not aligned either (its score would not count).
+    /// </summary>
+    public static ParaphraseMeasure Measure(ReadOnlySpan<uint> first, ReadOnlySpan<uint> second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0, bool largerSide = false, int minShared = 0)
     {
         // The smaller side is measured against the larger (the larger against the smaller with largerSide); between two
         // of one size the order of their entries decides, so that the measure is the same whichever article is the query.
@@ -222,7 +225,7 @@ internal static class Paraphrase
             // The score with every sentence aligned is the most the pair can reach.
             ParaphraseMeasure counts = CountTerms(a, b, ofB);
             double bar = counts.FactsBothWays ? Math.Min(atLeast, atLeastFactsBothWays) : atLeast;
-            if (((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
+            if ((counts.SharedTerms < minShared && !counts.FactsBothWays) || ((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
             {
                 return counts;
             }

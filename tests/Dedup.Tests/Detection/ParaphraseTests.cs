@@ -269,6 +269,27 @@ public class ParaphraseTests
         Assert.True(c.Scores.FactScore >= 0.9, $"facts {c.Scores.FactScore}");
     }
 
+    [Theory]
+    [InlineData(30, 12, null)]
+    [InlineData(39, 12, null)]
+    [InlineData(40, 12, CopyKind.Rewritten)]
+    [InlineData(30, 9, CopyKind.Rewritten)]
+    public void Paraphrase_evidence_alone_needs_enough_shared_terms_or_the_facts_both_ways(int sharedTerms, int otherFacts, CopyKind? expected)
+    {
+        // Nothing verbatim, no skeleton, no lead: only the paraphrase score (content, facts and alignment all high) can
+        // make this pair a copy. Two short reports on one subject share most of their few terms, so the score counts
+        // from Verifier.MinParaphraseTerms shared terms, or when the two hold each other's facts (8 of 9 both ways).
+        var paraphrase = new ParaphraseMeasure(Terms: 45, SharedTerms: sharedTerms, Facts: 10, SharedFacts: 8, AlignableTerms: 45, AlignedTerms: 45, AlignedNumbers: 0, MissingNumbers: 0, OtherTerms: 50, OtherFacts: otherFacts);
+        var measure = new PairMeasure(100, 110, 0, 60, 66, 0, 0, 0, 0, 0, paraphrase);
+        Assert.True(measure.ParaphraseScore >= Verifier.ParaphraseCopy, $"paraphrase score {measure.ParaphraseScore}");
+        Assert.True(paraphrase.SameFacts);
+        Assert.Equal(otherFacts < 10, paraphrase.FactsBothWays);
+
+        var verdict = Verifier.Classify(false, measure, DetectorOptions.Default.Threshold);
+
+        Assert.Equal(expected, verdict?.Kind);
+    }
+
     [Fact]
     public void A_template_report_sent_twice_is_still_a_copy()
     {
