@@ -43,7 +43,7 @@ internal static class MemoryPerArticle
         int n = detector.Count;
         Console.WriteLine($"{n:N0} articles indexed from {args[1]}: {(after - before) / (double)n:F0} managed bytes per article (heap after minus before)");
 
-        long words = 0, skeleton = 0, lead = 0, terms = 0, ids = 0, filtered = 0, record = 0, chars = 0, keys = 0;
+        long words = 0, skeleton = 0, lead = 0, terms = 0, ids = 0, record = 0, chars = 0, keys = 0;
         var sampled = new List<ulong>();
         foreach (ArticleFeatures f in detector.IndexedFeatures())
         {
@@ -53,7 +53,6 @@ internal static class MemoryPerArticle
             terms += ArrayHeader + (4L * f.ParaphraseTerms.Length);
             ids += 22 + (2L * f.Id.Length);
             chars += f.Characters;
-            filtered += f.Boilerplate is null ? 0 : 40;
 
             record += ArticleRecord.ToArray(f).Length;
             sampled.Clear();
@@ -67,10 +66,9 @@ internal static class MemoryPerArticle
         Line("skeleton", skeleton);
         Line("lead", lead);
         Line("paraphrase terms", terms);
-        Line("boilerplate counts", filtered);
         Line("id string", ids);
-        Line("features total", words + skeleton + lead + terms + filtered + ids);
-        Line("rest (store, maps...)", after - before - (words + skeleton + lead + terms + filtered + ids));
+        Line("features total", words + skeleton + lead + terms + ids);
+        Line("rest (store, maps...)", after - before - (words + skeleton + lead + terms + ids));
         Line("record (snapshot)", record);
         Console.WriteLine($"  bucket-store keys: {keys / (double)n:F1} per article");
 

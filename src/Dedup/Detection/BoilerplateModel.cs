@@ -196,28 +196,17 @@ internal sealed class BoilerplateModel
 
     /// <summary>
     /// How many of the article's word, skeleton and lead shingles are this model's boilerplate, cached on the article
-    /// (see <see cref="View"/>). When a new model finds the counts the previous one found (most articles: a model
-    /// changes the boilerplate of few), the cache is marked valid for it (a number written) in place of a new object.
+    /// (see <see cref="View"/>) as one number, for the last model they were counted for.
     /// </summary>
     public BoilerplateCounts Counts(ArticleFeatures f)
     {
-        BoilerplateCounts? cached = f.Boilerplate;
-        if (cached is not null && cached.IsFor(this))
+        if (f.TryGetBoilerplate(Version, out BoilerplateCounts cached))
         {
             return cached;
         }
 
-        int words = CountIn(f.Words, _words, _wordFilter);
-        int skeleton = CountIn(f.Skeleton, _skeleton, _skeletonFilter);
-        int lead = CountIn(f.Lead, _words, _wordFilter);
-        if (cached is not null && cached.Words == words && cached.Skeleton == skeleton && cached.Lead == lead)
-        {
-            cached.Validate(this);
-            return cached;
-        }
-
-        var counts = new BoilerplateCounts(Version, words, skeleton, lead);
-        f.Boilerplate = counts;
+        var counts = new BoilerplateCounts(CountIn(f.Words, _words, _wordFilter), CountIn(f.Skeleton, _skeleton, _skeletonFilter), CountIn(f.Lead, _words, _wordFilter));
+        f.SetBoilerplate(Version, counts);
         return counts;
     }
 
@@ -736,30 +725,5 @@ internal sealed class BoilerplateModel
         filter.Length != 0 && (filter[(int)((v >> 6) & (uint)(filter.Length - 1))] & (1UL << (int)(v & 63))) != 0;
 }
 
-/// <summary>
-/// How many of an article's word, skeleton and lead shingles are boilerplate: of the last model it was checked against
-/// (its <see cref="BoilerplateModel.Version"/>), and of every earlier one it was made or checked for.
-/// </summary>
-/// <remarks>
-/// Thread-safe: the counts never change, and the version is only moved to a model that finds these counts, so a
-/// reader that finds its model's version may use them whatever another thread writes next.
-/// </remarks>
-internal sealed class BoilerplateCounts(long version, int words, int skeleton, int lead)
-{
-    private long _version = version;
-
-    /// <summary>Word shingles that are boilerplate.</summary>
-    public int Words { get; } = words;
-
-    /// <summary>Skeleton shingles that are boilerplate.</summary>
-    public int Skeleton { get; } = skeleton;
-
-    /// <summary>Lead shingles that are boilerplate (word boilerplate).</summary>
-    public int Lead { get; } = lead;
-
-    /// <summary>Whether these are the counts of <paramref name="model"/> (as last checked).</summary>
-    public bool IsFor(BoilerplateModel model) => Volatile.Read(ref _version) == model.Version;
-
-    /// <summary>Records that <paramref name="model"/> finds these counts too.</summary>
-    public void Validate(BoilerplateModel model) => Volatile.Write(ref _version, model.Version);
-}
+/// <summary>How many of an article's word, skeleton and lead shingles are one model's boilerplate.</summary>
+internal readonly record struct BoilerplateCounts(int Words, int Skeleton, int Lead);

@@ -33,41 +33,75 @@ public class BoilerplateModelTests
     }
 
     [Fact]
-    public void Cached_boilerplate_counts_follow_each_model_and_are_kept_when_a_new_model_finds_the_same()
+    public void Cached_boilerplate_counts_follow_each_model()
     {
         ArticleFeatures[] features = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
         BoilerplateModel first = BoilerplateModel.Build(features, 10);
         BoilerplateModel same = BoilerplateModel.Build(features, 10);
         BoilerplateModel stricter = BoilerplateModel.Build(features, 3);
-        int remade = 0, counted = 0;
+        int counted = 0, differ = 0;
         foreach (ArticleFeatures f in features)
         {
+            Assert.False(f.HasBoilerplate);
             BoilerplateCounts a = Check(first, f);
             BoilerplateCounts b = Check(same, f);
 
-            // The same boilerplate: the cached counts are marked for the new model, not made again.
-            Assert.Same(a, b);
-            Assert.False(a.IsFor(first));
+            // One article caches the counts of one model: the last it was counted for.
+            Assert.False(f.TryGetBoilerplate(first.Version, out _));
+            Assert.Equal(a, b);
 
             BoilerplateCounts c = Check(stricter, f);
             BoilerplateCounts none = Check(BoilerplateModel.Empty, f);
-            remade += (ReferenceEquals(b, c) ? 0 : 1) + (ReferenceEquals(c, none) ? 0 : 1);
+            Assert.Equal(default, none);
+            differ += c == none ? 0 : 1;
             counted += a.Words;
-            Check(first, f);
+            Assert.Equal(a, Check(first, f));
         }
 
-        Assert.True(remade > 0 && counted > 0, $"{remade} made again, {counted} boilerplate word shingles");
+        Assert.True(differ > 0 && counted > 0, $"{differ} articles with boilerplate, {counted} boilerplate word shingles");
 
-        // Each model's counts are what it removes, whatever was cached before.
+        // Each model's counts are what it removes, whatever was cached before, and they are then cached for it.
         static BoilerplateCounts Check(BoilerplateModel model, ArticleFeatures f)
         {
             BoilerplateCounts counts = model.Counts(f);
-            Assert.True(counts.IsFor(model));
+            Assert.True(f.TryGetBoilerplate(model.Version, out BoilerplateCounts cached));
+            Assert.Equal(counts, cached);
             Assert.Equal(f.Words.Length - model.Words(f).Length, counts.Words);
             Assert.Equal(f.Skeleton.Length - model.Skeleton(f).Length, counts.Skeleton);
             Assert.Equal(f.Lead.Length - model.Lead(f).Length, counts.Lead);
             return counts;
         }
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0)]
+    [InlineData(65535, 65535, 255)]
+    [InlineData(1234, 56, 7)]
+    public void Boilerplate_counts_are_packed_whole_with_their_model(int words, int skeleton, int lead)
+    {
+        ArticleFeatures f = FeatureExtractor.Extract(new Article("a", "One short text for the cache."), DetectorOptions.Default);
+        const long Version = (1L << 23) + 5;
+        f.SetBoilerplate(Version, new BoilerplateCounts(words, skeleton, lead));
+
+        Assert.True(f.TryGetBoilerplate(Version, out BoilerplateCounts counts));
+        Assert.Equal(new BoilerplateCounts(words, skeleton, lead), counts);
+        Assert.False(f.TryGetBoilerplate(Version + 1, out _));
+        Assert.False(f.TryGetBoilerplate(Version - 1, out _));
+    }
+
+    [Theory]
+    [InlineData(65536, 0, 0)]
+    [InlineData(0, 65536, 0)]
+    [InlineData(0, 0, 256)]
+    public void Boilerplate_counts_too_large_to_pack_are_not_cached(int words, int skeleton, int lead)
+    {
+        ArticleFeatures f = FeatureExtractor.Extract(new Article("a", "One short text for the cache."), DetectorOptions.Default);
+        f.SetBoilerplate(3, new BoilerplateCounts(1, 2, 3));
+        f.SetBoilerplate(4, new BoilerplateCounts(words, skeleton, lead));
+
+        Assert.False(f.TryGetBoilerplate(4, out _));
+        Assert.True(f.TryGetBoilerplate(3, out BoilerplateCounts kept));
+        Assert.Equal(new BoilerplateCounts(1, 2, 3), kept);
     }
 
     [Fact]
