@@ -93,6 +93,31 @@ public sealed class CompareAlignmentTests : IDisposable
         Assert.Equal(inA.GetProperty("text").GetString(), original.Substring(inA.GetProperty("start").GetInt32(), inA.GetProperty("length").GetInt32()));
     }
 
+    private const string MergerStudied = """
+        American Motors Corp said it is studying a proposed merger with Chrysler Corp.
+        American Motors said it received a letter from Chrysler Corp advising it of the proposal to enter into a merger with American Motors.
+        In a brief statement, the company said it was studying the proposal and would comment further when appropriate.
+        """;
+
+    private const string MergerBacked = """
+        The United Auto Workers union said it supports the proposal of Chrysler Corp to buy American Motors Corp, calling the merger a good match for workers at both companies.
+        The union said the purchase by Chrysler was a logical step, and that it was studying how the proposal would affect its members at American Motors.
+        """;
+
+    [Fact]
+    public async Task Short_reports_on_one_subject_say_why_their_paraphrase_score_did_not_count()
+    {
+        string a = _temp.Write("studied.txt", MergerStudied);
+        string b = _temp.Write("backed.txt", MergerBacked);
+        CliRun run = await Cli.RunAsync("compare", a, b, "--json");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        using JsonDocument json = JsonDocument.Parse(run.Out);
+        JsonElement root = json.RootElement;
+        Assert.False(root.GetProperty("is_copy").GetBoolean());
+        Assert.True(root.GetProperty("paraphrase").GetDouble() >= 0.6, run.Out);
+        Assert.Contains("at least 40 content terms", root.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Template_report_of_another_day_is_no_copy_and_its_numbers_disagree()
     {

@@ -99,7 +99,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             if (comparison.Scores.ParaphraseScore >= 0.6)
             {
                 // 0.6 and 40: the library's lowest paraphrase bar and its MinParaphraseTerms (internal to it).
-                return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the paraphrase score counts only when the two hold the same facts and share at least 40 content terms (two short reports on one subject share most of their few)");
+                return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the paraphrase score counts only when the two hold the same facts and either share at least 40 content terms or hold each other's facts both ways (two short reports on one subject share most of their few terms)");
             }
 
             return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}");

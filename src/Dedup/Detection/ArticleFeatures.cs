@@ -59,7 +59,7 @@ internal sealed class ArticleFeatures
     /// low 23 bits of the model's <see cref="BoilerplateModel.Version"/>, then 16 bits of word, 16 of skeleton and 8
     /// of lead shingles. A number, not an object: a query counts the boilerplate of old articles after each new model,
     /// and storing a new object in each (as before) left a reference from old memory to young on every one, which
-    /// each collection then had to trace (a live detector's gen0 pauses took 23 ms on average, 5 ms without them).
+    /// each collection then had to trace (a live detector's gen0 pauses took 21–23 ms on average, 5 ms without them).
     /// Read and written whole, so threads that count at once never see half of another's counts.
     /// </summary>
     private long _boilerplate;
@@ -94,7 +94,7 @@ internal sealed class ArticleFeatures
         Volatile.Write(ref _boilerplate, packed);
     }
 
-    /// <summary>Whether any boilerplate counts are cached (tests, the memory benchmark).</summary>
+    /// <summary>Whether any boilerplate counts are cached (tests).</summary>
     public bool HasBoilerplate => Volatile.Read(ref _boilerplate) < 0;
 
     private const long VersionMask = (1L << 23) - 1;
