@@ -104,16 +104,22 @@ public sealed class CompareAlignmentTests : IDisposable
         The union said the purchase by Chrysler was a logical step, and that it was studying how the proposal would affect its members at American Motors.
         """;
 
+    /// <summary>Runs <c>compare --json</c> on two texts written to files and checks that it found no copy; returns the run and its JSON.</summary>
+    private async Task<(CliRun Run, JsonDocument Json)> CompareNoCopyAsync((string Name, string Text) first, (string Name, string Text) second)
+    {
+        CliRun run = await Cli.RunAsync("compare", _temp.Write(first.Name, first.Text), _temp.Write(second.Name, second.Text), "--json");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        JsonDocument json = JsonDocument.Parse(run.Out);
+        Assert.False(json.RootElement.GetProperty("is_copy").GetBoolean(), run.Out);
+        return (run, json);
+    }
+
     [Fact]
     public async Task Short_reports_on_one_subject_say_why_their_paraphrase_score_did_not_count()
     {
-        string a = _temp.Write("studied.txt", MergerStudied);
-        string b = _temp.Write("backed.txt", MergerBacked);
-        CliRun run = await Cli.RunAsync("compare", a, b, "--json");
-        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        (CliRun run, JsonDocument json) = await CompareNoCopyAsync(("studied.txt", MergerStudied), ("backed.txt", MergerBacked));
+        using JsonDocument disposing = json;
         JsonElement root = json.RootElement;
-        Assert.False(root.GetProperty("is_copy").GetBoolean());
         Assert.True(root.GetProperty("paraphrase").GetDouble() >= 0.6, run.Out);
         Assert.Contains("at least 40 content terms", root.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
@@ -121,13 +127,9 @@ public sealed class CompareAlignmentTests : IDisposable
     [Fact]
     public async Task Template_report_of_another_day_is_no_copy_and_its_numbers_disagree()
     {
-        string a = _temp.Write("monday.txt", MondayReport);
-        string b = _temp.Write("tuesday.txt", TuesdayReport);
-        CliRun run = await Cli.RunAsync("compare", a, b, "--json");
-        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.Out);
+        (_, JsonDocument json) = await CompareNoCopyAsync(("monday.txt", MondayReport), ("tuesday.txt", TuesdayReport));
+        using JsonDocument disposing = json;
         JsonElement root = json.RootElement;
-        Assert.False(root.GetProperty("is_copy").GetBoolean());
         Assert.Contains("template", root.GetProperty("reason").GetString(), StringComparison.Ordinal);
         string[] disagreeing = [.. root.GetProperty("aligned").EnumerateArray().SelectMany(x => x.GetProperty("disagreeing_numbers").EnumerateArray()).Select(n => n.GetString()!)];
         Assert.Contains(disagreeing, n => n is "6-1/4" or "6-3/16");
