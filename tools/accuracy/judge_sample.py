@@ -5,7 +5,8 @@
 
 The sample: 80 pairs drawn at random (seed 15) from the 395 pairs that the scan of 2026-11-27 (before
 Verifier.MinParaphraseTerms) reported as rewritten on ../shared/corpus/reuters-dev and that pairs-labelled.jsonl
-does not hold; each was read by a person and labelled same (19) or different (61). Prints the precision and recall
+does not hold; each was read in full and labelled same (19) or different (61) by a helper agent given the rule
+that pairs-labelled.jsonl follows (the reason is on each line). Prints the precision and recall
 of the pairs the scan reports among them ("sample_precision P sample_recall R", for floors.py). Every pair of the
 sample was reported once, so the sample says what share of such reports is right, not the recall of the whole corpus.
 """

@@ -94,7 +94,7 @@ internal static class Verifier
     /// <summary>
     /// Distinct content terms (facts included) the smaller text must share with the other for its paraphrase score to
     /// count. A short report on one subject shares most of its few terms with another on the same subject: on
-    /// reuters-dev, of 80 pairs reported rewritten on the paraphrase score and read by a person, 61 were separate
+    /// reuters-dev, of 80 pairs reported rewritten on the paraphrase score and read in full (tools/accuracy), 61 were separate
     /// reports (another day's money-market help, a union's reaction to a merger bid, a follow-up), mostly sharing 10–40
     /// terms; the AI-model rewrites of dev-llm share 49 or more. Below this the paraphrase score counts only for two
     /// texts that hold each other's facts both ways (<see cref="ParaphraseMeasure.FactsBothWays"/>: a retold short
