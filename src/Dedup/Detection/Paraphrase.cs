@@ -39,6 +39,12 @@ internal readonly record struct ParaphraseMeasure(
     public bool FactsBothWays => Facts >= Paraphrase.MinFactsBothWays && TermRatio >= Paraphrase.SimilarSize
         && FactShare >= Paraphrase.FactsKeptBothWays && OtherFactShare >= Paraphrase.FactsKeptBothWays;
 
+    /// <summary>
+    /// Whether the two share enough for the paraphrase score to count as evidence: at least <paramref name="minShared"/>
+    /// terms, or each other's facts both ways (<see cref="FactsBothWays"/>; see <see cref="Verifier.MinParaphraseTerms"/>).
+    /// </summary>
+    public bool SharesEnough(int minShared) => SharedTerms >= minShared || FactsBothWays;
+
     /// <summary>Share of the smaller article's sentences (weighted by their terms) that align with a sentence of the other.</summary>
     public double Aligned => AlignableTerms == 0 ? 0 : (double)AlignedTerms / AlignableTerms;
 
@@ -225,7 +231,7 @@ internal static class Paraphrase
             // The score with every sentence aligned is the most the pair can reach.
             ParaphraseMeasure counts = CountTerms(a, b, ofB);
             double bar = counts.FactsBothWays ? Math.Min(atLeast, atLeastFactsBothWays) : atLeast;
-            if ((counts.SharedTerms < minShared && !counts.FactsBothWays) || ((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
+            if (!counts.SharesEnough(minShared) || ((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
             {
                 return counts;
             }

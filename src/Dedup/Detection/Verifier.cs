@@ -214,7 +214,7 @@ internal static class Verifier
         bool factsKept = o.Paraphrase.SameFacts;
         double paraphrase = o.ParaphraseScore;
         double paraphraseBar = o.Paraphrase.FactsBothWays ? ParaphraseCopyFactsBothWays : ParaphraseCopy;
-        bool paraphraseCounts = paraphrase >= paraphraseBar && (o.Paraphrase.SharedTerms >= MinParaphraseTerms || o.Paraphrase.FactsBothWays);
+        bool paraphraseCounts = paraphrase >= paraphraseBar && o.Paraphrase.SharesEnough(MinParaphraseTerms);
         double rewrite = !factsKept ? 0 : Math.Max(o.SkeletonShare, paraphraseCounts ? paraphrase : 0);
         double lead = o.Lead >= LeadCopy ? LeadWeight * o.Lead : 0;
         double score = Math.Max(Math.Max(verbatim, rewrite), lead);
