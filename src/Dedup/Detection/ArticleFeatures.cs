@@ -82,7 +82,15 @@ internal sealed class ArticleFeatures
         return false;
     }
 
-    /// <summary>Caches the counts for the model of <paramref name="version"/>; counts too large to pack are not cached (they are counted again at each use).</summary>
+    /// <summary>
+    /// Caches the counts for the model of <paramref name="version"/>, unless counts of a later model are cached (a call
+    /// still under the previous model while a new one is swapped in must not undo the new one's counts); counts too
+    /// large to pack are not cached (they are counted again at each use).
+    /// </summary>
+    /// <remarks>
+    /// Models are numbered in the order they are built, so a later model has the larger number; of the low 23 bits
+    /// kept, one is later than another when it is ahead by less than half their range.
+    /// </remarks>
     public void SetBoilerplate(long version, BoilerplateCounts counts)
     {
         if ((uint)counts.Words > 0xFFFF || (uint)counts.Skeleton > 0xFFFF || (uint)counts.Lead > 0xFF)
@@ -91,7 +99,23 @@ internal sealed class ArticleFeatures
         }
 
         long packed = long.MinValue | ((version & VersionMask) << 40) | ((long)counts.Words << 24) | ((long)counts.Skeleton << 8) | (long)counts.Lead;
-        Volatile.Write(ref _boilerplate, packed);
+        long current = Volatile.Read(ref _boilerplate);
+        while (true)
+        {
+            long ahead = (((current >> 40) & VersionMask) - version) & VersionMask;
+            if (current < 0 && ahead != 0 && ahead < (VersionMask + 1) / 2)
+            {
+                return;
+            }
+
+            long seen = Interlocked.CompareExchange(ref _boilerplate, packed, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     /// <summary>Whether any boilerplate counts are cached (tests).</summary>

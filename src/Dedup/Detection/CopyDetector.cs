@@ -215,12 +215,18 @@ public sealed partial class CopyDetector
     /// <summary>The query form of an article: its sets without the current boilerplate, and its bucket keys.</summary>
     private Probe NewProbe(ArticleFeatures q) => NewProbe(q, CurrentBoilerplate());
 
-    /// <summary>The query form of an article under <paramref name="boilerplate"/>.</summary>
+    /// <summary>
+    /// The query form of an article under <paramref name="boilerplate"/>. What filtering removed is the article's
+    /// boilerplate count for the model, kept in its features for when it is added after the query (as a service's
+    /// find-then-add does): a later query then finds it counted.
+    /// </summary>
     private static Probe NewProbe(ArticleFeatures q, BoilerplateModel boilerplate)
     {
         uint[] words = boilerplate.Words(q);
         uint[] skeleton = boilerplate.Skeleton(q);
-        return new Probe(q, boilerplate, words, skeleton, boilerplate.Lead(q), StoreKeys(q.ExactHash, words, skeleton, q.ParaphraseTerms));
+        uint[] lead = boilerplate.Lead(q);
+        q.SetBoilerplate(boilerplate.Version, new BoilerplateCounts(q.Words.Length - words.Length, q.Skeleton.Length - skeleton.Length, q.Lead.Length - lead.Length));
+        return new Probe(q, boilerplate, words, skeleton, lead, StoreKeys(q.ExactHash, words, skeleton, q.ParaphraseTerms));
     }
 
     /// <summary>The probe of the last <see cref="FindCopies(Article)"/>, taken (once) when <paramref name="article"/> equals its article.</summary>
@@ -238,7 +244,8 @@ public sealed partial class CopyDetector
     private List<Verdict> VerifyLocked(Probe probe, string queryId, ReadOnlySpan<int> found, out int candidates)
     {
         var verdicts = new List<Verdict>();
-        var seen = new HashSet<int>();
+        var seen = new HashSet<int>(found.Length);
+        probe.Verified.EnsureCapacity(probe.Verified.Count + found.Length);
         foreach (int slot in found)
         {
             if (!seen.Add(slot) || (uint)slot >= (uint)_registry.HighWater || _registry[slot] is not { } other)

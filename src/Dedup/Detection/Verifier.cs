@@ -147,17 +147,19 @@ internal static class Verifier
             throw new ArgumentException("Only one article of a pair may be read with its boilerplate left in (the other's must be removed).", nameof(b));
         }
 
+        // A lead is the first word shingles of its article, so no lead shingle is shared when no word shingle is.
+        int sharedWords = CountShared(wordsA, wordsB);
         var o = new PairMeasure(
             wordsA.Length - a.Boilerplate.Words,
             wordsB.Length - b.Boilerplate.Words,
-            CountShared(wordsA, wordsB),
+            sharedWords,
             skeletonA.Length - a.Boilerplate.Skeleton,
             skeletonB.Length - b.Boilerplate.Skeleton,
             CountShared(skeletonA, skeletonB),
             leadA.Length - a.Boilerplate.Lead,
-            CountShared(leadA, wordsB),
+            sharedWords == 0 ? 0 : CountShared(leadA, wordsB),
             leadB.Length - b.Boilerplate.Lead,
-            CountShared(leadB, wordsA),
+            sharedWords == 0 ? 0 : CountShared(leadB, wordsA),
             default);
         double verbatim = o.Verbatim;
         bool evidence = threshold <= 0 || Math.Max(Math.Max(verbatim, o.SkeletonShare), LeadWeight * o.Lead) >= threshold;

@@ -51,11 +51,14 @@ public class BoilerplateModelTests
             Assert.Equal(a, b);
 
             BoilerplateCounts c = Check(stricter, f);
-            BoilerplateCounts none = Check(BoilerplateModel.Empty, f);
+
+            // An earlier model's counts (a call still under the previous model while a new one is swapped in) are
+            // right but do not replace the later model's.
+            BoilerplateCounts none = CheckEarlier(BoilerplateModel.Empty, f, stricter, c);
             Assert.Equal(default, none);
             differ += c == none ? 0 : 1;
             counted += a.Words;
-            Assert.Equal(a, Check(first, f));
+            Assert.Equal(a, CheckEarlier(first, f, stricter, c));
         }
 
         Assert.True(differ > 0 && counted > 0, $"{differ} articles with boilerplate, {counted} boilerplate word shingles");
@@ -63,9 +66,24 @@ public class BoilerplateModelTests
         // Each model's counts are what it removes, whatever was cached before, and they are then cached for it.
         static BoilerplateCounts Check(BoilerplateModel model, ArticleFeatures f)
         {
-            BoilerplateCounts counts = model.Counts(f);
+            BoilerplateCounts counts = Removed(model, f);
             Assert.True(f.TryGetBoilerplate(model.Version, out BoilerplateCounts cached));
             Assert.Equal(counts, cached);
+            return counts;
+        }
+
+        static BoilerplateCounts CheckEarlier(BoilerplateModel model, ArticleFeatures f, BoilerplateModel later, BoilerplateCounts laterCounts)
+        {
+            BoilerplateCounts counts = Removed(model, f);
+            Assert.False(f.TryGetBoilerplate(model.Version, out _));
+            Assert.True(f.TryGetBoilerplate(later.Version, out BoilerplateCounts kept));
+            Assert.Equal(laterCounts, kept);
+            return counts;
+        }
+
+        static BoilerplateCounts Removed(BoilerplateModel model, ArticleFeatures f)
+        {
+            BoilerplateCounts counts = model.Counts(f);
             Assert.Equal(f.Words.Length - model.Words(f).Length, counts.Words);
             Assert.Equal(f.Skeleton.Length - model.Skeleton(f).Length, counts.Skeleton);
             Assert.Equal(f.Lead.Length - model.Lead(f).Length, counts.Lead);
@@ -89,6 +107,27 @@ public class BoilerplateModelTests
         Assert.False(f.TryGetBoilerplate(Version - 1, out _));
     }
 
+    /// <summary>
+    /// Counts of a later model are kept against an earlier one's; the low 23 bits of the version are compared as a
+    /// window, so a model numbered just past a multiple of 2^23 is later than one just before it.
+    /// </summary>
+    [Theory]
+    [InlineData(5L, 6L)]
+    [InlineData((1L << 23) - 1, 1L << 23)]
+    [InlineData((1L << 23) - 2, (1L << 23) + 3)]
+    public void Counts_of_a_later_model_are_not_replaced_by_an_earlier_ones(long earlier, long later)
+    {
+        ArticleFeatures f = FeatureExtractor.Extract(new Article("a", "One short text for the cache."), DetectorOptions.Default);
+        f.SetBoilerplate(later, new BoilerplateCounts(1, 2, 3));
+        f.SetBoilerplate(earlier, new BoilerplateCounts(4, 5, 6));
+        Assert.True(f.TryGetBoilerplate(later, out BoilerplateCounts kept));
+        Assert.Equal(new BoilerplateCounts(1, 2, 3), kept);
+
+        f.SetBoilerplate(later + 1, new BoilerplateCounts(7, 8, 9));
+        Assert.True(f.TryGetBoilerplate(later + 1, out BoilerplateCounts newer));
+        Assert.Equal(new BoilerplateCounts(7, 8, 9), newer);
+    }
+
     [Theory]
     [InlineData(65536, 0, 0)]
     [InlineData(0, 65536, 0)]
@@ -102,6 +141,37 @@ public class BoilerplateModelTests
         Assert.False(f.TryGetBoilerplate(4, out _));
         Assert.True(f.TryGetBoilerplate(3, out BoilerplateCounts kept));
         Assert.Equal(new BoilerplateCounts(1, 2, 3), kept);
+    }
+
+    /// <summary>
+    /// A lead's shingles are the first of its article's word shingles, so a pair that shares no word shingle shares no
+    /// lead shingle either (the measure does not search the leads then): the lead counts equal a direct count.
+    /// </summary>
+    [Fact]
+    public void A_pair_measure_counts_the_leads_found_in_the_other_exactly()
+    {
+        // The corpus, and pages that quote the harbour story's opening words before stories of their own.
+        string opening = string.Join(' ', TestArticles.Harbour.Split(' ', '\n').Where(w => w.Length > 0).Take(12));
+        IEnumerable<Article> quotes = ManyArticles(5).Select((a, k) => new Article($"q{k}", $"{opening}\n\n{a.Text}"));
+        ArticleFeatures[] features = [.. Corpus().Concat(quotes).Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+        BoilerplateModel model = BoilerplateModel.Build(features, 10);
+        int none = 0, leads = 0, fewShared = 0;
+        for (int i = 0; i < features.Length; i += 2)
+        {
+            for (int j = 1; j < features.Length; j += 3)
+            {
+                ArticleFeatures q = features[i], other = features[j];
+                var filtered = new SetView(model.Words(q), model.Skeleton(q), model.Lead(q), q.ParaphraseTerms, q.ParaphraseCounts);
+                PairMeasure o = Verifier.Measure(filtered, model.View(other), 0.5);
+                Assert.Equal(Verifier.CountShared(model.Lead(q), other.Words), o.LeadAInB);
+                Assert.Equal(Verifier.CountShared(other.Lead, model.Words(q)), o.LeadBInA);
+                none += o.SharedWords == 0 ? 1 : 0;
+                leads += o.LeadAInB > 0 ? 1 : 0;
+                fewShared += o.SharedWords is > 0 and < 20 && o.LeadAInB + o.LeadBInA > 0 ? 1 : 0;
+            }
+        }
+
+        Assert.True(none > 0 && leads > 0 && fewShared > 0, $"{none} pairs share no word shingle, {leads} share lead shingles, {fewShared} share a lead and little else");
     }
 
     [Fact]
@@ -299,6 +369,24 @@ public class BoilerplateModelTests
         }
     }
 
+    /// <summary>Many short articles of random sentences, each with one of three boilerplate blocks (a live detector's model finds them).</summary>
+    internal static IEnumerable<Article> ManyArticles(int count)
+    {
+        string[] blocks =
+        [
+            "About the Example Courier: an independent publisher of news, sport and business since 1890. We use cookies to personalise content and adverts and to analyse our traffic.",
+            "Sign up to the Morning Wire newsletter for the day's top stories, delivered free to your inbox every weekday before breakfast. Unsubscribe at any time.",
+            "This story was produced by the Northern Desk, a partnership of twelve local newsrooms sharing reporting on transport, housing and the environment.",
+        ];
+        string[] vocabulary = [.. (TestArticles.Harbour + " " + TestArticles.Rail + " " + TestArticles.HarbourFollowUp).Split(' ', '\n').Where(w => w.Length > 0).Distinct()];
+        var random = new Random(20261127);
+        string Sentence(int words) => string.Join(' ', Enumerable.Range(0, words).Select(_ => vocabulary[random.Next(vocabulary.Length)])) + ".";
+        for (int n = 0; n < count; n++)
+        {
+            yield return new Article($"m{n}", $"{Sentence(25)} {Sentence(20)}\n\n{Sentence(30)}\n\n{blocks[n % blocks.Length]}");
+        }
+    }
+
     /// <summary>The model's rule counted the plain way: one frequency table, every article's frequencies sorted.</summary>
     private static HashSet<uint> Reference(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set, int maxFrequency)
     {
@@ -333,5 +421,58 @@ public class BoilerplateModelTests
         }
 
         return [.. votes.Where(v => v.Value >= BoilerplateModel.BoilerplateShare * frequency[v.Key]).Select(v => v.Key)];
+    }
+}
+
+/// <summary>
+/// A live detector's background model rebuild. Its test runs in the heap measurements' collection, one test at a time
+/// after the parallel ones: the rebuild's task works on the thread pool while the test waits, and with the parallel
+/// tests it made the index's heap measurement fail now and then (a full-suite run in four).
+/// </summary>
+[Collection(nameof(Dedup.Tests.Indexing.MeasuresTheHeap))]
+public class BackgroundBoilerplateTests
+{
+    /// <summary>
+    /// A model rebuilt on the background task (past <see cref="CopyDetector.SynchronousBoilerplateLimit"/> articles) has
+    /// every indexed article's boilerplate counted for it by the time it is swapped in and the task ends, so calls do not
+    /// count their candidates again after each new model; and a query's own counts are kept for when it is added.
+    /// </summary>
+    [Fact]
+    public async Task A_model_rebuilt_in_the_background_comes_with_every_article_counted()
+    {
+        Article[] articles = [.. BoilerplateModelTests.ManyArticles(700)];
+        using var detector = new CopyDetector();
+        detector.AddRange(articles[..560]);
+        detector.LearnBoilerplateNow();
+        detector.AddRange(articles[560..699]);
+        BoilerplateModel before = detector.BoilerplateForTests.Model;
+
+        // The model is stale (more than a tenth of the articles are new): this call starts the rebuild and uses the old one.
+        Assert.Empty(detector.FindCopies(articles[699]));
+        Task rebuild = detector.BoilerplateForTests.Rebuild ?? throw new InvalidOperationException("No rebuild was started.");
+        await rebuild.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        BoilerplateModel model = detector.BoilerplateForTests.Model;
+        Assert.NotSame(before, model);
+        Assert.Equal(699, model.Articles);
+
+        int withBoilerplate = 0;
+        foreach (ArticleFeatures f in detector.IndexedFeatures())
+        {
+            Assert.True(f.TryGetBoilerplate(model.Version, out BoilerplateCounts counts), $"{f.Id} is not counted for the new model");
+            Assert.Equal(f.Words.Length - model.Words(f).Length, counts.Words);
+            Assert.Equal(f.Skeleton.Length - model.Skeleton(f).Length, counts.Skeleton);
+            Assert.Equal(f.Lead.Length - model.Lead(f).Length, counts.Lead);
+            withBoilerplate += counts.Words > 0 ? 1 : 0;
+        }
+
+        Assert.True(withBoilerplate > 100, $"{withBoilerplate} articles with boilerplate");
+
+        // A query's counts for the model it was filtered with go with it when it is added after the query.
+        Assert.Empty(detector.FindCopies(articles[699]));
+        detector.Add(articles[699]);
+        ArticleFeatures added = detector.IndexedFeatures().Single(f => f.Id == articles[699].Id);
+        Assert.True(added.TryGetBoilerplate(model.Version, out BoilerplateCounts own));
+        Assert.Equal(added.Words.Length - model.Words(added).Length, own.Words);
+        Assert.True(own.Words > 0);
     }
 }
