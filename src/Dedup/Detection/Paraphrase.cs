@@ -153,11 +153,41 @@ internal static class Paraphrase
 
     /// <summary>The term and fact counts alone (no alignment): one merge, no allocation.</summary>
     private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB)
+        => CountTerms(a, b, ofB, ofA: default, minShared: 0, gate: double.NegativeInfinity, out _);
+
+    /// <summary>Distinct terms of the measured side merged between two checks of the bound (<see cref="CannotPass"/>).</summary>
+    private const int TermsBetweenChecks = 16;
+
+    /// <summary>
+    /// As <see cref="CountTerms(ReadOnlySpan{uint}, ReadOnlySpan{uint}, ValueTuple{int, int})"/>, stopping early
+    /// (<paramref name="cut"/>) once the pair cannot pass the alignment's gate: even if every
+    /// term and fact of <paramref name="a"/> not yet merged (its distinct counts are <paramref name="ofA"/>) were
+    /// shared, the mean of the content and fact shares and a full alignment stays below <paramref name="gate"/>, or
+    /// the shared terms stay below <paramref name="minShared"/> and the facts cannot be kept both ways
+    /// (<see cref="ParaphraseMeasure.SharesEnough"/>). Most candidates of a query are unrelated and share few terms;
+    /// for them the verdict (no copy) is the same and the larger part of the merge is skipped. Cut short, the measure
+    /// holds <paramref name="a"/>'s whole counts and what was found shared so far: its shares are lower bounds, every
+    /// test on them says "no copy" whenever the whole measure would, and the pair cannot reach the gate either way.
+    /// </summary>
+    private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB, (int Terms, int Facts) ofA, int minShared, double gate, out bool cut)
     {
+        cut = false;
         int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
         int i = 0, j = 0;
+        bool bounded = ofA.Terms > 0 && gate > double.NegativeInfinity;
+        int nextCheck = TermsBetweenChecks;
         while (i < a.Length)
         {
+            if (bounded && terms == nextCheck)
+            {
+                nextCheck += TermsBetweenChecks;
+                if (CannotPass(terms, shared, facts, sharedFacts, ofA, ofB, minShared, gate))
+                {
+                    cut = true;
+                    return new ParaphraseMeasure(ofA.Terms, shared, ofA.Facts, sharedFacts, 0, 0, 0, 0, ofB.Terms, ofB.Facts);
+                }
+            }
+
             uint key = Key(a[i]);
             bool fact = false;
             while (i < a.Length && Key(a[i]) == key)
@@ -181,6 +211,33 @@ internal static class Paraphrase
         }
 
         return new ParaphraseMeasure(terms, shared, facts, sharedFacts, 0, 0, 0, 0, ofB.Terms, ofB.Facts);
+    }
+
+    /// <summary>
+    /// Whether a pair whose measured side has <paramref name="ofA"/> distinct terms and facts, of which the first
+    /// <paramref name="terms"/> (<paramref name="facts"/> facts) are merged with <paramref name="shared"/>
+    /// (<paramref name="sharedFacts"/>) found, cannot pass the alignment's gate whatever the rest holds.
+    /// </summary>
+    internal static bool CannotPass(int terms, int shared, int facts, int sharedFacts, (int Terms, int Facts) ofA, (int Terms, int Facts) ofB, int minShared, double gate)
+    {
+        int mostShared = shared + (ofA.Terms - terms);
+        int mostSharedFacts = sharedFacts + (ofA.Facts - facts);
+        double content = (double)mostShared / ofA.Terms;
+        double factShare = ofA.Facts == 0 ? content : (double)mostSharedFacts / ofA.Facts;
+        if ((content + factShare + 1) / 3 < gate)
+        {
+            return true;
+        }
+
+        if (mostShared >= minShared)
+        {
+            return false;
+        }
+
+        // Facts kept both ways (ParaphraseMeasure.FactsBothWays) needs enough facts, similar sizes and both shares.
+        double termRatio = ofB.Terms == 0 ? 1 : (double)ofA.Terms / ofB.Terms;
+        double otherFactShare = ofB.Facts == 0 ? factShare : (double)mostSharedFacts / ofB.Facts;
+        return ofA.Facts < MinFactsBothWays || termRatio < SimilarSize || factShare < FactsKeptBothWays || otherFactShare < FactsKeptBothWays;
     }
 
     /// <summary>The entry of a term: its hash's top 22 bits, its flags and its sentence.</summary>
@@ -228,10 +285,14 @@ internal static class Paraphrase
 
         if (!alwaysAlign)
         {
-            // The score with every sentence aligned is the most the pair can reach.
-            ParaphraseMeasure counts = CountTerms(a, b, ofB);
-            double bar = counts.FactsBothWays ? Math.Min(atLeast, atLeastFactsBothWays) : atLeast;
-            if (!counts.SharesEnough(minShared) || ((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
+            // The score with every sentence aligned is the most the pair can reach. Given the measured side's own
+            // counts, the merge stops where even the terms left could not lift the pair to the lower bar.
+            (int Terms, int Facts)? ofA = firstIsA ? firstCounts : secondCounts;
+            double bar = Math.Min(atLeast, atLeastFactsBothWays);
+            bool cut = false;
+            ParaphraseMeasure counts = ofA is { } own ? CountTerms(a, b, ofB, own, minShared, bar + (VerbatimDiscount * verbatim), out cut) : CountTerms(a, b, ofB);
+            bar = counts.FactsBothWays ? bar : atLeast;
+            if (cut || !counts.SharesEnough(minShared) || ((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
             {
                 return counts;
             }

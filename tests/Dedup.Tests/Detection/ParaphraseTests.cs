@@ -175,16 +175,58 @@ public class ParaphraseTests
         Assert.Null(Verifier.Classify(false, fewFacts, 0.4));
     }
 
-    /// <summary>The distinct counts an article caches (<see cref="ArticleFeatures.ParaphraseCounts"/>) give the measure counting them each time gives.</summary>
-    [FsCheck.Xunit.Property(MaxTest = 300)]
-    public Property A_measure_given_the_cached_counts_equals_one_that_counts(uint[]? first, uint[]? second, bool alwaysAlign)
+    /// <summary>
+    /// The distinct counts an article caches (<see cref="ArticleFeatures.ParaphraseCounts"/>) give the measure counting
+    /// them each time gives; or, when the pair need not be aligned, a measure cut short where the terms left could not
+    /// lift it to the alignment's gate: then the whole measure is not aligned either, the cut one has the same totals
+    /// and at most its shares, and a verifier with no other evidence finds no copy in either.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public Property A_measure_given_the_cached_counts_equals_one_that_counts_or_is_cut_short_where_it_cannot_align(int seed, byte lengthA, byte lengthB, bool alwaysAlign, byte verbatimPercent, bool needShared, byte shift)
     {
-        // Entries of few distinct terms and sentences, so that terms repeat across sentences and are shared.
-        static uint[] Entries(uint[]? raw) => [.. (raw ?? []).Select(v => ((v % 40) << Paraphrase.KeyShift) | (v & (Paraphrase.NumberFlag | Paraphrase.NameFlag)) | ((v >> 16) % 12)).Distinct().Order()];
-        uint[] a = Entries(first), b = Entries(second);
-        ParaphraseMeasure counted = Paraphrase.Measure(a, b, alwaysAlign, 0.1, 0.7, 0.6);
-        ParaphraseMeasure cached = Paraphrase.Measure(a, b, Paraphrase.CountDistinct(a), Paraphrase.CountDistinct(b), alwaysAlign, 0.1, 0.7, 0.6);
-        return (counted == cached).ToProperty();
+        // Entries of up to 150 distinct terms in 12 sentences, so that terms repeat across sentences and are shared; the
+        // second side's terms shifted, so that the two share anything from all to none of them.
+        var random = new Random(seed);
+        uint[] Entries(int count, int shift) => [.. Enumerable.Range(0, count).Select(_ => (uint)random.Next()).Select(v => ((v % 150) + (uint)shift << Paraphrase.KeyShift) | (v & (Paraphrase.NumberFlag | Paraphrase.NameFlag)) | ((v >> 16) % 12)).Distinct().Order()];
+        uint[] a = Entries(lengthA, 0), b = Entries(lengthB, shift % 160);
+        double verbatim = verbatimPercent % 40 / 100.0;
+        int minShared = needShared ? 20 : 0;
+        ParaphraseMeasure counted = Paraphrase.Measure(a, b, null, null, alwaysAlign, verbatim, 0.7, 0.6, minShared: minShared);
+        ParaphraseMeasure cached = Paraphrase.Measure(a, b, Paraphrase.CountDistinct(a), Paraphrase.CountDistinct(b), alwaysAlign, verbatim, 0.7, 0.6, minShared: minShared);
+        if (counted == cached)
+        {
+            return true.ToProperty();
+        }
+
+        bool lowerBounds = !alwaysAlign && counted.AlignableTerms == 0 && cached.AlignableTerms == 0
+            && cached.Terms == counted.Terms && cached.Facts == counted.Facts && cached.OtherTerms == counted.OtherTerms && cached.OtherFacts == counted.OtherFacts
+            && cached.SharedTerms <= counted.SharedTerms && cached.SharedFacts <= counted.SharedFacts;
+
+        // Verbatim evidence below the threshold of 0.5 and no skeleton or lead evidence: only the paraphrase could make a copy.
+        int shared = (int)(verbatim * 100);
+        var o = new PairMeasure(100, 100, shared, 100, 100, 0, 0, 0, 0, 0, default);
+        bool noCopy = Verifier.Classify(false, o with { Paraphrase = counted }, 0.5) is null && Verifier.Classify(false, o with { Paraphrase = cached }, 0.5) is null;
+        return (lowerBounds && noCopy).Label($"counted {counted}, cached {cached}");
+    }
+
+    /// <summary>
+    /// A candidate sharing nothing in the first two thirds of its terms is not merged to the end: the last fifth, shared,
+    /// is never reached (so the measure says 0 shared where the whole merge finds 20), since even all of it could not
+    /// lift the pair to the alignment's gate. Without the cached counts the whole merge runs.
+    /// </summary>
+    [Fact]
+    public void A_candidate_that_cannot_reach_the_gate_is_not_merged_to_the_end()
+    {
+        uint[] a = [.. Enumerable.Range(0, 100).Select(k => (uint)k << Paraphrase.KeyShift)];
+        uint[] b = [.. Enumerable.Range(80, 100).Select(k => (uint)k << Paraphrase.KeyShift)];
+
+        ParaphraseMeasure whole = Paraphrase.Measure(a, b, null, null, alwaysAlign: false, 0, 0.7, 0.6, minShared: 40);
+        ParaphraseMeasure cut = Paraphrase.Measure(a, b, Paraphrase.CountDistinct(a), Paraphrase.CountDistinct(b), alwaysAlign: false, 0, 0.7, 0.6, minShared: 40);
+
+        Assert.Equal(20, whole.SharedTerms);
+        Assert.Equal(0, cut.SharedTerms);
+        Assert.Equal(100, cut.Terms);
+        Assert.Equal(0, whole.AlignableTerms);
     }
 
     private const string StrikerSilent = """
