@@ -153,7 +153,7 @@ internal static class Paraphrase
 
     /// <summary>The term and fact counts alone (no alignment): one merge, no allocation.</summary>
     private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB)
-        => CountTerms(a, b, ofB, ofA: default, minShared: 0, gate: double.NegativeInfinity, out _);
+        => CountTerms(a, b, ofB, ofA: default, minShared: 0, bar: double.NegativeInfinity, discount: 0, out _);
 
     /// <summary>Distinct terms of the measured side merged between two checks of the bound (<see cref="CannotPass"/>).</summary>
     private const int TermsBetweenChecks = 16;
@@ -162,26 +162,27 @@ internal static class Paraphrase
     /// As <see cref="CountTerms(ReadOnlySpan{uint}, ReadOnlySpan{uint}, ValueTuple{int, int})"/>, stopping early
     /// (<paramref name="cut"/>) once the pair cannot pass the alignment's gate: even if every
     /// term and fact of <paramref name="a"/> not yet merged (its distinct counts are <paramref name="ofA"/>) were
-    /// shared, the mean of the content and fact shares and a full alignment stays below <paramref name="gate"/>, or
+    /// shared, the mean of the content and fact shares and a full alignment, less <paramref name="discount"/> (the
+    /// verbatim discount), stays below <paramref name="bar"/>, or
     /// the shared terms stay below <paramref name="minShared"/> and the facts cannot be kept both ways
     /// (<see cref="ParaphraseMeasure.SharesEnough"/>). Most candidates of a query are unrelated and share few terms;
     /// for them the verdict (no copy) is the same and the larger part of the merge is skipped. Cut short, the measure
     /// holds <paramref name="a"/>'s whole counts and what was found shared so far: its shares are lower bounds, every
     /// test on them says "no copy" whenever the whole measure would, and the pair cannot reach the gate either way.
     /// </summary>
-    private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB, (int Terms, int Facts) ofA, int minShared, double gate, out bool cut)
+    private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB, (int Terms, int Facts) ofA, int minShared, double bar, double discount, out bool cut)
     {
         cut = false;
         int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
         int i = 0, j = 0;
-        bool bounded = ofA.Terms > 0 && gate > double.NegativeInfinity;
+        bool bounded = ofA.Terms > 0 && bar > double.NegativeInfinity;
         int nextCheck = TermsBetweenChecks;
         while (i < a.Length)
         {
             if (bounded && terms == nextCheck)
             {
                 nextCheck += TermsBetweenChecks;
-                if (CannotPass(terms, shared, facts, sharedFacts, ofA, ofB, minShared, gate))
+                if (CannotPass(terms, shared, facts, sharedFacts, ofA, ofB, minShared, bar, discount))
                 {
                     cut = true;
                     return new ParaphraseMeasure(ofA.Terms, shared, ofA.Facts, sharedFacts, 0, 0, 0, 0, ofB.Terms, ofB.Facts);
@@ -216,15 +217,17 @@ internal static class Paraphrase
     /// <summary>
     /// Whether a pair whose measured side has <paramref name="ofA"/> distinct terms and facts, of which the first
     /// <paramref name="terms"/> (<paramref name="facts"/> facts) are merged with <paramref name="shared"/>
-    /// (<paramref name="sharedFacts"/>) found, cannot pass the alignment's gate whatever the rest holds.
+    /// (<paramref name="sharedFacts"/>) found, cannot pass the alignment's gate whatever the rest holds. The gate's
+    /// test is written as <see cref="Measure(ReadOnlySpan{uint}, ReadOnlySpan{uint}, ValueTuple{int, int}?, ValueTuple{int, int}?, bool, double, double, double, bool, int)"/>
+    /// writes it, so that the bound, never below the whole measure's shares, never fails where the whole passes.
     /// </summary>
-    internal static bool CannotPass(int terms, int shared, int facts, int sharedFacts, (int Terms, int Facts) ofA, (int Terms, int Facts) ofB, int minShared, double gate)
+    internal static bool CannotPass(int terms, int shared, int facts, int sharedFacts, (int Terms, int Facts) ofA, (int Terms, int Facts) ofB, int minShared, double bar, double discount)
     {
         int mostShared = shared + (ofA.Terms - terms);
         int mostSharedFacts = sharedFacts + (ofA.Facts - facts);
         double content = (double)mostShared / ofA.Terms;
         double factShare = ofA.Facts == 0 ? content : (double)mostSharedFacts / ofA.Facts;
-        if ((content + factShare + 1) / 3 < gate)
+        if (((content + factShare + 1) / 3) - discount < bar)
         {
             return true;
         }
@@ -290,7 +293,7 @@ internal static class Paraphrase
             (int Terms, int Facts)? ofA = firstIsA ? firstCounts : secondCounts;
             double bar = Math.Min(atLeast, atLeastFactsBothWays);
             bool cut = false;
-            ParaphraseMeasure counts = ofA is { } own ? CountTerms(a, b, ofB, own, minShared, bar + (VerbatimDiscount * verbatim), out cut) : CountTerms(a, b, ofB);
+            ParaphraseMeasure counts = ofA is { } own ? CountTerms(a, b, ofB, own, minShared, bar, VerbatimDiscount * verbatim, out cut) : CountTerms(a, b, ofB);
             bar = counts.FactsBothWays ? bar : atLeast;
             if (cut || !counts.SharesEnough(minShared) || ((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
             {
