@@ -223,6 +223,18 @@ internal sealed class BoilerplateModel
         return new SetView(f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms, f.ParaphraseCounts, (counts.Words, counts.Skeleton, counts.Lead));
     }
 
+    /// <summary>
+    /// The article's word, skeleton and lead shingles without boilerplate, as a query reads them; what was removed is
+    /// the article's counts for this model (<see cref="Counts"/>), cached on it for when it is indexed after the query
+    /// (as a service's find-then-add does): a later query then finds it counted.
+    /// </summary>
+    public (uint[] Words, uint[] Skeleton, uint[] Lead) Filter(ArticleFeatures f)
+    {
+        uint[] words = Words(f), skeleton = Skeleton(f), lead = Lead(f);
+        f.SetBoilerplate(Version, new BoilerplateCounts(f.Words.Length - words.Length, f.Skeleton.Length - skeleton.Length, f.Lead.Length - lead.Length));
+        return (words, skeleton, lead);
+    }
+
     /// <summary>The article's word shingles without boilerplate.</summary>
     public uint[] Words(ArticleFeatures f) => Without(f.Words, _words, _wordFilter);
 

@@ -215,17 +215,10 @@ public sealed partial class CopyDetector
     /// <summary>The query form of an article: its sets without the current boilerplate, and its bucket keys.</summary>
     private Probe NewProbe(ArticleFeatures q) => NewProbe(q, CurrentBoilerplate());
 
-    /// <summary>
-    /// The query form of an article under <paramref name="boilerplate"/>. What filtering removed is the article's
-    /// boilerplate count for the model, kept in its features for when it is added after the query (as a service's
-    /// find-then-add does): a later query then finds it counted.
-    /// </summary>
+    /// <summary>The query form of an article under <paramref name="boilerplate"/> (which keeps the article's counts: <see cref="BoilerplateModel.Filter"/>).</summary>
     private static Probe NewProbe(ArticleFeatures q, BoilerplateModel boilerplate)
     {
-        uint[] words = boilerplate.Words(q);
-        uint[] skeleton = boilerplate.Skeleton(q);
-        uint[] lead = boilerplate.Lead(q);
-        q.SetBoilerplate(boilerplate.Version, new BoilerplateCounts(q.Words.Length - words.Length, q.Skeleton.Length - skeleton.Length, q.Lead.Length - lead.Length));
+        (uint[] words, uint[] skeleton, uint[] lead) = boilerplate.Filter(q);
         return new Probe(q, boilerplate, words, skeleton, lead, StoreKeys(q.ExactHash, words, skeleton, q.ParaphraseTerms));
     }
 

@@ -151,15 +151,12 @@ internal static class Paraphrase
         return (terms, facts);
     }
 
-    /// <summary>The term and fact counts alone (no alignment): one merge, no allocation.</summary>
-    private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB)
-        => CountTerms(a, b, ofB, ofA: default, minShared: 0, bar: double.NegativeInfinity, discount: 0, out _);
-
     /// <summary>Distinct terms of the measured side merged between two checks of the bound (<see cref="CannotPass"/>).</summary>
     private const int TermsBetweenChecks = 16;
 
     /// <summary>
-    /// As <see cref="CountTerms(ReadOnlySpan{uint}, ReadOnlySpan{uint}, ValueTuple{int, int})"/>, stopping early
+    /// The term and fact counts alone (no alignment): one merge, no allocation. Given the measured side's distinct
+    /// counts (<paramref name="ofA"/>; default when unknown, and the whole merge runs), it stops early
     /// (<paramref name="cut"/>) once the pair cannot pass the alignment's gate: even if every
     /// term and fact of <paramref name="a"/> not yet merged (its distinct counts are <paramref name="ofA"/>) were
     /// shared, the mean of the content and fact shares and a full alignment, less <paramref name="discount"/> (the
@@ -175,7 +172,7 @@ internal static class Paraphrase
         cut = false;
         int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
         int i = 0, j = 0;
-        bool bounded = ofA.Terms > 0 && bar > double.NegativeInfinity;
+        bool bounded = ofA.Terms > 0;
         int nextCheck = TermsBetweenChecks;
         while (i < a.Length)
         {
@@ -292,8 +289,7 @@ internal static class Paraphrase
             // counts, the merge stops where even the terms left could not lift the pair to the lower bar.
             (int Terms, int Facts)? ofA = firstIsA ? firstCounts : secondCounts;
             double bar = Math.Min(atLeast, atLeastFactsBothWays);
-            bool cut = false;
-            ParaphraseMeasure counts = ofA is { } own ? CountTerms(a, b, ofB, own, minShared, bar, VerbatimDiscount * verbatim, out cut) : CountTerms(a, b, ofB);
+            ParaphraseMeasure counts = CountTerms(a, b, ofB, ofA ?? default, minShared, bar, VerbatimDiscount * verbatim, out bool cut);
             bar = counts.FactsBothWays ? bar : atLeast;
             if (cut || !counts.SharesEnough(minShared) || ((counts.Content + counts.FactShare + 1) / 3) - (VerbatimDiscount * verbatim) < bar)
             {

@@ -97,7 +97,7 @@ public class BoilerplateModelTests
     [InlineData(1234, 56, 7)]
     public void Boilerplate_counts_are_packed_whole_with_their_model(int words, int skeleton, int lead)
     {
-        ArticleFeatures f = FeatureExtractor.Extract(new Article("a", "One short text for the cache."), DetectorOptions.Default);
+        ArticleFeatures f = ShortFeatures();
         const long Version = (1L << 23) + 5;
         f.SetBoilerplate(Version, new BoilerplateCounts(words, skeleton, lead));
 
@@ -117,7 +117,7 @@ public class BoilerplateModelTests
     [InlineData((1L << 23) - 2, (1L << 23) + 3)]
     public void Counts_of_a_later_model_are_not_replaced_by_an_earlier_ones(long earlier, long later)
     {
-        ArticleFeatures f = FeatureExtractor.Extract(new Article("a", "One short text for the cache."), DetectorOptions.Default);
+        ArticleFeatures f = ShortFeatures();
         f.SetBoilerplate(later, new BoilerplateCounts(1, 2, 3));
         f.SetBoilerplate(earlier, new BoilerplateCounts(4, 5, 6));
         Assert.True(f.TryGetBoilerplate(later, out BoilerplateCounts kept));
@@ -134,7 +134,7 @@ public class BoilerplateModelTests
     [InlineData(0, 0, 256)]
     public void Boilerplate_counts_too_large_to_pack_are_not_cached(int words, int skeleton, int lead)
     {
-        ArticleFeatures f = FeatureExtractor.Extract(new Article("a", "One short text for the cache."), DetectorOptions.Default);
+        ArticleFeatures f = ShortFeatures();
         f.SetBoilerplate(3, new BoilerplateCounts(1, 2, 3));
         f.SetBoilerplate(4, new BoilerplateCounts(words, skeleton, lead));
 
@@ -328,15 +328,21 @@ public class BoilerplateModelTests
             }));
 
     /// <summary>90 pages of their own words, a story copied 20 times and one 5 times, each page with one of three publisher blocks.</summary>
+    private static ArticleFeatures ShortFeatures() => FeatureExtractor.Extract(new Article("a", "One short text for the cache."), DetectorOptions.Default);
+
+    /// <summary>Three boilerplate blocks, one at the end of each generated article.</summary>
+    private static readonly string[] Blocks =
+    [
+        "About the Example Courier: an independent publisher of news, sport and business since 1890. We use cookies to personalise content and adverts and to analyse our traffic.",
+        "Sign up to the Morning Wire newsletter for the day's top stories, delivered free to your inbox every weekday before breakfast. Unsubscribe at any time.",
+        "This story was produced by the Northern Desk, a partnership of twelve local newsrooms sharing reporting on transport, housing and the environment.",
+    ];
+
+    /// <summary>The words of the test stories, from which random sentences are drawn.</summary>
+    private static readonly string[] Vocabulary = [.. (TestArticles.Harbour + " " + TestArticles.Rail + " " + TestArticles.HarbourFollowUp).Split(' ', '\n').Where(w => w.Length > 0).Distinct()];
+
     private static IEnumerable<Article> Corpus()
     {
-        string[] blocks =
-        [
-            "About the Example Courier: an independent publisher of news, sport and business since 1890. We use cookies to personalise content and adverts and to analyse our traffic.",
-            "Sign up to the Morning Wire newsletter for the day's top stories, delivered free to your inbox every weekday before breakfast. Unsubscribe at any time.",
-            "This story was produced by the Northern Desk, a partnership of twelve local newsrooms sharing reporting on transport, housing and the environment.",
-        ];
-        string[] vocabulary = [.. (TestArticles.Harbour + " " + TestArticles.Rail + " " + TestArticles.HarbourFollowUp).Split(' ', '\n').Where(w => w.Length > 0).Distinct()];
         uint state = 12345;
         string Sentence(int words)
         {
@@ -344,7 +350,7 @@ public class BoilerplateModelTests
             for (int w = 0; w < words; w++)
             {
                 state = (state * 1664525) + 1013904223;
-                sentence.Add(vocabulary[(int)(state >> 8) % vocabulary.Length]);
+                sentence.Add(Vocabulary[(int)(state >> 8) % Vocabulary.Length]);
             }
 
             return string.Join(' ', sentence) + ".";
@@ -357,14 +363,14 @@ public class BoilerplateModelTests
         {
             for (int c = 0; c < copies[s]; c++)
             {
-                yield return new Article($"a{n}", $"{stories[s]}\n\nDesk note {n}.\n\n{blocks[n % blocks.Length]}");
+                yield return new Article($"a{n}", $"{stories[s]}\n\nDesk note {n}.\n\n{Blocks[n % Blocks.Length]}");
                 n++;
             }
         }
 
         for (int u = 0; u < 90; u++)
         {
-            yield return new Article($"a{n}", $"{Sentence(40)} {Sentence(30)}\n\n{Sentence(50)}\n\n{blocks[n % blocks.Length]}");
+            yield return new Article($"a{n}", $"{Sentence(40)} {Sentence(30)}\n\n{Sentence(50)}\n\n{Blocks[n % Blocks.Length]}");
             n++;
         }
     }
@@ -372,18 +378,11 @@ public class BoilerplateModelTests
     /// <summary>Many short articles of random sentences, each with one of three boilerplate blocks (a live detector's model finds them).</summary>
     internal static IEnumerable<Article> ManyArticles(int count)
     {
-        string[] blocks =
-        [
-            "About the Example Courier: an independent publisher of news, sport and business since 1890. We use cookies to personalise content and adverts and to analyse our traffic.",
-            "Sign up to the Morning Wire newsletter for the day's top stories, delivered free to your inbox every weekday before breakfast. Unsubscribe at any time.",
-            "This story was produced by the Northern Desk, a partnership of twelve local newsrooms sharing reporting on transport, housing and the environment.",
-        ];
-        string[] vocabulary = [.. (TestArticles.Harbour + " " + TestArticles.Rail + " " + TestArticles.HarbourFollowUp).Split(' ', '\n').Where(w => w.Length > 0).Distinct()];
         var random = new Random(20261127);
-        string Sentence(int words) => string.Join(' ', Enumerable.Range(0, words).Select(_ => vocabulary[random.Next(vocabulary.Length)])) + ".";
+        string Sentence(int words) => string.Join(' ', Enumerable.Range(0, words).Select(_ => Vocabulary[random.Next(Vocabulary.Length)])) + ".";
         for (int n = 0; n < count; n++)
         {
-            yield return new Article($"m{n}", $"{Sentence(25)} {Sentence(20)}\n\n{Sentence(30)}\n\n{blocks[n % blocks.Length]}");
+            yield return new Article($"m{n}", $"{Sentence(25)} {Sentence(20)}\n\n{Sentence(30)}\n\n{Blocks[n % Blocks.Length]}");
         }
     }
 
