@@ -176,6 +176,39 @@ public class ParaphraseTests
     }
 
     /// <summary>
+    /// The best sentence of b for each sentence of a, found by grouping and counting, is the one the sorted pairs give
+    /// (the most pairs, the first such sentence of b, its numbers), whatever the pairs: few sentences (ties) or all 256,
+    /// runs of one pair or hundreds.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public Property The_best_sentences_counted_are_those_of_the_sorted_pairs(int seed, ushort length, byte sentencesA, byte sentencesB)
+    {
+        var random = new Random(seed);
+        int inA = 1 + sentencesA, inB = 1 + (sentencesB % 8 == 0 ? sentencesB : sentencesB % 8);
+        uint[] pairs = [.. Enumerable.Range(0, length % 3000).Select(_ => ((uint)random.Next(inA) << 9) | ((uint)random.Next(inB) << 1) | (uint)random.Next(2))];
+        int[] best = new int[Paraphrase.MaxSentence + 1], numbers = new int[Paraphrase.MaxSentence + 1];
+        int[] expectedBest = new int[Paraphrase.MaxSentence + 1], expectedNumbers = new int[Paraphrase.MaxSentence + 1];
+        Array.Fill(best, -1);
+        Array.Fill(numbers, -1);
+        Paraphrase.BestSentences((uint[])pairs.Clone(), best, numbers);
+        Paraphrase.BestSentencesReference((uint[])pairs.Clone(), expectedBest, expectedNumbers);
+        return (best.SequenceEqual(expectedBest) && numbers.SequenceEqual(expectedNumbers)).Label($"{pairs.Length} pairs in {inA} x {inB} sentences");
+    }
+
+    /// <summary>Of two sentences of b sharing as many terms with a sentence of a, the first counts, with its own numbers.</summary>
+    [Fact]
+    public void Of_two_equally_good_sentences_the_first_one_and_its_numbers_count()
+    {
+        static uint Pair(int a, int b, bool number) => ((uint)a << 9) | ((uint)b << 1) | (number ? 1u : 0u);
+        uint[] pairs = [Pair(3, 7, true), Pair(3, 7, true), Pair(3, 2, false), Pair(3, 2, true), Pair(0, 5, false)];
+        int[] best = new int[Paraphrase.MaxSentence + 1], numbers = new int[Paraphrase.MaxSentence + 1];
+        Paraphrase.BestSentences(pairs, best, numbers);
+        Assert.Equal((2, 1), (best[3], numbers[3]));
+        Assert.Equal((1, 0), (best[0], numbers[0]));
+        Assert.Equal(0, best[1]);
+    }
+
+    /// <summary>
     /// The distinct counts an article caches (<see cref="ArticleFeatures.ParaphraseCounts"/>) give the measure counting
     /// them each time gives; or, when the pair need not be aligned, a measure cut short where the terms left could not
     /// lift it to the alignment's gate: then the whole measure is not aligned either, the cut one has the same totals
