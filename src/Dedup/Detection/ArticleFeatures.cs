@@ -28,6 +28,17 @@ internal sealed class ArticleFeatures
 
     public string Id { get; }
 
+    /// <summary>
+    /// The features of another article with the same text (a batch scan extracts them once): everything but the id,
+    /// the publication time and the order, sets included (as they are now), and the cached paraphrase counts.
+    /// </summary>
+    public ArticleFeatures CopyAs(string id, DateTimeOffset? published, long order) =>
+        new(id, published, ExactHash, SimHash, Words, Skeleton, Lead, ParaphraseTerms, ContentTokens, Characters)
+        {
+            Order = order,
+            _paraphraseCounts = Volatile.Read(ref _paraphraseCounts),
+        };
+
     public DateTimeOffset? Published { get; }
 
     /// <summary>Hash of the whole token sequence (title, body and boilerplate): equal for duplicates.</summary>

@@ -132,8 +132,21 @@ internal sealed class BoilerplateModel
         => Build(new ArraySource(articles, f => f.Words), new ArraySource(articles, f => f.Skeleton), maxFrequency, concurrently);
 
     /// <summary>Builds the model from a batch scan's packed sets (see <see cref="Build(IReadOnlyList{ArticleFeatures}, int, bool)"/>).</summary>
-    public static BoilerplateModel Build(PackedSets sets, int maxFrequency, bool concurrently)
-        => Build(new PackedSource(sets, SetKind.Words), new PackedSource(sets, SetKind.Skeleton), maxFrequency, concurrently);
+    /// <param name="sets">The articles' sets.</param>
+    /// <param name="maxFrequency">See <see cref="DetectorOptions.BoilerplateDocumentFrequency"/>.</param>
+    /// <param name="concurrently">Whether the skeleton is counted on a second thread.</param>
+    /// <param name="weights">
+    /// Null when every article is read; otherwise how many articles each one stands for: itself and its copies (articles
+    /// whose sets are the same, as a scan's copies of one text are), which are 0 and not read. The model is the one all
+    /// the articles would give: a shingle is in as many articles as the weights of those holding it add up to, and a
+    /// copy's median and votes are its source's.
+    /// </param>
+    public static BoilerplateModel Build(PackedSets sets, int maxFrequency, bool concurrently, int[]? weights = null)
+        => Build(new PackedSource(sets, SetKind.Words, weights), new PackedSource(sets, SetKind.Skeleton, weights), maxFrequency, concurrently);
+
+    /// <summary>As <see cref="Build(PackedSets, int, bool, int[])"/>, filling partitions a pass while a pass holds at most <paramref name="groupOccurrences"/> occurrences (tests).</summary>
+    internal static BoilerplateModel Build(PackedSets sets, int maxFrequency, int[]? weights, long groupOccurrences)
+        => Build(new PackedSource(sets, SetKind.Words, weights), new PackedSource(sets, SetKind.Skeleton, weights), maxFrequency, concurrently: false, groupOccurrences);
 
     private static BoilerplateModel Build(SetSource words, SetSource skeleton, int maxFrequency, bool concurrently, long groupOccurrences = GroupOccurrences)
     {
@@ -151,6 +164,9 @@ internal sealed class BoilerplateModel
     private abstract class SetSource
     {
         public abstract int Count { get; }
+
+        /// <summary>Null when each article counts once; otherwise how many each stands for (0: a copy, not read).</summary>
+        public virtual int[]? Weights => null;
 
         /// <summary>The article's set: its own array, or decoded into <paramref name="buffer"/> (grown when too small).</summary>
         public abstract ReadOnlySpan<uint> All(int article, ref uint[] buffer);
@@ -184,9 +200,11 @@ internal sealed class BoilerplateModel
         }
     }
 
-    private sealed class PackedSource(PackedSets sets, SetKind kind) : SetSource
+    private sealed class PackedSource(PackedSets sets, SetKind kind, int[]? weights = null) : SetSource
     {
         public override int Count => sets.Count;
+
+        public override int[]? Weights => weights;
 
         public override ReadOnlySpan<uint> All(int article, ref uint[] buffer) => sets.Read(article, kind, ref buffer);
 
@@ -323,8 +341,20 @@ internal sealed class BoilerplateModel
         // filled in one pass over the articles (a pass reads every article's array: it is the memory latency of these
         // passes, not the counting, that costs) and its partitions sorted and counted one at a time.
         long[] inPartition = new long[Partitions];
+        int[]? weights = set.Weights;
+        if (weights is not null && weights.Length != n)
+        {
+            throw new ArgumentException($"{weights.Length} weights for {n} articles.", nameof(set));
+        }
+
         for (int i = 0; i < n; i++)
         {
+            if (weights is not null && weights[i] == 0)
+            {
+                cursor[i] = -1;
+                continue;
+            }
+
             foreach (uint v in set.All(i, ref decoded))
             {
                 inPartition[v >> Shift]++;
@@ -388,6 +418,15 @@ internal sealed class BoilerplateModel
                         }
 
                         int df = e - s;
+                        if (weights is not null)
+                        {
+                            df = 0;
+                            for (int x = s; x < e; x++)
+                            {
+                                df += weights[(int)(uint)occurrences[x]];
+                            }
+                        }
+
                         ulong bin = (ulong)(df > bins ? bins : df - 1) << 32;
                         for (int x = s; x < e; x++)
                         {
@@ -425,7 +464,7 @@ internal sealed class BoilerplateModel
         for (int i = 0; i < n; i++)
         {
             int more = histogram[(i * stride) + bins];
-            if (more == 0)
+            if (more == 0 || (weights is not null && weights[i] == 0))
             {
                 continue;
             }
@@ -457,7 +496,7 @@ internal sealed class BoilerplateModel
                 int df = frequentDf[index];
                 if (df > maxFrequency && df > StandOut * median)
                 {
-                    votes[index]++;
+                    votes[index] += weights is null ? 1 : weights[i];
                 }
             }
         }

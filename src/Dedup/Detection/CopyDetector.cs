@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dedup.Indexing;
 using Dedup.Kernels;
@@ -343,6 +344,11 @@ public sealed partial class CopyDetector
         // garbage as soon as they are packed); the features keep the rest.
         var packed = new PackedSets(n);
         int done = 0;
+        var sameText = new ConcurrentDictionary<UInt128, int>(Environment.ProcessorCount, Math.Min(n, 1 << 20));
+        int[] copyOf = new int[n];
+        Array.Fill(copyOf, -1);
+        string?[]? copyIds = new string?[n];
+        DateTimeOffset?[]? published = new DateTimeOffset?[n];
         long characters = 0;
 
         // Each article is read once (a caller's list may read it from a file): checked and measured in the parallel
@@ -373,6 +379,19 @@ public sealed partial class CopyDetector
             }
 
             Interlocked.Add(ref characters, article.Text.Length + (article.Title?.Length ?? 0));
+
+            // An article whose text is another's (a wire story sent out again, a feed read twice) gets that one's
+            // features: they depend on the text alone but for the id and the time. It is copied after the loop,
+            // when the other's features are sure to be there.
+            int first = sameText.GetOrAdd(TextKey(article), i);
+            if (first != i)
+            {
+                copyOf[i] = first;
+                copyIds[i] = article.Id;
+                published[i] = article.Published;
+                return;
+            }
+
             ArticleFeatures f = FeatureExtractor.Extract(article, options);
             f.Order = i;
             packed.Add(i, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
@@ -380,6 +399,21 @@ public sealed partial class CopyDetector
             features[i] = f;
             Advance(progress, "signatures", ref done, n);
         });
+
+        sameText.Clear();
+        Parallel.For(0, n, parallel, i =>
+        {
+            int first = copyOf[i];
+            if (first >= 0 && features[first] is { } source)
+            {
+                features[i] = source.CopyAs(copyIds[i]!, published[i], i);
+                packed.Share(i, first);
+                Advance(progress, "signatures", ref done, n);
+            }
+        });
+
+        copyIds = null;
+        published = null;
 
         // A repeated id before the first invalid article is named first, as a serial check would.
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -397,13 +431,34 @@ public sealed partial class CopyDetector
         }
 
         progress?.Report(new ScanProgress("corpus model", 0, n));
-        var boilerplate = BoilerplateModel.Build(packed, options.BoilerplateDocumentFrequency, concurrently: maxDegreeOfParallelism != 1);
+        // The copies of a text are counted with their source, not read again.
+        int[]? weights = null;
+        for (int i = 0; i < n; i++)
+        {
+            if (copyOf[i] >= 0)
+            {
+                if (weights is null)
+                {
+                    weights = new int[n];
+                    Array.Fill(weights, 1);
+                }
+
+                weights[i] = 0;
+                weights[copyOf[i]]++;
+            }
+        }
+
+        var boilerplate = BoilerplateModel.Build(packed, options.BoilerplateDocumentFrequency, concurrently: maxDegreeOfParallelism != 1, weights);
         int filtered = 0;
 
-        // Each article's sets are filtered once, each written back in its own place.
+        // Each article's sets are filtered once, each written back in its own place (a copy's are its source's).
         Parallel.For(0, n, parallel, () => Array.Empty<uint>(), (i, _, buffer) =>
         {
-            packed.RemoveBoilerplate(i, boilerplate, ref buffer);
+            if (copyOf[i] < 0)
+            {
+                packed.RemoveBoilerplate(i, boilerplate, ref buffer);
+            }
+
             Advance(progress, "corpus model", ref filtered, n);
             return buffer;
         }, _ => { });
@@ -428,6 +483,24 @@ public sealed partial class CopyDetector
         {
             progress.Report(new ScanProgress(stage, d, total));
         }
+    }
+
+    /// <summary>
+    /// A 128-bit hash of the text the detector reads from an article (<see cref="FeatureExtractor.CombinedText"/>),
+    /// without building it: articles with equal keys have, but for a chance of about 2^-128 (XXH128 is not made to
+    /// withstand texts crafted to collide), the same text and so the same features.
+    /// </summary>
+    internal static UInt128 TextKey(Article article)
+    {
+        var hash = new System.IO.Hashing.XxHash128();
+        if (!string.IsNullOrEmpty(article.Title))
+        {
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(article.Title.AsSpan()));
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes("\n\n".AsSpan()));
+        }
+
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(article.Text.AsSpan()));
+        return hash.GetCurrentHashAsUInt128();
     }
 
     internal static void CheckArticle(Article article, bool requireId)

@@ -68,6 +68,13 @@ internal sealed class PackedSets
         }
     }
 
+    /// <summary>
+    /// Makes article <paramref name="index"/> read the sets of article <paramref name="source"/> (an exact copy of its
+    /// text): one array for both. Only the source's sets may then be filtered (<see cref="RemoveBoilerplate"/>), which
+    /// the copy sees.
+    /// </summary>
+    public void Share(int index, int source) => _articles[index] = _articles[source] ?? throw new InvalidOperationException($"Article {source} has no sets to share.");
+
     /// <summary>The number of values in a set of an article.</summary>
     public int CountOf(int index, SetKind kind) => EliasFano.Count(Encoded(index, kind));
 

@@ -32,6 +32,123 @@ public class BoilerplateModelTests
         }
     }
 
+    /// <summary>
+    /// A scan reads each text once: the copies of a text share its sets and weigh with it. The model is the one every
+    /// copy read gives; one unweighted (copies not counted) differs, since a block on an article copied many times is
+    /// not boilerplate when the copies are counted (they do not find it standing out) and is when they are not.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 1L << 22)]
+    [InlineData(3, 1L << 22)]
+    [InlineData(10, 1)]
+    [InlineData(10, 6_000)]
+    public void A_model_of_weighted_texts_is_the_model_of_every_copy(int maxFrequency, long groupOccurrences)
+    {
+        ArticleFeatures[] distinct = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+
+        // The last random article (with a block) copied 60 times, the first story article 5 times, in between.
+        int[] copied = [distinct.Length - 1, 0];
+        var all = new List<ArticleFeatures>(distinct);
+        var source = new List<int>(Enumerable.Range(0, distinct.Length));
+        foreach ((int article, int times) in copied.Zip([60, 5]))
+        {
+            for (int c = 0; c < times; c++)
+            {
+                all.Insert(all.Count / 2, distinct[article]);
+                source.Insert(source.Count / 2, article);
+            }
+        }
+
+        var packed = new PackedSets(all.Count);
+        int[] weights = new int[all.Count];
+        int[] firstAt = new int[distinct.Length];
+        Array.Fill(firstAt, -1);
+        for (int i = 0; i < all.Count; i++)
+        {
+            int s = source[i];
+            if (firstAt[s] < 0)
+            {
+                firstAt[s] = i;
+                ArticleFeatures f = all[i];
+                packed.Add(i, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
+            }
+            else
+            {
+                packed.Share(i, firstAt[s]);
+            }
+
+            weights[firstAt[s]]++;
+        }
+
+        var everyCopy = BoilerplateModel.Build(all, maxFrequency, groupOccurrences);
+        var weighted = BoilerplateModel.Build(packed, maxFrequency, weights, groupOccurrences);
+        var unweighted = BoilerplateModel.Build(distinct, maxFrequency, groupOccurrences);
+        int differs = 0;
+        foreach (ArticleFeatures f in distinct)
+        {
+            Assert.Equal(everyCopy.Words(f), weighted.Words(f));
+            Assert.Equal(everyCopy.Skeleton(f), weighted.Skeleton(f));
+            differs += everyCopy.Words(f).SequenceEqual(unweighted.Words(f)) ? 0 : 1;
+        }
+
+        Assert.True(differs > 0, "The copies change nothing: the test would not see weights ignored.");
+    }
+
+    /// <summary>
+    /// A line B on 16 articles: 5 copies of one short text, 3 other short texts (B stands out against each: they vote
+    /// for it), and 8 articles of one story (as frequent as B over three: they vote against). Counted with their
+    /// weight, the copies make half the votes and B is boilerplate; counted once, they would not.
+    /// </summary>
+    [Fact]
+    public void Copies_vote_with_their_weight()
+    {
+        const uint B = 7;
+        uint next = 1_000;
+        uint[] Unique(int count) => [.. Enumerable.Range(0, count).Select(_ => next += 16)];
+        static ArticleFeatures Article(string id, IEnumerable<uint> words)
+        {
+            uint[] sorted = [.. words.Order()];
+            return new ArticleFeatures(id, null, 0, 0, sorted, [], [], [], sorted.Length, 100);
+        }
+
+        uint[] story = Unique(20);
+        ArticleFeatures copied = Article("copied", [B, .. Unique(20)]);
+        List<ArticleFeatures> all = [.. Enumerable.Repeat(copied, 5)];
+        all.AddRange(Enumerable.Range(0, 3).Select(i => Article($"short{i}", [B, .. Unique(20)])));
+        all.AddRange(Enumerable.Range(0, 8).Select(i => Article($"story{i}", [B, .. story, .. Unique(1)])));
+
+        var packed = new PackedSets(all.Count);
+        int[] weights = new int[all.Count];
+        for (int i = 0; i < all.Count; i++)
+        {
+            if (i is > 0 and < 5)
+            {
+                packed.Share(i, 0);
+                weights[0]++;
+            }
+            else
+            {
+                packed.Add(i, all[i].Words, all[i].Skeleton, all[i].Lead, all[i].ParaphraseTerms);
+                weights[i]++;
+            }
+        }
+
+        Assert.DoesNotContain(B, BoilerplateModel.Build(all, 10).Words(copied).ToArray());
+        Assert.DoesNotContain(B, BoilerplateModel.Build(packed, 10, concurrently: false, weights).Words(copied).ToArray());
+        int[] once = [.. weights.Select(w => Math.Min(w, 1))];
+        Assert.Contains(B, BoilerplateModel.Build(packed, 10, concurrently: false, once).Words(copied).ToArray());
+    }
+
+    [Fact]
+    public void Weights_must_be_one_an_article()
+    {
+        ArticleFeatures f = FeatureExtractor.Extract(new Article("a", TestArticles.Harbour), DetectorOptions.Default);
+        var packed = new PackedSets(2);
+        packed.Add(0, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
+        packed.Add(1, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
+        Assert.Throws<ArgumentException>(() => BoilerplateModel.Build(packed, 10, concurrently: false, weights: [2]));
+    }
+
     [Fact]
     public void Cached_boilerplate_counts_follow_each_model()
     {
