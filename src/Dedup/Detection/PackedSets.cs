@@ -75,6 +75,9 @@ internal sealed class PackedSets
     /// </summary>
     public void Share(int index, int source) => _articles[index] = _articles[source] ?? throw new InvalidOperationException($"Article {source} has no sets to share.");
 
+    /// <summary>Whether two articles read one array of sets (<see cref="Share"/>).</summary>
+    public bool SameSets(int a, int b) => _articles[a] is { } sets && ReferenceEquals(sets, _articles[b]);
+
     /// <summary>The number of values in a set of an article.</summary>
     public int CountOf(int index, SetKind kind) => EliasFano.Count(Encoded(index, kind));
 

@@ -99,7 +99,7 @@ internal static class PairFinder
             copies[first] = group.Count;
         }
 
-        var sets = new Sets(articles, threshold) { CopiesOf = duplicates.Count == 0 ? _ => 1 : r => 1 + copies[r] };
+        var sets = new Sets(articles, threshold) { CopiesOf = duplicates.Count == 0 ? _ => 1 : r => 1 + copies[r], Packed = packed };
         var clusters = new UnionFind(n);
         var results = new List<FoundPair>();
         var states = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
@@ -267,8 +267,13 @@ internal static class PairFinder
     {
         public IReadOnlyList<ArticleFeatures> Articles => articles;
 
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PairMeasure> _sameSetsMeasures = new();
+
         /// <summary>How many articles an indexed article stands for: itself and its exact duplicates (indexed once).</summary>
         public Func<int, int> CopiesOf { get; init; } = _ => 1;
+
+        /// <summary>The articles' sets, when a pair of articles sharing theirs is measured once (null: every pair is measured).</summary>
+        public PackedSets? Packed { get; init; }
 
         /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders), from one dense array.</summary>
         public Func<int, ulong> FingerprintOf { get; } = Dense([.. articles.Select(a => a.SimHash)]);
@@ -281,10 +286,20 @@ internal static class PairFinder
         /// </summary>
         public bool Verify(int a, int b, Scratch scratch)
         {
-            PackedSets.Reader r = scratch.Reader;
-            r.Load(0, a);
-            r.Load(1, b);
-            PairMeasure o = Verifier.Measure(r.View(0, articles[a].ParaphraseCounts), r.View(1, articles[b].ParaphraseCounts), threshold);
+            // The copies of one text share its sets (see CopyDetector.Scan): each measures as the first did.
+            bool sameSets = Packed?.SameSets(a, b) == true;
+            if (!sameSets || !_sameSetsMeasures.TryGetValue(a, out PairMeasure o))
+            {
+                PackedSets.Reader r = scratch.Reader;
+                r.Load(0, a);
+                r.Load(1, b);
+                o = Verifier.Measure(r.View(0, articles[a].ParaphraseCounts), r.View(1, articles[b].ParaphraseCounts), threshold);
+                if (sameSets)
+                {
+                    _sameSetsMeasures.TryAdd(a, o);
+                }
+            }
+
             if (Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold) is { } v)
             {
                 scratch.Found.Add(new FoundPair(a, b, v.Kind, v.Score, o));
