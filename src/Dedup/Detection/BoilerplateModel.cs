@@ -177,6 +177,11 @@ internal sealed class BoilerplateModel
         /// form's place, 0 to start).
         /// </summary>
         public abstract ReadOnlySpan<uint> Below(int article, ref int index, ref int bit, ulong limit, ref uint[] buffer);
+
+        /// <summary>Hints that <see cref="Below"/> of the article from <paramref name="index"/> comes soon (see <see cref="PackedSets.Prefetch"/>).</summary>
+        public virtual void Prefetch(int article, int step, int index, int bit)
+        {
+        }
     }
 
     private sealed class ArraySource(IReadOnlyList<ArticleFeatures> articles, Func<ArticleFeatures, uint[]> set) : SetSource
@@ -210,6 +215,8 @@ internal sealed class BoilerplateModel
 
         public override ReadOnlySpan<uint> Below(int article, ref int index, ref int bit, ulong limit, ref uint[] buffer)
             => sets.ReadBelow(article, kind, ref index, ref bit, limit, ref buffer);
+
+        public override void Prefetch(int article, int step, int index, int bit) => sets.Prefetch(article, kind, step, index, bit);
     }
 
     /// <summary>
@@ -307,6 +314,12 @@ internal sealed class BoilerplateModel
         return largest;
     }
 
+    /// <summary>Steps of the hint that an article is read soon (see <see cref="PackedSets.Prefetch"/>).</summary>
+    private const int PrefetchSteps = 3;
+
+    /// <summary>Articles between the steps of the hint.</summary>
+    private const int PrefetchDistance = 8;
+
     /// <summary>Exact document frequencies are kept for shingles found in more than this many articles (or fewer when the limit is lower); rarer ones only count in each article's frequency histogram.</summary>
     private const int HistogramBins = 16;
 
@@ -392,6 +405,16 @@ internal sealed class BoilerplateModel
                 uint end = (uint)(g + group);
                 for (int i = 0; i < n; i++)
                 {
+                    // The articles a few ahead, in three steps (see PackedSets.Prefetch).
+                    for (int step = 0; step < PrefetchSteps; step++)
+                    {
+                        int ahead = i + ((PrefetchSteps - step) * PrefetchDistance);
+                        if (ahead < n)
+                        {
+                            set.Prefetch(ahead, step, cursor[ahead], cursorBit[ahead]);
+                        }
+                    }
+
                     if (cursor[i] < 0)
                     {
                         continue;

@@ -279,6 +279,29 @@ internal static class EliasFano
     public static int DecodeBelow(ReadOnlySpan<byte> encoded, ref int index, ref int bit, ulong limit, Span<uint> destination)
         => DecodeRange(encoded, Layout.Of(encoded), ref index, ref bit, limit, destination);
 
+    /// <summary>
+    /// Asks the processor to bring in the cache lines a <see cref="DecodeBelow"/> from <paramref name="index"/> and
+    /// <paramref name="bit"/> reads first (a hint: nothing is read past the sequence, nothing happens without the
+    /// instruction). Reads the sequence's header, which should already be in the cache.
+    /// </summary>
+    public static unsafe void Prefetch(ReadOnlySpan<byte> encoded, int index, int bit)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || index < 0)
+        {
+            return;
+        }
+
+        Layout layout = Layout.Of(encoded);
+        if (index >= layout.Count)
+        {
+            return;
+        }
+
+        ref byte origin = ref MemoryMarshal.GetReference(encoded);
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref origin, layout.LowStart + (int)(((long)index * layout.LowBits) >> 3))));
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref origin, layout.HighStart + (bit >> 3))));
+    }
+
     private static int DecodeRange(ReadOnlySpan<byte> encoded, in Layout layout, ref int index, ref int bit, ulong limit, Span<uint> destination)
     {
         int n = layout.Count;

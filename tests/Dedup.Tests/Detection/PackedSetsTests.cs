@@ -74,6 +74,7 @@ public sealed class PackedSetsTests
                 for (int r = 1; r <= ranges; r++)
                 {
                     ulong limit = r == ranges ? 1UL << 32 : (ulong)((1UL << 32) * (ulong)r / (ulong)ranges);
+                    EliasFano.Prefetch(encoded, index, bit);
                     int count = EliasFano.DecodeBelow(encoded, ref index, ref bit, limit, buffer);
                     if (buffer.Take(count).Any(v => v >= limit))
                     {
@@ -85,6 +86,31 @@ public sealed class PackedSetsTests
 
                 return index == values.Length && read.SequenceEqual(values);
             });
+
+    /// <summary>The model's hint that an article is read soon reads nothing it may not: any step, place or article.</summary>
+    [Fact]
+    public void A_hint_of_a_read_to_come_is_safe_anywhere()
+    {
+        var packed = new PackedSets(3);
+        uint[] words = [.. Enumerable.Range(0, 300).Select(v => (uint)v * 7_919)];
+        packed.Add(0, words, [3, 9], [], [1]);
+        foreach (SetKind kind in Enum.GetValues<SetKind>())
+        {
+            for (int step = 0; step < 4; step++)
+            {
+                foreach (int article in (int[])[-1, 0, 1, 3])
+                {
+                    foreach (int position in (int[])[-1, 0, 1, 299, 300, 5_000])
+                    {
+                        packed.Prefetch(article, kind, step, position, position * 2);
+                    }
+                }
+            }
+        }
+
+        uint[] buffer = [];
+        Assert.Equal(words, packed.Read(0, SetKind.Words, ref buffer).ToArray());
+    }
 
     [Fact]
     public void Shingle_sets_take_about_25_bits_a_value()
