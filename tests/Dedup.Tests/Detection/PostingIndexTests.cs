@@ -8,6 +8,39 @@ namespace Dedup.Tests.Detection;
 /// <summary>The scan's candidate index: the keys held twice or more, each with its holders ascending, whatever the threads.</summary>
 public sealed class PostingIndexTests
 {
+    /// <summary>
+    /// The partition sort (a bucket pass in place, then the buckets at once) orders the keys as a plain sort does and
+    /// keeps every (key, article) occurrence, for keys equal in their top bits (a partition's), with repeats and with
+    /// most keys in one bucket, on one thread or all.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public Property A_partition_is_sorted_as_one_sort_sorts_it(int seed, byte topBits, bool skewed, bool oneThread)
+    {
+        int bits = topBits % 9;
+        var random = new Random(seed);
+        int n = (1 << 16) + random.Next(1 << 15);
+        ulong top = bits == 0 ? 0 : (ulong)random.Next(1 << bits) << (64 - bits);
+        ulong below = bits == 0 ? ulong.MaxValue : ulong.MaxValue >> bits;
+        ulong[] keys = [.. Enumerable.Range(0, n).Select(_ =>
+        {
+            ulong k = (ulong)random.NextInt64() & below;
+            if (skewed && random.Next(4) > 0)
+            {
+                k &= below >> 8;
+            }
+
+            return top | (random.Next(5) == 0 ? k & 0xFFFF : k);
+        })];
+        int[] articles = [.. Enumerable.Range(0, n).Select(_ => random.Next(1000))];
+        (ulong, int)[] expected = [.. keys.Zip(articles).Order()];
+
+        PostingIndex.SortByKey(keys, articles, bits, new ParallelOptions { MaxDegreeOfParallelism = oneThread ? 1 : -1 });
+
+        bool ascending = keys.Zip(keys.Skip(1)).All(p => p.First <= p.Second);
+        bool samePairs = keys.Zip(articles).Order().SequenceEqual(expected);
+        return (ascending && samePairs).Label($"ascending {ascending}, same occurrences {samePairs}");
+    }
+
     /// <summary>Every key held by two or more included articles, with its holders ascending (an article counted once per key it gives).</summary>
     private static Dictionary<ulong, int[]> Expected(ulong[][] keys, bool[] included)
     {
