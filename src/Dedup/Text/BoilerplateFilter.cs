@@ -52,15 +52,7 @@ public static class BoilerplateFilter
             }
         }
 
-        foreach (string fragment in rules.LineFragments)
-        {
-            if (t.Contains(fragment, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return compiled.AnyFragment || (compiled.Fragments is { } fragments && t.ContainsAny(fragments));
     }
 
     /// <summary>Returns the ranges of the boilerplate lines of <paramref name="text"/>.</summary>
@@ -135,6 +127,16 @@ public static class BoilerplateFilter
             .GroupBy(p => char.ToLowerInvariant(p[0]))
             .ToDictionary(g => g.Key, g => g.ToArray());
 
+        /// <summary>
+        /// The fragments, searched for at once (case ignored as <see cref="StringComparison.OrdinalIgnoreCase"/> does):
+        /// one search a line, where a search a fragment was a twentieth of an article's features.
+        /// </summary>
+        public System.Buffers.SearchValues<string>? Fragments { get; } = rules.LineFragments.Any(f => f.Length > 0)
+            ? System.Buffers.SearchValues.Create([.. rules.LineFragments.Where(f => f.Length > 0)], StringComparison.OrdinalIgnoreCase)
+            : null;
+
+        /// <summary>An empty fragment is in every line.</summary>
+        public bool AnyFragment { get; } = rules.LineFragments.Any(f => f.Length == 0);
     }
 
     private static bool IsLeader(char c) =>

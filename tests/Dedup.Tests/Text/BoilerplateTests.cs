@@ -1,10 +1,47 @@
 using Dedup.Text;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Dedup.Tests.Text;
 
 public class BoilerplateTests
 {
     private static readonly string Sample = File.ReadAllText(RepoPaths.Sample("spun-article.txt"));
+
+    /// <summary>
+    /// Fragments are searched for all at once, as <see cref="StringComparison.OrdinalIgnoreCase"/> finds each: on lines
+    /// and fragments of ASCII and other letters whose case folding is special (long s, Kelvin sign, dotted and dotless
+    /// i, sharp s, the title-case dz), in any case; an empty fragment is in every line.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public Property Fragments_are_found_as_a_search_for_each_finds_them(int seed, bool withEmpty)
+    {
+        var random = new Random(seed);
+        const string Alphabet = "abcsk iKSC\u017F\u212A\u0130\u0131\u00DF\u01C5\u00E9\u00C9\u00A9-2";
+        string Draw(int length) => new([.. Enumerable.Range(0, length).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+        string Recase(string text) => new([.. text.Select(c => random.Next(2) == 0 ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c))]);
+        List<string> fragments = [.. Enumerable.Range(0, 1 + random.Next(5)).Select(_ => Draw(1 + random.Next(4)))];
+        if (withEmpty && random.Next(4) == 0)
+        {
+            fragments.Add(string.Empty);
+        }
+
+        var rules = new BoilerplateRules { LinePrefixes = [], LineFragments = fragments };
+        for (int line = 0; line < 40; line++)
+        {
+            string text = random.Next(3) == 0
+                ? Draw(random.Next(8)) + Recase(fragments[random.Next(fragments.Count)]) + Draw(random.Next(8))
+                : Draw(1 + random.Next(30));
+            string trimmed = text.Trim();
+            bool expected = trimmed.Length > 0 && fragments.Exists(f => trimmed.Contains(f, StringComparison.OrdinalIgnoreCase));
+            if (BoilerplateFilter.IsBoilerplate(text, rules) != expected)
+            {
+                return false.Label($"'{text}' with fragments {string.Join(", ", fragments.Select(f => $"'{f}'"))}: expected {expected}");
+            }
+        }
+
+        return true.ToProperty();
+    }
 
     [Fact]
     public void Default_rules_remove_the_three_also_read_lines_of_the_real_spun_sample()
