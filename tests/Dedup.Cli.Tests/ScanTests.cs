@@ -54,6 +54,18 @@ public sealed class ScanTests : IDisposable
         Assert.Equal(Table(withTexts.Out), Table(fromFile.Out));
     }
 
+    /// <summary>Pairs and clusters given one file: it holds the clusters, written last.</summary>
+    [Fact]
+    public async Task One_file_for_pairs_and_clusters_holds_the_clusters()
+    {
+        string both = _temp.File("both.jsonl");
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--pairs", both, "--clusters", Path.Combine(Path.GetDirectoryName(both)!, ".", "both.jsonl"));
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        List<JsonElement> lines = Samples.ReadJsonLines(both);
+        Assert.Equal(13, lines.Count);
+        Assert.All(lines, l => Assert.True(l.TryGetProperty("cluster", out _), l.ToString()));
+    }
+
     [Fact]
     public async Task Pairs_and_clusters_files_hold_every_pair_and_every_document()
     {
