@@ -64,24 +64,30 @@ internal static class FeatureExtractor
         // Then take out the tokens of boilerplate lines (few, and short: most lines are rejected by their length).
         int write = first;
         int read = first;
-        foreach (Range line in BoilerplateFilter.EnumerateLines(text))
+        for (int start = 0; ;)
         {
-            (int start, int length) = line.GetOffsetAndLength(text.Length);
-            if (!BoilerplateFilter.IsBoilerplate(text.AsSpan(start, length), options.Boilerplate))
+            int end = BoilerplateFilter.LineEnd(text, start);
+            int length = end - start;
+            if (BoilerplateFilter.IsBoilerplate(text.AsSpan(start, length), options.Boilerplate))
             {
-                continue;
+                boilerplate?.Add(new TextSpan(start, length));
+                while (read < contentTokens.Count && contentTokens[read].Start < start)
+                {
+                    contentTokens[write++] = contentTokens[read++];
+                }
+
+                while (read < contentTokens.Count && contentTokens[read].Start < start + length)
+                {
+                    read++;
+                }
             }
 
-            boilerplate?.Add(new TextSpan(start, length));
-            while (read < contentTokens.Count && contentTokens[read].Start < start)
+            if (end == text.Length)
             {
-                contentTokens[write++] = contentTokens[read++];
+                break;
             }
 
-            while (read < contentTokens.Count && contentTokens[read].Start < start + length)
-            {
-                read++;
-            }
+            start = BoilerplateFilter.NextLineStart(text, end);
         }
 
         if (read != write)

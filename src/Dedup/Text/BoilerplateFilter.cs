@@ -40,7 +40,11 @@ public static class BoilerplateFilter
 
         ReadOnlySpan<char> body = t[skip..];
         Compiled compiled = CompiledRules.GetValue(rules, static r => new Compiled(r));
-        if (!body.IsEmpty && compiled.PrefixesByFirstChar.TryGetValue(char.ToLowerInvariant(body[0]), out string[]? candidates))
+        char firstChar = body.IsEmpty ? '\0' : char.ToLowerInvariant(body[0]);
+        string[]? candidates = body.IsEmpty ? null
+            : firstChar < Compiled.Ascii ? compiled.AsciiPrefixes[firstChar]
+            : compiled.PrefixesByFirstChar.GetValueOrDefault(firstChar);
+        if (candidates is not null)
         {
             foreach (string prefix in candidates)
             {
@@ -96,6 +100,19 @@ public static class BoilerplateFilter
         return sb.ToString();
     }
 
+    private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\n\r\u2028\u2029\u0085");
+
+    /// <summary>Where the line starting at <paramref name="start"/> ends (its break, or the end of the text): as <see cref="EnumerateLines"/> splits, a vector search at a time.</summary>
+    internal static int LineEnd(ReadOnlySpan<char> text, int start)
+    {
+        int at = text[start..].IndexOfAny(LineBreaks);
+        return at < 0 ? text.Length : start + at;
+    }
+
+    /// <summary>Where the line after the one ending at <paramref name="end"/> (a break, not the end of the text) starts: past "\r\n" as one break.</summary>
+    internal static int NextLineStart(ReadOnlySpan<char> text, int end) =>
+        end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
+
     /// <summary>The lines of <paramref name="text"/> as ranges (without their line breaks: \n, \r\n, \r, U+2028, U+2029, U+0085).</summary>
     public static IEnumerable<Range> EnumerateLines(string text)
     {
@@ -122,10 +139,18 @@ public static class BoilerplateFilter
     /// <summary>The rules prepared for matching, once per rules instance: prefixes by their first character.</summary>
     private sealed class Compiled(BoilerplateRules rules)
     {
+        /// <summary>First characters below this are looked up in <see cref="AsciiPrefixes"/>.</summary>
+        public const int Ascii = 128;
+
         public Dictionary<char, string[]> PrefixesByFirstChar { get; } = rules.LinePrefixes
             .Where(p => !string.IsNullOrEmpty(p))
             .GroupBy(p => char.ToLowerInvariant(p[0]))
             .ToDictionary(g => g.Key, g => g.ToArray());
+
+        /// <summary>The prefixes by an ASCII first character (lower case), by index: a lookup a line without hashing.</summary>
+        public string[]?[] AsciiPrefixes => _asciiPrefixes ??= [.. Enumerable.Range(0, Ascii).Select(c => PrefixesByFirstChar.GetValueOrDefault((char)c))];
+
+        private string[]?[]? _asciiPrefixes;
 
         /// <summary>
         /// The fragments, searched for at once (case ignored as <see cref="StringComparison.OrdinalIgnoreCase"/> does):

@@ -130,7 +130,7 @@ internal static class FactNormalizer
 
         for (int i = 0; i < NumberWords.Length; i++)
         {
-            if (folded.SequenceEqual(NumberWords[i]))
+            if (NumberWords[i][0] == folded[0] && folded.SequenceEqual(NumberWords[i]))
             {
                 return i;
             }

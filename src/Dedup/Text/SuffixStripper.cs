@@ -14,11 +14,69 @@ internal static class SuffixStripper
         "ements", "ations", "ement", "ments", "ation", "ment", "ings", "edly", "ing", "ies", "ied", "ers", "er", "ed", "ly", "es", "s",
     ];
 
+    /// <summary>
+    /// The suffixes by their last letter (a to z), each list in the order of <see cref="Suffixes"/>: a word can only lose
+    /// a suffix ending in its own last letter, so trying those alone removes the same one (a word's 23 tries were a
+    /// tenth of an article's features).
+    /// </summary>
+    private static readonly string[][] SuffixesEndingIn =
+        [.. Enumerable.Range('a', 26).Select(c => Suffixes.Where(s => s[^1] == c).ToArray())];
+
     /// <summary>Fewest characters a stem keeps.</summary>
     public const int MinStem = 3;
 
     /// <summary>Strips one suffix from a folded (lower-case) word in place; returns the stem's length.</summary>
     public static int Strip(Span<char> word)
+    {
+        int n = word.Length;
+        if (n <= 4)
+        {
+            return n;
+        }
+
+        char last = word[n - 1];
+        foreach (string suffix in last is >= 'a' and <= 'z' ? SuffixesEndingIn[last - 'a'] : [])
+        {
+            if (n - suffix.Length >= MinStem && word[..n].EndsWith(suffix, StringComparison.Ordinal))
+            {
+                n -= suffix.Length;
+                if (suffix is "ies" or "ied")
+                {
+                    word[n++] = 'i';
+                }
+
+                break;
+            }
+        }
+
+        return Finish(word, n);
+    }
+
+    /// <summary>
+    /// "finalise"/"finalis", "stopped"/"stop": a final e and a doubled consonant are dropped alike; a final y is written
+    /// i, as "companies" leaves it ("compani").
+    /// </summary>
+    private static int Finish(Span<char> word, int n)
+    {
+        if (n > 4 && word[n - 1] == 'e')
+        {
+            n--;
+        }
+        else if (n > 3 && word[n - 1] == 'y')
+        {
+            word[n - 1] = 'i';
+        }
+
+        if (n > 3 && word[n - 1] == word[n - 2] && word[n - 1] is not ('l' or 's' or 'z') && char.IsAsciiLetterLower(word[n - 1]))
+        {
+            n--;
+        }
+
+        return n;
+    }
+
+    /// <summary>The reference for <see cref="Strip"/> (tests): every suffix tried in order.</summary>
+    internal static int StripReference(Span<char> word)
     {
         int n = word.Length;
         if (n <= 4)
@@ -40,22 +98,6 @@ internal static class SuffixStripper
             }
         }
 
-        // "finalise"/"finalis", "stopped"/"stop": a final e and a doubled consonant are dropped alike; a final y is
-        // written i, as "companies" leaves it ("compani").
-        if (n > 4 && word[n - 1] == 'e')
-        {
-            n--;
-        }
-        else if (n > 3 && word[n - 1] == 'y')
-        {
-            word[n - 1] = 'i';
-        }
-
-        if (n > 3 && word[n - 1] == word[n - 2] && word[n - 1] is not ('l' or 's' or 'z') && char.IsAsciiLetterLower(word[n - 1]))
-        {
-            n--;
-        }
-
-        return n;
+        return Finish(word, n);
     }
 }

@@ -175,6 +175,19 @@ public class ParaphraseTests
         Assert.Null(Verifier.Classify(false, fewFacts, 0.4));
     }
 
+    /// <summary>The suffix stripper, trying only the suffixes that end in a word's last letter, strips as trying every one does.</summary>
+    [FsCheck.Xunit.Property(MaxTest = 1000)]
+    public Property Stripping_by_the_last_letter_strips_as_trying_every_suffix(int seed)
+    {
+        var random = new Random(seed);
+        string[] endings = ["ational", "ization", "ements", "ations", "ment", "ings", "edly", "ing", "ies", "ied", "ers", "er", "ed", "ly", "es", "s", "e", "y", "ll", "tt", "\u00E9", "9", ""];
+        string stem = new([.. Enumerable.Range(0, random.Next(0, 8)).Select(_ => (char)('a' + random.Next(26)))]);
+        string word = stem + endings[random.Next(endings.Length)];
+        char[] a = word.ToCharArray(), b = word.ToCharArray();
+        int stripped = SuffixStripper.Strip(a), reference = SuffixStripper.StripReference(b);
+        return (stripped == reference && a.AsSpan(0, stripped).SequenceEqual(b.AsSpan(0, reference))).Label($"{word}: {new string(a, 0, stripped)} against {new string(b, 0, reference)}");
+    }
+
     /// <summary>
     /// The best sentence of b for each sentence of a, found by grouping and counting, is the one the sorted pairs give
     /// (the most pairs, the first such sentence of b, its numbers), whatever the pairs: few sentences (ties) or all 256,

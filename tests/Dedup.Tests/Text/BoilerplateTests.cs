@@ -8,6 +8,43 @@ public class BoilerplateTests
 {
     private static readonly string Sample = File.ReadAllText(RepoPaths.Sample("spun-article.txt"));
 
+    /// <summary>The lines walked a vector search at a time are the lines <see cref="BoilerplateFilter.EnumerateLines"/> gives, whatever the breaks.</summary>
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public Property Lines_found_by_search_are_the_enumerated_lines(int seed, byte length)
+    {
+        var random = new Random(seed);
+        const string Alphabet = "ab \n\r\u2028\u2029\u0085.";
+        string text = new([.. Enumerable.Range(0, length).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+        var found = new List<Range>();
+        for (int start = 0; ;)
+        {
+            int end = BoilerplateFilter.LineEnd(text, start);
+            found.Add(new Range(start, end));
+            if (end == text.Length)
+            {
+                break;
+            }
+
+            start = BoilerplateFilter.NextLineStart(text, end);
+        }
+
+        return found.SequenceEqual(BoilerplateFilter.EnumerateLines(text)).Label($"'{text.ReplaceLineEndings("|")}'");
+    }
+
+    /// <summary>Prefixes are found by a first letter in ASCII (a table) and beyond it (a dictionary), in any case.</summary>
+    [Theory]
+    [InlineData("\u2192 Next: the harbour", true)]
+    [InlineData("ADVERTORIAL: shoes", true)]
+    [InlineData("Advertorials are rare", false)]
+    [InlineData("\u00C9dition sp\u00E9ciale", true)]
+    [InlineData("\u00E9DITION SP\u00C9CIALE", true)]
+    [InlineData("Edition speciale", false)]
+    public void Prefixes_are_found_by_their_first_letter_in_and_beyond_ascii(string line, bool boilerplate)
+    {
+        var rules = new BoilerplateRules { LinePrefixes = ["advertorial", "\u2192", "\u00E9dition"], LineFragments = [] };
+        Assert.Equal(boilerplate, BoilerplateFilter.IsBoilerplate(line, rules));
+    }
+
     /// <summary>
     /// Fragments are searched for all at once, as <see cref="StringComparison.OrdinalIgnoreCase"/> finds each: on lines
     /// and fragments of ASCII and other letters whose case folding is special (long s, Kelvin sign, dotted and dotless
