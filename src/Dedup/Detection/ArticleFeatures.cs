@@ -156,6 +156,10 @@ internal sealed class ArticleFeatures
         }
     }
 
+    /// <summary>Sets the paraphrase counts of terms held elsewhere (a batch scan's packed sets; see <see cref="ParaphraseCounts"/>).</summary>
+    public void SetParaphraseCounts((int Terms, int Facts) counts) =>
+        Volatile.Write(ref _paraphraseCounts, ((long)(counts.Terms + 1) << 32) | (uint)(counts.Facts + 1));
+
     /// <summary>Insertion order, for "first added" as the last tie-breaker of originals.</summary>
     public long Order { get; set; }
 

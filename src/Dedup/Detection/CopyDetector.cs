@@ -392,10 +392,8 @@ public sealed partial class CopyDetector
                 return;
             }
 
-            ArticleFeatures f = FeatureExtractor.Extract(article, options);
+            ArticleFeatures f = FeatureExtractor.Extract(article, options, packed, i);
             f.Order = i;
-            packed.Add(i, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
-            f.DropSets();
             features[i] = f;
             Advance(progress, "signatures", ref done, n);
         });

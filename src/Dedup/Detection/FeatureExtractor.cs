@@ -26,13 +26,20 @@ internal static class FeatureExtractor
     public static string CombinedText(Article article) =>
         string.IsNullOrEmpty(article.Title) ? article.Text : string.Concat(article.Title, "\n\n", article.Text);
 
-    public static ArticleFeatures Extract(Article article, DetectorOptions options)
+    public static ArticleFeatures Extract(Article article, DetectorOptions options) => Extract(article, options, null, -1);
+
+    /// <summary>
+    /// As <see cref="Extract(Article, DetectorOptions)"/>, but the sets go straight into <paramref name="packed"/> as
+    /// article <paramref name="index"/> and the features hold none (a batch scan's; their paraphrase counts are set):
+    /// the sets are built in pooled buffers, not in arrays that would be garbage once packed.
+    /// </summary>
+    public static ArticleFeatures Extract(Article article, DetectorOptions options, PackedSets? packed, int index)
     {
         string text = CombinedText(article);
         List<Token> tokens = t_tokens ??= new List<Token>(1024);
         tokens.Clear();
         ulong exact = Tokenize(text, options, tokens, boilerplate: null);
-        ArticleFeatures features = Build(article, options, tokens, exact, text);
+        ArticleFeatures features = Build(article, options, tokens, exact, text, packed, index);
         if (tokens.Capacity > 1 << 16)
         {
             t_tokens = null;
@@ -103,10 +110,14 @@ internal static class FeatureExtractor
         return exact;
     }
 
-    private static ArticleFeatures Build(Article article, DetectorOptions options, List<Token> tokens, ulong exact, string text)
+    private static ArticleFeatures Build(Article article, DetectorOptions options, List<Token> tokens, ulong exact, string text, PackedSets? packed, int index)
     {
         int n = tokens.Count;
         ulong[] rented = ArrayPool<ulong>.Shared.Rent(4 * Math.Max(1, n));
+
+        // The sets (lead, words, skeleton, terms, each at most n values) and the sort's scratch.
+        int m = Math.Max(1, n);
+        uint[] sets = ArrayPool<uint>.Shared.Rent(5 * m);
         try
         {
             Span<ulong> hashes = rented.AsSpan(0, n);
@@ -131,17 +142,30 @@ internal static class FeatureExtractor
             }
 
             ulong fingerprint = Fingerprint(contentWords[..contentWordCount]);
-
+            Span<uint> scratch = sets.AsSpan(4 * m, m);
             int wordCount = Shingler.WordShingleBag(hashes, options.ShingleSize, shingles, options.Seed);
-            uint[] lead = ToSortedHigh32(shingles[..Math.Min(wordCount, LeadShingles)]);
-            uint[] words = ToSortedHigh32(shingles[..wordCount]);
+            Span<uint> lead = sets.AsSpan(0, m);
+            lead = lead[..SortedHigh32(shingles[..Math.Min(wordCount, LeadShingles)], lead, scratch)];
+            Span<uint> words = sets.AsSpan(m, m);
+            words = words[..SortedHigh32(shingles[..wordCount], words, scratch)];
             int skeletonCount = Shingler.WordShingleBag(skeletonTokens[..skeletonTokenCount], SkeletonShingleSize, shingles, options.Seed ^ SkeletonSalt);
-            uint[] skeleton = ToSortedHigh32(shingles[..skeletonCount]);
-            uint[] terms = options.DetectRewrites ? ParaphraseTerms(text, all, options.Seed) : [];
-            return new ArticleFeatures(article.Id, article.Published, exact, fingerprint, words, skeleton, lead, terms, n, text.Length);
+            Span<uint> skeleton = sets.AsSpan(2 * m, m);
+            skeleton = skeleton[..SortedHigh32(shingles[..skeletonCount], skeleton, scratch)];
+            Span<uint> terms = sets.AsSpan(3 * m, m);
+            terms = terms[..(options.DetectRewrites ? SortedTerms(terms[..CollectTerms(text, all, options.Seed, terms, [])], scratch) : 0)];
+            if (packed is null)
+            {
+                return new ArticleFeatures(article.Id, article.Published, exact, fingerprint, words.ToArray(), skeleton.ToArray(), lead.ToArray(), terms.ToArray(), n, text.Length);
+            }
+
+            packed.Add(index, words, skeleton, lead, terms);
+            var features = new ArticleFeatures(article.Id, article.Published, exact, fingerprint, [], [], [], [], n, text.Length);
+            features.SetParaphraseCounts(Paraphrase.CountDistinct(terms));
+            return features;
         }
         finally
         {
+            ArrayPool<uint>.Shared.Return(sets);
             ArrayPool<ulong>.Shared.Return(rented);
         }
     }
@@ -159,9 +183,16 @@ internal static class FeatureExtractor
     /// </summary>
     internal static uint[] ParaphraseTerms(string text, ReadOnlySpan<Token> tokens, ulong seed)
     {
-        uint[] entries = ArrayPool<uint>.Shared.Rent(Math.Max(1, tokens.Length));
-        int count = CollectTerms(text, tokens, seed, entries, []);
-        return SortTerms(entries, count);
+        uint[] entries = ArrayPool<uint>.Shared.Rent(2 * Math.Max(1, tokens.Length));
+        try
+        {
+            int count = CollectTerms(text, tokens, seed, entries, []);
+            return entries.AsSpan(0, SortedTerms(entries.AsSpan(0, count), entries.AsSpan(tokens.Length, Math.Max(1, count)))).ToArray();
+        }
+        finally
+        {
+            ArrayPool<uint>.Shared.Return(entries);
+        }
     }
 
     /// <summary>
@@ -258,30 +289,26 @@ internal static class FeatureExtractor
         return count;
     }
 
-    /// <summary>The entries collected (in a pooled array, returned to the pool here) sorted, one per (term, sentence).</summary>
-    private static uint[] SortTerms(uint[] entries, int count)
+    /// <summary>Sorts the entries collected in place, one per (term, sentence); returns how many are left at the front.</summary>
+    private static int SortedTerms(Span<uint> entries, Span<uint> scratch)
     {
-        uint[] result = entries.AsSpan(0, count).ToArray();
-        ArrayPool<uint>.Shared.Return(entries);
-        uint[] scratch = ArrayPool<uint>.Shared.Rent(Math.Max(1, count));
-        RadixSort.Sort(result, scratch.AsSpan(0, count));
-        ArrayPool<uint>.Shared.Return(scratch);
+        RadixSort.Sort(entries, scratch[..entries.Length]);
 
         // One entry per (term, sentence): the same term in one sentence twice, or as a name and as a word, counts once.
         int w = 0;
-        for (int r = 0; r < result.Length; r++)
+        for (int r = 0; r < entries.Length; r++)
         {
-            uint e = result[r];
-            if (w > 0 && Paraphrase.Key(result[w - 1]) == Paraphrase.Key(e) && (result[w - 1] & Paraphrase.MaxSentence) == (e & Paraphrase.MaxSentence))
+            uint e = entries[r];
+            if (w > 0 && Paraphrase.Key(entries[w - 1]) == Paraphrase.Key(e) && (entries[w - 1] & Paraphrase.MaxSentence) == (e & Paraphrase.MaxSentence))
             {
-                result[w - 1] |= e & Paraphrase.NameFlag;
+                entries[w - 1] |= e & Paraphrase.NameFlag;
                 continue;
             }
 
-            result[w++] = e;
+            entries[w++] = e;
         }
 
-        return w == result.Length ? result : result[..w];
+        return w;
     }
 
     /// <summary>Whether the text between two tokens ends a sentence: '.', '!', '?' (or their CJK forms) or a blank line.</summary>
@@ -307,17 +334,16 @@ internal static class FeatureExtractor
         return false;
     }
 
-    private static uint[] ToSortedHigh32(ReadOnlySpan<ulong> values)
+    /// <summary>The high 32 bits of <paramref name="values"/>, sorted and distinct, into <paramref name="destination"/>; returns how many.</summary>
+    private static int SortedHigh32(ReadOnlySpan<ulong> values, Span<uint> destination, Span<uint> scratch)
     {
-        uint[] result = new uint[values.Length];
+        Span<uint> result = destination[..values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             result[i] = (uint)(values[i] >> 32);
         }
 
-        uint[] scratch = ArrayPool<uint>.Shared.Rent(Math.Max(1, values.Length));
-        RadixSort.Sort(result, scratch);
-        ArrayPool<uint>.Shared.Return(scratch);
+        RadixSort.Sort(result, scratch[..values.Length]);
         int w = 0;
         for (int r = 0; r < result.Length; r++)
         {
@@ -327,7 +353,7 @@ internal static class FeatureExtractor
             }
         }
 
-        return w == result.Length ? result : result[..w];
+        return w;
     }
 
     private readonly struct CollectingSink(List<Token> tokens) : ITokenSink

@@ -87,6 +87,37 @@ public sealed class PackedSetsTests
                 return index == values.Length && read.SequenceEqual(values);
             });
 
+    /// <summary>
+    /// A scan extracts an article's sets straight into its packed sets: they, and the paraphrase counts, are those the
+    /// arrays of the plain extraction hold, for stories, a title, short and odd texts (no token, one word, ideographs).
+    /// </summary>
+    [Theory]
+    [InlineData(null, "...")]
+    [InlineData(null, "Word")]
+    [InlineData("A title", "Two words.")]
+    [InlineData(null, "\u4E2D\u56FD\u7ECF\u6D4E\u589E\u957F\u3002\u592E\u884C\u8868\u793A\u3002")]
+    [InlineData("Harbour", null)]
+    [InlineData("Rail", null)]
+    public void Features_extracted_into_packed_sets_are_those_of_the_arrays(string? title, string? text)
+    {
+        text ??= title == "Harbour" ? TestArticles.Harbour : TestArticles.Rail + "\n\nALSO READ: more\n\n" + TestArticles.HarbourFollowUp;
+        var article = new Article("x", text, title == "Harbour" || title == "Rail" ? null : title, DateTimeOffset.UnixEpoch);
+        foreach (DetectorOptions options in (DetectorOptions[])[DetectorOptions.Default, new DetectorOptions { DetectRewrites = false }])
+        {
+            ArticleFeatures arrays = FeatureExtractor.Extract(article, options);
+            var packed = new PackedSets(2);
+            ArticleFeatures held = FeatureExtractor.Extract(article, options, packed, 1);
+            uint[] buffer = [];
+            Assert.Equal(arrays.Words, packed.Read(1, SetKind.Words, ref buffer).ToArray());
+            Assert.Equal(arrays.Skeleton, packed.Read(1, SetKind.Skeleton, ref buffer).ToArray());
+            Assert.Equal(arrays.Lead, packed.Read(1, SetKind.Lead, ref buffer).ToArray());
+            Assert.Equal(arrays.ParaphraseTerms, packed.Read(1, SetKind.Terms, ref buffer).ToArray());
+            Assert.Equal(arrays.ParaphraseCounts, held.ParaphraseCounts);
+            Assert.Empty(held.Words);
+            Assert.Equal((arrays.ExactHash, arrays.SimHash, arrays.ContentTokens, arrays.Characters, arrays.Id, arrays.Published), (held.ExactHash, held.SimHash, held.ContentTokens, held.Characters, held.Id, held.Published));
+        }
+    }
+
     /// <summary>The model's hint that an article is read soon reads nothing it may not: any step, place or article.</summary>
     [Fact]
     public void A_hint_of_a_read_to_come_is_safe_anywhere()
