@@ -28,14 +28,23 @@ internal static class SuffixStripper
     /// <summary>Strips one suffix from a folded (lower-case) word in place; returns the stem's length.</summary>
     public static int Strip(Span<char> word)
     {
+        char last = word.IsEmpty ? '\0' : word[^1];
+        return Strip(word, last is >= 'a' and <= 'z' ? SuffixesEndingIn[last - 'a'] : []);
+    }
+
+    /// <summary>The reference for <see cref="Strip(Span{char})"/> (tests): every suffix tried in order.</summary>
+    internal static int StripReference(Span<char> word) => Strip(word, Suffixes);
+
+    /// <summary>Strips the first of <paramref name="suffixes"/> (in their order) that the word ends in and that leaves a stem.</summary>
+    private static int Strip(Span<char> word, string[] suffixes)
+    {
         int n = word.Length;
         if (n <= 4)
         {
             return n;
         }
 
-        char last = word[n - 1];
-        foreach (string suffix in last is >= 'a' and <= 'z' ? SuffixesEndingIn[last - 'a'] : [])
+        foreach (string suffix in suffixes)
         {
             if (n - suffix.Length >= MinStem && word[..n].EndsWith(suffix, StringComparison.Ordinal))
             {
@@ -73,31 +82,5 @@ internal static class SuffixStripper
         }
 
         return n;
-    }
-
-    /// <summary>The reference for <see cref="Strip"/> (tests): every suffix tried in order.</summary>
-    internal static int StripReference(Span<char> word)
-    {
-        int n = word.Length;
-        if (n <= 4)
-        {
-            return n;
-        }
-
-        foreach (string suffix in Suffixes)
-        {
-            if (n - suffix.Length >= MinStem && word[..n].EndsWith(suffix, StringComparison.Ordinal))
-            {
-                n -= suffix.Length;
-                if (suffix is "ies" or "ied")
-                {
-                    word[n++] = 'i';
-                }
-
-                break;
-            }
-        }
-
-        return Finish(word, n);
     }
 }
