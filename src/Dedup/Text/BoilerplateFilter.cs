@@ -147,7 +147,10 @@ public static class BoilerplateFilter
             .GroupBy(p => char.ToLowerInvariant(p[0]))
             .ToDictionary(g => g.Key, g => g.ToArray());
 
-        /// <summary>The prefixes by an ASCII first character (lower case), by index: a lookup a line without hashing.</summary>
+        /// <summary>
+        /// The prefixes by an ASCII first character (lower case), by index: a lookup a line without hashing (built on first
+        /// use; two threads may both build it, alike).
+        /// </summary>
         public string[]?[] AsciiPrefixes => _asciiPrefixes ??= [.. Enumerable.Range(0, Ascii).Select(c => PrefixesByFirstChar.GetValueOrDefault((char)c))];
 
         private string[]?[]? _asciiPrefixes;
@@ -156,12 +159,12 @@ public static class BoilerplateFilter
         /// The fragments, searched for at once (case ignored as <see cref="StringComparison.OrdinalIgnoreCase"/> does):
         /// one search a line, where a search a fragment was a twentieth of an article's features.
         /// </summary>
-        public System.Buffers.SearchValues<string>? Fragments { get; } = rules.LineFragments.Any(f => f.Length > 0)
-            ? System.Buffers.SearchValues.Create([.. rules.LineFragments.Where(f => f.Length > 0)], StringComparison.OrdinalIgnoreCase)
+        public System.Buffers.SearchValues<string>? Fragments { get; } = rules.LineFragments.Any(f => !string.IsNullOrEmpty(f))
+            ? System.Buffers.SearchValues.Create([.. rules.LineFragments.Where(f => !string.IsNullOrEmpty(f))], StringComparison.OrdinalIgnoreCase)
             : null;
 
-        /// <summary>An empty fragment is in every line.</summary>
-        public bool AnyFragment { get; } = rules.LineFragments.Any(f => f.Length == 0);
+        /// <summary>An empty fragment is in every line (a null one, like a null prefix, is no rule).</summary>
+        public bool AnyFragment { get; } = rules.LineFragments.Any(f => f is { Length: 0 });
     }
 
     private static bool IsLeader(char c) =>

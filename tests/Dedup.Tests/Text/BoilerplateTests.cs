@@ -31,6 +31,16 @@ public class BoilerplateTests
         return found.SequenceEqual(BoilerplateFilter.EnumerateLines(text)).Label($"'{text.ReplaceLineEndings("|")}'");
     }
 
+    /// <summary>A null prefix or fragment is no rule; the others still apply.</summary>
+    [Fact]
+    public void A_null_rule_is_no_rule()
+    {
+        var rules = new BoilerplateRules { LinePrefixes = [null!, "watch"], LineFragments = [null!, "promo code"] };
+        Assert.True(BoilerplateFilter.IsBoilerplate("Use promo code X", rules));
+        Assert.True(BoilerplateFilter.IsBoilerplate("Watch: the storm", rules));
+        Assert.False(BoilerplateFilter.IsBoilerplate("The storm", rules));
+    }
+
     /// <summary>Prefixes are found by a first letter in ASCII (a table) and beyond it (a dictionary), in any case.</summary>
     [Theory]
     [InlineData("\u2192 Next: the harbour", true)]
