@@ -147,8 +147,7 @@ internal sealed class ArticleFeatures
             long packed = Volatile.Read(ref _paraphraseCounts);
             if (packed == 0)
             {
-                (int terms, int facts) = Paraphrase.CountDistinct(ParaphraseTerms);
-                packed = ((long)(terms + 1) << 32) | (uint)(facts + 1);
+                packed = Pack(Paraphrase.CountDistinct(ParaphraseTerms));
                 Volatile.Write(ref _paraphraseCounts, packed);
             }
 
@@ -157,8 +156,10 @@ internal sealed class ArticleFeatures
     }
 
     /// <summary>Sets the paraphrase counts of terms held elsewhere (a batch scan's packed sets; see <see cref="ParaphraseCounts"/>).</summary>
-    public void SetParaphraseCounts((int Terms, int Facts) counts) =>
-        Volatile.Write(ref _paraphraseCounts, ((long)(counts.Terms + 1) << 32) | (uint)(counts.Facts + 1));
+    public void SetParaphraseCounts((int Terms, int Facts) counts) => Volatile.Write(ref _paraphraseCounts, Pack(counts));
+
+    /// <summary>The counts as <see cref="ParaphraseCounts"/> keeps them: each plus one in a half (0 is "not counted").</summary>
+    private static long Pack((int Terms, int Facts) counts) => ((long)(counts.Terms + 1) << 32) | (uint)(counts.Facts + 1);
 
     /// <summary>Insertion order, for "first added" as the last tie-breaker of originals.</summary>
     public long Order { get; set; }

@@ -347,8 +347,7 @@ public sealed partial class CopyDetector
         var sameText = new ConcurrentDictionary<UInt128, int>(Environment.ProcessorCount, Math.Min(n, 1 << 20));
         int[] copyOf = new int[n];
         Array.Fill(copyOf, -1);
-        string?[]? copyIds = new string?[n];
-        DateTimeOffset?[]? published = new DateTimeOffset?[n];
+        (string Id, DateTimeOffset? Published)[]? copies = new (string, DateTimeOffset?)[n];
         long characters = 0;
 
         // Each article is read once (a caller's list may read it from a file): checked and measured in the parallel
@@ -383,12 +382,11 @@ public sealed partial class CopyDetector
             // An article whose text is another's (a wire story sent out again, a feed read twice) gets that one's
             // features: they depend on the text alone but for the id and the time. It is copied after the loop,
             // when the other's features are sure to be there.
-            int first = sameText.GetOrAdd(TextKey(article), i);
+            int first = sameText.GetOrAdd(FeatureExtractor.TextKey(article), i);
             if (first != i)
             {
                 copyOf[i] = first;
-                copyIds[i] = article.Id;
-                published[i] = article.Published;
+                copies[i] = (article.Id, article.Published);
                 return;
             }
 
@@ -404,14 +402,13 @@ public sealed partial class CopyDetector
             int first = copyOf[i];
             if (first >= 0 && features[first] is { } source)
             {
-                features[i] = source.CopyAs(copyIds[i]!, published[i], i);
+                features[i] = source.CopyAs(copies[i].Id, copies[i].Published, i);
                 packed.Share(i, first);
                 Advance(progress, "signatures", ref done, n);
             }
         });
 
-        copyIds = null;
-        published = null;
+        copies = null;
 
         // A repeated id before the first invalid article is named first, as a serial check would.
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -481,24 +478,6 @@ public sealed partial class CopyDetector
         {
             progress.Report(new ScanProgress(stage, d, total));
         }
-    }
-
-    /// <summary>
-    /// A 128-bit hash of the text the detector reads from an article (<see cref="FeatureExtractor.CombinedText"/>),
-    /// without building it: articles with equal keys have, but for a chance of about 2^-128 (XXH128 is not made to
-    /// withstand texts crafted to collide), the same text and so the same features.
-    /// </summary>
-    internal static UInt128 TextKey(Article article)
-    {
-        var hash = new System.IO.Hashing.XxHash128();
-        if (!string.IsNullOrEmpty(article.Title))
-        {
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(article.Title.AsSpan()));
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes("\n\n".AsSpan()));
-        }
-
-        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(article.Text.AsSpan()));
-        return hash.GetCurrentHashAsUInt128();
     }
 
     internal static void CheckArticle(Article article, bool requireId)
