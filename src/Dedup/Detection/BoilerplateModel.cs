@@ -362,6 +362,7 @@ internal sealed class BoilerplateModel
 
         for (int i = 0; i < n; i++)
         {
+            PrefetchAhead(set, i, cursor, cursorBit);
             if (weights is not null && weights[i] == 0)
             {
                 cursor[i] = -1;
@@ -405,16 +406,7 @@ internal sealed class BoilerplateModel
                 uint end = (uint)(g + group);
                 for (int i = 0; i < n; i++)
                 {
-                    // The articles a few ahead, in three steps (see PackedSets.Prefetch).
-                    for (int step = 0; step < PrefetchSteps; step++)
-                    {
-                        int ahead = i + ((PrefetchSteps - step) * PrefetchDistance);
-                        if (ahead < n)
-                        {
-                            set.Prefetch(ahead, step, cursor[ahead], cursorBit[ahead]);
-                        }
-                    }
-
+                    PrefetchAhead(set, i, cursor, cursorBit);
                     if (cursor[i] < 0)
                     {
                         continue;
@@ -484,8 +476,13 @@ internal sealed class BoilerplateModel
         var hits = new List<int>();
         ulong[] mayBeFrequent = FilterOf(frequent);
         var lookup = new SortedLookup(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frequent));
+
+        // Each article is read whole again, from its start: the hint's cursors are set back.
+        Array.Clear(cursor);
+        Array.Clear(cursorBit);
         for (int i = 0; i < n; i++)
         {
+            PrefetchAhead(set, i, cursor, cursorBit);
             int more = histogram[(i * stride) + bins];
             if (more == 0 || (weights is not null && weights[i] == 0))
             {
@@ -534,6 +531,23 @@ internal sealed class BoilerplateModel
         }
 
         return boilerplate;
+    }
+
+    /// <summary>
+    /// Hints that the articles a few after <paramref name="i"/> are read soon, from their cursors, in three steps (see
+    /// <see cref="PackedSets.Prefetch"/>): each pass over the articles reads a little of every one, and they are far
+    /// apart in memory.
+    /// </summary>
+    private static void PrefetchAhead(SetSource set, int i, int[] cursor, int[] cursorBit)
+    {
+        for (int step = 0; step < PrefetchSteps; step++)
+        {
+            int ahead = i + ((PrefetchSteps - step) * PrefetchDistance);
+            if (ahead < cursor.Length)
+            {
+                set.Prefetch(ahead, step, cursor[ahead], cursorBit[ahead]);
+            }
+        }
     }
 
     /// <summary>
