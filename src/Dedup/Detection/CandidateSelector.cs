@@ -83,6 +83,9 @@ internal sealed class CandidateSelector
 
     private readonly Dictionary<int, Tally> _tally = [];
     private readonly int[] _window = new int[Window];
+    private PostingIndex.HolderRange[] _ranges = [];
+    private ulong[]? _fingerprintArray;
+    private int[]? _copiesArray;
     private readonly List<ulong> _sampled = [];
     private readonly List<uint> _facts = [];
     private int _commonKeys;
@@ -111,6 +114,8 @@ internal sealed class CandidateSelector
         _commonKeys = 0;
         _fingerprintOf = null;
         _copiesOf = null;
+        _fingerprintArray = null;
+        _copiesArray = null;
         Rare.Clear();
         Common.Clear();
     }
@@ -134,13 +139,30 @@ internal sealed class CandidateSelector
     /// </summary>
     public void CountCopies(Func<int, int> copiesOf) => _copiesOf = copiesOf;
 
+    /// <summary>
+    /// From now until <see cref="Clear"/>, the offers from a scan's index (<see cref="PostingIndex"/>) ask the memory
+    /// early for the holders' entries of these arrays, which back the lookups given to <see cref="PreferNear"/> and
+    /// <see cref="CountCopies"/> (null: not asked). The lookups still give the values.
+    /// </summary>
+    public void PrefetchFrom(ulong[]? fingerprints, int[]? copies)
+    {
+        _fingerprintArray = fingerprints;
+        _copiesArray = copies;
+    }
+
     /// <summary>Appends the keys of an article (its exact hash, then its sampled shingles and name pairs) to <paramref name="keys"/>.</summary>
     public void Keys(ulong exactHash, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> paraphraseTerms, List<ulong> keys)
     {
-        keys.Add(HashMixKernel.Mix(exactHash ^ ExactKeySpace));
         _sampled.Clear();
         SampleKeys(words, skeleton, paraphraseTerms, _sampled, _facts);
-        foreach (ulong s in _sampled)
+        AddKeys(exactHash, CollectionsMarshal.AsSpan(_sampled), keys);
+    }
+
+    /// <summary>Appends the keys of an article from its exact hash and its samples (<see cref="SampleKeys"/>) to <paramref name="keys"/>.</summary>
+    public static void AddKeys(ulong exactHash, ReadOnlySpan<ulong> samples, List<ulong> keys)
+    {
+        keys.Add(HashMixKernel.Mix(exactHash ^ ExactKeySpace));
+        foreach (ulong s in samples)
         {
             keys.Add(HashMixKernel.Mix(s ^ ShingleKeySpace));
         }
@@ -233,6 +255,49 @@ internal sealed class CandidateSelector
     /// <param name="self">An id never proposed (the article itself), or -1.</param>
     public void OfferAll(ILshBucketStore store, ReadOnlySpan<ulong> keys, int before, int self)
     {
+        if (store is PostingIndex postings)
+        {
+            // A scan's index: every key looked up at once (see PostingIndex.FindAll), then offered in order.
+            if (_ranges.Length < keys.Length)
+            {
+                _ranges = new PostingIndex.HolderRange[Math.Max(keys.Length, 2 * _ranges.Length)];
+            }
+
+            postings.FindAll(keys, _ranges);
+            if (_fingerprintArray is not null || _copiesArray is not null)
+            {
+                // What the offers read of each holder (its fingerprint for a common key, its copies for a rare one):
+                // a million articles' fingerprints are far apart in memory too.
+                for (int k = 0; k < keys.Length; k++)
+                {
+                    ReadOnlySpan<int> holders = postings.HoldersAt(_ranges[k]);
+                    if (holders.Length > CommonSample && _fingerprintArray is { } fingerprints)
+                    {
+                        foreach (int h in holders[..Math.Min(holders.Length, Window)])
+                        {
+                            MemoryHint.Prefetch(fingerprints, h);
+                        }
+                    }
+
+                    if (holders.Length <= Window && _copiesArray is { } copies)
+                    {
+                        foreach (int h in holders)
+                        {
+                            MemoryHint.Prefetch(copies, h);
+                        }
+                    }
+                }
+            }
+
+            for (int k = 0; k < keys.Length; k++)
+            {
+                ReadOnlySpan<int> holders = postings.HoldersAt(_ranges[k]);
+                Offer(holders[..Math.Min(holders.Length, Window)], holders.Length, before, self);
+            }
+
+            return;
+        }
+
         for (int k = 0; k < keys.Length; k++)
         {
             int total = store.Query(keys.Slice(k, 1), _window);

@@ -110,6 +110,15 @@ internal sealed class PackedSets
         return buffer.AsSpan(0, read);
     }
 
+    /// <summary>Hints that the sets of article <paramref name="index"/> will be read soon (their first line: the offsets).</summary>
+    public void PrefetchSets(int index)
+    {
+        if ((uint)index < (uint)_articles.Length && _articles[index] is { } packed)
+        {
+            MemoryHint.Prefetch(packed, 0);
+        }
+    }
+
     /// <summary>
     /// Hints that a <see cref="ReadBelow"/> of the article's set from <paramref name="position"/> and <paramref name="bit"/>
     /// comes soon, in three steps a pass over the articles takes a few articles apart (each step's reads hit the lines

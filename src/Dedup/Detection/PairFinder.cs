@@ -80,16 +80,31 @@ internal static class PairFinder
         }
 
         firstOf = null;
+        // The index reads each article's keys once a pass: sampled once here, not decoded again each pass.
+        progress?.Report(new ScanProgress("index", 0, 1));
         var keyMakers = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
-        PostingIndex postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) =>
+        PostingIndex postings;
+        using (SampledKeys samples = SampledKeys.Collect(n, i => representative[i] == i, (i, values) =>
         {
             Scratch maker = keyMakers.TryTake(out Scratch? m) ? m : new Scratch(packed);
             maker.Reader.Load(0, i);
             SetView view = maker.Reader.View(0, articles[i].ParaphraseCounts);
-            maker.Selector.Keys(articles[i].ExactHash, view.Words, view.Skeleton, view.Terms, keys);
+            CandidateSelector.SampleKeys(view.Words, view.Skeleton, view.Terms, values, maker.Facts);
             keyMakers.Add(maker);
-        }, parallel, progress: progress);
-        keyMakers.Clear();
+        }, parallel))
+        {
+            keyMakers.Clear();
+            var expanded = new System.Threading.ThreadLocal<List<ulong>>(() => []);
+            postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) =>
+            {
+                List<ulong> values = expanded.Value!;
+                values.Clear();
+                samples.AppendTo(i, values);
+                CandidateSelector.AddKeys(articles[i].ExactHash, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values), keys);
+            }, parallel, progress: progress);
+            expanded.Dispose();
+        }
+
         progress?.Report(new ScanProgress("candidates", 0, n));
         // Read for every holder of a key: dense arrays, not a field of each holder's features or a dictionary lookup
         // (most holders of a common key are far apart in memory, and an article's keys read thousands of them).
@@ -99,7 +114,7 @@ internal static class PairFinder
             copies[first] = group.Count;
         }
 
-        var sets = new Sets(articles, threshold) { CopiesOf = duplicates.Count == 0 ? _ => 1 : r => 1 + copies[r], Packed = packed };
+        var sets = new Sets(articles, threshold) { Copies = duplicates.Count == 0 ? null : copies, Packed = packed };
         var clusters = new UnionFind(n);
         var results = new List<FoundPair>();
         var states = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
@@ -168,8 +183,21 @@ internal static class PairFinder
         selector.Keys(sets.Articles[i].ExactHash, view.Words, view.Skeleton, view.Terms, keys);
         selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
         selector.CountCopies(sets.CopiesOf);
+        selector.PrefetchFrom(sets.Fingerprints, sets.Copies);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
         selector.Finish();
+
+        // The candidates' sets are far apart in memory: their first lines are asked for before the first is verified.
+        foreach (int j in selector.Rare)
+        {
+            sets.Packed?.PrefetchSets(j);
+        }
+
+        foreach (int j in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(selector.Common)[..Math.Min(selector.Common.Count, CandidateSelector.MaxCommonVerified)])
+        {
+            sets.Packed?.PrefetchSets(j);
+        }
+
         List<int> matchedRoots = scratch.Roots;
         matchedRoots.Clear();
         foreach (int j in selector.Rare)
@@ -269,14 +297,28 @@ internal static class PairFinder
 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PairMeasure> _sameSetsMeasures = new();
 
+        /// <summary>The exact duplicates of each indexed article (indexed once), by its index; null when there are none.</summary>
+        public int[]? Copies
+        {
+            get;
+            init
+            {
+                field = value;
+                CopiesOf = value is null ? _ => 1 : r => 1 + value[r];
+            }
+        }
+
         /// <summary>How many articles an indexed article stands for: itself and its exact duplicates (indexed once).</summary>
-        public Func<int, int> CopiesOf { get; init; } = _ => 1;
+        public Func<int, int> CopiesOf { get; private set; } = _ => 1;
 
         /// <summary>The articles' sets, when a pair of articles sharing theirs is measured once (null: every pair is measured).</summary>
         public PackedSets? Packed { get; init; }
 
-        /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders), from one dense array.</summary>
-        public Func<int, ulong> FingerprintOf { get; } = Dense([.. articles.Select(a => a.SimHash)]);
+        /// <summary>The SimHash of each article, by its index, in one dense array (read for every holder of a key).</summary>
+        public ulong[] Fingerprints { get; } = [.. articles.Select(a => a.SimHash)];
+
+        /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders).</summary>
+        public Func<int, ulong> FingerprintOf => field ??= Dense(Fingerprints);
 
         private static Func<int, ulong> Dense(ulong[] fingerprints) => i => fingerprints[i];
 
@@ -321,6 +363,9 @@ internal static class PairFinder
         public List<ulong> Keys { get; } = [];
 
         public List<int> Roots { get; } = [];
+
+        /// <summary>Scratch for the name pairs of <see cref="CandidateSelector.SampleKeys"/>.</summary>
+        public List<uint> Facts { get; } = [];
 
         public List<FoundPair> Found { get; } = [];
     }

@@ -17,7 +17,7 @@ internal sealed class PostingIndex : ILshBucketStore
     /// in partitions by their top bits, one pass over the articles each, so that the scan's peak memory holds one
     /// partition's occurrences and the shared runs kept, not every occurrence at once.
     /// </summary>
-    public const long SortedAtOnce = 1 << 24;
+    public const long SortedAtOnce = 1 << 23;
 
     /// <summary>Partitions by at most this many top bits of a key.</summary>
     private const int MaxPartitionBits = 8;
@@ -272,6 +272,50 @@ internal sealed class PostingIndex : ILshBucketStore
         _partitions[_partitionBits == 0 ? 0 : (int)(key >> (64 - _partitionBits))].Holders(key);
 
     /// <summary>
+    /// Finds the holders of many keys at once (<see cref="Holders"/> of each is <see cref="HoldersAt"/> of its range):
+    /// in four sweeps over the keys, each reading what the sweep before asked the memory for (the directory entry, the
+    /// keys of its bucket, the run's bounds, the first holders). An article's hundred keys are each in a random place of
+    /// an index of hundreds of megabytes at a million articles: looked up one after the other, each waited for its
+    /// reads in turn; so the reads of all keys are under way together.
+    /// </summary>
+    public void FindAll(ReadOnlySpan<ulong> keys, Span<HolderRange> ranges)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ranges.Length, keys.Length, nameof(ranges));
+        for (int k = 0; k < keys.Length; k++)
+        {
+            int p = PartitionOf(keys[k]);
+            ranges[k] = new HolderRange(p, _partitions[p].BucketOf(keys[k]), 0);
+            _partitions[p].PrefetchBucket(ranges[k].Start);
+        }
+
+        for (int k = 0; k < keys.Length; k++)
+        {
+            _partitions[ranges[k].Partition].PrefetchKeys(ranges[k].Start);
+        }
+
+        for (int k = 0; k < keys.Length; k++)
+        {
+            Partition partition = _partitions[ranges[k].Partition];
+            int run = partition.RunOf(keys[k], ranges[k].Start);
+            ranges[k] = ranges[k] with { Start = run };
+            partition.PrefetchRun(run);
+        }
+
+        for (int k = 0; k < keys.Length; k++)
+        {
+            ranges[k] = _partitions[ranges[k].Partition].RangeOf(ranges[k].Partition, ranges[k].Start);
+        }
+    }
+
+    /// <summary>The holders of a range <see cref="FindAll"/> found, ascending.</summary>
+    public ReadOnlySpan<int> HoldersAt(HolderRange range) => _partitions[range.Partition].Articles(range);
+
+    private int PartitionOf(ulong key) => _partitionBits == 0 ? 0 : (int)(key >> (64 - _partitionBits));
+
+    /// <summary>Where the holders of a key are: the partition, the first and how many (0 when fewer than two hold it).</summary>
+    internal readonly record struct HolderRange(int Partition, int Start, int Length);
+
+    /// <summary>
     /// The shared keys of one partition, ascending, in the first <see cref="Count"/> entries of an array; each one's
     /// holders from <c>starts[r]</c> to <c>starts[r + 1]</c>; and a directory of the keys by their top bits below the
     /// partition's (<see cref="TopBitsDirectory"/>): an article looks up about a hundred keys, and a binary search grew
@@ -299,6 +343,49 @@ internal sealed class PostingIndex : ILshBucketStore
         }
 
         public int Count { get; }
+
+        public int BucketOf(ulong key) => (int)((key << _skip) >> _shift);
+
+        public void PrefetchBucket(int bucket) => MemoryHint.Prefetch(_directory, bucket);
+
+        public void PrefetchKeys(int bucket) => MemoryHint.Prefetch(_keys, _directory[bucket]);
+
+        /// <summary>The run of <paramref name="key"/> in its bucket, or -1.</summary>
+        public int RunOf(ulong key, int bucket)
+        {
+            int end = _directory[bucket + 1];
+            for (int r = _directory[bucket]; r < end; r++)
+            {
+                if (_keys[r] == key)
+                {
+                    return r;
+                }
+            }
+
+            return -1;
+        }
+
+        public void PrefetchRun(int run)
+        {
+            if (run >= 0)
+            {
+                MemoryHint.Prefetch(_starts, run);
+            }
+        }
+
+        public HolderRange RangeOf(int partition, int run)
+        {
+            if (run < 0)
+            {
+                return new HolderRange(partition, 0, 0);
+            }
+
+            int start = _starts[run];
+            MemoryHint.Prefetch(_articles, start);
+            return new HolderRange(partition, start, _starts[run + 1] - start);
+        }
+
+        public ReadOnlySpan<int> Articles(HolderRange range) => _articles.AsSpan(range.Start, range.Length);
 
         public ReadOnlySpan<int> Holders(ulong key)
         {

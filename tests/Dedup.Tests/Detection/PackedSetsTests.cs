@@ -139,6 +139,13 @@ public sealed class PackedSetsTests
             }
         }
 
+        foreach (int article in (int[])[int.MinValue, -1, 0, 1, 3, int.MaxValue])
+        {
+            packed.PrefetchSets(article);
+            MemoryHint.Prefetch(words, article);
+            MemoryHint.Prefetch(Array.Empty<long>(), article);
+        }
+
         uint[] buffer = [];
         Assert.Equal(words, packed.Read(0, SetKind.Words, ref buffer).ToArray());
     }

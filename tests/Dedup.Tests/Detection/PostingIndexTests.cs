@@ -69,9 +69,30 @@ public sealed class PostingIndexTests
     private static PostingIndex Build(ulong[][] keys, bool[] included, int threads, long sortedAtOnce = PostingIndex.SortedAtOnce) =>
         PostingIndex.Build(keys.Length, i => included[i], (i, list) => list.AddRange(keys[i]), new ParallelOptions { MaxDegreeOfParallelism = threads }, sortedAtOnce);
 
-    private static bool Agrees(PostingIndex index, Dictionary<ulong, int[]> expected, IEnumerable<ulong> probes) =>
-        index.Keys == expected.Count
-        && probes.All(k => index.Holders(k).SequenceEqual(expected.TryGetValue(k, out int[]? h) ? h : []));
+    /// <summary>Each probe's holders, looked up one at a time and all at once (<see cref="PostingIndex.FindAll"/>), are the expected.</summary>
+    private static bool Agrees(PostingIndex index, Dictionary<ulong, int[]> expected, IEnumerable<ulong> probes)
+    {
+        ulong[] keys = [.. probes];
+        var ranges = new PostingIndex.HolderRange[keys.Length + 1];
+        index.FindAll(keys, ranges);
+        return index.Keys == expected.Count
+            && keys.Select((k, at) => (Key: k, At: at)).All(p =>
+            {
+                int[] holders = expected.TryGetValue(p.Key, out int[]? h) ? h : [];
+                return index.Holders(p.Key).SequenceEqual(holders) && index.HoldersAt(ranges[p.At]).SequenceEqual(holders);
+            });
+    }
+
+    [Fact]
+    public void Finding_all_needs_a_range_for_each_key()
+    {
+        PostingIndex index = Build([[1, 2], [2, 3]], [true, true], 1);
+        var ranges = new PostingIndex.HolderRange[1];
+        Assert.Throws<ArgumentOutOfRangeException>("ranges", () => index.FindAll([2, 3], ranges));
+        index.FindAll([], ranges);
+        index.FindAll([2], ranges);
+        Assert.Equal([0, 1], index.HoldersAt(ranges[0]).ToArray());
+    }
 
     [Property(MaxTest = 200)]
     public Property Holds_exactly_the_keys_held_twice_or_more_with_their_holders_ascending() =>

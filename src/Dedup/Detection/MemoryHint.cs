@@ -1,0 +1,22 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Dedup.Detection;
+
+/// <summary>
+/// Asks the memory for what a loop will read soon, so that reads far apart in a large array are under way together
+/// instead of each waited for in turn. A hint only: nothing where the processor has no prefetch instruction, and
+/// nothing for an index outside the array.
+/// </summary>
+internal static class MemoryHint
+{
+    /// <summary>Hints that <c>array[index]</c> will be read soon.</summary>
+    public static unsafe void Prefetch<T>(T[] array, int index)
+        where T : unmanaged
+    {
+        if (Sse.IsSupported && (uint)index < (uint)array.Length)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref array[index]));
+        }
+    }
+}

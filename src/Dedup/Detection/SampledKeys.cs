@@ -1,0 +1,153 @@
+namespace Dedup.Detection;
+
+/// <summary>
+/// The sampled shingles and name pairs of a batch scan's articles (<see cref="CandidateSelector.SampleKeys"/>), taken
+/// once while the candidate index is built. The index reads every article's keys once to count them and once for each
+/// partition of the keys: at a million articles that was nine decodings of every article's sets, most of the index's
+/// time. Kept here, a pass reads 4 bytes a key in order, outside the managed heap (see <see cref="NativeBuffer{T}"/>),
+/// freed when this is disposed.
+/// </summary>
+internal sealed class SampledKeys : IDisposable
+{
+    /// <summary>Articles a block holds (and a worker samples at a time).</summary>
+    private const int BlockSize = 256;
+
+    /// <summary>
+    /// Values are written into slabs of at least this many (64 MB): large enough that each is its own mapping, given
+    /// back to the system when freed (a small native block is kept by the allocator for reuse, and a scan's peak
+    /// memory comes later).
+    /// </summary>
+    private const int SlabSize = 1 << 24;
+
+    private readonly List<NativeBuffer<uint>> _slabs = [];
+    private readonly int _slabSize;
+    private readonly Lock _gate = new();
+    private int _used;
+
+    /// <summary>The slab of each block's values, and where they start in it.</summary>
+    private readonly (int Slab, int Offset)[] _blocks;
+
+    /// <summary>Where an article's values start among its block's.</summary>
+    private readonly int[] _start;
+
+    /// <summary>How many of an article's values are word, skeleton and name-pair samples (in that order).</summary>
+    private readonly (int Words, int Skeleton, int Pairs)[] _counts;
+
+    private SampledKeys(int n, int slabSize)
+    {
+        _slabSize = slabSize;
+        _blocks = new (int, int)[(n + BlockSize - 1) / BlockSize];
+        _start = new int[n];
+        _counts = new (int, int, int)[n];
+    }
+
+    /// <summary>
+    /// Samples the articles <paramref name="include"/> accepts, in parallel; <paramref name="sample"/> appends an
+    /// article's samples (<see cref="CandidateSelector.SampleKeys"/>: words, then skeleton, then name pairs, told apart
+    /// by bits 32 and 33) to a list.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A sample is in no key space (bits 34 and up set, or both 32 and 33).</exception>
+    public static SampledKeys Collect(int n, Func<int, bool> include, Action<int, List<ulong>> sample, ParallelOptions parallel, int slabSize = SlabSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slabSize, 1);
+        var result = new SampledKeys(n, slabSize);
+        try
+        {
+            Parallel.For(0, result._blocks.Length, parallel, () => new List<ulong>(), (block, _, values) =>
+            {
+                values.Clear();
+                int first = block * BlockSize;
+                int end = Math.Min(n, first + BlockSize);
+                for (int i = first; i < end; i++)
+                {
+                    result._start[i] = values.Count;
+                    if (!include(i))
+                    {
+                        continue;
+                    }
+
+                    sample(i, values);
+                    int words = 0, skeleton = 0, pairs = 0;
+                    foreach (ulong v in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values)[result._start[i]..])
+                    {
+                        switch (v >> 32)
+                        {
+                            case 0:
+                                words++;
+                                break;
+                            case 1:
+                                skeleton++;
+                                break;
+                            case 2:
+                                pairs++;
+                                break;
+                            default:
+                                throw new InvalidOperationException($"A sample of article {i} is in no key space: {v:X}.");
+                        }
+                    }
+
+                    result._counts[i] = (words, skeleton, pairs);
+                }
+
+                Span<uint> span = result.Reserve(block, values.Count);
+                for (int v = 0; v < span.Length; v++)
+                {
+                    span[v] = (uint)values[v];
+                }
+
+                return values;
+            }, _ => { });
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+
+        return result;
+    }
+
+    /// <summary>Room for a block's values, in the current slab or a new one.</summary>
+    private Span<uint> Reserve(int block, int count)
+    {
+        lock (_gate)
+        {
+            if (_slabs.Count == 0 || _used + count > _slabs[^1].Length)
+            {
+                _slabs.Add(new NativeBuffer<uint>(Math.Max(_slabSize, count)));
+                _used = 0;
+            }
+
+            _blocks[block] = (_slabs.Count - 1, _used);
+            _used += count;
+            return _slabs[^1].Span.Slice(_blocks[block].Offset, count);
+        }
+    }
+
+    /// <summary>Appends the samples of article <paramref name="index"/> to <paramref name="samples"/>, as they were taken.</summary>
+    /// <exception cref="ObjectDisposedException">The samples were disposed.</exception>
+    public void AppendTo(int index, List<ulong> samples)
+    {
+        ObjectDisposedException.ThrowIf(_slabs.Count == 0 && _blocks.Length > 0, this);
+        (int slab, int offset) = _blocks[index / BlockSize];
+        (int words, int skeleton, int pairs) = _counts[index];
+        ReadOnlySpan<uint> values = _slabs[slab].Span.Slice(offset + _start[index], words + skeleton + pairs);
+        for (int v = 0; v < values.Length; v++)
+        {
+            ulong space = v < words ? 0UL : v < words + skeleton ? 1UL : 2UL;
+            samples.Add((space << 32) | values[v]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (NativeBuffer<uint> slab in _slabs)
+        {
+            ((IDisposable)slab).Dispose();
+        }
+
+        _slabs.Clear();
+    }
+}
