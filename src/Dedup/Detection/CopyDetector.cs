@@ -281,7 +281,7 @@ public sealed partial class CopyDetector
         {
             List<ArticleFeatures> articles = IndexedLocked();
             var boilerplate = BoilerplateModel.Build(articles, Options.BoilerplateDocumentFrequency);
-            var packed = new PackedSets(articles.Count);
+            using var packed = new PackedSets(articles.Count);
             for (int i = 0; i < articles.Count; i++)
             {
                 ArticleFeatures f = articles[i];
@@ -342,7 +342,7 @@ public sealed partial class CopyDetector
 
         // The sets, which are most of a scan's memory, are kept packed from the start (each article's arrays are
         // garbage as soon as they are packed); the features keep the rest.
-        var packed = new PackedSets(n);
+        using var packed = new PackedSets(n);
         int done = 0;
         var sameText = new ConcurrentDictionary<UInt128, int>(Environment.ProcessorCount, Math.Min(n, 1 << 20));
         int[] copyOf = new int[n];
@@ -459,6 +459,9 @@ public sealed partial class CopyDetector
         }, _ => { });
 
         List<FoundPair> found = PairFinder.Find(features, packed, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
+
+        // The sets are most of the scan's memory, and nothing reads them after this: freed before the results are made.
+        packed.Dispose();
         var pairs = new List<CopyPair>(found.Count);
         foreach (FoundPair p in found)
         {

@@ -22,22 +22,44 @@ internal enum SetKind
 /// A batch scan's shingle sets and paraphrase terms, each article's four in one array, <see cref="EliasFano"/>-coded:
 /// about a fifth smaller than the sets as arrays of 32-bit values, with one array header an article in place of four.
 /// The scan holds every article's sets from its first step to its last (any article may be a candidate of any
-/// other), so they are most of its memory.
+/// other), so they are most of its memory: they are kept outside the managed heap, one article after another in slabs
+/// of 64 MB, freed when this is disposed. As a million small arrays they were copied twice by the collector on their
+/// way to the oldest generation, left it fragmented, and took a header each.
 /// </summary>
 /// <remarks>
-/// An article's array: the offsets of its skeleton, lead and terms (32-bit, little-endian; the words start after
+/// An article's bytes: the offsets of its skeleton, lead and terms (32-bit, little-endian; the words start after
 /// them), the four encoded sets, and <see cref="EliasFano.Padding"/> bytes. Filtering the boilerplate out of a set
 /// writes it back in its own place, with the low bits it had (it then takes no more room). Reading is thread-safe;
 /// <see cref="Add"/> and <see cref="RemoveBoilerplate"/> may run on several threads for different articles.
 /// </remarks>
-internal sealed class PackedSets
+internal sealed unsafe class PackedSets : IDisposable
 {
     private const int Header = 12;
 
-    private readonly byte[]?[] _articles;
+    /// <summary>Bytes a slab holds (more for an article larger than that): large enough to be its own mapping, given back to the system when freed.</summary>
+    private const int SlabSize = 1 << 26;
 
-    /// <summary>Room for <paramref name="count"/> articles, none added yet.</summary>
-    public PackedSets(int count) => _articles = new byte[]?[count];
+    /// <summary>Where each article's bytes are (length 0: none added).</summary>
+    private readonly Location[] _articles;
+
+    private readonly Lock _gate = new();
+
+    /// <summary>The slabs, replaced by a larger array as slabs are added (readers may hold the last one: its entries stay valid).</summary>
+    private nint[] _slabs = new nint[16];
+    private int _slabCount;
+    private int _slabLength;
+    private int _used;
+    private bool _disposed;
+
+    private readonly int _slabSize;
+
+    /// <summary>Room for <paramref name="count"/> articles, none added yet; slabs of <paramref name="slabSize"/> bytes (tests make them small).</summary>
+    public PackedSets(int count, int slabSize = SlabSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slabSize, 1);
+        _articles = new Location[count];
+        _slabSize = slabSize;
+    }
 
     /// <summary>The number of articles there is room for.</summary>
     public int Count => _articles.Length;
@@ -45,6 +67,7 @@ internal sealed class PackedSets
     /// <summary>Encodes an article's sets (each ascending) as article <paramref name="index"/>.</summary>
     public void Add(int index, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> lead, ReadOnlySpan<uint> terms)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_articles.Length, nameof(index));
         int length = Header + EliasFano.MaxLength(words.Length) + EliasFano.MaxLength(skeleton.Length) + EliasFano.MaxLength(lead.Length) + EliasFano.MaxLength(terms.Length) + EliasFano.Padding;
         byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
         try
@@ -58,9 +81,10 @@ internal sealed class PackedSets
             at += EliasFano.Encode(lead, buffer[at..]);
             BinaryPrimitives.WriteInt32LittleEndian(buffer[8..], at);
             at += EliasFano.Encode(terms, buffer[at..]);
-            byte[] packed = new byte[at + EliasFano.Padding];
-            buffer[..at].CopyTo(packed);
-            _articles[index] = packed;
+            buffer[at..(at + EliasFano.Padding)].Clear();
+            Location place = Reserve(at + EliasFano.Padding);
+            buffer[..place.Length].CopyTo(Bytes(place));
+            _articles[index] = place;
         }
         finally
         {
@@ -70,13 +94,14 @@ internal sealed class PackedSets
 
     /// <summary>
     /// Makes article <paramref name="index"/> read the sets of article <paramref name="source"/> (an exact copy of its
-    /// text): one array for both. Only the source's sets may then be filtered (<see cref="RemoveBoilerplate"/>), which
+    /// text): one place for both. Only the source's sets may then be filtered (<see cref="RemoveBoilerplate"/>), which
     /// the copy sees.
     /// </summary>
-    public void Share(int index, int source) => _articles[index] = _articles[source] ?? throw new InvalidOperationException($"Article {source} has no sets to share.");
+    public void Share(int index, int source) =>
+        _articles[index] = _articles[source] is { Length: > 0 } place ? place : throw new InvalidOperationException($"Article {source} has no sets to share.");
 
-    /// <summary>Whether two articles read one array of sets (<see cref="Share"/>).</summary>
-    public bool SameSets(int a, int b) => _articles[a] is { } sets && ReferenceEquals(sets, _articles[b]);
+    /// <summary>Whether two articles read one place of sets (<see cref="Share"/>).</summary>
+    public bool SameSets(int a, int b) => _articles[a] is { Length: > 0 } place && place == _articles[b];
 
     /// <summary>The number of values in a set of an article.</summary>
     public int CountOf(int index, SetKind kind) => EliasFano.Count(Encoded(index, kind));
@@ -113,9 +138,9 @@ internal sealed class PackedSets
     /// <summary>Hints that the sets of article <paramref name="index"/> will be read soon (their first line: the offsets).</summary>
     public void PrefetchSets(int index)
     {
-        if ((uint)index < (uint)_articles.Length && _articles[index] is { } packed)
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && (uint)index < (uint)_articles.Length && _articles[index] is { Length: > 0 } place && !_disposed)
         {
-            MemoryHint.Prefetch(packed, 0);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Start(place));
         }
     }
 
@@ -126,24 +151,24 @@ internal sealed class PackedSets
     /// 2, the lines the read starts on. A pass of the corpus model reads a little of every article's set, and the
     /// articles are far apart in memory: waiting for each in turn was most of a pass.
     /// </summary>
-    public unsafe void Prefetch(int index, SetKind kind, int step, int position, int bit)
+    public void Prefetch(int index, SetKind kind, int step, int position, int bit)
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || (uint)index >= (uint)_articles.Length || _articles[index] is not { } packed || position < 0)
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || (uint)index >= (uint)_articles.Length || _articles[index] is not { Length: > 0 } place || position < 0 || _disposed)
         {
             return;
         }
 
-        ref byte origin = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(packed);
         switch (step)
         {
             case 0:
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref origin));
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(Start(place));
                 break;
             case 1:
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.CompilerServices.Unsafe.Add(ref origin, Bounds(packed, kind).Start)));
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(Start(place) + Bounds(Bytes(place), kind).Start);
                 break;
             default:
-                EliasFano.Prefetch(packed.AsSpan(Bounds(packed, kind).Start), position, bit);
+                Span<byte> packed = Bytes(place);
+                EliasFano.Prefetch(packed[Bounds(packed, kind).Start..], position, bit);
                 break;
         }
     }
@@ -164,9 +189,30 @@ internal sealed class PackedSets
                 continue;
             }
 
-            byte[] packed = _articles[index]!;
+            Span<byte> packed = Bytes(_articles[index]);
             (int start, int end) = Bounds(packed, kind);
-            EliasFano.Encode(values[..kept], packed.AsSpan(start, end - start), EliasFano.LowBitsOf(packed.AsSpan(start)));
+            EliasFano.Encode(values[..kept], packed[start..end], EliasFano.LowBitsOf(packed[start..]));
+        }
+    }
+
+    /// <summary>Frees the sets; no article may be read after.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            for (int s = 0; s < _slabCount; s++)
+            {
+                System.Runtime.InteropServices.NativeMemory.Free((void*)_slabs[s]);
+                _slabs[s] = 0;
+            }
+
+            _slabCount = 0;
         }
     }
 
@@ -219,17 +265,60 @@ internal sealed class PackedSets
 
     private ReadOnlySpan<byte> Encoded(int index, SetKind kind)
     {
-        byte[] packed = _articles[index] ?? throw new InvalidOperationException($"Article {index} has no sets.");
-        (int start, _) = Bounds(packed, kind);
-        return packed.AsSpan(start);
+        Location place = _articles[index];
+        if (place.Length == 0)
+        {
+            throw new InvalidOperationException($"Article {index} has no sets.");
+        }
+
+        Span<byte> packed = Bytes(place);
+        return packed[Bounds(packed, kind).Start..];
     }
 
+    /// <summary>Room for <paramref name="length"/> bytes in the current slab, or in a new one.</summary>
+    private Location Reserve(int length)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_slabCount == 0 || _used + length > _slabLength)
+            {
+                if (_slabCount == _slabs.Length)
+                {
+                    nint[] larger = new nint[2 * _slabs.Length];
+                    _slabs.CopyTo(larger, 0);
+                    Volatile.Write(ref _slabs, larger);
+                }
+
+                // The first slab is no larger than the articles could need at a few kilobytes each (a small scan).
+                _slabLength = Math.Max(length, _slabCount == 0 ? (int)Math.Min(_slabSize, 4096L * Math.Max(1, _articles.Length)) : _slabSize);
+                _slabs[_slabCount++] = (nint)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)_slabLength);
+                _used = 0;
+            }
+
+            var place = new Location(_slabCount - 1, _used, length);
+            _used += length;
+            return place;
+        }
+    }
+
+    private byte* Start(Location place)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return (byte*)Volatile.Read(ref _slabs)[place.Slab] + place.Offset;
+    }
+
+    private Span<byte> Bytes(Location place) => new(Start(place), place.Length);
+
     /// <summary>Where a set's bytes start and its room ends (the next set's start; the padding for the last).</summary>
-    private static (int Start, int End) Bounds(byte[] packed, SetKind kind)
+    private static (int Start, int End) Bounds(ReadOnlySpan<byte> packed, SetKind kind)
     {
         int k = (int)kind;
-        int start = k == 0 ? Header : BinaryPrimitives.ReadInt32LittleEndian(packed.AsSpan(4 * (k - 1)));
-        int end = k == 3 ? packed.Length - EliasFano.Padding : BinaryPrimitives.ReadInt32LittleEndian(packed.AsSpan(4 * k));
+        int start = k == 0 ? Header : BinaryPrimitives.ReadInt32LittleEndian(packed[(4 * (k - 1))..]);
+        int end = k == 3 ? packed.Length - EliasFano.Padding : BinaryPrimitives.ReadInt32LittleEndian(packed[(4 * k)..]);
         return (start, end);
     }
+
+    /// <summary>An article's bytes: the slab, where in it they start, and how many.</summary>
+    private readonly record struct Location(int Slab, int Offset, int Length);
 }

@@ -59,7 +59,7 @@ public class BoilerplateModelTests
             }
         }
 
-        var packed = new PackedSets(all.Count);
+        using var packed = new PackedSets(all.Count);
         int[] weights = new int[all.Count];
         int[] firstAt = new int[distinct.Length];
         Array.Fill(firstAt, -1);
@@ -117,7 +117,7 @@ public class BoilerplateModelTests
         all.AddRange(Enumerable.Range(0, 3).Select(i => Article($"short{i}", [B, .. Unique(20)])));
         all.AddRange(Enumerable.Range(0, 8).Select(i => Article($"story{i}", [B, .. story, .. Unique(1)])));
 
-        var packed = new PackedSets(all.Count);
+        using var packed = new PackedSets(all.Count);
         int[] weights = new int[all.Count];
         for (int i = 0; i < all.Count; i++)
         {
@@ -143,7 +143,7 @@ public class BoilerplateModelTests
     public void Weights_must_be_one_an_article()
     {
         ArticleFeatures f = FeatureExtractor.Extract(new Article("a", TestArticles.Harbour), DetectorOptions.Default);
-        var packed = new PackedSets(2);
+        using var packed = new PackedSets(2);
         packed.Add(0, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
         packed.Add(1, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
         Assert.Throws<ArgumentException>(() => BoilerplateModel.Build(packed, 10, concurrently: false, weights: [2]));

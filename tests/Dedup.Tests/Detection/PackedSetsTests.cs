@@ -105,7 +105,7 @@ public sealed class PackedSetsTests
         foreach (DetectorOptions options in (DetectorOptions[])[DetectorOptions.Default, new DetectorOptions { DetectRewrites = false }])
         {
             ArticleFeatures arrays = FeatureExtractor.Extract(article, options);
-            var packed = new PackedSets(2);
+            using var packed = new PackedSets(2);
             ArticleFeatures held = FeatureExtractor.Extract(article, options, packed, 1);
             uint[] buffer = [];
             Assert.Equal(arrays.Words, packed.Read(1, SetKind.Words, ref buffer).ToArray());
@@ -122,7 +122,7 @@ public sealed class PackedSetsTests
     [Fact]
     public void A_hint_of_a_read_to_come_is_safe_anywhere()
     {
-        var packed = new PackedSets(3);
+        using var packed = new PackedSets(3);
         uint[] words = [.. Enumerable.Range(0, 300).Select(v => (uint)v * 7_919)];
         packed.Add(0, words, [3, 9], [], [1]);
         foreach (SetKind kind in Enum.GetValues<SetKind>())
@@ -178,7 +178,7 @@ public sealed class PackedSetsTests
                 // Each set holds some of the model's boilerplate (the common shingles k * 7919), besides its own values.
                 (uint[][] drawn, int[] common) = input;
                 uint[][] sets = [.. drawn.Select((s, k) => s.Concat(k < 3 ? Enumerable.Range(0, common[k]).Select(c => (uint)(c * 7919)) : []).Distinct().Order().ToArray())];
-                var packed = new PackedSets(3);
+                using var packed = new PackedSets(3);
                 packed.Add(1, sets[0], sets[1], sets[2], sets[3]);
                 uint[] buffer = [];
                 for (int k = 0; k < 4; k++)
@@ -206,6 +206,74 @@ public sealed class PackedSetsTests
             });
 
     /// <summary>
+    /// Articles added from two threads in any order, into slabs from a few bytes to more than all of them take, some
+    /// sharing another's sets: each reads back its own four sets (or its source's), and only sharing articles are the
+    /// same sets. Disposed, the sets are gone and reading says so.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property Articles_in_slabs_read_back_their_own_sets(int seed, byte slabChoice)
+    {
+        var random = new Random(seed);
+        int n = random.Next(1, 200);
+        int slabSize = (slabChoice % 3) switch { 0 => 1, 1 => 1 + random.Next(4000), _ => 1 << 20 };
+        uint[][][] sets = [.. Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, 4).Select(_ =>
+            Enumerable.Range(0, random.Next(4) == 0 ? 0 : random.Next(300)).Select(_ => (uint)random.NextInt64(0, 1L << 32)).Distinct().Order().ToArray()).ToArray())];
+        int[] source = [.. Enumerable.Range(0, n).Select(i => i > 0 && random.Next(4) == 0 ? random.Next(i) : i)];
+        while (source.Any(s => source[s] != s))
+        {
+            source = [.. source.Select(s => source[s])];
+        }
+
+        var packed = new PackedSets(n, slabSize);
+        int[] order = [.. Enumerable.Range(0, n).Where(i => source[i] == i).OrderBy(_ => random.Next())];
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i => packed.Add(i, sets[i][0], sets[i][1], sets[i][2], sets[i][3]));
+        for (int i = 0; i < n; i++)
+        {
+            if (source[i] != i)
+            {
+                packed.Share(i, source[i]);
+            }
+        }
+
+        uint[] buffer = [];
+        for (int i = 0; i < n; i++)
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                if (!packed.Read(i, (SetKind)k, ref buffer).SequenceEqual(sets[source[i]][k]))
+                {
+                    return false.Label($"article {i} of {n}, set {k}, slabs of {slabSize}");
+                }
+            }
+
+            int other = random.Next(n);
+            if (packed.SameSets(i, other) != (source[i] == source[other]))
+            {
+                return false.Label($"articles {i} and {other}: same sets {packed.SameSets(i, other)}");
+            }
+        }
+
+        packed.Dispose();
+        packed.Dispose();
+        packed.PrefetchSets(0);
+        packed.Prefetch(0, SetKind.Words, 0, 0, 0);
+        bool gone = Record.Exception(() => packed.CountOf(0, SetKind.Words)) is ObjectDisposedException
+            && Record.Exception(() => packed.Add(0, [], [], [], [])) is ObjectDisposedException;
+        return gone.Label("disposed sets read or added to");
+    }
+
+    [Fact]
+    public void An_article_without_sets_is_named()
+    {
+        using var packed = new PackedSets(2);
+        uint[] buffer = [];
+        Assert.Contains("Article 1 has no sets", Assert.Throws<InvalidOperationException>(() => packed.Read(1, SetKind.Words, ref buffer)).Message);
+        Assert.Contains("Article 0 has no sets", Assert.Throws<InvalidOperationException>(() => packed.Share(1, 0)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>("index", () => packed.Add(2, [], [], [], []));
+        Assert.False(packed.SameSets(0, 1));
+    }
+
+    /// <summary>
     /// 300 articles of random shingles, a third of them with 30 common word shingles (k * 7919) and half with 20 common
     /// skeleton shingles: the common ones are boilerplate at a limit of 20 articles.
     /// </summary>
@@ -224,7 +292,7 @@ public sealed class PackedSetsTests
     public void The_model_from_packed_sets_equals_the_model_from_arrays()
     {
         (ArticleFeatures[] articles, BoilerplateModel fromArrays) = Model.Value;
-        var packed = new PackedSets(articles.Length);
+        using var packed = new PackedSets(articles.Length);
         for (int i = 0; i < articles.Length; i++)
         {
             packed.Add(i, articles[i].Words, articles[i].Skeleton, articles[i].Lead, articles[i].ParaphraseTerms);
