@@ -135,12 +135,20 @@ internal sealed unsafe class PackedSets : IDisposable
         return buffer.AsSpan(0, read);
     }
 
-    /// <summary>Hints that the sets of article <paramref name="index"/> will be read soon (their first line: the offsets).</summary>
-    public void PrefetchSets(int index)
+    /// <summary>
+    /// Hints that the sets of article <paramref name="index"/> will be read soon: their first line (the offsets), or
+    /// every line when <paramref name="whole"/>.
+    /// </summary>
+    public void PrefetchSets(int index, bool whole = false)
     {
         if (System.Runtime.Intrinsics.X86.Sse.IsSupported && (uint)index < (uint)_articles.Length && _articles[index] is { Length: > 0 } place && !_disposed)
         {
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Start(place));
+            byte* start = Start(place);
+            int end = whole ? place.Length : 1;
+            for (int at = 0; at < end; at += 64)
+            {
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + at);
+            }
         }
     }
 

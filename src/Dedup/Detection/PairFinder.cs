@@ -200,8 +200,15 @@ internal static class PairFinder
 
         List<int> matchedRoots = scratch.Roots;
         matchedRoots.Clear();
-        foreach (int j in selector.Rare)
+        for (int r = 0; r < selector.Rare.Count; r++)
         {
+            // The next candidate's sets are read whole while this one is verified.
+            int j = selector.Rare[r];
+            if (r + 1 < selector.Rare.Count)
+            {
+                sets.Packed?.PrefetchSets(selector.Rare[r + 1], whole: true);
+            }
+
             int root = clusters.FindRoot(j);
             if (clusters.SizeOf(root) > LargeCluster && matchedRoots.Contains(root))
             {
@@ -215,11 +222,17 @@ internal static class PairFinder
         }
 
         int verified = 0;
-        foreach (int j in selector.Common)
+        for (int c = 0; c < selector.Common.Count; c++)
         {
             if (verified == CandidateSelector.MaxCommonVerified)
             {
                 break;
+            }
+
+            int j = selector.Common[c];
+            if (c + 1 < selector.Common.Count)
+            {
+                sets.Packed?.PrefetchSets(selector.Common[c + 1], whole: true);
             }
 
             int root = clusters.FindRoot(j);
