@@ -50,8 +50,13 @@ def main():
         mb = os.path.getsize(docs) / 1e6
         print(f"{n:,} articles ({mb:.1f} MB of text): {os.path.basename(a.corpus)} x{a.repeat}")
         cmd = [a.dedup, "scan", jsonl] + (["--threads", str(a.threads)] if a.threads else [])
-        d_secs, d_rss, d_user, r = timed(cmd)
+        try:
+            d_secs, d_rss, d_user, r = timed(cmd)
+        except OSError as e:
+            sys.exit(f"peer_benchmark: cannot run {a.dedup!r} ({e.strerror}); --dedup takes the dedup executable, not a .dll")
         print(f"dedup scan:        {d_secs:8.1f} s wall, {d_user:8.1f} s user, {d_rss:7.0f} MB peak   (exit {r.returncode})")
+        if r.returncode not in (0, 1):
+            sys.exit(f"peer_benchmark: dedup scan failed (exit {r.returncode}): {r.stderr.strip()[:500]}")
         ds = os.environ.get("DATASKETCH_DIR")
         if not ds or not os.path.isdir(ds):
             print("datasketch:        skipped (set DATASKETCH_DIR to its source folder, see ../shared/peers/README.md)")
