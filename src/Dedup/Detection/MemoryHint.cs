@@ -6,7 +6,8 @@ namespace Dedup.Detection;
 /// <summary>
 /// Asks the memory for what a loop will read soon, so that reads far apart in a large array are under way together
 /// instead of each waited for in turn. A hint only: nothing where the processor has no prefetch instruction, and
-/// nothing for an index outside the array.
+/// nothing for an index outside the array. The collector may move the array just after its address is taken; a hint to
+/// where it was reads nothing and faults on nothing.
 /// </summary>
 internal static class MemoryHint
 {

@@ -19,8 +19,8 @@ internal enum SetKind
 }
 
 /// <summary>
-/// A batch scan's shingle sets and paraphrase terms, each article's four in one array, <see cref="EliasFano"/>-coded:
-/// about a fifth smaller than the sets as arrays of 32-bit values, with one array header an article in place of four.
+/// A batch scan's shingle sets and paraphrase terms, each article's four one after another, <see cref="EliasFano"/>-coded:
+/// about a fifth smaller than the sets as arrays of 32-bit values, with no array header at all.
 /// The scan holds every article's sets from its first step to its last (any article may be a candidate of any
 /// other), so they are most of its memory: they are kept outside the managed heap, one article after another in slabs
 /// of 64 MB, freed when this is disposed. As a million small arrays they were copied twice by the collector on their

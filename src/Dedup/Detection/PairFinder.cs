@@ -94,7 +94,7 @@ internal static class PairFinder
         }, parallel))
         {
             keyMakers.Clear();
-            var expanded = new System.Threading.ThreadLocal<List<ulong>>(() => []);
+            using var expanded = new System.Threading.ThreadLocal<List<ulong>>(() => []);
             postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) =>
             {
                 List<ulong> values = expanded.Value!;
@@ -102,7 +102,6 @@ internal static class PairFinder
                 samples.AppendTo(i, values);
                 CandidateSelector.AddKeys(articles[i].ExactHash, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values), keys);
             }, parallel, progress: progress);
-            expanded.Dispose();
         }
 
         progress?.Report(new ScanProgress("candidates", 0, n));
