@@ -33,7 +33,7 @@ public sealed class SampledKeysTests
 
             return s.ToArray();
         })];
-        int slabSize = slabChoice % 3 switch { 0 => 1, 1 => 1 + random.Next(5000), _ => 1 << 20 };
+        int slabSize = (slabChoice % 3) switch { 0 => 1, 1 => 1 + random.Next(5000), _ => 1 << 20 };
 
         using SampledKeys keys = SampledKeys.Collect(n, i => included[i], (i, list) => list.AddRange(samples[i]), new ParallelOptions { MaxDegreeOfParallelism = oneThread ? 1 : 2 }, slabSize);
 
