@@ -375,6 +375,21 @@ internal sealed class BoilerplateModel
             }
         }
 
+        // The articles that stand for more than themselves (weight above 1), one bit each: a million articles' weights
+        // are read at random, once a shingle occurrence, from an array larger than a core's cache; this one fits.
+        ulong[]? heavy = null;
+        if (weights is not null)
+        {
+            heavy = new ulong[(n + 63) >> 6];
+            for (int i = 0; i < n; i++)
+            {
+                if (weights[i] > 1)
+                {
+                    heavy[i >> 6] |= 1UL << i;
+                }
+            }
+        }
+
         int group = Partitions;
         long largestGroup = LargestGroup(inPartition, group);
         while (group > GroupPartitions && largestGroup > groupOccurrences)
@@ -433,12 +448,16 @@ internal sealed class BoilerplateModel
                         }
 
                         int df = e - s;
-                        if (weights is not null)
+                        if (heavy is not null)
                         {
-                            df = 0;
+                            // Each holder counts its copies too: read from the weights only for the few that have any.
                             for (int x = s; x < e; x++)
                             {
-                                df += weights[(int)(uint)occurrences[x]];
+                                int article = (int)(uint)occurrences[x];
+                                if ((heavy[article >> 6] & (1UL << article)) != 0)
+                                {
+                                    df += weights![article] - 1;
+                                }
                             }
                         }
 
@@ -498,6 +517,11 @@ internal sealed class BoilerplateModel
             // The lookups of an article's shingles are far apart in a table larger than the cache: the reads of all
             // are asked for first, in two sweeps (the directory, then the runs it points to).
             maybe.Clear();
+            foreach (uint s in shingles)
+            {
+                PrefetchFilter(s, mayBeFrequent);
+            }
+
             foreach (uint s in shingles)
             {
                 if (MayBeIn(s, mayBeFrequent))
@@ -834,6 +858,15 @@ internal sealed class BoilerplateModel
 
     /// <summary>False when the filter says <paramref name="v"/> is not in its set; true when it may be (an empty filter: never).</summary>
     /// <remarks>A filter's length is a power of two: its index bits are those of <paramref name="v"/> below its size in bits.</remarks>
+    /// <summary>Hints that <see cref="MayBeIn"/> of <paramref name="v"/> comes soon.</summary>
+    private static void PrefetchFilter(uint v, ulong[] filter)
+    {
+        if (filter.Length != 0)
+        {
+            MemoryHint.Prefetch(filter, (int)((v >> 6) & (uint)(filter.Length - 1)));
+        }
+    }
+
     internal static bool MayBeIn(uint v, ulong[] filter) =>
         filter.Length != 0 && (filter[(int)((v >> 6) & (uint)(filter.Length - 1))] & (1UL << (int)(v & 63))) != 0;
 }

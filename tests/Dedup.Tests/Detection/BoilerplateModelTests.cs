@@ -46,11 +46,11 @@ public class BoilerplateModelTests
     {
         ArticleFeatures[] distinct = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
 
-        // The last random article (with a block) copied 60 times, the first story article 5 times, in between.
-        int[] copied = [distinct.Length - 1, 0];
+        // The last random article (with a block) copied 60 times, the first story article 5 times and the second once, in between.
+        int[] copied = [distinct.Length - 1, 0, 1];
         var all = new List<ArticleFeatures>(distinct);
         var source = new List<int>(Enumerable.Range(0, distinct.Length));
-        foreach ((int article, int times) in copied.Zip([60, 5]))
+        foreach ((int article, int times) in copied.Zip([60, 5, 1]))
         {
             for (int c = 0; c < times; c++)
             {
@@ -137,6 +137,42 @@ public class BoilerplateModelTests
         Assert.DoesNotContain(B, BoilerplateModel.Build(packed, 10, concurrently: false, weights).Words(copied).ToArray());
         int[] once = [.. weights.Select(w => Math.Min(w, 1))];
         Assert.Contains(B, BoilerplateModel.Build(packed, 10, concurrently: false, once).Words(copied).ToArray());
+    }
+
+    /// <summary>
+    /// A line X on 6 short texts, one of them sent twice: 7 articles hold X, one over the limit of 6, so X is
+    /// boilerplate; the weighted model must count the copy (a weight of 2) to find it.
+    /// </summary>
+    [Fact]
+    public void A_frequency_counts_the_copies_of_each_holder()
+    {
+        const uint X = 7;
+        uint next = 1_000;
+        ArticleFeatures Article(string id)
+        {
+            uint[] words = [X, .. Enumerable.Range(0, 20).Select(_ => next += 16)];
+            return new ArticleFeatures(id, null, 0, 0, words, [], [], [], words.Length, 100);
+        }
+
+        List<ArticleFeatures> all = [.. Enumerable.Range(0, 6).Select(i => Article($"text{i}"))];
+        all.Insert(3, all[2]);
+        using var packed = new PackedSets(all.Count);
+        int[] weights = [1, 1, 2, 0, 1, 1, 1];
+        for (int i = 0; i < all.Count; i++)
+        {
+            if (i == 3)
+            {
+                packed.Share(3, 2);
+            }
+            else
+            {
+                packed.Add(i, all[i].Words, all[i].Skeleton, all[i].Lead, all[i].ParaphraseTerms);
+            }
+        }
+
+        Assert.DoesNotContain(X, BoilerplateModel.Build(all, 6).Words(all[0]).ToArray());
+        Assert.DoesNotContain(X, BoilerplateModel.Build(packed, 6, concurrently: false, weights).Words(all[0]).ToArray());
+        Assert.Contains(X, BoilerplateModel.Build(packed, 6, concurrently: false, [1, 1, 1, 0, 1, 1, 1]).Words(all[0]).ToArray());
     }
 
     [Fact]
