@@ -46,7 +46,7 @@ internal sealed class SampledKeys : IDisposable
     /// article's samples (<see cref="CandidateSelector.SampleKeys"/>: words, then skeleton, then name pairs, told apart
     /// by bits 32 and 33) to a list.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A sample is in no key space (bits 34 and up set, or both 32 and 33).</exception>
+    /// <exception cref="InvalidOperationException">A sample is in no key space (bits 34 and up set, or both 32 and 33), or the spaces are out of order.</exception>
     public static SampledKeys Collect(int n, Func<int, bool> include, Action<int, List<ulong>> sample, ParallelOptions parallel, int slabSize = SlabSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -69,9 +69,17 @@ internal sealed class SampledKeys : IDisposable
 
                     sample(i, values);
                     int words = 0, skeleton = 0, pairs = 0;
+                    ulong space = 0;
                     foreach (ulong v in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values)[result._start[i]..])
                     {
-                        switch (v >> 32)
+                        // The spaces are told apart by their counts alone: they must come in order.
+                        if (v >> 32 < space)
+                        {
+                            throw new InvalidOperationException($"The samples of article {i} are not in the order words, skeleton, name pairs: {v:X} after a sample of space {space}.");
+                        }
+
+                        space = v >> 32;
+                        switch (space)
                         {
                             case 0:
                                 words++;

@@ -59,6 +59,13 @@ public sealed class SampledKeysTests
     }
 
     [Fact]
+    public void Samples_out_of_order_are_named()
+    {
+        var e = Assert.Throws<AggregateException>(() => SampledKeys.Collect(2, _ => true, (i, list) => list.AddRange(i == 1 ? [1UL << 32, 5] : [5]), new ParallelOptions()));
+        Assert.Contains("article 1", Assert.IsType<InvalidOperationException>(e.InnerException).Message);
+    }
+
+    [Fact]
     public void Samples_are_gone_when_disposed()
     {
         SampledKeys keys = SampledKeys.Collect(2, _ => true, (i, list) => list.Add((ulong)i), new ParallelOptions());
