@@ -15,9 +15,18 @@ internal static class MemoryHint
     public static unsafe void Prefetch<T>(T[] array, int index)
         where T : unmanaged
     {
-        if (Sse.IsSupported && (uint)index < (uint)array.Length)
+        if ((uint)index < (uint)array.Length)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref array[index]));
+            Prefetch(Unsafe.AsPointer(ref array[index]));
+        }
+    }
+
+    /// <summary>Hints that the line at <paramref name="address"/> will be read soon.</summary>
+    public static unsafe void Prefetch(void* address)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(address);
         }
     }
 }

@@ -36,29 +36,22 @@ internal sealed unsafe class PackedSets : IDisposable
 {
     private const int Header = 12;
 
-    /// <summary>Bytes a slab holds (more for an article larger than that): large enough to be its own mapping, given back to the system when freed.</summary>
+    /// <summary>Bytes a slab holds (more for an article larger than that).</summary>
     private const int SlabSize = 1 << 26;
 
     /// <summary>Where each article's bytes are (length 0: none added).</summary>
     private readonly Location[] _articles;
 
-    private readonly Lock _gate = new();
-
-    /// <summary>The slabs, replaced by a larger array as slabs are added (readers may hold the last one: its entries stay valid).</summary>
-    private nint[] _slabs = new nint[16];
-    private int _slabCount;
-    private int _slabLength;
-    private int _used;
-    private bool _disposed;
-
-    private readonly int _slabSize;
+    private readonly NativeSlabs<byte> _slabs;
 
     /// <summary>Room for <paramref name="count"/> articles, none added yet; slabs of <paramref name="slabSize"/> bytes (tests make them small).</summary>
     public PackedSets(int count, int slabSize = SlabSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slabSize, 1);
         _articles = new Location[count];
-        _slabSize = slabSize;
+
+        // The first slab is no larger than the articles could need at a few kilobytes each (a small scan).
+        _slabs = new NativeSlabs<byte>(slabSize, (int)Math.Min(slabSize, 4096L * Math.Max(1, count)));
     }
 
     /// <summary>The number of articles there is room for.</summary>
@@ -141,13 +134,13 @@ internal sealed unsafe class PackedSets : IDisposable
     /// </summary>
     public void PrefetchSets(int index, bool whole = false)
     {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && (uint)index < (uint)_articles.Length && _articles[index] is { Length: > 0 } place && !_disposed)
+        if ((uint)index < (uint)_articles.Length && _articles[index] is { Length: > 0 } place && !_slabs.IsDisposed)
         {
             byte* start = Start(place);
             int end = whole ? place.Length : 1;
             for (int at = 0; at < end; at += 64)
             {
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + at);
+                MemoryHint.Prefetch(start + at);
             }
         }
     }
@@ -161,7 +154,7 @@ internal sealed unsafe class PackedSets : IDisposable
     /// </summary>
     public void Prefetch(int index, SetKind kind, int step, int position, int bit)
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || (uint)index >= (uint)_articles.Length || _articles[index] is not { Length: > 0 } place || position < 0 || _disposed)
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || (uint)index >= (uint)_articles.Length || _articles[index] is not { Length: > 0 } place || position < 0 || _slabs.IsDisposed)
         {
             return;
         }
@@ -169,10 +162,10 @@ internal sealed unsafe class PackedSets : IDisposable
         switch (step)
         {
             case 0:
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(Start(place));
+                MemoryHint.Prefetch(Start(place));
                 break;
             case 1:
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(Start(place) + Bounds(Bytes(place), kind).Start);
+                MemoryHint.Prefetch(Start(place) + Bounds(Bytes(place), kind).Start);
                 break;
             default:
                 Span<byte> packed = Bytes(place);
@@ -204,25 +197,7 @@ internal sealed unsafe class PackedSets : IDisposable
     }
 
     /// <summary>Frees the sets; no article may be read after.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            for (int s = 0; s < _slabCount; s++)
-            {
-                System.Runtime.InteropServices.NativeMemory.Free((void*)_slabs[s]);
-                _slabs[s] = 0;
-            }
-
-            _slabCount = 0;
-        }
-    }
+    public void Dispose() => _slabs.Dispose();
 
     /// <summary>
     /// One thread's decoded sets: two slots (the two articles of a pair), each holding the four sets of one article,
@@ -283,38 +258,13 @@ internal sealed unsafe class PackedSets : IDisposable
         return packed[Bounds(packed, kind).Start..];
     }
 
-    /// <summary>Room for <paramref name="length"/> bytes in the current slab, or in a new one.</summary>
     private Location Reserve(int length)
     {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_slabCount == 0 || _used + length > _slabLength)
-            {
-                if (_slabCount == _slabs.Length)
-                {
-                    nint[] larger = new nint[2 * _slabs.Length];
-                    _slabs.CopyTo(larger, 0);
-                    Volatile.Write(ref _slabs, larger);
-                }
-
-                // The first slab is no larger than the articles could need at a few kilobytes each (a small scan).
-                _slabLength = Math.Max(length, _slabCount == 0 ? (int)Math.Min(_slabSize, 4096L * Math.Max(1, _articles.Length)) : _slabSize);
-                _slabs[_slabCount++] = (nint)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)_slabLength);
-                _used = 0;
-            }
-
-            var place = new Location(_slabCount - 1, _used, length);
-            _used += length;
-            return place;
-        }
+        (int slab, int offset) = _slabs.Reserve(length);
+        return new Location(slab, offset, length);
     }
 
-    private byte* Start(Location place)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return (byte*)Volatile.Read(ref _slabs)[place.Slab] + place.Offset;
-    }
+    private byte* Start(Location place) => _slabs.Pointer(place.Slab, place.Offset);
 
     private Span<byte> Bytes(Location place) => new(Start(place), place.Length);
 

@@ -310,18 +310,10 @@ internal static class PairFinder
         private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PairMeasure> _sameSetsMeasures = new();
 
         /// <summary>The exact duplicates of each indexed article (indexed once), by its index; null when there are none.</summary>
-        public int[]? Copies
-        {
-            get;
-            init
-            {
-                field = value;
-                CopiesOf = value is null ? _ => 1 : r => 1 + value[r];
-            }
-        }
+        public int[]? Copies { get; init; }
 
         /// <summary>How many articles an indexed article stands for: itself and its exact duplicates (indexed once).</summary>
-        public Func<int, int> CopiesOf { get; private set; } = _ => 1;
+        public Func<int, int> CopiesOf => field ??= Copies is { } copies ? r => 1 + copies[r] : _ => 1;
 
         /// <summary>The articles' sets, when a pair of articles sharing theirs is measured once (null: every pair is measured).</summary>
         public PackedSets? Packed { get; init; }

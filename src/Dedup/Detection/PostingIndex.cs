@@ -389,17 +389,8 @@ internal sealed class PostingIndex : ILshBucketStore
 
         public ReadOnlySpan<int> Holders(ulong key)
         {
-            int b = (int)((key << _skip) >> _shift);
-            int end = _directory[b + 1];
-            for (int r = _directory[b]; r < end; r++)
-            {
-                if (_keys[r] == key)
-                {
-                    return _articles.AsSpan(_starts[r], _starts[r + 1] - _starts[r]);
-                }
-            }
-
-            return [];
+            int run = RunOf(key, BucketOf(key));
+            return run < 0 ? [] : _articles.AsSpan(_starts[run], _starts[run + 1] - _starts[run]);
         }
     }
 

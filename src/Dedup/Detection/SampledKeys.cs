@@ -4,25 +4,18 @@ namespace Dedup.Detection;
 /// The sampled shingles and name pairs of a batch scan's articles (<see cref="CandidateSelector.SampleKeys"/>), taken
 /// once while the candidate index is built. The index reads every article's keys once to count them and once for each
 /// partition of the keys: at a million articles that was nine decodings of every article's sets, most of the index's
-/// time. Kept here, a pass reads 4 bytes a key in order, outside the managed heap (see <see cref="NativeBuffer{T}"/>),
-/// freed when this is disposed.
+/// time. Kept here, a pass reads 4 bytes a key in order, outside the managed heap (<see cref="NativeSlabs{T}"/>), freed
+/// when this is disposed.
 /// </summary>
 internal sealed class SampledKeys : IDisposable
 {
     /// <summary>Articles a block holds (and a worker samples at a time).</summary>
     private const int BlockSize = 256;
 
-    /// <summary>
-    /// Values are written into slabs of at least this many (64 MB): large enough that each is its own mapping, given
-    /// back to the system when freed (a small native block is kept by the allocator for reuse, and a scan's peak
-    /// memory comes later).
-    /// </summary>
+    /// <summary>Values a slab holds (64 MB).</summary>
     private const int SlabSize = 1 << 24;
 
-    private readonly List<NativeBuffer<uint>> _slabs = [];
-    private readonly int _slabSize;
-    private readonly Lock _gate = new();
-    private int _used;
+    private readonly NativeSlabs<uint> _slabs;
 
     /// <summary>The slab of each block's values, and where they start in it.</summary>
     private readonly (int Slab, int Offset)[] _blocks;
@@ -35,7 +28,7 @@ internal sealed class SampledKeys : IDisposable
 
     private SampledKeys(int n, int slabSize)
     {
-        _slabSize = slabSize;
+        _slabs = new NativeSlabs<uint>(slabSize, slabSize);
         _blocks = new (int, int)[(n + BlockSize - 1) / BlockSize];
         _start = new int[n];
         _counts = new (int, int, int)[n];
@@ -116,31 +109,20 @@ internal sealed class SampledKeys : IDisposable
         return result;
     }
 
-    /// <summary>Room for a block's values, in the current slab or a new one.</summary>
+    /// <summary>Room for a block's values.</summary>
     private Span<uint> Reserve(int block, int count)
     {
-        lock (_gate)
-        {
-            if (_slabs.Count == 0 || _used + count > _slabs[^1].Length)
-            {
-                _slabs.Add(new NativeBuffer<uint>(Math.Max(_slabSize, count)));
-                _used = 0;
-            }
-
-            _blocks[block] = (_slabs.Count - 1, _used);
-            _used += count;
-            return _slabs[^1].Span.Slice(_blocks[block].Offset, count);
-        }
+        _blocks[block] = _slabs.Reserve(count);
+        return _slabs.Span(_blocks[block].Slab, _blocks[block].Offset, count);
     }
 
     /// <summary>Appends the samples of article <paramref name="index"/> to <paramref name="samples"/>, as they were taken.</summary>
     /// <exception cref="ObjectDisposedException">The samples were disposed.</exception>
     public void AppendTo(int index, List<ulong> samples)
     {
-        ObjectDisposedException.ThrowIf(_slabs.Count == 0 && _blocks.Length > 0, this);
         (int slab, int offset) = _blocks[index / BlockSize];
         (int words, int skeleton, int pairs) = _counts[index];
-        ReadOnlySpan<uint> values = _slabs[slab].Span.Slice(offset + _start[index], words + skeleton + pairs);
+        ReadOnlySpan<uint> values = _slabs.Span(slab, offset + _start[index], words + skeleton + pairs);
         for (int v = 0; v < values.Length; v++)
         {
             ulong space = v < words ? 0UL : v < words + skeleton ? 1UL : 2UL;
@@ -149,13 +131,5 @@ internal sealed class SampledKeys : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        foreach (NativeBuffer<uint> slab in _slabs)
-        {
-            ((IDisposable)slab).Dispose();
-        }
-
-        _slabs.Clear();
-    }
+    public void Dispose() => _slabs.Dispose();
 }
