@@ -172,6 +172,74 @@ public sealed partial class OutputTests
         Assert.Contains("ALSO READ", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Many_pairs_reach_the_file_in_a_few_large_writes_not_one_a_line()
+    {
+        CopyPair pair = Fakes.Result.Pairs[0];
+        var pairs = Enumerable.Range(0, 20_000).Select(i => pair with { Second = $"copy-{i}" }).ToList();
+        using var stream = new CountingStream();
+        JsonLines.WritePairs(stream, pairs, NumericIds);
+
+        string[] lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n');
+        Assert.Equal(20_001, lines.Length);
+        Assert.Equal(string.Empty, lines[^1]);
+        Assert.StartsWith("""{"a":"orig","b":"copy-19999","kind":"syndicated",""", lines[^2], StringComparison.Ordinal);
+
+        // Each write but the last holds at least a chunk; the stream is flushed once, at the end.
+        Assert.InRange(stream.Writes, 1, (stream.Length / JsonLinesWriter.ChunkSize) + 1);
+        Assert.Equal(1, stream.Flushes);
+    }
+
+    [Fact]
+    public void Lines_meant_to_be_seen_at_once_reach_the_stream_as_each_ends()
+    {
+        using var stream = new CountingStream();
+        var lines = new JsonLinesWriter(stream, eachLine: true);
+        using (lines)
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                lines.Json.WriteStartObject();
+                lines.Json.WriteNumber("n", i);
+                lines.Json.WriteEndObject();
+                lines.EndLine();
+                Assert.Equal(string.Concat(Enumerable.Range(1, i).Select(k => $"{{\"n\":{k}}}\n")), Encoding.UTF8.GetString(stream.ToArray()));
+                Assert.Equal(i, stream.Flushes);
+            }
+        }
+
+        Assert.Throws<ObjectDisposedException>(lines.EndLine);
+    }
+
+    /// <summary>
+    /// A memory stream that counts the writes and flushes it is given (a derived memory stream takes a span through
+    /// the array overload, so that one counts both).
+    /// </summary>
+    private sealed class CountingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public int Flushes { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Writes++;
+            base.Write(buffer, offset, count);
+        }
+
+        public override void WriteByte(byte value)
+        {
+            Writes++;
+            base.WriteByte(value);
+        }
+
+        public override void Flush()
+        {
+            Flushes++;
+            base.Flush();
+        }
+    }
+
     private static string Report()
     {
         using var writer = new StringWriter();

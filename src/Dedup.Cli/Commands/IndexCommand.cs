@@ -87,8 +87,9 @@ internal static class IndexCommand
     {
         int matches = 0;
         using (Stream stdout = new TextWriterStream(console.Out))
-        using (var writer = new Utf8JsonWriter(stdout, JsonLines.Options))
+        using (var lines = new JsonLinesWriter(stdout, eachLine: true))
         {
+            Utf8JsonWriter writer = lines.Json;
             foreach (Article article in set.Articles)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -104,7 +105,7 @@ internal static class IndexCommand
                     writer.WriteString("b", match.Id);
                     JsonLines.WriteScores(writer, match.Kind, match.Score, match.Scores);
                     writer.WriteEndObject();
-                    JsonLines.EndLine(writer, stdout);
+                    lines.EndLine();
                     matches++;
                 }
             }

@@ -61,7 +61,8 @@ internal static class JsonLines
     /// <summary>Writes one line per pair: {"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "skeleton", "lead", "paraphrase"}.</summary>
     public static void WritePairs(Stream stream, IEnumerable<CopyPair> pairs, IReadOnlySet<string>? numericIds)
     {
-        using var writer = new Utf8JsonWriter(stream, Options);
+        using var lines = new JsonLinesWriter(stream);
+        Utf8JsonWriter writer = lines.Json;
         foreach (CopyPair pair in pairs)
         {
             writer.WriteStartObject();
@@ -69,7 +70,7 @@ internal static class JsonLines
             WriteId(writer, "b", pair.Second, numericIds);
             WriteScores(writer, pair.Kind, pair.Score, pair.Scores);
             writer.WriteEndObject();
-            EndLine(writer, stream);
+            lines.EndLine();
         }
     }
 
@@ -88,7 +89,8 @@ internal static class JsonLines
             }
         }
 
-        using var writer = new Utf8JsonWriter(stream, Options);
+        using var lines = new JsonLinesWriter(stream);
+        Utf8JsonWriter writer = lines.Json;
         foreach (string id in documentIds)
         {
             writer.WriteStartObject();
@@ -105,15 +107,7 @@ internal static class JsonLines
             }
 
             writer.WriteEndObject();
-            EndLine(writer, stream);
+            lines.EndLine();
         }
-    }
-
-    /// <summary>Ends a JSON line: flushes the writer, writes '\n' and resets the writer for the next object.</summary>
-    public static void EndLine(Utf8JsonWriter writer, Stream stream)
-    {
-        writer.Flush();
-        stream.WriteByte((byte)'\n');
-        writer.Reset(stream);
     }
 }
