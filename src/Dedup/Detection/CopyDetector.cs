@@ -604,10 +604,23 @@ public sealed partial class CopyDetector
 
     /// <summary>
     /// A query: its features, the model it was filtered with, its filtered sets and keys, and (once verified) whether
-    /// each verified candidate is a copy.
+    /// each verified candidate is a copy. A class, not a record: a record's generated printing would box its
+    /// <see cref="SetView"/> (a ref struct), which Native AOT compiles to a method that always throws.
     /// </summary>
-    private sealed record Probe(ArticleFeatures Features, BoilerplateModel Boilerplate, uint[] Words, uint[] Skeleton, uint[] Lead, ulong[] Keys)
+    private sealed class Probe(ArticleFeatures features, BoilerplateModel boilerplate, uint[] words, uint[] skeleton, uint[] lead, ulong[] keys)
     {
+        public ArticleFeatures Features { get; } = features;
+
+        public BoilerplateModel Boilerplate { get; } = boilerplate;
+
+        public uint[] Words { get; } = words;
+
+        public uint[] Skeleton { get; } = skeleton;
+
+        public uint[] Lead { get; } = lead;
+
+        public ulong[] Keys { get; } = keys;
+
         /// <summary>The candidates verified against this query, each with whether it is a copy (by reference: a slot may be reused).</summary>
         public Dictionary<ArticleFeatures, bool> Verified { get; } = new(ReferenceEqualityComparer.Instance);
 
