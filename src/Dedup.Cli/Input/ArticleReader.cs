@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Dedup.Cli.Output;
 using Dedup.Detection;
@@ -333,10 +334,10 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
                 return;
             }
 
-            (Article? article, bool numeric, InputProblem problem, string? message) = ParseLine(line);
+            (Article? article, bool numeric, InputProblem problem, string? message) = ParseLine(line, keepText: !backed);
             if (article is not null && backed)
             {
-                article = article with { Text = string.Empty, Title = null, Source = null };
+                article = article with { Title = null, Source = null };
             }
 
             parsed[k] = new ParsedLine(article, numeric, problem, message);
@@ -392,7 +393,12 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         return read == 2 && (head is [0xFF, 0xFE] || head is [0xFE, 0xFF] || head is [0x00, 0x00]);
     }
 
-    private static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line)
+    /// <param name="line">The line's bytes, valid UTF-8.</param>
+    /// <param name="keepText">
+    /// False when the article is read again for its text (<see cref="FileBackedArticles"/>): the text is then checked
+    /// (present, not blank, no lone surrogate) without being made into a string, and the article holds an empty one.
+    /// </param>
+    private static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line, bool keepText = true)
     {
         JsonDocument document;
         try
@@ -466,14 +472,23 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
                 return (null, false, InputProblem.BadField, $"\"text\" must be a string, found {Kind(textElement.ValueKind)} (id {Quote(id)})");
             }
 
-            if (!TryGetString(textElement, out string text))
+            string text = string.Empty;
+            if (keepText || !IsPlainAndNotBlank(JsonMarshal.GetRawUtf8Value(textElement)))
             {
-                return (null, false, InputProblem.BadField, $"\"text\" {LoneSurrogate} (id {Quote(id)})");
-            }
+                if (!TryGetString(textElement, out text))
+                {
+                    return (null, false, InputProblem.BadField, $"\"text\" {LoneSurrogate} (id {Quote(id)})");
+                }
 
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                return (null, false, InputProblem.EmptyText, $"empty \"text\" (id {Quote(id)})");
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    return (null, false, InputProblem.EmptyText, $"empty \"text\" (id {Quote(id)})");
+                }
+
+                if (!keepText)
+                {
+                    text = string.Empty;
+                }
             }
 
             foreach (string field in (string[])["title", "source", "published"])
@@ -568,6 +583,71 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         surrogate = !TryGetString(element, out string text);
         value = surrogate ? null : text;
         return !surrogate;
+    }
+
+    /// <summary>
+    /// Whether a JSON string token (its raw UTF-8, quotes included, from a validated document) surely holds no lone
+    /// surrogate and is not blank, without making it a string: it has no <c>\u</c> escape of a surrogate (in valid
+    /// UTF-8 only those can spell one) and a character that is not white space (<see cref="string.IsNullOrWhiteSpace"/>).
+    /// False leaves the question to the decoded string: a blank text, or one that escapes a surrogate anywhere (an emoji
+    /// written by an ASCII-only JSON writer, say).
+    /// </summary>
+    internal static bool IsPlainAndNotBlank(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length < 2)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> body = raw[1..^1];
+        for (int at = body.IndexOf("\\u"u8); at >= 0; at = body[(at + 2)..].IndexOf("\\u"u8) is int next and >= 0 ? at + 2 + next : -1)
+        {
+            if (at + 3 < body.Length && body[at + 2] is (byte)'d' or (byte)'D' && body[at + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
+            {
+                return false;
+            }
+        }
+
+        for (int i = 0; i < body.Length;)
+        {
+            if (body[i] == (byte)'\\')
+            {
+                // An escape: \n, \r, \t and \f are white space; \", \\, \/ and \b are not; \u names its character.
+                byte escaped = i + 1 < body.Length ? body[i + 1] : (byte)0;
+                if (escaped is (byte)'n' or (byte)'r' or (byte)'t' or (byte)'f')
+                {
+                    i += 2;
+                }
+                else if (escaped == (byte)'u' && i + 6 <= body.Length
+                    && System.Buffers.Text.Utf8Parser.TryParse(body.Slice(i + 2, 4), out ushort code, out int used, 'x') && used == 4)
+                {
+                    if (!char.IsWhiteSpace((char)code))
+                    {
+                        return true;
+                    }
+
+                    i += 6;
+                }
+                else
+                {
+                    return escaped is (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b';
+                }
+            }
+            else if (System.Text.Rune.DecodeFromUtf8(body[i..], out System.Text.Rune rune, out int consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return false;
+            }
+            else if (!System.Text.Rune.IsWhiteSpace(rune))
+            {
+                return true;
+            }
+            else
+            {
+                i += consumed;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
