@@ -173,6 +173,46 @@ public sealed partial class OutputTests
     }
 
     [Fact]
+    public void A_score_is_written_as_the_general_number_writer_writes_its_rounded_value()
+    {
+        var random = new Random(7);
+        double[] values =
+        [
+            .. Enumerable.Range(0, 10_001).Select(k => k / 10_000.0),
+            .. Enumerable.Range(0, 20_000).Select(_ => random.NextDouble()),
+            .. Enumerable.Range(0, 2_000).Select(_ => random.NextDouble() * 2_000_000),
+            0.00005, 0.99995, 0.123449999, 0.12345, 1, 2.5, 999_999.99994, 999_999.99995, 1_000_000, 1e300,
+            -0.0, -0.00004, -0.5, double.NaN, double.PositiveInfinity, double.Epsilon, 1 - 1e-17,
+        ];
+        JsonEncodedText name = JsonEncodedText.Encode("s");
+        foreach (double value in values)
+        {
+            string expected = Written(json => json.WriteNumber(name, JsonLines.Round(value)));
+            string actual = Written(json => JsonLines.WriteScore(json, name, value));
+            Assert.True(expected == actual, $"{value:R}: {actual}, not {expected}");
+        }
+    }
+
+    /// <summary>What a write gives inside an object, or the type of what it throws.</summary>
+    private static string Written(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        try
+        {
+            using var json = new Utf8JsonWriter(buffer);
+            json.WriteStartObject();
+            write(json);
+            json.WriteEndObject();
+        }
+        catch (ArgumentException e)
+        {
+            return e.GetType().Name;
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
     public void Many_pairs_reach_the_file_in_a_few_large_writes_not_one_a_line()
     {
         CopyPair pair = Fakes.Result.Pairs[0];
