@@ -1,18 +1,19 @@
-using System.Runtime.InteropServices;
-
 namespace Dedup.Indexing;
 
 /// <summary>
 /// A compact multimap from well-mixed 64-bit keys to non-negative <see cref="int"/> ids: open addressing with
-/// linear probing over 12-byte cells, a bucket's single id stored inline, and an overflow list only for
+/// linear probing over 8-byte cells, a bucket's single id stored inline, and an overflow list only for
 /// buckets with two or more ids, which keeps them in the order they were added (a removal keeps the order of the
 /// rest). Not synchronized.
 /// </summary>
 /// <remarks>
-/// A cell's value is 0 when empty, <c>id + 1</c> when it holds one id, and <c>−(list + 1)</c> when its ids sit
-/// in overflow list <c>list</c>. Deletion shifts later cells back (no tombstones). The table grows by 1.3×
-/// past a load of 0.8, so the average load stays near 0.7 (about 17 bytes per distinct key). Keys must be
-/// well mixed: the home cell is taken from the low 32 bits.
+/// A cell holds a key's low 32 bits, which also place it, and its value: 0 when empty, <c>id + 1</c> when it holds
+/// one id, and <c>−(list + 1)</c> when its ids sit in overflow list <c>list</c>. Deletion shifts later cells back (no
+/// tombstones). The table grows by 1.3× past a load of 0.8, so the average load stays near 0.7 (about 11 bytes per
+/// distinct key; 17 when a cell kept the whole key). Keys must be well mixed: two keys equal in their low 32 bits are
+/// one key here, their ids one bucket. For the detector's keys (hashes) that is one distinct key held in 2^32 for each
+/// key asked for: an id more to verify, no id lost. A store above may put the high bits to use (the in-memory LSH
+/// store picks one of its tables by them).
 /// </remarks>
 internal sealed class BucketTable
 {
@@ -45,7 +46,7 @@ internal sealed class BucketTable
     {
         get
         {
-            long bytes = (long)_cells.Length * 12 + ((long)_lists.Length * 8) + ((long)_freeLists.Length * 4);
+            long bytes = ((long)_cells.Length * 8) + ((long)_lists.Length * 8) + ((long)_freeLists.Length * 4);
             for (int i = 0; i < _listCount; i++)
             {
                 bytes += (_lists[i]?.Length ?? 0) * 4L;
@@ -74,19 +75,19 @@ internal sealed class BucketTable
         }
 
         Cell[] cells = _cells;
-        int i = Home(key, cells.Length);
+        int i = Home((uint)key, cells.Length);
         while (true)
         {
             ref Cell cell = ref cells[i];
             if (cell.Value == 0)
             {
-                cell.Key = key;
+                cell.Key = (uint)key;
                 cell.Value = id + 1;
                 _used++;
                 return;
             }
 
-            if (cell.Key == key)
+            if (cell.Key == (uint)key)
             {
                 AppendToBucket(ref cell, id);
                 return;
@@ -210,12 +211,13 @@ internal sealed class BucketTable
         _freeListCount = 0;
     }
 
-    private static int Home(ulong key, int length) => (int)(((ulong)(uint)key * (ulong)length) >> 32);
+    /// <summary>The cell a key's low 32 bits start from.</summary>
+    private static int Home(uint key, int length) => (int)(((ulong)key * (ulong)length) >> 32);
 
     private int Find(ulong key)
     {
         Cell[] cells = _cells;
-        int i = Home(key, cells.Length);
+        int i = Home((uint)key, cells.Length);
         while (true)
         {
             ref Cell cell = ref cells[i];
@@ -224,7 +226,7 @@ internal sealed class BucketTable
                 return -1;
             }
 
-            if (cell.Key == key)
+            if (cell.Key == (uint)key)
             {
                 return i;
             }
@@ -349,10 +351,10 @@ internal sealed class BucketTable
         _threshold = (int)(length * MaxLoad);
     }
 
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    /// <summary>A key's low 32 bits and the bucket's value.</summary>
     private struct Cell
     {
-        public ulong Key;
+        public uint Key;
         public int Value;
     }
 }
