@@ -64,6 +64,12 @@ internal sealed class FileBackedArticles : IReadOnlyList<Article>, IDisposable
                     line = line[..^1];
                 }
 
+                // The line passed the first reading: read again for the text alone, unless it no longer reads as it did.
+                if (_kept is not null && index < _kept.Count && ArticleReader.ParseAgain(line.Span, _kept[index]) is { } again)
+                {
+                    return again;
+                }
+
                 Article article = ArticleReader.Parse(line)
                     ?? throw CliException.IO($"{_path}: the file changed while it was scanned (byte {offset} no longer holds an article)");
                 if (_kept is not null && index < _kept.Count && !ReferenceEquals(_kept[index].Id, article.Id))
