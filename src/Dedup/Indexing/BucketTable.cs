@@ -11,9 +11,10 @@ namespace Dedup.Indexing;
 /// one id, and <c>−(list + 1)</c> when its ids sit in overflow list <c>list</c>. Deletion shifts later cells back (no
 /// tombstones). The table grows by 1.3× past a load of 0.8, so the average load stays near 0.7 (about 11 bytes per
 /// distinct key; 17 when a cell kept the whole key). Keys must be well mixed: two keys equal in their low 32 bits are
-/// one key here, their ids one bucket. For the detector's keys (hashes) that is one distinct key held in 2^32 for each
-/// key asked for: an id more to verify, no id lost. A store above may put the high bits to use (the in-memory LSH
-/// store picks one of its tables by them).
+/// one key here, their ids one bucket, so a key asked for meets another key's ids with a chance of the keys held over
+/// 2^32. Ids are never lost by it; a caller that must have exact buckets checks what it gets (the detector verifies
+/// every candidate, <see cref="MinHashLshIndex"/> checks for a shared band, <see cref="SimHashIndex"/> for the block).
+/// The in-memory LSH store picks one of its tables by a key's top 8 bits, so its keys are told apart by 40.
 /// </remarks>
 internal sealed class BucketTable
 {

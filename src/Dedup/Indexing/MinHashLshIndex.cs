@@ -334,7 +334,7 @@ public sealed partial class MinHashLshIndex
             }
 
             previous = id;
-            if (!_slots.TryGetId(id, out string? key))
+            if (!_slots.TryGetId(id, out string? key) || !SharesABand(query, SignatureOf(id)))
             {
                 continue;
             }
@@ -353,6 +353,24 @@ public sealed partial class MinHashLshIndex
             return c != 0 ? c : string.CompareOrdinal(x.Key, y.Key);
         });
         return array;
+    }
+
+    /// <summary>
+    /// Whether a stored signature equals the query on every row of some band, which is what sharing a band's bucket
+    /// means. The in-memory store tells its buckets apart by 40 bits of their keys (<see cref="BucketTable"/>), so a
+    /// lookup meets the ids of another band key with a chance of the keys held over 2^40: those are left out here.
+    /// </summary>
+    private bool SharesABand(ReadOnlySpan<uint> query, ReadOnlySpan<uint> stored)
+    {
+        for (int b = 0; b < _bands; b++)
+        {
+            if (query.Slice(b * _rows, _rows).SequenceEqual(stored.Slice(b * _rows, _rows)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private Span<uint> SignatureOf(int id) => _segments[id >> SegmentShift].AsSpan((id & SegmentMask) * _k, _k);

@@ -262,7 +262,10 @@ public sealed partial class SimHashIndex
                 {
                     ulong other = _slots[id];
                     ulong diff = fingerprint ^ other;
-                    if (AgreesOnEarlierBlock(diff, block))
+
+                    // Found through this block only if it holds this block (a table's bucket may also hold the ids of
+                    // another block whose key agrees in its low 32 bits: BucketTable), and once: at its first block.
+                    if (((diff >> _shifts[block]) & _masks[block]) != 0 || AgreesOnEarlierBlock(diff, block))
                     {
                         continue;
                     }
@@ -311,7 +314,10 @@ public sealed partial class SimHashIndex
         return false;
     }
 
-    /// <summary>The table key of a block: its bits through a bijective 64-bit mixer, so equal keys mean equal blocks.</summary>
+    /// <summary>
+    /// The table key of a block: its bits through a bijective 64-bit mixer. A table keeps the key's low 32 bits, so two
+    /// blocks may share a bucket: a query keeps only the ids whose block is its own.
+    /// </summary>
     private ulong TableKey(ulong fingerprint, int block) => Kernels.HashMixKernel.Mix((fingerprint >> _shifts[block]) & _masks[block]);
 
     private bool AddLocked(string key, ulong fingerprint)

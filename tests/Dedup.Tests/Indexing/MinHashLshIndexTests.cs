@@ -174,4 +174,46 @@ public class MinHashLshIndexTests
         Assert.True(query.IsCompletedSuccessfully);
         Assert.Single(await query);
     }
+
+    /// <summary>
+    /// The in-memory store tells band keys apart by their low 32 bits within a table it picks by their top 8 bits; two
+    /// band keys that agree in those 40 bits (found by a birthday search) share a bucket there, and a query must still
+    /// return only the documents that share a band.
+    /// </summary>
+    [Fact]
+    public void A_document_whose_band_key_only_agrees_in_the_stores_40_bits_is_no_candidate()
+    {
+        const int K = 16;
+        const int Rows = 4;
+        static uint[] RowsOf(int trial) => [(uint)trial, 0x9E3779B9u * (uint)trial, 7u, 11u];
+        static ulong KeyOf(uint[] rows)
+        {
+            ulong[] key = new ulong[1];
+            SignatureMath.ComputeBandKeys(rows, 1, Rows, key);
+            return key[0];
+        }
+
+        var seen = new Dictionary<ulong, int>();
+        int first = -1;
+        int second = -1;
+        for (int trial = 0; trial < 4_000_000 && second < 0; trial++)
+        {
+            ulong key = KeyOf(RowsOf(trial));
+            ulong stored = ((key >> 56) << 32) | (uint)key;
+            if (!seen.TryAdd(stored, trial))
+            {
+                (first, second) = (seen[stored], trial);
+            }
+        }
+
+        Assert.True(second >= 0, "no two band keys agree in their top 8 and low 32 bits among the trials");
+        uint[] storedSignature = [.. RowsOf(first), .. Enumerable.Repeat(1u, K - Rows)];
+        uint[] query = [.. RowsOf(second), .. Enumerable.Repeat(2u, K - Rows)];
+        Assert.NotEqual(KeyOf(RowsOf(first)), KeyOf(RowsOf(second)));
+
+        var index = new MinHashLshIndex(new LshIndexOptions { NumPermutations = K, Parameters = new LshParameters(4, Rows) });
+        index.Add("stored", storedSignature);
+        Assert.Empty(index.Query(query));
+        Assert.Equal(["stored"], index.Query(storedSignature).Select(c => c.Key));
+    }
 }
