@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dedup.Detection;
@@ -45,24 +46,15 @@ internal static class JsonLines
     private static readonly JsonEncodedText SkeletonField = JsonEncodedText.Encode("skeleton");
     private static readonly JsonEncodedText LeadField = JsonEncodedText.Encode("lead");
     private static readonly JsonEncodedText ParaphraseField = JsonEncodedText.Encode("paraphrase");
-    private static readonly JsonEncodedText Duplicate = JsonEncodedText.Encode(KindName(CopyKind.Duplicate));
-    private static readonly JsonEncodedText Syndicated = JsonEncodedText.Encode(KindName(CopyKind.Syndicated));
-    private static readonly JsonEncodedText Excerpt = JsonEncodedText.Encode(KindName(CopyKind.Excerpt));
-    private static readonly JsonEncodedText Rewritten = JsonEncodedText.Encode(KindName(CopyKind.Rewritten));
+    private static readonly FrozenDictionary<CopyKind, JsonEncodedText> KindValues =
+        Enum.GetValues<CopyKind>().ToFrozenDictionary(k => k, k => JsonEncodedText.Encode(KindName(k)));
 
     /// <summary>Writes the fields of a pair after its ids: kind, score and every score.</summary>
     public static void WriteScores(Utf8JsonWriter writer, CopyKind? kind, double score, MatchScores scores)
     {
         if (kind is { } k)
         {
-            writer.WriteString(KindField, k switch
-            {
-                CopyKind.Duplicate => Duplicate,
-                CopyKind.Syndicated => Syndicated,
-                CopyKind.Excerpt => Excerpt,
-                CopyKind.Rewritten => Rewritten,
-                _ => JsonEncodedText.Encode(KindName(k)),
-            });
+            writer.WriteString(KindField, KindValues.TryGetValue(k, out JsonEncodedText value) ? value : JsonEncodedText.Encode(KindName(k)));
         }
         else
         {

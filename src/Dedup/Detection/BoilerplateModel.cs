@@ -856,8 +856,6 @@ internal sealed class BoilerplateModel
 
     private static bool IsIn(uint v, HashSet<uint> set, ulong[] filter) => MayBeIn(v, filter) && set.Contains(v);
 
-    /// <summary>False when the filter says <paramref name="v"/> is not in its set; true when it may be (an empty filter: never).</summary>
-    /// <remarks>A filter's length is a power of two: its index bits are those of <paramref name="v"/> below its size in bits.</remarks>
     /// <summary>Hints that <see cref="MayBeIn"/> of <paramref name="v"/> comes soon.</summary>
     private static void PrefetchFilter(uint v, ulong[] filter)
     {
@@ -867,6 +865,8 @@ internal sealed class BoilerplateModel
         }
     }
 
+    /// <summary>False when the filter says <paramref name="v"/> is not in its set; true when it may be (an empty filter: never).</summary>
+    /// <remarks>A filter's length is a power of two: its index bits are those of <paramref name="v"/> below its size in bits.</remarks>
     internal static bool MayBeIn(uint v, ulong[] filter) =>
         filter.Length != 0 && (filter[(int)((v >> 6) & (uint)(filter.Length - 1))] & (1UL << (int)(v & 63))) != 0;
 }

@@ -268,8 +268,7 @@ internal sealed class PostingIndex : ILshBucketStore
     }
 
     /// <summary>The articles holding <paramref name="key"/>, ascending; empty when fewer than two hold it.</summary>
-    public ReadOnlySpan<int> Holders(ulong key) =>
-        _partitions[_partitionBits == 0 ? 0 : (int)(key >> (64 - _partitionBits))].Holders(key);
+    public ReadOnlySpan<int> Holders(ulong key) => _partitions[PartitionOf(key)].Holders(key);
 
     /// <summary>
     /// Finds the holders of many keys at once (<see cref="Holders"/> of each is <see cref="HoldersAt"/> of its range):
