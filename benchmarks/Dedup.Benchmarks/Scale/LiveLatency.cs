@@ -46,6 +46,7 @@ internal static class LiveLatency
         var add = stages ? new double[n] : [];
         var pause = new double[n];
         var clusterOf = new List<double>();
+        var clusterOfPause = new List<double>();
         var collections = new Collections();
         int copies = 0;
         var clock = new Stopwatch();
@@ -81,9 +82,11 @@ internal static class LiveLatency
             if (i % 100 == 99)
             {
                 string id = articles[(int)((uint)(i * 2654435761u) % (uint)i)].Id;
+                gc = GC.GetTotalPauseDuration();
                 clock.Restart();
                 _ = detector.ClusterOf(id);
                 clusterOf.Add(clock.Elapsed.TotalMilliseconds);
+                clusterOfPause.Add((GC.GetTotalPauseDuration() - gc).TotalMilliseconds);
             }
         }
 
@@ -110,6 +113,11 @@ internal static class LiveLatency
         }
 
         Print("ClusterOf", [.. clusterOf]);
+        Print("  GC pause inside ClusterOf", [.. clusterOfPause]);
+        foreach (int i in Enumerable.Range(0, clusterOf.Count).OrderByDescending(i => clusterOf[i]).Take(3))
+        {
+            Console.WriteLine($"  slow ClusterOf after step {(i * 100) + 99:N0}: {clusterOf[i]:F2} ms; GC pause inside {clusterOfPause[i]:F2} ms");
+        }
         Console.WriteLine(
             $"process CPU {cpu / n:F3} ms a step (all threads, background model rebuilds and GC included; {cpu / 1000:F1} s for {seconds:F1} s), allocated {allocated / n / 1024:F1} KB a step");
         Console.WriteLine(
