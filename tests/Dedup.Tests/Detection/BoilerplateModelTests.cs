@@ -365,7 +365,7 @@ public class BoilerplateModelTests
     }
 
     [Fact]
-    public void Radix_and_comparison_sorts_of_a_partition_agree() =>
+    public void Radix_sorts_of_a_partition_in_wide_or_narrow_digits_and_the_comparison_sort_agree() =>
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.ForAll(
             ArbMap.Default.GeneratorFor<(uint Shingle, ushort Article)[]>().ToArbitrary(),
             pairs =>
@@ -374,10 +374,13 @@ public class BoilerplateModelTests
                 // shingle once, so the values are distinct. The stable radix passes then leave it fully sorted.
                 ulong[] values = [.. (pairs ?? []).Select(p => ((ulong)((p.Shingle & 0x03FF_FFFFu) | 0x1400_0000u) << 32) | p.Article).Distinct().OrderBy(v => (uint)v)];
                 ulong[] radix = [.. values];
+                ulong[] narrow = [.. values];
                 ulong[] expected = [.. values];
-                BoilerplateModel.SortByShingle(radix, new ulong[radix.Length], smallPartition: 0);
+                BoilerplateModel.SortByShingle(radix, new ulong[radix.Length], smallPartition: 0, largePartition: int.MaxValue);
+                BoilerplateModel.SortByShingle(narrow, new ulong[narrow.Length], smallPartition: 0, largePartition: 0);
                 Array.Sort(expected);
                 Assert.Equal(expected, radix);
+                Assert.Equal(expected, narrow);
             }));
 
     [Fact]
