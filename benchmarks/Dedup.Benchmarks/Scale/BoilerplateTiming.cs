@@ -46,7 +46,7 @@ internal static class BoilerplateTiming
         uint[][] skeleton = [.. features.Select(boilerplate.Skeleton)];
         Console.WriteLine($"filtering: {clock}");
         clock.Restart();
-        var index = PostingIndex.Build(features.Length, _ => true, (i, keys) => new CandidateSelector().Keys(features[i].ExactHash, words[i], skeleton[i], features[i].ParaphraseTerms, keys), new ParallelOptions());
+        var index = PostingIndex.Build(features.Length, _ => true, (i, _, _, keys) => new CandidateSelector().Keys(features[i].ExactHash, words[i], skeleton[i], features[i].ParaphraseTerms, keys), new ParallelOptions());
         Console.WriteLine($"posting index: {clock}, {index.Keys:N0} shared keys");
         return 0;
     }

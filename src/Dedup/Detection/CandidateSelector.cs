@@ -161,12 +161,18 @@ internal sealed class CandidateSelector
     /// <summary>Appends the keys of an article from its exact hash and its samples (<see cref="SampleKeys"/>) to <paramref name="keys"/>.</summary>
     public static void AddKeys(ulong exactHash, ReadOnlySpan<ulong> samples, List<ulong> keys)
     {
-        keys.Add(HashMixKernel.Mix(exactHash ^ ExactKeySpace));
+        keys.Add(ExactKey(exactHash));
         foreach (ulong s in samples)
         {
-            keys.Add(HashMixKernel.Mix(s ^ ShingleKeySpace));
+            keys.Add(SampleKey(s));
         }
     }
+
+    /// <summary>The key of an article's exact hash.</summary>
+    public static ulong ExactKey(ulong exactHash) => HashMixKernel.Mix(exactHash ^ ExactKeySpace);
+
+    /// <summary>The key of a sample (<see cref="SampleKeys"/>: its space in bits 32 and 33).</summary>
+    public static ulong SampleKey(ulong sample) => HashMixKernel.Mix(sample ^ ShingleKeySpace);
 
     /// <summary>The keys of an article as a new array (the exact hash's first).</summary>
     public static ulong[] KeysOf(ulong exactHash, uint[] words, uint[] skeleton, uint[] paraphraseTerms)
@@ -174,10 +180,10 @@ internal sealed class CandidateSelector
         var sampled = new List<ulong>();
         SampleKeys(words, skeleton, paraphraseTerms, sampled);
         ulong[] keys = new ulong[sampled.Count + 1];
-        keys[0] = HashMixKernel.Mix(exactHash ^ ExactKeySpace);
+        keys[0] = ExactKey(exactHash);
         for (int i = 0; i < sampled.Count; i++)
         {
-            keys[i + 1] = HashMixKernel.Mix(sampled[i] ^ ShingleKeySpace);
+            keys[i + 1] = SampleKey(sampled[i]);
         }
 
         return keys;

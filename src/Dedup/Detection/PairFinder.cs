@@ -94,14 +94,8 @@ internal static class PairFinder
         }, parallel))
         {
             keyMakers.Clear();
-            using var expanded = new System.Threading.ThreadLocal<List<ulong>>(() => []);
-            postings = PostingIndex.Build(n, i => representative[i] == i, (i, keys) =>
-            {
-                List<ulong> values = expanded.Value!;
-                values.Clear();
-                samples.AppendTo(i, values);
-                CandidateSelector.AddKeys(articles[i].ExactHash, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values), keys);
-            }, parallel, progress: progress);
+            postings = PostingIndex.Build(n, i => representative[i] == i, (i, bits, partition, keys) =>
+                samples.AppendKeys(i, articles[i].ExactHash, bits, partition, keys), parallel, progress: progress);
         }
 
         progress?.Report(new ScanProgress("candidates", 0, n));

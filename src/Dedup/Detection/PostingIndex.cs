@@ -39,11 +39,18 @@ internal sealed class PostingIndex : ILshBucketStore
     public int Keys => _partitions.Sum(p => p.Count);
 
     /// <summary>
-    /// Builds the index over the keys of the articles <paramref name="include"/> accepts; <paramref name="keysOf"/>
-    /// fills a list with an article's keys, and is called once to count them and once for each partition. Each pass is
-    /// reported to <paramref name="progress"/> as a step of the stage "index".
+    /// Appends to <paramref name="keys"/> the keys of article <paramref name="article"/> whose top
+    /// <paramref name="bits"/> bits (at most 8) are <paramref name="partition"/>, or every key when
+    /// <paramref name="bits"/> is 0. It may append others too: they are left out.
     /// </summary>
-    public static PostingIndex Build(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel, long sortedAtOnce = SortedAtOnce, IProgress<ScanProgress>? progress = null)
+    public delegate void KeysIn(int article, int bits, int partition, List<ulong> keys);
+
+    /// <summary>
+    /// Builds the index over the keys of the articles <paramref name="include"/> accepts; <paramref name="keysOf"/>
+    /// fills a list with an article's keys, and is called once for all of them, to count them, and once for each
+    /// partition. Each pass is reported to <paramref name="progress"/> as a step of the stage "index".
+    /// </summary>
+    public static PostingIndex Build(int n, Func<int, bool> include, KeysIn keysOf, ParallelOptions parallel, long sortedAtOnce = SortedAtOnce, IProgress<ScanProgress>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sortedAtOnce, 1);
         progress?.Report(new ScanProgress("index", 0, 1));
@@ -56,7 +63,7 @@ internal sealed class PostingIndex : ILshBucketStore
             if (include(i))
             {
                 local.List.Clear();
-                keysOf(i, local.List);
+                keysOf(i, 0, 0, local.List);
                 foreach (ulong k in local.List)
                 {
                     local.Counts[k >> TopShift]++;
@@ -133,7 +140,7 @@ internal sealed class PostingIndex : ILshBucketStore
     }
 
     /// <summary>Collects the occurrences of the keys in partition <paramref name="p"/> into the arrays, sorted by key; returns how many.</summary>
-    private static int Fill(int n, Func<int, bool> include, Action<int, List<ulong>> keysOf, ParallelOptions parallel, int bits, int p, Memory<ulong> keys, Memory<int> articles)
+    private static int Fill(int n, Func<int, bool> include, KeysIn keysOf, ParallelOptions parallel, int bits, int p, Memory<ulong> keys, Memory<int> articles)
     {
         int filled = 0;
         Parallel.For(0, (n + BlockSize - 1) / BlockSize, parallel, () => (List: new List<ulong>(), Keys: new List<ulong>(), Articles: new List<int>()), (block, _, local) =>
@@ -148,7 +155,7 @@ internal sealed class PostingIndex : ILshBucketStore
                 }
 
                 local.List.Clear();
-                keysOf(i, local.List);
+                keysOf(i, bits, p, local.List);
                 foreach (ulong k in local.List)
                 {
                     if (bits == 0 || (int)(k >> (64 - bits)) == p)

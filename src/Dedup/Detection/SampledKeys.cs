@@ -4,11 +4,20 @@ namespace Dedup.Detection;
 /// The sampled shingles and name pairs of a batch scan's articles (<see cref="CandidateSelector.SampleKeys"/>), taken
 /// once while the candidate index is built. The index reads every article's keys once to count them and once for each
 /// partition of the keys: at a million articles that was nine decodings of every article's sets, most of the index's
-/// time. Kept here, a pass reads 4 bytes a key in order, outside the managed heap (<see cref="NativeSlabs{T}"/>), freed
+/// time. Kept here, a pass reads 4 bytes a key, outside the managed heap (<see cref="NativeSlabs{T}"/>), freed
 /// when this is disposed.
 /// </summary>
+/// <remarks>
+/// Each article's samples of one space are kept ordered by the top <see cref="OrderBits"/> bits of their keys
+/// (<see cref="CandidateSelector.SampleKey"/>), so that a pass finds those of its partition by a binary search and
+/// reads no others: the passes grow in number with the corpus, and reading and mixing every key of every article in
+/// each of them made the index's cost grow faster than the corpus.
+/// </remarks>
 internal sealed class SampledKeys : IDisposable
 {
+    /// <summary>The top bits of a key by which each space's samples are ordered: partitions of up to this many bits are read alone.</summary>
+    public const int OrderBits = 8;
+
     /// <summary>Articles a block holds (and a worker samples at a time).</summary>
     private const int BlockSize = 256;
 
@@ -89,6 +98,10 @@ internal sealed class SampledKeys : IDisposable
                     }
 
                     result._counts[i] = (words, skeleton, pairs);
+                    Span<ulong> taken = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values)[result._start[i]..];
+                    OrderByKey(taken[..words]);
+                    OrderByKey(taken.Slice(words, skeleton));
+                    OrderByKey(taken[(words + skeleton)..]);
                 }
 
                 Span<uint> span = result.Reserve(block, values.Count);
@@ -116,17 +129,88 @@ internal sealed class SampledKeys : IDisposable
         return _slabs.Span(_blocks[block].Slab, _blocks[block].Offset, count);
     }
 
-    /// <summary>Appends the samples of article <paramref name="index"/> to <paramref name="samples"/>, as they were taken.</summary>
-    /// <exception cref="ObjectDisposedException">The samples were disposed.</exception>
-    public void AppendTo(int index, List<ulong> samples)
+    /// <summary>Orders samples of one space by the top <see cref="OrderBits"/> bits of their keys, then by value.</summary>
+    private static void OrderByKey(Span<ulong> samples)
     {
+        // A sample has 34 bits: the key's top bits go above them for the sort, and are taken off after it.
+        const int Below = 40;
+        for (int v = 0; v < samples.Length; v++)
+        {
+            samples[v] |= (CandidateSelector.SampleKey(samples[v]) >> (64 - OrderBits)) << Below;
+        }
+
+        samples.Sort();
+        for (int v = 0; v < samples.Length; v++)
+        {
+            samples[v] &= (1UL << Below) - 1;
+        }
+    }
+
+    /// <summary>
+    /// Appends the keys of article <paramref name="index"/> (its exact hash's, <see cref="CandidateSelector.ExactKey"/>,
+    /// then its samples', <see cref="CandidateSelector.SampleKey"/>) whose top <paramref name="bits"/> bits are
+    /// <paramref name="partition"/>; every key when <paramref name="bits"/> is 0. An article not sampled has none.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is negative or above <see cref="OrderBits"/>, or <paramref name="partition"/> is not below 2^<paramref name="bits"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The samples were disposed.</exception>
+    public void AppendKeys(int index, ulong exactHash, int bits, int partition, List<ulong> keys)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, OrderBits);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, 1 << bits);
         (int slab, int offset) = _blocks[index / BlockSize];
         (int words, int skeleton, int pairs) = _counts[index];
         ReadOnlySpan<uint> values = _slabs.Span(slab, offset + _start[index], words + skeleton + pairs);
-        for (int v = 0; v < values.Length; v++)
+        ulong exact = CandidateSelector.ExactKey(exactHash);
+        if (bits == 0 || (int)(exact >> (64 - bits)) == partition)
         {
-            ulong space = v < words ? 0UL : v < words + skeleton ? 1UL : 2UL;
-            samples.Add((space << 32) | values[v]);
+            keys.Add(exact);
+        }
+
+        AppendKeys(values[..words], 0, bits, partition, keys);
+        AppendKeys(values.Slice(words, skeleton), 1, bits, partition, keys);
+        AppendKeys(values[(words + skeleton)..], 2, bits, partition, keys);
+    }
+
+    /// <summary>The keys of one space's samples (ordered by <see cref="OrderByKey"/>) in a partition.</summary>
+    private static void AppendKeys(ReadOnlySpan<uint> samples, ulong space, int bits, int partition, List<ulong> keys)
+    {
+        if (bits == 0)
+        {
+            foreach (uint v in samples)
+            {
+                keys.Add(CandidateSelector.SampleKey((space << 32) | v));
+            }
+
+            return;
+        }
+
+        // The first sample whose key is in the partition or after it, then each while it is in the partition.
+        int shift = 64 - bits;
+        int low = 0, high = samples.Length;
+        while (low < high)
+        {
+            int middle = (int)((uint)(low + high) >> 1);
+            if ((int)(CandidateSelector.SampleKey((space << 32) | samples[middle]) >> shift) < partition)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        for (int v = low; v < samples.Length; v++)
+        {
+            ulong key = CandidateSelector.SampleKey((space << 32) | samples[v]);
+            if ((int)(key >> shift) != partition)
+            {
+                break;
+            }
+
+            keys.Add(key);
         }
     }
 

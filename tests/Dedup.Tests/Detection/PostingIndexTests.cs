@@ -67,7 +67,7 @@ public sealed class PostingIndexTests
     }
 
     private static PostingIndex Build(ulong[][] keys, bool[] included, int threads, long sortedAtOnce = PostingIndex.SortedAtOnce) =>
-        PostingIndex.Build(keys.Length, i => included[i], (i, list) => list.AddRange(keys[i]), new ParallelOptions { MaxDegreeOfParallelism = threads }, sortedAtOnce);
+        PostingIndex.Build(keys.Length, i => included[i], (i, _, _, list) => list.AddRange(keys[i]), new ParallelOptions { MaxDegreeOfParallelism = threads }, sortedAtOnce);
 
     /// <summary>Each probe's holders, looked up one at a time and all at once (<see cref="PostingIndex.FindAll"/>), are the expected.</summary>
     private static bool Agrees(PostingIndex index, Dictionary<ulong, int[]> expected, IEnumerable<ulong> probes)
