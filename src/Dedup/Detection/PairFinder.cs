@@ -176,19 +176,19 @@ internal static class PairFinder
         selector.Keys(sets.Articles[i].ExactHash, view.Words, view.Skeleton, view.Terms, keys);
         selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
         selector.CountCopies(sets.CopiesOf);
-        selector.PrefetchFrom(sets.Fingerprints, sets.Copies);
+        selector.PrefetchFrom(sets.Fingerprints, null);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
         selector.Finish();
 
         // The candidates' sets are far apart in memory: their first lines are asked for before the first is verified.
         foreach (int j in selector.Rare)
         {
-            sets.Packed?.PrefetchSets(j);
+            sets.PrefetchCandidate(j);
         }
 
         foreach (int j in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(selector.Common)[..Math.Min(selector.Common.Count, CandidateSelector.MaxCommonVerified)])
         {
-            sets.Packed?.PrefetchSets(j);
+            sets.PrefetchCandidate(j);
         }
 
         List<int> matchedRoots = scratch.Roots;
@@ -199,7 +199,7 @@ internal static class PairFinder
             int j = selector.Rare[r];
             if (r + 1 < selector.Rare.Count)
             {
-                sets.Packed?.PrefetchSets(selector.Rare[r + 1], whole: true);
+                sets.PrefetchCandidate(selector.Rare[r + 1], whole: true);
             }
 
             int root = clusters.FindRoot(j);
@@ -225,7 +225,7 @@ internal static class PairFinder
             int j = selector.Common[c];
             if (c + 1 < selector.Common.Count)
             {
-                sets.Packed?.PrefetchSets(selector.Common[c + 1], whole: true);
+                sets.PrefetchCandidate(selector.Common[c + 1], whole: true);
             }
 
             int root = clusters.FindRoot(j);
@@ -296,6 +296,22 @@ internal static class PairFinder
     private static PairMeasure Swapped(in PairMeasure o) =>
         new(o.WordsB, o.WordsA, o.SharedWords, o.SkeletonB, o.SkeletonA, o.SharedSkeleton, o.LeadB, o.LeadBInA, o.LeadA, o.LeadAInB, o.Paraphrase);
 
+    /// <summary>
+    /// <c>r => 1 + copies[r]</c>: an article and its exact duplicates. Few articles have duplicates, and one bit an
+    /// article says which: the bits of a million articles fit in a core's cache, their counts do not, so only the
+    /// counts of those with duplicates are read.
+    /// </summary>
+    internal static Func<int, int> CopiesLookup(int[] copies)
+    {
+        ulong[] any = new ulong[(copies.Length + 63) >> 6];
+        for (int r = 0; r < copies.Length; r++)
+        {
+            any[r >> 6] |= copies[r] != 0 ? 1UL << r : 0;
+        }
+
+        return r => (any[r >> 6] & (1UL << r)) != 0 ? 1 + copies[r] : 1;
+    }
+
     /// <summary>The filtered sets of a scan and the verification of a pair.</summary>
     private sealed class Sets(IReadOnlyList<ArticleFeatures> articles, double threshold)
     {
@@ -307,13 +323,30 @@ internal static class PairFinder
         public int[]? Copies { get; init; }
 
         /// <summary>How many articles an indexed article stands for: itself and its exact duplicates (indexed once).</summary>
-        public Func<int, int> CopiesOf => field ??= Copies is { } copies ? r => 1 + copies[r] : _ => 1;
+        /// <remarks>Read for every holder of a rare key (see <see cref="CopiesLookup"/>).</remarks>
+        public Func<int, int> CopiesOf => field ??= Copies is { } copies ? CopiesLookup(copies) : _ => 1;
 
         /// <summary>The articles' sets, when a pair of articles sharing theirs is measured once (null: every pair is measured).</summary>
         public PackedSets? Packed { get; init; }
 
         /// <summary>The SimHash of each article, by its index, in one dense array (read for every holder of a key).</summary>
         public ulong[] Fingerprints { get; } = [.. articles.Select(a => a.SimHash)];
+
+        /// <summary>
+        /// The exact hash and paraphrase counts of each article, by its index, in dense arrays: read for every candidate
+        /// verified, where the candidate's features object is one more line far away in memory.
+        /// </summary>
+        private readonly ulong[] _exactHashes = [.. articles.Select(a => a.ExactHash)];
+
+        private readonly (int Terms, int Facts)[] _termCounts = [.. articles.Select(a => a.ParaphraseCounts)];
+
+        /// <summary>Hints that candidate <paramref name="index"/> is verified soon: its sets (whole or their first line) and its counts.</summary>
+        public void PrefetchCandidate(int index, bool whole = false)
+        {
+            Packed?.PrefetchSets(index, whole);
+            MemoryHint.Prefetch(_exactHashes, index);
+            MemoryHint.Prefetch(_termCounts, index);
+        }
 
         /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders).</summary>
         public Func<int, ulong> FingerprintOf => field ??= Dense(Fingerprints);
@@ -333,14 +366,14 @@ internal static class PairFinder
                 PackedSets.Reader r = scratch.Reader;
                 r.Load(0, a);
                 r.Load(1, b);
-                o = Verifier.Measure(r.View(0, articles[a].ParaphraseCounts), r.View(1, articles[b].ParaphraseCounts), threshold);
+                o = Verifier.Measure(r.View(0, _termCounts[a]), r.View(1, _termCounts[b]), threshold);
                 if (sameSets)
                 {
                     _sameSetsMeasures.TryAdd(a, o);
                 }
             }
 
-            if (Verifier.Classify(articles[a].ExactHash == articles[b].ExactHash, o, threshold) is { } v)
+            if (Verifier.Classify(_exactHashes[a] == _exactHashes[b], o, threshold) is { } v)
             {
                 scratch.Found.Add(new FoundPair(a, b, v.Kind, v.Score, o));
                 return true;
