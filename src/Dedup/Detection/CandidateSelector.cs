@@ -142,7 +142,9 @@ internal sealed class CandidateSelector
     /// <summary>
     /// From now until <see cref="Clear"/>, the offers from a scan's index (<see cref="PostingIndex"/>) ask the memory
     /// early for the holders' entries of these arrays, which back the lookups given to <see cref="PreferNear"/> and
-    /// <see cref="CountCopies"/> (null: not asked). The lookups still give the values.
+    /// <see cref="CountCopies"/> (null: not asked): <paramref name="fingerprints"/>[i] must be what the fingerprint
+    /// lookup gives for i, and a common key's holders are then read from it directly (a loop of plain loads keeps
+    /// more of its misses under way at once than one of calls). The copies lookup still gives the copies.
     /// </summary>
     public void PrefetchFrom(ulong[]? fingerprints, int[]? copies)
     {
@@ -381,6 +383,7 @@ internal sealed class CandidateSelector
             Span<int> histogram = stackalloc int[65];
             histogram.Clear();
             int m = 0;
+            ulong[]? dense = _fingerprintArray;
             for (int r = 0; r < read; r++)
             {
                 if (holders[r] == self)
@@ -389,7 +392,7 @@ internal sealed class CandidateSelector
                     continue;
                 }
 
-                int d = BitOperations.PopCount(fingerprintOf(holders[r]) ^ _fingerprint);
+                int d = BitOperations.PopCount((dense is not null ? dense[holders[r]] : fingerprintOf(holders[r])) ^ _fingerprint);
                 distance[r] = (byte)d;
                 histogram[d]++;
                 m++;
