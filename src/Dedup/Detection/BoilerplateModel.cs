@@ -721,9 +721,10 @@ internal sealed class BoilerplateModel
 
     /// <summary>
     /// From this many occurrences a partition is sorted in four radix passes of 7 bits, not two of 13. A pass writes to
-    /// as many places at once as it has buckets: 8,192 of them, each a page apart once a partition outgrows the cache
-    /// (52 MB at a million articles), missed the address translation cache at nearly every write, so the sort's cost
-    /// per occurrence grew with the corpus. 128 places stay in it; the two extra passes stream.
+    /// as many places at once as it has buckets, and 8,192 of them far apart in a partition larger than the cache (52 MB
+    /// at a million articles) made the sort's cost per occurrence grow with the corpus: 6.5M occurrences took 82 ms in
+    /// two passes of 13 bits, 63 ms in four of 7; 650,000 (a partition at 100k) 3.2 and 4.2 ms
+    /// (<c>PartitionSortBenchmarks</c>).
     /// </summary>
     internal const int LargePartition = 1 << 20;
 

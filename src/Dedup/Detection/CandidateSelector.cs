@@ -85,7 +85,6 @@ internal sealed class CandidateSelector
     private readonly int[] _window = new int[Window];
     private PostingIndex.HolderRange[] _ranges = [];
     private ulong[]? _fingerprintArray;
-    private int[]? _copiesArray;
     private readonly List<ulong> _sampled = [];
     private readonly List<uint> _facts = [];
     private int _commonKeys;
@@ -115,7 +114,6 @@ internal sealed class CandidateSelector
         _fingerprintOf = null;
         _copiesOf = null;
         _fingerprintArray = null;
-        _copiesArray = null;
         Rare.Clear();
         Common.Clear();
     }
@@ -141,16 +139,11 @@ internal sealed class CandidateSelector
 
     /// <summary>
     /// From now until <see cref="Clear"/>, the offers from a scan's index (<see cref="PostingIndex"/>) ask the memory
-    /// early for the holders' entries of these arrays, which back the lookups given to <see cref="PreferNear"/> and
-    /// <see cref="CountCopies"/> (null: not asked): <paramref name="fingerprints"/>[i] must be what the fingerprint
-    /// lookup gives for i, and a common key's holders are then read from it directly (a loop of plain loads keeps
-    /// more of its misses under way at once than one of calls). The copies lookup still gives the copies.
+    /// early for the holders' entries of <paramref name="fingerprints"/>, which must back the lookup given to
+    /// <see cref="PreferNear"/> (<paramref name="fingerprints"/>[i] is what it gives for i), and read a common key's
+    /// holders from it directly: a loop of plain loads keeps more of its misses under way at once than one of calls.
     /// </summary>
-    public void PrefetchFrom(ulong[]? fingerprints, int[]? copies)
-    {
-        _fingerprintArray = fingerprints;
-        _copiesArray = copies;
-    }
+    public void PrefetchFrom(ulong[] fingerprints) => _fingerprintArray = fingerprints;
 
     /// <summary>Appends the keys of an article (its exact hash, then its sampled shingles and name pairs) to <paramref name="keys"/>.</summary>
     public void Keys(ulong exactHash, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> paraphraseTerms, List<ulong> keys)
@@ -272,26 +265,18 @@ internal sealed class CandidateSelector
             }
 
             postings.FindAll(keys, _ranges);
-            if (_fingerprintArray is not null || _copiesArray is not null)
+            if (_fingerprintArray is { } fingerprints)
             {
-                // What the offers read of each holder (its fingerprint for a common key, its copies for a rare one):
-                // a million articles' fingerprints are far apart in memory too.
+                // What the offers read of each common key's holders: a million articles' fingerprints are far apart in
+                // memory too. (A rare key's holders' copies are found through one bit an article: PairFinder.CopiesLookup.)
                 for (int k = 0; k < keys.Length; k++)
                 {
                     ReadOnlySpan<int> holders = postings.HoldersAt(_ranges[k]);
-                    if (holders.Length > CommonSample && _fingerprintArray is { } fingerprints)
+                    if (holders.Length > CommonSample)
                     {
                         foreach (int h in holders[..Math.Min(holders.Length, Window)])
                         {
                             MemoryHint.Prefetch(fingerprints, h);
-                        }
-                    }
-
-                    if (holders.Length <= Window && _copiesArray is { } copies)
-                    {
-                        foreach (int h in holders)
-                        {
-                            MemoryHint.Prefetch(copies, h);
                         }
                     }
                 }

@@ -176,7 +176,7 @@ internal static class PairFinder
         selector.Keys(sets.Articles[i].ExactHash, view.Words, view.Skeleton, view.Terms, keys);
         selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
         selector.CountCopies(sets.CopiesOf);
-        selector.PrefetchFrom(sets.Fingerprints, null);
+        selector.PrefetchFrom(sets.Fingerprints);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
         selector.Finish();
 
