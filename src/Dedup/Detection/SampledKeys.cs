@@ -149,7 +149,7 @@ internal sealed class SampledKeys : IDisposable
     /// <summary>
     /// Appends the keys of article <paramref name="index"/> (its exact hash's, <see cref="CandidateSelector.ExactKey"/>,
     /// then its samples', <see cref="CandidateSelector.SampleKey"/>) whose top <paramref name="bits"/> bits are
-    /// <paramref name="partition"/>; every key when <paramref name="bits"/> is 0. An article not sampled has none.
+    /// <paramref name="partition"/>; every key when <paramref name="bits"/> is 0. An article not sampled has its exact hash's key alone.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is negative or above <see cref="OrderBits"/>, or <paramref name="partition"/> is not below 2^<paramref name="bits"/>.</exception>
     /// <exception cref="ObjectDisposedException">The samples were disposed.</exception>
