@@ -24,7 +24,7 @@ namespace Dedup.Detection;
 /// a second rare key proposes too. A key with more is common (a function-word sequence, a much-copied story) and proposes only
 /// <see cref="CommonSample"/> of the holders read: those nearest to the article in SimHash (<see
 /// cref="ArticleFeatures.SimHash"/>, ties earliest first) when the caller gave the fingerprints with <see
-/// cref="PreferNear"/>, else the earliest. A holder proposed by common keys alone is kept only when at least
+/// cref="PreferNear(ulong, Func{int, ulong})"/>, else the earliest. A holder proposed by common keys alone is kept only when at least
 /// <see cref="CommonShare"/> of the article's common keys (and at least two) propose it, or when it is a near-exact copy
 /// (at most <see cref="NearExactDistance"/> bits apart); near-exact copies come first, then the best proposed; callers
 /// verify at most <see cref="MaxCommonVerified"/> of those. So the work of a query is bounded by its number of keys,
@@ -128,6 +128,20 @@ internal sealed class CandidateSelector
     {
         _fingerprint = fingerprint;
         _fingerprintOf = fingerprintOf;
+        _fingerprintArray = null;
+    }
+
+    /// <summary>
+    /// As <see cref="PreferNear(ulong, Func{int, ulong})"/>, with a scan's SimHash of every article by its index
+    /// (<paramref name="fingerprints"/>): the offers from its index (<see cref="PostingIndex"/>) ask the memory early
+    /// for the entries of a common key's holders and read them in a loop of plain loads, which keeps more of their
+    /// misses under way at once than a call each.
+    /// </summary>
+    public void PreferNear(ulong fingerprint, ulong[] fingerprints)
+    {
+        _fingerprint = fingerprint;
+        _fingerprintArray = fingerprints;
+        _fingerprintOf = null;
     }
 
     /// <summary>
@@ -136,14 +150,6 @@ internal sealed class CandidateSelector
     /// where a live detector holds each of them.
     /// </summary>
     public void CountCopies(Func<int, int> copiesOf) => _copiesOf = copiesOf;
-
-    /// <summary>
-    /// From now until <see cref="Clear"/>, the offers from a scan's index (<see cref="PostingIndex"/>) ask the memory
-    /// early for the holders' entries of <paramref name="fingerprints"/>, which must back the lookup given to
-    /// <see cref="PreferNear"/> (<paramref name="fingerprints"/>[i] is what it gives for i), and read a common key's
-    /// holders from it directly: a loop of plain loads keeps more of its misses under way at once than one of calls.
-    /// </summary>
-    public void PrefetchFrom(ulong[] fingerprints) => _fingerprintArray = fingerprints;
 
     /// <summary>Appends the keys of an article (its exact hash, then its sampled shingles and name pairs) to <paramref name="keys"/>.</summary>
     public void Keys(ulong exactHash, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> paraphraseTerms, List<ulong> keys)
@@ -359,7 +365,7 @@ internal sealed class CandidateSelector
         }
 
         _commonKeys++;
-        if (_fingerprintOf is { } fingerprintOf && read > CommonSample)
+        if ((_fingerprintArray is not null || _fingerprintOf is not null) && read > CommonSample)
         {
             // The holders nearest in SimHash, ties earliest first, chosen without sorting: a histogram of the distances
             // (0..64) gives the distance at which the sample fills up; every holder nearer is taken, and the earliest
@@ -377,7 +383,7 @@ internal sealed class CandidateSelector
                     continue;
                 }
 
-                int d = BitOperations.PopCount((dense is not null ? dense[holders[r]] : fingerprintOf(holders[r])) ^ _fingerprint);
+                int d = BitOperations.PopCount((dense is not null ? dense[holders[r]] : _fingerprintOf!(holders[r])) ^ _fingerprint);
                 distance[r] = (byte)d;
                 histogram[d]++;
                 m++;
@@ -461,7 +467,9 @@ internal sealed class CandidateSelector
 
     /// <summary>Whether a holder is a near-exact copy of the article (false when no fingerprints were given).</summary>
     private bool IsNearExact(int holder) =>
-        _fingerprintOf is { } fingerprintOf && BitOperations.PopCount(fingerprintOf(holder) ^ _fingerprint) <= NearExactDistance;
+        (_fingerprintArray is { } fingerprints ? BitOperations.PopCount(fingerprints[holder] ^ _fingerprint)
+            : _fingerprintOf is { } fingerprintOf ? BitOperations.PopCount(fingerprintOf(holder) ^ _fingerprint)
+            : int.MaxValue) <= NearExactDistance;
 
     private struct Tally
     {

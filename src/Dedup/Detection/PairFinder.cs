@@ -174,9 +174,8 @@ internal static class PairFinder
         reader.Load(1, i);
         SetView view = reader.View(1, sets.Articles[i].ParaphraseCounts);
         selector.Keys(sets.Articles[i].ExactHash, view.Words, view.Skeleton, view.Terms, keys);
-        selector.PreferNear(sets.Articles[i].SimHash, sets.FingerprintOf);
+        selector.PreferNear(sets.Articles[i].SimHash, sets.Fingerprints);
         selector.CountCopies(sets.CopiesOf);
-        selector.PrefetchFrom(sets.Fingerprints);
         selector.OfferAll(postings, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys), i, i);
         selector.Finish();
 
@@ -347,11 +346,6 @@ internal static class PairFinder
             MemoryHint.Prefetch(_exactHashes, index);
             MemoryHint.Prefetch(_termCounts, index);
         }
-
-        /// <summary>The SimHash of an article by its index (for the candidate selector's choice of near holders).</summary>
-        public Func<int, ulong> FingerprintOf => field ??= Dense(Fingerprints);
-
-        private static Func<int, ulong> Dense(ulong[] fingerprints) => i => fingerprints[i];
 
         /// <summary>
         /// Verifies (a, b), a before b, and adds the pair to the worker's found pairs when it is a copy. The sets of b
