@@ -61,6 +61,42 @@ public static class FuzzTargets
             {
             }
         }
+
+        // Each valid UTF-8 line reads the same with the text found by hand as with the JSON reader alone.
+        foreach (ReadOnlyMemory<byte> line in Lines(input))
+        {
+            if (Utf8Check.FindInvalid(line.Span) >= 0)
+            {
+                continue;
+            }
+
+            foreach (bool keepText in (bool[])[true, false])
+            {
+                if (ArticleReader.ParseLine(line, keepText) != ArticleReader.ParseLineWithReader(line, keepText))
+                {
+                    throw new InvalidOperationException($"the quick reading differs from the JSON reader's on {Encoding.UTF8.GetString(line.Span)}");
+                }
+            }
+
+            var kept = ArticleReader.ParseLineWithReader(line, keepText: false).Article ?? new Article("a", string.Empty);
+            if (ArticleReader.ParseAgain(line.Span, kept) != ArticleReader.ParseAgainWithReader(line.Span, kept))
+            {
+                throw new InvalidOperationException($"reading again differs from the JSON reader's on {Encoding.UTF8.GetString(line.Span)}");
+            }
+        }
+    }
+
+    private static IEnumerable<ReadOnlyMemory<byte>> Lines(byte[] input)
+    {
+        int start = 0;
+        for (int i = 0; i <= input.Length; i++)
+        {
+            if (i == input.Length || input[i] == (byte)'\n')
+            {
+                yield return input.AsMemory(start, i - start);
+                start = i + 1;
+            }
+        }
     }
 
     /// <summary>

@@ -393,6 +393,28 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     /// </summary>
     internal static Article? ParseAgain(ReadOnlySpan<byte> line, Article kept)
     {
+        // The text decoded here, the rest read by the JSON reader (TextMember), unless the text escapes a surrogate.
+        if (TextMember.TryFind(line, out Range token) && TextMember.TryDecode(line[token], out string text))
+        {
+            byte[] rest = TextMember.Rest(line, token, out int length);
+            try
+            {
+                return ParseAgainWithReader(rest.AsSpan(0, length), kept) is { } article
+                    ? (string.IsNullOrWhiteSpace(text) ? null : article with { Text = text })
+                    : null;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rest);
+            }
+        }
+
+        return ParseAgainWithReader(line, kept);
+    }
+
+    /// <summary><see cref="ParseAgain"/> with the whole line read by the JSON reader: the way for a text that escapes a surrogate, and the reference the quick way is tested against.</summary>
+    internal static Article? ParseAgainWithReader(ReadOnlySpan<byte> line, Article kept)
+    {
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -465,7 +487,36 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     /// False when the article is read again for its text (<see cref="FileBackedArticles"/>): the text is then checked
     /// (present, not blank, no lone surrogate) without being made into a string, and the article holds an empty one.
     /// </param>
-    private static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line, bool keepText = true)
+    internal static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line, bool keepText = true)
+    {
+        // The text checked (and decoded when kept) here, the rest read by the JSON reader (TextMember). Any problem
+        // sends the whole line to the reader, so that the message is the one it gives (its columns, say).
+        if (TextMember.TryFind(line.Span, out Range token) && IsPlainAndNotBlank(line.Span[token]))
+        {
+            string text = string.Empty;
+            if (!keepText || TextMember.TryDecode(line.Span[token], out text))
+            {
+                byte[] rest = TextMember.Rest(line.Span, token, out int length);
+                try
+                {
+                    var parsed = ParseLineWithReader(rest.AsMemory(0, length), keepText: false);
+                    if (parsed.Article is { } article)
+                    {
+                        return (article with { Text = text }, parsed.Numeric, default, null);
+                    }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(rest);
+                }
+            }
+        }
+
+        return ParseLineWithReader(line, keepText);
+    }
+
+    /// <summary><see cref="ParseLine"/> with the whole line read by the JSON reader: the way for lines the quick way leaves, and the reference it is tested against.</summary>
+    internal static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLineWithReader(ReadOnlyMemory<byte> line, bool keepText = true)
     {
         JsonDocument document;
         try
@@ -667,12 +718,9 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         }
 
         ReadOnlySpan<byte> body = raw[1..^1];
-        for (int at = body.IndexOf("\\u"u8); at >= 0; at = body[(at + 2)..].IndexOf("\\u"u8) is int next and >= 0 ? at + 2 + next : -1)
+        if (TextMember.EscapesSurrogate(body))
         {
-            if (at + 3 < body.Length && body[at + 2] is (byte)'d' or (byte)'D' && body[at + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
-            {
-                return false;
-            }
+            return false;
         }
 
         for (int i = 0; i < body.Length;)
