@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Dedup.Cli.Input;
@@ -175,8 +176,20 @@ internal sealed class ScanSummary(ArticleSet set, ScanResult result)
 
     private double MegabytesPerSecond => Seconds > 0 ? result.Characters / 1e6 / Seconds : 0;
 
+    /// <summary>The pairs of each kind, counted in one pass over the pairs (a scan may find millions).</summary>
     private IEnumerable<(string Kind, int Count)> Kinds
-        => Enum.GetValues<CopyKind>().Select(k => (JsonLines.KindName(k), result.Pairs.Count(p => p.Kind == k)));
+    {
+        get
+        {
+            var counts = new Dictionary<CopyKind, int>();
+            foreach (CopyPair pair in result.Pairs)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, pair.Kind, out _)++;
+            }
+
+            return Enum.GetValues<CopyKind>().Select(k => (JsonLines.KindName(k), counts.GetValueOrDefault(k)));
+        }
+    }
 
     public void WritePlain(TextWriter writer, ScanSettings settings)
     {

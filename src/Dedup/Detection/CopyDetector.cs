@@ -288,8 +288,8 @@ public sealed partial class CopyDetector
                 packed.Add(i, boilerplate.Words(f), boilerplate.Skeleton(f), boilerplate.Lead(f), f.ParaphraseTerms);
             }
 
-            List<FoundPair> pairs = PairFinder.Find(articles, packed, Options.Threshold, null, CancellationToken.None);
-            return ClusterBuilder.Build(articles, pairs.Select(p => (p.A, p.B)));
+            FoundPairs pairs = PairFinder.Find(articles, packed, Options.Threshold, null, CancellationToken.None);
+            return ClusterBuilder.Build(articles, pairs.Articles());
         }
         finally
         {
@@ -458,17 +458,19 @@ public sealed partial class CopyDetector
             return buffer;
         }, _ => { });
 
-        List<FoundPair> found = PairFinder.Find(features, packed, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
+        FoundPairs found = PairFinder.Find(features, packed, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
 
         // The sets are most of the scan's memory, and nothing reads them after this: freed before the results are made.
         packed.Dispose();
-        var pairs = new List<CopyPair>(found.Count);
-        foreach (FoundPair p in found)
+        var made = new CopyPair[found.Count];
+        Parallel.For(0, made.Length, parallel, k =>
         {
-            pairs.Add(new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Measure) with { SimHashDistance = Sketches.SimHasher.HammingDistance(features[p.A].SimHash, features[p.B].SimHash) }));
-        }
+            FoundPair p = found[k];
+            made[k] = new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Measure) with { SimHashDistance = Sketches.SimHasher.HammingDistance(features[p.A].SimHash, features[p.B].SimHash) });
+        });
+        var pairs = new List<CopyPair>(made);
 
-        List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Select(p => (p.A, p.B)));
+        List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Articles());
         progress?.Report(new ScanProgress("clusters", n, n));
         return new ScanResult(pairs, clusters, n, characters, clock.Elapsed);
     }

@@ -44,7 +44,7 @@ internal static class PairFinder
     /// stood before the step, so the result does not depend on the number of threads.
     /// </para>
     /// </remarks>
-    public static List<FoundPair> Find(
+    public static FoundPairs Find(
         IReadOnlyList<ArticleFeatures> articles,
         PackedSets packed,
         double threshold,
@@ -154,13 +154,7 @@ internal static class PairFinder
             progress?.Report(new ScanProgress("candidates", done, n));
         }
 
-        if (duplicates.Count > 0)
-        {
-            results = WithDuplicatePairs(results, representative, duplicates);
-        }
-
-        results.Sort((x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
-        return results;
+        return FoundPairs.InOrder(results, representative, duplicates);
     }
 
     /// <summary>Verifies article <paramref name="i"/> against the earlier articles its keys propose.</summary>
@@ -241,58 +235,8 @@ internal static class PairFinder
         }
     }
 
-    /// <summary>
-    /// Gives the exact duplicates of small groups the pairs of their group's first article, and each other (verified
-    /// once: their shingle sets are the first article's).
-    /// </summary>
-    private static List<FoundPair> WithDuplicatePairs(List<FoundPair> found, int[] representative, Dictionary<int, List<int>> duplicates)
-    {
-        List<int> Members(int rep)
-        {
-            var members = new List<int> { rep };
-            if (duplicates.TryGetValue(rep, out List<int>? group) && group.Count + 1 <= DuplicatePairLimit)
-            {
-                members.AddRange(group);
-            }
-
-            return members;
-        }
-
-        var result = new List<FoundPair>(found.Count);
-        foreach (FoundPair p in found)
-        {
-            if (representative[p.B] == p.A)
-            {
-                // A duplicate against its group's first article.
-                result.Add(p);
-                if (duplicates[p.A].Count + 1 <= DuplicatePairLimit)
-                {
-                    foreach (int other in duplicates[p.A])
-                    {
-                        if (other < p.B)
-                        {
-                            result.Add(p with { A = other });
-                        }
-                    }
-                }
-
-                continue;
-            }
-
-            foreach (int a in Members(p.A))
-            {
-                foreach (int b in Members(p.B))
-                {
-                    result.Add(a < b ? p with { A = a, B = b } : p with { A = b, B = a, Measure = Swapped(p.Measure) });
-                }
-            }
-        }
-
-        return result;
-    }
-
     /// <summary>The same overlap seen from the other article.</summary>
-    private static PairMeasure Swapped(in PairMeasure o) =>
+    internal static PairMeasure Swapped(in PairMeasure o) =>
         new(o.WordsB, o.WordsA, o.SharedWords, o.SkeletonB, o.SkeletonA, o.SharedSkeleton, o.LeadB, o.LeadBInA, o.LeadA, o.LeadAInB, o.Paraphrase);
 
     /// <summary>
