@@ -19,6 +19,34 @@ internal sealed class PairTable
 
     private readonly List<(string Score, string Kind, string A, string TitleA, string B, string TitleB)> _rows = [];
 
+    /// <summary>Highest score first, then by the first id, then the second (ordinal).</summary>
+    private static readonly Comparer<CopyPair> Shown = Comparer<CopyPair>.Create((x, y) =>
+        x.Score != y.Score ? y.Score.CompareTo(x.Score)
+        : string.CompareOrdinal(x.First, y.First) is int first and not 0 ? first
+        : string.CompareOrdinal(x.Second, y.Second));
+
+    /// <summary>The <see cref="MaxRows"/> pairs shown, in <see cref="Shown"/> order: a pass that keeps the best so far, not a sort of a scan's (maybe millions of) pairs.</summary>
+    internal static List<CopyPair> Highest(IReadOnlyList<CopyPair> pairs)
+    {
+        var best = new List<CopyPair>(MaxRows + 1);
+        foreach (CopyPair pair in pairs)
+        {
+            if (best.Count == MaxRows && Shown.Compare(pair, best[^1]) >= 0)
+            {
+                continue;
+            }
+
+            int at = best.BinarySearch(pair, Shown);
+            best.Insert(at < 0 ? ~at : at, pair);
+            if (best.Count > MaxRows)
+            {
+                best.RemoveAt(MaxRows);
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>The pairs to show, with the titles (or first lines) of their articles.</summary>
     /// <param name="pairs">Every pair found.</param>
     /// <param name="articles">The articles in input order, whose texts and titles are read only for the shown pairs
@@ -28,7 +56,7 @@ internal sealed class PairTable
     public PairTable(IReadOnlyList<CopyPair> pairs, IReadOnlyList<Article> articles, IReadOnlyList<Article>? ids = null)
     {
         Total = pairs.Count;
-        List<CopyPair> shown = [.. pairs.OrderByDescending(p => p.Score).ThenBy(p => p.First, StringComparer.Ordinal).ThenBy(p => p.Second, StringComparer.Ordinal).Take(MaxRows)];
+        List<CopyPair> shown = Highest(pairs);
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (CopyPair pair in shown)
         {
