@@ -704,8 +704,67 @@ internal sealed class BoilerplateModel
             }
         }
 
-        above.Sort();
-        return above[m - seen];
+        return NthSmallest(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(above), m - seen);
+    }
+
+    /// <summary>
+    /// The value at index <paramref name="k"/> of <paramref name="values"/> sorted ascending, found by selection (the
+    /// values are reordered): most of an article's shingles can be frequent (a story republished many times), and
+    /// sorting all their frequencies for the one in the middle was a fifth of a model's time on the dev corpus ×8.
+    /// Three-way partitions around a median of three (frequencies repeat a lot); after twice the passes a halving
+    /// would take, the rest is sorted, so no input costs more than a sort.
+    /// </summary>
+    internal static int NthSmallest(Span<int> values, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)k, (uint)values.Length, nameof(k));
+        int lo = 0, hi = values.Length - 1;
+        for (int passes = 2 * (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)values.Length)); lo < hi; passes--)
+        {
+            if (passes == 0)
+            {
+                values[lo..(hi + 1)].Sort();
+                return values[k];
+            }
+
+            int a = values[lo], b = values[lo + ((hi - lo) >> 1)], c = values[hi];
+            int pivot = Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+
+            // [lo, lt) below the pivot, [lt, gt] equal to it, (gt, hi] above it.
+            int lt = lo, i = lo, gt = hi;
+            while (i <= gt)
+            {
+                int v = values[i];
+                if (v < pivot)
+                {
+                    values[i++] = values[lt];
+                    values[lt++] = v;
+                }
+                else if (v > pivot)
+                {
+                    values[i] = values[gt];
+                    values[gt--] = v;
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
+            if (k < lt)
+            {
+                hi = lt - 1;
+            }
+            else if (k > gt)
+            {
+                lo = gt + 1;
+            }
+            else
+            {
+                return pivot;
+            }
+        }
+
+        return values[k];
     }
 
     /// <summary>Counters of a radix pass of <see cref="SortByShingle"/> (13 bits).</summary>
