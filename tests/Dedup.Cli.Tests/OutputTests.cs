@@ -230,6 +230,29 @@ public sealed partial class OutputTests
         Assert.Equal(1, stream.Flushes);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(-1)]
+    public void Pairs_formatted_on_several_threads_are_written_in_order_as_one_thread_writes_them(int threads)
+    {
+        // Enough blocks for several rounds of two blocks a thread, and a last block part full.
+        CopyPair pair = Fakes.Result.Pairs[0];
+        int count = (JsonLines.BlockPairs * 13) + 17;
+        var pairs = Enumerable.Range(0, count).Select(i => pair with { Second = $"copy-{i}", Score = (i % 10_000) / 10_000.0 }).ToList();
+        using var expected = new MemoryStream();
+        foreach (CopyPair one in pairs)
+        {
+            JsonLines.WritePairs(expected, [one], NumericIds, 1);
+        }
+
+        using var stream = new CountingStream();
+        JsonLines.WritePairs(stream, pairs, NumericIds, threads);
+        Assert.Equal(expected.ToArray(), stream.ToArray());
+        Assert.Equal(1, stream.Flushes);
+    }
+
     [Fact]
     public void Lines_meant_to_be_seen_at_once_reach_the_stream_as_each_ends()
     {

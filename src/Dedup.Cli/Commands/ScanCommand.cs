@@ -66,7 +66,7 @@ internal static class ScanCommand
 
         if (settings.PairsPath is { } pairsPath)
         {
-            WriteFile(pairsPath, stream => JsonLines.WritePairs(stream, result.Pairs, set.NumericIds));
+            WriteFile(pairsPath, stream => JsonLines.WritePairs(stream, result.Pairs, set.NumericIds, settings.Threads ?? -1));
         }
 
         if (settings.ClustersPath is { } clustersPath)

@@ -104,20 +104,52 @@ internal static class JsonLines
         writer.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
-    /// <summary>Writes one line per pair: {"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "skeleton", "lead", "paraphrase"}.</summary>
-    public static void WritePairs(Stream stream, IEnumerable<CopyPair> pairs, IReadOnlySet<string>? numericIds)
+    /// <summary>Pairs formatted at once by one thread, into a buffer of their own.</summary>
+    internal const int BlockPairs = 4096;
+
+    /// <summary>
+    /// Writes one line per pair: {"a", "b", "kind", "score", "jaccard", "containment_a", "containment_b", "skeleton", "lead", "paraphrase"}.
+    /// Blocks of <see cref="BlockPairs"/> pairs are formatted on all threads, two blocks a thread at a time, and
+    /// written in order (the 200,000 pairs of the dev corpus ×8 took a sixth of the native tool's time on one thread).
+    /// </summary>
+    /// <param name="stream">Where the lines go; flushed at the end, not disposed.</param>
+    /// <param name="pairs">The pairs, in the order written.</param>
+    /// <param name="numericIds">Ids written as JSON numbers.</param>
+    /// <param name="maxDegreeOfParallelism">At most this many threads format at once; -1 for as many as there are cores.</param>
+    public static void WritePairs(Stream stream, IReadOnlyList<CopyPair> pairs, IReadOnlySet<string>? numericIds, int maxDegreeOfParallelism = -1)
     {
-        using var lines = new JsonLinesWriter(stream);
-        Utf8JsonWriter writer = lines.Json;
-        foreach (CopyPair pair in pairs)
+        int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+        int blocks = (pairs.Count + BlockPairs - 1) / BlockPairs;
+        var formatted = new MemoryStream?[Math.Min(blocks, 2 * threads)];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        for (int first = 0; first < blocks; first += formatted.Length)
         {
-            writer.WriteStartObject();
-            WriteId(writer, "a", pair.First, numericIds);
-            WriteId(writer, "b", pair.Second, numericIds);
-            WriteScores(writer, pair.Kind, pair.Score, pair.Scores);
-            writer.WriteEndObject();
-            lines.EndLine();
+            int count = Math.Min(formatted.Length, blocks - first);
+            Parallel.For(0, count, parallel, b =>
+            {
+                MemoryStream block = formatted[b] ??= new MemoryStream();
+                block.SetLength(0);
+                using var lines = new JsonLinesWriter(block);
+                Utf8JsonWriter writer = lines.Json;
+                for (int k = (first + b) * BlockPairs; k < Math.Min(pairs.Count, (first + b + 1) * BlockPairs); k++)
+                {
+                    CopyPair pair = pairs[k];
+                    writer.WriteStartObject();
+                    WriteId(writer, "a", pair.First, numericIds);
+                    WriteId(writer, "b", pair.Second, numericIds);
+                    WriteScores(writer, pair.Kind, pair.Score, pair.Scores);
+                    writer.WriteEndObject();
+                    lines.EndLine();
+                }
+            });
+
+            for (int b = 0; b < count; b++)
+            {
+                stream.Write(formatted[b]!.GetBuffer(), 0, (int)formatted[b]!.Length);
+            }
         }
+
+        stream.Flush();
     }
 
     /// <summary>
