@@ -6,7 +6,8 @@ namespace Dedup.Benchmarks.Scale;
 
 /// <summary>
 /// <c>latency FILE [COUNT] [--stages] [--sustained]</c>: a live service's ingest loop on one thread: for each article, <c>FindCopies</c>
-/// then <c>Add</c>, timed together, over COUNT articles (default 100,000) of a corpus; every 100th step also times
+/// then <c>Add</c>, timed together, over COUNT articles (default 100,000) of a corpus, with the collector's pause and the
+/// JIT's compiling inside each call; every 100th step also times
 /// <c>ClusterOf</c> of an earlier article. Prints percentiles of each, the CPU time per call and the garbage
 /// collections.
 /// </summary>
@@ -45,6 +46,7 @@ internal static class LiveLatency
         var find = stages ? new double[n] : [];
         var add = stages ? new double[n] : [];
         var pause = new double[n];
+        var jit = new double[n];
         var clusterOf = new List<double>();
         var clusterOfPause = new List<double>();
         var collections = new Collections();
@@ -66,12 +68,14 @@ internal static class LiveLatency
             }
 
             TimeSpan gc = GC.GetTotalPauseDuration();
+            TimeSpan compiling = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
             clock.Restart();
             copies += detector.FindCopies(article).Count > 0 ? 1 : 0;
             double found = clock.Elapsed.TotalMilliseconds;
             detector.Add(article);
             findAdd[i] = clock.Elapsed.TotalMilliseconds;
             pause[i] = (GC.GetTotalPauseDuration() - gc).TotalMilliseconds;
+            jit[i] = (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - compiling).TotalMilliseconds;
             if (stages)
             {
                 find[i] = found;
@@ -103,6 +107,11 @@ internal static class LiveLatency
         }
 
         Print("  GC pause inside a call", pause);
+        Print("  JIT inside a call (this thread compiling methods on first use)", jit);
+        foreach (int i in Enumerable.Range(0, n).OrderByDescending(i => findAdd[i]).Take(3))
+        {
+            Console.WriteLine($"  slow call {i:N0}: {findAdd[i]:F1} ms; GC pause inside {pause[i]:F1} ms; JIT inside {jit[i]:F1} ms");
+        }
         if (stages)
         {
             collections.Print();
