@@ -49,6 +49,7 @@ internal static class LiveLatency
         var jit = new double[n];
         var clusterOf = new List<double>();
         var clusterOfPause = new List<double>();
+        var clusterOfJit = new List<double>();
         var collections = new Collections();
         int copies = 0;
         var clock = new Stopwatch();
@@ -87,10 +88,12 @@ internal static class LiveLatency
             {
                 string id = articles[(int)((uint)(i * 2654435761u) % (uint)i)].Id;
                 gc = GC.GetTotalPauseDuration();
+                compiling = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
                 clock.Restart();
                 _ = detector.ClusterOf(id);
                 clusterOf.Add(clock.Elapsed.TotalMilliseconds);
                 clusterOfPause.Add((GC.GetTotalPauseDuration() - gc).TotalMilliseconds);
+                clusterOfJit.Add((System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - compiling).TotalMilliseconds);
             }
         }
 
@@ -125,7 +128,7 @@ internal static class LiveLatency
         Print("  GC pause inside ClusterOf", [.. clusterOfPause]);
         foreach (int i in Enumerable.Range(0, clusterOf.Count).OrderByDescending(i => clusterOf[i]).Take(3))
         {
-            Console.WriteLine($"  slow ClusterOf after step {(i * 100) + 99:N0}: {clusterOf[i]:F2} ms; GC pause inside {clusterOfPause[i]:F2} ms");
+            Console.WriteLine($"  slow ClusterOf after step {(i * 100) + 99:N0}: {clusterOf[i]:F2} ms; GC pause inside {clusterOfPause[i]:F2} ms; JIT inside {clusterOfJit[i]:F2} ms");
         }
         Console.WriteLine(
             $"process CPU {cpu / n:F3} ms a step (all threads, background model rebuilds and GC included; {cpu / 1000:F1} s for {seconds:F1} s), allocated {allocated / n / 1024:F1} KB a step");

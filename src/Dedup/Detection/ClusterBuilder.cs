@@ -53,47 +53,80 @@ internal static class ClusterBuilder
     /// </summary>
     public static CopyCluster Describe(IReadOnlyList<ArticleFeatures> members)
     {
-        bool allDated = true;
-        foreach (ArticleFeatures m in members)
+        var facts = new ClusterMember[members.Count];
+        for (int i = 0; i < facts.Length; i++)
         {
-            allDated &= m.Published is not null;
+            facts[i] = ClusterMember.Of(members[i]);
         }
 
-        ArticleFeatures original = members[0];
-        foreach (ArticleFeatures m in members)
-        {
-            if (IsBetterOriginal(m, original, allDated))
-            {
-                original = m;
-            }
-        }
-
-        var ordered = new List<ArticleFeatures>(members);
-        ordered.Sort((x, y) => x.Order.CompareTo(y.Order));
-        var ids = new List<string>(members.Count) { original.Id };
-        foreach (ArticleFeatures m in ordered)
-        {
-            if (!ReferenceEquals(m, original))
-            {
-                ids.Add(m.Id);
-            }
-        }
-
-        return new CopyCluster(original.Id, original.Id, ids);
+        return Describe(facts);
     }
 
-    private static bool IsBetterOriginal(ArticleFeatures candidate, ArticleFeatures current, bool allDated)
+    /// <summary>
+    /// The cluster of members given by what the choice of its original reads of them (<see cref="ClusterMember"/>):
+    /// a live detector keeps those side by side for <see cref="CopyDetector.ClusterOf"/>, which then reads none of the
+    /// members' features (thousands of objects far apart in a large heap, a cache miss each). The members are reordered.
+    /// </summary>
+    public static CopyCluster Describe(Span<ClusterMember> members)
     {
-        if (allDated && candidate.Published != current.Published)
+        // In the order added: the orders are distinct, so their sort is the order of the members.
+        long[] orders = new long[members.Length];
+        int[] at = new int[members.Length];
+        bool allDated = true;
+        for (int i = 0; i < members.Length; i++)
         {
-            return candidate.Published < current.Published;
+            orders[i] = members[i].Order;
+            at[i] = i;
+            allDated &= members[i].Dated;
         }
 
-        if (!allDated && candidate.ContentTokens != current.ContentTokens)
+        Array.Sort(orders, at);
+
+        // The better original is a strict order (the last tie goes to the order added), so the first best in any order is the one.
+        int original = at[0];
+        foreach (int i in at)
         {
-            return candidate.ContentTokens > current.ContentTokens;
+            if (members[i].IsBetterOriginal(members[original], allDated))
+            {
+                original = i;
+            }
         }
 
-        return candidate.Order < current.Order;
+        var ids = new List<string>(members.Length) { members[original].Id };
+        foreach (int i in at)
+        {
+            if (i != original)
+            {
+                ids.Add(members[i].Id);
+            }
+        }
+
+        return new CopyCluster(members[original].Id, members[original].Id, ids);
+    }
+}
+
+/// <summary>What the choice of a cluster's original and its order read of a member: its id, order added, date and content.</summary>
+internal readonly record struct ClusterMember(string Id, long Order, bool Dated, long PublishedUtcTicks, int ContentTokens)
+{
+    public static ClusterMember Of(ArticleFeatures f) =>
+        new(f.Id, f.Order, f.Published is not null, f.Published?.UtcTicks ?? 0, f.ContentTokens);
+
+    /// <summary>
+    /// Whether this member is a better original than <paramref name="current"/>: earlier published when every member
+    /// is dated (dates compare as instants), else more content; ties go to the one added first.
+    /// </summary>
+    public bool IsBetterOriginal(in ClusterMember current, bool allDated)
+    {
+        if (allDated && PublishedUtcTicks != current.PublishedUtcTicks)
+        {
+            return PublishedUtcTicks < current.PublishedUtcTicks;
+        }
+
+        if (!allDated && ContentTokens != current.ContentTokens)
+        {
+            return ContentTokens > current.ContentTokens;
+        }
+
+        return Order < current.Order;
     }
 }

@@ -12,6 +12,9 @@ internal sealed class ClusterIndex
     private readonly Dictionary<int, List<int>> _members = [];
     private readonly Dictionary<int, List<int>> _matches = [];
 
+    /// <summary>What describing a cluster reads of each clustered article, by slot, side by side (see <see cref="Describe"/>).</summary>
+    private readonly List<ClusterMember> _facts = [];
+
     /// <summary>Whether <paramref name="slot"/> holds a clustered article.</summary>
     public bool Contains(int slot) => slot < _parent.Count && _parent[slot] >= 0;
 
@@ -32,15 +35,33 @@ internal sealed class ClusterIndex
     /// <summary>The slots of the cluster of <paramref name="slot"/> (itself alone when it matched nothing).</summary>
     public IReadOnlyList<int> Members(int slot) => _members.TryGetValue(Root(slot), out List<int>? members) ? members : [slot];
 
-    /// <summary>Adds an article and the clustered articles it was verified to match.</summary>
-    public void Add(int slot, List<int> matches)
+    /// <summary>
+    /// The cluster of <paramref name="slot"/> with its original, from the facts kept here alone: describing a cluster of
+    /// 2,647 articles read each member's features object, far apart in a heap of a gigabyte, and took 0.8–1.3 ms.
+    /// </summary>
+    public CopyCluster Describe(int slot)
+    {
+        IReadOnlyList<int> slots = Members(slot);
+        var members = new ClusterMember[slots.Count];
+        for (int i = 0; i < members.Length; i++)
+        {
+            members[i] = _facts[slots[i]];
+        }
+
+        return ClusterBuilder.Describe(members);
+    }
+
+    /// <summary>Adds an article (<paramref name="member"/>: what describing its cluster reads of it) and the clustered articles it was verified to match.</summary>
+    public void Add(int slot, ClusterMember member, List<int> matches)
     {
         while (_parent.Count <= slot)
         {
             _parent.Add(-1);
+            _facts.Add(default);
         }
 
         _parent[slot] = slot;
+        _facts[slot] = member;
         if (matches.Count == 0)
         {
             return;

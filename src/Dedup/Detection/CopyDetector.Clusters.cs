@@ -41,13 +41,7 @@ public sealed partial class CopyDetector
                 return null;
             }
 
-            var members = new List<ArticleFeatures>();
-            foreach (int m in _clusterIndex!.Members(slot))
-            {
-                members.Add(_registry[m]!);
-            }
-
-            return ClusterBuilder.Describe(members);
+            return _clusterIndex!.Describe(slot);
         }
         finally
         {
@@ -184,6 +178,6 @@ public sealed partial class CopyDetector
             }
         }
 
-        index.Add(slot, matches);
+        index.Add(slot, ClusterMember.Of(f), matches);
     }
 }
