@@ -172,31 +172,15 @@ internal static class TextMember
                 written += escape;
                 byte kind = body[escape + 1];
                 int used = 2;
-                switch (kind)
+                if (kind == (byte)'u')
                 {
-                    case (byte)'b':
-                        buffer[written++] = (byte)'\b';
-                        break;
-                    case (byte)'f':
-                        buffer[written++] = (byte)'\f';
-                        break;
-                    case (byte)'n':
-                        buffer[written++] = (byte)'\n';
-                        break;
-                    case (byte)'r':
-                        buffer[written++] = (byte)'\r';
-                        break;
-                    case (byte)'t':
-                        buffer[written++] = (byte)'\t';
-                        break;
-                    case (byte)'u':
-                        int code = (Hex(body[escape + 2]) << 12) | (Hex(body[escape + 3]) << 8) | (Hex(body[escape + 4]) << 4) | Hex(body[escape + 5]);
-                        written += new Rune(code).EncodeToUtf8(buffer.AsSpan(written));
-                        used = 6;
-                        break;
-                    default: // '"', '\\' and '/' stand for themselves
-                        buffer[written++] = kind;
-                        break;
+                    int code = (Hex(body[escape + 2]) << 12) | (Hex(body[escape + 3]) << 8) | (Hex(body[escape + 4]) << 4) | Hex(body[escape + 5]);
+                    written += new Rune(code).EncodeToUtf8(buffer.AsSpan(written));
+                    used = 6;
+                }
+                else
+                {
+                    buffer[written++] = Unescaped(kind);
                 }
 
                 body = body[(escape + used)..];
@@ -255,6 +239,17 @@ internal static class TextMember
 
         return at;
     }
+
+    /// <summary>The byte a two-character escape (<c>\n</c>, <c>\"</c> and the others but <c>\u</c>) stands for, given its second character.</summary>
+    private static byte Unescaped(byte kind) => kind switch
+    {
+        (byte)'b' => (byte)'\b',
+        (byte)'f' => (byte)'\f',
+        (byte)'n' => (byte)'\n',
+        (byte)'r' => (byte)'\r',
+        (byte)'t' => (byte)'\t',
+        _ => kind, // '"', '\\' and '/' stand for themselves
+    };
 
     private static bool IsHex(byte c) => char.IsAsciiHexDigit((char)c);
 

@@ -365,7 +365,7 @@ internal sealed class CandidateSelector
         }
 
         _commonKeys++;
-        if ((_fingerprintArray is not null || _fingerprintOf is not null) && read > CommonSample)
+        if (HasFingerprints && read > CommonSample)
         {
             // The holders nearest in SimHash, ties earliest first, chosen without sorting: a histogram of the distances
             // (0..64) gives the distance at which the sample fills up; every holder nearer is taken, and the earliest
@@ -374,7 +374,6 @@ internal sealed class CandidateSelector
             Span<int> histogram = stackalloc int[65];
             histogram.Clear();
             int m = 0;
-            ulong[]? dense = _fingerprintArray;
             for (int r = 0; r < read; r++)
             {
                 if (holders[r] == self)
@@ -383,7 +382,7 @@ internal sealed class CandidateSelector
                     continue;
                 }
 
-                int d = BitOperations.PopCount((dense is not null ? dense[holders[r]] : _fingerprintOf!(holders[r])) ^ _fingerprint);
+                int d = BitOperations.PopCount(FingerprintOf(holders[r]) ^ _fingerprint);
                 distance[r] = (byte)d;
                 histogram[d]++;
                 m++;
@@ -467,9 +466,13 @@ internal sealed class CandidateSelector
 
     /// <summary>Whether a holder is a near-exact copy of the article (false when no fingerprints were given).</summary>
     private bool IsNearExact(int holder) =>
-        (_fingerprintArray is { } fingerprints ? BitOperations.PopCount(fingerprints[holder] ^ _fingerprint)
-            : _fingerprintOf is { } fingerprintOf ? BitOperations.PopCount(fingerprintOf(holder) ^ _fingerprint)
-            : int.MaxValue) <= NearExactDistance;
+        HasFingerprints && BitOperations.PopCount(FingerprintOf(holder) ^ _fingerprint) <= NearExactDistance;
+
+    /// <summary>Whether the caller gave the holders' fingerprints (either <c>PreferNear</c>).</summary>
+    private bool HasFingerprints => _fingerprintArray is not null || _fingerprintOf is not null;
+
+    /// <summary>A holder's fingerprint: from the scan's dense array (a plain load) or through the live detector's lookup.</summary>
+    private ulong FingerprintOf(int holder) => _fingerprintArray is { } fingerprints ? fingerprints[holder] : _fingerprintOf!(holder);
 
     private struct Tally
     {

@@ -20,7 +20,7 @@ internal sealed class PostingIndex : ILshBucketStore
     public const long SortedAtOnce = 1 << 23;
 
     /// <summary>Partitions by at most this many top bits of a key.</summary>
-    private const int MaxPartitionBits = 8;
+    internal const int MaxPartitionBits = 8;
 
     /// <summary>Articles a worker takes at a time when it collects their keys.</summary>
     private const int BlockSize = 256;

@@ -15,8 +15,8 @@ namespace Dedup.Detection;
 /// </remarks>
 internal sealed class SampledKeys : IDisposable
 {
-    /// <summary>The top bits of a key by which each space's samples are ordered: partitions of up to this many bits are read alone.</summary>
-    public const int OrderBits = 8;
+    /// <summary>The top bits of a key by which each space's samples are ordered: as many as the index's partitions may take.</summary>
+    public const int OrderBits = PostingIndex.MaxPartitionBits;
 
     /// <summary>Articles a block holds (and a worker samples at a time).</summary>
     private const int BlockSize = 256;
