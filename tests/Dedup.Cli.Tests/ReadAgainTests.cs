@@ -49,6 +49,8 @@ public sealed class ReadAgainTests
     [InlineData("""{"id": "a", "text": "a lone \ud800 surrogate"}""")]
     [InlineData("""{"id": "a", "text": "cut""")]
     [InlineData("""["id", "a"]""")]
+    [InlineData("""{"id": {"text": "a nested text", "id": "a"}, "text": "The root's text"}""")] // an object where the id was
+    [InlineData("""{"id": "a", "text": ["not", "a string"]}""")]
     public void A_line_that_no_longer_holds_the_article_gives_nothing(string line)
     {
         var kept = new Article(line.Contains("18", StringComparison.Ordinal) ? "17" : "a", string.Empty);

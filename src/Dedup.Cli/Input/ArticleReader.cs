@@ -429,30 +429,44 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             bool sameId = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("text"u8))
+                bool isText = reader.ValueTextEquals("text"u8);
+                bool isTitle = !isText && reader.ValueTextEquals("title"u8);
+                bool isSource = !isText && !isTitle && reader.ValueTextEquals("source"u8);
+                bool isId = !isText && !isTitle && !isSource && reader.ValueTextEquals("id"u8);
+                if (!reader.Read())
                 {
-                    text = reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    return null;
                 }
-                else if (reader.ValueTextEquals("title"u8))
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    title = reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    // Skipped whole, or its members would be read as the root's; a field the first reading took never
+                    // holds one in a line that passed it.
+                    if (isText || isTitle || isSource || isId || !reader.TrySkip())
+                    {
+                        return null;
+                    }
                 }
-                else if (reader.ValueTextEquals("source"u8))
+                else if (isText)
                 {
-                    source = reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 }
-                else if (reader.ValueTextEquals("id"u8))
+                else if (isTitle)
                 {
-                    sameId = reader.Read() && reader.TokenType switch
+                    title = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (isSource)
+                {
+                    source = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (isId)
+                {
+                    sameId = reader.TokenType switch
                     {
                         JsonTokenType.String => reader.ValueTextEquals(kept.Id),
                         JsonTokenType.Number => TryCanonicalInteger(System.Text.Encoding.UTF8.GetString(reader.ValueSpan), out string id) && id == kept.Id,
                         _ => false,
                     };
-                }
-                else if (!reader.Read() || !reader.TrySkip())
-                {
-                    return null;
                 }
             }
 

@@ -25,8 +25,8 @@ internal static class TextMember
     /// <summary>
     /// Finds the string token (quotes included) that is the value of the root object's member whose key is written
     /// <c>"text"</c> (without escapes). The line must be valid UTF-8. False when there is no such member, when its
-    /// value is not a string, when a second one follows, or when a string up to the end of the text's breaks JSON's
-    /// rules: the caller then reads the whole line with a JSON reader, which names any problem. True does not say the
+    /// value is not a string, when a second one follows, when a key of the root object is written with an escape (it
+    /// may spell "text" too), or when a string up to the end of the text's breaks JSON's rules: the caller then reads the whole line with a JSON reader, which names any problem. True does not say the
     /// line is valid JSON, only that the token is a valid string wherever it stands.
     /// </summary>
     public static bool TryFind(ReadOnlySpan<byte> line, out Range token)
@@ -49,6 +49,11 @@ internal static class TextMember
                     if (depth == 1 && keyNext)
                     {
                         keyNext = false;
+                        if (line[(i + 1)..end].Contains((byte)'\\'))
+                        {
+                            return false; // an escaped key may spell "text" too: which one the reader takes is its own
+                        }
+
                         int colon = SkipWhiteSpace(line, end + 1);
                         if (colon >= line.Length || line[colon] != (byte)':')
                         {
