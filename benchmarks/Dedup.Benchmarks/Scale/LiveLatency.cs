@@ -38,7 +38,11 @@ internal static class LiveLatency
 
         int count = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 100_000;
         List<Article> articles = JsonlArticles.Read(positional[1], count);
+        TimeSpan compilingBefore = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
+        var constructing = Stopwatch.StartNew();
         var detector = new CopyDetector();
+        constructing.Stop();
+        double constructorJit = (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - compilingBefore).TotalMilliseconds;
         _ = detector.ClusterOf("-"); // clusters maintained from the first add
         int n = articles.Count;
         var findAdd = new double[n];
@@ -101,6 +105,7 @@ internal static class LiveLatency
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
         double allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
         Console.WriteLine($"{n:N0} articles in {seconds:F1} s, {copies:N0} found copies before being added");
+        Console.WriteLine($"the detector's constructor: {constructing.Elapsed.TotalMilliseconds:F1} ms, JIT inside {constructorJit:F1} ms (its tables for the options, built once a process)");
         Print("find then add", findAdd);
         if (stages)
         {

@@ -150,6 +150,13 @@ internal sealed class BoilerplateModel
 
     private static BoilerplateModel Build(SetSource words, SetSource skeleton, int maxFrequency, bool concurrently, long groupOccurrences = GroupOccurrences)
     {
+        if (words.Weights is null && words.Count <= maxFrequency)
+        {
+            // No shingle is in more than maxFrequency of so few articles: the model is empty, found without compiling
+            // the learner (a live detector's first articles).
+            return new BoilerplateModel([], [], words.Count);
+        }
+
         if (!concurrently)
         {
             return new BoilerplateModel(Boilerplate(words, maxFrequency, groupOccurrences), Boilerplate(skeleton, maxFrequency, groupOccurrences), words.Count);
@@ -329,6 +336,11 @@ internal sealed class BoilerplateModel
     /// occurrences are sorted, every shingle's document frequency counted, frequent shingles kept with their
     /// frequency, and each article's histogram of frequencies updated, from which its median follows.
     /// </summary>
+    /// <remarks>
+    /// Compiled optimized at once: it runs once a build, over every article, where tier-0 code would run its loops
+    /// slowly and on-stack replacement compile it again at each loop (docs/architecture.md, "First calls").
+    /// </remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency, long groupOccurrences)
     {
         int n = set.Count;
@@ -400,7 +412,7 @@ internal sealed class BoilerplateModel
 
         // Freed as soon as every group is counted, before the vote allocates its own.
         var bufferMemory = new NativeBuffer<ulong>(checked((int)largestGroup));
-        var scratchMemory = new NativeBuffer<ulong>(checked((int)inPartition.Max()));
+        var scratchMemory = new NativeBuffer<ulong>(checked((int)LargestGroup(inPartition, 1)));
         Span<ulong> buffer = bufferMemory.Span;
         Span<ulong> scratch = scratchMemory.Span;
         int[] blockStarts = new int[(n >> HistogramBlockBits) + 2];

@@ -83,6 +83,11 @@ internal sealed class CandidateSelector
 
     private readonly Dictionary<int, Tally> _tally = [];
     private readonly int[] _window = new int[Window];
+
+    // The common-key sample's buffers (a selector is one thread's): fields, not stack buffers, so that the JIT compiles
+    // Offer at tier 0 on first use (docs/architecture.md, "First calls").
+    private readonly byte[] _distance = new byte[Window];
+    private readonly int[] _histogram = new int[65];
     private PostingIndex.HolderRange[] _ranges = [];
     private ulong[]? _fingerprintArray;
     private readonly List<ulong> _sampled = [];
@@ -370,8 +375,8 @@ internal sealed class CandidateSelector
             // The holders nearest in SimHash, ties earliest first, chosen without sorting: a histogram of the distances
             // (0..64) gives the distance at which the sample fills up; every holder nearer is taken, and the earliest
             // holders at that distance fill the rest.
-            Span<byte> distance = stackalloc byte[Window];
-            Span<int> histogram = stackalloc int[65];
+            Span<byte> distance = _distance;
+            Span<int> histogram = _histogram;
             histogram.Clear();
             int m = 0;
             for (int r = 0; r < read; r++)

@@ -48,6 +48,7 @@ public sealed partial class CopyDetector
         ArgumentNullException.ThrowIfNull(store);
         Options = options ?? DetectorOptions.Default;
         Options.Validate();
+        FeatureExtractor.Prepare(Options);
         _store = store;
     }
 

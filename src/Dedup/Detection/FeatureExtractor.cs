@@ -47,6 +47,17 @@ internal static class FeatureExtractor
         return hash.GetCurrentHashAsUInt128();
     }
 
+    /// <summary>
+    /// Builds the tables that extraction under <paramref name="options"/> reads (the stopwords' hashes under the seed,
+    /// the boilerplate rules' matcher), each once per process and options: a detector does this when constructed, so
+    /// that its first call does not (about 10 ms, mostly compiling their builders).
+    /// </summary>
+    public static void Prepare(DetectorOptions options)
+    {
+        _ = options.Stopwords.HashesFor(options.Seed);
+        BoilerplateFilter.Prepare(options.Boilerplate);
+    }
+
     public static ArticleFeatures Extract(Article article, DetectorOptions options) => Extract(article, options, null, -1);
 
     /// <summary>
@@ -221,10 +232,13 @@ internal static class FeatureExtractor
     /// (one per token, a fraction's tokens giving one); when <paramref name="firstToken"/> is not empty, the index of
     /// each entry's first token too. Returns the number of entries.
     /// </summary>
-    internal static int CollectTerms(string text, ReadOnlySpan<Token> tokens, ulong seed, Span<uint> entries, Span<int> firstToken)
+    internal static int CollectTerms(string text, ReadOnlySpan<Token> tokens, ulong seed, Span<uint> entries, Span<int> firstToken) =>
+        // The stack buffer is here, the loop in the overload: so both compile at tier 0 (docs/architecture.md, "First calls").
+        CollectTerms(text, tokens, seed, entries, firstToken, stackalloc char[Tokenizer.MaxHashedChars]);
+
+    private static int CollectTerms(string text, ReadOnlySpan<Token> tokens, ulong seed, Span<uint> entries, Span<int> firstToken, Span<char> buffer)
     {
         bool where = !firstToken.IsEmpty;
-        Span<char> buffer = stackalloc char[Tokenizer.MaxHashedChars];
         ulong termSeed = seed ^ TermSalt;
         int count = 0;
         int sentence = 0;

@@ -297,6 +297,15 @@ internal static class Paraphrase
             }
         }
 
+        // The early exits above are compiled at tier 0 on first use; Align, which loops over every term, is compiled
+        // optimized at once (docs/architecture.md, "First calls").
+        return Align(a, b, ofB);
+    }
+
+    /// <summary>The alignment of <paramref name="a"/>'s sentences with <paramref name="b"/>'s.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ParaphraseMeasure Align(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB)
+    {
         Span<int> termsIn = stackalloc int[MaxSentence + 1];
         Span<int> numbersIn = stackalloc int[MaxSentence + 1];
         termsIn.Clear();

@@ -24,9 +24,14 @@ internal static class RadixSort
             throw new ArgumentException("The scratch buffer is shorter than the values.", nameof(scratch));
         }
 
-        Span<int> counts = stackalloc int[256];
+        // The counts' stack buffer is here, the loops in Passes: so both compile at tier 0 (docs/architecture.md, "First calls").
+        Passes(values, scratch[..values.Length], stackalloc int[256]);
+    }
+
+    private static void Passes(Span<uint> values, Span<uint> scratch, Span<int> counts)
+    {
         Span<uint> from = values;
-        Span<uint> to = scratch[..values.Length];
+        Span<uint> to = scratch;
         for (int shift = 0; shift < 32; shift += 8)
         {
             counts.Clear();

@@ -24,11 +24,13 @@ internal static class BitCountKernel
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(counts.Length, 64);
         // The byte-to-bit mapping of the vector paths holds on little-endian machines.
+        // The vector paths' spill buffer is on the stack of this method, which has no loop, so that the JIT compiles
+        // them at tier 0 on first use (docs/architecture.md, "First calls").
         int done = (BitConverter.IsLittleEndian ? KernelDriver.Resolve(width) : KernelWidth.Scalar) switch
         {
-            KernelWidth.Vector512 => Count512(values, counts),
-            KernelWidth.Vector256 => Count256(values, counts),
-            KernelWidth.Vector128 => Count128(values, counts),
+            KernelWidth.Vector512 => Count512(values, counts, stackalloc byte[8 * 64]),
+            KernelWidth.Vector256 => Count256(values, counts, stackalloc byte[8 * 32]),
+            KernelWidth.Vector128 => Count128(values, counts, stackalloc byte[8 * 16]),
             _ => 0,
         };
         CountScalar(values[done..], counts);
@@ -63,7 +65,7 @@ internal static class BitCountKernel
         }
     }
 
-    private static int Count256(ReadOnlySpan<ulong> values, Span<int> counts)
+    private static int Count256(ReadOnlySpan<ulong> values, Span<int> counts, Span<byte> spill)
     {
         const int PerVector = 4;
         int whole = values.Length / PerVector * PerVector;
@@ -73,7 +75,6 @@ internal static class BitCountKernel
         }
 
         ref ulong origin = ref MemoryMarshal.GetReference(values);
-        Span<byte> spill = stackalloc byte[8 * 32];
         Vector256<byte> one = Vector256.Create((byte)1);
         for (int start = 0; start < whole;)
         {
@@ -107,7 +108,7 @@ internal static class BitCountKernel
         return whole;
     }
 
-    private static int Count128(ReadOnlySpan<ulong> values, Span<int> counts)
+    private static int Count128(ReadOnlySpan<ulong> values, Span<int> counts, Span<byte> spill)
     {
         const int PerVector = 2;
         int whole = values.Length / PerVector * PerVector;
@@ -117,7 +118,6 @@ internal static class BitCountKernel
         }
 
         ref ulong origin = ref MemoryMarshal.GetReference(values);
-        Span<byte> spill = stackalloc byte[8 * 16];
         Vector128<byte> one = Vector128.Create((byte)1);
         for (int start = 0; start < whole;)
         {
@@ -151,7 +151,7 @@ internal static class BitCountKernel
         return whole;
     }
 
-    private static int Count512(ReadOnlySpan<ulong> values, Span<int> counts)
+    private static int Count512(ReadOnlySpan<ulong> values, Span<int> counts, Span<byte> spill)
     {
         const int PerVector = 8;
         int whole = values.Length / PerVector * PerVector;
@@ -161,7 +161,6 @@ internal static class BitCountKernel
         }
 
         ref ulong origin = ref MemoryMarshal.GetReference(values);
-        Span<byte> spill = stackalloc byte[8 * 64];
         Vector512<byte> one = Vector512.Create((byte)1);
         for (int start = 0; start < whole;)
         {

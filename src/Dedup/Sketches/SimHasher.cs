@@ -30,21 +30,32 @@ public static class SimHasher
             Span<int> counts = stackalloc int[64];
             counts.Clear();
             BitCountKernel.Count(features, counts);
-            ulong bits = 0;
-            for (int j = 0; j < 64; j++)
-            {
-                if (2L * counts[j] > features.Length)
-                {
-                    bits |= 1UL << j;
-                }
-            }
-
-            return bits;
+            return Majority(counts, features.Length);
         }
 
         Span<float> acc = stackalloc float[64];
         acc.Clear();
         SimHashKernel.Accumulate(features, weights, acc);
+        return Positive(acc);
+    }
+
+    // The loops are apart from the stack buffers, so that the JIT compiles Compute at tier 0 (docs/architecture.md, "First calls").
+    private static ulong Majority(ReadOnlySpan<int> counts, int n)
+    {
+        ulong bits = 0;
+        for (int j = 0; j < 64; j++)
+        {
+            if (2L * counts[j] > n)
+            {
+                bits |= 1UL << j;
+            }
+        }
+
+        return bits;
+    }
+
+    private static ulong Positive(ReadOnlySpan<float> acc)
+    {
         ulong fingerprint = 0;
         for (int j = 0; j < 64; j++)
         {

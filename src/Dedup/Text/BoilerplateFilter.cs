@@ -24,6 +24,12 @@ public static class BoilerplateFilter
         return IsDecodedBoilerplate(line, rules);
     }
 
+    /// <summary>
+    /// Prepares the matcher of <paramref name="rules"/> (once per rules instance), so that the first line tested does
+    /// not pay for it: a detector does this when it is constructed.
+    /// </summary>
+    internal static void Prepare(BoilerplateRules rules) => _ = CompiledRules.GetValue(rules, static r => new Compiled(r)).AsciiPrefixes;
+
     private static bool IsDecodedBoilerplate(ReadOnlySpan<char> line, BoilerplateRules rules)
     {
         ReadOnlySpan<char> t = line.Trim();

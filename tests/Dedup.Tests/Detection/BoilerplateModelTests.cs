@@ -351,6 +351,33 @@ public class BoilerplateModelTests
         Assert.Throws<ArgumentException>(() => Verifier.Measure(model.View(withBoilerplate[0]), model.View(withBoilerplate[1])));
     }
 
+    /// <summary>
+    /// No shingle is in more than maxFrequency of maxFrequency articles, so their model is empty without being learned
+    /// (a live detector's first articles); with one article more the block stands out, as the plain rule finds (from a
+    /// maxFrequency of 3: the block's frequency must also exceed StandOut times the article's median, 1).
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(10)]
+    public void At_most_max_frequency_articles_have_no_boilerplate_and_one_more_is_learned(int maxFrequency)
+    {
+        // Every third article of ManyArticles holds the same block.
+        ArticleFeatures[] features = [.. ManyArticles(3 * (maxFrequency + 1)).Where((_, i) => i % 3 == 0).Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+        for (int n = 1; n <= features.Length; n++)
+        {
+            ArticleFeatures[] first = features[..n];
+            var model = BoilerplateModel.Build(first, maxFrequency);
+            HashSet<uint> words = Reference(first, f => f.Words, maxFrequency);
+            Assert.Equal(n > maxFrequency, words.Count > 0);
+            Assert.Equal(n, model.Articles);
+            foreach (ArticleFeatures f in first)
+            {
+                Assert.Equal(f.Words.Where(s => !words.Contains(s)), model.Words(f));
+            }
+        }
+    }
+
     [Fact]
     public void A_small_index_builds_its_model_without_megabytes_of_counters()
     {
