@@ -193,14 +193,8 @@ public static partial class Tokenizer
     private static void EmitWithRightQuote<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context)
         where TSink : struct, ITokenSink, allows ref struct
     {
-        Span<char> folded = stackalloc char[BlockChars];
-        for (int i = 0; i < length; i++)
-        {
-            uint c = Unsafe.Add(ref at, i);
-            folded[i] = c == RightQuote ? '\'' : (char)(c | 0x20);
-        }
-
-        ulong hash = TokenHash.Hash(folded[..length], context.Seed);
+        // The stack buffer here, the loop in FoldRightQuotes: so both compile at tier 0 (docs/architecture.md, "First calls").
+        ulong hash = TokenHash.Hash(FoldRightQuotes(ref at, length, stackalloc char[BlockChars]), context.Seed);
         uint c0 = at;
         TokenTraits flags = IsAsciiDigit(c0) ? TokenTraits.Number
             : context.Stopwords.Contains(hash) ? TokenTraits.Stopword
@@ -211,6 +205,18 @@ public static partial class Tokenizer
         }
 
         sink.OnToken(new Token(hash, flags, start, length));
+    }
+
+    /// <summary>The word folded into <paramref name="folded"/>: ASCII lower case, '\u2019' as '\''.</summary>
+    private static ReadOnlySpan<char> FoldRightQuotes(ref ushort at, int length, Span<char> folded)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            uint c = Unsafe.Add(ref at, i);
+            folded[i] = c == RightQuote ? '\'' : (char)(c | 0x20);
+        }
+
+        return folded[..length];
     }
 
     /// <summary>A word of ASCII letters, digits and joiners: hashed from the text with case folded in registers.</summary>
@@ -282,12 +288,16 @@ public static partial class Tokenizer
 
     /// <summary>
     /// A word of 33 to <see cref="BlockChars"/> ASCII characters: folded into a buffer and hashed by the library. Apart
-    /// from the walk so that the walk has no stack buffer (a method with one is compiled without tiering and profile).
+    /// from the walk so that the walk has no stack buffer, and the buffer apart from the folding loop (a method with a
+    /// stack buffer and a loop is compiled without tiering and profile: docs/architecture.md, "First calls").
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ulong HashLongAscii(ref ushort at, int length, ulong seed)
+    private static ulong HashLongAscii(ref ushort at, int length, ulong seed) =>
+        TokenHash.Hash(FoldLongAscii(ref at, length, stackalloc char[BlockChars]), seed);
+
+    /// <summary>The word of 33 to <see cref="BlockChars"/> ASCII characters folded to lower case into <paramref name="folded"/>.</summary>
+    private static ReadOnlySpan<char> FoldLongAscii(ref ushort at, int length, Span<char> folded)
     {
-        Span<char> folded = stackalloc char[BlockChars];
         ref byte bytes = ref Unsafe.As<ushort, byte>(ref at);
         ref byte target = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(folded));
         for (int i = 0; i + 4 <= length; i += 4)
@@ -297,7 +307,7 @@ public static partial class Tokenizer
 
         int tail = (length - 4) * 2;
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, tail), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, tail)) | LowerQuad);
-        return TokenHash.Hash(folded[..length], seed);
+        return folded[..length];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
