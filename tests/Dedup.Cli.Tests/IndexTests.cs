@@ -48,6 +48,38 @@ public sealed class IndexTests : IDisposable
         Assert.StartsWith("articles: 3\n", after.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The commands open a file index as the library's durable detector keeps it: they replay what a service journaled
+    /// and has not checkpointed, refuse an index a service holds open, and fold their own changes into the snapshot, so
+    /// that neither side's changes are lost or brought back.
+    /// </summary>
+    [Fact]
+    public async Task The_commands_replay_a_services_journal_and_refuse_an_index_it_holds()
+    {
+        string store = _temp.File("news.idx");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, Originals())).ExitCode);
+        using (Dedup.Detection.CopyDetector service = Dedup.Detection.CopyDetector.Open(store))
+        {
+            Assert.True(service.Remove(Samples.Storm));
+            CliRun held = await Cli.RunAsync("index", "stats", "--store", store);
+            Assert.Equal(ExitCodes.IOError, held.ExitCode);
+            Assert.Contains("open in another detector", held.Error, StringComparison.Ordinal);
+        }
+
+        // The removal is in the journal only: the commands see it.
+        CliRun query = await Cli.RunAsync("index", "query", "--store", store, Copies());
+        Assert.DoesNotContain(Samples.Storm, query.Out, StringComparison.Ordinal);
+        Assert.StartsWith("articles: 4\n", (await Cli.RunAsync("index", "stats", "--store", store)).Out, StringComparison.Ordinal);
+
+        // Added again by a command: the service's journal does not remove it once more on its next open.
+        string storm = _temp.Write("storm.jsonl", ScanTests.JsonSerializerLine(Samples.Storm, Samples.Text(Samples.Storm)));
+        CliRun add = await Cli.RunAsync("index", "add", "--store", store, storm);
+        Assert.True(add.ExitCode == ExitCodes.Ok, add.ToString());
+        using Dedup.Detection.CopyDetector reopened = Dedup.Detection.CopyDetector.Open(store);
+        Assert.Equal(5, reopened.Count);
+        Assert.True(reopened.Contains(Samples.Storm));
+    }
+
     [Fact]
     public async Task Adding_an_id_already_indexed_is_bad_input_unless_skipped()
     {

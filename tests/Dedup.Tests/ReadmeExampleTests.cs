@@ -24,7 +24,8 @@ public class ReadmeExampleTests
         }
 
         detector.Add(new Article("blog-9", otherText));
-        foreach (CopyCluster c in detector.Clusters())
+        detector.Add(new Article("elsewhere", TestArticles.Rail));
+        foreach (CopyCluster c in detector.Clusters().Where(c => c.Members.Count > 1))
         {
             output.Add($"{c.OriginalId} <- {string.Join(", ", c.Members.Skip(1))}");
         }
@@ -33,8 +34,8 @@ public class ReadmeExampleTests
         ScanResult all = CopyDetector.Scan([new Article("a", text), new Article("b", otherText)], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.StartsWith("reuters-123: Rewritten", output[0], StringComparison.Ordinal);
-        Assert.Equal("reuters-123 <- blog-9", output[1]);
-        Assert.Equal(2, CopyDetector.LoadFromFile(file).Count);
+        Assert.Equal(["reuters-123 <- blog-9"], output.Skip(1));
+        Assert.Equal(3, CopyDetector.LoadFromFile(file).Count);
         Assert.Single(all.Pairs);
         File.Delete(file);
     }

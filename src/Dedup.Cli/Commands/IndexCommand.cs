@@ -22,16 +22,18 @@ internal static class IndexCommand
 
         IIndexStore store = IndexStores.Open(storeLocation);
         bool created = !store.Exists;
-        CopyDetector detector = created
-            ? new CopyDetector(new DetectorOptions { Threshold = threshold ?? DetectorOptions.Default.Threshold })
-            : store.Load();
-        if (!created && threshold is { } t && t != detector.Options.Threshold)
+        using CopyDetector? existing = created ? null : store.Load();
+        if (existing is not null && threshold is { } t && t != existing.Options.Threshold)
         {
-            console.Warning(FormattableString.Invariant($"--threshold {t} ignored: {store.Location} keeps the threshold it was created with ({detector.Options.Threshold})"));
+            console.Warning(FormattableString.Invariant($"--threshold {t} ignored: {store.Location} keeps the threshold it was created with ({existing.Options.Threshold})"));
         }
 
         var reader = new ArticleReader(console, skipBad, encoding);
         ArticleSet set = await reader.ReadAsync(input, cancellationToken);
+
+        // A new index's files are made only once the input has been read.
+        using CopyDetector? made = created ? store.Create(new DetectorOptions { Threshold = threshold ?? DetectorOptions.Default.Threshold }) : null;
+        CopyDetector detector = existing ?? made!;
 
         // Check every id against the index before changing anything, so a failed add leaves the store as it was.
         var accepted = new List<Article>(set.Articles.Count);
@@ -53,12 +55,9 @@ internal static class IndexCommand
             console.Message(ArticleReader.DescribeSkipped(set));
         }
 
-        foreach (Article article in accepted)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            detector.Add(article);
-        }
-
+        // One batch: journaled with one write, and on all cores.
+        cancellationToken.ThrowIfCancellationRequested();
+        detector.AddRange(accepted);
         store.Save(detector);
         Report(console, json, created ? "created" : "updated", store, detector.Count,
             [("added", accepted.Count), ("skipped", set.SkippedCount)],
@@ -77,7 +76,7 @@ internal static class IndexCommand
         }
 
         IIndexStore store = IndexStores.Open(storeLocation);
-        CopyDetector detector = store.Load();
+        using CopyDetector detector = store.Load();
         ArticleSet set = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
         return await WriteMatchesAsync(console, set, (a, _) => Task.FromResult(detector.FindCopies(a)), $"{detector.Count} indexed", cancellationToken);
     }
@@ -128,7 +127,7 @@ internal static class IndexCommand
         }
 
         IIndexStore store = IndexStores.Open(storeLocation);
-        CopyDetector detector = store.Load();
+        using CopyDetector detector = store.Load();
         string[] missing = ids.Where(id => !detector.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
         {
@@ -154,7 +153,7 @@ internal static class IndexCommand
         else
         {
             IIndexStore store = IndexStores.Open(storeLocation);
-            CopyDetector detector = store.Load();
+            using CopyDetector detector = store.Load();
             facts = [("articles", detector.Count)];
             facts.AddRange(store.Describe());
             facts.Add(("threshold", detector.Options.Threshold));

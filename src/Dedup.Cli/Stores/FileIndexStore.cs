@@ -2,12 +2,24 @@ using Dedup.Detection;
 
 namespace Dedup.Cli.Stores;
 
-/// <summary>An index kept in one snapshot file (<see cref="CopyDetector.SaveToFile"/>, written atomically).</summary>
+/// <summary>
+/// An index kept as the library keeps a durable one (<see cref="CopyDetector.Open"/>): a snapshot file, the journal of
+/// the changes since (<c>path.journal</c>, written by services that hold the index open) and a lock file. The commands
+/// open it as a detector would, so they replay the journal, wait for no one (an index held by a running service is
+/// refused with a message), and write their changes back as a checkpoint: the snapshot, with the journal folded in.
+/// </summary>
 internal sealed class FileIndexStore(string path) : IIndexStore
 {
+    /// <summary>The commands' changes are checkpointed before they exit: the journal needs no disk flush per change.</summary>
+    private static readonly JournalOptions Journal = new() { Flush = JournalFlush.OperatingSystem };
+
     public string Location => path;
 
-    public bool Exists => File.Exists(path);
+    /// <summary>A snapshot, or a journal holding changes (a service may not have checkpointed yet).</summary>
+    public bool Exists => File.Exists(path) || (File.Exists(path + ".journal") && new FileInfo(path + ".journal").Length > JournalHeaderBytes);
+
+    /// <summary>The journal's header alone (magic and version): no changes.</summary>
+    private const int JournalHeaderBytes = 12;
 
     public CopyDetector Load()
     {
@@ -16,14 +28,62 @@ internal sealed class FileIndexStore(string path) : IIndexStore
             throw CliException.BadInput($"{path}: is a folder; --store expects a file");
         }
 
-        if (!File.Exists(path))
+        if (!Exists)
         {
             throw CliException.IO($"{path}: no such index (create one with 'dedup index add --store {path} INPUT')");
         }
 
+        return Open(configure: null);
+    }
+
+    public CopyDetector Create(DetectorOptions options)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw CliException.IO($"{path}: no such folder: {folder}");
+        }
+
+        return Open(_ => options);
+    }
+
+    public void Save(CopyDetector detector)
+    {
         try
         {
-            return CopyDetector.LoadFromFile(path);
+            detector.Checkpoint();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw CliException.IO($"{path}: permission denied");
+        }
+        catch (IOException e)
+        {
+            throw CliException.IO($"{path}: {e.Message}");
+        }
+    }
+
+    public IReadOnlyList<(string Key, object Value)> Describe()
+    {
+        var facts = new List<(string Key, object Value)> { ("store", Path.GetFullPath(path)) };
+        if (File.Exists(path))
+        {
+            facts.Add(("bytes", new FileInfo(path).Length));
+        }
+
+        if (File.Exists(path + ".journal"))
+        {
+            facts.Add(("journal bytes", new FileInfo(path + ".journal").Length));
+        }
+
+        return facts;
+    }
+
+    private CopyDetector Open(Func<DetectorOptions, DetectorOptions>? configure)
+    {
+        try
+        {
+            return CopyDetector.Open(path, Journal, configure);
         }
         catch (InvalidDataException e)
         {
@@ -38,29 +98,4 @@ internal sealed class FileIndexStore(string path) : IIndexStore
             throw CliException.IO($"{path}: {e.Message}");
         }
     }
-
-    public void Save(CopyDetector detector)
-    {
-        try
-        {
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null && !Directory.Exists(folder))
-            {
-                throw CliException.IO($"{path}: no such folder: {folder}");
-            }
-
-            detector.SaveToFile(path);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw CliException.IO($"{path}: permission denied");
-        }
-        catch (IOException e)
-        {
-            throw CliException.IO($"{path}: {e.Message}");
-        }
-    }
-
-    public IReadOnlyList<(string Key, object Value)> Describe()
-        => [("store", Path.GetFullPath(path)), ("bytes", new FileInfo(path).Length)];
 }

@@ -15,9 +15,13 @@ internal interface IIndexStore
     /// <summary>Whether the store holds an index yet.</summary>
     bool Exists { get; }
 
-    /// <summary>Loads the index.</summary>
-    /// <exception cref="CliException">The store is missing (I/O error) or unreadable (bad store).</exception>
+    /// <summary>Opens the index, holding it until the detector is disposed.</summary>
+    /// <exception cref="CliException">The store is missing or held by another detector (I/O error) or unreadable (bad store).</exception>
     CopyDetector Load();
+
+    /// <summary>Creates the index (it does not exist yet) with <paramref name="options"/>, holding it until the detector is disposed.</summary>
+    /// <exception cref="CliException">The store cannot be created (I/O error).</exception>
+    CopyDetector Create(DetectorOptions options);
 
     /// <summary>Writes the index back, atomically.</summary>
     void Save(CopyDetector detector);

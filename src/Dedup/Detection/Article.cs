@@ -18,4 +18,11 @@ public sealed record Article(string Id, string Text, string? Title = null, DateT
 {
     /// <summary>The longest id accepted, in UTF-8 bytes: 4096 (a long URL fits).</summary>
     public const int MaxIdBytes = 4096;
+
+    /// <summary>
+    /// The text the detector compares, which the character ranges of a match's passages (<see cref="TextSpan"/>) index:
+    /// the title, a blank line (<c>"\n\n"</c>), then the body; the body alone when there is no title.
+    /// </summary>
+    /// <returns>A new string when there is a title; <see cref="Text"/> otherwise.</returns>
+    public string GetComparedText() => FeatureExtractor.CombinedText(this);
 }

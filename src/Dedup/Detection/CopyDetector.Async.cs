@@ -164,7 +164,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 Probe probe = NewProbe(q);
                 if (_store.SupportsSynchronousAccess)
                 {
-                    _lock.EnterWriteLock();
+                    EnterWriteLock();
                     try
                     {
                         verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, probe.Features.SimHash, article.Id), out candidates);
@@ -256,6 +256,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
 
         _journal?.Dispose();
+        _indexLock?.Dispose();
         _writeGate.Dispose();
         _sharedModelGate.Dispose();
         _lock.Dispose();
@@ -272,6 +273,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
 
         _journal?.Dispose();
+        _indexLock?.Dispose();
         _writeGate.Dispose();
         _sharedModelGate.Dispose();
         _lock.Dispose();
@@ -347,7 +349,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         int[] found;
         if (_store.SupportsSynchronousAccess)
         {
-            _lock.EnterReadLock();
+            EnterReadLock();
             try
             {
                 List<Verdict> v = VerifyLocked(probe, queryId, CandidatesLocked(probe.Keys, probe.Features.SimHash, queryId), out int c);
@@ -360,7 +362,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
 
         int[][] buckets = await _store.QueryAsync(probe.Keys, cancellationToken).ConfigureAwait(false);
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             found = CandidatesLocked(buckets, probe.Features.SimHash, queryId);
@@ -406,7 +408,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
 
         throw new ArgumentException(
-            $"An article with id '{features.Id}' is already indexed with another text; remove it first to replace it.", paramName);
+            $"An article with id '{features.Id}' is already indexed with another text or title (the two are compared together); remove it first to replace it.", paramName);
     }
 
     /// <summary>Journals and indexes an article unless it is indexed with the same text (call under the write lock).</summary>
@@ -447,7 +449,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     private async ValueTask<bool> InsertThroughStoreAsync(ArticleFeatures features, Article article, CancellationToken cancellationToken)
     {
         int slot;
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             if (!IsNewLocked(features, nameof(article)))
@@ -476,7 +478,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             try
             {
                 await _store.RemoveAsync(entries, CancellationToken.None).ConfigureAwait(false);
-                _lock.EnterWriteLock();
+                EnterWriteLock();
                 _registry.Release(slot);
                 _lock.ExitWriteLock();
             }
@@ -488,7 +490,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             throw;
         }
 
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             features.Order = _order++;
@@ -508,7 +510,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     {
         int slot;
         ArticleFeatures f;
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             if (!_registry.Contains(id))
@@ -528,7 +530,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
         // Removed from here on; the slot is reused only once the store has dropped its entries.
         await _store.RemoveAsync(Entries(f, slot), cancellationToken).ConfigureAwait(false);
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             _registry.Release(slot);

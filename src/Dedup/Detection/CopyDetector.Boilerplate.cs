@@ -117,7 +117,7 @@ public sealed partial class CopyDetector
         version = 0;
         try
         {
-            _lock.EnterReadLock();
+            EnterReadLock();
         }
         catch (ObjectDisposedException)
         {

@@ -33,7 +33,7 @@ public sealed partial class CopyDetector
             StartClusterIndex();
         }
 
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             if (!_registry.TryGetSlot(id, out int slot))
@@ -53,7 +53,7 @@ public sealed partial class CopyDetector
     private void StartClusterIndex()
     {
         BoilerplateModel boilerplate = CurrentBoilerplate();
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             if (_clusterIndex is not null)

@@ -48,6 +48,7 @@ public sealed record JournalOptions
 public sealed partial class CopyDetector
 {
     private DetectorJournal? _journal;
+    private FileStream? _indexLock;
     private string? _snapshotPath;
     private readonly Lock _checkpointLock = new();
 
@@ -67,18 +68,48 @@ public sealed partial class CopyDetector
     /// is no snapshot yet) and returns the ones to use, e.g. <c>o =&gt; o with { ArticleLookupAsync = ... }</c>. Settings
     /// that shape the compact form (seed, shingle size, stopwords) must keep the snapshot's values.
     /// </param>
-    /// <returns>The detector; dispose it to close the journal.</returns>
-    /// <exception cref="InvalidDataException">The snapshot or the journal is not valid; the message names the problem.</exception>
-    /// <exception cref="IOException">A file cannot be read or written (e.g. another process has the journal open).</exception>
+    /// <returns>The detector; dispose it to close the journal and release the index's lock.</returns>
+    /// <remarks>
+    /// One detector at a time holds an index: <c>Open</c> takes the lock file <c>path.lock</c> (kept, empty, after the
+    /// detector is disposed) and holds it until disposal; a second <c>Open</c> of the path, in this process or another
+    /// (the <c>dedup index</c> commands too), throws <see cref="IOException"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="InvalidDataException">The snapshot or the journal is not valid (a damaged record with valid ones after it included); the message names the problem.</exception>
+    /// <exception cref="IOException">Another detector holds the index, or a file cannot be read or written.</exception>
     public static CopyDetector Open(string path, JournalOptions? journal = null, Func<DetectorOptions, DetectorOptions>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         journal ??= JournalOptions.Default;
         string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new ArgumentException($"'{path}' is a folder; Open takes the path of the index's snapshot file (e.g. '{Path.Combine(path, "news.index")}').", nameof(path));
+        }
+
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"The folder of the index '{path}' does not exist: '{folder}'.");
+        }
+
         string journalPath = full + ".journal";
-        CopyDetector detector = File.Exists(full)
-            ? LoadFromFile(full, configure ?? (o => o))
-            : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
+        FileStream indexLock = DetectorJournal.Lock(full);
+        CopyDetector detector;
+        try
+        {
+            detector = File.Exists(full)
+                ? LoadFromFile(full, configure ?? (o => o))
+                : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
+        }
+        catch
+        {
+            indexLock.Dispose();
+            throw;
+        }
+
+        detector._indexLock = indexLock;
         try
         {
             using var op = new Operation(detector, DetectorOperation.Replay, null);
@@ -130,7 +161,7 @@ public sealed partial class CopyDetector
             using var op = new Operation(this, DetectorOperation.Checkpoint, null);
             try
             {
-                _lock.EnterWriteLock();
+                EnterWriteLock();
                 try
                 {
                     journal.Rotate();
@@ -162,7 +193,7 @@ public sealed partial class CopyDetector
         }
 
         ArticleFeatures features = FeatureExtractor.Extract(article, Options);
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             if (_registry.TryGetValue(id, out ArticleFeatures? previous))

@@ -69,7 +69,7 @@ public sealed partial class CopyDetector
         SharedAddResult[] r = await store.AddAsync(new[] { ToShared(f) }, cancellationToken).ConfigureAwait(false);
         if (r[0].Status == SharedAddStatus.Conflict)
         {
-            throw new ArgumentException($"An article with id '{f.Id}' is already indexed with another text; remove it first to replace it.", paramName);
+            throw new ArgumentException($"An article with id '{f.Id}' is already indexed with another text or title (the two are compared together); remove it first to replace it.", paramName);
         }
 
         if (r[0].Status == SharedAddStatus.Added)

@@ -29,7 +29,7 @@ public sealed partial class CopyDetector
     {
         ArgumentNullException.ThrowIfNull(stream);
         var w = new SnapshotWriter(stream);
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             w.WriteBytes(SnapshotMagic);
@@ -115,15 +115,22 @@ public sealed partial class CopyDetector
         int boilerplate = (int)r.ReadUInt32();
         DetectorOptions saved = DetectorOptions.Default with { Seed = seed, ShingleSize = shingleSize, Threshold = threshold, BoilerplateDocumentFrequency = boilerplate };
         options ??= configure is null ? saved : configure(saved) ?? throw new ArgumentException("The settings callback returned null.", nameof(configure));
-        if (options.Seed != seed || options.ShingleSize != shingleSize || skeletonSize != FeatureExtractor.SkeletonShingleSize)
+        if (skeletonSize != FeatureExtractor.SkeletonShingleSize)
         {
-            throw r.Error(
-                $"it was made with seed {seed:X}, shingle size {shingleSize} and skeleton size {skeletonSize}; the options ask for seed {options.Seed:X}, shingle size {options.ShingleSize} and skeleton size {FeatureExtractor.SkeletonShingleSize}.");
+            throw r.Error($"it was made with skeleton shingles of {skeletonSize} words; this library makes them of {FeatureExtractor.SkeletonShingleSize}.");
+        }
+
+        // The snapshot is sound but the caller's settings ask for another compact form: say so, not that it is corrupt.
+        const string Keep = "Keep the snapshot's (load without options, or change only other settings), or build the index again with the new ones.";
+        if (options.Seed != seed || options.ShingleSize != shingleSize)
+        {
+            throw new InvalidDataException(
+                $"The options do not fit the detector snapshot: it was made with seed {seed:X} and shingle size {shingleSize}; the options ask for seed {options.Seed:X} and shingle size {options.ShingleSize}. {Keep}");
         }
 
         if (StopwordFingerprint(options.Stopwords) != stopwords)
         {
-            throw r.Error("it was made with another stopword list than the options give.");
+            throw new InvalidDataException($"The options do not fit the detector snapshot: it was made with another stopword list than the options give. {Keep}");
         }
 
         CopyDetector detector;

@@ -21,6 +21,20 @@ namespace Dedup.Detection;
 public sealed partial class CopyDetector
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+
+    /// <summary>Takes the read lock; on a disposed detector, throws <see cref="ObjectDisposedException"/> naming the detector (not its lock).</summary>
+    private void EnterReadLock()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        _lock.EnterReadLock();
+    }
+
+    /// <summary>Takes the write lock; on a disposed detector, throws <see cref="ObjectDisposedException"/> naming the detector (not its lock).</summary>
+    private void EnterWriteLock()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        _lock.EnterWriteLock();
+    }
     private readonly SlotRegistry<ArticleFeatures?> _registry = new();
     private Func<int, ulong>? _fingerprintLookup;
     private readonly ILshBucketStore _store;
@@ -60,7 +74,7 @@ public sealed partial class CopyDetector
     {
         get
         {
-            _lock.EnterReadLock();
+            EnterReadLock();
             try
             {
                 return _registry.Count;
@@ -114,7 +128,7 @@ public sealed partial class CopyDetector
 
         var features = new ArticleFeatures[list.Length];
         Parallel.For(0, list.Length, i => features[i] = FeatureExtractor.Extract(list[i], Options));
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             InsertRangeLocked(list, features);
@@ -131,7 +145,7 @@ public sealed partial class CopyDetector
     {
         ArgumentNullException.ThrowIfNull(id);
         ThrowIfNoSynchronousStore();
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             if (!_registry.Contains(id))
@@ -156,7 +170,7 @@ public sealed partial class CopyDetector
     public bool Contains(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             return _registry.Contains(id);
@@ -183,7 +197,7 @@ public sealed partial class CopyDetector
         ArticleFeatures q = FeatureExtractor.Extract(article, Options);
         Probe probe = NewProbe(q);
         List<Verdict> verdicts;
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             verdicts = VerifyLocked(probe, article.Id, CandidatesLocked(probe.Keys, probe.Features.SimHash, article.Id), out _);
@@ -272,12 +286,17 @@ public sealed partial class CopyDetector
         matches.Sort((x, y) => y.Score != x.Score ? y.Score.CompareTo(x.Score) : string.CompareOrdinal(x.Id, y.Id));
 
     /// <summary>Finds the indexed articles that are copies of this text, best first.</summary>
-    public IReadOnlyList<CopyMatch> FindCopies(string text) => FindCopies(new Article(string.Empty, text));
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    public IReadOnlyList<CopyMatch> FindCopies(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return FindCopies(new Article(string.Empty, text));
+    }
 
     /// <summary>Groups the indexed articles into clusters of copies (union-find over verified matches), singletons included, largest first.</summary>
     public IReadOnlyList<CopyCluster> Clusters()
     {
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             List<ArticleFeatures> articles = IndexedLocked();
@@ -546,7 +565,7 @@ public sealed partial class CopyDetector
     /// <summary>The indexed articles' features in the order they were added, for measurements (a copy of the list).</summary>
     internal List<ArticleFeatures> IndexedFeatures()
     {
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             return IndexedLocked();
@@ -579,7 +598,7 @@ public sealed partial class CopyDetector
     /// <param name="known">The probe that verified candidates for these features, or null.</param>
     private bool Insert(ArticleFeatures features, Article article, Probe? known)
     {
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             return InsertOrSkipLocked(features, article, known);

@@ -15,7 +15,8 @@ namespace Dedup.Detection;
 /// payload is the article: id, text, title, source (each u32 UTF-8 byte length, 0xFFFFFFFF for null, then the bytes),
 /// u8 1 when the publication time is known, i64 UTC ticks and i16 offset minutes. A remove's payload is the id.
 /// Reading stops at the first record that is short or fails its checksum: with every record written by one write call
-/// before it is acknowledged, only the unacknowledged tail of a crashed writer can be torn.
+/// before it is acknowledged, only the unacknowledged tail of a crashed writer can be torn. A bad record followed by a
+/// valid one is damage, not a torn tail: reading it throws, and the file is not cut.
 /// </remarks>
 internal sealed class DetectorJournal : IDisposable
 {
@@ -124,6 +125,25 @@ internal sealed class DetectorJournal : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the lock of the index whose snapshot is <paramref name="snapshotPath"/>: the file <c>snapshotPath.lock</c>,
+    /// held open without sharing until the returned stream is disposed (an advisory lock on Unix, honoured by every
+    /// detector and by the <c>dedup</c> tool), so that no two detectors write one journal.
+    /// </summary>
+    /// <exception cref="IOException">Another detector, in this process or another, holds the lock.</exception>
+    public static FileStream Lock(string snapshotPath)
+    {
+        string lockPath = snapshotPath + ".lock";
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new IOException($"The index '{snapshotPath}' is open in another detector, in this process or another: its lock '{lockPath}' is held. Close that one first.", e);
+        }
+    }
+
     /// <summary>Deletes the file left by <see cref="Rotate"/> once a snapshot holds its records.</summary>
     public void DeleteOld() => File.Delete(OldPath(_path));
 
@@ -169,7 +189,30 @@ internal sealed class DetectorJournal : IDisposable
             position = next;
         }
 
+        // A torn tail is the unacknowledged end of the last write: nothing valid follows it. A bad record with valid
+        // ones after it is damage inside the journal, and cutting there would drop acknowledged changes.
+        if (FirstValidRecordAfter(data, position) is int later and >= 0)
+        {
+            throw new InvalidDataException(
+                $"The journal '{path}' is damaged at byte {position} (a record there fails its checksum or its format), yet a valid record follows at byte {later}: " +
+                "it is left as it is. Restore it from a copy, or move it aside to open the index without the changes it holds.");
+        }
+
         return position;
+    }
+
+    /// <summary>The offset of the first whole, valid record after <paramref name="position"/>, or -1.</summary>
+    private static int FirstValidRecordAfter(byte[] data, int position)
+    {
+        for (int p = position + 1; p < data.Length; p++)
+        {
+            if (TryReadRecord(data, p, out _, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out _, out _))
+            {
+                return p;
+            }
+        }
+
+        return -1;
     }
 
     private static bool TryReadRecord(byte[] data, int position, out int next, out byte kind, out ReadOnlySpan<byte> payload)

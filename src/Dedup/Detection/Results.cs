@@ -5,7 +5,7 @@ namespace Dedup.Detection;
 /// <param name="Kind">What kind of copy the two are.</param>
 /// <param name="Score">How sure the detector is that the two tell the same story, in [0, 1].</param>
 /// <param name="Scores">The scores that decided it; "first" is the queried article, "second" the indexed one.</param>
-/// <param name="Passages">The passages the two share, as character ranges in each text.</param>
+/// <param name="Passages">The passages the two share, as character ranges in each article's compared text (<see cref="Article.GetComparedText"/>: the title, a blank line, then the body; the body alone without a title).</param>
 public sealed record CopyMatch(string Id, CopyKind Kind, double Score, MatchScores Scores, IReadOnlyList<SharedPassage> Passages);
 
 /// <summary>A pair of articles the detector judged to be copies of each other.</summary>
@@ -26,7 +26,7 @@ public sealed record CopyCluster(string Id, string OriginalId, IReadOnlyList<str
 /// <param name="Kind">The kind of copy, or null when the two are not copies of each other.</param>
 /// <param name="Score">How sure the detector is that the two tell the same story, in [0, 1].</param>
 /// <param name="Scores">Every score, whether or not the two are copies.</param>
-/// <param name="Passages">The passages the two share, as character ranges in each text.</param>
+/// <param name="Passages">The passages the two share, as character ranges in each article's compared text (<see cref="Article.GetComparedText"/>: the title, a blank line, then the body; the body alone without a title).</param>
 /// <param name="BoilerplateInFirst">Lines of the first text removed as boilerplate (link lines, footers, share bars) before comparing.</param>
 /// <param name="BoilerplateInSecond">Lines of the second text removed as boilerplate before comparing.</param>
 public sealed record Comparison(

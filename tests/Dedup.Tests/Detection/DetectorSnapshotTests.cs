@@ -45,6 +45,55 @@ public class DetectorSnapshotTests
         Assert.Contains(loaded.FindCopies(TestArticles.Rail), m => m.Id == "rail-2");
     }
 
+    /// <summary>Settings that ask for another compact form than the snapshot's are named as such, not as a corrupt snapshot.</summary>
+    [Fact]
+    public void Settings_that_do_not_fit_a_sound_snapshot_are_named_as_the_problem()
+    {
+        byte[] bytes = Bytes(Sample());
+        var shingles = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes), saved => saved with { ShingleSize = 3 }));
+        Assert.StartsWith("The options do not fit the detector snapshot: it was made with seed", shingles.Message, StringComparison.Ordinal);
+        Assert.Contains("shingle size 5; the options ask for", shingles.Message, StringComparison.Ordinal);
+        var stopwords = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes), saved => saved with { Stopwords = Dedup.Text.StopwordSet.None }));
+        Assert.StartsWith("The options do not fit the detector snapshot: it was made with another stopword list", stopwords.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A disposed detector's calls name the detector, not the lock inside it.</summary>
+    [Fact]
+    public void Calls_on_a_disposed_detector_name_the_detector()
+    {
+        CopyDetector detector = Sample();
+        detector.Dispose();
+        Action[] calls = [() => detector.Add(new Article("x", TestArticles.Rail)), () => detector.FindCopies(TestArticles.Rail), () => _ = detector.Count, () => detector.Clusters(), () => detector.Save(new MemoryStream()), () => detector.Remove("rail")];
+        foreach (Action call in calls)
+        {
+            var e = Assert.Throws<ObjectDisposedException>(call);
+            Assert.Equal(typeof(CopyDetector).FullName, e.ObjectName);
+        }
+    }
+
+    [Fact]
+    public void Re_adding_an_id_with_another_title_names_the_title_too_and_a_null_text_names_its_parameter()
+    {
+        CopyDetector detector = Sample();
+        var e = Assert.Throws<ArgumentException>(() => detector.Add(new Article("harbour", TestArticles.Harbour, "Another headline")));
+        Assert.Contains("another text or title", e.Message, StringComparison.Ordinal);
+        Assert.Equal("text", Assert.Throws<ArgumentNullException>(() => detector.FindCopies((string)null!)).ParamName);
+    }
+
+    /// <summary>With titles, a passage's ranges index each article's compared text (title, blank line, body), which <see cref="Article.GetComparedText"/> gives.</summary>
+    [Fact]
+    public void Passages_index_the_compared_text_which_the_article_gives()
+    {
+        var first = new Article("a", TestArticles.Harbour, "Council approves harbour wall rebuild");
+        var second = new Article("b", TestArticles.Harbour + "\n\nALSO READ: more from the coast", "Harbour wall to be rebuilt");
+        Comparison c = CopyComparer.Compare(first, second);
+        SharedPassage exact = Assert.Single(c.Passages, p => p.Exact);
+        string a = first.GetComparedText(), b = second.GetComparedText();
+        Assert.Equal(a.AsSpan(exact.First.Start, exact.First.Length), b.AsSpan(exact.Second.Start, exact.Second.Length));
+        Assert.StartsWith(first.Title + "\n\n", a, StringComparison.Ordinal);
+        Assert.Same(TestArticles.Rail, new Article("c", TestArticles.Rail).GetComparedText());
+    }
+
     [Fact]
     public void A_truncated_snapshot_throws_naming_the_problem_at_every_cut()
     {

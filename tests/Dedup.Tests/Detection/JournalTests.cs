@@ -191,6 +191,60 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(2, CopyDetector.LoadFromFile(SnapshotPath).Count);
     }
 
+    /// <summary>
+    /// A bad record with valid ones after it is damage, not a torn tail: cutting the journal there would drop the
+    /// acknowledged changes after it, so opening throws and leaves the file as it is.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    public void A_damaged_record_with_valid_ones_after_it_is_refused_and_the_journal_kept(int offsetInFirstRecord)
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Add(Rail);
+            detector.Add(FollowUp);
+        }
+
+        byte[] bytes = File.ReadAllBytes(JournalPath);
+        bytes[12 + offsetInFirstRecord] ^= 0x40;
+        File.WriteAllBytes(JournalPath, bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        Assert.Contains("damaged at byte 12", e.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(JournalPath));
+    }
+
+    /// <summary>Two detectors writing one journal lose each other's changes: the second <c>Open</c> is refused while the first holds the index.</summary>
+    [Fact]
+    public void A_second_detector_cannot_open_an_index_that_one_holds()
+    {
+        using (CopyDetector first = CopyDetector.Open(SnapshotPath))
+        {
+            first.Add(Harbour);
+            var e = Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath));
+            Assert.Contains("open in another detector", e.Message, StringComparison.Ordinal);
+            first.Add(Rail);
+            first.Checkpoint();
+            first.Add(FollowUp);
+        }
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(3, reopened.Count);
+    }
+
+    [Fact]
+    public void Open_refuses_a_folder_and_a_missing_folder_before_writing_anything()
+    {
+        var folder = Assert.Throws<ArgumentException>(() => CopyDetector.Open(_folder));
+        Assert.Contains("is a folder", folder.Message, StringComparison.Ordinal);
+        Assert.Throws<DirectoryNotFoundException>(() => CopyDetector.Open(Path.Combine(_folder, "no-such", "index.dedup")));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+        Assert.False(File.Exists(_folder + ".journal"));
+        Assert.False(File.Exists(_folder + ".lock"));
+    }
+
     [Fact]
     public void A_file_that_is_not_a_journal_is_refused_with_a_clear_message()
     {
