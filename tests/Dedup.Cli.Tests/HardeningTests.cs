@@ -238,6 +238,19 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("\u201CA second line\u201D", text, StringComparison.Ordinal);
     }
 
+    /// <summary>A program or an image is no text, though any bytes read as Windows-1252: a NUL byte says so, in every encoding.</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("windows-1252")]
+    public async Task A_binary_file_is_bad_input_naming_the_NUL_byte(string encoding)
+    {
+        string text = _temp.Write("a.txt", "The harbour wall will be rebuilt, the mayor said on Monday after the storm.\n");
+        string binary = _temp.WriteBytes("b.bin", [.. "ELF header\nthen"u8, 0x00, 0x01, 0xD0, 0x02]);
+        CliRun run = await Cli.RunAsync("compare", text, binary, "--encoding", encoding);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal($"dedup: {binary}:2: a NUL byte at column 5: a binary file, not text", run.Error.Trim());
+    }
+
     [Fact]
     public async Task Explicit_windows_1252_reads_JSONL_too()
     {

@@ -73,6 +73,15 @@ internal static class TextDecoding
             span = span[3..];
         }
 
+        // No text in UTF-8 or Windows-1252 holds a NUL byte; a program or an image does (and reads as Windows-1252).
+        int nul = span.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            int nulLineStart = span[..nul].LastIndexOf((byte)'\n') + 1;
+            text = string.Empty;
+            return FormattableString.Invariant($"{span[..nul].Count((byte)'\n') + 1}: a NUL byte at column {nul - nulLineStart + 1}: a binary file, not text");
+        }
+
         if (encoding == InputEncoding.Windows1252)
         {
             text = Windows1252.GetString(span);
