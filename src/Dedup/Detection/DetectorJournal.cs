@@ -138,7 +138,7 @@ internal sealed class DetectorJournal : IDisposable
         {
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
         {
             throw new IOException($"The index '{snapshotPath}' is open in another detector, in this process or another: its lock '{lockPath}' is held. Close that one first.", e);
         }
