@@ -345,5 +345,5 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     }
 
     private Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken) =>
-        RedisCalls.ExecuteAsync(_connection, batch, tasks, cancellationToken);
+        RedisCalls.ExecuteAsync(_connection, batch, tasks, Options.KeyPrefix + "*", cancellationToken);
 }

@@ -20,7 +20,13 @@ internal static class RedisCalls
     /// Sends a batch and awaits every command of it, turning a lost or refused connection into
     /// <see cref="RedisStoreUnavailableException"/>.
     /// </summary>
-    public static async Task ExecuteAsync(IConnectionMultiplexer connection, IBatch batch, Task[] tasks, CancellationToken cancellationToken)
+    /// <param name="connection">The connection, named in the exception for a lost server.</param>
+    /// <param name="batch">The batch.</param>
+    /// <param name="tasks">Its commands.</param>
+    /// <param name="keys">The keys the store owns (e.g. <c>{news}:*</c>), named when one of them holds another type.</param>
+    /// <param name="cancellationToken">Stops the wait (the commands may still run on the server).</param>
+    /// <exception cref="InvalidOperationException">A key of the store holds a value of another type (another program's key).</exception>
+    public static async Task ExecuteAsync(IConnectionMultiplexer connection, IBatch batch, Task[] tasks, string keys, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Task all = Task.WhenAll(tasks);
@@ -32,6 +38,11 @@ internal static class RedisCalls
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {
             throw Unavailable(connection, e);
+        }
+        catch (RedisServerException e) when (e.Message.Contains("WRONGTYPE", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"A key of the index ({keys} on {EndPoints(connection)}) holds a value of another type than the index puts there: another program, or another index whose name clashes, uses these keys. Choose another index name or prefix, or remove the foreign keys. ({e.Message})", e);
         }
         finally
         {

@@ -516,5 +516,5 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     private RedisStoreUnavailableException Unavailable(Exception e) => RedisCalls.Unavailable(_connection, e);
 
     private Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken) =>
-        RedisCalls.ExecuteAsync(_connection, batch, tasks, cancellationToken);
+        RedisCalls.ExecuteAsync(_connection, batch, tasks, _tag + "*", cancellationToken);
 }

@@ -82,6 +82,37 @@ public sealed class SharedIndexStoreTests
         Assert.Equal(new SharedAddResult(SharedAddStatus.Added, 2), readded[0]);
     }
 
+    /// <summary>A key of the index that another program set to another type is named as such, not as a raw server error.</summary>
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task A_foreign_key_in_the_index_is_named_with_the_index(string server)
+    {
+        string index = $"clash{Guid.NewGuid():N}";
+        IDatabase database = RedisServers.Connection(server).GetDatabase();
+        await database.StringSetAsync("{" + index + "}:i", "hello");
+        ISharedIndexStore store = NewStore(server, index);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await store.AddAsync(new SharedArticle[] { new("x", 1, DateTimeOffset.UnixEpoch, new byte[] { 1 }, new ulong[] { 10 }) }, Ct));
+        Assert.Contains("{" + index + "}:*", e.Message, StringComparison.Ordinal);
+        Assert.Contains("holds a value of another type", e.Message, StringComparison.Ordinal);
+        await database.KeyDeleteAsync("{" + index + "}:i");
+    }
+
+    /// <summary>Every server (no in-memory store).</summary>
+    public static TheoryData<string> Servers
+    {
+        get
+        {
+            var names = new TheoryData<string>();
+            foreach (string server in RedisServers.Names)
+            {
+                names.Add(server);
+            }
+
+            return names;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task Expiry_removes_the_oldest_articles_through_the_time_index(string name)

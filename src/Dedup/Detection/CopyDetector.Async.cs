@@ -30,7 +30,9 @@ namespace Dedup.Detection;
 /// <para>
 /// <b>Cancellation.</b> A call cancelled before its article is added or removed changes nothing and throws
 /// <see cref="OperationCanceledException"/>. Once the change is made (and journaled) it is kept: a find-or-add whose
-/// evidence lookup is cancelled afterwards still throws, and a retry is an idempotent re-delivery.
+/// evidence lookup is cancelled afterwards still throws, and a retry is an idempotent re-delivery. On a shared store
+/// the change is made when the store runs it: a call cancelled while waiting for the store's reply may have added or
+/// removed its article, and a retry tells (an add then reports <c>false</c>).
 /// </para>
 /// </remarks>
 public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
@@ -100,6 +102,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
                 cancellationToken.ThrowIfCancellationRequested();
                 added = _store.SupportsSynchronousAccess
                     ? Insert(q, article, null)
@@ -161,6 +164,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
                 Probe probe = NewProbe(q);
                 if (_store.SupportsSynchronousAccess)
                 {
@@ -226,6 +230,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
                 cancellationToken.ThrowIfCancellationRequested();
                 removed = _store.SupportsSynchronousAccess ? Remove(id) : await RemoveThroughStoreAsync(id, cancellationToken).ConfigureAwait(false);
             }
@@ -255,10 +260,11 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             return;
         }
 
+        // The gates are not disposed: a call under way when the detector is disposed releases its gate when it ends
+        // (its result stands), and a call that takes a gate afterwards throws naming the detector. Neither gate ever
+        // made a wait handle, so there is nothing to free.
         _journal?.Dispose();
         _indexLock?.Dispose();
-        _writeGate.Dispose();
-        _sharedModelGate.Dispose();
         _lock.Dispose();
         (_store as IDisposable)?.Dispose();
     }
@@ -272,10 +278,11 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             return;
         }
 
+        // The gates are not disposed: a call under way when the detector is disposed releases its gate when it ends
+        // (its result stands), and a call that takes a gate afterwards throws naming the detector. Neither gate ever
+        // made a wait handle, so there is nothing to free.
         _journal?.Dispose();
         _indexLock?.Dispose();
-        _writeGate.Dispose();
-        _sharedModelGate.Dispose();
         _lock.Dispose();
         if (_store is IAsyncDisposable asyncStore)
         {

@@ -25,9 +25,11 @@ public sealed partial class CopyDetector
     /// two agree except where the boilerplate model changed a verdict since an article was added.
     /// </para>
     /// </remarks>
+    /// <exception cref="NotSupportedException">The index lives in a shared store, whose clusters no detector keeps.</exception>
     public CopyCluster? ClusterOf(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        ThrowIfShared(nameof(ClusterOf), "group the copies FindOrAddAsync reports");
         if (Volatile.Read(ref _clusterIndex) is null)
         {
             StartClusterIndex();

@@ -12,11 +12,17 @@ public sealed partial class CopyDetector
     /// <summary>The shared model is looked for again after this many of this detector's calls.</summary>
     internal const int SharedModelCheckInterval = 64;
 
-    /// <summary>At most this many decoded articles are cached (slots are never reused, so an entry never goes stale).</summary>
+    /// <summary>At most this many decoded articles are cached.</summary>
     private const int SharedCacheLimit = 200_000;
 
     private readonly ISharedIndexStore? _shared;
-    private readonly ConcurrentDictionary<int, ArticleFeatures> _sharedCache = new();
+
+    /// <summary>
+    /// Decoded records by slot, each with the hash of the record it was decoded from: a store gives a slot to one
+    /// article only, but a store that was emptied (a server restarted without persistence, flushed, or cleared) counts
+    /// its slots from 0 again, and a cached slot must then not stand for the article it held before.
+    /// </summary>
+    private readonly ConcurrentDictionary<int, (ArticleFeatures Features, ulong RecordHash)> _sharedCache = new();
     private readonly SemaphoreSlim _sharedModelGate = new(1, 1);
     private volatile SharedBoilerplate _sharedBoilerplate = new(BoilerplateModel.Empty, -1);
     private long _sharedCalls;
@@ -57,6 +63,18 @@ public sealed partial class CopyDetector
         : this(options, new SharedOnlyBuckets(store))
     {
         _shared = store;
+    }
+
+    /// <summary>
+    /// Throws for a member that reads this detector's own index when the index lives in a shared store: this detector
+    /// holds none of it, and an answer from it (a count of 0, no clusters) would be silently wrong.
+    /// </summary>
+    private void ThrowIfShared(string member, string instead)
+    {
+        if (_shared is not null)
+        {
+            throw new NotSupportedException($"{member} reads a detector's own index, and this detector's index lives in a shared store: {instead}.");
+        }
     }
 
     /// <summary>The store's form of an article.</summary>
@@ -117,19 +135,22 @@ public sealed partial class CopyDetector
                     continue;
                 }
 
-                if (!_sharedCache.TryGetValue(wanted[i], out ArticleFeatures? f))
+                // Records are read anyway: a hash of one (well under a microsecond) tells the cached decoding is of it.
+                ulong recordHash = System.IO.Hashing.XxHash3.HashToUInt64(record);
+                if (!_sharedCache.TryGetValue(wanted[i], out (ArticleFeatures Features, ulong RecordHash) cached) || cached.RecordHash != recordHash)
                 {
-                    f = ArticleRecord.Read(record);
-                    f.Order = wanted[i];
+                    ArticleFeatures decoded = ArticleRecord.Read(record);
+                    decoded.Order = wanted[i];
                     if (_sharedCache.Count >= SharedCacheLimit)
                     {
                         _sharedCache.Clear();
                     }
 
-                    _sharedCache[wanted[i]] = f;
+                    cached = (decoded, recordHash);
+                    _sharedCache[wanted[i]] = cached;
                 }
 
-                candidates.Add(f);
+                candidates.Add(cached.Features);
             }
         }
 

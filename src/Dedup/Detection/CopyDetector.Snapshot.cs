@@ -25,9 +25,11 @@ public sealed partial class CopyDetector
 
     /// <summary>Writes the detector's index to a stream (versioned, checksummed format; see the remarks of the type).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="NotSupportedException">The index lives in a shared store, which keeps it itself.</exception>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfShared(nameof(Save), "the store keeps the index");
         var w = new SnapshotWriter(stream);
         EnterReadLock();
         try

@@ -70,10 +70,12 @@ public sealed partial class CopyDetector
     public DetectorOptions Options { get; }
 
     /// <summary>Number of indexed articles.</summary>
+    /// <exception cref="NotSupportedException">The index lives in a shared store (ask the store: <see cref="ISharedIndexStore.CountAsync"/>).</exception>
     public int Count
     {
         get
         {
+            ThrowIfShared(nameof(Count), "ask the store (ISharedIndexStore.CountAsync)");
             EnterReadLock();
             try
             {
@@ -167,9 +169,11 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Whether an article with this id is indexed.</summary>
+    /// <exception cref="NotSupportedException">The index lives in a shared store, which this detector does not mirror.</exception>
     public bool Contains(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        ThrowIfShared(nameof(Contains), "FindOrAddAsync reports a re-delivered id (Added is false)");
         EnterReadLock();
         try
         {
@@ -294,8 +298,10 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Groups the indexed articles into clusters of copies (union-find over verified matches), singletons included, largest first.</summary>
+    /// <exception cref="NotSupportedException">The index lives in a shared store, whose clusters no detector keeps.</exception>
     public IReadOnlyList<CopyCluster> Clusters()
     {
+        ThrowIfShared(nameof(Clusters), "group the copies FindOrAddAsync reports");
         EnterReadLock();
         try
         {
