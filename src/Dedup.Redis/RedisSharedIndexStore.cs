@@ -16,7 +16,8 @@ namespace Dedup.Redis;
 /// <c>T:i</c> hash id → "slot contentHash"; <c>T:n</c> the slot counter; <c>T:r</c> hash slot → record;
 /// <c>T:k</c> hash slot → bucket keys (8 bytes each, little-endian); <c>T:s</c> hash slot → id; <c>T:t</c> sorted set of
 /// slots by time (Unix milliseconds); <c>T:b:{16 hex digits}</c> one set of slots per bucket; <c>T:m</c> hash of the
-/// published corpus model (<c>v</c> version, <c>a</c> articles, <c>d</c> data).
+/// published corpus model (<c>v</c> version, <c>a</c> articles, <c>d</c> data); <c>T:o</c> the settings of the detectors
+/// that use the index (<see cref="GetOrSetSettingsAsync"/>).
 /// </para>
 /// <para>
 /// <b>Atomic add.</b> Each article is added by one Lua script that checks its id, takes the next slot from the counter
@@ -103,6 +104,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     private readonly RedisKey _slots;
     private readonly RedisKey _times;
     private readonly RedisKey _model;
+    private readonly RedisKey _settings;
 
     /// <summary>Creates a store on an open connection, which the caller keeps owning.</summary>
     /// <param name="connection">The connection to the server or cluster.</param>
@@ -130,6 +132,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         _slots = _tag + "s";
         _times = _tag + "t";
         _model = _tag + "m";
+        _settings = _tag + "o";
     }
 
     /// <summary>The settings of this store.</summary>
@@ -157,6 +160,22 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         }
 
         return new RedisSharedIndexStore(connection, options, ownsConnection: true);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return RetryAsync(async () =>
+        {
+            // SET NX then GET in one pipelined batch: the server runs them in order, so GET gives the first setter's.
+            IBatch batch = _database.CreateBatch();
+            Task<bool> set = batch.StringSetAsync(_settings, settings, when: When.NotExists);
+            Task<RedisValue> get = batch.StringGetAsync(_settings);
+            await ExecuteAsync(batch, [set, get], cancellationToken).ConfigureAwait(false);
+            return get.Result.IsNull ? settings : (string)get.Result!;
+        });
     }
 
     /// <summary>The key of the bucket <paramref name="bucketKey"/>: <c>{IndexName}:b:</c> and 16 hexadecimal digits.</summary>

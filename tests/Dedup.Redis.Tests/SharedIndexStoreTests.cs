@@ -98,6 +98,32 @@ public sealed class SharedIndexStoreTests
         await database.KeyDeleteAsync("{" + index + "}:i");
     }
 
+    /// <summary>
+    /// Workers with other settings (shingle size, seed, stopwords) would mix records and keys of another shape into one
+    /// index and change its verdicts silently: the index records the first detector's settings and refuses others; the
+    /// threshold may differ.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_worker_with_other_settings_is_refused_and_one_with_another_threshold_is_not(string name)
+    {
+        string index = $"set{Guid.NewGuid():N}";
+        ISharedIndexStore first = NewStore(name, index);
+        ISharedIndexStore Second() => name == Memory ? first : NewStore(name, index);
+        var a = new CopyDetector(null, first);
+        string harbour = Stories.Story(7, 12), rail = Stories.Story(8, 12);
+        Assert.True((await a.FindOrAddAsync(new Article("harbour", harbour), Ct)).Added);
+
+        var other = new CopyDetector(DetectorOptions.Default with { ShingleSize = 3 }, Second());
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.FindOrAddAsync(new Article("rail", rail), Ct));
+        Assert.Contains("shingle size 5", e.Message, StringComparison.Ordinal);
+        Assert.Contains("shingle size 3", e.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.FindCopiesAsync(new Article("q", harbour), Ct));
+
+        var looser = new CopyDetector(DetectorOptions.Default with { Threshold = 0.6 }, Second());
+        Assert.Equal("harbour", Assert.Single(await looser.FindCopiesAsync(new Article("copy", harbour + "\n\nALSO READ: more news"), Ct)).Id);
+    }
+
     /// <summary>Every server (no in-memory store).</summary>
     public static TheoryData<string> Servers
     {

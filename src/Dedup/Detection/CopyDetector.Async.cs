@@ -217,6 +217,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             bool removed;
             if (_shared is { } shared)
             {
+                await CheckSharedSettingsAsync(shared, cancellationToken).ConfigureAwait(false);
                 removed = (await shared.RemoveAsync(new[] { id }, cancellationToken).ConfigureAwait(false))[0];
                 if (removed)
                 {

@@ -77,6 +77,37 @@ public sealed partial class CopyDetector
         }
     }
 
+    /// <summary>Set once the shared store's recorded settings were found to be this detector's.</summary>
+    private volatile bool _sharedSettingsChecked;
+
+    /// <summary>What shapes this detector's records and keys, as a shared store records it (the threshold may differ between workers).</summary>
+    private string SharedSettings => System.FormattableString.Invariant(
+        $"seed {Options.Seed:X16}, shingle size {Options.ShingleSize}, skeleton size {FeatureExtractor.SkeletonShingleSize}, stopwords {StopwordFingerprint(Options.Stopwords):X16}");
+
+    /// <summary>
+    /// On the first call to the shared store: records this detector's settings there, or checks them against those
+    /// recorded by the detectors before it, so that a worker with other settings is refused instead of mixing records
+    /// and keys of another shape into the index (its verdicts would change silently).
+    /// </summary>
+    private async ValueTask CheckSharedSettingsAsync(ISharedIndexStore store, CancellationToken cancellationToken)
+    {
+        if (_sharedSettingsChecked)
+        {
+            return;
+        }
+
+        string mine = SharedSettings;
+        string recorded = await store.GetOrSetSettingsAsync(mine, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(recorded, mine, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"The shared index was made by detectors with other settings: it records '{recorded}', and this detector has '{mine}'. " +
+                "Every worker of one index must use the same seed, shingle size and stopwords (the threshold may differ).");
+        }
+
+        _sharedSettingsChecked = true;
+    }
+
     /// <summary>The store's form of an article.</summary>
     private static SharedArticle ToShared(ArticleFeatures f) =>
         new(f.Id, f.ExactHash, f.Published ?? DateTimeOffset.UtcNow, ArticleRecord.ToArray(f), StoreKeys(f.ExactHash, f.Words, f.Skeleton, f.ParaphraseTerms));
@@ -84,6 +115,7 @@ public sealed partial class CopyDetector
     /// <summary>Adds through the shared store; throws on a conflicting id.</summary>
     private async ValueTask<SharedAddResult> AddSharedAsync(ISharedIndexStore store, ArticleFeatures f, string paramName, CancellationToken cancellationToken)
     {
+        await CheckSharedSettingsAsync(store, cancellationToken).ConfigureAwait(false);
         SharedAddResult[] r = await store.AddAsync(new[] { ToShared(f) }, cancellationToken).ConfigureAwait(false);
         if (r[0].Status == SharedAddStatus.Conflict)
         {
@@ -106,6 +138,7 @@ public sealed partial class CopyDetector
     private async ValueTask<(List<Verdict> Verdicts, int Candidates)> SearchSharedAsync(
         ISharedIndexStore store, ArticleFeatures q, string queryId, int beforeSlot, CancellationToken cancellationToken)
     {
+        await CheckSharedSettingsAsync(store, cancellationToken).ConfigureAwait(false);
         BoilerplateModel boilerplate = await SharedBoilerplateAsync(store, cancellationToken).ConfigureAwait(false);
         Probe probe = NewProbe(q, boilerplate);
         int[][] buckets = await store.QueryAsync(probe.Keys, cancellationToken).ConfigureAwait(false);

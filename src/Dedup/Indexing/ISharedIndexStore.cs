@@ -10,7 +10,8 @@ namespace Dedup.Indexing;
 /// <b>What the store sees.</b> The detector encodes each article's compact form as opaque bytes
 /// (<see cref="SharedArticle.Record"/>) and computes its bucket keys; the store assigns the slot. Slots are allocated
 /// from one counter shared by every worker and are <b>never reused</b>, so a slot read once always names the same
-/// article (until it is removed) and slot order is insertion order across all workers.
+/// article (until it is removed) and slot order is insertion order across all workers. (A store whose data is lost, a
+/// server restarted without persistence or flushed, counts from 0 again; a detector checks the records it caches.)
 /// </para>
 /// <para>
 /// <b>Atomic add.</b> <see cref="AddAsync"/> makes an article's record, its id entry, its bucket entries and its time
@@ -81,6 +82,17 @@ public interface ISharedIndexStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The version now published (the caller's, or the newer one that won).</returns>
     ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records <paramref name="settings"/> (what shapes the index's records and keys, as a detector describes them)
+    /// unless settings are recorded already, and returns those recorded: the caller's, or those of the detector that came
+    /// first. A detector whose settings differ is refused, so that workers with other settings do not mix their articles
+    /// in one index. The default implementation records nothing and returns <paramref name="settings"/>.
+    /// </summary>
+    /// <param name="settings">The caller's settings.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The settings recorded for the index.</returns>
+    ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default) => ValueTask.FromResult(settings);
 }
 
 /// <summary>An article as a <see cref="ISharedIndexStore"/> stores it.</summary>

@@ -16,6 +16,15 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
     private readonly SortedSet<(long Time, int Slot)> _byTime = [];
     private int _next;
     private SharedModel? _model;
+    private string? _settings;
+
+    /// <inheritdoc/>
+    public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Interlocked.CompareExchange(ref _settings, settings, null) ?? settings);
+    }
 
     /// <inheritdoc/>
     public ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default)
