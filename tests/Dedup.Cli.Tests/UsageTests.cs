@@ -66,6 +66,18 @@ public sealed class UsageTests : IDisposable
         Assert.StartsWith($"dedup: {Store}: The Redis server at 127.0.0.1:1 is unavailable", run.Error.Trim(), StringComparison.Ordinal);
     }
 
+    /// <summary>The URI escapes braces and slashes in the name (%7B, %2F); the name is checked as written.</summary>
+    [Theory]
+    [InlineData("redis://127.0.0.1:1/a{b}")]
+    [InlineData("redis://127.0.0.1:1/a%7Bb%7D")]
+    [InlineData("redis://127.0.0.1:1/a%2Fb")]
+    public async Task A_redis_index_name_with_braces_or_slashes_is_bad_input(string store)
+    {
+        CliRun run = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("the index name must not hold braces or slashes", run.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_tls_redis_store_is_not_supported_yet()
     {

@@ -44,7 +44,8 @@ internal sealed class RedisIndex : IAsyncDisposable
             throw CliException.BadInput($"--store {location}: expected redis://host:port/name");
         }
 
-        string name = uri.AbsolutePath.Trim('/');
+        // The path as written: the URI escapes braces (%7B), which would otherwise pass the check below as a new name.
+        string name = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/'));
         if (name.Length == 0)
         {
             name = RedisSharedIndexStoreOptions.DefaultIndexName;
@@ -82,6 +83,11 @@ internal sealed class RedisIndex : IAsyncDisposable
         catch (RedisStoreUnavailableException e)
         {
             throw CliException.IO($"{Location}: {e.Message}");
+        }
+        catch (InvalidOperationException e) when (e.Source is "Dedup" or "Dedup.Redis")
+        {
+            // The index is not one this run can use: made with other settings, or its keys are another program's.
+            throw new CliException(ExitCodes.BadStore, $"{Location}: {e.Message}");
         }
     }
 
