@@ -89,6 +89,7 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Indexes an article. Adding an id again with the same text (the same tokens) does nothing.</summary>
+    /// <returns>Whether it was added: false for a re-delivery of the same id and text (as <see cref="AddAsync"/>).</returns>
     /// <exception cref="ArgumentNullException">The article, its id or its text is null.</exception>
     /// <exception cref="ArgumentException">
     /// The id is empty, or an article with the same id but another text is already indexed (remove it first to replace it).
@@ -98,17 +99,18 @@ public sealed partial class CopyDetector
     /// service: find the copies, then index) reuses what that call computed: the features, and the verdicts on the
     /// candidates it verified (for the incremental clusters), as long as the boilerplate model has not changed since.
     /// </remarks>
-    public void Add(Article article)
+    public bool Add(Article article)
     {
         CheckArticle(article, requireId: true);
         Probe? known = TakeLastFind(article);
         ArticleFeatures features = known?.Features ?? FeatureExtractor.Extract(article, Options);
-        Insert(features, article, known);
+        return Insert(features, article, known);
     }
 
     /// <summary>Indexes an article. Adding an id again with the same text does nothing.</summary>
+    /// <returns>Whether it was added: false for a re-delivery of the same id and text.</returns>
     /// <exception cref="ArgumentException">The id is empty, or already indexed with another text.</exception>
-    public void Add(string id, string text, string? title = null, DateTimeOffset? published = null, string? source = null)
+    public bool Add(string id, string text, string? title = null, DateTimeOffset? published = null, string? source = null)
         => Add(new Article(id, text, title, published, source));
 
     /// <summary>Indexes many articles, computing their signatures on all cores.</summary>

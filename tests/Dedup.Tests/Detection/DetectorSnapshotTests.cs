@@ -72,9 +72,11 @@ public class DetectorSnapshotTests
     }
 
     [Fact]
-    public void Re_adding_an_id_with_another_title_names_the_title_too_and_a_null_text_names_its_parameter()
+    public void Add_tells_a_re_delivery_and_re_adding_an_id_with_another_title_names_the_title_too_and_a_null_text_names_its_parameter()
     {
         CopyDetector detector = Sample();
+        Assert.False(detector.Add(new Article("rail", TestArticles.Rail)));
+        Assert.True(detector.Add(new Article("quote", TestArticles.QuoteB)));
         var e = Assert.Throws<ArgumentException>(() => detector.Add(new Article("harbour", TestArticles.Harbour, "Another headline")));
         Assert.Contains("another text or title", e.Message, StringComparison.Ordinal);
         Assert.Equal("text", Assert.Throws<ArgumentNullException>(() => detector.FindCopies((string)null!)).ParamName);
