@@ -16,12 +16,8 @@ internal sealed class FileIndexStore(string path) : IIndexStore
     public string Location => path;
 
     /// <summary>A snapshot, or a journal holding changes (a service may not have checkpointed yet, or a checkpoint was interrupted).</summary>
-    public bool Exists => File.Exists(path) || HoldsChanges(path + ".journal") || HoldsChanges(path + ".journal.old");
+    public bool Exists => CopyDetector.IndexExists(path);
 
-    /// <summary>The journal's header alone (magic and version): no changes.</summary>
-    private const int JournalHeaderBytes = 12;
-
-    private static bool HoldsChanges(string journal) => File.Exists(journal) && new FileInfo(journal).Length > JournalHeaderBytes;
 
     public CopyDetector Load()
     {

@@ -147,6 +147,21 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>
+    /// Whether a durable index (as <see cref="Open"/> keeps it) is at <paramref name="path"/>: its snapshot, or a journal
+    /// holding changes not yet checkpointed (beside it, or left aside by an interrupted checkpoint). Looks at the files
+    /// only; opens and locks nothing.
+    /// </summary>
+    /// <param name="path">The snapshot file's path, as given to <see cref="Open"/>.</param>
+    /// <returns>True when opening it would give an index that holds, or held, articles.</returns>
+    public static bool IndexExists(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = Path.GetFullPath(path);
+        string journal = full + ".journal";
+        return File.Exists(full) || DetectorJournal.HoldsRecords(journal) || DetectorJournal.HoldsRecords(DetectorJournal.OldPath(journal));
+    }
+
+    /// <summary>
     /// Compacts the journal into the snapshot: writes the snapshot of every indexed article atomically to the path given
     /// to <see cref="Open"/> and starts an empty journal. Adds and removes may run meanwhile (they go to the new journal).
     /// </summary>

@@ -54,6 +54,9 @@ internal sealed class DetectorJournal : IDisposable
         }
     }
 
+    /// <summary>Whether the journal file at <paramref name="path"/> exists and holds more than its header (records, perhaps a torn one).</summary>
+    public static bool HoldsRecords(string path) => File.Exists(path) && new FileInfo(path).Length > HeaderBytes;
+
     /// <summary>The file a checkpoint moves the journal to until the snapshot holding it is written.</summary>
     public static string OldPath(string path) => path + ".old";
 

@@ -28,7 +28,9 @@ public static class BoilerplateFilter
     /// Prepares the matcher of <paramref name="rules"/> (once per rules instance), so that the first line tested does
     /// not pay for it: a detector does this when it is constructed.
     /// </summary>
-    internal static void Prepare(BoilerplateRules rules) => _ = CompiledRules.GetValue(rules, static r => new Compiled(r)).AsciiPrefixes;
+    internal static void Prepare(BoilerplateRules rules) => _ = CompiledFor(rules).AsciiPrefixes;
+
+    private static Compiled CompiledFor(BoilerplateRules rules) => CompiledRules.GetValue(rules, static r => new Compiled(r));
 
     private static bool IsDecodedBoilerplate(ReadOnlySpan<char> line, BoilerplateRules rules)
     {
@@ -45,7 +47,7 @@ public static class BoilerplateFilter
         }
 
         ReadOnlySpan<char> body = t[skip..];
-        Compiled compiled = CompiledRules.GetValue(rules, static r => new Compiled(r));
+        Compiled compiled = CompiledFor(rules);
         char firstChar = body.IsEmpty ? '\0' : char.ToLowerInvariant(body[0]);
         string[]? candidates = body.IsEmpty ? null
             : firstChar < Compiled.Ascii ? compiled.AsciiPrefixes[firstChar]

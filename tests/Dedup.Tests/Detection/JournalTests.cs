@@ -235,6 +235,26 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public void An_index_exists_once_it_holds_changes_in_its_journal_or_a_snapshot()
+    {
+        Assert.False(CopyDetector.IndexExists(SnapshotPath));
+        using (CopyDetector.Open(SnapshotPath))
+        {
+        }
+
+        Assert.False(CopyDetector.IndexExists(SnapshotPath)); // an empty journal: nothing was ever added
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+        }
+
+        Assert.True(CopyDetector.IndexExists(SnapshotPath));
+        Assert.False(File.Exists(SnapshotPath));
+        File.Move(JournalPath, JournalPath + ".old");
+        Assert.True(CopyDetector.IndexExists(SnapshotPath)); // left aside by an interrupted checkpoint
+    }
+
+    [Fact]
     public void Open_refuses_a_folder_and_a_missing_folder_before_writing_anything()
     {
         var folder = Assert.Throws<ArgumentException>(() => CopyDetector.Open(_folder));
