@@ -72,7 +72,8 @@ public sealed partial class CopyDetector
     /// <remarks>
     /// One detector at a time holds an index: <c>Open</c> takes the lock file <c>path.lock</c> (kept, empty, after the
     /// detector is disposed) and holds it until disposal; a second <c>Open</c> of the path, in this process or another
-    /// (the <c>dedup index</c> commands too), throws <see cref="IOException"/>.
+    /// (the <c>dedup index</c> commands too), throws <see cref="IOException"/>. Symbolic links on the path are followed
+    /// first: the journal and the lock are kept beside the file the path leads to, so two paths to one index take one lock.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
@@ -82,7 +83,10 @@ public sealed partial class CopyDetector
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         journal ??= JournalOptions.Default;
-        string full = Path.GetFullPath(path);
+
+        // The index's files, its lock included, are named after the file the path leads to, so that two paths to one
+        // index (a symbolic link to the snapshot or to a folder on its way) take one lock.
+        string full = DetectorJournal.ResolveLinks(Path.GetFullPath(path));
         if (Directory.Exists(full))
         {
             throw new ArgumentException($"'{path}' is a folder; Open takes the path of the index's snapshot file (e.g. '{Path.Combine(path, "news.index")}').", nameof(path));
@@ -156,7 +160,7 @@ public sealed partial class CopyDetector
     public static bool IndexExists(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
+        string full = DetectorJournal.ResolveLinks(Path.GetFullPath(path));
         string journal = full + ".journal";
         return File.Exists(full) || DetectorJournal.HoldsRecords(journal) || DetectorJournal.HoldsRecords(DetectorJournal.OldPath(journal));
     }

@@ -134,6 +134,7 @@ internal sealed class DetectorJournal : IDisposable
     /// detector and by the <c>dedup</c> tool), so that no two detectors write one journal.
     /// </summary>
     /// <exception cref="IOException">Another detector, in this process or another, holds the lock.</exception>
+    /// <exception cref="IOException">The lock file cannot be made or opened (a read-only folder, say): the message names it and the cause.</exception>
     public static FileStream Lock(string snapshotPath)
     {
         string lockPath = snapshotPath + ".lock";
@@ -141,10 +142,58 @@ internal sealed class DetectorJournal : IDisposable
         {
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
+        catch (IOException e) when (e.HResult is SharingViolation or LockWouldBlockLinux or LockWouldBlockBsd)
         {
             throw new IOException($"The index '{snapshotPath}' is open in another detector, in this process or another: its lock '{lockPath}' is held. Close that one first.", e);
         }
+        catch (IOException e) when (e is not PathTooLongException)
+        {
+            throw new IOException($"The lock file of the index '{snapshotPath}' cannot be made or opened ('{lockPath}'): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Symbolic links followed on one path at most, as Linux does (MAXSYMLINKS).</summary>
+    private const int MaxLinkDepth = 40;
+
+    /// <summary>The error of a file opened without sharing that another handle holds, on Windows (ERROR_SHARING_VIOLATION).</summary>
+    private const int SharingViolation = unchecked((int)0x80070020);
+
+    /// <summary>The same on Linux: the advisory lock would block (EWOULDBLOCK, the error's number as .NET reports it).</summary>
+    private const int LockWouldBlockLinux = 11;
+
+    /// <summary>The same on macOS and the BSDs (EWOULDBLOCK there).</summary>
+    private const int LockWouldBlockBsd = 35;
+
+    /// <summary>
+    /// <paramref name="fullPath"/> with every symbolic link on it followed (the folders on the way and the file itself),
+    /// as far as the links exist: the path of the file itself, whichever link led to it.
+    /// </summary>
+    /// <exception cref="IOException">The links form a loop or are nested too deep.</exception>
+    public static string ResolveLinks(string fullPath) => ResolveLinks(fullPath, depth: 0);
+
+    private static string ResolveLinks(string fullPath, int depth)
+    {
+        if (depth > MaxLinkDepth)
+        {
+            throw new IOException($"The path '{fullPath}' leads through more than {MaxLinkDepth} symbolic links (a loop?).");
+        }
+
+        string root = Path.GetPathRoot(fullPath) ?? string.Empty;
+        string current = root;
+        foreach (string part in fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string next = Path.Combine(current, part);
+            FileSystemInfo entry = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                // The target may itself lie in a linked folder; its path has no link left on it once resolved again.
+                next = target.FullName == next ? next : ResolveLinks(Path.GetFullPath(target.FullName), depth + 1);
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 
     /// <summary>Deletes the file left by <see cref="Rotate"/> once a snapshot holds its records.</summary>
