@@ -7,7 +7,9 @@ namespace Dedup.Extensions;
 /// <summary>
 /// Keeps a journaled detector's startup short: checkpoints when the journal passes
 /// <see cref="DedupOptions.CheckpointJournalBytes"/> (looked at every <see cref="DedupOptions.CheckpointInterval"/>) and
-/// when the host stops. Does nothing for a detector without a snapshot path.
+/// when the host stops, if the journal holds anything. Does nothing for a detector without a snapshot path. A checkpoint
+/// that fails (a full disk, say) is logged by the detector's telemetry and tried again at the next look: compacting is
+/// optional, the journal still holds every change, so the service neither stops the host nor fails its shutdown.
 /// </summary>
 internal sealed class DedupCheckpointService : BackgroundService
 {
@@ -23,9 +25,9 @@ internal sealed class DedupCheckpointService : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (_options.SnapshotPath is not null && _options.CheckpointOnShutdown)
+        if (_options.SnapshotPath is not null && _options.CheckpointOnShutdown && _detector.JournalBytes > 0)
         {
-            _detector.Checkpoint();
+            TryCheckpoint();
         }
     }
 
@@ -43,12 +45,28 @@ internal sealed class DedupCheckpointService : BackgroundService
             {
                 if (_detector.JournalBytes > _options.CheckpointJournalBytes)
                 {
-                    _detector.Checkpoint();
+                    TryCheckpoint();
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Checkpoints; a failure has been reported to the detector's observer (logged) and leaves the journal whole.</summary>
+    private void TryCheckpoint()
+    {
+        try
+        {
+            _detector.Checkpoint();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host disposed the detector first: nothing is left to compact.
         }
     }
 }

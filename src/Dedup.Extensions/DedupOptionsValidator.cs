@@ -5,42 +5,50 @@ namespace Dedup.Extensions;
 /// <summary>Checks <see cref="DedupOptions"/>: every failure names the setting and its allowed range.</summary>
 internal sealed class DedupOptionsValidator : IValidateOptions<DedupOptions>
 {
+    /// <summary>The longest interval a timer takes (2^32 - 2 milliseconds, about 49.7 days).</summary>
+    internal static readonly TimeSpan MaxCheckpointInterval = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private readonly string _section;
+
+    /// <param name="section">The configuration path the options are bound from, which the messages name ("Dedup" when set in code).</param>
+    public DedupOptionsValidator(string section = DedupOptions.SectionName) => _section = section;
+
     public ValidateOptionsResult Validate(string? name, DedupOptions options)
     {
         var failures = new List<string>();
         if (options.Threshold is { } t && !(t is >= 0 and <= 1))
         {
-            failures.Add($"Dedup:Threshold is {t}; it must lie in [0, 1].");
+            failures.Add($"{_section}:Threshold is {t}; it must lie in [0, 1].");
         }
 
         if (options.ShingleSize is { } k && k is < 1 or > 32)
         {
-            failures.Add($"Dedup:ShingleSize is {k}; it must lie in [1, 32].");
+            failures.Add($"{_section}:ShingleSize is {k}; it must lie in [1, 32].");
         }
 
         if (options.BoilerplateDocumentFrequency is { } f && f < 2)
         {
-            failures.Add($"Dedup:BoilerplateDocumentFrequency is {f}; it must be at least 2.");
+            failures.Add($"{_section}:BoilerplateDocumentFrequency is {f}; it must be at least 2.");
         }
 
         if (options.SnapshotPath is { } path && string.IsNullOrWhiteSpace(path))
         {
-            failures.Add("Dedup:SnapshotPath is blank; leave it out for an index in memory.");
+            failures.Add($"{_section}:SnapshotPath is blank; leave it out for an index in memory.");
         }
 
-        if (options.CheckpointInterval <= TimeSpan.Zero)
+        if (options.CheckpointInterval < TimeSpan.FromMilliseconds(1) || options.CheckpointInterval > MaxCheckpointInterval)
         {
-            failures.Add($"Dedup:CheckpointInterval is {options.CheckpointInterval}; it must be positive.");
+            failures.Add($"{_section}:CheckpointInterval is {options.CheckpointInterval}; it must lie in [00:00:00.001, {MaxCheckpointInterval}] (a plain number is read as days).");
         }
 
         if (options.CheckpointJournalBytes < 0)
         {
-            failures.Add($"Dedup:CheckpointJournalBytes is {options.CheckpointJournalBytes}; it must not be negative.");
+            failures.Add($"{_section}:CheckpointJournalBytes is {options.CheckpointJournalBytes}; it must not be negative.");
         }
 
         if (!Enum.IsDefined(options.JournalFlush))
         {
-            failures.Add($"Dedup:JournalFlush is {options.JournalFlush}; it must be Disk or OperatingSystem.");
+            failures.Add($"{_section}:JournalFlush is {options.JournalFlush}; it must be Disk or OperatingSystem.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

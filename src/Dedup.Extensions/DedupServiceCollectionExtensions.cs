@@ -16,7 +16,11 @@ public static class DedupServiceCollectionExtensions
     /// <paramref name="configuration"/> (see <see cref="DedupOptions"/>), validated when the host starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The configuration root (its "Dedup" section is bound) or the section itself.</param>
+    /// <param name="configuration">
+    /// The configuration whose "Dedup" section is bound, or, when it has none, the section to bind itself (any name:
+    /// <c>configuration.GetSection("News:Dedup")</c> or <c>GetSection("DedupSettings")</c>). Validation messages name the
+    /// settings by their path in it.
+    /// </param>
     /// <param name="configureDetector">
     /// Optional further detector settings, given the service provider: e.g. an <see cref="DetectorOptions.ArticleLookupAsync"/>
     /// that reads the article store.
@@ -28,9 +32,13 @@ public static class DedupServiceCollectionExtensions
         Func<IServiceProvider, DetectorOptions, DetectorOptions>? configureDetector = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        IConfiguration section = configuration is IConfigurationSection { Key: DedupOptions.SectionName } ? configuration : configuration.GetSection(DedupOptions.SectionName);
+
+        // A "Dedup" section below the one given is bound; otherwise a section given is bound itself (whatever its name),
+        // and a root without one binds its empty "Dedup" section (the defaults).
+        IConfigurationSection nested = configuration.GetSection(DedupOptions.SectionName);
+        IConfiguration section = !nested.Exists() && configuration is IConfigurationSection ? configuration : nested;
         services.AddOptions<DedupOptions>().Bind(section);
-        return services.AddDedupCore(configureDetector);
+        return services.AddDedupCore(configureDetector, section is IConfigurationSection { Path: { Length: > 0 } path } ? path : DedupOptions.SectionName);
     }
 
     /// <summary>Registers a singleton <see cref="CopyDetector"/> configured in code (see <see cref="DedupOptions"/>), validated when the host starts.</summary>
@@ -49,14 +57,14 @@ public static class DedupServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        return services.AddDedupCore(configureDetector);
+        return services.AddDedupCore(configureDetector, DedupOptions.SectionName);
     }
 
-    private static IServiceCollection AddDedupCore(this IServiceCollection services, Func<IServiceProvider, DetectorOptions, DetectorOptions>? configureDetector)
+    private static IServiceCollection AddDedupCore(this IServiceCollection services, Func<IServiceProvider, DetectorOptions, DetectorOptions>? configureDetector, string sectionPath)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<DedupOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DedupOptions>, DedupOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DedupOptions>, DedupOptionsValidator>(_ => new DedupOptionsValidator(sectionPath)));
         services.AddMetrics();
         services.TryAddSingleton(sp => new DedupTelemetry(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<ILogger<DedupTelemetry>>()));
         services.TryAddSingleton(sp =>

@@ -13,13 +13,16 @@ namespace Dedup.Extensions;
 /// <remarks>
 /// <para>Metrics, on the meter <see cref="MeterName"/> ("Dedup"):</para>
 /// <list type="table">
-/// <item><term>dedup.articles</term><description>Counter of articles handled, tagged <c>dedup.operation</c> and <c>dedup.outcome</c> (added, redelivered, removed, absent, searched, replayed, checkpointed).</description></item>
+/// <item><term>dedup.articles</term><description>Counter of articles handled, tagged <c>dedup.operation</c> and <c>dedup.outcome</c> (added, redelivered, removed, absent, searched, replayed); checkpoints add nothing.</description></item>
 /// <item><term>dedup.candidates</term><description>Histogram of the indexed articles verified per search (how selective the candidate keys are).</description></item>
 /// <item><term>dedup.copies</term><description>Counter of copies found, tagged <c>dedup.copy.kind</c> (duplicate, syndicated, excerpt, rewritten).</description></item>
-/// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c>.</description></item>
+/// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c>, with bucket boundaries advised from 50 µs to 30 s.</description></item>
 /// <item><term>dedup.errors</term><description>Counter of failed or cancelled operations, tagged <c>dedup.operation</c> and <c>error.type</c>.</description></item>
 /// </list>
 /// <para>
+/// The operations reported are the asynchronous calls (<c>FindCopiesAsync</c>, <c>AddAsync</c>, <c>FindOrAddAsync</c>,
+/// <c>RemoveAsync</c>), the journal's replay and checkpoints; the synchronous calls report nothing, and a call whose token
+/// is already cancelled throws before it starts. A failure marks the detector's own activity, never a caller's.
 /// Traces: one activity per operation from the source <see cref="ActivitySourceName"/> ("Dedup"), named
 /// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the candidates and the copies as tags. Logs: one
 /// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug).
@@ -34,6 +37,13 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     public const string ActivitySourceName = "Dedup";
 
     private static readonly ActivitySource Source = new(ActivitySourceName, typeof(DedupTelemetry).Assembly.GetName().Version?.ToString());
+
+    /// <summary>
+    /// The duration histogram's bucket boundaries in seconds, advised to exporters: a call takes well under a millisecond
+    /// to seconds, which the default boundaries (made for milliseconds: 0, 5, 10, ... 10,000) would put in one bucket.
+    /// </summary>
+    internal static readonly IReadOnlyList<double> DurationBuckets =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -55,7 +65,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         _articles = _meter.CreateCounter<long>("dedup.articles", "{article}", "Articles handled by the detector.");
         _candidates = _meter.CreateHistogram<int>("dedup.candidates", "{article}", "Indexed articles verified per search.");
         _copies = _meter.CreateCounter<long>("dedup.copies", "{copy}", "Copies found, by kind.");
-        _duration = _meter.CreateHistogram<double>("dedup.operation.duration", "s", "Duration of detector operations.");
+        _duration = _meter.CreateHistogram<double>("dedup.operation.duration", "s", "Duration of detector operations.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _errors = _meter.CreateCounter<long>("dedup.errors", "{error}", "Failed or cancelled detector operations.");
     }
 
@@ -77,7 +87,11 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         string operation = OperationName(detectorEvent.Operation);
         var operationTag = new KeyValuePair<string, object?>("dedup.operation", operation);
         string outcome = Outcome(detectorEvent);
-        _articles.Add(detectorEvent.Articles, operationTag, new KeyValuePair<string, object?>("dedup.outcome", outcome));
+        if (detectorEvent.Operation != DetectorOperation.Checkpoint)
+        {
+            // A checkpoint rewrites the articles already counted when they were added: it handles none.
+            _articles.Add(detectorEvent.Articles, operationTag, new KeyValuePair<string, object?>("dedup.outcome", outcome));
+        }
         _duration.Record(detectorEvent.Elapsed.TotalSeconds, operationTag);
         bool searched = detectorEvent.Operation is DetectorOperation.FindCopies or DetectorOperation.FindOrAdd;
         if (searched)
@@ -123,7 +137,11 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         ArgumentNullException.ThrowIfNull(exception);
         string name = OperationName(operation);
         _errors.Add(1, new KeyValuePair<string, object?>("dedup.operation", name), new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));
-        Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        if (Activity.Current is { } activity && activity.Source == Source)
+        {
+            // Only the detector's own activity: a caller's span (an HTTP request that handles the error) is the caller's to mark.
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+        }
         if (exception is OperationCanceledException)
         {
             DedupLog.OperationCancelled(_logger, name, articleId ?? string.Empty);

@@ -178,6 +178,165 @@ public sealed class AddDedupTests : IDisposable
         Assert.Equal("harbour", Assert.Single((await reopened.FindOrAddAsync(Stories.Wire, ct)).Copies).Id);
     }
 
+    /// <summary>
+    /// A checkpoint that fails (here: a folder where the snapshot goes) is tried again at the next look and neither stops
+    /// the host nor fails its shutdown: the journal still holds every change. Before, the first failure ended the
+    /// background service, which stopped the host, and a failing shutdown checkpoint made <c>StopAsync</c> throw.
+    /// </summary>
+    [Fact]
+    public async Task A_failing_checkpoint_neither_stops_the_host_nor_fails_its_shutdown()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string path = Path.Combine(_folder, "index.dedup");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Dedup:SnapshotPath"] = path,
+            ["Dedup:CheckpointJournalBytes"] = "0",
+            ["Dedup:CheckpointInterval"] = "00:00:00.020",
+        };
+        using (IHost host = NewHost(settings))
+        {
+            await host.StartAsync(ct);
+            CopyDetector detector = host.Services.GetRequiredService<CopyDetector>();
+            Directory.CreateDirectory(path);
+            await detector.AddAsync(Stories.Original, ct);
+            await Task.Delay(300, ct);
+            Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+            Assert.True(detector.JournalBytes > 0);
+
+            Directory.Delete(path);
+            for (int i = 0; i < 500 && !File.Exists(path); i++)
+            {
+                await Task.Delay(10, ct);
+            }
+
+            Assert.True(File.Exists(path), "the checkpoint was tried again once it could succeed");
+            await detector.AddAsync(Stories.Unrelated, ct);
+            File.Move(path, path + ".aside");
+            Directory.CreateDirectory(path);
+            await host.StopAsync(ct);
+            Directory.Delete(path);
+            File.Move(path + ".aside", path);
+        }
+
+        using IHost restarted = NewHost(new() { ["Dedup:SnapshotPath"] = path });
+        Assert.Equal(2, restarted.Services.GetRequiredService<CopyDetector>().Count);
+    }
+
+    /// <summary>A checkpoint interval beyond what a timer takes (a plain number binds as days) fails validation at start, naming the setting.</summary>
+    [Theory]
+    [InlineData("60")]
+    [InlineData("00:00:00.0001")]
+    public void A_checkpoint_interval_a_timer_cannot_take_fails_validation(string interval)
+    {
+        using ServiceProvider provider = Build(new() { ["Dedup:CheckpointInterval"] = interval });
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DedupOptions>>().Value);
+
+        Assert.Contains(e.Failures, f => f.Contains("Dedup:CheckpointInterval", StringComparison.Ordinal));
+    }
+
+    /// <summary>A section of another name is bound itself, and validation names its settings by their path; a "Dedup" section below it still wins.</summary>
+    [Fact]
+    public void A_section_of_another_name_is_bound_itself()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DedupSettings:Threshold"] = "0.9",
+            ["News:Dedup:Threshold"] = "0.7",
+            ["Bad:Threshold"] = "2",
+        }).Build();
+
+        Assert.Equal(0.9, DetectorFrom(configuration.GetSection("DedupSettings")).Options.Threshold);
+        Assert.Equal(0.7, DetectorFrom(configuration.GetSection("News")).Options.Threshold);
+        Assert.Equal(0.7, DetectorFrom(configuration.GetSection("News:Dedup")).Options.Threshold);
+        var e = Assert.Throws<OptionsValidationException>(() => DetectorFrom(configuration.GetSection("Bad")));
+        Assert.Contains(e.Failures, f => f.StartsWith("Bad:Threshold is 2", StringComparison.Ordinal));
+
+        static CopyDetector DetectorFrom(IConfiguration section)
+        {
+            var services = new ServiceCollection();
+            services.AddDedup(section);
+            return services.BuildServiceProvider().GetRequiredService<CopyDetector>();
+        }
+    }
+
+    /// <summary>
+    /// A failed operation marks the detector's own activity, never the caller's: an HTTP request that catches a re-delivery
+    /// with other text and answers 409 is not an error span because the Dedup source is not listened to.
+    /// </summary>
+    [Fact]
+    public async Task A_failure_leaves_the_callers_activity_alone()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using ServiceProvider provider = Build([]);
+        using var callerSource = new ActivitySource("Caller-" + Guid.NewGuid().ToString("N"));
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s == callerSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        CopyDetector detector = provider.GetRequiredService<CopyDetector>();
+        await detector.AddAsync(Stories.Original, ct);
+
+        using Activity request = callerSource.StartActivity("POST /articles")!;
+        await Assert.ThrowsAsync<ArgumentException>(async () => await detector.AddAsync(Stories.Unrelated with { Id = Stories.Original.Id }, ct));
+
+        Assert.Equal(ActivityStatusCode.Unset, request.Status);
+    }
+
+    /// <summary>The duration histogram advises bucket boundaries in seconds, from tens of microseconds up; a checkpoint counts no articles.</summary>
+    [Fact]
+    public async Task Durations_have_second_buckets_and_checkpoints_count_no_articles()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string path = Path.Combine(_folder, "index.dedup");
+        using IHost host = NewHost(new() { ["Dedup:SnapshotPath"] = path, ["Dedup:CheckpointOnShutdown"] = "false" });
+        IMeterFactory factory = host.Services.GetRequiredService<IMeterFactory>();
+        var articles = new List<(double Value, string? Outcome)>();
+        IReadOnlyList<double>? buckets = null;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == DedupTelemetry.MeterName && instrument.Meter.Scope == factory)
+                {
+                    if (instrument is Histogram<double> { Name: "dedup.operation.duration" } duration)
+                    {
+                        buckets = duration.Advice?.HistogramBucketBoundaries;
+                    }
+
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) =>
+        {
+            if (i.Name == "dedup.articles")
+            {
+                lock (articles)
+                {
+                    articles.Add((v, (string?)t.ToArray().Single(x => x.Key == "dedup.outcome").Value));
+                }
+            }
+        });
+        listener.Start();
+        CopyDetector detector = host.Services.GetRequiredService<CopyDetector>();
+
+        await detector.AddAsync(Stories.Original, ct);
+        detector.Checkpoint();
+        detector.Checkpoint();
+
+        Assert.NotNull(buckets);
+        Assert.True(buckets![0] <= 0.0001 && buckets[^1] >= 10, string.Join(", ", buckets));
+        lock (articles)
+        {
+            Assert.DoesNotContain(articles, a => a.Outcome == "checkpointed");
+            Assert.Equal(1, articles.Sum(a => a.Value));
+        }
+    }
+
     private static IHost NewHost(Dictionary<string, string?> settings)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

@@ -52,6 +52,22 @@ public sealed partial class CopyDetector
         }
     }
 
+    /// <summary>
+    /// Learns the model now if the index outgrew it (a detector just loaded or replayed: its model is empty), so that
+    /// the first call after a restart does not learn it inside the call (1.4 s at 100,000 articles in a client's trial).
+    /// Loading is proportional to the index anyway.
+    /// </summary>
+    private void PrepareBoilerplate()
+    {
+        lock (_boilerplateLock)
+        {
+            if (IsStale(_boilerplate))
+            {
+                RebuildBoilerplate(countArticles: true);
+            }
+        }
+    }
+
     /// <summary>The model calls use now, and the background rebuild last started (null if none): for tests.</summary>
     internal (BoilerplateModel Model, Task? Rebuild) BoilerplateForTests => (_boilerplate.Model, Volatile.Read(ref _boilerplateRebuild));
 

@@ -52,9 +52,12 @@ public sealed partial class CopyDetector
     private string? _snapshotPath;
     private readonly Lock _checkpointLock = new();
 
-    /// <summary>The size in bytes of the journal written since the last checkpoint (0 for a detector opened without a journal).</summary>
+    /// <summary>
+    /// The size in bytes of the journal's records written since the last successful checkpoint (those a failed one left
+    /// aside included): 0 right after a checkpoint, and for a detector opened without a journal.
+    /// </summary>
     /// <remarks>A service calls <see cref="Checkpoint"/> when this grows past what it wants to replay at startup.</remarks>
-    public long JournalBytes => _journal?.Length ?? 0;
+    public long JournalBytes => _journal?.PendingBytes ?? 0;
 
     /// <summary>
     /// Opens a durable detector: loads the snapshot at <paramref name="path"/> if it exists (keeping its settings),
@@ -104,7 +107,7 @@ public sealed partial class CopyDetector
         try
         {
             detector = File.Exists(full)
-                ? LoadFromFile(full, configure ?? (o => o))
+                ? LoadUnprepared(full, configure ?? (o => o))
                 : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
         }
         catch
@@ -135,6 +138,7 @@ public sealed partial class CopyDetector
 
             detector._journal = DetectorJournal.OpenForAppend(journalPath, valid, journal.Flush);
             detector._snapshotPath = full;
+            detector.PrepareBoilerplate();
             op.Complete(0, [], replayed > 0, replayed);
             if (hadOld)
             {

@@ -90,6 +90,7 @@ public sealed partial class CopyDetector
     /// Settings that shape the compact form (seed, shingle size, stopwords) must match the snapshot's.
     /// </param>
     /// <exception cref="InvalidDataException">The data is not a detector snapshot, is truncated or corrupted, is of another format version, or does not fit <paramref name="options"/>; the message names the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range (the message names it); the snapshot is not read further.</exception>
     public static CopyDetector Load(Stream stream, DetectorOptions? options = null) => Load(stream, options, null);
 
     /// <summary>Reads a detector saved by <see cref="Save"/>, keeping the saved settings except those <paramref name="configure"/> changes.</summary>
@@ -98,13 +99,19 @@ public sealed partial class CopyDetector
     /// Receives the snapshot's settings and returns the ones to use, e.g. <c>saved =&gt; saved with { ArticleLookup = ... }</c>.
     /// </param>
     /// <exception cref="InvalidDataException">The data is not a detector snapshot, is truncated or corrupted, is of another format version, or does not fit the settings; the message names the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting <paramref name="configure"/> returns is out of range (the message names it).</exception>
     public static CopyDetector Load(Stream stream, Func<DetectorOptions, DetectorOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         return Load(stream, null, configure);
     }
 
-    private static CopyDetector Load(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure)
+    /// <summary>Reads a detector snapshot with the given settings, or the saved ones changed by <paramref name="configure"/>.</summary>
+    /// <param name="stream">The snapshot.</param>
+    /// <param name="options">The settings to use as they are, or null.</param>
+    /// <param name="configure">Changes to the saved settings, when <paramref name="options"/> is null; null to keep them.</param>
+    /// <param name="prepare">Whether to learn the boilerplate model before returning (<see cref="Open"/> does so after its replay instead).</param>
+    private static CopyDetector Load(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool prepare = true)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var r = new SnapshotReader(stream, "detector");
@@ -135,15 +142,8 @@ public sealed partial class CopyDetector
             throw new InvalidDataException($"The options do not fit the detector snapshot: it was made with another stopword list than the options give. {Keep}");
         }
 
-        CopyDetector detector;
-        try
-        {
-            detector = new CopyDetector(options);
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw r.Error($"a setting is out of range: {e.Message}");
-        }
+        // Settings out of range are the caller's, not the snapshot's: the constructor's ArgumentOutOfRangeException names them.
+        var detector = new CopyDetector(options);
 
         long order = (long)r.ReadUInt64();
         ulong count = r.ReadUInt64();
@@ -192,12 +192,18 @@ public sealed partial class CopyDetector
         r.ReadAndVerifyChecksum();
         r.ReturnUnreadBytes();
         detector._order = order;
+        if (prepare)
+        {
+            detector.PrepareBoilerplate();
+        }
+
         return detector;
     }
 
     /// <summary>Reads a detector saved by <see cref="SaveToFile(string)"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="InvalidDataException">The file is not a detector snapshot, is truncated or corrupted, or is of another format version.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range (the message names it).</exception>
     public static CopyDetector LoadFromFile(string path, DetectorOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -207,12 +213,17 @@ public sealed partial class CopyDetector
     /// <summary>Reads a detector saved by <see cref="SaveToFile(string)"/>, keeping the saved settings except those <paramref name="configure"/> changes.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="InvalidDataException">The file is not a detector snapshot, is truncated or corrupted, or is of another format version.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting <paramref name="configure"/> returns is out of range (the message names it).</exception>
     public static CopyDetector LoadFromFile(string path, Func<DetectorOptions, DetectorOptions> configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(configure);
         return SnapshotFile.Read(path, file => Load(file, configure), "detector");
     }
+
+    /// <summary><see cref="LoadFromFile(string, Func{DetectorOptions, DetectorOptions})"/> without learning the boilerplate model (<see cref="Open"/> learns it after its replay).</summary>
+    private static CopyDetector LoadUnprepared(string path, Func<DetectorOptions, DetectorOptions> configure) =>
+        SnapshotFile.Read(path, file => Load(file, null, configure, prepare: false), "detector");
 
     private static ulong StopwordFingerprint(Text.StopwordSet stopwords) =>
         XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Join('\n', stopwords.Words)));

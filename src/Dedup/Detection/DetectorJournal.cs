@@ -23,7 +23,7 @@ internal sealed class DetectorJournal : IDisposable
     public const uint FormatVersion = 1;
     private const byte AddKind = 1;
     private const byte RemoveKind = 2;
-    private const int HeaderBytes = 12;
+    internal const int HeaderBytes = 12;
     private const int MaxRecordBytes = 1 << 30;
     private const uint NullString = uint.MaxValue;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -41,6 +41,21 @@ internal sealed class DetectorJournal : IDisposable
     }
 
     private static ReadOnlySpan<byte> Magic => "DEDUPJNL"u8;
+
+    /// <summary>Record bytes moved to <see cref="OldPath"/> by <see cref="Rotate"/> and not yet deleted: a checkpoint that failed after rotating leaves them there.</summary>
+    private long _rotatedBytes;
+
+    /// <summary>Record bytes not yet in a snapshot: those of the current file and those a failed checkpoint left in <see cref="OldPath"/>.</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rotatedBytes + Math.Max(0, _file.Length - HeaderBytes);
+            }
+        }
+    }
 
     /// <summary>Bytes in the current journal file, header included.</summary>
     public long Length
@@ -110,6 +125,7 @@ internal sealed class DetectorJournal : IDisposable
         {
             string old = OldPath(_path);
             _file.Flush(flushToDisk: true);
+            long records = Math.Max(0, _file.Length - HeaderBytes);
             if (File.Exists(old))
             {
                 using var previous = new FileStream(old, FileMode.Append, FileAccess.Write, FileShare.None);
@@ -125,6 +141,7 @@ internal sealed class DetectorJournal : IDisposable
             }
 
             _file = OpenFile(_path, 0);
+            _rotatedBytes += records;
         }
     }
 
@@ -197,7 +214,14 @@ internal sealed class DetectorJournal : IDisposable
     }
 
     /// <summary>Deletes the file left by <see cref="Rotate"/> once a snapshot holds its records.</summary>
-    public void DeleteOld() => File.Delete(OldPath(_path));
+    public void DeleteOld()
+    {
+        lock (_gate)
+        {
+            File.Delete(OldPath(_path));
+            _rotatedBytes = 0;
+        }
+    }
 
     public void Dispose()
     {

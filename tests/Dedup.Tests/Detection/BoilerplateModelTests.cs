@@ -657,4 +657,44 @@ public class BackgroundBoilerplateTests
         Assert.Equal(added.Words.Length - model.Words(added).Length, own.Words);
         Assert.True(own.Words > 0);
     }
+
+    /// <summary>
+    /// A detector loaded from a snapshot, or opened and replayed from a journal, has its model learned before it is
+    /// returned: the first call after a restart finds it ready. Before, a loaded detector started with an empty model,
+    /// and its first call learned one over the whole index inside the call (1.4 s at 100,000 articles).
+    /// </summary>
+    [Fact]
+    public void A_loaded_or_replayed_detector_has_its_model_before_the_first_call()
+    {
+        Article[] articles = [.. BoilerplateModelTests.ManyArticles(CopyDetector.SynchronousBoilerplateLimit + 100)];
+        string folder = Directory.CreateTempSubdirectory("dedup-model-").FullName;
+        try
+        {
+            string snapshot = Path.Combine(folder, "saved.dedup");
+            using (var detector = new CopyDetector())
+            {
+                detector.AddRange(articles);
+                detector.SaveToFile(snapshot);
+            }
+
+            using (CopyDetector loaded = CopyDetector.LoadFromFile(snapshot))
+            {
+                Assert.Equal(articles.Length, loaded.BoilerplateForTests.Model.Articles);
+            }
+
+            string journaled = Path.Combine(folder, "journaled.dedup");
+            using (CopyDetector opened = CopyDetector.Open(journaled, new JournalOptions { Flush = JournalFlush.OperatingSystem }))
+            {
+                opened.AddRange(articles);
+            }
+
+            using CopyDetector replayed = CopyDetector.Open(journaled);
+            Assert.Equal(articles.Length, replayed.BoilerplateForTests.Model.Articles);
+            Assert.Null(replayed.BoilerplateForTests.Rebuild);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -57,6 +57,20 @@ public class DetectorSnapshotTests
         Assert.StartsWith("The options do not fit the detector snapshot: it was made with another stopword list", stopwords.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A setting out of range is the caller's mistake, named as such: before, it came as "the detector snapshot is
+    /// invalid", which a tool reports as a corrupt index (and an operator might delete a sound one).
+    /// </summary>
+    [Fact]
+    public void A_setting_out_of_range_is_named_not_called_a_corrupt_snapshot()
+    {
+        byte[] bytes = Bytes(Sample());
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => CopyDetector.Load(new MemoryStream(bytes), saved => saved with { Threshold = 2 }));
+
+        Assert.Contains("Threshold", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A disposed detector's calls name the detector, not the lock inside it.</summary>
     [Fact]
     public void Calls_on_a_disposed_detector_name_the_detector()
