@@ -127,16 +127,18 @@ internal static class DedupApp
         {
             Description = "A shingle in more than this many articles may be publisher boilerplate (default: the library's, 10).",
             HelpName = "N",
-        };
-        boilerplateDf.Validators.Add(result =>
-        {
-            // Read the token, not the value: a value that does not parse ("abc", "2.5", "99999999999") is already a
-            // parse error, and asking for it here would throw.
-            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[^1].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value) && value < 2)
+            CustomParser = result =>
             {
-                result.AddError("--boilerplate-df must be at least 2");
-            }
-        });
+                string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+                if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && value >= 2)
+                {
+                    return value;
+                }
+
+                result.AddError($"--boilerplate-df must be a whole number of at least 2 (up to {int.MaxValue}), got {(text.Length == 0 ? "nothing" : text)}");
+                return null;
+            },
+        };
         var threads = new Option<int?>("--threads")
         {
             Description = "Work on at most this many threads (default: all cores).",
@@ -195,12 +197,13 @@ internal static class DedupApp
 
         Option<string> store = StoreOption();
         Argument<string> input = InputArgument();
-        var threshold = new Option<double?>("--threshold")
+        var threshold = new Option<double?>("--threshold", "-t")
         {
             Description = "Minimum score in [0, 1] for two articles to count as copies; set when the index is created.",
+            CustomParser = ParseThreshold,
             HelpName = "T",
         };
-        AddRangeValidator(threshold);
+
         Option<bool> skipBad = SkipBadOption();
         Option<bool> json = JsonOption("Print the result as one JSON object.");
         Option<InputEncoding> encoding = EncodingOption();
@@ -238,30 +241,36 @@ internal static class DedupApp
         Description = "A JSONL file of articles ({\"id\", \"text\", \"title\"?, \"published\"?, \"source\"?} per line), a folder of .txt files, or - for JSONL on standard input.",
     };
 
-    private static Option<double> ThresholdOption()
+    private static Option<double> ThresholdOption() => new("--threshold", "-t")
     {
-        var option = new Option<double>("--threshold", "-t")
-        {
-            Description = "Minimum score in [0, 1] for two articles to count as copies.",
-            DefaultValueFactory = _ => DetectorOptions.Default.Threshold,
-            HelpName = "T",
-        };
-        AddRangeValidator(option);
-        return option;
-    }
+        Description = "Minimum score in [0, 1] for two articles to count as copies.",
+        DefaultValueFactory = _ => DetectorOptions.Default.Threshold,
+        CustomParser = result => ParseThreshold(result) ?? DetectorOptions.Default.Threshold,
+        HelpName = "T",
+    };
 
-    private static void AddRangeValidator<T>(Option<T> option)
-        => option.Validators.Add(result =>
+    /// <summary>
+    /// The threshold as written: a number in [0, 1] with a decimal point. The parser's own reading takes thousands
+    /// separators, so "0,5" (a decimal comma) was read as 5 and passed to the library (a crash, exit 70); it is an
+    /// error naming the option now, as is an empty or unreadable value (which named a .NET type).
+    /// </summary>
+    private static double? ParseThreshold(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && value is >= 0 and <= 1)
         {
-            if (result.Tokens.Count > 0 && double.TryParse(result.Tokens[^1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && value is < 0 or > 1 or double.NaN)
-            {
-                result.AddError($"--threshold must lie between 0 and 1, got {result.Tokens[^1].Value}");
-            }
-        });
+            return value;
+        }
+
+        result.AddError(text.Contains(',', StringComparison.Ordinal)
+            ? $"--threshold must lie between 0 and 1, written with a decimal point (0.5, not 0,5); got {text}"
+            : $"--threshold must lie between 0 and 1, got {(text.Length == 0 ? "nothing" : text)}");
+        return null;
+    }
 
     private static Option<string> StoreOption() => new("--store")
     {
-        Description = "The index: a snapshot file path (created by 'add' if missing). redis:// is reserved for the Redis store (not supported yet).",
+        Description = "The index: a snapshot file path (created by 'add' if missing), or redis://host[:port][/name] for an index shared in a Redis-protocol store (docs/redis.md).",
         Required = true,
         HelpName = "PATH",
     };

@@ -34,6 +34,12 @@ public sealed class UsageTests : IDisposable
     [InlineData(new[] { "scan", "x.jsonl", "--bogus" }, "--bogus")]
     [InlineData(new[] { "scan", "x.jsonl", "--threshold", "1.5" }, "--threshold must lie between 0 and 1, got 1.5")]
     [InlineData(new[] { "scan", "x.jsonl", "--threshold", "high" }, "high")]
+    [InlineData(new[] { "scan", "x.jsonl", "-t", "0,5" }, "--threshold must lie between 0 and 1, written with a decimal point (0.5, not 0,5); got 0,5")]
+    [InlineData(new[] { "scan", "x.jsonl", "-t", "1,000" }, "written with a decimal point")]
+    [InlineData(new[] { "scan", "x.jsonl", "-t", "" }, "--threshold must lie between 0 and 1, got nothing")]
+    [InlineData(new[] { "compare", "a.txt", "b.txt", "-t", "0,5" }, "written with a decimal point")]
+    [InlineData(new[] { "index", "add", "x.jsonl", "--store", "s.idx", "-t", "0,5" }, "written with a decimal point")]
+    [InlineData(new[] { "scan", "x.jsonl", "--boilerplate-df", "2147483648" }, "--boilerplate-df must be a whole number of at least 2")]
     [InlineData(new[] { "compare", "a.txt" }, "Required argument")]
     [InlineData(new[] { "index", "add", "x.jsonl" }, "--store")]
     [InlineData(new[] { "index", "remove", "--store", "s.idx" }, "Required argument")]
@@ -45,6 +51,43 @@ public sealed class UsageTests : IDisposable
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
         Assert.Contains("--help' for usage.", run.Error, StringComparison.Ordinal);
         Assert.Empty(run.Out);
+    }
+
+    /// <summary>
+    /// An output file that names the input or another output is refused before anything is read or written: before,
+    /// <c>scan in.jsonl --pairs in.jsonl</c> replaced the articles with the pairs, and <c>--pairs p --clusters p</c> lost the pairs.
+    /// </summary>
+    [Theory]
+    [InlineData("--pairs", "IN", "names the same file as INPUT")]
+    [InlineData("--report", "IN", "names the same file as INPUT")]
+    [InlineData("--clusters", "P", "names the same file as --pairs")]
+    [InlineData("--clusters", "LINK", "names the same file as --pairs")]
+    [InlineData("--clusters", "-", "name a file for --clusters")]
+    public async Task Output_files_that_name_the_input_or_each_other_are_refused(string option, string target, string expected)
+    {
+        string input = Path.Combine(_temp.Path, "in.jsonl");
+        File.Copy(Cli.NewsSample, input);
+        string pairs = Path.Combine(_temp.Path, "p.jsonl");
+        File.WriteAllText(pairs, "keep");
+        string link = Path.Combine(_temp.Path, "link.jsonl");
+        File.CreateSymbolicLink(link, pairs);
+        string path = target switch { "IN" => input, "P" => pairs, "LINK" => link, _ => target };
+        string[] args = option == "--clusters" ? ["scan", input, "--pairs", pairs, option, path] : ["scan", input, option, path];
+
+        CliRun run = await Cli.RunAsync(args);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(Cli.NewsSample), File.ReadAllBytes(input));
+        Assert.Equal("keep", File.ReadAllText(pairs));
+    }
+
+    [Fact]
+    public async Task Index_help_names_the_redis_store_as_supported()
+    {
+        CliRun run = await Cli.RunAsync("index", "add", "--help");
+        Assert.Contains("redis://host[:port][/name]", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("not supported", run.Out, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -47,6 +47,8 @@ internal static class ScanCommand
             CheckWritable(output);
         }
 
+        CheckDistinct(settings);
+
         // Without a report the texts are not held for the whole scan: the scan re-reads each article from the file.
         ArticleSet set = await new ArticleReader(console, settings.SkipBad, settings.Encoding) { KeepTexts = settings.ReportPath is not null, MaxDegreeOfParallelism = settings.Threads ?? -1 }
             .ReadAsync(settings.Input, cancellationToken);
@@ -144,6 +146,45 @@ internal static class ScanCommand
         {
             throw CliException.IO($"{path}: no such folder: {folder}");
         }
+    }
+
+    /// <summary>
+    /// Refuses output files that name the input or one another (through a symbolic link too): the input would be
+    /// overwritten, or one output would replace the other (a client's trial lost its 13 articles with
+    /// <c>scan in.jsonl --pairs in.jsonl</c>, and every pair with <c>--pairs p --clusters p</c>).
+    /// </summary>
+    private static void CheckDistinct(ScanSettings settings)
+    {
+        var seen = new Dictionary<string, string>(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        if (settings.Input != "-" && File.Exists(settings.Input))
+        {
+            seen[FilePath(settings.Input)] = "INPUT";
+        }
+
+        foreach ((string option, string? path) in (ReadOnlySpan<(string, string?)>)[("--pairs", settings.PairsPath), ("--clusters", settings.ClustersPath), ("--report", settings.ReportPath)])
+        {
+            if (path is null)
+            {
+                continue;
+            }
+
+            if (path == "-")
+            {
+                throw CliException.BadInput($"{option} -: the tool writes its summary to standard output; name a file for {option}");
+            }
+
+            if (!seen.TryAdd(FilePath(path), option))
+            {
+                throw CliException.BadInput($"{option} {path}: names the same file as {seen[FilePath(path)]}; it would be overwritten");
+            }
+        }
+    }
+
+    /// <summary>The full path of a file, its symbolic link followed when it is one.</summary>
+    private static string FilePath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        return File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;
     }
 
     /// <summary>Writes an output file, turning failures into one-line I/O errors.</summary>

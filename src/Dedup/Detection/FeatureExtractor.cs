@@ -99,6 +99,13 @@ internal static class FeatureExtractor
         }
 
         exact = SequenceHash.Finish(exact, contentTokens.Count - first);
+        if (contentTokens.Count == first)
+        {
+            // No word at all (emoji, punctuation, dashes): every such text has the same, empty, token sequence, and
+            // "🚀🚀" and "🎉" came out duplicates of score 1. The characters themselves stand for the sequence then:
+            // two such texts are duplicates when they are the same text, and no copies otherwise (nothing to compare).
+            exact ^= System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan().Trim()), unchecked((long)options.Seed));
+        }
 
         // Then take out the tokens of boilerplate lines (few, and short: most lines are rejected by their length).
         int write = first;

@@ -360,4 +360,28 @@ public class CopyDetectorTests
         var harbourIds = Enumerable.Range(0, 4).SelectMany(t => Enumerable.Range(0, PerThread).Where(i => i % 3 == 0).Select(i => $"t{t}-{i}")).ToHashSet();
         Assert.Contains(detector.Clusters(), c => c.Members.ToHashSet().SetEquals(harbourIds));
     }
+
+    /// <summary>
+    /// Texts without a word (emoji, punctuation) are duplicates only when they are the same text: before, every such
+    /// text had the same empty token sequence, and "🚀🚀" and "🎉" were duplicates of score 1 in the comparer, the
+    /// live detector and the scan.
+    /// </summary>
+    [Fact]
+    public void Texts_without_words_are_duplicates_only_of_the_same_text()
+    {
+        Article rocket = new("post-1", "🚀🚀"), party = new("post-2", "🎉"), bangs = new("post-3", "!!!"), dashes = new("post-4", "— — —"), again = new("post-5", " 🚀🚀 ");
+
+        Assert.False(CopyComparer.Compare(rocket, party).IsCopy);
+        Assert.False(CopyComparer.Compare(bangs, dashes).IsCopy);
+        Assert.Equal(CopyKind.Duplicate, CopyComparer.Compare(rocket, again).Kind);
+
+        using var detector = new CopyDetector();
+        detector.AddRange([rocket, party, bangs]);
+        Assert.Empty(detector.FindCopies(dashes));
+        Assert.Equal("post-1", Assert.Single(detector.FindCopies(again)).Id);
+
+        ScanResult scan = CopyDetector.Scan([rocket, party, bangs, dashes, again], cancellationToken: TestContext.Current.CancellationToken);
+        var pair = Assert.Single(scan.Pairs);
+        Assert.Equal(["post-1", "post-5"], new[] { pair.First, pair.Second }.Order());
+    }
 }
