@@ -292,7 +292,7 @@ public sealed class HardeningTests : IDisposable
         Assert.Equal(ExitCodes.CopiesFound, run.ExitCode);
         string[] lines = run.Out.Split('\n');
         Assert.Matches(@"^score +kind +a +title a +b +title b$", lines[0]);
-        Assert.Matches(@"^1\.000 +duplicate +mw-2025-0123-chips +Nordlicht Systems to build 900 mill… +mirror-nordlicht-enschede ", lines[1]);
+        Assert.Matches(@"^1\.000 +duplicate +mw-2025-0123-chips +Nordlicht Systems to build 900… +mirror-nordlicht-enschede ", lines[1]);
         Assert.Contains(lines, l => l.Contains("rewritten", StringComparison.Ordinal) && l.Contains("spinfarm-blink-helpline", StringComparison.Ordinal));
         int blank = Array.IndexOf(lines, string.Empty);
         Assert.Equal(7, blank); // six pairs, then the summary

@@ -188,26 +188,46 @@ internal sealed class PairTable
         return string.Empty;
     }
 
-    /// <summary>One line of at most <paramref name="width"/> characters: control characters become spaces, runs of spaces one.</summary>
+    /// <summary>
+    /// One line of at most <paramref name="width"/> characters: control and format characters (bidirectional overrides
+    /// among them) become spaces, runs of spaces one; a value cut short ends with an ellipsis.
+    /// </summary>
     internal static string Cell(string value, int width)
     {
         var b = new StringBuilder(Math.Min(value.Length, width + 1));
-        foreach (char ch in value)
+        bool cut = false;
+        foreach (char ch in value.Trim())
         {
-            char c = char.IsControl(ch) || char.IsWhiteSpace(ch) || char.IsSurrogate(ch) ? ' ' : ch;
+            char c = char.IsControl(ch) || char.IsWhiteSpace(ch) || char.IsSurrogate(ch)
+                || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(ch) == System.Globalization.UnicodeCategory.Format ? ' ' : ch;
             if (c == ' ' && (b.Length == 0 || b[^1] == ' '))
             {
                 continue;
             }
 
-            b.Append(c);
-            if (b.Length > width)
+            if (b.Length == width)
             {
+                cut = true;
                 break;
             }
+
+            b.Append(c);
         }
 
         string s = b.ToString().TrimEnd();
-        return s.Length > width ? s[..(width - 1)].TrimEnd() + "\u2026" : s;
+        if (!cut)
+        {
+            return s;
+        }
+
+        // Room for the ellipsis; a word cut in the middle goes whole, unless that would drop more than half the cell.
+        int keep = Math.Min(s.Length, width - 1);
+        if (keep < s.Length && char.IsLetterOrDigit(s[keep]) && keep > 0 && char.IsLetterOrDigit(s[keep - 1]))
+        {
+            int space = s.LastIndexOf(' ', keep - 1);
+            keep = space >= width / 2 ? space : keep;
+        }
+
+        return s[..keep].TrimEnd() + "\u2026";
     }
 }
