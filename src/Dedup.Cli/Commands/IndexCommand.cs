@@ -55,9 +55,9 @@ internal static class IndexCommand
             console.Message(ArticleReader.DescribeSkipped(set));
         }
 
-        // One batch: journaled with one write, and on all cores.
-        cancellationToken.ThrowIfCancellationRequested();
-        detector.AddRange(accepted);
+        // One batch: journaled with one write, and on all cores. Ctrl+C while the signatures are computed adds nothing;
+        // once the batch is journaled it stands, and the checkpoint after it is only compaction.
+        detector.AddRange(accepted, cancellationToken);
         store.Save(detector);
         Report(console, json, created ? "created" : "updated", store, detector.Count,
             [("added", accepted.Count), ("skipped", set.SkippedCount)],

@@ -133,9 +133,9 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         {
             writer.Write(Invariant($"<p class=\"caps\" data-caps=\"clusters:{MaxClusters};copies:{MaxCopiesPerCluster};characters:{MaxTextCharacters}\">This page shows "));
             writer.Write(clusters.Count > MaxClusters
-                ? Invariant($"the {MaxClusters} largest of the {clusters.Count} clusters ({clusters.Count - MaxClusters} more are in the <code>--clusters</code> file)")
+                ? Invariant($"the {MaxClusters} largest of the {clusters.Count} clusters ({clusters.Count - MaxClusters} more, which a scan with <code>--clusters</code> writes)")
                 : Invariant($"all {clusters.Count} clusters"));
-            writer.Write(Invariant($", at most {MaxCopiesPerCluster} copies of each beside its original (the others listed by id) and the first {MaxTextCharacters:N0} characters of each text; every pair is in the <code>--pairs</code> file.</p>\n"));
+            writer.Write(Invariant($", at most {MaxCopiesPerCluster} copies of each beside its original (the others listed by id) and the first {MaxTextCharacters:N0} characters of each text; a scan with <code>--pairs</code> writes every pair.</p>\n"));
             writer.Write("<nav><ol>\n");
             for (int i = 0; i < shown; i++)
             {
@@ -157,7 +157,7 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
 
         if (clusters.Count > shown)
         {
-            writer.Write(Invariant($"<p class=\"more-clusters\" data-more=\"{clusters.Count - shown}\">{clusters.Count - shown} smaller clusters are not shown here (the cap is {MaxClusters}); the <code>--clusters</code> and <code>--pairs</code> files list them all.</p>\n"));
+            writer.Write(Invariant($"<p class=\"more-clusters\" data-more=\"{clusters.Count - shown}\">{clusters.Count - shown} smaller clusters are not shown here (the cap is {MaxClusters}); a scan with <code>--clusters</code> and <code>--pairs</code> writes them all.</p>\n"));
         }
 
         writer.Write("</main>\n<footer>Made by the dedup command-line tool. Scores lie in [0, 1]: Jaccard of word shingles; containment = share of one text's shingles found in the other; rewrite = share of the shorter text that aligns in order when content words may differ.</footer>\n</body>\n</html>\n");

@@ -114,9 +114,15 @@ public sealed partial class CopyDetector
         => Add(new Article(id, text, title, published, source));
 
     /// <summary>Indexes many articles, computing their signatures on all cores.</summary>
+    /// <param name="articles">The articles.</param>
+    /// <param name="cancellationToken">
+    /// Stops the signatures being computed; nothing is added then. Once they are, the batch is added (and journaled)
+    /// whole, whatever the token says.
+    /// </param>
     /// <remarks>Articles already indexed with the same text are skipped.</remarks>
     /// <exception cref="ArgumentException">An id is empty, repeated, or already indexed with another text; nothing is added then.</exception>
-    public void AddRange(IEnumerable<Article> articles)
+    /// <exception cref="OperationCanceledException">The token was cancelled before the batch was added; nothing is added.</exception>
+    public void AddRange(IEnumerable<Article> articles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(articles);
         Article[] list = [.. articles];
@@ -131,7 +137,8 @@ public sealed partial class CopyDetector
         }
 
         var features = new ArticleFeatures[list.Length];
-        Parallel.For(0, list.Length, i => features[i] = FeatureExtractor.Extract(list[i], Options));
+        Parallel.For(0, list.Length, new ParallelOptions { CancellationToken = cancellationToken }, i => features[i] = FeatureExtractor.Extract(list[i], Options));
+        cancellationToken.ThrowIfCancellationRequested();
         EnterWriteLock();
         try
         {

@@ -83,8 +83,8 @@ public class AsyncDetectorTests
         using var detector = new CopyDetector();
         detector.Add(Harbour);
         detector.Add(Harbour);
-        detector.AddRange([Harbour, Rail]);
-        var e = Assert.Throws<ArgumentException>(() => detector.AddRange([HarbourWire, Harbour with { Text = TestArticles.HarbourFollowUp }]));
+        detector.AddRange([Harbour, Rail], TestContext.Current.CancellationToken);
+        var e = Assert.Throws<ArgumentException>(() => detector.AddRange([HarbourWire, Harbour with { Text = TestArticles.HarbourFollowUp }], TestContext.Current.CancellationToken));
 
         Assert.Contains("'harbour'", e.Message, StringComparison.Ordinal);
         Assert.Equal("articles", e.ParamName);

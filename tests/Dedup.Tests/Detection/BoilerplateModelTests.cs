@@ -624,9 +624,9 @@ public class BackgroundBoilerplateTests
     {
         Article[] articles = [.. BoilerplateModelTests.ManyArticles(700)];
         using var detector = new CopyDetector();
-        detector.AddRange(articles[..560]);
+        detector.AddRange(articles[..560], TestContext.Current.CancellationToken);
         detector.LearnBoilerplateNow();
-        detector.AddRange(articles[560..699]);
+        detector.AddRange(articles[560..699], TestContext.Current.CancellationToken);
         BoilerplateModel before = detector.BoilerplateForTests.Model;
 
         // The model is stale (more than a tenth of the articles are new): this call starts the rebuild and uses the old one.
@@ -673,7 +673,7 @@ public class BackgroundBoilerplateTests
             string snapshot = Path.Combine(folder, "saved.dedup");
             using (var detector = new CopyDetector())
             {
-                detector.AddRange(articles);
+                detector.AddRange(articles, TestContext.Current.CancellationToken);
                 detector.SaveToFile(snapshot);
             }
 
@@ -685,7 +685,7 @@ public class BackgroundBoilerplateTests
             string journaled = Path.Combine(folder, "journaled.dedup");
             using (CopyDetector opened = CopyDetector.Open(journaled, new JournalOptions { Flush = JournalFlush.OperatingSystem }))
             {
-                opened.AddRange(articles);
+                opened.AddRange(articles, TestContext.Current.CancellationToken);
             }
 
             using CopyDetector replayed = CopyDetector.Open(journaled);

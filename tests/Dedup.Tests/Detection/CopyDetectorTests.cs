@@ -376,7 +376,7 @@ public class CopyDetectorTests
         Assert.Equal(CopyKind.Duplicate, CopyComparer.Compare(rocket, again).Kind);
 
         using var detector = new CopyDetector();
-        detector.AddRange([rocket, party, bangs]);
+        detector.AddRange([rocket, party, bangs], TestContext.Current.CancellationToken);
         Assert.Empty(detector.FindCopies(dashes));
         Assert.Equal("post-1", Assert.Single(detector.FindCopies(again)).Id);
 

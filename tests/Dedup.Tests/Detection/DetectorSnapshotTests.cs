@@ -67,7 +67,7 @@ public class DetectorSnapshotTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         using CopyDetector detector = Sample();
-        detector.AddRange(BoilerplateModelTests.ManyArticles(400));
+        detector.AddRange(BoilerplateModelTests.ManyArticles(400), TestContext.Current.CancellationToken);
         int before = detector.Count;
         using var stream = new GatedStream();
         Task save = Task.Run(() => detector.Save(stream), ct);

@@ -22,7 +22,7 @@ public sealed class InputLimitTests : IDisposable
         ArgumentException high = Assert.Throws<ArgumentException>(() => detector.Add("a\uD800", TestArticles.Rail));
         Assert.Contains("lone UTF-16 surrogate", high.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => detector.Add("a\uDC00", TestArticles.Rail));
-        Assert.Throws<ArgumentException>(() => detector.AddRange([new Article("b", TestArticles.Rail), new Article("\uDBFFc", TestArticles.Rail)]));
+        Assert.Throws<ArgumentException>(() => detector.AddRange([new Article("b", TestArticles.Rail), new Article("\uDBFFc", TestArticles.Rail)], TestContext.Current.CancellationToken));
         Assert.Throws<ArgumentException>(() => CopyDetector.Scan([new Article("x\uD800", TestArticles.Rail)], cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(1, detector.Count);
 

@@ -24,7 +24,7 @@ public sealed class JournalTests : IDisposable
         {
             await detector.AddAsync(Harbour, ct);
             detector.Add(Rail);
-            detector.AddRange([FollowUp]);
+            detector.AddRange([FollowUp], TestContext.Current.CancellationToken);
             Assert.True(detector.Remove("rail"));
         }
 
@@ -280,6 +280,25 @@ public sealed class JournalTests : IDisposable
         Assert.False(File.Exists(paths[0] + ".journal") && !linkTheFolder, "the journal is kept beside the snapshot, not the link");
         using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
         Assert.Equal(3, reopened.Count);
+    }
+
+    /// <summary>A batch cancelled before it is added adds nothing, to the index or its journal (Ctrl+C during <c>dedup index add</c> was ignored).</summary>
+    [Fact]
+    public void A_cancelled_batch_adds_nothing()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            Assert.ThrowsAny<OperationCanceledException>(() => detector.AddRange([Rail, FollowUp], cancelled.Token));
+            Assert.Equal(1, detector.Count);
+            detector.AddRange([Rail], TestContext.Current.CancellationToken);
+        }
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(2, reopened.Count);
+        Assert.False(reopened.Contains("follow-up"));
     }
 
     /// <summary>A lock file that cannot be made is reported as such, with its cause, not as an index another detector holds.</summary>
