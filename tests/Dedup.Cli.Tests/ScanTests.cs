@@ -159,6 +159,30 @@ public sealed class ScanTests : IDisposable
         Assert.Contains("clusters: 4\n", fromStdin.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A folder's hidden files (macOS's "._name.txt" resource forks, a ".draft.txt") are no articles, and a symbolic
+    /// link to a missing file is skipped with a warning: before, the first stopped the scan as a binary file (exit 2),
+    /// the second as an I/O error (exit 3), even with --skip-bad.
+    /// </summary>
+    [Fact]
+    public async Task A_folders_hidden_files_and_dangling_links_are_not_read()
+    {
+        string folder = Path.Combine(_temp.Path, "texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
+        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        File.WriteAllBytes(Path.Combine(folder, "._storm.txt"), [0, 5, 22, 7, 0, 2, 0, 0]);
+        File.WriteAllText(Path.Combine(folder, ".draft.txt"), Samples.Text(Samples.Heatwave));
+        File.CreateSymbolicLink(Path.Combine(folder, "gone.txt"), Path.Combine(folder, "missing.txt"));
+        string clusters = _temp.File("clusters.jsonl");
+
+        CliRun run = await Cli.RunAsync("scan", folder, "--clusters", clusters);
+
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        Assert.Equal(["storm", "storm-copy"], Samples.ReadJsonLines(clusters).Select(c => c.GetProperty("id").GetString()!).Order());
+        Assert.Contains("gone.txt: a symbolic link to a missing file; skipped", run.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Unrelated_articles_exit_0()
     {

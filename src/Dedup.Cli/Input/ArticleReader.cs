@@ -660,7 +660,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
 
     /// <summary>
     /// The id a JSON number stands for: its value as a whole number in plain decimal, so <c>17</c>, <c>17.0</c> and
-    /// <c>1.7e1</c> are one id, the same as the string <c>"17"</c>; false for a fraction or a number beyond 28 digits.
+    /// <c>1.7e1</c> are one id, the same as the string <c>"17"</c>; false for a fraction, or a number beyond 28 digits
+    /// written otherwise than in plain digits (an integer in plain digits is its own canonical form, at any length).
     /// </summary>
     internal static bool TryCanonicalInteger(string raw, out string id)
     {
@@ -809,6 +810,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             throw CliException.IO($"{folder}: permission denied");
         }
 
+        // Hidden files (".draft.txt", macOS's "._name.txt" resource forks) are no articles.
+        files = Array.FindAll(files, f => !Path.GetFileName(f).StartsWith('.'));
         Array.Sort(files, StringComparer.Ordinal);
         foreach (string file in files)
         {
@@ -827,6 +830,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             catch (UnauthorizedAccessException)
             {
                 throw CliException.IO($"{file}: permission denied");
+            }
+            catch (FileNotFoundException) when (new FileInfo(file).LinkTarget is not null)
+            {
+                console.Warning($"{file}: a symbolic link to a missing file; skipped");
+                continue;
             }
             catch (IOException e)
             {
