@@ -5,7 +5,7 @@ using Dedup.Detection;
 namespace Dedup.Benchmarks.Scale;
 
 /// <summary>
-/// <c>latency FILE [COUNT] [--stages] [--sustained]</c>: a live service's ingest loop on one thread: for each article, <c>FindCopies</c>
+/// <c>latency FILE [COUNT] [--stages] [--sustained] [--save-every N]</c>: a live service's ingest loop on one thread: for each article, <c>FindCopies</c>
 /// then <c>Add</c>, timed together, over COUNT articles (default 100,000) of a corpus, with the collector's pause and the
 /// JIT's compiling inside each call; every 100th step also times
 /// <c>ClusterOf</c> of an earlier article. Prints percentiles of each, the CPU time per call and the garbage
@@ -17,13 +17,17 @@ namespace Dedup.Benchmarks.Scale;
 /// and <c>Add</c>, and the garbage collection pause inside each call, so that the slowest calls can be attributed.
 /// With <c>--sustained</c> the loop runs under <see cref="System.Runtime.GCLatencyMode.SustainedLowLatency"/>, as a
 /// latency-sensitive service would set it (background collections of the old generation, no blocking full ones
-/// unless memory runs low).
+/// unless memory runs low). With <c>--save-every N</c> a snapshot is written to a temporary file on another thread
+/// every N steps (when the last one is done), as a service's checkpoints are, and the steps that ran meanwhile are
+/// timed apart.
 /// </remarks>
 internal static class LiveLatency
 {
     public static int Run(string[] args)
     {
-        string[] positional = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
+        int saveAt = Array.IndexOf(args, "--save-every");
+        int saveEvery = saveAt >= 0 && saveAt + 1 < args.Length ? int.Parse(args[saveAt + 1], CultureInfo.InvariantCulture) : 0;
+        string[] positional = [.. args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (saveAt < 0 || i != saveAt + 1))];
         bool stages = args.Contains("--stages");
         if (args.Contains("--sustained"))
         {
@@ -32,7 +36,7 @@ internal static class LiveLatency
 
         if (positional.Length < 2)
         {
-            Console.Error.WriteLine("usage: latency FILE.jsonl [COUNT] [--stages] [--sustained]");
+            Console.Error.WriteLine("usage: latency FILE.jsonl [COUNT] [--stages] [--sustained] [--save-every N]");
             return 2;
         }
 
@@ -61,10 +65,28 @@ internal static class LiveLatency
         TimeSpan pauseBefore = GC.GetTotalPauseDuration();
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes();
+        string snapshot = Path.Combine(Path.GetTempPath(), $"dedup-latency-{Environment.ProcessId}.index");
+        Task? saving = null;
+        var duringSave = new List<double>();
+        var saveTimes = new List<double>();
         var total = Stopwatch.StartNew();
         for (int i = 0; i < n; i++)
         {
             Article article = articles[i];
+            if (saveEvery > 0 && i % saveEvery == saveEvery - 1 && saving is null or { IsCompleted: true })
+            {
+                // A service's checkpoint: the snapshot written on another thread while the loop goes on.
+                saving = Task.Run(() =>
+                {
+                    var saveClock = Stopwatch.StartNew();
+                    detector.SaveToFile(snapshot);
+                    lock (saveTimes)
+                    {
+                        saveTimes.Add(saveClock.Elapsed.TotalMilliseconds);
+                    }
+                });
+            }
+
             if (stages)
             {
                 clock.Restart();
@@ -79,6 +101,11 @@ internal static class LiveLatency
             double found = clock.Elapsed.TotalMilliseconds;
             detector.Add(article);
             findAdd[i] = clock.Elapsed.TotalMilliseconds;
+            if (saving is { IsCompleted: false })
+            {
+                duringSave.Add(findAdd[i]);
+            }
+
             pause[i] = (GC.GetTotalPauseDuration() - gc).TotalMilliseconds;
             jit[i] = (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - compiling).TotalMilliseconds;
             if (stages)
@@ -101,6 +128,8 @@ internal static class LiveLatency
             }
         }
 
+        saving?.Wait();
+        File.Delete(snapshot);
         double seconds = total.Elapsed.TotalSeconds;
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
         double allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
@@ -127,6 +156,12 @@ internal static class LiveLatency
             {
                 Console.WriteLine($"  slow step {i:N0}: {findAdd[i]:F1} ms = FindCopies {find[i]:F1} + Add {add[i]:F1}; GC pause inside {pause[i]:F1} ms");
             }
+        }
+
+        if (saveEvery > 0)
+        {
+            Print($"snapshot written on another thread every {saveEvery:N0} steps (SaveToFile)", [.. saveTimes]);
+            Print("  find then add while a snapshot was being written", [.. duringSave]);
         }
 
         Print("ClusterOf", [.. clusterOf]);
