@@ -28,7 +28,9 @@ public sealed class DedupOptions
     public int? BoilerplateDocumentFrequency { get; set; }
 
     /// <summary>
-    /// Where the detector keeps its snapshot; its journal goes beside it (<c>SnapshotPath.journal</c>). When set, the
+    /// Where the detector keeps its snapshot; its journal goes beside it (<c>SnapshotPath.journal</c>). A relative path
+    /// is resolved against the host's content root (<c>IHostEnvironment.ContentRootPath</c>), or the working directory
+    /// where no host environment is registered. When set, the
     /// detector is opened with <see cref="CopyDetector.Open"/>: it survives restarts and crashes, and a hosted service
     /// checkpoints it. When null (the default), the index lives in memory only.
     /// </summary>

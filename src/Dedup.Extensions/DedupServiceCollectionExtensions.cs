@@ -77,8 +77,10 @@ public static class DedupServiceCollectionExtensions
                 return configureDetector is null ? o : configureDetector(sp, o);
             }
 
+            // A relative path is the host's content root's, as the host's other files are (a service manager may start
+            // the process in "/" or System32).
             return options.SnapshotPath is { } path
-                ? CopyDetector.Open(path, new JournalOptions { Flush = options.JournalFlush }, Configure)
+                ? CopyDetector.Open(Path.Combine(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? string.Empty, path), new JournalOptions { Flush = options.JournalFlush }, Configure)
                 : new CopyDetector(Configure(DetectorOptions.Default));
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DedupCheckpointService>());

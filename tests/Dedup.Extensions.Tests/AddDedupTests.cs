@@ -223,6 +223,26 @@ public sealed class AddDedupTests : IDisposable
         Assert.Equal(2, restarted.Services.GetRequiredService<CopyDetector>().Count);
     }
 
+    /// <summary>A relative snapshot path is the host's content root's, not the working directory's (a service may start in "/").</summary>
+    [Fact]
+    public async Task A_relative_snapshot_path_is_resolved_against_the_content_root()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _folder });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Dedup:SnapshotPath"] = Path.Combine("data", "news.index") });
+        builder.Services.AddDedup(builder.Configuration);
+        Directory.CreateDirectory(Path.Combine(_folder, "data"));
+        using (IHost host = builder.Build())
+        {
+            await host.StartAsync(ct);
+            await host.Services.GetRequiredService<CopyDetector>().AddAsync(Stories.Original, ct);
+            await host.StopAsync(ct);
+        }
+
+        Assert.True(File.Exists(Path.Combine(_folder, "data", "news.index")));
+        Assert.False(File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "data", "news.index")));
+    }
+
     /// <summary>A checkpoint interval beyond what a timer takes (a plain number binds as days) fails validation at start, naming the setting.</summary>
     [Theory]
     [InlineData("60")]

@@ -53,13 +53,16 @@ internal sealed class FileIndexStore(string path) : IIndexStore
         }
         catch (UnauthorizedAccessException)
         {
-            throw CliException.IO($"{path}: permission denied");
+            throw CliException.IO($"{path}: permission denied writing the snapshot; {ChangesKept}");
         }
         catch (IOException e)
         {
-            throw CliException.IO($"{path}: {e.Message}");
+            throw CliException.IO($"{path}: the snapshot could not be written ({e.Message}); {ChangesKept}");
         }
     }
+
+    /// <summary>What a failed checkpoint leaves: the command's changes are in the journal, which the next command replays.</summary>
+    private const string ChangesKept = "the changes are kept in the index's journal, and the next command finds them (do not run it again)";
 
     public IReadOnlyList<(string Key, object Value)> Describe()
     {
