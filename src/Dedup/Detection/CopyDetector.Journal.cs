@@ -48,6 +48,9 @@ public sealed record JournalOptions
 public sealed partial class CopyDetector
 {
     private DetectorJournal? _journal;
+
+    /// <summary>The journal of a detector opened with <see cref="Open"/> (tests).</summary>
+    internal DetectorJournal? JournalForTests => _journal;
     private FileStream? _indexLock;
     private string? _snapshotPath;
     private readonly Lock _checkpointLock = new();

@@ -119,29 +119,104 @@ internal sealed class DetectorJournal : IDisposable
     /// Starts a new, empty journal file and moves the current one to <see cref="OldPath"/> (appending to it when a
     /// previous checkpoint left one), so that a snapshot written after this call holds every record of the old file.
     /// </summary>
+    /// <remarks>
+    /// A failure (a full disk) leaves both files as they were, and the journal appended to at its end: the records are
+    /// never in a place a later write overwrites, and the file left aside never ends in a torn copy that later records
+    /// would follow (which would make the journal unreadable).
+    /// </remarks>
     public void Rotate()
     {
         lock (_gate)
         {
             string old = OldPath(_path);
             _file.Flush(flushToDisk: true);
-            long records = Math.Max(0, _file.Length - HeaderBytes);
+            long end = _file.Length;
+            long records = Math.Max(0, end - HeaderBytes);
             if (File.Exists(old))
             {
-                using var previous = new FileStream(old, FileMode.Append, FileAccess.Write, FileShare.None);
-                _file.Position = HeaderBytes;
-                _file.CopyTo(previous);
-                previous.Flush(flushToDisk: true);
-                _file.Dispose();
+                AppendTo(old, end);
             }
             else
             {
-                _file.Dispose();
-                File.Move(_path, old);
+                MoveAside(old, end);
             }
 
-            _file = OpenFile(_path, 0);
             _rotatedBytes += records;
+        }
+    }
+
+    /// <summary>Test hook: wraps the stream the records are copied to when a failed checkpoint left the old file (to fail mid-copy).</summary>
+    internal Func<Stream, Stream>? WrapOldFileForTests { get; set; }
+
+    /// <summary>Copies this file's records to the end of <paramref name="old"/>, then empties this file; on failure, cuts the copy back off.</summary>
+    private void AppendTo(string old, long end)
+    {
+        using var previous = new FileStream(old, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        long kept = previous.Length;
+        try
+        {
+            previous.Position = kept;
+            Stream target = WrapOldFileForTests?.Invoke(previous) ?? previous;
+            _file.Position = HeaderBytes;
+            _file.CopyTo(target);
+            target.Flush();
+            previous.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            _file.Position = end;
+            try
+            {
+                previous.SetLength(kept);
+            }
+            catch (IOException)
+            {
+                // Only a shrink that fails leaves the copy's torn tail; the records stay in this file too, and replay
+                // reads the old file's valid records before it.
+            }
+
+            throw;
+        }
+
+        try
+        {
+            // The records are in the old file now: keep the header here and write after it.
+            _file.SetLength(HeaderBytes);
+            _file.Position = HeaderBytes;
+            _file.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            // The records are in both files: replay applies them twice, to the same result.
+            _file.Position = _file.Length;
+            throw;
+        }
+    }
+
+    /// <summary>Moves this file to <paramref name="old"/> and starts a new one; on failure, goes on appending to this one.</summary>
+    private void MoveAside(string old, long end)
+    {
+        _file.Dispose();
+        try
+        {
+            File.Move(_path, old);
+        }
+        catch
+        {
+            _file = OpenFile(_path, end);
+            throw;
+        }
+
+        try
+        {
+            _file = OpenFile(_path, 0);
+        }
+        catch
+        {
+            // No room for a new file's header, say: put the journal back and keep appending to it.
+            File.Move(old, _path, overwrite: true);
+            _file = OpenFile(_path, end);
+            throw;
         }
     }
 

@@ -282,6 +282,83 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(3, reopened.Count);
     }
 
+    /// <summary>
+    /// Checkpoints that fail one after another (a full disk) lose nothing: the first leaves the journal aside, the
+    /// second fails while copying the new records after it, and later adds still land after every record. Before, the
+    /// second failure left the journal positioned inside its records, so the next adds overwrote acknowledged ones, and
+    /// the file left aside ended in a torn copy that the next checkpoint wrote valid records after (a client's trial
+    /// lost 223 acknowledged articles and could not open the index).
+    /// </summary>
+    [Fact]
+    public void Checkpoints_failing_one_after_another_lose_nothing()
+    {
+        // More records than one read of the copy takes (80 KiB), so that the failed copy stops inside them.
+        Article[] many = [.. BoilerplateModelTests.ManyArticles(400)];
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.OperatingSystem }))
+        {
+            detector.Add(Harbour);
+            Directory.CreateDirectory(SnapshotPath);
+            Assert.ThrowsAny<IOException>(detector.Checkpoint);
+            detector.AddRange(many, TestContext.Current.CancellationToken);
+            Assert.True(detector.JournalBytes > 200_000, $"{detector.JournalBytes} journal bytes");
+            DetectorJournal journal = detector.JournalForTests!;
+            journal.WrapOldFileForTests = inner => new FailingStream(inner, failAfter: 7);
+            Assert.ThrowsAny<IOException>(detector.Checkpoint);
+            journal.WrapOldFileForTests = null;
+            detector.Add(Rail);
+            Assert.True(detector.Remove("harbour"));
+
+            // A third checkpoint copies the records after the old file's end, then fails on the snapshot again.
+            Assert.ThrowsAny<IOException>(detector.Checkpoint);
+            detector.Add(FollowUp);
+            Directory.Delete(SnapshotPath);
+        }
+
+        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(many.Length + 2, reopened.Count);
+            Assert.False(reopened.Contains("harbour"));
+            Assert.True(reopened.Contains("rail") && reopened.Contains("follow-up") && reopened.Contains(many[^1].Id));
+        }
+    }
+
+    /// <summary>A stream that writes the first bytes it is given, then fails as a full disk does.</summary>
+    private sealed class FailingStream(Stream inner, int failAfter) : Stream
+    {
+        private int _left = failAfter;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            int n = Math.Min(_left, buffer.Length);
+            inner.Write(buffer[..n]);
+            _left -= n;
+            if (n < buffer.Length)
+            {
+                throw new IOException("No space left on device");
+            }
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
     /// <summary>A batch cancelled before it is added adds nothing, to the index or its journal (Ctrl+C during <c>dedup index add</c> was ignored).</summary>
     [Fact]
     public void A_cancelled_batch_adds_nothing()
