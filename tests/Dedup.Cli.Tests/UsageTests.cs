@@ -82,6 +82,22 @@ public sealed class UsageTests : IDisposable
         Assert.Equal("keep", File.ReadAllText(pairs));
     }
 
+    /// <summary>An output that is a .txt file of an input folder would replace an article: refused.</summary>
+    [Fact]
+    public async Task An_output_among_an_input_folders_articles_is_refused()
+    {
+        string folder = Path.Combine(_temp.Path, "texts");
+        Directory.CreateDirectory(folder);
+        string article = Path.Combine(folder, "storm.txt");
+        File.WriteAllText(article, "Storm Ines floods northern Portugal.");
+
+        CliRun run = await Cli.RunAsync("scan", folder, "--pairs", Path.Combine(folder, ".", "storm.txt"));
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("is a .txt file in the input folder", run.Error, StringComparison.Ordinal);
+        Assert.Equal("Storm Ines floods northern Portugal.", File.ReadAllText(article));
+    }
+
     [Fact]
     public async Task Index_help_names_the_redis_store_as_supported()
     {

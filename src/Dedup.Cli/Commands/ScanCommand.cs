@@ -149,7 +149,8 @@ internal static class ScanCommand
     }
 
     /// <summary>
-    /// Refuses output files that name the input or one another (through a symbolic link too): the input would be
+    /// Refuses output files that name the input or one another (through a symbolic link too; a hard link is not seen),
+    /// or a .txt file in an input folder: the input would be
     /// overwritten, or one output would replace the other (a client's trial lost its 13 articles with
     /// <c>scan in.jsonl --pairs in.jsonl</c>, and every pair with <c>--pairs p --clusters p</c>).
     /// </summary>
@@ -160,6 +161,9 @@ internal static class ScanCommand
         {
             seen[FilePath(settings.Input)] = "INPUT";
         }
+
+        // A folder's articles are its .txt files: an output there with that ending would be one of them.
+        string? inputFolder = settings.Input != "-" && Directory.Exists(settings.Input) ? FilePath(settings.Input) : null;
 
         foreach ((string option, string? path) in (ReadOnlySpan<(string, string?)>)[("--pairs", settings.PairsPath), ("--clusters", settings.ClustersPath), ("--report", settings.ReportPath)])
         {
@@ -176,6 +180,12 @@ internal static class ScanCommand
             if (!seen.TryAdd(FilePath(path), option))
             {
                 throw CliException.BadInput($"{option} {path}: names the same file as {seen[FilePath(path)]}; it would be overwritten");
+            }
+
+            if (inputFolder is not null && path.EndsWith(".txt", StringComparison.Ordinal)
+                && string.Equals(Path.GetDirectoryName(FilePath(path)), inputFolder, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+            {
+                throw CliException.BadInput($"{option} {path}: is a .txt file in the input folder, so an article of INPUT; write it elsewhere");
             }
         }
     }
