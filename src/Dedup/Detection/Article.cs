@@ -7,7 +7,7 @@ namespace Dedup.Detection;
 /// </param>
 /// <param name="Text">The body text; it must hold at least one non-whitespace character.</param>
 /// <param name="Title">The headline, if any; it is compared with the body.</param>
-/// <param name="Published">When it was published, if known; the earliest published copy of a cluster is its original.</param>
+/// <param name="Published">When it was published, if known; the earliest published copy of a cluster is its original (see <see cref="CopyCluster.OriginalId"/>).</param>
 /// <param name="Source">The outlet or feed, if known.</param>
 /// <remarks>
 /// The detector checks these rules where an article comes in (<c>Add</c>, <c>AddRange</c>, <c>Scan</c>, <c>FindCopies</c>,

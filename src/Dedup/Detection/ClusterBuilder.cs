@@ -5,8 +5,8 @@ internal static class ClusterBuilder
 {
     /// <summary>
     /// Clusters <paramref name="articles"/> by <paramref name="pairs"/> (indexes into the list). The original is the
-    /// earliest published member; when not every member has a date, the one that contains the others (the most
-    /// content); ties go to the first added.
+    /// earliest published member (undated members only when none is dated); among members published at the same
+    /// instant, or undated, the one with the most content; then the first added.
     /// </summary>
     public static List<CopyCluster> Build(IReadOnlyList<ArticleFeatures> articles, IEnumerable<(int A, int B)> pairs)
     {
@@ -48,8 +48,8 @@ internal static class ClusterBuilder
     }
 
     /// <summary>
-    /// The cluster of <paramref name="members"/>: its original (the earliest published member; when not every member
-    /// has a date, the one with the most content; ties to the first added) first, then the others in the order added.
+    /// The cluster of <paramref name="members"/>: its original (the earliest published member, undated ones only when none
+    /// is dated; then the most content; then the first added) first, then the others in the order added.
     /// </summary>
     public static CopyCluster Describe(IReadOnlyList<ArticleFeatures> members)
     {
@@ -72,12 +72,10 @@ internal static class ClusterBuilder
         // In the order added: the orders are distinct, so their sort is the order of the members.
         long[] orders = new long[members.Length];
         int[] at = new int[members.Length];
-        bool allDated = true;
         for (int i = 0; i < members.Length; i++)
         {
             orders[i] = members[i].Order;
             at[i] = i;
-            allDated &= members[i].Dated;
         }
 
         Array.Sort(orders, at);
@@ -86,7 +84,7 @@ internal static class ClusterBuilder
         int original = at[0];
         foreach (int i in at)
         {
-            if (members[i].IsBetterOriginal(members[original], allDated))
+            if (members[i].IsBetterOriginal(members[original]))
             {
                 original = i;
             }
@@ -112,17 +110,28 @@ internal readonly record struct ClusterMember(string Id, long Order, bool Dated,
         new(f.Id, f.Order, f.Published is not null, f.Published?.UtcTicks ?? 0, f.ContentTokens);
 
     /// <summary>
-    /// Whether this member is a better original than <paramref name="current"/>: earlier published when every member
-    /// is dated (dates compare as instants), else more content; ties go to the one added first.
+    /// Whether this member is a better original than <paramref name="current"/>: a dated member before an undated one,
+    /// then the earlier published (dates compare as instants), then the one with more content, then the one added first.
     /// </summary>
-    public bool IsBetterOriginal(in ClusterMember current, bool allDated)
+    /// <remarks>
+    /// A strict order on the members (one key after another), so the best is the same whatever their order. Before, dates
+    /// counted only when every member had one: one undated copy made the longest member the original of a dated
+    /// cluster (a copy published 90 minutes later, in a client's trial), and two members dated alike went to the order
+    /// added, not to their content.
+    /// </remarks>
+    public bool IsBetterOriginal(in ClusterMember current)
     {
-        if (allDated && PublishedUtcTicks != current.PublishedUtcTicks)
+        if (Dated != current.Dated)
+        {
+            return Dated;
+        }
+
+        if (Dated && PublishedUtcTicks != current.PublishedUtcTicks)
         {
             return PublishedUtcTicks < current.PublishedUtcTicks;
         }
 
-        if (!allDated && ContentTokens != current.ContentTokens)
+        if (ContentTokens != current.ContentTokens)
         {
             return ContentTokens > current.ContentTokens;
         }

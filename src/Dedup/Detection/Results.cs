@@ -18,7 +18,11 @@ public sealed record CopyPair(string First, string Second, CopyKind Kind, double
 
 /// <summary>A group of articles that are all copies of one story.</summary>
 /// <param name="Id">A stable id of the cluster: the id of its original.</param>
-/// <param name="OriginalId">The article judged the original: the earliest published, else the one that contains the others, else the first added.</param>
+/// <param name="OriginalId">
+/// The article judged the original: the earliest published (an undated member only when none is dated); among those
+/// published at the same instant, or undated, the one with the most content (words not in boilerplate); then the first
+/// added. A copy dated earlier than its source (a clock set wrong) is taken for the original.
+/// </param>
 /// <param name="Members">Every member's id, the original first.</param>
 public sealed record CopyCluster(string Id, string OriginalId, IReadOnlyList<string> Members);
 

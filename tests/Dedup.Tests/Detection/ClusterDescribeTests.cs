@@ -34,15 +34,33 @@ public sealed class ClusterDescribeTests
             .Label($"{actual.OriginalId} [{string.Join(", ", actual.Members)}] against {expected.OriginalId} [{string.Join(", ", expected.Members)}]");
     }
 
-    /// <summary>The rule as written before: the earliest published when all are dated, else the most content, then the first added; the rest in the order added.</summary>
+    /// <summary>The rule as the documentation states it: dated members first, the earliest published, then the most content, then the first added; the rest in the order added.</summary>
     private static CopyCluster Reference(ClusterMember[] members)
     {
-        bool allDated = members.All(m => m.Dated);
         ClusterMember original = members
-            .OrderBy(m => allDated ? m.PublishedUtcTicks : 0)
-            .ThenByDescending(m => allDated ? 0 : m.ContentTokens)
+            .OrderBy(m => m.Dated ? 0 : 1)
+            .ThenBy(m => m.Dated ? m.PublishedUtcTicks : 0)
+            .ThenByDescending(m => m.ContentTokens)
             .ThenBy(m => m.Order)
             .First();
         return new CopyCluster(original.Id, original.Id, [original.Id, .. members.Where(m => m != original).OrderBy(m => m.Order).Select(m => m.Id)]);
+    }
+
+    /// <summary>
+    /// One undated copy does not make another member the original of a dated cluster, and members published at the
+    /// same instant go to the one with more content, whatever the order added (both went otherwise before).
+    /// </summary>
+    [Fact]
+    public void An_undated_copy_leaves_the_earliest_published_the_original_and_a_tie_goes_to_content()
+    {
+        var eight = new DateTimeOffset(2026, 3, 4, 8, 0, 0, TimeSpan.Zero);
+        ClusterMember source = new("source", 2, true, eight.UtcTicks, 300);
+        ClusterMember later = new("later", 0, true, eight.AddMinutes(90).UtcTicks, 400);
+        ClusterMember undated = new("undated", 1, false, 0, 500);
+        Assert.Equal("source", ClusterBuilder.Describe(new[] { later, undated, source }.AsSpan()).OriginalId);
+
+        ClusterMember excerpt = new("excerpt", 0, true, eight.UtcTicks, 120);
+        Assert.Equal("source", ClusterBuilder.Describe(new[] { excerpt, source }.AsSpan()).OriginalId);
+        Assert.Equal("undated", ClusterBuilder.Describe(new[] { undated, new ClusterMember("short", 0, false, 0, 10) }.AsSpan()).OriginalId);
     }
 }
