@@ -32,6 +32,8 @@ public sealed class InputErrorTests : IDisposable
     [InlineData("{\"id\": \"b\"}\n", ":2: missing \"text\" (id 'b')")]
     [InlineData("[1, 2]\n", ":2: expected a JSON object, found an array")]
     [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"yesterday\"}\n", ":2: \"published\" is not an ISO-8601 date: 'yesterday'")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"04/03/2025 08:00\"}\n", ":2: \"published\" is not an ISO-8601 date: '04/03/2025 08:00'")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"4 March\"}\n", ":2: \"published\" is not an ISO-8601 date: '4 March'")]
     public async Task Each_bad_line_is_reported_with_file_line_and_problem(string badLine, string expected)
     {
         string path = _temp.Write("bad.jsonl", Good + badLine + Good.Replace("\"a\"", "\"c\"", StringComparison.Ordinal));

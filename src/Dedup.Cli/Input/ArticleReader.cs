@@ -646,7 +646,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             DateTimeOffset? published = null;
             if (!string.IsNullOrWhiteSpace(publishedText))
             {
-                if (!DateTimeOffset.TryParse(publishedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+                if (!DateTimeOffset.TryParseExact(publishedText.Trim(), IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
                 {
                     return (null, false, InputProblem.BadField, $"\"published\" is not an ISO-8601 date: {Quote(publishedText)} (id {Quote(id)})");
                 }
@@ -657,6 +657,22 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             return (new Article(id, text, string.IsNullOrWhiteSpace(title) ? null : title, published, source), numeric, default, null);
         }
     }
+
+    /// <summary>
+    /// The ISO-8601 forms <c>"published"</c> may take: a date, or a date and time (to the minute, second or a fraction;
+    /// 'T' or a space between), with a zone ('Z' or an offset) or without one (read as UTC). Anything else is refused:
+    /// a lenient parser read "04/03/2025" as 3 April and took "4 March" for this year's.
+    /// </summary>
+    private static readonly string[] IsoDateFormats =
+    [
+        "yyyy'-'MM'-'dd",
+        "yyyy'-'MM'-'dd'T'HH':'mmK",
+        "yyyy'-'MM'-'dd'T'HH':'mm':'ssK",
+        "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFK",
+        "yyyy'-'MM'-'dd' 'HH':'mmK",
+        "yyyy'-'MM'-'dd' 'HH':'mm':'ssK",
+        "yyyy'-'MM'-'dd' 'HH':'mm':'ss.FFFFFFFK",
+    ];
 
     /// <summary>
     /// The id a JSON number stands for: its value as a whole number in plain decimal, so <c>17</c>, <c>17.0</c> and
