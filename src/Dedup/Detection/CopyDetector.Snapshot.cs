@@ -34,19 +34,7 @@ public sealed partial class CopyDetector
         // The index of this moment, taken under the lock; written outside it, so that adds and searches go on while a
         // large snapshot is written (a checkpoint of 100,000 articles held every call for over a second): an indexed
         // article's features never change.
-        List<ArticleFeatures> articles;
-        long order;
-        EnterReadLock();
-        try
-        {
-            articles = IndexedLocked();
-            order = _order;
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-
+        List<ArticleFeatures> articles = IndexedNow(out long order);
         var w = new SnapshotWriter(stream);
         w.WriteBytes(SnapshotMagic);
         w.WriteUInt32(SnapshotFormatVersion);
