@@ -150,9 +150,9 @@ internal static class ScanCommand
 
     /// <summary>
     /// Refuses output files that name the input or one another (through a symbolic link too; a hard link is not seen),
-    /// or a .txt file in an input folder: the input would be
-    /// overwritten, or one output would replace the other (a client's trial lost its 13 articles with
-    /// <c>scan in.jsonl --pairs in.jsonl</c>, and every pair with <c>--pairs p --clusters p</c>).
+    /// or a .txt file in an input folder: the input would be overwritten, or one output would replace the other (a
+    /// client's trial lost its 13 articles with <c>scan in.jsonl --pairs in.jsonl</c>, and every pair with
+    /// <c>--pairs p --clusters p</c>).
     /// </summary>
     private static void CheckDistinct(ScanSettings settings)
     {

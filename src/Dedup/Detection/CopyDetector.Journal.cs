@@ -48,12 +48,12 @@ public sealed record JournalOptions
 public sealed partial class CopyDetector
 {
     private DetectorJournal? _journal;
-
-    /// <summary>The journal of a detector opened with <see cref="Open"/> (tests).</summary>
-    internal DetectorJournal? JournalForTests => _journal;
     private FileStream? _indexLock;
     private string? _snapshotPath;
     private readonly Lock _checkpointLock = new();
+
+    /// <summary>The journal of a detector opened with <see cref="Open"/> (tests).</summary>
+    internal DetectorJournal? JournalForTests => _journal;
 
     /// <summary>
     /// The size in bytes of the journal's records written since the last successful checkpoint (those a failed one left

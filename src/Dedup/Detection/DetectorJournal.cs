@@ -23,7 +23,7 @@ internal sealed class DetectorJournal : IDisposable
     public const uint FormatVersion = 1;
     private const byte AddKind = 1;
     private const byte RemoveKind = 2;
-    internal const int HeaderBytes = 12;
+    private const int HeaderBytes = 12;
     private const int MaxRecordBytes = 1 << 30;
     private const uint NullString = uint.MaxValue;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
