@@ -841,6 +841,13 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
                     continue;
                 }
 
+                if (length == 0)
+                {
+                    // Not read: an empty file has no text, and a pipe or device (which report no length) would block the scan.
+                    Skip(set, InputProblem.EmptyText, file + ": empty text");
+                    continue;
+                }
+
                 bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
             }
             catch (UnauthorizedAccessException)

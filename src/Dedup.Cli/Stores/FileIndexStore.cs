@@ -72,9 +72,11 @@ internal sealed class FileIndexStore(string path) : IIndexStore
             facts.Add(("bytes", new FileInfo(path).Length));
         }
 
-        if (File.Exists(path + ".journal"))
+        // The journal is kept beside the file a link leads to (CopyDetector.Open follows links).
+        string snapshot = File.Exists(path) && new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : path;
+        if (File.Exists(snapshot + ".journal"))
         {
-            facts.Add(("journal bytes", new FileInfo(path + ".journal").Length));
+            facts.Add(("journal bytes", new FileInfo(snapshot + ".journal").Length));
         }
 
         return facts;

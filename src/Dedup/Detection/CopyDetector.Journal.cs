@@ -25,7 +25,12 @@ public sealed record JournalOptions
     public static JournalOptions Default { get; } = new();
 
     /// <summary>When records are forced to disk. Default <see cref="JournalFlush.Disk"/>.</summary>
-    public JournalFlush Flush { get; init; } = JournalFlush.Disk;
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="JournalFlush"/>.</exception>
+    public JournalFlush Flush
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Flush), value, "Flush must be JournalFlush.Disk or JournalFlush.OperatingSystem.");
+    } = JournalFlush.Disk;
 }
 
 /// <content>

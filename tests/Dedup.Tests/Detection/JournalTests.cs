@@ -359,6 +359,14 @@ public sealed class JournalTests : IDisposable
         public override void SetLength(long value) => throw new NotSupportedException();
     }
 
+    /// <summary>A flush policy that is not one of the enum's values is refused where it is set, naming the setting.</summary>
+    [Fact]
+    public void An_undefined_flush_policy_is_refused()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new JournalOptions { Flush = (JournalFlush)42 });
+        Assert.Equal("Flush", e.ParamName);
+    }
+
     /// <summary>A batch cancelled before it is added adds nothing, to the index or its journal (Ctrl+C during <c>dedup index add</c> was ignored).</summary>
     [Fact]
     public void A_cancelled_batch_adds_nothing()
