@@ -191,7 +191,7 @@ internal static class ScanCommand
     }
 
     /// <summary>The full path of a file, its symbolic link followed when it is one.</summary>
-    private static string FilePath(string path)
+    internal static string FilePath(string path)
     {
         string full = Path.GetFullPath(path);
         return File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;

@@ -73,7 +73,7 @@ internal sealed class FileIndexStore(string path) : IIndexStore
         }
 
         // The journal is kept beside the file a link leads to (CopyDetector.Open follows links).
-        string snapshot = File.Exists(path) && new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : path;
+        string snapshot = Commands.ScanCommand.FilePath(path);
         if (File.Exists(snapshot + ".journal"))
         {
             facts.Add(("journal bytes", new FileInfo(snapshot + ".journal").Length));

@@ -97,7 +97,7 @@ public sealed partial class CopyDetector
 
         // The index's files, its lock included, are named after the file the path leads to, so that two paths to one
         // index (a symbolic link to the snapshot or to a folder on its way) take one lock.
-        string full = DetectorJournal.ResolveLinks(Path.GetFullPath(path));
+        string full = Indexing.SnapshotFile.FollowLinks(Path.GetFullPath(path));
         if (Directory.Exists(full))
         {
             throw new ArgumentException($"'{path}' is a folder; Open takes the path of the index's snapshot file (e.g. '{Path.Combine(path, "news.index")}').", nameof(path));
@@ -172,7 +172,7 @@ public sealed partial class CopyDetector
     public static bool IndexExists(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = DetectorJournal.ResolveLinks(Path.GetFullPath(path));
+        string full = Indexing.SnapshotFile.FollowLinks(Path.GetFullPath(path));
         string journal = full + ".journal";
         return File.Exists(full) || DetectorJournal.HoldsRecords(journal) || DetectorJournal.HoldsRecords(DetectorJournal.OldPath(journal));
     }

@@ -57,18 +57,6 @@ internal sealed class DetectorJournal : IDisposable
         }
     }
 
-    /// <summary>Bytes in the current journal file, header included.</summary>
-    public long Length
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _file.Length;
-            }
-        }
-    }
-
     /// <summary>Whether the journal file at <paramref name="path"/> exists and holds more than its header (records, perhaps a torn one).</summary>
     public static bool HoldsRecords(string path) => File.Exists(path) && new FileInfo(path).Length > HeaderBytes;
 
@@ -244,9 +232,6 @@ internal sealed class DetectorJournal : IDisposable
         }
     }
 
-    /// <summary>Symbolic links followed on one path at most, as Linux does (MAXSYMLINKS).</summary>
-    private const int MaxLinkDepth = 40;
-
     /// <summary>The error of a file opened without sharing that another handle holds, on Windows (ERROR_SHARING_VIOLATION).</summary>
     private const int SharingViolation = unchecked((int)0x80070020);
 
@@ -255,38 +240,6 @@ internal sealed class DetectorJournal : IDisposable
 
     /// <summary>The same on macOS and the BSDs (EWOULDBLOCK there).</summary>
     private const int LockWouldBlockBsd = 35;
-
-    /// <summary>
-    /// <paramref name="fullPath"/> with every symbolic link on it followed (the folders on the way and the file itself),
-    /// as far as the links exist: the path of the file itself, whichever link led to it.
-    /// </summary>
-    /// <exception cref="IOException">The links form a loop or are nested too deep.</exception>
-    public static string ResolveLinks(string fullPath) => ResolveLinks(fullPath, depth: 0);
-
-    private static string ResolveLinks(string fullPath, int depth)
-    {
-        if (depth > MaxLinkDepth)
-        {
-            throw new IOException($"The path '{fullPath}' leads through more than {MaxLinkDepth} symbolic links (a loop?).");
-        }
-
-        string root = Path.GetPathRoot(fullPath) ?? string.Empty;
-        string current = root;
-        foreach (string part in fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string next = Path.Combine(current, part);
-            FileSystemInfo entry = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-            if (entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } target)
-            {
-                // The target may itself lie in a linked folder; its path has no link left on it once resolved again.
-                next = target.FullName == next ? next : ResolveLinks(Path.GetFullPath(target.FullName), depth + 1);
-            }
-
-            current = next;
-        }
-
-        return current;
-    }
 
     /// <summary>Deletes the file left by <see cref="Rotate"/> once a snapshot holds its records.</summary>
     public void DeleteOld()

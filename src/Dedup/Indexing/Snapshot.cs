@@ -348,14 +348,41 @@ internal static class SnapshotFile
     /// <summary>How old a temporary file must be before another save may take it for the orphan of a killed one.</summary>
     internal static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(1);
 
+    /// <summary>Symbolic links followed on one path at most, as Linux does (MAXSYMLINKS).</summary>
+    private const int MaxLinkDepth = 40;
+
     /// <summary>
-    /// The file a path finally names: a symbolic link is followed (to its last target), so a save replaces the target
-    /// and keeps the link, rather than replacing the link by a plain file and leaving the target stale.
+    /// The file a full path finally names, every symbolic link on it followed (the folders on the way and the file
+    /// itself), as far as the links exist. A save replaces the target and keeps the link, rather than replacing the link
+    /// by a plain file and leaving the target stale; a detector's journal and lock are named after it, so that two paths
+    /// to one index take one lock.
     /// </summary>
-    internal static string FollowLinks(string full)
+    /// <exception cref="IOException">The links form a loop or are nested too deep.</exception>
+    internal static string FollowLinks(string full) => FollowLinks(full, depth: 0);
+
+    private static string FollowLinks(string full, int depth)
     {
-        var info = new FileInfo(full);
-        return info.LinkTarget is null ? full : File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        if (depth > MaxLinkDepth)
+        {
+            throw new IOException($"The path '{full}' leads through more than {MaxLinkDepth} symbolic links (a loop?).");
+        }
+
+        string root = Path.GetPathRoot(full) ?? string.Empty;
+        string current = root;
+        foreach (string part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string next = Path.Combine(current, part);
+            FileSystemInfo entry = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                // The target may itself lie in a linked folder; its path has no link left on it once followed again.
+                next = target.FullName == next ? next : FollowLinks(Path.GetFullPath(target.FullName), depth + 1);
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 
     /// <summary>
