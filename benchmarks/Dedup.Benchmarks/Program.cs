@@ -21,6 +21,11 @@ if (args is ["latency", ..])
     return Dedup.Benchmarks.Scale.LiveLatency.Run(args);
 }
 
+if (args is ["restart", ..])
+{
+    return Dedup.Benchmarks.Scale.Restart.Run(args);
+}
+
 if (args is ["memory", ..])
 {
     return Dedup.Benchmarks.Scale.MemoryPerArticle.Run(args);

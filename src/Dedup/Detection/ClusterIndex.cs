@@ -51,6 +51,24 @@ internal sealed class ClusterIndex
         return ClusterBuilder.Describe(members);
     }
 
+    /// <summary>
+    /// Every clustered article's verified matches, by slot (those with none left out): the edges that connect the
+    /// clusters, which a snapshot keeps so that a loaded detector need not verify its articles again. A copy.
+    /// </summary>
+    public Dictionary<int, int[]> CopyMatches()
+    {
+        var copy = new Dictionary<int, int[]>(_matches.Count);
+        foreach (KeyValuePair<int, List<int>> m in _matches)
+        {
+            if (m.Value.Count > 0)
+            {
+                copy.Add(m.Key, [.. m.Value]);
+            }
+        }
+
+        return copy;
+    }
+
     /// <summary>Adds an article (<paramref name="member"/>: what describing its cluster reads of it) and the clustered articles it was verified to match.</summary>
     public void Add(int slot, ClusterMember member, List<int> matches)
     {

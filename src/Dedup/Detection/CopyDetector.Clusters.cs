@@ -6,6 +6,9 @@ public sealed partial class CopyDetector
     /// <summary>Null until <see cref="ClusterOf"/> is first called; from then on kept up to date by every add and removal, under the write lock.</summary>
     private ClusterIndex? _clusterIndex;
 
+    /// <summary>Whether the detector keeps clusters now (asked for by <see cref="ClusterOf"/>, or restored from a snapshot): for tests.</summary>
+    internal bool KeepsClustersForTests => Volatile.Read(ref _clusterIndex) is not null;
+
     /// <summary>How many verdicts the incremental clusters took from the query of the same article instead of verifying again (for tests).</summary>
     internal long ReusedVerdicts { get; private set; }
 
@@ -18,7 +21,10 @@ public sealed partial class CopyDetector
     /// Clusters are maintained as articles are added: each added article is verified against the indexed articles its
     /// keys propose, under the boilerplate model of that moment, and joins the clusters it matches (in a cluster of more
     /// than <see cref="PairFinder.LargeCluster"/> articles, one match suffices). Removing an article splits its cluster
-    /// where the remaining matches no longer connect it. The first call clusters the articles already indexed, once.
+    /// where the remaining matches no longer connect it. The first call clusters the articles already indexed, once
+    /// (the time of a scan's verification of them, under the write lock); from then on the detector keeps its clusters,
+    /// and so does its snapshot (<see cref="Save"/>, <see cref="Checkpoint"/>): a detector loaded or opened from it
+    /// answers its first call at once. (Loaded with another threshold or boilerplate frequency, it clusters again.)
     /// </para>
     /// <para>
     /// <see cref="Clusters"/> recomputes every cluster from scratch with the current model, as a batch scan does; the

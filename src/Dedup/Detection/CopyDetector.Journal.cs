@@ -128,6 +128,13 @@ public sealed partial class CopyDetector
         try
         {
             using var op = new Operation(detector, DetectorOperation.Replay, null);
+            if (detector._clusterIndex is not null)
+            {
+                // The snapshot kept its clusters: the articles replayed join them as they were added, verified under
+                // the model of the articles before them (as when they were added), not under an empty one.
+                detector.PrepareBoilerplate();
+            }
+
             int replayed = 0;
             string old = DetectorJournal.OldPath(journalPath);
             bool hadOld = File.Exists(old);
@@ -236,6 +243,7 @@ public sealed partial class CopyDetector
 
                 _registry.Remove(id, out int slot);
                 _store.Remove(Entries(previous, slot));
+                ClusterRemovedLocked(slot);
             }
 
             InsertLocked(features);

@@ -6,18 +6,25 @@ namespace Dedup.Detection;
 
 /// <content>Snapshots: save and load the detector's index.</content>
 /// <remarks>
-/// Format version 4, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
+/// Format version 5, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
 /// (8 bytes), u32 format version, then the settings that shape the compact form (u64 seed, u32 shingle size, u32
 /// skeleton shingle size, u64 stopword-list fingerprint), f64 threshold, u32 boilerplate frequency, u64 insertion
 /// counter, u64 article count, and per article a u32 length and its record (see <see cref="ArticleRecord"/>: id,
-/// publication time, exact hash, SimHash fingerprint, counts, insertion order and the varint-packed shingle sets and paraphrase terms); last,
-/// the XxHash64 of every byte before it. Buckets and the boilerplate model are rebuilt on load. Snapshots of an older
-/// version (2: fixed-width sets; 3: no SimHash fingerprint) are refused with a message naming the version; save them again with the library that wrote them.
+/// publication time, exact hash, SimHash fingerprint, counts, insertion order and the varint-packed shingle sets and
+/// paraphrase terms), in the order the articles were added; then the clusters: a byte, 1 when the detector kept them
+/// (<see cref="ClusterOf"/> was asked) and 0 when not, and when 1, per article a u32 count and the u32 positions (in
+/// the snapshot, ascending) of the articles before it that it was verified to match; last, the XxHash64 of every
+/// byte before it. Buckets and the boilerplate model are rebuilt on load; the clusters are restored from their matches,
+/// not verified again (unless the detector is loaded with another threshold or boilerplate frequency). Version 4 (no clusters) is read too. Snapshots of an older version (2: fixed-width sets; 3: no
+/// SimHash fingerprint) are refused with a message naming the version; save them again with the library that wrote them.
 /// </remarks>
 public sealed partial class CopyDetector
 {
     /// <summary>The snapshot format version this library writes and reads.</summary>
-    public const int SnapshotFormatVersion = 4;
+    public const int SnapshotFormatVersion = 5;
+
+    /// <summary>The oldest snapshot format version this library reads (4: no clusters).</summary>
+    private const int OldestSnapshotFormatVersion = 4;
 
     private const int MaxRecordBytes = 1 << 30;
 
@@ -34,7 +41,7 @@ public sealed partial class CopyDetector
         // The index of this moment, taken under the lock; written outside it, so that adds and searches go on while a
         // large snapshot is written (a checkpoint of 100,000 articles held every call for over a second): an indexed
         // article's features never change.
-        List<ArticleFeatures> articles = IndexedNow(out long order);
+        List<ArticleFeatures> articles = IndexedNow(out long order, out int[][]? matches);
         var w = new SnapshotWriter(stream);
         w.WriteBytes(SnapshotMagic);
         w.WriteUInt32(SnapshotFormatVersion);
@@ -58,6 +65,19 @@ public sealed partial class CopyDetector
             int n = ArticleRecord.Write(buffer, f);
             w.WriteUInt32((uint)n);
             w.WriteBytes(buffer.AsSpan(0, n));
+        }
+
+        w.WriteBytes([matches is null ? (byte)0 : (byte)1]);
+        if (matches is not null)
+        {
+            foreach (int[] m in matches)
+            {
+                w.WriteUInt32((uint)m.Length);
+                foreach (int position in m)
+                {
+                    w.WriteUInt32((uint)position);
+                }
+            }
         }
 
         w.Finish();
@@ -112,7 +132,7 @@ public sealed partial class CopyDetector
     {
         ArgumentNullException.ThrowIfNull(stream);
         var r = new SnapshotReader(stream, "detector");
-        r.ReadPreamble(SnapshotMagic, SnapshotFormatVersion);
+        uint version = r.ReadPreamble(SnapshotMagic, SnapshotFormatVersion, OldestSnapshotFormatVersion);
         ulong seed = r.ReadUInt64();
         int shingleSize = (int)r.ReadUInt32();
         int skeletonSize = (int)r.ReadUInt32();
@@ -150,6 +170,7 @@ public sealed partial class CopyDetector
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var loaded = new List<ArticleFeatures>((int)Math.Min(count, 1UL << 20));
         byte[] record = [];
         for (ulong i = 0; i < count; i++)
         {
@@ -184,17 +205,78 @@ public sealed partial class CopyDetector
             long articleOrder = f.Order;
             detector.InsertLocked(f);
             f.Order = articleOrder;
+            loaded.Add(f);
+        }
+
+        ClusterIndex? clusters = version >= 5 ? ReadClusters(r, detector, loaded) : null;
+        if (options.Threshold != threshold || options.BoilerplateDocumentFrequency != boilerplate)
+        {
+            // The clusters were verified at other settings: ClusterOf clusters the articles again at these, when asked.
+            clusters = null;
         }
 
         r.ReadAndVerifyChecksum();
         r.ReturnUnreadBytes();
         detector._order = order;
+        detector._clusterIndex = clusters;
         if (prepare)
         {
             detector.PrepareBoilerplate();
         }
 
         return detector;
+    }
+
+    /// <summary>
+    /// Reads the clusters' section of a snapshot (see the remarks of the type) and rebuilds the cluster index of the
+    /// <paramref name="loaded"/> articles from their matches; null when the detector that saved it kept none.
+    /// </summary>
+    private static ClusterIndex? ReadClusters(SnapshotReader r, CopyDetector detector, List<ArticleFeatures> loaded)
+    {
+        Span<byte> kept = stackalloc byte[1];
+        r.ReadBytes(kept);
+        if (kept[0] > 1)
+        {
+            throw r.Error($"the clusters' flag at offset {r.Offset - 1} is {kept[0]}, not 0 or 1.");
+        }
+
+        if (kept[0] == 0)
+        {
+            return null;
+        }
+
+        var index = new ClusterIndex();
+        var matches = new List<int>();
+        for (int p = 0; p < loaded.Count; p++)
+        {
+            uint n = r.ReadUInt32();
+            if (n > (uint)p)
+            {
+                throw r.Error($"article {p} ('{loaded[p].Id}') claims {n} matches among the {p} articles before it.");
+            }
+
+            matches.Clear();
+            for (uint k = 0; k < n; k++)
+            {
+                uint position = r.ReadUInt32();
+                if (position >= (uint)p || (matches.Count > 0 && position <= (uint)matches[^1]))
+                {
+                    throw r.Error($"a match of article {p} ('{loaded[p].Id}') at offset {r.Offset - 4} is article {position}: not one before it, in ascending order.");
+                }
+
+                matches.Add((int)position);
+            }
+
+            // The loaded articles took slots in the order read; the matches name them by that order too.
+            for (int k = 0; k < matches.Count; k++)
+            {
+                matches[k] = detector.SlotOf(loaded[matches[k]].Id);
+            }
+
+            index.Add(detector.SlotOf(loaded[p].Id), ClusterMember.Of(loaded[p]), matches);
+        }
+
+        return index;
     }
 
     /// <summary>Reads a detector saved by <see cref="SaveToFile(string)"/>.</summary>

@@ -353,6 +353,76 @@ public sealed partial class CopyDetector
         return articles;
     }
 
+    /// <summary>
+    /// As <see cref="IndexedNow(out long)"/>, and when the detector keeps clusters (<see cref="ClusterOf"/>), each
+    /// article's verified matches among the articles before it in the list, by their positions, ascending (null when it
+    /// keeps none): copied under the same read lock, so that the two agree.
+    /// </summary>
+    private List<ArticleFeatures> IndexedNow(out long order, out int[][]? matches)
+    {
+        List<ArticleFeatures> articles;
+        int[]? slots = null;
+        Dictionary<int, int[]>? bySlot = null;
+        EnterReadLock();
+        try
+        {
+            articles = _registry.LiveValues()!;
+            order = _order;
+            if (_clusterIndex is { } index)
+            {
+                slots = new int[articles.Count];
+                int k = 0;
+                foreach (int slot in _registry.LiveSlots)
+                {
+                    slots[k++] = slot;
+                }
+
+                bySlot = index.CopyMatches();
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        matches = null;
+        if (slots is null)
+        {
+            articles.Sort((x, y) => x.Order.CompareTo(y.Order));
+            return articles;
+        }
+
+        // The live slots, ascending, with their articles: both put into insertion order by one permutation.
+        long[] orders = new long[articles.Count];
+        int[] at = new int[articles.Count];
+        for (int i = 0; i < at.Length; i++)
+        {
+            orders[i] = articles[i].Order;
+            at[i] = i;
+        }
+
+        Array.Sort(orders, at);
+        var sorted = new List<ArticleFeatures>(at.Length);
+        var position = new Dictionary<int, int>(at.Length);
+        foreach (int i in at)
+        {
+            position.Add(slots[i], sorted.Count);
+            sorted.Add(articles[i]);
+        }
+
+        matches = new int[at.Length][];
+        for (int p = 0; p < at.Length; p++)
+        {
+            // Each match is kept on both articles; the later one writes it. (A match is always of a live article: a
+            // removal takes its matches back.)
+            matches[p] = bySlot!.TryGetValue(slots[at[p]], out int[]? m)
+                ? [.. m.Select(s => position.TryGetValue(s, out int q) ? q : int.MaxValue).Where(q => q < p).Order()]
+                : [];
+        }
+
+        return sorted;
+    }
+
     /// <summary>Compares two articles directly and explains the verdict: every score, the shared passages, and the boilerplate lines each had removed.</summary>
     /// <remarks>Forwards to <see cref="CopyComparer.Compare(Article, Article, DetectorOptions?)"/> with this detector's options.</remarks>
     public Comparison Compare(Article first, Article second) => CopyComparer.Compare(first, second, Options);

@@ -229,7 +229,11 @@ internal sealed class SnapshotReader
     }
 
     /// <summary>Reads and checks the magic bytes and the format version.</summary>
-    public void ReadPreamble(ReadOnlySpan<byte> magic, uint supportedVersion)
+    public void ReadPreamble(ReadOnlySpan<byte> magic, uint supportedVersion) => ReadPreamble(magic, supportedVersion, supportedVersion);
+
+    /// <summary>Reads and checks the magic bytes and the format version, which may be any from <paramref name="oldestVersion"/> to <paramref name="supportedVersion"/>.</summary>
+    /// <returns>The format version read.</returns>
+    public uint ReadPreamble(ReadOnlySpan<byte> magic, uint supportedVersion, uint oldestVersion)
     {
         Span<byte> actual = stackalloc byte[magic.Length];
         ReadBytes(actual);
@@ -244,10 +248,14 @@ internal sealed class SnapshotReader
             throw Error($"format version {version} is newer than the newest this library reads ({supportedVersion}).");
         }
 
-        if (version != supportedVersion)
+        if (version < oldestVersion)
         {
-            throw Error($"format version {version} is not supported (this library reads version {supportedVersion}).");
+            throw Error(oldestVersion == supportedVersion
+                ? $"format version {version} is not supported (this library reads version {supportedVersion})."
+                : $"format version {version} is not supported (this library reads versions {oldestVersion} to {supportedVersion}).");
         }
+
+        return version;
     }
 
     /// <summary>Reads the trailing checksum and compares it with the hash of everything read before it.</summary>
