@@ -140,6 +140,16 @@ public sealed partial class CopyDetector
         double threshold = r.ReadDouble();
         int boilerplate = (int)r.ReadUInt32();
         DetectorOptions saved = DetectorOptions.Default with { Seed = seed, ShingleSize = shingleSize, Threshold = threshold, BoilerplateDocumentFrequency = boilerplate };
+        try
+        {
+            saved.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // A setting read from the snapshot is the snapshot's problem, not the caller's (the checksum is only read last).
+            throw r.Error($"a saved setting is out of range: {e.Message}");
+        }
+
         options ??= configure is null ? saved : configure(saved) ?? throw new ArgumentException("The settings callback returned null.", nameof(configure));
         if (skeletonSize != FeatureExtractor.SkeletonShingleSize)
         {
@@ -233,7 +243,7 @@ public sealed partial class CopyDetector
     /// </summary>
     private static ClusterIndex? ReadClusters(SnapshotReader r, CopyDetector detector, List<ArticleFeatures> loaded)
     {
-        Span<byte> kept = stackalloc byte[1];
+        byte[] kept = new byte[1];
         r.ReadBytes(kept);
         if (kept[0] > 1)
         {

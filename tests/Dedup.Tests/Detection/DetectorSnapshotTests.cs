@@ -210,6 +210,25 @@ public class DetectorSnapshotTests
         Assert.Contains("stopword", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes), new DetectorOptions { Stopwords = Dedup.Text.StopwordSet.None })).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A saved setting out of range is a damaged snapshot (its checksum is read last), not the caller's setting: a fuzzed
+    /// snapshot with its threshold changed to -2.4E+110 threw an <see cref="ArgumentOutOfRangeException"/> naming the
+    /// caller's options.
+    /// </summary>
+    [Theory]
+    [InlineData(36, 8)]
+    [InlineData(44, 4)]
+    [InlineData(20, 4)]
+    public void A_saved_setting_out_of_range_is_named_as_a_damaged_snapshot(int offset, int width)
+    {
+        byte[] bytes = Bytes(Sample());
+        bytes.AsSpan(offset, width).Fill(0xF3);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
+
+        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes)));
+        Assert.Contains("a saved setting is out of range", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_version_2_snapshot_of_fixed_width_sets_is_refused_naming_its_version()
     {
