@@ -8,12 +8,42 @@ namespace Dedup.Detection;
 /// </summary>
 internal sealed class ClusterIndex
 {
+    private static int s_prepared;
+
     private readonly List<int> _parent = [];
     private readonly Dictionary<int, List<int>> _members = [];
     private readonly Dictionary<int, List<int>> _matches = [];
 
     /// <summary>What describing a cluster reads of each clustered article, by slot, side by side (see <see cref="Describe"/>).</summary>
     private readonly List<ClusterMember> _facts = [];
+
+    /// <summary>
+    /// Runs what <see cref="CopyDetector.ClusterOf"/> and the adds that keep clusters run (an add, a union, a removal
+    /// that splits a cluster, the description of clusters of 2 and of 20 members with their sorts) on a small index,
+    /// once a process: a detector does this when constructed, so that the JIT compiles that code then, not inside the
+    /// first calls (1.1–1.7 ms of JIT inside each of the first two <c>ClusterOf</c> calls of a live service).
+    /// </summary>
+    public static void Prepare()
+    {
+        if (Interlocked.Exchange(ref s_prepared, 1) != 0)
+        {
+            return;
+        }
+
+        var index = new ClusterIndex();
+        var matches = new List<int>();
+        for (int slot = 0; slot < 20; slot++)
+        {
+            index.Add(slot, new ClusterMember(string.Empty, 20 - slot, (slot & 1) == 0, slot, slot & 3), matches);
+            matches.Clear();
+            matches.Add(slot);
+        }
+
+        _ = index.Describe(0);
+        index.Remove(1);
+        _ = index.Describe(0);
+        _ = index.CopyMatches();
+    }
 
     /// <summary>Whether <paramref name="slot"/> holds a clustered article.</summary>
     public bool Contains(int slot) => slot < _parent.Count && _parent[slot] >= 0;

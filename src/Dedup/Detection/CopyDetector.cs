@@ -63,6 +63,7 @@ public sealed partial class CopyDetector
         Options = options ?? DetectorOptions.Default;
         Options.Validate();
         FeatureExtractor.Prepare(Options);
+        ClusterIndex.Prepare();
         _store = store;
     }
 
