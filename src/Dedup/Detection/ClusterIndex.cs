@@ -118,29 +118,38 @@ internal sealed class ClusterIndex
         _matches[slot] = [.. matches];
         foreach (int m in matches)
         {
-            if (!_matches.TryGetValue(m, out List<int>? back))
-            {
-                _matches[m] = back = [];
-            }
-
-            back.Add(slot);
+            MatchesOf(m).Add(slot);
             Union(slot, m);
         }
     }
 
-    /// <summary>Removes an article; its cluster splits into the parts its other members' matches still connect.</summary>
-    public void Remove(int slot)
+    /// <summary>Records that two clustered articles were verified to match, and joins their clusters.</summary>
+    public void Link(int a, int b)
+    {
+        MatchesOf(a).Add(b);
+        MatchesOf(b).Add(a);
+        Union(a, b);
+    }
+
+    /// <summary>
+    /// Removes an article; its cluster splits into the parts its other members' matches still connect.
+    /// </summary>
+    /// <returns>
+    /// The parts of the cluster the article left, when it was held together by the article (else none), and the members
+    /// the article was verified to match (each part holds at least one of them).
+    /// </returns>
+    public (List<List<int>> Parts, List<int> Neighbours) Remove(int slot)
     {
         if (!Contains(slot))
         {
-            return;
+            return ([], []);
         }
 
         int root = Root(slot);
         _parent[slot] = -1;
         if (!_members.Remove(root, out List<int>? members))
         {
-            return;
+            return ([], []);
         }
 
         if (_matches.Remove(slot, out List<int>? neighbours))
@@ -155,6 +164,7 @@ internal sealed class ClusterIndex
         }
 
         // Find the parts the remaining matches connect (breadth first), each with a new root.
+        var parts = new List<List<int>>();
         var assigned = new HashSet<int> { slot };
         var queue = new Queue<int>();
         foreach (int start in members)
@@ -191,7 +201,21 @@ internal sealed class ClusterIndex
             {
                 _members[start] = part;
             }
+
+            parts.Add(part);
         }
+
+        return (parts.Count > 1 ? parts : [], neighbours ?? []);
+    }
+
+    private List<int> MatchesOf(int slot)
+    {
+        if (!_matches.TryGetValue(slot, out List<int>? matches))
+        {
+            _matches[slot] = matches = [];
+        }
+
+        return matches;
     }
 
     private void Union(int a, int b)

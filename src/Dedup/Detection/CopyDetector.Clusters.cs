@@ -96,7 +96,80 @@ public sealed partial class CopyDetector
     private int SlotOf(string id) =>
         _registry.TryGetSlot(id, out int slot) ? slot : throw new InvalidOperationException($"The article '{id}' is not indexed.");
 
-    private void ClusterRemovedLocked(int slot) => _clusterIndex?.Remove(slot);
+    private void ClusterRemovedLocked(int slot)
+    {
+        if (_clusterIndex is not { } index)
+        {
+            return;
+        }
+
+        (List<List<int>> parts, List<int> neighbours) = index.Remove(slot);
+        if (parts.Count > 1)
+        {
+            ReconnectLocked(index, parts, neighbours);
+        }
+    }
+
+    /// <summary>
+    /// After a removal split a cluster (under the write lock): each member the removed article had matched, in a part
+    /// apart from the largest, is verified again against the members of the old cluster its candidates propose that are
+    /// now in other parts, by the rules of <see cref="LinkLocked"/>, until its part joins the largest. In a cluster of more
+    /// than <see cref="PairFinder.LargeCluster"/> articles each new member was linked to one match, mostly the original:
+    /// removing it left the rest apart, where <see cref="Clusters"/> and a scan, which verify every pair's candidates,
+    /// keep them together. The work is the removed article's matches' candidates, not the index.
+    /// </summary>
+    private void ReconnectLocked(ClusterIndex index, List<List<int>> parts, List<int> neighbours)
+    {
+        var oldCluster = new HashSet<int>();
+        List<int> largest = parts[0];
+        foreach (List<int> part in parts)
+        {
+            oldCluster.UnionWith(part);
+            largest = part.Count > largest.Count ? part : largest;
+        }
+
+        BoilerplateModel boilerplate = _boilerplate.Model;
+        int anchor = largest[0];
+        foreach (int n in neighbours)
+        {
+            if (index.Root(n) == index.Root(anchor) || _registry[n] is not { } f)
+            {
+                continue;
+            }
+
+            Probe q = NewProbe(f, boilerplate);
+            CandidateSelector selector = CandidateSelector.ForThread();
+            selector.PreferNear(f.SimHash, FingerprintLookup);
+            selector.OfferAll(_store, q.Keys, int.MaxValue, n);
+            selector.Finish(EarliestSlot);
+            // Whether n's part has joined the largest, after verifying c when it is in another part of the old cluster.
+            bool Joined(int c)
+            {
+                if (IsCopyLocked(q, f, c, boilerplate))
+                {
+                    index.Link(n, c);
+                }
+
+                return index.Root(n) == index.Root(anchor);
+            }
+
+            bool InAnotherPart(int c) => oldCluster.Contains(c) && index.Root(c) != index.Root(n);
+            if (selector.Rare.Any(c => InAnotherPart(c) && Joined(c)))
+            {
+                continue;
+            }
+
+            _ = selector.Common.Where(InAnotherPart).Take(CandidateSelector.MaxCommonVerified).Any(Joined);
+        }
+    }
+
+    /// <summary>Whether the indexed article in <paramref name="slot"/> and the probe's are copies at the detector's threshold.</summary>
+    private bool IsCopyLocked(Probe q, ArticleFeatures f, int slot, BoilerplateModel boilerplate)
+    {
+        ArticleFeatures other = _registry[slot]!;
+        PairMeasure o = Verifier.Measure(boilerplate.View(other), q.View, Options.Threshold);
+        return Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is not null;
+    }
 
     /// <summary>
     /// Verifies an article against the clustered articles its keys propose, by the rules of the one candidate index
@@ -131,8 +204,7 @@ public sealed partial class CopyDetector
                 return copy;
             }
 
-            PairMeasure o = Verifier.Measure(boilerplate.View(other), q.View, Options.Threshold);
-            if (Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is null)
+            if (!IsCopyLocked(q, f, c, boilerplate))
             {
                 return false;
             }

@@ -52,6 +52,32 @@ public class ClusterOfTests
         Assert.Equal(["c"], detector.ClusterOf("c")!.Members);
     }
 
+    /// <summary>
+    /// In a cluster of more than <see cref="PairFinder.LargeCluster"/> articles a new member is linked to one match, the
+    /// earliest: the original. Removing the original left the members linked through it alone (a 21-article cluster
+    /// became one of 16 and four singletons in a client's trial) where <see cref="CopyDetector.Clusters"/> keeps them
+    /// together; they are now verified again against the rest of their old cluster.
+    /// </summary>
+    [Fact]
+    public void Removing_the_member_a_large_cluster_was_linked_through_keeps_the_rest_together()
+    {
+        var detector = new CopyDetector();
+        _ = detector.ClusterOf("-");
+        detector.Add("a", TestArticles.Harbour);
+        string[] copies = [.. Enumerable.Range(1, PairFinder.LargeCluster + 3).Select(i => $"c{i:D2}")];
+        foreach (string id in copies)
+        {
+            detector.Add(id, TestArticles.Syndicate(TestArticles.Harbour) + $"\n\nReporting by {id} for the wire desk.");
+        }
+
+        Assert.Equal(copies.Length + 1, detector.ClusterOf("a")!.Members.Count);
+
+        Assert.True(detector.Remove("a"));
+
+        Assert.Equal(copies, detector.ClusterOf(copies[^1])!.Members.Order(StringComparer.Ordinal));
+        Assert.Equal(copies, detector.Clusters().Single(c => c.Members.Count > 1).Members.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Incremental_clusters_equal_the_recomputed_ones_when_the_model_is_settled()
     {
