@@ -9,7 +9,7 @@ namespace Dedup.Benchmarks.Scale;
 /// (default 100,000) with <c>AddRange</c>, asks <c>ClusterOf</c> once (the clusters are kept from then on) and saves a
 /// snapshot; then loads it (with <c>--open</c>: opens it as an index folder's snapshot, journal beside it, as
 /// <c>CopyDetector.Open</c> does) and times the load, the first calls of <c>ClusterOf</c> and 1,000 find-then-add calls
-/// of articles after the first COUNT.
+/// of articles after the first COUNT, then the removal of the largest cluster's original.
 /// </summary>
 internal static class Restart
 {
@@ -70,6 +70,14 @@ internal static class Restart
 
             Array.Sort(calls);
             Console.WriteLine($"find then add after the restart: p50 {calls[After / 2]:F3} ms, p99 {calls[(After * 99) / 100]:F3} ms, max {calls[^1]:F3} ms ({After:N0} calls)");
+
+            // A removal that splits the largest cluster: its original, which later members were linked through.
+            CopyCluster largest = detector.Clusters().MaxBy(c => c.Members.Count)!;
+            clock.Restart();
+            detector.Remove(largest.OriginalId);
+            double removal = clock.Elapsed.TotalMilliseconds;
+            int left = detector.ClusterOf(largest.Members.First(m => m != largest.OriginalId))!.Members.Count;
+            Console.WriteLine($"Remove of the largest cluster's original ({largest.Members.Count:N0} members): {removal:F1} ms; its cluster then holds {left:N0}");
             return 0;
         }
         finally

@@ -31,11 +31,18 @@ public sealed partial class CopyDetector
     /// two agree except where the boilerplate model changed a verdict since an article was added.
     /// </para>
     /// </remarks>
-    /// <exception cref="NotSupportedException">The index lives in a shared store, whose clusters no detector keeps.</exception>
+    /// <exception cref="NotSupportedException">The index lives in a shared store, whose clusters no detector keeps; or the bucket store has no synchronous access (use <see cref="Clusters"/>).</exception>
     public CopyCluster? ClusterOf(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
         ThrowIfShared(nameof(ClusterOf), "group the copies FindOrAddAsync reports");
+        if (!_store.SupportsSynchronousAccess)
+        {
+            // Kept clusters verify each added article through the store's synchronous access; the asynchronous adds
+            // would join none (every article its own cluster, silently).
+            throw new NotSupportedException("ClusterOf keeps clusters through the bucket store's synchronous access, which this store has not; use Clusters(), which recomputes them from the indexed articles.");
+        }
+
         if (Volatile.Read(ref _clusterIndex) is null)
         {
             StartClusterIndex();

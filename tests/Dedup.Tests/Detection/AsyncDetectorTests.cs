@@ -174,6 +174,23 @@ public class AsyncDetectorTests
         Assert.Equal(1, detector.Count);
     }
 
+    /// <summary>
+    /// Kept clusters verify each added article through the store's synchronous access: on an async-only store the first
+    /// ClusterOf of an empty detector started them, and the asynchronous adds then joined none (two copies, two clusters).
+    /// </summary>
+    [Fact]
+    public async Task ClusterOf_on_an_async_only_store_is_refused_naming_Clusters_which_works()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using var detector = new CopyDetector(null, new AsyncOnlyStore());
+
+        Assert.Contains("use Clusters()", Assert.Throws<NotSupportedException>(() => detector.ClusterOf("harbour")).Message, StringComparison.Ordinal);
+        await detector.FindOrAddAsync(Harbour, ct);
+        await detector.FindOrAddAsync(HarbourWire, ct);
+        Assert.Throws<NotSupportedException>(() => detector.ClusterOf("harbour"));
+        Assert.Equal([Harbour.Id, HarbourWire.Id], detector.Clusters().Single().Members.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Random_operations_give_the_same_answers_on_an_async_only_store_as_in_memory()
     {
