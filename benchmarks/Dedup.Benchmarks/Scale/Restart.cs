@@ -59,15 +59,23 @@ internal static class Restart
             }
 
             var calls = new double[After];
+            var jit = new double[After];
+            var pause = new double[After];
             for (int i = 0; i < After; i++)
             {
                 Article a = articles[count + i];
+                TimeSpan compiling = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
+                TimeSpan paused = GC.GetTotalPauseDuration();
                 clock.Restart();
                 _ = detector.FindCopies(a);
                 detector.Add(a);
                 calls[i] = clock.Elapsed.TotalMilliseconds;
+                jit[i] = (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - compiling).TotalMilliseconds;
+                pause[i] = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds;
             }
 
+            int slowest = Array.IndexOf(calls, calls.Max());
+            Console.WriteLine($"slowest find then add: call {slowest + 1}, {calls[slowest]:F1} ms, of which the JIT compiling {jit[slowest]:F1} ms and collections {pause[slowest]:F1} ms");
             Array.Sort(calls);
             Console.WriteLine($"find then add after the restart: p50 {calls[After / 2]:F3} ms, p99 {calls[(After * 99) / 100]:F3} ms, max {calls[^1]:F3} ms ({After:N0} calls)");
 

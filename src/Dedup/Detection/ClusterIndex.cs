@@ -42,7 +42,7 @@ internal sealed class ClusterIndex
         _ = index.Describe(0);
         index.Remove(1);
         _ = index.Describe(0);
-        _ = index.CopyMatches();
+        _ = index.CopyLinks();
     }
 
     /// <summary>Whether <paramref name="slot"/> holds a clustered article.</summary>
@@ -82,21 +82,25 @@ internal sealed class ClusterIndex
     }
 
     /// <summary>
-    /// Every clustered article's verified matches, by slot (those with none left out): the edges that connect the
-    /// clusters, which a snapshot keeps so that a loaded detector need not verify its articles again. A copy.
+    /// Every verified match between clustered articles, once each (the lower slot first): the edges that connect the
+    /// clusters, which a snapshot keeps so that a loaded detector need not verify its articles again. A copy, in one
+    /// list (made under the detector's read lock: no allocation per article).
     /// </summary>
-    public Dictionary<int, int[]> CopyMatches()
+    public List<(int A, int B)> CopyLinks()
     {
-        var copy = new Dictionary<int, int[]>(_matches.Count);
+        var links = new List<(int A, int B)>(_matches.Count);
         foreach (KeyValuePair<int, List<int>> m in _matches)
         {
-            if (m.Value.Count > 0)
+            foreach (int other in m.Value)
             {
-                copy.Add(m.Key, [.. m.Value]);
+                if (m.Key < other)
+                {
+                    links.Add((m.Key, other));
+                }
             }
         }
 
-        return copy;
+        return links;
     }
 
     /// <summary>Adds an article (<paramref name="member"/>: what describing its cluster reads of it) and the clustered articles it was verified to match.</summary>

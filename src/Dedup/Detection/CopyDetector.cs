@@ -363,7 +363,7 @@ public sealed partial class CopyDetector
     {
         List<ArticleFeatures> articles;
         int[]? slots = null;
-        Dictionary<int, int[]>? bySlot = null;
+        List<(int A, int B)>? links = null;
         EnterReadLock();
         try
         {
@@ -378,7 +378,7 @@ public sealed partial class CopyDetector
                     slots[k++] = slot;
                 }
 
-                bySlot = index.CopyMatches();
+                links = index.CopyLinks();
             }
         }
         finally
@@ -411,14 +411,20 @@ public sealed partial class CopyDetector
             sorted.Add(articles[i]);
         }
 
-        matches = new int[at.Length][];
-        for (int p = 0; p < at.Length; p++)
+        // Each match goes to the later of its two articles. (A match is always of two live articles: a removal takes
+        // its matches back.)
+        var earlier = new List<int>?[sorted.Count];
+        foreach ((int a, int b) in links!)
         {
-            // Each match is kept on both articles; the later one writes it. (A match is always of a live article: a
-            // removal takes its matches back.)
-            matches[p] = bySlot!.TryGetValue(slots[at[p]], out int[]? m)
-                ? [.. m.Select(s => position.TryGetValue(s, out int q) ? q : int.MaxValue).Where(q => q < p).Order()]
-                : [];
+            int p = position[a];
+            int q = position[b];
+            (earlier[Math.Max(p, q)] ??= []).Add(Math.Min(p, q));
+        }
+
+        matches = new int[sorted.Count][];
+        for (int p = 0; p < matches.Length; p++)
+        {
+            matches[p] = earlier[p] is { } list ? [.. list.Order().Distinct()] : [];
         }
 
         return sorted;
