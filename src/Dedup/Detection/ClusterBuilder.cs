@@ -62,6 +62,19 @@ internal static class ClusterBuilder
         return Describe(facts);
     }
 
+    /// <summary>The positions of <paramref name="orders"/> (distinct insertion orders) from the first added to the last; sorts <paramref name="orders"/> with them.</summary>
+    public static int[] PositionsByOrder(long[] orders)
+    {
+        int[] at = new int[orders.Length];
+        for (int i = 0; i < at.Length; i++)
+        {
+            at[i] = i;
+        }
+
+        Array.Sort(orders, at);
+        return at;
+    }
+
     /// <summary>
     /// The cluster of members given by what the choice of its original reads of them (<see cref="ClusterMember"/>):
     /// a live detector keeps those side by side for <see cref="CopyDetector.ClusterOf"/>, which then reads none of the
@@ -71,14 +84,12 @@ internal static class ClusterBuilder
     {
         // In the order added: the orders are distinct, so their sort is the order of the members.
         long[] orders = new long[members.Length];
-        int[] at = new int[members.Length];
         for (int i = 0; i < members.Length; i++)
         {
             orders[i] = members[i].Order;
-            at[i] = i;
         }
 
-        Array.Sort(orders, at);
+        int[] at = PositionsByOrder(orders);
 
         // The better original is a strict order (the last tie goes to the order added), so the first best in any order is the one.
         int original = at[0];

@@ -394,15 +394,7 @@ public sealed partial class CopyDetector
         }
 
         // The live slots, ascending, with their articles: both put into insertion order by one permutation.
-        long[] orders = new long[articles.Count];
-        int[] at = new int[articles.Count];
-        for (int i = 0; i < at.Length; i++)
-        {
-            orders[i] = articles[i].Order;
-            at[i] = i;
-        }
-
-        Array.Sort(orders, at);
+        int[] at = ClusterBuilder.PositionsByOrder([.. articles.Select(f => f.Order)]);
         var sorted = new List<ArticleFeatures>(at.Length);
         var position = new Dictionary<int, int>(at.Length);
         foreach (int i in at)
