@@ -57,6 +57,9 @@ public sealed partial class CopyDetector
     private string? _snapshotPath;
     private readonly Lock _checkpointLock = new();
 
+    /// <summary>For tests: wraps the stream a checkpoint writes its snapshot to (e.g. to hold it mid-write).</summary>
+    internal Func<Stream, Stream>? WrapCheckpointSnapshotForTests { get; set; }
+
     /// <summary>The journal of a detector opened with <see cref="Open"/> (tests).</summary>
     internal DetectorJournal? JournalForTests => _journal;
 
@@ -196,6 +199,8 @@ public sealed partial class CopyDetector
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         lock (_checkpointLock)
         {
+            // Dispose takes this lock before it marks the detector disposed: a checkpoint that got here first ends first.
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
             using var op = new Operation(this, DetectorOperation.Checkpoint, null);
             try
             {
@@ -209,7 +214,15 @@ public sealed partial class CopyDetector
                     _lock.ExitWriteLock();
                 }
 
-                SaveToFile(_snapshotPath!);
+                if (WrapCheckpointSnapshotForTests is { } wrap)
+                {
+                    SaveToFile(_snapshotPath!, wrap);
+                }
+                else
+                {
+                    SaveToFile(_snapshotPath!);
+                }
+
                 journal.DeleteOld();
                 op.Complete(0, [], changed: false, articles: Count);
             }
