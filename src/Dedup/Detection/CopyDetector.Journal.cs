@@ -214,14 +214,7 @@ public sealed partial class CopyDetector
                     _lock.ExitWriteLock();
                 }
 
-                if (WrapCheckpointSnapshotForTests is { } wrap)
-                {
-                    SaveToFile(_snapshotPath!, wrap);
-                }
-                else
-                {
-                    SaveToFile(_snapshotPath!);
-                }
+                Indexing.SnapshotFile.WriteAtomically(_snapshotPath!, Save, WrapCheckpointSnapshotForTests);
 
                 journal.DeleteOld();
                 op.Complete(0, [], changed: false, articles: Count);
