@@ -14,10 +14,13 @@ namespace Dedup.Redis;
 /// <para>
 /// <b>Key layout</b> (<c>T</c> is <c>{IndexName}</c>, a hash tag, so the whole index is one cluster slot):
 /// <c>T:i</c> hash id → "slot contentHash"; <c>T:n</c> the slot counter; <c>T:r</c> hash slot → record;
-/// <c>T:k</c> hash slot → bucket keys (8 bytes each, little-endian); <c>T:s</c> hash slot → id; <c>T:t</c> sorted set of
-/// slots by time (Unix milliseconds); <c>T:b:{16 hex digits}</c> one set of slots per bucket; <c>T:m</c> hash of the
-/// published corpus model (<c>v</c> version, <c>a</c> articles, <c>d</c> data); <c>T:o</c> the settings of the detectors
-/// that use the index (<see cref="GetOrSetSettingsAsync"/>).
+/// <c>T:k</c> hash slot → bucket keys (8 bytes each, little-endian); <c>T:s</c> hash slot → id; <c>T:f</c> hash slot →
+/// fingerprint (8 bytes, little-endian); <c>T:t</c> sorted set of slots by time (Unix milliseconds);
+/// <c>T:b:{16 hex digits}</c> one sorted set of slots per bucket, scored by slot (a query reads a bucket's size and its
+/// earliest slots, however many it holds); <c>T:m</c> hash of the published corpus model (<c>v</c> version,
+/// <c>a</c> articles, <c>d</c> data); <c>T:l</c> the claim to learn the model again; <c>T:o</c> the settings of the
+/// detectors that use the index (<see cref="GetOrSetSettingsAsync"/>) and the key layout's version. An index written in
+/// an earlier layout (buckets as plain sets) is refused with a message saying to clear it.
 /// </para>
 /// <para>
 /// <b>Atomic add.</b> Each article is added by one Lua script that checks its id, takes the next slot from the counter
@@ -33,7 +36,7 @@ namespace Dedup.Redis;
 /// </remarks>
 public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable, IDisposable
 {
-    /// <summary>KEYS: i n r k s t bucket...; ARGV: id hash ms record keys. Returns {status, slot}.</summary>
+    /// <summary>KEYS: i n r k s t f bucket...; ARGV: id hash ms record keys fingerprint. Returns {status, slot}.</summary>
     internal const string AddScript = """
         local cur = redis.call('HGET', KEYS[1], ARGV[1])
         if cur then
@@ -49,7 +52,8 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         redis.call('HSET', KEYS[4], s, ARGV[5])
         redis.call('HSET', KEYS[5], s, ARGV[1])
         redis.call('ZADD', KEYS[6], ARGV[3], s)
-        for j = 7, #KEYS do redis.call('SADD', KEYS[j], s) end
+        redis.call('HSET', KEYS[7], s, ARGV[6])
+        for j = 8, #KEYS do redis.call('ZADD', KEYS[j], slot, s) end
         return {0, slot}
         """;
 
@@ -61,7 +65,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         return {s, redis.call('HGET', KEYS[2], s)}
         """;
 
-    /// <summary>KEYS: i r k s t bucket...; ARGV: slot. Returns 1 when the slot held an article.</summary>
+    /// <summary>KEYS: i r k s t f bucket...; ARGV: slot. Returns 1 when the slot held an article.</summary>
     internal const string RemoveScript = """
         local id = redis.call('HGET', KEYS[4], ARGV[1])
         if not id then return 0 end
@@ -70,7 +74,8 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         redis.call('HDEL', KEYS[3], ARGV[1])
         redis.call('HDEL', KEYS[4], ARGV[1])
         redis.call('ZREM', KEYS[5], ARGV[1])
-        for j = 6, #KEYS do redis.call('SREM', KEYS[j], ARGV[1]) end
+        redis.call('HDEL', KEYS[6], ARGV[1])
+        for j = 7, #KEYS do redis.call('ZREM', KEYS[j], ARGV[1]) end
         return 1
         """;
 
@@ -81,17 +86,33 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         return {v, redis.call('HGET', KEYS[1], 'a'), redis.call('HGET', KEYS[1], 'd')}
         """;
 
-    /// <summary>KEYS: m; ARGV: articles data. Publishes unless a model of more articles is there; returns the version.</summary>
+    /// <summary>KEYS: m; ARGV: articles data basis. Publishes unless the published version is no longer basis; returns the version.</summary>
     internal const string PublishModelScript = """
-        local a = tonumber(redis.call('HGET', KEYS[1], 'a') or '-1')
-        if tonumber(ARGV[1]) > a then
-          local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
+        local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+        if tonumber(ARGV[3]) == v then
+          v = redis.call('HINCRBY', KEYS[1], 'v', 1)
           redis.call('HSET', KEYS[1], 'a', ARGV[1])
           redis.call('HSET', KEYS[1], 'd', ARGV[2])
-          return v
         end
-        return tonumber(redis.call('HGET', KEYS[1], 'v'))
+        return v
         """;
+
+    /// <summary>KEYS: l; ARGV: owner lease-ms. Returns 1 when owner holds the claim (taken or renewed).</summary>
+    internal const string ClaimScript = """
+        local cur = redis.call('GET', KEYS[1])
+        if cur and cur ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        return 1
+        """;
+
+    /// <summary>KEYS: l; ARGV: owner. Gives up the claim if owner holds it.</summary>
+    internal const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        return 1
+        """;
+
+    /// <summary>Appended to the settings recorded for an index (<see cref="GetOrSetSettingsAsync"/>): the key layout's version.</summary>
+    internal const string LayoutMark = "\nDedup.Redis key layout 2";
 
     private readonly IConnectionMultiplexer _connection;
     private readonly bool _ownsConnection;
@@ -105,6 +126,8 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     private readonly RedisKey _times;
     private readonly RedisKey _model;
     private readonly RedisKey _settings;
+    private readonly RedisKey _fingerprints;
+    private readonly RedisKey _claim;
 
     /// <summary>Creates a store on an open connection, which the caller keeps owning.</summary>
     /// <param name="connection">The connection to the server or cluster.</param>
@@ -133,6 +156,8 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         _times = _tag + "t";
         _model = _tag + "m";
         _settings = _tag + "o";
+        _fingerprints = _tag + "f";
+        _claim = _tag + "l";
     }
 
     /// <summary>The settings of this store.</summary>
@@ -163,19 +188,32 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     }
 
     /// <inheritdoc/>
+    /// <remarks>The store records the version of its key layout with the settings.</remarks>
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    /// <exception cref="InvalidOperationException">The index was written in an earlier key layout; the message says to clear it.</exception>
     public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return RetryAsync(async () =>
-        {
-            // SET NX then GET in one pipelined batch: the server runs them in order, so GET gives the first setter's.
-            IBatch batch = _database.CreateBatch();
-            Task<bool> set = batch.StringSetAsync(_settings, settings, when: When.NotExists);
-            Task<RedisValue> get = batch.StringGetAsync(_settings);
-            await ExecuteAsync(batch, [set, get], cancellationToken).ConfigureAwait(false);
-            return get.Result.IsNull ? settings : (string)get.Result!;
-        });
+        string mine = settings + LayoutMark;
+        return RetryAsync(
+            async () =>
+            {
+                // SET NX then GET in one pipelined batch: the server runs them in order, so GET gives the first setter's.
+                IBatch batch = _database.CreateBatch();
+                Task<bool> set = batch.StringSetAsync(_settings, mine, when: When.NotExists);
+                Task<RedisValue> get = batch.StringGetAsync(_settings);
+                await ExecuteAsync(batch, [set, get], cancellationToken).ConfigureAwait(false);
+                string recorded = get.Result.IsNull ? mine : (string)get.Result!;
+                if (!recorded.EndsWith(LayoutMark, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException(
+                        $"The shared index '{Options.IndexName}' was written by an earlier version of Dedup.Redis, in another key layout " +
+                        "(buckets as plain sets): clear it (RedisSharedIndexStore.ClearAsync) and add its articles again.");
+                }
+
+                return recorded[..^LayoutMark.Length];
+            },
+            cancellationToken);
     }
 
     /// <summary>The key of the bucket <paramref name="bucketKey"/>: <c>{IndexName}:b:</c> and 16 hexadecimal digits.</summary>
@@ -201,16 +239,17 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
             {
                 SharedArticle a = list[i];
                 ulong[] bucketKeys = [.. a.BucketKeys.ToArray().Distinct()];
-                var keys = new RedisKey[6 + bucketKeys.Length];
+                var keys = new RedisKey[7 + bucketKeys.Length];
                 keys[0] = _ids;
                 keys[1] = _counter;
                 keys[2] = _records;
                 keys[3] = _keys;
                 keys[4] = _slots;
                 keys[5] = _times;
+                keys[6] = _fingerprints;
                 for (int j = 0; j < bucketKeys.Length; j++)
                 {
-                    keys[6 + j] = BucketKey(bucketKeys[j]);
+                    keys[7 + j] = BucketKey(bucketKeys[j]);
                 }
 
                 RedisValue[] values =
@@ -220,6 +259,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
                     a.IndexedAt.ToUnixTimeMilliseconds(),
                     a.Record,
                     PackKeys(bucketKeys),
+                    Fingerprint(a.Fingerprint),
                 ];
                 tasks[i] = batch.ScriptEvaluateAsync(AddScript, keys, values);
             }
@@ -233,7 +273,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
             }
 
             return results;
-        });
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -263,32 +303,71 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
             }
 
             return result;
-        });
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
-    public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Two round trips: one <c>ZRANGE 0 limit</c> a bucket (pipelined), then one <c>HMGET</c> of the fingerprints of the
+    /// slots read. Plain commands, not a script: a script that read 100 buckets' sizes, slots and fingerprints took
+    /// 0.77 ms of the server's one thread a query.
+    /// </remarks>
+    public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default)
     {
-        ulong[] keys = bucketKeys.ToArray();
-        return RetryAsync(async () =>
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        RedisKey[] keys = new RedisKey[bucketKeys.Length];
+        for (int i = 0; i < keys.Length; i++)
         {
-            var result = new int[keys.Length][];
-            if (keys.Length == 0)
+            keys[i] = BucketKey(bucketKeys.Span[i]);
+        }
+
+        return RetryAsync(
+            async () =>
             {
+                var result = new SharedBucket[keys.Length];
+                if (keys.Length == 0)
+                {
+                    return result;
+                }
+
+                IBatch batch = _database.CreateBatch();
+                Task<RedisValue[]>[] ranges = [.. keys.Select(k => batch.SortedSetRangeByRankAsync(k, 0, limit))];
+                await ExecuteAsync(batch, ranges, cancellationToken).ConfigureAwait(false);
+                var slots = new int[keys.Length][];
+                var distinct = new Dictionary<int, ulong>();
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    RedisValue[] members = ranges[i].Result;
+                    slots[i] = new int[Math.Min(members.Length, limit)];
+                    for (int x = 0; x < slots[i].Length; x++)
+                    {
+                        slots[i][x] = (int)members[x];
+                        distinct[slots[i][x]] = 0;
+                    }
+                }
+
+                if (distinct.Count > 0)
+                {
+                    RedisValue[] fields = [.. distinct.Keys.Select(s => (RedisValue)s)];
+                    IBatch read = _database.CreateBatch();
+                    Task<RedisValue[]> prints = read.HashGetAsync(_fingerprints, fields);
+                    await ExecuteAsync(read, [prints], cancellationToken).ConfigureAwait(false);
+                    for (int x = 0; x < fields.Length; x++)
+                    {
+                        byte[]? print = prints.Result[x];
+                        distinct[(int)fields[x]] = print is { Length: 8 } ? BinaryPrimitives.ReadUInt64LittleEndian(print) : 0;
+                    }
+                }
+
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    result[i] = new SharedBucket(ranges[i].Result.Length, slots[i], slots[i].Select(s => distinct[s]).ToArray());
+                }
+
                 return result;
-            }
-
-            IBatch batch = _database.CreateBatch();
-            Task<RedisValue[]>[] tasks = [.. keys.Select(k => batch.SetMembersAsync(BucketKey(k)))];
-            await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
-            for (int i = 0; i < keys.Length; i++)
-            {
-                result[i] = [.. tasks[i].Result.Select(v => (int)v)];
-            }
-
-            return result;
-        });
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -307,7 +386,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
             Task<RedisValue[]> task = batch.HashGetAsync(_records, fields);
             await ExecuteAsync(batch, [task], cancellationToken).ConfigureAwait(false);
             return task.Result.Select(v => v.IsNull ? null : (byte[]?)v).ToArray();
-        });
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -338,7 +417,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
 
             bool[] removed = await RemoveSlotsAsync(work, cancellationToken).ConfigureAwait(false);
             return removed.Count(r => r);
-        });
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -350,7 +429,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
             Task<long> count = batch.HashLengthAsync(_ids);
             await ExecuteAsync(batch, [count], cancellationToken).ConfigureAwait(false);
             return count.Result;
-        });
+        }, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>HSCAN over the record hash, a page at a time.</remarks>
@@ -400,7 +479,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
             }
 
             return new SharedModel((long)parts[0], (long)parts[1], (byte[])parts[2]!);
-        });
+        }, cancellationToken);
 
     /// <inheritdoc/>
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
@@ -410,10 +489,44 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         return RetryAsync(async () =>
         {
             IBatch batch = _database.CreateBatch();
-            Task<RedisResult> task = batch.ScriptEvaluateAsync(PublishModelScript, [_model], [model.Articles, model.Data]);
+            Task<RedisResult> task = batch.ScriptEvaluateAsync(PublishModelScript, [_model], [model.Articles, model.Data, model.Version]);
             await ExecuteAsync(batch, [task], cancellationToken).ConfigureAwait(false);
             return (long)task.Result;
-        });
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A key of this index (<c>T:l</c>) holds the claimant's name, expiring after the lease.</remarks>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public ValueTask<bool> TryClaimModelLearningAsync(string owner, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lease, TimeSpan.FromMilliseconds(1));
+        return RetryAsync(
+            async () =>
+            {
+                IBatch batch = _database.CreateBatch();
+                Task<RedisResult> task = batch.ScriptEvaluateAsync(ClaimScript, [_claim], [owner, (long)lease.TotalMilliseconds]);
+                await ExecuteAsync(batch, [task], cancellationToken).ConfigureAwait(false);
+                return (int)task.Result == 1;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public async ValueTask ReleaseModelLearningAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await RetryAsync(
+            async () =>
+            {
+                IBatch batch = _database.CreateBatch();
+                Task<RedisResult> task = batch.ScriptEvaluateAsync(ReleaseScript, [_claim], [owner]);
+                await ExecuteAsync(batch, [task], cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -497,15 +610,16 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         for (int i = 0; i < work.Length; i++)
         {
             byte[] packed = work[i].Keys;
-            var keys = new RedisKey[5 + (packed.Length / 8)];
+            var keys = new RedisKey[6 + (packed.Length / 8)];
             keys[0] = _ids;
             keys[1] = _records;
             keys[2] = _keys;
             keys[3] = _slots;
             keys[4] = _times;
+            keys[5] = _fingerprints;
             for (int j = 0; j < packed.Length / 8; j++)
             {
-                keys[5 + j] = BucketKey(BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(j * 8)));
+                keys[6 + j] = BucketKey(BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(j * 8)));
             }
 
             tasks[i] = batch.ScriptEvaluateAsync(RemoveScript, keys, [work[i].Slot]);
@@ -515,7 +629,15 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         return [.. tasks.Select(t => (int)t.Result == 1)];
     }
 
-    private async ValueTask<T> RetryAsync<T>(Func<Task<T>> attempt)
+    private static byte[] Fingerprint(ulong fingerprint)
+    {
+        byte[] bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, fingerprint);
+        return bytes;
+    }
+
+    /// <summary>Runs <paramref name="attempt"/>, again after a growing delay while the server is unavailable; the wait ends when <paramref name="cancellationToken"/> is cancelled.</summary>
+    private async ValueTask<T> RetryAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken)
     {
         TimeSpan delay = Options.RetryDelay;
         for (int tries = 0; ; tries++)
@@ -526,7 +648,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
             }
             catch (RedisStoreUnavailableException) when (tries < Options.RetryCount)
             {
-                await Task.Delay(delay).ConfigureAwait(false);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay += delay;
             }
         }

@@ -68,6 +68,31 @@ public sealed class ServerDownTests
         Assert.Equal($"127.0.0.1:{port}", e.EndPoint);
     }
 
+    /// <summary>A call waiting between retries for a stopped server ends when its token is cancelled, not after the retries' delays.</summary>
+    [Fact]
+    public async Task Cancelling_a_call_ends_its_wait_between_retries()
+    {
+        int port = RedisServers.FreePort();
+        GarnetHost garnet = GarnetHost.Start(port);
+        try
+        {
+            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+            var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry", RetryCount = 5, RetryDelay = TimeSpan.FromSeconds(30) });
+            garnet.Dispose();
+            WaitDisconnected(connection);
+
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(500));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.CountAsync(cancel.Token));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the call ended after {clock.Elapsed}");
+        }
+        finally
+        {
+            garnet.Dispose();
+        }
+    }
+
     private static void WaitDisconnected(ConnectionMultiplexer connection)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(20);

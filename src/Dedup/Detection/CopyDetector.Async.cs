@@ -58,7 +58,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         {
             ArticleFeatures q = FeatureExtractor.Extract(article, Options);
             (List<Verdict> verdicts, int candidates) = _shared is { } shared
-                ? await SearchSharedAsync(shared, q, article.Id, -1, cancellationToken).ConfigureAwait(false)
+                ? await SearchSharedAsync(shared, q, article.Id, -1, false, cancellationToken).ConfigureAwait(false)
                 : await SearchAsync(NewProbe(q), article.Id, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
             op.Complete(candidates, matches, changed: false);
@@ -152,10 +152,11 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             if (_shared is { } shared)
             {
                 // Added first, then the copies among the earlier slots: two copies sent at once to two workers are paired
-                // by the later one, as if they had come one after the other.
+                // by the later one, as if they had come one after the other. A re-delivery reports its copies among all
+                // the others, as a detector with its own index does.
                 SharedAddResult r = await AddSharedAsync(shared, q, nameof(article), cancellationToken).ConfigureAwait(false);
                 added = r.Status == SharedAddStatus.Added;
-                (verdicts, candidates) = await SearchSharedAsync(shared, q, article.Id, added ? r.Slot : -1, cancellationToken).ConfigureAwait(false);
+                (verdicts, candidates) = await SearchSharedAsync(shared, q, article.Id, r.Slot, added, cancellationToken).ConfigureAwait(false);
                 IReadOnlyList<CopyMatch> found = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
                 op.Complete(candidates, found, added);
                 return new FindOrAddResult(found, added);

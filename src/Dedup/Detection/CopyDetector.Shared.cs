@@ -27,6 +27,14 @@ public sealed partial class CopyDetector
     private volatile SharedBoilerplate _sharedBoilerplate = new(BoilerplateModel.Empty, -1);
     private long _sharedCalls;
     private long _sharedAddsSinceModel; // adds and removes since the model was last checked
+    private Task? _sharedLearning;
+    private int _sharedLearningFailures;
+
+    /// <summary>How long a worker's claim to learn the shared model lasts if it never gives it up (it died mid-way).</summary>
+    internal static readonly TimeSpan SharedModelLease = TimeSpan.FromMinutes(10);
+
+    /// <summary>This detector's name in claims on the store (<see cref="ISharedIndexStore.TryClaimModelLearningAsync"/>).</summary>
+    private readonly string _sharedWorker = Guid.NewGuid().ToString("N");
 
     /// <summary>
     /// Creates a detector whose whole index (articles, id map, buckets, corpus model) lives in <paramref name="store"/>,
@@ -110,7 +118,7 @@ public sealed partial class CopyDetector
 
     /// <summary>The store's form of an article.</summary>
     private static SharedArticle ToShared(ArticleFeatures f) =>
-        new(f.Id, f.ExactHash, f.Published ?? DateTimeOffset.UtcNow, ArticleRecord.ToArray(f), StoreKeys(f.ExactHash, f.Words, f.Skeleton, f.ParaphraseTerms));
+        new(f.Id, f.ExactHash, f.SimHash, f.Published ?? DateTimeOffset.UtcNow, ArticleRecord.ToArray(f), StoreKeys(f.ExactHash, f.Words, f.Skeleton, f.ParaphraseTerms));
 
     /// <summary>Adds through the shared store; throws on a conflicting id.</summary>
     private async ValueTask<SharedAddResult> AddSharedAsync(ISharedIndexStore store, ArticleFeatures f, string paramName, CancellationToken cancellationToken)
@@ -132,29 +140,24 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>
-    /// Searches the shared store: one query for the buckets, one read of the records of candidates not cached, then
-    /// verification. With <paramref name="beforeSlot"/> ≥ 0 only slots below it are candidates.
+    /// Searches the shared store: one query for the buckets (each bucket's size and earliest holders, with their
+    /// fingerprints), the candidates chosen by the rules of the one candidate index (<see cref="CandidateSelector"/>, as
+    /// a detector with its own index chooses them), one read of the records of those not cached, then verification.
     /// </summary>
+    /// <param name="store">The shared store.</param>
+    /// <param name="q">The article.</param>
+    /// <param name="queryId">Its id (never reported as its own copy), or empty.</param>
+    /// <param name="self">Its slot when it is indexed, else -1.</param>
+    /// <param name="earlierOnly">Only slots before <paramref name="self"/> are candidates (it was just added).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     private async ValueTask<(List<Verdict> Verdicts, int Candidates)> SearchSharedAsync(
-        ISharedIndexStore store, ArticleFeatures q, string queryId, int beforeSlot, CancellationToken cancellationToken)
+        ISharedIndexStore store, ArticleFeatures q, string queryId, int self, bool earlierOnly, CancellationToken cancellationToken)
     {
         await CheckSharedSettingsAsync(store, cancellationToken).ConfigureAwait(false);
         BoilerplateModel boilerplate = await SharedBoilerplateAsync(store, cancellationToken).ConfigureAwait(false);
         Probe probe = NewProbe(q, boilerplate);
-        int[][] buckets = await store.QueryAsync(probe.Keys, cancellationToken).ConfigureAwait(false);
-        var slots = new SortedSet<int>();
-        foreach (int[] bucket in buckets)
-        {
-            foreach (int slot in bucket)
-            {
-                if (beforeSlot < 0 || slot < beforeSlot)
-                {
-                    slots.Add(slot);
-                }
-            }
-        }
-
-        int[] wanted = [.. slots];
+        SharedBucket[] buckets = await store.QueryAsync(probe.Keys, CandidateSelector.Window, cancellationToken).ConfigureAwait(false);
+        int[] wanted = SelectShared(buckets, q.SimHash, self, earlierOnly && self >= 0 ? self : int.MaxValue);
         var candidates = new List<ArticleFeatures>(wanted.Length);
         if (wanted.Length > 0)
         {
@@ -206,8 +209,51 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>
-    /// The shared corpus model: the published one, looked for every <see cref="SharedModelCheckInterval"/> calls; learned
-    /// again from every record and published when the index grew by more than a tenth since it was learned.
+    /// The slots to verify from the shared store's buckets: every holder of a rare key, then at most
+    /// <see cref="CandidateSelector.MaxCommonVerified"/> of those proposed by common keys alone, nearest in SimHash first.
+    /// Slots are allocated in insertion order, so a bucket's earliest holders are its lowest slots.
+    /// </summary>
+    /// <param name="buckets">The buckets of the article's keys.</param>
+    /// <param name="fingerprint">The article's SimHash.</param>
+    /// <param name="self">The article's own slot when it is indexed, else -1.</param>
+    /// <param name="before">Only slots below this are candidates; <see cref="int.MaxValue"/> for all.</param>
+    internal static int[] SelectShared(SharedBucket[] buckets, ulong fingerprint, int self, int before)
+    {
+        var fingerprints = new Dictionary<int, ulong>();
+        foreach (SharedBucket b in buckets)
+        {
+            ReadOnlySpan<int> slots = b.Slots.Span;
+            ReadOnlySpan<ulong> prints = b.Fingerprints.Span;
+            for (int i = 0; i < slots.Length; i++)
+            {
+                fingerprints[slots[i]] = prints[i];
+            }
+        }
+
+        CandidateSelector selector = CandidateSelector.ForThread();
+        selector.PreferNear(fingerprint, slot => fingerprints.GetValueOrDefault(slot));
+        foreach (SharedBucket b in buckets)
+        {
+            if (b.Count > 0)
+            {
+                selector.Offer(b.Slots.Span, Math.Max(b.Count, b.Slots.Length), before, self);
+            }
+        }
+
+        selector.Finish();
+        int common = Math.Min(selector.Common.Count, CandidateSelector.MaxCommonVerified);
+        int[] result = new int[selector.Rare.Count + common];
+        selector.Rare.CopyTo(result);
+        selector.Common.CopyTo(0, result, selector.Rare.Count, common);
+        return result;
+    }
+
+    /// <summary>
+    /// The shared corpus model: the published one, looked for every <see cref="SharedModelCheckInterval"/> calls (and
+    /// when this detector alone changed the index by more than a tenth since). When the index changed by more than a
+    /// tenth since the published model was learned, a model of up to <see cref="SynchronousBoilerplateLimit"/> articles
+    /// is learned again here; a larger one on a background task of the one worker that claims the work
+    /// (<see cref="ISharedIndexStore.TryClaimModelLearningAsync"/>), while every call goes on with the model it has.
     /// </summary>
     private async ValueTask<BoilerplateModel> SharedBoilerplateAsync(ISharedIndexStore store, CancellationToken cancellationToken)
     {
@@ -223,43 +269,112 @@ public sealed partial class CopyDetector
         await _sharedModelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            current = _sharedBoilerplate;
-            if (await store.GetModelAsync(current.Version, cancellationToken).ConfigureAwait(false) is { } published)
-            {
-                current = new SharedBoilerplate(BoilerplateModel.Decode(published.Data), published.Version);
-                _sharedBoilerplate = current;
-            }
-
+            current = await AdoptPublishedModelAsync(store, cancellationToken).ConfigureAwait(false);
             long count = await store.CountAsync(cancellationToken).ConfigureAwait(false);
-            long changes = count - current.Model.Articles;
-            if (Math.Abs(changes) > 0 && Math.Abs(changes) > current.Model.Articles / 10)
+            Interlocked.Exchange(ref _sharedAddsSinceModel, 0);
+            if (!IsStale(current.Model.Articles, count))
             {
-                var articles = new List<ArticleFeatures>((int)Math.Min(count, int.MaxValue));
-                await foreach (KeyValuePair<int, byte[]> pair in store.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    ArticleFeatures f = ArticleRecord.Read(pair.Value);
-                    f.Order = pair.Key;
-                    articles.Add(f);
-                }
-
-                articles.Sort((x, y) => x.Order.CompareTo(y.Order));
-                var model = BoilerplateModel.Build(articles, Options.BoilerplateDocumentFrequency);
-                long version = await store.PublishModelAsync(new SharedModel(0, articles.Count, model.Encode()), cancellationToken).ConfigureAwait(false);
-                if (await store.GetModelAsync(-1, cancellationToken).ConfigureAwait(false) is { } won && won.Version == version)
-                {
-                    current = new SharedBoilerplate(BoilerplateModel.Decode(won.Data), won.Version);
-                    _sharedBoilerplate = current;
-                }
+                return current.Model;
             }
 
-            Interlocked.Exchange(ref _sharedAddsSinceModel, 0);
+            if (current.Model.Articles <= SynchronousBoilerplateLimit)
+            {
+                await LearnSharedModelAsync(store, Basis(current), inBackground: false, cancellationToken).ConfigureAwait(false);
+                return _sharedBoilerplate.Model;
+            }
+
+            if ((_sharedLearning is null || _sharedLearning.IsCompleted)
+                && await store.TryClaimModelLearningAsync(_sharedWorker, SharedModelLease, cancellationToken).ConfigureAwait(false))
+            {
+                long basis = Basis(current);
+                _sharedLearning = Task.Run(() => LearnSharedModelInBackgroundAsync(store, basis), CancellationToken.None);
+            }
+
             return current.Model;
         }
         finally
         {
             _sharedModelGate.Release();
         }
+
+        static bool IsStale(long learned, long count) => count != learned && Math.Abs(count - learned) > learned / 10;
+
+        // The version a new model replaces: the one held, or 0 when none was published yet (this detector holds -1).
+        static long Basis(SharedBoilerplate held) => Math.Max(0, held.Version);
     }
+
+    /// <summary>Reads the published model when it is not the one this detector holds, and uses it from now on.</summary>
+    private async ValueTask<SharedBoilerplate> AdoptPublishedModelAsync(ISharedIndexStore store, CancellationToken cancellationToken)
+    {
+        SharedBoilerplate current = _sharedBoilerplate;
+        if (await store.GetModelAsync(current.Version, cancellationToken).ConfigureAwait(false) is { } published && published.Version > current.Version)
+        {
+            current = new SharedBoilerplate(BoilerplateModel.Decode(published.Data), published.Version);
+            _sharedBoilerplate = current;
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// Learns the model from every record of the store and publishes it unless another was published since version
+    /// <paramref name="basis"/>, then uses the published one.
+    /// </summary>
+    /// <param name="store">The shared store.</param>
+    /// <param name="basis">The version of the published model when the learning began.</param>
+    /// <param name="inBackground">Stop when the detector is disposed (a call under way ends with its result instead).</param>
+    /// <param name="cancellationToken">Cancels the learning.</param>
+    private async Task LearnSharedModelAsync(ISharedIndexStore store, long basis, bool inBackground, CancellationToken cancellationToken)
+    {
+        var articles = new List<ArticleFeatures>();
+        await foreach (KeyValuePair<int, byte[]> pair in store.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ObjectDisposedException.ThrowIf(inBackground && Volatile.Read(ref _disposed) != 0, this);
+            ArticleFeatures f = ArticleRecord.Read(pair.Value);
+            f.Order = pair.Key;
+            articles.Add(f);
+        }
+
+        articles.Sort((x, y) => x.Order.CompareTo(y.Order));
+        var model = BoilerplateModel.Build(articles, Options.BoilerplateDocumentFrequency);
+        await store.PublishModelAsync(new SharedModel(basis, articles.Count, model.Encode()), cancellationToken).ConfigureAwait(false);
+        await AdoptPublishedModelAsync(store, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="LearnSharedModelAsync"/> off the calls' path; a failure (the store unreachable, the detector disposed)
+    /// leaves the model as it was, to be learned again at a later check. Gives up the claim when done.
+    /// </summary>
+    private async Task LearnSharedModelInBackgroundAsync(ISharedIndexStore store, long basis)
+    {
+        try
+        {
+            await LearnSharedModelAsync(store, basis, inBackground: true, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A background task has no caller to tell; the next check learns again.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _sharedLearningFailures);
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                await store.ReleaseModelLearningAsync(_sharedWorker, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // The claim then lapses after its lease.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    /// <summary>The shared model in use and the background learning last started (null if none): for tests.</summary>
+    internal (BoilerplateModel Model, long Version, Task? Learning, int Failures) SharedModelForTests =>
+        (_sharedBoilerplate.Model, _sharedBoilerplate.Version, _sharedLearning, Volatile.Read(ref _sharedLearningFailures));
 
     private sealed record SharedBoilerplate(BoilerplateModel Model, long Version);
 

@@ -39,11 +39,18 @@ public interface ISharedIndexStore
     /// <returns>One flag per id, in order: whether it was indexed (and is now removed).</returns>
     ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default);
 
-    /// <summary>Looks up the buckets of all <paramref name="bucketKeys"/> as one batch.</summary>
+    /// <summary>
+    /// Looks up the buckets of all <paramref name="bucketKeys"/> as one batch: how many slots each holds (up to
+    /// <paramref name="limit"/> + 1), and its
+    /// <paramref name="limit"/> earliest slots (the lowest: slot order is insertion order) with their articles'
+    /// fingerprints, so that the work of a query stays bounded however many articles share a common key.
+    /// </summary>
     /// <param name="bucketKeys">The bucket keys.</param>
+    /// <param name="limit">At most this many slots are read of each bucket (at least 1).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>One array of slots per key, in order (empty when the bucket is empty).</returns>
-    ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, CancellationToken cancellationToken = default);
+    /// <returns>One bucket per key, in order (<see cref="SharedBucket.Count"/> 0 when the bucket is empty).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
+    ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the records of a batch of slots.</summary>
     /// <param name="slots">The slots.</param>
@@ -77,11 +84,35 @@ public interface ISharedIndexStore
     /// <returns>The current model, or null when there is none or it has version <paramref name="knownVersion"/>.</returns>
     ValueTask<SharedModel?> GetModelAsync(long knownVersion, CancellationToken cancellationToken = default);
 
-    /// <summary>Publishes a corpus model for every worker, unless a model built from more articles is already published.</summary>
-    /// <param name="model">The model; its <see cref="SharedModel.Version"/> is ignored (the store assigns the next one).</param>
+    /// <summary>
+    /// Publishes a corpus model for every worker, unless another model was published since the one the caller learned
+    /// it over (compare and set: of two workers that learned the model at once, the first to publish wins, and a model
+    /// learned from fewer articles, after expiry, replaces a larger one).
+    /// </summary>
+    /// <param name="model">
+    /// The model; its <see cref="SharedModel.Version"/> is the version that was published when the caller began
+    /// learning (0 when none was). The store gives the model it publishes the next version.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The version now published (the caller's, or the newer one that won).</returns>
     ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the work of learning the corpus model again, for <paramref name="lease"/> at most, so that of the workers
+    /// that find the model stale at once only one learns it (reading every record). A claim held by
+    /// <paramref name="owner"/> already is renewed. The default implementation grants every claim.
+    /// </summary>
+    /// <param name="owner">The claimant's name, unique among the workers.</param>
+    /// <param name="lease">How long the claim lasts unless given up (a worker that dies while learning holds it that long).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether <paramref name="owner"/> holds the claim now.</returns>
+    ValueTask<bool> TryClaimModelLearningAsync(string owner, TimeSpan lease, CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+
+    /// <summary>Gives up a claim of <see cref="TryClaimModelLearningAsync"/>, if <paramref name="owner"/> holds it. The default implementation does nothing.</summary>
+    /// <param name="owner">The claimant's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the claim is given up.</returns>
+    ValueTask ReleaseModelLearningAsync(string owner, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>
     /// Records <paramref name="settings"/> (what shapes the index's records and keys, as a detector describes them)
@@ -98,10 +129,20 @@ public interface ISharedIndexStore
 /// <summary>An article as a <see cref="ISharedIndexStore"/> stores it.</summary>
 /// <param name="Id">The caller's id.</param>
 /// <param name="ContentHash">The hash of its whole token sequence: a re-add with the same hash is a re-delivery.</param>
+/// <param name="Fingerprint">Its SimHash, returned with its slot by <see cref="ISharedIndexStore.QueryAsync"/> (a query prefers the holders of a common key nearest to it).</param>
 /// <param name="IndexedAt">When it was indexed (the time index for expiry).</param>
 /// <param name="Record">Its compact form, opaque to the store.</param>
 /// <param name="BucketKeys">The keys of the candidate buckets that hold its slot.</param>
-public readonly record struct SharedArticle(string Id, ulong ContentHash, DateTimeOffset IndexedAt, ReadOnlyMemory<byte> Record, ReadOnlyMemory<ulong> BucketKeys);
+public readonly record struct SharedArticle(string Id, ulong ContentHash, ulong Fingerprint, DateTimeOffset IndexedAt, ReadOnlyMemory<byte> Record, ReadOnlyMemory<ulong> BucketKeys);
+
+/// <summary>One bucket as <see cref="ISharedIndexStore.QueryAsync"/> reads it.</summary>
+/// <param name="Count">
+/// How many slots the bucket holds, counted up to the query's limit + 1: a query needs to know only whether there are
+/// more than it read.
+/// </param>
+/// <param name="Slots">Its earliest slots (at most the query's limit), ascending.</param>
+/// <param name="Fingerprints">The fingerprint (<see cref="SharedArticle.Fingerprint"/>) of each of <paramref name="Slots"/>, in the same order.</param>
+public readonly record struct SharedBucket(int Count, ReadOnlyMemory<int> Slots, ReadOnlyMemory<ulong> Fingerprints);
 
 /// <summary>What <see cref="ISharedIndexStore.AddAsync"/> did with one article.</summary>
 /// <param name="Status">Added, already indexed with the same content, or refused.</param>

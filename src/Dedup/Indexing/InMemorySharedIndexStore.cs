@@ -12,11 +12,12 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (int Slot, ulong Hash)> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Entry> _bySlot = [];
-    private readonly Dictionary<ulong, HashSet<int>> _buckets = [];
+    private readonly Dictionary<ulong, SortedSet<int>> _buckets = [];
     private readonly SortedSet<(long Time, int Slot)> _byTime = [];
     private int _next;
     private SharedModel? _model;
     private string? _settings;
+    private (string Owner, DateTimeOffset Until)? _claim;
 
     /// <inheritdoc/>
     public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default)
@@ -48,11 +49,11 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
                 ulong[] keys = [.. a.BucketKeys.ToArray().Distinct()];
                 long time = a.IndexedAt.ToUnixTimeMilliseconds();
                 _byId.Add(a.Id, (slot, a.ContentHash));
-                _bySlot.Add(slot, new Entry(a.Id, a.Record.ToArray(), keys, time));
+                _bySlot.Add(slot, new Entry(a.Id, a.Record.ToArray(), keys, time, a.Fingerprint));
                 _byTime.Add((time, slot));
                 foreach (ulong key in keys)
                 {
-                    if (!_buckets.TryGetValue(key, out HashSet<int>? bucket))
+                    if (!_buckets.TryGetValue(key, out SortedSet<int>? bucket))
                     {
                         bucket = [];
                         _buckets.Add(key, bucket);
@@ -90,16 +91,21 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, CancellationToken cancellationToken = default)
+    public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = new int[bucketKeys.Length][];
+        var result = new SharedBucket[bucketKeys.Length];
         lock (_lock)
         {
             ReadOnlySpan<ulong> keys = bucketKeys.Span;
             for (int i = 0; i < keys.Length; i++)
             {
-                result[i] = _buckets.TryGetValue(keys[i], out HashSet<int>? bucket) ? [.. bucket] : [];
+                if (_buckets.TryGetValue(keys[i], out SortedSet<int>? bucket))
+                {
+                    int[] slots = [.. bucket.Take(limit)];
+                    result[i] = new SharedBucket(Math.Min(bucket.Count, limit + 1), slots, slots.Select(s => _bySlot[s].Fingerprint).ToArray());
+                }
             }
         }
 
@@ -187,13 +193,48 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            if (_model is null || model.Articles > _model.Articles)
+            if (model.Version == (_model?.Version ?? 0))
             {
                 _model = model with { Version = (_model?.Version ?? 0) + 1 };
             }
 
-            return ValueTask.FromResult(_model.Version);
+            return ValueTask.FromResult(_model?.Version ?? 0);
         }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> TryClaimModelLearningAsync(string owner, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            if (_claim is { } c && c.Owner != owner && c.Until > now)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _claim = (owner, now + lease);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask ReleaseModelLearningAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (_claim?.Owner == owner)
+            {
+                _claim = null;
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     private void RemoveLocked(int slot)
@@ -204,7 +245,7 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
         _byTime.Remove((e.Time, slot));
         foreach (ulong key in e.Keys)
         {
-            HashSet<int> bucket = _buckets[key];
+            SortedSet<int> bucket = _buckets[key];
             bucket.Remove(slot);
             if (bucket.Count == 0)
             {
@@ -213,5 +254,5 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
         }
     }
 
-    private sealed record Entry(string Id, byte[] Record, ulong[] Keys, long Time);
+    private sealed record Entry(string Id, byte[] Record, ulong[] Keys, long Time, ulong Fingerprint);
 }

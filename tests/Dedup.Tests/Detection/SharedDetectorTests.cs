@@ -149,7 +149,7 @@ public class SharedDetectorTests
 
         public ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default) => _inner.RemoveAsync(ids, cancellationToken);
 
-        public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, CancellationToken cancellationToken = default) => _inner.QueryAsync(bucketKeys, cancellationToken);
+        public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default) => _inner.QueryAsync(bucketKeys, limit, cancellationToken);
 
         public ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default) => _inner.GetAsync(slots, cancellationToken);
 

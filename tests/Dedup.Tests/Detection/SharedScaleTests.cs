@@ -1,0 +1,182 @@
+using System.Runtime.CompilerServices;
+using Dedup.Detection;
+using Dedup.Indexing;
+
+namespace Dedup.Tests.Detection;
+
+/// <summary>
+/// A shared detector at scale: a query verifies a bounded number of candidates however often a story was copied (as a
+/// detector with its own index does), and the corpus model of a large shared index is learned again off the calls, by
+/// one worker, also after the index shrank.
+/// </summary>
+public class SharedScaleTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// A story copied 150 times: every key of its shingles is held by every copy. A shared detector read every holder of
+    /// every key and verified them all (a client's trial: 5.17 million pairs at 100,000 articles where a detector with
+    /// its own index reported 86,930); it now chooses its candidates by the same rules, and answers the same.
+    /// </summary>
+    [Fact]
+    public async Task A_much_copied_story_costs_a_bounded_number_of_candidates_and_gets_the_answers_of_a_detector_of_its_own()
+    {
+        using var local = new CopyDetector();
+        var store = new WatchedStore();
+        await using var shared = new CopyDetector(null, store);
+        int mostRead = 0;
+        int mostCopies = 0;
+        for (int i = 0; i < 150; i++)
+        {
+            var copy = new Article($"c{i}", TestArticles.Harbour + "\n\n" + Sentence(i));
+            FindOrAddResult expected = await local.FindOrAddAsync(copy, Ct);
+            store.SlotsRead = 0;
+            FindOrAddResult actual = await shared.FindOrAddAsync(copy, Ct);
+            Assert.Equal(expected.Added, actual.Added);
+            Assert.Equal(expected.Copies.Select(m => (m.Id, m.Kind, m.Score)), actual.Copies.Select(m => (m.Id, m.Kind, m.Score)));
+            if (i >= 100)
+            {
+                mostRead = Math.Max(mostRead, store.SlotsRead);
+                mostCopies = Math.Max(mostCopies, actual.Copies.Count);
+            }
+        }
+
+        // Rare keys propose every holder; beyond 64 earlier holders a key is common and proposes a few.
+        Assert.InRange(mostRead, 1, CandidateSelector.RareLimit);
+        Assert.InRange(mostCopies, 1, CandidateSelector.RareLimit);
+    }
+
+    /// <summary>
+    /// A stale model of more than 500 articles is learned on a background task while calls go on with the old one (a
+    /// client's trial: 18–21 s inside a call at 100,000 articles, in every worker); of two workers one learns it; and
+    /// after the index shrank by a fifth it is learned once, not at every check (a smaller model was refused, so
+    /// every check found it stale and learned it again).
+    /// </summary>
+    [Fact]
+    public async Task A_stale_model_of_a_large_index_is_learned_off_the_calls_by_one_worker_also_after_the_index_shrank()
+    {
+        var store = new WatchedStore();
+        await using var first = new CopyDetector(null, store);
+        await using var second = new CopyDetector(null, store);
+        for (int i = 0; i < 600; i++)
+        {
+            await first.FindOrAddAsync(new Article($"a{i}", Story(i)), Ct);
+        }
+
+        await WaitForLearningAsync(first);
+        (BoilerplateModel model, long version, _, _) = first.SharedModelForTests;
+        Assert.InRange(model.Articles, 501, 600);
+
+        // The index grows by a fifth while reading it is held up: the calls that find the model stale return.
+        store.HoldReads = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int readsBefore = store.Reads;
+        for (int i = 600; i < 760; i++)
+        {
+            await first.FindOrAddAsync(new Article($"a{i}", Story(i)), Ct);
+        }
+
+        for (int i = 0; i < CopyDetector.SharedModelCheckInterval + 1; i++)
+        {
+            await second.FindCopiesAsync(new Article("", Story(i)), Ct);
+        }
+
+        Task? learning = first.SharedModelForTests.Learning;
+        Assert.NotNull(learning);
+        Assert.False(learning.IsCompleted);
+        Assert.Null(second.SharedModelForTests.Learning);
+        Assert.Equal(readsBefore + 1, store.Reads);
+        Assert.Equal(version, first.SharedModelForTests.Version);
+
+        store.HoldReads.SetResult();
+        await learning.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, first.SharedModelForTests.Failures);
+        Assert.Equal(760, first.SharedModelForTests.Model.Articles);
+
+        // A fifth expires; the next check of the second worker learns the model of the 608 left, once.
+        for (int i = 0; i < 152; i++)
+        {
+            Assert.True(await first.RemoveAsync($"a{i}", Ct));
+        }
+
+        readsBefore = store.Reads;
+        for (int i = 0; i < 4 * CopyDetector.SharedModelCheckInterval; i++)
+        {
+            await second.FindCopiesAsync(new Article("", Story(i)), Ct);
+            await WaitForLearningAsync(second);
+        }
+
+        Assert.Equal(readsBefore + 1, store.Reads);
+        Assert.Equal(608, second.SharedModelForTests.Model.Articles);
+    }
+
+    private static async Task WaitForLearningAsync(CopyDetector detector)
+    {
+        if (detector.SharedModelForTests.Learning is { } learning)
+        {
+            await learning.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        }
+    }
+
+    /// <summary>A sentence of its own for each copy.</summary>
+    private static string Sentence(int i) => $"Update number {i}: reporter{i} spoke to witness{i * 7} near gate{i * 13} in district{i % 17}.";
+
+    /// <summary>A story of its own words among function words.</summary>
+    private static string Story(int seed)
+    {
+        string[] function = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "by", "on", "not"];
+        var random = new Random(seed);
+        return string.Join(' ', Enumerable.Range(0, 80).Select(_ => random.Next(2) == 0 ? function[random.Next(function.Length)] : $"w{random.Next(1_000_000)}"));
+    }
+
+    /// <summary>An in-memory shared store that counts the records read and the full reads, and can hold full reads up.</summary>
+    private sealed class WatchedStore : ISharedIndexStore
+    {
+        private readonly InMemorySharedIndexStore _inner = new();
+        private int _reads;
+
+        public int SlotsRead { get; set; }
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public TaskCompletionSource? HoldReads { get; set; }
+
+        public ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default) => _inner.AddAsync(articles, cancellationToken);
+
+        public ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default) => _inner.RemoveAsync(ids, cancellationToken);
+
+        public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default) => _inner.QueryAsync(bucketKeys, limit, cancellationToken);
+
+        public ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default)
+        {
+            SlotsRead += slots.Length;
+            return _inner.GetAsync(slots, cancellationToken);
+        }
+
+        public ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default) => _inner.ExpireAsync(cutoff, limit, cancellationToken);
+
+        public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) => _inner.CountAsync(cancellationToken);
+
+        public async IAsyncEnumerable<KeyValuePair<int, byte[]>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _reads);
+            if (HoldReads is { } hold)
+            {
+                await hold.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await foreach (KeyValuePair<int, byte[]> pair in _inner.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return pair;
+            }
+        }
+
+        public ValueTask<SharedModel?> GetModelAsync(long knownVersion, CancellationToken cancellationToken = default) => _inner.GetModelAsync(knownVersion, cancellationToken);
+
+        public ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default) => _inner.PublishModelAsync(model, cancellationToken);
+
+        public ValueTask<bool> TryClaimModelLearningAsync(string owner, TimeSpan lease, CancellationToken cancellationToken = default) =>
+            _inner.TryClaimModelLearningAsync(owner, lease, cancellationToken);
+
+        public ValueTask ReleaseModelLearningAsync(string owner, CancellationToken cancellationToken = default) => _inner.ReleaseModelLearningAsync(owner, cancellationToken);
+    }
+}
