@@ -24,6 +24,24 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length >= 3 && args[0] == "workers")
+        {
+            int at = Array.IndexOf(args, "--redis");
+            int w = Array.IndexOf(args, "--workers");
+            if (at < 0 || at == args.Length - 1)
+            {
+                Console.Error.WriteLine("usage: workers FILE COUNT --redis host:port [--workers W] [--compare]");
+                return 2;
+            }
+
+            return await Workers.RunAsync(
+                args[1],
+                int.Parse(args[2], CultureInfo.InvariantCulture),
+                args[at + 1],
+                w >= 0 && w < args.Length - 1 ? int.Parse(args[w + 1], CultureInfo.InvariantCulture) : 4,
+                args.Contains("--compare"));
+        }
+
         int n = 2000;
         string? redis = null;
         for (int i = 0; i < args.Length - 1; i++)
