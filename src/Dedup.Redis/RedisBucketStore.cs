@@ -238,42 +238,8 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     /// <param name="cancellationToken">Cancels the operation; a cancelled clear may be partly done.</param>
     /// <returns>The number of bucket keys deleted.</returns>
     /// <exception cref="RedisStoreUnavailableException">A server cannot be reached; the clear may be partly done.</exception>
-    public async Task<long> ClearAsync(CancellationToken cancellationToken = default)
-    {
-        const int PageSize = 1000;
-        string pattern = RedisCalls.EscapeGlob(_bucketPrefix) + "*";
-        long deleted = 0;
-        try
-        {
-            foreach (System.Net.EndPoint endPoint in _connection.GetEndPoints())
-            {
-                IServer server = _connection.GetServer(endPoint);
-                if (server.IsReplica)
-                {
-                    continue;
-                }
-
-                var page = new List<RedisKey>(PageSize);
-                await foreach (RedisKey key in server.KeysAsync(_database.Database, pattern, PageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
-                {
-                    page.Add(key);
-                    if (page.Count == PageSize)
-                    {
-                        deleted += await DeleteAsync(page, cancellationToken).ConfigureAwait(false);
-                        page.Clear();
-                    }
-                }
-
-                deleted += await DeleteAsync(page, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            throw Unavailable(e);
-        }
-
-        return deleted;
-    }
+    public Task<long> ClearAsync(CancellationToken cancellationToken = default) =>
+        RedisCalls.DeleteMatchingAsync(_connection, _database, RedisCalls.EscapeGlob(_bucketPrefix) + "*", _bucketPrefix + "*", cancellationToken);
 
     /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>); otherwise does nothing.</summary>
     public void Dispose()
@@ -292,20 +258,6 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     internal string EndPoints => RedisCalls.EndPoints(_connection);
 
     private RedisStoreUnavailableException Unavailable(Exception e) => RedisCalls.Unavailable(_connection, e);
-
-    /// <summary>Deletes the keys of one page, one single-key DEL each (so Redis Cluster accepts them), as one batch.</summary>
-    private async Task<long> DeleteAsync(List<RedisKey> keys, CancellationToken cancellationToken)
-    {
-        if (keys.Count == 0)
-        {
-            return 0;
-        }
-
-        IBatch batch = _database.CreateBatch();
-        Task<bool>[] tasks = [.. keys.Select(k => batch.KeyDeleteAsync(k))];
-        await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
-        return tasks.Count(t => t.Result);
-    }
 
     private static NotSupportedException SynchronousNotSupported() =>
         new("The Redis bucket store has no synchronous access; use the detector's asynchronous methods (AddAsync, FindCopiesAsync, FindOrAddAsync, RemoveAsync).");

@@ -54,6 +54,68 @@ internal static class RedisCalls
         }
     }
 
+    /// <summary>
+    /// Deletes every key that matches <paramref name="pattern"/> on every primary server of the connection: SCAN with a
+    /// MATCH, a page of 1,000 keys at a time, each page one pipelined batch of single-key DEL commands (so Redis Cluster
+    /// accepts them) awaited before the next, so that the work in flight stays bounded however many keys there are (an
+    /// index of 100,000 articles has millions: sent as one batch, they timed out).
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="database">The database.</param>
+    /// <param name="pattern">The SCAN MATCH pattern (escaped with <see cref="EscapeGlob"/>).</param>
+    /// <param name="keys">The keys the store owns, named when one of them holds another type.</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancelled clear may be partly done.</param>
+    /// <returns>The number of keys deleted.</returns>
+    /// <exception cref="RedisStoreUnavailableException">A server cannot be reached; the clear may be partly done.</exception>
+    public static async Task<long> DeleteMatchingAsync(IConnectionMultiplexer connection, IDatabase database, string pattern, string keys, CancellationToken cancellationToken)
+    {
+        const int PageSize = 1000;
+        long deleted = 0;
+        try
+        {
+            foreach (System.Net.EndPoint endPoint in connection.GetEndPoints())
+            {
+                IServer server = connection.GetServer(endPoint);
+                if (server.IsReplica)
+                {
+                    continue;
+                }
+
+                var page = new List<RedisKey>(PageSize);
+                await foreach (RedisKey key in server.KeysAsync(database.Database, pattern, PageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(key);
+                    if (page.Count == PageSize)
+                    {
+                        deleted += await DeletePageAsync(page).ConfigureAwait(false);
+                        page.Clear();
+                    }
+                }
+
+                deleted += await DeletePageAsync(page).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw Unavailable(connection, e);
+        }
+
+        return deleted;
+
+        async Task<long> DeletePageAsync(List<RedisKey> page)
+        {
+            if (page.Count == 0)
+            {
+                return 0;
+            }
+
+            IBatch batch = database.CreateBatch();
+            Task<bool>[] tasks = [.. page.Select(k => batch.KeyDeleteAsync(k))];
+            await ExecuteAsync(connection, batch, tasks, keys, cancellationToken).ConfigureAwait(false);
+            return tasks.Count(t => t.Result);
+        }
+    }
+
     /// <summary>Backslash-escapes the glob characters of a SCAN MATCH pattern.</summary>
     public static string EscapeGlob(string text)
     {

@@ -530,45 +530,14 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     }
 
     /// <summary>
-    /// Deletes every key of this index (SCAN with MATCH on <c>{IndexName}:*</c> on every primary, then DELs), returning how
-    /// many. Not atomic: run it while no worker uses the index.
+    /// Deletes every key of this index (SCAN with MATCH on <c>{IndexName}:*</c> on every primary, then a page of DELs at a
+    /// time), returning how many. Not atomic: run it while no worker uses the index.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation; a cancelled clear may be partly done.</param>
     /// <returns>The number of keys deleted.</returns>
     /// <exception cref="RedisStoreUnavailableException">A server cannot be reached.</exception>
-    public async Task<long> ClearAsync(CancellationToken cancellationToken = default)
-    {
-        string pattern = RedisCalls.EscapeGlob(_tag) + "*";
-        long deleted = 0;
-        try
-        {
-            foreach (System.Net.EndPoint endPoint in _connection.GetEndPoints())
-            {
-                IServer server = _connection.GetServer(endPoint);
-                if (server.IsReplica)
-                {
-                    continue;
-                }
-
-                var page = new List<RedisKey>();
-                await foreach (RedisKey key in server.KeysAsync(_database.Database, pattern, 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
-                {
-                    page.Add(key);
-                }
-
-                IBatch batch = _database.CreateBatch();
-                Task<bool>[] tasks = [.. page.Select(k => batch.KeyDeleteAsync(k))];
-                await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
-                deleted += tasks.Count(t => t.Result);
-            }
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            throw Unavailable(e);
-        }
-
-        return deleted;
-    }
+    public Task<long> ClearAsync(CancellationToken cancellationToken = default) =>
+        RedisCalls.DeleteMatchingAsync(_connection, _database, RedisCalls.EscapeGlob(_tag) + "*", _tag + "*", cancellationToken);
 
     /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>).</summary>
     public void Dispose()

@@ -146,6 +146,20 @@ public sealed class SharedIndexStoreTests
         Assert.True(await ((RedisSharedIndexStore)NewStore(server, index)).ClearAsync(Ct) > 0);
     }
 
+    /// <summary>Clearing deletes a page of keys at a time (sent as one batch, the millions of keys of a large index timed out) and leaves nothing.</summary>
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Clearing_a_large_index_deletes_every_key_a_page_at_a_time(string server)
+    {
+        string index = $"clear{Guid.NewGuid():N}";
+        var store = (RedisSharedIndexStore)NewStore(server, index);
+        SharedArticle[] articles = [.. Enumerable.Range(0, 2500).Select(i => new SharedArticle($"k{i}", (ulong)i, 0, DateTimeOffset.UnixEpoch, new byte[] { 1 }, new ulong[] { (ulong)i }))];
+        await store.AddAsync(articles, Ct);
+        Assert.Equal(2500 + 7, await store.ClearAsync(Ct));
+        Assert.Equal(0, await store.CountAsync(Ct));
+        Assert.Equal(0, await store.ClearAsync(Ct));
+    }
+
     /// <summary>Every server (no in-memory store).</summary>
     public static TheoryData<string> Servers
     {
