@@ -62,6 +62,9 @@ internal static class Workers
             $"wall {seconds:F1} s ({articles.Count / seconds:F0} articles/s); find-or-add p50 {Percentile(all, 0.5):F2} ms, p99 {Percentile(all, 0.99):F2} ms, max {all[^1]:F0} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"pairs {pairs.Count}; longest list of copies {longest}; server memory {(memory1 - memory0) / (double)articles.Count:F0} bytes/article"));
+        GCMemoryInfo gen2 = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"calls over 50 ms {all.Count(ms => ms > 50)}, over 200 ms {all.Count(ms => ms > 200)}; this process: GC paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s in all, {GC.CollectionCount(2)} gen-2 collections (last blocking one {gen2.PauseDurations[0].TotalMilliseconds:F0} ms), peak working set {Environment.WorkingSet / 1048576} MB"));
 
         if (compare)
         {

@@ -45,9 +45,10 @@ public sealed partial class CopyDetector
     /// <remarks>
     /// <para>
     /// Only the asynchronous methods work (<see cref="AddAsync"/>, <see cref="FindCopiesAsync(Article, CancellationToken)"/>,
-    /// <see cref="FindOrAddAsync"/>, <see cref="RemoveAsync"/>); the synchronous ones throw <see cref="NotSupportedException"/>,
-    /// and <see cref="Count"/> and <see cref="Contains"/> see nothing (ask the store: <see cref="ISharedIndexStore.CountAsync"/>).
-    /// A search costs two store calls (the buckets, then the records of candidates not seen before), an add or a
+    /// <see cref="FindOrAddAsync"/>, <see cref="RemoveAsync"/>); the synchronous ones, <see cref="Count"/>,
+    /// <see cref="Contains"/> and the clusters throw <see cref="NotSupportedException"/> (ask the store:
+    /// <see cref="ISharedIndexStore.CountAsync"/>). A search costs two store calls (the buckets' earliest holders, then
+    /// the records of the candidates chosen among them by the rules of a detector with its own index), an add or a
     /// remove one.
     /// </para>
     /// <para>
@@ -62,8 +63,9 @@ public sealed partial class CopyDetector
     /// </para>
     /// <para>
     /// <b>Corpus model.</b> The boilerplate model is learned from the whole shared index and published through the store;
-    /// every worker uses the published one, so all judge alike. A worker that finds it stale (the index grew by more
-    /// than a tenth since it was learned) learns it again from every record and publishes it.
+    /// every worker uses the published one, so all judge alike. When the index changed by more than a tenth since it
+    /// was learned, the one worker that claims the work learns it again from every record, on a background task (inside
+    /// the call for a model of up to 500 articles), and publishes it; calls go on with the model they have.
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
