@@ -49,13 +49,22 @@ internal sealed unsafe class PackedSets : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slabSize, 1);
         _articles = new Location[count];
+        Count = count;
 
         // The first slab is no larger than the articles could need at a few kilobytes each (a small scan).
         _slabs = new NativeSlabs<byte>(slabSize, (int)Math.Min(slabSize, 4096L * Math.Max(1, count)));
     }
 
-    /// <summary>The number of articles there is room for.</summary>
-    public int Count => _articles.Length;
+    /// <summary>The number of articles there is room for (fewer after <see cref="Shrink"/>).</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Makes the first <paramref name="count"/> articles all there are (the room for more is left unused).</summary>
+    public void Shrink(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count);
+        Count = count;
+    }
 
     /// <summary>Encodes an article's sets (each ascending) as article <paramref name="index"/>.</summary>
     public void Add(int index, ReadOnlySpan<uint> words, ReadOnlySpan<uint> skeleton, ReadOnlySpan<uint> lead, ReadOnlySpan<uint> terms)

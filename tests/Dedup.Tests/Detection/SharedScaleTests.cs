@@ -92,6 +92,12 @@ public class SharedScaleTests
         Assert.Equal(0, first.SharedModelForTests.Failures);
         Assert.Equal(760, first.SharedModelForTests.Model.Articles);
 
+        // The model learned from the records is the one the articles give (a detector of its own learns it so).
+        ArticleFeatures[] features = [.. Enumerable.Range(0, 760).Select(i => FeatureExtractor.Extract(new Article($"a{i}", Story(i)), DetectorOptions.Default))];
+        byte[] expected = BoilerplateModel.Build(features, DetectorOptions.Default.BoilerplateDocumentFrequency).Encode();
+        Assert.True(expected.Length > 12 + 16, "the footer is boilerplate");
+        Assert.Equal(expected, first.SharedModelForTests.Model.Encode());
+
         // A fifth expires; the next check of the second worker learns the model of the 608 left, once.
         for (int i = 0; i < 152; i++)
         {
@@ -120,12 +126,13 @@ public class SharedScaleTests
     /// <summary>A sentence of its own for each copy.</summary>
     private static string Sentence(int i) => $"Update number {i}: reporter{i} spoke to witness{i * 7} near gate{i * 13} in district{i % 17}.";
 
-    /// <summary>A story of its own words among function words.</summary>
+    /// <summary>A story of its own words among function words, and a closing line every story has (boilerplate once the model is learned).</summary>
     private static string Story(int seed)
     {
         string[] function = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "by", "on", "not"];
         var random = new Random(seed);
-        return string.Join(' ', Enumerable.Range(0, 80).Select(_ => random.Next(2) == 0 ? function[random.Next(function.Length)] : $"w{random.Next(1_000_000)}"));
+        return string.Join(' ', Enumerable.Range(0, 80).Select(_ => random.Next(2) == 0 ? function[random.Next(function.Length)] : $"w{random.Next(1_000_000)}"))
+            + "\n\nThe regional harbour office publishes these shipping figures every week together with the weather outlook for the coast.";
     }
 
     /// <summary>An in-memory shared store that counts the records read and the full reads, and can hold full reads up.</summary>
