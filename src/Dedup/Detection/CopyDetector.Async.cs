@@ -269,6 +269,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         _journal?.Dispose();
         _indexLock?.Dispose();
         _lock.Dispose();
+        ReleaseSharedClaimAsync().AsTask().Wait(TimeSpan.FromSeconds(2));
         (_store as IDisposable)?.Dispose();
     }
 
@@ -300,6 +301,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         _journal?.Dispose();
         _indexLock?.Dispose();
         _lock.Dispose();
+        await ReleaseSharedClaimAsync().ConfigureAwait(false);
         if (_store is IAsyncDisposable asyncStore)
         {
             await asyncStore.DisposeAsync().ConfigureAwait(false);

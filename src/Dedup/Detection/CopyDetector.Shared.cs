@@ -370,12 +370,28 @@ public sealed partial class CopyDetector
             Interlocked.Increment(ref _sharedLearningFailures);
         }
 
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await ReleaseSharedClaimAsync(learning: true).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Gives up this detector's claim to learn the shared model, if it learns it now: when the learning ends, and when
+    /// the detector is disposed mid-way (the other workers would otherwise wait for the lease to run out, 10 minutes,
+    /// before one of them learns it).
+    /// </summary>
+    /// <param name="learning">Called by the learner itself (else: only if this detector ever started learning).</param>
+    private async ValueTask ReleaseSharedClaimAsync(bool learning = false)
+    {
+        if (_shared is null || (!learning && Volatile.Read(ref _sharedLearning) is null))
+        {
+            return;
+        }
+
         try
         {
-            if (Volatile.Read(ref _disposed) == 0)
-            {
-                await store.ReleaseModelLearningAsync(_sharedWorker, CancellationToken.None).ConfigureAwait(false);
-            }
+            await _shared.ReleaseModelLearningAsync(_sharedWorker, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The claim then lapses after its lease.
         catch (Exception)

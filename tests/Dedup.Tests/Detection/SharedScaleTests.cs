@@ -115,6 +115,31 @@ public class SharedScaleTests
         Assert.Equal(608, second.SharedModelForTests.Model.Articles);
     }
 
+    /// <summary>A worker disposed while it learns the model gives up its claim, so that another learns it now, not after the 10-minute lease.</summary>
+    [Fact]
+    public async Task A_worker_disposed_while_it_learns_the_model_gives_up_its_claim()
+    {
+        var store = new WatchedStore();
+        var worker = new CopyDetector(null, store);
+        for (int i = 0; i < 600; i++)
+        {
+            await worker.FindOrAddAsync(new Article($"a{i}", Story(i)), Ct);
+        }
+
+        await WaitForLearningAsync(worker);
+        store.HoldReads = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        for (int i = 600; i < 760 && worker.SharedModelForTests.Learning is not { IsCompleted: false }; i++)
+        {
+            await worker.FindOrAddAsync(new Article($"a{i}", Story(i)), Ct);
+        }
+
+        Assert.False(worker.SharedModelForTests.Learning!.IsCompleted);
+        Assert.False(await store.TryClaimModelLearningAsync("other", TimeSpan.FromMinutes(1), Ct));
+        await worker.DisposeAsync();
+        Assert.True(await store.TryClaimModelLearningAsync("other", TimeSpan.FromMinutes(1), Ct));
+        store.HoldReads.SetResult();
+    }
+
     private static async Task WaitForLearningAsync(CopyDetector detector)
     {
         if (detector.SharedModelForTests.Learning is { } learning)
