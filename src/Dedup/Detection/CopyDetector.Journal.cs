@@ -143,7 +143,8 @@ public sealed partial class CopyDetector
             bool hadOld = File.Exists(old);
             if (hadOld)
             {
-                DetectorJournal.Replay(old, detector.ApplyRecord, out int n);
+                // Its tail (if replay stopped short) is kept aside: the checkpoint below deletes the file.
+                DetectorJournal.KeepCutTail(old, DetectorJournal.Replay(old, detector.ApplyRecord, out int n));
                 replayed += n;
             }
 
@@ -151,6 +152,7 @@ public sealed partial class CopyDetector
             if (File.Exists(journalPath))
             {
                 valid = DetectorJournal.Replay(journalPath, detector.ApplyRecord, out int n);
+                DetectorJournal.KeepCutTail(journalPath, valid);
                 replayed += n;
             }
 

@@ -417,6 +417,33 @@ internal sealed class DetectorJournal : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Copies the bytes of <paramref name="path"/> after <paramref name="validLength"/> (a tail replay did not read: torn,
+    /// or damaged with nothing valid after it) to a new file beside it, <c>{path}.cut-{UTC time}</c>, flushed to disk,
+    /// before the journal is cut there. A torn tail is an unacknowledged write, but a damaged one may hold acknowledged
+    /// changes (a zeroed or overwritten region): cutting it left nothing to recover them from.
+    /// </summary>
+    /// <returns>The file the tail was kept in, or null when there was no tail.</returns>
+    public static string? KeepCutTail(string path, long validLength)
+    {
+        long length = new FileInfo(path).Length;
+        if (length <= validLength)
+        {
+            return null;
+        }
+
+        string kept = $"{path}.cut-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfffffff}";
+        using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var target = new FileStream(kept, FileMode.CreateNew, FileAccess.Write))
+        {
+            source.Position = validLength;
+            source.CopyTo(target);
+            target.Flush(flushToDisk: true);
+        }
+
+        return kept;
+    }
+
     private static FileStream OpenFile(string path, long validLength)
     {
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);

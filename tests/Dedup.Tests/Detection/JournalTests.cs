@@ -80,6 +80,32 @@ public sealed class JournalTests : IDisposable
         Assert.True(reopened.Contains("follow-up"));
     }
 
+    /// <summary>
+    /// A journal left aside by an interrupted checkpoint is replayed and then deleted by the checkpoint that follows:
+    /// a damaged tail of it is kept beside it first.
+    /// </summary>
+    [Fact]
+    public void The_damaged_tail_of_a_journal_left_aside_is_kept_before_it_is_deleted()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Add(Rail);
+        }
+
+        string old = JournalPath + ".old";
+        byte[] bytes = File.ReadAllBytes(JournalPath);
+        bytes[^20] ^= 0x40;
+        File.WriteAllBytes(old, bytes);
+        File.Delete(JournalPath);
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(1, reopened.Count);
+        Assert.False(File.Exists(old));
+        string kept = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(old)!, Path.GetFileName(old) + ".cut-*"));
+        Assert.Contains(Rail.Title!, System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(kept)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_last_record_that_fails_its_checksum_is_dropped()
     {
@@ -96,6 +122,12 @@ public sealed class JournalTests : IDisposable
         using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
         Assert.Equal(1, reopened.Count);
         Assert.True(reopened.Contains("harbour"));
+
+        // The record may have been acknowledged (damage, not a torn write): the bytes cut are kept beside the journal.
+        string kept = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(JournalPath)!, Path.GetFileName(JournalPath) + ".cut-*"));
+        byte[] tail = File.ReadAllBytes(kept);
+        Assert.Equal(bytes[^tail.Length..], tail);
+        Assert.Contains(Rail.Title!, System.Text.Encoding.UTF8.GetString(tail), StringComparison.Ordinal);
     }
 
     [Fact]
