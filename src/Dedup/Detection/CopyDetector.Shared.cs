@@ -238,7 +238,9 @@ public sealed partial class CopyDetector
         {
             if (b.Count > 0)
             {
-                selector.Offer(b.Slots.Span, Math.Max(b.Count, b.Slots.Length), before, self);
+                // At most the window a selector reads (a store may give more than it was asked for).
+                ReadOnlySpan<int> holders = b.Slots.Span;
+                selector.Offer(holders[..Math.Min(holders.Length, CandidateSelector.Window)], Math.Max(b.Count, holders.Length), before, self);
             }
         }
 
@@ -253,8 +255,8 @@ public sealed partial class CopyDetector
     /// <summary>
     /// The shared corpus model: the published one, looked for every <see cref="SharedModelCheckInterval"/> calls (and
     /// when this detector alone changed the index by more than a tenth since). When the index changed by more than a
-    /// tenth since the published model was learned, a model of up to <see cref="SynchronousBoilerplateLimit"/> articles
-    /// is learned again here; a larger one on a background task of the one worker that claims the work
+    /// tenth since the published model was learned, the model of an index of up to
+    /// <see cref="SynchronousBoilerplateLimit"/> articles is learned again here; of a larger one on a background task of the one worker that claims the work
     /// (<see cref="ISharedIndexStore.TryClaimModelLearningAsync"/>), while every call goes on with the model it has.
     /// </summary>
     private async ValueTask<BoilerplateModel> SharedBoilerplateAsync(ISharedIndexStore store, CancellationToken cancellationToken)
@@ -279,7 +281,9 @@ public sealed partial class CopyDetector
                 return current.Model;
             }
 
-            if (current.Model.Articles <= SynchronousBoilerplateLimit)
+            // The work is reading every record: inside the call only for a small index (a new worker joining a large
+            // one that has no model yet learns it in the background too).
+            if (count <= SynchronousBoilerplateLimit)
             {
                 await LearnSharedModelAsync(store, Basis(current), inBackground: false, cancellationToken).ConfigureAwait(false);
                 return _sharedBoilerplate.Model;

@@ -18,11 +18,14 @@ public class SharedScaleTests
     /// every key and verified them all (a client's trial: 5.17 million pairs at 100,000 articles where a detector with
     /// its own index reported 86,930); it now chooses its candidates by the same rules, and answers the same.
     /// </summary>
-    [Fact]
-    public async Task A_much_copied_story_costs_a_bounded_number_of_candidates_and_gets_the_answers_of_a_detector_of_its_own()
+    /// <param name="storeGivesAll">The store gives every holder of a bucket, more than it was asked for.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_much_copied_story_costs_a_bounded_number_of_candidates_and_gets_the_answers_of_a_detector_of_its_own(bool storeGivesAll)
     {
         using var local = new CopyDetector();
-        var store = new WatchedStore();
+        var store = new WatchedStore { GivesAll = storeGivesAll };
         await using var shared = new CopyDetector(null, store);
         int mostRead = 0;
         int mostCopies = 0;
@@ -115,6 +118,31 @@ public class SharedScaleTests
         Assert.Equal(608, second.SharedModelForTests.Model.Articles);
     }
 
+    /// <summary>
+    /// A worker that joins a large index with no model published yet (its articles were added with <c>AddAsync</c>,
+    /// which learns none) learns it in the background, not inside its first call.
+    /// </summary>
+    [Fact]
+    public async Task A_worker_joining_a_large_index_without_a_model_learns_it_off_its_calls()
+    {
+        var store = new WatchedStore();
+        await using (var adder = new CopyDetector(null, store))
+        {
+            for (int i = 0; i < 600; i++)
+            {
+                await adder.AddAsync(new Article($"a{i}", Story(i)), Ct);
+            }
+        }
+
+        store.HoldReads = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var joining = new CopyDetector(null, store);
+        await joining.FindCopiesAsync(new Article("", Story(3)), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        Assert.False(joining.SharedModelForTests.Learning!.IsCompleted);
+        store.HoldReads.SetResult();
+        await WaitForLearningAsync(joining);
+        Assert.Equal(600, joining.SharedModelForTests.Model.Articles);
+    }
+
     /// <summary>A worker disposed while it learns the model gives up its claim, so that another learns it now, not after the 10-minute lease.</summary>
     [Fact]
     public async Task A_worker_disposed_while_it_learns_the_model_gives_up_its_claim()
@@ -176,7 +204,10 @@ public class SharedScaleTests
 
         public ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default) => _inner.RemoveAsync(ids, cancellationToken);
 
-        public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default) => _inner.QueryAsync(bucketKeys, limit, cancellationToken);
+        public bool GivesAll { get; init; }
+
+        public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default) =>
+            _inner.QueryAsync(bucketKeys, GivesAll ? int.MaxValue - 1 : limit, cancellationToken);
 
         public ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default)
         {
