@@ -20,7 +20,8 @@ internal static class Workers
     {
         List<Article> articles = JsonlArticles.Read(file, count);
         Console.WriteLine($"{articles.Count} articles of {file}, {workers} workers on {redis}; CPU: {Environment.ProcessorCount} cores");
-        string index = $"workers{Guid.NewGuid():N}";
+        // A short name, as an index is named in service (every key of the index carries it).
+        string index = $"w{Guid.NewGuid():N}"[..7];
         using ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
         long memory0 = await UsedMemoryAsync(admin);
 
