@@ -128,6 +128,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     private readonly RedisKey _settings;
     private readonly RedisKey _fingerprints;
     private readonly RedisKey _claim;
+    private int _disposed;
 
     /// <summary>Creates a store on an open connection, which the caller keeps owning.</summary>
     /// <param name="connection">The connection to the server or cluster.</param>
@@ -539,18 +540,26 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     public Task<long> ClearAsync(CancellationToken cancellationToken = default) =>
         RedisCalls.DeleteMatchingAsync(_connection, _database, RedisCalls.EscapeGlob(_tag) + "*", _tag + "*", cancellationToken);
 
-    /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>).</summary>
+    /// <summary>
+    /// Closes the connection if this store opened it (<see cref="ConnectAsync"/>). A call under way then ends with
+    /// <see cref="ObjectDisposedException"/> (not retried), as does every later call.
+    /// </summary>
     public void Dispose()
     {
+        Interlocked.Exchange(ref _disposed, 1);
         if (_ownsConnection)
         {
             _connection.Dispose();
         }
     }
 
-    /// <summary>Closes the connection if this store opened it (<see cref="ConnectAsync"/>).</summary>
+    /// <summary>Like <see cref="Dispose"/>.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
-    public ValueTask DisposeAsync() => _ownsConnection ? _connection.DisposeAsync() : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        return _ownsConnection ? _connection.DisposeAsync() : ValueTask.CompletedTask;
+    }
 
     /// <summary>The connection, for tests and the benchmark (server memory, round trips).</summary>
     internal IConnectionMultiplexer Connection => _connection;
@@ -611,9 +620,15 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         TimeSpan delay = Options.RetryDelay;
         for (int tries = 0; ; tries++)
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             try
             {
                 return await attempt().ConfigureAwait(false);
+            }
+            catch (RedisStoreUnavailableException e) when (Volatile.Read(ref _disposed) != 0)
+            {
+                // Its connection was closed by this store's disposal, not lost: nothing to retry or to report as an outage.
+                throw new ObjectDisposedException($"The Redis shared index store '{Options.IndexName}' was disposed while the call ran.", e);
             }
             catch (RedisStoreUnavailableException) when (tries < Options.RetryCount)
             {

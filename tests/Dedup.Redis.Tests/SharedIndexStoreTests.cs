@@ -160,6 +160,38 @@ public sealed class SharedIndexStoreTests
         Assert.Equal(0, await store.ClearAsync(Ct));
     }
 
+    /// <summary>
+    /// Disposing a detector (and the store it owns) while calls run ends them at once with
+    /// <see cref="ObjectDisposedException"/>: they retried the closed connection as an outage, one after the other,
+    /// for up to 14 s in a client's trial, and reported the server unavailable.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Calls_under_way_when_the_detector_is_disposed_end_at_once(string server)
+    {
+        RedisSharedIndexStore store = await RedisSharedIndexStore.ConnectAsync(
+            RedisServers.EndPoint(server), new RedisSharedIndexStoreOptions { IndexName = $"d{Guid.NewGuid():N}", RetryCount = 3, RetryDelay = TimeSpan.FromSeconds(1) });
+        var detector = new CopyDetector(null, store);
+        Task<FindOrAddResult>[] calls = [.. Enumerable.Range(0, 20).Select(i => detector.FindOrAddAsync(new Article($"x{i}", Stories.Story((ulong)i, 12)), Ct).AsTask())];
+        await Task.Delay(30, Ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await detector.DisposeAsync();
+        foreach (Task<FindOrAddResult> call in calls)
+        {
+            try
+            {
+                await call.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the calls ended {clock.Elapsed} after the disposal");
+        await using var cleanup = new RedisSharedIndexStore(RedisServers.Connection(server), store.Options);
+        await cleanup.ClearAsync(Ct);
+    }
+
     /// <summary>Every server (no in-memory store).</summary>
     public static TheoryData<string> Servers
     {

@@ -30,8 +30,11 @@ public sealed partial class CopyDetector
     private Task? _sharedLearning;
     private int _sharedLearningFailures;
 
-    /// <summary>How long a worker's claim to learn the shared model lasts if it never gives it up (it died mid-way).</summary>
-    internal static readonly TimeSpan SharedModelLease = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a worker's claim to learn the shared model lasts unless renewed: the learner renews it every third of
+    /// that while it learns, so a worker that dies mid-way holds up the others for at most this long.
+    /// </summary>
+    internal static readonly TimeSpan SharedModelLease = TimeSpan.FromMinutes(1);
 
     /// <summary>This detector's name in claims on the store (<see cref="ISharedIndexStore.TryClaimModelLearningAsync"/>).</summary>
     private readonly string _sharedWorker = Guid.NewGuid().ToString("N");
@@ -285,14 +288,14 @@ public sealed partial class CopyDetector
             // one that has no model yet learns it in the background too).
             if (count <= SynchronousBoilerplateLimit)
             {
-                await LearnSharedModelAsync(store, Basis(current), inBackground: false, cancellationToken).ConfigureAwait(false);
+                await LearnSharedModelAsync(store, await BasisAsync(store, cancellationToken).ConfigureAwait(false), inBackground: false, cancellationToken).ConfigureAwait(false);
                 return _sharedBoilerplate.Model;
             }
 
             if ((_sharedLearning is null || _sharedLearning.IsCompleted)
                 && await store.TryClaimModelLearningAsync(_sharedWorker, SharedModelLease, cancellationToken).ConfigureAwait(false))
             {
-                long basis = Basis(current);
+                long basis = await BasisAsync(store, cancellationToken).ConfigureAwait(false);
                 _sharedLearning = Task.Run(() => LearnSharedModelInBackgroundAsync(store, basis), CancellationToken.None);
             }
 
@@ -304,16 +307,24 @@ public sealed partial class CopyDetector
         }
 
         static bool IsStale(long learned, long count) => count != learned && Math.Abs(count - learned) > learned / 10;
-
-        // The version a new model replaces: the one held, or 0 when none was published yet (this detector holds -1).
-        static long Basis(SharedBoilerplate held) => Math.Max(0, held.Version);
     }
 
-    /// <summary>Reads the published model when it is not the one this detector holds, and uses it from now on.</summary>
+    /// <summary>
+    /// The version a model learned now replaces: the one the store holds, or 0 when it holds none. (Not the one this
+    /// detector holds: a store emptied under it, by a restart without persistence or a clear, counts its versions from 0
+    /// again, and a model published over the version held would be refused for good.)
+    /// </summary>
+    private static async ValueTask<long> BasisAsync(ISharedIndexStore store, CancellationToken cancellationToken) =>
+        await store.GetModelAsync(-1, cancellationToken).ConfigureAwait(false) is { } published ? published.Version : 0;
+
+    /// <summary>
+    /// Reads the published model when it is not the one this detector holds, and uses it from now on: any other
+    /// version, not only a higher one (an emptied store counts its versions from 0 again).
+    /// </summary>
     private async ValueTask<SharedBoilerplate> AdoptPublishedModelAsync(ISharedIndexStore store, CancellationToken cancellationToken)
     {
         SharedBoilerplate current = _sharedBoilerplate;
-        if (await store.GetModelAsync(current.Version, cancellationToken).ConfigureAwait(false) is { } published && published.Version > current.Version)
+        if (await store.GetModelAsync(current.Version, cancellationToken).ConfigureAwait(false) is { } published && published.Version != current.Version)
         {
             current = new SharedBoilerplate(BoilerplateModel.Decode(published.Data), published.Version);
             _sharedBoilerplate = current;
@@ -363,6 +374,8 @@ public sealed partial class CopyDetector
     /// </summary>
     private async Task LearnSharedModelInBackgroundAsync(ISharedIndexStore store, long basis)
     {
+        using var done = new CancellationTokenSource();
+        Task renewing = RenewClaimAsync(store, done.Token);
         try
         {
             await LearnSharedModelAsync(store, basis, inBackground: true, CancellationToken.None).ConfigureAwait(false);
@@ -374,16 +387,41 @@ public sealed partial class CopyDetector
             Interlocked.Increment(ref _sharedLearningFailures);
         }
 
+        await done.CancelAsync().ConfigureAwait(false);
+        await renewing.ConfigureAwait(false);
+
         if (Volatile.Read(ref _disposed) == 0)
         {
             await ReleaseSharedClaimAsync(learning: true).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Renews this detector's claim every third of the lease until <paramref name="done"/> (a failed renewal is left to the next).</summary>
+    private async Task RenewClaimAsync(ISharedIndexStore store, CancellationToken done)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(SharedModelLease / 3, done).ConfigureAwait(false);
+                await store.TryClaimModelLearningAsync(_sharedWorker, SharedModelLease, done).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The claim then lapses after its lease, as it would for a worker that died.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
     /// <summary>
     /// Gives up this detector's claim to learn the shared model, if it learns it now: when the learning ends, and when
-    /// the detector is disposed mid-way (the other workers would otherwise wait for the lease to run out, 10 minutes,
-    /// before one of them learns it).
+    /// the detector is disposed mid-way (the other workers would otherwise wait for the lease to run out before one of
+    /// them learns it).
     /// </summary>
     /// <param name="learning">Called by the learner itself (else: only if this detector ever started learning).</param>
     private async ValueTask ReleaseSharedClaimAsync(bool learning = false)

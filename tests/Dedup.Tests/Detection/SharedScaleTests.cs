@@ -143,6 +143,34 @@ public class SharedScaleTests
         Assert.Equal(600, joining.SharedModelForTests.Model.Articles);
     }
 
+    /// <summary>
+    /// A store emptied under a worker (a restart without persistence, a clear) counts its model versions from 0 again:
+    /// the worker publishes and adopts the new index's models (it published over the version it held and was refused
+    /// for good, learning again at every check, in a client's trial).
+    /// </summary>
+    [Fact]
+    public async Task After_the_store_lost_its_data_the_model_is_published_and_adopted_again()
+    {
+        var store = new WatchedStore();
+        await using var worker = new CopyDetector(null, store);
+        for (int i = 0; i < 120; i++)
+        {
+            await worker.FindOrAddAsync(new Article($"a{i}", Story(i)), Ct);
+        }
+
+        long before = worker.SharedModelForTests.Version;
+        Assert.True(before > 5, $"model version {before}");
+        store.Empty();
+        for (int i = 0; i < 60; i++)
+        {
+            await worker.FindOrAddAsync(new Article($"b{i}", Story(1000 + i)), Ct);
+        }
+
+        SharedModel published = Assert.IsType<SharedModel>(await store.GetModelAsync(-1, Ct));
+        Assert.Equal(published.Version, worker.SharedModelForTests.Version);
+        Assert.InRange(published.Articles, 50, 60);
+    }
+
     /// <summary>A worker disposed while it learns the model gives up its claim, so that another learns it now, not after the 10-minute lease.</summary>
     [Fact]
     public async Task A_worker_disposed_while_it_learns_the_model_gives_up_its_claim()
@@ -191,10 +219,13 @@ public class SharedScaleTests
     /// <summary>An in-memory shared store that counts the records read and the full reads, and can hold full reads up.</summary>
     private sealed class WatchedStore : ISharedIndexStore
     {
-        private readonly InMemorySharedIndexStore _inner = new();
+        private InMemorySharedIndexStore _inner = new();
         private int _reads;
 
         public int SlotsRead { get; set; }
+
+        /// <summary>Loses everything, as a server restarted without persistence does.</summary>
+        public void Empty() => _inner = new InMemorySharedIndexStore();
 
         public int Reads => Volatile.Read(ref _reads);
 
