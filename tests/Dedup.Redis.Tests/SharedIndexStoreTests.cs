@@ -259,6 +259,8 @@ public sealed class SharedIndexStoreTests
         buckets = await store.QueryAsync(new ulong[] { 101 }, 200, Ct);
         Assert.Equal(150, buckets[0].Count);
         Assert.Equal(150, buckets[0].Slots.Length);
+        buckets = await store.QueryAsync(new ulong[] { 101 }, int.MaxValue, Ct);
+        Assert.Equal(150, buckets[0].Count);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.QueryAsync(new ulong[] { 7 }, 0, Ct));
     }
 

@@ -40,10 +40,10 @@ public interface ISharedIndexStore
     ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Looks up the buckets of all <paramref name="bucketKeys"/> as one batch: how many slots each holds (up to
-    /// <paramref name="limit"/> + 1), and its
-    /// <paramref name="limit"/> earliest slots (the lowest: slot order is insertion order) with their articles'
-    /// fingerprints, so that the work of a query stays bounded however many articles share a common key.
+    /// Looks up the buckets of all <paramref name="bucketKeys"/> as one batch: how many slots each holds (counted up to
+    /// <paramref name="limit"/> + 1), and its <paramref name="limit"/> earliest slots (the lowest: slot order is
+    /// insertion order) with their articles' fingerprints, so that the work of a query stays bounded however many
+    /// articles share a common key.
     /// </summary>
     /// <param name="bucketKeys">The bucket keys.</param>
     /// <param name="limit">At most this many slots are read of each bucket (at least 1).</param>

@@ -104,7 +104,7 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
                 if (_buckets.TryGetValue(keys[i], out SortedSet<int>? bucket))
                 {
                     int[] slots = [.. bucket.Take(limit)];
-                    result[i] = new SharedBucket(Math.Min(bucket.Count, limit + 1), slots, slots.Select(s => _bySlot[s].Fingerprint).ToArray());
+                    result[i] = new SharedBucket((int)Math.Min(bucket.Count, (long)limit + 1), slots, slots.Select(s => _bySlot[s].Fingerprint).ToArray());
                 }
             }
         }
