@@ -297,10 +297,10 @@ public sealed class SharedIndexStoreTests
         ISharedIndexStore store = NewStore(name);
         Assert.True(await store.TryClaimModelLearningAsync("a", TimeSpan.FromMinutes(1), Ct));
         Assert.False(await store.TryClaimModelLearningAsync("b", TimeSpan.FromMinutes(1), Ct));
-        Assert.True(await store.TryClaimModelLearningAsync("a", TimeSpan.FromMilliseconds(300), Ct));
+        Assert.True(await store.TryClaimModelLearningAsync("a", TimeSpan.FromSeconds(3), Ct));
         await store.ReleaseModelLearningAsync("b", Ct);
         Assert.False(await store.TryClaimModelLearningAsync("b", TimeSpan.FromMinutes(1), Ct));
-        await Task.Delay(600, Ct);
+        await Task.Delay(3500, Ct);
         Assert.True(await store.TryClaimModelLearningAsync("b", TimeSpan.FromMinutes(1), Ct));
         await store.ReleaseModelLearningAsync("b", Ct);
         Assert.True(await store.TryClaimModelLearningAsync("a", TimeSpan.FromMinutes(1), Ct));
