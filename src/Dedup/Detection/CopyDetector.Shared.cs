@@ -288,7 +288,8 @@ public sealed partial class CopyDetector
             // one that has no model yet learns it in the background too).
             if (count <= SynchronousBoilerplateLimit)
             {
-                await LearnSharedModelAsync(store, await BasisAsync(store, cancellationToken).ConfigureAwait(false), inBackground: false, cancellationToken).ConfigureAwait(false);
+                long basis = await BasisAsync(store, cancellationToken).ConfigureAwait(false);
+                await LearnSharedModelAsync(store, basis, count, inBackground: false, cancellationToken).ConfigureAwait(false);
                 return _sharedBoilerplate.Model;
             }
 
@@ -296,7 +297,7 @@ public sealed partial class CopyDetector
                 && await store.TryClaimModelLearningAsync(_sharedWorker, SharedModelLease, cancellationToken).ConfigureAwait(false))
             {
                 long basis = await BasisAsync(store, cancellationToken).ConfigureAwait(false);
-                _sharedLearning = Task.Run(() => LearnSharedModelInBackgroundAsync(store, basis), CancellationToken.None);
+                _sharedLearning = Task.Run(() => LearnSharedModelInBackgroundAsync(store, basis, count), CancellationToken.None);
             }
 
             return current.Model;
@@ -339,15 +340,15 @@ public sealed partial class CopyDetector
     /// </summary>
     /// <param name="store">The shared store.</param>
     /// <param name="basis">The version of the published model when the learning began.</param>
+    /// <param name="count">How many articles the store held when the model was found stale (the room for their sets).</param>
     /// <param name="inBackground">Stop when the detector is disposed (a call under way ends with its result instead).</param>
     /// <param name="cancellationToken">Cancels the learning.</param>
-    private async Task LearnSharedModelAsync(ISharedIndexStore store, long basis, bool inBackground, CancellationToken cancellationToken)
+    private async Task LearnSharedModelAsync(ISharedIndexStore store, long basis, long count, bool inBackground, CancellationToken cancellationToken)
     {
         // Each record's sets are packed outside the heap as it is read (the model needs only words and skeleton, in no
         // particular order): decoded articles held until the end made a learner at 100,000 articles hold ~0.5 GB on the
         // heap, and the collections that followed paused its worker's calls for up to 0.57 s.
-        long expected = await store.CountAsync(cancellationToken).ConfigureAwait(false);
-        int room = (int)Math.Min(Array.MaxLength, expected + (expected / 8) + 64);
+        int room = (int)Math.Min(Array.MaxLength, count + (count / 8) + 64);
         using var sets = new PackedSets(room);
         int read = 0;
         await foreach (KeyValuePair<int, byte[]> pair in store.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -372,13 +373,13 @@ public sealed partial class CopyDetector
     /// <see cref="LearnSharedModelAsync"/> off the calls' path; a failure (the store unreachable, the detector disposed)
     /// leaves the model as it was, to be learned again at a later check. Gives up the claim when done.
     /// </summary>
-    private async Task LearnSharedModelInBackgroundAsync(ISharedIndexStore store, long basis)
+    private async Task LearnSharedModelInBackgroundAsync(ISharedIndexStore store, long basis, long count)
     {
         using var done = new CancellationTokenSource();
         Task renewing = RenewClaimAsync(store, done.Token);
         try
         {
-            await LearnSharedModelAsync(store, basis, inBackground: true, CancellationToken.None).ConfigureAwait(false);
+            await LearnSharedModelAsync(store, basis, count, inBackground: true, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A background task has no caller to tell; the next check learns again.
         catch (Exception)

@@ -92,7 +92,7 @@ public class SharedDetectorTests
     [Fact]
     public async Task After_the_store_is_emptied_a_reused_slot_names_its_new_article()
     {
-        var store = new ResettableStore();
+        var store = new TestSharedStore();
         await using var detector = new CopyDetector(null, store);
         Assert.True((await detector.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct)).Added);
         Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(new Article("copy", TestArticles.Syndicate(TestArticles.Harbour)), Ct)).Id);
@@ -111,7 +111,7 @@ public class SharedDetectorTests
     [Fact]
     public async Task A_call_under_way_when_the_detector_is_disposed_ends_with_its_result()
     {
-        var store = new ResettableStore { HoldAdds = new TaskCompletionSource() };
+        var store = new TestSharedStore { HoldAdds = new TaskCompletionSource() };
         var detector = new CopyDetector(null, store);
         ValueTask<FindOrAddResult> underWay = detector.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct);
         await store.AddStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
@@ -122,45 +122,5 @@ public class SharedDetectorTests
         Assert.Equal(1, await store.CountAsync(Ct));
         var after = await Assert.ThrowsAsync<ObjectDisposedException>(async () => await detector.FindOrAddAsync(new Article("rail", TestArticles.Rail), Ct));
         Assert.Equal(typeof(CopyDetector).FullName, after.ObjectName);
-    }
-
-    /// <summary>An in-memory shared store that can be emptied, as a server's data can be lost.</summary>
-    private sealed class ResettableStore : ISharedIndexStore
-    {
-        private InMemorySharedIndexStore _inner = new();
-
-        /// <summary>When set, an add waits for it (and signals <see cref="AddStarted"/> first).</summary>
-        public TaskCompletionSource? HoldAdds { get; init; }
-
-        public TaskCompletionSource AddStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Empty() => _inner = new InMemorySharedIndexStore();
-
-        public async ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default)
-        {
-            if (HoldAdds is { } hold)
-            {
-                AddStarted.TrySetResult();
-                await hold.Task.ConfigureAwait(false);
-            }
-
-            return await _inner.AddAsync(articles, cancellationToken).ConfigureAwait(false);
-        }
-
-        public ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default) => _inner.RemoveAsync(ids, cancellationToken);
-
-        public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default) => _inner.QueryAsync(bucketKeys, limit, cancellationToken);
-
-        public ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default) => _inner.GetAsync(slots, cancellationToken);
-
-        public ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default) => _inner.ExpireAsync(cutoff, limit, cancellationToken);
-
-        public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) => _inner.CountAsync(cancellationToken);
-
-        public IAsyncEnumerable<KeyValuePair<int, byte[]>> ReadAllAsync(CancellationToken cancellationToken = default) => _inner.ReadAllAsync(cancellationToken);
-
-        public ValueTask<SharedModel?> GetModelAsync(long knownVersion, CancellationToken cancellationToken = default) => _inner.GetModelAsync(knownVersion, cancellationToken);
-
-        public ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default) => _inner.PublishModelAsync(model, cancellationToken);
     }
 }

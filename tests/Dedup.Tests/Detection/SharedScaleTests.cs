@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Dedup.Detection;
 using Dedup.Indexing;
 
@@ -25,7 +24,7 @@ public class SharedScaleTests
     public async Task A_much_copied_story_costs_a_bounded_number_of_candidates_and_gets_the_answers_of_a_detector_of_its_own(bool storeGivesAll)
     {
         using var local = new CopyDetector();
-        var store = new WatchedStore { GivesAll = storeGivesAll };
+        var store = new TestSharedStore { GivesAll = storeGivesAll };
         await using var shared = new CopyDetector(null, store);
         int mostRead = 0;
         int mostCopies = 0;
@@ -58,7 +57,7 @@ public class SharedScaleTests
     [Fact]
     public async Task A_stale_model_of_a_large_index_is_learned_off_the_calls_by_one_worker_also_after_the_index_shrank()
     {
-        var store = new WatchedStore();
+        var store = new TestSharedStore();
         await using var first = new CopyDetector(null, store);
         await using var second = new CopyDetector(null, store);
         for (int i = 0; i < 600; i++)
@@ -125,7 +124,7 @@ public class SharedScaleTests
     [Fact]
     public async Task A_worker_joining_a_large_index_without_a_model_learns_it_off_its_calls()
     {
-        var store = new WatchedStore();
+        var store = new TestSharedStore();
         await using (var adder = new CopyDetector(null, store))
         {
             for (int i = 0; i < 600; i++)
@@ -151,7 +150,7 @@ public class SharedScaleTests
     [Fact]
     public async Task After_the_store_lost_its_data_the_model_is_published_and_adopted_again()
     {
-        var store = new WatchedStore();
+        var store = new TestSharedStore();
         await using var worker = new CopyDetector(null, store);
         for (int i = 0; i < 120; i++)
         {
@@ -175,7 +174,7 @@ public class SharedScaleTests
     [Fact]
     public async Task A_worker_disposed_while_it_learns_the_model_gives_up_its_claim()
     {
-        var store = new WatchedStore();
+        var store = new TestSharedStore();
         var worker = new CopyDetector(null, store);
         for (int i = 0; i < 600; i++)
         {
@@ -214,63 +213,5 @@ public class SharedScaleTests
         var random = new Random(seed);
         return string.Join(' ', Enumerable.Range(0, 80).Select(_ => random.Next(2) == 0 ? function[random.Next(function.Length)] : $"w{random.Next(1_000_000)}"))
             + "\n\nThe regional harbour office publishes these shipping figures every week together with the weather outlook for the coast.";
-    }
-
-    /// <summary>An in-memory shared store that counts the records read and the full reads, and can hold full reads up.</summary>
-    private sealed class WatchedStore : ISharedIndexStore
-    {
-        private InMemorySharedIndexStore _inner = new();
-        private int _reads;
-
-        public int SlotsRead { get; set; }
-
-        /// <summary>Loses everything, as a server restarted without persistence does.</summary>
-        public void Empty() => _inner = new InMemorySharedIndexStore();
-
-        public int Reads => Volatile.Read(ref _reads);
-
-        public TaskCompletionSource? HoldReads { get; set; }
-
-        public ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default) => _inner.AddAsync(articles, cancellationToken);
-
-        public ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default) => _inner.RemoveAsync(ids, cancellationToken);
-
-        public bool GivesAll { get; init; }
-
-        public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default) =>
-            _inner.QueryAsync(bucketKeys, GivesAll ? int.MaxValue - 1 : limit, cancellationToken);
-
-        public ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default)
-        {
-            SlotsRead += slots.Length;
-            return _inner.GetAsync(slots, cancellationToken);
-        }
-
-        public ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default) => _inner.ExpireAsync(cutoff, limit, cancellationToken);
-
-        public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) => _inner.CountAsync(cancellationToken);
-
-        public async IAsyncEnumerable<KeyValuePair<int, byte[]>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _reads);
-            if (HoldReads is { } hold)
-            {
-                await hold.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await foreach (KeyValuePair<int, byte[]> pair in _inner.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return pair;
-            }
-        }
-
-        public ValueTask<SharedModel?> GetModelAsync(long knownVersion, CancellationToken cancellationToken = default) => _inner.GetModelAsync(knownVersion, cancellationToken);
-
-        public ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default) => _inner.PublishModelAsync(model, cancellationToken);
-
-        public ValueTask<bool> TryClaimModelLearningAsync(string owner, TimeSpan lease, CancellationToken cancellationToken = default) =>
-            _inner.TryClaimModelLearningAsync(owner, lease, cancellationToken);
-
-        public ValueTask ReleaseModelLearningAsync(string owner, CancellationToken cancellationToken = default) => _inner.ReleaseModelLearningAsync(owner, cancellationToken);
     }
 }
