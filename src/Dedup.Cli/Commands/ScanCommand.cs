@@ -197,13 +197,41 @@ internal static class ScanCommand
         return File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;
     }
 
-    /// <summary>Writes an output file, turning failures into one-line I/O errors.</summary>
+    /// <summary>
+    /// Writes an output file whole or not at all, turning failures into one-line I/O errors. A new or existing file is
+    /// written beside itself under a temporary name, flushed to disk and renamed over the old one, so an interrupted or
+    /// failed write (Ctrl+C, a full disk, an error while writing) leaves the previous file as it was and no partial one;
+    /// the old file's permissions are kept. A symbolic link and anything under /dev or /proc (/dev/null, /dev/stdout,
+    /// a process substitution's /dev/fd/N) are written through in place, as before.
+    /// </summary>
     internal static void WriteFile(string path, Action<Stream> write)
     {
+        string full = Path.GetFullPath(path);
+        string? temporary = null;
         try
         {
-            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-            write(stream);
+            var existing = new FileInfo(full);
+            if (existing.LinkTarget is not null || full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal))
+            {
+                using var through = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+                write(through);
+                return;
+            }
+
+            temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (existing.Exists && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, existing.UnixFileMode);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+            temporary = null;
         }
         catch (UnauthorizedAccessException)
         {
@@ -212,6 +240,28 @@ internal static class ScanCommand
         catch (IOException e)
         {
             throw CliException.IO($"{path}: {e.Message}");
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                DeleteQuietly(temporary);
+            }
+        }
+    }
+
+    /// <summary>Deletes a temporary file, ignoring a failure (the error being reported is the write's).</summary>
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 }

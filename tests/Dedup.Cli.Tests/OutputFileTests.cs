@@ -1,0 +1,103 @@
+using Dedup.Cli.Commands;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary>
+/// Output files (<c>--pairs</c>, <c>--clusters</c>, <c>--report</c>) are written whole or not at all: a write that fails
+/// part way leaves the previous file as it was and no partial or temporary file beside it.
+/// </summary>
+public sealed class OutputFileTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void A_write_that_fails_part_way_leaves_the_previous_file_and_no_other()
+    {
+        string path = _temp.Write("pairs.jsonl", "the previous run's pairs\n");
+
+        CliException error = Assert.Throws<CliException>(() => ScanCommand.WriteFile(path, stream =>
+        {
+            stream.Write("{\"a\":\"1\",\"b\":"u8);
+            stream.Flush();
+            throw new IOException("No space left on device");
+        }));
+
+        Assert.Contains("pairs.jsonl: No space left on device", error.Message, StringComparison.Ordinal);
+        Assert.Equal("the previous run's pairs\n", File.ReadAllText(path));
+        Assert.Equal(["pairs.jsonl"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_write_that_fails_before_any_file_existed_leaves_none()
+    {
+        string path = _temp.File("clusters.jsonl");
+
+        Assert.Throws<CliException>(() => ScanCommand.WriteFile(path, stream =>
+        {
+            stream.Write("{\"id\":"u8);
+            throw new IOException("No space left on device");
+        }));
+
+        Assert.Empty(Directory.GetFiles(_temp.Path));
+    }
+
+    [Fact]
+    public void A_finished_write_replaces_the_file_and_keeps_its_permissions()
+    {
+        string path = _temp.Write("pairs.jsonl", "old, and longer than the new content\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        ScanCommand.WriteFile(path, stream => stream.Write("new\n"u8));
+
+        Assert.Equal("new\n", File.ReadAllText(path));
+        Assert.Equal(["pairs.jsonl"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
+    public void A_symbolic_link_is_written_through_to_its_target()
+    {
+        string target = _temp.Write("target.jsonl", "old\n");
+        string link = _temp.File("link.jsonl");
+        File.CreateSymbolicLink(link, target);
+
+        ScanCommand.WriteFile(link, stream => stream.Write("new\n"u8));
+
+        Assert.Equal("new\n", File.ReadAllText(target));
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+    }
+
+    [Fact]
+    public void A_device_is_written_in_place()
+    {
+        if (!File.Exists("/dev/null"))
+        {
+            Assert.Skip("no /dev/null on this system");
+        }
+
+        ScanCommand.WriteFile("/dev/null", stream => stream.Write("discarded\n"u8));
+
+        Assert.True(File.Exists("/dev/null"));
+    }
+
+    /// <summary>The scan as a user runs it: a later scan's pairs replace the earlier ones, with no file left beside them.</summary>
+    [Fact]
+    public async Task A_scan_replaces_its_earlier_output_whole()
+    {
+        string pairs = _temp.Write("pairs.jsonl", "stale\n");
+
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--pairs", pairs);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("{\"a\":", File.ReadAllText(pairs), StringComparison.Ordinal);
+        Assert.Equal(["pairs.jsonl"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
+    }
+}
