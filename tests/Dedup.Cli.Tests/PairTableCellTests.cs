@@ -1,4 +1,6 @@
 using Dedup.Cli.Output;
+using Dedup.Detection;
+using Spectre.Console;
 
 namespace Dedup.Cli.Tests;
 
@@ -24,6 +26,45 @@ public sealed class PairTableCellTests
 
         Assert.Equal(expected, cell);
         Assert.True(cell.Length <= width, cell);
+    }
+
+    /// <summary>A wide character (CJK) takes two terminal cells: a cell is cut by the cells it fills, not its characters.</summary>
+    [Theory]
+    [InlineData("中国人民银行宣布下调存款准备金率以支持实体经济发展", 36, "中国人民银行宣布下调存款准备金率以\u2026")]
+    [InlineData("中国人民银行宣布下调", 20, "中国人民银行宣布下调")]
+    [InlineData("Xinhua: 中国人民银行宣布下调存款准备金率", 20, "Xinhua: 中国人民银\u2026")]
+    public void A_wide_value_is_cut_by_the_cells_it_fills(string value, int width, string expected)
+    {
+        string cell = PairTable.Cell(value, width);
+
+        Assert.Equal(expected, cell);
+        Assert.True(cell.GetCellWidth() <= width, cell);
+    }
+
+    /// <summary>The plain table's columns line up in a terminal when a title is Chinese (they were padded by characters, so every column after a CJK title started further right).</summary>
+    [Fact]
+    public void Plain_columns_line_up_with_wide_titles()
+    {
+        Article[] articles =
+        [
+            new("zh1", "正文", "中国人民银行宣布下调存款准备金率"),
+            new("zh2", "正文", "中国人民银行宣布下调存款准备金率"),
+            new("en1", "Body", "Council approves harbour wall rebuild"),
+            new("en2", "Body", "Council approves harbour wall rebuild"),
+        ];
+        CopyPair[] pairs =
+        [
+            new("zh1", "zh2", CopyKind.Duplicate, 1.0, new MatchScores(1, 1, 1, 1)),
+            new("en1", "en2", CopyKind.Duplicate, 0.9, new MatchScores(1, 1, 1, 1)),
+        ];
+        var writer = new StringWriter();
+
+        new PairTable(pairs, articles).WritePlain(writer);
+
+        string[] lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        int[] columns = [.. lines.Select(line => line[..line.LastIndexOf(line.StartsWith("score", StringComparison.Ordinal) ? "b  " : line.Contains("zh2", StringComparison.Ordinal) ? "zh2" : "en2", StringComparison.Ordinal)].GetCellWidth())];
+        Assert.Equal(3, columns.Length);
+        Assert.All(columns, c => Assert.Equal(columns[0], c));
     }
 
     [Fact]

@@ -111,7 +111,7 @@ internal sealed class PairTable
             string[] cells = [row.Score, row.Kind, row.A, row.TitleA, row.B, row.TitleB];
             for (int i = 0; i < cells.Length; i++)
             {
-                widths[i] = Math.Max(widths[i], cells[i].Length);
+                widths[i] = Math.Max(widths[i], cells[i].GetCellWidth());
             }
         }
 
@@ -165,7 +165,16 @@ internal sealed class PairTable
         var b = new StringBuilder();
         for (int i = 0; i < cells.Length; i++)
         {
-            b.Append(i == 0 ? cells[i].PadLeft(widths[i]) : cells[i].PadRight(widths[i]));
+            // Padded to the column's width in terminal cells, not characters: a CJK character takes two.
+            int pad = Math.Max(0, widths[i] - cells[i].GetCellWidth());
+            if (i == 0)
+            {
+                b.Append(' ', pad).Append(cells[i]);
+            }
+            else
+            {
+                b.Append(cells[i]).Append(' ', pad);
+            }
             if (i < cells.Length - 1)
             {
                 b.Append("  ");
@@ -189,12 +198,14 @@ internal sealed class PairTable
     }
 
     /// <summary>
-    /// One line of at most <paramref name="width"/> characters: control and format characters (bidirectional overrides
-    /// among them) become spaces, runs of spaces one; a value cut short ends with an ellipsis.
+    /// One line of at most <paramref name="width"/> terminal cells (a CJK or other wide character takes two, a combining
+    /// mark none): control and format characters (bidirectional overrides among them) become spaces, runs of spaces one;
+    /// a value cut short ends with an ellipsis.
     /// </summary>
     internal static string Cell(string value, int width)
     {
         var b = new StringBuilder(Math.Min(value.Length, width + 1));
+        int used = 0;
         bool cut = false;
         foreach (char ch in value.Trim())
         {
@@ -205,13 +216,15 @@ internal sealed class PairTable
                 continue;
             }
 
-            if (b.Length == width)
+            int cells = c.GetCellWidth();
+            if (used + cells > width)
             {
                 cut = true;
                 break;
             }
 
             b.Append(c);
+            used += cells;
         }
 
         string s = b.ToString().TrimEnd();
@@ -220,12 +233,19 @@ internal sealed class PairTable
             return s;
         }
 
-        // Room for the ellipsis; a word cut in the middle goes whole, unless that would drop more than half the cell.
-        int keep = Math.Min(s.Length, width - 1);
+        // Room for the ellipsis (one cell); a word cut in the middle goes whole, unless that would drop more than half the cell.
+        int keep = s.Length;
+        int kept = s.GetCellWidth();
+        while (keep > 0 && kept > width - 1)
+        {
+            keep--;
+            kept -= s[keep].GetCellWidth();
+        }
+
         if (keep < s.Length && char.IsLetterOrDigit(s[keep]) && keep > 0 && char.IsLetterOrDigit(s[keep - 1]))
         {
             int space = s.LastIndexOf(' ', keep - 1);
-            keep = space >= width / 2 ? space : keep;
+            keep = space >= 0 && s[..space].GetCellWidth() >= width / 2 ? space : keep;
         }
 
         return s[..keep].TrimEnd() + "\u2026";
