@@ -62,6 +62,22 @@ public sealed class OutputFileTests : IDisposable
         }
     }
 
+    /// <summary>A writer that closes the stream with itself (the report's <see cref="StreamWriter"/> does) still gets its file.</summary>
+    [Fact]
+    public void A_writer_that_closes_the_stream_still_replaces_the_file()
+    {
+        string path = _temp.Write("report.html", "old\n");
+
+        ScanCommand.WriteFile(path, stream =>
+        {
+            using var writer = new StreamWriter(stream);
+            writer.Write("<html></html>\n");
+        });
+
+        Assert.Equal("<html></html>\n", File.ReadAllText(path));
+        Assert.Equal(["report.html"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void A_symbolic_link_is_written_through_to_its_target()
     {

@@ -222,7 +222,16 @@ internal static class ScanCommand
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                if (stream.CanWrite)
+                {
+                    stream.Flush(flushToDisk: true);
+                }
+                else
+                {
+                    // The writer closed the stream with itself (a StreamWriter does): flushed to disk through the file anew.
+                    using var again = new FileStream(temporary, FileMode.Open, FileAccess.Write, FileShare.None, 1);
+                    again.Flush(flushToDisk: true);
+                }
             }
 
             if (existing.Exists && !OperatingSystem.IsWindows())
