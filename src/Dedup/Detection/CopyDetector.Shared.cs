@@ -93,18 +93,25 @@ public sealed partial class CopyDetector
     /// <summary>Set once the shared store's recorded settings were found to be this detector's.</summary>
     private volatile bool _sharedSettingsChecked;
 
+    /// <summary>Calls that reached <see cref="CheckSharedSettingsAsync"/>: the settings are checked again every <see cref="SharedModelCheckInterval"/>.</summary>
+    private long _sharedSettingsCalls;
+
     /// <summary>What shapes this detector's records and keys, as a shared store records it (the threshold may differ between workers).</summary>
     private string SharedSettings => System.FormattableString.Invariant(
         $"seed {Options.Seed:X16}, shingle size {Options.ShingleSize}, skeleton size {FeatureExtractor.SkeletonShingleSize}, stopwords {StopwordFingerprint(Options.Stopwords):X16}");
 
     /// <summary>
-    /// On the first call to the shared store: records this detector's settings there, or checks them against those
-    /// recorded by the detectors before it, so that a worker with other settings is refused instead of mixing records
-    /// and keys of another shape into the index (its verdicts would change silently).
+    /// On the first call to the shared store, and again every <see cref="SharedModelCheckInterval"/> calls: records this
+    /// detector's settings there, or checks them against those recorded by the detectors before it, so that a worker
+    /// with other settings is refused instead of mixing records and keys of another shape into the index (its verdicts
+    /// would change silently). Checked again because a store that lost its data (a restart without persistence, a
+    /// clear) lost the record too: the workers already running record it anew, and a worker with other settings that
+    /// joins later is refused as before (it was let in, and recorded its own).
     /// </summary>
     private async ValueTask CheckSharedSettingsAsync(ISharedIndexStore store, CancellationToken cancellationToken)
     {
-        if (_sharedSettingsChecked)
+        long calls = Interlocked.Increment(ref _sharedSettingsCalls);
+        if (_sharedSettingsChecked && calls % SharedModelCheckInterval != 0)
         {
             return;
         }

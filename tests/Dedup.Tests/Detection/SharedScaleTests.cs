@@ -170,6 +170,29 @@ public class SharedScaleTests
         Assert.InRange(published.Articles, 50, 60);
     }
 
+    /// <summary>
+    /// A store that lost its data lost the record of the index's settings too: the worker already running records them
+    /// again at its next check, so a worker with other settings joining later is refused (it was let in, recorded its
+    /// own settings, and mixed records of another shape into the index).
+    /// </summary>
+    [Fact]
+    public async Task After_the_store_lost_its_data_the_settings_are_recorded_again_and_other_settings_refused()
+    {
+        var store = new TestSharedStore();
+        await using var worker = new CopyDetector(null, store);
+        await worker.FindOrAddAsync(new Article("a0", Story(0)), Ct);
+        store.Empty();
+        for (int i = 1; i <= CopyDetector.SharedModelCheckInterval; i++)
+        {
+            await worker.FindOrAddAsync(new Article($"a{i}", Story(i)), Ct);
+        }
+
+        await using var other = new CopyDetector(new DetectorOptions { ShingleSize = 4 }, store);
+        InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.FindOrAddAsync(new Article("b", Story(500)), Ct));
+        Assert.Contains("shingle size 5", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(CopyDetector.SharedModelCheckInterval, await store.CountAsync(Ct));
+    }
+
     /// <summary>A worker disposed while it learns the model gives up its claim, so that another learns it now, not after the 10-minute lease.</summary>
     [Fact]
     public async Task A_worker_disposed_while_it_learns_the_model_gives_up_its_claim()

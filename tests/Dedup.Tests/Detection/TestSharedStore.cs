@@ -80,4 +80,6 @@ internal sealed class TestSharedStore : ISharedIndexStore
         _inner.TryClaimModelLearningAsync(owner, lease, cancellationToken);
 
     public ValueTask ReleaseModelLearningAsync(string owner, CancellationToken cancellationToken = default) => _inner.ReleaseModelLearningAsync(owner, cancellationToken);
+
+    public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default) => _inner.GetOrSetSettingsAsync(settings, cancellationToken);
 }
