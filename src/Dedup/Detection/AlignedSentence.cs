@@ -9,4 +9,13 @@ namespace Dedup.Detection;
 /// <param name="Second">The sentence in the second article.</param>
 /// <param name="SharedFacts">The names and numbers of the sentence found in the other, as written in the smaller article.</param>
 /// <param name="DisagreeingNumbers">The numbers of the smaller article's sentence missing from the other's: a template filled with other figures.</param>
-public sealed record AlignedSentence(TextSpan First, TextSpan Second, IReadOnlyList<string> SharedFacts, IReadOnlyList<string> DisagreeingNumbers);
+public sealed record AlignedSentence(TextSpan First, TextSpan Second, IReadOnlyList<string> SharedFacts, IReadOnlyList<string> DisagreeingNumbers)
+{
+    /// <summary>True when the sentences are the same and the facts and numbers are equal element by element.</summary>
+    public bool Equals(AlignedSentence? other) =>
+        other is not null && First == other.First && Second == other.Second
+        && ListEquality.Equal(SharedFacts, other.SharedFacts) && ListEquality.Equal(DisagreeingNumbers, other.DisagreeingNumbers);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(First, Second, ListEquality.Hash(SharedFacts), ListEquality.Hash(DisagreeingNumbers));
+}

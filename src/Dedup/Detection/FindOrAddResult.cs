@@ -6,4 +6,11 @@ namespace Dedup.Detection;
 /// True when the article was added; false when an article with the same id and the same text was already indexed
 /// (a re-delivery, which changes nothing).
 /// </param>
-public sealed record FindOrAddResult(IReadOnlyList<CopyMatch> Copies, bool Added);
+public sealed record FindOrAddResult(IReadOnlyList<CopyMatch> Copies, bool Added)
+{
+    /// <summary>True when both found the same copies (element by element) and both added or both did not.</summary>
+    public bool Equals(FindOrAddResult? other) => other is not null && Added == other.Added && ListEquality.Equal(Copies, other.Copies);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Added, ListEquality.Hash(Copies));
+}

@@ -6,7 +6,17 @@ namespace Dedup.Detection;
 /// <param name="Score">How sure the detector is that the two tell the same story, in [0, 1].</param>
 /// <param name="Scores">The scores that decided it; "first" is the queried article, "second" the indexed one.</param>
 /// <param name="Passages">The passages the two share, as character ranges in each article's compared text (<see cref="Article.GetComparedText"/>: the title, a blank line, then the body; the body alone without a title).</param>
-public sealed record CopyMatch(string Id, CopyKind Kind, double Score, MatchScores Scores, IReadOnlyList<SharedPassage> Passages);
+/// <remarks>Two matches are equal when every member is, the passages compared element by element.</remarks>
+public sealed record CopyMatch(string Id, CopyKind Kind, double Score, MatchScores Scores, IReadOnlyList<SharedPassage> Passages)
+{
+    /// <summary>True when every member is equal, the passages compared element by element.</summary>
+    public bool Equals(CopyMatch? other) =>
+        other is not null && Id == other.Id && Kind == other.Kind && Score.Equals(other.Score) && Scores.Equals(other.Scores)
+        && ListEquality.Equal(Passages, other.Passages);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Id, Kind, Score, Scores, ListEquality.Hash(Passages));
+}
 
 /// <summary>A pair of articles the detector judged to be copies of each other.</summary>
 /// <param name="First">One article's id.</param>
@@ -24,7 +34,16 @@ public sealed record CopyPair(string First, string Second, CopyKind Kind, double
 /// added. A copy dated earlier than its source (a clock set wrong) is taken for the original.
 /// </param>
 /// <param name="Members">Every member's id, the original first.</param>
-public sealed record CopyCluster(string Id, string OriginalId, IReadOnlyList<string> Members);
+/// <remarks>Two clusters are equal when their ids, originals and members (in order) are.</remarks>
+public sealed record CopyCluster(string Id, string OriginalId, IReadOnlyList<string> Members)
+{
+    /// <summary>True when the ids, the originals and the members (in order) are equal.</summary>
+    public bool Equals(CopyCluster? other) =>
+        other is not null && Id == other.Id && OriginalId == other.OriginalId && ListEquality.Equal(Members, other.Members);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Id, OriginalId, ListEquality.Hash(Members));
+}
 
 /// <summary>The result of comparing two articles directly.</summary>
 /// <param name="Kind">The kind of copy, or null when the two are not copies of each other.</param>
@@ -49,6 +68,18 @@ public sealed record Comparison(
     /// and the numbers that disagree: the evidence of a rewrite (or of a template filled with other figures).
     /// </summary>
     public IReadOnlyList<AlignedSentence> AlignedSentences { get; init; } = [];
+
+    /// <summary>True when every member is equal, the lists compared element by element.</summary>
+    public bool Equals(Comparison? other) =>
+        other is not null && Kind == other.Kind && Score.Equals(other.Score) && Scores.Equals(other.Scores)
+        && ListEquality.Equal(Passages, other.Passages)
+        && ListEquality.Equal(BoilerplateInFirst, other.BoilerplateInFirst)
+        && ListEquality.Equal(BoilerplateInSecond, other.BoilerplateInSecond)
+        && ListEquality.Equal(AlignedSentences, other.AlignedSentences);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() =>
+        HashCode.Combine(Kind, Score, Scores, ListEquality.Hash(Passages), ListEquality.Hash(BoilerplateInFirst), ListEquality.Hash(BoilerplateInSecond), ListEquality.Hash(AlignedSentences));
 }
 
 /// <summary>Everything a batch scan found.</summary>
@@ -66,7 +97,16 @@ public sealed record Comparison(
 /// <param name="Documents">How many articles were scanned.</param>
 /// <param name="Characters">How many characters of text were scanned.</param>
 /// <param name="Elapsed">How long the scan took.</param>
-public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<CopyCluster> Clusters, int Documents, long Characters, TimeSpan Elapsed);
+public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<CopyCluster> Clusters, int Documents, long Characters, TimeSpan Elapsed)
+{
+    /// <summary>True when every member is equal, the pairs and clusters compared element by element (the elapsed time too).</summary>
+    public bool Equals(ScanResult? other) =>
+        other is not null && Documents == other.Documents && Characters == other.Characters && Elapsed == other.Elapsed
+        && ListEquality.Equal(Pairs, other.Pairs) && ListEquality.Equal(Clusters, other.Clusters);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Documents, Characters, Elapsed, ListEquality.Hash(Pairs), ListEquality.Hash(Clusters));
+}
 
 /// <summary>Progress of a batch scan.</summary>
 /// <param name="Stage">
