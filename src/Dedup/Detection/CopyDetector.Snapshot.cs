@@ -87,12 +87,54 @@ public sealed partial class CopyDetector
     /// Writes the detector's index to a file atomically: the snapshot goes to a temporary file in the same folder,
     /// is flushed to disk, and then replaces <paramref name="path"/>, so a crash mid-save leaves the previous file intact.
     /// </summary>
+    /// <remarks>
+    /// The snapshot of an index opened with <see cref="Open(string, JournalOptions?, Func{DetectorOptions, DetectorOptions}?)"/>
+    /// is replaced only by the detector that holds it (as its checkpoint does) or, once no detector holds it, when it
+    /// has no journal of changes beyond its snapshot: such a journal would be replayed onto this detector's articles at
+    /// the next open, and the acknowledged changes of the index it belonged to would be lost.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="IOException">
+    /// The file cannot be written; or it is the snapshot of an index another detector holds open, or of a closed index
+    /// whose journal holds changes not in it (the message says which and what to do).
+    /// </exception>
     public void SaveToFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = SnapshotFile.FollowLinks(Path.GetFullPath(path));
+        StringComparison paths = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        if (_snapshotPath is not null && string.Equals(full, _snapshotPath, paths))
+        {
+            SnapshotFile.WriteAtomically(path, Save);
+            return;
+        }
+
+        // Another index's snapshot (it has a lock file beside it): held while it is replaced, so that no detector opens
+        // it meanwhile, and refused if a journal would replay another index's changes onto this detector's articles.
+        using FileStream? held = File.Exists(full + ".lock") ? LockForSave(path, full) : null;
+        if (DetectorJournal.HasRecords(full))
+        {
+            throw new IOException(
+                $"'{path}' is the snapshot of an index whose journal ('{full}.journal') holds changes the snapshot does not: replacing it would " +
+                "replay them onto this detector's articles at the next open. Open that index and call Checkpoint, or delete its journal to replace the index, or save elsewhere.");
+        }
+
         SnapshotFile.WriteAtomically(path, Save);
+    }
+
+    /// <summary>The lock of the index at <paramref name="full"/>, for the time its snapshot is replaced.</summary>
+    private static FileStream LockForSave(string path, string full)
+    {
+        try
+        {
+            return DetectorJournal.Lock(full);
+        }
+        catch (IOException e) when (DetectorJournal.IsHeldElsewhere(e))
+        {
+            throw new IOException(
+                $"'{path}' is the snapshot of an index another detector holds open: saving over it would replace the snapshot under that detector " +
+                "(its journal would then be replayed onto this detector's articles). Save elsewhere, or close that detector first.", e);
+        }
     }
 
     /// <summary>For tests: <see cref="SaveToFile(string)"/> with the temporary file's stream wrapped (e.g. to fail mid-write).</summary>

@@ -232,6 +232,10 @@ internal sealed class DetectorJournal : IDisposable
         }
     }
 
+    /// <summary>Whether an exception of <see cref="Lock"/> says another detector holds the lock (not that the file cannot be made).</summary>
+    public static bool IsHeldElsewhere(IOException e) =>
+        e.InnerException is IOException { HResult: SharingViolation or LockWouldBlockLinux or LockWouldBlockBsd };
+
     /// <summary>The error of a file opened without sharing that another handle holds, on Windows (ERROR_SHARING_VIOLATION).</summary>
     private const int SharingViolation = unchecked((int)0x80070020);
 
@@ -240,6 +244,17 @@ internal sealed class DetectorJournal : IDisposable
 
     /// <summary>The same on macOS and the BSDs (EWOULDBLOCK there).</summary>
     private const int LockWouldBlockBsd = 35;
+
+    /// <summary>
+    /// Whether the index whose snapshot is <paramref name="snapshotPath"/> has changes a journal holds and its snapshot
+    /// does not (records in <c>snapshotPath.journal</c> or in the <c>.old</c> file a failed checkpoint left).
+    /// </summary>
+    public static bool HasRecords(string snapshotPath)
+    {
+        string journal = snapshotPath + ".journal";
+        return (File.Exists(journal) && new FileInfo(journal).Length > HeaderBytes)
+            || (File.Exists(OldPath(journal)) && new FileInfo(OldPath(journal)).Length > HeaderBytes);
+    }
 
     /// <summary>Deletes the file left by <see cref="Rotate"/> once a snapshot holds its records.</summary>
     public void DeleteOld()
