@@ -620,18 +620,18 @@ public sealed partial class CopyDetector
 
         if (requireId && string.IsNullOrWhiteSpace(article.Id))
         {
-            throw new ArgumentException("The article's id is empty.", nameof(article));
+            throw new ArgumentException(article.Id.Length == 0 ? "The article's id is empty." : "The article's id is only whitespace.", nameof(article));
         }
 
         if (article.Text is null)
         {
-            throw new ArgumentException($"The text of article '{article.Id}' is null.", nameof(article));
+            throw new ArgumentException(article.Id.Length == 0 ? "The text is null." : $"The text of article '{article.Id}' is null.", nameof(article));
         }
 
         // One rule for the library and the tool: a text with nothing but whitespace has nothing to compare.
         if (string.IsNullOrWhiteSpace(article.Text))
         {
-            throw new ArgumentException($"The text of article '{article.Id}' is empty or only whitespace.", nameof(article));
+            throw new ArgumentException(article.Id.Length == 0 ? "The text is empty or only whitespace." : $"The text of article '{article.Id}' is empty or only whitespace.", nameof(article));
         }
 
         // Ids are persisted as UTF-8 in snapshots: one that UTF-8 cannot hold (a lone surrogate) or that is longer than

@@ -27,7 +27,10 @@ public sealed record CopyMatch(string Id, CopyKind Kind, double Score, MatchScor
 public sealed record CopyPair(string First, string Second, CopyKind Kind, double Score, MatchScores Scores);
 
 /// <summary>A group of articles that are all copies of one story.</summary>
-/// <param name="Id">A stable id of the cluster: the id of its original.</param>
+/// <param name="Id">
+/// The id of the cluster: its original's id. It follows the original, so it changes when the original is removed or an
+/// article judged earlier joins; key stored state by an article's id, not by this.
+/// </param>
 /// <param name="OriginalId">
 /// The article judged the original: the earliest published (an undated member only when none is dated); among those
 /// published at the same instant, or undated, the one with the most content (words not in boilerplate); then the first

@@ -12,6 +12,18 @@ public class CopyDetectorTests
         return detector;
     }
 
+    /// <summary>A query without an id is not called "article ''" in the message; a whitespace id is said to be whitespace.</summary>
+    [Fact]
+    public void Messages_name_only_what_the_caller_passed()
+    {
+        using var detector = new CopyDetector();
+
+        Assert.StartsWith("The text is empty or only whitespace.", Assert.Throws<ArgumentException>(() => detector.FindCopies("")).Message, StringComparison.Ordinal);
+        Assert.StartsWith("The text of article 'a' is empty", Assert.Throws<ArgumentException>(() => detector.Add("a", " ")).Message, StringComparison.Ordinal);
+        Assert.StartsWith("The article's id is only whitespace.", Assert.Throws<ArgumentException>(() => detector.Add(" ", "Some text.")).Message, StringComparison.Ordinal);
+        Assert.StartsWith("The article's id is empty.", Assert.Throws<ArgumentException>(() => detector.Add("", "Some text.")).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Finds_a_duplicate_that_differs_only_in_quotes_spaces_and_dashes()
     {
