@@ -117,6 +117,7 @@ public sealed partial class CopyDetector
         CopyDetector detector;
         try
         {
+            CheckSnapshotNotMissing(path, full, journalPath);
             detector = File.Exists(full)
                 ? LoadUnprepared(full, configure ?? (o => o))
                 : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
@@ -156,7 +157,7 @@ public sealed partial class CopyDetector
                 replayed += n;
             }
 
-            detector._journal = DetectorJournal.OpenForAppend(journalPath, valid, journal.Flush);
+            detector._journal = DetectorJournal.OpenForAppend(journalPath, valid, journal.Flush, afterSnapshot: File.Exists(full));
             detector._snapshotPath = full;
             detector.PrepareBoilerplate();
             op.Complete(0, [], replayed > 0, replayed);
@@ -171,6 +172,24 @@ public sealed partial class CopyDetector
         {
             detector.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Refuses a journal begun after a checkpoint whose snapshot is missing (deleted, or not restored with it): replayed
+    /// alone it would give an index of the changes since that checkpoint, without the articles before it, and say nothing.
+    /// The oldest journal file decides: a first checkpoint that crashed before its snapshot was written left the journal it
+    /// moved aside, begun without a snapshot, and that index opens whole from its journals.
+    /// </summary>
+    private static void CheckSnapshotNotMissing(string path, string full, string journalPath)
+    {
+        string old = DetectorJournal.OldPath(journalPath);
+        string first = File.Exists(old) ? old : journalPath;
+        if (!File.Exists(full) && DetectorJournal.BegunAfterSnapshot(first))
+        {
+            throw new InvalidDataException(
+                $"The index '{path}' has a journal begun after a checkpoint ('{first}') but its snapshot ('{full}') is missing: the journal holds only " +
+                "the changes since that checkpoint, not the articles before it. Restore the snapshot beside it; to start the index anew instead, delete its journal files.");
         }
     }
 

@@ -10,7 +10,9 @@ namespace Dedup.Detection;
 /// added article (the article itself) or removed id, written before the change is acknowledged.
 /// </summary>
 /// <remarks>
-/// Format (little-endian): a 12-byte header, magic "DEDUPJNL" and u32 format version 1; then records, each u32 payload
+/// Format (little-endian): a 12-byte header, magic "DEDUPJNL" and u32 format version: 1 for a journal begun when the
+/// index had no snapshot, 2 for one begun when it had (by a checkpoint, or on opening a saved snapshot), so that a
+/// journal whose snapshot went missing is not taken for a whole index; then records, each u32 payload
 /// length, u8 kind (1 = add, 2 = remove), the payload, and the XxHash64 (seed 0) of the length, kind and payload. An add's
 /// payload is the article: id, text, title, source (each u32 UTF-8 byte length, 0xFFFFFFFF for null, then the bytes),
 /// u8 1 when the publication time is known, i64 UTC ticks and i16 offset minutes. A remove's payload is the id.
@@ -21,6 +23,9 @@ namespace Dedup.Detection;
 internal sealed class DetectorJournal : IDisposable
 {
     public const uint FormatVersion = 1;
+
+    /// <summary>The version of a journal begun when the index had a snapshot: the same records.</summary>
+    public const uint AfterSnapshotVersion = 2;
     private const byte AddKind = 1;
     private const byte RemoveKind = 2;
     private const int HeaderBytes = 12;
@@ -64,8 +69,30 @@ internal sealed class DetectorJournal : IDisposable
     public static string OldPath(string path) => path + ".old";
 
     /// <summary>Opens the journal at <paramref name="path"/> for appending, after <paramref name="validLength"/> bytes (a torn tail beyond is cut off).</summary>
-    public static DetectorJournal OpenForAppend(string path, long validLength, JournalFlush flush) =>
-        new(path, flush, OpenFile(path, validLength));
+    /// <param name="path">The journal file.</param>
+    /// <param name="validLength">The bytes to keep.</param>
+    /// <param name="flush">When appended records reach the disk.</param>
+    /// <param name="afterSnapshot">The index has a snapshot: a journal begun now says so in its header.</param>
+    public static DetectorJournal OpenForAppend(string path, long validLength, JournalFlush flush, bool afterSnapshot) =>
+        new(path, flush, OpenFile(path, validLength, afterSnapshot));
+
+    /// <summary>
+    /// Whether the journal at <paramref name="path"/> was begun when its index had a snapshot (format version
+    /// <see cref="AfterSnapshotVersion"/>): its records are changes to that snapshot, and alone they are not the index.
+    /// </summary>
+    public static bool BegunAfterSnapshot(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        return file.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false) == HeaderBytes
+            && header[..Magic.Length].SequenceEqual(Magic)
+            && BinaryPrimitives.ReadUInt32LittleEndian(header[Magic.Length..]) == AfterSnapshotVersion;
+    }
 
     /// <summary>Appends one add record per article with one write call, then flushes as the policy says.</summary>
     public void AppendAdds(IReadOnlyList<Article> articles)
@@ -197,7 +224,7 @@ internal sealed class DetectorJournal : IDisposable
 
         try
         {
-            _file = OpenFile(_path, 0);
+            _file = OpenFile(_path, 0, afterSnapshot: true);
         }
         catch
         {
@@ -252,8 +279,7 @@ internal sealed class DetectorJournal : IDisposable
     public static bool HasRecords(string snapshotPath)
     {
         string journal = snapshotPath + ".journal";
-        return (File.Exists(journal) && new FileInfo(journal).Length > HeaderBytes)
-            || (File.Exists(OldPath(journal)) && new FileInfo(OldPath(journal)).Length > HeaderBytes);
+        return HoldsRecords(journal) || HoldsRecords(OldPath(journal));
     }
 
     /// <summary>Deletes the file left by <see cref="Rotate"/> once a snapshot holds its records.</summary>
@@ -295,9 +321,9 @@ internal sealed class DetectorJournal : IDisposable
         }
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(Magic.Length));
-        if (version != FormatVersion)
+        if (version is not (FormatVersion or AfterSnapshotVersion))
         {
-            throw new InvalidDataException($"The journal '{path}' has format version {version}; this library reads version {FormatVersion}.");
+            throw new InvalidDataException($"The journal '{path}' has format version {version}; this library reads versions {FormatVersion} and {AfterSnapshotVersion}.");
         }
 
         int position = HeaderBytes;
@@ -459,7 +485,7 @@ internal sealed class DetectorJournal : IDisposable
         return kept;
     }
 
-    private static FileStream OpenFile(string path, long validLength)
+    private static FileStream OpenFile(string path, long validLength, bool afterSnapshot = false)
     {
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         try
@@ -467,7 +493,7 @@ internal sealed class DetectorJournal : IDisposable
             if (validLength < HeaderBytes)
             {
                 file.SetLength(0);
-                file.Write(Header());
+                file.Write(Header(afterSnapshot));
                 validLength = HeaderBytes;
             }
             else if (file.Length != validLength)
@@ -486,11 +512,11 @@ internal sealed class DetectorJournal : IDisposable
         }
     }
 
-    private static byte[] Header()
+    private static byte[] Header(bool afterSnapshot)
     {
         byte[] header = new byte[HeaderBytes];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(Magic.Length), FormatVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(Magic.Length), afterSnapshot ? AfterSnapshotVersion : FormatVersion);
         return header;
     }
 

@@ -17,6 +17,51 @@ public sealed class JournalTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>
+    /// A journal begun after a checkpoint, whose snapshot is missing (deleted, or not restored with it), is refused: it
+    /// opened as an index of the changes since the checkpoint alone, without a word (a client's trial: 400 articles, 100
+    /// after reopening). A journal of an index never checkpointed opens as before.
+    /// </summary>
+    [Fact]
+    public void A_journal_whose_snapshot_is_missing_is_refused()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            detector.Add(Rail);
+        }
+
+        File.Move(SnapshotPath, SnapshotPath + ".aside");
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        Assert.Contains("snapshot", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("is missing", refused.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(JournalPath));
+
+        File.Move(SnapshotPath + ".aside", SnapshotPath);
+        using CopyDetector restored = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(2, restored.Count);
+    }
+
+    /// <summary>A journal begun on opening a saved snapshot (no checkpoint yet) is a journal after a snapshot too.</summary>
+    [Fact]
+    public void A_journal_begun_on_a_saved_snapshot_needs_that_snapshot()
+    {
+        using (var saved = new CopyDetector())
+        {
+            saved.Add(Harbour);
+            saved.SaveToFile(SnapshotPath);
+        }
+
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Rail);
+        }
+
+        File.Delete(SnapshotPath);
+        Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+    }
+
+    /// <summary>
     /// Another detector saving over the snapshot of an index a detector holds open is refused: it replaced the snapshot
     /// under the holder, whose journal was then replayed onto the other detector's articles, and the acknowledged
     /// articles were lost (a client's trial: 400 acknowledged, 150 after reopening, none of them the first).
