@@ -69,6 +69,57 @@ public sealed class BrowserAndProcessTests : IDisposable
         Assert.Equal(3, Regex.Count(text, Regex.Escape(" Copy ") + "[0-2] "));
     }
 
+    /// <summary>
+    /// The tool as built (its own runtime settings, not the test host's) finds a text in decomposed form (NFD: accents as
+    /// combining marks, as macOS writes them) a duplicate of the same text composed: with invariant globalization the
+    /// tool skipped the NFKC folding and called them no copy (0.17).
+    /// </summary>
+    [Fact]
+    public async Task Built_tool_finds_decomposed_text_a_duplicate_of_the_composed()
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "Dedup.Cli.dll");
+        const string French = "Le gouvernement français a présenté mercredi un projet de loi visant à réformer l'assurance chômage. " +
+            "Selon la ministre du Travail, cette réforme permettra d'économiser près de quatre milliards d'euros par an d'ici à 2027. " +
+            "Les syndicats ont immédiatement dénoncé un texte injuste qui pénaliserait les demandeurs d'emploi les plus précaires.";
+        string composed = _temp.Write("fr.txt", French.Normalize(System.Text.NormalizationForm.FormC));
+        string decomposed = _temp.Write("fr-nfd.txt", French.Normalize(System.Text.NormalizationForm.FormD));
+
+        (int exit, string output, string error) = await RunProcessAsync("dotnet", [dll, "compare", composed, decomposed]);
+
+        Assert.True(exit == ExitCodes.CopiesFound, output + error);
+        Assert.Contains("kind: duplicate\n", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A pipe as input (a named pipe here; a process substitution <c>&lt;(...)</c> is one too) is read like standard input:
+    /// both commands stopped with an internal error ("Stream does not support seeking").
+    /// </summary>
+    [Fact]
+    public async Task A_named_pipe_is_read_as_input_by_scan_and_compare()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("named pipes in the file system are a Unix thing");
+        }
+
+        string fifo = _temp.File("in.fifo");
+        (int made, _, string why) = await RunProcessAsync("mkfifo", [fifo]);
+        Assert.True(made == 0, why);
+
+        Task writing = Task.Run(() => File.WriteAllBytes(fifo, File.ReadAllBytes(Cli.NewsSample)), TestContext.Current.CancellationToken);
+        CliRun scan = await Cli.RunAsync("scan", fifo, "--pairs", _temp.File("pairs.jsonl"));
+        await writing;
+        CliRun file = await Cli.RunAsync("scan", Cli.NewsSample, "--pairs", _temp.File("pairs-file.jsonl"));
+        Assert.True(scan.ExitCode == ExitCodes.CopiesFound, scan.ToString());
+        Assert.Equal(File.ReadAllText(_temp.File("pairs-file.jsonl")), File.ReadAllText(_temp.File("pairs.jsonl")));
+
+        string text = _temp.Write("a.txt", "The council approved the harbour wall rebuild on Monday after a long debate about the cost.");
+        writing = Task.Run(() => File.WriteAllText(fifo, File.ReadAllText(text)), TestContext.Current.CancellationToken);
+        CliRun compare = await Cli.RunAsync("compare", fifo, text);
+        await writing;
+        Assert.True(compare.ExitCode == ExitCodes.CopiesFound, compare.ToString());
+    }
+
     [Fact]
     public async Task Built_tool_runs_as_a_process_with_plain_output_and_exit_codes()
     {

@@ -127,7 +127,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         {
             set = new ArticleSet { Name = input };
             using FileStream stream = OpenFile(input);
-            if (!KeepTexts && encoding != InputEncoding.Windows1252 && !StartsWithForeignBom(stream))
+            // A pipe (a process substitution, a named pipe, /dev/stdin) cannot be read again by offset: its texts are kept.
+            if (!KeepTexts && encoding != InputEncoding.Windows1252 && stream.CanSeek && !StartsWithForeignBom(stream))
             {
                 set.Backing = new FileBackedArticles(input, set.Articles);
             }
@@ -187,9 +188,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         if (path == "-")
         {
             using Stream stdin = console.OpenStdin();
-            using var copy = new MemoryStream();
-            await stdin.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-            bytes = copy.ToArray();
+            bytes = await ReadBoundedAsync(stdin, name, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -199,14 +198,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             }
 
             using FileStream stream = OpenFile(path);
-            if (stream.Length > DefaultMaxLineBytes)
-            {
-                throw CliException.BadInput(FormattableString.Invariant($"{path}: the file is larger than {DefaultMaxLineBytes:N0} bytes (the limit)"));
-            }
-
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-            bytes = copy.ToArray();
+            bytes = await ReadBoundedAsync(stream, name, cancellationToken).ConfigureAwait(false);
         }
 
         string? problem = TextDecoding.Decode(bytes, encoding, out string text, out string? fellBack);
@@ -488,6 +480,36 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     }
 
     /// <summary>Whether the stream starts with a byte order mark of UTF-16 or UTF-32 (then its lines are transcoded); rewinds it.</summary>
+    /// <summary>
+    /// Reads a whole text of at most <see cref="DefaultMaxLineBytes"/> bytes from a file or a pipe (a process
+    /// substitution or a named pipe has no length to check first: it is read up to the limit).
+    /// </summary>
+    private static async Task<byte[]> ReadBoundedAsync(Stream stream, string name, CancellationToken cancellationToken)
+    {
+        if (stream.CanSeek && stream.Length > DefaultMaxLineBytes)
+        {
+            throw TooLarge(name);
+        }
+
+        using var copy = new MemoryStream();
+        byte[] buffer = new byte[81_920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (copy.Length + read > DefaultMaxLineBytes)
+            {
+                throw TooLarge(name);
+            }
+
+            copy.Write(buffer, 0, read);
+        }
+
+        return copy.ToArray();
+
+        static CliException TooLarge(string name) =>
+            CliException.BadInput(FormattableString.Invariant($"{name}: the file is larger than {DefaultMaxLineBytes:N0} bytes (the limit)"));
+    }
+
     private static bool StartsWithForeignBom(FileStream stream)
     {
         Span<byte> head = stackalloc byte[2];
