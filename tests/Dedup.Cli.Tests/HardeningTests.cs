@@ -1,4 +1,5 @@
 using System.Text;
+using Dedup.Cli.Input;
 using Dedup.Cli.Output;
 
 namespace Dedup.Cli.Tests;
@@ -74,6 +75,34 @@ public sealed class HardeningTests : IDisposable
     }
 
     // D2: limits are checked where data comes in, so a store is never saved that cannot be loaded.
+    /// <summary>An empty path (an unset shell variable, say) is a usage error naming the option, not an internal error.</summary>
+    [Theory]
+    [InlineData("scan", "SAMPLE", "--pairs", "", "--pairs: expected a file path")]
+    [InlineData("scan", "SAMPLE", "--report", " ", "--report: expected a file path")]
+    [InlineData("scan", "", null, null, "INPUT: expected")]
+    [InlineData("compare", "", "SAMPLE", null, "expected a text file path")]
+    public async Task An_empty_path_is_a_usage_error(string command, string first, string? second, string? third, string message)
+    {
+        string[] args = [.. new[] { command, first, second, third }.Where(a => a is not null).Select(a => a == "SAMPLE" ? Cli.NewsSample : a!)];
+
+        CliRun run = await Cli.RunAsync(args);
+
+        Assert.True(run.ExitCode == ExitCodes.BadInput, run.ToString());
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A time with nanoseconds (Go's RFC 3339, Java's Instant) is read, cut to the 100 ns .NET keeps; eight or nine digits were refused.</summary>
+    [Fact]
+    public void A_time_with_nanoseconds_is_read()
+    {
+        Assert.True(ArticleReader.TryParsePublished("2025-01-18T07:45:00.123456789Z", out DateTimeOffset nano));
+        Assert.Equal(new DateTimeOffset(2025, 1, 18, 7, 45, 0, TimeSpan.Zero).AddTicks(1_234_567), nano);
+        Assert.True(ArticleReader.TryParsePublished("2025-01-18 07:45:00.12345678+02:00", out DateTimeOffset offset));
+        Assert.Equal(TimeSpan.FromHours(2), offset.Offset);
+        Assert.False(ArticleReader.TryParsePublished("2025-01-18T07:45:00.123456789 tomorrow", out _));
+        Assert.False(ArticleReader.TryParsePublished("18.01.2025", out _));
+    }
+
     [Fact]
     public async Task An_over_long_id_is_refused_at_input_and_the_store_stays_loadable()
     {

@@ -42,8 +42,13 @@ internal static class ScanCommand
 {
     public static async Task<int> RunAsync(CliConsole console, ScanSettings settings, CancellationToken cancellationToken)
     {
-        foreach (string? output in (string?[])[settings.PairsPath, settings.ClustersPath, settings.ReportPath])
+        foreach ((string option, string? output) in (ReadOnlySpan<(string, string?)>)[("--pairs", settings.PairsPath), ("--clusters", settings.ClustersPath), ("--report", settings.ReportPath)])
         {
+            if (output is not null && string.IsNullOrWhiteSpace(output))
+            {
+                throw CliException.BadInput($"{option}: expected a file path");
+            }
+
             CheckWritable(output);
         }
 

@@ -111,6 +111,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     /// <exception cref="CliException">A missing or unreadable input (I/O), or a bad line without skip-bad (bad input).</exception>
     public async Task<ArticleSet> ReadAsync(string input, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            throw CliException.BadInput("INPUT: expected a JSONL file, a folder of .txt files, or - for standard input");
+        }
+
         ArticleSet set;
         if (input == "-")
         {
@@ -183,6 +188,11 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     /// <summary>Reads a whole text file (or standard input for "-"): UTF-8, UTF-16 with a byte-order mark, or Windows-1252 (<see cref="InputEncoding"/>).</summary>
     public static async Task<string> ReadTextAsync(string path, CliConsole console, CancellationToken cancellationToken, InputEncoding encoding = InputEncoding.Auto)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw CliException.BadInput("expected a text file path, or - for standard input");
+        }
+
         byte[] bytes;
         string name = path == "-" ? "<stdin>" : path;
         if (path == "-")
@@ -668,7 +678,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             DateTimeOffset? published = null;
             if (!string.IsNullOrWhiteSpace(publishedText))
             {
-                if (!DateTimeOffset.TryParseExact(publishedText.Trim(), IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+                if (!TryParsePublished(publishedText.Trim(), out DateTimeOffset parsed))
                 {
                     return (null, false, InputProblem.BadField, $"\"published\" is not an ISO-8601 date: {Quote(publishedText)} (id {Quote(id)})");
                 }
@@ -678,6 +688,33 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
 
             return (new Article(id, text, string.IsNullOrWhiteSpace(title) ? null : title, published, source), numeric, default, null);
         }
+    }
+
+    /// <summary>
+    /// A <c>"published"</c> value in one of the <see cref="IsoDateFormats"/>; a fraction of a second of more than seven
+    /// digits (nanoseconds, as Go's RFC 3339 and Java's <c>Instant</c> write) is cut to the seven .NET keeps.
+    /// </summary>
+    internal static bool TryParsePublished(string text, out DateTimeOffset parsed)
+    {
+        if (DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
+        {
+            return true;
+        }
+
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0)
+        {
+            return false;
+        }
+
+        int end = dot + 1;
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+        {
+            end++;
+        }
+
+        return end - dot - 1 > 7
+            && DateTimeOffset.TryParseExact(string.Concat(text.AsSpan(0, dot + 8), text.AsSpan(end)), IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed);
     }
 
     /// <summary>
