@@ -22,7 +22,7 @@ public sealed class OutputFileTests : IDisposable
             stream.Write("{\"a\":\"1\",\"b\":"u8);
             stream.Flush();
             throw new IOException("No space left on device");
-        }));
+        }, TestContext.Current.CancellationToken));
 
         Assert.Contains("pairs.jsonl: No space left on device", error.Message, StringComparison.Ordinal);
         Assert.Equal("the previous run's pairs\n", File.ReadAllText(path));
@@ -38,7 +38,7 @@ public sealed class OutputFileTests : IDisposable
         {
             stream.Write("{\"id\":"u8);
             throw new IOException("No space left on device");
-        }));
+        }, TestContext.Current.CancellationToken));
 
         Assert.Empty(Directory.GetFiles(_temp.Path));
     }
@@ -52,7 +52,7 @@ public sealed class OutputFileTests : IDisposable
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        ScanCommand.WriteFile(path, stream => stream.Write("new\n"u8));
+        ScanCommand.WriteFile(path, stream => stream.Write("new\n"u8), TestContext.Current.CancellationToken);
 
         Assert.Equal("new\n", File.ReadAllText(path));
         Assert.Equal(["pairs.jsonl"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
@@ -72,9 +72,27 @@ public sealed class OutputFileTests : IDisposable
         {
             using var writer = new StreamWriter(stream);
             writer.Write("<html></html>\n");
-        });
+        }, TestContext.Current.CancellationToken);
 
         Assert.Equal("<html></html>\n", File.ReadAllText(path));
+        Assert.Equal(["report.html"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>Ctrl+C while an output is written replaces nothing: the run ended as if never interrupted, the file replaced.</summary>
+    [Fact]
+    public void A_write_cancelled_while_it_ran_leaves_the_previous_file()
+    {
+        string path = _temp.Write("report.html", "the previous report\n");
+        using var cancel = new CancellationTokenSource();
+
+        Assert.Throws<OperationCanceledException>(() => ScanCommand.WriteFile(path, stream =>
+        {
+            stream.Write("<html>"u8);
+            cancel.Cancel();
+            stream.Write("</html>"u8);
+        }, cancel.Token));
+
+        Assert.Equal("the previous report\n", File.ReadAllText(path));
         Assert.Equal(["report.html"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
     }
 
@@ -85,7 +103,7 @@ public sealed class OutputFileTests : IDisposable
         string link = _temp.File("link.jsonl");
         File.CreateSymbolicLink(link, target);
 
-        ScanCommand.WriteFile(link, stream => stream.Write("new\n"u8));
+        ScanCommand.WriteFile(link, stream => stream.Write("new\n"u8), TestContext.Current.CancellationToken);
 
         Assert.Equal("new\n", File.ReadAllText(target));
         Assert.NotNull(new FileInfo(link).LinkTarget);
@@ -99,7 +117,7 @@ public sealed class OutputFileTests : IDisposable
             Assert.Skip("no /dev/null on this system");
         }
 
-        ScanCommand.WriteFile("/dev/null", stream => stream.Write("discarded\n"u8));
+        ScanCommand.WriteFile("/dev/null", stream => stream.Write("discarded\n"u8), TestContext.Current.CancellationToken);
 
         Assert.True(File.Exists("/dev/null"));
     }

@@ -71,26 +71,33 @@ internal static class ScanCommand
             }
         }
 
+        // Ctrl+C during a stage that does not look at the token (the last of the scan, the table) stops here: no output
+        // is replaced after the user asked to stop (it was, and the run ended as if never interrupted).
+        cancellationToken.ThrowIfCancellationRequested();
         if (settings.PairsPath is { } pairsPath)
         {
-            WriteFile(pairsPath, stream => JsonLines.WritePairs(stream, result.Pairs, set.NumericIds, settings.Threads ?? -1));
+            WriteFile(pairsPath, stream => JsonLines.WritePairs(stream, result.Pairs, set.NumericIds, settings.Threads ?? -1), cancellationToken);
         }
 
         if (settings.ClustersPath is { } clustersPath)
         {
-            WriteFile(clustersPath, stream => JsonLines.WriteClusters(stream, set.Articles.Select(a => a.Id), result.Clusters, set.NumericIds));
+            cancellationToken.ThrowIfCancellationRequested();
+            WriteFile(clustersPath, stream => JsonLines.WriteClusters(stream, set.Articles.Select(a => a.Id), result.Clusters, set.NumericIds), cancellationToken);
         }
 
         if (settings.ReportPath is { } reportPath)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var byId = set.Articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
             var report = new HtmlReport(result, byId, (a, b) => CopyComparer.Compare(a, b, options));
             WriteFile(reportPath, stream =>
             {
                 using var writer = new StreamWriter(stream, Utf8Check.Strict);
                 report.Write(writer, set.Name);
-            });
+            }, cancellationToken);
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
 
         // Output: the pairs found (the highest-scoring 20), then the summary; --json prints the summary only.
         var summary = new ScanSummary(set, result);
@@ -209,7 +216,10 @@ internal static class ScanCommand
     /// the old file's permissions are kept. A symbolic link and anything under /dev or /proc (/dev/null, /dev/stdout,
     /// a process substitution's /dev/fd/N) are written through in place, as before.
     /// </summary>
-    internal static void WriteFile(string path, Action<Stream> write)
+    /// <param name="path">The output file.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <param name="cancellationToken">Checked once the content is written: a cancelled write replaces nothing (the temporary file is deleted).</param>
+    internal static void WriteFile(string path, Action<Stream> write, CancellationToken cancellationToken = default)
     {
         string full = Path.GetFullPath(path);
         string? temporary = null;
@@ -239,6 +249,7 @@ internal static class ScanCommand
                 }
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             if (existing.Exists && !OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(temporary, existing.UnixFileMode);
