@@ -15,6 +15,28 @@ public sealed class IndexTests : IDisposable
     private string Copies() => _temp.Write("copies.jsonl", string.Concat(
         new[] { Samples.Spun, Samples.Syndicated, Samples.Excerpt, Samples.Duplicate }.Select(id => ScanTests.JsonSerializerLine(id, Samples.Text(id)))));
 
+    /// <summary>
+    /// A command that opens an index whose journal ends in a torn or damaged record says it cut it off and where its
+    /// bytes are kept (`index stats` did it silently).
+    /// </summary>
+    [Fact]
+    public async Task Opening_an_index_whose_journal_tail_is_cut_off_says_so()
+    {
+        string store = _temp.File("s.idx");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, Originals())).ExitCode);
+        byte[] garbage = new byte[300];
+        new Random(7).NextBytes(garbage);
+        File.WriteAllBytes(store + ".journal", [.. "DEDUPJNL"u8, 1, 0, 0, 0, .. garbage]);
+
+        CliRun stats = await Cli.RunAsync("index", "stats", "--store", store);
+
+        Assert.True(stats.ExitCode == ExitCodes.Ok, stats.ToString());
+        string kept = Assert.Single(Directory.GetFiles(_temp.Path, "s.idx.journal.cut-*"));
+        Assert.Contains($"dedup: warning: {store}: the journal ended in a torn or damaged record", stats.Error, StringComparison.Ordinal);
+        Assert.Contains(kept, stats.Error, StringComparison.Ordinal);
+        Assert.Equal(garbage, File.ReadAllBytes(kept));
+    }
+
     [Fact]
     public async Task Add_creates_the_store_then_stats_query_and_remove_use_it()
     {

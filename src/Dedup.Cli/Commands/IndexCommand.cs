@@ -20,7 +20,7 @@ internal static class IndexCommand
             return await AddToRedisAsync(console, storeLocation, input, threshold, skipBad, json, encoding, cancellationToken);
         }
 
-        IIndexStore store = IndexStores.Open(storeLocation);
+        IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
         bool created = !store.Exists;
         using CopyDetector? existing = created ? null : store.Load();
         if (existing is not null && threshold is { } t && t != existing.Options.Threshold)
@@ -75,7 +75,7 @@ internal static class IndexCommand
             return await WriteMatchesAsync(console, articles, (a, ct) => index.RunAsync(async () => await index.Detector.FindCopiesAsync(a, ct)), index.Location, cancellationToken);
         }
 
-        IIndexStore store = IndexStores.Open(storeLocation);
+        IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
         using CopyDetector detector = store.Load();
         ArticleSet set = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
         return await WriteMatchesAsync(console, set, (a, _) => Task.FromResult(detector.FindCopies(a)), $"{detector.Count} indexed", cancellationToken);
@@ -126,7 +126,7 @@ internal static class IndexCommand
             return RemoveFromRedisAsync(console, storeLocation, ids, json).GetAwaiter().GetResult();
         }
 
-        IIndexStore store = IndexStores.Open(storeLocation);
+        IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
         using CopyDetector detector = store.Load();
         string[] missing = ids.Where(id => !detector.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
@@ -152,7 +152,7 @@ internal static class IndexCommand
         }
         else
         {
-            IIndexStore store = IndexStores.Open(storeLocation);
+            IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
             using CopyDetector detector = store.Load();
             facts = [("articles", detector.Count)];
             facts.AddRange(store.Describe());

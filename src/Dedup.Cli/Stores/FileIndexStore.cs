@@ -8,7 +8,7 @@ namespace Dedup.Cli.Stores;
 /// open it as a detector would, so they replay the journal, wait for no one (an index held by a running service is
 /// refused with a message), and write their changes back as a checkpoint: the snapshot, with the journal folded in.
 /// </summary>
-internal sealed class FileIndexStore(string path) : IIndexStore
+internal sealed class FileIndexStore(string path, Action<string>? warn = null) : IIndexStore
 {
     /// <summary>The commands' changes are checkpointed before they exit: the journal needs no disk flush per change.</summary>
     private static readonly JournalOptions Journal = new() { Flush = JournalFlush.OperatingSystem };
@@ -86,7 +86,22 @@ internal sealed class FileIndexStore(string path) : IIndexStore
     {
         try
         {
-            return CopyDetector.Open(path, Journal, configure);
+            // Opening cuts a journal's torn or damaged last record off, keeping its bytes beside it (.cut-TIME): said,
+            // since it may have been an acknowledged change (a read-only-sounding `index stats` did it silently).
+            string snapshot = Commands.ScanCommand.FilePath(path);
+            string folder = Path.GetDirectoryName(snapshot) ?? ".";
+            string pattern = Path.GetFileName(snapshot) + ".journal*.cut-*";
+            var before = new HashSet<string>(Directory.Exists(folder) ? Directory.GetFiles(folder, pattern) : [], StringComparer.Ordinal);
+            CopyDetector detector = CopyDetector.Open(path, Journal, configure);
+            if (warn is not null && Directory.Exists(folder))
+            {
+                foreach (string kept in Directory.GetFiles(folder, pattern).Where(f => !before.Contains(f)).Order(StringComparer.Ordinal))
+                {
+                    warn($"{path}: the journal ended in a torn or damaged record, cut off on opening (a write cut short by a crash, or damage); its bytes are kept in {kept}");
+                }
+            }
+
+            return detector;
         }
         catch (InvalidDataException e)
         {

@@ -4,8 +4,10 @@ namespace Dedup.Cli.Stores;
 internal static class IndexStores
 {
     /// <summary>Opens the store at <paramref name="location"/>: a file path (a redis:// location is a <see cref="RedisIndex"/>, which the commands open themselves).</summary>
+    /// <param name="location">The <c>--store</c> value.</param>
+    /// <param name="warn">Told what opening the index changed that the user should know (a journal tail cut off); null to say nothing.</param>
     /// <exception cref="CliException">The location names a store kind this build does not support (bad input).</exception>
-    public static IIndexStore Open(string location)
+    public static IIndexStore Open(string location, Action<string>? warn = null)
     {
         if (string.IsNullOrWhiteSpace(location))
         {
@@ -32,6 +34,6 @@ internal static class IndexStores
             throw CliException.BadInput($"--store {location}: is a folder; --store expects a file path (e.g. {Path.Combine(location, "index.dedup")})");
         }
 
-        return new FileIndexStore(location);
+        return new FileIndexStore(location, warn);
     }
 }
