@@ -211,10 +211,11 @@ internal static class ScanCommand
 
     /// <summary>
     /// Writes an output file whole or not at all, turning failures into one-line I/O errors. A new or existing file is
-    /// written beside itself under a temporary name, flushed to disk and renamed over the old one, so an interrupted or
-    /// failed write (a full disk, an error while writing) leaves the previous file as it was and no partial one (a killed process, at most the temporary file);
-    /// the old file's permissions are kept. A symbolic link and anything under /dev or /proc (/dev/null, /dev/stdout,
-    /// a process substitution's /dev/fd/N) are written through in place, as before.
+    /// written beside itself under a temporary name, flushed to disk and renamed over the old one, so a failed or
+    /// cancelled write (a full disk, an error while writing, Ctrl+C) leaves the previous file as it was and no partial
+    /// one (a killed process leaves at most the temporary file); the old file's permissions are kept. A symbolic link and
+    /// anything under /dev or /proc (/dev/null, /dev/stdout, a process substitution's /dev/fd/N) are written through in
+    /// place, as before.
     /// </summary>
     /// <param name="path">The output file.</param>
     /// <param name="write">Writes the content.</param>
