@@ -345,6 +345,11 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("... and 8 more pairs (all of them: --pairs FILE)", run.Out, StringComparison.Ordinal);
         Assert.Contains("Line one", lines[1], StringComparison.Ordinal); // a newline in a title does not break the row
         Assert.Contains("pairs: 28\n", run.Out, StringComparison.Ordinal);
+
+        // With --pairs the line names the file rather than telling to give one; and /dev/null may take every output.
+        CliRun named = await Cli.RunWithInputAsync(input.ToString(), "scan", "-", "--pairs", "/dev/null", "--clusters", "/dev/null");
+        Assert.Equal(ExitCodes.CopiesFound, named.ExitCode);
+        Assert.Contains("... and 8 more pairs (all of them in /dev/null)", named.Out, StringComparison.Ordinal);
     }
 
     [Fact]

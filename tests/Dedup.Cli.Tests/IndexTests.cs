@@ -35,6 +35,11 @@ public sealed class IndexTests : IDisposable
         Assert.Contains($"dedup: warning: {store}: the journal ended in a torn or damaged record", stats.Error, StringComparison.Ordinal);
         Assert.Contains(kept, stats.Error, StringComparison.Ordinal);
         Assert.Equal(garbage, File.ReadAllBytes(kept));
+
+        // The JSON keys are snake_case like the rest of the tool's JSON (it had "journal bytes").
+        CliRun json = await Cli.RunAsync("index", "stats", "--store", store, "--json");
+        Assert.Contains("\"journal_bytes\":", json.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("journal bytes", json.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -273,8 +273,10 @@ internal static class IndexCommand
         using (var json = new Utf8JsonWriter(stream, JsonLines.Options))
         {
             json.WriteStartObject();
-            foreach ((string key, object value) in facts)
+            foreach ((string fact, object value) in facts)
             {
+                // JSON keys are snake_case like the rest of the tool's JSON ("journal bytes" printed, "journal_bytes" here).
+                string key = fact.Replace(' ', '_');
                 switch (value)
                 {
                     case int i:

@@ -67,7 +67,7 @@ internal static class ScanCommand
             // The shown pairs' titles are read while the file is open (a scan without a report holds only the ids).
             if (!settings.Json)
             {
-                table = new PairTable(result.Pairs, set.Complete, set.Articles);
+                table = new PairTable(result.Pairs, set.Complete, set.Articles) { PairsPath = settings.PairsPath };
             }
         }
 
@@ -189,7 +189,8 @@ internal static class ScanCommand
                 throw CliException.BadInput($"{option} -: the tool writes its summary to standard output; name a file for {option}");
             }
 
-            if (!seen.TryAdd(FilePath(path), option))
+            // A device (/dev/null) may take any number of outputs: nothing is overwritten there.
+            if (!Path.GetFullPath(path).StartsWith("/dev/", StringComparison.Ordinal) && !seen.TryAdd(FilePath(path), option))
             {
                 throw CliException.BadInput($"{option} {path}: names the same file as {seen[FilePath(path)]}; it would be overwritten");
             }

@@ -90,8 +90,11 @@ internal sealed class PairTable
     /// <summary>All pairs found, shown or not.</summary>
     public int Total { get; }
 
+    /// <summary>The file the pairs are written to (<c>--pairs</c>), named in the line that counts the rest; null when none.</summary>
+    public string? PairsPath { get; init; }
+
     private string Rest => Total > _rows.Count
-        ? string.Create(CultureInfo.InvariantCulture, $"... and {Total - _rows.Count} more pair{(Total - _rows.Count == 1 ? string.Empty : "s")} (all of them: --pairs FILE)")
+        ? string.Create(CultureInfo.InvariantCulture, $"... and {Total - _rows.Count} more pair{(Total - _rows.Count == 1 ? string.Empty : "s")} ({(PairsPath is null ? "all of them: --pairs FILE" : "all of them in " + PairsPath)})")
         : string.Empty;
 
     /// <summary>Aligned columns, one pair a line, then a blank line.</summary>
