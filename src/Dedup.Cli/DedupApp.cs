@@ -29,6 +29,23 @@ internal static class DedupApp
         {
             RootCommand root = Build(console);
             ParseResult parse = root.Parse(args);
+            // An unknown option is taken for an argument by the parser (`scan --bogus in.jsonl` blamed in.jsonl, and
+            // `scan --version` looked for a file of that name): named as what it is.
+            // (After "--" every word is an argument: `dedup index remove --store s -- -odd-id`.)
+            string[] unknown = args.Contains("--") ? [] : [.. parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
+                .SelectMany(a => a.Tokens).Select(t => t.Value)
+                .Where(v => v.Length > 1 && v[0] == '-' && !File.Exists(v) && !Directory.Exists(v))];
+            if (unknown.Length > 0)
+            {
+                foreach (string option in unknown)
+                {
+                    console.Message($"unknown option '{option}'");
+                }
+
+                console.Error.WriteLine($"Run '{string.Join(' ', CommandPath(parse.CommandResult))} --help' for usage.");
+                return ExitCodes.BadInput;
+            }
+
             if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction or null)
             {
                 foreach (ParseError error in parse.Errors)

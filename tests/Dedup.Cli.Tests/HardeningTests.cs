@@ -75,6 +75,21 @@ public sealed class HardeningTests : IDisposable
     }
 
     // D2: limits are checked where data comes in, so a store is never saved that cannot be loaded.
+    /// <summary>An unknown option is named as one: the parser took it for the input (`scan --bogus FILE` blamed FILE, `scan --version` looked for a file so named, exit 3).</summary>
+    [Theory]
+    [InlineData("scan", "--bogus", "SAMPLE", "unknown option '--bogus'")]
+    [InlineData("scan", "--version", null, "unknown option '--version'")]
+    [InlineData("compare", "-x", "SAMPLE", "unknown option '-x'")]
+    public async Task An_unknown_option_is_named_as_one(string command, string option, string? input, string message)
+    {
+        string[] args = [.. new[] { command, option, input }.Where(a => a is not null).Select(a => a == "SAMPLE" ? Cli.NewsSample : a!)];
+
+        CliRun run = await Cli.RunAsync(args);
+
+        Assert.True(run.ExitCode == ExitCodes.BadInput, run.ToString());
+        Assert.StartsWith("dedup: " + message, run.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>An empty path (an unset shell variable, say) is a usage error naming the option, not an internal error.</summary>
     [Theory]
     [InlineData("scan", "SAMPLE", "--pairs", "", "--pairs: expected a file path")]
