@@ -190,7 +190,7 @@ internal static class ScanCommand
             }
 
             // A device (/dev/null) may take any number of outputs: nothing is overwritten there.
-            if (!Path.GetFullPath(path).StartsWith("/dev/", StringComparison.Ordinal) && !seen.TryAdd(FilePath(path), option))
+            if (!IsWrittenInPlace(Path.GetFullPath(path)) && !seen.TryAdd(FilePath(path), option))
             {
                 throw CliException.BadInput($"{option} {path}: names the same file as {seen[FilePath(path)]}; it would be overwritten");
             }
@@ -228,7 +228,7 @@ internal static class ScanCommand
         try
         {
             var existing = new FileInfo(full);
-            if (existing.LinkTarget is not null || full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal))
+            if (existing.LinkTarget is not null || IsWrittenInPlace(full))
             {
                 using var through = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
                 write(through);
@@ -276,6 +276,10 @@ internal static class ScanCommand
             }
         }
     }
+
+    /// <summary>A device or process file (/dev/null, /dev/stdout, /dev/fd/N, /proc/...): written through, and never overwritten by another output.</summary>
+    private static bool IsWrittenInPlace(string fullPath) =>
+        fullPath.StartsWith("/dev/", StringComparison.Ordinal) || fullPath.StartsWith("/proc/", StringComparison.Ordinal);
 
     /// <summary>Deletes a temporary file, ignoring a failure (the error being reported is the write's).</summary>
     private static void DeleteQuietly(string path)

@@ -86,19 +86,13 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
     {
         try
         {
-            // Opening cuts a journal's torn or damaged last record off, keeping its bytes beside it (.cut-TIME): said,
-            // since it may have been an acknowledged change (a read-only-sounding `index stats` did it silently).
-            string snapshot = Commands.ScanCommand.FilePath(path);
-            string folder = Path.GetDirectoryName(snapshot) ?? ".";
-            string pattern = Path.GetFileName(snapshot) + ".journal*.cut-*";
-            var before = new HashSet<string>(Directory.Exists(folder) ? Directory.GetFiles(folder, pattern) : [], StringComparer.Ordinal);
             CopyDetector detector = CopyDetector.Open(path, Journal, configure);
-            if (warn is not null && Directory.Exists(folder))
+
+            // A torn or damaged last record cut off on opening may have been an acknowledged change: said (a
+            // read-only-sounding `index stats` cut it silently).
+            foreach (string kept in detector.JournalTailsKept)
             {
-                foreach (string kept in Directory.GetFiles(folder, pattern).Where(f => !before.Contains(f)).Order(StringComparer.Ordinal))
-                {
-                    warn($"{path}: the journal ended in a torn or damaged record, cut off on opening (a write cut short by a crash, or damage); its bytes are kept in {kept}");
-                }
+                warn?.Invoke($"{path}: the journal ended in a torn or damaged record, cut off on opening (a write cut short by a crash, or damage); its bytes are kept in {kept}");
             }
 
             return detector;

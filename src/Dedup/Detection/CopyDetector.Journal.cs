@@ -71,6 +71,13 @@ public sealed partial class CopyDetector
     public long JournalBytes => _journal?.PendingBytes ?? 0;
 
     /// <summary>
+    /// The files where <see cref="Open"/> kept the bytes of a journal's last record that it cut off as torn or damaged
+    /// (<c>NAME.journal.cut-{UTC time}</c>), empty when it cut nothing. A torn write and damage cannot be told apart, and
+    /// the record may have been an acknowledged change: a service should log these.
+    /// </summary>
+    public IReadOnlyList<string> JournalTailsKept { get; private set; } = [];
+
+    /// <summary>
     /// Opens a durable detector: loads the snapshot at <paramref name="path"/> if it exists (keeping its settings),
     /// replays the journal of the changes made since (<c>path.journal</c>, cutting off a torn last record), and journals
     /// every later add and remove before acknowledging it.
@@ -140,12 +147,13 @@ public sealed partial class CopyDetector
             }
 
             int replayed = 0;
+            var kept = new List<string?>(2);
             string old = DetectorJournal.OldPath(journalPath);
             bool hadOld = File.Exists(old);
             if (hadOld)
             {
                 // Its tail (if replay stopped short) is kept aside: the checkpoint below deletes the file.
-                DetectorJournal.KeepCutTail(old, DetectorJournal.Replay(old, detector.ApplyRecord, out int n));
+                kept.Add(DetectorJournal.KeepCutTail(old, DetectorJournal.Replay(old, detector.ApplyRecord, out int n)));
                 replayed += n;
             }
 
@@ -153,12 +161,13 @@ public sealed partial class CopyDetector
             if (File.Exists(journalPath))
             {
                 valid = DetectorJournal.Replay(journalPath, detector.ApplyRecord, out int n);
-                DetectorJournal.KeepCutTail(journalPath, valid);
+                kept.Add(DetectorJournal.KeepCutTail(journalPath, valid));
                 replayed += n;
             }
 
             detector._journal = DetectorJournal.OpenForAppend(journalPath, valid, journal.Flush, afterSnapshot: File.Exists(full));
             detector._snapshotPath = full;
+            detector.JournalTailsKept = [.. kept.OfType<string>()];
             detector.PrepareBoilerplate();
             op.Complete(0, [], replayed > 0, replayed);
             if (hadOld)

@@ -10,29 +10,8 @@ internal static class ListEquality
     private const int HashedElements = 8;
 
     /// <summary>True when both lists hold equal elements in the same order (or are the same list).</summary>
-    public static bool Equal<T>(IReadOnlyList<T> first, IReadOnlyList<T> second)
-    {
-        if (ReferenceEquals(first, second))
-        {
-            return true;
-        }
-
-        if (first.Count != second.Count)
-        {
-            return false;
-        }
-
-        EqualityComparer<T> comparer = EqualityComparer<T>.Default;
-        for (int i = 0; i < first.Count; i++)
-        {
-            if (!comparer.Equals(first[i], second[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool Equal<T>(IReadOnlyList<T> first, IReadOnlyList<T> second) =>
+        ReferenceEquals(first, second) || (first.Count == second.Count && first.SequenceEqual(second));
 
     /// <summary>A hash code consistent with <see cref="Equal{T}"/>: the count and the first few elements.</summary>
     public static int Hash<T>(IReadOnlyList<T> list)

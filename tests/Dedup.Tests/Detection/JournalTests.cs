@@ -40,6 +40,7 @@ public sealed class JournalTests : IDisposable
         File.Move(SnapshotPath + ".aside", SnapshotPath);
         using CopyDetector restored = CopyDetector.Open(SnapshotPath);
         Assert.Equal(2, restored.Count);
+        Assert.Empty(restored.JournalTailsKept);
     }
 
     /// <summary>A journal begun on opening a saved snapshot (no checkpoint yet) is a journal after a snapshot too.</summary>
@@ -204,6 +205,7 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(1, reopened.Count);
         Assert.False(File.Exists(old));
         string kept = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(old)!, Path.GetFileName(old) + ".cut-*"));
+        Assert.Equal([kept], reopened.JournalTailsKept);
         Assert.Contains(Rail.Title!, System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(kept)), StringComparison.Ordinal);
     }
 
@@ -226,6 +228,7 @@ public sealed class JournalTests : IDisposable
 
         // The record may have been acknowledged (damage, not a torn write): the bytes cut are kept beside the journal.
         string kept = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(JournalPath)!, Path.GetFileName(JournalPath) + ".cut-*"));
+        Assert.Equal([kept], reopened.JournalTailsKept);
         byte[] tail = File.ReadAllBytes(kept);
         Assert.Equal(bytes[^tail.Length..], tail);
         Assert.Contains(Rail.Title!, System.Text.Encoding.UTF8.GetString(tail), StringComparison.Ordinal);
