@@ -162,12 +162,13 @@ internal static class DedupApp
             HelpName = "N",
             CustomParser = result =>
             {
-                if (result.Tokens is [{ } token] && int.TryParse(token.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1)
+                string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+                if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1)
                 {
                     return n;
                 }
 
-                result.AddError("--threads must be a whole number of at least 1");
+                result.AddError($"--threads must be a whole number of at least 1 (up to {int.MaxValue}), got {(text.Length == 0 ? "nothing" : text)}");
                 return null;
             },
         };

@@ -164,15 +164,34 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains(":2: duplicate id '17' (first on line 1)", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A fraction is no id, however small (1e-40 read as 0 before, taking the id of a 0); a whole number too large to
+    /// canonicalize is named as such (it was called "not a whole number").
+    /// </summary>
     [Theory]
-    [InlineData("1.5")]
-    [InlineData("1e400")]
-    public async Task A_fractional_or_huge_numeric_id_is_a_bad_id(string id)
+    [InlineData("1.5", "must be a whole number")]
+    [InlineData("1e-40", "must be a whole number")]
+    [InlineData("-0.0000000000000000000000000000001", "must be a whole number")]
+    [InlineData("1e400", "of more than 28 digits must be written in plain digits (or as a string)")]
+    [InlineData("1.5e30", "of more than 28 digits must be written in plain digits (or as a string)")]
+    public async Task A_fractional_or_huge_numeric_id_is_a_bad_id(string id, string problem)
     {
         string path = _temp.Write("n.jsonl", "{\"id\": " + id + ", \"text\": \"a story\"}\n");
         CliRun run = await Cli.RunAsync("scan", path);
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
-        Assert.Contains(":1: a numeric \"id\" must be a whole number, found '" + id + "'", run.Error, StringComparison.Ordinal);
+        Assert.Contains(":1: a numeric \"id\" " + problem + ", found '" + id + "'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0.0", "0")]
+    [InlineData("-0e5", "0")]
+    [InlineData("0E-3", "0")]
+    [InlineData("1.7e1", "17")]
+    [InlineData("-2.50e1", "-25")]
+    public void A_whole_number_id_in_any_notation_reads_as_its_digits(string raw, string id)
+    {
+        Assert.True(Input.ArticleReader.TryCanonicalInteger(raw, out string canonical));
+        Assert.Equal(id, canonical);
     }
 
     [Fact]
@@ -293,6 +312,37 @@ public sealed class HardeningTests : IDisposable
         CliRun run = await Cli.RunAsync("compare", text, binary, "--encoding", encoding);
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Equal($"dedup: {binary}:2: a NUL byte at column 5: a binary file, not text", run.Error.Trim());
+    }
+
+    /// <summary>
+    /// UTF-16 saved without a byte-order mark (as some Windows tools write it) is named as such, with the way out: it
+    /// used to be "a binary file" for a text and "malformed JSON at column 2" for JSONL, from a file or standard input.
+    /// </summary>
+    [Theory]
+    [InlineData("utf-16le", "little", "LE")]
+    [InlineData("utf-16be", "big", "BE")]
+    public async Task UTF_16_without_a_byte_order_mark_is_named(string encodingName, string endian, string iconv)
+    {
+        var utf16 = new System.Text.UnicodeEncoding(bigEndian: iconv == "BE", byteOrderMark: false);
+        string expected = $"1: UTF-16 ({endian}-endian) without a byte-order mark: convert it to UTF-8 (iconv -f UTF-16{iconv} -t UTF-8), or save it with a byte-order mark";
+        string text = _temp.Write("a.txt", "The harbour wall will be rebuilt, the mayor said on Monday after the storm.\n");
+        string wide = _temp.WriteBytes(encodingName + ".txt", utf16.GetBytes("The harbour wall will be rebuilt, the mayor said.\n"));
+        CliRun compare = await Cli.RunAsync("compare", text, wide);
+        Assert.Equal(ExitCodes.BadInput, compare.ExitCode);
+        Assert.Equal($"dedup: {wide}:{expected}", compare.Error.Trim());
+
+        byte[] jsonl = utf16.GetBytes("{\"id\":\"a\",\"text\":\"The harbour wall will be rebuilt.\"}\n");
+        string file = _temp.WriteBytes(encodingName + ".jsonl", jsonl);
+        CliRun scan = await Cli.RunAsync("scan", file, "--skip-bad");
+        Assert.Equal(ExitCodes.BadInput, scan.ExitCode);
+        Assert.Equal($"dedup: {file}:{expected}", scan.Error.Trim());
+        CliRun piped = await Cli.RunWithInputAsync(jsonl, "scan", "-");
+        Assert.Equal(ExitCodes.BadInput, piped.ExitCode);
+        Assert.Equal($"dedup: <stdin>:{expected}", piped.Error.Trim());
+
+        // With its byte-order mark, the same file is read.
+        CliRun marked = await Cli.RunAsync("scan", _temp.WriteBytes("marked.jsonl", [.. new System.Text.UnicodeEncoding(iconv == "BE", byteOrderMark: true).GetPreamble(), .. jsonl]));
+        Assert.True(marked.ExitCode == ExitCodes.Ok, marked.ToString());
     }
 
     [Fact]
@@ -481,6 +531,19 @@ public sealed class HardeningTests : IDisposable
         }
 
         Assert.True(seen >= HtmlReport.MaxClusters / 4, $"only {seen} originals' own lines are on the page");
+    }
+
+    // Threshold 0 still asks for evidence: two unrelated texts are no copy, and the "why" says they share nothing (it
+    // used to say "the wording agrees", since a score of 0 reached the threshold of 0).
+    [Fact]
+    public async Task Compare_at_threshold_zero_of_unrelated_texts_says_they_share_nothing()
+    {
+        string a = _temp.Write("a.txt", "The central bank raised its main interest rate by half a point on Tuesday, the largest increase in two decades.");
+        string b = _temp.Write("b.txt", "Heavy rain flooded parts of the city overnight, closing schools and several main roads, officials said.");
+        CliRun run = await Cli.RunAsync("compare", "-t", "0", a, b);
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains("kind: not a copy\nwhy: no evidence of copying: the two share no word shingles", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("wording agrees", run.Out, StringComparison.Ordinal);
     }
 
     // A word flood against a longer one: Jaccard 1.0 but not a copy; the output says why, and stays short.

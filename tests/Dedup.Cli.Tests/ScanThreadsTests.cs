@@ -60,11 +60,12 @@ public sealed class ScanThreadsTests : IDisposable
     [InlineData("0")]
     [InlineData("-3")]
     [InlineData("many")]
+    [InlineData("99999999999")]
     public async Task A_thread_count_below_one_or_not_a_number_exits_2(string threads)
     {
         CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--threads", threads);
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
-        Assert.Contains("--threads", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"--threads must be a whole number of at least 1 (up to 2147483647), got {threads}", run.Error, StringComparison.Ordinal);
     }
 }

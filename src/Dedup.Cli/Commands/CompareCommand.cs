@@ -88,7 +88,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 return "too little evidence: the scores count distinct word shingles, and these texts share only a few (a phrase repeated over and over, or a very short text), which is no sign of copying however high the Jaccard";
             }
 
-            if (comparison.Score >= threshold)
+            if (comparison.Score >= threshold && comparison.Score > 0)
             {
                 // The verbatim or skeleton evidence reached the threshold, and the facts said no.
                 return comparison.AlignedSentences.Any(a => a.DisagreeingNumbers.Count > 0)
@@ -100,6 +100,12 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             {
                 // 0.6 and 40: the library's lowest paraphrase bar and its MinParaphraseTerms (internal to it).
                 return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the paraphrase score counts only when the two hold the same facts and either share at least 40 content terms or hold each other's facts both ways (two short reports on one subject share most of their few terms)");
+            }
+
+            if (comparison.Score == 0)
+            {
+                // A threshold of 0 still asks for some evidence: a pair that shares nothing is no copy at any threshold.
+                return "no evidence of copying: the two share no word shingles, no frame and no lead (a score of 0 is no copy at any threshold)";
             }
 
             return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}");

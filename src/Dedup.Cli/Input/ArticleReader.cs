@@ -263,7 +263,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
     private async Task ReadJsonLinesAsync(Stream stream, ArticleSet set, CancellationToken cancellationToken)
     {
         var firstLineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-        using Stream utf8 = await TextDecoding.OpenAsUtf8Async(stream, encoding, cancellationToken).ConfigureAwait(false);
+        using Stream utf8 = await TextDecoding.OpenAsUtf8Async(stream, set.Name, encoding, cancellationToken).ConfigureAwait(false);
         using var reader = new Utf8LineReader(utf8, MaxLineBytes);
 
         // Lines are read in order and parsed a batch at a time on all threads (UTF-8 check and JSON); the results are
@@ -607,7 +607,10 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
                 case JsonValueKind.Number:
                     if (!TryCanonicalInteger(idElement.GetRawText(), out id))
                     {
-                        return (null, false, InputProblem.BadId, $"a numeric \"id\" must be a whole number, found {Printable.Quote(idElement.GetRawText())}");
+                        string raw = idElement.GetRawText();
+                        return (null, false, InputProblem.BadId, double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && Math.Abs(value) >= 1e28
+                            ? $"a numeric \"id\" of more than 28 digits must be written in plain digits (or as a string), found {Printable.Quote(raw)}"
+                            : $"a numeric \"id\" must be a whole number, found {Printable.Quote(raw)}");
                     }
 
                     numeric = true;
@@ -735,8 +738,9 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
 
     /// <summary>
     /// The id a JSON number stands for: its value as a whole number in plain decimal, so <c>17</c>, <c>17.0</c> and
-    /// <c>1.7e1</c> are one id, the same as the string <c>"17"</c>; false for a fraction, or a number beyond 28 digits
-    /// written otherwise than in plain digits (an integer in plain digits is its own canonical form, at any length).
+    /// <c>1.7e1</c> are one id, the same as the string <c>"17"</c>; false for a fraction (however small: <c>1e-40</c> is
+    /// no 0), or a number beyond 28 digits written otherwise than in plain digits (an integer in plain digits is its own
+    /// canonical form, at any length).
     /// </summary>
     internal static bool TryCanonicalInteger(string raw, out string id)
     {
@@ -747,7 +751,10 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             return true;
         }
 
-        if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value) && value == decimal.Truncate(value))
+        // A decimal rounds what it cannot hold: 1e-40 would read as 0, so a zero must be written as one.
+        int exponent = raw.AsSpan().IndexOfAny('e', 'E');
+        bool zero = !raw.AsSpan(0, exponent < 0 ? raw.Length : exponent).ContainsAnyExcept("-0.");
+        if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value) && value == decimal.Truncate(value) && (value != 0 || zero))
         {
             id = decimal.Truncate(value).ToString("0", CultureInfo.InvariantCulture);
             return true;

@@ -75,6 +75,12 @@ internal static class TextDecoding
 
         // No text in UTF-8 or Windows-1252 holds a NUL byte; a program or an image does (and reads as Windows-1252).
         int nul = span.IndexOf((byte)0);
+        if (nul >= 0 && Utf16WithoutBom(span) is { } utf16)
+        {
+            text = string.Empty;
+            return "1: " + utf16;
+        }
+
         if (nul >= 0)
         {
             int nulLineStart = span[..nul].LastIndexOf((byte)'\n') + 1;
@@ -113,9 +119,10 @@ internal static class TextDecoding
     /// Wraps a JSONL stream so it yields UTF-8: a UTF-16 byte-order mark, or Windows-1252 when asked, is transcoded;
     /// otherwise the bytes pass through (and are checked line by line).
     /// </summary>
-    public static async Task<Stream> OpenAsUtf8Async(Stream stream, InputEncoding encoding, CancellationToken cancellationToken)
+    /// <exception cref="CliException">The stream reads as UTF-16 without a byte-order mark (<paramref name="name"/> names it).</exception>
+    public static async Task<Stream> OpenAsUtf8Async(Stream stream, string name, InputEncoding encoding, CancellationToken cancellationToken)
     {
-        byte[] head = new byte[2];
+        byte[] head = new byte[Utf16Head];
         int read = 0;
         while (read < head.Length)
         {
@@ -135,7 +142,42 @@ internal static class TextDecoding
             return Encoding.CreateTranscodingStream(whole, bom, Encoding.UTF8, leaveOpen: true);
         }
 
+        if (Utf16WithoutBom(head.AsSpan(0, read)) is { } utf16)
+        {
+            // Read as UTF-8 it would be a JSON error on every line, naming none of this.
+            throw CliException.BadInput($"{name}:1: {utf16}");
+        }
+
         return encoding == InputEncoding.Windows1252 ? Encoding.CreateTranscodingStream(whole, Windows1252, Encoding.UTF8, leaveOpen: true) : whole;
+    }
+
+    /// <summary>How many bytes of a file's start <see cref="Utf16WithoutBom"/> looks at.</summary>
+    private const int Utf16Head = 64;
+
+    /// <summary>
+    /// What to tell of a text that reads as UTF-16 without a byte-order mark, or null: of its first
+    /// <see cref="Utf16Head"/> bytes (at least eight), every other one is NUL and the rest none (ASCII characters, as
+    /// JSON's braces, quotes and keys are, in UTF-16). No UTF-8 or Windows-1252 text holds a NUL byte.
+    /// </summary>
+    internal static string? Utf16WithoutBom(ReadOnlySpan<byte> bytes)
+    {
+        ReadOnlySpan<byte> head = bytes[..(Math.Min(bytes.Length, Utf16Head) & ~1)];
+        if (head.Length < 8)
+        {
+            return null;
+        }
+
+        bool little = true;
+        bool big = true;
+        for (int i = 0; i < head.Length; i += 2)
+        {
+            little &= head[i] != 0 && head[i + 1] == 0;
+            big &= head[i] == 0 && head[i + 1] != 0;
+        }
+
+        return little || big
+            ? $"UTF-16 ({(little ? "little" : "big")}-endian) without a byte-order mark: convert it to UTF-8 (iconv -f UTF-16{(little ? "LE" : "BE")} -t UTF-8), or save it with a byte-order mark"
+            : null;
     }
 
     /// <summary>A read-only stream: a few bytes already read, then the rest of the underlying stream.</summary>
