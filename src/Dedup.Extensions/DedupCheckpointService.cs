@@ -9,7 +9,8 @@ namespace Dedup.Extensions;
 /// <see cref="DedupOptions.CheckpointJournalBytes"/> (looked at every <see cref="DedupOptions.CheckpointInterval"/>) and
 /// when the host stops, if the journal holds anything. Does nothing for a detector without a snapshot path. A checkpoint
 /// that fails (a full disk, say) is logged by the detector's telemetry and tried again at the next look: compacting is
-/// optional, the journal still holds every change, so the service neither stops the host nor fails its shutdown.
+/// optional, the journal still holds every change, so the service neither stops the host nor fails its shutdown. The
+/// checkpoints write asynchronously and end when the host's shutdown timeout passes, leaving the journal whole.
 /// </summary>
 internal sealed class DedupCheckpointService : BackgroundService
 {
@@ -27,7 +28,7 @@ internal sealed class DedupCheckpointService : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_options.SnapshotPath is not null && _options.CheckpointOnShutdown && _detector.JournalBytes > 0)
         {
-            TryCheckpoint();
+            await TryCheckpointAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -45,7 +46,7 @@ internal sealed class DedupCheckpointService : BackgroundService
             {
                 if (_detector.JournalBytes > _options.CheckpointJournalBytes)
                 {
-                    TryCheckpoint();
+                    await TryCheckpointAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -54,14 +55,20 @@ internal sealed class DedupCheckpointService : BackgroundService
         }
     }
 
-    /// <summary>Checkpoints; a failure has been reported to the detector's observer (logged) and leaves the journal whole.</summary>
-    private void TryCheckpoint()
+    /// <summary>
+    /// Checkpoints, writing asynchronously; a failure has been reported to the detector's observer (logged) and leaves
+    /// the journal whole, and so does a cancellation (the host stopping, or its shutdown timeout passing).
+    /// </summary>
+    private async Task TryCheckpointAsync(CancellationToken cancellationToken)
     {
         try
         {
-            _detector.Checkpoint();
+            await _detector.CheckpointAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
         catch (ObjectDisposedException)

@@ -280,9 +280,14 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// </summary>
     private bool MarkDisposed()
     {
-        lock (_checkpointLock)
+        _checkpointGate.Wait();
+        try
         {
             return Interlocked.Exchange(ref _disposed, 1) == 0;
+        }
+        finally
+        {
+            _checkpointGate.Release();
         }
     }
 

@@ -38,11 +38,38 @@ public sealed partial class CopyDetector
         ArgumentNullException.ThrowIfNull(stream);
         ThrowIfShared(nameof(Save), "the store keeps the index");
 
+        SyncCompletion.Wait(SaveCoreAsync(stream, writeAsync: false, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// As <see cref="Save(Stream)"/>, writing to the stream asynchronously (a blob upload, a network stream): the same
+    /// bytes. Adds and searches go on meanwhile; the snapshot is of the moment the call began.
+    /// </summary>
+    /// <param name="stream">The stream written to.</param>
+    /// <param name="cancellationToken">Stops the writing; the stream then holds an incomplete snapshot, which no reader accepts (it is checksummed).</param>
+    /// <returns>A task that completes when the snapshot is written and the stream flushed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="NotSupportedException">The index lives in a shared store, which keeps it itself.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public async ValueTask SaveAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfShared(nameof(SaveAsync), "the store keeps the index");
+        cancellationToken.ThrowIfCancellationRequested();
+        await SaveCoreAsync(stream, writeAsync: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the snapshot: synchronously (every write flushes a full buffer; the task has completed when this returns),
+    /// or asynchronously (the buffer is written after each record that fills it).
+    /// </summary>
+    private async ValueTask SaveCoreAsync(Stream stream, bool writeAsync, CancellationToken cancellationToken)
+    {
         // The index of this moment, taken under the lock; written outside it, so that adds and searches go on while a
         // large snapshot is written (a checkpoint of 100,000 articles held every call for over a second): an indexed
         // article's features never change.
         List<ArticleFeatures> articles = IndexedNow(out long order, out int[][]? matches);
-        var w = new SnapshotWriter(stream);
+        var w = new SnapshotWriter(stream, writeAsync);
         w.WriteBytes(SnapshotMagic);
         w.WriteUInt32(SnapshotFormatVersion);
         w.WriteUInt64(Options.Seed);
@@ -65,6 +92,7 @@ public sealed partial class CopyDetector
             int n = ArticleRecord.Write(buffer, f);
             w.WriteUInt32((uint)n);
             w.WriteBytes(buffer.AsSpan(0, n));
+            await w.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
         }
 
         w.WriteBytes([matches is null ? (byte)0 : (byte)1]);
@@ -77,10 +105,12 @@ public sealed partial class CopyDetector
                 {
                     w.WriteUInt32((uint)position);
                 }
+
+                await w.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        w.Finish();
+        await w.FinishAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -100,12 +130,34 @@ public sealed partial class CopyDetector
     /// </exception>
     public void SaveToFile(string path)
     {
+        SyncCompletion.Wait(SaveToFileCoreAsync(path, writeAsync: false, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// As <see cref="SaveToFile(string)"/>, writing and flushing the file asynchronously. Cancelled, it leaves the
+    /// previous file as it was and no temporary file.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Stops the save before the file is replaced.</param>
+    /// <returns>A task that completes when the file is replaced.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="IOException">As for <see cref="SaveToFile(string)"/>.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public async ValueTask SaveToFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await SaveToFileCoreAsync(path, writeAsync: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask SaveToFileCoreAsync(string path, bool writeAsync, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ThrowIfShared(nameof(SaveToFile), "the store keeps the index");
         string full = SnapshotFile.FollowLinks(Path.GetFullPath(path));
         StringComparison paths = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         if (_snapshotPath is not null && string.Equals(full, _snapshotPath, paths))
         {
-            SnapshotFile.WriteAtomically(path, Save);
+            await SnapshotFile.WriteAtomicallyAsync(path, (s, c) => SaveCoreAsync(s, writeAsync, c), null, writeAsync, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -119,7 +171,7 @@ public sealed partial class CopyDetector
                 "replay them onto this detector's articles at the next open. Open that index and call Checkpoint, or delete its journal to replace the index, or save elsewhere.");
         }
 
-        SnapshotFile.WriteAtomically(path, Save);
+        await SnapshotFile.WriteAtomicallyAsync(path, (s, c) => SaveCoreAsync(s, writeAsync, c), null, writeAsync, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lock of the index at <paramref name="full"/>, for the time its snapshot is replaced.</summary>

@@ -12,15 +12,40 @@ namespace Dedup.Indexing;
 /// </summary>
 internal sealed class SnapshotWriter
 {
+    /// <summary>Bytes buffered before they are written to the stream (and, writing asynchronously, at least this many).</summary>
+    private const int BufferBytes = 1 << 16;
+
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[1 << 16];
+    private readonly bool _async;
     private readonly XxHash64 _hash = new();
+    private byte[] _buffer = new byte[BufferBytes];
     private int _position;
 
-    public SnapshotWriter(Stream stream) => _stream = stream;
+    /// <param name="stream">The stream written to.</param>
+    /// <param name="writeAsync">
+    /// Whether the stream is written only by <see cref="FlushIfFullAsync"/> and <see cref="FinishAsync"/>, asynchronously:
+    /// the buffer then grows past <see cref="BufferBytes"/> until the writer's owner flushes (after each record, say).
+    /// </param>
+    public SnapshotWriter(Stream stream, bool writeAsync = false)
+    {
+        _stream = stream;
+        _async = writeAsync;
+    }
 
     public void WriteBytes(ReadOnlySpan<byte> bytes)
     {
+        if (_async)
+        {
+            if (_buffer.Length - _position < bytes.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _position + bytes.Length));
+            }
+
+            bytes.CopyTo(_buffer.AsSpan(_position));
+            _position += bytes.Length;
+            return;
+        }
+
         while (!bytes.IsEmpty)
         {
             if (_position == _buffer.Length)
@@ -118,10 +143,54 @@ internal sealed class SnapshotWriter
         _stream.Flush();
     }
 
+    /// <summary>Writing asynchronously: writes the buffer to the stream once it holds <see cref="BufferBytes"/>. Writing synchronously: nothing (the writes flush).</summary>
+    public async ValueTask FlushIfFullAsync(CancellationToken cancellationToken)
+    {
+        if (_async && _position >= BufferBytes)
+        {
+            await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>As <see cref="Finish"/>, asynchronously when the writer writes asynchronously.</summary>
+    public async ValueTask FinishAsync(CancellationToken cancellationToken)
+    {
+        if (!_async)
+        {
+            Finish();
+            return;
+        }
+
+        _hash.Append(_buffer.AsSpan(0, _position));
+        BinaryPrimitives.WriteUInt64LittleEndian(Reserve(8), _hash.GetCurrentHashAsUInt64());
+        await _stream.WriteAsync(_buffer.AsMemory(0, _position), cancellationToken).ConfigureAwait(false);
+        _position = 0;
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writing asynchronously: <paramref name="count"/> bytes more at the buffer's end, not hashed.</summary>
+    private Span<byte> Reserve(int count)
+    {
+        if (_buffer.Length - _position < count)
+        {
+            Array.Resize(ref _buffer, _position + count);
+        }
+
+        _position += count;
+        return _buffer.AsSpan(_position - count, count);
+    }
+
     private void FlushBuffer()
     {
         _hash.Append(_buffer.AsSpan(0, _position));
         _stream.Write(_buffer, 0, _position);
+        _position = 0;
+    }
+
+    private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
+    {
+        _hash.Append(_buffer.AsSpan(0, _position));
+        await _stream.WriteAsync(_buffer.AsMemory(0, _position), cancellationToken).ConfigureAwait(false);
         _position = 0;
     }
 }
@@ -324,6 +393,29 @@ internal static class SnapshotFile
     /// <param name="wrap">For tests: wraps the temporary file's stream (e.g. to fail mid-write).</param>
     public static void WriteAtomically(string path, Action<Stream> write, Func<Stream, Stream>? wrap = null)
     {
+        SyncCompletion.Wait(WriteAtomicallyAsync(
+            path,
+            (stream, _) =>
+            {
+                write(stream);
+                return ValueTask.CompletedTask;
+            },
+            wrap,
+            writeAsync: false,
+            CancellationToken.None));
+    }
+
+    /// <summary>
+    /// As <see cref="WriteAtomically(string, Action{Stream}, Func{Stream, Stream}?)"/>, with the writes and the flush to
+    /// disk off the calling thread when <paramref name="writeAsync"/>. Cancelled, it leaves the old file and no temporary one.
+    /// </summary>
+    /// <param name="path">The target file.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <param name="wrap">For tests: wraps the temporary file's stream (e.g. to fail mid-write).</param>
+    /// <param name="writeAsync">Whether to write asynchronously (false: the task has completed when this returns).</param>
+    /// <param name="cancellationToken">Cancels the write before the file is replaced.</param>
+    public static async ValueTask WriteAtomicallyAsync(string path, Func<Stream, CancellationToken, ValueTask> write, Func<Stream, Stream>? wrap, bool writeAsync, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = FollowLinks(Path.GetFullPath(path));
         string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
@@ -336,14 +428,26 @@ internal static class SnapshotFile
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, writeAsync);
+            await using (file.ConfigureAwait(false))
             {
                 Stream target = wrap is null ? file : wrap(file);
-                write(target);
-                target.Flush();
-                file.Flush(flushToDisk: true);
+                await write(target, cancellationToken).ConfigureAwait(false);
+                if (writeAsync)
+                {
+                    await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+                    // No asynchronous fsync exists: it runs on the pool, not on the caller's thread.
+                    await Task.Run(() => file.Flush(flushToDisk: true), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    target.Flush();
+                    file.Flush(flushToDisk: true);
+                }
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             File.Move(temp, full, overwrite: true);
         }
         catch

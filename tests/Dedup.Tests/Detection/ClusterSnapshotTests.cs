@@ -264,8 +264,10 @@ public sealed class DisposeDuringCheckpointTests : IDisposable
     /// the checkpoint then replaced it and deleted the journal it had set aside, and acknowledged changes were lost (600
     /// in a client's trial); the checkpoint itself then threw though its snapshot was written. Dispose now waits for it.
     /// </summary>
-    [Fact]
-    public async Task Dispose_waits_for_a_checkpoint_under_way_and_nothing_is_lost()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispose_waits_for_a_checkpoint_under_way_and_nothing_is_lost(bool checkpointAsync)
     {
         string path = Path.Combine(_folder, "index.dedup");
         using var held = new ManualResetEventSlim();
@@ -277,7 +279,9 @@ public sealed class DisposeDuringCheckpointTests : IDisposable
         detector.Add("f", TestArticles.HarbourFollowUp);
         detector.WrapCheckpointSnapshotForTests = stream => new HoldingStream(stream, held, release);
 
-        Task checkpoint = Task.Run(detector.Checkpoint, TestContext.Current.CancellationToken);
+        Task checkpoint = checkpointAsync
+            ? Task.Run(() => detector.CheckpointAsync(TestContext.Current.CancellationToken).AsTask(), TestContext.Current.CancellationToken)
+            : Task.Run(detector.Checkpoint, TestContext.Current.CancellationToken);
         Assert.True(held.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
         Task disposing = Task.Run(detector.Dispose, TestContext.Current.CancellationToken);
         await Task.Delay(300, TestContext.Current.CancellationToken);

@@ -1,0 +1,21 @@
+namespace Dedup.Indexing;
+
+/// <summary>Runs the synchronous path of code written once for both (an async method given <c>writeAsync: false</c>).</summary>
+internal static class SyncCompletion
+{
+    /// <summary>
+    /// The result of a task that ran synchronously, so has completed: its exception, if any, is thrown as is. Should it
+    /// not have (a stream that completes a write later), it is waited for through a <see cref="Task"/>, which is safe for
+    /// any <see cref="ValueTask"/>.
+    /// </summary>
+    public static void Wait(ValueTask task)
+    {
+        if (task.IsCompleted)
+        {
+            task.GetAwaiter().GetResult();
+            return;
+        }
+
+        task.AsTask().GetAwaiter().GetResult();
+    }
+}
