@@ -295,7 +295,7 @@ internal static class DedupApp
 
     private static Option<InputEncoding> EncodingOption() => new("--encoding")
     {
-        Description = "How to read input bytes: auto (a byte-order mark decides, else UTF-8; a .txt file that is not UTF-8 is read as Windows-1252 with a warning), utf-8 (strict), windows-1252.",
+        Description = "How to read input bytes: auto (a byte-order mark decides, else UTF-8; a .txt file that is not UTF-8 is read as Windows-1252 with a warning), utf-8 (strict), windows-1252 (latin1 and iso-8859-1 are read as windows-1252, as browsers read them).",
         HelpName = string.Join('|', TextDecoding.Names),
         DefaultValueFactory = _ => InputEncoding.Auto,
         CustomParser = result =>

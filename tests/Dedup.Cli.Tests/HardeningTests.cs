@@ -359,6 +359,17 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("--encoding must be one of auto, utf-8, windows-1252, got ebcdic", bad.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>The labels browsers read as Windows-1252 (WHATWG Encoding Standard) are read so here, curly quotes included.</summary>
+    [Theory]
+    [InlineData("latin1")]
+    [InlineData("ISO-8859-1")]
+    [InlineData("cp1252")]
+    public void Latin_1_labels_read_as_windows_1252(string label)
+    {
+        Assert.Equal(Input.InputEncoding.Windows1252, Input.TextDecoding.Parse(label));
+        Assert.Null(Input.TextDecoding.Parse("iso-8859-2"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

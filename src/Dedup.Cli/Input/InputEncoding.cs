@@ -29,12 +29,17 @@ internal static class TextDecoding
     /// <summary>The values of <c>--encoding</c>, as typed.</summary>
     public static readonly string[] Names = ["auto", "utf-8", "windows-1252"];
 
-    /// <summary>Parses a <c>--encoding</c> value (case-insensitive; "utf8", "cp1252" and "latin1" are accepted too).</summary>
+    /// <summary>
+    /// Parses a <c>--encoding</c> value (case-insensitive; "utf8" and "cp1252" are accepted too, and "latin1" and
+    /// "iso-8859-1" mean Windows-1252, as they do in browsers and the WHATWG Encoding Standard: the two differ only in
+    /// 0x80-0x9F, control codes in ISO-8859-1 that no text uses, and curly quotes, dashes and the euro sign in Windows-1252,
+    /// which texts labelled Latin-1 mostly hold).
+    /// </summary>
     public static InputEncoding? Parse(string value) => value.ToUpperInvariant() switch
     {
         "AUTO" => InputEncoding.Auto,
         "UTF-8" or "UTF8" => InputEncoding.Utf8,
-        "WINDOWS-1252" or "CP1252" or "1252" or "LATIN1" => InputEncoding.Windows1252,
+        "WINDOWS-1252" or "CP1252" or "1252" or "LATIN1" or "LATIN-1" or "ISO-8859-1" or "ISO8859-1" => InputEncoding.Windows1252,
         _ => null,
     };
 
