@@ -228,20 +228,7 @@ public sealed partial class CopyDetector
     /// </summary>
     /// <exception cref="InvalidOperationException">The detector was not opened with <see cref="Open"/>.</exception>
     /// <exception cref="IOException">The snapshot cannot be written; the journal still holds everything.</exception>
-    public void Checkpoint()
-    {
-        DetectorJournal journal = _journal ?? throw new InvalidOperationException("Only a detector opened with CopyDetector.Open has a journal to compact.");
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        _checkpointGate.Wait();
-        try
-        {
-            Indexing.SyncCompletion.Wait(CheckpointLockedAsync(journal, writeAsync: false, CancellationToken.None));
-        }
-        finally
-        {
-            _checkpointGate.Release();
-        }
-    }
+    public void Checkpoint() => Indexing.SyncCompletion.Wait(CheckpointCoreAsync(writeAsync: false, CancellationToken.None));
 
     /// <summary>
     /// As <see cref="Checkpoint"/>, writing the snapshot and flushing it to disk asynchronously (a checkpoint of 100,000
@@ -255,28 +242,43 @@ public sealed partial class CopyDetector
     /// <exception cref="InvalidOperationException">The detector was not opened with <see cref="Open"/>.</exception>
     /// <exception cref="IOException">The snapshot cannot be written; the journal still holds everything.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the journal still holds everything.</exception>
-    public async ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
+    public ValueTask CheckpointAsync(CancellationToken cancellationToken = default) => CheckpointCoreAsync(writeAsync: true, cancellationToken);
+
+    /// <summary>
+    /// The checkpoint, under <see cref="_checkpointGate"/>; written synchronously (the task has completed when this
+    /// returns) or asynchronously. The observer hears of it after the gate is released, as of every operation outside
+    /// the detector's locks: an observer may dispose the detector.
+    /// </summary>
+    private async ValueTask CheckpointCoreAsync(bool writeAsync, CancellationToken cancellationToken)
     {
         DetectorJournal journal = _journal ?? throw new InvalidOperationException("Only a detector opened with CopyDetector.Open has a journal to compact.");
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (writeAsync)
+        {
+            await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Only the synchronous Checkpoint comes here, and it takes no token.
+            _checkpointGate.Wait(CancellationToken.None);
+        }
+
+        Operation op;
         try
         {
-            await CheckpointLockedAsync(journal, writeAsync: true, cancellationToken).ConfigureAwait(false);
+            // Dispose takes the gate before it marks the detector disposed: a checkpoint that got here first ends first.
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            op = new Operation(this, DetectorOperation.Checkpoint, null);
         }
-        finally
+        catch
         {
             _checkpointGate.Release();
+            throw;
         }
-    }
 
-    /// <summary>The checkpoint, under <see cref="_checkpointGate"/>.</summary>
-    private async ValueTask CheckpointLockedAsync(DetectorJournal journal, bool writeAsync, CancellationToken cancellationToken)
-    {
-        // Dispose takes the gate before it marks the detector disposed: a checkpoint that got here first ends first.
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        using var op = new Operation(this, DetectorOperation.Checkpoint, null);
+        Exception? failure = null;
+        int articles = 0;
         try
         {
             EnterWriteLock();
@@ -290,14 +292,28 @@ public sealed partial class CopyDetector
             }
 
             await Indexing.SnapshotFile.WriteAtomicallyAsync(_snapshotPath!, (s, c) => SaveCoreAsync(s, writeAsync, c), WrapCheckpointSnapshotForTests, writeAsync, cancellationToken).ConfigureAwait(false);
-
             journal.DeleteOld();
-            op.Complete(0, [], changed: false, articles: Count);
+            articles = Count;
         }
         catch (Exception e)
         {
-            op.Fail(e);
+            failure = e;
             throw;
+        }
+        finally
+        {
+            _checkpointGate.Release();
+            using (op)
+            {
+                if (failure is null)
+                {
+                    op.Complete(0, [], changed: false, articles);
+                }
+                else
+                {
+                    op.Fail(failure);
+                }
+            }
         }
     }
 

@@ -130,7 +130,7 @@ public sealed partial class CopyDetector
     /// </exception>
     public void SaveToFile(string path)
     {
-        SyncCompletion.Wait(SaveToFileCoreAsync(path, writeAsync: false, CancellationToken.None));
+        SyncCompletion.Wait(SaveToFileCoreAsync(path, nameof(SaveToFile), writeAsync: false, CancellationToken.None));
     }
 
     /// <summary>
@@ -146,13 +146,13 @@ public sealed partial class CopyDetector
     public async ValueTask SaveToFileAsync(string path, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await SaveToFileCoreAsync(path, writeAsync: true, cancellationToken).ConfigureAwait(false);
+        await SaveToFileCoreAsync(path, nameof(SaveToFileAsync), writeAsync: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask SaveToFileCoreAsync(string path, bool writeAsync, CancellationToken cancellationToken)
+    private async ValueTask SaveToFileCoreAsync(string path, string method, bool writeAsync, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ThrowIfShared(nameof(SaveToFile), "the store keeps the index");
+        ThrowIfShared(method, "the store keeps the index");
         string full = SnapshotFile.FollowLinks(Path.GetFullPath(path));
         StringComparison paths = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         if (_snapshotPath is not null && string.Equals(full, _snapshotPath, paths))

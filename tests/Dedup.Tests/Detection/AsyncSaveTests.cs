@@ -132,6 +132,77 @@ public sealed class AsyncSaveTests : IDisposable
         Assert.True(compacted.Contains("harbour") && compacted.Contains("rail"));
     }
 
+    /// <summary>
+    /// The observer hears of a checkpoint after the checkpoint's gate is released, as of every operation outside the
+    /// detector's locks: one that disposes the detector when a checkpoint completes (or fails) does not deadlock it.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task An_observer_may_dispose_the_detector_when_a_checkpoint_ends(bool checkpointAsync, bool fail)
+    {
+        var observer = new DisposingObserver();
+        CopyDetector detector = CopyDetector.Open(SnapshotPath, configure: o => o with { Observer = observer });
+        observer.Detector = detector;
+        detector.Add("harbour", TestArticles.Harbour);
+        if (fail)
+        {
+            detector.WrapCheckpointSnapshotForTests = _ => throw new IOException("disk full");
+        }
+
+        Task checkpoint = Task.Run(async () =>
+        {
+            if (checkpointAsync)
+            {
+                await detector.CheckpointAsync(TestContext.Current.CancellationToken);
+            }
+            else
+            {
+                detector.Checkpoint();
+            }
+        }, TestContext.Current.CancellationToken);
+        Task ended = await Task.WhenAny(checkpoint, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+
+        Assert.Same(checkpoint, ended);
+        Assert.Equal(fail, checkpoint.IsFaulted);
+        Assert.Equal(1, observer.Disposals);
+        Assert.Throws<ObjectDisposedException>(detector.Checkpoint);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(1, reopened.Count);
+    }
+
+    /// <summary>Disposes its detector when a checkpoint ends.</summary>
+    private sealed class DisposingObserver : DetectorObserver
+    {
+        public CopyDetector? Detector { get; set; }
+
+        public int Disposals { get; private set; }
+
+        public override void Completed(in DetectorEvent detectorEvent)
+        {
+            if (detectorEvent.Operation == DetectorOperation.Checkpoint)
+            {
+                Dispose();
+            }
+        }
+
+        public override void Failed(DetectorOperation operation, string? articleId, Exception exception)
+        {
+            if (operation == DetectorOperation.Checkpoint)
+            {
+                Dispose();
+            }
+        }
+
+        private void Dispose()
+        {
+            Detector!.Dispose();
+            Disposals++;
+        }
+    }
+
     /// <summary>A stream that allows asynchronous calls only, into a memory stream.</summary>
     private sealed class AsyncOnlyStream : Stream
     {
