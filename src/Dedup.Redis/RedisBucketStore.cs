@@ -94,20 +94,7 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
     public static async Task<RedisBucketStore> ConnectAsync(string configuration, RedisBucketStoreOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(configuration);
-        ConfigurationOptions config = ConfigurationOptions.Parse(configuration);
-        config.BacklogPolicy = BacklogPolicy.FailFast;
-        ConnectionMultiplexer connection;
-        try
-        {
-            connection = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
-        }
-        catch (RedisConnectionException e)
-        {
-            string endPoint = string.Join(",", config.EndPoints.Select(EndPointCollection.ToString));
-            throw new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
-        }
-
+        ConnectionMultiplexer connection = await RedisCalls.ConnectAsync(configuration).ConfigureAwait(false);
         return new RedisBucketStore(connection, options, ownsConnection: true);
     }
 

@@ -9,6 +9,40 @@ internal static class RedisCalls
     public static string EndPoints(IConnectionMultiplexer connection) =>
         string.Join(",", connection.GetEndPoints().Select(EndPointCollection.ToString));
 
+    /// <summary>
+    /// Connects as both stores' <c>ConnectAsync</c> do: commands fail at once while the connection is down (no backlog);
+    /// a server that cannot be reached is a <see cref="RedisStoreUnavailableException"/> naming it and what to check.
+    /// </summary>
+    /// <param name="configuration">A StackExchange.Redis configuration string.</param>
+    /// <exception cref="RedisStoreUnavailableException">No connection could be made.</exception>
+    public static async Task<ConnectionMultiplexer> ConnectAsync(string configuration)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configuration);
+        ConfigurationOptions config = ConfigurationOptions.Parse(configuration);
+        config.BacklogPolicy = BacklogPolicy.FailFast;
+        try
+        {
+            return await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException e)
+        {
+            string endPoint = string.Join(",", config.EndPoints.Select(EndPointCollection.ToString));
+            throw new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {Describe(e)}", e);
+        }
+    }
+
+    /// <summary>
+    /// What a failed connection means for a caller of the stores: the client's own message advises settings
+    /// (<c>abortConnect=false</c>) that would only defer the failure to the first call, so it is said plainly instead.
+    /// </summary>
+    internal static string Describe(RedisConnectionException e) => e.FailureType switch
+    {
+        ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection or ConnectionFailureType.SocketFailure =>
+            "no connection could be made within the connect timeout (is a server running there, and are the host and port right?)",
+        ConnectionFailureType.AuthenticationFailure => "it refused the credentials (check the user and password in the configuration)",
+        _ => e.Message.Split(" To allow this multiplexer", 2)[0],
+    };
+
     /// <summary>The exception for a lost or refused connection, naming the server.</summary>
     public static RedisStoreUnavailableException Unavailable(IConnectionMultiplexer connection, Exception e)
     {

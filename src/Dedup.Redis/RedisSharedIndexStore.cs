@@ -171,20 +171,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
     public static async Task<RedisSharedIndexStore> ConnectAsync(string configuration, RedisSharedIndexStoreOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(configuration);
-        ConfigurationOptions config = ConfigurationOptions.Parse(configuration);
-        config.BacklogPolicy = BacklogPolicy.FailFast;
-        ConnectionMultiplexer connection;
-        try
-        {
-            connection = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
-        }
-        catch (RedisConnectionException e)
-        {
-            string endPoint = string.Join(",", config.EndPoints.Select(EndPointCollection.ToString));
-            throw new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
-        }
-
+        ConnectionMultiplexer connection = await RedisCalls.ConnectAsync(configuration).ConfigureAwait(false);
         return new RedisSharedIndexStore(connection, options, ownsConnection: true);
     }
 

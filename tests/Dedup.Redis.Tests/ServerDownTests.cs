@@ -66,6 +66,13 @@ public sealed class ServerDownTests
         RedisStoreUnavailableException e = await Assert.ThrowsAsync<RedisStoreUnavailableException>(
             () => RedisBucketStore.ConnectAsync($"127.0.0.1:{port},connectTimeout=500"));
         Assert.Equal($"127.0.0.1:{port}", e.EndPoint);
+
+        // What to check, not the client's advice to set abortConnect=false (which would only defer the failure).
+        Assert.Equal($"The Redis server at 127.0.0.1:{port} is unavailable: no connection could be made within the connect timeout (is a server running there, and are the host and port right?)", e.Message);
+        RedisStoreUnavailableException shared = await Assert.ThrowsAsync<RedisStoreUnavailableException>(
+            () => RedisSharedIndexStore.ConnectAsync($"127.0.0.1:{port},connectTimeout=500"));
+        Assert.Equal(e.Message, shared.Message);
+        Assert.IsType<RedisConnectionException>(shared.InnerException);
     }
 
     /// <summary>A call waiting between retries for a stopped server ends when its token is cancelled, not after the retries' delays.</summary>
