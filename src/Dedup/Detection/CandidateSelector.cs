@@ -42,6 +42,9 @@ internal sealed class CandidateSelector
     /// <summary>A pair of names in one sentence is sampled when its hash's low bits are zero under this mask (1 in 4).</summary>
     public const uint NamePairSampleMask = 3;
 
+    /// <summary>The most names of one sentence that are paired (a sentence of more is a list): at most 276 pairs a sentence.</summary>
+    public const int MaxNamesPaired = 24;
+
     /// <summary>A key held by at most this many earlier articles proposes all of them; one held by more is common.</summary>
     public const int RareLimit = 64;
 
@@ -240,9 +243,14 @@ internal sealed class CandidateSelector
                 end++;
             }
 
-            for (int x = start; x < end; x++)
+            // Sentences past the last one numbered share its number (Paraphrase.MaxSentence): they are no sentence, and
+            // their names no pairs (a 700,000-character text paired 1.5 million). A sentence of more names than
+            // MaxNamesPaired is a list: its first ones (by key) are paired.
+            uint sentence = facts[start] >> 22;
+            int paired = sentence == Paraphrase.MaxSentence ? start : Math.Min(end, start + MaxNamesPaired);
+            for (int x = start; x < paired; x++)
             {
-                for (int y = x + 1; y < end; y++)
+                for (int y = x + 1; y < paired; y++)
                 {
                     ulong a = facts[x] & 0x3F_FFFF;
                     ulong b = facts[y] & 0x3F_FFFF;

@@ -13,6 +13,58 @@ namespace Dedup.Tests.Detection;
 /// </summary>
 public class CandidateSelectorTests
 {
+    /// <summary>A text of <paramref name="sentences"/> sentences of four names each, none seen before.</summary>
+    private static string NamesText(int sentences, int namesPerSentence = 4)
+    {
+        var text = new System.Text.StringBuilder();
+        for (int k = 0; k < sentences; k++)
+        {
+            string[] names = [.. Enumerable.Range(0, namesPerSentence).Select(j => "Zor" + Base26((k * namesPerSentence) + j))];
+            text.Append("Yesterday ").Append(string.Join(" met ", names)).Append(" in the town hall. ");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Base26(int n)
+    {
+        string s = string.Empty;
+        do
+        {
+            s = (char)('a' + (n % 26)) + s;
+            n /= 26;
+        }
+        while (n > 0);
+        return s;
+    }
+
+    private static int KeyCount(string text)
+    {
+        ArticleFeatures f = FeatureExtractor.Extract(new Article("x", text), DetectorOptions.Default);
+        var keys = new List<ulong>();
+        CandidateSelector.SampleKeys(f.Words, f.Skeleton, f.ParaphraseTerms, keys);
+        return keys.Count;
+    }
+
+    /// <summary>
+    /// An article's keys grow with its length, not with the square of its names: sentences past the last numbered one
+    /// (Paraphrase.MaxSentence) shared its number, so every name after it was paired with every other (a client's trial:
+    /// 1,000 sentences gave 624,978 keys, and a 700,000-character text more arguments than a Redis script takes). A
+    /// sentence that lists many names pairs at most MaxNamesPaired of them.
+    /// </summary>
+    [Fact]
+    public void Keys_grow_with_the_text_not_with_the_square_of_its_names()
+    {
+        int quarter = KeyCount(NamesText(250));
+        int whole = KeyCount(NamesText(1_000));
+        Assert.True(quarter > 250, $"{quarter} keys");
+        Assert.True(whole < 5 * quarter, $"{whole} keys for 1,000 sentences, {quarter} for 250");
+
+        int list = KeyCount(NamesText(1, namesPerSentence: 400));
+        int pairsAtMost = CandidateSelector.MaxNamesPaired * (CandidateSelector.MaxNamesPaired - 1) / 2;
+        Assert.True(list < KeyCount(NamesText(1, namesPerSentence: 24)) + 400 + pairsAtMost / 2, $"{list} keys for one sentence of 400 names");
+    }
+
     [Fact]
     public void A_rare_key_proposes_every_earlier_holder_and_a_common_key_its_earliest()
     {
