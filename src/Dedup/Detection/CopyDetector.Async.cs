@@ -58,7 +58,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         {
             ArticleFeatures q = FeatureExtractor.Extract(article, Options);
             (List<Verdict> verdicts, int candidates) = _shared is { } shared
-                ? await SearchSharedAsync(shared, q, article.Id, -1, false, cancellationToken).ConfigureAwait(false)
+                ? await SearchSharedAsync(shared, q, article.Id, -1, false, checkSettings: true, cancellationToken).ConfigureAwait(false)
                 : await SearchAsync(NewProbe(q), article.Id, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
             op.Complete(candidates, matches, changed: false);
@@ -156,7 +156,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 // the others, as a detector with its own index does.
                 SharedAddResult r = await AddSharedAsync(shared, q, nameof(article), cancellationToken).ConfigureAwait(false);
                 added = r.Status == SharedAddStatus.Added;
-                (verdicts, candidates) = await SearchSharedAsync(shared, q, article.Id, r.Slot, added, cancellationToken).ConfigureAwait(false);
+                (verdicts, candidates) = await SearchSharedAsync(shared, q, article.Id, r.Slot, added, checkSettings: false, cancellationToken).ConfigureAwait(false);
                 IReadOnlyList<CopyMatch> found = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
                 op.Complete(candidates, found, added);
                 return new FindOrAddResult(found, added);

@@ -96,9 +96,32 @@ public sealed partial class CopyDetector
     /// <summary>Calls that reached <see cref="CheckSharedSettingsAsync"/>: the settings are checked again every <see cref="SharedModelCheckInterval"/>.</summary>
     private long _sharedSettingsCalls;
 
-    /// <summary>What shapes this detector's records and keys, as a shared store records it (the threshold may differ between workers).</summary>
+    /// <summary>
+    /// What shapes this detector's records and keys and the corpus model the workers share, as a shared store records
+    /// it: the boilerplate rules decide which lines a record keeps, and the boilerplate frequency the model one worker
+    /// learns for all (the threshold may differ between workers).
+    /// </summary>
     private string SharedSettings => System.FormattableString.Invariant(
-        $"seed {Options.Seed:X16}, shingle size {Options.ShingleSize}, skeleton size {FeatureExtractor.SkeletonShingleSize}, stopwords {StopwordFingerprint(Options.Stopwords):X16}");
+        $"seed {Options.Seed:X16}, shingle size {Options.ShingleSize}, skeleton size {FeatureExtractor.SkeletonShingleSize}, stopwords {StopwordFingerprint(Options.Stopwords):X16}, boilerplate rules {RulesFingerprint(Options.Boilerplate):X16}, boilerplate frequency {Options.BoilerplateDocumentFrequency}");
+
+    /// <summary>A fingerprint of boilerplate rules: their prefixes, fragments and longest line, in order.</summary>
+    private static ulong RulesFingerprint(Text.BoilerplateRules rules)
+    {
+        var hash = new System.IO.Hashing.XxHash64();
+        foreach (IReadOnlyList<string> list in (ReadOnlySpan<IReadOnlyList<string>>)[rules.LinePrefixes, rules.LineFragments])
+        {
+            foreach (string item in list)
+            {
+                hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(item.AsSpan()));
+                hash.Append([0, 0]);
+            }
+
+            hash.Append([1]);
+        }
+
+        hash.Append(BitConverter.GetBytes(rules.MaxLineLength));
+        return hash.GetCurrentHashAsUInt64();
+    }
 
     /// <summary>
     /// On the first call to the shared store, and again every <see cref="SharedModelCheckInterval"/> calls: records this
@@ -120,9 +143,12 @@ public sealed partial class CopyDetector
         string recorded = await store.GetOrSetSettingsAsync(mine, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(recorded, mine, StringComparison.Ordinal))
         {
+            // Every later call checks again, and is refused while the index records other settings: a refusal used to
+            // let the next 63 calls through (their check skipped), mixing this detector's records into the index.
+            _sharedSettingsChecked = false;
             throw new InvalidOperationException(
                 $"The shared index was made by detectors with other settings: it records '{recorded}', and this detector has '{mine}'. " +
-                "Every worker of one index must use the same seed, shingle size and stopwords (the threshold may differ).");
+                "Every worker of one index must use the same seed, shingle size, stopwords, boilerplate rules and boilerplate frequency (the threshold may differ).");
         }
 
         _sharedSettingsChecked = true;
@@ -161,11 +187,19 @@ public sealed partial class CopyDetector
     /// <param name="queryId">Its id (never reported as its own copy), or empty.</param>
     /// <param name="self">Its slot when it is indexed, else -1.</param>
     /// <param name="earlierOnly">Only slots before <paramref name="self"/> are candidates (it was just added).</param>
+    /// <param name="checkSettings">
+    /// Whether to check the settings (<see cref="CheckSharedSettingsAsync"/>); false after an add that checked them, so
+    /// that a call is checked once, before it writes: a check here, after the add, refused calls whose article it had added.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     private async ValueTask<(List<Verdict> Verdicts, int Candidates)> SearchSharedAsync(
-        ISharedIndexStore store, ArticleFeatures q, string queryId, int self, bool earlierOnly, CancellationToken cancellationToken)
+        ISharedIndexStore store, ArticleFeatures q, string queryId, int self, bool earlierOnly, bool checkSettings, CancellationToken cancellationToken)
     {
-        await CheckSharedSettingsAsync(store, cancellationToken).ConfigureAwait(false);
+        if (checkSettings)
+        {
+            await CheckSharedSettingsAsync(store, cancellationToken).ConfigureAwait(false);
+        }
+
         BoilerplateModel boilerplate = await SharedBoilerplateAsync(store, cancellationToken).ConfigureAwait(false);
         Probe probe = NewProbe(q, boilerplate);
         SharedBucket[] buckets = await store.QueryAsync(probe.Keys, CandidateSelector.Window, cancellationToken).ConfigureAwait(false);

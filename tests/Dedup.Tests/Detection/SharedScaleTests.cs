@@ -193,6 +193,69 @@ public class SharedScaleTests
         Assert.Equal(CopyDetector.SharedModelCheckInterval, await store.CountAsync(Ct));
     }
 
+    /// <summary>
+    /// A worker refused for its settings is refused on every later call while the index records other settings: the
+    /// check used to be skipped for the 63 calls after a refusal, and 194 of 200 calls in a client's trial added records
+    /// of another shape. Other boilerplate rules or frequency are other settings too (a record keeps other lines; the
+    /// shared model is learned at another frequency).
+    /// </summary>
+    [Theory]
+    [InlineData("shingle size")]
+    [InlineData("boilerplate rules")]
+    [InlineData("boilerplate frequency")]
+    public async Task A_worker_with_other_settings_is_refused_on_every_call(string setting)
+    {
+        var store = new TestSharedStore();
+        await using var first = new CopyDetector(null, store);
+        await first.FindOrAddAsync(new Article("a0", Story(0)), Ct);
+        DetectorOptions other = setting switch
+        {
+            "shingle size" => new DetectorOptions { ShingleSize = 4 },
+            "boilerplate rules" => new DetectorOptions { Boilerplate = Dedup.Text.BoilerplateRules.None },
+            _ => new DetectorOptions { BoilerplateDocumentFrequency = 20 },
+        };
+
+        await using var refused = new CopyDetector(other, store);
+        for (int i = 1; i <= 2 * CopyDetector.SharedModelCheckInterval; i++)
+        {
+            InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await refused.FindOrAddAsync(new Article($"b{i}", Story(i)), Ct));
+            Assert.Contains(setting, e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, await store.CountAsync(Ct));
+
+        // A worker let in before, refused once the index records other settings (the store lost its data, and a worker
+        // with other settings recorded them first), is refused on every call after: it is no longer let in between checks.
+        store.Empty();
+        await refused.FindOrAddAsync(new Article("o", Story(900)), Ct);
+        int accepted = 0;
+        while (accepted <= CopyDetector.SharedModelCheckInterval)
+        {
+            try
+            {
+                await first.FindOrAddAsync(new Article($"d{accepted}", Story(1000 + accepted)), Ct);
+                accepted++;
+            }
+            catch (InvalidOperationException)
+            {
+                break;
+            }
+        }
+
+        Assert.True(accepted < CopyDetector.SharedModelCheckInterval, $"{accepted} calls accepted after the settings changed");
+        for (int i = 0; i < CopyDetector.SharedModelCheckInterval; i++)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await first.FindOrAddAsync(new Article($"e{i}", Story(2000 + i)), Ct));
+        }
+
+        Assert.Equal(1 + accepted, await store.CountAsync(Ct));
+        store.Empty();
+
+        // The same rules built anew are the same settings.
+        await using var same = new CopyDetector(new DetectorOptions { Boilerplate = Dedup.Text.BoilerplateRules.Default with { } }, store);
+        Assert.True((await same.FindOrAddAsync(new Article("c", Story(700)), Ct)).Added);
+    }
+
     /// <summary>A worker disposed while it learns the model gives up its claim, so that another learns it now, not after the 10-minute lease.</summary>
     [Fact]
     public async Task A_worker_disposed_while_it_learns_the_model_gives_up_its_claim()
