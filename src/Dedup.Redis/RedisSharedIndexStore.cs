@@ -25,7 +25,9 @@ namespace Dedup.Redis;
 /// <para>
 /// <b>Atomic add.</b> Each article is added by one Lua script that checks its id, takes the next slot from the counter
 /// and writes the record, the id, slot and time entries and every bucket entry, so a reader sees all of them or none,
-/// and a worker killed mid-batch leaves every article of the batch wholly added or not at all. A batch is one pipelined
+/// and a worker killed mid-batch leaves every article of the batch wholly added or not at all. (A script that fails on
+/// a key another program set leaves at most bucket entries of a slot without a record, which every query skips, and the
+/// id free.) A batch is one pipelined
 /// write of one script call per article: one round trip. A remove is two (the article's keys, then one script per
 /// article); an expiry page three (the time range, the keys, the scripts); a query one and a record read one.
 /// </para>
@@ -36,7 +38,13 @@ namespace Dedup.Redis;
 /// </remarks>
 public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable, IDisposable
 {
-    /// <summary>KEYS: i n r k s t f bucket...; ARGV: id hash ms record keys fingerprint. Returns {status, slot}.</summary>
+    /// <summary>
+    /// KEYS: i n r k s t f bucket...; ARGV: id hash ms record keys fingerprint. Returns {status, slot}. A script that
+    /// fails midway keeps what it wrote (Redis has no rollback), so the fixed keys' types are checked before any write,
+    /// the bucket entries (the only keys left that may hold a foreign value) are written first, and the record and the id
+    /// last: a failure leaves bucket entries of a slot without a record, which every query skips, and the id free, so a
+    /// re-delivery adds the article (a client's trial found its id taken and its record written, but not its buckets).
+    /// </summary>
     internal const string AddScript = """
         local cur = redis.call('HGET', KEYS[1], ARGV[1])
         if cur then
@@ -45,15 +53,21 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
           if string.sub(cur, sep + 1) == ARGV[2] then return {1, slot} end
           return {2, slot}
         end
+        for j = 3, 7 do
+          local t = redis.call('TYPE', KEYS[j]).ok
+          if t ~= 'none' and t ~= (j == 6 and 'zset' or 'hash') then
+            return redis.error_reply('WRONGTYPE ' .. KEYS[j] .. ' holds a ' .. t)
+          end
+        end
         local slot = redis.call('INCR', KEYS[2]) - 1
         local s = tostring(slot)
-        redis.call('HSET', KEYS[1], ARGV[1], s .. ' ' .. ARGV[2])
-        redis.call('HSET', KEYS[3], s, ARGV[4])
+        for j = 8, #KEYS do redis.call('ZADD', KEYS[j], slot, s) end
         redis.call('HSET', KEYS[4], s, ARGV[5])
         redis.call('HSET', KEYS[5], s, ARGV[1])
         redis.call('ZADD', KEYS[6], ARGV[3], s)
         redis.call('HSET', KEYS[7], s, ARGV[6])
-        for j = 8, #KEYS do redis.call('ZADD', KEYS[j], slot, s) end
+        redis.call('HSET', KEYS[3], s, ARGV[4])
+        redis.call('HSET', KEYS[1], ARGV[1], s .. ' ' .. ARGV[2])
         return {0, slot}
         """;
 
