@@ -59,7 +59,7 @@ internal static class RedisCalls
     /// <param name="tasks">Its commands.</param>
     /// <param name="keys">The keys the store owns (e.g. <c>{news}:*</c>), named when one of them holds another type.</param>
     /// <param name="cancellationToken">Stops the wait (the commands may still run on the server).</param>
-    /// <exception cref="InvalidOperationException">A key of the store holds a value of another type (another program's key).</exception>
+    /// <exception cref="InvalidOperationException">A key of the store holds a value of another type (another program's key), or the server is at its memory limit.</exception>
     public static async Task ExecuteAsync(IConnectionMultiplexer connection, IBatch batch, Task[] tasks, string keys, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -77,6 +77,12 @@ internal static class RedisCalls
         {
             throw new InvalidOperationException(
                 $"A key of the index ({keys} on {EndPoints(connection)}) holds a value of another type than the index puts there: another program, or another index whose name clashes, uses these keys. Choose another index name or prefix, or remove the foreign keys. ({e.Message})", e);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("OOM", StringComparison.Ordinal))
+        {
+            // Not "unavailable": the server answers, and retrying will not help until memory is freed.
+            throw new InvalidOperationException(
+                $"The Redis server at {EndPoints(connection)} refused to write the index ({keys}): it is at its memory limit (maxmemory) and its policy refuses writes. Raise maxmemory, or expire or remove articles; reads go on. ({e.Message})", e);
         }
         finally
         {
