@@ -319,6 +319,11 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
     private void ThrowIfNoSynchronousStore()
     {
+        if (_shared is not null)
+        {
+            throw new NotSupportedException("This detector's index lives in a shared store, which is reached asynchronously: use the asynchronous methods (FindCopiesAsync, AddAsync, FindOrAddAsync, RemoveAsync).");
+        }
+
         if (!_store.SupportsSynchronousAccess)
         {
             throw new NotSupportedException("The bucket store has no synchronous access: use the asynchronous methods (FindCopiesAsync, AddAsync, FindOrAddAsync, RemoveAsync).");

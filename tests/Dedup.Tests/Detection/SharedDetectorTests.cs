@@ -75,10 +75,15 @@ public class SharedDetectorTests
             Assert.Equal(expected.Copies.Select(m => (m.Id, m.Kind, m.Score)), actual.Copies.Select(m => (m.Id, m.Kind, m.Score)));
         }
 
-        Assert.Throws<NotSupportedException>(() => shared.Add(articles[0]));
+        // The synchronous calls name the shared store, not a "bucket store" the caller never made (a client's trial).
+        Action[] synchronous = [() => shared.Add(articles[0]), () => shared.FindCopies(articles[0]), () => shared.Remove("harbour")];
+        foreach (Action call in synchronous)
+        {
+            Assert.Contains("lives in a shared store, which is reached asynchronously", Assert.Throws<NotSupportedException>(call).Message, StringComparison.Ordinal);
+        }
 
         // Members that read a detector's own index would answer silently wrong (0, none) for a shared one: they throw.
-        Action[] own = [() => _ = shared.Count, () => shared.Contains("harbour"), () => shared.Clusters(), () => shared.ClusterOf("harbour"), () => shared.Save(new MemoryStream())];
+        Action[] own = [() => _ = shared.Count, () => shared.Contains("harbour"), () => shared.Clusters(), () => shared.ClusterOf("harbour"), () => shared.Save(new MemoryStream()), () => shared.SaveToFile("x.dedup")];
         foreach (Action call in own)
         {
             Assert.Contains("lives in a shared store", Assert.Throws<NotSupportedException>(call).Message, StringComparison.Ordinal);
