@@ -37,7 +37,7 @@ public static class DedupServiceCollectionExtensions
         // and a root without one binds its empty "Dedup" section (the defaults).
         IConfigurationSection nested = configuration.GetSection(DedupOptions.SectionName);
         IConfiguration section = !nested.Exists() && configuration is IConfigurationSection ? configuration : nested;
-        services.AddOptions<DedupOptions>().Bind(section);
+        services.AddOptions<DedupOptions>().Bind(section, binder => binder.ErrorOnUnknownConfiguration = true);
         return services.AddDedupCore(configureDetector, section is IConfigurationSection { Path: { Length: > 0 } path } ? path : DedupOptions.SectionName);
     }
 

@@ -67,6 +67,22 @@ public sealed class AddDedupTests : IDisposable
         await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// A misspelled setting stops the host with its name: "SnapshotPth" was ignored, and the service ran with an index
+    /// in memory that every restart emptied, without a word (a client's trial).
+    /// </summary>
+    [Fact]
+    public async Task A_misspelled_setting_stops_the_host_naming_it()
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Dedup:SnapshotPth"] = "news.index", ["Dedup:Threshold"] = "0.5" });
+        builder.Services.AddDedup(builder.Configuration);
+        using IHost host = builder.Build();
+
+        InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("SnapshotPth", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Metrics_count_articles_candidates_copies_by_kind_and_time_each_operation()
     {

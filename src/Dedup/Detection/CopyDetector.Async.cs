@@ -45,7 +45,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// <see cref="FindCopies(Article)"/>, querying the bucket store with one batch and looking up evidence with
     /// <see cref="DetectorOptions.ArticleLookupAsync"/> when set.
     /// </summary>
-    /// <exception cref="ArgumentException">The article's id or text is null.</exception>
+    /// <exception cref="ArgumentException">The article's id or text is null, or its text empty or only whitespace (a page without a body).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public async ValueTask<IReadOnlyList<CopyMatch>> FindCopiesAsync(Article article, CancellationToken cancellationToken = default)
@@ -72,13 +72,18 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Finds the indexed articles that are copies of this text, best first.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="text"/> is empty or only whitespace (a page without a body).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public ValueTask<IReadOnlyList<CopyMatch>> FindCopiesAsync(string text, CancellationToken cancellationToken = default) =>
-        FindCopiesAsync(new Article(string.Empty, text), cancellationToken);
+    public ValueTask<IReadOnlyList<CopyMatch>> FindCopiesAsync(string text, CancellationToken cancellationToken = default)
+    {
+        CheckText(text);
+        return FindCopiesAsync(new Article(string.Empty, text), cancellationToken);
+    }
 
     /// <summary>Indexes an article; adding an id again with the same text does nothing (see the remarks of the type).</summary>
     /// <returns>True when the article was added; false when it was already indexed with the same text.</returns>
-    /// <exception cref="ArgumentException">The id is empty, or already indexed with another text; the message names it.</exception>
+    /// <exception cref="ArgumentException">The id is empty, the text empty or only whitespace (a page without a body), or the id already indexed with another text; the message names it.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the article was added.</exception>
     /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public async ValueTask<bool> AddAsync(Article article, CancellationToken cancellationToken = default)
@@ -131,7 +136,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// The copies found before the article was added, best first, and whether it was added (false for a re-delivery of
     /// the same id and text, whose copies are still reported).
     /// </returns>
-    /// <exception cref="ArgumentException">The id is empty, or already indexed with another text; the message names it.</exception>
+    /// <exception cref="ArgumentException">The id is empty, the text empty or only whitespace (a page without a body), or the id already indexed with another text; the message names it.</exception>
     /// <exception cref="OperationCanceledException">
     /// <paramref name="cancellationToken"/> was cancelled; the article was not added unless the cancellation came
     /// during the evidence lookup afterwards.

@@ -110,7 +110,7 @@ public sealed partial class CopyDetector
 
     /// <summary>Indexes an article. Adding an id again with the same text does nothing.</summary>
     /// <returns>Whether it was added: false for a re-delivery of the same id and text.</returns>
-    /// <exception cref="ArgumentException">The id is empty, or already indexed with another text.</exception>
+    /// <exception cref="ArgumentException">The id is empty, the text empty or only whitespace, or the id already indexed with another text.</exception>
     public bool Add(string id, string text, string? title = null, DateTimeOffset? published = null, string? source = null)
         => Add(new Article(id, text, title, published, source));
 
@@ -301,10 +301,21 @@ public sealed partial class CopyDetector
 
     /// <summary>Finds the indexed articles that are copies of this text, best first.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="text"/> is empty or only whitespace (a page without a body).</exception>
     public IReadOnlyList<CopyMatch> FindCopies(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
+        CheckText(text);
         return FindCopies(new Article(string.Empty, text));
+    }
+
+    /// <summary>A text given alone: named as the argument it is (the article made of it would name "article").</summary>
+    private static void CheckText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException("The text is empty or only whitespace: there is nothing to compare (a page without a body).", nameof(text));
+        }
     }
 
     /// <summary>Groups the indexed articles into clusters of copies (union-find over verified matches), singletons included, largest first.</summary>

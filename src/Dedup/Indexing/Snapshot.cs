@@ -424,6 +424,12 @@ internal static class SnapshotFile
             throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
         }
 
+        if (!Directory.Exists(directory))
+        {
+            // Else the error would name the temporary file, which the caller never asked for.
+            throw new DirectoryNotFoundException($"Cannot write '{path}': its folder '{directory}' does not exist.");
+        }
+
         RemoveOrphans(directory, Path.GetFileName(full));
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try

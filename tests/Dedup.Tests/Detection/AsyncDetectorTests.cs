@@ -77,6 +77,20 @@ public class AsyncDetectorTests
         Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(HarbourWire, ct)).Id);
     }
 
+    /// <summary>A text given alone that is empty (a page without a body) is named as the argument "text", not "article".</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \n\t")]
+    public async Task An_empty_text_is_refused_naming_the_text(string text)
+    {
+        using var detector = new CopyDetector();
+        Assert.Equal("text", Assert.Throws<ArgumentException>(() => detector.FindCopies(text)).ParamName);
+        ArgumentException e = await Assert.ThrowsAsync<ArgumentException>(() => detector.FindCopiesAsync(text, TestContext.Current.CancellationToken).AsTask());
+        Assert.Equal("text", e.ParamName);
+        Assert.StartsWith("The text is empty or only whitespace", e.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => detector.FindCopiesAsync((string)null!, TestContext.Current.CancellationToken).AsTask());
+    }
+
     [Fact]
     public void Synchronous_add_is_idempotent_too_and_a_batch_with_a_conflict_adds_nothing()
     {

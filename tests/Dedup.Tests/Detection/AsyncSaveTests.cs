@@ -65,6 +65,17 @@ public sealed class AsyncSaveTests : IDisposable
         Assert.Equal([Path.GetFileName(path)], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }
 
+    /// <summary>A save into a folder that does not exist names the path and the folder, not the temporary file it would have written.</summary>
+    [Fact]
+    public async Task Saving_into_a_missing_folder_names_the_folder()
+    {
+        using var detector = new CopyDetector();
+        string path = Path.Combine(_folder, "nope", "x.dedup");
+        string expected = $"Cannot write '{path}': its folder '{Path.Combine(_folder, "nope")}' does not exist.";
+        Assert.Equal(expected, Assert.Throws<DirectoryNotFoundException>(() => detector.SaveToFile(path)).Message);
+        Assert.Equal(expected, (await Assert.ThrowsAsync<DirectoryNotFoundException>(() => detector.SaveToFileAsync(path, TestContext.Current.CancellationToken).AsTask())).Message);
+    }
+
     /// <summary>An asynchronous checkpoint writes the snapshot a synchronous one does and empties the journal.</summary>
     [Fact]
     public async Task CheckpointAsync_compacts_the_journal()
