@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Dedup.Extensions;
 
-/// <summary>The detector's log events (source-generated), one per operation: event ids 1 to 6 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
+/// <summary>The detector's log events (source-generated), one per operation: event ids 1 to 8 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
 internal static partial class DedupLog
 {
     [LoggerMessage(EventId = 1, EventName = "CopiesFound", Level = LogLevel.Information,
@@ -28,4 +28,12 @@ internal static partial class DedupLog
     [LoggerMessage(EventId = 6, EventName = "OperationCancelled", Level = LogLevel.Debug,
         Message = "{Operation} {ArticleId} was cancelled")]
     public static partial void OperationCancelled(ILogger logger, string operation, string articleId);
+
+    [LoggerMessage(EventId = 7, EventName = "CheckpointFailed", Level = LogLevel.Warning,
+        Message = "Checkpoint failed; the journal keeps every change, and the next checkpoint compacts it")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 8, EventName = "CheckpointCancelled", Level = LogLevel.Information,
+        Message = "Checkpoint cancelled (the host stopping?); the journal keeps every change, replayed at the next start unless a checkpoint compacts it first")]
+    public static partial void CheckpointCancelled(ILogger logger);
 }

@@ -25,7 +25,7 @@ namespace Dedup.Extensions;
 /// is already cancelled throws before it starts. A failure marks the detector's own activity, never a caller's.
 /// Traces: one activity per operation from the source <see cref="ActivitySourceName"/> ("Dedup"), named
 /// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the candidates and the copies as tags. Logs: one
-/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug).
+/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information).
 /// </para>
 /// </remarks>
 public sealed class DedupTelemetry : DetectorObserver, IDisposable
@@ -142,7 +142,20 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
             // Only the detector's own activity: a caller's span (an HTTP request that handles the error) is the caller's to mark.
             activity.SetStatus(ActivityStatusCode.Error, exception.Message);
         }
-        if (exception is OperationCanceledException)
+        // A checkpoint is about no article (its message had an empty id in it), and its cancellation, when the host
+        // stops, leaves a journal to replay at the next start: worth more than a debug line.
+        if (operation == DetectorOperation.Checkpoint)
+        {
+            if (exception is OperationCanceledException)
+            {
+                DedupLog.CheckpointCancelled(_logger);
+            }
+            else
+            {
+                DedupLog.CheckpointFailed(_logger, exception);
+            }
+        }
+        else if (exception is OperationCanceledException)
         {
             DedupLog.OperationCancelled(_logger, name, articleId ?? string.Empty);
         }

@@ -169,6 +169,48 @@ public sealed class AddDedupTests : IDisposable
         Assert.Contains("syndicated", message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A checkpoint that fails or is cancelled logs its own event: "checkpoint  failed" had an empty article id in it,
+    /// and a cancelled one (the host stopping) was a debug line, though it leaves a journal to replay at the next start.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_or_cancelled_checkpoint_logs_its_own_event()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string folder = Directory.CreateTempSubdirectory("dedup-checkpoint-log-").FullName;
+        try
+        {
+            var logs = new CapturingLoggerProvider();
+            string path = Path.Combine(folder, "news.index");
+            using ServiceProvider provider = Build(new() { ["Dedup:SnapshotPath"] = path }, logs);
+            CopyDetector detector = provider.GetRequiredService<CopyDetector>();
+            await detector.FindOrAddAsync(Stories.Original, ct);
+
+            using (var cancelled = new CancellationTokenSource())
+            {
+                await cancelled.CancelAsync();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => detector.CheckpointAsync(cancelled.Token).AsTask());
+            }
+
+            Directory.CreateDirectory(path);
+            await Assert.ThrowsAnyAsync<IOException>(() => detector.CheckpointAsync(ct).AsTask());
+            Directory.Delete(path);
+
+            // A checkpoint cancelled while it writes (the host stopping) is reported to the observer as such.
+            detector.Options.Observer!.Failed(DetectorOperation.Checkpoint, null, new OperationCanceledException());
+
+            var entries = logs.Entries;
+            Assert.Contains(entries, e => e.Id.Id == 8 && e.Id.Name == "CheckpointCancelled" && e.Message.StartsWith("Checkpoint cancelled", StringComparison.Ordinal));
+            Assert.Contains(entries, e => e.Id.Id == 7 && e.Id.Name == "CheckpointFailed" && e.Message.StartsWith("Checkpoint failed; the journal keeps every change", StringComparison.Ordinal));
+            Assert.DoesNotContain(entries, e => e.Message.Contains("  ", StringComparison.Ordinal));
+            await detector.CheckpointAsync(ct);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_snapshot_path_gives_a_journaled_detector_checkpointed_when_the_host_stops()
     {
