@@ -314,7 +314,7 @@ public sealed partial class CopyDetector
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ArgumentException("The text is empty or only whitespace: there is nothing to compare (a page without a body).", nameof(text));
+            throw new ArgumentException("The text is empty or only whitespace.", nameof(text));
         }
     }
 
