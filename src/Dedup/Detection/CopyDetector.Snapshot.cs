@@ -155,16 +155,12 @@ public sealed partial class CopyDetector
         ThrowIfShared(method, "the store keeps the index");
         string full = SnapshotFile.FollowLinks(Path.GetFullPath(path));
         StringComparison paths = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        if (_snapshotPath is not null && string.Equals(full, _snapshotPath, paths))
-        {
-            await SnapshotFile.WriteAtomicallyAsync(path, (s, c) => SaveCoreAsync(s, writeAsync, c), null, writeAsync, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        bool own = _snapshotPath is not null && string.Equals(full, _snapshotPath, paths);
 
         // Another index's snapshot (it has a lock file beside it): held while it is replaced, so that no detector opens
         // it meanwhile, and refused if a journal would replay another index's changes onto this detector's articles.
-        using FileStream? held = File.Exists(full + ".lock") ? LockForSave(path, full) : null;
-        if (DetectorJournal.HasRecords(full))
+        using FileStream? held = !own && File.Exists(full + ".lock") ? LockForSave(path, full) : null;
+        if (!own && DetectorJournal.HasRecords(full))
         {
             throw new IOException(
                 $"'{path}' is the snapshot of an index whose journal ('{full}.journal') holds changes the snapshot does not: replacing it would " +

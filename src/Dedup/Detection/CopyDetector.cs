@@ -308,13 +308,16 @@ public sealed partial class CopyDetector
         return FindCopies(new Article(string.Empty, text));
     }
 
+    /// <summary>The message for an empty text without an article id (<see cref="CheckText"/>, <see cref="CheckArticle"/>).</summary>
+    private const string EmptyText = "The text is empty or only whitespace.";
+
     /// <summary>A text given alone: named as the argument it is (the article made of it would name "article").</summary>
     private static void CheckText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ArgumentException("The text is empty or only whitespace.", nameof(text));
+            throw new ArgumentException(EmptyText, nameof(text));
         }
     }
 
@@ -642,7 +645,7 @@ public sealed partial class CopyDetector
         // One rule for the library and the tool: a text with nothing but whitespace has nothing to compare.
         if (string.IsNullOrWhiteSpace(article.Text))
         {
-            throw new ArgumentException(article.Id.Length == 0 ? "The text is empty or only whitespace." : $"The text of article '{article.Id}' is empty or only whitespace.", nameof(article));
+            throw new ArgumentException(article.Id.Length == 0 ? EmptyText : $"The text of article '{article.Id}' is empty or only whitespace.", nameof(article));
         }
 
         // Ids are persisted as UTF-8 in snapshots: one that UTF-8 cannot hold (a lone surrogate) or that is longer than

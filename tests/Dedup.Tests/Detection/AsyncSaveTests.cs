@@ -258,33 +258,15 @@ public sealed class AsyncSaveTests : IDisposable
     }
 
     /// <summary>A stream whose first asynchronous write cancels the token, as a host's shutdown would, and honours it.</summary>
-    private sealed class CancellingStream(Stream inner, CancellationTokenSource cancellation) : Stream
+    private sealed class CancellingStream(Stream inner, CancellationTokenSource cancellation) : WriteThroughStream(inner)
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => true;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void SetLength(long value) => inner.SetLength(value);
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("a synchronous write");
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new InvalidOperationException("a synchronous write");
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             await cancellation.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
-            await inner.WriteAsync(buffer, cancellationToken);
+            await Inner.WriteAsync(buffer, cancellationToken);
         }
     }
 }

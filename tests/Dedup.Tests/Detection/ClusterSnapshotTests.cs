@@ -296,33 +296,13 @@ public sealed class DisposeDuringCheckpointTests : IDisposable
     }
 
     /// <summary>A stream that holds its first write until released.</summary>
-    private sealed class HoldingStream(Stream inner, ManualResetEventSlim held, ManualResetEventSlim release) : Stream
+    private sealed class HoldingStream(Stream inner, ManualResetEventSlim held, ManualResetEventSlim release) : WriteThroughStream(inner)
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => true;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void SetLength(long value) => inner.SetLength(value);
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             held.Set();
             release.Wait(TimeSpan.FromSeconds(60));
-            inner.Write(buffer);
+            Inner.Write(buffer);
         }
     }
 }
