@@ -84,7 +84,7 @@ internal sealed class CandidateSelector
     [ThreadStatic]
     private static CandidateSelector? s_cached;
 
-    private readonly Dictionary<int, Tally> _tally = [];
+    private readonly TallyTable _tally = new();
     private readonly int[] _window = new int[Window];
 
     // The common-key sample's buffers (a selector is one thread's): fields, not stack buffers, so that the JIT compiles
@@ -370,7 +370,7 @@ internal sealed class CandidateSelector
             {
                 if (h != self)
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(_tally, h, out _).Rare += vote;
+                    _tally.AddRare(h, vote);
                 }
             }
 
@@ -415,7 +415,7 @@ internal sealed class CandidateSelector
                 int d = distance[r];
                 if (d < cut || (d == cut && atCut-- > 0))
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(_tally, holders[r], out _).Common++;
+                    _tally.AddCommon(holders[r]);
                 }
             }
 
@@ -430,7 +430,7 @@ internal sealed class CandidateSelector
                 continue;
             }
 
-            CollectionsMarshal.GetValueRefOrAddDefault(_tally, h, out _).Common++;
+            _tally.AddCommon(h);
             if (++proposed == CommonSample)
             {
                 break;
@@ -448,15 +448,17 @@ internal sealed class CandidateSelector
         Rare.Clear();
         Common.Clear();
         int need = Math.Max(2, (int)Math.Ceiling(CommonShare * _commonKeys));
-        foreach (KeyValuePair<int, Tally> t in _tally)
+        for (int t = 0; t < _tally.Count; t++)
         {
-            if (t.Value.Rare >= 2)
+            int holder = _tally.KeyAt(t);
+            (int rare, int common) = _tally.VotesAt(t);
+            if (rare >= 2)
             {
-                Rare.Add(t.Key);
+                Rare.Add(holder);
             }
-            else if (t.Value.Common >= need || IsNearExact(t.Key))
+            else if (common >= need || IsNearExact(holder))
             {
-                Common.Add(t.Key);
+                Common.Add(holder);
             }
         }
 
@@ -471,8 +473,8 @@ internal sealed class CandidateSelector
                 return nx ? -1 : 1;
             }
 
-            int vx = _tally[x].Common;
-            int vy = _tally[y].Common;
+            int vx = _tally.VotesOf(x).Common;
+            int vy = _tally.VotesOf(y).Common;
             return vx != vy ? vy.CompareTo(vx) : order(x, y);
         });
     }
@@ -487,9 +489,4 @@ internal sealed class CandidateSelector
     /// <summary>A holder's fingerprint: from the scan's dense array (a plain load) or through the live detector's lookup.</summary>
     private ulong FingerprintOf(int holder) => _fingerprintArray is { } fingerprints ? fingerprints[holder] : _fingerprintOf!(holder);
 
-    private struct Tally
-    {
-        public int Rare;
-        public int Common;
-    }
 }
