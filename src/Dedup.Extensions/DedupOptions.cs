@@ -42,7 +42,7 @@ public sealed class DedupOptions
     /// <summary>The hosted service checkpoints once the journal holds more than this many bytes. Default 64 MiB.</summary>
     public long CheckpointJournalBytes { get; set; } = 64L << 20;
 
-    /// <summary>How often the hosted service looks at the journal's size. Default one minute.</summary>
+    /// <summary>How often the hosted service looks at the journal's size. Default one minute. In configuration, a time span ("00:00:30"); a plain number is refused, since .NET would read it as days.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Whether the hosted service checkpoints when the host stops, so the next start replays nothing. Default true.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Dedup.Extensions;
@@ -9,9 +11,15 @@ internal sealed class DedupOptionsValidator : IValidateOptions<DedupOptions>
     internal static readonly TimeSpan MaxCheckpointInterval = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly string _section;
+    private readonly IConfiguration? _configuration;
 
     /// <param name="section">The configuration path the options are bound from, which the messages name ("Dedup" when set in code).</param>
-    public DedupOptionsValidator(string section = DedupOptions.SectionName) => _section = section;
+    /// <param name="configuration">The configuration the options are bound from, whose raw values are checked too; null when set in code.</param>
+    public DedupOptionsValidator(string section = DedupOptions.SectionName, IConfiguration? configuration = null)
+    {
+        _section = section;
+        _configuration = configuration;
+    }
 
     public ValidateOptionsResult Validate(string? name, DedupOptions options)
     {
@@ -36,7 +44,13 @@ internal sealed class DedupOptionsValidator : IValidateOptions<DedupOptions>
             failures.Add($"{_section}:SnapshotPath is blank; leave it out for an index in memory.");
         }
 
-        if (options.CheckpointInterval < TimeSpan.FromMilliseconds(1) || options.CheckpointInterval > MaxCheckpointInterval)
+        if (_configuration?[nameof(DedupOptions.CheckpointInterval)] is { } interval
+            && long.TryParse(interval, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
+        {
+            // TimeSpan reads "30" as 30 days, which a timer takes: a checkpoint meant every 30 seconds would come monthly.
+            failures.Add($"{_section}:CheckpointInterval is '{interval.Trim()}', a plain number, which is read as {number} days; write it as a time span (hh:mm:ss): '00:00:30' is 30 seconds, '00:05:00' five minutes.");
+        }
+        else if (options.CheckpointInterval < TimeSpan.FromMilliseconds(1) || options.CheckpointInterval > MaxCheckpointInterval)
         {
             failures.Add($"{_section}:CheckpointInterval is {options.CheckpointInterval}; it must lie in [00:00:00.001, {MaxCheckpointInterval}] (a plain number is read as days).");
         }

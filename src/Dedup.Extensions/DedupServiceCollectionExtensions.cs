@@ -38,7 +38,7 @@ public static class DedupServiceCollectionExtensions
         IConfigurationSection nested = configuration.GetSection(DedupOptions.SectionName);
         IConfiguration section = !nested.Exists() && configuration is IConfigurationSection ? configuration : nested;
         services.AddOptions<DedupOptions>().Bind(section, binder => binder.ErrorOnUnknownConfiguration = true);
-        return services.AddDedupCore(configureDetector, section is IConfigurationSection { Path: { Length: > 0 } path } ? path : DedupOptions.SectionName);
+        return services.AddDedupCore(configureDetector, section is IConfigurationSection { Path: { Length: > 0 } path } ? path : DedupOptions.SectionName, section);
     }
 
     /// <summary>Registers a singleton <see cref="CopyDetector"/> configured in code (see <see cref="DedupOptions"/>), validated when the host starts.</summary>
@@ -57,14 +57,14 @@ public static class DedupServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        return services.AddDedupCore(configureDetector, DedupOptions.SectionName);
+        return services.AddDedupCore(configureDetector, DedupOptions.SectionName, configuration: null);
     }
 
-    private static IServiceCollection AddDedupCore(this IServiceCollection services, Func<IServiceProvider, DetectorOptions, DetectorOptions>? configureDetector, string sectionPath)
+    private static IServiceCollection AddDedupCore(this IServiceCollection services, Func<IServiceProvider, DetectorOptions, DetectorOptions>? configureDetector, string sectionPath, IConfiguration? configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<DedupOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DedupOptions>, DedupOptionsValidator>(_ => new DedupOptionsValidator(sectionPath)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DedupOptions>, DedupOptionsValidator>(_ => new DedupOptionsValidator(sectionPath, configuration)));
         services.AddMetrics();
         services.TryAddSingleton(sp => new DedupTelemetry(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<ILogger<DedupTelemetry>>()));
         services.TryAddSingleton(sp =>

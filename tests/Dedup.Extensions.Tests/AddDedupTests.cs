@@ -314,6 +314,37 @@ public sealed class AddDedupTests : IDisposable
         Assert.Contains(e.Failures, f => f.Contains("Dedup:CheckpointInterval", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A plain number is read by TimeSpan as days: "30", meant as seconds, would checkpoint monthly, and a timer takes
+    /// it, so only the raw setting tells. It fails validation, saying how it was read and how to write a time span.
+    /// </summary>
+    [Theory]
+    [InlineData("30", "30 days")]
+    [InlineData(" 5 ", "5 days")]
+    [InlineData("300", "300 days")]
+    public void A_plain_number_for_the_checkpoint_interval_fails_validation(string interval, string readAs)
+    {
+        using ServiceProvider provider = Build(new() { ["Dedup:CheckpointInterval"] = interval });
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DedupOptions>>().Value);
+
+        string failure = Assert.Single(e.Failures);
+        Assert.Contains("Dedup:CheckpointInterval", failure, StringComparison.Ordinal);
+        Assert.Contains($"a plain number, which is read as {readAs}", failure, StringComparison.Ordinal);
+        Assert.Contains("'00:00:30' is 30 seconds", failure, StringComparison.Ordinal);
+    }
+
+    /// <summary>A time span, days included ("1.00:00:00"), is taken as written.</summary>
+    [Theory]
+    [InlineData("00:00:30", 30)]
+    [InlineData("1.00:00:00", 86_400)]
+    public void A_time_span_for_the_checkpoint_interval_is_taken(string interval, int seconds)
+    {
+        using ServiceProvider provider = Build(new() { ["Dedup:CheckpointInterval"] = interval });
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), provider.GetRequiredService<IOptions<DedupOptions>>().Value.CheckpointInterval);
+    }
+
     /// <summary>A section of another name is bound itself, and validation names its settings by their path; a "Dedup" section below it still wins.</summary>
     [Fact]
     public void A_section_of_another_name_is_bound_itself()
