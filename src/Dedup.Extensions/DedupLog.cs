@@ -14,7 +14,7 @@ internal static partial class DedupLog
     public static partial void OperationCompleted(ILogger logger, string operation, string articleId, string outcome, int candidates, double elapsedMs);
 
     [LoggerMessage(EventId = 3, EventName = "JournalReplayed", Level = LogLevel.Information,
-        Message = "Replayed {Records} journal records in {ElapsedMs:F1} ms")]
+        Message = "Opened the index: {Records} journal records replayed in {ElapsedMs:F1} ms (after its snapshot was loaded; any rebuild of the corpus model over the snapshot's articles included)")]
     public static partial void JournalReplayed(ILogger logger, int records, double elapsedMs);
 
     [LoggerMessage(EventId = 4, EventName = "CheckpointWritten", Level = LogLevel.Information,

@@ -15,7 +15,10 @@ public enum DetectorOperation
     /// <summary><see cref="CopyDetector.RemoveAsync"/>.</summary>
     Remove,
 
-    /// <summary>The journal replayed when a detector is opened (<see cref="CopyDetector.Open"/>).</summary>
+    /// <summary>
+    /// The journal replayed when a detector is opened (<see cref="CopyDetector.Open"/>), after its snapshot is loaded:
+    /// its time includes rebuilding the corpus model over the snapshot's articles, which comes first, not the load.
+    /// </summary>
     Replay,
 
     /// <summary>A checkpoint: the snapshot rewritten and the journal restarted (<see cref="CopyDetector.Checkpoint"/>).</summary>
