@@ -61,7 +61,7 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     /// <param name="connection">The connection to the server or cluster.</param>
     /// <param name="options">The settings; null for <see cref="RedisBucketStoreOptions.Default"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="connection"/> is null.</exception>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid, or <c>Database</c> is one the connected server does not have; the message names it.</exception>
     public RedisBucketStore(IConnectionMultiplexer connection, RedisBucketStoreOptions? options = null)
         : this(connection, options, ownsConnection: false)
     {
@@ -75,6 +75,7 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
         _connection = connection;
         _ownsConnection = ownsConnection;
         _database = connection.GetDatabase(Options.Database);
+        RedisCalls.CheckDatabase(connection, _database, nameof(options));
         _bucketPrefix = Options.KeyPrefix + "b:";
     }
 
@@ -95,7 +96,16 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     public static async Task<RedisBucketStore> ConnectAsync(string configuration, RedisBucketStoreOptions? options = null)
     {
         ConnectionMultiplexer connection = await RedisCalls.ConnectAsync(configuration).ConfigureAwait(false);
-        return new RedisBucketStore(connection, options, ownsConnection: true);
+        try
+        {
+            return new RedisBucketStore(connection, options, ownsConnection: true);
+        }
+        catch
+        {
+            // A setting refused: the connection opened for the store is closed, not left behind.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The key of the bucket holding <paramref name="bandKey"/>: <c>{KeyPrefix}b:</c> and 16 hexadecimal digits.</summary>
@@ -243,8 +253,6 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
 
     /// <summary>The endpoints of the connection as <c>host:port</c>, separated by commas.</summary>
     internal string EndPoints => RedisCalls.EndPoints(_connection);
-
-    private RedisStoreUnavailableException Unavailable(Exception e) => RedisCalls.Unavailable(_connection, e);
 
     private static NotSupportedException SynchronousNotSupported() =>
         new("The Redis bucket store has no synchronous access; use the detector's asynchronous methods (AddAsync, FindCopiesAsync, FindOrAddAsync, RemoveAsync).");

@@ -32,6 +32,26 @@ internal static class RedisCalls
     }
 
     /// <summary>
+    /// Refuses a database the connected servers do not have (<c>Database = 99</c> on a server of 16) before anything
+    /// is sent: the client refuses such a command as a failed write, which is reported as a lost connection and drops
+    /// the connection a moment for every other caller on it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A connected server has fewer databases; the message names the number and the server's count.</exception>
+    public static void CheckDatabase(IConnectionMultiplexer connection, IDatabase database, string paramName)
+    {
+        foreach (System.Net.EndPoint endPoint in connection.GetEndPoints())
+        {
+            IServer server = connection.GetServer(endPoint);
+            if (server.IsConnected && server.DatabaseCount > 0 && database.Database >= server.DatabaseCount)
+            {
+                throw new ArgumentException(
+                    $"Database is {database.Database}, but the Redis server at {EndPointCollection.ToString(endPoint)} has {server.DatabaseCount} databases, numbered 0 to {server.DatabaseCount - 1}: set Database to one of them, or raise 'databases' in the server's configuration.",
+                    paramName);
+            }
+        }
+    }
+
+    /// <summary>
     /// What a failed connection means for a caller of the stores: the client's own message advises settings
     /// (<c>abortConnect=false</c>) that would only defer the failure to the first call, so it is said plainly instead.
     /// </summary>

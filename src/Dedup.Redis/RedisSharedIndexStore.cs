@@ -148,7 +148,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     /// <param name="connection">The connection to the server or cluster.</param>
     /// <param name="options">The settings; null for <see cref="RedisSharedIndexStoreOptions.Default"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="connection"/> is null.</exception>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid, or <c>Database</c> is one the connected server does not have; the message names it.</exception>
     public RedisSharedIndexStore(IConnectionMultiplexer connection, RedisSharedIndexStoreOptions? options = null)
         : this(connection, options, ownsConnection: false)
     {
@@ -162,6 +162,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
         _connection = connection;
         _ownsConnection = ownsConnection;
         _database = connection.GetDatabase(Options.Database);
+        RedisCalls.CheckDatabase(connection, _database, nameof(options));
         _tag = "{" + Options.IndexName + "}:";
         _ids = _tag + "i";
         _counter = _tag + "n";
@@ -186,7 +187,16 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     public static async Task<RedisSharedIndexStore> ConnectAsync(string configuration, RedisSharedIndexStoreOptions? options = null)
     {
         ConnectionMultiplexer connection = await RedisCalls.ConnectAsync(configuration).ConfigureAwait(false);
-        return new RedisSharedIndexStore(connection, options, ownsConnection: true);
+        try
+        {
+            return new RedisSharedIndexStore(connection, options, ownsConnection: true);
+        }
+        catch
+        {
+            // A setting refused: the connection opened for the store is closed, not left behind.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <inheritdoc/>
