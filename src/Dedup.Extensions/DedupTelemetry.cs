@@ -16,7 +16,7 @@ namespace Dedup.Extensions;
 /// <item><term>dedup.articles</term><description>Counter of articles handled, tagged <c>dedup.operation</c> and <c>dedup.outcome</c> (added, redelivered, removed, absent, searched, replayed); checkpoints add nothing.</description></item>
 /// <item><term>dedup.candidates</term><description>Histogram of the indexed articles verified per search (how selective the candidate keys are).</description></item>
 /// <item><term>dedup.copies</term><description>Counter of copies found, tagged <c>dedup.copy.kind</c> (duplicate, syndicated, excerpt, rewritten).</description></item>
-/// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c>, with bucket boundaries advised from 50 µs to 30 s.</description></item>
+/// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c> (and <c>error.type</c> when it failed or was cancelled), with bucket boundaries advised from 50 µs to 30 s.</description></item>
 /// <item><term>dedup.errors</term><description>Counter of failed or cancelled operations, tagged <c>dedup.operation</c> and <c>error.type</c>.</description></item>
 /// </list>
 /// <para>
@@ -132,11 +132,27 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     }
 
     /// <inheritdoc/>
-    public override void Failed(DetectorOperation operation, string? articleId, Exception exception)
+    public override void Failed(DetectorOperation operation, string? articleId, Exception exception) =>
+        Report(operation, articleId, exception, elapsed: null);
+
+    /// <inheritdoc/>
+    /// <remarks>The time goes to <c>dedup.operation.duration</c> with the operation's other calls, tagged <c>error.type</c> besides.</remarks>
+    public override void Failed(DetectorOperation operation, string? articleId, Exception exception, TimeSpan elapsed) =>
+        Report(operation, articleId, exception, elapsed);
+
+    private void Report(DetectorOperation operation, string? articleId, Exception exception, TimeSpan? elapsed)
     {
         ArgumentNullException.ThrowIfNull(exception);
         string name = OperationName(operation);
-        _errors.Add(1, new KeyValuePair<string, object?>("dedup.operation", name), new KeyValuePair<string, object?>("error.type", exception.GetType().FullName));
+        var operationTag = new KeyValuePair<string, object?>("dedup.operation", name);
+        var errorTag = new KeyValuePair<string, object?>("error.type", exception.GetType().FullName);
+        _errors.Add(1, operationTag, errorTag);
+        if (elapsed is { } time)
+        {
+            // A failed call took time too (a store timing out took seconds): left out, the histogram showed only the fast ones.
+            _duration.Record(time.TotalSeconds, operationTag, errorTag);
+        }
+
         if (Activity.Current is { } activity && activity.Source == Source)
         {
             // Only the detector's own activity: a caller's span (an HTTP request that handles the error) is the caller's to mark.

@@ -126,6 +126,15 @@ public sealed class AddDedupTests : IDisposable
         Assert.Equal(4, measurements.Count(m => m.Name == "dedup.candidates"));
         Assert.Contains(measurements, m => m.Name == "dedup.candidates" && m.Value >= 1);
         Assert.Equal(4, measurements.Count(m => m.Name == "dedup.operation.duration" && (string?)m.Tags["dedup.operation"] == "find_or_add" && m.Value > 0));
+        Assert.DoesNotContain(measurements, m => m.Tags.ContainsKey("error.type"));
+
+        // A failed call is timed too, tagged with its error, and counted as an error.
+        await Assert.ThrowsAsync<ArgumentException>(async () => await detector.AddAsync(Stories.Original with { Text = Stories.Unrelated.Text }, ct));
+        var failed = Assert.Single(measurements, m => m.Name == "dedup.operation.duration" && m.Tags.ContainsKey("error.type"));
+        Assert.Equal("add", failed.Tags["dedup.operation"]);
+        Assert.Equal("System.ArgumentException", failed.Tags["error.type"]);
+        Assert.True(failed.Value > 0);
+        Assert.Single(measurements, m => m.Name == "dedup.errors" && (string?)m.Tags["error.type"] == "System.ArgumentException");
     }
 
     [Fact]

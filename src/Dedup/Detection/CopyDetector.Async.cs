@@ -604,7 +604,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         public readonly void Complete(int candidates, IReadOnlyList<CopyMatch> copies, bool changed, int articles = 1) =>
             _observer?.Completed(new DetectorEvent(_operation, _id, articles, candidates, copies, changed, Stopwatch.GetElapsedTime(_start)));
 
-        public readonly void Fail(Exception e) => _observer?.Failed(_operation, _id, e);
+        public readonly void Fail(Exception e) => _observer?.Failed(_operation, _id, e, Stopwatch.GetElapsedTime(_start));
 
         public readonly void Dispose() => _scope?.Dispose();
     }

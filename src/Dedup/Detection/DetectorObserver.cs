@@ -68,4 +68,15 @@ public abstract class DetectorObserver
     public virtual void Failed(DetectorOperation operation, string? articleId, Exception exception)
     {
     }
+
+    /// <summary>
+    /// Called when an operation fails or is cancelled, before the exception reaches the caller, with the time it ran:
+    /// what the detector calls. Unless overridden, it calls <see cref="Failed(DetectorOperation, string?, Exception)"/>.
+    /// </summary>
+    /// <param name="operation">The operation.</param>
+    /// <param name="articleId">The article's id, when the operation is about one article.</param>
+    /// <param name="exception">The exception.</param>
+    /// <param name="elapsed">Wall-clock time from the operation's start to its failure.</param>
+    public virtual void Failed(DetectorOperation operation, string? articleId, Exception exception, TimeSpan elapsed) =>
+        Failed(operation, articleId, exception);
 }

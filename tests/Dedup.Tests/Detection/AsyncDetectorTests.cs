@@ -264,6 +264,34 @@ public class AsyncDetectorTests
         Assert.Equal(3, observer.Scopes);
     }
 
+    /// <summary>
+    /// A failure reaches the overload with the time the call ran (what telemetry times failed calls by); an observer
+    /// that overrides only the older overload (as RecordingObserver above) still hears of it.
+    /// </summary>
+    [Fact]
+    public async Task A_failure_is_reported_with_the_time_it_took()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var observer = new TimingObserver();
+        var detector = new CopyDetector(DetectorOptions.Default with { Observer = observer });
+        await detector.AddAsync(Harbour, ct);
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await detector.AddAsync(Harbour with { Text = TestArticles.Rail }, ct));
+
+        (DetectorOperation operation, string? id, TimeSpan elapsed) = Assert.Single(observer.Failures);
+        Assert.Equal(DetectorOperation.Add, operation);
+        Assert.Equal(Harbour.Id, id);
+        Assert.True(elapsed > TimeSpan.Zero);
+    }
+
+    private sealed class TimingObserver : DetectorObserver
+    {
+        public List<(DetectorOperation Operation, string? Id, TimeSpan Elapsed)> Failures { get; } = [];
+
+        public override void Failed(DetectorOperation operation, string? articleId, Exception exception, TimeSpan elapsed) =>
+            Failures.Add((operation, articleId, elapsed));
+    }
+
     [Fact]
     public async Task Disposed_detectors_refuse_calls()
     {
