@@ -57,6 +57,7 @@ public sealed partial class CopyDetector
     /// a network server) backs only the asynchronous methods; the synchronous ones then throw <see cref="NotSupportedException"/>.
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentException"><paramref name="store"/> already backs another detector of this process.</exception>
     public CopyDetector(DetectorOptions? options, ILshBucketStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -64,8 +65,22 @@ public sealed partial class CopyDetector
         Options.Validate();
         FeatureExtractor.Prepare(Options);
         ClusterIndex.Prepare();
+        if (!StoreOwners.TryAdd(store, Claimed))
+        {
+            // The store's ids are this detector's slots: a second detector would hand out the same ids for other
+            // articles, and each would find the other's articles under its own.
+            throw new ArgumentException(
+                "This bucket store already backs another detector: a detector owns its store (the ids in it are the detector's own), so two would mix their articles. Give each detector its own store, or share one detector (it is thread-safe); workers that share one index use an ISharedIndexStore.",
+                nameof(store));
+        }
+
         _store = store;
     }
+
+    /// <summary>The bucket stores that back a detector, for as long as each lives (a disposed detector's store keeps its keys); the value holds no detector alive.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILshBucketStore, object> StoreOwners = [];
+
+    private static readonly object Claimed = new();
 
     /// <summary>The settings this detector uses.</summary>
     public DetectorOptions Options { get; }

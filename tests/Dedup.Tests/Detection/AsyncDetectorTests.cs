@@ -292,6 +292,27 @@ public class AsyncDetectorTests
             Failures.Add((operation, articleId, elapsed));
     }
 
+    /// <summary>
+    /// A bucket store holds its detector's ids: a second detector on it is refused, naming the way out, even once the
+    /// first is disposed (its keys are still there); another store is taken.
+    /// </summary>
+    [Fact]
+    public async Task A_bucket_store_backs_one_detector()
+    {
+        var store = new AsyncOnlyStore();
+        var first = new CopyDetector(null, store);
+        await first.AddAsync(Harbour, TestContext.Current.CancellationToken);
+
+        var e = Assert.Throws<ArgumentException>(() => new CopyDetector(null, store));
+        Assert.Equal("store", e.ParamName);
+        Assert.StartsWith("This bucket store already backs another detector", e.Message, StringComparison.Ordinal);
+
+        await first.DisposeAsync();
+        Assert.Throws<ArgumentException>(() => new CopyDetector(null, store));
+        await using var other = new CopyDetector(null, new AsyncOnlyStore());
+        Assert.True(await other.AddAsync(Harbour, TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task Disposed_detectors_refuse_calls()
     {
