@@ -36,4 +36,8 @@ internal static partial class DedupLog
     [LoggerMessage(EventId = 8, EventName = "CheckpointCancelled", Level = LogLevel.Information,
         Message = "Checkpoint cancelled (the host stopping?); the journal keeps every change, replayed at the next start unless a checkpoint compacts it first")]
     public static partial void CheckpointCancelled(ILogger logger);
+
+    [LoggerMessage(EventId = 9, EventName = "ConfigurationSectionMissing", Level = LogLevel.Warning,
+        Message = "The configuration section '{Section}' given to AddDedup does not exist: the detector runs on the defaults (is the path right?)")]
+    public static partial void ConfigurationSectionMissing(ILogger logger, string section);
 }

@@ -38,7 +38,9 @@ public static class DedupServiceCollectionExtensions
         IConfigurationSection nested = configuration.GetSection(DedupOptions.SectionName);
         IConfiguration section = !nested.Exists() && configuration is IConfigurationSection ? configuration : nested;
         services.AddOptions<DedupOptions>().Bind(section, binder => binder.ErrorOnUnknownConfiguration = true);
-        return services.AddDedupCore(configureDetector, section is IConfigurationSection { Path: { Length: > 0 } path } ? path : DedupOptions.SectionName, section);
+        // A section given by path that holds nothing ("News:Dedupe" for "News:Dedup") binds the defaults: said at start.
+        string? missing = configuration is IConfigurationSection given && !given.Exists() ? given.Path : null;
+        return services.AddDedupCore(configureDetector, section is IConfigurationSection { Path: { Length: > 0 } path } ? path : DedupOptions.SectionName, section, missing);
     }
 
     /// <summary>Registers a singleton <see cref="CopyDetector"/> configured in code (see <see cref="DedupOptions"/>), validated when the host starts.</summary>
@@ -57,10 +59,10 @@ public static class DedupServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        return services.AddDedupCore(configureDetector, DedupOptions.SectionName, configuration: null);
+        return services.AddDedupCore(configureDetector, DedupOptions.SectionName, configuration: null, missingSection: null);
     }
 
-    private static IServiceCollection AddDedupCore(this IServiceCollection services, Func<IServiceProvider, DetectorOptions, DetectorOptions>? configureDetector, string sectionPath, IConfiguration? configuration)
+    private static IServiceCollection AddDedupCore(this IServiceCollection services, Func<IServiceProvider, DetectorOptions, DetectorOptions>? configureDetector, string sectionPath, IConfiguration? configuration, string? missingSection)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<DedupOptions>().ValidateOnStart();
@@ -71,6 +73,11 @@ public static class DedupServiceCollectionExtensions
         {
             DedupOptions options = sp.GetRequiredService<IOptions<DedupOptions>>().Value;
             DedupTelemetry telemetry = sp.GetRequiredService<DedupTelemetry>();
+            if (missingSection is not null && sp.GetService<ILogger<DedupTelemetry>>() is { } logger)
+            {
+                DedupLog.ConfigurationSectionMissing(logger, missingSection);
+            }
+
             DetectorOptions Configure(DetectorOptions o)
             {
                 o = options.ApplyTo(o) with { Observer = telemetry };

@@ -380,6 +380,39 @@ public sealed class AddDedupTests : IDisposable
     }
 
     /// <summary>
+    /// A section given by a path that holds nothing (a misspelt "News:Dedupe") binds the defaults, and says so once,
+    /// as a warning naming the path, when the detector is made; a section that exists, or a root without a "Dedup"
+    /// section (the defaults asked for), says nothing.
+    /// </summary>
+    [Fact]
+    public void A_section_that_does_not_exist_is_named_in_a_warning()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["News:Dedup:Threshold"] = "0.7",
+        }).Build();
+
+        var logs = new CapturingLoggerProvider();
+        Assert.Equal(DetectorOptions.Default.Threshold, DetectorFrom(configuration.GetSection("News:Dedupe"), logs).Options.Threshold);
+        (EventId id, string message) = Assert.Single(logs.Entries, e => e.Id.Id == 9);
+        Assert.Equal("ConfigurationSectionMissing", id.Name);
+        Assert.Equal("The configuration section 'News:Dedupe' given to AddDedup does not exist: the detector runs on the defaults (is the path right?)", message);
+
+        var quiet = new CapturingLoggerProvider();
+        Assert.Equal(0.7, DetectorFrom(configuration.GetSection("News:Dedup"), quiet).Options.Threshold);
+        DetectorFrom(new ConfigurationBuilder().Build(), quiet);
+        Assert.DoesNotContain(quiet.Entries, e => e.Id.Id == 9);
+
+        static CopyDetector DetectorFrom(IConfiguration section, ILoggerProvider logs)
+        {
+            var services = new ServiceCollection();
+            services.AddLogging(b => b.AddProvider(logs));
+            services.AddDedup(section);
+            return services.BuildServiceProvider().GetRequiredService<CopyDetector>();
+        }
+    }
+
+    /// <summary>
     /// A failed operation marks the detector's own activity, never the caller's: an HTTP request that catches a re-delivery
     /// with other text and answers 409 is not an error span because the Dedup source is not listened to.
     /// </summary>
