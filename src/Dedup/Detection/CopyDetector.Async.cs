@@ -257,9 +257,11 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Closes the journal (if the detector was opened with one) and releases the locks and the bucket store. Call it
-    /// when no other call is running; it does not write a snapshot (call <see cref="Checkpoint"/> first to compact). A
-    /// checkpoint under way on another thread ends first, so that no other detector opens the index in the middle of it.
+    /// Closes the journal (if the detector was opened with one) and releases the locks and the bucket store; it does not
+    /// write a snapshot (call <see cref="Checkpoint"/> first to compact). A checkpoint under way on another thread ends
+    /// first, so that no other detector opens the index in the middle of it. A call racing it (a host stopping while
+    /// requests run) either ends whole, its change journaled, or throws <see cref="ObjectDisposedException"/> having
+    /// changed nothing; an asynchronous call awaiting its store may still fail on the released store.
     /// </summary>
     public void Dispose()
     {
@@ -270,12 +272,36 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
         // The gates are not disposed: a call under way when the detector is disposed releases its gate when it ends
         // (its result stands), and a call that takes a gate afterwards throws naming the detector. Neither gate ever
-        // made a wait handle, so there is nothing to free.
-        _journal?.Dispose();
+        // made a wait handle, so there is nothing to free. Nor is the lock: a call waiting for it would throw from
+        // the lock, or this from Dispose.
+        CloseJournal();
         _indexLock?.Dispose();
-        _lock.Dispose();
         ReleaseSharedClaimAsync().AsTask().Wait(TimeSpan.FromSeconds(2));
         (_store as IDisposable)?.Dispose();
+    }
+
+    /// <summary>
+    /// Closes the journal under the write lock: a call that holds the lock ends its change (journaled and indexed)
+    /// first, and one that takes it after finds the detector disposed and changes nothing. Closed without the lock,
+    /// the journal failed a change under way with "Cannot access a closed file" (4 calls in 127,000 in a client's
+    /// trial of a host stopping), after the detector had taken it in.
+    /// </summary>
+    private void CloseJournal()
+    {
+        if (_journal is null)
+        {
+            return;
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            _journal.Dispose();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
     }
 
     /// <summary>
@@ -307,10 +333,10 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
         // The gates are not disposed: a call under way when the detector is disposed releases its gate when it ends
         // (its result stands), and a call that takes a gate afterwards throws naming the detector. Neither gate ever
-        // made a wait handle, so there is nothing to free.
-        _journal?.Dispose();
+        // made a wait handle, so there is nothing to free. Nor is the lock: a call waiting for it would throw from
+        // the lock, or this from Dispose.
+        CloseJournal();
         _indexLock?.Dispose();
-        _lock.Dispose();
         await ReleaseSharedClaimAsync().ConfigureAwait(false);
         if (_store is IAsyncDisposable asyncStore)
         {

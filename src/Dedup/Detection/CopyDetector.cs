@@ -22,18 +22,35 @@ public sealed partial class CopyDetector
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
 
-    /// <summary>Takes the read lock; on a disposed detector, throws <see cref="ObjectDisposedException"/> naming the detector (not its lock).</summary>
+    /// <summary>
+    /// Takes the read lock; on a disposed detector, throws <see cref="ObjectDisposedException"/> naming the detector
+    /// (not its lock), also when it was disposed while this call waited for the lock.
+    /// </summary>
     private void EnterReadLock()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         _lock.EnterReadLock();
+        if (_disposed != 0)
+        {
+            _lock.ExitReadLock();
+            ObjectDisposedException.ThrowIf(true, this);
+        }
     }
 
-    /// <summary>Takes the write lock; on a disposed detector, throws <see cref="ObjectDisposedException"/> naming the detector (not its lock).</summary>
+    /// <summary>
+    /// Takes the write lock; on a disposed detector, throws <see cref="ObjectDisposedException"/> naming the detector
+    /// (not its lock), also when it was disposed while this call waited for the lock: so no change is journaled or
+    /// indexed once <see cref="Dispose"/> has closed the journal (it closes it under this lock).
+    /// </summary>
     private void EnterWriteLock()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         _lock.EnterWriteLock();
+        if (_disposed != 0)
+        {
+            _lock.ExitWriteLock();
+            ObjectDisposedException.ThrowIf(true, this);
+        }
     }
     private readonly SlotRegistry<ArticleFeatures?> _registry = new();
     private Func<int, ulong>? _fingerprintLookup;
