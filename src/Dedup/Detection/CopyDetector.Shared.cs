@@ -148,7 +148,8 @@ public sealed partial class CopyDetector
             _sharedSettingsChecked = false;
             throw new InvalidOperationException(
                 $"The shared index was made by detectors with other settings: it records '{recorded}', and this detector has '{mine}'. " +
-                "Every worker of one index must use the same seed, shingle size, stopwords, boilerplate rules and boilerplate frequency (the threshold may differ).");
+                "Every worker of one index must use the same seed, shingle size, stopwords, boilerplate rules and boilerplate frequency (the threshold may differ). " +
+                "This call changed nothing in the index (the check comes before any write).");
         }
 
         _sharedSettingsChecked = true;

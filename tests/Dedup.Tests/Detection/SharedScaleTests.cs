@@ -220,6 +220,7 @@ public class SharedScaleTests
         {
             InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await refused.FindOrAddAsync(new Article($"b{i}", Story(i)), Ct));
             Assert.Contains(setting, e.Message, StringComparison.Ordinal);
+            Assert.EndsWith("This call changed nothing in the index (the check comes before any write).", e.Message, StringComparison.Ordinal);
         }
 
         Assert.Equal(1, await store.CountAsync(Ct));
