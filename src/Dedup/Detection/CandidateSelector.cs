@@ -488,5 +488,4 @@ internal sealed class CandidateSelector
 
     /// <summary>A holder's fingerprint: from the scan's dense array (a plain load) or through the live detector's lookup.</summary>
     private ulong FingerprintOf(int holder) => _fingerprintArray is { } fingerprints ? fingerprints[holder] : _fingerprintOf!(holder);
-
 }
