@@ -57,12 +57,13 @@ public sealed class JournalTests : IDisposable
                 catch (Exception e)
                 {
                     unexpected.Add(e);
+                    started.Set();
                     return;
                 }
             }
         }, TestContext.Current.CancellationToken))];
 
-        started.Wait(TestContext.Current.CancellationToken);
+        Assert.True(started.Wait(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken), "the writers did not start");
         detector.Dispose();
         await Task.WhenAll(workers);
 
