@@ -36,6 +36,18 @@ internal static class RepoPaths
     }
 }
 
+/// <summary>A detector's snapshot in memory.</summary>
+internal static class SnapshotBytes
+{
+    /// <summary>What <see cref="Dedup.Detection.CopyDetector.Save(Stream)"/> writes, as an array.</summary>
+    public static byte[] Of(Dedup.Detection.CopyDetector detector)
+    {
+        using var stream = new MemoryStream();
+        detector.Save(stream);
+        return stream.ToArray();
+    }
+}
+
 /// <summary>Generators of hostile text for properties.</summary>
 internal static class TextGen
 {

@@ -21,19 +21,12 @@ public sealed class AsyncSaveTests : IDisposable
         return detector;
     }
 
-    private static byte[] Snapshot(CopyDetector detector)
-    {
-        using var stream = new MemoryStream();
-        detector.Save(stream);
-        return stream.ToArray();
-    }
-
     /// <summary>The same bytes as <see cref="CopyDetector.Save"/>, written by asynchronous calls alone (the stream refuses synchronous ones).</summary>
     [Fact]
     public async Task SaveAsync_writes_what_Save_writes_and_only_asynchronously()
     {
         using CopyDetector detector = Filled(new CopyDetector());
-        byte[] expected = Snapshot(detector);
+        byte[] expected = SnapshotBytes.Of(detector);
         Assert.True(expected.Length > 3 << 16, $"{expected.Length} bytes");
 
         var stream = new AsyncOnlyStream();
@@ -61,7 +54,7 @@ public sealed class AsyncSaveTests : IDisposable
         Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken));
 
         await detector.SaveToFileAsync(path, TestContext.Current.CancellationToken);
-        Assert.Equal(Snapshot(detector), await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken));
+        Assert.Equal(SnapshotBytes.Of(detector), await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken));
         Assert.Equal([Path.GetFileName(path)], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }
 
@@ -86,7 +79,7 @@ public sealed class AsyncSaveTests : IDisposable
             Assert.True(detector.JournalBytes > 0);
             await detector.CheckpointAsync(TestContext.Current.CancellationToken);
             Assert.Equal(0, detector.JournalBytes);
-            expected = Snapshot(detector);
+            expected = SnapshotBytes.Of(detector);
             Assert.Equal(expected, await File.ReadAllBytesAsync(SnapshotPath, TestContext.Current.CancellationToken));
             detector.Add("rail", TestArticles.Rail);
         }

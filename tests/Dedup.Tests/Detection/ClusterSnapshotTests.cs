@@ -37,13 +37,6 @@ public sealed class ClusterSnapshotTests : IDisposable
 
     private static readonly string[] Ids = ["b", "c", "f", "r", "r2", "r3"];
 
-    private static byte[] Bytes(CopyDetector detector)
-    {
-        using var stream = new MemoryStream();
-        detector.Save(stream);
-        return stream.ToArray();
-    }
-
     /// <summary>The bytes with their trailing checksum made again (after a test changed them).</summary>
     private static byte[] Sealed(byte[] bytes)
     {
@@ -69,12 +62,12 @@ public sealed class ClusterSnapshotTests : IDisposable
         Assert.Equal(["b"], original.ClusterOf("b")!.Members);
         Assert.Equal(["r", "r2", "r3"], original.ClusterOf("r3")!.Members.Order());
 
-        using CopyDetector loaded = CopyDetector.Load(new MemoryStream(Bytes(original)));
+        using CopyDetector loaded = CopyDetector.Load(new MemoryStream(SnapshotBytes.Of(original)));
 
         // Restored from the snapshot's matches, before any call asks for them: not clustered again by the first call.
         Assert.True(loaded.KeepsClustersForTests);
         AssertSameClusters(original, loaded);
-        Assert.Equal(Bytes(original), Bytes(loaded));
+        Assert.Equal(SnapshotBytes.Of(original), SnapshotBytes.Of(loaded));
 
         // And kept up to date from there.
         loaded.Add("r4", TestArticles.Lead(TestArticles.Rail, 3));
@@ -89,7 +82,7 @@ public sealed class ClusterSnapshotTests : IDisposable
         using var plain = new CopyDetector();
         plain.Add("r", TestArticles.Rail);
         plain.Add("r2", TestArticles.Syndicate(TestArticles.Rail));
-        using CopyDetector fromPlain = CopyDetector.Load(new MemoryStream(Bytes(plain)));
+        using CopyDetector fromPlain = CopyDetector.Load(new MemoryStream(SnapshotBytes.Of(plain)));
         Assert.False(fromPlain.KeepsClustersForTests);
         Assert.Equal(["r", "r2"], fromPlain.ClusterOf("r2")!.Members.Order());
 
@@ -99,7 +92,7 @@ public sealed class ClusterSnapshotTests : IDisposable
         kept.Add("qa", TestArticles.QuoteA);
         kept.Add("qb", TestArticles.QuoteB);
         Assert.Equal(["qa"], kept.ClusterOf("qa")!.Members);
-        using CopyDetector lenient = CopyDetector.Load(new MemoryStream(Bytes(kept)), saved => saved with { Threshold = 0.1 });
+        using CopyDetector lenient = CopyDetector.Load(new MemoryStream(SnapshotBytes.Of(kept)), saved => saved with { Threshold = 0.1 });
         Assert.False(lenient.KeepsClustersForTests);
         Assert.Equal(["qa", "qb"], lenient.ClusterOf("qa")!.Members.Order());
     }
@@ -210,7 +203,7 @@ public sealed class ClusterSnapshotTests : IDisposable
         using var plain = new CopyDetector();
         plain.Add("r", TestArticles.Rail);
         plain.Add("r2", TestArticles.Syndicate(TestArticles.Rail));
-        byte[] bytes = Bytes(plain);
+        byte[] bytes = SnapshotBytes.Of(plain);
         Assert.Equal(0, bytes[^9]);
 
         // Version 4 ends with the articles: no clusters' byte before the checksum.
@@ -220,7 +213,7 @@ public sealed class ClusterSnapshotTests : IDisposable
 
         Assert.Equal(2, loaded.Count);
         Assert.False(loaded.KeepsClustersForTests);
-        Assert.Equal(bytes, Bytes(loaded));
+        Assert.Equal(bytes, SnapshotBytes.Of(loaded));
         Assert.Equal(["r", "r2"], loaded.ClusterOf("r2")!.Members.Order());
     }
 
@@ -231,7 +224,7 @@ public sealed class ClusterSnapshotTests : IDisposable
         Assert.Null(detector.ClusterOf("-"));
         detector.Add("r", TestArticles.Rail);
         detector.Add("r2", TestArticles.Syndicate(TestArticles.Rail));
-        byte[] bytes = Bytes(detector);
+        byte[] bytes = SnapshotBytes.Of(detector);
 
         // The section: flag 1, then article 0 with no match and article 1 with one, article 0.
         byte[] section = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0];

@@ -16,19 +16,12 @@ public class DetectorSnapshotTests
         return detector;
     }
 
-    private static byte[] Bytes(CopyDetector detector)
-    {
-        using var stream = new MemoryStream();
-        detector.Save(stream);
-        return stream.ToArray();
-    }
-
     [Fact]
     public void A_loaded_snapshot_answers_like_the_detector_that_saved_it()
     {
         CopyDetector original = Sample();
 
-        CopyDetector loaded = CopyDetector.Load(new MemoryStream(Bytes(original)));
+        CopyDetector loaded = CopyDetector.Load(new MemoryStream(SnapshotBytes.Of(original)));
 
         Assert.Equal(original.Count, loaded.Count);
         Assert.False(loaded.Contains("temporary"));
@@ -40,7 +33,7 @@ public class DetectorSnapshotTests
         }
 
         Assert.Equal(original.Clusters(), loaded.Clusters(), (x, y) => x.Id == y.Id && x.Members.SequenceEqual(y.Members));
-        Assert.Equal(Bytes(original), Bytes(loaded));
+        Assert.Equal(SnapshotBytes.Of(original), SnapshotBytes.Of(loaded));
         loaded.Add("rail-2", TestArticles.Rail);
         Assert.Contains(loaded.FindCopies(TestArticles.Rail), m => m.Id == "rail-2");
     }
@@ -49,7 +42,7 @@ public class DetectorSnapshotTests
     [Fact]
     public void Settings_that_do_not_fit_a_sound_snapshot_are_named_as_the_problem()
     {
-        byte[] bytes = Bytes(Sample());
+        byte[] bytes = SnapshotBytes.Of(Sample());
         var shingles = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes), saved => saved with { ShingleSize = 3 }));
         Assert.StartsWith("The options do not fit the detector snapshot: it was made with seed", shingles.Message, StringComparison.Ordinal);
         Assert.Contains("shingle size 5; the options ask for", shingles.Message, StringComparison.Ordinal);
@@ -126,7 +119,7 @@ public class DetectorSnapshotTests
     [Fact]
     public void A_setting_out_of_range_is_named_not_called_a_corrupt_snapshot()
     {
-        byte[] bytes = Bytes(Sample());
+        byte[] bytes = SnapshotBytes.Of(Sample());
 
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => CopyDetector.Load(new MemoryStream(bytes), saved => saved with { Threshold = 2 }));
 
@@ -175,7 +168,7 @@ public class DetectorSnapshotTests
     [Fact]
     public void A_truncated_snapshot_throws_naming_the_problem_at_every_cut()
     {
-        byte[] bytes = Bytes(Sample());
+        byte[] bytes = SnapshotBytes.Of(Sample());
         foreach (int cut in new[] { 0, 3, 8, 15, 16, 40, bytes.Length / 2, bytes.Length - 9, bytes.Length - 1 })
         {
             var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes[..cut])));
@@ -186,7 +179,7 @@ public class DetectorSnapshotTests
     [Fact]
     public void A_flipped_byte_anywhere_is_caught()
     {
-        byte[] bytes = Bytes(Sample());
+        byte[] bytes = SnapshotBytes.Of(Sample());
         for (int i = 0; i < bytes.Length; i += Math.Max(1, bytes.Length / 97))
         {
             byte[] corrupt = (byte[])bytes.Clone();
@@ -198,7 +191,7 @@ public class DetectorSnapshotTests
     [Fact]
     public void Another_format_or_version_or_incompatible_options_are_named()
     {
-        byte[] bytes = Bytes(Sample());
+        byte[] bytes = SnapshotBytes.Of(Sample());
         byte[] wrongMagic = (byte[])bytes.Clone();
         wrongMagic[0] = (byte)'X';
         byte[] future = (byte[])bytes.Clone();
@@ -221,7 +214,7 @@ public class DetectorSnapshotTests
     [InlineData(20, 4)]
     public void A_saved_setting_out_of_range_is_named_as_a_damaged_snapshot(int offset, int width)
     {
-        byte[] bytes = Bytes(Sample());
+        byte[] bytes = SnapshotBytes.Of(Sample());
         bytes.AsSpan(offset, width).Fill(0xF3);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
 
@@ -232,7 +225,7 @@ public class DetectorSnapshotTests
     [Fact]
     public void A_version_2_snapshot_of_fixed_width_sets_is_refused_naming_its_version()
     {
-        byte[] old = Bytes(Sample());
+        byte[] old = SnapshotBytes.Of(Sample());
         BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), 2);
         Assert.Contains("format version 2 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(old))).Message, StringComparison.Ordinal);
     }
@@ -240,7 +233,7 @@ public class DetectorSnapshotTests
     [Fact]
     public void A_version_3_snapshot_without_fingerprints_is_refused_naming_its_version()
     {
-        byte[] old = Bytes(Sample());
+        byte[] old = SnapshotBytes.Of(Sample());
         BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), 3);
         Assert.Contains("format version 3 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(old))).Message, StringComparison.Ordinal);
     }
