@@ -19,6 +19,7 @@ public static partial class Tokenizer
     private const uint LowerPair = 0x0020_0020U;
     private const ulong LowerQuad = 0x0020_0020_0020_0020UL;
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // inlined into a caller, the walk left its EmitAscii calls out of line
     private static void TokenizeVector<TSink>(ReadOnlySpan<char> text, ref TSink sink, in Context context, KernelWidth width)
         where TSink : struct, ITokenSink, allows ref struct
     {
