@@ -12,9 +12,11 @@ using Dedup.Text;
 namespace Dedup.Benchmarks;
 
 /// <summary>
-/// End to end, per article, from text (a span) to a sketch, on real article text (<see cref="PipelineCorpus"/>), through
-/// the zero-allocation span APIs and buffers allocated once: tokenize with a struct sink into token hashes, 5-word
-/// shingles, then MinHash-128 (classic or one-permutation), or SimHash-64 over the non-stopword tokens.
+/// End to end, per article, from text (a span) to a sketch, on real article text (<see cref="PipelineCorpus"/>): the
+/// library's span entry points <see cref="MinHasher.Compute(ReadOnlySpan{char}, Span{uint}, int)"/> (token hashes,
+/// 5-word shingles, MinHash-128 classic or one-permutation) and <see cref="SimHasher.Compute(ReadOnlySpan{char}, TokenizerOptions?)"/>
+/// (SimHash-64 over the non-stopword tokens), which allocate nothing once the shared array pool holds their buffers;
+/// the stages alone (tokenize, shingle) through a struct sink into a buffer allocated once.
 /// One operation is one pass over the whole corpus; the MB/s and ns/article columns divide by its UTF-8 bytes and
 /// article count, and the "× floor" column divides by the median of <see cref="Floor"/> in the same job (the cost of
 /// hashing every token once with XxHash3: a pipeline cannot do less than read and hash each token).
@@ -100,15 +102,14 @@ public class PipelineBenchmarks
         return total;
     }
 
-    /// <summary>(b) Text → shingles (in text order; see <see cref="ShingleBag"/>) → classic MinHash, K = 128.</summary>
+    /// <summary>(b) Text → shingles (in text order, repeats kept) → classic MinHash, K = 128: <see cref="MinHasher.Compute(ReadOnlySpan{char}, Span{uint}, int)"/>.</summary>
     [Benchmark]
     public long MinHash128Classic()
     {
         long total = 0;
         foreach (string article in _articles)
         {
-            int n = ShingleBag(article);
-            _classic.Compute(_shingles.AsSpan(0, n), _signature);
+            _classic.Compute(article.AsSpan(), _signature);
             total += _signature[0];
         }
 
@@ -122,35 +123,24 @@ public class PipelineBenchmarks
         long total = 0;
         foreach (string article in _articles)
         {
-            int n = ShingleBag(article);
-            _onePermutation.Compute(_shingles.AsSpan(0, n), _signature);
+            _onePermutation.Compute(article.AsSpan(), _signature);
             total += _signature[0];
         }
 
         return total;
     }
 
-    /// <summary>(d) Text → non-stopword token hashes (term-frequency weighted features) → SimHash-64.</summary>
+    /// <summary>(d) Text → non-stopword token hashes (term-frequency weighted features) → SimHash-64: <see cref="SimHasher.Compute(ReadOnlySpan{char}, TokenizerOptions?)"/>.</summary>
     [Benchmark]
     public ulong SimHash64()
     {
         ulong total = 0;
         foreach (string article in _articles)
         {
-            var sink = new TokenHashSink(_tokens, skipStopwords: true);
-            Tokenizer.Tokenize(article.AsSpan(), ref sink);
-            total ^= SimHasher.Compute(_tokens.AsSpan(0, sink.Count));
+            total ^= SimHasher.Compute(article.AsSpan());
         }
 
         return total;
-    }
-
-    /// <summary>Shingles in text order, repeats kept: MinHash needs no set (a repeated value cannot change a minimum).</summary>
-    private int ShingleBag(string article)
-    {
-        var sink = new TokenHashSink(_tokens, skipStopwords: false);
-        Tokenizer.Tokenize(article.AsSpan(), ref sink);
-        return Shingler.WordShingleBag(_tokens.AsSpan(0, sink.Count), ShingleSize, _shingles);
     }
 
     private int Shingle(string article)

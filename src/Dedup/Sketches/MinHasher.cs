@@ -25,6 +25,7 @@ public sealed class MinHasher
     private const int StackLimit = 512;
     private readonly ulong[] _multipliers;
     private readonly ulong[] _addends;
+    private readonly TokenizerOptions _tokenizer;
 
     /// <summary>Creates a hasher.</summary>
     /// <param name="numPermutations">K, the signature length: 1 to <see cref="MaxNumPermutations"/>.</param>
@@ -45,6 +46,7 @@ public sealed class MinHasher
         Scheme = scheme;
         _multipliers = new ulong[numPermutations];
         _addends = new ulong[numPermutations];
+        _tokenizer = TokenizerOptions.Default with { Seed = seed };
         var rng = new SplitMix64(seed);
         for (int i = 0; i < numPermutations; i++)
         {
@@ -103,8 +105,39 @@ public sealed class MinHasher
     public MinHashSignature Compute(string text, int shingleSize = Shingler.DefaultWordShingleSize)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ulong[] shingles = Shingler.WordShingles(text, shingleSize, TokenizerOptions.Default with { Seed = Seed });
+        ulong[] shingles = Shingler.WordShingles(text, shingleSize, _tokenizer);
         return Compute(shingles);
+    }
+
+    /// <summary>
+    /// Computes the signature of a text's word shingles (tokenized with the default tokenizer and this hasher's seed,
+    /// as <see cref="Compute(string, int)"/> does) into <paramref name="signature"/>. Allocates nothing once the shared
+    /// array pool holds buffers for the text's tokens.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="signature"/>'s length is not K.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="shingleSize"/> is less than 1.</exception>
+    public void Compute(ReadOnlySpan<char> text, Span<uint> signature, int shingleSize = Shingler.DefaultWordShingleSize)
+    {
+        CheckLength(signature);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shingleSize, 1);
+        var tokens = new PooledHashSink(SimHasher.ExpectedTokens(text.Length), skipStopwords: false);
+        ulong[]? shingles = null;
+        try
+        {
+            Tokenizer.Tokenize(text, ref tokens, _tokenizer);
+            Span<ulong> hashes = tokens.Hashes;
+            shingles = ArrayPool<ulong>.Shared.Rent(Math.Max(1, hashes.Length));
+            int count = Shingler.WordShingleBag(hashes, shingleSize, shingles, Seed);
+            Compute(shingles.AsSpan(0, count), signature);
+        }
+        finally
+        {
+            tokens.Dispose();
+            if (shingles is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(shingles);
+            }
+        }
     }
 
     internal static int MaskWords(int k) => (k + 63) >> 6;

@@ -73,19 +73,29 @@ public static class SimHasher
     public static ulong Compute(string text, TokenizerOptions? tokenizer = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        Token[] tokens = Tokenizer.Tokenize(text, tokenizer);
-        ulong[] features = new ulong[tokens.Length];
-        int n = 0;
-        foreach (Token t in tokens)
-        {
-            if (!t.IsStopword)
-            {
-                features[n++] = t.Hash;
-            }
-        }
-
-        return Compute(features.AsSpan(0, n));
+        return Compute(text.AsSpan(), tokenizer);
     }
+
+    /// <summary>
+    /// The fingerprint of a text: its tokens' hashes (stopwords excluded) weighted by term frequency. Allocates
+    /// nothing once the shared array pool holds a buffer for the text's tokens.
+    /// </summary>
+    public static ulong Compute(ReadOnlySpan<char> text, TokenizerOptions? tokenizer = null)
+    {
+        var sink = new PooledHashSink(ExpectedTokens(text.Length), skipStopwords: true);
+        try
+        {
+            Tokenizer.Tokenize(text, ref sink, tokenizer);
+            return Compute(sink.Hashes);
+        }
+        finally
+        {
+            sink.Dispose();
+        }
+    }
+
+    /// <summary>A buffer size that holds the tokens of most texts of this length (news text has about one token in six characters).</summary>
+    internal static int ExpectedTokens(int textLength) => (textLength / 4) + 16;
 
     /// <summary>The number of bits in which two fingerprints differ.</summary>
     public static int HammingDistance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
