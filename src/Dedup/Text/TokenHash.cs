@@ -36,6 +36,7 @@ internal static class TokenHash
     private const ulong Secret64 = 0xCB00C391BB52283CUL;
 
     /// <summary>The seeded XxHash3-64 of the UTF-16 code units of <paramref name="chars"/>.</summary>
+    /// <remarks>The tokenizer's walk hashes with <see cref="Keys"/> computed once per text; this entry point per call.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Hash(ReadOnlySpan<char> chars, ulong seed)
     {
@@ -78,41 +79,113 @@ internal static class TokenHash
 
     /// <summary>XXH3-64 of 17..32 bytes from its first and its last sixteen bytes (two little-endian words each).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of17To32(ulong first0, ulong first1, ulong last0, ulong last1, int length, ulong seed)
+    public static ulong Of17To32(ulong first0, ulong first1, ulong last0, ulong last1, int length, ulong seed) =>
+        Of17To32(first0, first1, last0, last1, length, new Keys(seed));
+
+    /// <summary>XXH3-64 of 17..32 bytes, with the seed's keys computed beforehand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of17To32(ulong first0, ulong first1, ulong last0, ulong last1, int length, in Keys keys)
     {
         unchecked
         {
             ulong acc = (ulong)length * Prime64_1;
-            acc += Mix16(first0, first1, Secret0Word, Secret8, seed);
-            acc += Mix16(last0, last1, Secret16, Secret24, seed);
+            acc += Mix16(first0, first1, keys.Medium0, keys.Medium1);
+            acc += Mix16(last0, last1, keys.Medium2, keys.Medium3);
             return Avalanche(acc);
         }
     }
 
     /// <summary>XXH3-64 of 33..64 bytes from its first and its last 32 bytes (four little-endian words each).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of33To64(ulong first0, ulong first1, ulong first2, ulong first3, ulong last0, ulong last1, ulong last2, ulong last3, int length, ulong seed)
+    public static ulong Of33To64(ulong first0, ulong first1, ulong first2, ulong first3, ulong last0, ulong last1, ulong last2, ulong last3, int length, ulong seed) =>
+        Of33To64(first0, first1, first2, first3, last0, last1, last2, last3, length, new Keys(seed));
+
+    /// <summary>XXH3-64 of 33..64 bytes, with the seed's keys computed beforehand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of33To64(ulong first0, ulong first1, ulong first2, ulong first3, ulong last0, ulong last1, ulong last2, ulong last3, int length, in Keys keys)
     {
         unchecked
         {
             ulong acc = (ulong)length * Prime64_1;
-            acc += Mix16(first2, first3, Secret32, Secret40, seed);
-            acc += Mix16(last0, last1, Secret48, Secret56, seed);
-            acc += Mix16(first0, first1, Secret0Word, Secret8, seed);
-            acc += Mix16(last2, last3, Secret16, Secret24, seed);
+            acc += Mix16(first2, first3, keys.Medium4, keys.Medium5);
+            acc += Mix16(last0, last1, keys.Medium6, keys.Medium7);
+            acc += Mix16(first0, first1, keys.Medium0, keys.Medium1);
+            acc += Mix16(last2, last3, keys.Medium2, keys.Medium3);
             return Avalanche(acc);
         }
     }
 
-    /// <summary>XXH3's mix16B: the folded 128-bit product of sixteen input bytes keyed by sixteen secret bytes and the seed.</summary>
+    /// <summary>XXH3's mix16B: the folded 128-bit product of sixteen input bytes keyed by sixteen secret bytes and the seed (the keys).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mix16(ulong input0, ulong input1, ulong secret0, ulong secret1, ulong seed)
+    private static ulong Mix16(ulong input0, ulong input1, ulong key0, ulong key1)
     {
         unchecked
         {
-            ulong high = Math.BigMul(input0 ^ (secret0 + seed), input1 ^ (secret1 - seed), out ulong low);
+            ulong high = Math.BigMul(input0 ^ key0, input1 ^ key1, out ulong low);
             return low ^ high;
         }
+    }
+
+    /// <summary>
+    /// The seed's share of every formula up to 64 bytes (secret words plus or minus the seed), computed once per seed:
+    /// the tokenizer computes them once per text instead of once per token.
+    /// </summary>
+    internal readonly struct Keys
+    {
+        public Keys(ulong seed)
+        {
+            unchecked
+            {
+                OneToThree = (ulong)(Secret0 ^ Secret4) + seed;
+                FourToEight = (Secret8 ^ Secret16) - (seed ^ ((ulong)BinaryPrimitives.ReverseEndianness((uint)seed) << 32));
+                NineToSixteenLow = (Secret24 ^ Secret32) + seed;
+                NineToSixteenHigh = (Secret40 ^ Secret48) - seed;
+                Medium0 = Secret0Word + seed;
+                Medium1 = Secret8 - seed;
+                Medium2 = Secret16 + seed;
+                Medium3 = Secret24 - seed;
+                Medium4 = Secret32 + seed;
+                Medium5 = Secret40 - seed;
+                Medium6 = Secret48 + seed;
+                Medium7 = Secret56 - seed;
+            }
+        }
+
+        /// <summary>The 1..3-byte formula's bitflip.</summary>
+        public ulong OneToThree { get; }
+
+        /// <summary>The 4..8-byte formula's bitflip.</summary>
+        public ulong FourToEight { get; }
+
+        /// <summary>The 9..16-byte formula's bitflip of the first eight bytes.</summary>
+        public ulong NineToSixteenLow { get; }
+
+        /// <summary>The 9..16-byte formula's bitflip of the last eight bytes.</summary>
+        public ulong NineToSixteenHigh { get; }
+
+        /// <summary>Keys of mix16B: secret words 0..7 (bytes 0..63) plus the seed (even words) or minus it (odd words).</summary>
+        public ulong Medium0 { get; }
+
+        /// <inheritdoc cref="Medium0"/>
+        public ulong Medium1 { get; }
+
+        /// <inheritdoc cref="Medium0"/>
+        public ulong Medium2 { get; }
+
+        /// <inheritdoc cref="Medium0"/>
+        public ulong Medium3 { get; }
+
+        /// <inheritdoc cref="Medium0"/>
+        public ulong Medium4 { get; }
+
+        /// <inheritdoc cref="Medium0"/>
+        public ulong Medium5 { get; }
+
+        /// <inheritdoc cref="Medium0"/>
+        public ulong Medium6 { get; }
+
+        /// <inheritdoc cref="Medium0"/>
+        public ulong Medium7 { get; }
     }
 
     /// <summary>XXH3-64 of 0..16 bytes with the default secret and <paramref name="seed"/>.</summary>
@@ -139,14 +212,16 @@ internal static class TokenHash
 
     /// <summary>XXH3-64 of 9..16 bytes from its first and its last eight bytes (little-endian).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of9To16(ulong first, ulong last, int length, ulong seed)
+    public static ulong Of9To16(ulong first, ulong last, int length, ulong seed) => Of9To16(first, last, length, new Keys(seed));
+
+    /// <summary>XXH3-64 of 9..16 bytes, with the seed's keys computed beforehand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of9To16(ulong first, ulong last, int length, in Keys keys)
     {
         unchecked
         {
-            ulong bitflip1 = (Secret24 ^ Secret32) + seed;
-            ulong bitflip2 = (Secret40 ^ Secret48) - seed;
-            ulong low = first ^ bitflip1;
-            ulong high = last ^ bitflip2;
+            ulong low = first ^ keys.NineToSixteenLow;
+            ulong high = last ^ keys.NineToSixteenHigh;
             ulong product = Math.BigMul(low, high, out ulong productLow);
             ulong acc = (ulong)length + BinaryPrimitives.ReverseEndianness(low) + high + (productLow ^ product);
             return Avalanche(acc);
@@ -155,26 +230,31 @@ internal static class TokenHash
 
     /// <summary>XXH3-64 of 4..8 bytes from its first and its last four bytes (little-endian).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of4To8(uint first, uint last, int length, ulong seed)
+    public static ulong Of4To8(uint first, uint last, int length, ulong seed) => Of4To8(first, last, length, new Keys(seed));
+
+    /// <summary>XXH3-64 of 4..8 bytes, with the seed's keys computed beforehand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of4To8(uint first, uint last, int length, in Keys keys)
     {
         unchecked
         {
-            ulong s = seed ^ ((ulong)BinaryPrimitives.ReverseEndianness((uint)seed) << 32);
-            ulong bitflip = (Secret8 ^ Secret16) - s;
-            ulong keyed = (last + ((ulong)first << 32)) ^ bitflip;
+            ulong keyed = (last + ((ulong)first << 32)) ^ keys.FourToEight;
             return RrmxMx(keyed, (ulong)length);
         }
     }
 
     /// <summary>XXH3-64 of 1..3 bytes from its first, middle and last byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of1To3(uint c1, uint c2, uint c3, int length, ulong seed)
+    public static ulong Of1To3(uint c1, uint c2, uint c3, int length, ulong seed) => Of1To3(c1, c2, c3, length, new Keys(seed));
+
+    /// <summary>XXH3-64 of 1..3 bytes, with the seed's keys computed beforehand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of1To3(uint c1, uint c2, uint c3, int length, in Keys keys)
     {
         unchecked
         {
             uint combined = (c1 << 16) | (c2 << 24) | c3 | ((uint)length << 8);
-            ulong bitflip = (ulong)(Secret0 ^ Secret4) + seed;
-            return Xxh64Avalanche(combined ^ bitflip);
+            return Xxh64Avalanche(combined ^ keys.OneToThree);
         }
     }
 

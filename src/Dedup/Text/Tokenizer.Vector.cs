@@ -225,7 +225,7 @@ public static partial class Tokenizer
     private static void EmitAscii<TSink>(ref ushort at, int start, int length, ref TSink sink, in Context context)
         where TSink : struct, ITokenSink, allows ref struct
     {
-        ulong seed = context.Seed;
+        ref readonly TokenHash.Keys keys = ref context.Keys;
         ref byte bytes = ref Unsafe.As<ushort, byte>(ref at);
         ulong hash;
         if (length <= 4)
@@ -233,20 +233,20 @@ public static partial class Tokenizer
             if (length == 1)
             {
                 uint c = (uint)(at | 0x20);
-                hash = TokenHash.Of1To3(c & 0xFF, c >> 8, c >> 8, 2, seed);
+                hash = TokenHash.Of1To3(c & 0xFF, c >> 8, c >> 8, 2, keys);
             }
             else
             {
                 uint first = Unsafe.ReadUnaligned<uint>(ref bytes) | LowerPair;
                 uint last = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref bytes, (length - 2) * 2)) | LowerPair;
-                hash = TokenHash.Of4To8(first, last, length * 2, seed);
+                hash = TokenHash.Of4To8(first, last, length * 2, keys);
             }
         }
         else if (length <= 8)
         {
             ulong first = Unsafe.ReadUnaligned<ulong>(ref bytes) | LowerQuad;
             ulong last = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad;
-            hash = TokenHash.Of9To16(first, last, length * 2, seed);
+            hash = TokenHash.Of9To16(first, last, length * 2, keys);
         }
         else if (length <= 16)
         {
@@ -257,7 +257,7 @@ public static partial class Tokenizer
                 Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 8) * 2)) | LowerQuad,
                 Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad,
                 length * 2,
-                seed);
+                keys);
         }
         else if (length <= 32)
         {
@@ -271,11 +271,11 @@ public static partial class Tokenizer
                 Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 8) * 2)) | LowerQuad,
                 Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, (length - 4) * 2)) | LowerQuad,
                 length * 2,
-                seed);
+                keys);
         }
         else
         {
-            hash = HashLongAscii(ref at, length, seed);
+            hash = HashLongAscii(ref at, length, context.Seed);
         }
 
         // The traits without branches: Number, else Stopword; Capitalized besides.

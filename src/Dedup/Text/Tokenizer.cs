@@ -118,6 +118,9 @@ public static partial class Tokenizer
     {
         public ulong Seed { get; } = seed;
 
+        /// <summary>The seed's keys of the hash formulas, computed once per text rather than once per token.</summary>
+        public readonly TokenHash.Keys Keys = new(seed);
+
         public StopwordSet.HashTable Stopwords { get; } = stopwords;
     }
 
