@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Dedup.Extensions;
 
-/// <summary>The detector's log events (source-generated), one per operation: event ids 1 to 8 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
+/// <summary>The detector's log events (source-generated), one per operation: event ids 1 to 10 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
 internal static partial class DedupLog
 {
     [LoggerMessage(EventId = 1, EventName = "CopiesFound", Level = LogLevel.Information,
@@ -40,4 +40,8 @@ internal static partial class DedupLog
     [LoggerMessage(EventId = 9, EventName = "ConfigurationSectionMissing", Level = LogLevel.Warning,
         Message = "The configuration section '{Section}' given to AddDedup does not exist: the detector runs on the defaults (is the path right?)")]
     public static partial void ConfigurationSectionMissing(ILogger logger, string section);
+
+    [LoggerMessage(EventId = 10, EventName = "SharedIndexLost", Level = LogLevel.Error,
+        Message = "The shared index was lost: its store no longer had the settings this detector found there before, and they were recorded anew (a server restarted without persistence, or its keys flushed, evicted or cleared). The articles indexed before are gone and their copies are no longer found; add them again, or restore the server's data")]
+    public static partial void SharedIndexLost(ILogger logger);
 }

@@ -18,6 +18,7 @@ namespace Dedup.Extensions;
 /// <item><term>dedup.copies</term><description>Counter of copies found, tagged <c>dedup.copy.kind</c> (duplicate, syndicated, excerpt, rewritten).</description></item>
 /// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c> (and <c>error.type</c> when it failed or was cancelled), with bucket boundaries advised from 50 µs to 30 s.</description></item>
 /// <item><term>dedup.errors</term><description>Counter of failed or cancelled operations, tagged <c>dedup.operation</c> and <c>error.type</c>.</description></item>
+/// <item><term>dedup.shared_index.lost</term><description>Counter of the times a detector found its shared store had lost the index (<see cref="DetectorObserver.SharedIndexLost"/>).</description></item>
 /// </list>
 /// <para>
 /// The operations reported are the asynchronous calls (<c>FindCopiesAsync</c>, <c>AddAsync</c>, <c>FindOrAddAsync</c>,
@@ -25,7 +26,7 @@ namespace Dedup.Extensions;
 /// is already cancelled throws before it starts. A failure marks the detector's own activity, never a caller's.
 /// Traces: one activity per operation from the source <see cref="ActivitySourceName"/> ("Dedup"), named
 /// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the candidates and the copies as tags. Logs: one
-/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist.
+/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index.
 /// </para>
 /// </remarks>
 public sealed class DedupTelemetry : DetectorObserver, IDisposable
@@ -53,6 +54,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     private readonly Counter<long> _copies;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _errors;
+    private readonly Counter<long> _lost;
 
     /// <summary>Creates the telemetry with a meter from <paramref name="meterFactory"/> (or a meter of its own when null).</summary>
     /// <param name="meterFactory">Creates the "Dedup" meter; null to create one owned by this object.</param>
@@ -67,6 +69,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         _copies = _meter.CreateCounter<long>("dedup.copies", "{copy}", "Copies found, by kind.");
         _duration = _meter.CreateHistogram<double>("dedup.operation.duration", "s", "Duration of detector operations.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _errors = _meter.CreateCounter<long>("dedup.errors", "{error}", "Failed or cancelled detector operations.");
+        _lost = _meter.CreateCounter<long>("dedup.shared_index.lost", "{event}", "Times a shared store was found to have lost the index.");
     }
 
     /// <inheritdoc/>
@@ -139,6 +142,14 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     /// <remarks>The time goes to <c>dedup.operation.duration</c> with the operation's other calls, tagged <c>error.type</c> besides.</remarks>
     public override void Failed(DetectorOperation operation, string? articleId, Exception exception, TimeSpan elapsed) =>
         Report(operation, articleId, exception, elapsed);
+
+    /// <inheritdoc/>
+    /// <remarks>Logged as SharedIndexLost (10, Error) and counted in <c>dedup.shared_index.lost</c>.</remarks>
+    public override void SharedIndexLost()
+    {
+        _lost.Add(1);
+        DedupLog.SharedIndexLost(_logger);
+    }
 
     private void Report(DetectorOperation operation, string? articleId, Exception exception, TimeSpan? elapsed)
     {

@@ -203,7 +203,18 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     /// <remarks>The store records the version of its key layout with the settings.</remarks>
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
     /// <exception cref="InvalidOperationException">The index was written in an earlier key layout; the message says to clear it.</exception>
-    public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default)
+    public async ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default) =>
+        (await RecordSettingsAsync(settings, cancellationToken).ConfigureAwait(false)).Recorded;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The settings live in one key (<c>{IndexName}:o</c>), written with <c>SET NX</c>: it is gone when the server lost
+    /// the index (a restart without persistence, <c>FLUSHALL</c>, eviction, <see cref="ClearAsync"/>), and the next
+    /// call records it anew. The store records the version of its key layout with the settings.
+    /// </remarks>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    /// <exception cref="InvalidOperationException">The index was written in an earlier key layout; the message says to clear it.</exception>
+    public ValueTask<SharedSettings> RecordSettingsAsync(string settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         string mine = settings + LayoutMark;
@@ -223,7 +234,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
                         "(buckets as plain sets): clear it (RedisSharedIndexStore.ClearAsync) and add its articles again.");
                 }
 
-                return recorded[..^LayoutMark.Length];
+                return new SharedSettings(recorded[..^LayoutMark.Length], RecordedNow: set.Result);
             },
             cancellationToken);
     }

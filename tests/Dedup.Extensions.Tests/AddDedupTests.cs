@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Dedup.Detection;
+using Dedup.Indexing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -494,6 +495,49 @@ public sealed class AddDedupTests : IDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddDedup(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// A shared store that lost the index (emptied, as a Redis server restarted without persistence is) is logged as
+    /// SharedIndexLost (10, Error) and counted in dedup.shared_index.lost, once, by the telemetry of the detector that
+    /// records the settings anew.
+    /// </summary>
+    [Fact]
+    public async Task A_shared_store_that_lost_the_index_is_logged_as_an_error_and_counted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var telemetry = new DedupTelemetry(null, loggers.CreateLogger<DedupTelemetry>());
+        long lost = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == DedupTelemetry.MeterName && instrument.Name == "dedup.shared_index.lost")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, v, _, _) => Interlocked.Add(ref lost, v));
+        listener.Start();
+
+        var store = new InMemorySharedIndexStore();
+        await using var detector = new CopyDetector(DetectorOptions.Default with { Observer = telemetry }, store);
+        await detector.FindOrAddAsync(Stories.Original, ct);
+        Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 10);
+
+        store.Clear();
+        for (int i = 0; i < 64; i++)
+        {
+            await detector.FindCopiesAsync(Stories.Wire, ct);
+        }
+
+        (EventId id, string message) = Assert.Single(logs.Entries, e => e.Id.Id == 10);
+        Assert.Equal("SharedIndexLost", id.Name);
+        Assert.StartsWith("The shared index was lost", message, StringComparison.Ordinal);
+        Assert.Equal(1, Interlocked.Read(ref lost));
     }
 
     private sealed class CapturingLoggerProvider : ILoggerProvider

@@ -157,6 +157,84 @@ public sealed class SharedIndexStoreTests
         Assert.Equal("harbour", Assert.Single(await looser.FindCopiesAsync(new Article("copy", harbour + "\n\nALSO READ: more news"), Ct)).Id);
     }
 
+    /// <summary>
+    /// The store says when a call recorded the settings: the first call, and again after the index was cleared, as after
+    /// a server lost its data; the key layout's mark stays the store's own.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task The_store_says_when_it_records_the_settings_anew(string name)
+    {
+        string index = $"rec{Guid.NewGuid():N}";
+        ISharedIndexStore store = NewStore(name, index);
+        Assert.Equal(new SharedSettings("mine", RecordedNow: true), await store.RecordSettingsAsync("mine", Ct));
+        Assert.Equal(new SharedSettings("mine", RecordedNow: false), await store.RecordSettingsAsync("theirs", Ct));
+        ISharedIndexStore again = name == Memory ? store : NewStore(name, index);
+        Assert.Equal(new SharedSettings("mine", RecordedNow: false), await again.RecordSettingsAsync("theirs", Ct));
+        if (store is RedisSharedIndexStore redis)
+        {
+            Assert.True(await redis.ClearAsync(Ct) > 0);
+        }
+        else
+        {
+            ((InMemorySharedIndexStore)store).Clear();
+        }
+
+        Assert.Equal(new SharedSettings("theirs", RecordedNow: true), await store.RecordSettingsAsync("theirs", Ct));
+        Assert.Equal("theirs", await store.GetOrSetSettingsAsync("mine", Ct));
+    }
+
+    /// <summary>
+    /// A server restarted without its data: the detector that had used the index records the settings anew and reports
+    /// the loss to its observer (once), and goes on with the index as it is.
+    /// </summary>
+    [Fact]
+    public async Task A_detector_reports_a_server_that_restarted_empty()
+    {
+        int port = RedisServers.FreePort();
+        GarnetHost garnet = GarnetHost.Start(port);
+        try
+        {
+            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+            var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "lost", RetryCount = 8, RetryDelay = TimeSpan.FromMilliseconds(250) });
+            var observer = new LossObserver();
+            await using var detector = new CopyDetector(DetectorOptions.Default with { Observer = observer }, store);
+            string harbour = Stories.Story(7, 12);
+            var copy = new Article("copy", harbour + "\n\nALSO READ: more news");
+            Assert.True((await detector.FindOrAddAsync(new Article("harbour", harbour), Ct)).Added);
+            Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
+            Assert.Equal(0, observer.Lost);
+
+            garnet.Dispose();
+            garnet = GarnetHost.Start(port);
+            RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
+            for (int i = 0; i < SettingsCheckInterval; i++)
+            {
+                Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
+            }
+
+            Assert.Equal(1, observer.Lost);
+            Assert.True((await detector.FindOrAddAsync(new Article("harbour", harbour), Ct)).Added);
+            Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
+        }
+        finally
+        {
+            garnet.Dispose();
+        }
+    }
+
+    /// <summary>A detector checks the shared settings at its first call and then every 64th (<see cref="DetectorObserver.SharedIndexLost"/>).</summary>
+    private const int SettingsCheckInterval = 64;
+
+    private sealed class LossObserver : DetectorObserver
+    {
+        private int _lost;
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public override void SharedIndexLost() => Interlocked.Increment(ref _lost);
+    }
+
     /// <summary>An index written by an earlier version (buckets as plain sets) is refused with what to do, not misread.</summary>
     [Theory]
     [MemberData(nameof(Servers))]

@@ -93,6 +93,9 @@ public sealed partial class CopyDetector
     /// <summary>Set once the shared store's recorded settings were found to be this detector's.</summary>
     private volatile bool _sharedSettingsChecked;
 
+    /// <summary>Set once this detector found settings recorded in the shared store (its own or those it matched).</summary>
+    private volatile bool _sharedIndexSeen;
+
     /// <summary>Calls that reached <see cref="CheckSharedSettingsAsync"/>: the settings are checked again every <see cref="SharedModelCheckInterval"/>.</summary>
     private long _sharedSettingsCalls;
 
@@ -129,7 +132,8 @@ public sealed partial class CopyDetector
     /// with other settings is refused instead of mixing records and keys of another shape into the index (its verdicts
     /// would change silently). Checked again because a store that lost its data (a restart without persistence, a
     /// clear) lost the record too: the workers already running record it anew, and a worker with other settings that
-    /// joins later is refused as before (it was let in, and recorded its own).
+    /// joins later is refused as before (it was let in, and recorded its own). A detector that found the settings
+    /// recorded before and records them anew reports the loss to its observer (<see cref="DetectorObserver.SharedIndexLost"/>).
     /// </summary>
     private async ValueTask CheckSharedSettingsAsync(ISharedIndexStore store, CancellationToken cancellationToken)
     {
@@ -140,7 +144,16 @@ public sealed partial class CopyDetector
         }
 
         string mine = SharedSettings;
-        string recorded = await store.GetOrSetSettingsAsync(mine, cancellationToken).ConfigureAwait(false);
+        SharedSettings found = await store.RecordSettingsAsync(mine, cancellationToken).ConfigureAwait(false);
+        string recorded = found.Recorded;
+        if (found.RecordedNow && _sharedIndexSeen)
+        {
+            // Recorded before, and now recorded anew: the store lost the index in between, the articles indexed
+            // before with it. The detector goes on with the index as it is now; whoever watches it must know.
+            Options.Observer?.SharedIndexLost();
+        }
+
+        _sharedIndexSeen = true;
         if (!string.Equals(recorded, mine, StringComparison.Ordinal))
         {
             // Every later call checks again, and is refused while the index records other settings: a refusal used to

@@ -79,4 +79,15 @@ public abstract class DetectorObserver
     /// <param name="elapsed">Wall-clock time from the operation's start to its failure.</param>
     public virtual void Failed(DetectorOperation operation, string? articleId, Exception exception, TimeSpan elapsed) =>
         Failed(operation, articleId, exception);
+
+    /// <summary>
+    /// Called when a detector whose index lives in a shared store (<see cref="CopyDetector(DetectorOptions?, Indexing.ISharedIndexStore)"/>) finds that
+    /// the store lost the index: the settings it had found recorded there were gone, and it recorded them anew (a server
+    /// restarted without persistence, the keys flushed, evicted or cleared). The articles indexed before are gone, so
+    /// their copies are no longer found; the detector goes on with the index as it is now. It is noticed when the
+    /// settings are checked (the first call, then every 64th call), by the detector that records them anew.
+    /// </summary>
+    public virtual void SharedIndexLost()
+    {
+    }
 }

@@ -124,7 +124,25 @@ public interface ISharedIndexStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The settings recorded for the index.</returns>
     ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default) => ValueTask.FromResult(settings);
+
+    /// <summary>
+    /// As <see cref="GetOrSetSettingsAsync"/>, and whether this call recorded the settings because none were recorded.
+    /// A detector that found settings recorded before, and later sees them recorded anew, knows the store lost the index
+    /// in between (a server restarted without persistence, the keys flushed, evicted or cleared): the articles indexed
+    /// before are gone. The default implementation calls <see cref="GetOrSetSettingsAsync"/> and answers that it
+    /// recorded nothing, which tells no loss.
+    /// </summary>
+    /// <param name="settings">The caller's settings.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The settings recorded for the index, and whether this call recorded them.</returns>
+    async ValueTask<SharedSettings> RecordSettingsAsync(string settings, CancellationToken cancellationToken = default) =>
+        new(await GetOrSetSettingsAsync(settings, cancellationToken).ConfigureAwait(false), RecordedNow: false);
 }
+
+/// <summary>The settings recorded for a shared index, as <see cref="ISharedIndexStore.RecordSettingsAsync"/> answers.</summary>
+/// <param name="Recorded">The settings recorded: the caller's, or those of the detector that came first.</param>
+/// <param name="RecordedNow">Whether the call recorded them, because the index had none.</param>
+public readonly record struct SharedSettings(string Recorded, bool RecordedNow);
 
 /// <summary>An article as a <see cref="ISharedIndexStore"/> stores it.</summary>
 /// <param name="Id">The caller's id.</param>

@@ -20,11 +20,35 @@ public sealed class InMemorySharedIndexStore : ISharedIndexStore
     private (string Owner, DateTimeOffset Until)? _claim;
 
     /// <inheritdoc/>
-    public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default)
+    public async ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default) =>
+        (await RecordSettingsAsync(settings, cancellationToken).ConfigureAwait(false)).Recorded;
+
+    /// <inheritdoc/>
+    public ValueTask<SharedSettings> RecordSettingsAsync(string settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Interlocked.CompareExchange(ref _settings, settings, null) ?? settings);
+        string? before = Interlocked.CompareExchange(ref _settings, settings, null);
+        return ValueTask.FromResult(new SharedSettings(before ?? settings, RecordedNow: before is null));
+    }
+
+    /// <summary>
+    /// Empties the store, its recorded settings and corpus model included, as a server that restarts without persistence
+    /// does: the detectors that used it find their settings recorded anew and report the index lost.
+    /// </summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _byId.Clear();
+            _bySlot.Clear();
+            _buckets.Clear();
+            _byTime.Clear();
+            _next = 0;
+            _model = null;
+            _settings = null;
+            _claim = null;
+        }
     }
 
     /// <inheritdoc/>

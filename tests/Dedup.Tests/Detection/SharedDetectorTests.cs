@@ -109,6 +109,100 @@ public class SharedDetectorTests
     }
 
     /// <summary>
+    /// A store that lost the index (emptied, as a server restarted without persistence is) is reported to the observer
+    /// of the detector that records the settings anew, once, within <see cref="CopyDetector.SharedModelCheckInterval"/>
+    /// calls; a detector that finds them recorded again by another reports nothing, nor does a first call on a new
+    /// index. The detectors go on with the index as it is.
+    /// </summary>
+    [Fact]
+    public async Task A_store_that_lost_the_index_is_reported_by_the_detector_that_records_the_settings_anew()
+    {
+        var store = new TestSharedStore();
+        var first = new LossObserver();
+        var second = new LossObserver();
+        await using var detector = new CopyDetector(new DetectorOptions { Observer = first }, store);
+        await using var other = new CopyDetector(new DetectorOptions { Observer = second }, store);
+        Assert.True((await detector.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct)).Added);
+        var copy = new Article("copy", TestArticles.Syndicate(TestArticles.Harbour));
+        for (int i = 0; i < 2 * CopyDetector.SharedModelCheckInterval; i++)
+        {
+            Assert.Single(await detector.FindCopiesAsync(copy, Ct));
+            Assert.Single(await other.FindCopiesAsync(copy, Ct));
+        }
+
+        Assert.Equal(0, first.Lost);
+        Assert.Equal(0, second.Lost);
+
+        store.Empty();
+        for (int i = 0; i < CopyDetector.SharedModelCheckInterval; i++)
+        {
+            Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
+        }
+
+        Assert.Equal(1, first.Lost);
+        for (int i = 0; i < 2 * CopyDetector.SharedModelCheckInterval; i++)
+        {
+            Assert.Empty(await other.FindCopiesAsync(copy, Ct));
+        }
+
+        Assert.Equal(0, second.Lost);
+        Assert.True((await other.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct)).Added);
+        Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
+        Assert.Equal(1, first.Lost);
+    }
+
+    [Fact]
+    public async Task The_in_memory_store_says_when_it_records_the_settings()
+    {
+        var store = new InMemorySharedIndexStore();
+        Assert.Equal(new SharedSettings("a", RecordedNow: true), await store.RecordSettingsAsync("a", Ct));
+        Assert.Equal(new SharedSettings("a", RecordedNow: false), await store.RecordSettingsAsync("b", Ct));
+        Assert.Equal("a", await store.GetOrSetSettingsAsync("b", Ct));
+        store.Clear();
+        Assert.Equal(0, await store.CountAsync(Ct));
+        Assert.Equal(new SharedSettings("b", RecordedNow: true), await store.RecordSettingsAsync("b", Ct));
+
+        // A store that implements only GetOrSetSettingsAsync tells no loss.
+        ISharedIndexStore plain = new TestSharedStoreWithoutRecord();
+        Assert.Equal(new SharedSettings("c", RecordedNow: false), await plain.RecordSettingsAsync("c", Ct));
+    }
+
+    /// <summary>A store that implements <see cref="ISharedIndexStore.GetOrSetSettingsAsync"/> but not <see cref="ISharedIndexStore.RecordSettingsAsync"/>.</summary>
+    private sealed class TestSharedStoreWithoutRecord : ISharedIndexStore
+    {
+        private readonly InMemorySharedIndexStore _inner = new();
+
+        public ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default) => _inner.AddAsync(articles, cancellationToken);
+
+        public ValueTask<bool[]> RemoveAsync(ReadOnlyMemory<string> ids, CancellationToken cancellationToken = default) => _inner.RemoveAsync(ids, cancellationToken);
+
+        public ValueTask<SharedBucket[]> QueryAsync(ReadOnlyMemory<ulong> bucketKeys, int limit, CancellationToken cancellationToken = default) => _inner.QueryAsync(bucketKeys, limit, cancellationToken);
+
+        public ValueTask<byte[]?[]> GetAsync(ReadOnlyMemory<int> slots, CancellationToken cancellationToken = default) => _inner.GetAsync(slots, cancellationToken);
+
+        public ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default) => _inner.ExpireAsync(cutoff, limit, cancellationToken);
+
+        public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) => _inner.CountAsync(cancellationToken);
+
+        public IAsyncEnumerable<KeyValuePair<int, byte[]>> ReadAllAsync(CancellationToken cancellationToken = default) => _inner.ReadAllAsync(cancellationToken);
+
+        public ValueTask<SharedModel?> GetModelAsync(long knownVersion, CancellationToken cancellationToken = default) => _inner.GetModelAsync(knownVersion, cancellationToken);
+
+        public ValueTask<long> PublishModelAsync(SharedModel model, CancellationToken cancellationToken = default) => _inner.PublishModelAsync(model, cancellationToken);
+
+        public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default) => _inner.GetOrSetSettingsAsync(settings, cancellationToken);
+    }
+
+    private sealed class LossObserver : DetectorObserver
+    {
+        private int _lost;
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public override void SharedIndexLost() => Interlocked.Increment(ref _lost);
+    }
+
+    /// <summary>
     /// Disposing a detector while a call is under way: the call's change stands and it returns its result (it used to
     /// throw an <see cref="ObjectDisposedException"/> of the gate it released, after its article was added); a call
     /// made afterwards throws naming the detector.

@@ -82,4 +82,6 @@ internal sealed class TestSharedStore : ISharedIndexStore
     public ValueTask ReleaseModelLearningAsync(string owner, CancellationToken cancellationToken = default) => _inner.ReleaseModelLearningAsync(owner, cancellationToken);
 
     public ValueTask<string> GetOrSetSettingsAsync(string settings, CancellationToken cancellationToken = default) => _inner.GetOrSetSettingsAsync(settings, cancellationToken);
+
+    public ValueTask<SharedSettings> RecordSettingsAsync(string settings, CancellationToken cancellationToken = default) => _inner.RecordSettingsAsync(settings, cancellationToken);
 }
