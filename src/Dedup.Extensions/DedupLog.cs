@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Dedup.Extensions;
 
-/// <summary>The detector's log events (source-generated), one per operation: event ids 1 to 10 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
+/// <summary>The detector's log events (source-generated), one per operation: event ids 1 to 11 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
 internal static partial class DedupLog
 {
     [LoggerMessage(EventId = 1, EventName = "CopiesFound", Level = LogLevel.Information,
@@ -44,4 +44,8 @@ internal static partial class DedupLog
     [LoggerMessage(EventId = 10, EventName = "SharedIndexLost", Level = LogLevel.Error,
         Message = "The shared index was lost: its store no longer had the settings this detector found there before, and they were recorded anew (a server restarted without persistence, or its keys flushed, evicted or cleared). The articles indexed before are gone and their copies are no longer found; add them again, or restore the server's data")]
     public static partial void SharedIndexLost(ILogger logger);
+
+    [LoggerMessage(EventId = 11, EventName = "UnicodeFoldingUnavailable", Level = LogLevel.Warning,
+        Message = "This process runs in globalization-invariant mode (InvariantGlobalization), where .NET does not normalize text: the detector folds no Unicode compatibility characters (fullwidth forms, ligatures) and composes no combining marks, so copies that differ only in those forms are not found. Set InvariantGlobalization to false (with ICU installed) to fold them")]
+    public static partial void UnicodeFoldingUnavailable(ILogger logger);
 }

@@ -1,5 +1,6 @@
 using Dedup.Detection;
 using Dedup.Extensions;
+using Dedup.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -62,6 +63,15 @@ public static class DedupServiceCollectionExtensions
         return services.AddDedupCore(configureDetector, DedupOptions.SectionName, configuration: null, missingSection: null);
     }
 
+    /// <summary>Logs UnicodeFoldingUnavailable when the process folds no compatibility characters (globalization-invariant mode).</summary>
+    internal static void WarnIfNoUnicodeFolding(ILogger logger, bool foldsCompatibilityCharacters)
+    {
+        if (!foldsCompatibilityCharacters)
+        {
+            DedupLog.UnicodeFoldingUnavailable(logger);
+        }
+    }
+
     private static IServiceCollection AddDedupCore(this IServiceCollection services, Func<IServiceProvider, DetectorOptions, DetectorOptions>? configureDetector, string sectionPath, IConfiguration? configuration, string? missingSection)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -73,9 +83,14 @@ public static class DedupServiceCollectionExtensions
         {
             DedupOptions options = sp.GetRequiredService<IOptions<DedupOptions>>().Value;
             DedupTelemetry telemetry = sp.GetRequiredService<DedupTelemetry>();
-            if (missingSection is not null && sp.GetService<ILogger<DedupTelemetry>>() is { } logger)
+            if (sp.GetService<ILogger<DedupTelemetry>>() is { } logger)
             {
-                DedupLog.ConfigurationSectionMissing(logger, missingSection);
+                if (missingSection is not null)
+                {
+                    DedupLog.ConfigurationSectionMissing(logger, missingSection);
+                }
+
+                WarnIfNoUnicodeFolding(logger, Tokenizer.FoldsCompatibilityCharacters);
             }
 
             DetectorOptions Configure(DetectorOptions o)

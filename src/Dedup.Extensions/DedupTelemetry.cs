@@ -26,7 +26,7 @@ namespace Dedup.Extensions;
 /// is already cancelled throws before it starts. A failure marks the detector's own activity, never a caller's.
 /// Traces: one activity per operation from the source <see cref="ActivitySourceName"/> ("Dedup"), named
 /// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the candidates and the copies as tags. Logs: one
-/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index.
+/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index; and, once when the detector is made in a process in globalization-invariant mode, UnicodeFoldingUnavailable (11, Warning).
 /// </para>
 /// </remarks>
 public sealed class DedupTelemetry : DetectorObserver, IDisposable

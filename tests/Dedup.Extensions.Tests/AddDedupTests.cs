@@ -540,6 +540,33 @@ public sealed class AddDedupTests : IDisposable
         Assert.Equal(1, Interlocked.Read(ref lost));
     }
 
+    /// <summary>
+    /// A process in globalization-invariant mode folds no compatibility characters: said once, as a warning, when the
+    /// detector is made; this test process has ICU, so its detector says nothing.
+    /// </summary>
+    [Fact]
+    public void A_process_that_folds_no_compatibility_characters_is_warned()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
+        ILogger logger = loggers.CreateLogger<DedupTelemetry>();
+        DedupServiceCollectionExtensions.WarnIfNoUnicodeFolding(logger, foldsCompatibilityCharacters: true);
+        Assert.Empty(logs.Entries);
+        DedupServiceCollectionExtensions.WarnIfNoUnicodeFolding(logger, foldsCompatibilityCharacters: false);
+        (EventId id, string message) = Assert.Single(logs.Entries);
+        Assert.Equal(11, id.Id);
+        Assert.Equal("UnicodeFoldingUnavailable", id.Name);
+        Assert.Contains("InvariantGlobalization", message, StringComparison.Ordinal);
+
+        var quiet = new CapturingLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(quiet));
+        services.AddDedup(new ConfigurationBuilder().Build());
+        using ServiceProvider provider = services.BuildServiceProvider();
+        Assert.NotNull(provider.GetRequiredService<CopyDetector>());
+        Assert.DoesNotContain(quiet.Entries, e => e.Id.Id == 11);
+    }
+
     private sealed class CapturingLoggerProvider : ILoggerProvider
     {
         private readonly List<(EventId Id, string Message)> _entries = [];

@@ -102,10 +102,15 @@ public sealed partial class CopyDetector
     /// <summary>
     /// What shapes this detector's records and keys and the corpus model the workers share, as a shared store records
     /// it: the boilerplate rules decide which lines a record keeps, and the boilerplate frequency the model one worker
-    /// learns for all (the threshold may differ between workers).
+    /// learns for all (the threshold may differ between workers). A process in globalization-invariant mode says so
+    /// (<see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>): its tokens of some texts differ.
     /// </summary>
     private string SharedSettings => System.FormattableString.Invariant(
-        $"seed {Options.Seed:X16}, shingle size {Options.ShingleSize}, skeleton size {FeatureExtractor.SkeletonShingleSize}, stopwords {StopwordFingerprint(Options.Stopwords):X16}, boilerplate rules {RulesFingerprint(Options.Boilerplate):X16}, boilerplate frequency {Options.BoilerplateDocumentFrequency}");
+        $"seed {Options.Seed:X16}, shingle size {Options.ShingleSize}, skeleton size {FeatureExtractor.SkeletonShingleSize}, stopwords {StopwordFingerprint(Options.Stopwords):X16}, boilerplate rules {RulesFingerprint(Options.Boilerplate):X16}, boilerplate frequency {Options.BoilerplateDocumentFrequency}")
+        + (FoldsCompatibilityCharacters ? string.Empty : ", no Unicode compatibility folding (globalization-invariant mode)");
+
+    /// <summary>Whether this process folds compatibility characters (<see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>); tests set it to act as the other kind.</summary>
+    internal bool FoldsCompatibilityCharacters { get; init; } = Text.Tokenizer.FoldsCompatibilityCharacters;
 
     /// <summary>A fingerprint of boilerplate rules: their prefixes, fragments and longest line, in order.</summary>
     private static ulong RulesFingerprint(Text.BoilerplateRules rules)
@@ -161,7 +166,8 @@ public sealed partial class CopyDetector
             _sharedSettingsChecked = false;
             throw new InvalidOperationException(
                 $"The shared index was made by detectors with other settings: it records '{recorded}', and this detector has '{mine}'. " +
-                "Every worker of one index must use the same seed, shingle size, stopwords, boilerplate rules and boilerplate frequency (the threshold may differ). " +
+                "Every worker of one index must use the same seed, shingle size, stopwords, boilerplate rules and boilerplate frequency (the threshold may differ), " +
+                "and fold Unicode compatibility characters alike (a process in globalization-invariant mode folds none). " +
                 "This call changed nothing in the index (the check comes before any write).");
         }
 

@@ -40,6 +40,18 @@ public static partial class Tokenizer
     /// <summary>How many characters of a token are hashed; a longer token hashes its first characters and its length.</summary>
     public const int MaxHashedChars = 64;
 
+    /// <summary>
+    /// Whether this process folds Unicode compatibility characters (NFKC: fullwidth forms, ligatures, "½") and composes
+    /// letters with their combining marks, as the remarks describe. False in globalization-invariant mode
+    /// (<c>InvariantGlobalization</c>, <c>DOTNET_SYSTEM_GLOBALIZATION_INVARIANT</c>), where .NET's normalization
+    /// leaves text as it is: such characters are then tokens of their own, so a text holding them gets other tokens than
+    /// in a process with ICU, and their copies in the other forms are not found. Plain text (ASCII, precomposed
+    /// letters) tokenizes the same either way. A detector on a shared store records this with its settings, so that
+    /// workers of both kinds are not mixed in one index.
+    /// </summary>
+    public static bool FoldsCompatibilityCharacters { get; } =
+        string.Equals("\uFB01".Normalize(System.Text.NormalizationForm.FormKC), "fi", StringComparison.Ordinal);
+
     /// <summary>Tokenizes <paramref name="text"/>, calling <paramref name="sink"/> once per token in order.</summary>
     public static void Tokenize<TSink>(ReadOnlySpan<char> text, ref TSink sink, TokenizerOptions? options = null)
         where TSink : struct, ITokenSink, allows ref struct =>

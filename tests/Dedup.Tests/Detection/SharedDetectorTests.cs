@@ -151,6 +151,32 @@ public class SharedDetectorTests
         Assert.Equal(1, first.Lost);
     }
 
+    /// <summary>
+    /// A process in globalization-invariant mode folds no compatibility characters (its tokens of "ﬁ" or "Ａ" differ):
+    /// it records that with the shared settings, so that it and a process with ICU are refused each other's index,
+    /// naming the difference, instead of mixing tokens of two kinds.
+    /// </summary>
+    [Fact]
+    public async Task Processes_that_fold_compatibility_characters_and_processes_that_do_not_are_not_mixed_in_one_index()
+    {
+        Assert.True(Dedup.Text.Tokenizer.FoldsCompatibilityCharacters); // the tests run with ICU
+        var store = new TestSharedStore();
+        await using var folding = new CopyDetector(null, store);
+        await using var invariant = new CopyDetector(null, store) { FoldsCompatibilityCharacters = false };
+        Assert.True((await folding.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct)).Added);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await invariant.FindOrAddAsync(new Article("rail", TestArticles.Rail), Ct));
+        Assert.Contains("no Unicode compatibility folding (globalization-invariant mode)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("fold Unicode compatibility characters alike", e.Message, StringComparison.Ordinal);
+
+        var other = new TestSharedStore();
+        await using var first = new CopyDetector(null, other) { FoldsCompatibilityCharacters = false };
+        await using var second = new CopyDetector(null, other) { FoldsCompatibilityCharacters = false };
+        await using var withIcu = new CopyDetector(null, other);
+        Assert.True((await first.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct)).Added);
+        Assert.Equal("harbour", Assert.Single(await second.FindCopiesAsync(new Article("copy", TestArticles.Syndicate(TestArticles.Harbour)), Ct)).Id);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await withIcu.FindCopiesAsync(new Article("copy", TestArticles.Harbour), Ct));
+    }
+
     [Fact]
     public async Task The_in_memory_store_says_when_it_records_the_settings()
     {
