@@ -121,22 +121,18 @@ public sealed class MinHasher
         CheckLength(signature);
         ArgumentOutOfRangeException.ThrowIfLessThan(shingleSize, 1);
         var tokens = new PooledHashSink(SimHasher.ExpectedTokens(text.Length), skipStopwords: false);
-        ulong[]? shingles = null;
         try
         {
             Tokenizer.Tokenize(text, ref tokens, _tokenizer);
             Span<ulong> hashes = tokens.Hashes;
-            shingles = ArrayPool<ulong>.Shared.Rent(Math.Max(1, hashes.Length));
-            int count = Shingler.WordShingleBag(hashes, shingleSize, shingles, Seed);
-            Compute(shingles.AsSpan(0, count), signature);
+
+            // The shingles overwrite the token hashes they are made of (the kernel reads a window before it writes).
+            int count = Shingler.WordShingleBag(hashes, shingleSize, hashes, Seed);
+            Compute(hashes[..count], signature);
         }
         finally
         {
             tokens.Dispose();
-            if (shingles is not null)
-            {
-                ArrayPool<ulong>.Shared.Return(shingles);
-            }
         }
     }
 
