@@ -55,7 +55,7 @@ internal struct PooledHashSink : ITokenSink, IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ulong[] Grow()
     {
-        ulong[] larger = ArrayPool<ulong>.Shared.Rent(Math.Max(16, _buffer.Length * 2));
+        ulong[] larger = ArrayPool<ulong>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(16L, 2L * _buffer.Length)));
         _buffer.AsSpan(0, _count).CopyTo(larger);
         if (_buffer.Length > 0)
         {
