@@ -10,18 +10,34 @@ namespace Dedup.Extensions;
 /// when the host stops, if the journal holds anything. Does nothing for a detector without a snapshot path. A checkpoint
 /// that fails (a full disk, say) is logged by the detector's telemetry and tried again at the next look: compacting is
 /// optional, the journal still holds every change, so the service neither stops the host nor fails its shutdown. The
-/// checkpoints write asynchronously and end when the host's shutdown timeout passes, leaving the journal whole.
+/// checkpoints write asynchronously and end when the host's shutdown timeout passes, leaving the journal whole. When the
+/// host has started (every hosted service's start done, OpenTelemetry's providers' included), it has the telemetry
+/// report the journal's replay if nothing listened when the detector opened (<see cref="DedupTelemetry.ReportPendingReplay"/>).
 /// </summary>
-internal sealed class DedupCheckpointService : BackgroundService
+internal sealed class DedupCheckpointService : BackgroundService, IHostedLifecycleService
 {
     private readonly CopyDetector _detector;
     private readonly DedupOptions _options;
+    private readonly DedupTelemetry? _telemetry;
 
-    public DedupCheckpointService(CopyDetector detector, IOptions<DedupOptions> options)
+    public DedupCheckpointService(CopyDetector detector, IOptions<DedupOptions> options, DedupTelemetry? telemetry = null)
     {
         _detector = detector;
         _options = options.Value;
+        _telemetry = telemetry;
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _telemetry?.ReportPendingReplay();
+        return Task.CompletedTask;
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

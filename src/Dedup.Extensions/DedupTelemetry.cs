@@ -55,6 +55,13 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _errors;
     private readonly Counter<long> _lost;
+    private readonly Lock _pendingLock = new();
+
+    /// <summary>When a replay began that no activity listener heard (UTC), until it completes.</summary>
+    private DateTimeOffset? _unheardReplayStart;
+
+    /// <summary>A replay that nothing heard when it happened, reported at the next operation once something listens.</summary>
+    private PendingReplay? _pending;
 
     /// <summary>Creates the telemetry with a meter from <paramref name="meterFactory"/> (or a meter of its own when null).</summary>
     /// <param name="meterFactory">Creates the "Dedup" meter; null to create one owned by this object.</param>
@@ -75,7 +82,13 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     /// <inheritdoc/>
     public override IDisposable? Starting(DetectorOperation operation, string? articleId)
     {
+        ReportPendingReplay();
         Activity? activity = Source.StartActivity(ActivityName(operation));
+        if (operation == DetectorOperation.Replay && activity is null)
+        {
+            _unheardReplayStart = DateTimeOffset.UtcNow;
+        }
+
         if (activity is not null && articleId is not null)
         {
             activity.SetTag("dedup.article.id", articleId);
@@ -85,8 +98,20 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A replay runs when the detector opens, which a host does when it first resolves it: often before the
+    /// OpenTelemetry providers have started listening. Its activity (with its own start and end time) and its
+    /// measurements are then reported at the next operation that finds something listening, or when the host has
+    /// started (<c>AddDedup</c>'s service asks then), instead of being lost.
+    /// </remarks>
     public override void Completed(in DetectorEvent detectorEvent)
     {
+        if (detectorEvent.Operation == DetectorOperation.Replay && DeferReplay(detectorEvent))
+        {
+            DedupLog.JournalReplayed(_logger, detectorEvent.Articles, detectorEvent.Elapsed.TotalMilliseconds);
+            return;
+        }
+
         string operation = OperationName(detectorEvent.Operation);
         var operationTag = new KeyValuePair<string, object?>("dedup.operation", operation);
         string outcome = Outcome(detectorEvent);
@@ -192,6 +217,93 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         }
     }
 
+    /// <summary>
+    /// Reports a replay that nothing heard when it happened, if something listens now: its activity, started and ended
+    /// at the replay's own times (a root activity, never a child of the caller's), and its measurements.
+    /// </summary>
+    internal void ReportPendingReplay()
+    {
+        if (Volatile.Read(ref _pending) is null)
+        {
+            return;
+        }
+
+        lock (_pendingLock)
+        {
+            if (_pending is not { } pending)
+            {
+                return;
+            }
+
+            bool activityLeft = pending.Activity;
+            if (activityLeft && Source.HasListeners())
+            {
+                Activity? caller = Activity.Current;
+                Activity.Current = null;
+                try
+                {
+                    using Activity? activity = Source.StartActivity(ActivityName(DetectorOperation.Replay), ActivityKind.Internal, default(ActivityContext), tags: null, links: null, startTime: pending.Start);
+                    if (activity is not null)
+                    {
+                        activity.SetTag("dedup.candidates", 0);
+                        activity.SetTag("dedup.copies", 0);
+                        activity.SetTag("dedup.changed", pending.Changed);
+                        activity.SetEndTime((pending.Start + pending.Elapsed).UtcDateTime);
+                    }
+                }
+                finally
+                {
+                    Activity.Current = caller;
+                }
+
+                activityLeft = false;
+            }
+
+            bool metricsLeft = pending.Metrics;
+            if (metricsLeft && (_articles.Enabled || _duration.Enabled))
+            {
+                RecordReplay(pending.Records, pending.Elapsed);
+                metricsLeft = false;
+            }
+
+            Volatile.Write(ref _pending, activityLeft || metricsLeft ? pending with { Activity = activityLeft, Metrics = metricsLeft } : null);
+        }
+    }
+
+    /// <summary>
+    /// Keeps what nothing heard of a replay (its activity, its measurements) for <see cref="ReportPendingReplay"/>;
+    /// true when the measurements are kept (the caller then records none, only the log).
+    /// </summary>
+    private bool DeferReplay(in DetectorEvent replay)
+    {
+        DateTimeOffset? unheard = _unheardReplayStart;
+        _unheardReplayStart = null;
+        bool metrics = !_articles.Enabled && !_duration.Enabled;
+        if (unheard is null && !metrics)
+        {
+            return false;
+        }
+
+        lock (_pendingLock)
+        {
+            Volatile.Write(ref _pending, new PendingReplay(unheard ?? DateTimeOffset.UtcNow - replay.Elapsed, replay.Elapsed, replay.Articles, replay.Changed, Activity: unheard is not null, Metrics: metrics));
+        }
+
+        if (!metrics)
+        {
+            RecordReplay(replay.Articles, replay.Elapsed);
+        }
+
+        return true;
+    }
+
+    private void RecordReplay(int records, TimeSpan elapsed)
+    {
+        var operationTag = new KeyValuePair<string, object?>("dedup.operation", OperationName(DetectorOperation.Replay));
+        _articles.Add(records, operationTag, new KeyValuePair<string, object?>("dedup.outcome", "replayed"));
+        _duration.Record(elapsed.TotalSeconds, operationTag);
+    }
+
     /// <summary>Disposes the meter when this object created it.</summary>
     public void Dispose()
     {
@@ -200,6 +312,9 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
             _meter.Dispose();
         }
     }
+
+    /// <summary>A replay not yet reported: when it began and how long it took, and what of it is left to report.</summary>
+    private sealed record PendingReplay(DateTimeOffset Start, TimeSpan Elapsed, int Records, bool Changed, bool Activity, bool Metrics);
 
     private static string Outcome(in DetectorEvent e) => e.Operation switch
     {

@@ -498,6 +498,173 @@ public sealed class AddDedupTests : IDisposable
     }
 
     /// <summary>
+    /// A journal replayed while nothing listened (a host opens the detector before OpenTelemetry's providers start) is
+    /// reported at the next operation once something listens: one root activity with the replay's own start and
+    /// duration, and its measurements; a replay heard when it happened is reported then, and only then.
+    /// </summary>
+    [Fact]
+    public async Task A_replay_nothing_heard_is_reported_once_something_listens()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string path = Path.Combine(_folder, "replayed.dedup");
+        using (CopyDetector writer = CopyDetector.Open(path))
+        {
+            writer.Add(Stories.Original);
+            writer.Add(Stories.Unrelated);
+            writer.Add(Stories.Wire with { Id = "wire-kept" });
+        }
+
+        using var telemetry = new DedupTelemetry();
+        DateTime beforeOpen = DateTime.UtcNow;
+        CopyDetector reopened = CopyDetector.Open(path, configure: o => o with { Observer = telemetry });
+        DateTime afterOpen = DateTime.UtcNow;
+        reopened.Dispose();
+
+        var activities = new List<Activity>();
+        var measurements = new List<(string Name, double Value, string? Operation, string? Outcome)>();
+        using (Listen(activities, measurements))
+        {
+            CopyDetector detector = CopyDetector.Open(path, configure: o => o with { Observer = new DedupTelemetry() });
+            detector.Dispose();
+            Assert.Single(activities, a => a.OperationName == "dedup.replay");
+            activities.Clear();
+            measurements.Clear();
+
+            // The first telemetry reports its unheard replay at the next operation it sees, once.
+            using var again = new CopyDetector(DetectorOptions.Default with { Observer = telemetry });
+            await again.FindCopiesAsync(Stories.Wire, ct);
+            await again.FindCopiesAsync(Stories.Wire, ct);
+        }
+
+        Activity replay = Assert.Single(activities, a => a.OperationName == "dedup.replay" && a.StartTimeUtc < afterOpen);
+        Assert.InRange(replay.StartTimeUtc, beforeOpen, afterOpen);
+        Assert.InRange(replay.Duration, TimeSpan.FromTicks(1), afterOpen - beforeOpen);
+        Assert.Null(replay.Parent);
+        Assert.Equal(true, replay.GetTagItem("dedup.changed"));
+        Assert.Equal(3, measurements.Where(m => m.Name == "dedup.articles" && m.Outcome == "replayed").Sum(m => m.Value));
+        Assert.Single(measurements, m => m.Name == "dedup.operation.duration" && m.Operation == "replay");
+        Assert.Equal(2, activities.Count(a => a.OperationName == "dedup.find_copies"));
+
+        static IDisposable Listen(List<Activity> activities, List<(string, double, string?, string?)> measurements)
+        {
+            var activityListener = new ActivityListener
+            {
+                ShouldListenTo = s => s.Name == DedupTelemetry.ActivitySourceName,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = a =>
+                {
+                    lock (activities)
+                    {
+                        activities.Add(a);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(activityListener);
+            var meterListener = new MeterListener
+            {
+                InstrumentPublished = (instrument, l) =>
+                {
+                    if (instrument.Meter.Name == DedupTelemetry.MeterName)
+                    {
+                        l.EnableMeasurementEvents(instrument);
+                    }
+                },
+            };
+            void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+            {
+                var all = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
+                lock (measurements)
+                {
+                    measurements.Add((instrument.Name, value, all.GetValueOrDefault("dedup.operation") as string, all.GetValueOrDefault("dedup.outcome") as string));
+                }
+            }
+
+            meterListener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+            meterListener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
+            meterListener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+            meterListener.Start();
+            return new Both(activityListener, meterListener);
+        }
+    }
+
+    /// <summary>
+    /// In a host, the detector opens (and replays) when the host makes the hosted services, before any of them starts, so
+    /// before a tracer provider started by a hosted service listens: the replay is reported once the host has started.
+    /// </summary>
+    [Fact]
+    public async Task A_host_reports_the_replay_once_it_has_started()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string path = Path.Combine(_folder, "hosted.dedup");
+        using (CopyDetector writer = CopyDetector.Open(path))
+        {
+            writer.Add(Stories.Original);
+            writer.Add(Stories.Unrelated);
+        }
+
+        var activities = new List<Activity>();
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Dedup:SnapshotPath"] = path, ["Dedup:CheckpointOnShutdown"] = "false" });
+        builder.Services.AddDedup(builder.Configuration);
+        builder.Services.AddSingleton(activities);
+        builder.Services.AddHostedService<LateListener>();
+        using IHost host = builder.Build();
+        await host.StartAsync(ct);
+        try
+        {
+            Activity replay;
+            lock (activities)
+            {
+                replay = Assert.Single(activities, a => a.OperationName == "dedup.replay");
+            }
+
+            Assert.True(replay.Duration > TimeSpan.Zero);
+            Assert.Equal(2, host.Services.GetRequiredService<CopyDetector>().Count);
+        }
+        finally
+        {
+            await host.StopAsync(ct);
+        }
+    }
+
+    /// <summary>Starts listening to the Dedup activities when the host starts it, as a tracer provider's hosted service does.</summary>
+    private sealed class LateListener(List<Activity> activities) : IHostedService, IDisposable
+    {
+        private ActivityListener? _listener;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = s => s.Name == DedupTelemetry.ActivitySourceName,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = a =>
+                {
+                    lock (activities)
+                    {
+                        activities.Add(a);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose() => _listener?.Dispose();
+    }
+
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+    }
+
+    /// <summary>
     /// A shared store that lost the index (emptied, as a Redis server restarted without persistence is) is logged as
     /// SharedIndexLost (10, Error) and counted in dedup.shared_index.lost, once, by the telemetry of the detector that
     /// records the settings anew.
