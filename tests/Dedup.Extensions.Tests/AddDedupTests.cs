@@ -145,19 +145,7 @@ public sealed class AddDedupTests : IDisposable
         var logs = new CapturingLoggerProvider();
         using ServiceProvider provider = Build([], logs);
         var activities = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == DedupTelemetry.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                lock (activities)
-                {
-                    activities.Add(a);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = CollectDedupActivities(activities);
         CopyDetector detector = provider.GetRequiredService<CopyDetector>();
         string suffix = Guid.NewGuid().ToString("N");
 
@@ -506,13 +494,7 @@ public sealed class AddDedupTests : IDisposable
     public async Task A_replay_nothing_heard_is_reported_once_something_listens()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        string path = Path.Combine(_folder, "replayed.dedup");
-        using (CopyDetector writer = CopyDetector.Open(path))
-        {
-            writer.Add(Stories.Original);
-            writer.Add(Stories.Unrelated);
-            writer.Add(Stories.Wire with { Id = "wire-kept" });
-        }
+        string path = JournaledIndex("replayed.dedup", Stories.Original, Stories.Unrelated, Stories.Wire with { Id = "wire-kept" });
 
         using var telemetry = new DedupTelemetry();
         DateTime beforeOpen = DateTime.UtcNow;
@@ -547,19 +529,7 @@ public sealed class AddDedupTests : IDisposable
 
         static IDisposable Listen(List<Activity> activities, List<(string, double, string?, string?)> measurements)
         {
-            var activityListener = new ActivityListener
-            {
-                ShouldListenTo = s => s.Name == DedupTelemetry.ActivitySourceName,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = a =>
-                {
-                    lock (activities)
-                    {
-                        activities.Add(a);
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(activityListener);
+            ActivityListener activityListener = CollectDedupActivities(activities);
             var meterListener = new MeterListener
             {
                 InstrumentPublished = (instrument, l) =>
@@ -595,12 +565,7 @@ public sealed class AddDedupTests : IDisposable
     public async Task A_host_reports_the_replay_once_it_has_started()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        string path = Path.Combine(_folder, "hosted.dedup");
-        using (CopyDetector writer = CopyDetector.Open(path))
-        {
-            writer.Add(Stories.Original);
-            writer.Add(Stories.Unrelated);
-        }
+        string path = JournaledIndex("hosted.dedup", Stories.Original, Stories.Unrelated);
 
         var activities = new List<Activity>();
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -634,25 +599,45 @@ public sealed class AddDedupTests : IDisposable
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = s => s.Name == DedupTelemetry.ActivitySourceName,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = a =>
-                {
-                    lock (activities)
-                    {
-                        activities.Add(a);
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
+            _listener = CollectDedupActivities(activities);
             return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public void Dispose() => _listener?.Dispose();
+    }
+
+    /// <summary>An index in the test's folder whose articles are all in its journal (no checkpoint): opening it replays them.</summary>
+    private string JournaledIndex(string name, params Article[] articles)
+    {
+        string path = Path.Combine(_folder, name);
+        using CopyDetector writer = CopyDetector.Open(path);
+        foreach (Article article in articles)
+        {
+            writer.Add(article);
+        }
+
+        return path;
+    }
+
+    /// <summary>Listens to every activity of the Dedup source, adding each to <paramref name="activities"/> when it stops.</summary>
+    private static ActivityListener CollectDedupActivities(List<Activity> activities)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == DedupTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                lock (activities)
+                {
+                    activities.Add(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private sealed class Both(IDisposable first, IDisposable second) : IDisposable
