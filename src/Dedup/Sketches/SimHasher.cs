@@ -82,7 +82,7 @@ public static class SimHasher
     /// </summary>
     public static ulong Compute(ReadOnlySpan<char> text, TokenizerOptions? tokenizer = null)
     {
-        var sink = new PooledHashSink(ExpectedTokens(text.Length), skipStopwords: true);
+        var sink = PooledHashSink.ForText(text.Length, skipStopwords: true);
         try
         {
             Tokenizer.Tokenize(text, ref sink, tokenizer);
@@ -93,9 +93,6 @@ public static class SimHasher
             sink.Dispose();
         }
     }
-
-    /// <summary>A buffer size that holds the tokens of most texts of this length (news text has about one token in six characters).</summary>
-    internal static int ExpectedTokens(int textLength) => (textLength / 4) + 16;
 
     /// <summary>The number of bits in which two fingerprints differ.</summary>
     public static int HammingDistance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);

@@ -22,6 +22,9 @@ internal struct PooledHashSink : ITokenSink, IDisposable
         _skipped = skipStopwords ? TokenTraits.Stopword : TokenTraits.None;
     }
 
+    /// <summary>A sink with a buffer that holds the tokens of most texts of <paramref name="textLength"/> characters (news text has about one token in six).</summary>
+    public static PooledHashSink ForText(int textLength, bool skipStopwords) => new((textLength / 4) + 16, skipStopwords);
+
     /// <summary>The hashes collected so far.</summary>
     public readonly Span<ulong> Hashes => _buffer.AsSpan(0, _count);
 
