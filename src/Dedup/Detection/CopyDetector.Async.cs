@@ -53,6 +53,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         CheckArticle(article, requireId: false);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
+        using SharedCall call = EnterSharedCall();
         using var op = new Operation(this, DetectorOperation.FindCopies, article.Id.Length > 0 ? article.Id : null);
         try
         {
@@ -91,6 +92,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         CheckArticle(article, requireId: true);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
+        using SharedCall call = EnterSharedCall();
         using var op = new Operation(this, DetectorOperation.Add, article.Id);
         try
         {
@@ -147,6 +149,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         CheckArticle(article, requireId: true);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
+        using SharedCall call = EnterSharedCall();
         using var op = new Operation(this, DetectorOperation.FindOrAdd, article.Id);
         try
         {
@@ -217,6 +220,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(id);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
+        using SharedCall call = EnterSharedCall();
         using var op = new Operation(this, DetectorOperation.Remove, id);
         try
         {
@@ -274,6 +278,12 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         // (its result stands), and a call that takes a gate afterwards throws naming the detector. Neither gate ever
         // made a wait handle, so there is nothing to free. Nor is the lock: a call waiting for it would throw from
         // the lock, or this from Dispose.
+        if (_shared is not null)
+        {
+            // As DisposeAsync: the calls under way end before the store is disposed (waited for, within a bound).
+            SharedCallsEndedAsync().Wait(SharedCallsWait);
+        }
+
         CloseJournal();
         _indexLock?.Dispose();
         ReleaseSharedClaimAsync().AsTask().Wait(TimeSpan.FromSeconds(2));
@@ -322,13 +332,24 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Like <see cref="Dispose"/>, awaiting a store that disposes asynchronously.</summary>
+    /// <summary>
+    /// Like <see cref="Dispose"/>, awaiting a store that disposes asynchronously. A detector on a shared store first
+    /// waits for its calls under way to end (each by its result, its cancellation or the store's timeout; at most
+    /// <see cref="SharedCallsWait"/>), so that a store it owns is not closed under them.
+    /// </summary>
     /// <returns>A task that completes when everything is released.</returns>
     public async ValueTask DisposeAsync()
     {
         if (!MarkDisposed())
         {
             return;
+        }
+
+        // A shared detector's calls under way end first: the store (a connection the detector may own) is disposed
+        // below, and a call cut off by it could not tell whether its article was added.
+        if (_shared is not null)
+        {
+            await SharedCallsEndedAsync().WaitAsync(SharedCallsWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         // The gates are not disposed: a call under way when the detector is disposed releases its gate when it ends

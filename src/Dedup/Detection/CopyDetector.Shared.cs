@@ -36,6 +36,65 @@ public sealed partial class CopyDetector
     /// </summary>
     internal static readonly TimeSpan SharedModelLease = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long disposing a shared detector waits for its calls under way before it disposes the store regardless.</summary>
+    internal static readonly TimeSpan SharedCallsWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Calls on the shared store under way (<see cref="EnterSharedCall"/>), which <see cref="DisposeAsync"/> waits for.</summary>
+    private int _sharedCallsUnderWay;
+
+    /// <summary>Set by <see cref="DisposeAsync"/>; completed when the last call under way ends.</summary>
+    private TaskCompletionSource? _sharedCallsEnded;
+
+    /// <summary>
+    /// Counts a call on the shared store as under way until disposed, so that disposing the detector (and with it a store
+    /// it owns, such as a Redis connection) waits for it: the call ends with its result, not with the closed connection's
+    /// error, which could not say whether the article was added. A call that starts once the detector is disposed throws.
+    /// </summary>
+    private SharedCall EnterSharedCall()
+    {
+        if (_shared is null)
+        {
+            return default;
+        }
+
+        // Counted before the check: a dispose that finds no call under way has marked itself first, so this sees it.
+        Interlocked.Increment(ref _sharedCallsUnderWay);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            ExitSharedCall();
+            ObjectDisposedException.ThrowIf(true, this);
+        }
+
+        return new SharedCall(this);
+    }
+
+    private void ExitSharedCall()
+    {
+        if (Interlocked.Decrement(ref _sharedCallsUnderWay) == 0 && Volatile.Read(ref _disposed) != 0)
+        {
+            Volatile.Read(ref _sharedCallsEnded)?.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits, once the detector is marked disposed, until no call on the shared store is under way.</summary>
+    private Task SharedCallsEndedAsync()
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _sharedCallsEnded, ended);
+        if (Volatile.Read(ref _sharedCallsUnderWay) == 0)
+        {
+            ended.TrySetResult();
+        }
+
+        return ended.Task;
+    }
+
+    /// <summary>A call on the shared store under way (<see cref="EnterSharedCall"/>); nothing for a detector with its own index.</summary>
+    private readonly struct SharedCall(CopyDetector? detector) : IDisposable
+    {
+        public void Dispose() => detector?.ExitSharedCall();
+    }
+
     /// <summary>This detector's name in claims on the store (<see cref="ISharedIndexStore.TryClaimModelLearningAsync"/>).</summary>
     private readonly string _sharedWorker = Guid.NewGuid().ToString("N");
 

@@ -229,23 +229,30 @@ public class SharedDetectorTests
     }
 
     /// <summary>
-    /// Disposing a detector while a call is under way: the call's change stands and it returns its result (it used to
-    /// throw an <see cref="ObjectDisposedException"/> of the gate it released, after its article was added); a call
-    /// made afterwards throws naming the detector.
+    /// Disposing a detector while a call is under way: the dispose waits for the call before it disposes the store, and
+    /// the call's change stands and it returns its result (it used to throw an <see cref="ObjectDisposedException"/>
+    /// of the gate it released, after its article was added, and later the closed store's error); a call made once the
+    /// dispose has begun throws naming the detector.
     /// </summary>
     [Fact]
     public async Task A_call_under_way_when_the_detector_is_disposed_ends_with_its_result()
     {
-        var store = new TestSharedStore { HoldAdds = new TaskCompletionSource() };
+        // The store fails a held add that resumes after it was disposed, as a closed Redis connection does: the detector
+        // must not dispose it while the add is under way (it did, and the call failed without saying whether it added).
+        var store = new TestSharedStore { HoldAdds = new TaskCompletionSource(), FailsAfterDispose = true };
         var detector = new CopyDetector(null, store);
         ValueTask<FindOrAddResult> underWay = detector.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct);
         await store.AddStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        await detector.DisposeAsync();
-        store.HoldAdds.SetResult();
-
-        Assert.True((await underWay).Added);
-        Assert.Equal(1, await store.CountAsync(Ct));
+        Task disposing = detector.DisposeAsync().AsTask();
+        Assert.False(disposing.IsCompleted);
+        Assert.False(store.Disposed);
         var after = await Assert.ThrowsAsync<ObjectDisposedException>(async () => await detector.FindOrAddAsync(new Article("rail", TestArticles.Rail), Ct));
         Assert.Equal(typeof(CopyDetector).FullName, after.ObjectName);
+
+        store.HoldAdds.SetResult();
+        Assert.True((await underWay).Added);
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.True(store.Disposed);
+        Assert.Equal(1, await store.CountAsync(Ct));
     }
 }

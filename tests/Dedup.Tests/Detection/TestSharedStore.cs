@@ -7,7 +7,7 @@ namespace Dedup.Tests.Detection;
 /// An in-memory shared store for the shared detector's tests: it can be emptied (as a server's data can be lost), hold
 /// adds or full reads up, count the records read and the full reads, and give more holders of a bucket than asked.
 /// </summary>
-internal sealed class TestSharedStore : ISharedIndexStore
+internal sealed class TestSharedStore : ISharedIndexStore, IAsyncDisposable
 {
     private InMemorySharedIndexStore _inner = new();
     private int _reads;
@@ -29,6 +29,18 @@ internal sealed class TestSharedStore : ISharedIndexStore
     /// <summary>A query gives every holder of a bucket, more than it asked for.</summary>
     public bool GivesAll { get; init; }
 
+    /// <summary>Whether the store was disposed (by the detector that owns it).</summary>
+    public bool Disposed { get; private set; }
+
+    /// <summary>When set, a held add that resumes after the store was disposed throws, as a closed connection does.</summary>
+    public bool FailsAfterDispose { get; init; }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Loses everything, as a server restarted without persistence does.</summary>
     public void Empty() => _inner = new InMemorySharedIndexStore();
 
@@ -38,6 +50,7 @@ internal sealed class TestSharedStore : ISharedIndexStore
         {
             AddStarted.TrySetResult();
             await hold.Task.ConfigureAwait(false);
+            ObjectDisposedException.ThrowIf(FailsAfterDispose && Disposed, this);
         }
 
         return await _inner.AddAsync(articles, cancellationToken).ConfigureAwait(false);
