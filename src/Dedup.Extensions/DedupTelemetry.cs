@@ -106,30 +106,29 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     /// </remarks>
     public override void Completed(in DetectorEvent detectorEvent)
     {
-        if (detectorEvent.Operation == DetectorOperation.Replay && DeferReplay(detectorEvent))
-        {
-            DedupLog.JournalReplayed(_logger, detectorEvent.Articles, detectorEvent.Elapsed.TotalMilliseconds);
-            return;
-        }
-
         string operation = OperationName(detectorEvent.Operation);
         var operationTag = new KeyValuePair<string, object?>("dedup.operation", operation);
         string outcome = Outcome(detectorEvent);
-        if (detectorEvent.Operation != DetectorOperation.Checkpoint)
-        {
-            // A checkpoint rewrites the articles already counted when they were added: it handles none.
-            _articles.Add(detectorEvent.Articles, operationTag, new KeyValuePair<string, object?>("dedup.outcome", outcome));
-        }
-        _duration.Record(detectorEvent.Elapsed.TotalSeconds, operationTag);
-        bool searched = detectorEvent.Operation is DetectorOperation.FindCopies or DetectorOperation.FindOrAdd;
-        if (searched)
-        {
-            _candidates.Record(detectorEvent.Candidates, operationTag);
-        }
 
-        foreach (CopyMatch copy in detectorEvent.Copies)
+        // A replay nothing measured is measured later (ReportPendingReplay), not here.
+        if (!(detectorEvent.Operation == DetectorOperation.Replay && DeferReplay(detectorEvent)))
         {
-            _copies.Add(1, new KeyValuePair<string, object?>("dedup.copy.kind", KindName(copy.Kind)));
+            if (detectorEvent.Operation != DetectorOperation.Checkpoint)
+            {
+                // A checkpoint rewrites the articles already counted when they were added: it handles none.
+                _articles.Add(detectorEvent.Articles, operationTag, new KeyValuePair<string, object?>("dedup.outcome", outcome));
+            }
+
+            _duration.Record(detectorEvent.Elapsed.TotalSeconds, operationTag);
+            if (detectorEvent.Operation is DetectorOperation.FindCopies or DetectorOperation.FindOrAdd)
+            {
+                _candidates.Record(detectorEvent.Candidates, operationTag);
+            }
+
+            foreach (CopyMatch copy in detectorEvent.Copies)
+            {
+                _copies.Add(1, new KeyValuePair<string, object?>("dedup.copy.kind", KindName(copy.Kind)));
+            }
         }
 
         if (Activity.Current is { } activity && activity.Source == Source)
@@ -272,29 +271,22 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
 
     /// <summary>
     /// Keeps what nothing heard of a replay (its activity, its measurements) for <see cref="ReportPendingReplay"/>;
-    /// true when the measurements are kept (the caller then records none, only the log).
+    /// true when the measurements are kept, which the caller then does not record.
     /// </summary>
     private bool DeferReplay(in DetectorEvent replay)
     {
         DateTimeOffset? unheard = _unheardReplayStart;
         _unheardReplayStart = null;
         bool metrics = !_articles.Enabled && !_duration.Enabled;
-        if (unheard is null && !metrics)
+        if (unheard is not null || metrics)
         {
-            return false;
+            lock (_pendingLock)
+            {
+                Volatile.Write(ref _pending, new PendingReplay(unheard ?? DateTimeOffset.UtcNow - replay.Elapsed, replay.Elapsed, replay.Articles, replay.Changed, Activity: unheard is not null, Metrics: metrics));
+            }
         }
 
-        lock (_pendingLock)
-        {
-            Volatile.Write(ref _pending, new PendingReplay(unheard ?? DateTimeOffset.UtcNow - replay.Elapsed, replay.Elapsed, replay.Articles, replay.Changed, Activity: unheard is not null, Metrics: metrics));
-        }
-
-        if (!metrics)
-        {
-            RecordReplay(replay.Articles, replay.Elapsed);
-        }
-
-        return true;
+        return metrics;
     }
 
     private void RecordReplay(int records, TimeSpan elapsed)

@@ -265,7 +265,9 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// write a snapshot (call <see cref="Checkpoint"/> first to compact). A checkpoint under way on another thread ends
     /// first, so that no other detector opens the index in the middle of it. A call racing it (a host stopping while
     /// requests run) either ends whole, its change journaled, or throws <see cref="ObjectDisposedException"/> having
-    /// changed nothing; an asynchronous call awaiting its store may still fail on the released store.
+    /// changed nothing. A detector on a shared store waits for its calls under way before it disposes the store (at
+    /// most <see cref="SharedCallsWait"/>); with another asynchronous store, a call awaiting it may still fail on the
+    /// released store.
     /// </summary>
     public void Dispose()
     {
@@ -274,20 +276,26 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             return;
         }
 
-        // The gates are not disposed: a call under way when the detector is disposed releases its gate when it ends
-        // (its result stands), and a call that takes a gate afterwards throws naming the detector. Neither gate ever
-        // made a wait handle, so there is nothing to free. Nor is the lock: a call waiting for it would throw from
-        // the lock, or this from Dispose.
         if (_shared is not null)
         {
             // As DisposeAsync: the calls under way end before the store is disposed (waited for, within a bound).
             SharedCallsEndedAsync().Wait(SharedCallsWait);
         }
 
-        CloseJournal();
-        _indexLock?.Dispose();
+        ReleaseIndex();
         ReleaseSharedClaimAsync().AsTask().Wait(TimeSpan.FromSeconds(2));
         (_store as IDisposable)?.Dispose();
+    }
+
+    /// <summary>Closes the journal and releases the index's file lock: what both disposals do between the calls and the store.</summary>
+    private void ReleaseIndex()
+    {
+        // The gates are not disposed: a call under way when the detector is disposed releases its gate when it ends
+        // (its result stands), and a call that takes a gate afterwards throws naming the detector. Neither gate ever
+        // made a wait handle, so there is nothing to free. Nor is the lock: a call waiting for it would throw from
+        // the lock, or this from Dispose.
+        CloseJournal();
+        _indexLock?.Dispose();
     }
 
     /// <summary>
@@ -352,12 +360,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             await SharedCallsEndedAsync().WaitAsync(SharedCallsWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        // The gates are not disposed: a call under way when the detector is disposed releases its gate when it ends
-        // (its result stands), and a call that takes a gate afterwards throws naming the detector. Neither gate ever
-        // made a wait handle, so there is nothing to free. Nor is the lock: a call waiting for it would throw from
-        // the lock, or this from Dispose.
-        CloseJournal();
-        _indexLock?.Dispose();
+        ReleaseIndex();
         await ReleaseSharedClaimAsync().ConfigureAwait(false);
         if (_store is IAsyncDisposable asyncStore)
         {

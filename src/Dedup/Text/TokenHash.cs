@@ -80,17 +80,21 @@ internal static class TokenHash
     /// <summary>XXH3-64 of 17..32 bytes from its first and its last sixteen bytes (two little-endian words each).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Of17To32(ulong first0, ulong first1, ulong last0, ulong last1, int length, ulong seed) =>
-        Of17To32(first0, first1, last0, last1, length, new Keys(seed));
+        Of17To32Keyed(first0, first1, last0, last1, length, Plus(Secret0Word, seed), Minus(Secret8, seed), Plus(Secret16, seed), Minus(Secret24, seed));
 
     /// <summary>XXH3-64 of 17..32 bytes, with the seed's keys computed beforehand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of17To32(ulong first0, ulong first1, ulong last0, ulong last1, int length, in Keys keys)
+    public static ulong Of17To32(ulong first0, ulong first1, ulong last0, ulong last1, int length, in Keys keys) =>
+        Of17To32Keyed(first0, first1, last0, last1, length, keys.Medium0, keys.Medium1, keys.Medium2, keys.Medium3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Of17To32Keyed(ulong first0, ulong first1, ulong last0, ulong last1, int length, ulong key0, ulong key1, ulong key2, ulong key3)
     {
         unchecked
         {
             ulong acc = (ulong)length * Prime64_1;
-            acc += Mix16(first0, first1, keys.Medium0, keys.Medium1);
-            acc += Mix16(last0, last1, keys.Medium2, keys.Medium3);
+            acc += Mix16(first0, first1, key0, key1);
+            acc += Mix16(last0, last1, key2, key3);
             return Avalanche(acc);
         }
     }
@@ -98,7 +102,7 @@ internal static class TokenHash
     /// <summary>XXH3-64 of 33..64 bytes from its first and its last 32 bytes (four little-endian words each).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Of33To64(ulong first0, ulong first1, ulong first2, ulong first3, ulong last0, ulong last1, ulong last2, ulong last3, int length, ulong seed) =>
-        Of33To64(first0, first1, first2, first3, last0, last1, last2, last3, length, new Keys(seed));
+        Of33To64(first0, first1, first2, first3, last0, last1, last2, last3, length, new Keys(seed)); // all eight keys are used
 
     /// <summary>XXH3-64 of 33..64 bytes, with the seed's keys computed beforehand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -134,25 +138,31 @@ internal static class TokenHash
     {
         public Keys(ulong seed)
         {
-            unchecked
-            {
-                OneToThree = (ulong)(Secret0 ^ Secret4) + seed;
-                FourToEight = (Secret8 ^ Secret16) - (seed ^ ((ulong)BinaryPrimitives.ReverseEndianness((uint)seed) << 32));
-                NineToSixteenLow = (Secret24 ^ Secret32) + seed;
-                NineToSixteenHigh = (Secret40 ^ Secret48) - seed;
-                Medium0 = Secret0Word + seed;
-                Medium1 = Secret8 - seed;
-                Medium2 = Secret16 + seed;
-                Medium3 = Secret24 - seed;
-                Medium4 = Secret32 + seed;
-                Medium5 = Secret40 - seed;
-                Medium6 = Secret48 + seed;
-                Medium7 = Secret56 - seed;
-            }
+            OneToThree = OneToThreeOf(seed);
+            FourToEight = FourToEightOf(seed);
+            NineToSixteenLow = NineToSixteenLowOf(seed);
+            NineToSixteenHigh = NineToSixteenHighOf(seed);
+            Medium0 = Plus(Secret0Word, seed);
+            Medium1 = Minus(Secret8, seed);
+            Medium2 = Plus(Secret16, seed);
+            Medium3 = Minus(Secret24, seed);
+            Medium4 = Plus(Secret32, seed);
+            Medium5 = Minus(Secret40, seed);
+            Medium6 = Plus(Secret48, seed);
+            Medium7 = Minus(Secret56, seed);
         }
 
         /// <summary>The 1..3-byte formula's bitflip.</summary>
         public ulong OneToThree { get; }
+
+        // Each formula's keys alone, for a hash computed once with a seed (the seed overloads compute only their own).
+        internal static ulong OneToThreeOf(ulong seed) => Plus(Secret0 ^ Secret4, seed);
+
+        internal static ulong FourToEightOf(ulong seed) => Minus(Secret8 ^ Secret16, seed ^ ((ulong)BinaryPrimitives.ReverseEndianness((uint)seed) << 32));
+
+        internal static ulong NineToSixteenLowOf(ulong seed) => Plus(Secret24 ^ Secret32, seed);
+
+        internal static ulong NineToSixteenHighOf(ulong seed) => Minus(Secret40 ^ Secret48, seed);
 
         /// <summary>The 4..8-byte formula's bitflip.</summary>
         public ulong FourToEight { get; }
@@ -212,16 +222,21 @@ internal static class TokenHash
 
     /// <summary>XXH3-64 of 9..16 bytes from its first and its last eight bytes (little-endian).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of9To16(ulong first, ulong last, int length, ulong seed) => Of9To16(first, last, length, new Keys(seed));
+    public static ulong Of9To16(ulong first, ulong last, int length, ulong seed) =>
+        Of9To16Keyed(first, last, length, Keys.NineToSixteenLowOf(seed), Keys.NineToSixteenHighOf(seed));
 
     /// <summary>XXH3-64 of 9..16 bytes, with the seed's keys computed beforehand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of9To16(ulong first, ulong last, int length, in Keys keys)
+    public static ulong Of9To16(ulong first, ulong last, int length, in Keys keys) =>
+        Of9To16Keyed(first, last, length, keys.NineToSixteenLow, keys.NineToSixteenHigh);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Of9To16Keyed(ulong first, ulong last, int length, ulong lowKey, ulong highKey)
     {
         unchecked
         {
-            ulong low = first ^ keys.NineToSixteenLow;
-            ulong high = last ^ keys.NineToSixteenHigh;
+            ulong low = first ^ lowKey;
+            ulong high = last ^ highKey;
             ulong product = Math.BigMul(low, high, out ulong productLow);
             ulong acc = (ulong)length + BinaryPrimitives.ReverseEndianness(low) + high + (productLow ^ product);
             return Avalanche(acc);
@@ -230,33 +245,43 @@ internal static class TokenHash
 
     /// <summary>XXH3-64 of 4..8 bytes from its first and its last four bytes (little-endian).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of4To8(uint first, uint last, int length, ulong seed) => Of4To8(first, last, length, new Keys(seed));
+    public static ulong Of4To8(uint first, uint last, int length, ulong seed) => Of4To8Keyed(first, last, length, Keys.FourToEightOf(seed));
 
     /// <summary>XXH3-64 of 4..8 bytes, with the seed's keys computed beforehand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of4To8(uint first, uint last, int length, in Keys keys)
+    public static ulong Of4To8(uint first, uint last, int length, in Keys keys) => Of4To8Keyed(first, last, length, keys.FourToEight);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Of4To8Keyed(uint first, uint last, int length, ulong key)
     {
         unchecked
         {
-            ulong keyed = (last + ((ulong)first << 32)) ^ keys.FourToEight;
+            ulong keyed = (last + ((ulong)first << 32)) ^ key;
             return RrmxMx(keyed, (ulong)length);
         }
     }
 
     /// <summary>XXH3-64 of 1..3 bytes from its first, middle and last byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of1To3(uint c1, uint c2, uint c3, int length, ulong seed) => Of1To3(c1, c2, c3, length, new Keys(seed));
+    public static ulong Of1To3(uint c1, uint c2, uint c3, int length, ulong seed) => Of1To3Keyed(c1, c2, c3, length, Keys.OneToThreeOf(seed));
 
     /// <summary>XXH3-64 of 1..3 bytes, with the seed's keys computed beforehand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of1To3(uint c1, uint c2, uint c3, int length, in Keys keys)
+    public static ulong Of1To3(uint c1, uint c2, uint c3, int length, in Keys keys) => Of1To3Keyed(c1, c2, c3, length, keys.OneToThree);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Of1To3Keyed(uint c1, uint c2, uint c3, int length, ulong key)
     {
         unchecked
         {
             uint combined = (c1 << 16) | (c2 << 24) | c3 | ((uint)length << 8);
-            return Xxh64Avalanche(combined ^ keys.OneToThree);
+            return Xxh64Avalanche(combined ^ key);
         }
     }
+
+    private static ulong Plus(ulong secret, ulong seed) => unchecked(secret + seed);
+
+    private static ulong Minus(ulong secret, ulong seed) => unchecked(secret - seed);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // Native AOT left these calls in the tokenizer (a sixth of its time)
     private static ulong Xxh64Avalanche(ulong h)

@@ -9,7 +9,7 @@ namespace Dedup.Tests.Detection;
 /// </summary>
 internal sealed class TestSharedStore : ISharedIndexStore, IAsyncDisposable
 {
-    private InMemorySharedIndexStore _inner = new();
+    private readonly InMemorySharedIndexStore _inner = new();
     private int _reads;
 
     /// <summary>When set, an add waits for it (and signals <see cref="AddStarted"/> first).</summary>
@@ -42,7 +42,7 @@ internal sealed class TestSharedStore : ISharedIndexStore, IAsyncDisposable
     }
 
     /// <summary>Loses everything, as a server restarted without persistence does.</summary>
-    public void Empty() => _inner = new InMemorySharedIndexStore();
+    public void Empty() => _inner.Clear();
 
     public async ValueTask<SharedAddResult[]> AddAsync(ReadOnlyMemory<SharedArticle> articles, CancellationToken cancellationToken = default)
     {
