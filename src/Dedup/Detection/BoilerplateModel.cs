@@ -163,7 +163,7 @@ internal sealed class BoilerplateModel
         }
 
         Task<HashSet<uint>> skeletonTask = Task.Factory.StartNew(() => Boilerplate(skeleton, maxFrequency, groupOccurrences), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        HashSet<uint> wordSet = Boilerplate(words, maxFrequency, groupOccurrences);
+        HashSet<uint> wordSet = Boilerplate(words, maxFrequency, groupOccurrences, voters: 2);
         return new BoilerplateModel(wordSet, skeletonTask.GetAwaiter().GetResult(), words.Count);
     }
 
@@ -341,7 +341,7 @@ internal sealed class BoilerplateModel
     /// slowly and on-stack replacement compile it again at each loop (docs/architecture.md, "First calls").
     /// </remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency, long groupOccurrences)
+    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency, long groupOccurrences, int voters = 1)
     {
         int n = set.Count;
         uint[] decoded = [];
@@ -498,11 +498,7 @@ internal sealed class BoilerplateModel
             ((IDisposable)scratchMemory).Dispose();
         }
 
-        // Each article holding a frequent shingle votes on it: boilerplate when the shingle is far more frequent than
-        // the article's own text is (its median shingle frequency). A story republished a hundred times is as frequent
-        // as its own shingles; a publisher's block on every page of the site stands out against each story it is on.
-        // One lookup a shingle: the article's frequent shingles are listed by index, then voted on through the list.
-        // A frequent shingle's frequency and votes side by side: both are read at random for each of an article's
+        // The vote (see VotePass). A frequent shingle's frequency and votes side by side: both are read at random for each of an article's
         // frequent shingles, in an array larger than the cache at a million articles (one line to wait for, not two).
         var tally = new (int Df, int Votes)[frequentDf.Count];
         for (int index = 0; index < tally.Length; index++)
@@ -511,26 +507,125 @@ internal sealed class BoilerplateModel
         }
 
         frequentDf = [];
-        var above = new List<int>();
-        var hits = new List<int>();
-        var maybe = new List<uint>();
         ulong[] mayBeFrequent = FilterOf(frequent);
         var lookup = new SortedLookup(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frequent));
 
         // Each article is read whole again, from its start: the hint's cursors are set back.
         Array.Clear(cursor);
         Array.Clear(cursorBit);
-        for (int i = 0; i < n; i++)
+        var vote = new VotePass(set, histogramMemory, stride, bins, maxFrequency, weights, mayBeFrequent, lookup, tally, cursor, cursorBit);
+        if (voters <= 1 || n < 2 * VoteBlock)
         {
-            PrefetchAhead(set, i, cursor, cursorBit);
-            int more = histogram[(i * stride) + bins];
-            if (more == 0 || (weights is not null && weights[i] == 0))
+            vote.Run(shared: false);
+        }
+        else
+        {
+            // The votes are sums, so the blocks of articles may be voted on in any order by any number of threads.
+            // The helper is awaited even when this thread's part throws: it reads the histograms, freed on return.
+            Task helper = Task.Run(() => vote.Run(shared: true));
+            try
             {
-                continue;
+                vote.Run(shared: true);
             }
+            finally
+            {
+                helper.GetAwaiter().GetResult();
+            }
+        }
 
-            ReadOnlySpan<uint> shingles = set.All(i, ref decoded);
-            bool anyFrequent = false;
+        var boilerplate = new HashSet<uint>();
+        for (int index = 0; index < frequent.Count; index++)
+        {
+            if (tally[index].Df > maxFrequency && tally[index].Votes >= BoilerplateShare * tally[index].Df)
+            {
+                boilerplate.Add(frequent[index]);
+            }
+        }
+
+        return boilerplate;
+    }
+
+    /// <summary>Articles a thread of the vote takes at a time (see <see cref="VotePass"/>).</summary>
+    internal const int VoteBlock = 1024;
+
+    /// <summary>
+    /// The vote of <see cref="Boilerplate"/>: each article holding a frequent shingle votes on it, boilerplate when the
+    /// shingle is far more frequent than the article's own text is (its median shingle frequency). A story republished
+    /// a hundred times is as frequent as its own shingles; a publisher's block on every page of the site stands out
+    /// against each story it is on. One lookup a shingle: the article's frequent shingles are listed by index, then
+    /// voted on through the list. <see cref="Run"/> takes blocks of articles until none are left, so two threads may
+    /// share the pass: a scan's word set, counted on one thread, is voted on by both once the skeleton's is done (the
+    /// skeleton used to finish first, leaving one core idle for the word vote).
+    /// </summary>
+    private sealed class VotePass(
+        SetSource set,
+        NativeBuffer<int> histogram,
+        int stride,
+        int bins,
+        int maxFrequency,
+        int[]? weights,
+        ulong[] mayBeFrequent,
+        SortedLookup lookup,
+        (int Df, int Votes)[] tally,
+        int[] cursor,
+        int[] cursorBit)
+    {
+        private int _nextBlock;
+
+        /// <summary>Votes on blocks of articles until every block is taken; <paramref name="shared"/>: another thread runs it too, so votes are added atomically.</summary>
+        public void Run(bool shared)
+        {
+            uint[] decoded = [];
+            var above = new List<int>();
+            var hits = new List<int>();
+            var maybe = new List<uint>();
+            int n = set.Count;
+            int block;
+            while ((block = Interlocked.Increment(ref _nextBlock) - 1) * VoteBlock < n)
+            {
+                int end = Math.Min(n, (block + 1) * VoteBlock);
+                for (int i = block * VoteBlock; i < end; i++)
+                {
+                    PrefetchAhead(set, i, cursor, cursorBit);
+                    ReadOnlySpan<int> own = histogram.Span.Slice(i * stride, stride);
+                    if (own[bins] == 0 || (weights is not null && weights[i] == 0))
+                    {
+                        continue;
+                    }
+
+                    ReadOnlySpan<uint> shingles = set.All(i, ref decoded);
+                    if (!FrequentIn(shingles, above, hits, maybe))
+                    {
+                        continue;
+                    }
+
+                    int median = Median(own[..bins], shingles.Length, above);
+                    int weight = weights is null ? 1 : weights[i];
+                    foreach (int index in hits)
+                    {
+                        ref (int Df, int Votes) t = ref tally[index];
+                        if (t.Df > maxFrequency && t.Df > StandOut * median)
+                        {
+                            if (shared)
+                            {
+                                Interlocked.Add(ref t.Votes, weight);
+                            }
+                            else
+                            {
+                                t.Votes += weight;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Lists the indexes of the article's frequent shingles in <paramref name="hits"/> and their frequencies in
+        /// <paramref name="above"/>; whether any is in more than the limit's articles (else the article has no vote).
+        /// </summary>
+        private bool FrequentIn(ReadOnlySpan<uint> shingles, List<int> above, List<int> hits, List<uint> maybe)
+        {
             above.Clear();
             hits.Clear();
 
@@ -566,6 +661,7 @@ internal sealed class BoilerplateModel
                 }
             }
 
+            bool anyFrequent = false;
             foreach (int index in hits)
             {
                 int df = tally[index].Df;
@@ -573,32 +669,8 @@ internal sealed class BoilerplateModel
                 anyFrequent |= df > maxFrequency;
             }
 
-            if (!anyFrequent)
-            {
-                continue;
-            }
-
-            int median = Median(histogram.Slice(i * stride, bins), shingles.Length, above);
-            foreach (int index in hits)
-            {
-                ref (int Df, int Votes) t = ref tally[index];
-                if (t.Df > maxFrequency && t.Df > StandOut * median)
-                {
-                    t.Votes += weights is null ? 1 : weights[i];
-                }
-            }
+            return anyFrequent;
         }
-
-        var boilerplate = new HashSet<uint>();
-        for (int index = 0; index < frequent.Count; index++)
-        {
-            if (tally[index].Df > maxFrequency && tally[index].Votes >= BoilerplateShare * tally[index].Df)
-            {
-                boilerplate.Add(frequent[index]);
-            }
-        }
-
-        return boilerplate;
     }
 
     /// <summary>

@@ -33,6 +33,42 @@ public class BoilerplateModelTests
     }
 
     /// <summary>
+    /// A scan counts the skeleton on a second thread and votes on the words on both (blocks of articles taken by
+    /// whichever thread is free, the votes added atomically): the model is the one counted on one thread.
+    /// </summary>
+    [Theory]
+    [InlineData(10)]
+    [InlineData(1000)]
+    public void A_model_counted_and_voted_on_two_threads_is_the_one_counted_on_one(int maxFrequency)
+    {
+        // Enough articles for several blocks of the vote; with the higher limit, only the blocks (each on a third of the
+        // articles) are frequent enough. A note on 20 random articles and on 40 copies of one story has a split vote:
+        // it stands out on the random ones only, 20 of its 60, so it stays content (a vote counted twice or lost would
+        // make it boilerplate, or the blocks not).
+        const string Note = "Corrections and clarifications: write to the readers' editor at the address printed on page two of every edition.";
+        List<Article> articles = [.. ManyArticles((4 * BoilerplateModel.VoteBlock) + 77).Select((a, i) => i < 20 ? a with { Text = $"{a.Text}\n\n{Note}" } : a)];
+        articles.AddRange(Enumerable.Range(0, 40).Select(c => new Article($"copy{c}", $"{TestArticles.Harbour}\n\n{Note}")));
+        ArticleFeatures[] features = [.. articles.Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+
+        var concurrent = BoilerplateModel.Build(features, maxFrequency, concurrently: true);
+        HashSet<uint> words = Reference(features, f => f.Words, maxFrequency);
+        HashSet<uint> skeleton = Reference(features, f => f.Skeleton, maxFrequency);
+
+        Assert.NotEmpty(words);
+        Assert.NotEmpty(skeleton);
+        if (maxFrequency == 10)
+        {
+            Assert.Contains(features[0].Words, s => !words.Contains(s) && features[^1].Words.Contains(s));
+        }
+
+        foreach (ArticleFeatures f in features)
+        {
+            Assert.Equal(f.Words.Where(s => !words.Contains(s)), concurrent.Words(f));
+            Assert.Equal(f.Skeleton.Where(s => !skeleton.Contains(s)), concurrent.Skeleton(f));
+        }
+    }
+
+    /// <summary>
     /// A scan reads each text once: the copies of a text share its sets and weigh with it. The model is the one every
     /// copy read gives; one unweighted (copies not counted) differs, since a block on an article copied many times is
     /// not boilerplate when the copies are counted (they do not find it standing out) and is when they are not.
