@@ -209,8 +209,8 @@ public class DetectorSnapshotTests
     /// caller's options.
     /// </summary>
     [Theory]
-    [InlineData(36, 8)]
-    [InlineData(44, 4)]
+    [InlineData(40, 8)]
+    [InlineData(48, 4)]
     [InlineData(20, 4)]
     public void A_saved_setting_out_of_range_is_named_as_a_damaged_snapshot(int offset, int width)
     {
@@ -220,6 +220,54 @@ public class DetectorSnapshotTests
 
         var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes)));
         Assert.Contains("a saved setting is out of range", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A process in globalization-invariant mode does not fold compatibility characters (its tokens of "ﬁ", "Ａ" or an
+    /// accent typed as a combining mark differ): a snapshot says which kind wrote it, and the other kind is refused it
+    /// with a message naming both, as a shared index refuses it; the same kind loads it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_snapshot_records_whether_its_writer_folded_compatibility_characters_and_the_other_kind_is_refused(bool writerFolds)
+    {
+        using var writer = new CopyDetector { FoldsCompatibilityCharacters = writerFolds };
+        writer.Add(new Article("a", TestArticles.Harbour));
+        byte[] bytes = SnapshotBytes.Of(writer);
+
+        Assert.Equal(writerFolds ? 0u : 1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(36)));
+        using (CopyDetector same = CopyDetector.LoadAs(new MemoryStream(bytes), foldsCompatibilityCharacters: writerFolds))
+        {
+            Assert.Equal(1, same.Count);
+
+            // Saved again, it says the same.
+            Assert.Equal(bytes, SnapshotBytes.Of(same));
+        }
+
+        string message = Assert.Throws<InvalidDataException>(() => CopyDetector.LoadAs(new MemoryStream(bytes), foldsCompatibilityCharacters: !writerFolds)).Message;
+        Assert.Contains(writerFolds ? "made by a process that folds Unicode compatibility characters" : "made by a process in globalization-invariant mode", message, StringComparison.Ordinal);
+        Assert.Contains(writerFolds ? "this process runs in globalization-invariant mode" : "this process folds them", message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A version 5 snapshot (no tokenizer flags) is loaded by either kind of process, as before; unknown flags are a damaged snapshot.</summary>
+    [Fact]
+    public void A_version_5_snapshot_without_tokenizer_flags_is_loaded_by_either_kind_and_unknown_flags_are_refused()
+    {
+        byte[] bytes = SnapshotBytes.Of(Sample());
+        byte[] old = [.. bytes.AsSpan(0, 36), .. bytes.AsSpan(40, bytes.Length - 48), .. new byte[8]];
+        BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), 5);
+        BinaryPrimitives.WriteUInt64LittleEndian(old.AsSpan(old.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(old.AsSpan(0, old.Length - 8)));
+        foreach (bool folds in (ReadOnlySpan<bool>)[true, false])
+        {
+            using CopyDetector loaded = CopyDetector.LoadAs(new MemoryStream(old), folds);
+            Assert.Equal(Sample().Count, loaded.Count);
+        }
+
+        byte[] unknown = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(unknown.AsSpan(36), 2);
+        BinaryPrimitives.WriteUInt64LittleEndian(unknown.AsSpan(unknown.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(unknown.AsSpan(0, unknown.Length - 8)));
+        Assert.Contains("tokenizer flags are 2", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(unknown))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
