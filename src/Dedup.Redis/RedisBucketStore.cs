@@ -20,7 +20,8 @@ namespace Dedup.Redis;
 /// <b>Commands and round trips.</b> Every call is one pipelined batch: <see cref="AddAsync"/> sends one
 /// <c>HINCRBY key id n</c> per distinct pair, <see cref="QueryAsync"/> one <c>HGETALL</c> per distinct key and
 /// <see cref="RemoveAsync"/> one Lua script call per distinct key (<c>EVALSHA</c>: decrement each id, delete it at zero,
-/// atomically per key), all written together and awaited together, so a call costs one round trip per server, not one
+/// atomically per key), each with its marker command (see below), all written together and awaited together, so a call
+/// costs one round trip per server, not one
 /// per key. Removal needs server-side Lua (Garnet: start it with Lua enabled).
 /// </para>
 /// <para>
@@ -37,8 +38,18 @@ namespace Dedup.Redis;
 /// than queue commands until the timeout.
 /// </para>
 /// <para>
+/// <b>A server that lost the buckets.</b> A server restarted without persistence, or a flushed database, comes back
+/// empty: the detector's searches would then find no candidates among the articles it indexed before, without a word.
+/// The store keeps a marker key, <c>{KeyPrefix}m</c>, which its adds write when missing (<c>SET NX</c>) and its searches
+/// and removals check (<c>EXISTS</c>), each in its own batch (no extra round trip). When the marker this store saw is gone, it raises <see cref="KeysLost"/>;
+/// a handler restores the buckets with <see cref="Detection.CopyDetector.RestoreBucketsAsync"/> (start it, don't wait
+/// for it in the handler: the call that found the loss holds the detector's turn). With Redis Cluster the marker is on
+/// one node: a loss of other nodes' keys is not seen. Don't run the store under an eviction policy (an evicted marker
+/// reads as a loss; evicted buckets are missed without one).
+/// </para>
+/// <para>
 /// <b>Thread safety.</b> Safe for concurrent use: each command is atomic on the server, and the instance holds no
-/// mutable state.
+/// mutable state but whether it has seen its marker.
 /// </para>
 /// </remarks>
 public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDisposable
@@ -56,6 +67,10 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     private readonly bool _ownsConnection;
     private readonly IDatabase _database;
     private readonly string _bucketPrefix;
+    private readonly RedisKey _marker;
+
+    /// <summary>1 once this store has seen its marker key on the server (written or found), 0 before or after a loss.</summary>
+    private int _markerSeen;
 
     /// <summary>Creates a store on an open connection, which the caller keeps owning (and disposes).</summary>
     /// <param name="connection">The connection to the server or cluster.</param>
@@ -77,7 +92,17 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
         _database = connection.GetDatabase(Options.Database);
         RedisCalls.CheckDatabase(connection, _database, nameof(options));
         _bucketPrefix = Options.KeyPrefix + "b:";
+        _marker = Options.KeyPrefix + "m";
     }
+
+    /// <summary>
+    /// Raised, on the thread of the call that found it, when the server has lost this store's keys since the store last
+    /// saw them: its marker key (<c>{KeyPrefix}m</c>) is gone, as after a restart without persistence or a flush. Raised
+    /// once a loss, by the call that writes the marker again (an add, or a search or removal that found it missing). An
+    /// exception thrown by a handler is thrown by that call, after its work is done. See the remarks of the type for what
+    /// to do.
+    /// </summary>
+    public event EventHandler? KeysLost;
 
     /// <summary>The settings of this store.</summary>
     public RedisBucketStoreOptions Options { get; }
@@ -138,14 +163,18 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
         }
 
         IBatch batch = _database.CreateBatch();
-        var tasks = new Task[counts.Count];
+        var tasks = new Task[counts.Count + 1];
         int i = 0;
         foreach ((LshBucketEntry entry, int n) in counts)
         {
             tasks[i++] = batch.HashIncrementAsync(BucketKey(entry.BandKey), entry.DocumentId, n);
         }
 
+        bool hadSeen = Volatile.Read(ref _markerSeen) != 0;
+        Task<bool> markerWritten = batch.StringSetAsync(_marker, MarkerValue, when: When.NotExists);
+        tasks[i] = markerWritten;
         await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+        MarkerWritten(markerWritten.Result, hadSeen);
     }
 
     /// <inheritdoc/>
@@ -171,14 +200,18 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
         }
 
         IBatch batch = _database.CreateBatch();
-        var tasks = new Task[byKey.Count];
+        var tasks = new Task[byKey.Count + 1];
         int i = 0;
         foreach ((ulong key, List<RedisValue> ids) in byKey)
         {
             tasks[i++] = batch.ScriptEvaluateAsync(RemoveScript, [BucketKey(key)], [.. ids]);
         }
 
+        bool hadSeen = Volatile.Read(ref _markerSeen) != 0;
+        Task<bool> marker = batch.KeyExistsAsync(_marker);
+        tasks[i] = marker;
         await ExecuteAsync(batch, tasks, cancellationToken).ConfigureAwait(false);
+        await MarkerReadAsync(marker.Result, hadSeen, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -211,7 +244,10 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
             source[i] = t;
         }
 
-        await ExecuteAsync(batch, [.. tasks], cancellationToken).ConfigureAwait(false);
+        bool hadSeen = Volatile.Read(ref _markerSeen) != 0;
+        Task<bool> marker = batch.KeyExistsAsync(_marker);
+        await ExecuteAsync(batch, [.. tasks, marker], cancellationToken).ConfigureAwait(false);
+        await MarkerReadAsync(marker.Result, hadSeen, cancellationToken).ConfigureAwait(false);
         var buckets = new int[tasks.Count][];
         for (int t = 0; t < buckets.Length; t++)
         {
@@ -290,6 +326,43 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
 
         return [.. ids];
     }
+
+    /// <summary>
+    /// After an add's <c>SET NX</c> of the marker: the marker is there now. It was missing (<paramref name="written"/>)
+    /// though this store had seen it before the call (<paramref name="hadSeen"/>): the server lost it since. Of calls
+    /// that race after a loss, only the one whose <c>SET NX</c> wrote the marker again reports it.
+    /// </summary>
+    private void MarkerWritten(bool written, bool hadSeen)
+    {
+        Volatile.Write(ref _markerSeen, 1);
+        if (written && hadSeen)
+        {
+            KeysLost?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    /// <summary>
+    /// After a query's or removal's <c>EXISTS</c> of the marker: missing though this store had seen it before the call,
+    /// it is written again (one more round trip, only then), and the loss reported when that write is the one that put it
+    /// back (<see cref="MarkerWritten"/>).
+    /// </summary>
+    private async ValueTask MarkerReadAsync(bool present, bool hadSeen, CancellationToken cancellationToken)
+    {
+        if (present)
+        {
+            Volatile.Write(ref _markerSeen, 1);
+        }
+        else if (hadSeen)
+        {
+            IBatch batch = _database.CreateBatch();
+            Task<bool> written = batch.StringSetAsync(_marker, MarkerValue, when: When.NotExists);
+            await ExecuteAsync(batch, [written], cancellationToken).ConfigureAwait(false);
+            MarkerWritten(written.Result, hadSeen);
+        }
+    }
+
+    /// <summary>The marker key's value (only its presence counts).</summary>
+    private const string MarkerValue = "dedup bucket store";
 
     private Task ExecuteAsync(IBatch batch, Task[] tasks, CancellationToken cancellationToken) =>
         RedisCalls.ExecuteAsync(_connection, batch, tasks, Options.KeyPrefix + "*", cancellationToken);

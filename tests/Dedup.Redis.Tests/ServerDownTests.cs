@@ -59,6 +59,77 @@ public sealed class ServerDownTests
         }
     }
 
+    /// <summary>
+    /// A server restarted empty: the bucket store that had written its marker raises <see cref="RedisBucketStore.KeysLost"/>
+    /// once, at the first call after; a handler's restore puts the detector's index back. A new store on a server that
+    /// never held the marker, or one that finds it there, raises nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_bucket_store_reports_a_server_that_restarted_empty_and_the_detector_restores_its_buckets()
+    {
+        int port = RedisServers.FreePort();
+        GarnetHost garnet = GarnetHost.Start(port);
+        try
+        {
+            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+            var options = new RedisBucketStoreOptions { KeyPrefix = "lost:" };
+            var store = new RedisBucketStore(connection, options);
+            await using var detector = new CopyDetector(null, store);
+            int lost = 0;
+            Task<int>? restore = null;
+            store.KeysLost += (sender, _) =>
+            {
+                Assert.Same(store, sender);
+                Interlocked.Increment(ref lost);
+                restore = detector.RestoreBucketsAsync(CancellationToken.None).AsTask();
+            };
+
+            string harbour = Stories.Story(7, 12);
+            var copy = new Article("copy", harbour + "\n\nALSO READ: more news");
+            Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
+            Assert.True(await detector.AddAsync(new Article("harbour", harbour), Ct));
+            Assert.True(await detector.AddAsync(Stories.Pool[0], Ct));
+            Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
+
+            // Another store on the prefix finds the marker there: nothing was lost.
+            var other = new RedisBucketStore(connection, options);
+            int otherLost = 0;
+            other.KeysLost += (_, _) => otherLost++;
+            await other.QueryAsync(new ulong[] { 1 }, Ct);
+            Assert.Equal(0, lost);
+
+            garnet.Dispose();
+            garnet = GarnetHost.Start(port);
+            RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
+
+            // The search that finds the marker gone reports it (and finds nothing: the buckets are gone too).
+            Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
+            Assert.Equal(1, lost);
+            Assert.NotNull(restore);
+            Assert.Equal(2, await restore);
+            Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
+            Assert.True(await detector.AddAsync(Stories.Pool[1], Ct));
+            Assert.True(await detector.RemoveAsync("harbour", Ct));
+            Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
+            Assert.Equal(1, lost);
+
+            // The other store saw the marker before the restart and finds it written again: no loss it could tell.
+            await other.QueryAsync(new ulong[] { 1 }, Ct);
+            Assert.Equal(0, otherLost);
+
+            // A store on a prefix never written: nothing to lose.
+            var fresh = new RedisBucketStore(connection, new RedisBucketStoreOptions { KeyPrefix = "fresh:" });
+            fresh.KeysLost += (_, _) => throw new InvalidOperationException("no loss");
+            await fresh.QueryAsync(new ulong[] { 1 }, Ct);
+            await fresh.AddAsync(new LshBucketEntry[] { new(1, 1) }, Ct);
+            await fresh.QueryAsync(new ulong[] { 1 }, Ct);
+        }
+        finally
+        {
+            garnet.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Connecting_to_nothing_names_the_endpoint()
     {

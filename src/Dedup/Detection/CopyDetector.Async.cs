@@ -130,6 +130,98 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The indexed articles and their slots (under the lock).</summary>
+    private List<(int Slot, ArticleFeatures Features)> LiveArticlesLocked()
+    {
+        var live = new List<(int Slot, ArticleFeatures Features)>(_registry.Count);
+        foreach (int slot in _registry.LiveSlots)
+        {
+            if (_registry[slot] is { } f)
+            {
+                live.Add((slot, f));
+            }
+        }
+
+        return live;
+    }
+
+    /// <summary>Articles whose keys <see cref="RestoreBucketsAsync"/> sends to the store in one batch.</summary>
+    private const int RestoreBatchArticles = 256;
+
+    /// <summary>
+    /// Adds the bucket keys of every indexed article to the bucket store again, for a store that lost them: a Redis
+    /// server restarted without persistence or flushed (<c>RedisBucketStore.KeysLost</c> tells). The detector keeps each
+    /// article's features, so its index is whole again; searches made meanwhile find fewer candidates. Adds and removals
+    /// wait until it is done (it takes their turn); with a store on a server, articles go in batches of 256, one store
+    /// call each.
+    /// </summary>
+    /// <remarks>
+    /// Only for a store that lost every key: the store counts each (key, article) pair (a multiset), so keys it still held
+    /// would count twice, and a removal would then leave one behind (a candidate the verifier rejects, at a verification's
+    /// cost).
+    /// </remarks>
+    /// <param name="cancellationToken">Stops between batches; the batches sent stay (call it again to finish: see the remarks).</param>
+    /// <returns>How many articles' keys were added.</returns>
+    /// <exception cref="NotSupportedException">The index lives in a shared store, which keeps the whole index itself.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public async ValueTask<int> RestoreBucketsAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ThrowIfShared(nameof(RestoreBucketsAsync), "it keeps every key itself, and its own restore is the server's");
+        cancellationToken.ThrowIfCancellationRequested();
+        using SharedCall call = EnterSharedCall();
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            if (_store.SupportsSynchronousAccess)
+            {
+                // A local store: all at once, under the lock that its synchronous writers take too.
+                EnterWriteLock();
+                try
+                {
+                    List<(int Slot, ArticleFeatures Features)> all = LiveArticlesLocked();
+                    foreach ((int slot, ArticleFeatures f) in all)
+                    {
+                        _store.Add(Entries(f, slot));
+                    }
+
+                    return all.Count;
+                }
+                finally
+                {
+                    _lock.ExitWriteLock();
+                }
+            }
+
+            // A store with only the asynchronous path: its writers go through the gate held here.
+            List<(int Slot, ArticleFeatures Features)> live;
+            EnterReadLock();
+            try
+            {
+                live = LiveArticlesLocked();
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+
+            for (int start = 0; start < live.Count; start += RestoreBatchArticles)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                LshBucketEntry[] entries = [.. live.Skip(start).Take(RestoreBatchArticles).SelectMany(a => Entries(a.Features, a.Slot))];
+                await _store.AddAsync(entries, cancellationToken).ConfigureAwait(false);
+            }
+
+            return live.Count;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     /// <summary>
     /// Finds the copies of <paramref name="article"/> among the indexed articles and adds it, in one step that is atomic
     /// with respect to the other writers (see the remarks of the type), tokenizing the article once.

@@ -192,6 +192,50 @@ public class AsyncDetectorTests
     /// Kept clusters verify each added article through the store's synchronous access: on an async-only store the first
     /// ClusterOf of an empty detector started them, and the asynchronous adds then joined none (two copies, two clusters).
     /// </summary>
+    /// <summary>
+    /// A store that lost its keys (a server restarted empty) finds nothing among the articles indexed before; the
+    /// detector, which keeps their features, puts every key back, each once: removing every article then leaves the
+    /// store empty. A shared store keeps the whole index itself and is refused.
+    /// </summary>
+    [Fact]
+    public async Task Buckets_a_store_lost_are_restored_from_the_detector_each_key_once()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var store = new AsyncOnlyStore();
+        await using var detector = new CopyDetector(null, store);
+        var articles = new List<Article> { Harbour };
+        for (int i = 0; i < 300; i++)
+        {
+            articles.Add(new Article($"r{i}", TestArticles.Lead(TestArticles.Rail, 1 + (i % 4)) + $" Desk note {i}: the line reopens on day {i}."));
+        }
+
+        foreach (Article a in articles)
+        {
+            Assert.True(await detector.AddAsync(a, ct));
+        }
+
+        long buckets = store.BucketCount;
+        Assert.Equal(Harbour.Id, Assert.Single(await detector.FindCopiesAsync(HarbourWire with { Id = "q" }, ct)).Id);
+        int addsBefore = store.Adds;
+
+        store.Lose();
+        Assert.Empty(await detector.FindCopiesAsync(HarbourWire with { Id = "q" }, ct));
+        Assert.Equal(articles.Count, await detector.RestoreBucketsAsync(ct));
+
+        // 301 articles in batches of 256: two store calls.
+        Assert.Equal(addsBefore + 2, store.Adds);
+        Assert.Equal(buckets, store.BucketCount);
+        Assert.Equal(Harbour.Id, Assert.Single(await detector.FindCopiesAsync(HarbourWire with { Id = "q" }, ct)).Id);
+        foreach (Article a in articles)
+        {
+            Assert.True(await detector.RemoveAsync(a.Id, ct));
+        }
+
+        Assert.Equal(0, store.BucketCount);
+        await using var shared = new CopyDetector(null, new InMemorySharedIndexStore());
+        Assert.Contains("RestoreBucketsAsync", (await Assert.ThrowsAsync<NotSupportedException>(async () => await shared.RestoreBucketsAsync(ct))).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ClusterOf_on_an_async_only_store_is_refused_naming_Clusters_which_works()
     {
@@ -346,10 +390,31 @@ public class AsyncDetectorTests
 /// <summary>A bucket store with only the asynchronous batch path, as a network store has; it counts the batches and can hold adds.</summary>
 internal sealed class AsyncOnlyStore : ILshBucketStore
 {
-    private readonly InMemoryLshBucketStore _inner = new();
     private readonly Lock _gate = new();
+    private InMemoryLshBucketStore _inner = new();
 
     public bool SupportsSynchronousAccess => false;
+
+    /// <summary>How many buckets hold at least one id.</summary>
+    public long BucketCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inner.BucketCount;
+            }
+        }
+    }
+
+    /// <summary>Loses every key, as a server restarted without persistence does.</summary>
+    public void Lose()
+    {
+        lock (_gate)
+        {
+            _inner = new();
+        }
+    }
 
     public int Queries { get; private set; }
 
