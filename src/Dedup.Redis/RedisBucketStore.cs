@@ -21,8 +21,7 @@ namespace Dedup.Redis;
 /// <c>HINCRBY key id n</c> per distinct pair, <see cref="QueryAsync"/> one <c>HGETALL</c> per distinct key and
 /// <see cref="RemoveAsync"/> one Lua script call per distinct key (<c>EVALSHA</c>: decrement each id, delete it at zero,
 /// atomically per key), each with its marker command (see below), all written together and awaited together, so a call
-/// costs one round trip per server, not one
-/// per key. Removal needs server-side Lua (Garnet: start it with Lua enabled).
+/// costs one round trip per server, not one per key. Removal needs server-side Lua (Garnet: start it with Lua enabled).
 /// </para>
 /// <para>
 /// <b>Redis Cluster.</b> No command touches two keys, and the keys carry no hash tag (unless the prefix has one), so
@@ -41,8 +40,8 @@ namespace Dedup.Redis;
 /// <b>A server that lost the buckets.</b> A server restarted without persistence, or a flushed database, comes back
 /// empty: the detector's searches would then find no candidates among the articles it indexed before, without a word.
 /// The store keeps a marker key, <c>{KeyPrefix}m</c>, which its adds write when missing (<c>SET NX</c>) and its searches
-/// and removals check (<c>EXISTS</c>), each in its own batch (no extra round trip). When the marker this store saw is gone, it raises <see cref="KeysLost"/>;
-/// a handler restores the buckets with <see cref="Detection.CopyDetector.RestoreBucketsAsync"/> (start it, don't wait
+/// and removals check (<c>EXISTS</c>), each in its own batch (no extra round trip). When the marker this store saw is
+/// gone, it raises <see cref="KeysLost"/>; a handler restores the buckets with <see cref="Detection.CopyDetector.RestoreBucketsAsync"/> (start it, don't wait
 /// for it in the handler: the call that found the loss holds the detector's turn). With Redis Cluster the marker is on
 /// one node: a loss of other nodes' keys is not seen. Don't run the store under an eviction policy (an evicted marker
 /// reads as a loss; evicted buckets are missed without one).

@@ -498,8 +498,9 @@ internal sealed class BoilerplateModel
             ((IDisposable)scratchMemory).Dispose();
         }
 
-        // The vote (see VotePass). A frequent shingle's frequency and votes side by side: both are read at random for each of an article's
-        // frequent shingles, in an array larger than the cache at a million articles (one line to wait for, not two).
+        // The vote (see VotePass). A frequent shingle's frequency and votes side by side: both are read at random for
+        // each of an article's frequent shingles, in an array larger than the cache at a million articles (one line to
+        // wait for, not two).
         var tally = new (int Df, int Votes)[frequentDf.Count];
         for (int index = 0; index < tally.Length; index++)
         {
