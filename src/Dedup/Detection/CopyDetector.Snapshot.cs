@@ -9,15 +9,16 @@ namespace Dedup.Detection;
 /// Format version 5, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
 /// (8 bytes), u32 format version, then the settings that shape the compact form (u64 seed, u32 shingle size, u32
 /// skeleton shingle size, u64 stopword-list fingerprint, and from version 6 u32 tokenizer flags: bit 0 set when the
-/// writing process did not fold Unicode compatibility characters, see <see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>), f64 threshold, u32 boilerplate frequency, u64 insertion
+/// writing process did not fold Unicode compatibility characters, see
+/// <see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>), f64 threshold, u32 boilerplate frequency, u64 insertion
 /// counter, u64 article count, and per article a u32 length and its record (see <see cref="ArticleRecord"/>: id,
 /// publication time, exact hash, SimHash fingerprint, counts, insertion order and the varint-packed shingle sets and
 /// paraphrase terms), in the order the articles were added; then the clusters: a byte, 1 when the detector kept them
 /// (<see cref="ClusterOf"/> was asked) and 0 when not, and when 1, per article a u32 count and the u32 positions (in
 /// the snapshot, ascending) of the articles before it that it was verified to match; last, the XxHash64 of every
 /// byte before it. Buckets and the boilerplate model are rebuilt on load; the clusters are restored from their matches,
-/// not verified again (unless the detector is loaded with another threshold or boilerplate frequency). Versions 4 (no clusters) and 5 (no tokenizer flags: the
-/// loading process's are assumed) are read too. Snapshots of an older version (2: fixed-width sets; 3: no
+/// not verified again (unless the detector is loaded with another threshold or boilerplate frequency). Versions 4 (no
+/// clusters) and 5 (no tokenizer flags: the loading process's are assumed) are read too. Snapshots of an older version (2: fixed-width sets; 3: no
 /// SimHash fingerprint) are refused with a message naming the version; save them again with the library that wrote them.
 /// </remarks>
 public sealed partial class CopyDetector
