@@ -103,16 +103,15 @@ internal static class RedisServers
     }
 }
 
-/// <summary>A Garnet server in this process, in memory only, with Lua scripting enabled (the store's removal needs it).</summary>
+/// <summary>
+/// A Garnet server in this process, in memory only, with Lua scripting enabled (the store's removal needs it); it can
+/// be stopped and started again on the same port, empty, as a server restarted without persistence.
+/// </summary>
 internal sealed class GarnetHost : IDisposable
 {
-    private readonly GarnetServer _server;
+    private GarnetServer? _server;
 
-    private GarnetHost(GarnetServer server, int port)
-    {
-        _server = server;
-        Port = port;
-    }
+    private GarnetHost(int port) => Port = port;
 
     /// <summary>The loopback port it listens on.</summary>
     public int Port { get; }
@@ -123,24 +122,35 @@ internal sealed class GarnetHost : IDisposable
     /// <summary>Starts a server on <paramref name="port"/>.</summary>
     public static GarnetHost Start(int port)
     {
+        var host = new GarnetHost(port);
+        host.Restart();
+        return host;
+    }
+
+    /// <summary>Starts the server again on the same port, empty (stopping it first if it runs).</summary>
+    public void Restart()
+    {
+        Stop();
         var options = new GarnetServerOptions
         {
-            EndPoints = [new IPEndPoint(IPAddress.Loopback, port)],
+            EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
             EnableLua = true,
             LuaOptions = new LuaOptions(),
             QuietMode = true,
         };
         var server = new GarnetServer(options);
         server.Start();
-        return new GarnetHost(server, port);
+        _server = server;
     }
 
-    /// <summary>Stops the server; its data is gone.</summary>
-    public void Dispose()
+    /// <summary>Stops the server; its data is gone. Stopping a stopped server does nothing.</summary>
+    public void Stop()
     {
+        GarnetServer? server = _server;
+        _server = null;
         try
         {
-            _server.Dispose();
+            server?.Dispose();
         }
         catch (ObjectDisposedException)
         {
@@ -148,4 +158,7 @@ internal sealed class GarnetHost : IDisposable
             // from its epoch's already-disposed token source, after the listener is closed.
         }
     }
+
+    /// <summary>Stops the server.</summary>
+    public void Dispose() => Stop();
 }

@@ -17,46 +17,39 @@ public sealed class ServerDownTests
     public async Task A_stopped_server_gives_a_clear_exception_and_a_restarted_one_works_again()
     {
         int port = RedisServers.FreePort();
-        GarnetHost garnet = GarnetHost.Start(port);
-        try
-        {
-            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
-            var store = new RedisBucketStore(connection, new RedisBucketStoreOptions { KeyPrefix = "down:" });
-            await using var detector = new CopyDetector(null, store);
-            Article original = Stories.Pool[0];
-            Assert.True(await detector.AddAsync(original, Ct));
-            await store.AddAsync(new LshBucketEntry[] { new(1, 1) }, Ct);
+        using GarnetHost garnet = GarnetHost.Start(port);
+        using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+        var store = new RedisBucketStore(connection, new RedisBucketStoreOptions { KeyPrefix = "down:" });
+        await using var detector = new CopyDetector(null, store);
+        Article original = Stories.Pool[0];
+        Assert.True(await detector.AddAsync(original, Ct));
+        await store.AddAsync(new LshBucketEntry[] { new(1, 1) }, Ct);
 
-            garnet.Dispose();
-            WaitDisconnected(connection);
+        garnet.Stop();
+        WaitDisconnected(connection);
 
-            RedisStoreUnavailableException e = await Assert.ThrowsAsync<RedisStoreUnavailableException>(
-                async () => await store.QueryAsync(new ulong[] { 1, 2, 3 }, Ct));
-            Assert.Contains($"127.0.0.1:{port}", e.EndPoint, StringComparison.Ordinal);
-            Assert.Contains($"127.0.0.1:{port}", e.Message, StringComparison.Ordinal);
-            Assert.IsAssignableFrom<RedisException>(e.InnerException);
-            await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.AddAsync(new LshBucketEntry[] { new(2, 2) }, Ct));
-            await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.RemoveAsync(new LshBucketEntry[] { new(1, 1) }, Ct));
+        RedisStoreUnavailableException e = await Assert.ThrowsAsync<RedisStoreUnavailableException>(
+            async () => await store.QueryAsync(new ulong[] { 1, 2, 3 }, Ct));
+        Assert.Contains($"127.0.0.1:{port}", e.EndPoint, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", e.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<RedisException>(e.InnerException);
+        await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.AddAsync(new LshBucketEntry[] { new(2, 2) }, Ct));
+        await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.RemoveAsync(new LshBucketEntry[] { new(1, 1) }, Ct));
 
-            // Through the detector: a search fails loudly rather than reporting "no copies", and a failed add is not indexed.
-            await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await detector.FindCopiesAsync(Stories.Pool[1], Ct));
-            await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await detector.AddAsync(Stories.Pool[3], Ct));
-            Assert.Equal(1, detector.Count);
+        // Through the detector: a search fails loudly rather than reporting "no copies", and a failed add is not indexed.
+        await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await detector.FindCopiesAsync(Stories.Pool[1], Ct));
+        await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await detector.AddAsync(Stories.Pool[3], Ct));
+        Assert.Equal(1, detector.Count);
 
-            garnet = GarnetHost.Start(port);
-            RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
+        garnet.Restart();
+        RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
 
-            // The restarted server is empty (in memory only); the next calls work.
-            await store.AddAsync(new LshBucketEntry[] { new(7, 3), new(7, 3) }, Ct);
-            int[][] found = await store.QueryAsync(new ulong[] { 7 }, Ct);
-            Assert.Equal([3, 3], found[0]);
-            Assert.True(await detector.AddAsync(Stories.Pool[3], Ct));
-            Assert.Contains(await detector.FindCopiesAsync(Stories.Pool[4], Ct), m => m.Id == "a3");
-        }
-        finally
-        {
-            garnet.Dispose();
-        }
+        // The restarted server is empty (in memory only); the next calls work.
+        await store.AddAsync(new LshBucketEntry[] { new(7, 3), new(7, 3) }, Ct);
+        int[][] found = await store.QueryAsync(new ulong[] { 7 }, Ct);
+        Assert.Equal([3, 3], found[0]);
+        Assert.True(await detector.AddAsync(Stories.Pool[3], Ct));
+        Assert.Contains(await detector.FindCopiesAsync(Stories.Pool[4], Ct), m => m.Id == "a3");
     }
 
     /// <summary>
@@ -68,66 +61,58 @@ public sealed class ServerDownTests
     public async Task A_bucket_store_reports_a_server_that_restarted_empty_and_the_detector_restores_its_buckets()
     {
         int port = RedisServers.FreePort();
-        GarnetHost garnet = GarnetHost.Start(port);
-        try
+        using GarnetHost garnet = GarnetHost.Start(port);
+        using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+        var options = new RedisBucketStoreOptions { KeyPrefix = "lost:" };
+        var store = new RedisBucketStore(connection, options);
+        await using var detector = new CopyDetector(null, store);
+        int lost = 0;
+        Task<int>? restore = null;
+        store.KeysLost += (sender, _) =>
         {
-            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
-            var options = new RedisBucketStoreOptions { KeyPrefix = "lost:" };
-            var store = new RedisBucketStore(connection, options);
-            await using var detector = new CopyDetector(null, store);
-            int lost = 0;
-            Task<int>? restore = null;
-            store.KeysLost += (sender, _) =>
-            {
-                Assert.Same(store, sender);
-                Interlocked.Increment(ref lost);
-                restore = detector.RestoreBucketsAsync(CancellationToken.None).AsTask();
-            };
+            Assert.Same(store, sender);
+            Interlocked.Increment(ref lost);
+            restore = detector.RestoreBucketsAsync(CancellationToken.None).AsTask();
+        };
 
-            string harbour = Stories.Story(7, 12);
-            var copy = new Article("copy", harbour + "\n\nALSO READ: more news");
-            Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
-            Assert.True(await detector.AddAsync(new Article("harbour", harbour), Ct));
-            Assert.True(await detector.AddAsync(Stories.Pool[0], Ct));
-            Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
+        string harbour = Stories.Story(7, 12);
+        var copy = new Article("copy", harbour + "\n\nALSO READ: more news");
+        Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
+        Assert.True(await detector.AddAsync(new Article("harbour", harbour), Ct));
+        Assert.True(await detector.AddAsync(Stories.Pool[0], Ct));
+        Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
 
-            // Another store on the prefix finds the marker there: nothing was lost.
-            var other = new RedisBucketStore(connection, options);
-            int otherLost = 0;
-            other.KeysLost += (_, _) => otherLost++;
-            await other.QueryAsync(new ulong[] { 1 }, Ct);
-            Assert.Equal(0, lost);
+        // Another store on the prefix finds the marker there: nothing was lost.
+        var other = new RedisBucketStore(connection, options);
+        int otherLost = 0;
+        other.KeysLost += (_, _) => otherLost++;
+        await other.QueryAsync(new ulong[] { 1 }, Ct);
+        Assert.Equal(0, lost);
 
-            garnet.Dispose();
-            garnet = GarnetHost.Start(port);
-            RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
+        garnet.Restart();
+        RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
 
-            // The search that finds the marker gone reports it (and finds nothing: the buckets are gone too).
-            Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
-            Assert.Equal(1, lost);
-            Assert.NotNull(restore);
-            Assert.Equal(2, await restore);
-            Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
-            Assert.True(await detector.AddAsync(Stories.Pool[1], Ct));
-            Assert.True(await detector.RemoveAsync("harbour", Ct));
-            Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
-            Assert.Equal(1, lost);
+        // The search that finds the marker gone reports it (and finds nothing: the buckets are gone too).
+        Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
+        Assert.Equal(1, lost);
+        Assert.NotNull(restore);
+        Assert.Equal(2, await restore);
+        Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
+        Assert.True(await detector.AddAsync(Stories.Pool[1], Ct));
+        Assert.True(await detector.RemoveAsync("harbour", Ct));
+        Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
+        Assert.Equal(1, lost);
 
-            // The other store saw the marker before the restart and finds it written again: no loss it could tell.
-            await other.QueryAsync(new ulong[] { 1 }, Ct);
-            Assert.Equal(0, otherLost);
+        // The other store saw the marker before the restart and finds it written again: no loss it could tell.
+        await other.QueryAsync(new ulong[] { 1 }, Ct);
+        Assert.Equal(0, otherLost);
 
-            // A store on a prefix never written: nothing to lose.
-            var fresh = new RedisBucketStore(connection, new RedisBucketStoreOptions { KeyPrefix = "fresh:" });
-            fresh.KeysLost += (_, _) => throw new InvalidOperationException("no loss");
-            await fresh.QueryAsync(new ulong[] { 1 }, Ct);
-            await fresh.AddAsync(new LshBucketEntry[] { new(1, 1) }, Ct);
-            await fresh.QueryAsync(new ulong[] { 1 }, Ct);
-        }
-        finally
-        {
-            garnet.Dispose();
-        }
+        // A store on a prefix never written: nothing to lose.
+        var fresh = new RedisBucketStore(connection, new RedisBucketStoreOptions { KeyPrefix = "fresh:" });
+        fresh.KeysLost += (_, _) => throw new InvalidOperationException("no loss");
+        await fresh.QueryAsync(new ulong[] { 1 }, Ct);
+        await fresh.AddAsync(new LshBucketEntry[] { new(1, 1) }, Ct);
+        await fresh.QueryAsync(new ulong[] { 1 }, Ct);
     }
 
     [Fact]
@@ -151,24 +136,17 @@ public sealed class ServerDownTests
     public async Task Cancelling_a_call_ends_its_wait_between_retries()
     {
         int port = RedisServers.FreePort();
-        GarnetHost garnet = GarnetHost.Start(port);
-        try
-        {
-            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
-            var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry", RetryCount = 5, RetryDelay = TimeSpan.FromSeconds(30) });
-            garnet.Dispose();
-            WaitDisconnected(connection);
+        using GarnetHost garnet = GarnetHost.Start(port);
+        using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+        var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry", RetryCount = 5, RetryDelay = TimeSpan.FromSeconds(30) });
+        garnet.Stop();
+        WaitDisconnected(connection);
 
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            cancel.CancelAfter(TimeSpan.FromMilliseconds(500));
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.CountAsync(cancel.Token));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the call ended after {clock.Elapsed}");
-        }
-        finally
-        {
-            garnet.Dispose();
-        }
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(500));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.CountAsync(cancel.Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the call ended after {clock.Elapsed}");
     }
 
     private static void WaitDisconnected(ConnectionMultiplexer connection)

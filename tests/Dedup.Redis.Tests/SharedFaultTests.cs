@@ -43,34 +43,27 @@ public sealed class SharedFaultTests
     {
         var random = new Random(7);
         int port = RedisServers.FreePort();
-        GarnetHost garnet = GarnetHost.Start(port);
-        try
+        using GarnetHost garnet = GarnetHost.Start(port);
+        using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+        var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "fault" });
+        for (int round = 0; round < 3; round++)
         {
-            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
-            var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "fault" });
-            for (int round = 0; round < 3; round++)
+            Task<SharedAddResult[]> adding = store.AddAsync(Batch(2000, round), Ct).AsTask();
+            await Task.Delay(random.Next(0, 30), Ct);
+            garnet.Stop();
+            Exception? error = await Record.ExceptionAsync(() => adding);
+            if (error is not null)
             {
-                Task<SharedAddResult[]> adding = store.AddAsync(Batch(2000, round), Ct).AsTask();
-                await Task.Delay(random.Next(0, 30), Ct);
-                garnet.Dispose();
-                Exception? error = await Record.ExceptionAsync(() => adding);
-                if (error is not null)
-                {
-                    Assert.IsType<RedisStoreUnavailableException>(error);
-                }
-
-                await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.CountAsync(Ct));
-                garnet = GarnetHost.Start(port);
-                RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
-                await CheckWholeAsync(connection, "fault");
-                SharedAddResult[] next = await store.AddAsync(Batch(3, 100 + round), Ct);
-                Assert.All(next, r => Assert.Equal(SharedAddStatus.Added, r.Status));
-                await CheckWholeAsync(connection, "fault");
+                Assert.IsType<RedisStoreUnavailableException>(error);
             }
-        }
-        finally
-        {
-            garnet.Dispose();
+
+            await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.CountAsync(Ct));
+            garnet.Restart();
+            RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
+            await CheckWholeAsync(connection, "fault");
+            SharedAddResult[] next = await store.AddAsync(Batch(3, 100 + round), Ct);
+            Assert.All(next, r => Assert.Equal(SharedAddStatus.Added, r.Status));
+            await CheckWholeAsync(connection, "fault");
         }
     }
 
@@ -78,25 +71,18 @@ public sealed class SharedFaultTests
     public async Task Retries_ride_out_a_server_restart()
     {
         int port = RedisServers.FreePort();
-        GarnetHost garnet = GarnetHost.Start(port);
-        try
-        {
-            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
-            var patient = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry", RetryCount = 8, RetryDelay = TimeSpan.FromMilliseconds(200) });
-            var impatient = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry" });
-            garnet.Dispose();
-            await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await impatient.CountAsync(Ct));
-            Task<SharedAddResult[]> adding = patient.AddAsync(Batch(5, 1), Ct).AsTask();
-            await Task.Delay(300, Ct);
-            garnet = GarnetHost.Start(port);
-            SharedAddResult[] added = await adding;
-            Assert.All(added, r => Assert.Equal(SharedAddStatus.Added, r.Status));
-            Assert.Equal(5, await impatient.CountAsync(Ct));
-        }
-        finally
-        {
-            garnet.Dispose();
-        }
+        using GarnetHost garnet = GarnetHost.Start(port);
+        using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+        var patient = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry", RetryCount = 8, RetryDelay = TimeSpan.FromMilliseconds(200) });
+        var impatient = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "retry" });
+        garnet.Stop();
+        await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await impatient.CountAsync(Ct));
+        Task<SharedAddResult[]> adding = patient.AddAsync(Batch(5, 1), Ct).AsTask();
+        await Task.Delay(300, Ct);
+        garnet.Restart();
+        SharedAddResult[] added = await adding;
+        Assert.All(added, r => Assert.Equal(SharedAddStatus.Added, r.Status));
+        Assert.Equal(5, await impatient.CountAsync(Ct));
     }
 
     /// <summary>Articles with a few bucket keys each, some shared between articles.</summary>

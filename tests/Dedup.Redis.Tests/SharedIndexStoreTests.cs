@@ -192,35 +192,27 @@ public sealed class SharedIndexStoreTests
     public async Task A_detector_reports_a_server_that_restarted_empty()
     {
         int port = RedisServers.FreePort();
-        GarnetHost garnet = GarnetHost.Start(port);
-        try
-        {
-            using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
-            var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "lost", RetryCount = 8, RetryDelay = TimeSpan.FromMilliseconds(250) });
-            var observer = new LossObserver();
-            await using var detector = new CopyDetector(DetectorOptions.Default with { Observer = observer }, store);
-            string harbour = Stories.Story(7, 12);
-            var copy = new Article("copy", harbour + "\n\nALSO READ: more news");
-            Assert.True((await detector.FindOrAddAsync(new Article("harbour", harbour), Ct)).Added);
-            Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
-            Assert.Equal(0, observer.Lost);
+        using GarnetHost garnet = GarnetHost.Start(port);
+        using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
+        var store = new RedisSharedIndexStore(connection, new RedisSharedIndexStoreOptions { IndexName = "lost", RetryCount = 8, RetryDelay = TimeSpan.FromMilliseconds(250) });
+        var observer = new LossObserver();
+        await using var detector = new CopyDetector(DetectorOptions.Default with { Observer = observer }, store);
+        string harbour = Stories.Story(7, 12);
+        var copy = new Article("copy", harbour + "\n\nALSO READ: more news");
+        Assert.True((await detector.FindOrAddAsync(new Article("harbour", harbour), Ct)).Added);
+        Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
+        Assert.Equal(0, observer.Lost);
 
-            garnet.Dispose();
-            garnet = GarnetHost.Start(port);
-            RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
-            for (int i = 0; i < SettingsCheckInterval; i++)
-            {
-                Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
-            }
-
-            Assert.Equal(1, observer.Lost);
-            Assert.True((await detector.FindOrAddAsync(new Article("harbour", harbour), Ct)).Added);
-            Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
-        }
-        finally
+        garnet.Restart();
+        RedisServers.WaitConnected(connection, TimeSpan.FromSeconds(20));
+        for (int i = 0; i < SettingsCheckInterval; i++)
         {
-            garnet.Dispose();
+            Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
         }
+
+        Assert.Equal(1, observer.Lost);
+        Assert.True((await detector.FindOrAddAsync(new Article("harbour", harbour), Ct)).Added);
+        Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
     }
 
     /// <summary>A detector checks the shared settings at its first call and then every 64th (<see cref="DetectorObserver.SharedIndexLost"/>).</summary>
