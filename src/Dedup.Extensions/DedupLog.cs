@@ -48,4 +48,8 @@ internal static partial class DedupLog
     [LoggerMessage(EventId = 11, EventName = "UnicodeFoldingUnavailable", Level = LogLevel.Warning,
         Message = "This process runs in globalization-invariant mode (InvariantGlobalization), where .NET does not normalize text: the detector folds no Unicode compatibility characters (fullwidth forms, ligatures) and composes no combining marks, so copies that differ only in those forms are not found. Set InvariantGlobalization to false (with ICU installed) to fold them")]
     public static partial void UnicodeFoldingUnavailable(ILogger logger);
+
+    [LoggerMessage(EventId = 12, EventName = "BucketKeysLost", Level = LogLevel.Error,
+        Message = "The detector's bucket store lost its keys (a server restarted without persistence, or its keys flushed): searches find no copies among the articles indexed before until their keys are added again with CopyDetector.RestoreBucketsAsync")]
+    public static partial void BucketKeysLost(ILogger logger);
 }

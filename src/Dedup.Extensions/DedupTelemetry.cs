@@ -19,6 +19,7 @@ namespace Dedup.Extensions;
 /// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c> (and <c>error.type</c> when it failed or was cancelled), with bucket boundaries advised from 50 µs to 30 s.</description></item>
 /// <item><term>dedup.errors</term><description>Counter of failed or cancelled operations, tagged <c>dedup.operation</c> and <c>error.type</c>.</description></item>
 /// <item><term>dedup.shared_index.lost</term><description>Counter of the times a detector found its shared store had lost the index (<see cref="DetectorObserver.SharedIndexLost"/>).</description></item>
+/// <item><term>dedup.buckets.lost</term><description>Counter of the times the detector's bucket store reported it had lost its keys (<see cref="DetectorObserver.BucketKeysLost"/>).</description></item>
 /// </list>
 /// <para>
 /// The operations reported are the asynchronous calls (<c>FindCopiesAsync</c>, <c>AddAsync</c>, <c>FindOrAddAsync</c>,
@@ -26,7 +27,7 @@ namespace Dedup.Extensions;
 /// is already cancelled throws before it starts. A failure marks the detector's own activity, never a caller's.
 /// Traces: one activity per operation from the source <see cref="ActivitySourceName"/> ("Dedup"), named
 /// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the candidates and the copies as tags. Logs: one
-/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index; and, once when the detector is made in a process in globalization-invariant mode, UnicodeFoldingUnavailable (11, Warning).
+/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index; once when the detector is made in a process in globalization-invariant mode, UnicodeFoldingUnavailable (11, Warning); and BucketKeysLost (12, Error) when the bucket store lost its keys.
 /// </para>
 /// </remarks>
 public sealed class DedupTelemetry : DetectorObserver, IDisposable
@@ -55,6 +56,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _errors;
     private readonly Counter<long> _lost;
+    private readonly Counter<long> _bucketsLost;
     private readonly Lock _pendingLock = new();
 
     /// <summary>When a replay began that no activity listener heard (UTC), until it completes.</summary>
@@ -77,6 +79,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         _duration = _meter.CreateHistogram<double>("dedup.operation.duration", "s", "Duration of detector operations.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _errors = _meter.CreateCounter<long>("dedup.errors", "{error}", "Failed or cancelled detector operations.");
         _lost = _meter.CreateCounter<long>("dedup.shared_index.lost", "{event}", "Times a shared store was found to have lost the index.");
+        _bucketsLost = _meter.CreateCounter<long>("dedup.buckets.lost", "{event}", "Times the detector's bucket store reported it had lost its keys.");
     }
 
     /// <inheritdoc/>
@@ -173,6 +176,14 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     {
         _lost.Add(1);
         DedupLog.SharedIndexLost(_logger);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Logged as BucketKeysLost (12, Error) and counted in <c>dedup.buckets.lost</c>.</remarks>
+    public override void BucketKeysLost()
+    {
+        _bucketsLost.Add(1);
+        DedupLog.BucketKeysLost(_logger);
     }
 
     private void Report(DetectorOperation operation, string? articleId, Exception exception, TimeSpan? elapsed)

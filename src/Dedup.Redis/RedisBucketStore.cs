@@ -98,8 +98,9 @@ public sealed class RedisBucketStore : ILshBucketStore, IAsyncDisposable, IDispo
     /// Raised, on the thread of the call that found it, when the server has lost this store's keys since the store last
     /// saw them: its marker key (<c>{KeyPrefix}m</c>) is gone, as after a restart without persistence or a flush. Raised
     /// once a loss, by the call that writes the marker again (an add, or a search or removal that found it missing). An
-    /// exception thrown by a handler is thrown by that call, after its work is done. See the remarks of the type for what
-    /// to do.
+    /// exception thrown by a handler is thrown by that call, after its work is done. The detector that owns the store
+    /// reports it to its observer (<see cref="Detection.DetectorObserver.BucketKeysLost"/>: logged and counted by
+    /// <c>DedupTelemetry</c>). See the remarks of the type for what to do.
     /// </summary>
     public event EventHandler? KeysLost;
 

@@ -693,6 +693,70 @@ public sealed class AddDedupTests : IDisposable
     }
 
     /// <summary>
+    /// A bucket store that reports its keys lost (as a Redis server restarted empty does) is logged as BucketKeysLost
+    /// (12, Error) and counted in dedup.buckets.lost, once a report; nothing before.
+    /// </summary>
+    [Fact]
+    public async Task A_bucket_store_that_lost_its_keys_is_logged_as_an_error_and_counted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var telemetry = new DedupTelemetry(null, loggers.CreateLogger<DedupTelemetry>());
+        long lost = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == DedupTelemetry.MeterName && instrument.Name == "dedup.buckets.lost")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, v, _, _) => Interlocked.Add(ref lost, v));
+        listener.Start();
+
+        var store = new LosingStore();
+        await using var detector = new CopyDetector(DetectorOptions.Default with { Observer = telemetry }, store);
+        await detector.FindOrAddAsync(Stories.Original, ct);
+        Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 12);
+        Assert.Equal(0, Interlocked.Read(ref lost));
+
+        store.ReportLoss();
+        (EventId id, string message) = Assert.Single(logs.Entries, e => e.Id.Id == 12);
+        Assert.Equal("BucketKeysLost", id.Name);
+        Assert.Contains("RestoreBucketsAsync", message, StringComparison.Ordinal);
+        Assert.Equal(1, Interlocked.Read(ref lost));
+        store.ReportLoss();
+        Assert.Equal(2, Interlocked.Read(ref lost));
+    }
+
+    /// <summary>A bucket store in memory that reports a loss of its keys when told to.</summary>
+    private sealed class LosingStore : ILshBucketStore
+    {
+        private readonly InMemoryLshBucketStore _inner = new();
+
+        public event EventHandler? KeysLost;
+
+        public bool SupportsSynchronousAccess => true;
+
+        public void ReportLoss() => KeysLost?.Invoke(this, EventArgs.Empty);
+
+        public void Add(ReadOnlySpan<LshBucketEntry> entries) => _inner.Add(entries);
+
+        public void Remove(ReadOnlySpan<LshBucketEntry> entries) => _inner.Remove(entries);
+
+        public int Query(ReadOnlySpan<ulong> bandKeys, Span<int> destination) => _inner.Query(bandKeys, destination);
+
+        public ValueTask AddAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default) => _inner.AddAsync(entries, cancellationToken);
+
+        public ValueTask RemoveAsync(ReadOnlyMemory<LshBucketEntry> entries, CancellationToken cancellationToken = default) => _inner.RemoveAsync(entries, cancellationToken);
+
+        public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bandKeys, CancellationToken cancellationToken = default) => _inner.QueryAsync(bandKeys, cancellationToken);
+    }
+
+    /// <summary>
     /// A process in globalization-invariant mode folds no compatibility characters: said once, as a warning, when the
     /// detector is made; this test process has ICU, so its detector says nothing.
     /// </summary>

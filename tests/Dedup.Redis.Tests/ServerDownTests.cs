@@ -65,7 +65,8 @@ public sealed class ServerDownTests
         using ConnectionMultiplexer connection = RedisServers.Connect(garnet.EndPoint);
         var options = new RedisBucketStoreOptions { KeyPrefix = "lost:" };
         var store = new RedisBucketStore(connection, options);
-        await using var detector = new CopyDetector(null, store);
+        var observer = new LossObserver();
+        await using var detector = new CopyDetector(DetectorOptions.Default with { Observer = observer }, store);
         int lost = 0;
         Task<int>? restore = null;
         store.KeysLost += (sender, _) =>
@@ -95,6 +96,7 @@ public sealed class ServerDownTests
         // The search that finds the marker gone reports it (and finds nothing: the buckets are gone too).
         Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
         Assert.Equal(1, lost);
+        Assert.Equal(1, observer.Lost);
         Assert.NotNull(restore);
         Assert.Equal(2, await restore);
         Assert.Equal("harbour", Assert.Single(await detector.FindCopiesAsync(copy, Ct)).Id);
@@ -102,6 +104,7 @@ public sealed class ServerDownTests
         Assert.True(await detector.RemoveAsync("harbour", Ct));
         Assert.Empty(await detector.FindCopiesAsync(copy, Ct));
         Assert.Equal(1, lost);
+        Assert.Equal(1, observer.Lost);
 
         // The other store saw the marker before the restart and finds it written again: no loss it could tell.
         await other.QueryAsync(new ulong[] { 1 }, Ct);
@@ -113,6 +116,16 @@ public sealed class ServerDownTests
         await fresh.QueryAsync(new ulong[] { 1 }, Ct);
         await fresh.AddAsync(new LshBucketEntry[] { new(1, 1) }, Ct);
         await fresh.QueryAsync(new ulong[] { 1 }, Ct);
+    }
+
+    /// <summary>Counts the bucket store's reports of lost keys that reach the detector's observer.</summary>
+    private sealed class LossObserver : DetectorObserver
+    {
+        private int _lost;
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public override void BucketKeysLost() => Interlocked.Increment(ref _lost);
     }
 
     [Fact]

@@ -376,6 +376,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
         ReleaseIndex();
         ReleaseSharedClaimAsync().AsTask().Wait(TimeSpan.FromSeconds(2));
+        _store.KeysLost -= OnStoreKeysLost;
         (_store as IDisposable)?.Dispose();
     }
 
@@ -454,6 +455,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
         ReleaseIndex();
         await ReleaseSharedClaimAsync().ConfigureAwait(false);
+        _store.KeysLost -= OnStoreKeysLost;
         if (_store is IAsyncDisposable asyncStore)
         {
             await asyncStore.DisposeAsync().ConfigureAwait(false);

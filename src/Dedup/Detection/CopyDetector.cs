@@ -92,7 +92,11 @@ public sealed partial class CopyDetector
         }
 
         _store = store;
+        _store.KeysLost += OnStoreKeysLost;
     }
+
+    /// <summary>The bucket store lost its keys: told to the observer (the store raises it once a loss).</summary>
+    private void OnStoreKeysLost(object? sender, EventArgs e) => Options.Observer?.BucketKeysLost();
 
     /// <summary>The bucket stores that back a detector, for as long as each lives (a disposed detector's store keeps its keys); the value holds no detector alive.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILshBucketStore, object> StoreOwners = [];

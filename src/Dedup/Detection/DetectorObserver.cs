@@ -90,4 +90,15 @@ public abstract class DetectorObserver
     public virtual void SharedIndexLost()
     {
     }
+
+    /// <summary>
+    /// Called when the detector's bucket store reports that it lost its keys (<see cref="Indexing.ILshBucketStore.KeysLost"/>:
+    /// e.g. a Redis server restarted without persistence or flushed), on the thread of the call that found it, before
+    /// that call returns. The detector still holds every article's features, but its searches find no candidates among
+    /// the articles indexed before until <see cref="CopyDetector.RestoreBucketsAsync"/> adds their keys again (start it
+    /// from here without waiting for it: the reporting call may hold the detector's turn).
+    /// </summary>
+    public virtual void BucketKeysLost()
+    {
+    }
 }

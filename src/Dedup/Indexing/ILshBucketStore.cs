@@ -107,4 +107,23 @@ public interface ILshBucketStore
     /// (empty when the bucket is empty).
     /// </returns>
     ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bandKeys, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raised, on the thread of the call that found it, when the store finds it has lost its keys since it last saw
+    /// them (a server restarted without persistence, or its keys flushed): searches then find no candidates among the
+    /// documents indexed before. A <see cref="Detection.CopyDetector"/> reports it to its observer
+    /// (<see cref="Detection.DetectorObserver.BucketKeysLost"/>) and can add its keys again
+    /// (<see cref="Detection.CopyDetector.RestoreBucketsAsync"/>). Unless implemented, never raised: a store in the
+    /// process's memory cannot lose its keys.
+    /// </summary>
+    event EventHandler? KeysLost
+    {
+        add
+        {
+        }
+
+        remove
+        {
+        }
+    }
 }

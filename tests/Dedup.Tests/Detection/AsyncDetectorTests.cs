@@ -236,6 +236,48 @@ public class AsyncDetectorTests
         Assert.Contains("RestoreBucketsAsync", (await Assert.ThrowsAsync<NotSupportedException>(async () => await shared.RestoreBucketsAsync(ct))).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The store's report that it lost its keys reaches the detector's observer once a loss, on the reporting call; a
+    /// disposed detector no longer listens.
+    /// </summary>
+    [Fact]
+    public async Task A_store_that_reports_its_keys_lost_is_told_to_the_observer_once_a_loss()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var store = new AsyncOnlyStore();
+        var observer = new LossObserver();
+        var detector = new CopyDetector(DetectorOptions.Default with { Observer = observer }, store);
+        Assert.True(await detector.AddAsync(Harbour, ct));
+        Assert.Single(await detector.FindCopiesAsync(HarbourWire with { Id = "q" }, ct));
+        Assert.Equal(0, observer.Lost);
+
+        store.Lose();
+        Assert.Empty(await detector.FindCopiesAsync(HarbourWire with { Id = "q" }, ct));
+        Assert.Equal(1, observer.Lost);
+        Assert.Empty(await detector.FindCopiesAsync(HarbourWire with { Id = "q" }, ct));
+        Assert.Equal(1, observer.Lost);
+
+        Assert.Equal(1, await detector.RestoreBucketsAsync(ct));
+        Assert.Single(await detector.FindCopiesAsync(HarbourWire with { Id = "q" }, ct));
+        store.Lose();
+        Assert.Empty(await detector.FindCopiesAsync(HarbourWire with { Id = "q" }, ct));
+        Assert.Equal(2, observer.Lost);
+
+        await detector.DisposeAsync();
+        store.Lose();
+        await store.QueryAsync(new ulong[] { 1 }, ct);
+        Assert.Equal(2, observer.Lost);
+    }
+
+    private sealed class LossObserver : DetectorObserver
+    {
+        private int _lost;
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public override void BucketKeysLost() => Interlocked.Increment(ref _lost);
+    }
+
     [Fact]
     public async Task ClusterOf_on_an_async_only_store_is_refused_naming_Clusters_which_works()
     {
@@ -407,12 +449,19 @@ internal sealed class AsyncOnlyStore : ILshBucketStore
         }
     }
 
+    /// <summary>Whether keys were lost and not yet reported (the next query reports it, as a Redis store's does).</summary>
+    private bool _lostUnreported;
+
+    /// <summary>Raised by the first query after <see cref="Lose"/>.</summary>
+    public event EventHandler? KeysLost;
+
     /// <summary>Loses every key, as a server restarted without persistence does.</summary>
     public void Lose()
     {
         lock (_gate)
         {
             _inner = new();
+            _lostUnreported = true;
         }
     }
 
@@ -461,6 +510,18 @@ internal sealed class AsyncOnlyStore : ILshBucketStore
     public async ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bandKeys, CancellationToken cancellationToken = default)
     {
         await Task.Yield();
+        bool report;
+        lock (_gate)
+        {
+            report = _lostUnreported;
+            _lostUnreported = false;
+        }
+
+        if (report)
+        {
+            KeysLost?.Invoke(this, EventArgs.Empty);
+        }
+
         lock (_gate)
         {
             Queries++;
