@@ -95,8 +95,9 @@ public abstract class DetectorObserver
     /// Called when the detector's bucket store reports that it lost its keys (<see cref="Indexing.ILshBucketStore.KeysLost"/>:
     /// e.g. a Redis server restarted without persistence or flushed), on the thread of the call that found it, before
     /// that call returns. The detector still holds every article's features, but its searches find no candidates among
-    /// the articles indexed before until <see cref="CopyDetector.RestoreBucketsAsync"/> adds their keys again (start it
-    /// from here without waiting for it: the reporting call may hold the detector's turn).
+    /// the articles indexed before until <see cref="CopyDetector.RestoreBucketsAsync"/> adds their keys again. Unlike the
+    /// other methods, this one may run while the reporting call holds the detector's write turn (or, with a synchronous
+    /// store, its lock): start a restore from here without waiting for it, and call nothing else of the detector.
     /// </summary>
     public virtual void BucketKeysLost()
     {
