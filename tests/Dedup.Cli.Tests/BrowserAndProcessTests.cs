@@ -136,6 +136,101 @@ public sealed class BrowserAndProcessTests : IDisposable
         Assert.Equal($"dedup: {_temp.File("missing.jsonl")}: no such file or folder", error.Trim());
     }
 
+    /// <summary>
+    /// SIGTERM (what kill, timeout, systemd and docker stop send) stops a scan as Ctrl+C does: "cancelled", exit 143,
+    /// no output written and no temporary file left. The tool ended at once with no word, and left its temporary files.
+    /// The scan reads standard input, fed until the tool ends, so that the signal comes while it runs however fast it is.
+    /// </summary>
+    [Fact]
+    public async Task SIGTERM_stops_a_scan_cleanly_with_exit_143()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("POSIX signals");
+        }
+
+        string outputs = Directory.CreateDirectory(_temp.File("out")).FullName;
+        string dll = Path.Combine(AppContext.BaseDirectory, "Dedup.Cli.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in (string[])[dll, "scan", "-", "--pairs", Path.Combine(outputs, "p.jsonl"), "--clusters", Path.Combine(outputs, "c.jsonl"), "--report", Path.Combine(outputs, "r.html")])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var random = new Random(7);
+        string[] words = ["harbour", "council", "storm", "rail", "tunnel", "budget", "minister", "flood", "vote", "market", "bank", "rate", "north", "coast", "report"];
+        // A thread of its own: a loop of writes that complete at once held a pool thread, and the test's own delay
+        // waited 28 s for one.
+        Task feeding = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                for (int i = 0; !process.HasExited; i++)
+                {
+                    string text = string.Join(' ', Enumerable.Range(0, 80).Select(_ => words[random.Next(words.Length)]));
+                    process.StandardInput.WriteLine($"{{\"id\":\"a{i}\",\"text\":\"{text}\"}}");
+                }
+            }
+            catch (IOException)
+            {
+                // The tool ended: its end of the pipe is closed.
+            }
+        }, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        Assert.False(process.HasExited, "the tool ended before the signal");
+        (int killed, _, string why) = await RunProcessAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(killed == 0, why);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        await feeding;
+
+        string message = await error;
+        await output;
+        Assert.True(process.ExitCode == 143, $"exit {process.ExitCode}: {message}");
+        Assert.Contains("dedup: cancelled", message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(outputs, "*", new EnumerationOptions { AttributesToSkip = 0 }));
+    }
+
+    /// <summary>
+    /// A run that cannot notice the first Ctrl+C (here <c>scan -</c> reading a pipe that sends nothing) ends at the
+    /// second: it waited for input for as long as the pipe stayed open.
+    /// </summary>
+    [Fact]
+    public async Task A_second_SIGINT_ends_a_run_blocked_on_its_input()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("POSIX signals");
+        }
+
+        string dll = Path.Combine(AppContext.BaseDirectory, "Dedup.Cli.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("scan");
+        start.ArgumentList.Add("-");
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        string pid = process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, (await RunProcessAsync("kill", ["-INT", pid])).Exit);
+        await Task.Delay(TimeSpan.FromSeconds(0.5), TestContext.Current.CancellationToken);
+        Assert.False(process.HasExited, "the blocked read noticed the first signal, so this test no longer tests the second");
+        Assert.Equal(0, (await RunProcessAsync("kill", ["-INT", pid])).Exit);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        await error;
+        await output;
+        Assert.Equal(130, process.ExitCode);
+        process.StandardInput.Close();
+    }
+
     private static async Task<(int Exit, string Out, string Error)> RunProcessAsync(string file, string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

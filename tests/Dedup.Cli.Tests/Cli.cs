@@ -22,6 +22,9 @@ internal static class Cli
         return new CliRun(exit, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary><see cref="Output.Printable.ForTerminal"/>.</summary>
+    public static string Printable(string text) => Output.Printable.ForTerminal(text);
+
     public static Task<CliRun> RunWithInputAsync(string stdin, params string[] args) => RunWithInputAsync(Encoding.UTF8.GetBytes(stdin), args);
 
     /// <summary>The repository root (where Dedup.sln is).</summary>

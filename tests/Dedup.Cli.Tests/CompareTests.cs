@@ -25,6 +25,41 @@ public sealed class CompareTests : IDisposable
         Assert.Contains("  b | ALSO READ: Five things to know", run.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A text's control characters reach the terminal as symbols, not as escape sequences (a title-setting and
+    /// screen-clearing sequence in a compared file went out as it was); JSON keeps the text, escaped.
+    /// </summary>
+    [Fact]
+    public async Task Control_characters_of_the_texts_are_printed_as_symbols_not_sent_to_the_terminal()
+    {
+        string original = Samples.Text(Samples.Storm);
+        int at = original.IndexOf(". ", StringComparison.Ordinal) + 1;
+        string injected = original[..at] + " \u001B]0;HACKED\u0007\u001B[2J\u009B31m" + original[at..];
+        string a = _temp.Write("storm.txt", original);
+        string b = _temp.Write("injected.txt", injected);
+
+        CliRun run = await Cli.RunAsync("compare", b, a);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        Assert.Contains("HACKED", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001B', run.Out);
+        Assert.DoesNotContain('\u0007', run.Out);
+        Assert.DoesNotContain('\u009B', run.Out);
+        Assert.Contains("\u241B]0;HACKED\u2407\u241B[2J\uFFFD31m", run.Out, StringComparison.Ordinal);
+
+        CliRun json = await Cli.RunAsync("compare", b, a, "--json");
+        Assert.DoesNotContain('\u001B', json.Out);
+        Assert.DoesNotContain('\u241B', json.Out);
+        Assert.Equal(run.ExitCode, json.ExitCode);
+    }
+
+    [Fact]
+    public void Terminal_text_keeps_its_length_and_its_line_breaks()
+    {
+        Assert.Same("plain text\nwith\ttabs\r\n", Cli.Printable("plain text\nwith\ttabs\r\n"));
+        Assert.Equal("a\u240Db\u2421c\u2400\uFFFD", Cli.Printable("a\rb\u007Fc\0\u0085"));
+        Assert.Equal("end\u240D", Cli.Printable("end\r"));
+    }
+
     [Fact]
     public async Task Spun_copy_is_rewritten_and_unrelated_text_is_not_a_copy()
     {

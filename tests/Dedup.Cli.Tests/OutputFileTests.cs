@@ -12,6 +12,43 @@ public sealed class OutputFileTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>
+    /// An output the tool may not create is refused before the scan, and no other output is written: the scan ran to its
+    /// end, wrote the pairs and clusters, and only then failed on the report. (/sys refuses new files even to root.)
+    /// </summary>
+    [Fact]
+    public async Task An_output_that_cannot_be_created_is_refused_before_the_scan_and_nothing_is_written()
+    {
+        const string Refusing = "/sys/kernel";
+        if (!OperatingSystem.IsLinux() || !Directory.Exists(Refusing))
+        {
+            Assert.Skip($"needs a folder that refuses new files even to root ({Refusing} on Linux)");
+        }
+
+        string pairs = _temp.File("pairs.jsonl");
+        string report = Path.Combine(Refusing, "report.html");
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--pairs", pairs, "--report", report);
+        Assert.True(run.ExitCode == ExitCodes.IOError, run.ToString());
+        Assert.Contains($"{report}: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("before the scan", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(pairs));
+        Assert.Empty(Directory.GetFiles(Refusing, "*.tmp"));
+    }
+
+    /// <summary>A write that fails names the file once, not with .NET's " : '/path'" after the reason.</summary>
+    [Fact]
+    public async Task A_full_device_is_named_once_in_the_message()
+    {
+        if (!File.Exists("/dev/full"))
+        {
+            Assert.Skip("/dev/full is a Linux device");
+        }
+
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--pairs", "/dev/full");
+        Assert.True(run.ExitCode == ExitCodes.IOError, run.ToString());
+        Assert.Equal(1, run.Error.Split("/dev/full").Length - 1);
+    }
+
     [Fact]
     public void A_write_that_fails_part_way_leaves_the_previous_file_and_no_other()
     {

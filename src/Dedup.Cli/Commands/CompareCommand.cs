@@ -37,7 +37,16 @@ internal static class CompareCommand
         }
 
         Comparison comparison = CopyComparer.Compare(first, second, new DetectorOptions { Threshold = settings.Threshold });
-        var view = new ComparisonView(Name(settings.First), first.Text, Name(settings.Second), second.Text, comparison, settings.Threshold);
+
+        // The comparison itself cannot be stopped midway (a second Ctrl+C ends the process): a run cancelled during it
+        // prints nothing.
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Plain and rich output print the texts themselves: their control characters (an escape sequence would work
+        // the terminal) are shown as symbols, one for one, so the comparison's offsets still hold. JSON escapes them.
+        var view = settings.Json
+            ? new ComparisonView(Name(settings.First), first.Text, Name(settings.Second), second.Text, comparison, settings.Threshold)
+            : new ComparisonView(Name(settings.First), Printable.ForTerminal(first.Text), Name(settings.Second), Printable.ForTerminal(second.Text), comparison, settings.Threshold);
         if (settings.Json)
         {
             view.WriteJson(console.Out);

@@ -153,11 +153,50 @@ internal static class ScanCommand
             throw CliException.BadInput($"{path}: is a folder; expected a file name to write");
         }
 
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        string full = Path.GetFullPath(path);
+        string? folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
         {
             throw CliException.IO($"{path}: no such folder: {folder}");
         }
+
+        // The file is written under a temporary name beside itself and renamed (WriteFile): one is created and deleted
+        // here, so that a folder the tool may not write to fails now, not after the scan and the other outputs. A link
+        // or a device is written through: opened for writing, as it is, if it exists.
+        try
+        {
+            var existing = new FileInfo(full);
+            if (existing.LinkTarget is not null || IsWrittenInPlace(full))
+            {
+                if (File.Exists(full))
+                {
+                    using var through = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+                }
+
+                return;
+            }
+
+            string probe = Path.Combine(folder ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw CliException.IO($"{path}: permission denied (checked before the scan)");
+        }
+        catch (IOException e)
+        {
+            throw CliException.IO($"{path}: cannot be written ({Reason(e, full)})");
+        }
+    }
+
+    /// <summary>An I/O exception's message without the path .NET appends to it (" : '/path'"): the message names it first.</summary>
+    internal static string Reason(IOException e, string fullPath)
+    {
+        string message = e.Message;
+        string suffix = $" : '{fullPath}'";
+        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 
     /// <summary>
@@ -266,7 +305,7 @@ internal static class ScanCommand
         }
         catch (IOException e)
         {
-            throw CliException.IO($"{path}: {e.Message}");
+            throw CliException.IO($"{path}: {Reason(e, temporary ?? full)}");
         }
         finally
         {

@@ -83,6 +83,37 @@ public sealed partial class CopyDetector
     public IReadOnlyList<string> JournalTailsKept { get; private set; } = [];
 
     /// <summary>
+    /// Throws <see cref="InvalidDataException"/> when a file exists at <paramref name="full"/> that does not begin with a
+    /// detector snapshot's magic bytes (or is not a regular file).
+    /// </summary>
+    private static void CheckStartsAsSnapshot(string path, string full)
+    {
+        if (!File.Exists(full))
+        {
+            return;
+        }
+
+        Span<byte> start = stackalloc byte[8];
+        int read;
+        using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+        {
+            if (!stream.CanSeek)
+            {
+                throw new InvalidDataException($"'{path}' is not a detector snapshot: it is not a regular file (a device or a pipe).");
+            }
+
+            read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        }
+
+        if (read < start.Length || !start.SequenceEqual(SnapshotMagic))
+        {
+            throw new InvalidDataException(read == 0
+                ? $"'{path}' is not a detector snapshot: the file is empty."
+                : $"'{path}' is not a detector snapshot: it begins with {Convert.ToHexString(start[..read])}, where a snapshot begins with {Convert.ToHexString(SnapshotMagic)} (\"DEDUPDET\").");
+        }
+    }
+
+    /// <summary>
     /// Opens a durable detector: loads the snapshot at <paramref name="path"/> if it exists (keeping its settings),
     /// replays the journal of the changes made since (<c>path.journal</c>, cutting off a torn last record), and journals
     /// every later add and remove before acknowledging it.
@@ -124,6 +155,10 @@ public sealed partial class CopyDetector
             throw new DirectoryNotFoundException($"The folder of the index '{path}' does not exist: '{folder}'.");
         }
 
+        // A file that is no snapshot (a JSON file named by mistake, /dev/null) is refused before the lock is taken, so
+        // that no lock file is left beside it. A snapshot is replaced by a rename, so whatever file is there now begins
+        // with the magic bytes if it is one; the rest is checked under the lock.
+        CheckStartsAsSnapshot(path, full);
         string journalPath = full + ".journal";
         FileStream indexLock = DetectorJournal.Lock(full);
         CopyDetector detector;

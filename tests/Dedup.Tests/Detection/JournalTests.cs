@@ -77,6 +77,36 @@ public sealed class JournalTests : IDisposable
     /// opened as an index of the changes since the checkpoint alone, without a word (a client's trial: 400 articles, 100
     /// after reopening). A journal of an index never checkpointed opens as before.
     /// </summary>
+    /// <summary>
+    /// A file that is no snapshot (JSON lines named by mistake, an empty file) is refused before the index's lock is
+    /// taken, so no lock file is left beside it; a snapshot still opens and takes its lock.
+    /// </summary>
+    [Fact]
+    public void A_file_that_is_no_snapshot_is_refused_without_a_lock_file_left_beside_it()
+    {
+        string json = Path.Combine(_folder, "news.jsonl");
+        File.WriteAllText(json, "{\"id\":\"a\",\"text\":\"x\"}\n");
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(json));
+        Assert.Contains("not a detector snapshot", e.Message, StringComparison.Ordinal);
+        Assert.Contains("7B226964", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(json + ".lock"));
+
+        string empty = Path.Combine(_folder, "empty.dedup");
+        File.WriteAllBytes(empty, []);
+        Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(empty)).Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(empty + ".lock"));
+
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(new Article("a", "The council approved the harbour wall rebuild on Monday after a long debate about its cost."));
+            detector.Checkpoint();
+        }
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.True(File.Exists(SnapshotPath + ".lock"));
+        Assert.Equal(1, reopened.Count);
+    }
+
     [Fact]
     public void A_journal_whose_snapshot_is_missing_is_refused()
     {
