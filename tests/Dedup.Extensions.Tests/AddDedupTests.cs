@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Dedup.Detection;
 using Dedup.Indexing;
 using Microsoft.Extensions.Configuration;
@@ -661,19 +662,8 @@ public sealed class AddDedupTests : IDisposable
         var logs = new CapturingLoggerProvider();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
         using var telemetry = new DedupTelemetry(null, loggers.CreateLogger<DedupTelemetry>());
-        long lost = 0;
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == DedupTelemetry.MeterName && instrument.Name == "dedup.shared_index.lost")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, v, _, _) => Interlocked.Add(ref lost, v));
-        listener.Start();
+        var lost = new StrongBox<long>();
+        using MeterListener listener = CountMeasurements("dedup.shared_index.lost", lost);
 
         var store = new InMemorySharedIndexStore();
         await using var detector = new CopyDetector(DetectorOptions.Default with { Observer = telemetry }, store);
@@ -689,7 +679,7 @@ public sealed class AddDedupTests : IDisposable
         (EventId id, string message) = Assert.Single(logs.Entries, e => e.Id.Id == 10);
         Assert.Equal("SharedIndexLost", id.Name);
         Assert.StartsWith("The shared index was lost", message, StringComparison.Ordinal);
-        Assert.Equal(1, Interlocked.Read(ref lost));
+        Assert.Equal(1, Interlocked.Read(ref lost.Value));
     }
 
     /// <summary>
@@ -703,33 +693,40 @@ public sealed class AddDedupTests : IDisposable
         var logs = new CapturingLoggerProvider();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
         using var telemetry = new DedupTelemetry(null, loggers.CreateLogger<DedupTelemetry>());
-        long lost = 0;
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == DedupTelemetry.MeterName && instrument.Name == "dedup.buckets.lost")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, v, _, _) => Interlocked.Add(ref lost, v));
-        listener.Start();
+        var lost = new StrongBox<long>();
+        using MeterListener listener = CountMeasurements("dedup.buckets.lost", lost);
 
         var store = new LosingStore();
         await using var detector = new CopyDetector(DetectorOptions.Default with { Observer = telemetry }, store);
         await detector.FindOrAddAsync(Stories.Original, ct);
         Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 12);
-        Assert.Equal(0, Interlocked.Read(ref lost));
+        Assert.Equal(0, Interlocked.Read(ref lost.Value));
 
         store.ReportLoss();
         (EventId id, string message) = Assert.Single(logs.Entries, e => e.Id.Id == 12);
         Assert.Equal("BucketKeysLost", id.Name);
         Assert.Contains("RestoreBucketsAsync", message, StringComparison.Ordinal);
-        Assert.Equal(1, Interlocked.Read(ref lost));
+        Assert.Equal(1, Interlocked.Read(ref lost.Value));
         store.ReportLoss();
-        Assert.Equal(2, Interlocked.Read(ref lost));
+        Assert.Equal(2, Interlocked.Read(ref lost.Value));
+    }
+
+    /// <summary>Adds up the measurements of the telemetry's counter <paramref name="instrument"/> into <paramref name="total"/>.</summary>
+    private static MeterListener CountMeasurements(string instrument, StrongBox<long> total)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (published, l) =>
+            {
+                if (published.Meter.Name == DedupTelemetry.MeterName && published.Name == instrument)
+                {
+                    l.EnableMeasurementEvents(published);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, v, _, _) => Interlocked.Add(ref total.Value, v));
+        listener.Start();
+        return listener;
     }
 
     /// <summary>A bucket store in memory that reports a loss of its keys when told to.</summary>
