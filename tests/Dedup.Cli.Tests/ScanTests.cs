@@ -190,6 +190,39 @@ public sealed class ScanTests : IDisposable
         Assert.Contains("gone.txt: a symbolic link to a missing file; skipped", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A file of the folder that cannot be read (here a loop of symbolic links; a file without read permission goes the
+    /// same way) is an I/O error naming it, with a word about --skip-bad; with --skip-bad it is skipped and counted, and
+    /// the other files are scanned. It stopped the scan with --skip-bad too.
+    /// </summary>
+    [Fact]
+    public async Task An_unreadable_file_of_a_folder_is_skipped_with_skip_bad()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("a loop of symbolic links is made here with Unix semantics");
+        }
+
+        string folder = Path.Combine(_temp.Path, "texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
+        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        File.CreateSymbolicLink(Path.Combine(folder, "loop1.txt"), Path.Combine(folder, "loop2.txt"));
+        File.CreateSymbolicLink(Path.Combine(folder, "loop2.txt"), Path.Combine(folder, "loop1.txt"));
+
+        CliRun stopped = await Cli.RunAsync("scan", folder);
+        Assert.True(stopped.ExitCode == ExitCodes.IOError, stopped.ToString());
+        Assert.Contains("loop1.txt: ", stopped.Error, StringComparison.Ordinal);
+        Assert.Contains("--skip-bad", stopped.Error, StringComparison.Ordinal);
+
+        string clusters = _temp.File("clusters.jsonl");
+        CliRun run = await Cli.RunAsync("scan", folder, "--skip-bad", "--clusters", clusters, "--json");
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        Assert.Equal(["storm", "storm-copy"], Samples.ReadJsonLines(clusters).Select(c => c.GetProperty("id").GetString()!).Order());
+        using var summary = System.Text.Json.JsonDocument.Parse(run.Out);
+        Assert.Equal(2, summary.RootElement.GetProperty("skipped_by_problem").GetProperty("unreadable").GetInt32());
+    }
+
     [Fact]
     public async Task Unrelated_articles_exit_0()
     {

@@ -20,6 +20,9 @@ internal enum InputProblem
     BadField,
     DuplicateKey,
     TooLong,
+
+    /// <summary>A file of an input folder that could not be read (no permission, a loop of symbolic links).</summary>
+    Unreadable,
 }
 
 /// <summary>The articles read from one input, and what was skipped.</summary>
@@ -245,6 +248,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         InputProblem.EmptyText => "empty text",
         InputProblem.DuplicateKey => "duplicate key",
         InputProblem.TooLong => "too long",
+        InputProblem.Unreadable => "unreadable",
         _ => "bad field",
     };
 
@@ -977,7 +981,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             }
             catch (UnauthorizedAccessException)
             {
-                throw CliException.IO($"{file}: permission denied");
+                Unreadable(set, $"{file}: permission denied");
+                continue;
             }
             catch (FileNotFoundException) when (new FileInfo(file).LinkTarget is not null)
             {
@@ -986,7 +991,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             }
             catch (IOException e)
             {
-                throw CliException.IO($"{file}: {e.Message}");
+                Unreadable(set, $"{file}: {Commands.ScanCommand.Reason(e, Path.GetFullPath(file))}");
+                continue;
             }
 
             set.Bytes += bytes.Length;
@@ -1018,12 +1024,26 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         Skip(set, problem, full);
     }
 
+    /// <summary>
+    /// A file of an input folder that could not be read: an I/O error (exit code 3), or with skip-bad skipped and
+    /// counted like a bad file, so that one odd file does not stop the scan of the others.
+    /// </summary>
+    private void Unreadable(ArticleSet set, string message)
+    {
+        if (!skipBad)
+        {
+            throw CliException.IO(message + " (use --skip-bad to skip the files that cannot be read)");
+        }
+
+        Skip(set, InputProblem.Unreadable, message);
+    }
+
     /// <summary>Reports a bad line or file: an error, or with skip-bad a warning and a count in <paramref name="set"/>.</summary>
     public void Skip(ArticleSet set, InputProblem problem, string message)
     {
         if (!skipBad)
         {
-            throw CliException.BadInput(message + " (use --skip-bad to skip bad lines)");
+            throw CliException.BadInput(message + $" (use --skip-bad to skip bad {set.Unit}s)");
         }
 
         set.Skipped[problem] = set.Skipped.GetValueOrDefault(problem) + 1;
