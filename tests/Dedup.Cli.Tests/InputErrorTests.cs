@@ -53,6 +53,13 @@ public sealed class InputErrorTests : IDisposable
         CliRun run = await Cli.RunAsync("scan", path);
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.StartsWith($"dedup: {path}:2: not valid UTF-8 (byte 0xE9 at column 25)", run.Error, StringComparison.Ordinal);
+
+        // The way out is named (a Latin-1 file is common), and taken it reads the line.
+        Assert.Contains("--encoding windows-1252 reads it", run.Error, StringComparison.Ordinal);
+        CliRun read = await Cli.RunAsync("scan", path, "--encoding", "windows-1252");
+        Assert.True(read.ExitCode is ExitCodes.Ok or ExitCodes.CopiesFound, read.ToString());
+        CliRun strict = await Cli.RunAsync("scan", path, "--encoding", "utf-8");
+        Assert.DoesNotContain("--encoding windows-1252", strict.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1020,6 +1020,12 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
 
     private void Bad(ArticleSet set, int line, InputProblem problem, string message)
     {
+        if (problem == InputProblem.InvalidUtf8 && encoding == InputEncoding.Auto)
+        {
+            // JSON is UTF-8, so a stray byte is a bad line; but a whole file in the Western Windows code page is common.
+            message += "; if the file is in Windows-1252 (Latin-1), --encoding windows-1252 reads it";
+        }
+
         string full = FormattableString.Invariant($"{set.Name}:{line}: {message}");
         Skip(set, problem, full);
     }
