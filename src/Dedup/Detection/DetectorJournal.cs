@@ -38,6 +38,18 @@ internal sealed class DetectorJournal : IDisposable
     private readonly JournalFlush _flush;
     private FileStream _file;
 
+    /// <summary>
+    /// Whether <see cref="_file"/> is closed: a checkpoint closed it to move it aside and could neither move it nor open
+    /// it again (its folder gone for a while, say), or the journal was disposed. <see cref="EnsureOpen"/> opens it again
+    /// at <see cref="_closedLength"/> before the next change or checkpoint.
+    /// </summary>
+    private bool _closed;
+
+    /// <summary>The file's length when it was closed: every record it held, flushed to disk.</summary>
+    private long _closedLength;
+
+    private bool _disposed;
+
     private DetectorJournal(string path, JournalFlush flush, FileStream file)
     {
         _path = path;
@@ -57,7 +69,7 @@ internal sealed class DetectorJournal : IDisposable
         {
             lock (_gate)
             {
-                return _rotatedBytes + Math.Max(0, _file.Length - HeaderBytes);
+                return _rotatedBytes + Math.Max(0, (_closed ? _closedLength : _file.Length) - HeaderBytes);
             }
         }
     }
@@ -143,6 +155,7 @@ internal sealed class DetectorJournal : IDisposable
     {
         lock (_gate)
         {
+            EnsureOpen();
             string old = OldPath(_path);
             _file.Flush(flushToDisk: true);
             long end = _file.Length;
@@ -212,27 +225,93 @@ internal sealed class DetectorJournal : IDisposable
     private void MoveAside(string old, long end)
     {
         _file.Dispose();
+        _closed = true;
+        _closedLength = end;
         try
         {
             File.Move(_path, old);
         }
         catch
         {
-            _file = OpenFile(_path, end);
+            // The file stays where it was, whole; if it cannot be opened now (its folder is gone), the next change or
+            // checkpoint opens it (EnsureOpen), and fails with the reason until it can.
+            TryReopen();
             throw;
         }
 
         try
         {
             _file = OpenFile(_path, 0, afterSnapshot: true);
+            _closed = false;
         }
         catch
         {
             // No room for a new file's header, say: put the journal back and keep appending to it.
             File.Move(old, _path, overwrite: true);
-            _file = OpenFile(_path, end);
+            TryReopen();
             throw;
         }
+    }
+
+    /// <summary>Opens the closed journal again at its length, if it can be now.</summary>
+    private void TryReopen()
+    {
+        try
+        {
+            Reopen();
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Opens the journal closed by a failed checkpoint again before a change or a checkpoint, or throws an
+    /// <see cref="IOException"/> naming it and the cause: a change is refused while it cannot be journaled.
+    /// </summary>
+    private void EnsureOpen()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_closed)
+        {
+            return;
+        }
+
+        try
+        {
+            Reopen();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The journal '{_path}' is closed: a checkpoint could neither move it aside nor open it again, and it cannot be opened now ({e.Message}). Changes are refused until it can be (its folder back, say); every change acknowledged before is in it.", e);
+        }
+    }
+
+    /// <summary>Opens the existing journal file at the length it was closed with (a file that is gone or shorter is not made anew).</summary>
+    private void Reopen()
+    {
+        var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        try
+        {
+            if (file.Length < _closedLength)
+            {
+                throw new IOException($"it holds {file.Length} bytes where it held {_closedLength}");
+            }
+
+            file.SetLength(_closedLength);
+            file.Position = _closedLength;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        _file = file;
+        _closed = false;
     }
 
     /// <summary>
@@ -296,6 +375,13 @@ internal sealed class DetectorJournal : IDisposable
     {
         lock (_gate)
         {
+            if (!_closed)
+            {
+                _closedLength = _file.Length;
+                _closed = true;
+            }
+
+            _disposed = true;
             _file.Dispose();
         }
     }
@@ -556,6 +642,7 @@ internal sealed class DetectorJournal : IDisposable
     {
         lock (_gate)
         {
+            EnsureOpen();
             long start = _file.Position;
             try
             {
