@@ -25,4 +25,15 @@ internal sealed class CliException : Exception
     public static CliException BadInput(string message) => new(ExitCodes.BadInput, message);
 
     public static CliException IO(string message) => new(ExitCodes.IOError, message);
+
+    /// <summary>
+    /// An I/O exception's message without the path .NET appends to it (" : '/path'"), for a message that names the file
+    /// first ("/dev/full: No space left on device").
+    /// </summary>
+    public static string Reason(IOException e, string fullPath)
+    {
+        string message = e.Message;
+        string suffix = $" : '{fullPath}'";
+        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+    }
 }

@@ -176,7 +176,7 @@ internal static class ScanCommand
                 return;
             }
 
-            string probe = Path.Combine(folder ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+            string probe = TemporaryPath(full);
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }
@@ -187,17 +187,10 @@ internal static class ScanCommand
         }
         catch (IOException e)
         {
-            throw CliException.IO($"{path}: cannot be written ({Reason(e, full)})");
+            throw CliException.IO($"{path}: cannot be written ({CliException.Reason(e, full)})");
         }
     }
 
-    /// <summary>An I/O exception's message without the path .NET appends to it (" : '/path'"): the message names it first.</summary>
-    internal static string Reason(IOException e, string fullPath)
-    {
-        string message = e.Message;
-        string suffix = $" : '{fullPath}'";
-        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
-    }
 
     /// <summary>
     /// Refuses output files that name the input or one another (through a symbolic link too; a hard link is not seen),
@@ -274,7 +267,7 @@ internal static class ScanCommand
                 return;
             }
 
-            temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+            temporary = TemporaryPath(full);
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
             {
                 write(stream);
@@ -305,7 +298,7 @@ internal static class ScanCommand
         }
         catch (IOException e)
         {
-            throw CliException.IO($"{path}: {Reason(e, temporary ?? full)}");
+            throw CliException.IO($"{path}: {CliException.Reason(e, temporary ?? full)}");
         }
         finally
         {
@@ -315,6 +308,10 @@ internal static class ScanCommand
             }
         }
     }
+
+    /// <summary>A new temporary name beside an output file: <c>.NAME.&lt;random&gt;.tmp</c> in its folder.</summary>
+    private static string TemporaryPath(string fullPath) =>
+        Path.Combine(Path.GetDirectoryName(fullPath) ?? ".", $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
 
     /// <summary>A device or process file (/dev/null, /dev/stdout, /dev/fd/N, /proc/...): written through, and never overwritten by another output.</summary>
     private static bool IsWrittenInPlace(string fullPath) =>

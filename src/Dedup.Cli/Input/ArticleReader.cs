@@ -991,7 +991,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             }
             catch (IOException e)
             {
-                Unreadable(set, $"{file}: {Commands.ScanCommand.Reason(e, Path.GetFullPath(file))}");
+                Unreadable(set, $"{file}: {CliException.Reason(e, Path.GetFullPath(file))}");
                 continue;
             }
 
