@@ -46,6 +46,32 @@ internal static class SnapshotBytes
         detector.Save(stream);
         return stream.ToArray();
     }
+
+    /// <summary>The snapshot's id (bytes 12 to 20 from format version 7 on).</summary>
+    public static ulong IdOf(byte[] snapshot) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(snapshot.AsSpan(12));
+
+    /// <summary>The snapshot with its id set to <paramref name="id"/> and its checksum made again.</summary>
+    public static byte[] WithId(byte[] snapshot, ulong id)
+    {
+        byte[] bytes = (byte[])snapshot.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(12), id);
+        return Sealed(bytes);
+    }
+
+    /// <summary>A version 7 snapshot as version 6 wrote it: no id after the version, checksum made again.</summary>
+    public static byte[] AsVersion6(byte[] snapshot)
+    {
+        byte[] v6 = [.. snapshot.AsSpan(0, 12), .. snapshot.AsSpan(20)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v6.AsSpan(8), 6);
+        return Sealed(v6);
+    }
+
+    /// <summary>The bytes with their last 8 replaced by the XxHash64 of the rest, as a snapshot ends.</summary>
+    public static byte[] Sealed(byte[] bytes)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
+        return bytes;
+    }
 }
 
 /// <summary>Generators of hostile text for properties.</summary>

@@ -164,7 +164,7 @@ public sealed partial class CopyDetector
         CopyDetector detector;
         try
         {
-            CheckSnapshotNotMissing(path, full, journalPath);
+            CheckJournalFollowsSnapshot(path, full, journalPath);
             detector = File.Exists(full)
                 ? LoadUnprepared(full, configure ?? (o => o))
                 : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
@@ -205,7 +205,11 @@ public sealed partial class CopyDetector
                 replayed += n;
             }
 
-            detector._journal = DetectorJournal.OpenForAppend(journalPath, valid, journal.Flush, afterSnapshot: File.Exists(full));
+            detector._journal = DetectorJournal.OpenForAppend(
+                journalPath,
+                valid,
+                journal.Flush,
+                File.Exists(full) ? new DetectorJournal.JournalHeader(DetectorJournal.FollowsSnapshotVersion, ReadSnapshotId(full)) : DetectorJournal.JournalHeader.NoSnapshot);
             detector._snapshotPath = full;
             detector.JournalTailsKept = [.. kept.OfType<string>()];
             detector.PrepareBoilerplate();
@@ -225,21 +229,71 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>
-    /// Refuses a journal begun after a checkpoint whose snapshot is missing (deleted, or not restored with it): replayed
-    /// alone it would give an index of the changes since that checkpoint, without the articles before it, and say nothing.
-    /// The oldest journal file decides: a first checkpoint that crashed before its snapshot was written left the journal it
-    /// moved aside, begun without a snapshot, and that index opens whole from its journals.
+    /// Refuses journals that do not continue the snapshot beside them. A journal begun after a checkpoint whose snapshot
+    /// is missing (deleted, or not restored with it): replayed alone it would give an index of the changes since that
+    /// checkpoint, without the articles before it. A journal begun after another snapshot than the one there (an older
+    /// copy restored, the current journal kept): replayed onto it, the articles checkpointed in between would be gone.
+    /// Neither says a word when replayed, so neither is. The oldest journal file decides whether a snapshot is needed: a
+    /// first checkpoint that crashed before its snapshot was written left the journal it moved aside, begun without a
+    /// snapshot, and that index opens whole from its journals. A checkpoint that crashed leaves a journal aside that
+    /// follows the old snapshot and a new one that follows the snapshot it was writing: either snapshot continues them.
     /// </summary>
-    private static void CheckSnapshotNotMissing(string path, string full, string journalPath)
+    private static void CheckJournalFollowsSnapshot(string path, string full, string journalPath)
     {
         string old = DetectorJournal.OldPath(journalPath);
-        string first = File.Exists(old) ? old : journalPath;
-        if (!File.Exists(full) && DetectorJournal.BegunAfterSnapshot(first))
+        DetectorJournal.JournalHeader? aside = DetectorJournal.ReadHeader(old);
+        DetectorJournal.JournalHeader? current = DetectorJournal.ReadHeader(journalPath);
+        if (!File.Exists(full))
         {
-            throw new InvalidDataException(
-                $"The index '{path}' has a journal begun after a checkpoint ('{first}') but its snapshot ('{full}') is missing: the journal holds only " +
-                "the changes since that checkpoint, not the articles before it. Restore the snapshot beside it; to start the index anew instead, delete its journal files.");
+            string first = File.Exists(old) ? old : journalPath;
+            if ((File.Exists(old) ? aside : current) is { BegunAfterSnapshot: true })
+            {
+                throw new InvalidDataException(
+                    $"The index '{path}' has a journal begun after a checkpoint ('{first}') but its snapshot ('{full}') is missing: the journal holds only " +
+                    "the changes since that checkpoint, not the articles before it. Restore the snapshot beside it; to start the index anew instead, delete its journal files.");
+            }
+
+            return;
         }
+
+        ulong snapshot = ReadSnapshotId(full);
+        bool continued = aside is { } a
+            ? a.Follows(snapshot) || current is { Version: DetectorJournal.FollowsSnapshotVersion } c && c.SnapshotId == snapshot
+            : current is not { } j || j.Follows(snapshot) || !DetectorJournal.HoldsRecords(journalPath);
+        if (!continued)
+        {
+            string journal = aside is null ? journalPath : old;
+            ulong follows = (aside ?? current)!.Value.SnapshotId;
+            throw new InvalidDataException(
+                $"The journal of the index '{path}' ('{journal}') holds the changes made after snapshot {follows:X16}, but the snapshot there ('{full}') is " +
+                $"{(snapshot == 0 ? "one with no id (saved with SaveToFile, or by an older library)" : $"{snapshot:X16}")}: an older copy restored, or another index's. " +
+                "Replayed onto it, the articles checkpointed in between would be lost without a word. Put back the snapshot the journal follows; " +
+                "to open this snapshot without the journal's changes instead, move the journal files aside.");
+        }
+    }
+
+    /// <summary>A new checkpoint snapshot's id: random, never 0 (a plain save's).</summary>
+    private static ulong NewSnapshotId()
+    {
+        ulong id;
+        do
+        {
+            id = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+        }
+        while (id == 0);
+        return id;
+    }
+
+    /// <summary>The id a snapshot file's header gives (format version 7 on), or 0 when it has none or is too short to say.</summary>
+    private static ulong ReadSnapshotId(string full)
+    {
+        Span<byte> header = stackalloc byte[20];
+        using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
+            && header[..8].SequenceEqual(SnapshotMagic)
+            && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) >= FirstVersionWithId
+            ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(header[12..])
+            : 0;
     }
 
     /// <summary>
@@ -316,17 +370,19 @@ public sealed partial class CopyDetector
         int articles = 0;
         try
         {
+            // The new journal names the snapshot written next, so that it is replayed onto that one alone.
+            ulong snapshotId = NewSnapshotId();
             EnterWriteLock();
             try
             {
-                journal.Rotate();
+                journal.Rotate(snapshotId);
             }
             finally
             {
                 _lock.ExitWriteLock();
             }
 
-            await Indexing.SnapshotFile.WriteAtomicallyAsync(_snapshotPath!, (s, c) => SaveCoreAsync(s, writeAsync, c), WrapCheckpointSnapshotForTests, writeAsync, cancellationToken).ConfigureAwait(false);
+            await Indexing.SnapshotFile.WriteAtomicallyAsync(_snapshotPath!, (s, c) => SaveCoreAsync(s, writeAsync, c, snapshotId), WrapCheckpointSnapshotForTests, writeAsync, cancellationToken).ConfigureAwait(false);
             journal.DeleteOld();
             articles = Count;
         }

@@ -6,8 +6,9 @@ namespace Dedup.Detection;
 
 /// <content>Snapshots: save and load the detector's index.</content>
 /// <remarks>
-/// Format version 5, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
-/// (8 bytes), u32 format version, then the settings that shape the compact form (u64 seed, u32 shingle size, u32
+/// Format version 7, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
+/// (8 bytes), u32 format version, from version 7 the u64 id of the snapshot (random for one a checkpoint writes, whose
+/// new journal names it; 0 for one <see cref="Save"/> or <see cref="SaveToFile(string)"/> writes), then the settings that shape the compact form (u64 seed, u32 shingle size, u32
 /// skeleton shingle size, u64 stopword-list fingerprint, and from version 6 u32 tokenizer flags: bit 0 set when the
 /// writing process did not fold Unicode compatibility characters, see
 /// <see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>), f64 threshold, u32 boilerplate frequency, u64 insertion
@@ -18,13 +19,16 @@ namespace Dedup.Detection;
 /// the snapshot, ascending) of the articles before it that it was verified to match; last, the XxHash64 of every
 /// byte before it. Buckets and the boilerplate model are rebuilt on load; the clusters are restored from their matches,
 /// not verified again (unless the detector is loaded with another threshold or boilerplate frequency). Versions 4 (no
-/// clusters) and 5 (no tokenizer flags: the loading process's are assumed) are read too. Snapshots of an older version (2: fixed-width sets; 3: no
+/// clusters), 5 (no tokenizer flags: the loading process's are assumed) and 6 (no id) are read too. Snapshots of an older version (2: fixed-width sets; 3: no
 /// SimHash fingerprint) are refused with a message naming the version; save them again with the library that wrote them.
 /// </remarks>
 public sealed partial class CopyDetector
 {
     /// <summary>The snapshot format version this library writes and reads.</summary>
-    public const int SnapshotFormatVersion = 6;
+    public const int SnapshotFormatVersion = 7;
+
+    /// <summary>The first snapshot format version with an id after the version.</summary>
+    private const uint FirstVersionWithId = 7;
 
     /// <summary>Bit 0 of a snapshot's tokenizer flags: the process that wrote it did not fold Unicode compatibility characters (globalization-invariant mode).</summary>
     private const uint NoCompatibilityFolding = 1;
@@ -69,7 +73,11 @@ public sealed partial class CopyDetector
     /// Writes the snapshot: synchronously (every write flushes a full buffer; the task has completed when this returns),
     /// or asynchronously (the buffer is written after each record that fills it).
     /// </summary>
-    private async ValueTask SaveCoreAsync(Stream stream, bool writeAsync, CancellationToken cancellationToken)
+    /// <param name="stream">The stream written to.</param>
+    /// <param name="writeAsync">Whether to write asynchronously.</param>
+    /// <param name="cancellationToken">Stops the writing.</param>
+    /// <param name="snapshotId">The snapshot's id: a checkpoint's (its new journal names it), or 0 for a plain save.</param>
+    private async ValueTask SaveCoreAsync(Stream stream, bool writeAsync, CancellationToken cancellationToken, ulong snapshotId = 0)
     {
         // The index of this moment, taken under the lock; written outside it, so that adds and searches go on while a
         // large snapshot is written (a checkpoint of 100,000 articles held every call for over a second): an indexed
@@ -78,6 +86,7 @@ public sealed partial class CopyDetector
         var w = new SnapshotWriter(stream, writeAsync);
         w.WriteBytes(SnapshotMagic);
         w.WriteUInt32(SnapshotFormatVersion);
+        w.WriteUInt64(snapshotId);
         w.WriteUInt64(Options.Seed);
         w.WriteUInt32((uint)Options.ShingleSize);
         w.WriteUInt32(FeatureExtractor.SkeletonShingleSize);
@@ -126,7 +135,8 @@ public sealed partial class CopyDetector
     /// </summary>
     /// <remarks>
     /// The snapshot of an index opened with <see cref="Open(string, JournalOptions?, Func{DetectorOptions, DetectorOptions}?)"/>
-    /// is replaced only by the detector that holds it (as its checkpoint does) or, once no detector holds it, when it
+    /// is replaced only by the detector that holds it (which writes it as <see cref="Checkpoint"/> does, its journal
+    /// compacted) or, once no detector holds it, when it
     /// has no journal of changes beyond its snapshot: such a journal would be replayed onto this detector's articles at
     /// the next open, and the acknowledged changes of the index it belonged to would be lost.
     /// </remarks>
@@ -162,12 +172,19 @@ public sealed partial class CopyDetector
         ThrowIfShared(method, "the store keeps the index");
         string full = SnapshotFile.FollowLinks(Path.GetFullPath(path));
         StringComparison paths = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        bool own = _snapshotPath is not null && string.Equals(full, _snapshotPath, paths);
+        if (_snapshotPath is not null && string.Equals(full, _snapshotPath, paths))
+        {
+            // Its own index: written as a checkpoint writes it, so that the journal names the new snapshot and no
+            // checkpoint under way replaces it with an older one.
+            await CheckpointCoreAsync(writeAsync, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
 
         // Another index's snapshot (it has a lock file beside it): held while it is replaced, so that no detector opens
         // it meanwhile, and refused if a journal would replay another index's changes onto this detector's articles.
-        using FileStream? held = !own && File.Exists(full + ".lock") ? LockForSave(path, full) : null;
-        if (!own && DetectorJournal.HasRecords(full))
+        using FileStream? held = File.Exists(full + ".lock") ? LockForSave(path, full) : null;
+        if (DetectorJournal.HasRecords(full))
         {
             throw new IOException(
                 $"'{path}' is the snapshot of an index whose journal ('{full}.journal') holds changes the snapshot does not: replacing it would " +
@@ -231,6 +248,12 @@ public sealed partial class CopyDetector
         ArgumentNullException.ThrowIfNull(stream);
         var r = new SnapshotReader(stream, "detector");
         uint version = r.ReadPreamble(SnapshotMagic, SnapshotFormatVersion, OldestSnapshotFormatVersion);
+        if (version >= FirstVersionWithId)
+        {
+            // The snapshot's id: only Open reads it (from the file's header), to check that the journal continues it.
+            r.ReadUInt64();
+        }
+
         ulong seed = r.ReadUInt64();
         int shingleSize = (int)r.ReadUInt32();
         int skeletonSize = (int)r.ReadUInt32();

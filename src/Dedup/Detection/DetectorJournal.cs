@@ -10,9 +10,12 @@ namespace Dedup.Detection;
 /// added article (the article itself) or removed id, written before the change is acknowledged.
 /// </summary>
 /// <remarks>
-/// Format (little-endian): a 12-byte header, magic "DEDUPJNL" and u32 format version: 1 for a journal begun when the
-/// index had no snapshot, 2 for one begun when it had (by a checkpoint, or on opening a saved snapshot), so that a
-/// journal whose snapshot went missing is not taken for a whole index; then records, each u32 payload
+/// Format (little-endian): a header, magic "DEDUPJNL" and u32 format version: 1 for a journal begun when the index had
+/// no snapshot (12 bytes); 3 for one begun when it had (by a checkpoint, or on opening a saved snapshot), followed by the
+/// u64 id of that snapshot (20 bytes; see <see cref="CopyDetector.SnapshotFormatVersion"/>: 0 for a snapshot that has
+/// none), so that a journal whose snapshot went missing is not taken for a whole index, and one put beside another
+/// snapshot (an older copy restored) is not replayed onto it; version 2 (12 bytes: begun after a snapshot, no id) is
+/// read, not written. Then records, each u32 payload
 /// length, u8 kind (1 = add, 2 = remove), the payload, and the XxHash64 (seed 0) of the length, kind and payload. An add's
 /// payload is the article: id, text, title, source (each u32 UTF-8 byte length, 0xFFFFFFFF for null, then the bytes),
 /// u8 1 when the publication time is known, i64 UTC ticks and i16 offset minutes. A remove's payload is the id.
@@ -22,13 +25,18 @@ namespace Dedup.Detection;
 /// </remarks>
 internal sealed class DetectorJournal : IDisposable
 {
+    /// <summary>The version of a journal begun when the index had no snapshot.</summary>
     public const uint FormatVersion = 1;
 
-    /// <summary>The version of a journal begun when the index had a snapshot: the same records.</summary>
+    /// <summary>The version of a journal begun after a snapshot, written before snapshots had ids: read, not written.</summary>
     public const uint AfterSnapshotVersion = 2;
+
+    /// <summary>The version of a journal begun after a snapshot, with the snapshot's id in its header: the same records.</summary>
+    public const uint FollowsSnapshotVersion = 3;
     private const byte AddKind = 1;
     private const byte RemoveKind = 2;
-    private const int HeaderBytes = 12;
+    private const int ShortHeaderBytes = 12;
+    private const int LongHeaderBytes = 20;
     private const int MaxRecordBytes = 1 << 30;
     private const uint NullString = uint.MaxValue;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -38,6 +46,9 @@ internal sealed class DetectorJournal : IDisposable
     private readonly JournalFlush _flush;
     private FileStream _file;
 
+    /// <summary>The header of <see cref="_file"/>: which snapshot its records follow.</summary>
+    private JournalHeader _header;
+
     /// <summary>
     /// Whether <see cref="_file"/> is closed: a checkpoint closed it to move it aside and could neither move it nor open
     /// it again (its folder gone for a while, say), or the journal was disposed. <see cref="EnsureOpen"/> opens it again
@@ -45,16 +56,20 @@ internal sealed class DetectorJournal : IDisposable
     /// </summary>
     private bool _closed;
 
-    /// <summary>The file's length when it was closed: every record it held, flushed to disk.</summary>
+    /// <summary>
+    /// The file's length when it was closed: every record it held, flushed to disk; 0 when its records were moved aside
+    /// and it is to be begun anew with <see cref="_header"/>.
+    /// </summary>
     private long _closedLength;
 
     private bool _disposed;
 
-    private DetectorJournal(string path, JournalFlush flush, FileStream file)
+    private DetectorJournal(string path, JournalFlush flush, FileStream file, JournalHeader header)
     {
         _path = path;
         _flush = flush;
         _file = file;
+        _header = header;
     }
 
     private static ReadOnlySpan<byte> Magic => "DEDUPJNL"u8;
@@ -69,41 +84,85 @@ internal sealed class DetectorJournal : IDisposable
         {
             lock (_gate)
             {
-                return _rotatedBytes + Math.Max(0, (_closed ? _closedLength : _file.Length) - HeaderBytes);
+                return _rotatedBytes + Math.Max(0, (_closed ? _closedLength : _file.Length) - _header.Length);
             }
         }
     }
 
     /// <summary>Whether the journal file at <paramref name="path"/> exists and holds more than its header (records, perhaps a torn one).</summary>
-    public static bool HoldsRecords(string path) => File.Exists(path) && new FileInfo(path).Length > HeaderBytes;
+    public static bool HoldsRecords(string path) => ReadHeader(path) is { } header && new FileInfo(path).Length > header.Length;
 
     /// <summary>The file a checkpoint moves the journal to until the snapshot holding it is written.</summary>
     public static string OldPath(string path) => path + ".old";
 
-    /// <summary>Opens the journal at <paramref name="path"/> for appending, after <paramref name="validLength"/> bytes (a torn tail beyond is cut off).</summary>
+    /// <summary>
+    /// Opens the journal at <paramref name="path"/> for appending, after <paramref name="validLength"/> bytes (a torn tail
+    /// beyond is cut off). A file that holds records keeps its header; one that holds none is begun anew with
+    /// <paramref name="header"/>.
+    /// </summary>
     /// <param name="path">The journal file.</param>
-    /// <param name="validLength">The bytes to keep.</param>
+    /// <param name="validLength">The bytes to keep, the header included (as <see cref="Replay"/> returns them).</param>
     /// <param name="flush">When appended records reach the disk.</param>
-    /// <param name="afterSnapshot">The index has a snapshot: a journal begun now says so in its header.</param>
-    public static DetectorJournal OpenForAppend(string path, long validLength, JournalFlush flush, bool afterSnapshot) =>
-        new(path, flush, OpenFile(path, validLength, afterSnapshot));
+    /// <param name="header">The header of a journal begun now: which snapshot, if any, the index has.</param>
+    public static DetectorJournal OpenForAppend(string path, long validLength, JournalFlush flush, JournalHeader header)
+    {
+        if (ReadHeader(path) is { } existing && validLength > existing.Length)
+        {
+            header = existing;
+        }
+        else
+        {
+            validLength = 0;
+        }
+
+        return new(path, flush, OpenFile(path, validLength, header), header);
+    }
 
     /// <summary>
-    /// Whether the journal at <paramref name="path"/> was begun when its index had a snapshot (format version
-    /// <see cref="AfterSnapshotVersion"/>): its records are changes to that snapshot, and alone they are not the index.
+    /// The header of the journal at <paramref name="path"/>, or null when there is no file or it is shorter than its
+    /// header (a journal whose header was torn holds nothing).
     /// </summary>
-    public static bool BegunAfterSnapshot(string path)
+    /// <exception cref="InvalidDataException">The file is not a detector journal, or is of a format version this library does not read.</exception>
+    public static JournalHeader? ReadHeader(string path)
     {
         if (!File.Exists(path))
         {
-            return false;
+            return null;
         }
 
-        Span<byte> header = stackalloc byte[HeaderBytes];
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-        return file.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false) == HeaderBytes
-            && header[..Magic.Length].SequenceEqual(Magic)
-            && BinaryPrimitives.ReadUInt32LittleEndian(header[Magic.Length..]) == AfterSnapshotVersion;
+        Span<byte> bytes = stackalloc byte[LongHeaderBytes];
+        int read;
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1))
+        {
+            read = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        }
+
+        return ParseHeader(bytes[..read], path);
+    }
+
+    /// <summary>The header at the start of <paramref name="data"/>, or null when it is shorter than its header.</summary>
+    private static JournalHeader? ParseHeader(ReadOnlySpan<byte> data, string path)
+    {
+        if (data.Length < ShortHeaderBytes)
+        {
+            return null;
+        }
+
+        if (!data[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"'{path}' is not a detector journal: its magic number is wrong.");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(data[Magic.Length..]);
+        switch (version)
+        {
+            case FormatVersion or AfterSnapshotVersion:
+                return new JournalHeader(version, 0);
+            case FollowsSnapshotVersion:
+                return data.Length < LongHeaderBytes ? null : new JournalHeader(version, BinaryPrimitives.ReadUInt64LittleEndian(data[ShortHeaderBytes..]));
+            default:
+                throw new InvalidDataException($"The journal '{path}' has format version {version}; this library reads versions {FormatVersion} to {FollowsSnapshotVersion}.");
+        }
     }
 
     /// <summary>Appends one add record per article with one write call, then flushes as the policy says.</summary>
@@ -143,15 +202,17 @@ internal sealed class DetectorJournal : IDisposable
     }
 
     /// <summary>
-    /// Starts a new, empty journal file and moves the current one to <see cref="OldPath"/> (appending to it when a
-    /// previous checkpoint left one), so that a snapshot written after this call holds every record of the old file.
+    /// Starts a new, empty journal file, whose header names <paramref name="nextSnapshotId"/>, and moves the current one
+    /// to <see cref="OldPath"/> (appending to it when a previous checkpoint left one), so that a snapshot written after
+    /// this call holds every record of the old file.
     /// </summary>
+    /// <param name="nextSnapshotId">The id of the snapshot the caller writes next: the new file's records follow it.</param>
     /// <remarks>
     /// A failure (a full disk) leaves both files as they were, and the journal appended to at its end: the records are
     /// never in a place a later write overwrites, and the file left aside never ends in a torn copy that later records
     /// would follow (which would make the journal unreadable).
     /// </remarks>
-    public void Rotate()
+    public void Rotate(ulong nextSnapshotId)
     {
         lock (_gate)
         {
@@ -159,25 +220,23 @@ internal sealed class DetectorJournal : IDisposable
             string old = OldPath(_path);
             _file.Flush(flushToDisk: true);
             long end = _file.Length;
-            long records = Math.Max(0, end - HeaderBytes);
+            var next = new JournalHeader(FollowsSnapshotVersion, nextSnapshotId);
             if (File.Exists(old))
             {
-                AppendTo(old, end);
+                AppendTo(old, end, next);
             }
             else
             {
-                MoveAside(old, end);
+                MoveAside(old, end, next);
             }
-
-            _rotatedBytes += records;
         }
     }
 
     /// <summary>Test hook: wraps the stream the records are copied to when a failed checkpoint left the old file (to fail mid-copy).</summary>
     internal Func<Stream, Stream>? WrapOldFileForTests { get; set; }
 
-    /// <summary>Copies this file's records to the end of <paramref name="old"/>, then empties this file; on failure, cuts the copy back off.</summary>
-    private void AppendTo(string old, long end)
+    /// <summary>Copies this file's records to the end of <paramref name="old"/>, then begins this file anew with <paramref name="next"/>; on failure to copy, cuts the copy back off.</summary>
+    private void AppendTo(string old, long end, JournalHeader next)
     {
         using var previous = new FileStream(old, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         long kept = previous.Length;
@@ -185,7 +244,7 @@ internal sealed class DetectorJournal : IDisposable
         {
             previous.Position = kept;
             Stream target = WrapOldFileForTests?.Invoke(previous) ?? previous;
-            _file.Position = HeaderBytes;
+            _file.Position = _header.Length;
             _file.CopyTo(target);
             target.Flush();
             previous.Flush(flushToDisk: true);
@@ -206,27 +265,23 @@ internal sealed class DetectorJournal : IDisposable
             throw;
         }
 
-        try
-        {
-            // The records are in the old file now: keep the header here and write after it.
-            _file.SetLength(HeaderBytes);
-            _file.Position = HeaderBytes;
-            _file.Flush(flushToDisk: true);
-        }
-        catch
-        {
-            // The records are in both files: replay applies them twice, to the same result.
-            _file.Position = _file.Length;
-            throw;
-        }
+        // The records are in the old file now: begin this one anew, naming the next snapshot. Should that fail (no room
+        // for the header), the journal stays closed and empty, and the next change or checkpoint begins it (EnsureOpen).
+        _rotatedBytes += Math.Max(0, end - _header.Length);
+        _file.Dispose();
+        _closed = true;
+        _closedLength = 0;
+        _header = next;
+        Reopen();
     }
 
     /// <summary>Moves this file to <paramref name="old"/> and starts a new one; on failure, goes on appending to this one.</summary>
-    private void MoveAside(string old, long end)
+    private void MoveAside(string old, long end, JournalHeader next)
     {
         _file.Dispose();
         _closed = true;
         _closedLength = end;
+        JournalHeader previous = _header;
         try
         {
             File.Move(_path, old);
@@ -241,8 +296,10 @@ internal sealed class DetectorJournal : IDisposable
 
         try
         {
-            _file = OpenFile(_path, 0, afterSnapshot: true);
+            _file = OpenFile(_path, 0, next);
+            _header = next;
             _closed = false;
+            _rotatedBytes += Math.Max(0, end - previous.Length);
         }
         catch
         {
@@ -290,9 +347,19 @@ internal sealed class DetectorJournal : IDisposable
         }
     }
 
-    /// <summary>Opens the existing journal file at the length it was closed with (a file that is gone or shorter is not made anew).</summary>
+    /// <summary>
+    /// Opens the existing journal file at the length it was closed with (a file that is gone or shorter is not made
+    /// anew); or, when its records were moved aside (<see cref="_closedLength"/> 0), begins it anew with its header.
+    /// </summary>
     private void Reopen()
     {
+        if (_closedLength == 0)
+        {
+            _file = OpenFile(_path, 0, _header);
+            _closed = false;
+            return;
+        }
+
         var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         try
         {
@@ -396,23 +463,12 @@ internal sealed class DetectorJournal : IDisposable
     {
         records = 0;
         byte[] data = File.ReadAllBytes(path);
-        if (data.Length < HeaderBytes)
+        if (ParseHeader(data, path) is not { } header)
         {
             return 0;
         }
 
-        if (!data.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-        {
-            throw new InvalidDataException($"'{path}' is not a detector journal: its magic number is wrong.");
-        }
-
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(Magic.Length));
-        if (version is not (FormatVersion or AfterSnapshotVersion))
-        {
-            throw new InvalidDataException($"The journal '{path}' has format version {version}; this library reads versions {FormatVersion} and {AfterSnapshotVersion}.");
-        }
-
-        int position = HeaderBytes;
+        int position = header.Length;
         while (TryReadRecord(data, position, out int next, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out string? id, out Article? article))
         {
             apply(id, article);
@@ -571,16 +627,17 @@ internal sealed class DetectorJournal : IDisposable
         return kept;
     }
 
-    private static FileStream OpenFile(string path, long validLength, bool afterSnapshot = false)
+    /// <summary>Opens <paramref name="path"/> at <paramref name="validLength"/> bytes; at 0, empties it and writes <paramref name="header"/>.</summary>
+    private static FileStream OpenFile(string path, long validLength, JournalHeader header)
     {
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         try
         {
-            if (validLength < HeaderBytes)
+            if (validLength == 0)
             {
                 file.SetLength(0);
-                file.Write(Header(afterSnapshot));
-                validLength = HeaderBytes;
+                file.Write(header.ToBytes());
+                validLength = header.Length;
             }
             else if (file.Length != validLength)
             {
@@ -598,12 +655,35 @@ internal sealed class DetectorJournal : IDisposable
         }
     }
 
-    private static byte[] Header(bool afterSnapshot)
+    /// <summary>A journal file's header: its format version and, from version 3, the id of the snapshot its records follow.</summary>
+    /// <param name="Version">1: begun with no snapshot; 2: begun after a snapshot without an id; 3: after the snapshot <paramref name="SnapshotId"/>.</param>
+    /// <param name="SnapshotId">The id of the snapshot the records follow (version 3; 0 for a snapshot with no id).</param>
+    internal readonly record struct JournalHeader(uint Version, ulong SnapshotId)
     {
-        byte[] header = new byte[HeaderBytes];
-        Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(Magic.Length), afterSnapshot ? AfterSnapshotVersion : FormatVersion);
-        return header;
+        /// <summary>The header of a journal begun with no snapshot.</summary>
+        public static JournalHeader NoSnapshot => new(FormatVersion, 0);
+
+        /// <summary>Whether the records follow a snapshot (version 2 or 3): alone they are not the whole index.</summary>
+        public bool BegunAfterSnapshot => Version != FormatVersion;
+
+        /// <summary>The header's length in bytes.</summary>
+        public int Length => Version == FollowsSnapshotVersion ? LongHeaderBytes : ShortHeaderBytes;
+
+        /// <summary>Whether the records were begun after a snapshot other than the one whose id is <paramref name="snapshotId"/> (version 3 only: the others do not say).</summary>
+        public bool Follows(ulong snapshotId) => Version != FollowsSnapshotVersion || SnapshotId == snapshotId;
+
+        public byte[] ToBytes()
+        {
+            byte[] bytes = new byte[Length];
+            Magic.CopyTo(bytes);
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(Magic.Length), Version);
+            if (Version == FollowsSnapshotVersion)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(ShortHeaderBytes), SnapshotId);
+            }
+
+            return bytes;
+        }
     }
 
     private static void WriteRecord(ArrayBufferWriter<byte> buffer, byte kind, Action<ArrayBufferWriter<byte>> writePayload)

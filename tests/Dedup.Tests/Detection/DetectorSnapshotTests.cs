@@ -209,9 +209,9 @@ public class DetectorSnapshotTests
     /// caller's options.
     /// </summary>
     [Theory]
-    [InlineData(40, 8)]
-    [InlineData(48, 4)]
-    [InlineData(20, 4)]
+    [InlineData(48, 8)]
+    [InlineData(56, 4)]
+    [InlineData(28, 4)]
     public void A_saved_setting_out_of_range_is_named_as_a_damaged_snapshot(int offset, int width)
     {
         byte[] bytes = SnapshotBytes.Of(Sample());
@@ -236,7 +236,7 @@ public class DetectorSnapshotTests
         writer.Add(new Article("a", TestArticles.Harbour));
         byte[] bytes = SnapshotBytes.Of(writer);
 
-        Assert.Equal(writerFolds ? 0u : 1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(36)));
+        Assert.Equal(writerFolds ? 0u : 1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(44)));
         using (CopyDetector same = CopyDetector.LoadAs(new MemoryStream(bytes), foldsCompatibilityCharacters: writerFolds))
         {
             Assert.Equal(1, same.Count);
@@ -255,7 +255,8 @@ public class DetectorSnapshotTests
     public void A_version_5_snapshot_without_tokenizer_flags_is_loaded_by_either_kind_and_unknown_flags_are_refused()
     {
         byte[] bytes = SnapshotBytes.Of(Sample());
-        byte[] old = [.. bytes.AsSpan(0, 36), .. bytes.AsSpan(40, bytes.Length - 48), .. new byte[8]];
+        byte[] v6 = SnapshotBytes.AsVersion6(bytes);
+        byte[] old = [.. v6.AsSpan(0, 36), .. v6.AsSpan(40, v6.Length - 48), .. new byte[8]];
         BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), 5);
         BinaryPrimitives.WriteUInt64LittleEndian(old.AsSpan(old.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(old.AsSpan(0, old.Length - 8)));
         foreach (bool folds in (ReadOnlySpan<bool>)[true, false])
@@ -265,7 +266,7 @@ public class DetectorSnapshotTests
         }
 
         byte[] unknown = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteUInt32LittleEndian(unknown.AsSpan(36), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(unknown.AsSpan(44), 2);
         BinaryPrimitives.WriteUInt64LittleEndian(unknown.AsSpan(unknown.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(unknown.AsSpan(0, unknown.Length - 8)));
         Assert.Contains("tokenizer flags are 2", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(unknown))).Message, StringComparison.Ordinal);
     }

@@ -196,6 +196,164 @@ public sealed class JournalTests : IDisposable
     }
 
     /// <summary>
+    /// A journal put beside an older copy of its snapshot (a backup restored, the current journal kept) is refused, naming
+    /// both, and nothing is changed: replayed onto the older copy, the articles checkpointed in between were gone without a
+    /// word (a client's trial). The snapshot it follows opens whole again; the older copy opens alone once the journal is
+    /// moved aside, as the message says.
+    /// </summary>
+    [Fact]
+    public void A_journal_beside_an_older_copy_of_its_snapshot_is_refused_and_nothing_is_lost()
+    {
+        string backup = Path.Combine(_folder, "backup");
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            File.Copy(SnapshotPath, backup);
+            detector.Add(Rail);
+            detector.Checkpoint();
+            detector.Add(FollowUp);
+        }
+
+        string current = SnapshotPath + ".current";
+        File.Copy(SnapshotPath, current);
+        File.Copy(backup, SnapshotPath, overwrite: true);
+        byte[] journal = File.ReadAllBytes(JournalPath);
+
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        Assert.Contains("holds the changes made after snapshot", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("an older copy restored", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"{SnapshotBytes.IdOf(File.ReadAllBytes(current)):X16}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"{SnapshotBytes.IdOf(File.ReadAllBytes(backup)):X16}", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(journal, File.ReadAllBytes(JournalPath));
+        Assert.Equal(File.ReadAllBytes(backup), File.ReadAllBytes(SnapshotPath));
+
+        File.Copy(current, SnapshotPath, overwrite: true);
+        using (CopyDetector whole = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(3, whole.Count);
+        }
+
+        // The older copy alone, its journal moved aside: the articles it holds, and a journal that follows it from now on.
+        File.Copy(backup, SnapshotPath, overwrite: true);
+        File.Move(JournalPath, JournalPath + ".aside");
+        using (CopyDetector older = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(["harbour"], older.Clusters().SelectMany(c => c.Members));
+            older.Add(Rail);
+        }
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(2, reopened.Count);
+    }
+
+    /// <summary>
+    /// A checkpointed index whose journal holds nothing opens an older copy of its snapshot put in its place (a backup
+    /// restored on purpose): no change would be lost; the journal is begun anew after the copy, and changes made then
+    /// are replayed onto it.
+    /// </summary>
+    [Fact]
+    public void A_restored_older_snapshot_beside_an_empty_journal_opens_and_its_changes_are_kept()
+    {
+        string backup = Path.Combine(_folder, "backup");
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            File.Copy(SnapshotPath, backup);
+            detector.Add(Rail);
+            detector.Checkpoint();
+        }
+
+        File.Copy(backup, SnapshotPath, overwrite: true);
+        using (CopyDetector restored = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(1, restored.Count);
+            restored.Add(FollowUp);
+        }
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(2, reopened.Count);
+        Assert.True(reopened.Contains("follow-up"));
+    }
+
+    /// <summary>
+    /// A checkpoint that failed after moving its journal aside leaves a journal aside that follows the snapshot there and a
+    /// new one that follows the snapshot it was writing. Either snapshot continues them (the checkpoint may have crashed
+    /// before or after replacing it); an older copy continues neither and is refused.
+    /// </summary>
+    [Fact]
+    public void After_a_failed_checkpoint_an_older_snapshot_is_refused_and_the_current_one_opens_whole()
+    {
+        string backup = Path.Combine(_folder, "backup");
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            File.Copy(SnapshotPath, backup);
+            detector.Add(Rail);
+            detector.Checkpoint();
+            detector.Add(FollowUp);
+            detector.WrapCheckpointSnapshotForTests = inner => new FailingStream(inner, failAfter: 20);
+            Assert.ThrowsAny<IOException>(detector.Checkpoint);
+            detector.WrapCheckpointSnapshotForTests = null;
+            detector.Add("late", TestArticles.Harbour.Replace("harbour", "airport", StringComparison.Ordinal));
+        }
+
+        Assert.True(File.Exists(JournalPath + ".old"));
+        string current = SnapshotPath + ".current";
+        File.Copy(SnapshotPath, current);
+        File.Copy(backup, SnapshotPath, overwrite: true);
+        Assert.Contains("an older copy restored", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath)).Message, StringComparison.Ordinal);
+
+        File.Copy(current, SnapshotPath, overwrite: true);
+        using CopyDetector whole = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(4, whole.Count);
+        Assert.False(File.Exists(JournalPath + ".old"));
+    }
+
+    /// <summary>
+    /// An index kept by an older library (a version 6 snapshot, no id; a version 2 journal, no snapshot id) opens with its
+    /// changes, goes on journaling, and its next checkpoint writes the current formats.
+    /// </summary>
+    [Fact]
+    public void An_index_of_the_older_formats_opens_and_its_checkpoint_writes_the_new_ones()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            detector.Add(Rail);
+        }
+
+        // As the older library wrote them: no id in the snapshot, a 12-byte journal header of version 2.
+        File.WriteAllBytes(SnapshotPath, SnapshotBytes.AsVersion6(File.ReadAllBytes(SnapshotPath)));
+        byte[] journal = File.ReadAllBytes(JournalPath);
+        Assert.Equal(3u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(journal.AsSpan(8)));
+        File.WriteAllBytes(JournalPath, [.. "DEDUPJNL"u8, 2, 0, 0, 0, .. journal.AsSpan(20)]);
+
+        using (CopyDetector old = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(2, old.Count);
+            old.Add(FollowUp);
+        }
+
+        using (CopyDetector old = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(3, old.Count);
+            old.Checkpoint();
+        }
+
+        byte[] snapshot = File.ReadAllBytes(SnapshotPath);
+        Assert.Equal((uint)CopyDetector.SnapshotFormatVersion, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(snapshot.AsSpan(8)));
+        journal = File.ReadAllBytes(JournalPath);
+        Assert.Equal(20, journal.Length);
+        Assert.Equal(SnapshotBytes.IdOf(snapshot), System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(journal.AsSpan(12)));
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(3, reopened.Count);
+    }
+
+    /// <summary>
     /// Another detector saving over the snapshot of an index a detector holds open is refused: it replaced the snapshot
     /// under the holder, whose journal was then replayed onto the other detector's articles, and the acknowledged
     /// articles were lost (a client's trial: 400 acknowledged, 150 after reopening, none of them the first).
@@ -214,7 +372,8 @@ public sealed class JournalTests : IDisposable
             IOException refused = Assert.Throws<IOException>(() => other.SaveToFile(SnapshotPath));
             Assert.Contains("another detector holds open", refused.Message, StringComparison.Ordinal);
 
-            holder.SaveToFile(SnapshotPath); // its own index: as a checkpoint would
+            holder.SaveToFile(SnapshotPath); // its own index: as a checkpoint does
+            Assert.Equal(0, holder.JournalBytes);
         }
 
         using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
