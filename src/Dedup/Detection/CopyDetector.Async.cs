@@ -57,10 +57,14 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         using var op = new Operation(this, DetectorOperation.FindCopies, article.Id.Length > 0 ? article.Id : null);
         try
         {
+            // Checked between the steps, each of which may take a while on a long text (features of 3.5 million
+            // characters take half a second), as FindOrAddAsync's are.
             ArticleFeatures q = FeatureExtractor.Extract(article, Options);
+            cancellationToken.ThrowIfCancellationRequested();
             (List<Verdict> verdicts, int candidates) = _shared is { } shared
                 ? await SearchSharedAsync(shared, q, article.Id, -1, false, checkSettings: true, cancellationToken).ConfigureAwait(false)
                 : await SearchAsync(NewProbe(q), article.Id, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
             op.Complete(candidates, matches, changed: false);
             return matches;
@@ -564,6 +568,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         var matches = new List<CopyMatch>(verdicts.Count);
         foreach (Verdict v in verdicts)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Article? stored = Options.ArticleLookupAsync is { } lookup
                 ? await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false)
                 : Options.ArticleLookup?.Invoke(v.Other.Id);

@@ -205,6 +205,9 @@ internal sealed class SnapshotReader
 
     private readonly Stream _stream;
     private readonly string _what;
+
+    /// <summary>The file read, quoted with a space before it, or empty when the stream is not a file's.</summary>
+    private readonly string _file;
     private readonly XxHash64 _hash = new();
     private readonly byte[] _buffer = new byte[1 << 16];
     private int _position;
@@ -215,6 +218,7 @@ internal sealed class SnapshotReader
     {
         _stream = stream;
         _what = what;
+        _file = stream is FileStream f ? $" '{f.Name}'" : string.Empty;
     }
 
     /// <summary>The number of bytes consumed so far.</summary>
@@ -223,7 +227,8 @@ internal sealed class SnapshotReader
     /// <summary>The bytes left to read when the stream can tell (it can seek); otherwise <see cref="long.MaxValue"/>.</summary>
     public long Remaining => _stream.CanSeek ? Math.Max(0, _stream.Length - _stream.Position) + (_length - _position) : long.MaxValue;
 
-    public InvalidDataException Error(string message) => new($"The {_what} snapshot is invalid: {message}");
+    /// <summary>A damaged snapshot's exception: "The detector snapshot '/path' is invalid: MESSAGE" (the path when the stream is a file's).</summary>
+    public InvalidDataException Error(string message) => new($"The {_what} snapshot{_file} is invalid: {message}");
 
     public void ReadBytes(Span<byte> destination)
     {
@@ -288,7 +293,7 @@ internal sealed class SnapshotReader
             }
             catch (DecoderFallbackException e)
             {
-                throw new InvalidDataException($"The {_what} snapshot is invalid: the key at offset {_offset - length} is not valid UTF-8.", e);
+                throw new InvalidDataException($"The {_what} snapshot{_file} is invalid: the key at offset {_offset - length} is not valid UTF-8.", e);
             }
         }
         finally
@@ -555,7 +560,7 @@ internal static class SnapshotFile
         T result = read(file);
         if (file.Position != file.Length)
         {
-            throw new InvalidDataException($"The {what} snapshot is invalid: {file.Length - file.Position} unexpected byte(s) follow the checksum.");
+            throw new InvalidDataException($"The {what} snapshot '{file.Name}' is invalid: {file.Length - file.Position} unexpected byte(s) follow the checksum.");
         }
 
         return result;

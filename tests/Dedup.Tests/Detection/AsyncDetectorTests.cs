@@ -269,6 +269,55 @@ public class AsyncDetectorTests
         Assert.Equal(2, observer.Lost);
     }
 
+    /// <summary>
+    /// <see cref="CopyDetector.FindCopiesAsync(Article, CancellationToken)"/> checks its token between its steps:
+    /// cancelled while the features were extracted, it throws rather than search and verify (a client's trial: a search
+    /// of 3.5 million characters ran half a second past its cancellation); cancelled during the evidence lookup, it reads
+    /// no further stored article.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task FindCopiesAsync_stops_between_its_steps_once_cancelled(bool synchronousStore)
+    {
+        using (var cancelled = new CancellationTokenSource())
+        {
+            using CopyDetector detector = NewDetector(synchronousStore, DetectorOptions.Default with { Observer = new CancellingObserver(cancelled) });
+            await detector.AddAsync(Harbour, TestContext.Current.CancellationToken);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => detector.FindCopiesAsync(HarbourWire, cancelled.Token).AsTask());
+        }
+
+        using var lookupCancelled = new CancellationTokenSource();
+        int lookups = 0;
+        var stored = new Dictionary<string, Article> { [Harbour.Id] = Harbour, ["harbour-2"] = Harbour with { Id = "harbour-2" } };
+        using CopyDetector looking = NewDetector(synchronousStore, DetectorOptions.Default with
+        {
+            ArticleLookupAsync = (id, token) =>
+            {
+                lookups++;
+                lookupCancelled.Cancel();
+                return ValueTask.FromResult(stored.GetValueOrDefault(id));
+            },
+        });
+        await looking.AddAsync(Harbour, TestContext.Current.CancellationToken);
+        await looking.AddAsync(stored["harbour-2"], TestContext.Current.CancellationToken);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => looking.FindCopiesAsync(HarbourWire, lookupCancelled.Token).AsTask());
+        Assert.Equal(1, lookups);
+    }
+
+    /// <summary>Cancels a token when an operation starts (after the call's own check, before its work).</summary>
+    private sealed class CancellingObserver(CancellationTokenSource source) : DetectorObserver
+    {
+        public override IDisposable? Starting(DetectorOperation operation, string? articleId)
+        {
+            if (operation == DetectorOperation.FindCopies)
+            {
+                source.Cancel();
+            }
+
+            return null;
+        }
+    }
+
     private sealed class LossObserver : DetectorObserver
     {
         private int _lost;

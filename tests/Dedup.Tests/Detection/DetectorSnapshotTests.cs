@@ -287,6 +287,39 @@ public class DetectorSnapshotTests
         Assert.Contains("format version 3 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(old))).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A damaged snapshot file is named in the error, whether loaded or opened as an index (a service's log said only "the
+    /// detector snapshot is invalid", not which of its indexes); one given as a stream is not.
+    /// </summary>
+    [Fact]
+    public void A_damaged_snapshot_file_is_named_in_the_error()
+    {
+        string folder = Directory.CreateTempSubdirectory("dedup-snapshot-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "index.ddet");
+            using (CopyDetector sample = Sample())
+            {
+                sample.SaveToFile(path);
+            }
+
+            byte[] bytes = File.ReadAllBytes(path);
+            bytes[bytes.Length / 2] ^= 0x5A;
+            File.WriteAllBytes(path, bytes);
+            string named = $"The detector snapshot '{path}' is invalid";
+            Assert.StartsWith(named, Assert.Throws<InvalidDataException>(() => CopyDetector.LoadFromFile(path)).Message, StringComparison.Ordinal);
+            Assert.StartsWith(named, Assert.Throws<InvalidDataException>(() => CopyDetector.Open(path)).Message, StringComparison.Ordinal);
+            Assert.StartsWith("The detector snapshot is invalid", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes))).Message, StringComparison.Ordinal);
+
+            File.WriteAllBytes(path, bytes[..^20]);
+            Assert.StartsWith(named, Assert.Throws<InvalidDataException>(() => CopyDetector.LoadFromFile(path)).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Saving_to_a_file_replaces_it_atomically_and_leaves_no_temporary_file()
     {
