@@ -56,9 +56,13 @@ internal static class IndexCommand
         }
 
         // One batch: journaled with one write, and on all cores. Ctrl+C while the signatures are computed adds nothing;
-        // once the batch is journaled it stands, and the checkpoint after it is only compaction.
+        // once the batch is journaled it stands, and the checkpoint after it is only compaction. An add of nothing to
+        // an index that exists changes no file.
         detector.AddRange(accepted, cancellationToken);
-        store.Save(detector);
+        if (created || accepted.Count > 0)
+        {
+            store.Save(detector);
+        }
         Report(console, json, created ? "created" : "updated", store, detector.Count,
             [("added", accepted.Count), ("skipped", set.SkippedCount)],
             $"added {accepted.Count} article{Plural(accepted.Count)} to {store.Location}{(created ? " (new index)" : string.Empty)}; it holds {detector.Count}");
@@ -76,7 +80,7 @@ internal static class IndexCommand
         }
 
         IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
-        using CopyDetector detector = store.Load();
+        using CopyDetector detector = store.LoadForReading();
         ArticleSet set = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
         return await WriteMatchesAsync(console, set, (a, _) => Task.FromResult(detector.FindCopies(a)), $"{detector.Count} indexed", cancellationToken);
     }
@@ -153,7 +157,7 @@ internal static class IndexCommand
         else
         {
             IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
-            using CopyDetector detector = store.Load();
+            using CopyDetector detector = store.LoadForReading();
             facts = [("articles", detector.Count)];
             facts.AddRange(store.Describe());
             facts.Add(("threshold", detector.Options.Threshold));

@@ -21,6 +21,23 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
 
     public CopyDetector Load()
     {
+        CheckExists();
+        return Open(() => CopyDetector.Open(path, Journal, configure: null));
+    }
+
+    /// <summary>
+    /// Opens the index read-only (<see cref="CopyDetector.OpenReadOnly"/>): <c>query</c> and <c>stats</c> write nothing
+    /// (a torn journal tail is skipped, not cut) and run beside each other; a service or an <c>add</c> holding the index
+    /// still refuses them.
+    /// </summary>
+    public CopyDetector LoadForReading()
+    {
+        CheckExists();
+        return Open(() => CopyDetector.OpenReadOnly(path));
+    }
+
+    private void CheckExists()
+    {
         if (Directory.Exists(path))
         {
             throw CliException.BadInput($"{path}: is a folder; --store expects a file");
@@ -30,8 +47,6 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         {
             throw CliException.IO($"{path}: no such index (create one with 'dedup index add --store {path} INPUT')");
         }
-
-        return Open(configure: null);
     }
 
     public CopyDetector Create(DetectorOptions options)
@@ -42,7 +57,7 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
             throw CliException.IO($"{path}: no such folder: {folder}");
         }
 
-        return Open(_ => options);
+        return Open(() => CopyDetector.Open(path, Journal, _ => options));
     }
 
     public void Save(CopyDetector detector)
@@ -82,11 +97,11 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         return facts;
     }
 
-    private CopyDetector Open(Func<DetectorOptions, DetectorOptions>? configure)
+    private CopyDetector Open(Func<CopyDetector> open)
     {
         try
         {
-            CopyDetector detector = CopyDetector.Open(path, Journal, configure);
+            CopyDetector detector = open();
 
             // A torn or damaged last record cut off on opening may have been an acknowledged change: said (a
             // read-only-sounding `index stats` cut it silently).
@@ -100,6 +115,11 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         catch (InvalidDataException e)
         {
             throw new CliException(ExitCodes.BadStore, $"{path}: not a readable dedup index ({e.Message})");
+        }
+        catch (FileNotFoundException)
+        {
+            // Gone between the check and the read-only open.
+            throw CliException.IO($"{path}: no such index (create one with 'dedup index add --store {path} INPUT')");
         }
         catch (UnauthorizedAccessException)
         {

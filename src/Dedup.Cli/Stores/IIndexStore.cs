@@ -19,6 +19,10 @@ internal interface IIndexStore
     /// <exception cref="CliException">The store is missing or held by another detector (I/O error) or unreadable (bad store).</exception>
     CopyDetector Load();
 
+    /// <summary>Opens the index for reading: nothing is written, and other readers may hold it too.</summary>
+    /// <exception cref="CliException">The store is missing or held by a detector that changes it (I/O error) or unreadable (bad store).</exception>
+    CopyDetector LoadForReading();
+
     /// <summary>Creates the index (it does not exist yet) with <paramref name="options"/>, holding it until the detector is disposed.</summary>
     /// <exception cref="CliException">The store cannot be created (I/O error).</exception>
     CopyDetector Create(DetectorOptions options);

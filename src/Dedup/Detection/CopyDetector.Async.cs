@@ -609,7 +609,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             return false;
         }
 
-        _journal?.AppendAdds([article]);
+        JournalAdds([article]);
         InsertLocked(features, known);
         return true;
     }
@@ -627,7 +627,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             }
         }
 
-        _journal?.AppendAdds([.. fresh.Select(i => articles[i])]);
+        JournalAdds([.. fresh.Select(i => articles[i])]);
         foreach (int i in fresh)
         {
             InsertLocked(features[i]);
@@ -647,7 +647,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            _journal?.AppendAdds([article]);
+            JournalAdds([article]);
             slot = _registry.Reserve();
         }
         finally
@@ -663,7 +663,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         catch
         {
             // Undo what may be partly stored; the slot is reused only when the store has surely dropped it.
-            _journal?.AppendRemove(features.Id);
+            JournalRemove(features.Id);
             try
             {
                 await _store.RemoveAsync(entries, CancellationToken.None).ConfigureAwait(false);
@@ -707,7 +707,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 return false;
             }
 
-            _journal?.AppendRemove(id);
+            JournalRemove(id);
             _registry.Retire(id, out slot, out ArticleFeatures? retired);
             f = retired!;
             Interlocked.Increment(ref _version);

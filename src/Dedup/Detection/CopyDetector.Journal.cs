@@ -140,71 +140,17 @@ public sealed partial class CopyDetector
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         journal ??= JournalOptions.Default;
-
-        // The index's files, its lock included, are named after the file the path leads to, so that two paths to one
-        // index (a symbolic link to the snapshot or to a folder on its way) take one lock.
-        string full = Indexing.SnapshotFile.FollowLinks(Path.GetFullPath(path));
-        if (Directory.Exists(full))
-        {
-            throw new ArgumentException($"'{path}' is a folder; Open takes the path of the index's snapshot file (e.g. '{Path.Combine(path, "news.index")}').", nameof(path));
-        }
-
-        string? folder = Path.GetDirectoryName(full);
-        if (folder is not null && !Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"The folder of the index '{path}' does not exist: '{folder}'.");
-        }
-
-        // A file that is no snapshot (a JSON file named by mistake, /dev/null) is refused before the lock is taken, so
-        // that no lock file is left beside it. A snapshot is replaced by a rename, so whatever file is there now begins
-        // with the magic bytes if it is one; the rest is checked under the lock.
-        CheckStartsAsSnapshot(path, full);
+        string full = IndexFile(path);
         string journalPath = full + ".journal";
         FileStream indexLock = DetectorJournal.Lock(full);
-        CopyDetector detector;
-        try
-        {
-            CheckJournalFollowsSnapshot(path, full, journalPath);
-            detector = File.Exists(full)
-                ? LoadUnprepared(full, configure ?? (o => o))
-                : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
-        }
-        catch
-        {
-            indexLock.Dispose();
-            throw;
-        }
-
-        detector._indexLock = indexLock;
+        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure);
         try
         {
             using var op = new Operation(detector, DetectorOperation.Replay, null);
-            if (detector._clusterIndex is not null)
-            {
-                // The snapshot kept its clusters: the articles replayed join them as they were added, verified under
-                // the model of the articles before them (as when they were added), not under an empty one.
-                detector.PrepareBoilerplate();
-            }
-
-            int replayed = 0;
             var kept = new List<string?>(2);
             string old = DetectorJournal.OldPath(journalPath);
             bool hadOld = File.Exists(old);
-            if (hadOld)
-            {
-                // Its tail (if replay stopped short) is kept aside: the checkpoint below deletes the file.
-                kept.Add(DetectorJournal.KeepCutTail(old, DetectorJournal.Replay(old, detector.ApplyRecord, out int n)));
-                replayed += n;
-            }
-
-            long valid = 0;
-            if (File.Exists(journalPath))
-            {
-                valid = DetectorJournal.Replay(journalPath, detector.ApplyRecord, out int n);
-                kept.Add(DetectorJournal.KeepCutTail(journalPath, valid));
-                replayed += n;
-            }
-
+            int replayed = detector.ReplayJournals(journalPath, keepTails: kept, out long valid);
             detector._journal = DetectorJournal.OpenForAppend(
                 journalPath,
                 valid,
@@ -225,6 +171,168 @@ public sealed partial class CopyDetector
         {
             detector.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a durable index (as <see cref="Open"/> keeps it) for reading: loads its snapshot and replays its journal,
+    /// writing nothing. For a tool or a report that reads an index beside, or between, the service that writes it.
+    /// </summary>
+    /// <param name="path">The snapshot file's path, as given to <see cref="Open"/>.</param>
+    /// <param name="configure">Changes to the snapshot's settings (e.g. an article lookup for evidence); as for <see cref="Open"/>.</param>
+    /// <returns>
+    /// The detector: it finds copies, lists clusters and saves snapshots elsewhere; its adds, removes and checkpoints throw
+    /// <see cref="InvalidOperationException"/>. Dispose it to release the index.
+    /// </returns>
+    /// <remarks>
+    /// Read-only detectors share the index's lock (<c>path.lock</c>, taken shared until disposal): any number of them
+    /// open it together, while a detector opened with <see cref="Open"/> (which takes it alone) is refused, and refuses
+    /// them. A journal's torn or damaged last record is skipped, not cut off and kept aside as <see cref="Open"/> does;
+    /// a journal left aside by an interrupted checkpoint is replayed, not compacted. On a read-only file system, where
+    /// the lock file cannot be made, an index without one is read without it.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="FileNotFoundException">There is no index at <paramref name="path"/> (no snapshot, and no journal holding changes).</exception>
+    /// <exception cref="InvalidDataException">The snapshot or the journal is not valid; the message names the problem.</exception>
+    /// <exception cref="IOException">A detector opened with <see cref="Open"/> holds the index, or a file cannot be read.</exception>
+    public static CopyDetector OpenReadOnly(string path, Func<DetectorOptions, DetectorOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = IndexFile(path);
+        if (!IndexExists(full))
+        {
+            throw new FileNotFoundException($"There is no index at '{path}': no snapshot, and no journal holding changes.", full);
+        }
+
+        string journalPath = full + ".journal";
+        FileStream? indexLock = DetectorJournal.LockShared(full);
+        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure);
+        try
+        {
+            using var op = new Operation(detector, DetectorOperation.Replay, null);
+            int replayed = detector.ReplayJournals(journalPath, keepTails: null, out _);
+            detector._readOnly = true;
+            detector._snapshotPath = full;
+            detector.PrepareBoilerplate();
+            op.Complete(0, [], replayed > 0, replayed);
+            return detector;
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the detector was opened with <see cref="OpenReadOnly"/>: its changes are refused.</summary>
+    private bool _readOnly;
+
+    /// <summary>
+    /// The path of an index's snapshot with symbolic links followed (its journal and lock are named after it, so that
+    /// two paths to one index take one lock), after checking that it may be one: not a folder, its folder there, and no
+    /// file that is not a snapshot (refused before a lock file is left beside it).
+    /// </summary>
+    private static string IndexFile(string path)
+    {
+        string full = Indexing.SnapshotFile.FollowLinks(Path.GetFullPath(path));
+        if (Directory.Exists(full))
+        {
+            throw new ArgumentException($"'{path}' is a folder; Open takes the path of the index's snapshot file (e.g. '{Path.Combine(path, "news.index")}').", nameof(path));
+        }
+
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"The folder of the index '{path}' does not exist: '{folder}'.");
+        }
+
+        // A file that is no snapshot (a JSON file named by mistake, /dev/null) is refused before the lock is taken, so
+        // that no lock file is left beside it. A snapshot is replaced by a rename, so whatever file is there now begins
+        // with the magic bytes if it is one; the rest is checked under the lock.
+        CheckStartsAsSnapshot(path, full);
+        return full;
+    }
+
+    /// <summary>
+    /// With the index's lock taken: checks that its journals follow its snapshot, and loads the snapshot (or makes an
+    /// empty detector). The lock goes to the detector, or is released when this throws.
+    /// </summary>
+    private static CopyDetector LoadUnderLock(string path, string full, string journalPath, FileStream? indexLock, Func<DetectorOptions, DetectorOptions>? configure)
+    {
+        CopyDetector detector;
+        try
+        {
+            CheckJournalFollowsSnapshot(path, full, journalPath);
+            detector = File.Exists(full)
+                ? LoadUnprepared(full, configure ?? (o => o))
+                : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
+        }
+        catch
+        {
+            indexLock?.Dispose();
+            throw;
+        }
+
+        detector._indexLock = indexLock;
+        return detector;
+    }
+
+    /// <summary>
+    /// Replays the journal left aside by an interrupted checkpoint (if any), then the journal. With
+    /// <paramref name="keepTails"/>, the bytes of a torn or damaged last record are first kept aside (their files listed
+    /// there); without it, nothing is written.
+    /// </summary>
+    /// <returns>The records replayed.</returns>
+    private int ReplayJournals(string journalPath, List<string?>? keepTails, out long valid)
+    {
+        if (_clusterIndex is not null)
+        {
+            // The snapshot kept its clusters: the articles replayed join them as they were added, verified under the
+            // model of the articles before them (as when they were added), not under an empty one.
+            PrepareBoilerplate();
+        }
+
+        int replayed = 0;
+        string old = DetectorJournal.OldPath(journalPath);
+        if (File.Exists(old))
+        {
+            // Its tail (if replay stopped short) is kept aside: the checkpoint after Open deletes the file.
+            long oldValid = DetectorJournal.Replay(old, ApplyRecord, out int n);
+            keepTails?.Add(DetectorJournal.KeepCutTail(old, oldValid));
+            replayed += n;
+        }
+
+        valid = 0;
+        if (File.Exists(journalPath))
+        {
+            valid = DetectorJournal.Replay(journalPath, ApplyRecord, out int n);
+            keepTails?.Add(DetectorJournal.KeepCutTail(journalPath, valid));
+            replayed += n;
+        }
+
+        return replayed;
+    }
+
+    /// <summary>Writes the articles to the journal before they are added (a detector opened with <see cref="Open"/>); refuses them for a read-only one.</summary>
+    private void JournalAdds(IReadOnlyList<Article> articles)
+    {
+        ThrowIfReadOnly();
+        _journal?.AppendAdds(articles);
+    }
+
+    /// <summary>Writes the removal to the journal before it is made; refuses it for a read-only detector.</summary>
+    private void JournalRemove(string id)
+    {
+        ThrowIfReadOnly();
+        _journal?.AppendRemove(id);
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException($"This detector was opened read-only (CopyDetector.OpenReadOnly) on '{_snapshotPath}': it changes nothing. Open the index with CopyDetector.Open to change it.");
         }
     }
 
@@ -315,7 +423,7 @@ public sealed partial class CopyDetector
     /// Compacts the journal into the snapshot: writes the snapshot of every indexed article atomically to the path given
     /// to <see cref="Open"/> and starts an empty journal. Adds and removes may run meanwhile (they go to the new journal).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The detector was not opened with <see cref="Open"/>.</exception>
+    /// <exception cref="InvalidOperationException">The detector was not opened with <see cref="Open"/> (or was opened with <see cref="OpenReadOnly"/>).</exception>
     /// <exception cref="IOException">The snapshot cannot be written; the journal still holds everything.</exception>
     public void Checkpoint() => Indexing.SyncCompletion.Wait(CheckpointCoreAsync(writeAsync: false, CancellationToken.None));
 
@@ -340,6 +448,7 @@ public sealed partial class CopyDetector
     /// </summary>
     private async ValueTask CheckpointCoreAsync(bool writeAsync, CancellationToken cancellationToken)
     {
+        ThrowIfReadOnly();
         DetectorJournal journal = _journal ?? throw new InvalidOperationException("Only a detector opened with CopyDetector.Open has a journal to compact.");
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (writeAsync)

@@ -201,7 +201,7 @@ public sealed partial class CopyDetector
                 return false;
             }
 
-            _journal?.AppendRemove(id);
+            JournalRemove(id);
             _registry.Remove(id, out int slot, out ArticleFeatures? f);
             Interlocked.Increment(ref _version);
             _store.Remove(Entries(f!, slot));

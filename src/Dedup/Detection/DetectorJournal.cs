@@ -397,11 +397,34 @@ internal sealed class DetectorJournal : IDisposable
         }
         catch (IOException e) when (e.HResult is SharingViolation or LockWouldBlockLinux or LockWouldBlockBsd)
         {
-            throw new IOException($"The index '{snapshotPath}' is open in another detector, in this process or another: its lock '{lockPath}' is held. Close that one first.", e);
+            throw new IOException($"The index '{snapshotPath}' is open in another detector (read-only ones included), in this process or another: its lock '{lockPath}' is held. Close that one first.", e);
         }
         catch (IOException e) when (e is not PathTooLongException)
         {
             throw new IOException($"The lock file of the index '{snapshotPath}' cannot be made or opened ('{lockPath}'): {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Takes the lock of the index shared, as a read-only detector does: any number of them hold it together, and none
+    /// while a detector holds it alone (<see cref="Lock"/>). Returns null when the lock file does not exist and cannot be
+    /// made (a read-only file system): no detector can hold such an index either.
+    /// </summary>
+    /// <exception cref="IOException">A detector holds the lock alone.</exception>
+    public static FileStream? LockShared(string snapshotPath)
+    {
+        string lockPath = snapshotPath + ".lock";
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        }
+        catch (IOException e) when (e.HResult is SharingViolation or LockWouldBlockLinux or LockWouldBlockBsd)
+        {
+            throw new IOException($"The index '{snapshotPath}' is open in another detector that changes it, in this process or another: its lock '{lockPath}' is held. Close that one first.", e);
+        }
+        catch (Exception e) when ((e is UnauthorizedAccessException || (e is IOException && e is not PathTooLongException)) && !File.Exists(lockPath))
+        {
+            return null;
         }
     }
 

@@ -196,6 +196,92 @@ public sealed class JournalTests : IDisposable
     }
 
     /// <summary>
+    /// Read-only detectors read the index as it stands (snapshot and journal) and write nothing: a torn last record is
+    /// skipped, not cut off and kept aside. Any number of them open it together; a detector that changes it is refused
+    /// while they hold it, and refuses them. Their changes are refused; their finds, and saves elsewhere, work.
+    /// </summary>
+    [Fact]
+    public async Task Read_only_detectors_share_the_index_write_nothing_and_exclude_a_writer()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            detector.Add(Rail);
+            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath)).Message, StringComparison.Ordinal);
+        }
+
+        byte[] torn = [.. File.ReadAllBytes(JournalPath), 9, 0, 0];
+        File.WriteAllBytes(JournalPath, torn);
+        string[] files = [.. Directory.GetFiles(_folder).Order(StringComparer.Ordinal)];
+        byte[] snapshot = File.ReadAllBytes(SnapshotPath);
+
+        using (CopyDetector first = CopyDetector.OpenReadOnly(SnapshotPath))
+        using (CopyDetector second = CopyDetector.OpenReadOnly(SnapshotPath))
+        {
+            Assert.Equal(2, first.Count);
+            Assert.Equal(2, second.Count);
+            Assert.Equal("harbour", Assert.Single(first.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Id);
+            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath)).Message, StringComparison.Ordinal);
+
+            string refused = Assert.Throws<InvalidOperationException>(() => first.Add(FollowUp)).Message;
+            Assert.Contains("opened read-only", refused, StringComparison.Ordinal);
+            Assert.Throws<InvalidOperationException>(() => first.Remove("rail"));
+            Assert.Throws<InvalidOperationException>(() => first.AddRange([FollowUp], TestContext.Current.CancellationToken));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => first.AddAsync(FollowUp, TestContext.Current.CancellationToken).AsTask());
+            await Assert.ThrowsAsync<InvalidOperationException>(() => first.FindOrAddAsync(FollowUp, TestContext.Current.CancellationToken).AsTask());
+            await Assert.ThrowsAsync<InvalidOperationException>(() => first.RemoveAsync("rail", TestContext.Current.CancellationToken).AsTask());
+            Assert.Throws<InvalidOperationException>(first.Checkpoint);
+            Assert.Throws<InvalidOperationException>(() => first.SaveToFile(SnapshotPath));
+            Assert.Equal(2, first.Count);
+            Assert.True(first.Contains("rail"));
+
+            string elsewhere = Path.Combine(_folder, "copy.dedup");
+            first.SaveToFile(elsewhere);
+            using CopyDetector copy = CopyDetector.LoadFromFile(elsewhere);
+            Assert.Equal(2, copy.Count);
+            File.Delete(elsewhere);
+        }
+
+        Assert.Equal(files, Directory.GetFiles(_folder).Order(StringComparer.Ordinal));
+        Assert.Equal(torn, File.ReadAllBytes(JournalPath));
+        Assert.Equal(snapshot, File.ReadAllBytes(SnapshotPath));
+
+        // Released: a writer opens it again, and finds what the journal held.
+        using CopyDetector writer = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(2, writer.Count);
+    }
+
+    /// <summary>
+    /// A read-only detector replays the journal an interrupted checkpoint left aside, and leaves it there (a writer's
+    /// open compacts it). Where there is no index, it says so and makes no file.
+    /// </summary>
+    [Fact]
+    public void A_read_only_detector_replays_a_journal_left_aside_and_needs_an_index()
+    {
+        Assert.Throws<FileNotFoundException>(() => CopyDetector.OpenReadOnly(SnapshotPath));
+        Assert.Empty(Directory.GetFiles(_folder));
+
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            detector.Add(Rail);
+        }
+
+        File.Move(JournalPath, JournalPath + ".old");
+        using (CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath))
+        {
+            Assert.Equal(2, reader.Count);
+        }
+
+        Assert.True(File.Exists(JournalPath + ".old"));
+        using CopyDetector writer = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(2, writer.Count);
+        Assert.False(File.Exists(JournalPath + ".old"));
+    }
+
+    /// <summary>
     /// A journal put beside an older copy of its snapshot (a backup restored, the current journal kept) is refused, naming
     /// both, and nothing is changed: replayed onto the older copy, the articles checkpointed in between were gone without a
     /// word (a client's trial). The snapshot it follows opens whole again; the older copy opens alone once the journal is
