@@ -65,6 +65,7 @@ internal sealed class DedupOptionsValidator : IValidateOptions<DedupOptions>
             failures.Add($"{_section}:JournalFlush is {options.JournalFlush}; it must be Disk or OperatingSystem.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        // Fail joins the failures with "; " into the exception's message: without their full stops, it does not read ".;".
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures.Select(f => f.TrimEnd('.')));
     }
 }

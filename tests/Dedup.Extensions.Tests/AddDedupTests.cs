@@ -300,6 +300,20 @@ public sealed class AddDedupTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "data", "news.index")));
     }
 
+    /// <summary>Several bad settings are each named, and the exception's message joins them without a stop before each "; " (it read ".;").</summary>
+    [Fact]
+    public void Several_bad_settings_are_named_in_one_readable_message()
+    {
+        using ServiceProvider provider = Build(new() { ["Dedup:CheckpointInterval"] = "60", ["Dedup:CheckpointJournalBytes"] = "-1" });
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DedupOptions>>().Value);
+
+        Assert.Equal(2, e.Failures.Count());
+        Assert.Contains("Dedup:CheckpointInterval", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Dedup:CheckpointJournalBytes", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".;", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A checkpoint interval beyond what a timer takes (a plain number binds as days) fails validation at start, naming the setting.</summary>
     [Theory]
     [InlineData("60")]

@@ -244,7 +244,10 @@ public sealed partial class CopyDetector
         string? folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"The folder of the index '{path}' does not exist: '{folder}'.");
+            // A file on the way ('/etc/hostname/news.index') is named as such, not as a folder that does not exist.
+            throw new DirectoryNotFoundException(Indexing.SnapshotFile.FileOnTheWay(folder) is { } file
+                ? $"The folder of the index '{path}' cannot exist: '{file}' is a file, not a folder."
+                : $"The folder of the index '{path}' does not exist: '{folder}'.");
         }
 
         // A file that is no snapshot (a JSON file named by mistake, /dev/null) is refused before the lock is taken, so

@@ -140,7 +140,8 @@ public sealed partial class CopyDetector
     /// has no journal of changes beyond its snapshot: such a journal would be replayed onto this detector's articles at
     /// the next open, and the acknowledged changes of the index it belonged to would be lost.
     /// </remarks>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist (or a file stands where a folder on its way should be).</exception>
     /// <exception cref="IOException">
     /// The file cannot be written; or it is the snapshot of an index another detector holds open, or of a closed index
     /// whose journal holds changes not in it (the message says which and what to do).
@@ -157,7 +158,8 @@ public sealed partial class CopyDetector
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Stops the save before the file is replaced.</param>
     /// <returns>A task that completes when the file is replaced.</returns>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist (or a file stands where a folder on its way should be).</exception>
     /// <exception cref="IOException">As for <see cref="SaveToFile(string)"/>.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async ValueTask SaveToFileAsync(string path, CancellationToken cancellationToken = default)
@@ -171,6 +173,11 @@ public sealed partial class CopyDetector
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ThrowIfShared(method, "the store keeps the index");
         string full = SnapshotFile.FollowLinks(Path.GetFullPath(path));
+        if (Directory.Exists(full))
+        {
+            throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
+        }
+
         StringComparison paths = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         if (_snapshotPath is not null && string.Equals(full, _snapshotPath, paths))
         {

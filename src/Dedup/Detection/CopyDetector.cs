@@ -166,7 +166,7 @@ public sealed partial class CopyDetector
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (Article a in list)
         {
-            CheckArticle(a, requireId: true);
+            CheckArticle(a, requireId: true, nameof(articles));
             if (!ids.Add(a.Id))
             {
                 throw new ArgumentException($"The id '{a.Id}' appears more than once.", nameof(articles));
@@ -660,28 +660,28 @@ public sealed partial class CopyDetector
         }
     }
 
-    internal static void CheckArticle(Article article, bool requireId)
+    internal static void CheckArticle(Article article, bool requireId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(article))] string? paramName = null)
     {
-        ArgumentNullException.ThrowIfNull(article);
+        ArgumentNullException.ThrowIfNull(article, paramName);
         if (article.Id is null)
         {
-            throw new ArgumentException("The article's id is null.", nameof(article));
+            throw new ArgumentException("The article's id is null.", paramName);
         }
 
         if (requireId && string.IsNullOrWhiteSpace(article.Id))
         {
-            throw new ArgumentException(article.Id.Length == 0 ? "The article's id is empty." : "The article's id is only whitespace.", nameof(article));
+            throw new ArgumentException(article.Id.Length == 0 ? "The article's id is empty." : "The article's id is only whitespace.", paramName);
         }
 
         if (article.Text is null)
         {
-            throw new ArgumentException(article.Id.Length == 0 ? "The text is null." : $"The text of article '{article.Id}' is null.", nameof(article));
+            throw new ArgumentException(article.Id.Length == 0 ? "The text is null." : $"The text of article '{article.Id}' is null.", paramName);
         }
 
         // One rule for the library and the tool: a text with nothing but whitespace has nothing to compare.
         if (string.IsNullOrWhiteSpace(article.Text))
         {
-            throw new ArgumentException(article.Id.Length == 0 ? EmptyText : $"The text of article '{article.Id}' is empty or only whitespace.", nameof(article));
+            throw new ArgumentException(article.Id.Length == 0 ? EmptyText : $"The text of article '{article.Id}' is empty or only whitespace.", paramName);
         }
 
         // Ids are persisted as UTF-8 in snapshots: one that UTF-8 cannot hold (a lone surrogate) or that is longer than
@@ -693,12 +693,12 @@ public sealed partial class CopyDetector
         }
         catch (System.Text.EncoderFallbackException)
         {
-            throw new ArgumentException("The article's id holds a lone UTF-16 surrogate (U+D800-U+DFFF without its pair); ids must be valid Unicode.", nameof(article));
+            throw new ArgumentException("The article's id holds a lone UTF-16 surrogate (U+D800-U+DFFF without its pair); ids must be valid Unicode.", paramName);
         }
 
         if (idBytes > Article.MaxIdBytes)
         {
-            throw new ArgumentException($"The article's id is {idBytes} bytes in UTF-8; the limit is {Article.MaxIdBytes}.", nameof(article));
+            throw new ArgumentException($"The article's id is {idBytes} bytes in UTF-8; the limit is {Article.MaxIdBytes}.", paramName);
         }
     }
 

@@ -411,6 +411,21 @@ internal static class SnapshotFile
     }
 
     /// <summary>
+    /// The file that stands where a folder on the way to <paramref name="folder"/> should be ('/etc/hostname' on the way
+    /// to '/etc/hostname/x'), or null when the folder is missing for another reason (nothing there).
+    /// </summary>
+    public static string? FileOnTheWay(string folder)
+    {
+        string? onTheWay = folder;
+        while (onTheWay is not null && !Path.Exists(onTheWay))
+        {
+            onTheWay = Path.GetDirectoryName(onTheWay);
+        }
+
+        return onTheWay is not null && File.Exists(onTheWay) ? onTheWay : null;
+    }
+
+    /// <summary>
     /// As <see cref="WriteAtomically(string, Action{Stream}, Func{Stream, Stream}?)"/>, with the writes and the flush to
     /// disk off the calling thread when <paramref name="writeAsync"/>. Cancelled, it leaves the old file and no temporary one.
     /// </summary>
@@ -429,10 +444,19 @@ internal static class SnapshotFile
             throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
         }
 
+        if (Directory.Exists(full))
+        {
+            // A folder made where the file was (a checkpoint's snapshot): the file cannot be written, and the message says
+            // why rather than naming the temporary file's rename ("Is a directory").
+            throw new IOException($"Cannot write '{path}': a folder is there, not a file.");
+        }
+
         if (!Directory.Exists(directory))
         {
             // Else the error would name the temporary file, which the caller never asked for.
-            throw new DirectoryNotFoundException($"Cannot write '{path}': its folder '{directory}' does not exist.");
+            throw new DirectoryNotFoundException(FileOnTheWay(directory) is { } file
+                ? $"Cannot write '{path}': '{file}' is a file, not a folder."
+                : $"Cannot write '{path}': its folder '{directory}' does not exist.");
         }
 
         RemoveOrphans(directory, Path.GetFileName(full));

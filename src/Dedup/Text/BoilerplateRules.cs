@@ -37,4 +37,26 @@ public sealed record BoilerplateRules
 
     /// <summary>Longer lines are never boilerplate (they are content that happens to mention a rule's words). Default 200.</summary>
     public int MaxLineLength { get; init; } = 200;
+
+    /// <summary>The rules as the record prints them: the prefixes and fragments listed, not their collection's type.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("LinePrefixes = ");
+        AppendList(builder, LinePrefixes);
+        builder.Append(", LineFragments = ");
+        AppendList(builder, LineFragments);
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $", MaxLineLength = {MaxLineLength}");
+        return true;
+    }
+
+    private static void AppendList(System.Text.StringBuilder builder, IReadOnlyList<string>? items)
+    {
+        if (items is null)
+        {
+            builder.Append("null");
+            return;
+        }
+
+        builder.Append('[').AppendJoin(", ", items.Select(i => $"\"{i}\"")).Append(']');
+    }
 }

@@ -35,6 +35,20 @@ public sealed class StopwordSet
     /// <summary>The words, folded, in ordinal order.</summary>
     public IReadOnlyList<string> Words => [.. _words.Order(StringComparer.Ordinal)];
 
+    /// <summary>The set as a line of a log: its size and its first words, e.g. <c>StopwordSet { 174 words: a, about, above, ... }</c>.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString()
+    {
+        IReadOnlyList<string> words = Words;
+        string first = string.Join(", ", words.Take(5));
+        return words.Count switch
+        {
+            0 => "StopwordSet { no words }",
+            <= 5 => $"StopwordSet {{ {words.Count} word{(words.Count == 1 ? string.Empty : "s")}: {first} }}",
+            _ => $"StopwordSet {{ {words.Count} words: {first}, ... }}",
+        };
+    }
+
     /// <summary>Whether the folded (lower-case) word is in the set.</summary>
     public bool Contains(ReadOnlySpan<char> foldedWord) => _lookup.Contains(foldedWord);
 

@@ -14,6 +14,31 @@ public sealed class InputLimitTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    /// <summary>Compare names the argument that is null or empty (it said "article" for either).</summary>
+    [Fact]
+    public void Compare_names_the_bad_argument()
+    {
+        var fine = new Article(string.Empty, TestArticles.Harbour);
+        Assert.Equal("first", Assert.Throws<ArgumentNullException>(() => CopyComparer.Compare(null!, fine)).ParamName);
+        Assert.Equal("second", Assert.Throws<ArgumentNullException>(() => CopyComparer.Compare(fine, null!)).ParamName);
+        Assert.Equal("second", Assert.Throws<ArgumentException>(() => CopyComparer.Compare(fine, new Article(string.Empty, " "))).ParamName);
+        Assert.Equal("articles", Assert.Throws<ArgumentException>(() => new CopyDetector().AddRange([new Article(" ", "x y")], TestContext.Current.CancellationToken)).ParamName);
+    }
+
+    /// <summary>The settings print as a log would want them: the boilerplate rules' lines and the stopwords' size and first words, not collection types.</summary>
+    [Fact]
+    public void Settings_print_their_rules_and_stopwords()
+    {
+        string printed = DetectorOptions.Default.ToString();
+        Assert.Contains("LinePrefixes = [\"also read\", \"read also\"", printed, StringComparison.Ordinal);
+        Assert.Contains("MaxLineLength = 200", printed, StringComparison.Ordinal);
+        Assert.Contains($"Stopwords = StopwordSet {{ {Dedup.Text.StopwordSet.English.Count} words: a, ", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("ReadOnlyArray", printed, StringComparison.Ordinal);
+        Assert.Equal("StopwordSet { no words }", Dedup.Text.StopwordSet.None.ToString());
+        Assert.Equal("StopwordSet { 2 words: der, die }", new Dedup.Text.StopwordSet(["die", "der"]).ToString());
+        Assert.Equal("BoilerplateRules { LinePrefixes = [], LineFragments = [], MaxLineLength = 200 }", Dedup.Text.BoilerplateRules.None.ToString());
+    }
+
     [Fact]
     public void Ids_differing_only_in_lone_surrogates_are_refused_and_the_snapshot_stays_readable()
     {

@@ -940,6 +940,16 @@ public sealed class JournalTests : IDisposable
         Assert.Contains("is a folder", folder.Message, StringComparison.Ordinal);
         Assert.Throws<DirectoryNotFoundException>(() => CopyDetector.Open(Path.Combine(_folder, "no-such", "index.dedup")));
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
+
+        // A file where a folder should be is named (it was "the folder ... does not exist"), by Open and SaveToFile.
+        string file = Path.Combine(_folder, "a-file");
+        File.WriteAllText(file, "x");
+        Assert.Contains($"'{file}' is a file, not a folder", Assert.Throws<DirectoryNotFoundException>(() => CopyDetector.Open(Path.Combine(file, "sub", "index.dedup"))).Message, StringComparison.Ordinal);
+        using var detector = new CopyDetector();
+        Assert.Contains($"'{file}' is a file, not a folder", Assert.Throws<DirectoryNotFoundException>(() => detector.SaveToFile(Path.Combine(file, "index.dedup"))).Message, StringComparison.Ordinal);
+        Assert.Contains("names a folder, not a file", Assert.Throws<ArgumentException>(() => detector.SaveToFile(_folder)).Message, StringComparison.Ordinal);
+        Assert.Equal([file], Directory.GetFileSystemEntries(_folder));
+        File.Delete(file);
         Assert.False(File.Exists(_folder + ".journal"));
         Assert.False(File.Exists(_folder + ".lock"));
     }
