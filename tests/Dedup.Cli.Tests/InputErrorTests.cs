@@ -45,6 +45,37 @@ public sealed class InputErrorTests : IDisposable
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A file of another format given as JSON Lines is named for what it is, with the way to convert it, from its first
+    /// line and with --skip-bad too (it said "malformed JSON at column 2", or skipped every line): a JSON array, pretty-printed
+    /// JSON, a text file, a binary file. The command to convert never writes over its input.
+    /// </summary>
+    [Theory]
+    [InlineData("arr.json", "[\n  {\"id\": \"a\", \"text\": \"x y\"}\n]\n", "the file begins with '[': a JSON array, not JSON Lines", "jq -c '.[]' {0} > arr.jsonl writes them so")]
+    [InlineData("one.jsonl", "[{\"id\": \"a\", \"text\": \"x y\"}, {\"id\": \"b\", \"text\": \"x y\"}]\n", "the file begins with '[': a JSON array, not JSON Lines", "jq -c '.[]' {0} > one.lines.jsonl writes them so")]
+    [InlineData("pretty.jsonl", "{\n  \"id\": \"a\",\n  \"text\": \"x y\"\n}\n", "the object goes on over the next lines: pretty-printed JSON, not JSON Lines", "jq -c . {0} > pretty.lines.jsonl writes them so")]
+    [InlineData("story.txt", "The council approved the harbour wall.\nIt will cost 4 million.\n", "a text file, not JSON Lines: scan reads a .jsonl file (one JSON object per line) or a folder of .txt files", "'dedup compare A B' compares two texts")]
+    [InlineData("data.bin", "\u007fELF\u0002\u0001\u0001\u0000\u0000\n", "a NUL byte at column 8: a binary file, not JSON Lines", "")]
+    public async Task A_file_of_another_format_is_named_for_what_it_is(string name, string content, string what, string toDo)
+    {
+        string path = _temp.Write(name, content);
+        string folder = Path.GetDirectoryName(path)!;
+        foreach (string[] args in (string[][])[["scan", path], ["scan", path, "--skip-bad"]])
+        {
+            CliRun run = await Cli.RunAsync(args);
+            Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+            string error = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"dedup: {path}:1: {what}", error, StringComparison.Ordinal);
+            Assert.EndsWith(string.Format(System.Globalization.CultureInfo.InvariantCulture, toDo, path).Replace("> ", "> " + folder + Path.DirectorySeparatorChar, StringComparison.Ordinal) + (toDo.Contains("jq", StringComparison.Ordinal) ? ")" : string.Empty), error, StringComparison.Ordinal);
+            Assert.DoesNotContain("--skip-bad", error, StringComparison.Ordinal);
+        }
+
+        // A bad first line of JSON Lines is still a bad line, which --skip-bad skips.
+        string jsonl = _temp.Write("lines.jsonl", "{\"id\": \"a\", \"text\": \n" + Good.Replace("\"a\"", "\"b\"", StringComparison.Ordinal));
+        CliRun skipped = await Cli.RunAsync("scan", jsonl, "--skip-bad");
+        Assert.True(skipped.ExitCode == ExitCodes.Ok, skipped.ToString());
+    }
+
     [Fact]
     public async Task Invalid_UTF8_is_reported_with_its_line_and_byte()
     {

@@ -421,6 +421,13 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             (Article? article, bool numeric, InputProblem problem, string? message) = parsed[k];
             if (article is null)
             {
+                // A first line that shows the file is of another format stops the run with what to do, --skip-bad or
+                // not: every line would be bad ("malformed JSON at column 2" said nothing of a JSON array).
+                if (set.Articles.Count == 0 && set.SkippedCount == 0 && FormatHint(batch.Bytes(pending).Span, set.Name, problem) is { } hint)
+                {
+                    throw CliException.BadInput(FormattableString.Invariant($"{set.Name}:{lineNumber}: {hint}"));
+                }
+
                 Bad(set, lineNumber, problem, message!);
                 continue;
             }
@@ -1016,6 +1023,53 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
 
             set.Add(new Article(Path.GetFileNameWithoutExtension(file), text), file);
         }
+    }
+
+    /// <summary>
+    /// What a JSON Lines file's first line, which is no article, says of the file when it is of another format: a JSON
+    /// array, pretty-printed JSON, a binary file, or a single text file; null when it looks like a bad line of JSON Lines.
+    /// </summary>
+    internal static string? FormatHint(ReadOnlySpan<byte> line, string name, InputProblem problem)
+    {
+        if (problem is not (InputProblem.MalformedJson or InputProblem.InvalidUtf8 or InputProblem.NotAnObject))
+        {
+            return null;
+        }
+
+        int nul = line.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            return FormattableString.Invariant($"a NUL byte at column {nul + 1}: a binary file, not JSON Lines");
+        }
+
+        ReadOnlySpan<byte> t = line.Trim(" \t\r"u8);
+        if (t.StartsWith("\uFEFF"u8))
+        {
+            t = t[3..].TrimStart(" \t"u8);
+        }
+
+        // The command that writes the file as JSON Lines, to a new file beside it (never over it).
+        string extension = Path.GetExtension(name);
+        bool stdin = name == "<stdin>";
+        string files = stdin ? string.Empty
+            : $" {name} > {Path.ChangeExtension(name, extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? ".lines.jsonl" : ".jsonl")}";
+        if (t.StartsWith("["u8))
+        {
+            return $"the {(stdin ? "input" : "file")} begins with '[': a JSON array, not JSON Lines; dedup reads one JSON object per line (jq -c '.[]'{files} writes them so)";
+        }
+
+        if (t.StartsWith("{"u8) && t[^1] is (byte)'{' or (byte)'[')
+        {
+            return $"the object goes on over the next lines: pretty-printed JSON, not JSON Lines; dedup reads one JSON object per line (jq -c .{files} writes them so)";
+        }
+
+        if (problem != InputProblem.NotAnObject && (extension.Equals(".txt", StringComparison.OrdinalIgnoreCase) || extension.Equals(".text", StringComparison.OrdinalIgnoreCase) || extension.Equals(".md", StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"a text file, not JSON Lines: scan reads a .jsonl file (one JSON object per line) or a folder of {extension} files, one article each; "
+                + "'dedup compare A B' compares two texts";
+        }
+
+        return null;
     }
 
     private void Bad(ArticleSet set, int line, InputProblem problem, string message)
