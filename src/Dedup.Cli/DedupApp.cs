@@ -67,6 +67,11 @@ internal static class DedupApp
             };
             return await parse.InvokeAsync(configuration, cancellationToken);
         }
+        catch (Exception e) when (Output.StandardOutput.IsBrokenPipe(e))
+        {
+            // The reader of standard output has all it wanted (| head): nothing to say, and nowhere to say it there.
+            return ExitCodes.BrokenPipe;
+        }
         catch (CliException e)
         {
             console.Message(e.Message);

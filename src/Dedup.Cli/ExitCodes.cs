@@ -23,4 +23,7 @@ internal static class ExitCodes
 
     /// <summary>Cancelled by the user (Ctrl+C).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Standard output was a pipe whose reader closed it (<c>| head</c>): 128 + SIGPIPE, as a process that SIGPIPE ends, with no message.</summary>
+    public const int BrokenPipe = 141;
 }

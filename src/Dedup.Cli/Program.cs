@@ -27,8 +27,12 @@ using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSi
 using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 
+// Standard output, when redirected on Linux or macOS, through a stream that tells a closed pipe (| head) from success:
+// the console's writer drops such writes silently, and the run went on to its end. (Not disposed: every write is
+// flushed, and a flush at exit into a closed pipe would throw outside the tool's handling.)
+TextWriter stdout = Console.IsOutputRedirected && !OperatingSystem.IsWindows() ? Dedup.Cli.Output.StandardOutput.CreateWriter() : Console.Out;
 var console = new CliConsole(
-    Console.Out,
+    stdout,
     Console.Error,
     Console.OpenStandardInput,
     OutIsTerminal: !Console.IsOutputRedirected,

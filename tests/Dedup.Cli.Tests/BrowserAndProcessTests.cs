@@ -137,6 +137,45 @@ public sealed class BrowserAndProcessTests : IDisposable
     }
 
     /// <summary>
+    /// A reader that closes standard output (<c>dedup index query ... | head -1</c>) stops the run at its next write,
+    /// with exit code 141 (128 + SIGPIPE) and no message. .NET's console dropped writes into the closed pipe, and the
+    /// query went on through every article to exit 1.
+    /// </summary>
+    [Fact]
+    public async Task A_closed_standard_output_stops_the_run_with_exit_141()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("pipes and SIGPIPE's exit code are POSIX");
+        }
+
+        string store = _temp.File("q.idx");
+        string story = "The harbour council approved the rebuilding of the north sea wall on Monday after a long debate about its cost and the storms of last winter.";
+        string original = _temp.Write("original.jsonl", $"{{\"id\":\"o\",\"text\":\"{story}\"}}\n");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, original)).ExitCode);
+        string copies = _temp.Write("copies.jsonl", string.Concat(Enumerable.Range(0, 5000).Select(i => $"{{\"id\":\"c{i}\",\"text\":\"{story}\"}}\n")));
+
+        string dll = Path.Combine(AppContext.BaseDirectory, "Dedup.Cli.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in (string[])[dll, "index", "query", "--store", store, copies])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        string? first = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+        Assert.StartsWith("{\"a\":\"c0\",\"b\":\"o\"", first, StringComparison.Ordinal);
+        process.StandardOutput.Close();
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(string.Empty, await error);
+        Assert.Equal(ExitCodes.BrokenPipe, process.ExitCode);
+    }
+
+    /// <summary>
     /// SIGTERM (what kill, timeout, systemd and docker stop send) stops a scan as Ctrl+C does: "cancelled", exit 143,
     /// no output written and no temporary file left. The tool ended at once with no word, and left its temporary files.
     /// The scan reads standard input, fed until the tool ends, so that the signal comes while it runs however fast it is.

@@ -1,0 +1,101 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Dedup.Cli.Output;
+
+/// <summary>
+/// Standard output as the tool writes it: a stream on file descriptor 1 whose write into a pipe the reader closed
+/// (<c>dedup index query ... | head -1</c>) throws <see cref="BrokenPipeException"/>. .NET ignores SIGPIPE and its
+/// console drops such writes without a word, so a run went on to its end writing into nothing; now it stops there
+/// (exit code <see cref="ExitCodes.BrokenPipe"/>, as a process that SIGPIPE ends, and no message: the reader asked for
+/// no more).
+/// </summary>
+internal sealed class StandardOutput : Stream
+{
+    /// <summary>EPIPE, the error of a write into a pipe with no reader, as .NET reports it on Linux and macOS.</summary>
+    private const int BrokenPipe = 32;
+
+    private readonly Stream _inner;
+
+    public StandardOutput(Stream inner) => _inner = inner;
+
+    /// <summary>A writer of UTF-8 text (no byte-order mark) to file descriptor 1, flushed at every write as the console's is.</summary>
+    public static TextWriter CreateWriter() =>
+        new StreamWriter(new StandardOutput(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0)), new System.Text.UTF8Encoding(false), bufferSize: 1 << 14)
+        {
+            AutoFlush = true,
+        };
+
+    /// <summary>Whether <paramref name="e"/>, or an exception inside it, is a write into a closed pipe.</summary>
+    public static bool IsBrokenPipe(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is BrokenPipeException)
+            {
+                return true;
+            }
+
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsBrokenPipe))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        try
+        {
+            _inner.Write(buffer);
+        }
+        catch (IOException e) when (e.HResult == BrokenPipe)
+        {
+            throw new BrokenPipeException(e);
+        }
+    }
+
+    public override void Flush()
+    {
+        try
+        {
+            _inner.Flush();
+        }
+        catch (IOException e) when (e.HResult == BrokenPipe)
+        {
+            throw new BrokenPipeException(e);
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Standard output's reader closed the pipe: the run stops without a message.</summary>
+internal sealed class BrokenPipeException(IOException inner) : IOException("standard output was closed by its reader", inner);
