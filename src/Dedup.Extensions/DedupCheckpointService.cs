@@ -13,6 +13,8 @@ namespace Dedup.Extensions;
 /// checkpoints write asynchronously and end when the host's shutdown timeout passes, leaving the journal whole. When the
 /// host has started (every hosted service's start done, OpenTelemetry's providers' included), it has the telemetry
 /// report the journal's replay if nothing listened when the detector opened (<see cref="DedupTelemetry.ReportPendingReplay"/>).
+/// With <see cref="DedupOptions.Retention"/> set, it also expires the articles older than the window at every interval,
+/// before it looks at the journal (an in-memory detector's too).
 /// </summary>
 internal sealed class DedupCheckpointService : BackgroundService, IHostedLifecycleService
 {
@@ -50,7 +52,7 @@ internal sealed class DedupCheckpointService : BackgroundService, IHostedLifecyc
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_options.SnapshotPath is null)
+        if (_options.SnapshotPath is null && _options.Retention is null)
         {
             return;
         }
@@ -60,7 +62,12 @@ internal sealed class DedupCheckpointService : BackgroundService, IHostedLifecyc
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (_detector.JournalBytes > _options.CheckpointJournalBytes)
+                if (_options.Retention is { } retention)
+                {
+                    await TryExpireAsync(DateTimeOffset.UtcNow - retention, stoppingToken).ConfigureAwait(false);
+                }
+
+                if (_options.SnapshotPath is not null && _detector.JournalBytes > _options.CheckpointJournalBytes)
                 {
                     await TryCheckpointAsync(stoppingToken).ConfigureAwait(false);
                 }
@@ -68,6 +75,37 @@ internal sealed class DedupCheckpointService : BackgroundService, IHostedLifecyc
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Expires the articles older than <paramref name="cutoff"/>, a thousand at a time (each page's removals journaled
+    /// with one write); a failure is logged and tried again at the next interval.
+    /// </summary>
+    private async Task TryExpireAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        const int Page = 1000;
+        int expired = 0;
+        try
+        {
+            int removed;
+            do
+            {
+                removed = await _detector.ExpireAsync(cutoff, Page, cancellationToken).ConfigureAwait(false);
+                expired += removed;
+            }
+            while (removed == Page);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            _telemetry?.ReportExpiryFailed(e);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _telemetry?.ReportExpired(expired, cutoff);
         }
     }
 

@@ -52,4 +52,12 @@ internal static partial class DedupLog
     [LoggerMessage(EventId = 12, EventName = "BucketKeysLost", Level = LogLevel.Error,
         Message = "The detector's bucket store lost its keys (a server restarted without persistence, or its keys flushed): searches find no copies among the articles indexed before until their keys are added again with CopyDetector.RestoreBucketsAsync")]
     public static partial void BucketKeysLost(ILogger logger);
+
+    [LoggerMessage(EventId = 13, EventName = "ArticlesExpired", Level = LogLevel.Information,
+        Message = "Expired {Articles} articles older than {Cutoff:o} (the retention window)")]
+    public static partial void ArticlesExpired(ILogger logger, int articles, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = 14, EventName = "ExpiryFailed", Level = LogLevel.Warning,
+        Message = "Expiring the articles older than the retention window failed; tried again at the next interval")]
+    public static partial void ExpiryFailed(ILogger logger, Exception exception);
 }

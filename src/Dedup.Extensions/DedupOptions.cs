@@ -48,6 +48,13 @@ public sealed class DedupOptions
     /// <summary>Whether the hosted service checkpoints when the host stops, so the next start replays nothing. Default true.</summary>
     public bool CheckpointOnShutdown { get; set; } = true;
 
+    /// <summary>
+    /// A time window of news: the hosted service removes the articles published longer ago than this (undated ones:
+    /// indexed longer ago) every <see cref="CheckpointInterval"/>, with <see cref="CopyDetector.ExpireAsync"/>. Null (the
+    /// default) keeps every article. In configuration, a time span ("7.00:00:00" is seven days).
+    /// </summary>
+    public TimeSpan? Retention { get; set; }
+
     /// <summary>Applies the settings that are set to <paramref name="options"/>.</summary>
     internal DetectorOptions ApplyTo(DetectorOptions options) => options with
     {

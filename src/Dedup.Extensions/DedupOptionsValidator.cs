@@ -60,6 +60,18 @@ internal sealed class DedupOptionsValidator : IValidateOptions<DedupOptions>
             failures.Add($"{_section}:CheckpointJournalBytes is {options.CheckpointJournalBytes}; it must not be negative.");
         }
 
+        if (options.Retention is { } retention && retention <= TimeSpan.Zero)
+        {
+            failures.Add($"{_section}:Retention is {retention}; it must be positive (leave it out to keep every article).");
+        }
+
+        if (_configuration?[nameof(DedupOptions.Retention)] is { } window
+            && long.TryParse(window, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long days))
+        {
+            // As for the interval: a plain number is days to TimeSpan, which may be meant, or may be seconds; say it.
+            failures.Add($"{_section}:Retention is '{window.Trim()}', a plain number, which is read as {days} days; write it as a time span: '7.00:00:00' is seven days, '12:00:00' twelve hours.");
+        }
+
         if (!Enum.IsDefined(options.JournalFlush))
         {
             failures.Add($"{_section}:JournalFlush is {options.JournalFlush}; it must be Disk or OperatingSystem.");

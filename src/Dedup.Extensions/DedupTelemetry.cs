@@ -57,6 +57,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     private readonly Counter<long> _errors;
     private readonly Counter<long> _lost;
     private readonly Counter<long> _bucketsLost;
+    private readonly Counter<long> _expired;
     private readonly Lock _pendingLock = new();
 
     /// <summary>When a replay began that no activity listener heard (UTC), until it completes.</summary>
@@ -80,6 +81,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         _errors = _meter.CreateCounter<long>("dedup.errors", "{error}", "Failed or cancelled detector operations.");
         _lost = _meter.CreateCounter<long>("dedup.shared_index.lost", "{event}", "Times a shared store was found to have lost the index.");
         _bucketsLost = _meter.CreateCounter<long>("dedup.buckets.lost", "{event}", "Times the detector's bucket store reported it had lost its keys.");
+        _expired = _meter.CreateCounter<long>("dedup.articles.expired", "{article}", "Articles removed by the retention window.");
     }
 
     /// <inheritdoc/>
@@ -231,6 +233,19 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     /// Reports a replay that nothing heard when it happened, if something listens now: its activity, started and ended
     /// at the replay's own times (a root activity, never a child of the caller's), and its measurements.
     /// </summary>
+    /// <summary>Logs and counts the articles an expiry removed (<c>dedup.articles.expired</c>).</summary>
+    internal void ReportExpired(int articles, DateTimeOffset cutoff)
+    {
+        if (articles > 0)
+        {
+            _expired.Add(articles);
+            DedupLog.ArticlesExpired(_logger, articles, cutoff);
+        }
+    }
+
+    /// <summary>Logs an expiry that failed (the journal could not be written, say).</summary>
+    internal void ReportExpiryFailed(Exception exception) => DedupLog.ExpiryFailed(_logger, exception);
+
     internal void ReportPendingReplay()
     {
         if (Volatile.Read(ref _pending) is null)

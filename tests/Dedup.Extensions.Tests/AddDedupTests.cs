@@ -725,6 +725,51 @@ public sealed class AddDedupTests : IDisposable
         Assert.Equal(2, Interlocked.Read(ref lost.Value));
     }
 
+    /// <summary>
+    /// With a retention window the hosted service expires the articles published before it at every interval (an
+    /// in-memory detector's too), logs how many and counts them; the newer stay. A plain number is refused, naming it.
+    /// </summary>
+    [Fact]
+    public async Task A_retention_window_expires_older_articles_on_the_services_timer()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var logs = new CapturingLoggerProvider();
+        var expired = new StrongBox<long>();
+        using MeterListener listener = CountMeasurements("dedup.articles.expired", expired);
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dedup:Retention"] = "1.00:00:00",
+            ["Dedup:CheckpointInterval"] = "00:00:00.020",
+        });
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddDedup(builder.Configuration);
+        using (IHost host = builder.Build())
+        {
+            CopyDetector detector = host.Services.GetRequiredService<CopyDetector>();
+            await detector.AddAsync(Stories.Original with { Published = DateTimeOffset.UtcNow.AddDays(-2) }, ct);
+            await detector.AddAsync(Stories.Unrelated with { Published = DateTimeOffset.UtcNow.AddHours(-1) }, ct);
+            await host.StartAsync(ct);
+            for (int i = 0; i < 500 && detector.Count > 1; i++)
+            {
+                await Task.Delay(10, ct);
+            }
+
+            await host.StopAsync(ct);
+            Assert.Equal(1, detector.Count);
+            Assert.True(detector.Contains(Stories.Unrelated.Id));
+        }
+
+        (EventId id, string message) = Assert.Single(logs.Entries, e => e.Id.Id == 13);
+        Assert.Equal("ArticlesExpired", id.Name);
+        Assert.StartsWith("Expired 1 articles older than", message, StringComparison.Ordinal);
+        Assert.Equal(1, Interlocked.Read(ref expired.Value));
+
+        using ServiceProvider plain = Build(new() { ["Dedup:Retention"] = "7" });
+        var e = Assert.Throws<OptionsValidationException>(() => plain.GetRequiredService<IOptions<DedupOptions>>().Value);
+        Assert.Contains("Dedup:Retention is '7', a plain number, which is read as 7 days", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Adds up the measurements of the telemetry's counter <paramref name="instrument"/> into <paramref name="total"/>.</summary>
     private static MeterListener CountMeasurements(string instrument, StrongBox<long> total)
     {

@@ -165,6 +165,12 @@ internal sealed class ArticleFeatures
     public long Order { get; set; }
 
     /// <summary>
+    /// When a detector indexed the article (UTC ticks; set on insertion, and again when a snapshot or journal is loaded):
+    /// the time by which <see cref="CopyDetector.Expire"/> expires an article without a publication time.
+    /// </summary>
+    public long IndexedUtcTicks { get; set; }
+
+    /// <summary>
     /// Lets go of the word, skeleton and lead sets and the paraphrase terms (they read as empty from now on; the terms'
     /// counts are kept): a batch scan keeps them packed beside the features (<see cref="PackedSets"/>).
     /// </summary>

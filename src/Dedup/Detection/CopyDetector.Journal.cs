@@ -331,6 +331,13 @@ public sealed partial class CopyDetector
         _journal?.AppendRemove(id);
     }
 
+    /// <summary>Writes removals to the journal with one write (and one flush) before they are made; refuses them for a read-only detector.</summary>
+    private void JournalRemoves(IReadOnlyList<string> ids)
+    {
+        ThrowIfReadOnly();
+        _journal?.AppendRemoves(ids);
+    }
+
     private void ThrowIfReadOnly()
     {
         if (_readOnly)

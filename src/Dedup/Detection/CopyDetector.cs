@@ -214,6 +214,110 @@ public sealed partial class CopyDetector
         }
     }
 
+    /// <summary>
+    /// Removes up to <paramref name="limit"/> articles published before <paramref name="cutoff"/> (an article without a
+    /// publication time: indexed before it), oldest first: a time window of news, kept by calling this on a timer. A
+    /// detector opened with <see cref="Open"/> journals the removals with one write (and one flush).
+    /// </summary>
+    /// <param name="cutoff">Articles of an earlier time expire.</param>
+    /// <param name="limit">At most this many are removed by this call (at least 1); call again while it returns <paramref name="limit"/>.</param>
+    /// <returns>The number of articles removed.</returns>
+    /// <remarks>
+    /// It looks at every indexed article's time (about a millisecond for 100,000), so call it on a timer, not per
+    /// article. A snapshot keeps publication times but not the time an undated article was indexed: loaded, such an
+    /// article counts from the load. A shared index expires through its store (<c>ISharedIndexStore.ExpireAsync</c>).
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
+    /// <exception cref="NotSupportedException">The bucket store has no synchronous access (use <see cref="ExpireAsync"/>), or the index lives in a shared store.</exception>
+    /// <exception cref="InvalidOperationException">The detector was opened read-only.</exception>
+    public int Expire(DateTimeOffset cutoff, int limit = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ThrowIfShared(nameof(Expire), "expire through the store (ISharedIndexStore.ExpireAsync)");
+        ThrowIfNoSynchronousStore();
+        EnterWriteLock();
+        try
+        {
+            List<string> due = DueLocked(cutoff, limit);
+            if (due.Count == 0)
+            {
+                return 0;
+            }
+
+            JournalRemoves(due);
+            foreach (string id in due)
+            {
+                _registry.Remove(id, out int slot, out ArticleFeatures? f);
+                _store.Remove(Entries(f!, slot));
+                ClusterRemovedLocked(slot);
+            }
+
+            Interlocked.Increment(ref _version);
+            return due.Count;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>As <see cref="Expire"/>, for a detector whose bucket store is reached asynchronously too.</summary>
+    /// <param name="cutoff">Articles of an earlier time expire.</param>
+    /// <param name="limit">At most this many are removed by this call (at least 1).</param>
+    /// <param name="cancellationToken">Stops the removals between two articles; those removed stay removed.</param>
+    /// <returns>The number of articles removed.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
+    /// <exception cref="NotSupportedException">The index lives in a shared store.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public async ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ThrowIfShared(nameof(ExpireAsync), "expire through the store (ISharedIndexStore.ExpireAsync)");
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_store.SupportsSynchronousAccess)
+        {
+            return Expire(cutoff, limit);
+        }
+
+        List<string> due;
+        EnterReadLock();
+        try
+        {
+            due = DueLocked(cutoff, limit);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        int removed = 0;
+        foreach (string id in due)
+        {
+            removed += await RemoveAsync(id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return removed;
+    }
+
+    /// <summary>The ids of the <paramref name="limit"/> oldest articles of a time before <paramref name="cutoff"/>, oldest (then first added) first.</summary>
+    private List<string> DueLocked(DateTimeOffset cutoff, int limit)
+    {
+        long before = cutoff.UtcTicks;
+        var due = new List<(long Time, long Order, string Id)>();
+        foreach (int slot in _registry.LiveSlots)
+        {
+            ArticleFeatures f = _registry[slot]!;
+            long time = f.Published?.UtcTicks ?? f.IndexedUtcTicks;
+            if (time < before)
+            {
+                due.Add((time, f.Order, f.Id));
+            }
+        }
+
+        due.Sort((x, y) => x.Time != y.Time ? x.Time.CompareTo(y.Time) : x.Order.CompareTo(y.Order));
+        return [.. due.Take(limit).Select(d => d.Id)];
+    }
+
     /// <summary>Whether an article with this id is indexed.</summary>
     /// <exception cref="NotSupportedException">The index lives in a shared store, which this detector does not mirror.</exception>
     public bool Contains(string id)
@@ -770,6 +874,7 @@ public sealed partial class CopyDetector
     private void InsertLocked(ArticleFeatures f, Probe? known = null)
     {
         f.Order = _order++;
+        f.IndexedUtcTicks = DateTime.UtcNow.Ticks;
         int slot = _registry.Add(f.Id, f);
         Interlocked.Increment(ref _version);
         _store.Add(Entries(f, slot));

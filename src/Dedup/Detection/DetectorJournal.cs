@@ -194,10 +194,17 @@ internal sealed class DetectorJournal : IDisposable
     }
 
     /// <summary>Appends a remove record, then flushes as the policy says.</summary>
-    public void AppendRemove(string id)
+    public void AppendRemove(string id) => AppendRemoves([id]);
+
+    /// <summary>Appends one remove record per id with one write call, then flushes as the policy says.</summary>
+    public void AppendRemoves(IReadOnlyList<string> ids)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        WriteRecord(buffer, RemoveKind, payload => WriteString(payload, id));
+        foreach (string id in ids)
+        {
+            WriteRecord(buffer, RemoveKind, payload => WriteString(payload, id));
+        }
+
         Append(buffer.WrittenSpan);
     }
 

@@ -1,0 +1,107 @@
+using Dedup.Detection;
+
+namespace Dedup.Tests.Detection;
+
+/// <summary>A time window of news in a detector's own index: <see cref="CopyDetector.Expire"/> and <see cref="CopyDetector.ExpireAsync"/>.</summary>
+public sealed class ExpireTests : IDisposable
+{
+    private static readonly DateTimeOffset Day1 = new(2026, 3, 1, 9, 0, 0, TimeSpan.FromHours(2));
+    private readonly string _folder = Directory.CreateTempSubdirectory("dedup-expire-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Three stories and a copy of each, published a day apart (the copies an hour after their stories).</summary>
+    private static IEnumerable<Article> Stories()
+    {
+        string[] texts = [TestArticles.Harbour, TestArticles.Rail, TestArticles.HarbourFollowUp];
+        for (int d = 0; d < texts.Length; d++)
+        {
+            yield return new Article($"s{d}", texts[d], Published: Day1.AddDays(d));
+            yield return new Article($"s{d}-copy", TestArticles.Syndicate(texts[d]), Published: Day1.AddDays(d).AddHours(1));
+        }
+    }
+
+    [Fact]
+    public void Articles_published_before_the_cutoff_expire_oldest_first_a_page_at_a_time()
+    {
+        using var detector = new CopyDetector();
+        foreach (Article a in Stories().Reverse())
+        {
+            detector.Add(a);
+        }
+
+        Assert.NotNull(detector.ClusterOf("s0"));
+        DateTimeOffset cutoff = Day1.AddDays(1).AddMinutes(30); // s0, s0-copy and s1 are older
+        Assert.Equal(2, detector.Expire(cutoff, limit: 2));
+        Assert.False(detector.Contains("s0") || detector.Contains("s0-copy"));
+        Assert.True(detector.Contains("s1"));
+        Assert.Equal(1, detector.Expire(cutoff, limit: 2));
+        Assert.Equal(0, detector.Expire(cutoff));
+        Assert.Equal(3, detector.Count);
+
+        Assert.Null(detector.ClusterOf("s0"));
+        Assert.Empty(detector.FindCopies(TestArticles.Syndicate(TestArticles.Harbour)));
+        Assert.Equal(["s1-copy"], detector.ClusterOf("s1-copy")!.Members);
+        Assert.Equal(["s2", "s2-copy"], detector.ClusterOf("s2")!.Members.Order(StringComparer.Ordinal));
+        Assert.Throws<ArgumentOutOfRangeException>(() => detector.Expire(cutoff, limit: 0));
+    }
+
+    /// <summary>An article without a publication time expires by the time it was indexed.</summary>
+    [Fact]
+    public void An_undated_article_expires_by_the_time_it_was_indexed()
+    {
+        using var detector = new CopyDetector();
+        DateTimeOffset before = DateTimeOffset.UtcNow;
+        detector.Add("undated", TestArticles.Harbour);
+        detector.Add(new Article("old", TestArticles.Rail, Published: before.AddYears(-1)));
+        Assert.Equal(1, detector.Expire(before.AddMinutes(-1)));
+        Assert.True(detector.Contains("undated"));
+        Assert.Equal(1, detector.Expire(DateTimeOffset.UtcNow.AddSeconds(1)));
+        Assert.Equal(0, detector.Count);
+    }
+
+    /// <summary>The removals are journaled (with one write): reopened, the index holds the window; a read-only detector refuses them.</summary>
+    [Fact]
+    public void Expiry_is_journaled_and_refused_read_only()
+    {
+        string path = Path.Combine(_folder, "news.index");
+        using (CopyDetector detector = CopyDetector.Open(path))
+        {
+            detector.AddRange(Stories(), TestContext.Current.CancellationToken);
+            detector.Checkpoint();
+        }
+
+        using (CopyDetector reader = CopyDetector.OpenReadOnly(path))
+        {
+            Assert.Throws<InvalidOperationException>(() => reader.Expire(Day1.AddDays(1)));
+            Assert.Equal(6, reader.Count);
+        }
+
+        using (CopyDetector detector = CopyDetector.Open(path))
+        {
+            Assert.Equal(0, detector.JournalBytes);
+            Assert.Equal(2, detector.Expire(Day1.AddDays(1)));
+            Assert.True(detector.JournalBytes > 0);
+        }
+
+        using CopyDetector reopened = CopyDetector.Open(path);
+        Assert.Equal(4, reopened.Count);
+        Assert.False(reopened.Contains("s0-copy"));
+    }
+
+    /// <summary>With a bucket store reached only asynchronously, <see cref="CopyDetector.ExpireAsync"/> expires the same; <see cref="CopyDetector.Expire"/> says to use it.</summary>
+    [Fact]
+    public async Task ExpireAsync_expires_through_an_asynchronous_store()
+    {
+        using var detector = new CopyDetector(null, new AsyncOnlyStore());
+        foreach (Article a in Stories())
+        {
+            await detector.AddAsync(a, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Throws<NotSupportedException>(() => detector.Expire(Day1.AddDays(1)));
+        Assert.Equal(2, await detector.ExpireAsync(Day1.AddDays(1), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Empty(await detector.FindCopiesAsync(TestArticles.Syndicate(TestArticles.Harbour), TestContext.Current.CancellationToken));
+        Assert.NotEmpty(await detector.FindCopiesAsync(TestArticles.Syndicate(TestArticles.Rail), TestContext.Current.CancellationToken));
+    }
+}
