@@ -239,9 +239,15 @@ internal static class DedupApp
         Argument<string> queryInput = InputArgument();
         Option<bool> querySkipBad = SkipBadOption();
         Option<InputEncoding> queryEncoding = EncodingOption();
-        var query = new Command("query", "Print, as JSON lines, the indexed copies of each article of INPUT. Exit code 1 when any was found.") { queryInput, queryStore, querySkipBad, queryEncoding };
+        var queryThreshold = new Option<double?>("--threshold", "-t")
+        {
+            Description = "Minimum score in [0, 1] for a match, for this query; by default the index's own.",
+            CustomParser = ParseThreshold,
+            HelpName = "T",
+        };
+        var query = new Command("query", "Print, as JSON lines, the indexed copies of each article of INPUT. Exit code 1 when any was found.") { queryInput, queryStore, queryThreshold, querySkipBad, queryEncoding };
         query.SetAction((parse, ct) => IndexCommand.QueryAsync(
-            console, parse.GetRequiredValue(queryStore), parse.GetRequiredValue(queryInput), parse.GetValue(querySkipBad), parse.GetValue(queryEncoding), ct));
+            console, parse.GetRequiredValue(queryStore), parse.GetRequiredValue(queryInput), parse.GetValue(queryThreshold), parse.GetValue(querySkipBad), parse.GetValue(queryEncoding), ct));
         index.Subcommands.Add(query);
 
         Option<string> removeStore = StoreOption();

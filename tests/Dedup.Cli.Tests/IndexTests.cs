@@ -80,6 +80,38 @@ public sealed class IndexTests : IDisposable
     }
 
     /// <summary>
+    /// <c>index query -t</c> sets the threshold of this query alone (the index keeps its own), and an article whose id is
+    /// indexed with another text (its update) is reported against that earlier version; the same article itself is not.
+    /// </summary>
+    [Fact]
+    public async Task Query_takes_a_threshold_of_its_own_and_reports_an_earlier_version_of_the_same_id()
+    {
+        string store = _temp.File("news.idx");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, Originals())).ExitCode);
+        string copies = Copies();
+
+        static List<JsonElement> Matches(CliRun run) => [.. run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+        List<JsonElement> all = Matches(await Cli.RunAsync("index", "query", "--store", store, copies));
+        List<JsonElement> strict = Matches(await Cli.RunAsync("index", "query", "--store", store, copies, "-t", "0.99"));
+        Assert.Contains(all, m => m.GetProperty("kind").GetString() != "duplicate");
+        Assert.NotEmpty(strict);
+        Assert.All(strict, m => Assert.True(m.GetProperty("score").GetDouble() >= 0.99, m.ToString()));
+        Assert.True(strict.Count < all.Count);
+        Assert.Contains("--threshold must lie between 0 and 1", (await Cli.RunAsync("index", "query", "--store", store, copies, "-t", "2")).Error, StringComparison.Ordinal);
+        Assert.StartsWith("threshold: 0.4", (await Cli.RunAsync("index", "stats", "--store", store)).Out.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
+
+        string text = Samples.Text(Samples.Storm);
+        int stop = text.IndexOf(". ", StringComparison.Ordinal) + 1;
+        string updated = text[..stop] + " Updated at noon." + text[stop..];
+        string same = _temp.Write("same.jsonl", ScanTests.JsonSerializerLine(Samples.Storm, Samples.Text(Samples.Storm)));
+        string update = _temp.Write("update.jsonl", ScanTests.JsonSerializerLine(Samples.Storm, updated));
+        Assert.Empty(Matches(await Cli.RunAsync("index", "query", "--store", store, same)));
+        JsonElement earlier = Assert.Single(Matches(await Cli.RunAsync("index", "query", "--store", store, update)), m => m.GetProperty("b").GetString() == Samples.Storm);
+        Assert.Equal(Samples.Storm, earlier.GetProperty("a").GetString());
+        Assert.Equal("syndicated", earlier.GetProperty("kind").GetString());
+    }
+
+    /// <summary>
     /// <c>query</c> and <c>stats</c> open the index read-only: they run while another reader holds it (a client's trial:
     /// two of them refused each other with "open in another detector"), write nothing (a torn journal tail is skipped, not
     /// cut off and kept aside), and keep an <c>add</c> out meanwhile. An <c>add</c> of articles already indexed changes no file.

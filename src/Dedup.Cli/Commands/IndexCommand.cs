@@ -70,17 +70,17 @@ internal static class IndexCommand
     }
 
     /// <summary>Prints, as JSON lines, the indexed copies of each article of the input.</summary>
-    public static async Task<int> QueryAsync(CliConsole console, string storeLocation, string input, bool skipBad, InputEncoding encoding, CancellationToken cancellationToken)
+    public static async Task<int> QueryAsync(CliConsole console, string storeLocation, string input, double? threshold, bool skipBad, InputEncoding encoding, CancellationToken cancellationToken)
     {
         if (RedisIndex.IsRedis(storeLocation))
         {
-            await using RedisIndex index = await RedisIndex.OpenAsync(storeLocation, null);
+            await using RedisIndex index = await RedisIndex.OpenAsync(storeLocation, threshold);
             ArticleSet articles = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
             return await WriteMatchesAsync(console, articles, (a, ct) => index.RunAsync(async () => await index.Detector.FindCopiesAsync(a, ct)), index.Location, cancellationToken);
         }
 
         IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
-        using CopyDetector detector = store.LoadForReading();
+        using CopyDetector detector = store.LoadForReading(threshold);
         ArticleSet set = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
         return await WriteMatchesAsync(console, set, (a, _) => Task.FromResult(detector.FindCopies(a)), $"{detector.Count} indexed", cancellationToken);
     }
@@ -96,11 +96,13 @@ internal static class IndexCommand
             foreach (Article article in set.Articles)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                foreach (CopyMatch match in await find(article, cancellationToken))
+                // Searched without its id, which the library leaves out of the candidates: an indexed article of the
+                // same id is then found too, and reported when its text differs (an earlier version).
+                foreach (CopyMatch match in await find(article with { Id = string.Empty }, cancellationToken))
                 {
-                    if (string.Equals(match.Id, article.Id, StringComparison.Ordinal))
+                    if (string.Equals(match.Id, article.Id, StringComparison.Ordinal) && match.Kind == CopyKind.Duplicate)
                     {
-                        continue; // the article itself, when it is indexed
+                        continue; // the article itself, when it is indexed (with another text, it is its earlier version: reported)
                     }
 
                     writer.WriteStartObject();

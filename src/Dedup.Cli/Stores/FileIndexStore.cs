@@ -30,10 +30,10 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
     /// (a torn journal tail is skipped, not cut) and run beside each other; a service or an <c>add</c> holding the index
     /// still refuses them.
     /// </summary>
-    public CopyDetector LoadForReading()
+    public CopyDetector LoadForReading(double? threshold = null)
     {
         CheckExists();
-        return Open(() => CopyDetector.OpenReadOnly(path));
+        return Open(() => CopyDetector.OpenReadOnly(path, threshold is { } t ? o => o with { Threshold = t } : null));
     }
 
     private void CheckExists()

@@ -20,8 +20,9 @@ internal interface IIndexStore
     CopyDetector Load();
 
     /// <summary>Opens the index for reading: nothing is written, and other readers may hold it too.</summary>
+    /// <param name="threshold">The threshold of this reading, or null for the index's own.</param>
     /// <exception cref="CliException">The store is missing or held by a detector that changes it (I/O error) or unreadable (bad store).</exception>
-    CopyDetector LoadForReading();
+    CopyDetector LoadForReading(double? threshold = null);
 
     /// <summary>Creates the index (it does not exist yet) with <paramref name="options"/>, holding it until the detector is disposed.</summary>
     /// <exception cref="CliException">The store cannot be created (I/O error).</exception>
