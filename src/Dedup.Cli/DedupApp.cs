@@ -288,7 +288,8 @@ internal static class DedupApp
         string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && value is >= 0 and <= 1)
         {
-            return value;
+            // "-0" is 0, and is printed as 0 (the summary said "threshold -0").
+            return value == 0 ? 0 : value;
         }
 
         result.AddError(text.Contains(',', StringComparison.Ordinal)

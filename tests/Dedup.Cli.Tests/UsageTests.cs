@@ -53,6 +53,15 @@ public sealed class UsageTests : IDisposable
         Assert.Empty(run.Out);
     }
 
+    /// <summary>A threshold of "-0" is 0, and the summary says 0 (it said -0).</summary>
+    [Fact]
+    public async Task A_negative_zero_threshold_is_zero()
+    {
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "-t", "-0", "--json");
+        Assert.Contains("\"threshold\": 0,", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("-0", run.Out.Split('\n').Single(l => l.Contains("threshold", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// An output file that names the input or another output is refused before anything is read or written: before,
     /// <c>scan in.jsonl --pairs in.jsonl</c> replaced the articles with the pairs, and <c>--pairs p --clusters p</c> lost the pairs.
