@@ -34,6 +34,8 @@ public sealed class InputErrorTests : IDisposable
     [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"yesterday\"}\n", ":2: \"published\" is not an ISO-8601 date: 'yesterday'")]
     [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"04/03/2025 08:00\"}\n", ":2: \"published\" is not an ISO-8601 date: '04/03/2025 08:00'")]
     [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"4 March\"}\n", ":2: \"published\" is not an ISO-8601 date: '4 March'")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"0001-01-01T00:00:00+02:00\"}\n", ":2: \"published\" is out of range: '0001-01-01T00:00:00+02:00' falls before 0001-01-01 or after 9999-12-31 in UTC")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"9999-12-31T23:00:00-05:00\"}\n", ":2: \"published\" is out of range")]
     public async Task Each_bad_line_is_reported_with_file_line_and_problem(string badLine, string expected)
     {
         string path = _temp.Write("bad.jsonl", Good + badLine + Good.Replace("\"a\"", "\"c\"", StringComparison.Ordinal));

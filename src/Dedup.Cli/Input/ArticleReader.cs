@@ -753,7 +753,12 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             {
                 if (!TryParsePublished(publishedText.Trim(), out DateTimeOffset parsed))
                 {
-                    return (null, false, InputProblem.BadField, $"\"published\" is not an ISO-8601 date: {Quote(publishedText)} (id {Quote(id)})");
+                    // An ISO-8601 time whose UTC instant falls before year 1 or after 9999 ("0001-01-01T00:00:00+02:00")
+                    // is one, but no time .NET can hold: said so, not that it is no ISO-8601 date.
+                    string trimmed = publishedText.Trim();
+                    return (null, false, InputProblem.BadField, trimmed.StartsWith("0001-", StringComparison.Ordinal) || trimmed.StartsWith("9999-", StringComparison.Ordinal)
+                        ? $"\"published\" is out of range: {Quote(publishedText)} falls before 0001-01-01 or after 9999-12-31 in UTC (id {Quote(id)})"
+                        : $"\"published\" is not an ISO-8601 date: {Quote(publishedText)} (id {Quote(id)})");
                 }
 
                 published = parsed;
