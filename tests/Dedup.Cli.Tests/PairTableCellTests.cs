@@ -67,6 +67,33 @@ public sealed class PairTableCellTests
         Assert.All(columns, c => Assert.Equal(columns[0], c));
     }
 
+    /// <summary>
+    /// On a terminal too narrow for the table, a long id ends in an ellipsis on its line; its end went on over the next
+    /// line, where it read as another id (a client's trial).
+    /// </summary>
+    [Fact]
+    public void A_long_id_in_a_narrow_terminal_stays_on_its_line()
+    {
+        Article[] articles =
+        [
+            new("reuters-wire-2025-03-14-harbour", "Body", "Council approves harbour wall rebuild after a long debate"),
+            new("coastal-gazette-2025-03-14-wall", "Body", "Harbour wall to be rebuilt"),
+        ];
+        CopyPair[] pairs = [new(articles[0].Id, articles[1].Id, CopyKind.Syndicated, 0.95, new MatchScores(1, 1, 1, 1))];
+        var writer = new StringWriter();
+        IAnsiConsole terminal = new CliConsole(writer, TextWriter.Null, () => Stream.Null, OutIsTerminal: true).CreateOutConsole();
+        terminal.Profile.Width = 70;
+
+        new PairTable(pairs, articles).WriteTable(terminal);
+
+        string[] lines = writer.ToString().Split('\n');
+        string idLine = Assert.Single(lines, l => l.Contains("0.950", StringComparison.Ordinal));
+        Assert.Contains("reuters-wire-", idLine, StringComparison.Ordinal);
+        Assert.Contains("\u2026", idLine, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("harbour\u2502", StringComparison.Ordinal) || l.Contains("-wall ", StringComparison.Ordinal) || l.Contains("14-harbour", StringComparison.Ordinal) && !l.Contains("0.950", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Council approves", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Bidirectional_overrides_become_spaces()
     {

@@ -150,10 +150,10 @@ internal sealed class PairTable
         foreach (var row in _rows)
         {
             table.AddRow(
-                Markup.Escape(row.Score),
-                Markup.Escape(row.Kind),
-                $"{Markup.Escape(row.A)}\n[grey]{Markup.Escape(row.TitleA)}[/]",
-                $"{Markup.Escape(row.B)}\n[grey]{Markup.Escape(row.TitleB)}[/]");
+                new Spectre.Console.Text(row.Score),
+                new Spectre.Console.Text(row.Kind),
+                IdAndTitle(row.A, row.TitleA),
+                IdAndTitle(row.B, row.TitleB));
         }
 
         console.Write(table);
@@ -162,6 +162,14 @@ internal sealed class PairTable
             console.MarkupLine($"[grey]{Markup.Escape(Rest)}[/]");
         }
     }
+
+    /// <summary>
+    /// An id over its title (in grey). On a terminal too narrow for the columns, the id ends in an ellipsis rather than
+    /// going on over the next line, where its end read as another id; the title wraps at its spaces.
+    /// </summary>
+    private static Rows IdAndTitle(string id, string title) => new(
+        new Spectre.Console.Text(id) { Overflow = Overflow.Ellipsis },
+        new Spectre.Console.Text(title, new Style(Color.Grey)));
 
     private static string Line(string[] cells, int[] widths)
     {
