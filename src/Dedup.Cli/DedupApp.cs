@@ -307,9 +307,10 @@ internal static class DedupApp
 
     private static Option<InputEncoding> EncodingOption() => new("--encoding")
     {
-        Description = "How to read input bytes: auto (a byte-order mark decides, else UTF-8; a .txt file that is not UTF-8 is read as Windows-1252 with a warning), utf-8 (strict), windows-1252 (latin1 and iso-8859-1 are read as windows-1252, as browsers read them).",
+        // No DefaultValueFactory: the help would print the enum's name, "[default: Auto]", where the values are written
+        // in lower case; unset, the option is InputEncoding.Auto (the enum's zero) and the description says so.
+        Description = "How to read input bytes: auto (the default: a byte-order mark decides, else UTF-8; a .txt file that is not UTF-8 is read as Windows-1252 with a warning), utf-8 (strict), windows-1252 (latin1 and iso-8859-1 are read as windows-1252, as browsers read them). [default: auto]",
         HelpName = string.Join('|', TextDecoding.Names),
-        DefaultValueFactory = _ => InputEncoding.Auto,
         CustomParser = result =>
         {
             string value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "auto";

@@ -1,3 +1,4 @@
+using Dedup.Cli.Input;
 namespace Dedup.Cli.Tests;
 
 /// <summary>Command-line usage: help, unknown options, missing arguments, values out of range, unsupported stores.</summary>
@@ -51,6 +52,20 @@ public sealed class UsageTests : IDisposable
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
         Assert.Contains("--help' for usage.", run.Error, StringComparison.Ordinal);
         Assert.Empty(run.Out);
+    }
+
+    /// <summary>The help gives --encoding's default as its value is written, lower case (it printed "[default: Auto]").</summary>
+    [Fact]
+    public async Task The_encodings_default_is_written_as_its_value()
+    {
+        foreach (string[] args in (string[][])[["scan", "--help"], ["compare", "--help"], ["index", "query", "--help"]])
+        {
+            CliRun run = await Cli.RunAsync(args);
+            Assert.Contains("[default: auto]", run.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("[default: Auto]", run.Out, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(InputEncoding.Auto, default(InputEncoding));
     }
 
     /// <summary>A threshold of "-0" is 0, and the summary says 0 (it said -0).</summary>
