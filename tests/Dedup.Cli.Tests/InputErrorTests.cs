@@ -78,6 +78,21 @@ public sealed class InputErrorTests : IDisposable
         Assert.True(skipped.ExitCode == ExitCodes.Ok, skipped.ToString());
     }
 
+    /// <summary>Files with a byte-order mark joined into one (cat a.jsonl b.jsonl) read whole: the mark that starts a later line was "malformed JSON at column 1".</summary>
+    [Fact]
+    public async Task A_byte_order_mark_that_starts_a_later_line_is_read_past()
+    {
+        byte[] a = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(ScanTests.JsonSerializerLine("a", Samples.Text(Samples.Storm)))];
+        byte[] b = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(ScanTests.JsonSerializerLine("b", Samples.Text(Samples.Syndicated)))];
+        string path = _temp.WriteBytes("joined.jsonl", [.. a, .. b]);
+        foreach (string[] args in (string[][])[["scan", path, "--json"], ["scan", path, "--json", "--report", _temp.File("r.html")]])
+        {
+            CliRun run = await Cli.RunAsync(args);
+            Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+            Assert.Contains("\"documents\": 2", run.Out, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Invalid_UTF8_is_reported_with_its_line_and_byte()
     {

@@ -126,7 +126,9 @@ internal sealed class Utf8LineReader : IDisposable
             line = line[..^1];
         }
 
-        if (LineNumber == 1 && line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        // A byte-order mark starts the file, or a line where files that had one were joined (cat a.jsonl b.jsonl): not
+        // JSON, dropped as FileBackedArticles drops it when it reads a line again.
+        if (line.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             line = line[3..];
         }
