@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Dedup.Extensions;
 
-/// <summary>The detector's log events (source-generated), one per operation: event ids 1 to 11 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
+/// <summary>The detector's log events (source-generated), one per operation, and the service's: event ids 1 to 14 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
 internal static partial class DedupLog
 {
     [LoggerMessage(EventId = 1, EventName = "CopiesFound", Level = LogLevel.Information,
