@@ -282,6 +282,24 @@ public sealed class JournalTests : IDisposable
     }
 
     /// <summary>
+    /// Opens the index, adds Harbour and checkpoints, copies that snapshot to a backup, adds Rail and checkpoints again,
+    /// then does <paramref name="then"/> before closing it.
+    /// </summary>
+    /// <returns>The backup: an older copy of the snapshot.</returns>
+    private string CheckpointTwiceKeepingTheFirst(Action<CopyDetector>? then = null)
+    {
+        string backup = Path.Combine(_folder, "backup");
+        using CopyDetector detector = CopyDetector.Open(SnapshotPath);
+        detector.Add(Harbour);
+        detector.Checkpoint();
+        File.Copy(SnapshotPath, backup);
+        detector.Add(Rail);
+        detector.Checkpoint();
+        then?.Invoke(detector);
+        return backup;
+    }
+
+    /// <summary>
     /// A journal put beside an older copy of its snapshot (a backup restored, the current journal kept) is refused, naming
     /// both, and nothing is changed: replayed onto the older copy, the articles checkpointed in between were gone without a
     /// word (a client's trial). The snapshot it follows opens whole again; the older copy opens alone once the journal is
@@ -290,17 +308,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_journal_beside_an_older_copy_of_its_snapshot_is_refused_and_nothing_is_lost()
     {
-        string backup = Path.Combine(_folder, "backup");
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
-        {
-            detector.Add(Harbour);
-            detector.Checkpoint();
-            File.Copy(SnapshotPath, backup);
-            detector.Add(Rail);
-            detector.Checkpoint();
-            detector.Add(FollowUp);
-        }
-
+        string backup = CheckpointTwiceKeepingTheFirst(detector => detector.Add(FollowUp));
         string current = SnapshotPath + ".current";
         File.Copy(SnapshotPath, current);
         File.Copy(backup, SnapshotPath, overwrite: true);
@@ -341,16 +349,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_restored_older_snapshot_beside_an_empty_journal_opens_and_its_changes_are_kept()
     {
-        string backup = Path.Combine(_folder, "backup");
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
-        {
-            detector.Add(Harbour);
-            detector.Checkpoint();
-            File.Copy(SnapshotPath, backup);
-            detector.Add(Rail);
-            detector.Checkpoint();
-        }
-
+        string backup = CheckpointTwiceKeepingTheFirst();
         File.Copy(backup, SnapshotPath, overwrite: true);
         using (CopyDetector restored = CopyDetector.Open(SnapshotPath))
         {
@@ -371,20 +370,14 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void After_a_failed_checkpoint_an_older_snapshot_is_refused_and_the_current_one_opens_whole()
     {
-        string backup = Path.Combine(_folder, "backup");
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        string backup = CheckpointTwiceKeepingTheFirst(detector =>
         {
-            detector.Add(Harbour);
-            detector.Checkpoint();
-            File.Copy(SnapshotPath, backup);
-            detector.Add(Rail);
-            detector.Checkpoint();
             detector.Add(FollowUp);
             detector.WrapCheckpointSnapshotForTests = inner => new FailingStream(inner, failAfter: 20);
             Assert.ThrowsAny<IOException>(detector.Checkpoint);
             detector.WrapCheckpointSnapshotForTests = null;
             detector.Add("late", TestArticles.Harbour.Replace("harbour", "airport", StringComparison.Ordinal));
-        }
+        });
 
         Assert.True(File.Exists(JournalPath + ".old"));
         string current = SnapshotPath + ".current";
