@@ -77,9 +77,9 @@ internal static class DedupApp
             console.Message(e.Message);
             return e.ExitCode;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            console.Message("cancelled");
+            console.Message(e is Commands.PartlyWrittenException ? e.Message : "cancelled");
             return ExitCodes.Cancelled;
         }
         catch (UnauthorizedAccessException e)

@@ -13,6 +13,44 @@ public sealed class OutputFileTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>
+    /// Ctrl+C between two outputs says which were replaced and which were left as they were (it said only "cancelled",
+    /// and a reader could not tell the new pairs from the old clusters).
+    /// </summary>
+    [Fact]
+    public async Task A_scan_cancelled_between_its_outputs_names_those_written()
+    {
+        string pairs = _temp.File("p.jsonl");
+        string clusters = _temp.File("c.jsonl");
+        string report = _temp.File("r.html");
+        File.WriteAllText(clusters, "old clusters\n");
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Commands.ScanCommand.OutputWrittenForTests.Value = path =>
+        {
+            if (path == pairs)
+            {
+                cancel.Cancel();
+            }
+        };
+        int exit;
+        try
+        {
+            exit = await DedupApp.RunAsync(["scan", Cli.NewsSample, "--pairs", pairs, "--clusters", clusters, "--report", report], stdout, stderr, null, cancel.Token);
+        }
+        finally
+        {
+            Commands.ScanCommand.OutputWrittenForTests.Value = null;
+        }
+
+        Assert.Equal(ExitCodes.Cancelled, exit);
+        Assert.Equal($"dedup: cancelled after writing {pairs}; {clusters} and {report} are as they were", stderr.ToString().Trim());
+        Assert.True(new FileInfo(pairs).Length > 0);
+        Assert.Equal("old clusters\n", File.ReadAllText(clusters));
+        Assert.False(File.Exists(report));
+    }
+
+    /// <summary>
     /// An output the tool may not create is refused before the scan, and no other output is written: the scan ran to its
     /// end, wrote the pairs and clusters, and only then failed on the report. (/sys refuses new files even to root.)
     /// </summary>

@@ -74,30 +74,45 @@ internal static class ScanCommand
         // Ctrl+C during a stage that does not look at the token (the last of the scan, the table) stops here: no output
         // is replaced after the user asked to stop (it was, and the run ended as if never interrupted).
         cancellationToken.ThrowIfCancellationRequested();
-        if (settings.PairsPath is { } pairsPath)
+        var written = new List<string>(3);
+        try
         {
-            WriteFile(pairsPath, stream => JsonLines.WritePairs(stream, result.Pairs, set.NumericIds, settings.Threads ?? -1), cancellationToken);
-        }
-
-        if (settings.ClustersPath is { } clustersPath)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            WriteFile(clustersPath, stream => JsonLines.WriteClusters(stream, set.Articles.Select(a => a.Id), result.Clusters, set.NumericIds), cancellationToken);
-        }
-
-        if (settings.ReportPath is { } reportPath)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var byId = set.Articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
-            var report = new HtmlReport(result, byId, (a, b) => CopyComparer.Compare(a, b, options));
-            WriteFile(reportPath, stream =>
+            if (settings.PairsPath is { } pairsPath)
             {
-                using var writer = new StreamWriter(stream, Utf8Check.Strict);
-                report.Write(writer, set.Name);
-            }, cancellationToken);
-        }
+                WriteFile(pairsPath, stream => JsonLines.WritePairs(stream, result.Pairs, set.NumericIds, settings.Threads ?? -1), cancellationToken);
+                Written(written, pairsPath);
+            }
 
-        cancellationToken.ThrowIfCancellationRequested();
+            if (settings.ClustersPath is { } clustersPath)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                WriteFile(clustersPath, stream => JsonLines.WriteClusters(stream, set.Articles.Select(a => a.Id), result.Clusters, set.NumericIds), cancellationToken);
+                Written(written, clustersPath);
+            }
+
+            if (settings.ReportPath is { } reportPath)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var byId = set.Articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
+                var report = new HtmlReport(result, byId, (a, b) => CopyComparer.Compare(a, b, options));
+                WriteFile(reportPath, stream =>
+                {
+                    using var writer = new StreamWriter(stream, Utf8Check.Strict);
+                    report.Write(writer, set.Name);
+                }, cancellationToken);
+                Written(written, reportPath);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch (OperationCanceledException) when (written.Count > 0)
+        {
+            // Stopped between outputs: say which were replaced, so that a reader does not take them for the old ones (or
+            // the others for new ones).
+            string[] others = [.. new[] { settings.PairsPath, settings.ClustersPath, settings.ReportPath }.OfType<string>().Except(written, StringComparer.Ordinal)];
+            throw new PartlyWrittenException(
+                $"cancelled after writing {string.Join(" and ", written)}" + (others.Length > 0 ? $"; {string.Join(" and ", others)} {(others.Length == 1 ? "is" : "are")} as {(others.Length == 1 ? "it was" : "they were")}" : string.Empty));
+        }
 
         // Output: the pairs found (the highest-scoring 20), then the summary; --json prints the summary only.
         var summary = new ScanSummary(set, result);
@@ -309,6 +324,15 @@ internal static class ScanCommand
         }
     }
 
+    /// <summary>For tests: called with each output file's path once it is written (flows with the test's own call only).</summary>
+    internal static readonly AsyncLocal<Action<string>?> OutputWrittenForTests = new();
+
+    private static void Written(List<string> written, string path)
+    {
+        written.Add(path);
+        OutputWrittenForTests.Value?.Invoke(path);
+    }
+
     /// <summary>A new temporary name beside an output file: <c>.NAME.&lt;random&gt;.tmp</c> in its folder.</summary>
     private static string TemporaryPath(string fullPath) =>
         Path.Combine(Path.GetDirectoryName(fullPath) ?? ".", $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
@@ -461,3 +485,6 @@ internal sealed class ScanSummary(ArticleSet set, ScanResult result)
         }
     }
 }
+
+/// <summary>A scan cancelled between its outputs: the message names those already replaced and those left as they were.</summary>
+internal sealed class PartlyWrittenException(string message) : OperationCanceledException(message);
