@@ -90,7 +90,18 @@ internal sealed class DetectorJournal : IDisposable
     }
 
     /// <summary>Whether the journal file at <paramref name="path"/> exists and holds more than its header (records, perhaps a torn one).</summary>
-    public static bool HoldsRecords(string path) => ReadHeader(path) is { } header && new FileInfo(path).Length > header.Length;
+    /// <remarks>A journal a detector holds open to change it counts as holding records: it may, and the index is in use.</remarks>
+    public static bool HoldsRecords(string path)
+    {
+        try
+        {
+            return ReadHeader(path) is { } header && new FileInfo(path).Length > header.Length;
+        }
+        catch (IOException e) when (e.InnerException is IOException inner && IsHeld(inner))
+        {
+            return true;
+        }
+    }
 
     /// <summary>The file a checkpoint moves the journal to until the snapshot holding it is written.</summary>
     public static string OldPath(string path) => path + ".old";
@@ -132,13 +143,25 @@ internal sealed class DetectorJournal : IDisposable
 
         Span<byte> bytes = stackalloc byte[LongHeaderBytes];
         int read;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1))
+        try
         {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
             read = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        }
+        catch (IOException e) when (IsHeld(e))
+        {
+            throw Held(path, e);
         }
 
         return ParseHeader(bytes[..read], path);
     }
+
+    /// <summary>Whether <paramref name="e"/> says a file is held by a handle that shares it with no one (a writer's journal).</summary>
+    private static bool IsHeld(IOException e) => e.HResult is SharingViolation or LockWouldBlockLinux or LockWouldBlockBsd;
+
+    /// <summary>The error for a journal that a detector which changes the index holds: its lock file should have said so.</summary>
+    private static IOException Held(string path, IOException e) => new(
+        $"The journal '{path}' is held by a detector that changes the index, in this process or another (was the index's lock file deleted or replaced while it ran?). Close that detector first.", e);
 
     /// <summary>The header at the start of <paramref name="data"/>, or null when it is shorter than its header.</summary>
     private static JournalHeader? ParseHeader(ReadOnlySpan<byte> data, string path)
@@ -367,7 +390,7 @@ internal sealed class DetectorJournal : IDisposable
             return;
         }
 
-        var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
         try
         {
             if (file.Length < _closedLength)
@@ -492,7 +515,16 @@ internal sealed class DetectorJournal : IDisposable
     public static long Replay(string path, Action<string, Article?> apply, out int records)
     {
         records = 0;
-        byte[] data = File.ReadAllBytes(path);
+        byte[] data;
+        try
+        {
+            data = File.ReadAllBytes(path);
+        }
+        catch (IOException e) when (IsHeld(e))
+        {
+            throw Held(path, e);
+        }
+
         if (ParseHeader(data, path) is not { } header)
         {
             return 0;
@@ -660,7 +692,9 @@ internal sealed class DetectorJournal : IDisposable
     /// <summary>Opens <paramref name="path"/> at <paramref name="validLength"/> bytes; at 0, empties it and writes <paramref name="header"/>.</summary>
     private static FileStream OpenFile(string path, long validLength, JournalHeader header)
     {
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        // Held alone (an advisory lock on Unix): a second writer is refused here even when the index's lock file was
+        // deleted while this one ran (a stale-looking empty file), and the two did not both append and checkpoint.
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
         try
         {
             if (validLength == 0)

@@ -196,6 +196,32 @@ public sealed class JournalTests : IDisposable
     }
 
     /// <summary>
+    /// A second detector is refused even when the index's lock file was deleted while the first ran (an empty file that
+    /// looks stale): the first holds its journal alone. Before, the second opened, both appended and checkpointed, and
+    /// acknowledged adds of the second were gone at the next open (a client's trial).
+    /// </summary>
+    [Fact]
+    public void A_deleted_lock_file_does_not_let_a_second_detector_in()
+    {
+        using (CopyDetector first = CopyDetector.Open(SnapshotPath))
+        {
+            first.Add(Harbour);
+            first.Checkpoint();
+            File.Delete(SnapshotPath + ".lock");
+
+            IOException refused = Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath));
+            Assert.Contains($"The journal '{JournalPath}' is held by a detector that changes the index", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("held by a detector that changes the index", Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath)).Message, StringComparison.Ordinal);
+            first.Add(Rail);
+            first.Checkpoint();
+            first.Add(FollowUp);
+        }
+
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(3, reopened.Count);
+    }
+
+    /// <summary>
     /// Read-only detectors read the index as it stands (snapshot and journal) and write nothing: a torn last record is
     /// skipped, not cut off and kept aside. Any number of them open it together; a detector that changes it is refused
     /// while they hold it, and refuses them. Their changes are refused; their finds, and saves elsewhere, work.
