@@ -64,7 +64,7 @@ internal sealed class DedupCheckpointService : BackgroundService, IHostedLifecyc
             {
                 if (_options.Retention is { } retention)
                 {
-                    await TryExpireAsync(DateTimeOffset.UtcNow - retention, stoppingToken).ConfigureAwait(false);
+                    await TryExpireAsync(Cutoff(DateTimeOffset.UtcNow, retention), stoppingToken).ConfigureAwait(false);
                 }
 
                 if (_options.SnapshotPath is not null && _detector.JournalBytes > _options.CheckpointJournalBytes)
@@ -77,6 +77,14 @@ internal sealed class DedupCheckpointService : BackgroundService, IHostedLifecyc
         {
         }
     }
+
+    /// <summary>
+    /// The time before which articles expire: <paramref name="retention"/> before <paramref name="now"/>, or the earliest
+    /// time there is when the window reaches further back (a retention of TimeSpan.MaxValue, "forever", stopped the host:
+    /// the subtraction threw outside any handler).
+    /// </summary>
+    internal static DateTimeOffset Cutoff(DateTimeOffset now, TimeSpan retention) =>
+        retention >= now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - retention;
 
     /// <summary>
     /// Expires the articles older than <paramref name="cutoff"/>, a thousand at a time (each page's removals journaled

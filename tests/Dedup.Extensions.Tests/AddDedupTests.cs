@@ -765,6 +765,23 @@ public sealed class AddDedupTests : IDisposable
         Assert.StartsWith("Expired 1 articles older than", message, StringComparison.Ordinal);
         Assert.Equal(1, Interlocked.Read(ref expired.Value));
 
+        // A window longer than the calendar ("forever") expires nothing, and the host runs on (it stopped the host).
+        Assert.Equal(DateTimeOffset.MinValue, DedupCheckpointService.Cutoff(DateTimeOffset.UtcNow, TimeSpan.MaxValue));
+        Assert.Equal(DateTimeOffset.UnixEpoch, DedupCheckpointService.Cutoff(DateTimeOffset.UnixEpoch.AddDays(7), TimeSpan.FromDays(7)));
+        HostApplicationBuilder forever = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        forever.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Dedup:Retention"] = "1000000.00:00:00", ["Dedup:CheckpointInterval"] = "00:00:00.020" });
+        forever.Services.AddDedup(forever.Configuration);
+        using (IHost host = forever.Build())
+        {
+            CopyDetector detector = host.Services.GetRequiredService<CopyDetector>();
+            await detector.AddAsync(Stories.Original with { Published = DateTimeOffset.UtcNow.AddYears(-50) }, ct);
+            await host.StartAsync(ct);
+            await Task.Delay(200, ct);
+            Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+            await host.StopAsync(ct);
+            Assert.Equal(1, detector.Count);
+        }
+
         using ServiceProvider plain = Build(new() { ["Dedup:Retention"] = "7" });
         var e = Assert.Throws<OptionsValidationException>(() => plain.GetRequiredService<IOptions<DedupOptions>>().Value);
         Assert.Contains("Dedup:Retention is '7', a plain number, which is read as 7 days", e.Message, StringComparison.Ordinal);

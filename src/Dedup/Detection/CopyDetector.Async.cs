@@ -94,6 +94,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     public async ValueTask<bool> AddAsync(Article article, CancellationToken cancellationToken = default)
     {
         CheckArticle(article, requireId: true);
+        ThrowIfReadOnly();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         using SharedCall call = EnterSharedCall();
@@ -243,6 +244,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     public async ValueTask<FindOrAddResult> FindOrAddAsync(Article article, CancellationToken cancellationToken = default)
     {
         CheckArticle(article, requireId: true);
+        ThrowIfReadOnly();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         using SharedCall call = EnterSharedCall();
@@ -314,6 +316,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     public async ValueTask<bool> RemoveAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
+        ThrowIfReadOnly();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         using SharedCall call = EnterSharedCall();

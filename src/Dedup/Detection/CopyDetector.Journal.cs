@@ -254,6 +254,7 @@ public sealed partial class CopyDetector
         // that no lock file is left beside it. A snapshot is replaced by a rename, so whatever file is there now begins
         // with the magic bytes if it is one; the rest is checked under the lock.
         CheckStartsAsSnapshot(path, full);
+        CheckNoFolderWhereAFileGoes(path, full + ".journal");
         return full;
     }
 
@@ -263,22 +264,41 @@ public sealed partial class CopyDetector
     /// </summary>
     private static CopyDetector LoadUnderLock(string path, string full, string journalPath, FileStream? indexLock, Func<DetectorOptions, DetectorOptions>? configure)
     {
-        CopyDetector detector;
+        CopyDetector? detector = null;
         try
         {
-            CheckJournalFollowsSnapshot(path, full, journalPath);
+            // The snapshot is read (and its checksum checked) first: a damaged one is named as such, not taken for
+            // another snapshot because its id read wrong (and the journal moved aside on that advice).
             detector = File.Exists(full)
                 ? LoadUnprepared(full, configure ?? (o => o))
                 : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
+            CheckJournalFollowsSnapshot(path, full, journalPath);
         }
         catch
         {
+            detector?.Dispose();
             indexLock?.Dispose();
             throw;
         }
 
         detector._indexLock = indexLock;
         return detector;
+    }
+
+    /// <summary>
+    /// Refuses a folder where the index keeps a file (its journal, the journal a checkpoint left aside, its lock): named
+    /// as such (it was "access denied", and a folder at the lock's path let a read-only detector in with no lock).
+    /// </summary>
+    private static void CheckNoFolderWhereAFileGoes(string path, string journalPath)
+    {
+        string full = journalPath[..^".journal".Length];
+        foreach (string file in (ReadOnlySpan<string>)[journalPath, DetectorJournal.OldPath(journalPath), full + ".lock"])
+        {
+            if (Directory.Exists(file))
+            {
+                throw new IOException($"The index '{path}' cannot keep its file '{file}': a folder is there. Move the folder away.");
+            }
+        }
     }
 
     /// <summary>
@@ -375,8 +395,11 @@ public sealed partial class CopyDetector
         }
 
         ulong snapshot = ReadSnapshotId(full);
+        // Journals that hold no records lose nothing whatever snapshot is there (a checkpoint of an empty journal that
+        // crashed, beside a restored backup): they are begun anew after it.
         bool continued = aside is { } a
             ? a.Follows(snapshot) || current is { Version: DetectorJournal.FollowsSnapshotVersion } c && c.SnapshotId == snapshot
+                || (!DetectorJournal.HoldsRecords(old) && !DetectorJournal.HoldsRecords(journalPath))
             : current is not { } j || j.Follows(snapshot) || !DetectorJournal.HoldsRecords(journalPath);
         if (!continued)
         {

@@ -139,6 +139,7 @@ public sealed partial class CopyDetector
     public bool Add(Article article)
     {
         CheckArticle(article, requireId: true);
+        ThrowIfReadOnly();
         Probe? known = TakeLastFind(article);
         ArticleFeatures features = known?.Features ?? FeatureExtractor.Extract(article, Options);
         return Insert(features, article, known);
@@ -162,6 +163,7 @@ public sealed partial class CopyDetector
     public void AddRange(IEnumerable<Article> articles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(articles);
+        ThrowIfReadOnly();
         Article[] list = [.. articles];
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (Article a in list)
@@ -192,6 +194,7 @@ public sealed partial class CopyDetector
     public bool Remove(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        ThrowIfReadOnly();
         ThrowIfNoSynchronousStore();
         EnterWriteLock();
         try
@@ -225,14 +228,17 @@ public sealed partial class CopyDetector
     /// <remarks>
     /// It looks at every indexed article's time (about a millisecond for 100,000), so call it on a timer, not per
     /// article. A snapshot keeps publication times but not the time an undated article was indexed: loaded, such an
-    /// article counts from the load. A shared index expires through its store (<c>ISharedIndexStore.ExpireAsync</c>).
+    /// article counts from the load (a service restarted more often than its window keeps it). An article is removed
+    /// when its time is strictly before <paramref name="cutoff"/>, so one published at <see cref="DateTimeOffset.MaxValue"/>
+    /// never is. A shared index expires through its store (<c>ISharedIndexStore.ExpireAsync</c>).
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
     /// <exception cref="NotSupportedException">The bucket store has no synchronous access (use <see cref="ExpireAsync"/>), or the index lives in a shared store.</exception>
-    /// <exception cref="InvalidOperationException">The detector was opened read-only.</exception>
+    /// <exception cref="InvalidOperationException">The detector was opened read-only (<see cref="OpenReadOnly"/>), whether or not an article is due.</exception>
     public int Expire(DateTimeOffset cutoff, int limit = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ThrowIfReadOnly();
         ThrowIfShared(nameof(Expire), "expire through the store (ISharedIndexStore.ExpireAsync)");
         ThrowIfNoSynchronousStore();
         EnterWriteLock();
@@ -272,6 +278,7 @@ public sealed partial class CopyDetector
     public async ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ThrowIfReadOnly();
         ThrowIfShared(nameof(ExpireAsync), "expire through the store (ISharedIndexStore.ExpireAsync)");
         cancellationToken.ThrowIfCancellationRequested();
         if (_store.SupportsSynchronousAccess)

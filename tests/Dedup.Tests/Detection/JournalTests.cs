@@ -259,6 +259,14 @@ public sealed class JournalTests : IDisposable
             await Assert.ThrowsAsync<InvalidOperationException>(() => first.RemoveAsync("rail", TestContext.Current.CancellationToken).AsTask());
             Assert.Throws<InvalidOperationException>(first.Checkpoint);
             Assert.Throws<InvalidOperationException>(() => first.SaveToFile(SnapshotPath));
+
+            // Refused whether or not anything would change (a re-delivery, a missing id, nothing due, an empty batch):
+            // a read-only tool's tests would pass and its production fail.
+            Assert.Throws<InvalidOperationException>(() => first.Add(Harbour));
+            Assert.Throws<InvalidOperationException>(() => first.Remove("missing"));
+            Assert.Throws<InvalidOperationException>(() => first.Expire(DateTimeOffset.MinValue));
+            Assert.Throws<InvalidOperationException>(() => first.AddRange([], TestContext.Current.CancellationToken));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => first.ExpireAsync(DateTimeOffset.MinValue, cancellationToken: TestContext.Current.CancellationToken).AsTask());
             Assert.Equal(2, first.Count);
             Assert.True(first.Contains("rail"));
 
@@ -368,6 +376,50 @@ public sealed class JournalTests : IDisposable
     }
 
     /// <summary>
+    /// A damaged snapshot beside a journal of changes is named as damaged: its id read wrong made it "an older copy
+    /// restored", with the advice to move the journal aside (which would have lost its changes).
+    /// </summary>
+    [Fact]
+    public void A_damaged_snapshot_beside_a_journal_is_named_as_damaged()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        {
+            detector.Add(Harbour);
+            detector.Checkpoint();
+            detector.Add(Rail);
+        }
+
+        byte[] bytes = File.ReadAllBytes(SnapshotPath);
+        bytes[14] ^= 0x40; // inside the id
+        File.WriteAllBytes(SnapshotPath, bytes);
+        string message = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath)).Message;
+        Assert.StartsWith($"The detector snapshot '{SnapshotPath}' is invalid", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("older copy", message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A folder where the index keeps its journal or its lock is named as such, before anything is written (it was "access denied", and a reader ran with no lock).</summary>
+    [Theory]
+    [InlineData(".journal")]
+    [InlineData(".journal.old")]
+    [InlineData(".lock")]
+    public void A_folder_where_the_index_keeps_a_file_is_refused(string suffix)
+    {
+        using (var saved = new CopyDetector())
+        {
+            saved.Add(Harbour);
+            saved.SaveToFile(SnapshotPath);
+        }
+
+        Directory.CreateDirectory(SnapshotPath + suffix);
+        string expected = $"cannot keep its file '{SnapshotPath}{suffix}': a folder is there";
+        Assert.Contains(expected, Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath)).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath)).Message, StringComparison.Ordinal);
+        Directory.Delete(SnapshotPath + suffix);
+        using CopyDetector opened = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(1, opened.Count);
+    }
+
+    /// <summary>
     /// A checkpointed index whose journal holds nothing opens an older copy of its snapshot put in its place (a backup
     /// restored on purpose): no change would be lost; the journal is begun anew after the copy, and changes made then
     /// are replayed onto it.
@@ -412,9 +464,18 @@ public sealed class JournalTests : IDisposable
         Assert.Contains("an older copy restored", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath)).Message, StringComparison.Ordinal);
 
         File.Copy(current, SnapshotPath, overwrite: true);
-        using CopyDetector whole = CopyDetector.Open(SnapshotPath);
-        Assert.Equal(4, whole.Count);
-        Assert.False(File.Exists(JournalPath + ".old"));
+        using (CopyDetector whole = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(4, whole.Count);
+            Assert.False(File.Exists(JournalPath + ".old"));
+        }
+
+        // A checkpoint of an empty journal that crashed after moving it aside leaves two journals of no records: beside
+        // the older copy they lose nothing, and it opens.
+        File.Copy(JournalPath, JournalPath + ".old");
+        File.Copy(backup, SnapshotPath, overwrite: true);
+        using CopyDetector older = CopyDetector.Open(SnapshotPath);
+        Assert.Equal(1, older.Count);
     }
 
     /// <summary>
