@@ -72,6 +72,11 @@ public sealed class InputErrorTests : IDisposable
             Assert.DoesNotContain("--skip-bad", error, StringComparison.Ordinal);
         }
 
+        // A name a shell would split is quoted in the command.
+        string spaced = _temp.Write("my news.json", content.StartsWith('[') ? content : "[]\n");
+        string advice = (await Cli.RunAsync("scan", spaced)).Error;
+        Assert.Contains($"jq -c '.[]' '{spaced}' > '{Path.ChangeExtension(spaced, ".jsonl")}'", advice, StringComparison.Ordinal);
+
         // A bad first line of JSON Lines is still a bad line, which --skip-bad skips.
         string jsonl = _temp.Write("lines.jsonl", "{\"id\": \"a\", \"text\": \n" + Good.Replace("\"a\"", "\"b\"", StringComparison.Ordinal));
         CliRun skipped = await Cli.RunAsync("scan", jsonl, "--skip-bad");

@@ -1057,7 +1057,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
         string extension = Path.GetExtension(name);
         bool stdin = name == "<stdin>";
         string files = stdin ? string.Empty
-            : $" {name} > {Path.ChangeExtension(name, extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? ".lines.jsonl" : ".jsonl")}";
+            : $" {ShellWord(name)} > {ShellWord(Path.ChangeExtension(name, extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? ".lines.jsonl" : ".jsonl"))}";
         if (t.StartsWith("["u8))
         {
             return $"the {(stdin ? "input" : "file")} begins with '[': a JSON array, not JSON Lines; dedup reads one JSON object per line (jq -c '.[]'{files} writes them so)";
@@ -1076,6 +1076,12 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
 
         return null;
     }
+
+    /// <summary>A path as one word of a POSIX shell command: as it is when plain, else in single quotes.</summary>
+    private static string ShellWord(string path) =>
+        path.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '/' or '+' or ',' or ':' or '@')
+            ? path
+            : "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private void Bad(ArticleSet set, int line, InputProblem problem, string message)
     {
