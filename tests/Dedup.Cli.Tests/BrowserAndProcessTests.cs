@@ -173,6 +173,14 @@ public sealed class BrowserAndProcessTests : IDisposable
         await process.WaitForExitAsync(timeout.Token);
         Assert.Equal(string.Empty, await error);
         Assert.Equal(ExitCodes.BrokenPipe, process.ExitCode);
+
+        // A standard output that fails otherwise (a full disk) is an I/O error that says it was standard output.
+        if (File.Exists("/dev/full"))
+        {
+            (int exit, _, string why) = await RunProcessAsync("bash", ["-c", $"dotnet '{dll}' index query --store '{store}' '{copies}' > /dev/full"]);
+            Assert.Equal(ExitCodes.IOError, exit);
+            Assert.Equal("dedup: I/O error: standard output: No space left on device", why.Trim());
+        }
     }
 
     /// <summary>

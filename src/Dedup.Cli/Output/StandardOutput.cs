@@ -62,9 +62,9 @@ internal sealed class StandardOutput : Stream
         {
             _inner.Write(buffer);
         }
-        catch (IOException e) when (e.HResult == BrokenPipe)
+        catch (IOException e)
         {
-            throw new BrokenPipeException(e);
+            throw Translate(e);
         }
     }
 
@@ -74,11 +74,15 @@ internal sealed class StandardOutput : Stream
         {
             _inner.Flush();
         }
-        catch (IOException e) when (e.HResult == BrokenPipe)
+        catch (IOException e)
         {
-            throw new BrokenPipeException(e);
+            throw Translate(e);
         }
     }
+
+    /// <summary>A closed pipe as <see cref="BrokenPipeException"/>; any other failure named as standard output's ("No space left on device" said not where).</summary>
+    private static IOException Translate(IOException e) =>
+        e.HResult == BrokenPipe ? new BrokenPipeException(e) : new IOException($"standard output: {e.Message}", e);
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
