@@ -33,7 +33,7 @@ using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSigna
 TextWriter stdout = Console.IsOutputRedirected && !OperatingSystem.IsWindows() ? Dedup.Cli.Output.StandardOutput.CreateWriter() : Console.Out;
 var console = new CliConsole(
     stdout,
-    Console.Error,
+    new Dedup.Cli.Output.QuietErrorWriter(Console.Error),
     Console.OpenStandardInput,
     OutIsTerminal: !Console.IsOutputRedirected,
     ErrorIsTerminal: !Console.IsErrorRedirected);

@@ -181,6 +181,18 @@ public sealed class BrowserAndProcessTests : IDisposable
             Assert.Equal(ExitCodes.IOError, exit);
             Assert.Equal("dedup: I/O error: standard output: No space left on device", why.Trim());
         }
+
+        // Redirected to a file, the output goes where the shell's offset is, between what came before and after (a
+        // FileStream on the descriptor wrote at offsets of its own, and the shell's "END" overwrote the tool's output).
+        string file = _temp.File("out.txt");
+        (int inFile, _, string inFileError) = await RunProcessAsync("bash", ["-c", $"{{ echo START; dotnet '{dll}' index stats --store '{store}'; echo END; }} > '{file}'"]);
+        Assert.True(inFile == 0, inFileError);
+        Assert.Equal(["START", "articles: 1"], File.ReadAllLines(file)[..2]);
+        Assert.Equal("END", File.ReadAllLines(file)[^1]);
+
+        // A closed standard error: the usage error still ends with its exit code (it crashed with 134 on the failed write).
+        (int closedError, _, _) = await RunProcessAsync("bash", ["-c", $"dotnet '{dll}' scan --bogus 2>&-"]);
+        Assert.Equal(ExitCodes.BadInput, closedError);
     }
 
     /// <summary>

@@ -18,12 +18,36 @@ internal sealed class StandardOutput : Stream
 
     public StandardOutput(Stream inner) => _inner = inner;
 
-    /// <summary>A writer of UTF-8 text (no byte-order mark) to file descriptor 1, flushed at every write as the console's is.</summary>
-    public static TextWriter CreateWriter() =>
-        new StreamWriter(new StandardOutput(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0)), new System.Text.UTF8Encoding(false), bufferSize: 1 << 14)
+    /// <summary>
+    /// A writer of UTF-8 text (no byte-order mark) to standard output, flushed at every write as the console's is: on a
+    /// pipe, written through file descriptor 1 so that a closed pipe is seen; on anything that seeks (a file, a device),
+    /// through the console's stream, whose writes move the descriptor's shared offset (a FileStream writes at offsets of
+    /// its own, and the shell's or the next command's output overwrote the tool's: `{ echo A; dedup ...; echo B; } > f`).
+    /// </summary>
+    public static TextWriter CreateWriter()
+    {
+        Stream inner;
+        try
         {
-            AutoFlush = true,
-        };
+            var descriptor = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            if (descriptor.CanSeek)
+            {
+                descriptor.Dispose();
+                inner = Console.OpenStandardOutput();
+            }
+            else
+            {
+                inner = descriptor;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Closed (>&-) or not writable: the console's stream, which writes nothing there.
+            inner = Console.OpenStandardOutput();
+        }
+
+        return new StreamWriter(new StandardOutput(inner), new System.Text.UTF8Encoding(false), bufferSize: 1 << 14) { AutoFlush = true };
+    }
 
     /// <summary>Whether <paramref name="e"/>, or an exception inside it, is a write into a closed pipe.</summary>
     public static bool IsBrokenPipe(Exception? e)
@@ -66,6 +90,11 @@ internal sealed class StandardOutput : Stream
         {
             throw Translate(e);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            // A closed descriptor (>&-) reads as "access denied".
+            throw new IOException("standard output is closed or cannot be written", e);
+        }
     }
 
     public override void Flush()
@@ -103,3 +132,37 @@ internal sealed class StandardOutput : Stream
 
 /// <summary>Standard output's reader closed the pipe: the run stops without a message.</summary>
 internal sealed class BrokenPipeException(IOException inner) : IOException("standard output was closed by its reader", inner);
+
+/// <summary>
+/// Standard error that cannot fail: a write to a closed or full standard error (<c>2&gt;&amp;-</c>, <c>2&gt;/dev/full</c>) is
+/// dropped. The tool's messages go there, and a failing one threw again from the handler that reported the first error,
+/// out of the tool (an unhandled exception, exit 134, for a plain usage error).
+/// </summary>
+internal sealed class QuietErrorWriter(TextWriter inner) : TextWriter
+{
+    public override System.Text.Encoding Encoding => inner.Encoding;
+
+    public override void Write(char value) => Quietly(() => inner.Write(value));
+
+    public override void Write(string? value) => Quietly(() => inner.Write(value));
+
+    public override void Write(char[] buffer, int index, int count) => Quietly(() => inner.Write(buffer, index, count));
+
+    public override void WriteLine(string? value) => Quietly(() => inner.WriteLine(value));
+
+    public override void WriteLine() => Quietly(inner.WriteLine);
+
+    public override void Flush() => Quietly(inner.Flush);
+
+    private static void Quietly(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // Nowhere to say it.
+        }
+    }
+}
