@@ -56,7 +56,7 @@ public sealed class InputErrorTests : IDisposable
     [InlineData("arr.json", "[\n  {\"id\": \"a\", \"text\": \"x y\"}\n]\n", "the file begins with '[': a JSON array, not JSON Lines", "jq -c '.[]' {0} > arr.jsonl writes them so")]
     [InlineData("one.jsonl", "[{\"id\": \"a\", \"text\": \"x y\"}, {\"id\": \"b\", \"text\": \"x y\"}]\n", "the file begins with '[': a JSON array, not JSON Lines", "jq -c '.[]' {0} > one.lines.jsonl writes them so")]
     [InlineData("pretty.jsonl", "{\n  \"id\": \"a\",\n  \"text\": \"x y\"\n}\n", "the object goes on over the next lines: pretty-printed JSON, not JSON Lines", "jq -c . {0} > pretty.lines.jsonl writes them so")]
-    [InlineData("story.txt", "The council approved the harbour wall.\nIt will cost 4 million.\n", "a text file, not JSON Lines: scan reads a .jsonl file (one JSON object per line) or a folder of .txt files", "'dedup compare A B' compares two texts")]
+    [InlineData("story.txt", "The council approved the harbour wall.\nIt will cost 4 million.\n", "a text file, not JSON Lines: dedup reads a .jsonl file (one JSON object per line) or a folder of .txt files", "'dedup compare A B' compares two texts")]
     [InlineData("data.bin", "\u007fELF\u0002\u0001\u0001\u0000\u0000\n", "a NUL byte at column 8: a binary file, not JSON Lines", "")]
     public async Task A_file_of_another_format_is_named_for_what_it_is(string name, string content, string what, string toDo)
     {

@@ -1055,7 +1055,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
 
         // The command that writes the file as JSON Lines, to a new file beside it (never over it).
         string extension = Path.GetExtension(name);
-        bool stdin = name == "<stdin>";
+        // Standard input, or a pipe named by the shell (/dev/fd/63 from <(...)): no file to name in the command.
+        bool stdin = name == "<stdin>" || name.StartsWith("/dev/", StringComparison.Ordinal) || name.StartsWith("/proc/", StringComparison.Ordinal);
         string files = stdin ? string.Empty
             : $" {ShellWord(name)} > {ShellWord(Path.ChangeExtension(name, extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? ".lines.jsonl" : ".jsonl"))}";
         if (t.StartsWith("["u8))
@@ -1070,7 +1071,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
 
         if (problem != InputProblem.NotAnObject && (extension.Equals(".txt", StringComparison.OrdinalIgnoreCase) || extension.Equals(".text", StringComparison.OrdinalIgnoreCase) || extension.Equals(".md", StringComparison.OrdinalIgnoreCase)))
         {
-            return $"a text file, not JSON Lines: scan reads a .jsonl file (one JSON object per line) or a folder of {extension} files, one article each; "
+            return "a text file, not JSON Lines: dedup reads a .jsonl file (one JSON object per line) or a folder of .txt files, one article each; "
                 + "'dedup compare A B' compares two texts";
         }
 

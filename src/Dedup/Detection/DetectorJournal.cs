@@ -431,7 +431,9 @@ internal sealed class DetectorJournal : IDisposable
         }
         catch (IOException e) when (e is not PathTooLongException)
         {
-            throw new IOException($"The lock file of the index '{snapshotPath}' cannot be made or opened ('{lockPath}'): {e.Message}", e);
+            // .NET ends its message with " : 'PATH'", which this one names already.
+            string reason = e.Message.EndsWith($" : '{lockPath}'", StringComparison.Ordinal) ? e.Message[..^$" : '{lockPath}'".Length] : e.Message;
+            throw new IOException($"The lock file of the index '{snapshotPath}' cannot be made or opened ('{lockPath}'): {reason}", e);
         }
     }
 
