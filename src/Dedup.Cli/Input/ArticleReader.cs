@@ -1047,11 +1047,8 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             return FormattableString.Invariant($"a NUL byte at column {nul + 1}: a binary file, not JSON Lines");
         }
 
+        // (A byte-order mark is gone: the line reader drops one at the start of any line.)
         ReadOnlySpan<byte> t = line.Trim(" \t\r"u8);
-        if (t.StartsWith("\uFEFF"u8))
-        {
-            t = t[3..].TrimStart(" \t"u8);
-        }
 
         // The command that writes the file as JSON Lines, to a new file beside it (never over it).
         string extension = Path.GetExtension(name);

@@ -143,7 +143,7 @@ public sealed partial class CopyDetector
         string full = IndexFile(path);
         string journalPath = full + ".journal";
         FileStream indexLock = DetectorJournal.Lock(full);
-        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure);
+        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure, out DetectorJournal.JournalHeader begun);
         try
         {
             using var op = new Operation(detector, DetectorOperation.Replay, null);
@@ -151,11 +151,7 @@ public sealed partial class CopyDetector
             string old = DetectorJournal.OldPath(journalPath);
             bool hadOld = File.Exists(old);
             int replayed = detector.ReplayJournals(journalPath, keepTails: kept, out long valid);
-            detector._journal = DetectorJournal.OpenForAppend(
-                journalPath,
-                valid,
-                journal.Flush,
-                File.Exists(full) ? new DetectorJournal.JournalHeader(DetectorJournal.FollowsSnapshotVersion, ReadSnapshotId(full)) : DetectorJournal.JournalHeader.NoSnapshot);
+            detector._journal = DetectorJournal.OpenForAppend(journalPath, valid, journal.Flush, begun);
             detector._snapshotPath = full;
             detector.JournalTailsKept = [.. kept.OfType<string>()];
             detector.PrepareBoilerplate();
@@ -207,7 +203,7 @@ public sealed partial class CopyDetector
 
         string journalPath = full + ".journal";
         FileStream? indexLock = DetectorJournal.LockShared(full);
-        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure);
+        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure, out _);
         try
         {
             using var op = new Operation(detector, DetectorOperation.Replay, null);
@@ -262,7 +258,13 @@ public sealed partial class CopyDetector
     /// With the index's lock taken: checks that its journals follow its snapshot, and loads the snapshot (or makes an
     /// empty detector). The lock goes to the detector, or is released when this throws.
     /// </summary>
-    private static CopyDetector LoadUnderLock(string path, string full, string journalPath, FileStream? indexLock, Func<DetectorOptions, DetectorOptions>? configure)
+    /// <param name="path">The index's path as the caller gave it, for messages.</param>
+    /// <param name="full">The snapshot's path, links followed.</param>
+    /// <param name="journalPath">The journal's path.</param>
+    /// <param name="indexLock">The lock taken, given to the detector (or released when this throws).</param>
+    /// <param name="configure">Changes to the settings.</param>
+    /// <param name="begun">The header of a journal begun now: after the snapshot there (its id), or with none.</param>
+    private static CopyDetector LoadUnderLock(string path, string full, string journalPath, FileStream? indexLock, Func<DetectorOptions, DetectorOptions>? configure, out DetectorJournal.JournalHeader begun)
     {
         CopyDetector? detector = null;
         try
@@ -272,7 +274,7 @@ public sealed partial class CopyDetector
             detector = File.Exists(full)
                 ? LoadUnprepared(full, configure ?? (o => o))
                 : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
-            CheckJournalFollowsSnapshot(path, full, journalPath);
+            begun = CheckJournalFollowsSnapshot(path, full, journalPath);
         }
         catch
         {
@@ -376,7 +378,8 @@ public sealed partial class CopyDetector
     /// snapshot, and that index opens whole from its journals. A checkpoint that crashed leaves a journal aside that
     /// follows the old snapshot and a new one that follows the snapshot it was writing: either snapshot continues them.
     /// </summary>
-    private static void CheckJournalFollowsSnapshot(string path, string full, string journalPath)
+    /// <returns>The header of a journal begun now: after the snapshot there (its id), or with none.</returns>
+    private static DetectorJournal.JournalHeader CheckJournalFollowsSnapshot(string path, string full, string journalPath)
     {
         string old = DetectorJournal.OldPath(journalPath);
         DetectorJournal.JournalHeader? aside = DetectorJournal.ReadHeader(old);
@@ -391,7 +394,7 @@ public sealed partial class CopyDetector
                     "the changes since that checkpoint, not the articles before it. Restore the snapshot beside it; to start the index anew instead, delete its journal files.");
             }
 
-            return;
+            return DetectorJournal.JournalHeader.NoSnapshot;
         }
 
         ulong snapshot = ReadSnapshotId(full);
@@ -411,6 +414,8 @@ public sealed partial class CopyDetector
                 "Replayed onto it, the articles checkpointed in between would be lost without a word. Put back the snapshot the journal follows; " +
                 "to open this snapshot without the journal's changes instead, move the journal files aside.");
         }
+
+        return new DetectorJournal.JournalHeader(DetectorJournal.FollowsSnapshotVersion, snapshot);
     }
 
     /// <summary>A new checkpoint snapshot's id: random, never 0 (a plain save's).</summary>

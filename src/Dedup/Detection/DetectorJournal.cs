@@ -97,7 +97,7 @@ internal sealed class DetectorJournal : IDisposable
         {
             return ReadHeader(path) is { } header && new FileInfo(path).Length > header.Length;
         }
-        catch (IOException e) when (e.InnerException is IOException inner && IsHeld(inner))
+        catch (IOException e) when (IsHeldElsewhere(e))
         {
             return true;
         }
@@ -425,7 +425,7 @@ internal sealed class DetectorJournal : IDisposable
         {
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         }
-        catch (IOException e) when (e.HResult is SharingViolation or LockWouldBlockLinux or LockWouldBlockBsd)
+        catch (IOException e) when (IsHeld(e))
         {
             throw new IOException($"The index '{snapshotPath}' is open in another detector (read-only ones included), in this process or another: its lock '{lockPath}' is held. Close that one first.", e);
         }
@@ -450,7 +450,7 @@ internal sealed class DetectorJournal : IDisposable
         {
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
         }
-        catch (IOException e) when (e.HResult is SharingViolation or LockWouldBlockLinux or LockWouldBlockBsd)
+        catch (IOException e) when (IsHeld(e))
         {
             throw new IOException($"The index '{snapshotPath}' is open in another detector that changes it, in this process or another: its lock '{lockPath}' is held. Close that one first.", e);
         }
@@ -461,8 +461,7 @@ internal sealed class DetectorJournal : IDisposable
     }
 
     /// <summary>Whether an exception of <see cref="Lock"/> says another detector holds the lock (not that the file cannot be made).</summary>
-    public static bool IsHeldElsewhere(IOException e) =>
-        e.InnerException is IOException { HResult: SharingViolation or LockWouldBlockLinux or LockWouldBlockBsd };
+    public static bool IsHeldElsewhere(IOException e) => e.InnerException is IOException inner && IsHeld(inner);
 
     /// <summary>The error of a file opened without sharing that another handle holds, on Windows (ERROR_SHARING_VIOLATION).</summary>
     private const int SharingViolation = unchecked((int)0x80070020);
