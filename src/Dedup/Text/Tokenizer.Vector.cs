@@ -51,12 +51,21 @@ public static partial class Tokenizer
             ulong word = masks.Word >> shift;
             ulong special = masks.Special >> shift;
             ulong joiner = masks.Joiner >> shift;
+            int limit = Math.Min(BlockChars, n - p);
+            bool last = p + BlockChars >= n;
+
+            // A block of plain ASCII words (most blocks): the words' joiners settled first, then every word's start
+            // and end read off two masks, so that one word's walk does not wait for the last one's (a chain of bit
+            // scans through every word otherwise).
+            if (special == 0 && TryWalkPlainBlock(ref origin, p, limit, last, word, joiner, ref sink, context, out int plainNext))
+            {
+                p = plainNext;
+                continue;
+            }
 
             // A joiner that may join: followed by a word character or one the reference must read, or at the end of
             // the block. Any other joiner ends its word, which spares the common ". " and ", " the slow test below.
             ulong joinable = joiner & (((word | special) >> 1) | (1UL << 63));
-            int limit = Math.Min(BlockChars, n - p);
-            bool last = p + BlockChars >= n;
             ulong events = (word & ~(word << 1)) | special;
             int next = p + limit;
             while (events != 0)
@@ -149,6 +158,98 @@ public static partial class Tokenizer
 
             p = next;
         }
+    }
+
+    /// <summary>
+    /// Tokenizes a block without characters for the reference (<paramref name="word"/> and <paramref name="joiner"/>
+    /// shifted to start at <paramref name="p"/>; <paramref name="limit"/> characters of it are text) and returns
+    /// where the next block starts: after the block, or at the start of a word that may go on past it. The joiners
+    /// that join (an apostrophe between two letters, '.' or ',' between two digits of a word that starts with a
+    /// digit) are found first, in order, and added to the word mask; each word then starts at a rising edge of the
+    /// mask and ends at a falling one. False, with nothing emitted, for the blocks the walk below takes: a word
+    /// joined by a typographic apostrophe, or one word that fills the block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryWalkPlainBlock<TSink>(ref ushort origin, int p, int limit, bool last, ulong word, ulong joiner, ref TSink sink, in Context context, out int next)
+        where TSink : struct, ITokenSink, allows ref struct
+    {
+        next = p + limit;
+        ulong candidates = joiner & (word << 1) & (word >> 1);
+        if (candidates != 0 && !TryJoin(ref Unsafe.Add(ref origin, p), candidates, ref word))
+        {
+            return false;
+        }
+
+        ulong starts = word & ~(word << 1);
+        ulong ends = word & ~(word >> 1);
+
+        // A word that reaches the block's end, or is followed by a joiner there, may go on in the next block (the
+        // text's last block ends the text).
+        if (!last && ((word >> 63) | ((joiner >> 63) & (word >> 62))) != 0)
+        {
+            int lastStart = 63 - BitOperations.LeadingZeroCount(starts);
+            if (lastStart == 0)
+            {
+                return false;
+            }
+
+            starts &= ~(1UL << lastStart);
+            ends &= ~(1UL << (63 - BitOperations.LeadingZeroCount(ends)));
+            next = p + lastStart;
+        }
+
+        while (starts != 0)
+        {
+            int s = BitOperations.TrailingZeroCount(starts);
+            int e = BitOperations.TrailingZeroCount(ends) + 1;
+            starts &= starts - 1;
+            ends &= ends - 1;
+            EmitAscii(ref Unsafe.Add(ref origin, p + s), p + s, e - s, ref sink, context);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="word"/> the <paramref name="candidates"/> (joiners between two word characters, bit i
+    /// for the character at <paramref name="at"/> + i) that join, lowest first, as the walk would; false when a
+    /// typographic apostrophe joins (its word is folded apart).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryJoin(ref ushort at, ulong candidates, ref ulong word)
+    {
+        ulong joined = word;
+        for (; candidates != 0; candidates &= candidates - 1)
+        {
+            int j = BitOperations.TrailingZeroCount(candidates);
+            uint c = Unsafe.Add(ref at, j);
+            uint previous = Unsafe.Add(ref at, j - 1);
+            uint following = Unsafe.Add(ref at, j + 1);
+            bool joins;
+            if (c is '\'' or RightQuote)
+            {
+                joins = IsAsciiLetter(previous) && IsAsciiLetter(following);
+                if (joins && c == RightQuote)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                // The word before the joiner, with the joins so far, starts after the highest gap below it.
+                ulong gaps = ~joined & ((1UL << j) - 1);
+                int start = gaps == 0 ? 0 : 64 - BitOperations.LeadingZeroCount(gaps);
+                joins = IsAsciiDigit(Unsafe.Add(ref at, start)) && IsAsciiDigit(previous) && IsAsciiDigit(following);
+            }
+
+            if (joins)
+            {
+                joined |= 1UL << j;
+            }
+        }
+
+        word = joined;
+        return true;
     }
 
     /// <summary>U+2019, the typographic apostrophe: a joiner between two letters, folded to '\''.</summary>
