@@ -188,12 +188,19 @@ public sealed class MinHasher
             Bin(mixed[..part.Length], minima);
         }
 
-        emptyMask.Clear();
-        for (int i = 0; i < k; i++)
+        // Each mask word gathered in a register: or-ing every bit into the span chained a store and a load per bin.
+        for (int word = 0; word < emptyMask.Length; word++)
         {
-            ulong m = minima[i];
-            bins[i] = (uint)m;
-            emptyMask[i >> 6] |= (ulong)(m == ulong.MaxValue ? 1 : 0) << (i & 63);
+            ulong mask = 0;
+            int end = Math.Min(k, (word + 1) << 6);
+            for (int i = word << 6; i < end; i++)
+            {
+                ulong m = minima[i];
+                bins[i] = (uint)m;
+                mask |= (ulong)Unsafe.BitCast<bool, byte>(m == ulong.MaxValue) << (i & 63);
+            }
+
+            emptyMask[word] = mask;
         }
 
         if (rented is not null)
@@ -238,22 +245,28 @@ public sealed class MinHasher
             return;
         }
 
-        for (int i = 0; i < k; i++)
+        for (int word = 0; word < emptyMask.Length; word++)
         {
-            if ((emptyMask[i >> 6] & (1UL << (i & 63))) == 0)
+            for (ulong empty = emptyMask[word]; empty != 0; empty &= empty - 1)
             {
-                continue;
+                int i = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(empty);
+                Fill(bins, emptyMask, seed, i);
             }
+        }
+    }
 
-            for (ulong attempt = 1; ; attempt++)
+    /// <summary>Gives the empty bin <paramref name="i"/> the value of the first non-empty bin its probes meet.</summary>
+    private static void Fill(Span<uint> bins, ReadOnlySpan<ulong> emptyMask, ulong seed, int i)
+    {
+        int k = bins.Length;
+        for (ulong attempt = 1; ; attempt++)
+        {
+            ulong h = HashMixKernel.Mix(seed ^ 0xD1B54A32D192ED03UL ^ ((ulong)i << 32) ^ attempt);
+            int j = (int)(((h & 0xFFFF_FFFFUL) * (ulong)k) >> 32);
+            if ((emptyMask[j >> 6] & (1UL << (j & 63))) == 0)
             {
-                ulong h = HashMixKernel.Mix(seed ^ 0xD1B54A32D192ED03UL ^ ((ulong)i << 32) ^ attempt);
-                int j = (int)(((h & 0xFFFF_FFFFUL) * (ulong)k) >> 32);
-                if ((emptyMask[j >> 6] & (1UL << (j & 63))) == 0)
-                {
-                    bins[i] = bins[j];
-                    break;
-                }
+                bins[i] = bins[j];
+                return;
             }
         }
     }
