@@ -61,71 +61,87 @@ public sealed class StopwordSet
         _tables.GetOrAdd(seed, static (s, words) => new HashTable(words.Select(w => Tokenizer.HashFolded(w, s))), _words);
 
     /// <summary>
-    /// A set of 64-bit hashes in which every hash sits in its home slot or the next one, so that a lookup reads two
-    /// slots and compares without a branch (the table grows until the hashes fit so); 0 marks an empty slot (a hash of
-    /// 0 is kept apart).
+    /// A set of 64-bit hashes in which every hash has a slot of its own: the top bits of its product with a multiplier
+    /// chosen when the table is built, so that no two hashes of the set share a slot (the table grows until one is
+    /// found). A lookup reads one slot and compares: no second slot, no branch. An empty slot holds a value whose slot
+    /// is another, so no hash asked for equals it.
     /// </summary>
     internal sealed class HashTable
     {
+        /// <summary>Multipliers tried at each size before the table grows.</summary>
+        private const int Tries = 64;
+
         private readonly ulong[] _slots;
-        private readonly int _mask;
-        private readonly bool _hasZero;
+        private readonly ulong _multiplier;
+        private readonly int _shift;
 
         public HashTable(IEnumerable<ulong> hashes)
         {
             ulong[] values = [.. hashes.Distinct()];
-            _hasZero = values.Contains(0UL);
-            int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, values.Length * 4));
-            while (true)
+            var multipliers = new Sketches.SplitMix64(0x5157_4F50_574F_5244UL);
+            for (int bits = Math.Max(4, System.Numerics.BitOperations.Log2((uint)Math.Max(1, values.Length)) + 5); ; bits++)
             {
-                ulong[] slots = new ulong[size + 1];
-                if (TryPlace(values, slots, size - 1))
+                if (bits > 24)
                 {
-                    _slots = slots;
-                    _mask = size - 1;
-                    break;
+                    throw new ArgumentException($"No multiplier gives the {values.Length} stopword hashes slots of their own.", nameof(hashes));
                 }
 
-                size *= 2;
+                for (int attempt = 0; attempt < Tries; attempt++)
+                {
+                    ulong multiplier = multipliers.Next() | 1UL;
+                    if (TryPlace(values, multiplier, 64 - bits) is { } slots)
+                    {
+                        _slots = slots;
+                        _multiplier = multiplier;
+                        _shift = 64 - bits;
+                        return;
+                    }
+                }
             }
         }
+
+        /// <summary>The number of slots (tests).</summary>
+        internal int Slots => _slots.Length;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public bool Contains(ulong hash)
-        {
-            // Slot mask + 1 mirrors nothing: it stays empty, so the second read never leaves the array.
-            ref ulong home = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_slots);
-            nuint i = (nuint)((int)(hash >> 40) & _mask);
-            bool found = (System.Runtime.CompilerServices.Unsafe.Add(ref home, i) == hash) | (System.Runtime.CompilerServices.Unsafe.Add(ref home, i + 1) == hash);
-            return hash == 0 ? _hasZero : found;
-        }
+        public bool Contains(ulong hash) =>
+            System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_slots), (nint)((hash * _multiplier) >> _shift)) == hash;
 
-        /// <summary>Places every non-zero hash in its home slot or the next one (no wrap); false when one does not fit.</summary>
-        private static bool TryPlace(ulong[] values, ulong[] slots, int mask)
+        /// <summary>The table with every value in its slot, or null when two share one.</summary>
+        private static ulong[]? TryPlace(ulong[] values, ulong multiplier, int shift)
         {
+            int size = 1 << (64 - shift);
+            var slots = new ulong[size];
+            var taken = new bool[size];
             foreach (ulong h in values)
             {
-                if (h == 0)
+                int i = (int)((h * multiplier) >> shift);
+                if (taken[i])
                 {
-                    continue;
+                    return null;
                 }
 
-                int i = (int)(h >> 40) & mask;
-                if (slots[i] == 0)
+                taken[i] = true;
+                slots[i] = h;
+            }
+
+            // An empty slot holds a value whose slot is another: 0 (in slot 0) everywhere but in slot 0 itself, which
+            // takes the first value from 1 up that is not in slot 0.
+            ulong notInFirst = 1;
+            while (((notInFirst * multiplier) >> shift) == 0)
+            {
+                notInFirst++;
+            }
+
+            for (int i = 0; i < size; i++)
+            {
+                if (!taken[i])
                 {
-                    slots[i] = h;
-                }
-                else if (slots[i + 1] == 0 && i + 1 <= mask)
-                {
-                    slots[i + 1] = h;
-                }
-                else
-                {
-                    return false;
+                    slots[i] = i == 0 ? notInFirst : 0;
                 }
             }
 
-            return true;
+            return slots;
         }
     }
 
