@@ -167,7 +167,7 @@ public sealed class MinHasher
 
     /// <summary>One-permutation hashing: bin values before densification, and a mask of the empty bins.</summary>
     /// <remarks>
-    /// Each bin's minimum is kept as a 64-bit value that stays <see cref="ulong.MaxValue"/> while the bin is empty (a
+    /// Each bin's minimum is kept as a 64-bit value that stays <see cref="EmptyBin"/> (2^32) while the bin is empty (a
     /// bin value is below 2^32), so a shingle costs one unconditional minimum and store: no branch that mispredicts
     /// about half the time, and no read-modify-write of the empty mask, whose two words chained every shingle. The
     /// mask and the 32-bit values are read off the minima at the end.
@@ -178,7 +178,7 @@ public sealed class MinHasher
         int k = NumPermutations;
         ulong[]? rented = null;
         Span<ulong> minima = k <= StackLimit ? stackalloc ulong[k] : (rented = ArrayPool<ulong>.Shared.Rent(k)).AsSpan(0, k);
-        minima.Fill(ulong.MaxValue);
+        minima.Fill(EmptyBin);
         const int Chunk = 256;
         Span<ulong> mixed = stackalloc ulong[Chunk];
         for (int start = 0; start < shingles.Length; start += Chunk)
@@ -196,8 +196,8 @@ public sealed class MinHasher
             for (int i = word << 6; i < end; i++)
             {
                 ulong m = minima[i];
-                bins[i] = (uint)m;
-                mask |= (ulong)Unsafe.BitCast<bool, byte>(m == ulong.MaxValue) << (i & 63);
+                bins[i] = (uint)(m - (m >> 32)); // an empty bin's 2^32 as uint.MaxValue
+                mask |= (ulong)Unsafe.BitCast<bool, byte>(m == EmptyBin) << (i & 63);
             }
 
             emptyMask[word] = mask;
@@ -208,6 +208,9 @@ public sealed class MinHasher
             ArrayPool<ulong>.Shared.Return(rented);
         }
     }
+
+    /// <summary>The minimum of a bin no shingle fell in: above every bin value (each is below 2^32), and close enough to them that their difference keeps its sign.</summary>
+    private const ulong EmptyBin = 1UL << 32;
 
     /// <summary>
     /// Lowers each mixed hash's bin (from its low half, below the number of bins) to its value (its high half), without
@@ -221,9 +224,10 @@ public sealed class MinHasher
         {
             ref ulong bin = ref Unsafe.Add(ref first, (nint)(((h & 0xFFFF_FFFFUL) * k) >> 32));
             ulong value = h >> 32;
-            ulong old = bin;
-            // min(old, value): old where old < value, else value.
-            bin = value + ((old - value) & (0UL - Unsafe.BitCast<bool, byte>(old < value)));
+
+            // min(old, value): both are at most 2^32, so the sign of their difference says which is smaller.
+            long difference = (long)(bin - value);
+            bin = value + (ulong)(difference & (difference >> 63));
         }
     }
 
