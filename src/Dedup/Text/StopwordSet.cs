@@ -71,6 +71,9 @@ public sealed class StopwordSet
         /// <summary>Multipliers tried at each size before the table grows.</summary>
         private const int Tries = 64;
 
+        /// <summary>The largest table: 2^26 slots (512 MB), for a set of millions of words, which no stopword set is.</summary>
+        private const int MaxBits = 26;
+
         private readonly ulong[] _slots;
         private readonly ulong _multiplier;
         private readonly int _shift;
@@ -81,15 +84,16 @@ public sealed class StopwordSet
             var multipliers = new Sketches.SplitMix64(0x5157_4F50_574F_5244UL);
             for (int bits = Math.Max(4, System.Numerics.BitOperations.Log2((uint)Math.Max(1, values.Length)) + 5); ; bits++)
             {
-                if (bits > 24)
+                if (bits > MaxBits)
                 {
-                    throw new ArgumentException($"No multiplier gives the {values.Length} stopword hashes slots of their own.", nameof(hashes));
+                    throw new ArgumentException($"The {values.Length} stopword hashes need a table of more than 2^{MaxBits} slots (a stopword set is a few hundred words).", nameof(hashes));
                 }
 
+                bool[] taken = new bool[1 << bits];
                 for (int attempt = 0; attempt < Tries; attempt++)
                 {
                     ulong multiplier = multipliers.Next() | 1UL;
-                    if (TryPlace(values, multiplier, 64 - bits) is { } slots)
+                    if (TryPlace(values, multiplier, 64 - bits, taken) is { } slots)
                     {
                         _slots = slots;
                         _multiplier = multiplier;
@@ -107,12 +111,11 @@ public sealed class StopwordSet
         public bool Contains(ulong hash) =>
             System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_slots), (nint)((hash * _multiplier) >> _shift)) == hash;
 
-        /// <summary>The table with every value in its slot, or null when two share one.</summary>
-        private static ulong[]? TryPlace(ulong[] values, ulong multiplier, int shift)
+        /// <summary>The table with every value in its slot, or null when two share one (<paramref name="taken"/>: room for marks, one a slot).</summary>
+        private static ulong[]? TryPlace(ulong[] values, ulong multiplier, int shift, bool[] taken)
         {
             int size = 1 << (64 - shift);
-            var slots = new ulong[size];
-            var taken = new bool[size];
+            Array.Clear(taken);
             foreach (ulong h in values)
             {
                 int i = (int)((h * multiplier) >> shift);
@@ -122,7 +125,12 @@ public sealed class StopwordSet
                 }
 
                 taken[i] = true;
-                slots[i] = h;
+            }
+
+            var slots = new ulong[size];
+            foreach (ulong h in values)
+            {
+                slots[(int)((h * multiplier) >> shift)] = h;
             }
 
             // An empty slot holds a value whose slot is another: 0 (in slot 0) everywhere but in slot 0 itself, which
