@@ -36,6 +36,13 @@ public sealed class InputErrorTests : IDisposable
     [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"4 March\"}\n", ":2: \"published\" is not an ISO-8601 date: '4 March'")]
     [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"0001-01-01T00:00:00+02:00\"}\n", ":2: \"published\" is out of range: '0001-01-01T00:00:00+02:00' falls before 0001-01-01 or after 9999-12-31 in UTC")]
     [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"9999-12-31T23:00:00-05:00\"}\n", ":2: \"published\" is out of range")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"0000-01-01\"}\n", ":2: \"published\" is out of range: '0000-01-01' has the year 0000; years from 0001 to 9999 are read")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"12025-01-01T08:00:00Z\"}\n", ":2: \"published\" is out of range: '12025-01-01T08:00:00Z' has the year 12025;")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"2025-02-30\"}\n", ":2: \"published\" is no calendar date: '2025-02-30'")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"2025-13-01T08:00\"}\n", ":2: \"published\" is no calendar date: '2025-13-01T08:00'")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"2025-01-01T24:00:00Z\"}\n", ":2: \"published\" is no time of day: '2025-01-01T24:00:00Z'")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"2025-01-01T08:00:00+15:00\"}\n", ":2: \"published\" is out of range: '2025-01-01T08:00:00+15:00' has the offset +15:00; offsets run from -14:00 to +14:00")]
+    [InlineData("{\"id\": \"b\", \"text\": \"x\", \"published\": \"2025-01-01T08:00-1430\"}\n", ":2: \"published\" is out of range: '2025-01-01T08:00-1430' has the offset -1430;")]
     public async Task Each_bad_line_is_reported_with_file_line_and_problem(string badLine, string expected)
     {
         string path = _temp.Write("bad.jsonl", Good + badLine + Good.Replace("\"a\"", "\"c\"", StringComparison.Ordinal));

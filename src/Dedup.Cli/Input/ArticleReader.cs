@@ -88,7 +88,7 @@ internal sealed class ArticleSet
 /// Reads articles from a JSONL file, a folder of .txt files or standard input, streaming, with strict UTF-8 and
 /// one clear message (file, line, problem) for each bad line: an error, or with skip-bad a warning and a count.
 /// </summary>
-internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncoding encoding = InputEncoding.Auto)
+internal sealed partial class ArticleReader(CliConsole console, bool skipBad, InputEncoding encoding = InputEncoding.Auto)
 {
     /// <summary>The longest JSONL line and the largest .txt file accepted, in bytes: 64 MiB (docs/limits.md).</summary>
     internal const int DefaultMaxLineBytes = 64 << 20;
@@ -753,12 +753,7 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             {
                 if (!TryParsePublished(publishedText.Trim(), out DateTimeOffset parsed))
                 {
-                    // An ISO-8601 time whose UTC instant falls before year 1 or after 9999 ("0001-01-01T00:00:00+02:00")
-                    // is one, but no time .NET can hold: said so, not that it is no ISO-8601 date.
-                    string trimmed = publishedText.Trim();
-                    return (null, false, InputProblem.BadField, trimmed.StartsWith("0001-", StringComparison.Ordinal) || trimmed.StartsWith("9999-", StringComparison.Ordinal)
-                        ? $"\"published\" is out of range: {Quote(publishedText)} falls before 0001-01-01 or after 9999-12-31 in UTC (id {Quote(id)})"
-                        : $"\"published\" is not an ISO-8601 date: {Quote(publishedText)} (id {Quote(id)})");
+                    return (null, false, InputProblem.BadField, $"\"published\" {WhyNotPublished(publishedText)} (id {Quote(id)})");
                 }
 
                 published = parsed;
@@ -767,6 +762,59 @@ internal sealed class ArticleReader(CliConsole console, bool skipBad, InputEncod
             return (new Article(id, text, string.IsNullOrWhiteSpace(title) ? null : title, published, source), numeric, default, null);
         }
     }
+
+    /// <summary>
+    /// Why <see cref="TryParsePublished"/> refused <paramref name="text"/>, as the rest of a sentence that begins with
+    /// <c>"published"</c>. A value in the shape of the accepted forms is an ISO-8601 date that no <see cref="DateTimeOffset"/>
+    /// holds (year 0000 or one of five digits, an offset beyond ±14:00, an instant before 0001 or after 9999 in UTC)
+    /// or no date at all (30 February, hour 24): said so, not that it is no ISO-8601 date.
+    /// </summary>
+    internal static string WhyNotPublished(string text)
+    {
+        string trimmed = text.Trim();
+        System.Text.RegularExpressions.Match shape = IsoShape().Match(trimmed);
+        if (!shape.Success)
+        {
+            return $"is not an ISO-8601 date: {Quote(text)}";
+        }
+
+        string year = shape.Groups["year"].Value;
+        if (year.Length > 4 || year == "0000")
+        {
+            return $"is out of range: {Quote(text)} has the year {year}; years from 0001 to 9999 are read";
+        }
+
+        int month = Number(shape.Groups["month"].Value);
+        int day = Number(shape.Groups["day"].Value);
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Number(year), month))
+        {
+            return $"is no calendar date: {Quote(text)}";
+        }
+
+        if ((shape.Groups["hour"].Success && Number(shape.Groups["hour"].Value) > 23)
+            || (shape.Groups["minute"].Success && Number(shape.Groups["minute"].Value) > 59)
+            || (shape.Groups["second"].Success && Number(shape.Groups["second"].Value) > 59))
+        {
+            return $"is no time of day: {Quote(text)} (hours run from 00 to 23, minutes and seconds from 00 to 59)";
+        }
+
+        if (shape.Groups["offsetHours"].Success
+            && (Number(shape.Groups["offsetHours"].Value) * 60) + Number(shape.Groups["offsetMinutes"].Value) is var minutes
+            && (minutes > 14 * 60 || Number(shape.Groups["offsetMinutes"].Value) > 59))
+        {
+            return $"is out of range: {Quote(text)} has the offset {shape.Groups["offset"].Value}; offsets run from -14:00 to +14:00";
+        }
+
+        return year is "0001" or "9999"
+            ? $"is out of range: {Quote(text)} falls before 0001-01-01 or after 9999-12-31 in UTC"
+            : $"is not an ISO-8601 date: {Quote(text)}";
+
+        static int Number(string digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The shape of the <see cref="IsoDateFormats"/> with any digits in their places (and a year of four or more).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<year>[0-9]{4,9})-(?<month>[0-9]{2})-(?<day>[0-9]{2})(?:[T ](?<hour>[0-9]{2}):(?<minute>[0-9]{2})(?::(?<second>[0-9]{2})(?:\.[0-9]+)?)?(?:Z|(?<offset>[+-](?<offsetHours>[0-9]{2}):?(?<offsetMinutes>[0-9]{2})))?)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex IsoShape();
 
     /// <summary>
     /// A <c>"published"</c> value in one of the <see cref="IsoDateFormats"/>; a fraction of a second of more than seven
