@@ -142,6 +142,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             }
 
             await ReadJsonLinesAsync(stream, set, cancellationToken).ConfigureAwait(false);
+            set.Backing?.EndOfInput();
         }
         else
         {
@@ -394,13 +395,15 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 return;
             }
 
-            (Article? article, bool numeric, InputProblem problem, string? message) = ParseLine(line, keepText: !backed);
+            (Article? article, bool numeric, InputProblem problem, string? message) = ParseLine(line, keepText: !backed, out Range textToken);
+            UInt128 sameText = default;
             if (article is not null && backed)
             {
+                sameText = FileBackedArticles.SameTextKey(line.Span, textToken, article);
                 article = article with { Title = null, Source = null };
             }
 
-            parsed[k] = new ParsedLine(article, numeric, problem, message);
+            parsed[k] = new ParsedLine(article, numeric, problem, message, sameText);
         });
         return parsed;
     }
@@ -418,7 +421,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 continue;
             }
 
-            (Article? article, bool numeric, InputProblem problem, string? message) = parsed[k];
+            (Article? article, bool numeric, InputProblem problem, string? message, UInt128 sameText) = parsed[k];
             if (article is null)
             {
                 // A first line that shows the file is of another format stops the run with what to do, --skip-bad or
@@ -438,7 +441,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 continue;
             }
 
-            set.Backing?.Add(pending.Start, pending.Bytes);
+            set.Backing?.Add(pending.Start, pending.Bytes, sameText);
             set.Add(article, lineNumber);
             if (numeric)
             {
@@ -450,8 +453,8 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     /// <summary>A line read and not yet parsed: its number, where it starts in the input and its length with the break, where its bytes are in the batch.</summary>
     private readonly record struct PendingLine(int LineNumber, long Start, int Bytes, int At, int Length, bool TooLong);
 
-    /// <summary>What parsing a line gave.</summary>
-    private readonly record struct ParsedLine(Article? Article, bool Numeric, InputProblem Problem, string? Message);
+    /// <summary>What parsing a line gave; when the texts are read again, the key of its text as written (<see cref="FileBackedArticles.SameTextKey"/>).</summary>
+    private readonly record struct ParsedLine(Article? Article, bool Numeric, InputProblem Problem, string? Message, UInt128 SameText = default);
 
     /// <summary>The article of one line read again (null when it no longer parses).</summary>
     internal static Article? Parse(ReadOnlyMemory<byte> line) => ParseLine(line).Article;
@@ -604,9 +607,14 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     /// (present, not blank, no lone surrogate) without being made into a string, and the article holds an empty one.
     /// </param>
     internal static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line, bool keepText = true)
+        => ParseLine(line, keepText, out _);
+
+    /// <summary>As <see cref="ParseLine(ReadOnlyMemory{byte}, bool)"/>; <paramref name="textToken"/> is where the text's JSON string stands when the quick way read it, or an empty range.</summary>
+    private static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLine(ReadOnlyMemory<byte> line, bool keepText, out Range textToken)
     {
         // The text checked (and decoded when kept) here, the rest read by the JSON reader (TextMember). Any problem
         // sends the whole line to the reader, so that the message is the one it gives (its columns, say).
+        textToken = default;
         if (TextMember.TryFind(line.Span, out Range token) && IsPlainAndNotBlank(line.Span[token]))
         {
             string text = string.Empty;
@@ -618,6 +626,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                     var parsed = ParseLineWithReader(rest.AsMemory(0, length), keepText: false);
                     if (parsed.Article is { } article)
                     {
+                        textToken = token;
                         return (article with { Text = text }, parsed.Numeric, default, null);
                     }
                 }
@@ -631,7 +640,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         return ParseLineWithReader(line, keepText);
     }
 
-    /// <summary><see cref="ParseLine"/> with the whole line read by the JSON reader: the way for lines the quick way leaves, and the reference it is tested against.</summary>
+    /// <summary><see cref="ParseLine(ReadOnlyMemory{byte}, bool)"/> with the whole line read by the JSON reader: the way for lines the quick way leaves, and the reference it is tested against.</summary>
     internal static (Article? Article, bool Numeric, InputProblem Problem, string? Message) ParseLineWithReader(ReadOnlyMemory<byte> line, bool keepText = true)
     {
         JsonDocument document;
