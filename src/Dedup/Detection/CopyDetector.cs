@@ -748,13 +748,7 @@ public sealed partial class CopyDetector
 
         // The sets are most of the scan's memory, and nothing reads them after this: freed before the results are made.
         packed.Dispose();
-        var made = new CopyPair[found.Count];
-        Parallel.For(0, made.Length, parallel, k =>
-        {
-            FoundPair p = found[k];
-            made[k] = new CopyPair(features[p.A].Id, features[p.B].Id, p.Kind, p.Score, Verifier.Scores(p.Measure) with { SimHashDistance = Sketches.SimHasher.HammingDistance(features[p.A].SimHash, features[p.B].SimHash) });
-        });
-        var pairs = new List<CopyPair>(made);
+        var pairs = new ScanPairs(found, [.. features.Select(f => f.Id)], [.. features.Select(f => f.SimHash)]);
 
         List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Articles());
         progress?.Report(new ScanProgress("clusters", n, n));

@@ -34,6 +34,9 @@ internal sealed class FoundPairs
     /// <summary>The second article of pair <paramref name="k"/>.</summary>
     public int B(int k) => (int)(uint)_articles[k];
 
+    /// <summary>The verified pair that pair <paramref name="k"/> stands for: its index in <see cref="Verified"/>, or the complement of it when the pair sees it from the other side.</summary>
+    public int Source(int k) => _sources[k];
+
     /// <summary>Pair <paramref name="k"/> with its verdict and measures (those of its verified pair, seen from its side).</summary>
     public FoundPair this[int k]
     {
