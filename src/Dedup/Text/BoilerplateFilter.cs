@@ -64,7 +64,7 @@ public static class BoilerplateFilter
             }
         }
 
-        return compiled.AnyFragment || (compiled.Fragments is { } fragments && t.ContainsAny(fragments));
+        return compiled.AnyFragment || compiled.ContainsFragment(t);
     }
 
     /// <summary>Returns the ranges of the boilerplate lines of <paramref name="text"/>.</summary>
@@ -164,12 +164,30 @@ public static class BoilerplateFilter
         private string[]?[]? _asciiPrefixes;
 
         /// <summary>
-        /// The fragments, searched for at once (case ignored as <see cref="StringComparison.OrdinalIgnoreCase"/> does):
-        /// one search a line, where a search a fragment was a twentieth of an article's features.
+        /// The fragments of ASCII characters alone, searched for at once (case ignored as <see
+        /// cref="StringComparison.OrdinalIgnoreCase"/> does): one search a line, where a search a fragment was a twentieth
+        /// of an article's features.
         /// </summary>
-        public System.Buffers.SearchValues<string>? Fragments { get; } = rules.LineFragments.Any(f => !string.IsNullOrEmpty(f))
-            ? System.Buffers.SearchValues.Create([.. rules.LineFragments.Where(f => !string.IsNullOrEmpty(f))], StringComparison.OrdinalIgnoreCase)
-            : null;
+        private readonly System.Buffers.SearchValues<string>? _asciiFragments = Search(rules.LineFragments.Where(f => !string.IsNullOrEmpty(f) && System.Text.Ascii.IsValid(f)));
+
+        /// <summary>
+        /// The other fragments (the default's "© 20"), searched for apart: with any of them in one search, the search
+        /// takes a slow way for every character of every line (a table lookup each: a tenth of an article's tokenizing).
+        /// </summary>
+        private readonly System.Buffers.SearchValues<string>? _otherFragments = Search(rules.LineFragments.Where(f => !string.IsNullOrEmpty(f) && !System.Text.Ascii.IsValid(f)));
+
+        /// <summary>
+        /// Whether <paramref name="line"/> holds a fragment, case ignored as <see cref="StringComparison.OrdinalIgnoreCase"/>
+        /// does. That comparison goes character by character, and no character beyond ASCII equals an ASCII one in it
+        /// (BoilerplateTests checks every character), so a line of ASCII characters holds none of the other fragments.
+        /// </summary>
+        public bool ContainsFragment(ReadOnlySpan<char> line) =>
+            (_asciiFragments is { } ascii && line.ContainsAny(ascii))
+            || (_otherFragments is { } others && !System.Text.Ascii.IsValid(line) && line.ContainsAny(others));
+
+        private static System.Buffers.SearchValues<string>? Search(IEnumerable<string> fragments) =>
+            fragments.ToArray() is { Length: > 0 } values ? System.Buffers.SearchValues.Create(values, StringComparison.OrdinalIgnoreCase) : null;
+
 
         /// <summary>An empty fragment is in every line (a null one, like a null prefix, is no rule).</summary>
         public bool AnyFragment { get; } = rules.LineFragments.Any(f => f is { Length: 0 });
