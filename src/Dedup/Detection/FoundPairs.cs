@@ -79,9 +79,10 @@ internal sealed class FoundPairs
         List<int>? Group(int first) =>
             duplicates.TryGetValue(first, out List<int>? group) && group.Count + 1 <= PairFinder.DuplicatePairLimit ? group : null;
 
-        for (int k = 0; k < verified.Count; k++)
+        ReadOnlySpan<FoundPair> found = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(verified);
+        for (int k = 0; k < found.Length; k++)
         {
-            FoundPair p = verified[k];
+            ref readonly FoundPair p = ref found[k];
             if (duplicates.Count == 0)
             {
                 Add(p.A, p.B, k);
@@ -124,10 +125,47 @@ internal sealed class FoundPairs
             }
         }
 
-        // Each pair is found once, so the keys are distinct and this order is the one a comparison of pairs gives.
-        ulong[] keys = [.. articles];
-        int[] from = [.. sources];
-        keys.AsSpan().Sort(from.AsSpan());
-        return new FoundPairs(verified, keys, from);
+        // Each pair is found once, so the keys are distinct and this order is the one a comparison of pairs gives:
+        // placed by first article (a count and a pass), then each first article's few sorted by the second.
+        return new FoundPairs(verified, ByFirstArticle(articles, sources, representative.Length, out int[] from), from);
+    }
+
+    /// <summary>
+    /// The keys (first article in the high 32 bits, second in the low) in ascending order, and <paramref name="from"/>
+    /// the sources in the same order: in time linear in the pairs and the articles, where a comparison sort of the
+    /// 200,207 pairs of the dev corpus ×8 took 12 ms on one core at the end of the scan.
+    /// </summary>
+    internal static ulong[] ByFirstArticle(List<ulong> keys, List<int> sources, int articles, out int[] from)
+    {
+        int[] start = new int[articles + 1];
+        foreach (ulong key in keys)
+        {
+            start[(int)(key >> 32) + 1]++;
+        }
+
+        for (int a = 0; a < articles; a++)
+        {
+            start[a + 1] += start[a];
+        }
+
+        ulong[] sorted = new ulong[keys.Count];
+        from = new int[keys.Count];
+        int[] next = start[..articles];
+        for (int k = 0; k < keys.Count; k++)
+        {
+            int at = next[(int)(keys[k] >> 32)]++;
+            sorted[at] = keys[k];
+            from[at] = sources[k];
+        }
+
+        for (int a = 0; a < articles; a++)
+        {
+            if (start[a + 1] - start[a] > 1)
+            {
+                sorted.AsSpan(start[a]..start[a + 1]).Sort(from.AsSpan(start[a]..start[a + 1]));
+            }
+        }
+
+        return sorted;
     }
 }

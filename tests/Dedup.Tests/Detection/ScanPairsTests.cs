@@ -50,6 +50,27 @@ public class ScanPairsTests
         return true.ToProperty();
     });
 
+    /// <summary>The pairs' order (<see cref="FoundPairs.ByFirstArticle"/>, placed by first article): that of a sort of their keys, each source following its key.</summary>
+    [Property(MaxTest = 200)]
+    public Property Pairs_are_ordered_as_a_sort_of_their_keys_orders_them(PositiveInt articles, int seed)
+    {
+        int n = 1 + (articles.Get % 300);
+        var random = new Random(seed);
+        var keys = new HashSet<ulong>();
+        for (int k = random.Next(4 * n); k > 0; k--)
+        {
+            keys.Add(((ulong)(uint)random.Next(n) << 32) | (uint)random.Next(n));
+        }
+
+        List<ulong> unsorted = [.. keys];
+        List<int> sources = [.. unsorted.Select((_, i) => random.Next(2) == 0 ? i : ~i)];
+        ulong[] expected = [.. unsorted];
+        int[] expectedFrom = [.. sources];
+        Array.Sort(expected, expectedFrom);
+        ulong[] sorted = FoundPairs.ByFirstArticle(unsorted, sources, n, out int[] from);
+        return (sorted.SequenceEqual(expected) && from.SequenceEqual(expectedFrom)).Label($"{n} articles, {unsorted.Count} pairs");
+    }
+
     [Fact]
     public void A_pair_out_of_range_is_refused_as_a_list_refuses_it()
     {
