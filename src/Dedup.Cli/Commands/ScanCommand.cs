@@ -115,7 +115,7 @@ internal static class ScanCommand
         }
 
         // Output: the pairs found (the highest-scoring 20), then the summary; --json prints the summary only.
-        var summary = new ScanSummary(set, result);
+        var summary = new ScanSummary(set, result, table?.Kinds);
         if (settings.Json)
         {
             summary.WriteJson(console.Out, settings);
@@ -358,7 +358,10 @@ internal static class ScanCommand
 }
 
 /// <summary>The summary <c>dedup scan</c> prints: a table on a terminal, "key: value" lines otherwise, or one JSON object.</summary>
-internal sealed class ScanSummary(ArticleSet set, ScanResult result)
+/// <param name="set">The articles read.</param>
+/// <param name="result">The scan's result.</param>
+/// <param name="kinds">The pairs of each kind when already counted (<see cref="PairTable.Kinds"/>); null to count them here.</param>
+internal sealed class ScanSummary(ArticleSet set, ScanResult result, Dictionary<CopyKind, int>? kinds = null)
 {
     private int Clusters => result.Clusters.Count(c => c.Members.Count > 1);
 
@@ -373,10 +376,14 @@ internal sealed class ScanSummary(ArticleSet set, ScanResult result)
     {
         get
         {
-            var counts = new Dictionary<CopyKind, int>();
-            foreach (CopyPair pair in result.Pairs)
+            Dictionary<CopyKind, int>? counts = kinds;
+            if (counts is null)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(counts, pair.Kind, out _)++;
+                counts = [];
+                foreach (CopyPair pair in result.Pairs)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(counts, pair.Kind, out _)++;
+                }
             }
 
             return Enum.GetValues<CopyKind>().Select(k => (JsonLines.KindName(k), counts.GetValueOrDefault(k)));

@@ -25,12 +25,20 @@ internal sealed class PairTable
         : string.CompareOrdinal(x.First, y.First) is int first and not 0 ? first
         : string.CompareOrdinal(x.Second, y.Second));
 
-    /// <summary>The <see cref="MaxRows"/> pairs shown, in <see cref="Shown"/> order: a pass that keeps the best so far, not a sort of a scan's (maybe millions of) pairs.</summary>
-    internal static List<CopyPair> Highest(IReadOnlyList<CopyPair> pairs)
+    /// <summary>
+    /// The <see cref="MaxRows"/> pairs shown, in <see cref="Shown"/> order: a pass that keeps the best so far, not a sort
+    /// of a scan's (maybe millions of) pairs; in the same pass, the pairs of each kind are counted into <paramref name="kinds"/> when given.
+    /// </summary>
+    internal static List<CopyPair> Highest(IReadOnlyList<CopyPair> pairs, Dictionary<CopyKind, int>? kinds = null)
     {
         var best = new List<CopyPair>(MaxRows + 1);
         foreach (CopyPair pair in pairs)
         {
+            if (kinds is not null)
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(kinds, pair.Kind, out _)++;
+            }
+
             if (best.Count == MaxRows && Shown.Compare(pair, best[^1]) >= 0)
             {
                 continue;
@@ -56,7 +64,7 @@ internal sealed class PairTable
     public PairTable(IReadOnlyList<CopyPair> pairs, IReadOnlyList<Article> articles, IReadOnlyList<Article>? ids = null)
     {
         Total = pairs.Count;
-        List<CopyPair> shown = Highest(pairs);
+        List<CopyPair> shown = Highest(pairs, Kinds);
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (CopyPair pair in shown)
         {
@@ -89,6 +97,9 @@ internal sealed class PairTable
 
     /// <summary>All pairs found, shown or not.</summary>
     public int Total { get; }
+
+    /// <summary>How many pairs of each kind were found (counted in the pass that chose the shown pairs: a scan's pairs are made as they are read).</summary>
+    public Dictionary<CopyKind, int> Kinds { get; } = [];
 
     /// <summary>The file the pairs are written to (<c>--pairs</c>), named in the line that counts the rest; null when none.</summary>
     public string? PairsPath { get; init; }
