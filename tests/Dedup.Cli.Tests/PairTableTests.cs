@@ -23,11 +23,19 @@ public sealed class PairTableTests
             string a = "a" + random.Next(12), b = "b" + random.Next(12);
             if (seen.Add((a, b)))
             {
-                pairs.Add(new CopyPair(a, b, CopyKind.Duplicate, random.Next(5) / 4.0, default));
+                pairs.Add(new CopyPair(a, b, (CopyKind)random.Next(4), random.Next(5) / 4.0, default));
             }
         }
 
         List<CopyPair> expected = [.. pairs.OrderByDescending(p => p.Score).ThenBy(p => p.First, StringComparer.Ordinal).ThenBy(p => p.Second, StringComparer.Ordinal).Take(PairTable.MaxRows)];
-        return PairTable.Highest(pairs).SequenceEqual(expected).Label($"{pairs.Count} pairs");
+        var expectedKinds = pairs.GroupBy(p => p.Kind).ToDictionary(g => g.Key, g => g.Count());
+
+        // In one pass, and in parts of a few pairs (a long list is taken in parts on all cores).
+        var kinds = new Dictionary<CopyKind, int>();
+        var kindsInParts = new Dictionary<CopyKind, int>();
+        int part = 1 + random.Next(40);
+        return (PairTable.Highest(pairs, kinds).SequenceEqual(expected) && kinds.OrderBy(k => k.Key).SequenceEqual(expectedKinds.OrderBy(k => k.Key))
+            && PairTable.Highest(pairs, kindsInParts, part: part).SequenceEqual(expected) && kindsInParts.OrderBy(k => k.Key).SequenceEqual(expectedKinds.OrderBy(k => k.Key)))
+            .Label($"{pairs.Count} pairs, parts of {part}");
     }
 }

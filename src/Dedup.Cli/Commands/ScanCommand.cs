@@ -67,7 +67,7 @@ internal static class ScanCommand
             // The shown pairs' titles are read while the file is open (a scan without a report holds only the ids).
             if (!settings.Json)
             {
-                table = new PairTable(result.Pairs, set.Complete, set.Articles) { PairsPath = settings.PairsPath };
+                table = new PairTable(result.Pairs, set.Complete, set.Articles, settings.Threads ?? -1) { PairsPath = settings.PairsPath };
             }
         }
 

@@ -28,12 +28,43 @@ internal sealed class PairTable
     /// <summary>
     /// The <see cref="MaxRows"/> pairs shown, in <see cref="Shown"/> order: a pass that keeps the best so far, not a sort
     /// of a scan's (maybe millions of) pairs; in the same pass, the pairs of each kind are counted into <paramref name="kinds"/> when given.
+    /// A scan's pairs are made as they are read, so a long list is taken in parts on up to <paramref name="threads"/>
+    /// threads (-1: all cores), <paramref name="part"/> pairs each, the best of each part then chosen among (the order is
+    /// total: no two pairs have the same ids).
     /// </summary>
-    internal static List<CopyPair> Highest(IReadOnlyList<CopyPair> pairs, Dictionary<CopyKind, int>? kinds = null)
+    internal static List<CopyPair> Highest(IReadOnlyList<CopyPair> pairs, Dictionary<CopyKind, int>? kinds = null, int threads = -1, int part = 1 << 14)
+    {
+        if (pairs.Count <= part || threads == 1)
+        {
+            return Highest(pairs, 0, pairs.Count, kinds);
+        }
+
+        var parts = new (List<CopyPair> Best, Dictionary<CopyKind, int> Kinds)[(pairs.Count + part - 1) / part];
+        Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
+        {
+            var counted = new Dictionary<CopyKind, int>();
+            parts[p] = (Highest(pairs, p * part, Math.Min(pairs.Count, (p + 1) * part), counted), counted);
+        });
+
+        if (kinds is not null)
+        {
+            foreach ((CopyKind kind, int count) in parts.SelectMany(part => part.Kinds))
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(kinds, kind, out _) += count;
+            }
+        }
+
+        List<CopyPair> candidates = [.. parts.SelectMany(part => part.Best)];
+        return Highest(candidates, 0, candidates.Count, null);
+    }
+
+    /// <summary>The best of <paramref name="pairs"/> from <paramref name="start"/> to <paramref name="end"/>, counting their kinds when asked.</summary>
+    private static List<CopyPair> Highest(IReadOnlyList<CopyPair> pairs, int start, int end, Dictionary<CopyKind, int>? kinds)
     {
         var best = new List<CopyPair>(MaxRows + 1);
-        foreach (CopyPair pair in pairs)
+        for (int k = start; k < end; k++)
         {
+            CopyPair pair = pairs[k];
             if (kinds is not null)
             {
                 System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(kinds, pair.Kind, out _)++;
@@ -61,10 +92,11 @@ internal sealed class PairTable
     /// (a list that re-reads each from its file reads at most <see cref="MaxRows"/> times two).</param>
     /// <param name="ids">The ids of <paramref name="articles"/> in the same order, when read without their texts; by
     /// default the articles' own.</param>
-    public PairTable(IReadOnlyList<CopyPair> pairs, IReadOnlyList<Article> articles, IReadOnlyList<Article>? ids = null)
+    /// <param name="threads">At most this many threads choose the pairs shown; -1 for all cores.</param>
+    public PairTable(IReadOnlyList<CopyPair> pairs, IReadOnlyList<Article> articles, IReadOnlyList<Article>? ids = null, int threads = -1)
     {
         Total = pairs.Count;
-        List<CopyPair> shown = Highest(pairs, Kinds);
+        List<CopyPair> shown = Highest(pairs, Kinds, threads);
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (CopyPair pair in shown)
         {
