@@ -29,6 +29,9 @@ internal static class FeatureExtractor
     public static string CombinedText(Article article) =>
         string.IsNullOrEmpty(article.Title) ? article.Text : string.Concat(article.Title, TitleSeparator, article.Text);
 
+    [ThreadStatic]
+    private static System.IO.Hashing.XxHash128? _textHasher;
+
     /// <summary>
     /// A 128-bit hash of <see cref="CombinedText"/>, without building it: articles with equal keys have, but for a
     /// chance of about 2^-128 (XXH128 is not made to withstand texts crafted to collide), the same text and so the same
@@ -36,7 +39,9 @@ internal static class FeatureExtractor
     /// </summary>
     public static UInt128 TextKey(Article article)
     {
-        var hash = new System.IO.Hashing.XxHash128();
+        // One hasher a thread, reset: a scan asks for every article's key, a hasher is 300 bytes.
+        System.IO.Hashing.XxHash128 hash = _textHasher ??= new System.IO.Hashing.XxHash128();
+        hash.Reset();
         if (!string.IsNullOrEmpty(article.Title))
         {
             hash.Append(MemoryMarshal.AsBytes(article.Title.AsSpan()));
