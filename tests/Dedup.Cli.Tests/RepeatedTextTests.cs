@@ -101,6 +101,33 @@ public sealed class RepeatedTextTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Where few lines repeat, the keys and held texts would cost memory for little: unless one in eight of the first
+    /// <see cref="FileBackedArticles.DecideAfter"/> lines repeats an earlier one, lines are no longer keyed.
+    /// </summary>
+    [Theory]
+    [InlineData(16, false)] // one line in 16 repeats
+    [InlineData(4, true)] // one in 4
+    public async Task Repeated_lines_are_looked_for_only_where_many_lines_repeat(int every, bool lookedFor)
+    {
+        int count = FileBackedArticles.DecideAfter + 1000;
+        string[] lines = [.. Enumerable.Range(0, count).Select(i => "{\"id\": \"n" + i + "\", \"text\": \"Story " + (i % every == 0 ? 0 : i) + ".\"}")];
+        (ArticleSet kept, ArticleSet backed) = await ReadBothAsync(lines);
+        using (backed.Backing)
+        {
+            FileBackedArticles articles = backed.Backing!;
+            for (int i = 0; i < count; i++)
+            {
+                Assert.Equal(kept.Articles[i], articles[i]);
+            }
+
+            // Line 0 is read; each later multiple of `every` repeats it.
+            int repeats = (count - 1) / every;
+            Assert.Equal(lookedFor ? count - repeats : count, articles.FileReads);
+            Assert.Equal(0, articles.Held);
+        }
+    }
+
     [Fact]
     public async Task A_scan_of_repeated_texts_finds_what_it_finds_with_the_texts_kept()
     {
