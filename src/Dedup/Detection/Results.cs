@@ -95,7 +95,11 @@ public sealed record Comparison(
 /// whose shingles more than 64 earlier articles hold is verified against its earliest copies until one matches. A
 /// cluster of at most 16 articles without such shortcuts has all its pairs.
 /// </remarks>
-/// <param name="Pairs">The pairs the detector verified and judged to be copies: every copy is in at least one, with a member of its cluster.</param>
+/// <param name="Pairs">
+/// The pairs the detector verified and judged to be copies: every copy is in at least one, with a member of its
+/// cluster. A scan's list makes each pair when it is read (a million pairs are not a million objects held): reading
+/// one twice gives two equal pairs, not the same object. Safe to read from several threads.
+/// </param>
 /// <param name="Clusters">Every article's cluster, singletons included.</param>
 /// <param name="Documents">How many articles were scanned.</param>
 /// <param name="Characters">How many characters of text were scanned.</param>
