@@ -643,7 +643,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     /// <summary>
     /// The article of a line's rest (its text replaced by <see cref="TextMember.Placeholder"/>) as <see
     /// cref="ParseLineWithReader"/> reads it with <c>keepText</c> false, read in one pass of a <see cref="Utf8JsonReader"/>
-    /// rather than into a document (a third of the first reading's time). Null when the rest is anything but a well-formed
+    /// rather than into a document (nearly half of the first reading's time). Null when the rest is anything but a well-formed
     /// object that makes an article with no key written with an escape or twice: the document's reading then names the
     /// problem.
     /// </summary>

@@ -172,7 +172,7 @@ public static class BoilerplateFilter
 
         /// <summary>
         /// The other fragments (the default's "© 20"), searched for apart: with any of them in one search, the search
-        /// takes a slow way for every character of every line (a table lookup each: a tenth of an article's tokenizing).
+        /// takes a slow way for every character of every line (a table lookup each: nearly a tenth of an article's features).
         /// </summary>
         private readonly System.Buffers.SearchValues<string>? _otherFragments = Search(rules.LineFragments.Where(f => !string.IsNullOrEmpty(f) && !System.Text.Ascii.IsValid(f)));
 
