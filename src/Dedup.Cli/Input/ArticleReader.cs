@@ -652,7 +652,10 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         string? id = null, title = null, source = null, publishedText = null;
         bool numeric = false, text = false;
         int seen = 0;
-        HashSet<string>? others = null;
+
+        // Where the other keys stand in the rest, to find one written twice without making strings of them.
+        Span<(int Start, int Length)> others = stackalloc (int, int)[MaxOtherKeys];
+        int otherCount = 0;
         try
         {
             var reader = new Utf8JsonReader(rest);
@@ -677,9 +680,9 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                     var n when n.SequenceEqual("published"u8) => 16,
                     _ => 0,
                 };
-                if ((seen & member) != 0 || (member == 0 && !(others ??= new(StringComparer.Ordinal)).Add(System.Text.Encoding.UTF8.GetString(reader.ValueSpan))))
+                if ((seen & member) != 0 || (member == 0 && !IsNewKey(rest, reader, others, ref otherCount)))
                 {
-                    return null; // a key twice
+                    return null; // a key twice, or more other keys than are looked through here
                 }
 
                 seen |= member;
@@ -739,6 +742,33 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         }
 
         return (new Article(id, string.Empty, string.IsNullOrWhiteSpace(title) ? null : title, published, source), numeric);
+    }
+
+    /// <summary>The most keys other than an article's own that <see cref="ReadRest"/> reads; a line with more goes to the document's reading.</summary>
+    private const int MaxOtherKeys = 32;
+
+    /// <summary>
+    /// Whether the property name the reader stands on (not escaped) is none of the <paramref name="count"/> other keys
+    /// already seen in <paramref name="rest"/>; if so it is added. False too when there is no room for it.
+    /// </summary>
+    private static bool IsNewKey(ReadOnlySpan<byte> rest, in Utf8JsonReader reader, Span<(int Start, int Length)> seen, ref int count)
+    {
+        ReadOnlySpan<byte> name = reader.ValueSpan;
+        foreach ((int start, int length) in seen[..count])
+        {
+            if (rest.Slice(start, length).SequenceEqual(name))
+            {
+                return false;
+            }
+        }
+
+        if (count == seen.Length)
+        {
+            return false;
+        }
+
+        seen[count++] = ((int)reader.TokenStartIndex + 1, name.Length);
+        return true;
     }
 
     /// <summary><see cref="ParseLine(ReadOnlyMemory{byte}, bool)"/> with the whole line read by the JSON reader: the way for lines the quick way leaves, and the reference it is tested against.</summary>
