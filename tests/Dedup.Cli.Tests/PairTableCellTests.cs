@@ -59,7 +59,7 @@ public sealed class PairTableCellTests
         ];
         var writer = new StringWriter();
 
-        new PairTable(pairs, articles).WritePlain(writer);
+        new PairTable(new ScanResult(pairs, [], articles.Length, 0, TimeSpan.Zero), articles).WritePlain(writer);
 
         string[] lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         int[] columns = [.. lines.Select(line => line[..line.LastIndexOf(line.StartsWith("score", StringComparison.Ordinal) ? "b  " : line.Contains("zh2", StringComparison.Ordinal) ? "zh2" : "en2", StringComparison.Ordinal)].GetCellWidth())];
@@ -84,7 +84,7 @@ public sealed class PairTableCellTests
         IAnsiConsole terminal = new CliConsole(writer, TextWriter.Null, () => Stream.Null, OutIsTerminal: true).CreateOutConsole();
         terminal.Profile.Width = 70;
 
-        new PairTable(pairs, articles).WriteTable(terminal);
+        new PairTable(new ScanResult(pairs, [], articles.Length, 0, TimeSpan.Zero), articles).WriteTable(terminal);
 
         string[] lines = writer.ToString().Split('\n');
         string idLine = Assert.Single(lines, l => l.Contains("0.950", StringComparison.Ordinal));

@@ -67,7 +67,7 @@ internal static class ScanCommand
             // The shown pairs' titles are read while the file is open (a scan without a report holds only the ids).
             if (!settings.Json)
             {
-                table = new PairTable(result.Pairs, set.Complete, set.Articles, settings.Threads ?? -1) { PairsPath = settings.PairsPath };
+                table = new PairTable(result, set.Complete, set.Articles) { PairsPath = settings.PairsPath };
             }
         }
 
@@ -361,7 +361,7 @@ internal static class ScanCommand
 /// <param name="set">The articles read.</param>
 /// <param name="result">The scan's result.</param>
 /// <param name="kinds">The pairs of each kind when already counted (<see cref="PairTable.Kinds"/>); null to count them here.</param>
-internal sealed class ScanSummary(ArticleSet set, ScanResult result, Dictionary<CopyKind, int>? kinds = null)
+internal sealed class ScanSummary(ArticleSet set, ScanResult result, IReadOnlyDictionary<CopyKind, int>? kinds = null)
 {
     private int Clusters => result.Clusters.Count(c => c.Members.Count > 1);
 
@@ -371,21 +371,12 @@ internal sealed class ScanSummary(ArticleSet set, ScanResult result, Dictionary<
 
     private double MegabytesPerSecond => Seconds > 0 ? result.Characters / 1e6 / Seconds : 0;
 
-    /// <summary>The pairs of each kind, counted in one pass over the pairs (a scan may find millions).</summary>
+    /// <summary>The pairs of each kind (<see cref="ScanResult.CountPairsByKind"/>: a scan may find millions, counted without making them).</summary>
     private IEnumerable<(string Kind, int Count)> Kinds
     {
         get
         {
-            Dictionary<CopyKind, int>? counts = kinds;
-            if (counts is null)
-            {
-                counts = [];
-                foreach (CopyPair pair in result.Pairs)
-                {
-                    CollectionsMarshal.GetValueRefOrAddDefault(counts, pair.Kind, out _)++;
-                }
-            }
-
+            IReadOnlyDictionary<CopyKind, int> counts = kinds ?? result.CountPairsByKind();
             return Enum.GetValues<CopyKind>().Select(k => (JsonLines.KindName(k), counts.GetValueOrDefault(k)));
         }
     }

@@ -19,84 +19,20 @@ internal sealed class PairTable
 
     private readonly List<(string Score, string Kind, string A, string TitleA, string B, string TitleB)> _rows = [];
 
-    /// <summary>Highest score first, then by the first id, then the second (ordinal).</summary>
-    private static readonly Comparer<CopyPair> Shown = Comparer<CopyPair>.Create((x, y) =>
-        x.Score != y.Score ? y.Score.CompareTo(x.Score)
-        : string.CompareOrdinal(x.First, y.First) is int first and not 0 ? first
-        : string.CompareOrdinal(x.Second, y.Second));
-
     /// <summary>
-    /// The <see cref="MaxRows"/> pairs shown, in <see cref="Shown"/> order: a pass that keeps the best so far, not a sort
-    /// of a scan's (maybe millions of) pairs; in the same pass, the pairs of each kind are counted into <paramref name="kinds"/> when given.
-    /// A scan's pairs are made as they are read, so a long list is taken in parts on up to <paramref name="threads"/>
-    /// threads (-1: all cores), <paramref name="part"/> pairs each, the best of each part then chosen among (the order is
-    /// total: no two pairs have the same ids).
+    /// The pairs to show (<see cref="ScanResult.HighestPairs"/>: the highest-scoring <see cref="MaxRows"/>, chosen and
+    /// counted by kind without making every pair), with the titles (or first lines) of their articles.
     /// </summary>
-    internal static List<CopyPair> Highest(IReadOnlyList<CopyPair> pairs, Dictionary<CopyKind, int>? kinds = null, int threads = -1, int part = 1 << 14)
-    {
-        if (pairs.Count <= part || threads == 1)
-        {
-            return Highest(pairs, 0, pairs.Count, kinds);
-        }
-
-        var parts = new (List<CopyPair> Best, Dictionary<CopyKind, int> Kinds)[(pairs.Count + part - 1) / part];
-        Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
-        {
-            var counted = new Dictionary<CopyKind, int>();
-            parts[p] = (Highest(pairs, p * part, Math.Min(pairs.Count, (p + 1) * part), counted), counted);
-        });
-
-        if (kinds is not null)
-        {
-            foreach ((CopyKind kind, int count) in parts.SelectMany(part => part.Kinds))
-            {
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(kinds, kind, out _) += count;
-            }
-        }
-
-        List<CopyPair> candidates = [.. parts.SelectMany(part => part.Best)];
-        return Highest(candidates, 0, candidates.Count, null);
-    }
-
-    /// <summary>The best of <paramref name="pairs"/> from <paramref name="start"/> to <paramref name="end"/>, counting their kinds when asked.</summary>
-    private static List<CopyPair> Highest(IReadOnlyList<CopyPair> pairs, int start, int end, Dictionary<CopyKind, int>? kinds)
-    {
-        var best = new List<CopyPair>(MaxRows + 1);
-        for (int k = start; k < end; k++)
-        {
-            CopyPair pair = pairs[k];
-            if (kinds is not null)
-            {
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(kinds, pair.Kind, out _)++;
-            }
-
-            if (best.Count == MaxRows && Shown.Compare(pair, best[^1]) >= 0)
-            {
-                continue;
-            }
-
-            int at = best.BinarySearch(pair, Shown);
-            best.Insert(at < 0 ? ~at : at, pair);
-            if (best.Count > MaxRows)
-            {
-                best.RemoveAt(MaxRows);
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>The pairs to show, with the titles (or first lines) of their articles.</summary>
-    /// <param name="pairs">Every pair found.</param>
+    /// <param name="result">The scan's result.</param>
     /// <param name="articles">The articles in input order, whose texts and titles are read only for the shown pairs
     /// (a list that re-reads each from its file reads at most <see cref="MaxRows"/> times two).</param>
     /// <param name="ids">The ids of <paramref name="articles"/> in the same order, when read without their texts; by
     /// default the articles' own.</param>
-    /// <param name="threads">At most this many threads choose the pairs shown; -1 for all cores.</param>
-    public PairTable(IReadOnlyList<CopyPair> pairs, IReadOnlyList<Article> articles, IReadOnlyList<Article>? ids = null, int threads = -1)
+    public PairTable(ScanResult result, IReadOnlyList<Article> articles, IReadOnlyList<Article>? ids = null)
     {
-        Total = pairs.Count;
-        List<CopyPair> shown = Highest(pairs, Kinds, threads);
+        Total = result.Pairs.Count;
+        Kinds = result.CountPairsByKind();
+        IReadOnlyList<CopyPair> shown = result.HighestPairs(MaxRows);
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (CopyPair pair in shown)
         {
@@ -130,8 +66,8 @@ internal sealed class PairTable
     /// <summary>All pairs found, shown or not.</summary>
     public int Total { get; }
 
-    /// <summary>How many pairs of each kind were found (counted in the pass that chose the shown pairs: a scan's pairs are made as they are read).</summary>
-    public Dictionary<CopyKind, int> Kinds { get; } = [];
+    /// <summary>How many pairs of each kind were found (<see cref="ScanResult.CountPairsByKind"/>).</summary>
+    public IReadOnlyDictionary<CopyKind, int> Kinds { get; }
 
     /// <summary>The file the pairs are written to (<c>--pairs</c>), named in the line that counts the rest; null when none.</summary>
     public string? PairsPath { get; init; }

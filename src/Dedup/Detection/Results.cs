@@ -113,6 +113,80 @@ public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<Cop
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Documents, Characters, Elapsed, ListEquality.Hash(Pairs), ListEquality.Hash(Clusters));
+
+    /// <summary>How many of <see cref="Pairs"/> are of each kind: every kind, 0 for one not found.</summary>
+    /// <remarks>A scan's pairs are counted without making a pair (each is made when read), in one pass over their indexes.</remarks>
+    public IReadOnlyDictionary<CopyKind, int> CountPairsByKind()
+    {
+        int[] counts;
+        if (Pairs is ScanPairs scanned)
+        {
+            counts = scanned.CountByKind();
+        }
+        else
+        {
+            counts = new int[ScanPairs.KindCount];
+            foreach (CopyPair pair in Pairs)
+            {
+                counts[(int)pair.Kind]++;
+            }
+        }
+
+        var byKind = new Dictionary<CopyKind, int>(counts.Length);
+        foreach (CopyKind kind in Enum.GetValues<CopyKind>())
+        {
+            byKind[kind] = counts[(int)kind];
+        }
+
+        return byKind;
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> highest-scoring of <see cref="Pairs"/> (all of them when there are fewer), highest
+    /// first; pairs of equal score in the order of their first ids, then their second ids (ordinal): what a summary shows.
+    /// </summary>
+    /// <remarks>
+    /// One pass that keeps the best so far, not a sort of all the pairs (a scan may find millions); a scan's pairs are
+    /// compared by score without being made, and only the pairs returned are made.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public IReadOnlyList<CopyPair> HighestPairs(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (Pairs is ScanPairs scanned)
+        {
+            return [.. scanned.Highest(count).Select(k => scanned[k])];
+        }
+
+        var best = new List<CopyPair>(Math.Min(count, Pairs.Count) + 1);
+        if (count == 0)
+        {
+            return best;
+        }
+
+        foreach (CopyPair pair in Pairs)
+        {
+            if (best.Count == count && ShownFirst.Compare(pair, best[^1]) >= 0)
+            {
+                continue;
+            }
+
+            int at = best.BinarySearch(pair, ShownFirst);
+            best.Insert(at < 0 ? ~at : at, pair);
+            if (best.Count > count)
+            {
+                best.RemoveAt(count);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The order of <see cref="HighestPairs"/>: highest score first, then by the first id, then the second (ordinal).</summary>
+    private static readonly Comparer<CopyPair> ShownFirst = Comparer<CopyPair>.Create((x, y) =>
+        x.Score != y.Score ? y.Score.CompareTo(x.Score)
+        : string.CompareOrdinal(x.First, y.First) is int first and not 0 ? first
+        : string.CompareOrdinal(x.Second, y.Second));
 }
 
 /// <summary>Progress of a batch scan.</summary>

@@ -71,6 +71,57 @@ public class ScanPairsTests
         return (sorted.SequenceEqual(expected) && from.SequenceEqual(expectedFrom)).Label($"{n} articles, {unsorted.Count} pairs");
     }
 
+    /// <summary>
+    /// The pairs a summary shows (<see cref="ScanResult.HighestPairs"/>) are those a full sort puts first, and the counts
+    /// by kind are those of the pairs: for a scan's pairs (compared without being made) and for a list given whole.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public Property The_highest_pairs_and_the_counts_are_those_of_the_whole_list() => Prop.ForAll(Corpora.ToArbitrary(), Gen.Choose(0, 30).ToArbitrary(), (corpus, count) =>
+    {
+        ScanResult scan = CopyDetector.Scan(corpus);
+        Assert.IsType<ScanPairs>(scan.Pairs);
+        ScanResult listed = scan with { Pairs = [.. scan.Pairs] };
+        return (Agrees(scan, count) && Agrees(listed, count)).Label($"{scan.Pairs.Count} pairs, the {count} highest");
+    });
+
+    /// <summary>As above, for lists with many ties on the score and on the first id (few scores, few ids).</summary>
+    [Property(MaxTest = 300)]
+    public Property The_highest_pairs_of_a_list_with_ties_are_those_of_a_full_sort(DoNotSize<int> seed)
+    {
+        var random = new Random(seed.Item);
+        var pairs = new List<CopyPair>();
+        var seen = new HashSet<(string, string)>();
+        for (int k = random.Next(0, 200); k > 0; k--)
+        {
+            string a = "a" + random.Next(12), b = "b" + random.Next(12);
+            if (seen.Add((a, b)))
+            {
+                pairs.Add(new CopyPair(a, b, (CopyKind)random.Next(4), random.Next(5) / 4.0, default));
+            }
+        }
+
+        int count = random.Next(0, 30);
+        return Agrees(new ScanResult(pairs, [], 24, 0, TimeSpan.Zero), count).Label($"{pairs.Count} pairs, the {count} highest");
+    }
+
+    private static bool Agrees(ScanResult result, int count)
+    {
+        CopyPair[] expected = [.. result.Pairs.OrderByDescending(p => p.Score).ThenBy(p => p.First, StringComparer.Ordinal).ThenBy(p => p.Second, StringComparer.Ordinal).Take(count)];
+        IReadOnlyDictionary<CopyKind, int> kinds = result.CountPairsByKind();
+        return result.HighestPairs(count).SequenceEqual(expected)
+            && Enum.GetValues<CopyKind>().All(kind => kinds[kind] == result.Pairs.Count(p => p.Kind == kind))
+            && kinds.Count == Enum.GetValues<CopyKind>().Length;
+    }
+
+    [Fact]
+    public void A_negative_count_of_highest_pairs_is_refused()
+    {
+        ScanResult scan = CopyDetector.Scan([new Article("a", "One text of a few words."), new Article("b", "One text of a few words.")], cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scan.HighestPairs(-1));
+        Assert.Empty(scan.HighestPairs(0));
+        Assert.Single(scan.HighestPairs(5));
+    }
+
     [Fact]
     public void A_pair_out_of_range_is_refused_as_a_list_refuses_it()
     {
