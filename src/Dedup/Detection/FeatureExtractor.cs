@@ -72,28 +72,51 @@ internal static class FeatureExtractor
     /// </summary>
     public static ArticleFeatures Extract(Article article, DetectorOptions options, PackedSets? packed, int index)
     {
-        string text = CombinedText(article);
-        List<Token> tokens = t_tokens ??= new List<Token>(1024);
-        tokens.Clear();
-        ulong exact = Tokenize(text, options, tokens, boilerplate: null);
-        ArticleFeatures features = Build(article, options, tokens, exact, text, packed, index);
-        if (tokens.Capacity > 1 << 16)
+        // The title and the body are put together in a pooled buffer, not a string that is garbage once read (a scan
+        // made one of every article's size: at a million articles, gigabytes for the collector to sweep).
+        char[]? combined = null;
+        ReadOnlySpan<char> text = article.Text;
+        if (!string.IsNullOrEmpty(article.Title))
         {
-            t_tokens = null;
+            int length = checked(article.Title.Length + TitleSeparator.Length + article.Text.Length);
+            combined = ArrayPool<char>.Shared.Rent(length);
+            article.Title.CopyTo(combined);
+            TitleSeparator.CopyTo(combined.AsSpan(article.Title.Length));
+            article.Text.CopyTo(combined.AsSpan(article.Title.Length + TitleSeparator.Length));
+            text = combined.AsSpan(0, length);
         }
 
-        return features;
+        try
+        {
+            List<Token> tokens = t_tokens ??= new List<Token>(1024);
+            tokens.Clear();
+            ulong exact = Tokenize(text, options, tokens, boilerplate: null);
+            ArticleFeatures features = Build(article, options, tokens, exact, text, packed, index);
+            if (tokens.Capacity > 1 << 16)
+            {
+                t_tokens = null;
+            }
+
+            return features;
+        }
+        finally
+        {
+            if (combined is not null)
+            {
+                ArrayPool<char>.Shared.Return(combined);
+            }
+        }
     }
 
     /// <summary>
     /// Tokenizes the content lines of <paramref name="text"/> into <paramref name="contentTokens"/> (offsets into
     /// <paramref name="text"/>), collects the boilerplate lines, and returns the hash of the full token sequence.
     /// </summary>
-    public static ulong Tokenize(string text, DetectorOptions options, List<Token> contentTokens, List<TextSpan>? boilerplate)
+    public static ulong Tokenize(ReadOnlySpan<char> text, DetectorOptions options, List<Token> contentTokens, List<TextSpan>? boilerplate)
     {
         int first = contentTokens.Count;
         var sink = new CollectingSink(contentTokens);
-        Tokenizer.Tokenize(text.AsSpan(), ref sink, options.TokenizerOptions);
+        Tokenizer.Tokenize(text, ref sink, options.TokenizerOptions);
 
         // A polynomial over all token hashes, boilerplate included: equal token sequences, and (but for 2^-64) only
         // they, hash alike.
@@ -109,7 +132,7 @@ internal static class FeatureExtractor
             // No word at all (emoji, punctuation, dashes): every such text has the same, empty, token sequence, and
             // "🚀🚀" and "🎉" came out duplicates of score 1. The characters themselves stand for the sequence then:
             // two such texts are duplicates when they are the same text, and no copies otherwise (nothing to compare).
-            exact ^= System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan().Trim()), unchecked((long)options.Seed));
+            exact ^= System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.Trim()), unchecked((long)options.Seed));
         }
 
         // Then take out the tokens of boilerplate lines (few, and short: most lines are rejected by their length).
@@ -119,7 +142,7 @@ internal static class FeatureExtractor
         {
             int end = BoilerplateFilter.LineEnd(text, start);
             int length = end - start;
-            if (BoilerplateFilter.IsBoilerplate(text.AsSpan(start, length), options.Boilerplate))
+            if (BoilerplateFilter.IsBoilerplate(text.Slice(start, length), options.Boilerplate))
             {
                 boilerplate?.Add(new TextSpan(start, length));
                 while (read < contentTokens.Count && contentTokens[read].Start < start)
@@ -154,7 +177,7 @@ internal static class FeatureExtractor
         return exact;
     }
 
-    private static ArticleFeatures Build(Article article, DetectorOptions options, List<Token> tokens, ulong exact, string text, PackedSets? packed, int index)
+    private static ArticleFeatures Build(Article article, DetectorOptions options, List<Token> tokens, ulong exact, ReadOnlySpan<char> text, PackedSets? packed, int index)
     {
         int n = tokens.Count;
         ulong[] rented = ArrayPool<ulong>.Shared.Rent(4 * Math.Max(1, n));
@@ -244,11 +267,11 @@ internal static class FeatureExtractor
     /// (one per token, a fraction's tokens giving one); when <paramref name="firstToken"/> is not empty, the index of
     /// each entry's first token too. Returns the number of entries.
     /// </summary>
-    internal static int CollectTerms(string text, ReadOnlySpan<Token> tokens, ulong seed, Span<uint> entries, Span<int> firstToken) =>
+    internal static int CollectTerms(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, ulong seed, Span<uint> entries, Span<int> firstToken) =>
         // The stack buffer is here, the loop in the overload: so both compile at tier 0 (docs/architecture.md, "First calls").
         CollectTerms(text, tokens, seed, entries, firstToken, stackalloc char[Tokenizer.MaxHashedChars]);
 
-    private static int CollectTerms(string text, ReadOnlySpan<Token> tokens, ulong seed, Span<uint> entries, Span<int> firstToken, Span<char> buffer)
+    private static int CollectTerms(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, ulong seed, Span<uint> entries, Span<int> firstToken, Span<char> buffer)
     {
         bool where = !firstToken.IsEmpty;
         ulong termSeed = seed ^ TermSalt;
@@ -259,7 +282,7 @@ internal static class FeatureExtractor
         for (int t = 0; t < tokens.Length; t++)
         {
             Token token = tokens[t];
-            if (t > 0 && EndsSentence(text.AsSpan(previousEnd, Math.Max(0, token.Start - previousEnd))))
+            if (t > 0 && EndsSentence(text.Slice(previousEnd, Math.Max(0, token.Start - previousEnd))))
             {
                 sentence++;
                 opening = true;
@@ -273,7 +296,7 @@ internal static class FeatureExtractor
                 continue;
             }
 
-            ReadOnlySpan<char> source = text.AsSpan(token.Start, Math.Min(token.Length, buffer.Length));
+            ReadOnlySpan<char> source = text.Slice(token.Start, Math.Min(token.Length, buffer.Length));
             if ((token.Traits & TokenTraits.Number) != 0)
             {
                 int fractionEnd = FactNormalizer.FractionEnd(text, tokens, t);

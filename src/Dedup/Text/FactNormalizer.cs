@@ -61,7 +61,7 @@ internal static class FactNormalizer
     /// <paramref name="t"/> when none starts there. Wire copy writes rates and prices so ("fed funds at 6-1/4 pct"),
     /// and a template of another day differs in the fraction alone.
     /// </summary>
-    public static int FractionEnd(string text, ReadOnlySpan<Token> tokens, int t)
+    public static int FractionEnd(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int t)
     {
         if (IsNumberAfter(text, tokens, t, '/'))
         {
@@ -81,7 +81,7 @@ internal static class FactNormalizer
     /// <paramref name="destination"/>, in the form <see cref="Number"/> writes ("6-1/4" → "6.25", "1/2" → "0.5"), so
     /// that "1/2" and "0.50" agree. Returns the length written.
     /// </summary>
-    public static int Fraction(string text, ReadOnlySpan<Token> parts, Span<char> destination)
+    public static int Fraction(ReadOnlySpan<char> text, ReadOnlySpan<Token> parts, Span<char> destination)
     {
         double whole = parts.Length == 3 ? Value(text, parts[0]) : 0;
         double numerator = Value(text, parts[^2]);
@@ -91,10 +91,10 @@ internal static class FactNormalizer
     }
 
     /// <summary>The integer value of a number token's leading digits (at most nine of them).</summary>
-    private static double Value(string text, Token token)
+    private static double Value(ReadOnlySpan<char> text, Token token)
     {
         double value = 0;
-        ReadOnlySpan<char> digits = text.AsSpan(token.Start, token.Length);
+        ReadOnlySpan<char> digits = text.Slice(token.Start, token.Length);
         for (int i = 0; i < digits.Length && i < 9 && char.IsAsciiDigit(digits[i]); i++)
         {
             value = (value * 10) + (digits[i] - '0');
@@ -104,7 +104,7 @@ internal static class FactNormalizer
     }
 
     /// <summary>Whether token <paramref name="t"/> and the next are numbers with exactly <paramref name="separator"/> between them.</summary>
-    private static bool IsNumberAfter(string text, ReadOnlySpan<Token> tokens, int t, char separator)
+    private static bool IsNumberAfter(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int t, char separator)
     {
         if (t + 1 >= tokens.Length || (tokens[t].Traits & TokenTraits.Number) == 0 || (tokens[t + 1].Traits & TokenTraits.Number) == 0)
         {
