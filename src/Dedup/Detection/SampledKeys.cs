@@ -56,7 +56,10 @@ internal sealed class SampledKeys : IDisposable
         var result = new SampledKeys(n, slabSize);
         try
         {
-            Parallel.For(0, result._blocks.Length, parallel, () => new List<ulong>(), (block, _, values) =>
+            // One block at a time to each thread: where the sampled articles gather in a few blocks (a corpus sent
+            // again, whose copies are not sampled), a loop over ranges of blocks gave most of them to one thread.
+            var blocks = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, result._blocks.Length), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+            Parallel.ForEach(blocks, parallel, () => new List<ulong>(), (block, _, values) =>
             {
                 values.Clear();
                 int first = block * BlockSize;
