@@ -118,6 +118,39 @@ public sealed class HardeningTests : IDisposable
         Assert.False(ArticleReader.TryParsePublished("18.01.2025", out _));
     }
 
+    /// <summary>
+    /// The quick reading of "yyyy-MM-ddTHH:mm:ssZ" (<see cref="ArticleReader.TryParseUtcSeconds"/>) gives what the
+    /// formats give, for dates and times that exist and for those that do not (month 13, 30 February, hour 24, a letter
+    /// for a digit), and the same offset.
+    /// </summary>
+    [Fact]
+    public void The_quick_reading_of_a_utc_time_agrees_with_the_formats()
+    {
+        var random = new Random(20261129);
+        string[] samples = ["2000-02-29T23:59:59Z", "1900-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2025-13-01T00:00:00Z", "2025-04-31T10:00:00Z", "2025-01-18T24:00:00Z", "2025-01-18T07:60:00Z", "2025-01-18T07:45:60Z", "2025-01-1xT07:45:00Z", "2025-01-18t07:45:00Z", "2025-01-18T07:45:00z", "+025-01-18T07:45:00Z", "2025-01-18T07:45:00+", "2025-01-18 07:45:00Z"];
+        IEnumerable<string> generated = Enumerable.Range(0, 20_000).Select(_ =>
+        {
+            char Digit() => random.Next(40) == 0 ? "x-+ :Z"[random.Next(6)] : (char)('0' + random.Next(10));
+            string two() => random.Next(3) == 0 ? $"{Digit()}{Digit()}" : random.Next(0, 63).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+            return $"{Digit()}{Digit()}{Digit()}{Digit()}-{two()}-{two()}T{two()}:{two()}:{two()}Z";
+        });
+        foreach (string text in samples.Concat(generated))
+        {
+            bool quick = ArticleReader.TryParseUtcSeconds(text, out DateTimeOffset fast);
+            bool exact = DateTimeOffset.TryParseExact(text, "yyyy'-'MM'-'dd'T'HH':'mm':'ssK", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset expected);
+            Assert.True(quick == exact, $"{text}: quick {quick}, formats {exact}");
+            if (quick)
+            {
+                Assert.Equal(expected, fast);
+                Assert.Equal(expected.Offset, fast.Offset);
+                Assert.Equal(expected.Ticks, fast.Ticks);
+            }
+        }
+
+        Assert.True(ArticleReader.TryParsePublished("2025-01-18T07:45:00Z", out DateTimeOffset read));
+        Assert.Equal(new DateTimeOffset(2025, 1, 18, 7, 45, 0, TimeSpan.Zero), read);
+    }
+
     [Fact]
     public async Task An_over_long_id_is_refused_at_input_and_the_store_stays_loadable()
     {

@@ -302,13 +302,15 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 }
                 else if (filling.IsFull)
                 {
-                    if (parsing is not null)
-                    {
-                        Take(set, spare, await parsing.ConfigureAwait(false), firstLineOfId);
-                    }
-
+                    // The batch read is parsed while the last one's results are taken (in line order, on this thread).
+                    ParsedLine[]? parsed = parsing is null ? null : await parsing.ConfigureAwait(false);
                     LineBatch toParse = filling;
                     parsing = Task.Run(() => ParseBatch(toParse, backed, parallel), cancellationToken);
+                    if (parsed is not null)
+                    {
+                        Take(set, spare, parsed, firstLineOfId);
+                    }
+
                     (filling, spare) = (spare, toParse);
                     filling.Clear();
                 }
@@ -962,7 +964,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     /// </summary>
     internal static bool TryParsePublished(string text, out DateTimeOffset parsed)
     {
-        if (DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
+        if (TryParseUtcSeconds(text, out parsed) || DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
         {
             return true;
         }
@@ -981,6 +983,47 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
 
         return end - dot - 1 > 7
             && DateTimeOffset.TryParseExact(string.Concat(text.AsSpan(0, dot + 8), text.AsSpan(end)), IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed);
+    }
+
+    /// <summary>
+    /// The commonest form, "2025-01-18T07:45:00Z", read digit by digit: what <c>DateTimeOffset.TryParseExact</c>
+    /// gives for it, without trying the <see cref="IsoDateFormats"/> before its own (a tenth of a scan's reading). False
+    /// for any other text, and for a date or time that does not exist (the formats refuse it too).
+    /// </summary>
+    internal static bool TryParseUtcSeconds(string text, out DateTimeOffset parsed)
+    {
+        parsed = default;
+        if (text.Length != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+        {
+            return false;
+        }
+
+        int year = Digits(text, 0, 4), month = Digits(text, 5, 2), day = Digits(text, 8, 2);
+        int hour = Digits(text, 11, 2), minute = Digits(text, 14, 2), second = Digits(text, 17, 2);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59)
+        {
+            return false;
+        }
+
+        parsed = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
+        return true;
+
+        // The value of the digits at start (-1 when one is not an ASCII digit: every test above then fails).
+        static int Digits(string text, int start, int count)
+        {
+            int value = 0;
+            foreach (char c in text.AsSpan(start, count))
+            {
+                if (!char.IsAsciiDigit(c))
+                {
+                    return -1;
+                }
+
+                value = (value * 10) + (c - '0');
+            }
+
+            return value;
+        }
     }
 
     /// <summary>
