@@ -269,12 +269,12 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     {
         var firstLineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
         using Stream utf8 = await TextDecoding.OpenAsUtf8Async(stream, set.Name, encoding, cancellationToken).ConfigureAwait(false);
-        using var reader = new Utf8LineReader(utf8, MaxLineBytes);
+        using var reader = new Utf8LineReader(utf8, MaxLineBytes, keepLines: true);
 
         // Lines are read in order and parsed a batch at a time on all threads (UTF-8 check and JSON); the results are
         // then taken in line order, so problems are reported and ids claimed exactly as by a line-by-line read. On more
-        // than one thread a batch is parsed while the next one is read (two buffers take turns): reading alone, one core
-        // did nothing for the first half-second of a 250 MB scan.
+        // than one thread a batch is parsed while the next one is read (two batches take turns): reading alone, one core
+        // did nothing for the first half-second of a 250 MB scan. A line is parsed where the reader read it.
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = MaxDegreeOfParallelism };
         var filling = new LineBatch();
         var spare = new LineBatch();
@@ -294,13 +294,19 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 }
 
                 filling.Add(reader.LineNumber, lineStart, reader.BytesRead, line, reader.LastLineTooLong);
-                if (filling.IsFull && MaxDegreeOfParallelism == 1)
+                if (!filling.IsFull)
+                {
+                    continue;
+                }
+
+                filling.Own(reader.TakeRetired());
+                if (MaxDegreeOfParallelism == 1)
                 {
                     // One thread (--threads 1): no reading beside the parsing.
                     Take(set, filling, ParseBatch(filling, backed, parallel), firstLineOfId);
                     filling.Clear();
                 }
-                else if (filling.IsFull)
+                else
                 {
                     // The batch read is parsed while the last one's results are taken (in line order, on this thread).
                     ParsedLine[]? parsed = parsing is null ? null : await parsing.ConfigureAwait(false);
@@ -321,9 +327,12 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 ParsedLine[] results = await parsing.ConfigureAwait(false);
                 parsing = null;
                 Take(set, spare, results, firstLineOfId);
+                spare.Clear();
             }
 
+            filling.Own(reader.TakeRetired());
             Take(set, filling, ParseBatch(filling, backed, parallel), firstLineOfId);
+            filling.Clear();
         }
         finally
         {
@@ -337,43 +346,49 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         set.Bytes = reader.BytesRead;
     }
 
-    /// <summary>Lines read and not yet parsed: where each is in the input, and their bytes one after another.</summary>
+    /// <summary>
+    /// Lines read and not yet parsed: where each is in the input, and its bytes where the reader read them (it keeps
+    /// its lines: <see cref="Utf8LineReader"/>); the reader's buffers left while the batch was filled are the batch's,
+    /// returned to the pool when it is cleared (after its lines were taken, and so after every earlier batch's).
+    /// </summary>
     private sealed class LineBatch
     {
-        private byte[] _bytes = new byte[1 << 20];
-        private int _used;
+        private readonly List<byte[]> _buffers = [];
+        private long _used;
 
         public List<PendingLine> Lines { get; } = new(BatchLines);
 
         /// <summary>Whether the batch is to be parsed now (<see cref="BatchLines"/> lines or <see cref="BatchBytes"/> bytes).</summary>
         public bool IsFull => Lines.Count == BatchLines || _used >= BatchBytes;
 
-        public ReadOnlyMemory<byte> Bytes(PendingLine line) => _bytes.AsMemory(line.At, line.Length);
-
-        /// <summary>Adds a line read (its bytes are copied: the reader's buffer is reused); blank lines are skipped.</summary>
+        /// <summary>Adds a line read (its bytes stay in the reader's buffer, which keeps them); blank lines are skipped.</summary>
         public void Add(int lineNumber, long start, long end, ReadOnlyMemory<byte> line, bool tooLong)
         {
             if (tooLong)
             {
-                Lines.Add(new PendingLine(lineNumber, start, 0, 0, 0, TooLong: true));
+                Lines.Add(new PendingLine(lineNumber, start, 0, default, TooLong: true));
             }
             else if (!line.Span.Trim(" \t"u8).IsEmpty)
             {
-                if (_used + line.Length > _bytes.Length)
-                {
-                    Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + line.Length));
-                }
-
-                line.Span.CopyTo(_bytes.AsSpan(_used));
-                Lines.Add(new PendingLine(lineNumber, start, checked((int)(end - start)), _used, line.Length, TooLong: false));
+                Lines.Add(new PendingLine(lineNumber, start, checked((int)(end - start)), line, TooLong: false));
                 _used += line.Length;
             }
         }
 
+        /// <summary>Takes the reader's buffers left since the last batch was closed: this batch's lines may be in them.</summary>
+        public void Own(List<byte[]> buffers) => _buffers.AddRange(buffers);
+
+        /// <summary>Forgets the lines and returns the buffers owned (call once the lines were taken).</summary>
         public void Clear()
         {
             Lines.Clear();
             _used = 0;
+            foreach (byte[] buffer in _buffers)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            _buffers.Clear();
         }
     }
 
@@ -389,7 +404,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 return;
             }
 
-            ReadOnlyMemory<byte> line = batch.Bytes(pending);
+            ReadOnlyMemory<byte> line = pending.Line;
             int invalid = Utf8Check.FindInvalid(line.Span);
             if (invalid >= 0)
             {
@@ -428,7 +443,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             {
                 // A first line that shows the file is of another format stops the run with what to do, --skip-bad or
                 // not: every line would be bad ("malformed JSON at column 2" said nothing of a JSON array).
-                if (set.Articles.Count == 0 && set.SkippedCount == 0 && FormatHint(batch.Bytes(pending).Span, set.Name, problem) is { } hint)
+                if (set.Articles.Count == 0 && set.SkippedCount == 0 && FormatHint(pending.Line.Span, set.Name, problem) is { } hint)
                 {
                     throw CliException.BadInput(FormattableString.Invariant($"{set.Name}:{lineNumber}: {hint}"));
                 }
@@ -452,8 +467,8 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         }
     }
 
-    /// <summary>A line read and not yet parsed: its number, where it starts in the input and its length with the break, where its bytes are in the batch.</summary>
-    private readonly record struct PendingLine(int LineNumber, long Start, int Bytes, int At, int Length, bool TooLong);
+    /// <summary>A line read and not yet parsed: its number, where it starts in the input and its length with the break, and its bytes.</summary>
+    private readonly record struct PendingLine(int LineNumber, long Start, int Bytes, ReadOnlyMemory<byte> Line, bool TooLong);
 
     /// <summary>What parsing a line gave; when the texts are read again, the key of its text as written (<see cref="FileBackedArticles.SameTextKey"/>).</summary>
     private readonly record struct ParsedLine(Article? Article, bool Numeric, InputProblem Problem, string? Message, UInt128 SameText = default);
