@@ -16,6 +16,12 @@ internal static class ClusterBuilder
             uf.Union(a, b);
         }
 
+        return Build(articles, uf);
+    }
+
+    /// <summary>The clusters of <paramref name="articles"/> whose pairs joined the components of <paramref name="uf"/> (the union-find is read, and its paths shortened).</summary>
+    public static List<CopyCluster> Build(IReadOnlyList<ArticleFeatures> articles, UnionFind uf)
+    {
         var groups = new Dictionary<int, List<int>>();
         for (int i = 0; i < articles.Count; i++)
         {

@@ -485,8 +485,8 @@ public sealed partial class CopyDetector
             packed.Add(i, boilerplate.Words(f), boilerplate.Skeleton(f), boilerplate.Lead(f), f.ParaphraseTerms);
         }
 
-        FoundPairs pairs = PairFinder.Find(articles, packed, Options.Threshold, null, CancellationToken.None);
-        return ClusterBuilder.Build(articles, pairs.Articles());
+        PairSearch search = PairFinder.Search(articles, packed, Options.Threshold, null, CancellationToken.None);
+        return ClusterBuilder.Build(articles, search.Components);
     }
 
     /// <summary>The indexed articles in insertion order, copied under the read lock and sorted outside it.</summary>
@@ -744,15 +744,21 @@ public sealed partial class CopyDetector
             return buffer;
         }, _ => { });
 
-        FoundPairs found = PairFinder.Find(features, packed, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
+        PairSearch search = PairFinder.Search(features, packed, options.Threshold, progress, cancellationToken, maxDegreeOfParallelism);
 
         // The sets are most of the scan's memory, and nothing reads them after this: freed before the results are made.
         packed.Dispose();
-        var pairs = new ScanPairs(found, [.. features.Select(f => f.Id)], [.. features.Select(f => f.SimHash)]);
 
-        List<CopyCluster> clusters = ClusterBuilder.Build(features, found.Articles());
+        // The pairs put in order and the clusters made from the components the search joined, side by side (each was a
+        // pass on one core at the scan's end).
+        ScanPairs? pairs = null;
+        List<CopyCluster>? clusters = null;
+        Parallel.Invoke(
+            new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            () => pairs = new ScanPairs(search.InOrder(), [.. features.Select(f => f.Id)], [.. features.Select(f => f.SimHash)]),
+            () => clusters = ClusterBuilder.Build(features, search.Components));
         progress?.Report(new ScanProgress("clusters", n, n));
-        return new ScanResult(pairs, clusters, n, characters, clock.Elapsed);
+        return new ScanResult(pairs!, clusters!, n, characters, clock.Elapsed);
     }
 
     /// <summary>Counts one more article done in a parallel stage of a scan, and reports every 256th and the last.</summary>

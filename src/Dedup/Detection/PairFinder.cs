@@ -4,6 +4,18 @@ namespace Dedup.Detection;
 internal readonly record struct FoundPair(int A, int B, CopyKind Kind, double Score, PairMeasure Measure);
 
 /// <summary>
+/// What <see cref="PairFinder.Search"/> verified: the pairs in the order found, each article's group of exact
+/// duplicates, and the components the pairs connect. An exact duplicate's pair with its group's first article is among
+/// the verified pairs, and every pair <see cref="InOrder"/> adds joins two members of a component already joined, so
+/// the components are those of all the pairs.
+/// </summary>
+internal sealed record PairSearch(List<FoundPair> Verified, int[] Representative, Dictionary<int, List<int>> Duplicates, UnionFind Components)
+{
+    /// <summary>Every pair, in order (<see cref="FoundPairs.InOrder"/>).</summary>
+    public FoundPairs InOrder() => FoundPairs.InOrder(Verified, Representative, Duplicates);
+}
+
+/// <summary>
 /// Finds every pair of copies among a set of articles: candidates from the candidate index (a <see cref="PostingIndex"/>
 /// over the keys and under the rules of <see cref="CandidateSelector"/>, the same as a live detector's), then exact
 /// verification of each candidate.
@@ -26,7 +38,9 @@ internal static class PairFinder
     private const int BlockSize = 512;
 
     /// <summary>
-    /// Finds the pairs of copies among <paramref name="articles"/>, in time and memory linear in the articles.
+    /// Finds the pairs of copies among <paramref name="articles"/>, in time and memory linear in the articles: verified,
+    /// not yet put in order (<see cref="PairSearch.InOrder"/>), with the components they connect, so that the clusters
+    /// may be made from those while the pairs are ordered.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -44,7 +58,7 @@ internal static class PairFinder
     /// stood before the step, so the result does not depend on the number of threads.
     /// </para>
     /// </remarks>
-    public static FoundPairs Find(
+    public static PairSearch Search(
         IReadOnlyList<ArticleFeatures> articles,
         PackedSets packed,
         double threshold,
@@ -154,7 +168,7 @@ internal static class PairFinder
             progress?.Report(new ScanProgress("candidates", done, n));
         }
 
-        return FoundPairs.InOrder(results, representative, duplicates);
+        return new PairSearch(results, representative, duplicates, clusters);
     }
 
     /// <summary>Verifies article <paramref name="i"/> against the earlier articles its keys propose.</summary>

@@ -72,6 +72,25 @@ public class ScanPairsTests
     }
 
     /// <summary>
+    /// A scan's clusters are made from the components its search joined (<see cref="PairSearch.Components"/>), beside the
+    /// pairs being put in order: they must be the clusters of every pair it reports, exact duplicates' pairs included.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public Property The_clusters_are_those_of_every_pair_reported() => Prop.ForAll(Corpora.ToArbitrary(), corpus =>
+    {
+        ScanResult scan = CopyDetector.Scan(corpus);
+        var pairs = Assert.IsType<ScanPairs>(scan.Pairs);
+        var features = corpus.Select((a, i) =>
+        {
+            ArticleFeatures f = FeatureExtractor.Extract(a, DetectorOptions.Default);
+            f.Order = i;
+            return f;
+        }).ToList();
+        List<CopyCluster> expected = ClusterBuilder.Build(features, pairs.Found.Articles());
+        return scan.Clusters.SequenceEqual(expected).Label($"{corpus.Length} articles, {pairs.Count} pairs: {scan.Clusters.Count} clusters against {expected.Count}");
+    });
+
+    /// <summary>
     /// The pairs a summary shows (<see cref="ScanResult.HighestPairs"/>) are those a full sort puts first, and the counts
     /// by kind are those of the pairs: for a scan's pairs (compared without being made) and for a list given whole.
     /// </summary>
