@@ -409,10 +409,76 @@ internal static class Paraphrase
     /// </summary>
     internal static void BestSentences(Span<uint> pairs, Span<int> best, Span<int> bestNumbers)
     {
+        // Most articles have a few dozen sentences: the pairs are counted in a table of (sentence of a, sentence of b),
+        // not sorted (the sort and the count of its runs were a twentieth of a scan of a corpus sent again).
+        uint last = 0;
+        foreach (uint p in pairs)
+        {
+            last |= p;
+        }
+
+        // The table's sides: past the largest sentence numbers (the numbers' bits or-ed together are at least the largest).
+        int rows = (int)(last >> 9) + 1;
+        int width = (int)((last >> 1) & MaxSentence) + 1;
+        if (rows * width <= DenseCells)
+        {
+            CountInTable(pairs, rows, width, best, bestNumbers);
+            return;
+        }
+
         uint[] scratch = System.Buffers.ArrayPool<uint>.Shared.Rent(Math.Max(1, pairs.Length));
         RadixSort.Sort(pairs, scratch);
         System.Buffers.ArrayPool<uint>.Shared.Return(scratch);
         CountRuns(pairs, best, bestNumbers);
+    }
+
+    /// <summary>The most cells of the table <see cref="BestSentences"/> counts pairs in (64 sentences by 64); more are sorted.</summary>
+    internal const int DenseCells = 4096;
+
+    [ThreadStatic]
+    private static int[]? t_cells;
+
+    /// <summary>
+    /// <see cref="BestSentences"/> by a table of <paramref name="rows"/> sentences of a by <paramref name="width"/> of b
+    /// (every pair's sentences below them): each pair counted in its cell, then each row read in b's order, the first
+    /// largest count kept, as the runs of the sorted pairs are.
+    /// </summary>
+    private static void CountInTable(ReadOnlySpan<uint> pairs, int rows, int width, Span<int> best, Span<int> bestNumbers)
+    {
+        int cells = rows * width;
+        int[] table = t_cells ??= new int[2 * DenseCells];
+        Span<int> counts = table.AsSpan(0, cells);
+        Span<int> numbers = table.AsSpan(DenseCells, cells);
+        counts.Clear();
+        numbers.Clear();
+        foreach (uint p in pairs)
+        {
+            int cell = ((int)(p >> 9) * width) + (int)((p >> 1) & MaxSentence);
+            counts[cell]++;
+            numbers[cell] += (int)(p & 1);
+        }
+
+        best.Clear();
+        bestNumbers.Clear();
+        for (int s = 0; s < rows; s++)
+        {
+            ReadOnlySpan<int> row = counts.Slice(s * width, width);
+            int most = 0, at = -1;
+            for (int b = 0; b < row.Length; b++)
+            {
+                if (row[b] > most)
+                {
+                    most = row[b];
+                    at = b;
+                }
+            }
+
+            if (at >= 0)
+            {
+                best[s] = most;
+                bestNumbers[s] = numbers[(s * width) + at];
+            }
+        }
     }
 
     /// <summary>The reference for <see cref="BestSentences"/> (tests): the pairs sorted by comparison, then counted alike.</summary>
