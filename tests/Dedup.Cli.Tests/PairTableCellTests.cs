@@ -94,6 +94,34 @@ public sealed class PairTableCellTests
         Assert.Contains(lines, l => l.Contains("Council approves", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// An emoji (a character beyond the first plane, two UTF-16 halves) is shown, as two cells, and never cut in half;
+    /// before, every such character became a space. A lone half becomes a space; a zero-width joiner too (the parts of
+    /// a joined emoji are shown apart, each as wide as the table counts it).
+    /// </summary>
+    [Theory]
+    [InlineData("\U0001F680 Launch day \U0001F389", 36, "\U0001F680 Launch day \U0001F389")]
+    [InlineData("Launch day \U0001F680\U0001F680\U0001F680", 16, "Launch day \U0001F680\U0001F680\u2026")]
+    [InlineData("Launch day \U0001F680\U0001F680\U0001F680", 15, "Launch day \U0001F680\u2026")]
+    [InlineData("ab\U0001F680", 3, "ab\u2026")]
+    [InlineData("family \U0001F468\u200D\U0001F469", 20, "family \U0001F468 \U0001F469")]
+    public void An_emoji_is_kept_whole(string value, int width, string expected)
+    {
+        string cell = PairTable.Cell(value, width);
+
+        Assert.Equal(expected, cell);
+        Assert.True(cell.GetCellWidth() <= width, cell);
+        _ = Input.Utf8Check.Strict.GetByteCount(cell); // throws on a lone half
+    }
+
+    /// <summary>A lone UTF-16 half (an attribute's text cannot hold one: it is built here) becomes a space.</summary>
+    [Fact]
+    public void A_lone_surrogate_becomes_a_space()
+    {
+        Assert.Equal("lone half", PairTable.Cell("lone " + (char)0xD83D + " half", 20));
+        Assert.Equal("end", PairTable.Cell("end" + (char)0xD83D, 20));
+    }
+
     [Fact]
     public void Bidirectional_overrides_become_spaces()
     {

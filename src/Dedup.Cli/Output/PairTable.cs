@@ -197,8 +197,26 @@ internal sealed class PairTable
         var b = new StringBuilder(Math.Min(value.Length, width + 1));
         int used = 0;
         bool cut = false;
-        foreach (char ch in value.Trim())
+        string trimmed = value.Trim();
+        for (int i = 0; i < trimmed.Length; i++)
         {
+            char ch = trimmed[i];
+            if (char.IsHighSurrogate(ch) && i + 1 < trimmed.Length && char.IsLowSurrogate(trimmed[i + 1]))
+            {
+                // A character beyond the first plane (an emoji, a rare CJK character) is kept whole: two cells, as a
+                // terminal draws most of them and as the table measures its two halves. A lone half is no character.
+                int pair = ch.GetCellWidth() + trimmed[i + 1].GetCellWidth();
+                if (used + pair > width)
+                {
+                    cut = true;
+                    break;
+                }
+
+                b.Append(ch).Append(trimmed[++i]);
+                used += pair;
+                continue;
+            }
+
             char c = char.IsControl(ch) || char.IsWhiteSpace(ch) || char.IsSurrogate(ch)
                 || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(ch) == System.Globalization.UnicodeCategory.Format ? ' ' : ch;
             if (c == ' ' && (b.Length == 0 || b[^1] == ' '))
@@ -230,6 +248,12 @@ internal sealed class PairTable
         {
             keep--;
             kept -= s[keep].GetCellWidth();
+            if (keep > 0 && char.IsLowSurrogate(s[keep]) && char.IsHighSurrogate(s[keep - 1]))
+            {
+                // Both halves go.
+                keep--;
+                kept -= s[keep].GetCellWidth();
+            }
         }
 
         if (keep < s.Length && char.IsLetterOrDigit(s[keep]) && keep > 0 && char.IsLetterOrDigit(s[keep - 1]))
