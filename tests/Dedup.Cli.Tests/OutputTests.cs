@@ -253,6 +253,47 @@ public sealed partial class OutputTests
         Assert.Equal(1, stream.Flushes);
     }
 
+    /// <summary>
+    /// Every line of a run of pairs is the one the id and score writers give for it alone, for ids that need escaping
+    /// (quotes, a backslash, a control character, a tag), beyond ASCII (accents, CJK, an emoji), numeric ids, and runs
+    /// of one first id that change or come back.
+    /// </summary>
+    [Fact]
+    public void A_run_of_pairs_writes_each_first_id_as_the_id_writer_does()
+    {
+        string[] ids = ["plain", "quo\"te", "back\\slash", "tab\there", "<b>&", "café", "北京-1", "\U0001F680 launch", "17", "plain"];
+        CopyPair pair = Fakes.Result.Pairs[0];
+        var pairs = new List<CopyPair>();
+        foreach (string first in ids)
+        {
+            foreach (string second in ids.Take(4))
+            {
+                pairs.Add(pair with { First = first, Second = second + "/" + first });
+            }
+        }
+
+        using var stream = new MemoryStream();
+        JsonLines.WritePairs(stream, pairs, NumericIds, 1);
+        string[] lines = Encoding.UTF8.GetString(stream.ToArray()).TrimEnd('\n').Split('\n');
+        Assert.Equal(pairs.Count, lines.Length);
+        for (int k = 0; k < pairs.Count; k++)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, JsonLines.Options))
+            {
+                writer.WriteStartObject();
+                JsonLines.WriteId(writer, "a", pairs[k].First, NumericIds);
+                JsonLines.WriteId(writer, "b", pairs[k].Second, NumericIds);
+                JsonLines.WriteScores(writer, pairs[k].Kind, pairs[k].Score, pairs[k].Scores);
+                writer.WriteEndObject();
+            }
+
+            Assert.Equal(Encoding.UTF8.GetString(buffer.WrittenSpan), lines[k]);
+        }
+
+        Assert.StartsWith("{\"a\":17,", lines[32], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Lines_meant_to_be_seen_at_once_reach_the_stream_as_each_ends()
     {
