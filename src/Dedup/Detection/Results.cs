@@ -118,24 +118,20 @@ public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<Cop
     /// <remarks>A scan's pairs are counted without making a pair (each is made when read), in one pass over their indexes.</remarks>
     public IReadOnlyDictionary<CopyKind, int> CountPairsByKind()
     {
-        int[] counts;
-        if (Pairs is ScanPairs scanned)
-        {
-            counts = scanned.CountByKind();
-        }
-        else
-        {
-            counts = new int[ScanPairs.KindCount];
-            foreach (CopyPair pair in Pairs)
-            {
-                counts[(int)pair.Kind]++;
-            }
-        }
-
-        var byKind = new Dictionary<CopyKind, int>(counts.Length);
+        var byKind = new Dictionary<CopyKind, int>();
+        int[]? counts = (Pairs as ScanPairs)?.CountByKind();
         foreach (CopyKind kind in Enum.GetValues<CopyKind>())
         {
-            byKind[kind] = counts[(int)kind];
+            byKind[kind] = counts?[(int)kind] ?? 0;
+        }
+
+        if (counts is null)
+        {
+            // A list given whole may hold a kind this version does not name: it is counted under its value too.
+            foreach (CopyPair pair in Pairs)
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byKind, pair.Kind, out _)++;
+            }
         }
 
         return byKind;
@@ -146,13 +142,21 @@ public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<Cop
     /// first; pairs of equal score in the order of their first ids, then their second ids (ordinal): what a summary shows.
     /// </summary>
     /// <remarks>
-    /// One pass that keeps the best so far, not a sort of all the pairs (a scan may find millions); a scan's pairs are
-    /// compared by score without being made, and only the pairs returned are made.
+    /// Up to 1,024 pairs asked for: one pass that keeps the best so far, not a sort of all the pairs (a scan may find
+    /// millions); a scan's pairs are compared by score without being made, and only the pairs returned are made. More
+    /// are taken from a sort of all of them.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public IReadOnlyList<CopyPair> HighestPairs(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count > SortedFrom)
+        {
+            // Many: a sort of all of them, where keeping a long list in order, one insertion at a time, could take
+            // a time of the pairs times the count.
+            return [.. Pairs.Order(ShownFirst).Take(count)];
+        }
+
         if (Pairs is ScanPairs scanned)
         {
             return [.. scanned.Highest(count).Select(k => scanned[k])];
@@ -181,6 +185,9 @@ public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<Cop
 
         return best;
     }
+
+    /// <summary>Past this many pairs asked for, <see cref="HighestPairs"/> sorts them all.</summary>
+    private const int SortedFrom = 1024;
 
     /// <summary>The order of <see cref="HighestPairs"/>: highest score first, then by the first id, then the second (ordinal).</summary>
     private static readonly Comparer<CopyPair> ShownFirst = Comparer<CopyPair>.Create((x, y) =>

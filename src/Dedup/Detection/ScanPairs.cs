@@ -82,7 +82,7 @@ internal sealed class ScanPairs : IReadOnlyList<CopyPair>
     /// </summary>
     public List<int> Highest(int count)
     {
-        var best = new List<int>(count + 1);
+        var best = new List<int>(Math.Min(count, Count) + 1);
         if (count == 0)
         {
             return best;
@@ -95,7 +95,7 @@ internal sealed class ScanPairs : IReadOnlyList<CopyPair>
             : string.CompareOrdinal(_ids[_found.B(x)], _ids[_found.B(y)]);
 
         ReadOnlySpan<FoundPair> verified = CollectionsMarshal.AsSpan(_found.Verified);
-        var scores = new List<double>(count + 1);
+        var scores = new List<double>(Math.Min(count, Count) + 1);
         for (int k = 0; k < Count; k++)
         {
             int source = _found.Source(k);

@@ -132,6 +132,30 @@ public class ScanPairsTests
             && kinds.Count == Enum.GetValues<CopyKind>().Length;
     }
 
+    /// <summary>
+    /// Asked for more pairs than the one-pass keeper takes (or all of them: <c>int.MaxValue</c>), the highest pairs are
+    /// a full sort's, with no list sized by the count; a kind a list given whole holds that this version does not name
+    /// is counted under its value.
+    /// </summary>
+    [Fact]
+    public void Many_highest_pairs_are_a_full_sorts_and_an_unnamed_kind_is_counted()
+    {
+        var random = new Random(35);
+        var pairs = Enumerable.Range(0, 3_000).Select(k => new CopyPair($"a{k % 97}", $"b{k}", (CopyKind)random.Next(4), random.Next(7) / 6.0, default)).ToList();
+        pairs.Add(new CopyPair("x", "y", (CopyKind)9, 0.5, default));
+        var result = new ScanResult(pairs, [], 3_100, 0, TimeSpan.Zero);
+        CopyPair[] sorted = [.. pairs.OrderByDescending(p => p.Score).ThenBy(p => p.First, StringComparer.Ordinal).ThenBy(p => p.Second, StringComparer.Ordinal)];
+        Assert.Equal(sorted, result.HighestPairs(int.MaxValue));
+        Assert.Equal(sorted.Take(2_000), result.HighestPairs(2_000));
+        Assert.Equal(sorted.Take(1_024), result.HighestPairs(1_024));
+        IReadOnlyDictionary<CopyKind, int> kinds = result.CountPairsByKind();
+        Assert.Equal(1, kinds[(CopyKind)9]);
+        Assert.Equal(pairs.Count, kinds.Values.Sum());
+
+        ScanResult scan = CopyDetector.Scan([new Article("a", "One text of a few words."), new Article("b", "One text of a few words.")], cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Single(scan.HighestPairs(int.MaxValue));
+    }
+
     [Fact]
     public void A_negative_count_of_highest_pairs_is_refused()
     {
