@@ -200,31 +200,18 @@ internal sealed class PairTable
         string trimmed = value.Trim();
         for (int i = 0; i < trimmed.Length; i++)
         {
+            // A character beyond the first plane (an emoji, a rare CJK character) is kept whole: two cells, as a
+            // terminal draws most of them and as the table measures its two halves. A lone half is no character.
             char ch = trimmed[i];
-            if (char.IsHighSurrogate(ch) && i + 1 < trimmed.Length && char.IsLowSurrogate(trimmed[i + 1]))
-            {
-                // A character beyond the first plane (an emoji, a rare CJK character) is kept whole: two cells, as a
-                // terminal draws most of them and as the table measures its two halves. A lone half is no character.
-                int pair = ch.GetCellWidth() + trimmed[i + 1].GetCellWidth();
-                if (used + pair > width)
-                {
-                    cut = true;
-                    break;
-                }
-
-                b.Append(ch).Append(trimmed[++i]);
-                used += pair;
-                continue;
-            }
-
-            char c = char.IsControl(ch) || char.IsWhiteSpace(ch) || char.IsSurrogate(ch)
+            bool pair = char.IsHighSurrogate(ch) && i + 1 < trimmed.Length && char.IsLowSurrogate(trimmed[i + 1]);
+            char c = pair ? ch : char.IsControl(ch) || char.IsWhiteSpace(ch) || char.IsSurrogate(ch)
                 || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(ch) == System.Globalization.UnicodeCategory.Format ? ' ' : ch;
             if (c == ' ' && (b.Length == 0 || b[^1] == ' '))
             {
                 continue;
             }
 
-            int cells = c.GetCellWidth();
+            int cells = c.GetCellWidth() + (pair ? trimmed[i + 1].GetCellWidth() : 0);
             if (used + cells > width)
             {
                 cut = true;
@@ -232,6 +219,11 @@ internal sealed class PairTable
             }
 
             b.Append(c);
+            if (pair)
+            {
+                b.Append(trimmed[++i]);
+            }
+
             used += cells;
         }
 

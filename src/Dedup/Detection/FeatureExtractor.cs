@@ -27,7 +27,18 @@ internal static class FeatureExtractor
 
     /// <summary>The text the detector compares: the title, a blank line, then the body (just the body without a title).</summary>
     public static string CombinedText(Article article) =>
-        string.IsNullOrEmpty(article.Title) ? article.Text : string.Concat(article.Title, TitleSeparator, article.Text);
+        string.IsNullOrEmpty(article.Title) ? article.Text : string.Create(CombinedLength(article), article, static (span, a) => CopyCombined(a, span));
+
+    /// <summary>The length of <see cref="CombinedText"/> with a title.</summary>
+    private static int CombinedLength(Article article) => checked(article.Title!.Length + TitleSeparator.Length + article.Text.Length);
+
+    /// <summary>Writes <see cref="CombinedText"/> of an article with a title into <paramref name="destination"/> (<see cref="CombinedLength"/> long).</summary>
+    private static void CopyCombined(Article article, Span<char> destination)
+    {
+        article.Title.AsSpan().CopyTo(destination);
+        TitleSeparator.CopyTo(destination[article.Title!.Length..]);
+        article.Text.CopyTo(destination[(article.Title.Length + TitleSeparator.Length)..]);
+    }
 
     [ThreadStatic]
     private static System.IO.Hashing.XxHash128? _textHasher;
@@ -78,11 +89,9 @@ internal static class FeatureExtractor
         ReadOnlySpan<char> text = article.Text;
         if (!string.IsNullOrEmpty(article.Title))
         {
-            int length = checked(article.Title.Length + TitleSeparator.Length + article.Text.Length);
+            int length = CombinedLength(article);
             combined = ArrayPool<char>.Shared.Rent(length);
-            article.Title.CopyTo(combined);
-            TitleSeparator.CopyTo(combined.AsSpan(article.Title.Length));
-            article.Text.CopyTo(combined.AsSpan(article.Title.Length + TitleSeparator.Length));
+            CopyCombined(article, combined.AsSpan(0, length));
             text = combined.AsSpan(0, length);
         }
 

@@ -157,26 +157,27 @@ public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<Cop
             return [.. Pairs.Order(ShownFirst).Take(count)];
         }
 
-        if (Pairs is ScanPairs scanned)
-        {
-            return [.. scanned.Highest(count).Select(k => scanned[k])];
-        }
+        return Pairs is ScanPairs scanned ? [.. scanned.Highest(count).Select(k => scanned[k])] : KeepFirst(Pairs, count, ShownFirst);
+    }
 
-        var best = new List<CopyPair>(Math.Min(count, Pairs.Count) + 1);
+    /// <summary>The first <paramref name="count"/> of <paramref name="items"/> in <paramref name="order"/> (a total order), in one pass that keeps the best so far.</summary>
+    internal static List<T> KeepFirst<T>(IEnumerable<T> items, int count, IComparer<T> order)
+    {
+        var best = new List<T>(Math.Min(count, SortedFrom) + 1);
         if (count == 0)
         {
             return best;
         }
 
-        foreach (CopyPair pair in Pairs)
+        foreach (T item in items)
         {
-            if (best.Count == count && ShownFirst.Compare(pair, best[^1]) >= 0)
+            if (best.Count == count && order.Compare(item, best[^1]) >= 0)
             {
                 continue;
             }
 
-            int at = best.BinarySearch(pair, ShownFirst);
-            best.Insert(at < 0 ? ~at : at, pair);
+            int at = best.BinarySearch(item, order);
+            best.Insert(at < 0 ? ~at : at, item);
             if (best.Count > count)
             {
                 best.RemoveAt(count);

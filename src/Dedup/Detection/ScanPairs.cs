@@ -77,51 +77,26 @@ internal sealed class ScanPairs : IReadOnlyList<CopyPair>
 
     /// <summary>
     /// The indexes of the <paramref name="count"/> pairs that come first in <see cref="ScanResult.HighestPairs"/>' order
-    /// (score descending, then the first id, then the second, ordinal), in that order: one pass that reads each pair's
-    /// score through its verified pair and compares ids only when a score ties the last pair kept, so no pair is made.
+    /// (score descending, then the first id, then the second, ordinal), in that order (<see cref="ScanResult.KeepFirst"/>):
+    /// each pair's score is read through its verified pair and ids are compared only on a tie, so no pair is made.
     /// </summary>
     public List<int> Highest(int count)
     {
-        var best = new List<int>(Math.Min(count, Count) + 1);
-        if (count == 0)
-        {
-            return best;
-        }
-
-        // Negative when pair x comes before pair y.
-        int Compare(int x, int y, double scoreX, double scoreY) =>
-            scoreX != scoreY ? scoreY.CompareTo(scoreX)
-            : string.CompareOrdinal(_ids[_found.A(x)], _ids[_found.A(y)]) is int first and not 0 ? first
-            : string.CompareOrdinal(_ids[_found.B(x)], _ids[_found.B(y)]);
-
-        ReadOnlySpan<FoundPair> verified = CollectionsMarshal.AsSpan(_found.Verified);
-        var scores = new List<double>(Math.Min(count, Count) + 1);
-        for (int k = 0; k < Count; k++)
+        List<FoundPair> verified = _found.Verified;
+        double ScoreOf(int k)
         {
             int source = _found.Source(k);
-            double score = verified[source >= 0 ? source : ~source].Score;
-            if (best.Count == count && (score < scores[^1] || (score == scores[^1] && Compare(k, best[^1], score, score) >= 0)))
-            {
-                continue;
-            }
-
-            // The place among those kept: after every pair that comes before it.
-            int at = best.Count;
-            while (at > 0 && Compare(k, best[at - 1], score, scores[at - 1]) < 0)
-            {
-                at--;
-            }
-
-            best.Insert(at, k);
-            scores.Insert(at, score);
-            if (best.Count > count)
-            {
-                best.RemoveAt(count);
-                scores.RemoveAt(count);
-            }
+            return verified[source >= 0 ? source : ~source].Score;
         }
 
-        return best;
+        var order = Comparer<int>.Create((x, y) =>
+        {
+            double scoreX = ScoreOf(x), scoreY = ScoreOf(y);
+            return scoreX != scoreY ? scoreY.CompareTo(scoreX)
+                : string.CompareOrdinal(_ids[_found.A(x)], _ids[_found.A(y)]) is int first and not 0 ? first
+                : string.CompareOrdinal(_ids[_found.B(x)], _ids[_found.B(y)]);
+        });
+        return ScanResult.KeepFirst(Enumerable.Range(0, Count), count, order);
     }
 
     /// <summary>The number of <see cref="CopyKind"/> values (they run from 0).</summary>
