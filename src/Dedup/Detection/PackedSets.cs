@@ -220,7 +220,14 @@ internal sealed unsafe class PackedSets : IDisposable
         private readonly int[] _lengths = new int[2 * Kinds];
         private readonly int[] _loaded = [-1, -1];
 
-        /// <summary>Reads the sets of article <paramref name="index"/> into <paramref name="slot"/> (0 or 1), unless they are there.</summary>
+        /// <summary>One bit a set of each slot (slot × 4 + kind): decoded since its article was loaded.</summary>
+        private int _decoded;
+
+        /// <summary>
+        /// Makes article <paramref name="index"/> the one of <paramref name="slot"/> (0 or 1). Its sets are decoded when
+        /// first asked for (most candidates of a scan are told apart by their words and terms alone), and kept until
+        /// another article is loaded into the slot.
+        /// </summary>
         public void Load(int slot, int index)
         {
             if (_loaded[slot] == index)
@@ -228,16 +235,27 @@ internal sealed unsafe class PackedSets : IDisposable
                 return;
             }
 
-            for (int k = 0; k < Kinds; k++)
-            {
-                _lengths[(slot * Kinds) + k] = sets.Read(index, (SetKind)k, ref _buffers[(slot * Kinds) + k]).Length;
-            }
-
             _loaded[slot] = index;
+            _decoded &= ~(((1 << Kinds) - 1) << (slot * Kinds));
         }
 
-        /// <summary>A set of the article in <paramref name="slot"/>.</summary>
-        public ReadOnlySpan<uint> Get(int slot, SetKind kind) => _buffers[(slot * Kinds) + (int)kind].AsSpan(0, _lengths[(slot * Kinds) + (int)kind]);
+        /// <summary>A set of the article in <paramref name="slot"/>, decoded on the first call since it was loaded.</summary>
+        public ReadOnlySpan<uint> Get(int slot, SetKind kind)
+        {
+            int at = (slot * Kinds) + (int)kind;
+            if ((_decoded & (1 << at)) == 0)
+            {
+                if (_loaded[slot] < 0)
+                {
+                    throw new InvalidOperationException($"No article is loaded into slot {slot}.");
+                }
+
+                _lengths[at] = sets.Read(_loaded[slot], kind, ref _buffers[at]).Length;
+                _decoded |= 1 << at;
+            }
+
+            return _buffers[at].AsSpan(0, _lengths[at]);
+        }
 
         /// <summary>The sets of the article in <paramref name="slot"/> as a verification reads them, with its paraphrase terms' distinct counts.</summary>
         public SetView View(int slot, (int Terms, int Facts) termCounts) =>

@@ -318,7 +318,26 @@ internal static class PairFinder
                 PackedSets.Reader r = scratch.Reader;
                 r.Load(0, a);
                 r.Load(1, b);
-                o = Verifier.Measure(r.View(0, _termCounts[a]), r.View(1, _termCounts[b]), threshold);
+                ReadOnlySpan<uint> wordsA = r.Get(0, SetKind.Words), wordsB = r.Get(1, SetKind.Words);
+                int sharedWords = Verifier.CountShared(wordsA, wordsB);
+
+                // Most candidates share a rare term or phrase and little else: told apart by their words and terms,
+                // their skeletons not read (each set is decoded when first asked for).
+                if (!sameSets && _exactHashes[a] != _exactHashes[b] && Verifier.SurelyNoCopy(
+                    wordsA,
+                    wordsB,
+                    sharedWords,
+                    sharedWords == 0 ? default : r.Get(0, SetKind.Lead),
+                    sharedWords == 0 ? default : r.Get(1, SetKind.Lead),
+                    r.Get(0, SetKind.Terms),
+                    r.Get(1, SetKind.Terms),
+                    _termCounts[a],
+                    _termCounts[b]))
+                {
+                    return false;
+                }
+
+                o = Verifier.Measure(r.View(0, _termCounts[a]), r.View(1, _termCounts[b]), threshold, sharedWords);
                 if (sameSets)
                 {
                     _sameSetsMeasures.TryAdd(a, o);

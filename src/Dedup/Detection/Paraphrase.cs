@@ -167,7 +167,11 @@ internal static class Paraphrase
     /// holds <paramref name="a"/>'s whole counts and what was found shared so far: its shares are lower bounds, every
     /// test on them says "no copy" whenever the whole measure would, and the pair cannot reach the gate either way.
     /// </summary>
-    private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB, (int Terms, int Facts) ofA, int minShared, double bar, double discount, out bool cut)
+    /// <remarks>
+    /// With <paramref name="factsOnly"/> the gate is <see cref="ParaphraseMeasure.SameFacts"/> instead (see
+    /// <see cref="CannotKeepFacts"/>): it stops once even the terms and facts left could not make the facts kept.
+    /// </remarks>
+    private static ParaphraseMeasure CountTerms(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, (int Terms, int Facts) ofB, (int Terms, int Facts) ofA, int minShared, double bar, double discount, out bool cut, bool factsOnly = false)
     {
         cut = false;
         int terms = 0, shared = 0, facts = 0, sharedFacts = 0;
@@ -179,7 +183,9 @@ internal static class Paraphrase
             if (bounded && terms == nextCheck)
             {
                 nextCheck += TermsBetweenChecks;
-                if (CannotPass(terms, shared, facts, sharedFacts, ofA, ofB, minShared, bar, discount))
+                if (factsOnly
+                    ? !new ParaphraseMeasure(ofA.Terms, shared + (ofA.Terms - terms), ofA.Facts, sharedFacts + (ofA.Facts - facts), 0, 0, 0, 0, ofB.Terms, ofB.Facts).SameFacts
+                    : CannotPass(terms, shared, facts, sharedFacts, ofA, ofB, minShared, bar, discount))
                 {
                     cut = true;
                     return new ParaphraseMeasure(ofA.Terms, shared, ofA.Facts, sharedFacts, 0, 0, 0, 0, ofB.Terms, ofB.Facts);
@@ -270,10 +276,7 @@ internal static class Paraphrase
     /// </summary>
     public static ParaphraseMeasure Measure(ReadOnlySpan<uint> first, ReadOnlySpan<uint> second, (int Terms, int Facts)? firstCounts, (int Terms, int Facts)? secondCounts, bool alwaysAlign = true, double verbatim = 0, double atLeast = 0, double atLeastFactsBothWays = 0, bool largerSide = false, int minShared = 0)
     {
-        // The smaller side is measured against the larger (the larger against the smaller with largerSide); between two
-        // of one size the order of their entries decides, so that the measure is the same whichever article is the query.
-        int order = first.Length != second.Length ? first.Length.CompareTo(second.Length) : first.SequenceCompareTo(second);
-        bool firstIsA = (order <= 0) != largerSide;
+        bool firstIsA = MeasuresFirst(first, second, largerSide);
         ReadOnlySpan<uint> a = firstIsA ? first : second;
         ReadOnlySpan<uint> b = firstIsA ? second : first;
         if (a.Length == 0)
@@ -300,6 +303,39 @@ internal static class Paraphrase
         // The early exits above are compiled at tier 0 on first use; Align, which loops over every term, is compiled
         // optimized at once (docs/architecture.md, "First calls").
         return Align(a, b, ofB);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="first"/> is the side <see cref="Measure(ReadOnlySpan{uint}, ReadOnlySpan{uint}, ValueTuple{int, int}?, ValueTuple{int, int}?, bool, double, double, double, bool, int)"/>
+    /// measures: the smaller is measured against the larger (the larger against the smaller with
+    /// <paramref name="largerSide"/>); between two of one size the order of their entries decides, so that the measure
+    /// is the same whichever article is the query.
+    /// </summary>
+    private static bool MeasuresFirst(ReadOnlySpan<uint> first, ReadOnlySpan<uint> second, bool largerSide)
+    {
+        int order = first.Length != second.Length ? first.Length.CompareTo(second.Length) : first.SequenceCompareTo(second);
+        return (order <= 0) != largerSide;
+    }
+
+    /// <summary>
+    /// Whether the side <see cref="Measure(ReadOnlySpan{uint}, ReadOnlySpan{uint}, ValueTuple{int, int}?, ValueTuple{int, int}?, bool, double, double, double, bool, int)"/>
+    /// measures cannot keep the other's facts: its whole measure's <see cref="ParaphraseMeasure.SameFacts"/> is false.
+    /// One merge, which stops as soon as even the terms and facts not yet merged, all shared, could not make the facts
+    /// kept (<see cref="ParaphraseMeasure.SameFacts"/> only grows with the shared counts, so the bound never says "cannot"
+    /// where the whole merge would not). Every measure of the pair, aligned or cut short, then has facts not kept.
+    /// </summary>
+    public static bool CannotKeepFacts(ReadOnlySpan<uint> first, ReadOnlySpan<uint> second, (int Terms, int Facts) firstCounts, (int Terms, int Facts) secondCounts)
+    {
+        bool firstIsA = MeasuresFirst(first, second, largerSide: false);
+        ReadOnlySpan<uint> a = firstIsA ? first : second;
+        if (a.Length == 0)
+        {
+            // Measured as nothing shared: no facts kept.
+            return true;
+        }
+
+        ParaphraseMeasure counts = CountTerms(a, firstIsA ? second : first, firstIsA ? secondCounts : firstCounts, firstIsA ? firstCounts : secondCounts, 0, 0, 0, out bool cut, factsOnly: true);
+        return cut || !counts.SameFacts;
     }
 
     /// <summary>The alignment of <paramref name="a"/>'s sentences with <paramref name="b"/>'s.</summary>

@@ -206,6 +206,64 @@ public sealed class PackedSetsTests
             });
 
     /// <summary>
+    /// A reader's two slots, loaded with any articles in any order and asked for any of their sets in any order (a set
+    /// is decoded when first asked for since its article was loaded), give the sets of the article last loaded into that
+    /// slot, never one read for the article before it or for the other slot. A slot never loaded says so.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property A_reader_gives_the_sets_of_the_article_last_loaded_into_each_slot(int seed)
+    {
+        var random = new Random(seed);
+        int n = random.Next(1, 6);
+        uint[][][] sets = [.. Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, 4).Select(_ =>
+            Enumerable.Range(0, random.Next(60)).Select(_ => (uint)random.Next()).Distinct().Order().ToArray()).ToArray())];
+        using var packed = new PackedSets(n);
+        for (int i = 0; i < n; i++)
+        {
+            packed.Add(i, sets[i][0], sets[i][1], sets[i][2], sets[i][3]);
+        }
+
+        var reader = new PackedSets.Reader(packed);
+        if (!Throws<InvalidOperationException>(() => reader.Get(1, SetKind.Words)))
+        {
+            return false.Label("an empty slot read");
+        }
+
+        int[] loaded = [-1, -1];
+        for (int step = 0; step < 60; step++)
+        {
+            int slot = random.Next(2);
+            if (loaded[slot] < 0 || random.Next(3) == 0)
+            {
+                loaded[slot] = random.Next(n);
+                reader.Load(slot, loaded[slot]);
+            }
+
+            int kind = random.Next(4);
+            if (!reader.Get(slot, (SetKind)kind).SequenceEqual(sets[loaded[slot]][kind]))
+            {
+                return false.Label($"step {step}: slot {slot}, article {loaded[slot]}, set {(SetKind)kind}");
+            }
+        }
+
+        return true.ToProperty();
+    }
+
+    private static bool Throws<T>(Action action)
+        where T : Exception
+    {
+        try
+        {
+            action();
+            return false;
+        }
+        catch (T)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Articles added from two threads in any order, into slabs from a few bytes to more than all of them take, some
     /// sharing another's sets: each reads back its own four sets (or its source's), and only sharing articles are the
     /// same sets. Disposed, the sets are gone and reading says so.

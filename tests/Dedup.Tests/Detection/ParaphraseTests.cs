@@ -256,6 +256,42 @@ public class ParaphraseTests
     }
 
     /// <summary>
+    /// <see cref="Paraphrase.CannotKeepFacts"/>, which may stop its merge early, says "cannot" exactly when the whole
+    /// measure of the pair has its facts not kept; and a pair <see cref="Verifier.SurelyNoCopy"/> calls surely no copy is
+    /// no copy by <see cref="Verifier.Classify"/> of its whole measure at any threshold, however much of its skeleton is
+    /// shared (the scan skips the skeletons and the alignment of such a pair).
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 1000)]
+    public Property A_pair_told_apart_by_its_words_and_facts_alone_is_no_copy_by_its_whole_measure(int seed, byte lengthA, byte lengthB, byte shift, byte wordsShift, byte skeletonShift, byte leadLength)
+    {
+        var random = new Random(seed);
+        uint[] Entries(int count, int shift) => [.. Enumerable.Range(0, count).Select(_ => (uint)random.Next()).Select(v => ((v % 150) + (uint)shift << Paraphrase.KeyShift) | (v & (Paraphrase.NumberFlag | Paraphrase.NameFlag)) | ((v >> 16) % 12)).Distinct().Order()];
+        uint[] Set(int count, int shift) => [.. Enumerable.Range(0, count).Select(_ => (uint)(random.Next(count + 1) + shift)).Distinct().Order()];
+        uint[] termsA = Entries(lengthA, 0), termsB = Entries(lengthB, shift % 160);
+
+        // Word sets from sharing all to sharing a handful or none; skeletons often much shared; leads part of the words.
+        uint[] wordsA = Set(60 + (lengthA % 100), 0), wordsB = Set(60 + (lengthB % 100), wordsShift % 2 == 0 ? 1000 : wordsShift % 170);
+        uint[] skeletonA = Set(80, 0), skeletonB = Set(80, skeletonShift % 100);
+        // A lead is part of its article's words, but for the test's sake one may be the other's (then only the lead is shared).
+        uint[] leadA = [.. wordsA.Take(leadLength % 40)], leadB = [.. (leadLength % 3 == 0 ? wordsA : wordsB).Take((leadLength / 2) % 40)];
+        (int Terms, int Facts) countsA = Paraphrase.CountDistinct(termsA), countsB = Paraphrase.CountDistinct(termsB);
+
+        bool cannot = Paraphrase.CannotKeepFacts(termsA, termsB, countsA, countsB);
+        bool whollyNotKept = !Paraphrase.Measure(termsA, termsB, countsA, countsB).SameFacts;
+        int sharedWords = Verifier.CountShared(wordsA, wordsB);
+        bool surely = Verifier.SurelyNoCopy(wordsA, wordsB, sharedWords, leadA, leadB, termsA, termsB, countsA, countsB);
+        var viewA = new SetView(wordsA, skeletonA, leadA, termsA, countsA);
+        var viewB = new SetView(wordsB, skeletonB, leadB, termsB, countsB);
+        bool copy = false;
+        foreach (double t in (double[])[0.0, 0.3, 0.5, 0.7])
+        {
+            copy |= Verifier.Classify(false, Verifier.Measure(viewA, viewB, t), t) is not null || Verifier.Classify(false, Verifier.Measure(viewB, viewA, t), t) is not null;
+        }
+
+        return (cannot == whollyNotKept && !(surely && copy)).Label($"cannot {cannot}, wholly not kept {whollyNotKept}, surely no copy {surely}, a copy {copy}, shared words {sharedWords}");
+    }
+
+    /// <summary>
     /// A candidate sharing nothing in the first two thirds of its terms is not merged to the end: the last fifth, shared,
     /// is never reached (so the measure says 0 shared where the whole merge finds 20), since even all of it could not
     /// lift the pair to the alignment's gate. Without the cached counts the whole merge runs.
