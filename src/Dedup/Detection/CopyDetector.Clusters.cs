@@ -174,8 +174,7 @@ public sealed partial class CopyDetector
     private bool IsCopyLocked(Probe q, ArticleFeatures f, int slot, BoilerplateModel boilerplate)
     {
         ArticleFeatures other = _registry[slot]!;
-        PairMeasure o = Verifier.Measure(boilerplate.View(other), q.View, Options.Threshold);
-        return Verifier.Classify(f.ExactHash == other.ExactHash, o, Options.Threshold) is not null;
+        return Verifier.Verify(boilerplate.View(other), q.View, f.ExactHash == other.ExactHash, Options.Threshold, out _) is not null;
     }
 
     /// <summary>

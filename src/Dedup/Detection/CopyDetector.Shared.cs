@@ -323,8 +323,7 @@ public sealed partial class CopyDetector
                 continue;
             }
 
-            PairMeasure o = Verifier.Measure(probe.View, boilerplate.View(other), Options.Threshold);
-            if (Verifier.Classify(q.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
+            if (Verifier.Verify(probe.View, boilerplate.View(other), q.ExactHash == other.ExactHash, Options.Threshold, out PairMeasure o) is { } v)
             {
                 verdicts.Add(new Verdict(other, v.Kind, v.Score, o, Sketches.SimHasher.HammingDistance(q.SimHash, other.SimHash)));
             }

@@ -428,9 +428,8 @@ public sealed partial class CopyDetector
                 continue;
             }
 
-            PairMeasure o = Verifier.Measure(probe.View, probe.Boilerplate.View(other), Options.Threshold);
             bool copy = false;
-            if (Verifier.Classify(probe.Features.ExactHash == other.ExactHash, o, Options.Threshold) is { } v)
+            if (Verifier.Verify(probe.View, probe.Boilerplate.View(other), probe.Features.ExactHash == other.ExactHash, Options.Threshold, out PairMeasure o) is { } v)
             {
                 verdicts.Add(new Verdict(other, v.Kind, v.Score, o, Sketches.SimHasher.HammingDistance(probe.Features.SimHash, other.SimHash)));
                 copy = true;

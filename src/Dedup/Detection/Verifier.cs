@@ -185,33 +185,45 @@ internal static class Verifier
     /// no intact lead, and the smaller's facts cannot be kept (<see cref="Paraphrase.CannotKeepFacts"/>), so no rewrite
     /// evidence counts either; <see cref="Classify"/> of its whole <see cref="Measure(in SetView, in SetView, double, int)"/>
     /// then says no copy at any threshold, unless the two are exactly equal (which the caller tells apart first). Most
-    /// candidates of a scan are of this kind: on the dev corpus 31,448 of the 34,051 measured, proposed by a shared rare
+    /// candidates are of this kind: on the dev corpus a scan measured 31,448 such of 34,051, proposed by a shared rare
     /// term or phrase of the skeleton.
     /// </summary>
-    /// <param name="wordsA">The first article's word shingles (boilerplate removed).</param>
-    /// <param name="wordsB">The second's.</param>
+    /// <param name="a">The first article's sets as <see cref="Measure(in SetView, in SetView, double, int)"/> reads them; its skeleton is not read, its lead only when <paramref name="sharedWords"/> is above 0.</param>
+    /// <param name="b">The second's.</param>
     /// <param name="sharedWords">The two word sets' shared count (<see cref="CountShared"/>).</param>
-    /// <param name="leadA">The first article's lead shingles; read only when <paramref name="sharedWords"/> is above 0 (empty will do otherwise).</param>
-    /// <param name="leadB">The second's.</param>
-    /// <param name="termsA">The first article's paraphrase entries.</param>
-    /// <param name="termsB">The second's.</param>
-    /// <param name="countsA">The first article's distinct term and fact counts.</param>
-    /// <param name="countsB">The second's.</param>
-    public static bool SurelyNoCopy(ReadOnlySpan<uint> wordsA, ReadOnlySpan<uint> wordsB, int sharedWords, ReadOnlySpan<uint> leadA, ReadOnlySpan<uint> leadB, ReadOnlySpan<uint> termsA, ReadOnlySpan<uint> termsB, (int Terms, int Facts) countsA, (int Terms, int Facts) countsB)
+    public static bool SurelyNoCopy(in SetView a, in SetView b, int sharedWords)
     {
         if (sharedWords >= MinShared)
         {
             return false;
         }
 
-        // As Measure counts the leads: none of a lead is shared when no word shingle is.
+        // The leads as Measure counts them: none of a lead is shared when no word shingle is.
         if (sharedWords > 0
-            && new PairMeasure(0, 0, 0, 0, 0, 0, leadA.Length, CountShared(leadA, wordsB), leadB.Length, CountShared(leadB, wordsA), default).Lead >= LeadCopy)
+            && new PairMeasure(0, 0, 0, 0, 0, 0, a.Lead.Length - a.Boilerplate.Lead, CountShared(a.Lead, b.Words), b.Lead.Length - b.Boilerplate.Lead, CountShared(b.Lead, a.Words), default).Lead >= LeadCopy)
         {
             return false;
         }
 
-        return Detection.Paraphrase.CannotKeepFacts(termsA, termsB, countsA, countsB);
+        return Detection.Paraphrase.CannotKeepFacts(a.Terms, b.Terms, a.TermCounts, b.TermCounts);
+    }
+
+    /// <summary>
+    /// <see cref="Measure(in SetView, in SetView, double, int)"/> and <see cref="Classify"/> of a pair, without the
+    /// measure when <see cref="SurelyNoCopy"/> tells the pair apart (then <paramref name="measure"/> is default): the
+    /// kind and score, or null when it is not a copy at <paramref name="threshold"/>.
+    /// </summary>
+    public static (CopyKind Kind, double Score)? Verify(in SetView a, in SetView b, bool exactlyEqual, double threshold, out PairMeasure measure)
+    {
+        int sharedWords = CountShared(a.Words, b.Words);
+        if (!exactlyEqual && SurelyNoCopy(a, b, sharedWords))
+        {
+            measure = default;
+            return null;
+        }
+
+        measure = Measure(a, b, threshold, sharedWords);
+        return Classify(exactlyEqual, measure, threshold);
     }
 
     /// <summary>

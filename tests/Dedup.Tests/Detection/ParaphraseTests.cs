@@ -257,38 +257,71 @@ public class ParaphraseTests
 
     /// <summary>
     /// <see cref="Paraphrase.CannotKeepFacts"/>, which may stop its merge early, says "cannot" exactly when the whole
-    /// measure of the pair has its facts not kept; and a pair <see cref="Verifier.SurelyNoCopy"/> calls surely no copy is
+    /// measure of the pair has its facts not kept; a pair <see cref="Verifier.SurelyNoCopy"/> calls surely no copy is
     /// no copy by <see cref="Verifier.Classify"/> of its whole measure at any threshold, however much of its skeleton is
-    /// shared (the scan skips the skeletons and the alignment of such a pair).
+    /// shared, with one side's boilerplate left in and counted (as a live detector reads an indexed article) or not; and
+    /// <see cref="Verifier.Verify"/> gives what the whole measure's classification gives, with its measure for a copy.
     /// </summary>
     [FsCheck.Xunit.Property(MaxTest = 1000)]
-    public Property A_pair_told_apart_by_its_words_and_facts_alone_is_no_copy_by_its_whole_measure(int seed, byte lengthA, byte lengthB, byte shift, byte wordsShift, byte skeletonShift, byte leadLength)
+    public Property A_pair_told_apart_by_its_words_and_facts_alone_is_no_copy_by_its_whole_measure(int seed, byte lengthA, byte lengthB, byte shift, byte wordsShift, byte skeletonShift, byte leadLength, byte boilerplateLead)
     {
         var random = new Random(seed);
         uint[] Entries(int count, int shift) => [.. Enumerable.Range(0, count).Select(_ => (uint)random.Next()).Select(v => ((v % 150) + (uint)shift << Paraphrase.KeyShift) | (v & (Paraphrase.NumberFlag | Paraphrase.NameFlag)) | ((v >> 16) % 12)).Distinct().Order()];
         uint[] Set(int count, int shift) => [.. Enumerable.Range(0, count).Select(_ => (uint)(random.Next(count + 1) + shift)).Distinct().Order()];
         uint[] termsA = Entries(lengthA, 0), termsB = Entries(lengthB, shift % 160);
 
-        // Word sets from sharing all to sharing a handful or none; skeletons often much shared; leads part of the words.
+        // Word sets from sharing all to sharing a handful or none; skeletons often much shared; leads part of the words,
+        // but for the test's sake one may be the other's (then only the lead is shared).
         uint[] wordsA = Set(60 + (lengthA % 100), 0), wordsB = Set(60 + (lengthB % 100), wordsShift % 2 == 0 ? 1000 : wordsShift % 170);
         uint[] skeletonA = Set(80, 0), skeletonB = Set(80, skeletonShift % 100);
-        // A lead is part of its article's words, but for the test's sake one may be the other's (then only the lead is shared).
-        uint[] leadA = [.. wordsA.Take(leadLength % 40)], leadB = [.. (leadLength % 3 == 0 ? wordsA : wordsB).Take((leadLength / 2) % 40)];
+        uint[] leadA = [.. wordsA.Take(leadLength % 40)];
+        uint[] leadB = leadLength % 3 == 0
+            ? [.. wordsA.Take(16 + ((leadLength / 3) % 24)).Concat(Enumerable.Range(0, leadLength % 4).Select(x => (uint)(5000 + x))).Order()]
+            : [.. wordsB.Take((leadLength / 2) % 40)];
         (int Terms, int Facts) countsA = Paraphrase.CountDistinct(termsA), countsB = Paraphrase.CountDistinct(termsB);
+
+        // The second side's boilerplate left in and counted, on a third of the cases: its lead then counts as shorter.
+        int leftIn = boilerplateLead % 3 == 0 ? Math.Min(leadB.Length, boilerplateLead % 12) : 0;
+        var viewA = new SetView(wordsA, skeletonA, leadA, termsA, countsA);
+        var viewB = new SetView(wordsB, skeletonB, leadB, termsB, countsB, (leftIn, 0, leftIn));
 
         bool cannot = Paraphrase.CannotKeepFacts(termsA, termsB, countsA, countsB);
         bool whollyNotKept = !Paraphrase.Measure(termsA, termsB, countsA, countsB).SameFacts;
         int sharedWords = Verifier.CountShared(wordsA, wordsB);
-        bool surely = Verifier.SurelyNoCopy(wordsA, wordsB, sharedWords, leadA, leadB, termsA, termsB, countsA, countsB);
-        var viewA = new SetView(wordsA, skeletonA, leadA, termsA, countsA);
-        var viewB = new SetView(wordsB, skeletonB, leadB, termsB, countsB);
-        bool copy = false;
+        bool surely = Verifier.SurelyNoCopy(viewA, viewB, sharedWords);
+        bool copy = false, same = true;
         foreach (double t in (double[])[0.0, 0.3, 0.5, 0.7])
         {
-            copy |= Verifier.Classify(false, Verifier.Measure(viewA, viewB, t), t) is not null || Verifier.Classify(false, Verifier.Measure(viewB, viewA, t), t) is not null;
+            PairMeasure forward = Verifier.Measure(viewA, viewB, t), backward = Verifier.Measure(viewB, viewA, t);
+            (CopyKind, double)? whole = Verifier.Classify(false, forward, t);
+            copy |= whole is not null || Verifier.Classify(false, backward, t) is not null;
+            (CopyKind, double)? verified = Verifier.Verify(viewA, viewB, false, t, out PairMeasure measured);
+            same &= verified == whole && (whole is null || measured == forward);
         }
 
-        return (cannot == whollyNotKept && !(surely && copy)).Label($"cannot {cannot}, wholly not kept {whollyNotKept}, surely no copy {surely}, a copy {copy}, shared words {sharedWords}");
+        return (cannot == whollyNotKept && !(surely && copy) && same).Label($"cannot {cannot}, wholly not kept {whollyNotKept}, surely no copy {surely}, a copy {copy}, Verify as Classify {same}, shared words {sharedWords}");
+    }
+
+    /// <summary>
+    /// A page that shares two word shingles with a story and quotes its lead, most of its own lead's shingles the
+    /// story's and the rest boilerplate left in and counted (as a live detector reads an indexed article): its intact
+    /// lead makes it an excerpt, so it is not surely no copy, though no fact is shared and the lead's share without the
+    /// boilerplate counted is below <see cref="Verifier.LeadCopy"/>.
+    /// </summary>
+    [Fact]
+    public void A_lead_intact_once_its_boilerplate_is_counted_is_not_surely_no_copy()
+    {
+        uint[] wordsA = [.. Enumerable.Range(0, 100).Select(v => (uint)v)];
+        uint[] wordsB = [0, 1, .. Enumerable.Range(1000, 100).Select(v => (uint)v)];
+        uint[] leadB = [.. Enumerable.Range(2, 16).Select(v => (uint)v), 5000, 5001];
+        uint[] termsA = [.. Enumerable.Range(0, 50).Select(k => ((uint)k << Paraphrase.KeyShift) | Paraphrase.NameFlag)];
+        uint[] termsB = [.. Enumerable.Range(100, 50).Select(k => ((uint)k << Paraphrase.KeyShift) | Paraphrase.NameFlag)];
+        var a = new SetView(wordsA, [], [.. wordsA.Take(20)], termsA, Paraphrase.CountDistinct(termsA));
+        var b = new SetView(wordsB, [], leadB, termsB, Paraphrase.CountDistinct(termsB), (0, 0, 2));
+
+        Assert.Equal(CopyKind.Excerpt, Verifier.Classify(false, Verifier.Measure(a, b, 0.5), 0.5)?.Kind);
+        Assert.False(Verifier.SurelyNoCopy(a, b, Verifier.CountShared(wordsA, wordsB)));
+        Assert.Equal(CopyKind.Excerpt, Verifier.Verify(a, b, false, 0.5, out _)?.Kind);
     }
 
     /// <summary>
