@@ -167,3 +167,34 @@ public class ShingleKernelBenchmarks
     [Benchmark]
     public int Reference() => ShingleKernel.CombineScalar(_tokens, K, 42, _shingles);
 }
+
+/// <summary>
+/// The intersection count of two sorted sets of 420 shingle hashes (an article's words, as the synthetic corpus has),
+/// sharing 8 of them: most candidates a verification reads share few or none of their words.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class IntersectionKernelBenchmarks
+{
+    private readonly uint[] _a = Sorted(KernelData.UInt64(420, 7), []);
+    private readonly uint[] _b;
+
+    public IntersectionKernelBenchmarks() => _b = Sorted(KernelData.UInt64(412, 8), _a.Where((_, i) => i % 52 == 0));
+
+    [Benchmark(Baseline = true)]
+    public int Scalar() => IntersectionKernel.CountShared(_a, _b, KernelWidth.Scalar);
+
+    [Benchmark]
+    public int Vector128() => IntersectionKernel.CountShared(_a, _b, KernelWidth.Vector128);
+
+    [Benchmark]
+    public int Vector256() => IntersectionKernel.CountShared(_a, _b, KernelWidth.Vector256);
+
+    [Benchmark]
+    public int Vector512() => IntersectionKernel.CountShared(_a, _b, KernelWidth.Vector512);
+
+    [Benchmark]
+    public int Auto() => IntersectionKernel.CountShared(_a, _b, KernelWidth.Auto);
+
+    private static uint[] Sorted(ulong[] values, IEnumerable<uint> shared) => [.. values.Select(v => (uint)(v >> 32)).Concat(shared).Distinct().Order()];
+}

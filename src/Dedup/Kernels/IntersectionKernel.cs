@@ -15,7 +15,12 @@ namespace Dedup.Kernels;
 /// Otherwise the vector path compares a block of four values of each side at once: one side against the other and its
 /// three rotations, so every one of the 16 pairs, and then advances the block (or both) whose last value is the smaller.
 /// A shared value is in the two current blocks exactly once, since neither block moves past it while the other is
-/// before it. What is left after the last whole blocks is merged by the scalar reference.
+/// before it. What is left after the last whole blocks is merged by the scalar reference. With 256-bit vectors the
+/// blocks are of eight: each of one side's eight values, broadcast, is compared with the other's block (no
+/// rotations), and half as many steps each wait on the comparison of two blocks' last values. There is no 512-bit
+/// path: blocks of sixteen measured slower than blocks of eight on the AMD EPYC (Zen 4) the benchmarks run on, whose
+/// 512-bit operations take two 256-bit halves (benchmarks/README.md, "Thirty-sixth stop"); 512-bit width takes the
+/// 256-bit path.
 /// </para>
 /// </remarks>
 internal static class IntersectionKernel
@@ -43,7 +48,12 @@ internal static class IntersectionKernel
             return CountBySearch(a, b);
         }
 
-        return KernelDriver.Resolve(width) == KernelWidth.Scalar ? CountSharedScalar(a, b) : Count128(a, b);
+        return KernelDriver.Resolve(width) switch
+        {
+            KernelWidth.Scalar => CountSharedScalar(a, b),
+            KernelWidth.Vector128 => Count128(a, b),
+            _ => Count256(a, b),
+        };
     }
 
     /// <summary>The scalar reference: a branch-free merge.</summary>
@@ -86,6 +96,35 @@ internal static class IntersectionKernel
         }
 
         return shared;
+    }
+
+    private static int Count256(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return Count128(a, b);
+        }
+
+        ref uint ra = ref MemoryMarshal.GetReference(a);
+        ref uint rb = ref MemoryMarshal.GetReference(b);
+        int i = 0, j = 0, shared = 0;
+        int endA = a.Length - 8, endB = b.Length - 8;
+        while (i <= endA && j <= endB)
+        {
+            ref uint block = ref Unsafe.Add(ref ra, i);
+            Vector256<uint> vb = Vector256.LoadUnsafe(ref rb, (nuint)j);
+            Vector256<uint> hits = (Vector256.Equals(vb, Vector256.Create(block)) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 1))))
+                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 2))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 3))))
+                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 4))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 5))))
+                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 6))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 7))));
+            shared += BitOperations.PopCount(hits.ExtractMostSignificantBits());
+            uint lastA = Unsafe.Add(ref block, 7);
+            uint lastB = Unsafe.Add(ref rb, j + 7);
+            i += lastA <= lastB ? 8 : 0;
+            j += lastB <= lastA ? 8 : 0;
+        }
+
+        return shared + Count128(a[i..], b[j..]);
     }
 
     private static int Count128(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)

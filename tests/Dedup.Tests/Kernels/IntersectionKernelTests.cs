@@ -23,7 +23,7 @@ public class IntersectionKernelTests
         {
             int expected = s.A.Intersect(s.B).Count();
             Assert.Equal(expected, IntersectionKernel.CountSharedScalar(s.A, s.B));
-            foreach (KernelWidth width in (ReadOnlySpan<KernelWidth>)[KernelWidth.Scalar, KernelWidth.Vector128, KernelWidth.Auto])
+            foreach (KernelWidth width in (ReadOnlySpan<KernelWidth>)[KernelWidth.Scalar, KernelWidth.Vector128, KernelWidth.Vector256, KernelWidth.Vector512, KernelWidth.Auto])
             {
                 Assert.Equal(expected, IntersectionKernel.CountShared(s.A, s.B, width));
                 Assert.Equal(expected, IntersectionKernel.CountShared(s.B, s.A, width));
@@ -35,7 +35,7 @@ public class IntersectionKernelTests
     {
         uint[] a = [1, 2, 3, 4, 5, 6, 7, 8, 9];
         uint[] b = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, uint.MaxValue];
-        foreach (KernelWidth width in (ReadOnlySpan<KernelWidth>)[KernelWidth.Scalar, KernelWidth.Vector128])
+        foreach (KernelWidth width in (ReadOnlySpan<KernelWidth>)[KernelWidth.Scalar, KernelWidth.Vector128, KernelWidth.Vector256, KernelWidth.Vector512])
         {
             Assert.Equal(6, IntersectionKernel.CountShared(a, b, width));
             Assert.Equal(0, IntersectionKernel.CountShared([], b, width));
