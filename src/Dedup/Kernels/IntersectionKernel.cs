@@ -98,61 +98,84 @@ internal static class IntersectionKernel
         return shared;
     }
 
-    private static int Count256(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
-    {
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            return Count128(a, b);
-        }
+    private static int Count256(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b) =>
+        Vector256.IsHardwareAccelerated ? CountBlocks<Blocks256>(a, b) : Count128(a, b);
 
+    private static int Count128(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b) =>
+        Vector128.IsHardwareAccelerated ? CountBlocks<Blocks128>(a, b) : CountSharedScalar(a, b);
+
+    /// <summary>
+    /// The block walk: the values two blocks of <typeparamref name="TBlocks"/>'s width share, then the block (or both)
+    /// whose last value is the smaller advanced; what is left after the last whole blocks goes to the next narrower path.
+    /// </summary>
+    private static int CountBlocks<TBlocks>(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+        where TBlocks : struct, IBlocks
+    {
         ref uint ra = ref MemoryMarshal.GetReference(a);
         ref uint rb = ref MemoryMarshal.GetReference(b);
+        int width = TBlocks.Width;
         int i = 0, j = 0, shared = 0;
-        int endA = a.Length - 8, endB = b.Length - 8;
+        int endA = a.Length - width, endB = b.Length - width;
         while (i <= endA && j <= endB)
         {
-            ref uint block = ref Unsafe.Add(ref ra, i);
-            Vector256<uint> vb = Vector256.LoadUnsafe(ref rb, (nuint)j);
-            Vector256<uint> hits = (Vector256.Equals(vb, Vector256.Create(block)) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 1))))
-                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 2))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 3))))
-                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 4))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 5))))
-                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 6))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref block, 7))));
-            shared += BitOperations.PopCount(hits.ExtractMostSignificantBits());
-            uint lastA = Unsafe.Add(ref block, 7);
-            uint lastB = Unsafe.Add(ref rb, j + 7);
-            i += lastA <= lastB ? 8 : 0;
-            j += lastB <= lastA ? 8 : 0;
+            ref uint blockA = ref Unsafe.Add(ref ra, i);
+            ref uint blockB = ref Unsafe.Add(ref rb, j);
+            shared += TBlocks.Shared(ref blockA, ref blockB);
+            uint lastA = Unsafe.Add(ref blockA, width - 1);
+            uint lastB = Unsafe.Add(ref blockB, width - 1);
+            i += lastA <= lastB ? width : 0;
+            j += lastB <= lastA ? width : 0;
         }
 
-        return shared + Count128(a[i..], b[j..]);
+        return shared + TBlocks.Rest(a[i..], b[j..]);
     }
 
-    private static int Count128(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    /// <summary>A width of blocks: how many values two blocks share, and the path for what is left.</summary>
+    private interface IBlocks
     {
-        if (!Vector128.IsHardwareAccelerated)
+        static abstract int Width { get; }
+
+        static abstract int Shared(ref uint a, ref uint b);
+
+        static abstract int Rest(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b);
+    }
+
+    /// <summary>Blocks of eight: each of a's values, broadcast, against b's block (a lane of b equals at most one of them: the values are distinct).</summary>
+    private readonly struct Blocks256 : IBlocks
+    {
+        public static int Width => 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int Shared(ref uint a, ref uint b)
         {
-            return CountSharedScalar(a, b);
+            Vector256<uint> vb = Vector256.LoadUnsafe(ref b);
+            Vector256<uint> hits = (Vector256.Equals(vb, Vector256.Create(a)) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref a, 1))))
+                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref a, 2))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref a, 3))))
+                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref a, 4))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref a, 5))))
+                | (Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref a, 6))) | Vector256.Equals(vb, Vector256.Create(Unsafe.Add(ref a, 7))));
+            return BitOperations.PopCount(hits.ExtractMostSignificantBits());
         }
 
-        ref uint ra = ref MemoryMarshal.GetReference(a);
-        ref uint rb = ref MemoryMarshal.GetReference(b);
-        int i = 0, j = 0, shared = 0;
-        int endA = a.Length - 4, endB = b.Length - 4;
-        while (i <= endA && j <= endB)
+        public static int Rest(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b) => Count128(a, b);
+    }
+
+    /// <summary>Blocks of four: a's block against b's and its three rotations, so every one of the 16 pairs.</summary>
+    private readonly struct Blocks128 : IBlocks
+    {
+        public static int Width => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int Shared(ref uint a, ref uint b)
         {
-            Vector128<uint> va = Vector128.LoadUnsafe(ref ra, (nuint)i);
-            Vector128<uint> vb = Vector128.LoadUnsafe(ref rb, (nuint)j);
+            Vector128<uint> va = Vector128.LoadUnsafe(ref a);
+            Vector128<uint> vb = Vector128.LoadUnsafe(ref b);
             Vector128<uint> hits = Vector128.Equals(va, vb)
                 | Vector128.Equals(va, Vector128.Shuffle(vb, Vector128.Create(1u, 2, 3, 0)))
                 | Vector128.Equals(va, Vector128.Shuffle(vb, Vector128.Create(2u, 3, 0, 1)))
                 | Vector128.Equals(va, Vector128.Shuffle(vb, Vector128.Create(3u, 0, 1, 2)));
-            shared += BitOperations.PopCount(hits.ExtractMostSignificantBits());
-            uint lastA = Unsafe.Add(ref ra, i + 3);
-            uint lastB = Unsafe.Add(ref rb, j + 3);
-            i += lastA <= lastB ? 4 : 0;
-            j += lastB <= lastA ? 4 : 0;
+            return BitOperations.PopCount(hits.ExtractMostSignificantBits());
         }
 
-        return shared + CountSharedScalar(a[i..], b[j..]);
+        public static int Rest(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b) => CountSharedScalar(a, b);
     }
 }
