@@ -340,7 +340,7 @@ internal static class FeatureExtractor
                 continue;
             }
 
-            int folded = source.ToLowerInvariant(buffer);
+            int folded = LowerInvariant(source, buffer);
             int value = FactNormalizer.NumberWord(buffer[..folded]);
             if (value >= 2)
             {
@@ -366,6 +366,27 @@ internal static class FeatureExtractor
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// <paramref name="source"/> lowered as <see cref="MemoryExtensions.ToLowerInvariant"/> lowers it, into
+    /// <paramref name="buffer"/> (at least as long); a word of ASCII letters (most) a character at a time, without the
+    /// culture's layers, which cost more than the lowering of a short word.
+    /// </summary>
+    internal static int LowerInvariant(ReadOnlySpan<char> source, Span<char> buffer)
+    {
+        for (int k = 0; k < source.Length; k++)
+        {
+            char c = source[k];
+            if (c >= 0x80)
+            {
+                return source.ToLowerInvariant(buffer);
+            }
+
+            buffer[k] = (uint)(c - 'A') <= 'Z' - 'A' ? (char)(c | 0x20) : c;
+        }
+
+        return source.Length;
     }
 
     /// <summary>Sorts the entries collected in place, one per (term, sentence); returns how many are left at the front.</summary>

@@ -303,6 +303,25 @@ public class ParaphraseTests
     }
 
     /// <summary>
+    /// The paraphrase terms' lowering (<see cref="FeatureExtractor.LowerInvariant"/>: ASCII a character at a time) equals
+    /// <see cref="MemoryExtensions.ToLowerInvariant"/> for words of ASCII letters, digits and marks, and for words with
+    /// any character beyond ASCII (Turkish, Greek, German, full-width and ideographic ones among them), at every length.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 2000)]
+    public Property A_terms_lowering_equals_the_invariant_cultures(int seed, byte length)
+    {
+        const string Ascii = "AZaz09@[`{'-.MQmq";
+        const string Beyond = "İıŞçÉßΣσĞÀİＡ中ÿ";
+        var random = new Random(seed);
+        bool plain = seed % 2 == 0;
+        char[] word = [.. Enumerable.Range(0, length % 24).Select(_ => plain || random.Next(4) > 0 ? Ascii[random.Next(Ascii.Length)] : Beyond[random.Next(Beyond.Length)])];
+        char[] expected = new char[word.Length], actual = new char[word.Length];
+        int expectedLength = ((ReadOnlySpan<char>)word).ToLowerInvariant(expected);
+        int actualLength = FeatureExtractor.LowerInvariant(word, actual);
+        return (actualLength == expectedLength && actual.AsSpan(0, actualLength).SequenceEqual(expected.AsSpan(0, expectedLength))).Label(new string(word));
+    }
+
+    /// <summary>
     /// A page that shares two word shingles with a story and quotes its lead, most of its own lead's shingles the
     /// story's and the rest boilerplate left in and counted (as a live detector reads an indexed article): its intact
     /// lead makes it an excerpt, so it is not surely no copy, though no fact is shared and the lead's share without the
