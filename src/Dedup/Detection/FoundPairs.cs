@@ -37,14 +37,16 @@ internal sealed class FoundPairs
     /// <summary>The verified pair that pair <paramref name="k"/> stands for: its index in <see cref="Verified"/>, or the complement of it when the pair sees it from the other side.</summary>
     public int Source(int k) => _sources[k];
 
+    /// <summary>The index in <see cref="Verified"/> of the verified pair that pair <paramref name="k"/> stands for, from either side.</summary>
+    public int VerifiedIndex(int k) => _sources[k] >= 0 ? _sources[k] : ~_sources[k];
+
     /// <summary>Pair <paramref name="k"/> with its verdict and measures (those of its verified pair, seen from its side).</summary>
     public FoundPair this[int k]
     {
         get
         {
-            int source = _sources[k];
-            FoundPair verified = Verified[source >= 0 ? source : ~source];
-            return verified with { A = A(k), B = B(k), Measure = source >= 0 ? verified.Measure : PairFinder.Swapped(verified.Measure) };
+            FoundPair verified = Verified[VerifiedIndex(k)];
+            return verified with { A = A(k), B = B(k), Measure = _sources[k] >= 0 ? verified.Measure : PairFinder.Swapped(verified.Measure) };
         }
     }
 

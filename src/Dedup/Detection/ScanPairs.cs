@@ -46,7 +46,7 @@ internal sealed class ScanPairs : IReadOnlyList<CopyPair>
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
             int source = _found.Source(index);
-            int v = source >= 0 ? source : ~source;
+            int v = _found.VerifiedIndex(index);
             ref readonly FoundPair verified = ref CollectionsMarshal.AsSpan(_found.Verified)[v];
             int a = _found.A(index), b = _found.B(index);
 
@@ -68,8 +68,7 @@ internal sealed class ScanPairs : IReadOnlyList<CopyPair>
         ReadOnlySpan<FoundPair> verified = CollectionsMarshal.AsSpan(_found.Verified);
         for (int k = 0; k < Count; k++)
         {
-            int source = _found.Source(k);
-            counts[(int)verified[source >= 0 ? source : ~source].Kind]++;
+            counts[(int)verified[_found.VerifiedIndex(k)].Kind]++;
         }
 
         return counts;
@@ -83,11 +82,7 @@ internal sealed class ScanPairs : IReadOnlyList<CopyPair>
     public List<int> Highest(int count)
     {
         List<FoundPair> verified = _found.Verified;
-        double ScoreOf(int k)
-        {
-            int source = _found.Source(k);
-            return verified[source >= 0 ? source : ~source].Score;
-        }
+        double ScoreOf(int k) => verified[_found.VerifiedIndex(k)].Score;
 
         var order = Comparer<int>.Create((x, y) =>
         {
