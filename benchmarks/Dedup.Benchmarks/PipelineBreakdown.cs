@@ -190,8 +190,35 @@ internal static unsafe class ThreadCpu
         return (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
     }
 
+    /// <summary>Whether <see cref="NowNs"/> reads the thread's CPU clock (Linux), not the wall clock.</summary>
+    public static bool IsThreadClock => OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// How many times the scheduler has taken the CPU from the calling thread while it could run (Linux:
+    /// getrusage(RUSAGE_THREAD).ru_nivcsw, the involuntary context switches), or -1 elsewhere.
+    /// </summary>
+    public static long InvoluntarySwitches()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            // struct rusage on 64-bit Linux: two timevals (32 bytes), then 14 longs, ru_nivcsw the last.
+            long* usage = stackalloc long[18];
+            if (getrusage(RusageThread, usage) == 0)
+            {
+                return usage[17];
+            }
+        }
+
+        return -1;
+    }
+
+    private const int RusageThread = 1;
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern int clock_gettime(int clock, TimeSpec* time);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int getrusage(int who, long* usage);
 
     private struct TimeSpec
     {

@@ -9,7 +9,9 @@ namespace Dedup.Benchmarks.Scale;
 /// then <c>Add</c>, timed together, over COUNT articles (default 100,000) of a corpus, with the collector's pause and the
 /// JIT's compiling inside each call; every 100th step also times
 /// <c>ClusterOf</c> of an earlier article. Prints percentiles of each, the CPU time per call and the garbage
-/// collections.
+/// collections. On Linux the slowest calls also show the calling thread's own CPU time inside them and how often the
+/// scheduler took the CPU from it meanwhile (on a shared machine a call of microseconds may wait milliseconds for its
+/// core), and <c>ClusterOf</c> gets percentiles of its thread CPU time beside the wall clock's.
 /// </summary>
 /// <remarks>
 /// With <c>--stages</c> each step also times, apart, the feature extraction alone (<c>FeatureExtractor.Extract</c>,
@@ -55,7 +57,11 @@ internal static class LiveLatency
         var add = stages ? new double[n] : [];
         var pause = new double[n];
         var jit = new double[n];
+        var stepCpu = new double[n];
+        var stepSwitches = new long[n];
         var clusterOf = new List<double>();
+        var clusterOfCpu = new List<double>();
+        var clusterOfSwitches = new List<long>();
         var clusterOfPause = new List<double>();
         var clusterOfJit = new List<double>();
         var collections = new Collections();
@@ -96,11 +102,15 @@ internal static class LiveLatency
 
             TimeSpan gc = GC.GetTotalPauseDuration();
             TimeSpan compiling = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
+            long switches = ThreadCpu.InvoluntarySwitches();
+            long cpuStart = ThreadCpu.NowNs();
             clock.Restart();
             copies += detector.FindCopies(article).Count > 0 ? 1 : 0;
             double found = clock.Elapsed.TotalMilliseconds;
             detector.Add(article);
             findAdd[i] = clock.Elapsed.TotalMilliseconds;
+            stepCpu[i] = (ThreadCpu.NowNs() - cpuStart) / 1e6;
+            stepSwitches[i] = ThreadCpu.InvoluntarySwitches() - switches;
             if (saving is { IsCompleted: false })
             {
                 duringSave.Add(findAdd[i]);
@@ -120,9 +130,16 @@ internal static class LiveLatency
                 string id = articles[(int)((uint)(i * 2654435761u) % (uint)i)].Id;
                 gc = GC.GetTotalPauseDuration();
                 compiling = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
+                switches = ThreadCpu.InvoluntarySwitches();
+                cpuStart = ThreadCpu.NowNs();
                 clock.Restart();
                 _ = detector.ClusterOf(id);
-                clusterOf.Add(clock.Elapsed.TotalMilliseconds);
+                double wall = clock.Elapsed.TotalMilliseconds;
+                long cpuEnd = ThreadCpu.NowNs();
+                long switchesEnd = ThreadCpu.InvoluntarySwitches();
+                clusterOf.Add(wall);
+                clusterOfCpu.Add((cpuEnd - cpuStart) / 1e6);
+                clusterOfSwitches.Add(switchesEnd - switches);
                 clusterOfPause.Add((GC.GetTotalPauseDuration() - gc).TotalMilliseconds);
                 clusterOfJit.Add((System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - compiling).TotalMilliseconds);
             }
@@ -147,7 +164,7 @@ internal static class LiveLatency
         Print("  JIT inside a call (this thread compiling methods on first use)", jit);
         foreach (int i in Enumerable.Range(0, n).OrderByDescending(i => findAdd[i]).Take(3))
         {
-            Console.WriteLine($"  slow call {i:N0}: {findAdd[i]:F1} ms; GC pause inside {pause[i]:F1} ms; JIT inside {jit[i]:F1} ms");
+            Console.WriteLine($"  slow call {i:N0}: {findAdd[i]:F1} ms; GC pause inside {pause[i]:F1} ms; JIT inside {jit[i]:F1} ms; {Cpu(stepCpu[i], stepSwitches[i])}");
         }
         if (stages)
         {
@@ -166,9 +183,16 @@ internal static class LiveLatency
 
         Print("ClusterOf", [.. clusterOf]);
         Print("  GC pause inside ClusterOf", [.. clusterOfPause]);
+        Print("  ClusterOf less the GC pause inside it", [.. clusterOf.Select((ms, i) => ms - clusterOfPause[i])]);
+        if (ThreadCpu.IsThreadClock)
+        {
+            Print("  ClusterOf, this thread's CPU time (time taken from it by the scheduler or a wait left out)", [.. clusterOfCpu]);
+            Console.WriteLine($"  calls during which the scheduler took the CPU from the thread: {clusterOfSwitches.Count(s => s > 0):N0} of {clusterOf.Count:N0}");
+        }
+
         foreach (int i in Enumerable.Range(0, clusterOf.Count).OrderByDescending(i => clusterOf[i]).Take(3))
         {
-            Console.WriteLine($"  slow ClusterOf after step {(i * 100) + 99:N0}: {clusterOf[i]:F2} ms; GC pause inside {clusterOfPause[i]:F2} ms; JIT inside {clusterOfJit[i]:F2} ms");
+            Console.WriteLine($"  slow ClusterOf after step {(i * 100) + 99:N0}: {clusterOf[i]:F3} ms; GC pause inside {clusterOfPause[i]:F2} ms; JIT inside {clusterOfJit[i]:F2} ms; {Cpu(clusterOfCpu[i], clusterOfSwitches[i])}");
         }
         Console.WriteLine(
             $"process CPU {cpu / n:F3} ms a step (all threads, background model rebuilds and GC included; {cpu / 1000:F1} s for {seconds:F1} s), allocated {allocated / n / 1024:F1} KB a step");
@@ -178,6 +202,10 @@ internal static class LiveLatency
         Console.WriteLine($"largest cluster: {detector.Clusters().Max(c => c.Members.Count):N0} (Clusters() recomputed once, after the run)");
         return 0;
     }
+
+    /// <summary>A call's own CPU time and the scheduler's preemptions inside it, where the thread's clock can be read.</summary>
+    private static string Cpu(double cpuMs, long switches) =>
+        ThreadCpu.IsThreadClock ? $"thread CPU {cpuMs:F3} ms, preempted {switches} times" : "thread CPU not measured (Linux only)";
 
     /// <summary>
     /// The collections seen after a step (the last of a step's, if it had several), by generation: how many, their
