@@ -186,6 +186,31 @@ public class CandidateSelectorTests
                 return expected.SequenceEqual(selector.Common.Order());
             });
 
+    /// <summary>
+    /// A scan's holder stands for itself and its exact duplicates (<see cref="CandidateSelector.CountCopies"/>): a key
+    /// proposes its holders each alone when the articles they stand for, less one, are at most SoleKeyLimit. The
+    /// selector adds them up only for keys that small; whatever the key's size, copies and the article's place among
+    /// the holders, it proposes what the sum over every holder says.
+    /// </summary>
+    [Property(MaxTest = 500)]
+    public Property A_key_counts_the_copies_its_holders_stand_for() =>
+        Prop.ForAll(
+            Gen.Choose(1, CandidateSelector.SoleKeyLimit + 4).SelectMany(total =>
+                Gen.Choose(0, 2).ArrayOf(total).SelectMany(copies => Gen.Choose(-1, total - 1).Select(self => (copies, self)))).ToArbitrary(),
+            input =>
+            {
+                (int[] copies, int self) = input;
+                int[] holders = [.. Enumerable.Range(0, copies.Length).Select(r => 100 + r)];
+                int selfId = self < 0 ? -1 : holders[self];
+                var selector = new CandidateSelector();
+                selector.CountCopies(h => 1 + copies[h - 100]);
+                selector.Offer(holders, holders.Length, int.MaxValue, selfId);
+                selector.Finish();
+                int others = -1 + copies.Sum(c => 1 + c);
+                int[] expected = others <= CandidateSelector.SoleKeyLimit ? [.. holders.Where(h => h != selfId)] : [];
+                return expected.SequenceEqual(selector.Rare);
+            });
+
     [Fact]
     public void A_near_exact_holder_of_one_common_key_is_kept_below_the_common_share()
     {
