@@ -51,9 +51,9 @@ public sealed class DedupOptions
     /// <summary>
     /// A time window of news: the hosted service removes the articles published longer ago than this (undated ones:
     /// indexed longer ago) every <see cref="CheckpointInterval"/>, with <see cref="CopyDetector.ExpireAsync"/>. Null (the
-    /// default) keeps every article. In configuration, a time span ("7.00:00:00" is seven days). A snapshot and a journal
-    /// keep publication times but not when an undated article was indexed: after a restart such articles count from the
-    /// start, so a service restarted more often than the window keeps them; give articles a publication time.
+    /// default) keeps every article. In configuration, a time span ("7.00:00:00" is seven days). The snapshot and the
+    /// journal keep when an undated article was indexed, so a restart does not restart its window (one loaded from an
+    /// index written by an older library counts from the start).
     /// </summary>
     public TimeSpan? Retention { get; set; }
 

@@ -58,9 +58,28 @@ internal static class SnapshotBytes
         return Sealed(bytes);
     }
 
-    /// <summary>A version 7 snapshot as version 6 wrote it: no id after the version, checksum made again.</summary>
+    /// <summary>
+    /// A version 8 snapshot as version 7 wrote it: no indexed times (the article count's u64 at byte 68, one u64 an
+    /// article before the checksum), checksum made again; a version 7 one as it is.
+    /// </summary>
+    public static byte[] AsVersion7(byte[] snapshot)
+    {
+        if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(snapshot.AsSpan(8)) == 7)
+        {
+            return snapshot;
+        }
+
+        int count = checked((int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(snapshot.AsSpan(68)));
+        int times = snapshot.Length - 8 - (8 * count);
+        byte[] v7 = [.. snapshot.AsSpan(0, times), .. snapshot.AsSpan(snapshot.Length - 8)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v7.AsSpan(8), 7);
+        return Sealed(v7);
+    }
+
+    /// <summary>A version 8 (or 7) snapshot as version 6 wrote it: no indexed times and no id after the version, checksum made again.</summary>
     public static byte[] AsVersion6(byte[] snapshot)
     {
+        snapshot = AsVersion7(snapshot);
         byte[] v6 = [.. snapshot.AsSpan(0, 12), .. snapshot.AsSpan(20)];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v6.AsSpan(8), 6);
         return Sealed(v6);

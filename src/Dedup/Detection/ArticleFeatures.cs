@@ -165,8 +165,9 @@ internal sealed class ArticleFeatures
     public long Order { get; set; }
 
     /// <summary>
-    /// When a detector indexed the article (UTC ticks; set on insertion, and again when a snapshot or journal is loaded):
-    /// the time by which <see cref="CopyDetector.Expire"/> expires an article without a publication time.
+    /// When a detector indexed the article (UTC ticks; set on insertion, and kept by the snapshot and the journal, from
+    /// which a load restores it): the time by which <see cref="CopyDetector.Expire"/> expires an article without a
+    /// publication time.
     /// </summary>
     public long IndexedUtcTicks { get; set; }
 

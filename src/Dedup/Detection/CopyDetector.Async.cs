@@ -612,8 +612,9 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             return false;
         }
 
-        JournalAdds([article]);
-        InsertLocked(features, known);
+        long now = DateTime.UtcNow.Ticks;
+        JournalAdds([article], now);
+        InsertLocked(features, known, now);
         return true;
     }
 
@@ -630,10 +631,11 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             }
         }
 
-        JournalAdds([.. fresh.Select(i => articles[i])]);
+        long now = DateTime.UtcNow.Ticks;
+        JournalAdds([.. fresh.Select(i => articles[i])], now);
         foreach (int i in fresh)
         {
-            InsertLocked(features[i]);
+            InsertLocked(features[i], indexedUtcTicks: now);
         }
     }
 
@@ -650,7 +652,8 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            JournalAdds([article]);
+            features.IndexedUtcTicks = DateTime.UtcNow.Ticks;
+            JournalAdds([article], features.IndexedUtcTicks);
             slot = _registry.Reserve();
         }
         finally

@@ -340,10 +340,12 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Writes the articles to the journal before they are added (a detector opened with <see cref="Open"/>); refuses them for a read-only one.</summary>
-    private void JournalAdds(IReadOnlyList<Article> articles)
+    /// <param name="articles">The articles.</param>
+    /// <param name="indexedUtcTicks">When they are indexed: the time <see cref="InsertLocked"/> is given for them, kept in the journal.</param>
+    private void JournalAdds(IReadOnlyList<Article> articles, long indexedUtcTicks)
     {
         ThrowIfReadOnly();
-        _journal?.AppendAdds(articles);
+        _journal?.AppendAdds(articles, indexedUtcTicks);
     }
 
     /// <summary>Writes the removal to the journal before it is made; refuses it for a read-only detector.</summary>
@@ -401,7 +403,7 @@ public sealed partial class CopyDetector
         // Journals that hold no records lose nothing whatever snapshot is there (a checkpoint of an empty journal that
         // crashed, beside a restored backup): they are begun anew after it.
         bool continued = aside is { } a
-            ? a.Follows(snapshot) || current is { Version: DetectorJournal.FollowsSnapshotVersion } c && c.SnapshotId == snapshot
+            ? a.Follows(snapshot) || current is { NamesSnapshot: true } c && c.SnapshotId == snapshot
                 || (!DetectorJournal.HoldsRecords(old) && !DetectorJournal.HoldsRecords(journalPath))
             : current is not { } j || j.Follows(snapshot) || !DetectorJournal.HoldsRecords(journalPath);
         if (!continued)
@@ -415,7 +417,7 @@ public sealed partial class CopyDetector
                 "to open this snapshot without the journal's changes instead, move the journal files aside.");
         }
 
-        return new DetectorJournal.JournalHeader(DetectorJournal.FollowsSnapshotVersion, snapshot);
+        return DetectorJournal.JournalHeader.AfterSnapshot(snapshot);
     }
 
     /// <summary>A new checkpoint snapshot's id: random, never 0 (a plain save's).</summary>
@@ -556,7 +558,7 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Applies one journal record during replay: set the id to the article, or delete the id.</summary>
-    private void ApplyRecord(string id, Article? article)
+    private void ApplyRecord(string id, Article? article, long indexedUtcTicks)
     {
         if (article is null)
         {
@@ -580,7 +582,7 @@ public sealed partial class CopyDetector
                 ClusterRemovedLocked(slot);
             }
 
-            InsertLocked(features);
+            InsertLocked(features, indexedUtcTicks: indexedUtcTicks);
         }
         finally
         {

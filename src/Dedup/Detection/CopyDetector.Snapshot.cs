@@ -6,7 +6,7 @@ namespace Dedup.Detection;
 
 /// <content>Snapshots: save and load the detector's index.</content>
 /// <remarks>
-/// Format version 7, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
+/// Format version 8, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
 /// (8 bytes), u32 format version, from version 7 the u64 id of the snapshot (random for one a checkpoint writes, whose
 /// new journal names it; 0 for one <see cref="Save"/> or <see cref="SaveToFile(string)"/> writes), then the settings that shape the compact form (u64 seed, u32 shingle size, u32
 /// skeleton shingle size, u64 stopword-list fingerprint, and from version 6 u32 tokenizer flags: bit 0 set when the
@@ -16,19 +16,24 @@ namespace Dedup.Detection;
 /// publication time, exact hash, SimHash fingerprint, counts, insertion order and the varint-packed shingle sets and
 /// paraphrase terms), in the order the articles were added; then the clusters: a byte, 1 when the detector kept them
 /// (<see cref="ClusterOf"/> was asked) and 0 when not, and when 1, per article a u32 count and the u32 positions (in
-/// the snapshot, ascending) of the articles before it that it was verified to match; last, the XxHash64 of every
+/// the snapshot, ascending) of the articles before it that it was verified to match; from version 8, per article the
+/// u64 UTC ticks of the moment it was indexed (the time by which <see cref="Expire"/> expires an article without a
+/// publication time: loaded from an older snapshot, such an article counts from the load); last, the XxHash64 of every
 /// byte before it. Buckets and the boilerplate model are rebuilt on load; the clusters are restored from their matches,
 /// not verified again (unless the detector is loaded with another threshold or boilerplate frequency). Versions 4 (no
-/// clusters), 5 (no tokenizer flags: the loading process's are assumed) and 6 (no id) are read too. Snapshots of an older version (2: fixed-width sets; 3: no
+/// clusters), 5 (no tokenizer flags: the loading process's are assumed), 6 (no id) and 7 (no indexed times) are read too. Snapshots of an older version (2: fixed-width sets; 3: no
 /// SimHash fingerprint) are refused with a message naming the version; save them again with the library that wrote them.
 /// </remarks>
 public sealed partial class CopyDetector
 {
     /// <summary>The snapshot format version this library writes and reads.</summary>
-    public const int SnapshotFormatVersion = 7;
+    public const int SnapshotFormatVersion = 8;
 
     /// <summary>The first snapshot format version with an id after the version.</summary>
     private const uint FirstVersionWithId = 7;
+
+    /// <summary>The first snapshot format version that keeps the time each article was indexed.</summary>
+    private const uint FirstVersionWithIndexedTimes = 8;
 
     /// <summary>Bit 0 of a snapshot's tokenizer flags: the process that wrote it did not fold Unicode compatibility characters (globalization-invariant mode).</summary>
     private const uint NoCompatibilityFolding = 1;
@@ -124,6 +129,11 @@ public sealed partial class CopyDetector
 
                 await w.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        foreach (ArticleFeatures f in articles)
+        {
+            w.WriteUInt64((ulong)f.IndexedUtcTicks);
         }
 
         await w.FinishAsync(cancellationToken).ConfigureAwait(false);
@@ -363,6 +373,10 @@ public sealed partial class CopyDetector
         }
 
         ClusterIndex? clusters = version >= 5 ? ReadClusters(r, detector, loaded) : null;
+        if (version >= FirstVersionWithIndexedTimes)
+        {
+            ReadIndexedTimes(r, loaded);
+        }
         if (options.Threshold != threshold || options.BoilerplateDocumentFrequency != boilerplate)
         {
             // The clusters were verified at other settings: ClusterOf clusters the articles again at these, when asked.
@@ -431,6 +445,24 @@ public sealed partial class CopyDetector
         }
 
         return index;
+    }
+
+    /// <summary>
+    /// Reads the indexed times' section of a snapshot (see the remarks of the type) into the <paramref name="loaded"/>
+    /// articles, which took the time of the load when they were inserted.
+    /// </summary>
+    private static void ReadIndexedTimes(SnapshotReader r, List<ArticleFeatures> loaded)
+    {
+        foreach (ArticleFeatures f in loaded)
+        {
+            ulong ticks = r.ReadUInt64();
+            if (ticks > (ulong)DateTime.MaxValue.Ticks)
+            {
+                throw r.Error($"the indexed time of article '{f.Id}' at offset {r.Offset - 8} is {ticks} ticks, past the last time there is.");
+            }
+
+            f.IndexedUtcTicks = (long)ticks;
+        }
     }
 
     /// <summary>Reads a detector saved by <see cref="SaveToFile(string)"/>.</summary>

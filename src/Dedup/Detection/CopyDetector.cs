@@ -227,8 +227,8 @@ public sealed partial class CopyDetector
     /// <returns>The number of articles removed.</returns>
     /// <remarks>
     /// It looks at every indexed article's time (about a millisecond for 100,000), so call it on a timer, not per
-    /// article. A snapshot keeps publication times but not the time an undated article was indexed: loaded, such an
-    /// article counts from the load (a service restarted more often than its window keeps it). An article is removed
+    /// article. The snapshot and the journal keep the time an undated article was indexed (snapshot format 8, journal
+    /// format 4 and 5): loaded or replayed from an older format, such an article counts from the load. An article is removed
     /// when its time is strictly before <paramref name="cutoff"/>, so one published at <see cref="DateTimeOffset.MaxValue"/>
     /// never is. A shared index expires through its store (<c>ISharedIndexStore.ExpireAsync</c>).
     /// </remarks>
@@ -877,10 +877,11 @@ public sealed partial class CopyDetector
     /// <summary>Indexes new features (call under the write lock).</summary>
     /// <param name="f">The features.</param>
     /// <param name="known">The probe that verified candidates for <paramref name="f"/>, whose verdicts the clusters may reuse; or null.</param>
-    private void InsertLocked(ArticleFeatures f, Probe? known = null)
+    /// <param name="indexedUtcTicks">When it is indexed (UTC ticks): the time its journal record keeps, or the replayed record's; 0 for now.</param>
+    private void InsertLocked(ArticleFeatures f, Probe? known = null, long indexedUtcTicks = 0)
     {
         f.Order = _order++;
-        f.IndexedUtcTicks = DateTime.UtcNow.Ticks;
+        f.IndexedUtcTicks = indexedUtcTicks > 0 ? indexedUtcTicks : DateTime.UtcNow.Ticks;
         int slot = _registry.Add(f.Id, f);
         Interlocked.Increment(ref _version);
         _store.Add(Entries(f, slot));

@@ -10,15 +10,18 @@ namespace Dedup.Detection;
 /// added article (the article itself) or removed id, written before the change is acknowledged.
 /// </summary>
 /// <remarks>
-/// Format (little-endian): a header, magic "DEDUPJNL" and u32 format version: 1 for a journal begun when the index had
-/// no snapshot (12 bytes); 3 for one begun when it had (by a checkpoint, or on opening a saved snapshot), followed by the
+/// Format (little-endian): a header, magic "DEDUPJNL" and u32 format version: 4 for a journal begun when the index had
+/// no snapshot (12 bytes); 5 for one begun when it had (by a checkpoint, or on opening a saved snapshot), followed by the
 /// u64 id of that snapshot (20 bytes; see <see cref="CopyDetector.SnapshotFormatVersion"/>: 0 for a snapshot that has
 /// none), so that a journal whose snapshot went missing is not taken for a whole index, and one put beside another
-/// snapshot (an older copy restored) is not replayed onto it; version 2 (12 bytes: begun after a snapshot, no id) is
-/// read, not written. Then records, each u32 payload
+/// snapshot (an older copy restored) is not replayed onto it. Versions 1 (as 4), 2 (12 bytes: begun after a snapshot,
+/// no id) and 3 (as 5) are read, and appended to in their own format, not begun: their adds do not say when the
+/// article was indexed. Then records, each u32 payload
 /// length, u8 kind (1 = add, 2 = remove), the payload, and the XxHash64 (seed 0) of the length, kind and payload. An add's
 /// payload is the article: id, text, title, source (each u32 UTF-8 byte length, 0xFFFFFFFF for null, then the bytes),
-/// u8 1 when the publication time is known, i64 UTC ticks and i16 offset minutes. A remove's payload is the id.
+/// u8 1 when the publication time is known, i64 UTC ticks and i16 offset minutes; from version 4, i64 UTC ticks of the
+/// moment it was indexed (the time by which an article without a publication time expires; replayed from an older
+/// journal, such an article counts from the replay). A remove's payload is the id.
 /// Reading stops at the first record that is short or fails its checksum: with every record written by one write call
 /// before it is acknowledged, only the unacknowledged tail of a crashed writer can be torn. A bad record followed by a
 /// valid one is damage, not a torn tail: reading it throws, and the file is not cut.
@@ -33,6 +36,17 @@ internal sealed class DetectorJournal : IDisposable
 
     /// <summary>The version of a journal begun after a snapshot, with the snapshot's id in its header: the same records.</summary>
     public const uint FollowsSnapshotVersion = 3;
+
+    /// <summary>As <see cref="FormatVersion"/>, each add with the time the article was indexed: the version begun with no snapshot.</summary>
+    public const uint TimedVersion = 4;
+
+    /// <summary>As <see cref="FollowsSnapshotVersion"/>, each add with the time the article was indexed: the version begun after a snapshot.</summary>
+    public const uint TimedFollowsSnapshotVersion = 5;
+
+    /// <summary>The bytes after an add's strings: the publication time's (11), then, in a timed journal, the indexed time's (8).</summary>
+    private const int PublishedBytes = 11;
+
+    private const int IndexedBytes = 8;
     private const byte AddKind = 1;
     private const byte RemoveKind = 2;
     private const int ShortHeaderBytes = 12;
@@ -179,17 +193,19 @@ internal sealed class DetectorJournal : IDisposable
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(data[Magic.Length..]);
         switch (version)
         {
-            case FormatVersion or AfterSnapshotVersion:
+            case FormatVersion or AfterSnapshotVersion or TimedVersion:
                 return new JournalHeader(version, 0);
-            case FollowsSnapshotVersion:
+            case FollowsSnapshotVersion or TimedFollowsSnapshotVersion:
                 return data.Length < LongHeaderBytes ? null : new JournalHeader(version, BinaryPrimitives.ReadUInt64LittleEndian(data[ShortHeaderBytes..]));
             default:
-                throw new InvalidDataException($"The journal '{path}' has format version {version}; this library reads versions {FormatVersion} to {FollowsSnapshotVersion}.");
+                throw new InvalidDataException($"The journal '{path}' has format version {version}; this library reads versions {FormatVersion} to {TimedFollowsSnapshotVersion}.");
         }
     }
 
     /// <summary>Appends one add record per article with one write call, then flushes as the policy says.</summary>
-    public void AppendAdds(IReadOnlyList<Article> articles)
+    /// <param name="articles">The articles.</param>
+    /// <param name="indexedUtcTicks">When they are indexed (UTC ticks): kept in a journal of a timed version, whose header says so (an older journal file appended to keeps its format).</param>
+    public void AppendAdds(IReadOnlyList<Article> articles, long indexedUtcTicks)
     {
         if (articles.Count == 0)
         {
@@ -197,23 +213,32 @@ internal sealed class DetectorJournal : IDisposable
         }
 
         var buffer = new ArrayBufferWriter<byte>();
-        foreach (Article a in articles)
+        lock (_gate)
         {
-            WriteRecord(buffer, AddKind, payload =>
+            bool timed = _header.TimesAdds;
+            foreach (Article a in articles)
             {
-                WriteString(payload, a.Id);
-                WriteString(payload, a.Text);
-                WriteString(payload, a.Title);
-                WriteString(payload, a.Source);
-                Span<byte> published = payload.GetSpan(11);
-                published[0] = a.Published is null ? (byte)0 : (byte)1;
-                BinaryPrimitives.WriteInt64LittleEndian(published[1..], a.Published?.UtcTicks ?? 0);
-                BinaryPrimitives.WriteInt16LittleEndian(published[9..], (short)(a.Published?.Offset.TotalMinutes ?? 0));
-                payload.Advance(11);
-            });
-        }
+                WriteRecord(buffer, AddKind, payload =>
+                {
+                    WriteString(payload, a.Id);
+                    WriteString(payload, a.Text);
+                    WriteString(payload, a.Title);
+                    WriteString(payload, a.Source);
+                    Span<byte> tail = payload.GetSpan(PublishedBytes + IndexedBytes);
+                    tail[0] = a.Published is null ? (byte)0 : (byte)1;
+                    BinaryPrimitives.WriteInt64LittleEndian(tail[1..], a.Published?.UtcTicks ?? 0);
+                    BinaryPrimitives.WriteInt16LittleEndian(tail[9..], (short)(a.Published?.Offset.TotalMinutes ?? 0));
+                    if (timed)
+                    {
+                        BinaryPrimitives.WriteInt64LittleEndian(tail[PublishedBytes..], indexedUtcTicks);
+                    }
 
-        Append(buffer.WrittenSpan);
+                    payload.Advance(timed ? PublishedBytes + IndexedBytes : PublishedBytes);
+                });
+            }
+
+            Append(buffer.WrittenSpan);
+        }
     }
 
     /// <summary>Appends a remove record, then flushes as the policy says.</summary>
@@ -250,7 +275,7 @@ internal sealed class DetectorJournal : IDisposable
             string old = OldPath(_path);
             _file.Flush(flushToDisk: true);
             long end = _file.Length;
-            var next = new JournalHeader(FollowsSnapshotVersion, nextSnapshotId);
+            JournalHeader next = JournalHeader.AfterSnapshot(nextSnapshotId);
             if (File.Exists(old))
             {
                 AppendTo(old, end, next);
@@ -272,6 +297,11 @@ internal sealed class DetectorJournal : IDisposable
         long kept = previous.Length;
         try
         {
+            if (_header.TimesAdds)
+            {
+                MarkTimed(previous);
+            }
+
             previous.Position = kept;
             Stream target = WrapOldFileForTests?.Invoke(previous) ?? previous;
             _file.Position = _header.Length;
@@ -303,6 +333,31 @@ internal sealed class DetectorJournal : IDisposable
         _closedLength = 0;
         _header = next;
         Reopen();
+    }
+
+    /// <summary>
+    /// Gives the journal <paramref name="file"/> the timed version of its own (1 → 4, 3 → 5: the same header length)
+    /// before timed adds are appended to it, so that a library that reads no timed adds refuses the file, not cuts it at
+    /// the first (version 2, left by an older library still, keeps its version: this library reads either add there).
+    /// </summary>
+    private static void MarkTimed(FileStream file)
+    {
+        Span<byte> version = stackalloc byte[4];
+        file.Position = Magic.Length;
+        if (file.ReadAtLeast(version, 4, throwOnEndOfStream: false) < 4)
+        {
+            return;
+        }
+
+        uint timed = BinaryPrimitives.ReadUInt32LittleEndian(version) switch
+        {
+            FormatVersion => TimedVersion,
+            FollowsSnapshotVersion => TimedFollowsSnapshotVersion,
+            uint same => same,
+        };
+        BinaryPrimitives.WriteUInt32LittleEndian(version, timed);
+        file.Position = Magic.Length;
+        file.Write(version);
     }
 
     /// <summary>Moves this file to <paramref name="old"/> and starts a new one; on failure, goes on appending to this one.</summary>
@@ -509,11 +564,14 @@ internal sealed class DetectorJournal : IDisposable
 
     /// <summary>Reads the records of a journal file, stopping at the end or at the first torn or corrupt record.</summary>
     /// <param name="path">The journal file.</param>
-    /// <param name="apply">Receives each record: the article of an add, or the id of a remove (and a null article).</param>
+    /// <param name="apply">
+    /// Receives each record: the id and article of an add and the UTC ticks of when it was indexed (0 in a journal of a
+    /// version that does not say), or the id of a remove (a null article).
+    /// </param>
     /// <param name="records">The number of records read.</param>
     /// <returns>The length of the valid prefix, the header included (0 when even the header is missing or torn).</returns>
     /// <exception cref="InvalidDataException">The file is not a detector journal or is of a newer format version.</exception>
-    public static long Replay(string path, Action<string, Article?> apply, out int records)
+    public static long Replay(string path, Action<string, Article?, long> apply, out int records)
     {
         records = 0;
         byte[] data;
@@ -532,9 +590,9 @@ internal sealed class DetectorJournal : IDisposable
         }
 
         int position = header.Length;
-        while (TryReadRecord(data, position, out int next, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out string? id, out Article? article))
+        while (TryReadRecord(data, position, out int next, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out string? id, out Article? article, out long indexed))
         {
-            apply(id, article);
+            apply(id, article, indexed);
             records++;
             position = next;
         }
@@ -556,7 +614,7 @@ internal sealed class DetectorJournal : IDisposable
     {
         for (int p = position + 1; p < data.Length; p++)
         {
-            if (TryReadRecord(data, p, out _, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out _, out _))
+            if (TryReadRecord(data, p, out _, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out _, out _, out _))
             {
                 return p;
             }
@@ -594,10 +652,16 @@ internal sealed class DetectorJournal : IDisposable
         return true;
     }
 
-    private static bool TryParse(byte kind, ReadOnlySpan<byte> payload, out string id, out Article? article)
+    /// <remarks>
+    /// An add is read with or without its indexed time whatever the header's version (the strings before say where the
+    /// times start): a checkpoint that found the journal of a failed one left aside appends the records of a timed
+    /// journal to it, whatever its version (see <see cref="AppendTo"/>).
+    /// </remarks>
+    private static bool TryParse(byte kind, ReadOnlySpan<byte> payload, out string id, out Article? article, out long indexed)
     {
         id = string.Empty;
         article = null;
+        indexed = 0;
         try
         {
             if (!TryReadString(ref payload, out string? readId) || readId is null)
@@ -615,9 +679,18 @@ internal sealed class DetectorJournal : IDisposable
                 || !TryReadString(ref payload, out string? text) || text is null
                 || !TryReadString(ref payload, out string? title)
                 || !TryReadString(ref payload, out string? source)
-                || payload.Length != 11)
+                || payload.Length is not (PublishedBytes or PublishedBytes + IndexedBytes))
             {
                 return false;
+            }
+
+            if (payload.Length == PublishedBytes + IndexedBytes)
+            {
+                indexed = BinaryPrimitives.ReadInt64LittleEndian(payload[PublishedBytes..]);
+                if (indexed < 0 || indexed > DateTime.MaxValue.Ticks)
+                {
+                    return false;
+                }
             }
 
             DateTimeOffset? published = null;
@@ -721,28 +794,37 @@ internal sealed class DetectorJournal : IDisposable
     }
 
     /// <summary>A journal file's header: its format version and, from version 3, the id of the snapshot its records follow.</summary>
-    /// <param name="Version">1: begun with no snapshot; 2: begun after a snapshot without an id; 3: after the snapshot <paramref name="SnapshotId"/>.</param>
-    /// <param name="SnapshotId">The id of the snapshot the records follow (version 3; 0 for a snapshot with no id).</param>
+    /// <param name="Version">1 or 4: begun with no snapshot; 2: begun after a snapshot without an id; 3 or 5: after the snapshot <paramref name="SnapshotId"/> (4 and 5: adds say when the article was indexed).</param>
+    /// <param name="SnapshotId">The id of the snapshot the records follow (versions 3 and 5; 0 for a snapshot with no id).</param>
     internal readonly record struct JournalHeader(uint Version, ulong SnapshotId)
     {
         /// <summary>The header of a journal begun with no snapshot.</summary>
-        public static JournalHeader NoSnapshot => new(FormatVersion, 0);
+        public static JournalHeader NoSnapshot => new(TimedVersion, 0);
 
-        /// <summary>Whether the records follow a snapshot (version 2 or 3): alone they are not the whole index.</summary>
-        public bool BegunAfterSnapshot => Version != FormatVersion;
+        /// <summary>The header of a journal begun after the snapshot <paramref name="snapshotId"/>.</summary>
+        public static JournalHeader AfterSnapshot(ulong snapshotId) => new(TimedFollowsSnapshotVersion, snapshotId);
+
+        /// <summary>Whether the records follow a snapshot (version 2, 3 or 5): alone they are not the whole index.</summary>
+        public bool BegunAfterSnapshot => Version is not (FormatVersion or TimedVersion);
+
+        /// <summary>Whether the header names the snapshot the records follow (version 3 or 5).</summary>
+        public bool NamesSnapshot => Version is FollowsSnapshotVersion or TimedFollowsSnapshotVersion;
+
+        /// <summary>Whether each add says when the article was indexed (version 4 or 5).</summary>
+        public bool TimesAdds => Version is TimedVersion or TimedFollowsSnapshotVersion;
 
         /// <summary>The header's length in bytes.</summary>
-        public int Length => Version == FollowsSnapshotVersion ? LongHeaderBytes : ShortHeaderBytes;
+        public int Length => NamesSnapshot ? LongHeaderBytes : ShortHeaderBytes;
 
-        /// <summary>Whether the records were begun after a snapshot other than the one whose id is <paramref name="snapshotId"/> (version 3 only: the others do not say).</summary>
-        public bool Follows(ulong snapshotId) => Version != FollowsSnapshotVersion || SnapshotId == snapshotId;
+        /// <summary>Whether the records were begun after a snapshot other than the one whose id is <paramref name="snapshotId"/> (versions 3 and 5 only: the others do not say).</summary>
+        public bool Follows(ulong snapshotId) => !NamesSnapshot || SnapshotId == snapshotId;
 
         public byte[] ToBytes()
         {
             byte[] bytes = new byte[Length];
             Magic.CopyTo(bytes);
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(Magic.Length), Version);
-            if (Version == FollowsSnapshotVersion)
+            if (NamesSnapshot)
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(ShortHeaderBytes), SnapshotId);
             }

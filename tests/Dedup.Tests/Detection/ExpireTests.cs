@@ -60,6 +60,108 @@ public sealed class ExpireTests : IDisposable
         Assert.Equal(0, detector.Count);
     }
 
+    /// <summary>
+    /// An undated article added through a bucket store reached only asynchronously has the time it was indexed too: it
+    /// had none (0), so any cutoff expired it first, however new it was.
+    /// </summary>
+    [Fact]
+    public async Task An_undated_article_added_through_an_asynchronous_store_expires_by_the_time_it_was_indexed()
+    {
+        using var detector = new CopyDetector(null, new AsyncOnlyStore());
+        DateTimeOffset before = DateTimeOffset.UtcNow;
+        await detector.AddAsync(new Article("undated", TestArticles.Harbour), TestContext.Current.CancellationToken);
+        Assert.Equal(0, await detector.ExpireAsync(before.AddMinutes(-1), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(1, await detector.ExpireAsync(DateTimeOffset.UtcNow.AddSeconds(1), cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>
+    /// A snapshot keeps the time an undated article was indexed: loaded later, it expires by that time, not by the load's
+    /// (a service restarted more often than its window never expired such articles). A version 7 snapshot did not keep
+    /// it: the article counts from the load.
+    /// </summary>
+    [Fact]
+    public void A_snapshot_keeps_the_time_an_undated_article_was_indexed()
+    {
+        using var detector = new CopyDetector();
+        detector.Add("undated", TestArticles.Harbour);
+        detector.Add(new Article("dated", TestArticles.Rail, Published: DateTimeOffset.UtcNow.AddDays(1)));
+        DateTimeOffset cutoff = DateTimeOffset.UtcNow.AddTicks(1);
+        byte[] snapshot = SnapshotBytes.Of(detector);
+        while (DateTimeOffset.UtcNow <= cutoff)
+        {
+            Thread.Sleep(1);
+        }
+
+        using (CopyDetector loaded = CopyDetector.Load(new MemoryStream(snapshot)))
+        {
+            Assert.Equal(1, loaded.Expire(cutoff));
+            Assert.False(loaded.Contains("undated"));
+            Assert.True(loaded.Contains("dated"));
+        }
+
+        using CopyDetector older = CopyDetector.Load(new MemoryStream(SnapshotBytes.AsVersion7(snapshot)));
+        Assert.Equal(0, older.Expire(cutoff));
+        Assert.Equal(2, older.Count);
+    }
+
+    /// <summary>
+    /// The journal keeps the time an undated article was indexed: replayed at the next open (no checkpoint in between),
+    /// it expires by that time, not by the replay's. A journal of the older format (version 3, adds without the time)
+    /// is still replayed, its undated articles counted from the replay.
+    /// </summary>
+    [Fact]
+    public void A_journal_keeps_the_time_an_undated_article_was_indexed()
+    {
+        string path = Path.Combine(_folder, "news.index");
+        string journal = path + ".journal";
+        DateTimeOffset cutoff;
+        using (CopyDetector detector = CopyDetector.Open(path))
+        {
+            detector.Add("undated", TestArticles.Harbour);
+            cutoff = DateTimeOffset.UtcNow.AddTicks(1);
+        }
+
+        Assert.False(File.Exists(path)); // in the journal alone
+        byte[] timed = File.ReadAllBytes(journal);
+        Assert.Equal(DetectorJournal.TimedVersion, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(timed.AsSpan(8)));
+        while (DateTimeOffset.UtcNow <= cutoff)
+        {
+            Thread.Sleep(1);
+        }
+
+        using (CopyDetector reopened = CopyDetector.Open(path))
+        {
+            Assert.Equal(1, reopened.Count);
+            Assert.Equal(1, reopened.Expire(cutoff));
+        }
+
+        // The same journal as version 1 wrote it: its add without the indexed time (the record's last 8 payload bytes
+        // before its checksum), length and checksum made again.
+        File.Delete(journal);
+        int record = 12;
+        int length = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(timed.AsSpan(record));
+        byte[] body = [.. timed.AsSpan(record, 5 + length - 8)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(body, (uint)(length - 8));
+        byte[] checksum = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(checksum, System.IO.Hashing.XxHash64.HashToUInt64(body));
+        File.WriteAllBytes(journal, [.. "DEDUPJNL"u8, 1, 0, 0, 0, .. body, .. checksum]);
+        using CopyDetector older = CopyDetector.Open(path);
+        Assert.Equal(1, older.Count);
+        Assert.Equal(0, older.Expire(cutoff));
+    }
+
+    /// <summary>An indexed time past the last time there is: the snapshot is refused, naming the article.</summary>
+    [Fact]
+    public void A_snapshot_with_an_impossible_indexed_time_is_refused()
+    {
+        using var detector = new CopyDetector();
+        detector.Add("undated", TestArticles.Harbour);
+        byte[] snapshot = SnapshotBytes.Of(detector);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(snapshot.AsSpan(snapshot.Length - 16), ulong.MaxValue);
+        string message = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(SnapshotBytes.Sealed(snapshot)))).Message;
+        Assert.Contains("indexed time of article 'undated'", message, StringComparison.Ordinal);
+    }
+
     /// <summary>The removals are journaled (with one write): reopened, the index holds the window; a read-only detector refuses them.</summary>
     [Fact]
     public void Expiry_is_journaled_and_refused_read_only()

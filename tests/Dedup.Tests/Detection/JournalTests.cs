@@ -495,7 +495,7 @@ public sealed class JournalTests : IDisposable
         // As the older library wrote them: no id in the snapshot, a 12-byte journal header of version 2.
         File.WriteAllBytes(SnapshotPath, SnapshotBytes.AsVersion6(File.ReadAllBytes(SnapshotPath)));
         byte[] journal = File.ReadAllBytes(JournalPath);
-        Assert.Equal(3u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(journal.AsSpan(8)));
+        Assert.Equal(DetectorJournal.TimedFollowsSnapshotVersion, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(journal.AsSpan(8)));
         File.WriteAllBytes(JournalPath, [.. "DEDUPJNL"u8, 2, 0, 0, 0, .. journal.AsSpan(20)]);
 
         using (CopyDetector old = CopyDetector.Open(SnapshotPath))
