@@ -866,13 +866,20 @@ internal sealed class BoilerplateModel
     private const int SmallPartition = 256;
 
     /// <summary>
-    /// From this many occurrences a partition is sorted in four radix passes of 7 bits, not two of 13. A pass writes to
-    /// as many places at once as it has buckets, and 8,192 of them far apart in a partition larger than the cache (52 MB
-    /// at a million articles) made the sort's cost per occurrence grow with the corpus: 6.5M occurrences took 82 ms in
-    /// two passes of 13 bits, 63 ms in four of 7; 650,000 (a partition at 100k) 3.2 and 4.2 ms
-    /// (<c>PartitionSortBenchmarks</c>).
+    /// From this many occurrences a partition is sorted in one pass by the top 8 of its shingles' 26 bits, then each of
+    /// the 256 parts, which fits a core's cache, in two passes of 9 bits (<see cref="SortLarge"/>). A pass writes to as
+    /// many places at once as it has buckets, and 8,192 of them far apart in a partition larger than the cache (52 MB at
+    /// a million articles) made the sort's cost per occurrence grow with the corpus: 6.5M occurrences took 82 ms in two
+    /// passes of 13 bits, 63 ms in four of 7 (each pass over the whole partition); 650,000 (a partition at 100k) 3.2 and
+    /// 4.2 ms (<c>PartitionSortBenchmarks</c>).
     /// </summary>
     internal const int LargePartition = 1 << 20;
+
+    /// <summary>The bits of a large partition's first pass (<see cref="SortLarge"/>): 256 parts.</summary>
+    private const int TopDigitBits = 8;
+
+    /// <summary>The bits of each pass over a part of a large partition: two passes sort the 18 bits below the top digit.</summary>
+    private const int PartDigitBits = 9;
 
     /// <summary>Sorts (shingle, article) occurrences of one partition by shingle: LSD radix over the shingle's low bits.</summary>
     /// <param name="values">The occurrences of one partition (equal top bits).</param>
@@ -891,11 +898,16 @@ internal sealed class BoilerplateModel
         }
 
         counts ??= new int[RadixBuckets];
+        if (values.Length >= largePartition)
+        {
+            SortLarge(values, scratch, counts);
+            return;
+        }
 
-        // The shingle's 26 bits below the partition's in two passes of 13, or four of 7 (the last reads two of the
-        // partition's bits, equal in every value): an even number of passes leaves the sorted values in the first buffer.
-        int bits = values.Length >= largePartition ? 7 : 13;
-        int mask = (1 << bits) - 1;
+        // The shingle's 26 bits below the partition's in two passes of 13: an even number of passes leaves the sorted
+        // values in the first buffer.
+        const int bits = 13;
+        const int mask = (1 << bits) - 1;
         Span<ulong> from = values;
         Span<ulong> to = scratch;
         for (int shift = 32; shift < 64 - PartitionBits; shift += bits)
@@ -923,6 +935,79 @@ internal sealed class BoilerplateModel
             Span<ulong> swap = from;
             from = to;
             to = swap;
+        }
+    }
+
+    /// <summary>
+    /// Sorts a large partition (see <see cref="LargePartition"/>) by shingle, stably: one counting pass moves the values
+    /// into <paramref name="scratch"/> by the top <see cref="TopDigitBits"/> of the shingle's 26 bits below the
+    /// partition's; each part, which fits a core's cache, is then sorted by the 18 bits below in two LSD passes of
+    /// <see cref="PartDigitBits"/> bits (their two counts taken in one read), into its place in
+    /// <paramref name="values"/> and back, and copied there.
+    /// </summary>
+    private static void SortLarge(Span<ulong> values, Span<ulong> scratch, int[] counts)
+    {
+        const int TopShift = 32 + (2 * PartDigitBits);
+        const int TopMask = (1 << TopDigitBits) - 1;
+        const int PartMask = (1 << PartDigitBits) - 1;
+        Span<int> starts = counts.AsSpan(0, TopMask + 2);
+        Span<int> next = counts.AsSpan(TopMask + 2, TopMask + 1);
+        Span<int> low = counts.AsSpan((2 * TopMask) + 3, PartMask + 1);
+        Span<int> high = counts.AsSpan((2 * TopMask) + 3 + PartMask + 1, PartMask + 1);
+        starts.Clear();
+        foreach (ulong v in values)
+        {
+            starts[((int)(v >> TopShift) & TopMask) + 1]++;
+        }
+
+        for (int b = 0; b < TopMask + 1; b++)
+        {
+            starts[b + 1] += starts[b];
+        }
+
+        starts[..(TopMask + 1)].CopyTo(next);
+        foreach (ulong v in values)
+        {
+            scratch[next[(int)(v >> TopShift) & TopMask]++] = v;
+        }
+
+        for (int b = 0; b < TopMask + 1; b++)
+        {
+            Span<ulong> part = scratch[starts[b]..starts[b + 1]];
+            Span<ulong> place = values[starts[b]..starts[b + 1]];
+            low.Clear();
+            high.Clear();
+            foreach (ulong v in part)
+            {
+                low[(int)(v >> 32) & PartMask]++;
+                high[(int)(v >> (32 + PartDigitBits)) & PartMask]++;
+            }
+
+            ExclusiveSums(low);
+            ExclusiveSums(high);
+            foreach (ulong v in part)
+            {
+                place[low[(int)(v >> 32) & PartMask]++] = v;
+            }
+
+            foreach (ulong v in place)
+            {
+                part[high[(int)(v >> (32 + PartDigitBits)) & PartMask]++] = v;
+            }
+
+            part.CopyTo(place);
+        }
+    }
+
+    /// <summary>Turns counts into the start of each digit's run.</summary>
+    private static void ExclusiveSums(Span<int> counts)
+    {
+        int sum = 0;
+        for (int d = 0; d < counts.Length; d++)
+        {
+            int c = counts[d];
+            counts[d] = sum;
+            sum += c;
         }
     }
 
