@@ -881,7 +881,10 @@ internal sealed class BoilerplateModel
     /// <summary>The bits of each pass over a part of a large partition: two passes sort the 18 bits below the top digit.</summary>
     private const int PartDigitBits = 9;
 
-    /// <summary>Sorts (shingle, article) occurrences of one partition by shingle: LSD radix over the shingle's low bits.</summary>
+    /// <summary>
+    /// Sorts (shingle, article) occurrences of one partition by shingle, stably: LSD radix over the shingle's bits below
+    /// the partition's, or for a large partition by parts (<see cref="SortLarge"/>).
+    /// </summary>
     /// <param name="values">The occurrences of one partition (equal top bits).</param>
     /// <param name="scratch">A buffer at least as long as <paramref name="values"/>.</param>
     /// <param name="smallPartition">Below this length the values are sorted by comparison (tests pass 0 to force the radix passes).</param>

@@ -153,9 +153,9 @@ internal sealed class CandidateSelector
     }
 
     /// <summary>
-    /// From now until <see cref="Clear"/>, a holder stands for <paramref name="copiesOf"/> articles when the holders of
-    /// a key are counted (<see cref="SoleKeyLimit"/>): a scan indexes one article of each group of exact duplicates,
-    /// where a live detector holds each of them.
+    /// From now until <see cref="Clear"/>, a holder stands for <paramref name="copiesOf"/> articles (at least 1: itself)
+    /// when the holders of a key are counted (<see cref="SoleKeyLimit"/>): a scan indexes one article of each group of
+    /// exact duplicates, where a live detector holds each of them.
     /// </summary>
     public void CountCopies(Func<int, int> copiesOf) => _copiesOf = copiesOf;
 

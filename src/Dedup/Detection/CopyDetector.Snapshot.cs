@@ -377,6 +377,7 @@ public sealed partial class CopyDetector
         {
             ReadIndexedTimes(r, loaded);
         }
+
         if (options.Threshold != threshold || options.BoilerplateDocumentFrequency != boilerplate)
         {
             // The clusters were verified at other settings: ClusterOf clusters the articles again at these, when asked.
