@@ -6,8 +6,8 @@ namespace Dedup.Benchmarks;
 /// <summary>
 /// The corpus model's sort of one partition of (shingle, article) occurrences by shingle
 /// (<see cref="BoilerplateModel.SortByShingle"/>) in two radix passes of 13 bits (<see cref="Wide"/>) or as a large
-/// partition is (<see cref="Narrow"/>: one pass by the top 8 bits, then each part in three passes of 6), at the size of a partition of the synthetic corpus's word shingles at 100k articles
-/// (650,000) and at 1M (6,500,000). Each operation sorts a fresh copy; <see cref="CopyOnly"/> is that copy alone.
+/// partition is (<see cref="Narrow"/>: one pass by the top 8 bits, then each part in two passes of 9), at the size of
+/// a partition of the synthetic corpus's word shingles at 100k articles (650,000) and at 1M (6,500,000). Each operation sorts a fresh copy; <see cref="CopyOnly"/> is that copy alone.
 /// </summary>
 [MedianColumn]
 public class PartitionSortBenchmarks
