@@ -131,6 +131,52 @@ public class BoilerplateModelTests
     }
 
     /// <summary>
+    /// Every text delivered several times (4, 5 or 6, as a corpus sent again is, the dev corpus ×8 of the peer
+    /// benchmark): each copy counts in every frequency and median, so the weighted model is the one counted the plain
+    /// way over every copy, with one pass a group of partitions or several, on one thread or two.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 1L << 22, false)]
+    [InlineData(10, 1, true)]
+    [InlineData(3, 1L << 22, true)]
+    [InlineData(16, 6_000, false)]
+    public void A_model_of_texts_each_sent_several_times_is_the_model_of_every_copy(int maxFrequency, long groupOccurrences, bool concurrently)
+    {
+        ArticleFeatures[] distinct = [.. Corpus().Concat(ManyArticles(60)).Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+        var all = new List<ArticleFeatures>();
+        int total = Enumerable.Range(0, distinct.Length).Sum(Copies);
+        using var packed = new PackedSets(total);
+        int[] weights = new int[total];
+        for (int t = 0; t < distinct.Length; t++)
+        {
+            ArticleFeatures f = distinct[t];
+            int first = all.Count;
+            packed.Add(first, f.Words, f.Skeleton, f.Lead, f.ParaphraseTerms);
+            weights[first] = Copies(t);
+            all.Add(f);
+            for (int c = 1; c < Copies(t); c++)
+            {
+                packed.Share(all.Count, first);
+                all.Add(f);
+            }
+        }
+
+        HashSet<uint> words = Reference(all, f => f.Words, maxFrequency);
+        HashSet<uint> skeleton = Reference(all, f => f.Skeleton, maxFrequency);
+        BoilerplateModel weighted = concurrently
+            ? BoilerplateModel.Build(packed, maxFrequency, concurrently: true, weights)
+            : BoilerplateModel.Build(packed, maxFrequency, weights, groupOccurrences);
+        Assert.NotEmpty(words);
+        foreach (ArticleFeatures f in distinct)
+        {
+            Assert.Equal(f.Words.Where(s => !words.Contains(s)), weighted.Words(f));
+            Assert.Equal(f.Skeleton.Where(s => !skeleton.Contains(s)), weighted.Skeleton(f));
+        }
+
+        static int Copies(int text) => 4 + (text % 3);
+    }
+
+    /// <summary>
     /// A line B on 16 articles: 5 copies of one short text, 3 other short texts (B stands out against each: they vote
     /// for it), and 8 articles of one story (as frequent as B over three: they vote against). Counted with their
     /// weight, the copies make half the votes and B is boilerplate; counted once, they would not.
