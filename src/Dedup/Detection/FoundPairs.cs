@@ -34,8 +34,8 @@ internal sealed class FoundPairs
     /// <summary>The second article of pair <paramref name="k"/>.</summary>
     public int B(int k) => (int)(uint)_articles[k];
 
-    /// <summary>The verified pair that pair <paramref name="k"/> stands for: its index in <see cref="Verified"/>, or the complement of it when the pair sees it from the other side.</summary>
-    public int Source(int k) => _sources[k];
+    /// <summary>Whether pair <paramref name="k"/> sees its verified pair from the other side (its articles swapped).</summary>
+    public bool Swapped(int k) => _sources[k] < 0;
 
     /// <summary>The index in <see cref="Verified"/> of the verified pair that pair <paramref name="k"/> stands for, from either side.</summary>
     public int VerifiedIndex(int k) => _sources[k] >= 0 ? _sources[k] : ~_sources[k];
@@ -46,7 +46,7 @@ internal sealed class FoundPairs
         get
         {
             FoundPair verified = Verified[VerifiedIndex(k)];
-            return verified with { A = A(k), B = B(k), Measure = _sources[k] >= 0 ? verified.Measure : PairFinder.Swapped(verified.Measure) };
+            return verified with { A = A(k), B = B(k), Measure = Swapped(k) ? PairFinder.Swapped(verified.Measure) : verified.Measure };
         }
     }
 

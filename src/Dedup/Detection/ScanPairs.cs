@@ -45,7 +45,6 @@ internal sealed class ScanPairs : IReadOnlyList<CopyPair>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            int source = _found.Source(index);
             int v = _found.VerifiedIndex(index);
             ref readonly FoundPair verified = ref CollectionsMarshal.AsSpan(_found.Verified)[v];
             int a = _found.A(index), b = _found.B(index);
@@ -53,7 +52,7 @@ internal sealed class ScanPairs : IReadOnlyList<CopyPair>
             // Seen from the other side, only the containments trade places (PairFinder.Swapped): every other score is
             // of both articles alike.
             MatchScores scores = _scores[v];
-            scores = source >= 0 ? scores : scores with { ContainmentOfFirst = scores.ContainmentOfSecond, ContainmentOfSecond = scores.ContainmentOfFirst };
+            scores = _found.Swapped(index) ? scores with { ContainmentOfFirst = scores.ContainmentOfSecond, ContainmentOfSecond = scores.ContainmentOfFirst } : scores;
             return new CopyPair(_ids[a], _ids[b], verified.Kind, verified.Score, scores with { SimHashDistance = Sketches.SimHasher.HammingDistance(_simHashes[a], _simHashes[b]) });
         }
     }
