@@ -108,7 +108,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             if (comparison.Scores.ParaphraseScore >= 0.6)
             {
                 // 0.6 and 40: the library's lowest paraphrase bar and its MinParaphraseTerms (internal to it).
-                return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the paraphrase score counts only when the two hold the same facts and either share at least 40 content terms or hold each other's facts both ways (two short reports on one subject share most of their few terms)");
+                return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the paraphrase score counts only when the two hold the same facts and either share at least 40 content terms, hold each other's facts both ways, or the smaller (of 40 terms or more, at most half the other's size) keeps nearly all its terms and facts (two short reports on one subject share most of their few terms)");
             }
 
             if (comparison.Score == 0)

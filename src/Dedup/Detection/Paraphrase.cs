@@ -40,10 +40,22 @@ internal readonly record struct ParaphraseMeasure(
         && FactShare >= Paraphrase.FactsKeptBothWays && OtherFactShare >= Paraphrase.FactsKeptBothWays;
 
     /// <summary>
-    /// Whether the two share enough for the paraphrase score to count as evidence: at least <paramref name="minShared"/>
-    /// terms, or each other's facts both ways (<see cref="FactsBothWays"/>; see <see cref="Verifier.MinParaphraseTerms"/>).
+    /// Whether the smaller text reads as a digest of the other: it has at least <paramref name="minTerms"/> distinct
+    /// terms of its own (it is no short report, whose few terms any report on its subject shares), at most
+    /// <see cref="Paraphrase.DigestSize"/> of the other's, and keeps at least <see cref="Paraphrase.DigestContent"/> of
+    /// its content terms and <see cref="Paraphrase.DigestFacts"/> of its facts. A news app's summary of a story (a fifth
+    /// to a third of its length) drops terms, so that it can share fewer than <paramref name="minTerms"/> with its
+    /// source, but nearly all it says is the source's.
     /// </summary>
-    public bool SharesEnough(int minShared) => SharedTerms >= minShared || FactsBothWays;
+    public bool Digest(int minTerms) => Terms >= minTerms && TermRatio <= Paraphrase.DigestSize
+        && Content >= Paraphrase.DigestContent && FactShare >= Paraphrase.DigestFacts;
+
+    /// <summary>
+    /// Whether the two share enough for the paraphrase score to count as evidence: at least <paramref name="minShared"/>
+    /// terms, or each other's facts both ways (<see cref="FactsBothWays"/>; see <see cref="Verifier.MinParaphraseTerms"/>),
+    /// or the smaller is a digest of the other (<see cref="Digest"/>).
+    /// </summary>
+    public bool SharesEnough(int minShared) => SharedTerms >= minShared || FactsBothWays || Digest(minShared);
 
     /// <summary>Share of the smaller article's sentences (weighted by their terms) that align with a sentence of the other.</summary>
     public double Aligned => AlignableTerms == 0 ? 0 : (double)AlignedTerms / AlignableTerms;
@@ -111,6 +123,15 @@ internal static class Paraphrase
     /// <summary>Share of each text's facts the other holds from which two texts of similar size keep their facts both ways (<see cref="ParaphraseMeasure.FactsBothWays"/>).</summary>
     public const double FactsKeptBothWays = 0.8;
 
+    /// <summary>Term ratio (smaller over larger) at or below which the smaller text may be a digest of the larger (<see cref="ParaphraseMeasure.Digest"/>).</summary>
+    public const double DigestSize = 0.5;
+
+    /// <summary>Share of its content terms that a digest keeps from its source (<see cref="ParaphraseMeasure.Digest"/>).</summary>
+    public const double DigestContent = 0.8;
+
+    /// <summary>Share of its facts that a digest keeps from its source (<see cref="ParaphraseMeasure.Digest"/>): it adds none of its own.</summary>
+    public const double DigestFacts = 0.9;
+
     /// <summary>Fewer facts than this in the smaller text say too little for <see cref="ParaphraseMeasure.FactsBothWays"/>.</summary>
     public const int MinFactsBothWays = 5;
 
@@ -161,8 +182,8 @@ internal static class Paraphrase
     /// term and fact of <paramref name="a"/> not yet merged (its distinct counts are <paramref name="ofA"/>) were
     /// shared, the mean of the content and fact shares and a full alignment, less <paramref name="discount"/> (the
     /// verbatim discount), stays below <paramref name="bar"/>, or
-    /// the shared terms stay below <paramref name="minShared"/> and the facts cannot be kept both ways
-    /// (<see cref="ParaphraseMeasure.SharesEnough"/>). Most candidates of a query are unrelated and share few terms;
+    /// the shared terms stay below <paramref name="minShared"/>, the facts cannot be kept both ways and
+    /// <paramref name="a"/> cannot be a digest of <paramref name="b"/> (<see cref="ParaphraseMeasure.SharesEnough"/>). Most candidates of a query are unrelated and share few terms;
     /// for them the verdict (no copy) is the same and the larger part of the merge is skipped. Cut short, the measure
     /// holds <paramref name="a"/>'s whole counts and what was found shared so far: its shares are lower bounds, every
     /// test on them says "no copy" whenever the whole measure would, and the pair cannot reach the gate either way.
@@ -240,8 +261,14 @@ internal static class Paraphrase
             return false;
         }
 
-        // Facts kept both ways (ParaphraseMeasure.FactsBothWays) needs enough facts, similar sizes and both shares.
+        // A digest (ParaphraseMeasure.Digest) needs enough terms of its own, a larger source and both shares.
         double termRatio = ofB.Terms == 0 ? 1 : (double)ofA.Terms / ofB.Terms;
+        if (ofA.Terms >= minShared && termRatio <= DigestSize && content >= DigestContent && factShare >= DigestFacts)
+        {
+            return false;
+        }
+
+        // Facts kept both ways (ParaphraseMeasure.FactsBothWays) needs enough facts, similar sizes and both shares.
         double otherFactShare = ofB.Facts == 0 ? factShare : (double)mostSharedFacts / ofB.Facts;
         return ofA.Facts < MinFactsBothWays || termRatio < SimilarSize || factShare < FactsKeptBothWays || otherFactShare < FactsKeptBothWays;
     }

@@ -98,8 +98,10 @@ internal static class Verifier
     /// reports (another day's money-market help, a union's reaction to a merger bid, a follow-up), mostly sharing 10–40
     /// terms; the AI-model rewrites of dev-llm share 49 or more. Below this the paraphrase score counts only for two
     /// texts that hold each other's facts both ways (<see cref="ParaphraseMeasure.FactsBothWays"/>: a retold short
-    /// report keeps every name and number, another report adds its own); otherwise a rewrite needs verbatim or
-    /// skeleton evidence (sentences of 20 words, as in MSRP, mostly do).
+    /// report keeps every name and number, another report adds its own) and for a digest of at least this many terms,
+    /// at most half its source's size, that keeps nearly all its terms and facts (<see cref="ParaphraseMeasure.Digest"/>:
+    /// news apps' summaries, a fifth to a third of their story, shared 38–39 in tools/accuracy/llm-validation);
+    /// otherwise a rewrite needs verbatim or skeleton evidence (sentences of 20 words, as in MSRP, mostly do).
     /// </summary>
     public const int MinParaphraseTerms = 40;
 

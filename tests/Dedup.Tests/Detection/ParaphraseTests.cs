@@ -466,6 +466,70 @@ public class ParaphraseTests
         Assert.Equal(expected, verdict?.Kind);
     }
 
+    [Theory]
+    [InlineData(45, 38, 20, 19, 150, CopyKind.Rewritten)] // a digest: 45 terms, 38 kept (0.84), 19 of its 20 facts, a third of the source
+    [InlineData(36, 33, 18, 17, 150, null)]               // a short report: too few terms of its own to tell it from another on its subject
+    [InlineData(45, 38, 20, 19, 80, null)]                // more than half the other's size: no digest
+    [InlineData(45, 38, 20, 17, 150, null)]               // facts of its own (17 of 20 kept): another report, not a digest
+    [InlineData(45, 35, 20, 19, 150, null)]               // too few of its content terms kept (0.78)
+    public void A_digest_much_shorter_than_its_source_counts_below_the_shared_terms_floor(int terms, int sharedTerms, int facts, int sharedFacts, int otherTerms, CopyKind? expected)
+    {
+        // Only the paraphrase score can make the pair a copy (nothing verbatim, no skeleton, no lead), its sentences all
+        // aligned. A news app's summary of a long story keeps nearly all it says from the source but drops terms, so it
+        // can share fewer than Verifier.MinParaphraseTerms; a short report shares its few terms with any report on its
+        // subject, and a report that adds facts is another report.
+        var paraphrase = new ParaphraseMeasure(Terms: terms, SharedTerms: sharedTerms, Facts: facts, SharedFacts: sharedFacts, AlignableTerms: terms, AlignedTerms: terms, AlignedNumbers: 0, MissingNumbers: 0, OtherTerms: otherTerms, OtherFacts: 50);
+        var measure = new PairMeasure(60, 300, 0, 40, 200, 0, 0, 0, 0, 0, paraphrase);
+        Assert.True(sharedTerms < Verifier.MinParaphraseTerms && !paraphrase.FactsBothWays);
+        Assert.True(measure.ParaphraseScore >= Verifier.ParaphraseCopy, $"paraphrase score {measure.ParaphraseScore}");
+        Assert.True(paraphrase.SameFacts);
+
+        Assert.Equal(expected, Verifier.Classify(false, measure, DetectorOptions.Default.Threshold)?.Kind);
+    }
+
+    [Fact]
+    public void A_news_app_summary_of_a_story_is_rewritten()
+    {
+        // A story and a summary of it as a news app shows it (written for this test): a fifth of its length, every
+        // sentence its own, sharing fewer than Verifier.MinParaphraseTerms terms with the story.
+        // Compared whole (every sentence aligned), and found by a detector, whose verification stops early for a pair
+        // that could not count (Paraphrase.CannotPass): both must see the digest.
+        var detector = new CopyDetector();
+        Comparison c = detector.Compare(new Article("story", HarbourStory), new Article("app", HarbourApp));
+        detector.Add(new Article("story", HarbourStory));
+        CopyMatch found = Assert.Single(detector.FindCopies(new Article("app", HarbourApp)));
+
+        Assert.True(c.Scores.ContainmentOfSecond < 0.3, $"containment {c.Scores.ContainmentOfSecond}: the summary should share few phrases");
+        Assert.Equal(CopyKind.Rewritten, c.Kind);
+        Assert.Equal(("story", CopyKind.Rewritten), (found.Id, found.Kind));
+    }
+
+    private const string HarbourStory = """
+        The Port of Kelmouth is to double the number of containers it can handle after the regional authority approved a 420m euro expansion on Tuesday.
+
+        The plan, first put forward by port chief executive Annika Rostvik in 2003, will add two deep-water berths and 35 hectares of storage on land reclaimed from the estuary. Work is due to start in May and to finish by the end of 2008.
+
+        The port handled 610,000 containers last year, up 14% on 2003, and expects to reach 1.2 million a year once the new berths open. Ms Rostvik said the growth of trade with Asia had left the existing quays "full to the brim" for most of the year, with ships waiting up to two days for a berth.
+
+        "Shipping lines have told us plainly that if we cannot take the largest vessels, they will go elsewhere," she said. "This decision keeps Kelmouth on the map."
+
+        The expansion will be paid for by the port itself, which will borrow 300m euros, and by a grant of 120m euros from the regional development fund. The authority's transport committee voted by nine votes to two in favour.
+
+        Environmental groups had opposed the scheme, saying the reclamation would destroy feeding grounds used by thousands of wading birds each winter. The Estuary Trust said it was considering a legal challenge. The port has promised to create a 60-hectare wetland reserve further up the coast to make up for the loss.
+
+        The expansion is expected to create 900 jobs during construction and about 450 permanent posts once the berths are working. Local business leaders welcomed the decision, saying it would bring new investment to a town that lost its shipyard in 1996.
+
+        Trade unions at the port said they would seek talks on the new jobs, and asked that local workers be trained for them first.
+        """;
+
+    private const string HarbourApp = """
+        Kelmouth's regional authority has approved a 420m euro plan to double the port's container capacity, with two deep-water berths and 35 hectares of reclaimed land.
+
+        Building starts in May and ends in 2008; the port, which handled 610,000 containers last year, aims for 1.2 million.
+
+        The Estuary Trust may go to court over the loss of bird feeding grounds, while 900 construction jobs and 450 permanent posts are promised.
+        """;
+
     [Fact]
     public void A_template_report_sent_twice_is_still_a_copy()
     {
