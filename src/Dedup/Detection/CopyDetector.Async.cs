@@ -573,8 +573,8 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             Article? stored = Options.ArticleLookupAsync is { } lookup
-                ? await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false)
-                : Options.ArticleLookup?.Invoke(v.Other.Id);
+                ? LookedUp(await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false), v.Other.Id, nameof(DetectorOptions.ArticleLookupAsync))
+                : LookedUp(Options.ArticleLookup?.Invoke(v.Other.Id), v.Other.Id, nameof(DetectorOptions.ArticleLookup));
             IReadOnlyList<SharedPassage> evidence = stored is null ? [] : PassageFinder.Find(query, stored, Options);
             matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure) with { SimHashDistance = v.SimHashDistance }, evidence));
         }

@@ -377,7 +377,7 @@ public sealed partial class CopyDetector
         foreach (Verdict v in verdicts)
         {
             IReadOnlyList<SharedPassage> evidence = [];
-            if (Options.ArticleLookup?.Invoke(v.Other.Id) is { } stored)
+            if (LookedUp(Options.ArticleLookup?.Invoke(v.Other.Id), v.Other.Id, nameof(DetectorOptions.ArticleLookup)) is { } stored)
             {
                 evidence = PassageFinder.Find(article, stored, Options);
             }
@@ -768,6 +768,31 @@ public sealed partial class CopyDetector
         {
             progress.Report(new ScanProgress(stage, d, total));
         }
+    }
+
+    /// <summary>
+    /// The article a lookup (<see cref="DetectorOptions.ArticleLookup"/>, <see cref="DetectorOptions.ArticleLookupAsync"/>)
+    /// gave for the indexed <paramref name="id"/>, or null when it gave none.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The lookup gave an article with another id, or without text.</exception>
+    internal static Article? LookedUp(Article? stored, string id, string lookup)
+    {
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (!string.Equals(stored.Id, id, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The {lookup} asked for the indexed article '{id}' gave the article '{stored.Id}': its passages would be another text's.");
+        }
+
+        if (string.IsNullOrWhiteSpace(stored.Text))
+        {
+            throw new InvalidOperationException($"The {lookup} asked for the indexed article '{id}' gave it {(stored.Text is null ? "without text (null)" : "with an empty text")}: return null for an article it does not have.");
+        }
+
+        return stored;
     }
 
     internal static void CheckArticle(Article article, bool requireId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(article))] string? paramName = null)

@@ -41,7 +41,9 @@ public sealed record DetectorOptions
     /// <summary>
     /// Where the detector finds an indexed article's text to show evidence (shared passages) for <see cref="CopyDetector.FindCopies(Article)"/>.
     /// The detector keeps only a compact form of each article (its shingle sets), which is all that verification needs;
-    /// without a lookup, or when it returns null, matches carry no evidence. Default null.
+    /// without a lookup, or when it returns null, matches carry no evidence. It must return the article indexed under the
+    /// id it is given, with the text that was indexed: <see cref="CopyDetector.FindCopies(Article)"/> throws
+    /// <see cref="InvalidOperationException"/> for an article with another id or without text. Default null.
     /// </summary>
     public Func<string, Article?>? ArticleLookup { get; init; }
 
@@ -49,7 +51,8 @@ public sealed record DetectorOptions
     /// The asynchronous form of <see cref="ArticleLookup"/>, for articles held in a database: the asynchronous methods
     /// (<see cref="CopyDetector.FindCopiesAsync(Article, CancellationToken)"/>, <see cref="CopyDetector.FindOrAddAsync"/>)
     /// use it when set, and <see cref="ArticleLookup"/> otherwise; the synchronous ones use only <see cref="ArticleLookup"/>.
-    /// It receives the indexed article's id and the caller's cancellation token. Default null.
+    /// It receives the indexed article's id and the caller's cancellation token, and must return what
+    /// <see cref="ArticleLookup"/> must. Default null.
     /// </summary>
     public Func<string, CancellationToken, ValueTask<Article?>>? ArticleLookupAsync { get; init; }
 

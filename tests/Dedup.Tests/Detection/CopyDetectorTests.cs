@@ -211,6 +211,28 @@ public class CopyDetectorTests
         Assert.Empty(Assert.Single(without.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Passages);
     }
 
+    [Theory]
+    [InlineData("harbour", null, "without text (null)")]
+    [InlineData("harbour", "   ", "with an empty text")]
+    [InlineData("other", "text", "gave the article 'other'")]
+    public async Task A_lookup_that_gives_another_article_or_no_text_is_named_in_the_error(string id, string? text, string message)
+    {
+        // The lookup's article is the evidence's second text: one without text failed deep inside (a null reference in
+        // the passage finder), and another article's text gave passages that were not the indexed article's.
+        var detector = new CopyDetector(new DetectorOptions { ArticleLookup = _ => new Article(id, text!) });
+        detector.Add("harbour", TestArticles.Harbour);
+        var asyncDetector = new CopyDetector(new DetectorOptions { ArticleLookupAsync = (_, _) => ValueTask.FromResult<Article?>(new Article(id, text!)) });
+        await asyncDetector.AddAsync(new Article("harbour", TestArticles.Harbour), TestContext.Current.CancellationToken);
+
+        var sync = Assert.Throws<InvalidOperationException>(() => detector.FindCopies(TestArticles.Syndicate(TestArticles.Harbour)));
+        var async = await Assert.ThrowsAsync<InvalidOperationException>(async () => await asyncDetector.FindCopiesAsync(new Article("q", TestArticles.Syndicate(TestArticles.Harbour)), TestContext.Current.CancellationToken));
+
+        Assert.Contains("ArticleLookup asked for the indexed article 'harbour'", sync.Message, StringComparison.Ordinal);
+        Assert.Contains(message, sync.Message, StringComparison.Ordinal);
+        Assert.Contains("ArticleLookupAsync asked for the indexed article 'harbour'", async.Message, StringComparison.Ordinal);
+        Assert.Contains(message, async.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Removed_articles_are_never_returned_and_ids_are_unique()
     {
