@@ -296,16 +296,18 @@ public sealed partial class CopyDetector
         }
 
         // The snapshot is sound but the caller's settings ask for another compact form: say so, not that it is corrupt.
+        // Said only once the rest is read and its checksum holds: a damaged header reads as other settings, and is
+        // then reported as the damage it is (the snapshot is read with its own settings until then).
         const string Keep = "Keep the snapshot's (load without options, or change only other settings), or build the index again with the new ones.";
+        InvalidDataException? unfit = null;
         if (options.Seed != seed || options.ShingleSize != shingleSize)
         {
-            throw new InvalidDataException(
+            unfit = new InvalidDataException(
                 $"The options do not fit the detector snapshot: it was made with seed {seed:X} and shingle size {shingleSize}; the options ask for seed {options.Seed:X} and shingle size {options.ShingleSize}. {Keep}");
         }
-
-        if (StopwordFingerprint(options.Stopwords) != stopwords)
+        else if (StopwordFingerprint(options.Stopwords) != stopwords)
         {
-            throw new InvalidDataException($"The options do not fit the detector snapshot: it was made with another stopword list than the options give. {Keep}");
+            unfit = new InvalidDataException($"The options do not fit the detector snapshot: it was made with another stopword list than the options give. {Keep}");
         }
 
         if ((tokenizerFlags & ~NoCompatibilityFolding) != 0)
@@ -316,15 +318,15 @@ public sealed partial class CopyDetector
         // A text with a ligature, a fullwidth letter or an accent typed as a combining mark has other tokens in the other
         // kind of process: its copies would be missed without a word. (Versions 4 and 5 did not say; they are loaded.)
         folds ??= Text.Tokenizer.FoldsCompatibilityCharacters;
-        if (version >= 6 && ((tokenizerFlags & NoCompatibilityFolding) == 0) != folds)
+        if (unfit is null && version >= 6 && ((tokenizerFlags & NoCompatibilityFolding) == 0) != folds)
         {
-            throw new InvalidDataException(folds.Value
+            unfit = new InvalidDataException(folds.Value
                 ? "The detector snapshot was made by a process in globalization-invariant mode, which does not fold Unicode compatibility characters (ligatures, fullwidth forms, combining accents); this process folds them, so some texts' tokens differ. Load it in a process of the same kind, or build the index again in this one."
                 : "The detector snapshot was made by a process that folds Unicode compatibility characters (ligatures, fullwidth forms, combining accents, with ICU); this process runs in globalization-invariant mode and cannot, so some texts' tokens differ. Load it with ICU (InvariantGlobalization false), or build the index again in this mode.");
         }
 
         // Settings out of range are the caller's, not the snapshot's: the constructor's ArgumentOutOfRangeException names them.
-        var detector = new CopyDetector(options) { FoldsCompatibilityCharacters = folds.Value };
+        var detector = new CopyDetector(unfit is null ? options : saved) { FoldsCompatibilityCharacters = folds.Value };
 
         long order = (long)r.ReadUInt64();
         ulong count = r.ReadUInt64();
@@ -385,6 +387,12 @@ public sealed partial class CopyDetector
         }
 
         r.ReadAndVerifyChecksum();
+        if (unfit is not null)
+        {
+            detector.Dispose();
+            throw unfit;
+        }
+
         r.ReturnUnreadBytes();
         detector._order = order;
         detector._clusterIndex = clusters;

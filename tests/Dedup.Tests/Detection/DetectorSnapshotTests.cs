@@ -51,6 +51,27 @@ public class DetectorSnapshotTests
     }
 
     /// <summary>
+    /// A bit flipped anywhere in the header (its stopword list's fingerprint and its tokenizer flags included) is
+    /// reported as damage: a flipped fingerprint was reported as "another stopword list than the options give" and a
+    /// flipped flag as a snapshot of the other Unicode folding kind, though no options were given (a client's trial).
+    /// </summary>
+    [Fact]
+    public void A_damaged_header_is_named_as_damage_not_as_other_settings()
+    {
+        byte[] bytes = SnapshotBytes.Of(Sample());
+        for (int at = 0; at < 48; at++)
+        {
+            for (int bit = 0; bit < 8; bit++)
+            {
+                byte[] damaged = (byte[])bytes.Clone();
+                damaged[at] ^= (byte)(1 << bit);
+                var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(damaged)));
+                Assert.True(e.Message.StartsWith("The detector snapshot is invalid: ", StringComparison.Ordinal), $"byte {at}, bit {bit}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>
     /// A snapshot being written holds no lock: adds, searches and removals go on while the stream waits. Before, <c>Save</c>
     /// held the read lock for the whole write, so a checkpoint of 100,000 articles held every call for over a second (a
     /// waiting writer keeps new readers out). The snapshot holds the index as it was when the write began.
