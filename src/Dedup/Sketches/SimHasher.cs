@@ -15,7 +15,7 @@ public static class SimHasher
     /// The fingerprint of <paramref name="features"/> (64-bit feature hashes; a repeated feature counts once per occurrence,
     /// which is term-frequency weighting), each with its weight in <paramref name="weights"/> (e.g. IDF), or 1 when it is empty.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is neither empty nor as long as <paramref name="features"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is neither empty nor as long as <paramref name="features"/>, or holds a NaN or infinite weight (or weights whose sums overflow a float).</exception>
     public static ulong Compute(ReadOnlySpan<ulong> features, ReadOnlySpan<float> weights = default)
     {
         if (!weights.IsEmpty && weights.Length != features.Length)
@@ -36,7 +36,42 @@ public static class SimHasher
         Span<float> acc = stackalloc float[64];
         acc.Clear();
         SimHashKernel.Accumulate(features, weights, acc);
+        if (!AllFinite(acc))
+        {
+            // A NaN or infinite weight makes every sum NaN or infinite: the fingerprint would be 0 or all ones, whatever the features.
+            int at = FirstNotFinite(weights);
+            throw new ArgumentException(
+                at >= 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Weight {at} of {weights.Length} is {weights[at]}: a weight must be finite.") : "The weights' sums overflow a float: the weights must be smaller.",
+                nameof(weights));
+        }
+
         return Positive(acc);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> acc)
+    {
+        foreach (float a in acc)
+        {
+            if (!float.IsFinite(a))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int FirstNotFinite(ReadOnlySpan<float> weights)
+    {
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (!float.IsFinite(weights[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     // The loops are apart from the stack buffers, so that the JIT compiles Compute at tier 0 (docs/architecture.md, "First calls").

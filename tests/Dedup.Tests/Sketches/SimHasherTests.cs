@@ -127,4 +127,23 @@ public class SimHasherTests
         _ = SimHasher.Compute(features);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Theory]
+    [InlineData(float.NaN, "Weight 3 of 50 is NaN: a weight must be finite.")]
+    [InlineData(float.PositiveInfinity, "Weight 3 of 50 is Infinity: a weight must be finite.")]
+    [InlineData(float.NegativeInfinity, "Weight 3 of 50 is -Infinity: a weight must be finite.")]
+    [InlineData(3e38f, "The weights' sums overflow a float: the weights must be smaller.")]
+    public void A_weight_that_is_not_finite_is_refused(float bad, string message)
+    {
+        // One NaN or infinite weight made every sum NaN or infinite, and the fingerprint 0 whatever the features.
+        ulong[] features = [.. Enumerable.Range(1, 50).Select(i => (ulong)i * 0x9E3779B97F4A7C15UL)];
+        float[] weights = new float[50];
+        weights.AsSpan().Fill(bad == 3e38f ? bad : 1f);
+        weights[3] = bad;
+
+        ArgumentException e = Assert.Throws<ArgumentException>(() => SimHasher.Compute(features, weights));
+
+        Assert.Equal("weights", e.ParamName);
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
 }
