@@ -180,7 +180,7 @@ public sealed class MinHashSignature : IEquatable<MinHashSignature>
     }
 
     /// <summary>Reads a signature written by <see cref="ToBytes"/>.</summary>
-    /// <exception cref="FormatException">The bytes are not a signature: wrong magic, unknown version or scheme, bad K, or wrong length.</exception>
+    /// <exception cref="FormatException">The bytes are not a signature: wrong magic, unknown version or scheme, reserved bytes not zero, bad K, or wrong length.</exception>
     public static MinHashSignature FromBytes(ReadOnlySpan<byte> source)
     {
         if (source.Length < HeaderSize)
@@ -202,6 +202,11 @@ public sealed class MinHashSignature : IEquatable<MinHashSignature>
         if (scheme is not (MinHashScheme.Classic or MinHashScheme.OnePermutation))
         {
             throw new FormatException($"Unknown MinHash scheme {source[5]}.");
+        }
+
+        if (source[6] != 0 || source[7] != 0)
+        {
+            throw new FormatException($"The reserved bytes 6 and 7 are {source[6]:X2} {source[7]:X2}, not zero: the signature is damaged or of a newer kind.");
         }
 
         int k = BinaryPrimitives.ReadInt32LittleEndian(source[8..]);

@@ -119,6 +119,17 @@ public class MinHashSignatureFormatTests
     }
 
     [Theory]
+    [InlineData(6, 0x01)]
+    [InlineData(7, 0xFF)]
+    public void Reserved_bytes_not_zero_throw_FormatException(int at, byte value)
+    {
+        // The format says zero; 0xFF there was read as a sound signature (a client's trial).
+        byte[] bytes = Valid();
+        bytes[at] = value;
+        Assert.Contains("reserved bytes 6 and 7", Assert.Throws<FormatException>(() => MinHashSignature.FromBytes(bytes)).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(int.MinValue)]
