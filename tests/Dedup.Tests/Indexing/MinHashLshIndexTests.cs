@@ -1,4 +1,5 @@
 using Dedup.Indexing;
+using Dedup.Sketches;
 
 namespace Dedup.Tests.Indexing;
 
@@ -215,5 +216,25 @@ public class MinHashLshIndexTests
         index.Add("stored", storedSignature);
         Assert.Empty(index.Query(query));
         Assert.Equal(["stored"], index.Query(storedSignature).Select(c => c.Key));
+    }
+
+    [Fact]
+    public void Signatures_of_another_hasher_than_the_first_are_refused()
+    {
+        // Signatures of hashers with other seeds or schemes cannot be compared (MinHashSignature.Jaccard refuses them);
+        // the index took them, mixed, and proposed pairs from chance collisions (a client's trial).
+        var index = new MinHashLshIndex(new LshIndexOptions { NumPermutations = 64 });
+        string text = "the quick brown fox jumps over the lazy dog near the river bank today";
+        MinHashSignature first = new MinHasher(64, seed: 1).Compute(text);
+        index.Add("a", first);
+
+        var seed = Assert.Throws<ArgumentException>(() => index.Add("b", new MinHasher(64, seed: 2).Compute(text)));
+        var scheme = Assert.Throws<ArgumentException>(() => index.Query(new MinHasher(64, seed: 1, scheme: MinHashScheme.OnePermutation).Compute(text)));
+
+        Assert.Equal("signature", seed.ParamName);
+        Assert.Contains("seed 2; this index holds signatures of a Classic hasher with seed 1", seed.Message, StringComparison.Ordinal);
+        Assert.Contains("OnePermutation hasher with seed 1", scheme.Message, StringComparison.Ordinal);
+        Assert.Equal(1, index.Count);
+        Assert.Equal(["a"], index.Query(new MinHasher(64, seed: 1).Compute(text)).Select(c => c.Key));
     }
 }
