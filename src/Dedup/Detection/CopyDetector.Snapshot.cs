@@ -476,6 +476,7 @@ public sealed partial class CopyDetector
 
     /// <summary>Reads a detector saved by <see cref="SaveToFile(string)"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
     /// <exception cref="InvalidDataException">The file is not a detector snapshot, is truncated or corrupted, is of another format version, or was made by a process of the other Unicode folding kind; the message names the problem.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range (the message names it).</exception>
     public static CopyDetector LoadFromFile(string path, DetectorOptions? options = null)
@@ -486,6 +487,7 @@ public sealed partial class CopyDetector
 
     /// <summary>Reads a detector saved by <see cref="SaveToFile(string)"/>, keeping the saved settings except those <paramref name="configure"/> changes.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
     /// <exception cref="InvalidDataException">The file is not a detector snapshot, is truncated or corrupted, is of another format version, or was made by a process of the other Unicode folding kind; the message names the problem.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting <paramref name="configure"/> returns is out of range (the message names it).</exception>
     public static CopyDetector LoadFromFile(string path, Func<DetectorOptions, DetectorOptions> configure)

@@ -134,6 +134,8 @@ public sealed partial class MinHashLshIndex
     /// <param name="path">The snapshot file.</param>
     /// <returns>The index.</returns>
     /// <exception cref="InvalidDataException">The file is not a valid snapshot, or has bytes after the checksum.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static MinHashLshIndex LoadFromFile(string path) => SnapshotFile.Read(path, Load, SnapshotKind);
 
     /// <summary>For tests: <see cref="SaveToFile(string)"/> with the temporary file's stream wrapped.</summary>

@@ -577,9 +577,14 @@ internal static class SnapshotFile
     }
 
     /// <summary>Reads a whole file with <paramref name="read"/>, which must consume it to the end.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (which the file system reports as access denied).</exception>
     public static T Read<T>(string path, Func<Stream, T> read, string what)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
+        }
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         T result = read(file);
         if (file.Position != file.Length)

@@ -1028,6 +1028,11 @@ public sealed class JournalTests : IDisposable
         using var detector = new CopyDetector();
         Assert.Contains($"'{file}' is a file, not a folder", Assert.Throws<DirectoryNotFoundException>(() => detector.SaveToFile(Path.Combine(file, "index.dedup"))).Message, StringComparison.Ordinal);
         Assert.Contains("names a folder, not a file", Assert.Throws<ArgumentException>(() => detector.SaveToFile(_folder)).Message, StringComparison.Ordinal);
+
+        // Loading a folder was "access to the path is denied" (a client's trial), for the detector and both indexes.
+        Assert.Contains("names a folder, not a file", Assert.Throws<ArgumentException>(() => CopyDetector.LoadFromFile(_folder)).Message, StringComparison.Ordinal);
+        Assert.Contains("names a folder, not a file", Assert.Throws<ArgumentException>(() => Dedup.Indexing.MinHashLshIndex.LoadFromFile(_folder)).Message, StringComparison.Ordinal);
+        Assert.Contains("names a folder, not a file", Assert.Throws<ArgumentException>(() => Dedup.Indexing.SimHashIndex.LoadFromFile(_folder)).Message, StringComparison.Ordinal);
         Assert.Equal([file], Directory.GetFileSystemEntries(_folder));
         File.Delete(file);
         Assert.False(File.Exists(_folder + ".journal"));
