@@ -606,12 +606,29 @@ public sealed partial class CopyDetector
     /// <exception cref="ArgumentException">An article is invalid or an id repeats; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or less than -1.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// An exception from <paramref name="progress"/> or from reading <paramref name="articles"/> (a list that reads them
+    /// from a file) is thrown as it was, not inside the <see cref="AggregateException"/> of the scan's parallel loops.
+    /// </remarks>
     public static ScanResult Scan(
         IReadOnlyList<Article> articles,
         DetectorOptions? options,
         int maxDegreeOfParallelism,
         IProgress<ScanProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return ScanCore(articles, options, maxDegreeOfParallelism, progress, cancellationToken);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            throw;
+        }
+    }
+
+    private static ScanResult ScanCore(IReadOnlyList<Article> articles, DetectorOptions? options, int maxDegreeOfParallelism, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
     {
         if (maxDegreeOfParallelism is 0 or < -1)
         {

@@ -44,4 +44,31 @@ public class ScanProgressTests
 
         Assert.Equal(5000, recorder.Reports.Last(r => r.Stage == "corpus model").Total);
     }
+
+    /// <summary>Fails at the first report of a stage.</summary>
+    private sealed class Failing(string stage) : IProgress<ScanProgress>
+    {
+        public void Report(ScanProgress value)
+        {
+            if (value.Stage == stage)
+            {
+                throw new InvalidOperationException($"the progress bar broke at {stage}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("signatures", 1)]
+    [InlineData("signatures", 2)]
+    [InlineData("corpus model", 2)]
+    [InlineData("candidates", 2)]
+    public void An_exception_of_the_progress_callback_is_thrown_as_it_was(string stage, int threads)
+    {
+        // It came out of the scan's parallel loops inside an AggregateException (a client's trial).
+        List<Article> articles = [.. Enumerable.Range(0, 300).Select(i => new Article($"a{i}", TestArticles.Harbour + $" Paragraph {i}."))];
+
+        var e = Assert.Throws<InvalidOperationException>(() => CopyDetector.Scan(articles, null, threads, new Failing(stage), TestContext.Current.CancellationToken));
+
+        Assert.Equal($"the progress bar broke at {stage}", e.Message);
+    }
 }
