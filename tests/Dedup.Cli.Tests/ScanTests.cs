@@ -223,6 +223,28 @@ public sealed class ScanTests : IDisposable
         Assert.Equal(2, summary.RootElement.GetProperty("skipped_by_problem").GetProperty("unreadable").GetInt32());
     }
 
+    /// <summary>
+    /// A binary file of a folder is counted as binary when skipped: it was "invalid UTF-8", the words for a text that the
+    /// tool reads as Windows-1252 and keeps, so a summary beside such a file's warning read as though it were dropped.
+    /// </summary>
+    [Fact]
+    public async Task A_binary_file_of_a_folder_is_counted_as_binary_with_skip_bad()
+    {
+        string folder = Path.Combine(_temp.Path, "texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
+        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        File.WriteAllBytes(Path.Combine(folder, "program.txt"), [.. "ELF header\nthen"u8, 0x00, 0x01, 0xD0, 0x02]);
+
+        CliRun run = await Cli.RunAsync("scan", folder, "--skip-bad");
+        CliRun json = await Cli.RunAsync("scan", folder, "--skip-bad", "--json");
+
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        Assert.Contains($"skipped 1 bad file of {folder}: 1 binary", run.Error, StringComparison.Ordinal);
+        using var summary = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(1, summary.RootElement.GetProperty("skipped_by_problem").GetProperty("binary").GetInt32());
+    }
+
     [Fact]
     public async Task Unrelated_articles_exit_0()
     {

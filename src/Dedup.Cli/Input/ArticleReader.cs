@@ -23,6 +23,9 @@ internal enum InputProblem
 
     /// <summary>A file of an input folder that could not be read (no permission, a loop of symbolic links).</summary>
     Unreadable,
+
+    /// <summary>A file of an input folder that holds a NUL byte and is no UTF-16 text: a program, an image, an archive.</summary>
+    Binary,
 }
 
 /// <summary>The articles read from one input, and what was skipped.</summary>
@@ -250,6 +253,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         InputProblem.DuplicateKey => "duplicate key",
         InputProblem.TooLong => "too long",
         InputProblem.Unreadable => "unreadable",
+        InputProblem.Binary => "binary",
         _ => "bad field",
     };
 
@@ -1262,7 +1266,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
 
             if (problem is not null)
             {
-                Skip(set, InputProblem.InvalidUtf8, file + ":" + problem);
+                Skip(set, TextDecoding.IsBinary(bytes) ? InputProblem.Binary : InputProblem.InvalidUtf8, file + ":" + problem);
                 continue;
             }
 

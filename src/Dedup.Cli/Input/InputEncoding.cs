@@ -156,6 +156,9 @@ internal static class TextDecoding
         return encoding == InputEncoding.Windows1252 ? Encoding.CreateTranscodingStream(whole, Windows1252, Encoding.UTF8, leaveOpen: true) : whole;
     }
 
+    /// <summary>Whether a file holds a NUL byte and does not read as UTF-16 without a byte-order mark: no text (<see cref="Decode"/> refuses it).</summary>
+    public static bool IsBinary(ReadOnlySpan<byte> bytes) => bytes.IndexOf((byte)0) >= 0 && Utf16WithoutBom(bytes) is null;
+
     /// <summary>How many bytes of a file's start <see cref="Utf16WithoutBom"/> looks at.</summary>
     private const int Utf16Head = 64;
 
