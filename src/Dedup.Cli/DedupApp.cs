@@ -48,12 +48,28 @@ internal static class DedupApp
 
             if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction or null)
             {
-                foreach (ParseError error in parse.Errors)
+                string command = string.Join(' ', CommandPath(parse.CommandResult));
+                IList<Command> commands = parse.CommandResult.Command.Subcommands;
+                if (commands.Count > 0)
                 {
-                    console.Message(error.Message);
+                    // A command of commands ("dedup", "dedup index") given none, or a word that is none: one line that
+                    // names the word and the commands (the parser said "Required command was not provided", then each
+                    // word it did not know, a line each).
+                    string known = string.Join(", ", commands.Where(c => !c.Hidden).Select(c => c.Name));
+                    console.Message(parse.UnmatchedTokens.Count == 0
+                        ? $"Required command was not provided; the commands of '{command}' are {known}."
+                        : parse.UnmatchedTokens[0].StartsWith('-')
+                        ? $"unknown option '{parse.UnmatchedTokens[0]}'; the commands of '{command}' are {known}."
+                        : $"unknown command '{parse.UnmatchedTokens[0]}'; the commands of '{command}' are {known}.");
+                }
+                else
+                {
+                    foreach (ParseError error in parse.Errors)
+                    {
+                        console.Message(error.Message);
+                    }
                 }
 
-                string command = string.Join(' ', CommandPath(parse.CommandResult));
                 console.Error.WriteLine($"Run '{command} --help' for usage.");
                 return ExitCodes.BadInput;
             }

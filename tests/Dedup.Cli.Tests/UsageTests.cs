@@ -54,6 +54,27 @@ public sealed class UsageTests : IDisposable
         Assert.Empty(run.Out);
     }
 
+    /// <summary>
+    /// A command of commands given none, or a word that is none, says so in one line naming the commands (the parser
+    /// wrote "Required command was not provided", then a line for each word it did not know).
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, "dedup: unknown command 'frobnicate'; the commands of 'dedup' are scan, compare, index.")]
+    [InlineData(new[] { "index", "bogus", "--store", "x" }, "dedup: unknown command 'bogus'; the commands of 'dedup index' are add, query, remove, stats.")]
+    [InlineData(new[] { "--bogus" }, "dedup: unknown option '--bogus'; the commands of 'dedup' are scan, compare, index.")]
+    [InlineData(new string[0], "dedup: Required command was not provided; the commands of 'dedup' are scan, compare, index.")]
+    [InlineData(new[] { "index" }, "dedup: Required command was not provided; the commands of 'dedup index' are add, query, remove, stats.")]
+    public async Task A_missing_or_unknown_command_is_one_line_naming_the_commands(string[] args, string expected)
+    {
+        CliRun run = await Cli.RunAsync(args);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(expected, lines[0]);
+        Assert.EndsWith("--help' for usage.", lines[1], StringComparison.Ordinal);
+    }
+
     /// <summary>The help gives --encoding's default as its value is written, lower case (it printed "[default: Auto]").</summary>
     [Fact]
     public async Task The_encodings_default_is_written_as_its_value()
