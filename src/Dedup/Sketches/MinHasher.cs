@@ -120,7 +120,7 @@ public sealed class MinHasher
     {
         CheckLength(signature);
         ArgumentOutOfRangeException.ThrowIfLessThan(shingleSize, 1);
-        var tokens = PooledHashSink.ForText(text.Length, skipStopwords: false);
+        var tokens = PooledHashSink.ForText(text.Length);
         try
         {
             Tokenizer.Tokenize(text, ref tokens, _tokenizer);

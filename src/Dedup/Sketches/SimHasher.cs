@@ -117,11 +117,11 @@ public static class SimHasher
     /// </summary>
     public static ulong Compute(ReadOnlySpan<char> text, TokenizerOptions? tokenizer = null)
     {
-        var sink = PooledHashSink.ForText(text.Length, skipStopwords: true);
+        var sink = new PooledContentHashSink(text.Length);
         try
         {
             Tokenizer.Tokenize(text, ref sink, tokenizer);
-            return Compute(sink.Hashes);
+            return Compute(sink.Content);
         }
         finally
         {

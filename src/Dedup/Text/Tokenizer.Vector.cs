@@ -379,6 +379,14 @@ public static partial class Tokenizer
             hash = HashLongAscii(ref at, length, context.Seed);
         }
 
+        if (typeof(IHashOnlySink).IsAssignableFrom(typeof(TSink)))
+        {
+            // A sink that reads the hashes alone (a MinHash of the text) is spared the stopword lookup: the test is a
+            // constant of each compiled TSink.
+            sink.OnToken(new Token(hash, TokenTraits.None, start, length));
+            return;
+        }
+
         // The traits without branches: Number, else Stopword; Capitalized besides.
         uint c0 = at;
         uint number = Bit(IsAsciiDigit(c0));

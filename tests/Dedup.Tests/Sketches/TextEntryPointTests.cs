@@ -40,6 +40,28 @@ public class TextEntryPointTests
             return values.AsSpan().SequenceEqual(hasher.Compute(text, shingleSize).Values);
         });
 
+    [Property(MaxTest = 300)]
+    public Property A_hash_only_sink_gets_every_tokens_hash_in_order_and_a_content_sink_the_non_stopwords() =>
+        Prop.ForAll(Texts, text =>
+        {
+            // The tokenizer spares a hash-only sink the stopword lookup (IHashOnlySink): the hashes must not change.
+            Token[] tokens = Tokenizer.Tokenize(text);
+            var all = PooledHashSink.ForText(text.Length);
+            var content = new PooledContentHashSink(text.Length);
+            try
+            {
+                Tokenizer.Tokenize(text.AsSpan(), ref all);
+                Tokenizer.Tokenize(text.AsSpan(), ref content);
+                return all.Hashes.SequenceEqual(tokens.Select(t => t.Hash).ToArray())
+                    && content.Content.SequenceEqual(tokens.Where(t => !t.IsStopword).Select(t => t.Hash).ToArray());
+            }
+            finally
+            {
+                all.Dispose();
+                content.Dispose();
+            }
+        });
+
     [Fact]
     public void A_text_with_more_tokens_than_characters_is_hashed_whole()
     {
