@@ -369,7 +369,7 @@ internal static class FeatureExtractor
     }
 
     /// <summary>
-    /// <paramref name="source"/> lowered as <see cref="MemoryExtensions.ToLowerInvariant"/> lowers it, into
+    /// <paramref name="source"/> lowered as <see cref="Text.TextNormalizer.LowerInvariant(ReadOnlySpan{char}, Span{char})"/> lowers it, into
     /// <paramref name="buffer"/> (at least as long); a word of ASCII letters (most) a character at a time, without the
     /// culture's layers, which cost more than the lowering of a short word.
     /// </summary>
@@ -380,7 +380,7 @@ internal static class FeatureExtractor
             char c = source[k];
             if (c >= 0x80)
             {
-                return source.ToLowerInvariant(buffer);
+                return Text.TextNormalizer.LowerInvariant(source, buffer);
             }
 
             buffer[k] = (uint)(c - 'A') <= 'Z' - 'A' ? (char)(c | 0x20) : c;

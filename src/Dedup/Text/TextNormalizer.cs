@@ -49,8 +49,23 @@ public static class TextNormalizer
         {
             '\u2018' or '\u2019' or '\u201B' or '\u02BC' or '\u2032' or '\uFF07' => '\'',
             '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' => '\0',
-            _ => char.ToLowerInvariant(c),
+            _ => LowerInvariant(c),
         };
+    }
+
+    /// <summary>
+    /// Lowers a character as the tokenizer compares words: in the invariant culture, except the capital I with a dot
+    /// (U+0130, of Turkish and Azeri), which the invariant culture leaves as it is, so that "İSTANBUL" or "İstanbul"
+    /// never met "istanbul"; it lowers to "i".
+    /// </summary>
+    internal static char LowerInvariant(char c) => c == '\u0130' ? 'i' : char.ToLowerInvariant(c);
+
+    /// <summary>Lowers <paramref name="source"/> into <paramref name="destination"/> as <see cref="LowerInvariant(char)"/> does; returns the length written.</summary>
+    internal static int LowerInvariant(ReadOnlySpan<char> source, Span<char> destination)
+    {
+        int n = source.ToLowerInvariant(destination);
+        destination[..n].Replace('\u0130', 'i');
+        return n;
     }
 
     /// <summary>Whether <paramref name="c"/> is dropped entirely by normalization (zero-width characters, soft hyphen, controls other than whitespace).</summary>
@@ -120,7 +135,7 @@ public static class TextNormalizer
             }
             else
             {
-                sb.Append(char.ToLowerInvariant(c));
+                sb.Append(LowerInvariant(c));
             }
         }
 

@@ -241,7 +241,7 @@ public static partial class Tokenizer
                     chars = normalized[..written];
                 }
 
-                int n = ((ReadOnlySpan<char>)chars).ToLowerInvariant(lower);
+                int n = TextNormalizer.LowerInvariant(chars, lower);
                 chars = lower[..n];
                 for (int i = 0; i < chars.Length; i++)
                 {

@@ -305,10 +305,12 @@ public class ParaphraseTests
     /// <summary>
     /// The paraphrase terms' lowering (<see cref="FeatureExtractor.LowerInvariant"/>: ASCII a character at a time) equals
     /// <see cref="MemoryExtensions.ToLowerInvariant"/> for words of ASCII letters, digits and marks, and for words with
-    /// any character beyond ASCII (Turkish, Greek, German, full-width and ideographic ones among them), at every length.
+    /// any character beyond ASCII (Turkish, Greek, German, full-width and ideographic ones among them), at every length,
+    /// but that the capital I with a dot (U+0130), which the invariant culture leaves as it is, is "i", as the tokenizer
+    /// lowers it.
     /// </summary>
     [FsCheck.Xunit.Property(MaxTest = 2000)]
-    public Property A_terms_lowering_equals_the_invariant_cultures(int seed, byte length)
+    public Property A_terms_lowering_equals_the_invariant_cultures_but_for_the_dotted_capital_I(int seed, byte length)
     {
         const string Ascii = "AZaz09@[`{'-.MQmq";
         const string Beyond = "İıŞçÉßΣσĞÀİＡ中ÿ";
@@ -317,6 +319,7 @@ public class ParaphraseTests
         char[] word = [.. Enumerable.Range(0, length % 24).Select(_ => plain || random.Next(4) > 0 ? Ascii[random.Next(Ascii.Length)] : Beyond[random.Next(Beyond.Length)])];
         char[] expected = new char[word.Length], actual = new char[word.Length];
         int expectedLength = ((ReadOnlySpan<char>)word).ToLowerInvariant(expected);
+        expected.AsSpan(0, expectedLength).Replace('\u0130', 'i');
         int actualLength = FeatureExtractor.LowerInvariant(word, actual);
         return (actualLength == expectedLength && actual.AsSpan(0, actualLength).SequenceEqual(expected.AsSpan(0, expectedLength))).Label(new string(word));
     }

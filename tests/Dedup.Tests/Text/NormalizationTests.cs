@@ -11,6 +11,7 @@ public class NormalizationTests
     [InlineData("\uFF21\uFF22\uFF23 \uFB01nance x\u00B2", new[] { "\uFF21\uFF22\uFF23", "\uFB01nance", "x\u00B2" }, new[] { "abc", "finance", "x2" })]
     [InlineData("caf\u0065\u0301 \U0001D400\U0001D401", new[] { "caf\u0065\u0301", "\U0001D400\U0001D401" }, new[] { "caf\u00E9", "ab" })]
     [InlineData("&bogus; a&b &#xD800; &", new[] { "bogus", "a", "b", "xD800" }, new[] { "bogus", "a", "b", "xd800" })]
+    [InlineData("\u0130STANBUL \u0130stanbul I\u0307stanbul S\u0130X", new[] { "\u0130STANBUL", "\u0130stanbul", "I\u0307stanbul", "S\u0130X" }, new[] { "istanbul", "istanbul", "istanbul", "six" })]
     public void Tokens_are_read_normalized_and_their_ranges_cover_the_source(string text, string[] slices, string[] words)
     {
         Token[] tokens = Tokenizer.Tokenize(text);
