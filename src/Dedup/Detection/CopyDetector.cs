@@ -230,7 +230,7 @@ public sealed partial class CopyDetector
     /// article. The snapshot and the journal keep the time an undated article was indexed (snapshot format 8, journal
     /// format 4 and 5): loaded or replayed from an older format, such an article counts from the load. An article is removed
     /// when its time is strictly before <paramref name="cutoff"/>, so one published at <see cref="DateTimeOffset.MaxValue"/>
-    /// never is. A shared index expires through its store (<c>ISharedIndexStore.ExpireAsync</c>).
+    /// never is. A shared index expires through its store: <see cref="ExpireAsync"/>.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
     /// <exception cref="NotSupportedException">The bucket store has no synchronous access (use <see cref="ExpireAsync"/>), or the index lives in a shared store.</exception>
@@ -239,7 +239,7 @@ public sealed partial class CopyDetector
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ThrowIfReadOnly();
-        ThrowIfShared(nameof(Expire), "expire through the store (ISharedIndexStore.ExpireAsync)");
+        ThrowIfShared(nameof(Expire), "use ExpireAsync, which expires through the store");
         ThrowIfNoSynchronousStore();
         EnterWriteLock();
         try
@@ -267,20 +267,28 @@ public sealed partial class CopyDetector
         }
     }
 
-    /// <summary>As <see cref="Expire"/>, for a detector whose bucket store is reached asynchronously too.</summary>
+    /// <summary>
+    /// As <see cref="Expire"/>, for a detector whose bucket store is reached asynchronously too, and for a detector over
+    /// a shared index, which expires through its store (<see cref="ISharedIndexStore.ExpireAsync"/>: by the time each
+    /// article was published, or indexed when undated, oldest first), for every worker at once.
+    /// </summary>
     /// <param name="cutoff">Articles of an earlier time expire.</param>
     /// <param name="limit">At most this many are removed by this call (at least 1).</param>
     /// <param name="cancellationToken">Stops the removals between two articles; those removed stay removed.</param>
     /// <returns>The number of articles removed.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
-    /// <exception cref="NotSupportedException">The index lives in a shared store.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async ValueTask<int> ExpireAsync(DateTimeOffset cutoff, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ThrowIfReadOnly();
-        ThrowIfShared(nameof(ExpireAsync), "expire through the store (ISharedIndexStore.ExpireAsync)");
         cancellationToken.ThrowIfCancellationRequested();
+        if (_shared is { } shared)
+        {
+            // A service's retention timer called this and failed at every interval, forever (a client's trial).
+            return await shared.ExpireAsync(cutoff, limit, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_store.SupportsSynchronousAccess)
         {
             return Expire(cutoff, limit);

@@ -94,6 +94,30 @@ public class SharedDetectorTests
     /// An emptied store (a server restarted without persistence, flushed, cleared) counts its slots from 0 again: a
     /// worker's cached decoding of a slot must not stand for the article the slot held before.
     /// </summary>
+    /// <summary>
+    /// A shared detector expires through its store, for every worker at once: its ExpireAsync threw, so a service's
+    /// retention timer failed at every interval and nothing ever expired (a client's trial).
+    /// </summary>
+    [Fact]
+    public async Task A_shared_detector_expires_through_its_store()
+    {
+        var store = new InMemorySharedIndexStore();
+        await using var worker = new CopyDetector(null, store);
+        await using var other = new CopyDetector(null, store);
+        DateTimeOffset old = DateTimeOffset.UtcNow.AddDays(-30);
+        await worker.AddAsync(new Article("harbour", TestArticles.Harbour, Published: old), Ct);
+        await worker.AddAsync(new Article("rail", TestArticles.Rail, Published: old.AddDays(1)), Ct);
+        await worker.AddAsync(new Article("fresh", TestArticles.QuoteA, Published: DateTimeOffset.UtcNow), Ct);
+
+        Assert.Equal(1, await worker.ExpireAsync(DateTimeOffset.UtcNow.AddDays(-7), limit: 1, Ct));
+        Assert.Equal(1, await worker.ExpireAsync(DateTimeOffset.UtcNow.AddDays(-7), limit: 1, Ct));
+        Assert.Equal(0, await worker.ExpireAsync(DateTimeOffset.UtcNow.AddDays(-7), cancellationToken: Ct));
+
+        Assert.Equal(1, await store.CountAsync(Ct));
+        Assert.Empty(await other.FindCopiesAsync(new Article("q", TestArticles.Syndicate(TestArticles.Harbour)), Ct));
+        Assert.Contains("use ExpireAsync", Assert.Throws<NotSupportedException>(() => worker.Expire(DateTimeOffset.UtcNow)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task After_the_store_is_emptied_a_reused_slot_names_its_new_article()
     {
