@@ -21,9 +21,22 @@ internal sealed class DedupOptionsValidator : IValidateOptions<DedupOptions>
         _configuration = configuration;
     }
 
+    /// <summary>The settings a configuration section may hold (the names of <see cref="DedupOptions"/>' properties).</summary>
+    internal static readonly string[] Settings =
+    [
+        nameof(DedupOptions.Threshold), nameof(DedupOptions.ShingleSize), nameof(DedupOptions.BoilerplateDocumentFrequency),
+        nameof(DedupOptions.SnapshotPath), nameof(DedupOptions.JournalFlush), nameof(DedupOptions.CheckpointJournalBytes),
+        nameof(DedupOptions.CheckpointInterval), nameof(DedupOptions.CheckpointOnShutdown), nameof(DedupOptions.Retention),
+    ];
+
     public ValidateOptionsResult Validate(string? name, DedupOptions options)
     {
         var failures = new List<string>();
+        if (_configuration is not null)
+        {
+            CheckShape(_configuration, failures);
+        }
+
         if (options.Threshold is { } t && !(t is >= 0 and <= 1))
         {
             failures.Add($"{_section}:Threshold is {t}; it must lie in [0, 1].");
@@ -79,5 +92,31 @@ internal sealed class DedupOptionsValidator : IValidateOptions<DedupOptions>
 
         // Fail joins the failures with "; " into the exception's message: without their full stops, it does not read ".;".
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures.Select(f => f.TrimEnd('.')));
+    }
+
+    /// <summary>
+    /// What the binder passes over without a word, named by path: a key that is no setting (the service ran with an index
+    /// in memory for "SnapshotPth"), a setting written as a section or a list ("Retention": { "Days": 7 } bound nothing:
+    /// every article was kept), and the section written as a value ("Dedup": "hello").
+    /// </summary>
+    private void CheckShape(IConfiguration configuration, List<string> failures)
+    {
+        if (configuration is IConfigurationSection { Value: { } value } && !configuration.GetChildren().Any())
+        {
+            failures.Add($"{_section} is the value '{value}'; it must be a section of settings ({string.Join(", ", Settings)}).");
+            return;
+        }
+
+        foreach (IConfigurationSection child in configuration.GetChildren())
+        {
+            if (!Settings.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                failures.Add($"{child.Path} is not a setting; the settings of {_section} are {string.Join(", ", Settings)}.");
+            }
+            else if (child.GetChildren().Any())
+            {
+                failures.Add($"{child.Path} holds {string.Join(", ", child.GetChildren().Select(c => c.Key))}; it must be a single value, not a section or a list.");
+            }
+        }
     }
 }

@@ -38,7 +38,9 @@ public static class DedupServiceCollectionExtensions
         // and a root without one binds its empty "Dedup" section (the defaults).
         IConfigurationSection nested = configuration.GetSection(DedupOptions.SectionName);
         IConfiguration section = !nested.Exists() && configuration is IConfigurationSection ? configuration : nested;
-        services.AddOptions<DedupOptions>().Bind(section, binder => binder.ErrorOnUnknownConfiguration = true);
+        // Keys that are no settings, and settings written as sections, are named by path by the validator (the binder's
+        // own check named no path, and let a section where a value belongs bind nothing).
+        services.AddOptions<DedupOptions>().Bind(section);
         // A section given by path that holds nothing ("News:Dedupe" for "News:Dedup") binds the defaults: said at start.
         string? missing = configuration is IConfigurationSection given && !given.Exists() ? given.Path : null;
         return services.AddDedupCore(configureDetector, section is IConfigurationSection { Path: { Length: > 0 } path } ? path : DedupOptions.SectionName, section, missing);

@@ -81,8 +81,30 @@ public sealed class AddDedupTests : IDisposable
         builder.Services.AddDedup(builder.Configuration);
         using IHost host = builder.Build();
 
-        InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
-        Assert.Contains("SnapshotPth", e.Message, StringComparison.Ordinal);
+        OptionsValidationException e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("Dedup:SnapshotPth is not a setting; the settings of Dedup are Threshold, ShingleSize", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A setting written as a section or a list, or the section written as a value, stops the host naming it by path: the
+    /// binder bound nothing from them, without a word, so that "Retention": { "Days": 7 } kept every article forever and
+    /// a list for SnapshotPath ran the index in memory (a client's trial).
+    /// </summary>
+    [Theory]
+    [InlineData("News:Dedup:Retention:Days", "7", "News:Dedup:Retention holds Days; it must be a single value, not a section or a list")]
+    [InlineData("News:Dedup:SnapshotPath:0", "a.idx", "News:Dedup:SnapshotPath holds 0; it must be a single value")]
+    [InlineData("News:Dedup:Threshold:x", "1", "News:Dedup:Threshold holds x; it must be a single value")]
+    [InlineData("News:Dedup:SnapshotPth", "a.idx", "News:Dedup:SnapshotPth is not a setting; the settings of News:Dedup are")]
+    [InlineData("News:Dedup", "hello", "News:Dedup is the value 'hello'; it must be a section of settings")]
+    public async Task A_setting_in_the_wrong_shape_stops_the_host_naming_its_path(string key, string value, string message)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.Services.AddDedup(builder.Configuration.GetSection("News:Dedup"));
+        using IHost host = builder.Build();
+
+        OptionsValidationException e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
