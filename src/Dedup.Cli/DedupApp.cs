@@ -316,7 +316,7 @@ internal static class DedupApp
 
     private static Option<string> StoreOption() => new("--store")
     {
-        Description = "The index: a snapshot file path (created by 'add' if missing), or redis://host[:port][/name] for an index shared in a Redis-protocol store (docs/redis.md).",
+        Description = "The index: a snapshot file path (created by 'add' if missing), or redis://[user:password@]host[:port][/name] for an index shared in a Redis-protocol store (docs/redis.md).",
         Required = true,
         HelpName = "PATH",
     };

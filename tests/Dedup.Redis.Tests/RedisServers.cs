@@ -111,7 +111,13 @@ internal sealed class GarnetHost : IDisposable
 {
     private GarnetServer? _server;
 
-    private GarnetHost(int port) => Port = port;
+    private readonly string? _password;
+
+    private GarnetHost(int port, string? password = null)
+    {
+        Port = port;
+        _password = password;
+    }
 
     /// <summary>The loopback port it listens on.</summary>
     public int Port { get; }
@@ -127,6 +133,14 @@ internal sealed class GarnetHost : IDisposable
         return host;
     }
 
+    /// <summary>Starts a server on <paramref name="port"/> that asks every client for <paramref name="password"/>.</summary>
+    public static GarnetHost StartWithPassword(int port, string password)
+    {
+        var host = new GarnetHost(port, password);
+        host.Restart();
+        return host;
+    }
+
     /// <summary>Starts the server again on the same port, empty (stopping it first if it runs).</summary>
     public void Restart()
     {
@@ -138,6 +152,11 @@ internal sealed class GarnetHost : IDisposable
             LuaOptions = new LuaOptions(),
             QuietMode = true,
         };
+        if (_password is not null)
+        {
+            options.AuthSettings = new Garnet.server.Auth.Settings.PasswordAuthenticationSettings(_password);
+        }
+
         var server = new GarnetServer(options);
         server.Start();
         _server = server;

@@ -35,7 +35,7 @@ internal sealed class RedisIndex : IAsyncDisposable
     public static bool IsRedis(string location) =>
         location.StartsWith("redis://", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Connects to the index at <c>redis://host[:port][/name]</c> (port 6379 and name <c>dedup</c> by default).</summary>
+    /// <summary>Connects to the index at <c>redis://[user:password@]host[:port][/name]</c> (port 6379 and name <c>dedup</c> by default).</summary>
     /// <exception cref="CliException">The location is malformed (bad input) or the server cannot be reached (I/O error).</exception>
     public static async Task<RedisIndex> OpenAsync(string location, double? threshold)
     {
@@ -56,12 +56,34 @@ internal sealed class RedisIndex : IAsyncDisposable
             throw CliException.BadInput($"--store {location}: the index name must not hold braces or slashes");
         }
 
+        // A query or a fragment would be dropped without a word ("?password=secret" named no password: the index was
+        // opened without one).
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            throw CliException.BadInput($"--store {location}: a redis:// location takes no query or fragment ('{uri.Query}{uri.Fragment}'); give a user and password as redis://user:password@host:port/name");
+        }
+
+        string credentials = string.Empty;
+        if (uri.UserInfo.Length > 0)
+        {
+            // redis://user:password@host or redis://:password@host (the password alone, as Redis before 6 takes it).
+            int colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            string user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            string password = colon < 0 ? string.Empty : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            if (user.Contains(',', StringComparison.Ordinal) || password.Contains(',', StringComparison.Ordinal))
+            {
+                throw CliException.BadInput($"--store: a user or password with a comma cannot be given in a redis:// location");
+            }
+
+            credentials = (user.Length > 0 ? $",user={user}" : string.Empty) + (password.Length > 0 ? $",password={password}" : string.Empty);
+        }
+
         string endPoint = $"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}";
         RedisSharedIndexStore store;
         try
         {
             store = await RedisSharedIndexStore.ConnectAsync(
-                $"{endPoint},abortConnect=true,connectTimeout=3000",
+                $"{endPoint},abortConnect=true,connectTimeout=3000{credentials}",
                 new RedisSharedIndexStoreOptions { IndexName = name, RetryCount = 2 });
         }
         catch (RedisStoreUnavailableException e)
