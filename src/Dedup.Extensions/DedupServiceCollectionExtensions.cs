@@ -103,9 +103,22 @@ public static class DedupServiceCollectionExtensions
 
             // A relative path is the host's content root's, as the host's other files are (a service manager may start
             // the process in "/" or System32).
-            return options.SnapshotPath is { } path
-                ? CopyDetector.Open(Path.Combine(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? string.Empty, path), new JournalOptions { Flush = options.JournalFlush }, Configure)
-                : new CopyDetector(Configure(DetectorOptions.Default));
+            if (options.SnapshotPath is not { } path)
+            {
+                return new CopyDetector(Configure(DetectorOptions.Default));
+            }
+
+            string full = Path.Combine(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? string.Empty, path);
+            try
+            {
+                return CopyDetector.Open(full, new JournalOptions { Flush = options.JournalFlush }, Configure);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+            {
+                // The index's own message names the file; this names the setting that chose it (a missing folder, no
+                // write permission, another process holding it, a damaged snapshot).
+                throw new InvalidOperationException($"{sectionPath}:SnapshotPath is '{path}' ({full}): {e.Message}", e);
+            }
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DedupCheckpointService>());
         return services;

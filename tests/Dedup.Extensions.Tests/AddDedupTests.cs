@@ -107,6 +107,22 @@ public sealed class AddDedupTests : IDisposable
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>An index that cannot be opened stops the host naming the setting that chose it, as well as the file (a client's trial).</summary>
+    [Fact]
+    public void A_snapshot_path_that_cannot_be_opened_is_named_by_its_setting()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}", "news.idx");
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["News:Dedup:SnapshotPath"] = missing });
+        builder.Services.AddDedup(builder.Configuration.GetSection("News:Dedup"));
+        using IHost host = builder.Build();
+
+        InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<CopyDetector>());
+
+        Assert.StartsWith($"News:Dedup:SnapshotPath is '{missing}'", e.Message, StringComparison.Ordinal);
+        Assert.IsType<DirectoryNotFoundException>(e.InnerException);
+    }
+
     [Fact]
     public async Task Metrics_count_articles_candidates_copies_by_kind_and_time_each_operation()
     {
