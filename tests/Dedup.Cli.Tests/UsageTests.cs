@@ -147,7 +147,7 @@ public sealed class UsageTests : IDisposable
     public async Task Index_help_names_the_redis_store_as_supported()
     {
         CliRun run = await Cli.RunAsync("index", "add", "--help");
-        Assert.Contains("redis://host[:port][/name]", run.Out, StringComparison.Ordinal);
+        Assert.Contains("redis://[user:password@]host[:port][/name]", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("not supported", run.Out, StringComparison.Ordinal);
     }
 
