@@ -142,10 +142,7 @@ public sealed class ScanTests : IDisposable
     [Fact]
     public async Task Folder_of_text_files_and_stdin_are_inputs_too()
     {
-        string folder = Path.Combine(_temp.Path, "texts");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
-        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        string folder = StormFolder();
         File.WriteAllText(Path.Combine(folder, "heat.txt"), Samples.Text(Samples.Heatwave));
         string clusters = _temp.File("clusters.jsonl");
         CliRun run = await Cli.RunAsync("scan", folder, "--clusters", clusters);
@@ -167,10 +164,7 @@ public sealed class ScanTests : IDisposable
     [Fact]
     public async Task A_folders_hidden_files_and_dangling_links_are_not_read()
     {
-        string folder = Path.Combine(_temp.Path, "texts");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
-        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        string folder = StormFolder();
         File.WriteAllBytes(Path.Combine(folder, "._storm.txt"), [0, 5, 22, 7, 0, 2, 0, 0]);
         File.WriteAllText(Path.Combine(folder, ".draft.txt"), Samples.Text(Samples.Heatwave));
         File.CreateSymbolicLink(Path.Combine(folder, "gone.txt"), Path.Combine(folder, "missing.txt"));
@@ -203,10 +197,7 @@ public sealed class ScanTests : IDisposable
             Assert.Skip("a loop of symbolic links is made here with Unix semantics");
         }
 
-        string folder = Path.Combine(_temp.Path, "texts");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
-        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        string folder = StormFolder();
         File.CreateSymbolicLink(Path.Combine(folder, "loop1.txt"), Path.Combine(folder, "loop2.txt"));
         File.CreateSymbolicLink(Path.Combine(folder, "loop2.txt"), Path.Combine(folder, "loop1.txt"));
 
@@ -230,10 +221,7 @@ public sealed class ScanTests : IDisposable
     [Fact]
     public async Task A_binary_file_of_a_folder_is_counted_as_binary_with_skip_bad()
     {
-        string folder = Path.Combine(_temp.Path, "texts");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
-        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        string folder = StormFolder();
         File.WriteAllBytes(Path.Combine(folder, "program.txt"), [.. "ELF header\nthen"u8, 0x00, 0x01, 0xD0, 0x02]);
 
         CliRun run = await Cli.RunAsync("scan", folder, "--skip-bad");
@@ -272,4 +260,14 @@ public sealed class ScanTests : IDisposable
 
     internal static string JsonSerializerLine(string id, string text)
         => JsonSerializer.Serialize(new { id, text }) + "\n";
+
+    /// <summary>A folder of text files holding the storm story and its syndicated copy.</summary>
+    private string StormFolder()
+    {
+        string folder = Path.Combine(_temp.Path, "texts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "storm.txt"), Samples.Text(Samples.Storm));
+        File.WriteAllText(Path.Combine(folder, "storm-copy.txt"), Samples.Text(Samples.Syndicated));
+        return folder;
+    }
 }
