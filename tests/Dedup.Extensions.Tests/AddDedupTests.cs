@@ -107,6 +107,15 @@ public sealed class AddDedupTests : IDisposable
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Every setting of <see cref="DedupOptions"/> is one the configuration may name: a property added without it would stop every host that sets it.</summary>
+    [Fact]
+    public void The_settings_a_section_may_hold_are_every_property_of_the_options()
+    {
+        string[] properties = [.. typeof(DedupOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).Order()];
+
+        Assert.Equal(properties, DedupOptionsValidator.Settings.Order());
+    }
+
     /// <summary>An index that cannot be opened stops the host naming the setting that chose it, as well as the file (a client's trial).</summary>
     [Fact]
     public void A_snapshot_path_that_cannot_be_opened_is_named_by_its_setting()
