@@ -47,8 +47,7 @@ internal readonly record struct ParaphraseMeasure(
     /// to a third of its length) drops terms, so that it can share fewer than <paramref name="minTerms"/> with its
     /// source, but nearly all it says is the source's.
     /// </summary>
-    public bool Digest(int minTerms) => Terms >= minTerms && TermRatio <= Paraphrase.DigestSize
-        && Content >= Paraphrase.DigestContent && FactShare >= Paraphrase.DigestFacts;
+    public bool Digest(int minTerms) => Paraphrase.IsDigest(Terms, TermRatio, Content, FactShare, minTerms);
 
     /// <summary>
     /// Whether the two share enough for the paraphrase score to count as evidence: at least <paramref name="minShared"/>
@@ -263,7 +262,7 @@ internal static class Paraphrase
 
         // A digest (ParaphraseMeasure.Digest) needs enough terms of its own, a larger source and both shares.
         double termRatio = ofB.Terms == 0 ? 1 : (double)ofA.Terms / ofB.Terms;
-        if (ofA.Terms >= minShared && termRatio <= DigestSize && content >= DigestContent && factShare >= DigestFacts)
+        if (IsDigest(ofA.Terms, termRatio, content, factShare, minShared))
         {
             return false;
         }
@@ -272,6 +271,13 @@ internal static class Paraphrase
         double otherFactShare = ofB.Facts == 0 ? factShare : (double)mostSharedFacts / ofB.Facts;
         return ofA.Facts < MinFactsBothWays || termRatio < SimilarSize || factShare < FactsKeptBothWays || otherFactShare < FactsKeptBothWays;
     }
+
+    /// <summary>
+    /// The test of <see cref="ParaphraseMeasure.Digest"/> on a text's distinct terms, size ratio and shares (whole, or
+    /// the upper bounds <see cref="CannotPass"/> gives mid-merge).
+    /// </summary>
+    internal static bool IsDigest(int terms, double termRatio, double content, double factShare, int minTerms) =>
+        terms >= minTerms && termRatio <= DigestSize && content >= DigestContent && factShare >= DigestFacts;
 
     /// <summary>The entry of a term: its hash's top 22 bits, its flags and its sentence.</summary>
     public static uint Entry(ulong hash, bool number, bool name, int sentence) =>

@@ -5,8 +5,8 @@ namespace Dedup.Indexing;
 /// <content>Overloads that take the library's <see cref="MinHashSignature"/>.</content>
 public sealed partial class MinHashLshIndex
 {
-    /// <summary>The scheme and seed of the first <see cref="MinHashSignature"/> this index object was given (boxed once set), which every later one must share.</summary>
-    private object? _signatureKind;
+    /// <summary>The scheme and seed of the first <see cref="MinHashSignature"/> this index object was given, which every later one must share.</summary>
+    private SignatureKind? _signatureKind;
 
     /// <summary>
     /// Adds (or replaces) a document by its signature; returns false when the key was already present and was replaced.
@@ -32,14 +32,19 @@ public sealed partial class MinHashLshIndex
     private void CheckKind(MinHashSignature signature)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        var kind = (signature.Scheme, signature.Seed);
-        object first = Interlocked.CompareExchange(ref _signatureKind, kind, null) ?? kind;
-        if (!kind.Equals(first))
+
+        // Set once, by the first signature (allocated then only: the tuple boxed at every call was an allocation a document).
+        SignatureKind first = Volatile.Read(ref _signatureKind)
+            ?? Interlocked.CompareExchange(ref _signatureKind, new SignatureKind(signature.Scheme, signature.Seed), null)
+            ?? _signatureKind!;
+        if (first.Scheme != signature.Scheme || first.Seed != signature.Seed)
         {
-            var (scheme, seed) = ((MinHashScheme, ulong))first;
             throw new ArgumentException(
-                $"The signature was made by a {signature.Scheme} hasher with seed {signature.Seed:X}; this index holds signatures of a {scheme} hasher with seed {seed:X}, which cannot be compared with it.",
+                $"The signature was made by a {signature.Scheme} hasher with seed {signature.Seed:X}; this index holds signatures of a {first.Scheme} hasher with seed {first.Seed:X}, which cannot be compared with it.",
                 nameof(signature));
         }
     }
+
+    /// <summary>A hasher's scheme and seed.</summary>
+    private sealed record SignatureKind(MinHashScheme Scheme, ulong Seed);
 }
