@@ -32,7 +32,9 @@ public static class CopyComparer
         ArticleFeatures fb = FeatureExtractor.Extract(b, options);
         PairMeasure o = Verifier.Measure(fa, fb, fa.Words, fb.Words, fa.Skeleton, fb.Skeleton, fa.Lead, fb.Lead);
         var verdict = Verifier.Classify(fa.ExactHash == fb.ExactHash, o, options.Threshold);
-        double score = verdict?.Score ?? Math.Max(o.Verbatim, o.SkeletonShare);
+        // Not a copy: the same evidence score a copy is given (it was the verbatim or skeleton share alone, so that a
+        // pair with an intact lead scored 0.54 as an excerpt at threshold 0.4 and 0.47 as no copy at 0.6).
+        double score = verdict?.Score ?? Verifier.Evidence(o);
         IReadOnlyList<SharedPassage> passages = PassageFinder.Find(a, b, options, out IReadOnlyList<TextSpan> boilerplateA, out IReadOnlyList<TextSpan> boilerplateB);
         return new Comparison(verdict?.Kind, score, Verifier.Scores(o) with { SimHashDistance = Sketches.SimHasher.HammingDistance(fa.SimHash, fb.SimHash) }, passages, boilerplateA, boilerplateB)
         {

@@ -7,10 +7,13 @@ public sealed record DetectorOptions
     public static DetectorOptions Default { get; } = new();
 
     /// <summary>
-    /// Minimum score in [0, 1] for two articles to be reported as copies. The score is the share of the shorter
-    /// article found in the longer one, verbatim (word shingles) or in its skeleton (function words and numbers, which
-    /// spinning leaves alone), whichever is larger. Default 0.4: on the dev corpus no unrelated pair scores above 0.35,
-    /// and spun copies score 0.67 or more (the project's <see href="https://github.com/dedup-news/dedup/blob/main/docs/accuracy.md">accuracy notes</see>).
+    /// Minimum score in [0, 1] for two articles to be reported as copies. The score is the largest of: the share of the
+    /// shorter article found in the longer one verbatim (word shingles); its rewrite evidence, when the two hold the same
+    /// facts (the share found in the other's skeleton, the function words and numbers that spinning leaves alone, or the
+    /// paraphrase score of content terms, facts and aligned sentences); and 0.6 times the share of an intact lead
+    /// (headline and first sentence) found in the other. So a page that copies only a story's lead scores at most 0.6,
+    /// and a threshold above 0.6 leaves such excerpts out. Default 0.4: on the dev corpus no unrelated pair scores above
+    /// 0.35, and spun copies score 0.67 or more (the project's <see href="https://github.com/dedup-news/dedup/blob/main/docs/accuracy.md">accuracy notes</see>).
     /// </summary>
     public double Threshold { get; init; } = 0.4;
 
@@ -20,7 +23,13 @@ public sealed record DetectorOptions
     /// <summary>Seed of every hash; articles indexed with different seeds cannot be compared. Default <see cref="Sketches.HashSeeds.Default"/>.</summary>
     public ulong Seed { get; init; } = Sketches.HashSeeds.Default;
 
-    /// <summary>Whether to detect rewritten copies: spun ones with the skeleton signature, AI-model and human rewrites with the paraphrase signal (which also tells templated reports with other numbers from copies). Default true.</summary>
+    /// <summary>
+    /// Whether to detect rewritten copies: spun ones with the skeleton signature, AI-model and human rewrites with the
+    /// paraphrase signal (which also tells templated reports with other numbers from copies). Default true. Off, copies
+    /// are found by their verbatim and lead evidence alone; a copy of similar size found so, with much of its wording
+    /// changed (less than 0.8 of it verbatim), is still reported <see cref="CopyKind.Rewritten"/>: the kind says how the
+    /// copy reads, not which signal found it.
+    /// </summary>
     public bool DetectRewrites { get; init; } = true;
 
     /// <summary>The rules that remove boilerplate lines before shingling. Default <see cref="Text.BoilerplateRules.Default"/>.</summary>

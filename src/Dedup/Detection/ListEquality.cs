@@ -25,4 +25,40 @@ internal static class ListEquality
 
         return hash.ToHashCode();
     }
+
+    /// <summary>The most elements of a list a record's <c>ToString</c> prints; the rest are counted.</summary>
+    internal const int PrintedElements = 16;
+
+    /// <summary>
+    /// Appends <c>Name = [a, b, c]</c> as a record's <c>ToString</c> prints a member, the list's elements in place of its
+    /// type's name (which the compiler's printing gave, losing the evidence from a logged match): at most
+    /// <see cref="PrintedElements"/> of them, then how many more there are; strings quoted.
+    /// </summary>
+    public static void Print<T>(System.Text.StringBuilder builder, string name, IReadOnlyList<T>? list)
+    {
+        builder.Append(name).Append(" = ");
+        if (list is null)
+        {
+            builder.Append("null");
+            return;
+        }
+
+        builder.Append('[');
+        for (int i = 0; i < Math.Min(list.Count, PrintedElements); i++)
+        {
+            builder.Append(i == 0 ? string.Empty : ", ");
+            builder.Append(list[i] is string text ? $"\"{text}\"" : System.FormattableString.Invariant($"{list[i]}"));
+        }
+
+        if (list.Count > PrintedElements)
+        {
+            builder.Append(System.Globalization.CultureInfo.InvariantCulture, $", ... {list.Count - PrintedElements} more");
+        }
+
+        builder.Append(']');
+    }
+
+    /// <summary>Appends <c>Name = value</c> as a record prints a member (culture-invariant).</summary>
+    public static void Print(System.Text.StringBuilder builder, string name, object? value) =>
+        builder.Append(name).Append(" = ").Append(System.FormattableString.Invariant($"{value}"));
 }

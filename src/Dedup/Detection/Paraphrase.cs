@@ -101,7 +101,12 @@ internal static class Paraphrase
     /// <summary>Set on the entry of a name (a capitalized word not opening its sentence).</summary>
     public const uint NameFlag = 1u << 8;
 
-    /// <summary>The last sentence index.</summary>
+    /// <summary>
+    /// The last sentence index: the sentences past the 255th of a text all take it. They are no sentence but the rest of
+    /// a long text (a transcript, an archive page), which holds the words and facts of almost any story: the alignment
+    /// leaves that index out on both sides (every sentence of unrelated stories aligned with the rest of a 126,000-character
+    /// page, which was then reported as their rewrite and joined them into one cluster).
+    /// </summary>
     public const int MaxSentence = 255;
 
     /// <summary>A sentence aligns when the best sentence of the other holds at least this share of its terms (and two or more).</summary>
@@ -433,7 +438,11 @@ internal static class Paraphrase
                 {
                     for (int y = j; y < j2 && y < limit; y++)
                     {
-                        rented[pairCount++] = ((a[x] & MaxSentence) << 9) | ((b[y] & MaxSentence) << 1) | (number >> 9);
+                        // The last index is no sentence but the rest of a long text (see MaxSentence): nothing aligns with it.
+                        if ((b[y] & MaxSentence) != MaxSentence)
+                        {
+                            rented[pairCount++] = ((a[x] & MaxSentence) << 9) | ((b[y] & MaxSentence) << 1) | (number >> 9);
+                        }
                     }
                 }
             }
@@ -448,7 +457,7 @@ internal static class Paraphrase
         BestSentences(rented.AsSpan(0, pairCount), best, bestNumbers);
         System.Buffers.ArrayPool<uint>.Shared.Return(rented);
         int alignable = 0, aligned = 0, numbered = 0, missing = 0;
-        for (int s = 0; s <= MaxSentence; s++)
+        for (int s = 0; s < MaxSentence; s++)
         {
             int n = termsIn[s];
             if (n < MinSentenceTerms)

@@ -18,7 +18,9 @@ internal static class PassageFinder
     /// <summary>
     /// The sentences of the smaller article (the one with fewer paraphrase terms) that align with a sentence of the
     /// other, as the paraphrase measure aligns them (<see cref="Paraphrase.Measure(uint[], uint[], bool, double, double, double)"/>): each with the best sentence of
-    /// the other, the facts they share and the numbers that disagree, ordered by the first article's text.
+    /// the other, the facts they share and the numbers that disagree, ordered by the first article's text. The measure
+    /// numbers the sentences past an article's 255th as its 255th (one "sentence"); those are no sentence, and are left
+    /// out here (they were shown as one span of thousands of characters).
     /// </summary>
     public static IReadOnlyList<AlignedSentence> Align(Article first, Article second, DetectorOptions options)
     {
@@ -32,7 +34,7 @@ internal static class PassageFinder
         for (int s = 0; s < small.Keys.Count; s++)
         {
             HashSet<uint> keys = small.Keys[s];
-            if (keys.Count < Paraphrase.MinSentenceTerms)
+            if (keys.Count < Paraphrase.MinSentenceTerms || !small.IsSentence(s))
             {
                 continue;
             }
@@ -40,6 +42,11 @@ internal static class PassageFinder
             int best = -1, bestShared = 0;
             for (int t = 0; t < large.Keys.Count; t++)
             {
+                if (!large.IsSentence(t))
+                {
+                    continue;
+                }
+
                 int shared = 0;
                 foreach (uint key in keys)
                 {
@@ -86,6 +93,15 @@ internal static class PassageFinder
     {
         public int Count => Sorted.Length;
 
+        /// <summary>
+        /// Whether the last span is the sentences past the <see cref="Paraphrase.MaxSentence"/>th, which the terms number
+        /// alike and the measure takes as one: no sentence, so it is left out of the evidence.
+        /// </summary>
+        public bool Lumped { get; init; }
+
+        /// <summary>Whether span <paramref name="s"/> is one sentence (not the lumped rest of a long text).</summary>
+        public bool IsSentence(int s) => !Lumped || s < Spans.Count - 1;
+
         public static TermSentences Of(Article article, DetectorOptions options)
         {
             string text = FeatureExtractor.CombinedText(article);
@@ -99,10 +115,18 @@ internal static class PassageFinder
             // Sentence spans, numbered as the terms number them.
             var spans = new List<TextSpan>();
             int sentence = 0, start = 0;
+            bool lumped = false;
             for (int t = 0; t < all.Length; t++)
             {
-                if (t > 0 && sentence < Paraphrase.MaxSentence && FeatureExtractor.EndsSentence(text.AsSpan(all[t - 1].Start + all[t - 1].Length, Math.Max(0, all[t].Start - all[t - 1].Start - all[t - 1].Length))))
+                if (t > 0 && FeatureExtractor.EndsSentence(text.AsSpan(all[t - 1].Start + all[t - 1].Length, Math.Max(0, all[t].Start - all[t - 1].Start - all[t - 1].Length))))
                 {
+                    if (sentence == Paraphrase.MaxSentence)
+                    {
+                        // The terms number the sentences past the last one as that one: they are measured as one.
+                        lumped = true;
+                        continue;
+                    }
+
                     spans.Add(new TextSpan(all[start].Start, all[t - 1].Start + all[t - 1].Length - all[start].Start));
                     sentence++;
                     start = t;
@@ -134,7 +158,7 @@ internal static class PassageFinder
                 }
             }
 
-            return new TermSentences(keys, facts, spans, FeatureExtractor.ParaphraseTerms(text, all, options.Seed));
+            return new TermSentences(keys, facts, spans, FeatureExtractor.ParaphraseTerms(text, all, options.Seed)) { Lumped = lumped };
         }
     }
 

@@ -69,6 +69,16 @@ internal static class Verifier
     /// <summary>Size ratio (smaller word set over larger) at or above which two articles are of similar size: syndicated or rewritten, not an excerpt.</summary>
     public const double SyndicatedSizeRatio = 0.7;
 
+    /// <summary>
+    /// Size ratio (smaller word set over larger) below which rewrite evidence does not count: a text more than 20 times
+    /// another's size (an archive page, a transcript, a day's roundup) holds the function-word sequences, the content
+    /// words and the names and numbers of almost any story, so its skeleton and paraphrase shares say nothing. A rewrite
+    /// keeps about its source's length and a digest is a fifth of it or more; a story carried verbatim in a long page is
+    /// still found by its verbatim evidence (an excerpt). Unrelated stories were reported as rewrites of a page of 50 or
+    /// 400 others, and joined into one cluster through it.
+    /// </summary>
+    public const double MinRewriteSizeRatio = 0.05;
+
     /// <summary>An intact lead: at least this share of an article's lead (headline and first sentence) is found in the other.</summary>
     public const double LeadCopy = 0.9;
 
@@ -239,6 +249,26 @@ internal static class Verifier
         && (o.SizeRatio >= SyndicatedSizeRatio || o.Paraphrase.MissingNumbers >= MinTemplateConflicts);
 
     /// <summary>
+    /// The score <see cref="Classify"/> gives a pair of articles that are not exactly equal, whatever the threshold: the
+    /// largest of the verbatim containment, the rewrite evidence (the skeleton share, or the paraphrase score where it
+    /// counts, when the two hold the same facts) and the lead evidence (<see cref="LeadWeight"/> times an intact lead's
+    /// share). A pair is a copy when it reaches the threshold and no template test vetoes it.
+    /// </summary>
+    public static double Evidence(in PairMeasure o) => Evidence(o, out _, out _, out _);
+
+    private static double Evidence(in PairMeasure o, out double verbatim, out double rewrite, out double lead)
+    {
+        verbatim = o.Verbatim;
+        bool factsKept = o.Paraphrase.SameFacts;
+        double paraphrase = o.ParaphraseScore;
+        double paraphraseBar = o.Paraphrase.FactsBothWays ? ParaphraseCopyFactsBothWays : ParaphraseCopy;
+        bool paraphraseCounts = paraphrase >= paraphraseBar && o.Paraphrase.SharesEnough(MinParaphraseTerms);
+        rewrite = !factsKept || o.SizeRatio < MinRewriteSizeRatio ? 0 : Math.Max(o.SkeletonShare, paraphraseCounts ? paraphrase : 0);
+        lead = o.Lead >= LeadCopy ? LeadWeight * o.Lead : 0;
+        return Math.Max(Math.Max(verbatim, rewrite), lead);
+    }
+
+    /// <summary>
     /// The kind and score of a pair, or null when it is not a copy at <paramref name="threshold"/>. The score is the
     /// largest of the verbatim containment, the rewrite evidence and the lead evidence (an intact lead times
     /// <see cref="LeadWeight"/>). The rewrite evidence is the larger of the skeleton containment and the paraphrase
@@ -264,15 +294,7 @@ internal static class Verifier
             return null;
         }
 
-        double verbatim = o.Verbatim;
-
-        bool factsKept = o.Paraphrase.SameFacts;
-        double paraphrase = o.ParaphraseScore;
-        double paraphraseBar = o.Paraphrase.FactsBothWays ? ParaphraseCopyFactsBothWays : ParaphraseCopy;
-        bool paraphraseCounts = paraphrase >= paraphraseBar && o.Paraphrase.SharesEnough(MinParaphraseTerms);
-        double rewrite = !factsKept ? 0 : Math.Max(o.SkeletonShare, paraphraseCounts ? paraphrase : 0);
-        double lead = o.Lead >= LeadCopy ? LeadWeight * o.Lead : 0;
-        double score = Math.Max(Math.Max(verbatim, rewrite), lead);
+        double score = Evidence(o, out double verbatim, out double rewrite, out double lead);
         if (score < threshold || score == 0)
         {
             return null;

@@ -77,4 +77,46 @@ public class ResultEqualityTests
         Assert.Equal(first.GetHashCode(), (second with { Elapsed = first.Elapsed }).GetHashCode());
         Assert.NotEqual(first, second with { Elapsed = first.Elapsed, Clusters = [.. second.Clusters.Skip(1)] });
     }
+
+    /// <summary>
+    /// The result records print their lists' elements, not their collections' type names ("System.Collections.Generic.List`1[...]"):
+    /// a match or a comparison written to a log keeps its evidence. A long list prints its first 16 and how many more.
+    /// </summary>
+    [Fact]
+    public void Results_print_their_lists_elements()
+    {
+        Comparison c = CopyComparer.Compare(TestArticles.Harbour, TestArticles.Spin(TestArticles.Harbour));
+        var cluster = new CopyCluster("a", "a", [.. Enumerable.Range(0, 20).Select(i => $"id{i}")]);
+        var match = new CopyMatch("x", CopyKind.Syndicated, 0.9, Scores, c.Passages);
+        var found = new FindOrAddResult([match], Added: true);
+        ScanResult scan = CopyDetector.Scan([new Article("h", TestArticles.Harbour), new Article("s", TestArticles.Spin(TestArticles.Harbour))], cancellationToken: TestContext.Current.CancellationToken);
+
+        string[] printed = [c.ToString(), cluster.ToString(), match.ToString(), found.ToString(), scan.ToString(), c.AlignedSentences[0].ToString()];
+
+        Assert.All(printed, p => Assert.DoesNotContain("System.Collections", p, StringComparison.Ordinal));
+        Assert.All(printed, p => Assert.DoesNotContain("[]", p.Replace("BoilerplateInFirst = []", string.Empty, StringComparison.Ordinal).Replace("BoilerplateInSecond = []", string.Empty, StringComparison.Ordinal).Replace("DisagreeingNumbers = []", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal));
+        Assert.Contains($"Members = [\"id0\", \"id1\"", printed[1], StringComparison.Ordinal);
+        Assert.Contains("... 4 more]", printed[1], StringComparison.Ordinal);
+        Assert.Contains(c.Passages[0].ToString(), printed[0], StringComparison.Ordinal);
+        Assert.Contains(c.AlignedSentences[0].SharedFacts[0], printed[5], StringComparison.Ordinal);
+        Assert.Contains("Pairs = [CopyPair {", printed[4], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A comparison's score is the pair's evidence whatever the threshold: a page that quotes a story's lead scored 0.54
+    /// as an excerpt at threshold 0.4 and 0.47 (its verbatim share alone) as no copy at 0.6.
+    /// </summary>
+    [Fact]
+    public void A_comparison_scores_a_pair_alike_at_every_threshold()
+    {
+        string story = TestArticles.Harbour;
+        string lead = story[..story.IndexOf('.', StringComparison.Ordinal)] + ". " + TestArticles.Rail;
+
+        double[] scores = [.. new[] { 0.2, 0.4, 0.6, 0.9 }.Select(t => CopyComparer.Compare(story, lead, new DetectorOptions { Threshold = t }).Score)];
+        CopyKind? low = CopyComparer.Compare(story, lead, new DetectorOptions { Threshold = 0.2 }).Kind;
+
+        Assert.All(scores, s => Assert.Equal(scores[0], s));
+        Assert.NotNull(low);
+        Assert.Null(CopyComparer.Compare(story, lead, new DetectorOptions { Threshold = Math.Min(1, scores[0] + 0.01) }).Kind);
+    }
 }
