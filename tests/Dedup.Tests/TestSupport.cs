@@ -59,11 +59,55 @@ internal static class SnapshotBytes
     }
 
     /// <summary>
-    /// A version 8 snapshot as version 7 wrote it: no indexed times (the article count's u64 at byte 68, one u64 an
-    /// article before the checksum), checksum made again; a version 7 one as it is.
+    /// The offset of the threshold in a snapshot of format 7 or later: 48, after the fixed header, before format 9;
+    /// from format 9 past the detector flags, the stopword list and the boilerplate rules that follow the header.
+    /// </summary>
+    public static int ThresholdOffset(byte[] snapshot)
+    {
+        if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(snapshot.AsSpan(8)) < 9)
+        {
+            return 48;
+        }
+
+        int at = 48 + 4;
+        at = SkipList(snapshot, at);
+        at += 4;
+        at = SkipList(snapshot, at);
+        return SkipList(snapshot, at);
+
+        static int SkipList(byte[] bytes, int at)
+        {
+            uint count = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at));
+            at += 4;
+            for (uint i = 0; i < count; i++)
+            {
+                at += 4 + checked((int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)));
+            }
+
+            return at;
+        }
+    }
+
+    /// <summary>A version 9 snapshot as version 8 wrote it: no detector flags, stopword list or boilerplate rules after the header, checksum made again; an older one as it is.</summary>
+    public static byte[] AsVersion8(byte[] snapshot)
+    {
+        if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(snapshot.AsSpan(8)) < 9)
+        {
+            return snapshot;
+        }
+
+        byte[] v8 = [.. snapshot.AsSpan(0, 48), .. snapshot.AsSpan(ThresholdOffset(snapshot))];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v8.AsSpan(8), 8);
+        return Sealed(v8);
+    }
+
+    /// <summary>
+    /// A version 9 or 8 snapshot as version 7 wrote it: no indexed times (the article count's u64 at byte 68 of version
+    /// 8, one u64 an article before the checksum), checksum made again; a version 7 one as it is.
     /// </summary>
     public static byte[] AsVersion7(byte[] snapshot)
     {
+        snapshot = AsVersion8(snapshot);
         if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(snapshot.AsSpan(8)) == 7)
         {
             return snapshot;

@@ -116,14 +116,15 @@ public sealed partial class CopyDetector
     /// <summary>
     /// Opens a durable detector: loads the snapshot at <paramref name="path"/> if it exists (keeping its settings),
     /// replays the journal of the changes made since (<c>path.journal</c>, cutting off a torn last record), and journals
-    /// every later add and remove before acknowledging it.
+    /// every later add and remove before acknowledging it. A new index is given its snapshot at once (empty, with the
+    /// settings), so that it is reopened with them before its first checkpoint too.
     /// </summary>
     /// <param name="path">The snapshot file; the journal is kept beside it.</param>
     /// <param name="journal">The journal settings; null for <see cref="JournalOptions.Default"/>.</param>
     /// <param name="configure">
     /// Changes to the settings: it receives the snapshot's settings (or <see cref="DetectorOptions.Default"/> when there
     /// is no snapshot yet) and returns the ones to use, e.g. <c>o =&gt; o with { ArticleLookupAsync = ... }</c>. Settings
-    /// that shape the compact form (seed, shingle size, stopwords) must keep the snapshot's values.
+    /// that shape the compact form (seed, shingle size, stopwords, boilerplate line rules, <see cref="DetectorOptions.DetectRewrites"/>) must keep the snapshot's values.
     /// </param>
     /// <returns>The detector; dispose it to close the journal and release the index's lock.</returns>
     /// <remarks>
@@ -156,9 +157,17 @@ public sealed partial class CopyDetector
             detector.JournalTailsKept = [.. kept.OfType<string>()];
             detector.PrepareBoilerplate();
             op.Complete(0, [], replayed > 0, replayed);
-            if (hadOld)
+            if (hadOld || (replayed > 0 && !File.Exists(full)))
             {
+                // An index whose journal alone holds it (begun by an older library) is given its snapshot at once: the
+                // snapshot keeps the settings; a journal keeps none.
                 detector.Checkpoint();
+            }
+            else if (!File.Exists(full))
+            {
+                // A new index: its snapshot, empty, is written with its first change (so that opening a path to look
+                // at it creates no index; see IndexExists).
+                detector._firstSnapshotPending = 1;
             }
 
             return detector;
@@ -345,8 +354,23 @@ public sealed partial class CopyDetector
     private void JournalAdds(IReadOnlyList<Article> articles, long indexedUtcTicks)
     {
         ThrowIfReadOnly();
+        if (Volatile.Read(ref _firstSnapshotPending) != 0 && _journal is not null && _snapshotPath is not null)
+        {
+            // The first add of a new index (called under the write lock, while the index is still empty): its empty
+            // snapshot first, which keeps the settings (a journal alone kept none, so that an index reopened before its
+            // first checkpoint took the defaults without a word: another threshold, seed or shingle size). The journal
+            // begun with no snapshot continues it. A checkpoint clears the mark before it takes the index, under the
+            // lock after this write, so its snapshot is the one left. Written before the mark is cleared: a failure
+            // refuses this add and leaves the mark for the next.
+            Indexing.SnapshotFile.WriteAtomically(_snapshotPath, SaveEmpty);
+            Interlocked.Exchange(ref _firstSnapshotPending, 0);
+        }
+
         _journal?.AppendAdds(articles, indexedUtcTicks);
     }
+
+    /// <summary>1 when set by <see cref="Open"/> for a new index, until its first add writes its (empty) snapshot or a checkpoint writes one.</summary>
+    private int _firstSnapshotPending;
 
     /// <summary>Writes the removal to the journal before it is made; refuses it for a read-only detector.</summary>
     private void JournalRemove(string id)
@@ -508,6 +532,9 @@ public sealed partial class CopyDetector
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
             cancellationToken.ThrowIfCancellationRequested();
             op = new Operation(this, DetectorOperation.Checkpoint, null);
+
+            // This checkpoint writes the index's snapshot: no first add writes the empty one after it (see JournalAdds).
+            Interlocked.Exchange(ref _firstSnapshotPending, 0);
         }
         catch
         {

@@ -6,12 +6,14 @@ namespace Dedup.Detection;
 
 /// <content>Snapshots: save and load the detector's index.</content>
 /// <remarks>
-/// Format version 8, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
+/// Format version 9, written with the indexes' snapshot writer (all integers little-endian): magic "DEDUPDET"
 /// (8 bytes), u32 format version, from version 7 the u64 id of the snapshot (random for one a checkpoint writes, whose
 /// new journal names it; 0 for one <see cref="Save"/> or <see cref="SaveToFile(string)"/> writes), then the settings that shape the compact form (u64 seed, u32 shingle size, u32
-/// skeleton shingle size, u64 stopword-list fingerprint, and from version 6 u32 tokenizer flags: bit 0 set when the
+/// skeleton shingle size, u64 stopword-list fingerprint, from version 6 u32 tokenizer flags: bit 0 set when the
 /// writing process did not fold Unicode compatibility characters, see
-/// <see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>), f64 threshold, u32 boilerplate frequency, u64 insertion
+/// <see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>; from version 9 u32 detector flags, bit 0 set when
+/// rewrites are not detected, the stopword list itself, a u32 count and each word as a u32-length-prefixed UTF-8
+/// string, and the boilerplate line rules, u32 longest line and the prefixes and the fragments as such lists), f64 threshold, u32 boilerplate frequency, u64 insertion
 /// counter, u64 article count, and per article a u32 length and its record (see <see cref="ArticleRecord"/>: id,
 /// publication time, exact hash, SimHash fingerprint, counts, insertion order and the varint-packed shingle sets and
 /// paraphrase terms), in the order the articles were added; then the clusters: a byte, 1 when the detector kept them
@@ -21,19 +23,33 @@ namespace Dedup.Detection;
 /// publication time: loaded from an older snapshot, such an article counts from the load); last, the XxHash64 of every
 /// byte before it. Buckets and the boilerplate model are rebuilt on load; the clusters are restored from their matches,
 /// not verified again (unless the detector is loaded with another threshold or boilerplate frequency). Versions 4 (no
-/// clusters), 5 (no tokenizer flags: the loading process's are assumed), 6 (no id) and 7 (no indexed times) are read too. Snapshots of an older version (2: fixed-width sets; 3: no
+/// clusters), 5 (no tokenizer flags: the loading process's are assumed), 6 (no id), 7 (no indexed times) and 8 (no
+/// detector flags, stopword words or boilerplate rules: the options' are taken, the stopwords checked against the
+/// fingerprint) are read too. Snapshots of an older version (2: fixed-width sets; 3: no
 /// SimHash fingerprint) are refused with a message naming the version; save them again with the library that wrote them.
 /// </remarks>
 public sealed partial class CopyDetector
 {
     /// <summary>The snapshot format version this library writes and reads.</summary>
-    public const int SnapshotFormatVersion = 8;
+    public const int SnapshotFormatVersion = 9;
 
     /// <summary>The first snapshot format version with an id after the version.</summary>
     private const uint FirstVersionWithId = 7;
 
     /// <summary>The first snapshot format version that keeps the time each article was indexed.</summary>
     private const uint FirstVersionWithIndexedTimes = 8;
+
+    /// <summary>
+    /// The first snapshot format version that keeps every setting that shapes the compact form: whether rewrites are
+    /// detected, the stopword list itself (before, only its fingerprint) and the boilerplate line rules.
+    /// </summary>
+    private const uint FirstVersionWithShapingSettings = 9;
+
+    /// <summary>Bit 0 of a snapshot's detector flags: rewrites are not detected (<see cref="DetectorOptions.DetectRewrites"/> false: no skeletons or paraphrase terms stored).</summary>
+    private const uint NoRewrites = 1;
+
+    /// <summary>The most words of a stopword list, or prefixes or fragments of boilerplate rules, a snapshot is read with.</summary>
+    private const int MaxSavedListItems = 1 << 20;
 
     /// <summary>Bit 0 of a snapshot's tokenizer flags: the process that wrote it did not fold Unicode compatibility characters (globalization-invariant mode).</summary>
     private const uint NoCompatibilityFolding = 1;
@@ -89,18 +105,7 @@ public sealed partial class CopyDetector
         // article's features never change.
         List<ArticleFeatures> articles = IndexedNow(out long order, out int[][]? matches);
         var w = new SnapshotWriter(stream, writeAsync);
-        w.WriteBytes(SnapshotMagic);
-        w.WriteUInt32(SnapshotFormatVersion);
-        w.WriteUInt64(snapshotId);
-        w.WriteUInt64(Options.Seed);
-        w.WriteUInt32((uint)Options.ShingleSize);
-        w.WriteUInt32(FeatureExtractor.SkeletonShingleSize);
-        w.WriteUInt64(StopwordFingerprint(Options.Stopwords));
-        w.WriteUInt32(FoldsCompatibilityCharacters ? 0 : NoCompatibilityFolding);
-        w.WriteDouble(Options.Threshold);
-        w.WriteUInt32((uint)Options.BoilerplateDocumentFrequency);
-        w.WriteUInt64((ulong)order);
-        w.WriteUInt64((ulong)articles.Count);
+        WriteHeader(w, snapshotId, order, articles.Count);
         byte[] buffer = [];
         foreach (ArticleFeatures f in articles)
         {
@@ -137,6 +142,36 @@ public sealed partial class CopyDetector
         }
 
         await w.FinishAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The snapshot's header: magic, version, id, the settings, the insertion counter and the article count (see the remarks of the type).</summary>
+    private void WriteHeader(SnapshotWriter w, ulong snapshotId, long order, int count)
+    {
+        w.WriteBytes(SnapshotMagic);
+        w.WriteUInt32(SnapshotFormatVersion);
+        w.WriteUInt64(snapshotId);
+        w.WriteUInt64(Options.Seed);
+        w.WriteUInt32((uint)Options.ShingleSize);
+        w.WriteUInt32(FeatureExtractor.SkeletonShingleSize);
+        w.WriteUInt64(StopwordFingerprint(Options.Stopwords));
+        w.WriteUInt32(FoldsCompatibilityCharacters ? 0 : NoCompatibilityFolding);
+        WriteShapingSettings(w, Options);
+        w.WriteDouble(Options.Threshold);
+        w.WriteUInt32((uint)Options.BoilerplateDocumentFrequency);
+        w.WriteUInt64((ulong)order);
+        w.WriteUInt64((ulong)count);
+    }
+
+    /// <summary>
+    /// The snapshot of an empty index with this detector's settings and no id (a plain save's: the journal begun with
+    /// no snapshot continues it), written without taking the detector's lock (see <see cref="JournalAdds"/>).
+    /// </summary>
+    private void SaveEmpty(Stream stream)
+    {
+        var w = new SnapshotWriter(stream);
+        WriteHeader(w, snapshotId: 0, order: 0, count: 0);
+        w.WriteBytes([0]);
+        w.Finish();
     }
 
     /// <summary>
@@ -233,9 +268,9 @@ public sealed partial class CopyDetector
     /// <param name="stream">The snapshot.</param>
     /// <param name="options">
     /// Settings for the loaded detector, used as they are (the threshold and boilerplate frequency included); null to keep
-    /// the snapshot's settings (seed, shingle size, threshold and boilerplate frequency, the defaults for the rest). To keep
+    /// the snapshot's settings (seed, shingle size, threshold, boilerplate frequency, stopwords, boilerplate line rules and <see cref="DetectorOptions.DetectRewrites"/>; the defaults for the rest). To keep
     /// the saved settings and change some, use <see cref="Load(Stream, Func{DetectorOptions, DetectorOptions})"/>.
-    /// Settings that shape the compact form (seed, shingle size, stopwords) must match the snapshot's.
+    /// Settings that shape the compact form (seed, shingle size, stopwords, boilerplate line rules, DetectRewrites) must match the snapshot's (a snapshot before format 9 keeps only the stopwords' fingerprint: give its list again).
     /// </param>
     /// <exception cref="InvalidDataException">The data is not a detector snapshot, is truncated or corrupted, is of another format version, does not fit <paramref name="options"/>, or was made by a process of the other Unicode folding kind (<see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>); the message names the problem.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range (the message names it); the snapshot is not read further.</exception>
@@ -276,9 +311,14 @@ public sealed partial class CopyDetector
         int skeletonSize = (int)r.ReadUInt32();
         ulong stopwords = r.ReadUInt64();
         uint tokenizerFlags = version >= 6 ? r.ReadUInt32() : 0;
+        ShapingSettings? shaping = version >= FirstVersionWithShapingSettings ? ReadShapingSettings(r) : null;
         double threshold = r.ReadDouble();
         int boilerplate = (int)r.ReadUInt32();
         DetectorOptions saved = DetectorOptions.Default with { Seed = seed, ShingleSize = shingleSize, Threshold = threshold, BoilerplateDocumentFrequency = boilerplate };
+        if (shaping is { } kept)
+        {
+            saved = saved with { DetectRewrites = kept.DetectRewrites, Stopwords = kept.Stopwords, Boilerplate = kept.Rules };
+        }
         try
         {
             saved.Validate();
@@ -307,7 +347,27 @@ public sealed partial class CopyDetector
         }
         else if (StopwordFingerprint(options.Stopwords) != stopwords)
         {
-            unfit = new InvalidDataException($"The options do not fit the detector snapshot: it was made with another stopword list than the options give. {Keep}");
+            // Before format 9 a snapshot kept the list's fingerprint alone: loaded without options it could not give the
+            // list back, and "keep the snapshot's" was the very call that failed.
+            unfit = new InvalidDataException(shaping is null
+                ? $"The options do not fit the detector snapshot: it was made with another stopword list than the options give ({options.Stopwords}). A snapshot of format {version} keeps only the list's fingerprint, not its words: give the list it was made with in the options (Stopwords), or build the index again."
+                : $"The options do not fit the detector snapshot: it was made with the stopwords {saved.Stopwords}; the options give {options.Stopwords}. {Keep}");
+        }
+        else if (shaping is not null && options.DetectRewrites != saved.DetectRewrites)
+        {
+            unfit = new InvalidDataException(
+                $"The options do not fit the detector snapshot: it was made with DetectRewrites {saved.DetectRewrites} (its articles {(saved.DetectRewrites ? "hold" : "hold no")} skeletons and paraphrase terms); the options ask for {options.DetectRewrites}. {Keep}");
+        }
+        else if (shaping is not null && RulesFingerprint(options.Boilerplate) != RulesFingerprint(saved.Boilerplate))
+        {
+            unfit = new InvalidDataException(
+                $"The options do not fit the detector snapshot: it was made with other boilerplate line rules (Boilerplate: they decide which lines each article kept) than the options give. The snapshot's: {saved.Boilerplate}. {Keep}");
+        }
+
+        if (shaping is { } read && StopwordFingerprint(read.Stopwords) != stopwords)
+        {
+            // The list and its fingerprint disagree: reported as damage if the checksum holds (a damaged list fails it first).
+            unfit ??= r.Error($"its stopword list ({read.Stopwords}) does not match the list's fingerprint {stopwords:X16}.");
         }
 
         if ((tokenizerFlags & ~NoCompatibilityFolding) != 0)
@@ -503,6 +563,77 @@ public sealed partial class CopyDetector
 
     private static CopyDetector LoadUnprepared(string path, Func<DetectorOptions, DetectorOptions> configure) =>
         SnapshotFile.Read(path, file => Load(file, null, configure, prepare: false), "detector");
+
+    /// <summary>The settings of format 9 that shape the compact form besides the seed and shingle sizes (see the remarks of the type).</summary>
+    private sealed record ShapingSettings(bool DetectRewrites, Text.StopwordSet Stopwords, Text.BoilerplateRules Rules);
+
+    /// <summary>
+    /// Writes what <see cref="ReadShapingSettings"/> reads: u32 detector flags (bit 0: rewrites not detected), the stopword
+    /// list (u32 count, then each word as a length-prefixed UTF-8 string, in ordinal order), and the boilerplate line
+    /// rules (u32 longest line, then the prefixes and the fragments, each list as a u32 count and its strings).
+    /// </summary>
+    private static void WriteShapingSettings(SnapshotWriter w, DetectorOptions options)
+    {
+        w.WriteUInt32(options.DetectRewrites ? 0 : NoRewrites);
+        WriteList(w, options.Stopwords.Words);
+        w.WriteUInt32((uint)options.Boilerplate.MaxLineLength);
+        WriteList(w, options.Boilerplate.LinePrefixes);
+        WriteList(w, options.Boilerplate.LineFragments);
+
+        static void WriteList(SnapshotWriter w, IReadOnlyList<string> list)
+        {
+            w.WriteUInt32((uint)list.Count);
+            foreach (string item in list)
+            {
+                w.WriteString(item);
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteShapingSettings"/> writes; the shipped stopword list and rules are given back as their shared instances.</summary>
+    private static ShapingSettings ReadShapingSettings(SnapshotReader r)
+    {
+        uint flags = r.ReadUInt32();
+        if ((flags & ~NoRewrites) != 0)
+        {
+            throw r.Error($"its detector flags are {flags:X}; this library knows only bit 0.");
+        }
+
+        string[] words = ReadList(r, "stopwords");
+        int maxLine = (int)r.ReadUInt32();
+        string[] prefixes = ReadList(r, "boilerplate prefixes");
+        string[] fragments = ReadList(r, "boilerplate fragments");
+        var stopwords = new Text.StopwordSet(words);
+        if (StopwordFingerprint(stopwords) == StopwordFingerprint(Text.StopwordSet.English))
+        {
+            stopwords = Text.StopwordSet.English;
+        }
+
+        var rules = new Text.BoilerplateRules { LinePrefixes = prefixes, LineFragments = fragments, MaxLineLength = maxLine };
+        if (RulesFingerprint(rules) == RulesFingerprint(Text.BoilerplateRules.Default))
+        {
+            rules = Text.BoilerplateRules.Default;
+        }
+
+        return new ShapingSettings((flags & NoRewrites) == 0, stopwords, rules);
+
+        static string[] ReadList(SnapshotReader r, string what)
+        {
+            uint count = r.ReadUInt32();
+            if (count > MaxSavedListItems || count > (ulong)r.Remaining / 4)
+            {
+                throw r.Error($"it claims {count} {what}, more than the {Math.Min(MaxSavedListItems, r.Remaining / 4)} that can follow.");
+            }
+
+            string[] items = new string[count];
+            for (int i = 0; i < items.Length; i++)
+            {
+                items[i] = r.ReadString(SnapshotWriter.MaxStringBytes);
+            }
+
+            return items;
+        }
+    }
 
     private static ulong StopwordFingerprint(Text.StopwordSet stopwords) =>
         XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Join('\n', stopwords.Words)));

@@ -317,6 +317,14 @@ internal sealed class SnapshotReader
         }
 
         uint version = ReadUInt32();
+        if ((version > supportedVersion || version < oldestVersion) && ChecksumFailsToEnd(out long at, out ulong stored, out ulong computed))
+        {
+            // A version this library does not read, in a snapshot whose checksum does not hold: a damaged version field
+            // (a flipped bit read as "65544 is newer"), not a snapshot for another library. Every format ends with the
+            // XxHash64 of the bytes before it.
+            throw Error($"its format version reads {version}, and the checksum at offset {at} is {stored:X16} but the content hashes to {computed:X16}; the data is corrupted.");
+        }
+
         if (version > supportedVersion)
         {
             throw Error($"format version {version} is newer than the newest this library reads ({supportedVersion}).");
@@ -330,6 +338,53 @@ internal sealed class SnapshotReader
         }
 
         return version;
+    }
+
+    /// <summary>
+    /// Reads the rest of the stream and tells whether its last 8 bytes are not the XxHash64 of every byte before them
+    /// (false too when fewer than 8 bytes are left): for a snapshot whose format this library cannot read further.
+    /// </summary>
+    private bool ChecksumFailsToEnd(out long at, out ulong stored, out ulong computed)
+    {
+        Span<byte> tail = stackalloc byte[8];
+        int held = 0;
+        while (true)
+        {
+            if (_position == _length)
+            {
+                _position = 0;
+                _length = _stream.Read(_buffer, 0, _buffer.Length);
+                if (_length == 0)
+                {
+                    break;
+                }
+            }
+
+            // Every byte but the last 8 seen goes into the hash; the last 8 are held back as the checksum candidate.
+            ReadOnlySpan<byte> chunk = _buffer.AsSpan(_position, _length - _position);
+            _position = _length;
+            _offset += chunk.Length;
+            if (held + chunk.Length <= 8)
+            {
+                chunk.CopyTo(tail[held..]);
+                held += chunk.Length;
+                continue;
+            }
+
+            int spill = held + chunk.Length - 8;
+            int fromTail = Math.Min(spill, held);
+            _hash.Append(tail[..fromTail]);
+            tail[fromTail..held].CopyTo(tail);
+            held -= fromTail;
+            _hash.Append(chunk[..(spill - fromTail)]);
+            chunk[(spill - fromTail)..].CopyTo(tail[held..]);
+            held = 8;
+        }
+
+        at = _offset - held;
+        computed = _hash.GetCurrentHashAsUInt64();
+        stored = held == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(tail) : 0;
+        return held == 8 && stored != computed;
     }
 
     /// <summary>Reads the trailing checksum and compares it with the hash of everything read before it.</summary>

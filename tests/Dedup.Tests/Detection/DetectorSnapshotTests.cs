@@ -47,7 +47,12 @@ public class DetectorSnapshotTests
         Assert.StartsWith("The options do not fit the detector snapshot: it was made with seed", shingles.Message, StringComparison.Ordinal);
         Assert.Contains("shingle size 5; the options ask for", shingles.Message, StringComparison.Ordinal);
         var stopwords = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes), saved => saved with { Stopwords = Dedup.Text.StopwordSet.None }));
-        Assert.StartsWith("The options do not fit the detector snapshot: it was made with another stopword list", stopwords.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The options do not fit the detector snapshot: it was made with the stopwords StopwordSet {", stopwords.Message, StringComparison.Ordinal);
+
+        // A format 8 snapshot kept the list's fingerprint alone: the message says to give the list again, not to load
+        // without options (which could not give it back).
+        var old = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(SnapshotBytes.AsVersion8(bytes)), saved => saved with { Stopwords = Dedup.Text.StopwordSet.None }));
+        Assert.Contains("keeps only the list's fingerprint", old.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -59,7 +64,9 @@ public class DetectorSnapshotTests
     public void A_damaged_header_is_named_as_damage_not_as_other_settings()
     {
         byte[] bytes = SnapshotBytes.Of(Sample());
-        for (int at = 0; at < 48; at++)
+
+        // The fixed header (48 bytes), then format 9's detector flags, the stopword count and the first words.
+        for (int at = 0; at < 48 + 64; at++)
         {
             for (int bit = 0; bit < 8; bit++)
             {
@@ -69,6 +76,85 @@ public class DetectorSnapshotTests
                 Assert.True(e.Message.StartsWith("The detector snapshot is invalid: ", StringComparison.Ordinal), $"byte {at}, bit {bit}: {e.Message}");
             }
         }
+    }
+
+    /// <summary>
+    /// A bit flipped in the format version is damage, not a newer format: "format version 65544 is newer than the
+    /// newest this library reads" sent a client's user looking for an upgrade that does not exist. Every format ends
+    /// with the checksum of the bytes before it, so a version this library cannot read is checked against it first.
+    /// </summary>
+    [Fact]
+    public void A_flipped_bit_in_the_format_version_is_named_as_damage_not_as_a_newer_format()
+    {
+        byte[] bytes = SnapshotBytes.Of(Sample());
+        for (int bit = 0; bit < 32; bit++)
+        {
+            byte[] damaged = (byte[])bytes.Clone();
+            damaged[8 + (bit / 8)] ^= (byte)(1 << (bit % 8));
+            uint version = BinaryPrimitives.ReadUInt32LittleEndian(damaged.AsSpan(8));
+            var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(damaged)));
+
+            // A version this library reads (9 read as 8, 4 or 5, say) is read in that layout: damage shows where it breaks.
+            bool readable = version is >= 4 and <= CopyDetector.SnapshotFormatVersion;
+            Assert.True(readable || (e.Message.Contains("corrupted", StringComparison.Ordinal) && !e.Message.Contains("newer", StringComparison.Ordinal)), $"version {version}: {e.Message}");
+            Assert.DoesNotContain("newer", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A snapshot of another library's newer format (its checksum holding) is still named as such.</summary>
+    [Fact]
+    public void A_snapshot_of_a_newer_format_is_named_as_newer()
+    {
+        byte[] bytes = SnapshotBytes.Of(Sample());
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), CopyDetector.SnapshotFormatVersion + 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
+
+        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes)));
+
+        Assert.Contains($"format version {CopyDetector.SnapshotFormatVersion + 1} is newer", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A snapshot keeps every setting that shapes what is stored of each article: whether rewrites are detected (the
+    /// skeletons and paraphrase terms), the boilerplate line rules (which lines each article kept) and the stopword
+    /// list itself. Loaded without options it gives them back (before, the first two came back as the defaults without a
+    /// word, and a custom stopword list could not be loaded at all without the list); loaded with others it is refused,
+    /// naming the setting, as another seed is.
+    /// </summary>
+    [Fact]
+    public void A_snapshot_keeps_the_settings_that_shape_its_articles_and_refuses_others()
+    {
+        var rules = new Dedup.Text.BoilerplateRules { LinePrefixes = ["zzz"], LineFragments = [], MaxLineLength = 50 };
+        var stopwords = new Dedup.Text.StopwordSet(["the", "a", "of", "and"]);
+        var options = new DetectorOptions { Threshold = 0.9, DetectRewrites = false, Boilerplate = rules, Stopwords = stopwords, BoilerplateDocumentFrequency = 50 };
+        using var detector = new CopyDetector(options);
+        detector.Add("harbour", TestArticles.Harbour);
+        byte[] bytes = SnapshotBytes.Of(detector);
+
+        using CopyDetector loaded = CopyDetector.Load(new MemoryStream(bytes));
+
+        Assert.False(loaded.Options.DetectRewrites);
+        Assert.Equal(rules.LinePrefixes, loaded.Options.Boilerplate.LinePrefixes);
+        Assert.Equal(rules.LineFragments, loaded.Options.Boilerplate.LineFragments);
+        Assert.Equal(rules.MaxLineLength, loaded.Options.Boilerplate.MaxLineLength);
+        Assert.Equal(stopwords.Words, loaded.Options.Stopwords.Words);
+        Assert.Equal((0.9, 50), (loaded.Options.Threshold, loaded.Options.BoilerplateDocumentFrequency));
+        Assert.Equal(bytes, SnapshotBytes.Of(loaded));
+        foreach ((Func<DetectorOptions, DetectorOptions> change, string named) in new (Func<DetectorOptions, DetectorOptions>, string)[]
+        {
+            (o => o with { DetectRewrites = true }, "DetectRewrites"),
+            (o => o with { Boilerplate = Dedup.Text.BoilerplateRules.Default }, "boilerplate line rules"),
+            (o => o with { Stopwords = Dedup.Text.StopwordSet.English }, "stopwords"),
+        })
+        {
+            var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes), change));
+            Assert.Contains(named, e.Message, StringComparison.Ordinal);
+        }
+
+        // The shipped list and rules come back as the shared instances.
+        using CopyDetector plain = CopyDetector.Load(new MemoryStream(SnapshotBytes.Of(Sample())));
+        Assert.Same(Dedup.Text.StopwordSet.English, plain.Options.Stopwords);
+        Assert.Same(Dedup.Text.BoilerplateRules.Default, plain.Options.Boilerplate);
     }
 
     /// <summary>
@@ -217,6 +303,7 @@ public class DetectorSnapshotTests
         wrongMagic[0] = (byte)'X';
         byte[] future = (byte[])bytes.Clone();
         BinaryPrimitives.WriteUInt32LittleEndian(future.AsSpan(8), CopyDetector.SnapshotFormatVersion + 1);
+        future = SnapshotBytes.Sealed(future);
 
         Assert.Contains("magic", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(wrongMagic))).Message, StringComparison.Ordinal);
         Assert.Contains($"format version {CopyDetector.SnapshotFormatVersion + 1} is newer", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(future))).Message, StringComparison.Ordinal);
@@ -230,12 +317,13 @@ public class DetectorSnapshotTests
     /// caller's options.
     /// </summary>
     [Theory]
-    [InlineData(48, 8)]
-    [InlineData(56, 4)]
-    [InlineData(28, 4)]
-    public void A_saved_setting_out_of_range_is_named_as_a_damaged_snapshot(int offset, int width)
+    [InlineData(0, 8)] // the threshold (from its offset)
+    [InlineData(8, 4)] // the boilerplate frequency
+    [InlineData(-20, 4)] // the shingle size (at 28)
+    public void A_saved_setting_out_of_range_is_named_as_a_damaged_snapshot(int fromThreshold, int width)
     {
         byte[] bytes = SnapshotBytes.Of(Sample());
+        int offset = fromThreshold < 0 ? 48 + fromThreshold : SnapshotBytes.ThresholdOffset(bytes) + fromThreshold;
         bytes.AsSpan(offset, width).Fill(0xF3);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
 
@@ -297,7 +385,7 @@ public class DetectorSnapshotTests
     {
         byte[] old = SnapshotBytes.Of(Sample());
         BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), 2);
-        Assert.Contains("format version 2 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(old))).Message, StringComparison.Ordinal);
+        Assert.Contains("format version 2 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(SnapshotBytes.Sealed(old)))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -305,7 +393,7 @@ public class DetectorSnapshotTests
     {
         byte[] old = SnapshotBytes.Of(Sample());
         BinaryPrimitives.WriteUInt32LittleEndian(old.AsSpan(8), 3);
-        Assert.Contains("format version 3 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(old))).Message, StringComparison.Ordinal);
+        Assert.Contains("format version 3 is not supported", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(SnapshotBytes.Sealed(old)))).Message, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -176,6 +176,30 @@ public sealed class JournalTests : IDisposable
         Assert.Empty(restored.JournalTailsKept);
     }
 
+    /// <summary>
+    /// A new index keeps its settings from its first open: reopened before any checkpoint, it has them back (before, a
+    /// journal alone kept no settings, and the index came back with the defaults: threshold 0.9 became 0.4 without a
+    /// word), and other settings that shape its articles are refused, as after a checkpoint.
+    /// </summary>
+    [Fact]
+    public void A_new_index_reopened_before_its_first_checkpoint_keeps_its_settings()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, configure: o => o with { Threshold = 0.9, ShingleSize = 3, Seed = 42 }))
+        {
+            detector.Add(Harbour);
+        }
+
+        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal((1, 0.9, 3, 42UL), (reopened.Count, reopened.Options.Threshold, reopened.Options.ShingleSize, reopened.Options.Seed));
+        }
+
+        var refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, configure: o => o with { ShingleSize = 7, Seed = 7 }));
+        Assert.Contains("shingle size 3", refused.Message, StringComparison.Ordinal);
+        using CopyDetector readOnly = CopyDetector.OpenReadOnly(SnapshotPath);
+        Assert.Equal((1, 0.9), (readOnly.Count, readOnly.Options.Threshold));
+    }
+
     /// <summary>A journal begun on opening a saved snapshot (no checkpoint yet) is a journal after a snapshot too.</summary>
     [Fact]
     public void A_journal_begun_on_a_saved_snapshot_needs_that_snapshot()
@@ -562,9 +586,10 @@ public sealed class JournalTests : IDisposable
 
         using var other = new CopyDetector();
         other.Add(FollowUp);
+        byte[] before = File.ReadAllBytes(SnapshotPath); // the index's first add wrote its snapshot, empty, with its settings
         IOException refused = Assert.Throws<IOException>(() => other.SaveToFile(SnapshotPath));
         Assert.Contains("journal", refused.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(SnapshotPath));
+        Assert.Equal(before, File.ReadAllBytes(SnapshotPath));
 
         using (CopyDetector holder = CopyDetector.Open(SnapshotPath))
         {
@@ -588,7 +613,8 @@ public sealed class JournalTests : IDisposable
             Assert.True(detector.Remove("rail"));
         }
 
-        Assert.False(File.Exists(SnapshotPath));
+        // No checkpoint: the snapshot is the empty one the first add wrote, the journal holds every change.
+        Assert.Equal(0, CopyDetector.Load(new MemoryStream(File.ReadAllBytes(SnapshotPath))).Count);
         using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
 
         Assert.Equal(2, reopened.Count);
@@ -891,6 +917,10 @@ public sealed class JournalTests : IDisposable
         using (CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.OperatingSystem }))
         {
             detector.Add(Harbour);
+
+            // The first add wrote the index's empty snapshot; with a folder in its place the checkpoint fails (the
+            // journal, begun with no snapshot, holds every change).
+            File.Delete(SnapshotPath);
             Directory.CreateDirectory(SnapshotPath);
             Assert.ThrowsAny<IOException>(detector.Checkpoint);
             detector.AddRange(many, TestContext.Current.CancellationToken);
@@ -1008,7 +1038,8 @@ public sealed class JournalTests : IDisposable
         }
 
         Assert.True(CopyDetector.IndexExists(SnapshotPath));
-        Assert.False(File.Exists(SnapshotPath));
+        File.Delete(SnapshotPath); // written empty, with the settings, by the first add: the journal alone holds the index too
+        Assert.True(CopyDetector.IndexExists(SnapshotPath));
         File.Move(JournalPath, JournalPath + ".old");
         Assert.True(CopyDetector.IndexExists(SnapshotPath)); // left aside by an interrupted checkpoint
     }

@@ -127,6 +127,9 @@ public sealed class SnapshotTests : IDisposable
     {
         byte[] bytes = SaveMinHash(BuildMinHash(6, count: 5).Index);
         bytes[8] = 2;
+        var damaged = Assert.Throws<InvalidDataException>(() => MinHashLshIndex.Load(new MemoryStream(bytes)));
+        Assert.Contains("its format version reads 2", damaged.Message, StringComparison.Ordinal); // the checksum fails: damage
+        bytes = SnapshotBytes.Sealed(bytes); // a snapshot a newer library wrote (its checksum holds)
         var e = Assert.Throws<InvalidDataException>(() => MinHashLshIndex.Load(new MemoryStream(bytes)));
         Assert.Contains("version 2 is newer", e.Message, StringComparison.Ordinal);
         Assert.Contains("(1)", e.Message, StringComparison.Ordinal);
@@ -135,7 +138,7 @@ public sealed class SnapshotTests : IDisposable
         new SimHashIndex().Save(sim);
         byte[] simBytes = sim.ToArray();
         simBytes[8] = 9;
-        Assert.Contains("version 9 is newer", Assert.Throws<InvalidDataException>(() => SimHashIndex.Load(new MemoryStream(simBytes))).Message, StringComparison.Ordinal);
+        Assert.Contains("version 9 is newer", Assert.Throws<InvalidDataException>(() => SimHashIndex.Load(new MemoryStream(SnapshotBytes.Sealed(simBytes)))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
