@@ -238,6 +238,7 @@ public sealed class AddDedupTests : IDisposable
                 await Assert.ThrowsAnyAsync<OperationCanceledException>(() => detector.CheckpointAsync(cancelled.Token).AsTask());
             }
 
+            File.Delete(path); // the index's first add wrote its (empty) snapshot
             Directory.CreateDirectory(path);
             await Assert.ThrowsAnyAsync<IOException>(() => detector.CheckpointAsync(ct).AsTask());
             Directory.Delete(path);

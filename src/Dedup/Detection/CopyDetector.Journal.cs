@@ -360,10 +360,17 @@ public sealed partial class CopyDetector
             // snapshot first, which keeps the settings (a journal alone kept none, so that an index reopened before its
             // first checkpoint took the defaults without a word: another threshold, seed or shingle size). The journal
             // begun with no snapshot continues it. A checkpoint clears the mark before it takes the index, under the
-            // lock after this write, so its snapshot is the one left. Written before the mark is cleared: a failure
-            // refuses this add and leaves the mark for the next.
-            Indexing.SnapshotFile.WriteAtomically(_snapshotPath, SaveEmpty);
-            Interlocked.Exchange(ref _firstSnapshotPending, 0);
+            // lock after this write, so its snapshot is the one left. A write that fails (a folder in the way, a full
+            // disk) fails no add, as before: the journal holds every change, the mark stays for the next add, and a
+            // checkpoint, which fails too then, reports the problem.
+            try
+            {
+                Indexing.SnapshotFile.WriteAtomically(_snapshotPath, SaveEmpty);
+                Interlocked.Exchange(ref _firstSnapshotPending, 0);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
         }
 
         _journal?.AppendAdds(articles, indexedUtcTicks);
