@@ -159,7 +159,7 @@ internal static class DedupApp
         var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report of the clusters to this file.", HelpName = "REPORT.html" };
         Option<bool> json = JsonOption("Print the summary as one JSON object.");
         Option<bool> skipBad = SkipBadOption();
-        var noRewrites = new Option<bool>("--no-rewrites") { Description = "Do not look for machine-rewritten (spun) copies: no skeleton signature." };
+        var noRewrites = new Option<bool>("--no-rewrites") { Description = "Do not look for rewritten copies (no skeleton or paraphrase evidence); a copy found verbatim with much of its wording changed is still reported rewritten." };
         var noRules = new Option<bool>("--no-boilerplate-rules") { Description = "Keep link lines, footers and other boilerplate that the boilerplate rules would remove." };
         var boilerplateDf = new Option<int?>("--boilerplate-df")
         {

@@ -454,6 +454,24 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
             return count.Result;
         }, cancellationToken);
 
+    /// <summary>
+    /// Whether an index is on the server under <see cref="RedisSharedIndexStoreOptions.IndexName"/>: a detector has
+    /// recorded its settings there (the first call of any detector on the store does) and they are not lost. Reads one
+    /// key and writes nothing: for a tool that must not take a mistyped name for an empty index (every article of a
+    /// query was then new, and the query made the index).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>True when the index's settings are recorded.</returns>
+    /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
+    public ValueTask<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
+        RetryAsync(async () =>
+        {
+            IBatch batch = _database.CreateBatch();
+            Task<bool> exists = batch.KeyExistsAsync(_settings);
+            await ExecuteAsync(batch, [exists], cancellationToken).ConfigureAwait(false);
+            return exists.Result;
+        }, cancellationToken);
+
     /// <inheritdoc/>
     /// <remarks>HSCAN over the record hash, a page at a time.</remarks>
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>

@@ -52,6 +52,42 @@ public sealed class TwoProcessTests
     }
 
     /// <summary>
+    /// The commands that read an index refuse a name under which none was made, as they refuse a missing file (exit 3),
+    /// and leave nothing under it: a client's trial mistyped "news" as "nwes", and its query passed every article as
+    /// new (exit 0) and recorded the index's settings under the wrong name; stats said "articles: 0".
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RedisBucketStoreTests.Servers), MemberType = typeof(RedisBucketStoreTests))]
+    public async Task A_mistyped_index_name_is_no_such_index_and_is_not_made(string server)
+    {
+        string folder = Directory.CreateTempSubdirectory("dedup-redis-").FullName;
+        try
+        {
+            string name = $"t{Guid.NewGuid():N}";
+            string store = $"redis://{RedisServers.EndPoint(server)}/{name}";
+            string input = Write(folder, "a.jsonl", [Stories.Pool[0]]);
+            Assert.Equal(0, (await RunAsync("index", "add", "--store", store, input)).Code);
+
+            string typo = store + "x";
+            foreach (string[] command in new[] { new[] { "index", "query", "--store", typo, input }, ["index", "stats", "--store", typo], ["index", "remove", "--store", typo, "a0"] })
+            {
+                (int code, _, string error) = await RunAnyAsync(command);
+                Assert.True(code == 3, $"{string.Join(' ', command)}: exit {code}: {error}");
+                Assert.Contains("no such index", error, StringComparison.Ordinal);
+            }
+
+            (int statsCode, string output) = await RunAsync("index", "stats", "--store", store, "--json");
+            Assert.Equal(0, statsCode);
+            Assert.Equal(1, JsonDocument.Parse(output).RootElement.GetProperty("articles").GetInt64());
+            Assert.Equal(3, (await RunAnyAsync("index", "stats", "--store", typo)).Code); // the failed calls made nothing
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// A password-protected server is reached with the user and password of the location; a query (once the only way a
     /// client might think to give one) is refused: `redis://:secret@host` connected without the password, and
     /// `?password=secret` was dropped without a word (a client's trial).

@@ -75,6 +75,7 @@ internal static class IndexCommand
         if (RedisIndex.IsRedis(storeLocation))
         {
             await using RedisIndex index = await RedisIndex.OpenAsync(storeLocation, threshold);
+            await index.EnsureExistsAsync(cancellationToken);
             ArticleSet articles = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
             return await WriteMatchesAsync(console, articles, (a, ct) => index.RunAsync(async () => await index.Detector.FindCopiesAsync(a, ct)), index.Location, cancellationToken);
         }
@@ -235,6 +236,7 @@ internal static class IndexCommand
     private static async Task<int> RemoveFromRedisAsync(CliConsole console, string location, IReadOnlyList<string> ids, bool json)
     {
         await using RedisIndex index = await RedisIndex.OpenAsync(location, null);
+        await index.EnsureExistsAsync(CancellationToken.None);
         string[] distinct = [.. ids.Distinct(StringComparer.Ordinal)];
         bool[] removed = await index.RunAsync(async () => await index.Store.RemoveAsync(distinct));
         string[] missing = [.. distinct.Where((_, i) => !removed[i])];
@@ -252,6 +254,7 @@ internal static class IndexCommand
     private static async Task<List<(string Key, object Value)>> DescribeRedisAsync(string location)
     {
         await using RedisIndex index = await RedisIndex.OpenAsync(location, null);
+        await index.EnsureExistsAsync(CancellationToken.None);
         return await index.DescribeAsync(CancellationToken.None);
     }
 

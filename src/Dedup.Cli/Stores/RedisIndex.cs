@@ -113,6 +113,20 @@ internal sealed class RedisIndex : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// For the commands that read an index (query, remove, stats): refuses a name under which no index was made, as a
+    /// file store refuses a missing file. A mistyped name passed every article of a query as new (exit 0), and the
+    /// query made the index, recording its settings under the wrong name.
+    /// </summary>
+    /// <exception cref="CliException">No index is there (an I/O error, as for a missing file), or the server cannot be reached.</exception>
+    public async Task EnsureExistsAsync(CancellationToken cancellationToken)
+    {
+        if (!await RunAsync(async () => await Store.ExistsAsync(cancellationToken)))
+        {
+            throw CliException.IO($"{Location}: no such index on {EndPoint} (create one with 'dedup index add --store {Location} INPUT')");
+        }
+    }
+
     /// <summary>Facts for <c>index stats</c>.</summary>
     public async Task<List<(string Key, object Value)>> DescribeAsync(CancellationToken cancellationToken)
     {
