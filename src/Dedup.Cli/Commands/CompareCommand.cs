@@ -105,10 +105,23 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                     : "the wording agrees, but the two do not hold the same facts (names and numbers)";
             }
 
-            if (comparison.Scores.ParaphraseScore >= 0.6)
+            MatchScores scores = comparison.Scores;
+            if (scores.ParaphraseScore >= 0.5)
             {
-                // 0.6 and 40: the library's lowest paraphrase bar and its MinParaphraseTerms (internal to it).
-                return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the paraphrase score counts only when the two hold the same facts and either share at least 40 content terms, hold each other's facts both ways, or the smaller (of 40 terms or more, at most half the other's size) keeps nearly all its terms and facts (two short reports on one subject share most of their few terms)");
+                // The library's bars (internal to it): a paraphrase score counts from 0.7, or from 0.6 for two texts of
+                // similar size that hold each other's facts (0.8 each way, 5 or more); the smaller must keep 0.7 of its
+                // facts; and the two must share 40 content terms, or hold each other's facts both ways, or the smaller
+                // must be a digest. Say which part the pair missed, with its figures (a client's trial read the whole
+                // rule restated for a pair whose score was simply under the bar).
+                string measured = string.Create(CultureInfo.InvariantCulture, $"paraphrase score {scores.ParaphraseScore:0.000}: the mean of its content terms, facts {scores.FactScore:0.000} and aligned sentences {scores.AlignedScore:0.000}, less half its verbatim share");
+                string because = scores.FactScore < 0.7
+                    ? string.Create(CultureInfo.InvariantCulture, $"the smaller keeps {scores.FactScore:0.000} of its names and numbers, and a rewrite keeps at least 0.7 of them")
+                    : scores.ParaphraseScore < 0.6
+                    ? "a rewrite scores at least 0.6 (two texts of similar size that hold each other's names and numbers) or 0.7"
+                    : scores.ParaphraseScore < 0.7
+                    ? "below 0.7 a rewrite must also be of similar size and hold 0.8 of the other's names and numbers both ways, which these do not"
+                    : "it counts only when the two share at least 40 content terms, hold each other's facts both ways, or the smaller (of 40 terms or more, at most half the other's size) keeps nearly all its terms and facts (two short reports on one subject share most of their few terms); and not between texts more than 20 times apart in size";
+                return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the {measured}; {because}");
             }
 
             if (comparison.Score == 0)

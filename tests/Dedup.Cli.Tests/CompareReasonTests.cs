@@ -1,0 +1,34 @@
+using Dedup.Cli.Commands;
+using Dedup.Detection;
+
+namespace Dedup.Cli.Tests;
+
+/// <summary>
+/// The "why" line of <c>dedup compare</c> for a pair that is no copy says which part of the paraphrase rule the pair
+/// missed, with its figures: a client's trial read the whole rule restated for a close rewrite whose score (0.661) was
+/// simply under the bar, and could not tell what was lacking.
+/// </summary>
+public sealed class CompareReasonTests
+{
+    private static string? Reason(double paraphrase, double facts, double aligned)
+    {
+        var scores = new MatchScores(0.01, 0.02, 0.02, 0.03, 0, paraphrase, facts, aligned);
+        var comparison = new Comparison(null, 0.03, scores, [], [], []);
+        return new ComparisonView("a", "text", "b", "text", comparison).Reason;
+    }
+
+    [Theory]
+    [InlineData(0.661, 0.857, 0.664, "the paraphrase score 0.661: the mean of its content terms, facts 0.857 and aligned sentences 0.664", "below 0.7 a rewrite must also be of similar size and hold 0.8 of the other's names and numbers both ways")]
+    [InlineData(0.65, 0.60, 0.9, "facts 0.600", "the smaller keeps 0.600 of its names and numbers, and a rewrite keeps at least 0.7 of them")]
+    [InlineData(0.55, 0.9, 0.5, "the paraphrase score 0.550", "a rewrite scores at least 0.6")]
+    [InlineData(0.75, 0.95, 0.9, "the paraphrase score 0.750", "it counts only when the two share at least 40 content terms")]
+    public void The_reason_names_the_part_of_the_rule_the_pair_missed(double paraphrase, double facts, double aligned, string figures, string part)
+    {
+        string? reason = Reason(paraphrase, facts, aligned);
+
+        Assert.NotNull(reason);
+        Assert.StartsWith("the score 0.030 is below the threshold 0.4; ", reason, StringComparison.Ordinal);
+        Assert.Contains(figures, reason, StringComparison.Ordinal);
+        Assert.Contains(part, reason, StringComparison.Ordinal);
+    }
+}
