@@ -63,11 +63,33 @@ internal static class RedisCalls
         _ => e.Message.Split(" To allow this multiplexer", 2)[0],
     };
 
-    /// <summary>The exception for a lost or refused connection, naming the server.</summary>
+    /// <summary>The exception for a lost or refused connection, naming the server; the client's full message stays in its inner exception.</summary>
     public static RedisStoreUnavailableException Unavailable(IConnectionMultiplexer connection, Exception e)
     {
         string endPoint = EndPoints(connection);
-        return new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {e.Message}", e);
+        return new RedisStoreUnavailableException(endPoint, $"The Redis server at {endPoint} is unavailable: {Brief(e)}", e);
+    }
+
+    /// <summary>
+    /// The client's message without its diagnostics: StackExchange.Redis appends the connection's state, the last
+    /// commands and the thread pool's counters ("...: EVAL; SocketClosed on host:6393/Subscription, Idle/RanToCompletion,
+    /// last: SUBSCRIBE, ... IOCP: (Busy=0,Free=1000,...), WORKER: (...), v: 3.4.35"), several hundred characters that a
+    /// tool's one-line error printed whole (a client's trial). The first clause says what happened.
+    /// </summary>
+    internal static string Brief(Exception e)
+    {
+        string message = e.Message;
+        int end = message.Length;
+        foreach (string tail in (ReadOnlySpan<string>)["; ", " (outbound=", ", command=", ", inst:", " To allow this multiplexer"])
+        {
+            int at = message.IndexOf(tail, StringComparison.Ordinal);
+            end = at > 0 ? Math.Min(end, at) : end;
+        }
+
+        string brief = message[..end].TrimEnd('.', ' ');
+        return e is RedisConnectionException { FailureType: not ConnectionFailureType.None } c
+            ? $"{brief} ({c.FailureType})"
+            : brief;
     }
 
     /// <summary>

@@ -33,6 +33,11 @@ public sealed class ServerDownTests
         Assert.Contains($"127.0.0.1:{port}", e.EndPoint, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", e.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<RedisException>(e.InnerException);
+
+        // One clause, not the client's diagnostics (its connection state, last commands and thread pool counters,
+        // several hundred characters a tool printed as its one-line error); those stay in the inner exception.
+        Assert.True(e.Message.Length < 200, e.Message);
+        Assert.DoesNotContain("IOCP", e.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.AddAsync(new LshBucketEntry[] { new(2, 2) }, Ct));
         await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.RemoveAsync(new LshBucketEntry[] { new(1, 1) }, Ct));
 
@@ -126,6 +131,21 @@ public sealed class ServerDownTests
         public int Lost => Volatile.Read(ref _lost);
 
         public override void BucketKeysLost() => Interlocked.Increment(ref _lost);
+    }
+
+    /// <summary>The client's messages as a lost connection and a timeout give them: the first clause is kept, the diagnostics left out.</summary>
+    [Fact]
+    public void The_clients_diagnostics_are_left_out_of_the_message()
+    {
+#pragma warning disable CS0618 // the client's own constructors, made obsolete for its callers, make the exceptions it throws
+        var lost = new RedisConnectionException(
+            ConnectionFailureType.SocketClosed,
+            "No connection is active/available to service this operation: EVAL; SocketClosed on 127.0.0.1:6393/Subscription, Idle/RanToCompletion, last: SUBSCRIBE, origin: ReadAllAsync, outstanding: 0, IOCP: (Busy=0,Free=1000,Min=1,Max=1000), WORKER: (Busy=2,Free=32765), v: 3.4.35.20751");
+        var timeout = new RedisTimeoutException("Timeout awaiting response (outbound=0KiB, inbound=0KiB, 5016ms elapsed, timeout is 5000ms), command=EVAL, next: EVAL, inst: 0, qu: 0, qs: 1", CommandStatus.Sent);
+#pragma warning restore CS0618
+
+        Assert.Equal("No connection is active/available to service this operation: EVAL (SocketClosed)", RedisCalls.Brief(lost));
+        Assert.Equal("Timeout awaiting response", RedisCalls.Brief(timeout));
     }
 
     [Fact]

@@ -205,20 +205,34 @@ internal static class IndexCommand
         ArticleSet set = await reader.ReadAsync(input, cancellationToken);
         int added = 0;
         var conflicts = new System.Collections.Concurrent.ConcurrentBag<string>();
-        await Parallel.ForEachAsync(set.Articles, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (article, ct) =>
+        try
         {
-            try
+            await Parallel.ForEachAsync(set.Articles, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (article, ct) =>
             {
-                if (await index.RunAsync(async () => await index.Detector.AddAsync(article, ct)))
+                try
                 {
-                    Interlocked.Increment(ref added);
+                    if (await index.RunAsync(async () => await index.Detector.AddAsync(article, ct)))
+                    {
+                        Interlocked.Increment(ref added);
+                    }
                 }
-            }
-            catch (ArgumentException)
-            {
-                conflicts.Add(article.Id);
-            }
-        });
+                catch (ArgumentException)
+                {
+                    conflicts.Add(article.Id);
+                }
+            });
+        }
+        catch (Exception e) when (e is OperationCanceledException or CliException)
+        {
+            // Each article is added on its own, so those added before a Ctrl+C or a lost server stay indexed: say how
+            // many (the run said only "cancelled" while 1,334 of a batch stayed, in a client's trial).
+            // "At least": the adds under way when the run stopped may have reached the server without their answer.
+            int done = Volatile.Read(ref added);
+            string kept = $"at least {done} of the {set.Articles.Count} articles were added to {location} and stay indexed (adding the input again skips them)";
+            throw e is CliException failed
+                ? new CliException(failed.ExitCode, $"{failed.Message}; {kept}")
+                : new PartlyWrittenException($"cancelled; {kept}");
+        }
 
         if (!conflicts.IsEmpty)
         {
