@@ -332,9 +332,13 @@ internal static class PassageFinder
     }
 
     /// <summary>
-    /// Pairs the n-th eligible occurrence of each shingle in <paramref name="sa"/> with its n-th eligible occurrence in
-    /// <paramref name="sb"/>: a one-to-one matching that does not depend on which text is which (a text that repeats a
-    /// paragraph has its first copy matched first). Returns, for each shingle of <paramref name="sa"/>, the index of its
+    /// A one-to-one matching of the shingles of <paramref name="sa"/> with those of <paramref name="sb"/> that does not
+    /// depend on which text is which: first the runs through shingles each text holds once (anchors), each the whole
+    /// stretch over which the two agree from it, longest first; then, among the shingles left, the n-th eligible
+    /// occurrence of each with its n-th in the other (a text that repeats a paragraph has its first copy matched
+    /// first). Matching every shingle by its n-th occurrence alone paired a story carried whole in a long page with
+    /// the page's first uses of its common phrases ("pct from a year earlier"): the passage broke in two, overlapping,
+    /// and one piece pointed into another story. Returns, for each shingle of <paramref name="sa"/>, the index of its
     /// partner in <paramref name="sb"/>, or -1.
     /// </summary>
     private static int[] Pair(ulong[] sa, ulong[] sb, Func<int, bool> eligibleA, Func<int, bool> eligibleB)
@@ -353,20 +357,91 @@ internal static class PassageFinder
             }
         }
 
-        var used = new Dictionary<ulong, int>();
-        int[] partner = new int[sa.Length];
+        var inA = new Dictionary<ulong, int>(sa.Length);
         for (int i = 0; i < sa.Length; i++)
         {
-            partner[i] = -1;
-            if (eligibleA(i) && occurrences.TryGetValue(sa[i], out List<int>? list))
+            if (eligibleA(i))
             {
-                int n = used.GetValueOrDefault(sa[i]);
-                if (n < list.Count)
+                inA[sa[i]] = inA.GetValueOrDefault(sa[i]) + 1;
+            }
+        }
+
+        bool Agree(int i, int j) => i >= 0 && j >= 0 && i < sa.Length && j < sb.Length && sa[i] == sb[j] && eligibleA(i) && eligibleB(j);
+
+        // The runs through anchors: each found once (an anchor inside a run found from an earlier one is skipped).
+        var runs = new List<(int I, int J, int Length)>();
+        var runEnd = new Dictionary<int, int>();
+        for (int i = 0; i < sa.Length; i++)
+        {
+            if (!eligibleA(i) || inA.GetValueOrDefault(sa[i]) != 1 || !occurrences.TryGetValue(sa[i], out List<int>? only) || only.Count != 1)
+            {
+                continue;
+            }
+
+            int j = only[0];
+            if (runEnd.TryGetValue(j - i, out int end) && end > i)
+            {
+                continue;
+            }
+
+            int back = 0;
+            while (Agree(i - back - 1, j - back - 1))
+            {
+                back++;
+            }
+
+            int length = back + 1;
+            while (Agree(i + length - back, j + length - back))
+            {
+                length++;
+            }
+
+            runs.Add((i - back, j - back, length));
+            runEnd[j - i] = i - back + length;
+        }
+
+        // Longest first; between runs of one length the order is the same for the texts swapped.
+        runs.Sort((x, y) => x.Length != y.Length ? y.Length.CompareTo(x.Length)
+            : x.I + x.J != y.I + y.J ? (x.I + x.J).CompareTo(y.I + y.J)
+            : Math.Min(x.I, x.J).CompareTo(Math.Min(y.I, y.J)));
+        int[] partner = new int[sa.Length];
+        Array.Fill(partner, -1);
+        bool[] taken = new bool[sb.Length];
+        foreach ((int i, int j, int length) in runs)
+        {
+            for (int d = 0; d < length; d++)
+            {
+                if (partner[i + d] < 0 && !taken[j + d])
                 {
-                    partner[i] = list[n];
-                    used[sa[i]] = n + 1;
+                    partner[i + d] = j + d;
+                    taken[j + d] = true;
                 }
             }
+        }
+
+        // The rest: the n-th occurrence left of each shingle with the n-th left in the other.
+        var next = new Dictionary<ulong, int>();
+        for (int i = 0; i < sa.Length; i++)
+        {
+            if (partner[i] >= 0 || !eligibleA(i) || !occurrences.TryGetValue(sa[i], out List<int>? list))
+            {
+                continue;
+            }
+
+            int n = next.GetValueOrDefault(sa[i]);
+            while (n < list.Count && taken[list[n]])
+            {
+                n++;
+            }
+
+            if (n < list.Count)
+            {
+                partner[i] = list[n];
+                taken[list[n]] = true;
+                n++;
+            }
+
+            next[sa[i]] = n;
         }
 
         return partner;

@@ -98,4 +98,33 @@ public sealed class LongTextTests
         Assert.NotEmpty(c.AlignedSentences);
         Assert.All(c.AlignedSentences, a => Assert.True(a.First.Length < 200 && a.Second.Length < 200, $"{a.First} / {a.Second}"));
     }
+
+    /// <summary>
+    /// A story carried whole in a long page is one exact passage, though the page's other stories use some of its
+    /// phrases first: shingles were paired by their n-th occurrence alone, so the story's "is expected to take three
+    /// years" met another story's, the passage broke in two overlapping pieces and one pointed into the other story
+    /// (a client's trial, on a page of 100 Reuters stories). The pairing now follows the runs through the shingles each
+    /// text holds once.
+    /// </summary>
+    [Fact]
+    public void A_story_carried_whole_in_a_long_page_is_one_passage_though_other_stories_use_its_phrases()
+    {
+        string story = TestArticles.Harbour.ReplaceLineEndings("\n");
+        string[] phrases = ["is expected to take three years", "before any stone is moved", "said it would publish a detailed schedule", "when the weather is calmer and"];
+        var page = new StringBuilder();
+        for (int s = 0; s < 40; s++)
+        {
+            page.Append(Sentences($"filler{s}x", 8, seed: 100 + s)).Append(CultureInfo.InvariantCulture, $"The work on bridge {s} {phrases[s % phrases.Length]} the engineers said.\n\n");
+        }
+
+        int at = page.Length;
+        page.Append(story).Append("\n\n").Append(Sentences("tail", 30, seed: 99));
+
+        Comparison c = CopyComparer.Compare(page.ToString(), story);
+
+        SharedPassage passage = Assert.Single(c.Passages);
+        Assert.True(passage.Exact);
+        Assert.InRange(passage.First.Start, at, at + 5);
+        Assert.True(passage.First.Length > story.Trim().Length - 10, $"{passage.First} of a story of {story.Length} characters");
+    }
 }
