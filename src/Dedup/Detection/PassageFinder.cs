@@ -226,6 +226,13 @@ internal static class PassageFinder
             }
         }
 
+        if (passages.Count == 0 && ta.Count > 0 && ta.Count < options.ShingleSize && ta.Select(t => t.Hash).SequenceEqual(tb.Select(t => t.Hash)))
+        {
+            // Two texts too short for one shingle ("hello" and "hello") with the same words: a duplicate with no
+            // passage shown read as a verdict without evidence (a client's trial). The words are the passage.
+            passages.Add(new SharedPassage(Span(ta, 0, ta.Count - 1), Span(tb, 0, tb.Count - 1), Exact: true));
+        }
+
         passages.Sort((x, y) => x.First.Start.CompareTo(y.First.Start));
         return passages;
     }

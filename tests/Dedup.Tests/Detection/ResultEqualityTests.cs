@@ -119,4 +119,22 @@ public class ResultEqualityTests
         Assert.NotNull(low);
         Assert.Null(CopyComparer.Compare(story, lead, new DetectorOptions { Threshold = Math.Min(1, scores[0] + 0.01) }).Kind);
     }
+
+    /// <summary>
+    /// Two texts too short for a shingle with the same words are a duplicate whose passage is those words: it was a
+    /// duplicate with no passage, a verdict without evidence (a client's trial). Texts without a word have none.
+    /// </summary>
+    [Theory]
+    [InlineData("hello", 0, 5)]
+    [InlineData("  hello world!", 2, 11)]
+    public void A_duplicate_too_short_for_a_shingle_shows_its_words_as_the_passage(string text, int start, int length)
+    {
+        Comparison c = CopyComparer.Compare(text, text);
+
+        Assert.Equal(CopyKind.Duplicate, c.Kind);
+        SharedPassage passage = Assert.Single(c.Passages);
+        Assert.Equal((new TextSpan(start, length), new TextSpan(start, length), true), (passage.First, passage.Second, passage.Exact));
+        Assert.Empty(CopyComparer.Compare("!!! ???", "!!! ???").Passages);
+        Assert.Empty(CopyComparer.Compare("hello there", "hello world").Passages);
+    }
 }
