@@ -87,6 +87,26 @@ public sealed class OutputFileTests : IDisposable
         Assert.Equal(1, run.Error.Split("/dev/full").Length - 1);
     }
 
+    /// <summary>
+    /// A write that fails after another output was replaced says which was (a client's trial, on a full disk: the
+    /// clusters file was new, the report failed, and the message named only the report), as a cancellation does.
+    /// </summary>
+    [Fact]
+    public async Task A_write_that_fails_after_another_says_which_outputs_were_written()
+    {
+        if (!File.Exists("/dev/full"))
+        {
+            Assert.Skip("/dev/full is a Linux device");
+        }
+
+        string clusters = _temp.File("clusters.jsonl");
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--clusters", clusters, "--report", "/dev/full");
+
+        Assert.True(run.ExitCode == ExitCodes.IOError, run.ToString());
+        Assert.Contains($"({clusters} was written before it; /dev/full is as it was)", run.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(clusters));
+    }
+
     [Fact]
     public void A_write_that_fails_part_way_leaves_the_previous_file_and_no_other()
     {

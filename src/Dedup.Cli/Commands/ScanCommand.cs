@@ -104,6 +104,13 @@ internal static class ScanCommand
 
             cancellationToken.ThrowIfCancellationRequested();
         }
+        catch (CliException e) when (written.Count > 0)
+        {
+            // A write failed (a full disk) after others were replaced: say which, as a cancellation does (the failed
+            // output and those after it are as they were).
+            string[] others = [.. new[] { settings.PairsPath, settings.ClustersPath, settings.ReportPath }.OfType<string>().Except(written, StringComparer.Ordinal)];
+            throw new CliException(e.ExitCode, $"{e.Message} ({string.Join(" and ", written)} {(written.Count == 1 ? "was" : "were")} written before it; {string.Join(" and ", others)} {(others.Length == 1 ? "is" : "are")} as {(others.Length == 1 ? "it was" : "they were")})");
+        }
         catch (OperationCanceledException) when (written.Count > 0)
         {
             // Stopped between outputs: say which were replaced, so that a reader does not take them for the old ones (or
