@@ -90,6 +90,30 @@ public sealed class InputErrorTests : IDisposable
         Assert.True(skipped.ExitCode == ExitCodes.Ok, skipped.ToString());
     }
 
+    /// <summary>
+    /// A gzip file is named as one, with the way to read it, and an "id" written with other case is named (a client's
+    /// trial read "a NUL byte at column 9: a binary file" and 'missing "id"' for {"ID": ...}).
+    /// </summary>
+    [Fact]
+    public async Task A_gzip_file_and_an_id_key_of_other_case_are_named()
+    {
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(Good));
+        }
+
+        string gz = _temp.WriteBytes("news.jsonl.gz", packed.ToArray());
+        CliRun zipped = await Cli.RunAsync("scan", gz);
+        Assert.Equal(ExitCodes.BadInput, zipped.ExitCode);
+        Assert.StartsWith($"dedup: {gz}:1: a gzip-compressed file, not JSON Lines: decompress it first (gunzip -c FILE | dedup scan -)", zipped.Error, StringComparison.Ordinal);
+
+        string cased = _temp.Write("cased.jsonl", "{\"ID\": \"a\", \"text\": \"the council approved the plan\"}\n");
+        CliRun run = await Cli.RunAsync("scan", cased);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("missing \"id\" (keys are case-sensitive: this line has \"ID\")", run.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>Files with a byte-order mark joined into one (cat a.jsonl b.jsonl) read whole: the mark that starts a later line was "malformed JSON at column 1".</summary>
     [Fact]
     public async Task A_byte_order_mark_that_starts_a_later_line_is_read_past()

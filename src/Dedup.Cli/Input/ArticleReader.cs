@@ -818,7 +818,9 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             bool numeric = false;
             if (!root.TryGetProperty("id", out JsonElement idElement) || idElement.ValueKind == JsonValueKind.Null)
             {
-                return (null, false, InputProblem.MissingId, "missing \"id\"");
+                // Keys are matched exactly: "ID" or "Id" is no "id" (a client's trial read only 'missing "id"').
+                string? other = root.ValueKind == JsonValueKind.Object ? root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "id" && string.Equals(n, "id", StringComparison.OrdinalIgnoreCase)) : null;
+                return (null, false, InputProblem.MissingId, other is null ? "missing \"id\"" : $"missing \"id\" (keys are case-sensitive: this line has \"{other}\")");
             }
 
             switch (idElement.ValueKind)
@@ -1292,6 +1294,12 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         }
 
         int nul = line.IndexOf((byte)0);
+        if (line.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
+        {
+            // A gzip file's magic bytes: say what to do (a client's trial read only "a binary file").
+            return "a gzip-compressed file, not JSON Lines: decompress it first (gunzip -c FILE | dedup scan -)";
+        }
+
         if (nul >= 0)
         {
             return FormattableString.Invariant($"a NUL byte at column {nul + 1}: a binary file, not JSON Lines");
