@@ -57,6 +57,27 @@ public sealed class CompareAlignmentTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>
+    /// A copy's new headline and dateline, before its first shared passage, are shown as an edit, as the changes between
+    /// passages are (they were never shown: a client's trial); the rest of a page that carries a story among other text
+    /// is not shown as an edit of the story.
+    /// </summary>
+    [Fact]
+    public async Task Edits_before_the_first_passage_are_shown_and_a_pages_other_text_is_not()
+    {
+        string body = Samples.Text(Samples.Storm);
+        string a = _temp.Write("story.txt", "Storm batters the coast\n\n" + body);
+        string b = _temp.Write("copy.txt", "Coast hit by winter storm\n\nLONDON (Wire) - " + body + "\n\nReporting by A. Writer");
+        CliRun run = await Cli.RunAsync("compare", a, b);
+        Assert.Contains("\nchanged before passage 1: a 0..", run.Out, StringComparison.Ordinal);
+        Assert.Contains("  b | {+Coast hit by winter storm LONDON (Wire) -+}", run.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\nchanged after passage \d+: a \d+\.\.\d+, b \d+\.\.\d+\n", run.Out);
+
+        string page = _temp.Write("page.txt", string.Concat(Enumerable.Repeat(Samples.Text(Samples.Rail) + "\n\n", 2)) + body);
+        CliRun excerpt = await Cli.RunAsync("compare", page, _temp.Write("alone.txt", body));
+        Assert.DoesNotContain("changed before passage", excerpt.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Rewrite_lists_its_aligned_sentences_and_shared_facts()
     {

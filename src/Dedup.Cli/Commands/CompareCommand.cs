@@ -153,6 +153,13 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         writer.WriteLine($"simhash_distance: {comparison.Scores.SimHashDistance.ToString(c)} (bits of 64)");
 
         writer.WriteLine($"passages: {comparison.Passages.Count.ToString(c)}");
+        if (Edge(leading: true) is { } before)
+        {
+            writer.WriteLine();
+            writer.WriteLine(FormattableString.Invariant($"changed before passage 1: a {before.A.Start}..{before.A.End}, b {before.B.Start}..{before.B.End}"));
+            WriteDiffPlain(writer, Slice(firstText, before.A), Slice(secondText, before.B));
+        }
+
         for (int i = 0; i < comparison.Passages.Count; i++)
         {
             SharedPassage passage = comparison.Passages[i];
@@ -174,6 +181,13 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 writer.WriteLine(FormattableString.Invariant($"changed between passages {i + 1} and {i + 2}: a {gap.A.Start}..{gap.A.End}, b {gap.B.Start}..{gap.B.End}"));
                 WriteDiffPlain(writer, Slice(firstText, gap.A), Slice(secondText, gap.B));
             }
+        }
+
+        if (Edge(leading: false) is { } after)
+        {
+            writer.WriteLine();
+            writer.WriteLine(FormattableString.Invariant($"changed after passage {comparison.Passages.Count}: a {after.A.Start}..{after.A.End}, b {after.B.Start}..{after.B.End}"));
+            WriteDiffPlain(writer, Slice(firstText, after.A), Slice(secondText, after.B));
         }
 
         if (ShowAligned)
@@ -260,6 +274,18 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             passages.AddColumn(new TableColumn("#").RightAligned());
             passages.AddColumn($"[bold]{Markup.Escape(firstName)}[/]");
             passages.AddColumn($"[bold]{Markup.Escape(secondName)}[/]");
+            void AddEdge((TextSpan A, TextSpan B)? edge, string label)
+            {
+                if (edge is { } e)
+                {
+                    passages.AddRow(
+                        new Markup($"[grey]{label}[/]"),
+                        new Markup($"[red strikethrough]{Markup.Escape(OneLine(Slice(firstText, e.A)))}[/]"),
+                        new Markup($"[green bold]{Markup.Escape(OneLine(Slice(secondText, e.B)))}[/]"));
+                }
+            }
+
+            AddEdge(Edge(leading: true), "before");
             for (int i = 0; i < comparison.Passages.Count; i++)
             {
                 SharedPassage passage = comparison.Passages[i];
@@ -294,6 +320,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 }
             }
 
+            AddEdge(Edge(leading: false), "after");
             console.Write(passages);
         }
         else
@@ -403,6 +430,40 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         var a = new TextSpan(current.First.End, next.First.Start - current.First.End);
         var b = new TextSpan(current.Second.End, next.Second.Start - current.Second.End);
         return string.IsNullOrWhiteSpace(Slice(firstText, a)) && string.IsNullOrWhiteSpace(Slice(secondText, b)) ? null : (a, b);
+    }
+
+    /// <summary>The most characters of text on one side, with none on the other, shown as an edit before the first or after the last passage.</summary>
+    internal const int MaxOneSidedEdge = 300;
+
+    /// <summary>
+    /// What comes before the first passage (<paramref name="leading"/>) or after the last, in both texts, when it reads as
+    /// an edit: both sides hold text (a new headline for the old one, an edited first word), or one side a little (a
+    /// dateline, a credit line added). Only changes between passages were shown, so a syndicated copy's new headline
+    /// and dateline never appeared (a client's trial). A page that carries a story among others is not shown whole:
+    /// its other text is no edit of the story. Null when there is no such edit, or the passages are out of order.
+    /// </summary>
+    private (TextSpan A, TextSpan B)? Edge(bool leading)
+    {
+        IReadOnlyList<SharedPassage> passages = comparison.Passages;
+        if (passages.Count == 0)
+        {
+            return null;
+        }
+
+        SharedPassage edge = leading ? passages[0] : passages[^1];
+        foreach (SharedPassage other in passages)
+        {
+            if (leading ? other.Second.Start < edge.Second.Start : other.Second.End > edge.Second.End)
+            {
+                return null;
+            }
+        }
+
+        TextSpan a = leading ? new TextSpan(0, edge.First.Start) : new TextSpan(edge.First.End, firstText.Length - edge.First.End);
+        TextSpan b = leading ? new TextSpan(0, edge.Second.Start) : new TextSpan(edge.Second.End, secondText.Length - edge.Second.End);
+        bool inA = !string.IsNullOrWhiteSpace(Slice(firstText, a));
+        bool inB = !string.IsNullOrWhiteSpace(Slice(secondText, b));
+        return (inA && inB) || (inA && a.Length <= MaxOneSidedEdge) || (inB && b.Length <= MaxOneSidedEdge) ? (a, b) : null;
     }
 
     private IEnumerable<(string Key, double Value)> Scores()
