@@ -20,12 +20,6 @@ public sealed record AlignedSentence(TextSpan First, TextSpan Second, IReadOnlyL
     public override int GetHashCode() => HashCode.Combine(First, Second, ListEquality.Hash(SharedFacts), ListEquality.Hash(DisagreeingNumbers));
 
     /// <summary>The members as <c>ToString</c> prints them, the facts and numbers listed (not their collection's type).</summary>
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        ListEquality.Print(builder, nameof(First), First);
-        ListEquality.Print(builder.Append(", "), nameof(Second), Second);
-        ListEquality.Print(builder.Append(", "), nameof(SharedFacts), SharedFacts);
-        ListEquality.Print(builder.Append(", "), nameof(DisagreeingNumbers), DisagreeingNumbers);
-        return true;
-    }
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        ListEquality.Print(builder, (nameof(First), First), (nameof(Second), Second), (nameof(SharedFacts), SharedFacts), (nameof(DisagreeingNumbers), DisagreeingNumbers));
 }

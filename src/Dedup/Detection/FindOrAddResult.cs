@@ -15,10 +15,6 @@ public sealed record FindOrAddResult(IReadOnlyList<CopyMatch> Copies, bool Added
     public override int GetHashCode() => HashCode.Combine(Added, ListEquality.Hash(Copies));
 
     /// <summary>The members as <c>ToString</c> prints them, the copies listed (not their collection's type).</summary>
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        ListEquality.Print(builder, nameof(Copies), Copies);
-        ListEquality.Print(builder.Append(", "), nameof(Added), Added);
-        return true;
-    }
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        ListEquality.Print(builder, (nameof(Copies), Copies), (nameof(Added), Added));
 }

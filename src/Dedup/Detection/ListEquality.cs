@@ -30,35 +30,43 @@ internal static class ListEquality
     internal const int PrintedElements = 16;
 
     /// <summary>
-    /// Appends <c>Name = [a, b, c]</c> as a record's <c>ToString</c> prints a member, the list's elements in place of its
-    /// type's name (which the compiler's printing gave, losing the evidence from a logged match): at most
-    /// <see cref="PrintedElements"/> of them, then how many more there are; strings quoted.
+    /// Appends the members as a record's <c>ToString</c> prints them (<c>Name = value, ...</c>), culture-invariant, a
+    /// list's elements in place of its type's name (which the compiler's printing gave, losing the evidence from a logged
+    /// match): at most <see cref="PrintedElements"/> of them, then how many more there are; strings in a list quoted.
     /// </summary>
-    public static void Print<T>(System.Text.StringBuilder builder, string name, IReadOnlyList<T>? list)
+    /// <returns>True, as a record's <c>PrintMembers</c> returns when it printed members.</returns>
+    public static bool Print(System.Text.StringBuilder builder, params ReadOnlySpan<(string Name, object? Value)> members)
     {
-        builder.Append(name).Append(" = ");
-        if (list is null)
+        for (int m = 0; m < members.Length; m++)
         {
-            builder.Append("null");
-            return;
+            builder.Append(m == 0 ? string.Empty : ", ").Append(members[m].Name).Append(" = ");
+            if (members[m].Value is not System.Collections.IEnumerable list || members[m].Value is string)
+            {
+                builder.Append(System.FormattableString.Invariant($"{members[m].Value}"));
+                continue;
+            }
+
+            builder.Append('[');
+            int count = 0;
+            foreach (object? item in list)
+            {
+                if (count < PrintedElements)
+                {
+                    builder.Append(count == 0 ? string.Empty : ", ");
+                    builder.Append(item is string text ? $"\"{text}\"" : System.FormattableString.Invariant($"{item}"));
+                }
+
+                count++;
+            }
+
+            if (count > PrintedElements)
+            {
+                builder.Append(System.Globalization.CultureInfo.InvariantCulture, $", ... {count - PrintedElements} more");
+            }
+
+            builder.Append(']');
         }
 
-        builder.Append('[');
-        for (int i = 0; i < Math.Min(list.Count, PrintedElements); i++)
-        {
-            builder.Append(i == 0 ? string.Empty : ", ");
-            builder.Append(list[i] is string text ? $"\"{text}\"" : System.FormattableString.Invariant($"{list[i]}"));
-        }
-
-        if (list.Count > PrintedElements)
-        {
-            builder.Append(System.Globalization.CultureInfo.InvariantCulture, $", ... {list.Count - PrintedElements} more");
-        }
-
-        builder.Append(']');
+        return true;
     }
-
-    /// <summary>Appends <c>Name = value</c> as a record prints a member (culture-invariant).</summary>
-    public static void Print(System.Text.StringBuilder builder, string name, object? value) =>
-        builder.Append(name).Append(" = ").Append(System.FormattableString.Invariant($"{value}"));
 }

@@ -18,15 +18,8 @@ public sealed record CopyMatch(string Id, CopyKind Kind, double Score, MatchScor
     public override int GetHashCode() => HashCode.Combine(Id, Kind, Score, Scores, ListEquality.Hash(Passages));
 
     /// <summary>The members as <c>ToString</c> prints them, the passages listed (not their collection's type).</summary>
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        ListEquality.Print(builder, nameof(Id), Id);
-        ListEquality.Print(builder.Append(", "), nameof(Kind), Kind);
-        ListEquality.Print(builder.Append(", "), nameof(Score), Score);
-        ListEquality.Print(builder.Append(", "), nameof(Scores), Scores);
-        ListEquality.Print(builder.Append(", "), nameof(Passages), Passages);
-        return true;
-    }
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        ListEquality.Print(builder, (nameof(Id), Id), (nameof(Kind), Kind), (nameof(Score), Score), (nameof(Scores), Scores), (nameof(Passages), Passages));
 }
 
 /// <summary>A pair of articles the detector judged to be copies of each other.</summary>
@@ -59,13 +52,8 @@ public sealed record CopyCluster(string Id, string OriginalId, IReadOnlyList<str
     public override int GetHashCode() => HashCode.Combine(Id, OriginalId, ListEquality.Hash(Members));
 
     /// <summary>The members as <c>ToString</c> prints them, the cluster's members listed (the first 16, then how many more).</summary>
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        ListEquality.Print(builder, nameof(Id), Id);
-        ListEquality.Print(builder.Append(", "), nameof(OriginalId), OriginalId);
-        ListEquality.Print(builder.Append(", "), nameof(Members), Members);
-        return true;
-    }
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        ListEquality.Print(builder, (nameof(Id), Id), (nameof(OriginalId), OriginalId), (nameof(Members), Members));
 }
 
 /// <summary>The result of comparing two articles directly.</summary>
@@ -105,18 +93,17 @@ public sealed record Comparison(
         HashCode.Combine(Kind, Score, Scores, ListEquality.Hash(Passages), ListEquality.Hash(BoilerplateInFirst), ListEquality.Hash(BoilerplateInSecond), ListEquality.Hash(AlignedSentences));
 
     /// <summary>The members as <c>ToString</c> prints them, each list's elements listed (not its collection's type).</summary>
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        ListEquality.Print(builder, nameof(Kind), Kind);
-        ListEquality.Print(builder.Append(", "), nameof(Score), Score);
-        ListEquality.Print(builder.Append(", "), nameof(Scores), Scores);
-        ListEquality.Print(builder.Append(", "), nameof(Passages), Passages);
-        ListEquality.Print(builder.Append(", "), nameof(BoilerplateInFirst), BoilerplateInFirst);
-        ListEquality.Print(builder.Append(", "), nameof(BoilerplateInSecond), BoilerplateInSecond);
-        ListEquality.Print(builder.Append(", "), nameof(AlignedSentences), AlignedSentences);
-        ListEquality.Print(builder.Append(", "), nameof(IsCopy), IsCopy);
-        return true;
-    }
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        ListEquality.Print(
+            builder,
+            (nameof(Kind), Kind),
+            (nameof(Score), Score),
+            (nameof(Scores), Scores),
+            (nameof(Passages), Passages),
+            (nameof(BoilerplateInFirst), BoilerplateInFirst),
+            (nameof(BoilerplateInSecond), BoilerplateInSecond),
+            (nameof(AlignedSentences), AlignedSentences),
+            (nameof(IsCopy), IsCopy));
 }
 
 /// <summary>Everything a batch scan found.</summary>
@@ -149,15 +136,8 @@ public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<Cop
     public override int GetHashCode() => HashCode.Combine(Documents, Characters, Elapsed, ListEquality.Hash(Pairs), ListEquality.Hash(Clusters));
 
     /// <summary>The members as <c>ToString</c> prints them: the counts, and the first pairs and clusters listed (not their collections' types).</summary>
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        ListEquality.Print(builder, nameof(Documents), Documents);
-        ListEquality.Print(builder.Append(", "), nameof(Characters), Characters);
-        ListEquality.Print(builder.Append(", "), nameof(Elapsed), Elapsed);
-        ListEquality.Print(builder.Append(", "), nameof(Pairs), Pairs);
-        ListEquality.Print(builder.Append(", "), nameof(Clusters), Clusters);
-        return true;
-    }
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        ListEquality.Print(builder, (nameof(Documents), Documents), (nameof(Characters), Characters), (nameof(Elapsed), Elapsed), (nameof(Pairs), Pairs), (nameof(Clusters), Clusters));
 
     /// <summary>How many of <see cref="Pairs"/> are of each kind: every kind, 0 for one not found.</summary>
     /// <remarks>A scan's pairs are counted without making a pair (each is made when read), in one pass over their indexes.</remarks>
