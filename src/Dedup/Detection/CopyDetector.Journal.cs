@@ -116,8 +116,8 @@ public sealed partial class CopyDetector
     /// <summary>
     /// Opens a durable detector: loads the snapshot at <paramref name="path"/> if it exists (keeping its settings),
     /// replays the journal of the changes made since (<c>path.journal</c>, cutting off a torn last record), and journals
-    /// every later add and remove before acknowledging it. A new index is given its snapshot at once (empty, with the
-    /// settings), so that it is reopened with them before its first checkpoint too.
+    /// every later add and remove before acknowledging it. A new index writes its snapshot, empty and with the settings,
+    /// at its first add (opening a path creates no index), so that it is reopened with them before its first checkpoint too.
     /// </summary>
     /// <param name="path">The snapshot file; the journal is kept beside it.</param>
     /// <param name="journal">The journal settings; null for <see cref="JournalOptions.Default"/>.</param>
