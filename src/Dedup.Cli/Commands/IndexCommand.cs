@@ -213,21 +213,21 @@ internal static class IndexCommand
         await using RedisIndex index = await RedisIndex.OpenAsync(location, threshold);
         var reader = new ArticleReader(console, skipBad, encoding);
         ArticleSet set = await reader.ReadAsync(input, cancellationToken);
-        int added = 0;
+        int added = 0, started = 0, notAdded = 0;
         var conflicts = new System.Collections.Concurrent.ConcurrentBag<string>();
         try
         {
             await Parallel.ForEachAsync(set.Articles, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (article, ct) =>
             {
+                Interlocked.Increment(ref started);
                 try
                 {
-                    if (await index.RunAsync(async () => await index.Detector.AddAsync(article, ct)))
-                    {
-                        Interlocked.Increment(ref added);
-                    }
+                    bool fresh = await index.RunAsync(async () => await index.Detector.AddAsync(article, ct));
+                    Interlocked.Increment(ref fresh ? ref added : ref notAdded);
                 }
                 catch (ArgumentException)
                 {
+                    Interlocked.Increment(ref notAdded);
                     conflicts.Add(article.Id);
                 }
             });
@@ -235,10 +235,11 @@ internal static class IndexCommand
         catch (Exception e) when (e is OperationCanceledException or CliException)
         {
             // Each article is added on its own, so those added before a Ctrl+C or a lost server stay indexed: say how
-            // many (the run said only "cancelled" while 1,334 of a batch stayed, in a client's trial).
-            // "At least": the adds under way when the run stopped may have reached the server without their answer.
-            int done = Volatile.Read(ref added);
-            string kept = $"at least {done} of the {set.Articles.Count} articles were added to {location} and stay indexed (adding the input again skips them)";
+            // many (the run said only "cancelled" while 1,334 of a batch stayed, in a client's trial). The adds under
+            // way when the run stopped may have reached the server without their answer: a range then.
+            int low = Volatile.Read(ref added);
+            int high = Math.Max(low, Volatile.Read(ref started) - Volatile.Read(ref notAdded));
+            string kept = $"{(low == high ? $"{low}" : $"{low} to {high}")} of the {set.Articles.Count} articles were added to {location} and stay indexed (adding the input again skips them)";
             throw e is CliException failed
                 ? new CliException(failed.ExitCode, $"{failed.Message}; {kept}")
                 : new PartlyWrittenException($"cancelled; {kept}");
