@@ -160,13 +160,17 @@ public sealed partial class CopyDetector
 
     /// <summary>
     /// What shapes this detector's records and keys and the corpus model the workers share, as a shared store records
-    /// it: the boilerplate rules decide which lines a record keeps, and the boilerplate frequency the model one worker
-    /// learns for all (the threshold may differ between workers). A process in globalization-invariant mode says so
+    /// it: the boilerplate rules decide which lines a record keeps, whether rewrites are detected whether it holds
+    /// skeletons and paraphrase terms, and the boilerplate frequency the model one worker learns for all (the threshold
+    /// may differ between workers). A process in globalization-invariant mode says so
     /// (<see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>): its tokens of some texts differ.
     /// </summary>
     private string SharedSettings => System.FormattableString.Invariant(
         $"seed {Options.Seed:X16}, shingle size {Options.ShingleSize}, skeleton size {FeatureExtractor.SkeletonShingleSize}, stopwords {StopwordFingerprint(Options.Stopwords):X16}, boilerplate rules {RulesFingerprint(Options.Boilerplate):X16}, boilerplate frequency {Options.BoilerplateDocumentFrequency}")
-        + (FoldsCompatibilityCharacters ? string.Empty : ", no Unicode compatibility folding (globalization-invariant mode)");
+        + (FoldsCompatibilityCharacters ? string.Empty : ", no Unicode compatibility folding (globalization-invariant mode)")
+        // A worker that does not detect rewrites adds records without skeletons and paraphrase terms. Said only when off,
+        // so that the settings an index recorded before (every worker detecting them) are the same text.
+        + (Options.DetectRewrites ? string.Empty : ", rewrites not detected (DetectRewrites false)");
 
     /// <summary>Whether this process folds compatibility characters (<see cref="Text.Tokenizer.FoldsCompatibilityCharacters"/>); tests set it to act as the other kind.</summary>
     internal bool FoldsCompatibilityCharacters { get; init; } = Text.Tokenizer.FoldsCompatibilityCharacters;

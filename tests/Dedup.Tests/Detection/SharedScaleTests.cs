@@ -203,6 +203,7 @@ public class SharedScaleTests
     [InlineData("shingle size")]
     [InlineData("boilerplate rules")]
     [InlineData("boilerplate frequency")]
+    [InlineData("rewrites not detected")]
     public async Task A_worker_with_other_settings_is_refused_on_every_call(string setting)
     {
         var store = new TestSharedStore();
@@ -212,6 +213,7 @@ public class SharedScaleTests
         {
             "shingle size" => new DetectorOptions { ShingleSize = 4 },
             "boilerplate rules" => new DetectorOptions { Boilerplate = Dedup.Text.BoilerplateRules.None },
+            "rewrites not detected" => new DetectorOptions { DetectRewrites = false },
             _ => new DetectorOptions { BoilerplateDocumentFrequency = 20 },
         };
 
