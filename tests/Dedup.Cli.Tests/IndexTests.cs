@@ -221,6 +221,20 @@ public sealed class IndexTests : IDisposable
         Assert.Contains("skipped 1 bad line", skipped.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>Stats counts the journal a crashed checkpoint left aside, which holds changes too (it said only the new journal's 20 bytes).</summary>
+    [Fact]
+    public async Task Stats_counts_a_journal_left_aside_by_a_crashed_checkpoint()
+    {
+        string store = _temp.File("news.idx");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, Originals())).ExitCode);
+        CliRun plain = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.DoesNotContain("journal left aside", plain.Out, StringComparison.Ordinal);
+
+        File.WriteAllBytes(store + ".journal.old", File.ReadAllBytes(store + ".journal"));
+        CliRun stats = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.Contains($"journal left aside bytes: {new FileInfo(store + ".journal.old").Length}", stats.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Removing_an_unknown_id_removes_nothing()
     {
