@@ -819,7 +819,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             if (!root.TryGetProperty("id", out JsonElement idElement) || idElement.ValueKind == JsonValueKind.Null)
             {
                 // Keys are matched exactly: "ID" or "Id" is no "id" (a client's trial read only 'missing "id"').
-                string? other = root.ValueKind == JsonValueKind.Object ? root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "id" && string.Equals(n, "id", StringComparison.OrdinalIgnoreCase)) : null;
+                string? other = root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "id" && string.Equals(n, "id", StringComparison.OrdinalIgnoreCase));
                 return (null, false, InputProblem.MissingId, other is null ? "missing \"id\"" : $"missing \"id\" (keys are case-sensitive: this line has \"{other}\")");
             }
 
