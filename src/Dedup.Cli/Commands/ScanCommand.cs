@@ -108,16 +108,14 @@ internal static class ScanCommand
         {
             // A write failed (a full disk) after others were replaced: say which, as a cancellation does (the failed
             // output and those after it are as they were).
-            string[] others = [.. new[] { settings.PairsPath, settings.ClustersPath, settings.ReportPath }.OfType<string>().Except(written, StringComparer.Ordinal)];
-            throw new CliException(e.ExitCode, $"{e.Message} ({string.Join(" and ", written)} {(written.Count == 1 ? "was" : "were")} written before it; {string.Join(" and ", others)} {(others.Length == 1 ? "is" : "are")} as {(others.Length == 1 ? "it was" : "they were")})");
+            throw new CliException(e.ExitCode, $"{e.Message} ({string.Join(" and ", written)} {(written.Count == 1 ? "was" : "were")} written before it; {Unchanged(settings, written)})");
         }
         catch (OperationCanceledException) when (written.Count > 0)
         {
             // Stopped between outputs: say which were replaced, so that a reader does not take them for the old ones (or
             // the others for new ones).
-            string[] others = [.. new[] { settings.PairsPath, settings.ClustersPath, settings.ReportPath }.OfType<string>().Except(written, StringComparer.Ordinal)];
-            throw new PartlyWrittenException(
-                $"cancelled after writing {string.Join(" and ", written)}" + (others.Length > 0 ? $"; {string.Join(" and ", others)} {(others.Length == 1 ? "is" : "are")} as {(others.Length == 1 ? "it was" : "they were")}" : string.Empty));
+            string unchanged = Unchanged(settings, written);
+            throw new PartlyWrittenException($"cancelled after writing {string.Join(" and ", written)}" + (unchanged.Length > 0 ? $"; {unchanged}" : string.Empty));
         }
 
         // Output: the pairs found (the highest-scoring 20), then the summary; --json prints the summary only.
@@ -261,6 +259,13 @@ internal static class ScanCommand
     {
         string full = Path.GetFullPath(path);
         return File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;
+    }
+
+    /// <summary>The outputs asked for that were not <paramref name="written"/>, said as left as they were ("a and b are as they were"); empty when none.</summary>
+    private static string Unchanged(ScanSettings settings, List<string> written)
+    {
+        string[] others = [.. new[] { settings.PairsPath, settings.ClustersPath, settings.ReportPath }.OfType<string>().Except(written, StringComparer.Ordinal)];
+        return others.Length == 0 ? string.Empty : $"{string.Join(" and ", others)} {(others.Length == 1 ? "is as it was" : "are as they were")}";
     }
 
     /// <summary>
