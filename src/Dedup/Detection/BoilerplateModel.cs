@@ -291,19 +291,36 @@ internal sealed class BoilerplateModel
     private const int PartitionBits = 6;
 
     /// <summary>
-    /// Partitions filled in one pass over the articles, at least: the buffer holds about this many sixty-fourths of the
-    /// occurrences. Two: a pass reads each article's values from where the last stopped, so 32 passes cost about a
-    /// second more than 16 at 100k articles, and at 1M the buffers are 150 MB smaller (they are most of the scan's
-    /// peak memory beside the sets).
+    /// Partitions filled in one pass over the articles, at least, so at most sixteen passes whatever the size of the
+    /// corpus: the buffer holds about this many sixty-fourths of the occurrences, memory linear in the corpus. Each
+    /// pass reads a little of every article (far apart in memory), so a pass costs about the same whatever it fills:
+    /// with a floor of two, the million took 32 passes where 100k took 16, and the model's counting grew 20× for 10×
+    /// the articles (9 s of a 77 s scan). Four: 16 passes at both; the buffers are larger by 175 MB at 1M, in a
+    /// stage below the scan's peak (the candidate index's), which stays where it was (benchmarks/README.md, "Fortieth stop").
     /// </summary>
-    private const int GroupPartitions = 2;
+    private const int GroupPartitions = 4;
 
     /// <summary>
     /// More partitions are filled a pass (up to all of them) while a pass's occurrences stay within this many (32 MB
-    /// of buffer): a live detector's model of a few thousand articles is counted in one pass, not 32, and a scan's of
-    /// 100k in 16 (a 100k scan took 5–7% less CPU); at 1M a pass still fills two.
+    /// of buffer): a live detector's model of a few thousand articles is counted in one pass, not 16, and a scan's of
+    /// 100k in 16 (a 100k scan took 5–7% less CPU); in a larger corpus a pass fills four (<see cref="GroupPartitions"/>).
     /// </summary>
     private const long GroupOccurrences = 1 << 22;
+
+    /// <summary>
+    /// How many consecutive partitions one pass fills, given each partition's occurrences: all of them when they fit
+    /// <paramref name="groupOccurrences"/>, else halved while a group holds more, down to <see cref="GroupPartitions"/>.
+    /// </summary>
+    internal static int PartitionsPerPass(long[] inPartition, long groupOccurrences)
+    {
+        int group = inPartition.Length;
+        while (group > GroupPartitions && LargestGroup(inPartition, group) > groupOccurrences)
+        {
+            group /= 2;
+        }
+
+        return group;
+    }
 
     /// <summary>The most occurrences in one group of <paramref name="group"/> consecutive partitions.</summary>
     private static long LargestGroup(long[] inPartition, int group)
@@ -404,13 +421,8 @@ internal sealed class BoilerplateModel
             }
         }
 
-        int group = Partitions;
+        int group = PartitionsPerPass(inPartition, groupOccurrences);
         long largestGroup = LargestGroup(inPartition, group);
-        while (group > GroupPartitions && largestGroup > groupOccurrences)
-        {
-            group /= 2;
-            largestGroup = LargestGroup(inPartition, group);
-        }
 
         // Freed as soon as every group is counted, before the vote allocates its own.
         var bufferMemory = new NativeBuffer<ulong>(checked((int)largestGroup));

@@ -17,7 +17,7 @@ public class BoilerplateModelTests
     [InlineData(3, 1)]
     public void Partitioned_counting_finds_the_same_boilerplate_as_one_frequency_table(int maxFrequency, long groupOccurrences)
     {
-        // All 64 partitions in one pass (the default, for this small corpus), two a pass (1), or a few.
+        // All 64 partitions in one pass (the default, for this small corpus), four a pass (1), or a few.
         ArticleFeatures[] features = [.. Corpus().Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
 
         var model = BoilerplateModel.Build(features, maxFrequency, groupOccurrences);
@@ -30,6 +30,29 @@ public class BoilerplateModelTests
             Assert.Equal(f.Words.Where(s => !words.Contains(s)), model.Words(f));
             Assert.Equal(f.Skeleton.Where(s => !skeleton.Contains(s)), model.Skeleton(f));
         }
+    }
+
+    /// <summary>
+    /// The passes of the model's counting do not grow with the corpus: a small corpus is counted in one pass, a large
+    /// one in at most sixteen (each reads a little of every article), however many occurrences each partition holds, so
+    /// the buffer of a pass grows with the corpus instead.
+    /// </summary>
+    [Theory]
+    [InlineData(1_000L, 1)]
+    [InlineData(60_000L, 1)]
+    [InlineData(100_000L, 2)]
+    [InlineData(625_000L, 16)]
+    [InlineData(6_250_000L, 16)]
+    [InlineData(62_500_000L, 16)]
+    public void The_model_is_counted_in_at_most_sixteen_passes_at_any_size(long perPartition, int passes)
+    {
+        long[] inPartition = [.. Enumerable.Repeat(perPartition, 64)];
+        inPartition[5] += perPartition / 3;
+
+        int group = BoilerplateModel.PartitionsPerPass(inPartition, 1L << 22);
+
+        Assert.Equal(passes, 64 / group);
+        Assert.Equal(64, BoilerplateModel.PartitionsPerPass([.. Enumerable.Repeat(0L, 64)], 1L << 22));
     }
 
     /// <summary>
