@@ -322,10 +322,10 @@ internal static class PairFinder
                 int sharedWords = Verifier.CountShared(wordsA, wordsB);
 
                 // Most candidates share a rare term or phrase and little else: told apart by their words and terms,
-                // their skeletons not read (each set is decoded when first asked for).
+                // their skeletons and leads not read (each set is decoded when first asked for).
                 if (!sameSets && _exactHashes[a] != _exactHashes[b] && Verifier.SurelyNoCopy(
-                    new SetView(wordsA, default, sharedWords == 0 ? default : r.Get(0, SetKind.Lead), r.Get(0, SetKind.Terms), _termCounts[a]),
-                    new SetView(wordsB, default, sharedWords == 0 ? default : r.Get(1, SetKind.Lead), r.Get(1, SetKind.Terms), _termCounts[b]),
+                    new SetView(wordsA, default, default, r.Get(0, SetKind.Terms), _termCounts[a]),
+                    new SetView(wordsB, default, default, r.Get(1, SetKind.Terms), _termCounts[b]),
                     sharedWords))
                 {
                     return false;

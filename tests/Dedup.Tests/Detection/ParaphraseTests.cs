@@ -270,14 +270,16 @@ public class ParaphraseTests
         uint[] Set(int count, int shift) => [.. Enumerable.Range(0, count).Select(_ => (uint)(random.Next(count + 1) + shift)).Distinct().Order()];
         uint[] termsA = Entries(lengthA, 0), termsB = Entries(lengthB, shift % 160);
 
-        // Word sets from sharing all to sharing a handful or none; skeletons often much shared; leads part of the words,
-        // but for the test's sake one may be the other's (then only the lead is shared).
+        // Word sets from sharing all to sharing a handful or none; skeletons often much shared; leads part of the words
+        // (as an article's are), one of them at times the other's lead with a few shingles of its own (then the words
+        // shared are those of that lead and any others).
         uint[] wordsA = Set(60 + (lengthA % 100), 0), wordsB = Set(60 + (lengthB % 100), wordsShift % 2 == 0 ? 1000 : wordsShift % 170);
         uint[] skeletonA = Set(80, 0), skeletonB = Set(80, skeletonShift % 100);
         uint[] leadA = [.. wordsA.Take(leadLength % 40)];
         uint[] leadB = leadLength % 3 == 0
             ? [.. wordsA.Take(16 + ((leadLength / 3) % 24)).Concat(Enumerable.Range(0, leadLength % 4).Select(x => (uint)(5000 + x))).Order()]
             : [.. wordsB.Take((leadLength / 2) % 40)];
+        wordsB = [.. wordsB.Union(leadB).Order()];
         (int Terms, int Facts) countsA = Paraphrase.CountDistinct(termsA), countsB = Paraphrase.CountDistinct(termsB);
 
         // The second side's boilerplate left in and counted, on a third of the cases: its lead then counts as shorter.
@@ -325,24 +327,58 @@ public class ParaphraseTests
     }
 
     /// <summary>
-    /// A page that shares two word shingles with a story and quotes its lead, most of its own lead's shingles the
-    /// story's and the rest boilerplate left in and counted (as a live detector reads an indexed article): its intact
-    /// lead makes it an excerpt, so it is not surely no copy, though no fact is shared and the lead's share without the
-    /// boilerplate counted is below <see cref="Verifier.LeadCopy"/>.
+    /// An article's lead is part of its words, as extracted, packed, and with a model's boilerplate taken out of both:
+    /// what lets <see cref="Verifier.SurelyNoCopy"/> leave the leads unread below <see cref="Verifier.MinShared"/>
+    /// shared word shingles, and <see cref="Verifier.Measure(in SetView, in SetView, double, int)"/> count no shared lead
+    /// shingle when no word shingle is shared.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 100)]
+    public Property An_articles_lead_is_part_of_its_words() =>
+        Prop.ForAll(
+            CorpusGen.Corpus(4, 4).ToArbitrary(),
+            corpus =>
+            {
+                ArticleFeatures[] features = [.. corpus.Select(a => FeatureExtractor.Extract(a, DetectorOptions.Default))];
+                var model = BoilerplateModel.Build(features, 1);
+                using var packed = new PackedSets(features.Length);
+                for (int i = 0; i < features.Length; i++)
+                {
+                    FeatureExtractor.Extract(corpus[i], DetectorOptions.Default, packed, i);
+                }
+
+                uint[] buffer = [];
+                bool all = true;
+                for (int i = 0; i < features.Length; i++)
+                {
+                    ArticleFeatures f = features[i];
+                    all &= f.Lead.All(s => f.Words.Contains(s)) && model.Lead(f).All(s => model.Words(f).Contains(s));
+                    uint[] words = packed.Read(i, SetKind.Words, ref buffer).ToArray();
+                    all &= packed.Read(i, SetKind.Lead, ref buffer).ToArray().All(s => words.Contains(s));
+                }
+
+                return all;
+            });
+
+    /// <summary>
+    /// A page that quotes a story's lead and shares nothing else with it, most of its own lead's shingles the story's
+    /// and the rest boilerplate left in and counted (as a live detector reads an indexed article): its intact lead makes
+    /// it an excerpt, though no fact is shared and the lead's share without the boilerplate counted is below
+    /// <see cref="Verifier.LeadCopy"/>; and it is not surely no copy, since the lead's shingles are shared word shingles.
     /// </summary>
     [Fact]
     public void A_lead_intact_once_its_boilerplate_is_counted_is_not_surely_no_copy()
     {
         uint[] wordsA = [.. Enumerable.Range(0, 100).Select(v => (uint)v)];
-        uint[] wordsB = [0, 1, .. Enumerable.Range(1000, 100).Select(v => (uint)v)];
         uint[] leadB = [.. Enumerable.Range(2, 16).Select(v => (uint)v), 5000, 5001];
+        uint[] wordsB = [.. leadB.Concat(Enumerable.Range(1000, 100).Select(v => (uint)v)).Order()];
         uint[] termsA = [.. Enumerable.Range(0, 50).Select(k => ((uint)k << Paraphrase.KeyShift) | Paraphrase.NameFlag)];
         uint[] termsB = [.. Enumerable.Range(100, 50).Select(k => ((uint)k << Paraphrase.KeyShift) | Paraphrase.NameFlag)];
         var a = new SetView(wordsA, [], [.. wordsA.Take(20)], termsA, Paraphrase.CountDistinct(termsA));
-        var b = new SetView(wordsB, [], leadB, termsB, Paraphrase.CountDistinct(termsB), (0, 0, 2));
+        var b = new SetView(wordsB, [], leadB, termsB, Paraphrase.CountDistinct(termsB), (2, 0, 2));
 
         Assert.Equal(CopyKind.Excerpt, Verifier.Classify(false, Verifier.Measure(a, b, 0.5), 0.5)?.Kind);
         Assert.False(Verifier.SurelyNoCopy(a, b, Verifier.CountShared(wordsA, wordsB)));
+        Assert.InRange(Verifier.IntactLeadShares, Verifier.MinShared, int.MaxValue);
         Assert.Equal(CopyKind.Excerpt, Verifier.Verify(a, b, false, 0.5, out _)?.Kind);
     }
 
