@@ -162,11 +162,73 @@ internal sealed class BoilerplateModel
             return new BoilerplateModel(Boilerplate(words, maxFrequency, groupOccurrences), Boilerplate(skeleton, maxFrequency, groupOccurrences), words.Count);
         }
 
-        // Each set's vote takes a helper thread: whichever set is counted last then has both cores (a scan's word set, in
-        // news; the skeleton's counting is about two thirds of the words').
-        Task<HashSet<uint>> skeletonTask = Task.Factory.StartNew(() => Boilerplate(skeleton, maxFrequency, groupOccurrences, voters: 2), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        HashSet<uint> wordSet = Boilerplate(words, maxFrequency, groupOccurrences, voters: 2);
-        return new BoilerplateModel(wordSet, skeletonTask.GetAwaiter().GetResult(), words.Count);
+        // Each set is counted on a thread of its own (the words on this one, the skeleton on a helper); then each thread
+        // votes on every set counted and not yet voted on, its own first, taking blocks of articles until none are left
+        // (VotePass.Run). Before, the skeleton's vote took a third thread while the words were still counted, and its
+        // counting thread then waited for them: at 100k a quarter of a second with one core idle, at 1M one to two.
+        var skeletonCounted = new TaskCompletionSource<VotePass>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wordsCounted = new TaskCompletionSource<VotePass>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task helper = Task.Factory.StartNew(
+            () =>
+            {
+                VotePass skeletonPass;
+                try
+                {
+                    skeletonPass = Count(skeleton, maxFrequency, groupOccurrences);
+                }
+                catch (Exception e)
+                {
+                    skeletonCounted.SetException(e);
+                    throw;
+                }
+
+                skeletonCounted.SetResult(skeletonPass);
+                skeletonPass.Run(shared: true);
+                wordsCounted.Task.GetAwaiter().GetResult().Run(shared: true);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        VotePass? wordPass = null;
+        try
+        {
+            try
+            {
+                wordPass = Count(words, maxFrequency, groupOccurrences);
+            }
+            catch (Exception e)
+            {
+                // The helper waits for the words' count to vote on it: it is told there is none.
+                wordsCounted.SetException(e);
+                throw;
+            }
+
+            wordsCounted.SetResult(wordPass);
+            if (skeletonCounted.Task.IsCompletedSuccessfully)
+            {
+                skeletonCounted.Task.Result.Run(shared: true);
+            }
+
+            wordPass.Run(shared: true);
+            helper.GetAwaiter().GetResult();
+            return new BoilerplateModel(wordPass.Boilerplate(), skeletonCounted.Task.Result.Boilerplate(), words.Count);
+        }
+        finally
+        {
+            // The helper reads the histograms of both sets until it is done: awaited whatever happened here, and both
+            // passes' memory freed after it.
+            if (!helper.IsCompleted)
+            {
+                ((IAsyncResult)helper).AsyncWaitHandle.WaitOne();
+            }
+
+            wordPass?.Dispose();
+            if (skeletonCounted.Task.IsCompletedSuccessfully)
+            {
+                skeletonCounted.Task.Result.Dispose();
+            }
+        }
     }
 
     /// <summary>One kind of set of every article, as the model reads it: whole, or a range of values at a time.</summary>
@@ -353,23 +415,49 @@ internal sealed class BoilerplateModel
     /// The boilerplate among one kind of shingle set, in time linear in the shingles and memory linear in the articles
     /// plus the frequent shingles: the shingle space is taken in partitions; in each, the (shingle, article)
     /// occurrences are sorted, every shingle's document frequency counted, frequent shingles kept with their
-    /// frequency, and each article's histogram of frequencies updated, from which its median follows.
+    /// frequency, and each article's histogram of frequencies updated, from which its median follows; then the vote
+    /// (<see cref="VotePass"/>).
     /// </summary>
+    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency, long groupOccurrences)
+    {
+        using VotePass vote = Count(set, maxFrequency, groupOccurrences);
+        vote.Run(shared: false);
+        return vote.Boilerplate();
+    }
+
+    /// <summary>
+    /// The counting of <see cref="Boilerplate(SetSource, int, long)"/>: every shingle's document frequency and each
+    /// article's histogram of frequencies, ready for the vote (which any number of threads may share).
+    /// </summary>
+    private static VotePass Count(SetSource set, int maxFrequency, long groupOccurrences)
+    {
+        int bins = Math.Min(maxFrequency, HistogramBins);
+
+        // histogram[i * stride + d - 1]: shingles of article i in d articles (d <= bins); [i * stride + bins]: in more.
+        // The scratch of the model (the histograms, the occurrences of a group, the sort's) is outside the managed heap;
+        // the histograms are the vote's, freed with it.
+        var histogram = new NativeBuffer<int>(checked(set.Count * (bins + 1)), zeroed: true);
+        try
+        {
+            return Count(set, maxFrequency, groupOccurrences, histogram, bins);
+        }
+        catch
+        {
+            ((IDisposable)histogram).Dispose();
+            throw;
+        }
+    }
+
     /// <remarks>
     /// Compiled optimized at once: it runs once a build, over every article, where tier-0 code would run its loops
     /// slowly and on-stack replacement compile it again at each loop (docs/architecture.md, "First calls").
     /// </remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static HashSet<uint> Boilerplate(SetSource set, int maxFrequency, long groupOccurrences, int voters = 1)
+    private static VotePass Count(SetSource set, int maxFrequency, long groupOccurrences, NativeBuffer<int> histogramMemory, int bins)
     {
         int n = set.Count;
         uint[] decoded = [];
-        int bins = Math.Min(maxFrequency, HistogramBins);
         int stride = bins + 1;
-
-        // histogram[i * stride + d - 1]: shingles of article i in d articles (d <= bins); [i * stride + bins]: in more.
-        // The scratch of the model (the histograms, the occurrences of a group, the sort's) is outside the managed heap.
-        using var histogramMemory = new NativeBuffer<int>(checked(n * stride), zeroed: true);
         Span<int> histogram = histogramMemory.Span;
         // Where each article's next values start (-1 past its last), and, for a packed set, the bit to resume from.
         int[] cursor = new int[n];
@@ -528,49 +616,20 @@ internal sealed class BoilerplateModel
         // Each article is read whole again, from its start: the hint's cursors are set back.
         Array.Clear(cursor);
         Array.Clear(cursorBit);
-        var vote = new VotePass(set, histogramMemory, stride, bins, maxFrequency, weights, mayBeFrequent, lookup, tally, cursor, cursorBit);
-        if (voters <= 1 || n < 2 * VoteBlock)
-        {
-            vote.Run(shared: false);
-        }
-        else
-        {
-            // The votes are sums, so the blocks of articles may be voted on in any order by any number of threads.
-            // The helper is awaited even when this thread's part throws: it reads the histograms, freed on return.
-            Task helper = Task.Run(() => vote.Run(shared: true));
-            try
-            {
-                vote.Run(shared: true);
-            }
-            finally
-            {
-                helper.GetAwaiter().GetResult();
-            }
-        }
-
-        var boilerplate = new HashSet<uint>();
-        for (int index = 0; index < frequent.Count; index++)
-        {
-            if (tally[index].Df > maxFrequency && tally[index].Votes >= BoilerplateShare * tally[index].Df)
-            {
-                boilerplate.Add(frequent[index]);
-            }
-        }
-
-        return boilerplate;
+        return new VotePass(set, histogramMemory, stride, bins, maxFrequency, weights, mayBeFrequent, lookup, frequent, tally, cursor, cursorBit);
     }
 
     /// <summary>Articles a thread of the vote takes at a time (see <see cref="VotePass"/>).</summary>
     internal const int VoteBlock = 1024;
 
     /// <summary>
-    /// The vote of <see cref="Boilerplate"/>: each article holding a frequent shingle votes on it, boilerplate when the
+    /// The vote of <see cref="BoilerplateModel.Boilerplate(SetSource, int, long)"/>: each article holding a frequent shingle votes on it, boilerplate when the
     /// shingle is far more frequent than the article's own text is (its median shingle frequency). A story republished
     /// a hundred times is as frequent as its own shingles; a publisher's block on every page of the site stands out
     /// against each story it is on. One lookup a shingle: the article's frequent shingles are listed by index, then
-    /// voted on through the list. <see cref="Run"/> takes blocks of articles until none are left, so two threads may
-    /// share the pass: in a scan, the set counted last is voted on by both cores once the other set is done (the
-    /// skeleton's used to finish first, leaving one core idle for the words' vote).
+    /// voted on through the list. <see cref="Run"/> takes blocks of articles until none are left, so any number of
+    /// threads may share the pass: in a scan, each counting thread votes on every set counted, its own first (see
+    /// <see cref="Build(SetSource, SetSource, int, bool, long)"/>). It owns the counting's histograms, freed when it is disposed.
     /// </summary>
     private sealed class VotePass(
         SetSource set,
@@ -581,11 +640,30 @@ internal sealed class BoilerplateModel
         int[]? weights,
         ulong[] mayBeFrequent,
         SortedLookup lookup,
+        List<uint> frequent,
         (int Df, int Votes)[] tally,
         int[] cursor,
-        int[] cursorBit)
+        int[] cursorBit) : IDisposable
     {
         private int _nextBlock;
+
+        /// <summary>The boilerplate, once every block is voted on: the frequent shingles most of whose holders voted for them.</summary>
+        public HashSet<uint> Boilerplate()
+        {
+            var boilerplate = new HashSet<uint>();
+            for (int index = 0; index < frequent.Count; index++)
+            {
+                if (tally[index].Df > maxFrequency && tally[index].Votes >= BoilerplateShare * tally[index].Df)
+                {
+                    boilerplate.Add(frequent[index]);
+                }
+            }
+
+            return boilerplate;
+        }
+
+        /// <summary>Frees the histograms.</summary>
+        public void Dispose() => ((IDisposable)histogram).Dispose();
 
         /// <summary>Votes on blocks of articles until every block is taken; <paramref name="shared"/>: another thread runs it too, so votes are added atomically.</summary>
         public void Run(bool shared)

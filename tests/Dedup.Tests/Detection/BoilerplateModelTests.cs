@@ -280,6 +280,29 @@ public class BoilerplateModelTests
         Assert.Contains(X, BoilerplateModel.Build(packed, 6, concurrently: false, [1, 1, 1, 0, 1, 1, 1]).Words(all[0]).ToArray());
     }
 
+    /// <summary>
+    /// A model counted on two threads whose counting fails (here: its sets already freed) throws the failure on the
+    /// calling thread, on one thread or two, and leaves no thread waiting for the other's count.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_model_whose_counting_fails_throws_and_leaves_no_thread_waiting(bool concurrently)
+    {
+        Article[] articles = [.. ManyArticles(200)];
+        var packed = new PackedSets(articles.Length);
+        for (int i = 0; i < articles.Length; i++)
+        {
+            FeatureExtractor.Extract(articles[i], DetectorOptions.Default, packed, i);
+        }
+
+        packed.Dispose();
+        Task build = Task.Run(() => BoilerplateModel.Build(packed, 10, concurrently), TestContext.Current.CancellationToken);
+
+        Assert.True(((IAsyncResult)build).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "The build did not end.");
+        Assert.IsType<ObjectDisposedException>(build.Exception?.InnerException);
+    }
+
     [Fact]
     public void Weights_must_be_one_an_article()
     {
