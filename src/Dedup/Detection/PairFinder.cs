@@ -121,7 +121,25 @@ internal static class PairFinder
             copies[first] = group.Count;
         }
 
-        var sets = new Sets(articles, threshold) { Copies = duplicates.Count == 0 ? null : copies, Packed = packed };
+        // Each indexed article's term bitmaps (Paraphrase.TermBits) and entry count, read for every candidate that
+        // shares fewer than MinShared word shingles (most): their facts are mostly told unkept from one line each, the
+        // candidate's terms neither decoded nor merged. Made here, after the index, whose peak of memory they would raise.
+        int bitmapWords = 2 * Paraphrase.BitmapWords;
+        ulong[] bitmaps = new ulong[checked(n * bitmapWords)];
+        int[] entries = new int[n];
+        Parallel.For(0, n, parallel, () => Array.Empty<uint>(), (i, _, buffer) =>
+        {
+            if (representative[i] == i)
+            {
+                ReadOnlySpan<uint> terms = packed.Read(i, SetKind.Terms, ref buffer);
+                entries[i] = terms.Length;
+                Paraphrase.TermBits(terms, bitmaps.AsSpan(i * bitmapWords, Paraphrase.BitmapWords), bitmaps.AsSpan((i * bitmapWords) + Paraphrase.BitmapWords, Paraphrase.BitmapWords));
+            }
+
+            return buffer;
+        }, _ => { });
+
+        var sets = new Sets(articles, threshold) { Copies = duplicates.Count == 0 ? null : copies, Packed = packed, TermBitmaps = bitmaps, Entries = entries };
         var clusters = new UnionFind(n);
         var results = new List<FoundPair>();
         var states = new System.Collections.Concurrent.ConcurrentBag<Scratch>();
@@ -297,12 +315,38 @@ internal static class PairFinder
 
         private readonly (int Terms, int Facts)[] _termCounts = [.. articles.Select(a => a.ParaphraseCounts)];
 
+        /// <summary>
+        /// Each article's term bitmaps (<see cref="Paraphrase.TermBits"/>: the terms', then the facts'), by its index
+        /// times twice <see cref="Paraphrase.BitmapWords"/>; null when not made (every candidate's terms are then merged).
+        /// </summary>
+        public ulong[]? TermBitmaps { get; init; }
+
+        /// <summary>Each article's number of paraphrase entries, by its index (read with <see cref="TermBitmaps"/>).</summary>
+        public int[]? Entries { get; init; }
+
         /// <summary>Hints that candidate <paramref name="index"/> is verified soon: its sets (whole or their first line) and its counts.</summary>
         public void PrefetchCandidate(int index, bool whole = false)
         {
             Packed?.PrefetchSets(index, whole);
             MemoryHint.Prefetch(_exactHashes, index);
             MemoryHint.Prefetch(_termCounts, index);
+            if (TermBitmaps is { } bitmaps)
+            {
+                MemoryHint.Prefetch(bitmaps, index * 2 * Paraphrase.BitmapWords);
+                MemoryHint.Prefetch(Entries!, index);
+            }
+        }
+
+        /// <summary>Whether the bitmaps already show that the pair cannot keep its facts (<see cref="Paraphrase.CannotKeepFactsByBits"/>).</summary>
+        private bool FactsNotKeptByBits(int a, int b)
+        {
+            if (TermBitmaps is not { } bitmaps || Entries is not { } entries)
+            {
+                return false;
+            }
+
+            int words = 2 * Paraphrase.BitmapWords;
+            return Paraphrase.CannotKeepFactsByBits(bitmaps.AsSpan(a * words, words), entries[a], _termCounts[a], bitmaps.AsSpan(b * words, words), entries[b], _termCounts[b]);
         }
 
         /// <summary>
@@ -322,11 +366,13 @@ internal static class PairFinder
                 int sharedWords = Verifier.CountShared(wordsA, wordsB);
 
                 // Most candidates share a rare term or phrase and little else: told apart by their words and terms,
-                // their skeletons and leads not read (each set is decoded when first asked for).
-                if (!sameSets && _exactHashes[a] != _exactHashes[b] && Verifier.SurelyNoCopy(
-                    new SetView(wordsA, default, default, r.Get(0, SetKind.Terms), _termCounts[a]),
-                    new SetView(wordsB, default, default, r.Get(1, SetKind.Terms), _termCounts[b]),
-                    sharedWords))
+                // their skeletons and leads not read (each set is decoded when first asked for), and most of those by
+                // their term bitmaps, their terms not read either (what Verifier.SurelyNoCopy would say of them).
+                if (!sameSets && _exactHashes[a] != _exactHashes[b] && sharedWords < Verifier.MinShared
+                    && (FactsNotKeptByBits(a, b) || Verifier.SurelyNoCopy(
+                        new SetView(wordsA, default, default, r.Get(0, SetKind.Terms), _termCounts[a]),
+                        new SetView(wordsB, default, default, r.Get(1, SetKind.Terms), _termCounts[b]),
+                        sharedWords)))
                 {
                     return false;
                 }

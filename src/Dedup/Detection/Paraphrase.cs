@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Dedup.Detection;
 
 /// <summary>
@@ -374,6 +376,71 @@ internal static class Paraphrase
 
         ParaphraseMeasure counts = CountTerms(a, firstIsA ? second : first, firstIsA ? secondCounts : firstCounts, firstIsA ? firstCounts : secondCounts, 0, 0, 0, out bool cut, factsOnly: true);
         return cut || !counts.SameFacts;
+    }
+
+    /// <summary>Bits of a text's term bitmaps (<see cref="TermBits"/>): four 64-bit words each.</summary>
+    public const int BitmapWords = 4;
+
+    /// <summary>
+    /// A text's two bitmaps of 256 bits, indexed by the low 8 bits of a term's key: every term's bit in
+    /// <paramref name="terms"/>, every fact's in <paramref name="facts"/> (a term is a fact when any of its entries is,
+    /// as <see cref="CountDistinct"/> counts it). They bound what two texts can share without their entries
+    /// (<see cref="CannotKeepFactsByBits"/>).
+    /// </summary>
+    /// <param name="entries">The text's entries, sorted.</param>
+    /// <param name="terms">Receives the terms' bitmap (<see cref="BitmapWords"/> words).</param>
+    /// <param name="facts">Receives the facts' bitmap (<see cref="BitmapWords"/> words).</param>
+    public static void TermBits(ReadOnlySpan<uint> entries, Span<ulong> terms, Span<ulong> facts)
+    {
+        terms[..BitmapWords].Clear();
+        facts[..BitmapWords].Clear();
+        foreach (uint entry in entries)
+        {
+            int bit = (int)(Key(entry) & 0xFF);
+            ulong mask = 1UL << (bit & 63);
+            terms[bit >> 6] |= mask;
+            facts[bit >> 6] |= IsFact(entry) ? mask : 0;
+        }
+    }
+
+    /// <summary>
+    /// Whether the bitmaps (<see cref="TermBits"/>), entry counts and distinct counts of two texts already show that
+    /// <see cref="CannotKeepFacts"/> is true of them, their entries unread: a fact of the measured side whose bit is
+    /// not among the other's terms is not shared, so the measured side shares at most its facts less the bits of its
+    /// facts that the other lacks, and when even that many cannot keep the facts
+    /// (<see cref="ParaphraseMeasure.SameFacts"/> only grows with the shared facts), no merge can. False says nothing:
+    /// the merge must tell. Two texts of as many entries are measured in the order of their entries, so both orders
+    /// must fail.
+    /// </summary>
+    public static bool CannotKeepFactsByBits(
+        ReadOnlySpan<ulong> bitsFirst,
+        int entriesFirst,
+        (int Terms, int Facts) firstCounts,
+        ReadOnlySpan<ulong> bitsSecond,
+        int entriesSecond,
+        (int Terms, int Facts) secondCounts)
+    {
+        // bits: the terms' bitmap, then the facts'.
+        return entriesFirst < entriesSecond ? Cannot(bitsFirst, firstCounts, bitsSecond, secondCounts)
+            : entriesFirst > entriesSecond ? Cannot(bitsSecond, secondCounts, bitsFirst, firstCounts)
+            : Cannot(bitsFirst, firstCounts, bitsSecond, secondCounts) && Cannot(bitsSecond, secondCounts, bitsFirst, firstCounts);
+
+        static bool Cannot(ReadOnlySpan<ulong> measured, (int Terms, int Facts) ofMeasured, ReadOnlySpan<ulong> other, (int Terms, int Facts) ofOther)
+        {
+            if (ofMeasured.Facts == 0)
+            {
+                // The fact share is then the content share: the bitmaps bound no fact.
+                return false;
+            }
+
+            int missing = 0;
+            for (int w = 0; w < BitmapWords; w++)
+            {
+                missing += BitOperations.PopCount(measured[BitmapWords + w] & ~other[w]);
+            }
+
+            return !new ParaphraseMeasure(ofMeasured.Terms, 0, ofMeasured.Facts, ofMeasured.Facts - missing, 0, 0, 0, 0, ofOther.Terms, ofOther.Facts).SameFacts;
+        }
     }
 
     /// <summary>The alignment of <paramref name="a"/>'s sentences with <paramref name="b"/>'s.</summary>

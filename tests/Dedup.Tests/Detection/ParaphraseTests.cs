@@ -327,6 +327,61 @@ public class ParaphraseTests
     }
 
     /// <summary>
+    /// <see cref="Paraphrase.CannotKeepFactsByBits"/>, which reads only the texts' bitmaps and counts, says "cannot" only
+    /// where <see cref="Paraphrase.CannotKeepFacts"/> does, whatever the overlap, the sizes (as many entries on both sides
+    /// among them) and the facts' share; and it does say it of two texts whose facts are far apart.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 2000)]
+    public Property The_term_bitmaps_say_facts_cannot_be_kept_only_where_the_merge_does(int seed, byte lengthA, byte lengthB, byte shift, bool sameLength, byte keySpace)
+    {
+        var random = new Random(seed);
+        int space = 40 + (keySpace % 600);
+        uint[] Entries(int count, int shift) => [.. Enumerable.Range(0, count).Select(_ => (uint)random.Next()).Select(v => (((v % (uint)space) + (uint)shift) << Paraphrase.KeyShift) | (v & (Paraphrase.NumberFlag | Paraphrase.NameFlag)) | ((v >> 16) % 12)).Distinct().Order()];
+        uint[] a = Entries(lengthA, 0), b = Entries(lengthB, shift % 200);
+        if (sameLength)
+        {
+            // Then the order of their entries says which is measured: either may come first.
+            b = [.. b.Take(a.Length)];
+            a = [.. a.Take(b.Length)];
+            (a, b) = seed % 2 == 0 ? (a, b) : (b, a);
+        }
+
+        (int Terms, int Facts) countsA = Paraphrase.CountDistinct(a), countsB = Paraphrase.CountDistinct(b);
+        ulong[] bitsA = new ulong[2 * Paraphrase.BitmapWords], bitsB = new ulong[2 * Paraphrase.BitmapWords];
+        Paraphrase.TermBits(a, bitsA.AsSpan(0, Paraphrase.BitmapWords), bitsA.AsSpan(Paraphrase.BitmapWords));
+        Paraphrase.TermBits(b, bitsB.AsSpan(0, Paraphrase.BitmapWords), bitsB.AsSpan(Paraphrase.BitmapWords));
+
+        bool byBits = Paraphrase.CannotKeepFactsByBits(bitsA, a.Length, countsA, bitsB, b.Length, countsB);
+        bool merged = Paraphrase.CannotKeepFacts(a, b, countsA, countsB);
+        return (!byBits || merged).Label($"by bits {byBits}, merged {merged}, entries {a.Length}/{b.Length}, counts {countsA}/{countsB}");
+    }
+
+    [Fact]
+    public void The_term_bitmaps_tell_texts_with_other_facts_apart()
+    {
+        uint[] a = [.. Enumerable.Range(0, 60).Select(k => ((uint)k << Paraphrase.KeyShift) | (k % 2 == 0 ? Paraphrase.NameFlag : 0))];
+        uint[] b = [.. Enumerable.Range(100, 70).Select(k => ((uint)k << Paraphrase.KeyShift) | (k % 2 == 0 ? Paraphrase.NumberFlag : 0))];
+        ulong[] bitsA = new ulong[2 * Paraphrase.BitmapWords], bitsB = new ulong[2 * Paraphrase.BitmapWords];
+        Paraphrase.TermBits(a, bitsA.AsSpan(0, Paraphrase.BitmapWords), bitsA.AsSpan(Paraphrase.BitmapWords));
+        Paraphrase.TermBits(b, bitsB.AsSpan(0, Paraphrase.BitmapWords), bitsB.AsSpan(Paraphrase.BitmapWords));
+
+        Assert.True(Paraphrase.CannotKeepFactsByBits(bitsA, a.Length, Paraphrase.CountDistinct(a), bitsB, b.Length, Paraphrase.CountDistinct(b)));
+        Assert.True(Paraphrase.CannotKeepFactsByBits(bitsB, b.Length, Paraphrase.CountDistinct(b), bitsA, a.Length, Paraphrase.CountDistinct(a)));
+        Assert.False(Paraphrase.CannotKeepFactsByBits(bitsA, a.Length, Paraphrase.CountDistinct(a), bitsA, a.Length, Paraphrase.CountDistinct(a)));
+
+        // Two texts of as many entries: the first in the order of its entries is measured (all its facts are the
+        // other's terms), not the second (whose facts the first lacks), whichever is passed first.
+        uint[] measured = [.. Enumerable.Range(0, 20).Select(k => ((uint)k << Paraphrase.KeyShift) | (k is >= 1 and <= 9 ? Paraphrase.NameFlag : 0))];
+        uint[] other = [.. Enumerable.Range(1, 9).Concat(Enumerable.Range(100, 11)).Select(k => ((uint)k << Paraphrase.KeyShift) | (k >= 100 ? Paraphrase.NumberFlag : 0))];
+        ulong[] bitsM = new ulong[2 * Paraphrase.BitmapWords], bitsO = new ulong[2 * Paraphrase.BitmapWords];
+        Paraphrase.TermBits(measured, bitsM.AsSpan(0, Paraphrase.BitmapWords), bitsM.AsSpan(Paraphrase.BitmapWords));
+        Paraphrase.TermBits(other, bitsO.AsSpan(0, Paraphrase.BitmapWords), bitsO.AsSpan(Paraphrase.BitmapWords));
+        Assert.False(Paraphrase.CannotKeepFacts(other, measured, Paraphrase.CountDistinct(other), Paraphrase.CountDistinct(measured)));
+        Assert.False(Paraphrase.CannotKeepFactsByBits(bitsO, other.Length, Paraphrase.CountDistinct(other), bitsM, measured.Length, Paraphrase.CountDistinct(measured)));
+        Assert.False(Paraphrase.CannotKeepFactsByBits(bitsM, measured.Length, Paraphrase.CountDistinct(measured), bitsO, other.Length, Paraphrase.CountDistinct(other)));
+    }
+
+    /// <summary>
     /// An article's lead is part of its words, as extracted, packed, and with a model's boilerplate taken out of both:
     /// what lets <see cref="Verifier.SurelyNoCopy"/> leave the leads unread below <see cref="Verifier.MinShared"/>
     /// shared word shingles, and <see cref="Verifier.Measure(in SetView, in SetView, double, int)"/> count no shared lead
