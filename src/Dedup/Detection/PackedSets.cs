@@ -138,6 +138,12 @@ internal sealed unsafe class PackedSets : IDisposable
     }
 
     /// <summary>
+    /// Hints that <see cref="PrefetchSets"/> of article <paramref name="index"/> comes soon: where its sets are (an entry
+    /// of an array of one per article, far apart for far-apart articles, and read before their lines can be asked for).
+    /// </summary>
+    public void PrefetchPlace(int index) => MemoryHint.Prefetch(_articles, index);
+
+    /// <summary>
     /// Hints that the sets of article <paramref name="index"/> will be read soon: their first line (the offsets), or
     /// every line when <paramref name="whole"/>.
     /// </summary>

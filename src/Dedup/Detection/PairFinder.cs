@@ -206,12 +206,28 @@ internal static class PairFinder
         selector.Finish();
 
         // The candidates' sets are far apart in memory: their first lines are asked for before the first is verified.
+        // Where a candidate's sets are is itself an entry far apart (in arrays of one per article, 12 MB and more at a
+        // million), read before its lines can be asked for: every candidate's entries in the dense arrays, and its node
+        // of the clusters, are asked for first, so that those reads wait together, not one after the other.
+        ReadOnlySpan<int> common = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(selector.Common)[..Math.Min(selector.Common.Count, CandidateSelector.MaxCommonVerified)];
+        foreach (int j in selector.Rare)
+        {
+            sets.PrefetchPlace(j);
+            clusters.Prefetch(j);
+        }
+
+        foreach (int j in common)
+        {
+            sets.PrefetchPlace(j);
+            clusters.Prefetch(j);
+        }
+
         foreach (int j in selector.Rare)
         {
             sets.PrefetchCandidate(j);
         }
 
-        foreach (int j in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(selector.Common)[..Math.Min(selector.Common.Count, CandidateSelector.MaxCommonVerified)])
+        foreach (int j in common)
         {
             sets.PrefetchCandidate(j);
         }
@@ -324,10 +340,13 @@ internal static class PairFinder
         /// <summary>Each article's number of paraphrase entries, by its index (read with <see cref="TermBitmaps"/>).</summary>
         public int[]? Entries { get; init; }
 
-        /// <summary>Hints that candidate <paramref name="index"/> is verified soon: its sets (whole or their first line) and its counts.</summary>
-        public void PrefetchCandidate(int index, bool whole = false)
+        /// <summary>
+        /// Hints that candidate <paramref name="index"/> is verified soon: its entries in the dense arrays (its counts,
+        /// bitmaps, and where its sets are), which <see cref="PrefetchCandidate"/> then reads.
+        /// </summary>
+        public void PrefetchPlace(int index)
         {
-            Packed?.PrefetchSets(index, whole);
+            Packed?.PrefetchPlace(index);
             MemoryHint.Prefetch(_exactHashes, index);
             MemoryHint.Prefetch(_termCounts, index);
             if (TermBitmaps is { } bitmaps)
@@ -336,6 +355,9 @@ internal static class PairFinder
                 MemoryHint.Prefetch(Entries!, index);
             }
         }
+
+        /// <summary>Hints that candidate <paramref name="index"/> is verified soon: its sets (whole or their first line), after <see cref="PrefetchPlace"/>.</summary>
+        public void PrefetchCandidate(int index, bool whole = false) => Packed?.PrefetchSets(index, whole);
 
         /// <summary>Whether the bitmaps already show that the pair cannot keep its facts (<see cref="Paraphrase.CannotKeepFactsByBits"/>).</summary>
         private bool FactsNotKeptByBits(int a, int b)

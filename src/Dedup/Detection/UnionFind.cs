@@ -39,6 +39,9 @@ internal sealed class UnionFind
         return x;
     }
 
+    /// <summary>Hints that <see cref="FindRoot"/> of <paramref name="x"/> comes soon: its parent's entry.</summary>
+    public void Prefetch(int x) => MemoryHint.Prefetch(_parent, x);
+
     /// <summary>Number of elements in the set whose root is <paramref name="root"/>.</summary>
     public int SizeOf(int root) => _size[root];
 
