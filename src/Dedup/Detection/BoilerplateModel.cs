@@ -165,7 +165,7 @@ internal sealed class BoilerplateModel
         // Each set is counted on a thread of its own (the words on this one, the skeleton on a helper); then each thread
         // votes on every set counted and not yet voted on, its own first, taking blocks of articles until none are left
         // (VotePass.Run). Before, the skeleton's vote took a third thread while the words were still counted, and its
-        // counting thread then waited for them: at 100k a quarter of a second with one core idle, at 1M one to two.
+        // counting thread then waited for them: at 100k a quarter of a second with one core idle, at 1M up to a second.
         var skeletonCounted = new TaskCompletionSource<VotePass>(TaskCreationOptions.RunContinuationsAsynchronously);
         var wordsCounted = new TaskCompletionSource<VotePass>(TaskCreationOptions.RunContinuationsAsynchronously);
         Task helper = Task.Factory.StartNew(
