@@ -654,7 +654,7 @@ public sealed partial class CopyDetector
         // garbage as soon as they are packed); the features keep the rest.
         using var packed = new PackedSets(n);
         int done = 0;
-        var sameText = new ConcurrentDictionary<UInt128, int>(Environment.ProcessorCount, Math.Min(n, 1 << 20));
+        FirstOfKey? sameText = new(n);
         int[] copyOf = new int[n];
         Array.Fill(copyOf, -1);
         (string Id, DateTimeOffset? Published)[]? copies = new (string, DateTimeOffset?)[n];
@@ -692,7 +692,7 @@ public sealed partial class CopyDetector
             // An article whose text is another's (a wire story sent out again, a feed read twice) gets that one's
             // features: they depend on the text alone but for the id and the time. It is copied after the loop,
             // when the other's features are sure to be there.
-            int first = sameText.GetOrAdd(FeatureExtractor.TextKey(article), i);
+            int first = sameText.FirstOf(i, FeatureExtractor.TextKey(article));
             if (first != i)
             {
                 copyOf[i] = first;
@@ -706,7 +706,7 @@ public sealed partial class CopyDetector
             Advance(progress, "signatures", ref done, n);
         });
 
-        sameText.Clear();
+        sameText = null;
         Parallel.For(0, n, parallel, i =>
         {
             int first = copyOf[i];
