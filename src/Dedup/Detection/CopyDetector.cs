@@ -654,7 +654,7 @@ public sealed partial class CopyDetector
         // garbage as soon as they are packed); the features keep the rest.
         using var packed = new PackedSets(n);
         int done = 0;
-        FirstOfKey? sameText = new(n);
+        using var sameText = new FirstOfKey(n);
         int[] copyOf = new int[n];
         Array.Fill(copyOf, -1);
         (string Id, DateTimeOffset? Published)[]? copies = new (string, DateTimeOffset?)[n];
@@ -706,7 +706,8 @@ public sealed partial class CopyDetector
             Advance(progress, "signatures", ref done, n);
         });
 
-        sameText = null;
+        // Freed now, before the corpus model and the candidate index (the scan's peak of memory), not at the end.
+        sameText.Dispose();
         Parallel.For(0, n, parallel, i =>
         {
             int first = copyOf[i];

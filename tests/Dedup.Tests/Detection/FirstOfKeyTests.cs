@@ -23,7 +23,7 @@ public class FirstOfKeyTests
         UInt128[] keyOf = [.. Enumerable.Range(0, n).Select(_ => KeyOf(random.Next(keys)))];
         int[] order = [.. Enumerable.Range(0, n).OrderBy(_ => random.Next())];
 
-        var table = new FirstOfKey(n);
+        using var table = new FirstOfKey(n);
         int[] first = new int[n];
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = 4 }, p => first[order[p]] = table.FirstOf(order[p], keyOf[order[p]]));
 
@@ -39,11 +39,14 @@ public class FirstOfKeyTests
     }
 
     [Fact]
-    public void An_empty_table_and_a_table_of_one_answer_for_themselves()
+    public void An_empty_table_and_a_table_of_one_answer_for_themselves_and_a_freed_one_refuses()
     {
-        _ = new FirstOfKey(0);
+        using var empty = new FirstOfKey(0);
         var one = new FirstOfKey(1);
         Assert.Equal(0, one.FirstOf(0, UInt128.MaxValue));
+        one.Dispose();
+        one.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => one.FirstOf(0, UInt128.MaxValue));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FirstOfKey(-1));
     }
 }
