@@ -171,19 +171,7 @@ internal sealed class BoilerplateModel
         Task helper = Task.Factory.StartNew(
             () =>
             {
-                VotePass skeletonPass;
-                try
-                {
-                    skeletonPass = Count(skeleton, maxFrequency, groupOccurrences);
-                }
-                catch (Exception e)
-                {
-                    skeletonCounted.SetException(e);
-                    throw;
-                }
-
-                skeletonCounted.SetResult(skeletonPass);
-                skeletonPass.Run(shared: true);
+                CountAndTell(skeleton, skeletonCounted).Run(shared: true);
                 wordsCounted.Task.GetAwaiter().GetResult().Run(shared: true);
             },
             CancellationToken.None,
@@ -193,18 +181,7 @@ internal sealed class BoilerplateModel
         VotePass? wordPass = null;
         try
         {
-            try
-            {
-                wordPass = Count(words, maxFrequency, groupOccurrences);
-            }
-            catch (Exception e)
-            {
-                // The helper waits for the words' count to vote on it: it is told there is none.
-                wordsCounted.SetException(e);
-                throw;
-            }
-
-            wordsCounted.SetResult(wordPass);
+            wordPass = CountAndTell(words, wordsCounted);
             if (skeletonCounted.Task.IsCompletedSuccessfully)
             {
                 skeletonCounted.Task.Result.Run(shared: true);
@@ -228,6 +205,25 @@ internal sealed class BoilerplateModel
             {
                 skeletonCounted.Task.Result.Dispose();
             }
+        }
+
+        // A set's count, told to the other thread, which votes on it too: its failure as well, or a thread waiting
+        // for the words' count would wait for ever.
+        VotePass CountAndTell(SetSource set, TaskCompletionSource<VotePass> counted)
+        {
+            VotePass pass;
+            try
+            {
+                pass = Count(set, maxFrequency, groupOccurrences);
+            }
+            catch (Exception e)
+            {
+                counted.SetException(e);
+                throw;
+            }
+
+            counted.SetResult(pass);
+            return pass;
         }
     }
 

@@ -16,10 +16,19 @@ internal sealed class FirstOfKey : IDisposable
     /// <summary>Item numbers plus one (0: empty), at the slot of their key's hash or the next free one after it.</summary>
     private readonly NativeBuffer<int> _slots;
 
-    /// <param name="count">How many items there are (numbered from 0).</param>
+    /// <summary>The most items a table holds: its slots, twice as many rounded up to a power of two, are counted in an int.</summary>
+    public const int MaxCount = 1 << 29;
+
+    /// <param name="count">How many items there are (numbered from 0), at most <see cref="MaxCount"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or above <see cref="MaxCount"/>.</exception>
     public FirstOfKey(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count > MaxCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"A scan tells the texts of at most {MaxCount:N0} articles apart; split the input.");
+        }
+
         _keys = new NativeBuffer<UInt128>(count);
 
         // At most half full: probes stay short.

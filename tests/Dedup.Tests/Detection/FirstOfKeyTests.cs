@@ -48,5 +48,6 @@ public class FirstOfKeyTests
         one.Dispose();
         Assert.Throws<ObjectDisposedException>(() => one.FirstOf(0, UInt128.MaxValue));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FirstOfKey(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FirstOfKey(FirstOfKey.MaxCount + 1));
     }
 }
