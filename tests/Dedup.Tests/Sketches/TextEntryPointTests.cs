@@ -90,9 +90,19 @@ public class TextEntryPointTests
         uint[] values = new uint[128];
         hasher.Compute(text.AsSpan(), values);
         _ = SimHasher.Compute(text.AsSpan());
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        hasher.Compute(text.AsSpan(), values);
-        _ = SimHasher.Compute(text.AsSpan());
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // The least of three warm calls: the shared array pool drops what it holds when a full collection finds memory
+        // short (other tests run at once), and the next call then rents its buffer anew (280 bytes seen once in CI's
+        // pass without AVX-512); an allocation a call or a token shows in every call.
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            hasher.Compute(text.AsSpan(), values);
+            _ = SimHasher.Compute(text.AsSpan());
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, least);
     }
 }
