@@ -378,7 +378,7 @@ internal static class Paraphrase
         return cut || !counts.SameFacts;
     }
 
-    /// <summary>Bits of a text's term bitmaps (<see cref="TermBits"/>): four 64-bit words each.</summary>
+    /// <summary>The 64-bit words of each of a text's two term bitmaps (<see cref="TermBits"/>): 256 bits.</summary>
     public const int BitmapWords = 4;
 
     /// <summary>
