@@ -446,13 +446,7 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     /// <inheritdoc/>
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
     public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) =>
-        RetryAsync(async () =>
-        {
-            IBatch batch = _database.CreateBatch();
-            Task<long> count = batch.HashLengthAsync(_ids);
-            await ExecuteAsync(batch, [count], cancellationToken).ConfigureAwait(false);
-            return count.Result;
-        }, cancellationToken);
+        ReadAsync(batch => batch.HashLengthAsync(_ids), cancellationToken);
 
     /// <summary>
     /// Whether an index is on the server under <see cref="RedisSharedIndexStoreOptions.IndexName"/>: a detector has
@@ -464,12 +458,16 @@ public sealed class RedisSharedIndexStore : ISharedIndexStore, IAsyncDisposable,
     /// <returns>True when the index's settings are recorded.</returns>
     /// <exception cref="RedisStoreUnavailableException">The server cannot be reached.</exception>
     public ValueTask<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(batch => batch.KeyExistsAsync(_settings), cancellationToken);
+
+    /// <summary>One command's answer, sent as a batch of one under the store's retries and time limit.</summary>
+    private ValueTask<T> ReadAsync<T>(Func<IBatch, Task<T>> command, CancellationToken cancellationToken) =>
         RetryAsync(async () =>
         {
             IBatch batch = _database.CreateBatch();
-            Task<bool> exists = batch.KeyExistsAsync(_settings);
-            await ExecuteAsync(batch, [exists], cancellationToken).ConfigureAwait(false);
-            return exists.Result;
+            Task<T> answer = command(batch);
+            await ExecuteAsync(batch, [answer], cancellationToken).ConfigureAwait(false);
+            return answer.Result;
         }, cancellationToken);
 
     /// <inheritdoc/>
