@@ -11,6 +11,11 @@ if (args is ["corpus", ..])
     return Dedup.Benchmarks.Synthetic.SyntheticCorpus.Run(args);
 }
 
+if (args is ["copies", ..])
+{
+    return Dedup.Benchmarks.Synthetic.SyntheticCorpus.RunCopies(args);
+}
+
 if (args is ["boilerplate", ..])
 {
     return Dedup.Benchmarks.Scale.BoilerplateTiming.Run(args);

@@ -83,6 +83,74 @@ internal sealed class SyntheticCorpus
         return 0;
     }
 
+    /// <summary>
+    /// Command line: <c>copies COUNT OUT.jsonl [--near] [SEED]</c>, the inputs of issue 9's "a story copied 10,000 times":
+    /// one synthetic story sent <c>COUNT</c> times under new ids, word for word, or with <c>--near</c> each copy with
+    /// <see cref="NearEdits"/> of its words replaced by others of its own (an outlet's small edits).
+    /// </summary>
+    public static int RunCopies(string[] args)
+    {
+        bool near = args.Contains("--near");
+        string[] rest = [.. args.Where(a => a != "--near")];
+        if (rest.Length < 3 || !int.TryParse(rest[1], CultureInfo.InvariantCulture, out int count) || count < 1)
+        {
+            Console.Error.WriteLine("usage: copies COUNT OUT.jsonl [--near] [SEED]   e.g. copies 10000 same-10k.jsonl");
+            return 2;
+        }
+
+        ulong seed = rest.Length > 3 ? ulong.Parse(rest[3], CultureInfo.InvariantCulture) : 20261126;
+        var corpus = new SyntheticCorpus(LoadWords(), seed);
+        using var stream = new FileStream(rest[2], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        long bytes = corpus.WriteCopies(stream, count, near);
+        Console.Error.WriteLine($"{count:N0} copies of one story{(near ? $", {NearEdits} words replaced in each" : string.Empty)}, {bytes / 1e6:F1} MB of text -> {rest[2]}");
+        return 0;
+    }
+
+    /// <summary>Words replaced in each copy written by <see cref="WriteCopies"/> with <c>near</c>.</summary>
+    public const int NearEdits = 3;
+
+    /// <summary>
+    /// Writes one story <paramref name="count"/> times (ids <c>c0000000</c> on); with <paramref name="near"/> each copy
+    /// has <see cref="NearEdits"/> words, at places drawn anew for each, replaced by words drawn from the word list.
+    /// Returns the text bytes.
+    /// </summary>
+    public long WriteCopies(Stream output, int count, bool near)
+    {
+        Story story = NewStory();
+        string text = story.Body() + "\n\n" + _footers[story.Publisher];
+        string[] words = text.Split(' ');
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        long bytes = 0;
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        for (int i = 0; i < count; i++)
+        {
+            string copy = text;
+            if (near)
+            {
+                string[] edited = (string[])words.Clone();
+                for (int e = 0; e < NearEdits; e++)
+                {
+                    edited[_rng.Next(edited.Length)] = _words[_zipf.Sample(_rng)];
+                }
+
+                copy = string.Join(' ', edited);
+            }
+
+            bytes += Encoding.UTF8.GetByteCount(story.Title) + Encoding.UTF8.GetByteCount(copy);
+            json.WriteStartObject();
+            json.WriteString("id", "c" + i.ToString("D7", CultureInfo.InvariantCulture));
+            json.WriteString("title", story.Title);
+            json.WriteString("text", copy);
+            json.WriteString("published", start.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            json.WriteEndObject();
+            json.Flush();
+            output.WriteByte((byte)'\n');
+            json.Reset();
+        }
+
+        return bytes;
+    }
+
     /// <summary>Writes <paramref name="count"/> articles; returns the text bytes (title and body) and the number of copies.</summary>
     public (long Bytes, int Copies) Write(Stream output, int count)
     {
