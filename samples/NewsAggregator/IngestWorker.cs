@@ -4,7 +4,7 @@ using Dedup.Detection;
 
 namespace NewsAggregator;
 
-/// <summary>Reads the article stream, calls FindOrAddAsync for each article and prints its copies; stops the host at the end of the input.</summary>
+/// <summary>Reads the article stream, calls FindOrAddAsync for each article and prints the copies of each new one (an article indexed already is "seen before"); stops the host at the end of the input.</summary>
 internal sealed class IngestWorker(CopyDetector detector, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<IngestWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,7 +26,10 @@ internal sealed class IngestWorker(CopyDetector detector, IConfiguration configu
                 articles++;
                 if (!result.Added)
                 {
+                    // Indexed already (the feed sent it again): its copies were reported when it came first. Those
+                    // listed now would include stories indexed after it, which are copies of it, not it of them.
                     Console.WriteLine($"{article.Id}: seen before");
+                    continue;
                 }
 
                 foreach (CopyMatch copy in result.Copies)
