@@ -31,7 +31,9 @@ public sealed partial class CopyDetector
     /// two agree except where the boilerplate model changed a verdict since an article was added.
     /// </para>
     /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
     /// <exception cref="NotSupportedException">The index lives in a shared store, whose clusters no detector keeps; or the bucket store has no synchronous access (use <see cref="Clusters"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public CopyCluster? ClusterOf(string id)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -496,6 +496,7 @@ public sealed partial class CopyDetector
     /// </summary>
     /// <exception cref="InvalidOperationException">The detector was not opened with <see cref="Open"/> (or was opened with <see cref="OpenReadOnly"/>).</exception>
     /// <exception cref="IOException">The snapshot cannot be written; the journal still holds everything.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public void Checkpoint() => Indexing.SyncCompletion.Wait(CheckpointCoreAsync(writeAsync: false, CancellationToken.None));
 
     /// <summary>
@@ -510,6 +511,7 @@ public sealed partial class CopyDetector
     /// <exception cref="InvalidOperationException">The detector was not opened with <see cref="Open"/>.</exception>
     /// <exception cref="IOException">The snapshot cannot be written; the journal still holds everything.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the journal still holds everything.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public ValueTask CheckpointAsync(CancellationToken cancellationToken = default) => CheckpointCoreAsync(writeAsync: true, cancellationToken);
 
     /// <summary>
@@ -519,6 +521,8 @@ public sealed partial class CopyDetector
     /// </summary>
     private async ValueTask CheckpointCoreAsync(bool writeAsync, CancellationToken cancellationToken)
     {
+        // A disposed detector says so first, whatever it was opened as.
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         ThrowIfReadOnly();
         DetectorJournal journal = _journal ?? throw new InvalidOperationException("Only a detector opened with CopyDetector.Open has a journal to compact.");
         ObjectDisposedException.ThrowIf(_disposed != 0, this);

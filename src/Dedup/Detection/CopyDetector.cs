@@ -16,6 +16,18 @@ namespace Dedup.Detection;
 /// sample of those shingles; each candidate is verified exactly, with shingles that too many articles share
 /// (corpus-level boilerplate) left out, and classified by verbatim containment, skeleton containment and size ratio.
 /// </para>
+/// <para>
+/// The corpus boilerplate is learned from the indexed articles (the boilerplate model) and learned again as the index
+/// grows: when a call finds that more than a tenth of its articles changed since it was learned, from a snapshot of the index taken then
+/// (on a background task past 500 articles, while calls go on with the previous model). So the model lags the index by
+/// up to a tenth of its articles, and which snapshot it was learned from depends on when calls came: two detectors
+/// holding the same articles, one built by <c>FindOrAdd</c> calls and one by <c>Add</c> calls, or a detector before and
+/// after a restart (which learns the model from every article it loads), may score a pair slightly differently (a
+/// shingle or two more or less left out as boilerplate: a score in the third or fourth decimal), and a pair within
+/// that of <see cref="DetectorOptions.Threshold"/> may be a copy in one and not in the other. A batch
+/// <see cref="Scan(IReadOnlyList{Article}, DetectorOptions?, IProgress{ScanProgress}?, CancellationToken)"/> learns
+/// its model from all its articles.
+/// </para>
 /// <para>Safe for concurrent use: any number of threads may add, remove and query at once.</para>
 /// </remarks>
 public sealed partial class CopyDetector
@@ -108,6 +120,7 @@ public sealed partial class CopyDetector
 
     /// <summary>Number of indexed articles.</summary>
     /// <exception cref="NotSupportedException">The index lives in a shared store (ask the store: <see cref="ISharedIndexStore.CountAsync"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public int Count
     {
         get
@@ -190,7 +203,10 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Removes an article; returns false when it was not indexed.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The detector was opened read-only (<see cref="OpenReadOnly"/>).</exception>
     /// <exception cref="NotSupportedException">The bucket store has no synchronous access (use <see cref="RemoveAsync"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public bool Remove(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -334,7 +350,9 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Whether an article with this id is indexed.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
     /// <exception cref="NotSupportedException">The index lives in a shared store, which this detector does not mirror.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public bool Contains(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -356,9 +374,20 @@ public sealed partial class CopyDetector
     /// </summary>
     /// <remarks>
     /// Evidence (shared passages) needs the indexed article's text: it is filled in when
-    /// <see cref="DetectorOptions.ArticleLookup"/> returns the article, and empty otherwise.
+    /// <see cref="DetectorOptions.ArticleLookup"/> returns the article, and empty otherwise; what the lookup throws
+    /// reaches the caller as it was thrown.
     /// </remarks>
+    /// <exception cref="ArgumentNullException">The article is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// Its id or text is null, the text is empty or only whitespace, or the id (which may be empty) holds a lone UTF-16
+    /// surrogate or is longer than <see cref="Article.MaxIdBytes"/> in UTF-8.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// <see cref="DetectorOptions.ArticleLookup"/>, asked for an indexed article, returned another article (another id)
+    /// or one without text.
+    /// </exception>
     /// <exception cref="NotSupportedException">The bucket store has no synchronous access (use <see cref="FindCopiesAsync(Article, CancellationToken)"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public IReadOnlyList<CopyMatch> FindCopies(Article article)
     {
         CheckArticle(article, requireId: false);
@@ -475,8 +504,15 @@ public sealed partial class CopyDetector
         }
     }
 
-    /// <summary>Groups the indexed articles into clusters of copies (union-find over verified matches), singletons included, largest first.</summary>
+    /// <summary>
+    /// Groups the indexed articles into clusters of copies, singletons included, largest first: recomputed from scratch
+    /// at every call, as a batch scan of the index would (<see cref="Scan(IReadOnlyList{Article}, DetectorOptions?, IProgress{ScanProgress}?, CancellationToken)"/>),
+    /// in time proportional to the index (tenths of a second for a few thousand articles, about a scan's time at
+    /// 100,000). To ask for one article's cluster, or to follow the clusters as articles come, use
+    /// <see cref="ClusterOf"/>, which keeps them as articles are added and answers in time proportional to the cluster.
+    /// </summary>
     /// <exception cref="NotSupportedException">The index lives in a shared store, whose clusters no detector keeps.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public IReadOnlyList<CopyCluster> Clusters()
     {
         ThrowIfShared(nameof(Clusters), "group the copies FindOrAddAsync reports");

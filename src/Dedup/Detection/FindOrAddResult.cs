@@ -1,7 +1,11 @@
 namespace Dedup.Detection;
 
 /// <summary>What <see cref="CopyDetector.FindOrAddAsync"/> found and did.</summary>
-/// <param name="Copies">The indexed articles that are copies of the article (before it was added), best first.</param>
+/// <param name="Copies">
+/// The indexed articles that are copies of the article, best first: those indexed before it, when it was added. For a
+/// re-delivery (<paramref name="Added"/> false) every indexed copy of it, those indexed after it included: copies of it,
+/// not what it was copied from (a cluster's original is <see cref="CopyDetector.ClusterOf"/>'s).
+/// </param>
 /// <param name="Added">
 /// True when the article was added; false when an article with the same id and the same text was already indexed
 /// (a re-delivery, which changes nothing).

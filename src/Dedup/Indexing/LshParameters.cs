@@ -54,10 +54,11 @@ public sealed record LshParameters
     /// </summary>
     /// <param name="threshold">The Jaccard similarity threshold, strictly between 0 and 1.</param>
     /// <param name="numPermutations">The signature length <c>K</c>; at least 1.</param>
-    /// <param name="falsePositiveWeight">The weight of the false-positive area; finite and non-negative.</param>
-    /// <param name="falseNegativeWeight">The weight of the false-negative area; finite and non-negative.</param>
+    /// <param name="falsePositiveWeight">The weight of the false-positive area; finite and non-negative (not both weights 0).</param>
+    /// <param name="falseNegativeWeight">The weight of the false-negative area; finite and non-negative (not both weights 0).</param>
     /// <returns>The optimal banding; for threshold 0.9 and K = 128, 5 bands of 25 rows.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its documented range.</exception>
+    /// <exception cref="ArgumentException">Both weights are 0 (no banding would be better than another).</exception>
     /// <remarks>
     /// The grid is searched in datasketch's order (b ascending, then r ascending) and the first strict
     /// minimum wins, so ties resolve the same way. The integrals are computed by adaptive Simpson
@@ -88,6 +89,12 @@ public sealed record LshParameters
         if (!double.IsFinite(falseNegativeWeight) || falseNegativeWeight < 0.0)
         {
             throw new ArgumentOutOfRangeException(nameof(falseNegativeWeight), falseNegativeWeight, "The false-negative weight must be finite and non-negative.");
+        }
+
+        if (falsePositiveWeight == 0.0 && falseNegativeWeight == 0.0)
+        {
+            // Every banding would weigh nothing: the first tried (one band of one row, 1 of K positions) would win.
+            throw new ArgumentException("The false-positive and false-negative weights are both 0: at least one must be positive for a banding to be chosen.", nameof(falsePositiveWeight));
         }
 
         double minError = double.PositiveInfinity;

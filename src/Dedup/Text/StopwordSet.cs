@@ -12,7 +12,7 @@ public sealed class StopwordSet
     private readonly FrozenSet<string> _words;
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    /// <summary>Creates a set from words; each is folded to lower case.</summary>
+    /// <summary>Creates a set from words; each is folded to lower case, and null, empty and whitespace entries are skipped (a list read from a file may hold blank lines).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="words"/> is null.</exception>
     public StopwordSet(IEnumerable<string> words)
     {

@@ -72,6 +72,18 @@ public class LshParametersTests
     }
 
     [Fact]
+    public void Both_weights_zero_throw_where_one_zero_weight_chooses_a_banding()
+    {
+        // Every banding weighs nothing when both weights are 0: one band of one row (1 of 128 positions) came out.
+        var e = Assert.Throws<ArgumentException>(() => LshParameters.FromThreshold(0.8, 128, falsePositiveWeight: 0, falseNegativeWeight: 0));
+        Assert.Contains("both 0", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new MinHashLshIndex(new LshIndexOptions { FalsePositiveWeight = 0, FalseNegativeWeight = 0 }));
+
+        LshParameters recallOnly = LshParameters.FromThreshold(0.8, 128, falsePositiveWeight: 0, falseNegativeWeight: 1);
+        Assert.True(recallOnly.UsedPermutations > 1);
+    }
+
+    [Fact]
     public void Negative_weights_and_non_positive_bands_or_rows_throw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => LshParameters.FromThreshold(0.5, 128, falsePositiveWeight: -1));
