@@ -5,8 +5,9 @@ using Dedup.Cli;
 // Ctrl+C (SIGINT), SIGTERM (kill, timeout, systemd, docker stop) and SIGHUP (a closed terminal) stop the run as a
 // cancellation: outputs are left as they were and temporary files removed; the exit code is 128 + the signal's number
 // (130, 143, 129). A second signal ends the process at once, for a run that cannot notice the first (a read from a
-// terminal or a pipe that sends nothing).
+// terminal or a pipe that sends nothing); one within half a second of the first is the first sent again (SignalRequests).
 using var cancel = new CancellationTokenSource();
+var requests = new SignalRequests();
 int signalled = 0;
 void OnSignal(PosixSignalContext context)
 {
@@ -16,10 +17,18 @@ void OnSignal(PosixSignalContext context)
         PosixSignal.SIGTERM => 15,
         _ => 2,
     };
-    if (Interlocked.CompareExchange(ref signalled, code, 0) == 0)
+    switch (requests.Arrive(System.Diagnostics.Stopwatch.GetTimestamp()))
     {
-        context.Cancel = true;
-        cancel.Cancel();
+        case SignalRequest.Stop:
+            Volatile.Write(ref signalled, code);
+            context.Cancel = true;
+            cancel.Cancel();
+            break;
+        case SignalRequest.Repeated:
+            context.Cancel = true;
+            break;
+        default:
+            break; // the signal's own handling: the process ends
     }
 }
 
