@@ -88,6 +88,23 @@ public sealed class CompareTests : IDisposable
         Assert.Equal("<stdin>", root.GetProperty("b").GetString());
         Assert.True(root.GetProperty("is_copy").GetBoolean());
         Assert.Equal("syndicated", root.GetProperty("kind").GetString());
+
+        // Every score the plain output prints, under the same name and with the same value (facts and aligned_share
+        // were missing from the JSON, and "aligned" named a score in one and the aligned sentences in the other).
+        CliRun plain = await Cli.RunWithInputAsync(Encoding.UTF8.GetBytes(Samples.Text(Samples.Syndicated)), "compare", a, "-");
+        foreach (string line in plain.Out.Split('\n').TakeWhile(l => !l.StartsWith("simhash_distance:", StringComparison.Ordinal)).Where(l => l.Contains(": ", StringComparison.Ordinal)))
+        {
+            (string key, string value) = (line[..line.IndexOf(": ", StringComparison.Ordinal)], line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..]);
+            if (key is "a" or "b" or "kind")
+            {
+                continue;
+            }
+
+            Assert.True(root.TryGetProperty(key, out JsonElement number), $"{key} is in the plain output, not in the JSON");
+            Assert.Equal(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture), number.GetDouble(), 4);
+        }
+
+        Assert.Equal(JsonValueKind.Array, root.GetProperty("aligned").ValueKind);
         JsonElement passage = root.GetProperty("passages")[0];
         Assert.Equal(passage.GetProperty("in_a").GetProperty("length").GetInt32(), passage.GetProperty("in_a").GetProperty("text").GetString()!.Length);
         Assert.Contains(root.GetProperty("boilerplate_b").EnumerateArray(), s => s.GetProperty("text").GetString()!.StartsWith("ALSO READ", StringComparison.Ordinal));

@@ -377,6 +377,11 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
             }
 
             JsonLines.WriteScores(json, comparison.Kind, comparison.Score, comparison.Scores);
+
+            // The two scores a comparison gives beyond a scan's pair (JsonLines.WriteScores), under the names the plain
+            // output prints them by (Scores): "aligned" is the list of aligned sentences below.
+            JsonLines.WriteScore(json, JsonEncodedText.Encode("facts"), comparison.Scores.FactScore);
+            JsonLines.WriteScore(json, JsonEncodedText.Encode("aligned_share"), comparison.Scores.AlignedScore);
             json.WriteNumber("simhash_distance", comparison.Scores.SimHashDistance);
             json.WriteStartArray("passages");
             foreach (SharedPassage passage in comparison.Passages)
@@ -476,7 +481,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         yield return ("lead", comparison.Scores.LeadScore);
         yield return ("paraphrase", comparison.Scores.ParaphraseScore);
         yield return ("facts", comparison.Scores.FactScore);
-        yield return ("aligned", comparison.Scores.AlignedScore);
+        yield return ("aligned_share", comparison.Scores.AlignedScore);
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
