@@ -18,7 +18,7 @@ public sealed class ScanTests : IDisposable
         Assert.Contains("clusters: 4\n", run.Out, StringComparison.Ordinal);
         Assert.Contains("copies: 5\n", run.Out, StringComparison.Ordinal);
         Assert.Matches(@"time: \d+\.\d{3} s", run.Out);
-        Assert.Matches(@"speed: \d+\.\d{2} MB/s", run.Out);
+        Assert.Matches(@"speed: \d+\.\d{2} M characters/s", run.Out);
         Assert.Empty(run.Error);
     }
 

@@ -380,6 +380,7 @@ internal sealed class ScanSummary(ArticleSet set, ScanResult result, IReadOnlyDi
 
     private double Seconds => result.Elapsed.TotalSeconds;
 
+    /// <summary>Millions of characters (text and title) scanned a second: <c>speed</c>, and <c>mb_per_s</c> in JSON.</summary>
     private double MegabytesPerSecond => Seconds > 0 ? result.Characters / 1e6 / Seconds : 0;
 
     /// <summary>The pairs of each kind (<see cref="ScanResult.CountPairsByKind"/>: a scan may find millions, counted without making them).</summary>
@@ -479,7 +480,7 @@ internal sealed class ScanSummary(ArticleSet set, ScanResult result, IReadOnlyDi
 
         yield return ("threshold", settings.Threshold.ToString("0.###", c));
         yield return ("time", Seconds.ToString("0.000", c) + " s");
-        yield return ("speed", MegabytesPerSecond.ToString("0.00", c) + " MB/s");
+        yield return ("speed", MegabytesPerSecond.ToString("0.00", c) + " M characters/s");
         if (set.SkippedCount > 0)
         {
             yield return ("skipped", set.SkippedCount.ToString(c) + " bad " + set.Unit + (set.SkippedCount == 1 ? string.Empty : "s"));
