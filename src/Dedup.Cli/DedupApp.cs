@@ -308,9 +308,12 @@ internal static class DedupApp
             return value == 0 ? 0 : value;
         }
 
+        bool number = double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
         result.AddError(text.Contains(',', StringComparison.Ordinal)
             ? $"--threshold must lie between 0 and 1, written with a decimal point (0.5, not 0,5); got {text}"
-            : $"--threshold must lie between 0 and 1, got {(text.Length == 0 ? "nothing" : text)}");
+            : text.Length == 0 ? "--threshold must lie between 0 and 1, got nothing"
+            : !number ? $"--threshold must be a number between 0 and 1, written like 0.5; got {text}, which is not a number"
+            : $"--threshold must lie between 0 and 1, got {text}");
         return null;
     }
 
