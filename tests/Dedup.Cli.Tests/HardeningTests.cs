@@ -118,6 +118,22 @@ public sealed class HardeningTests : IDisposable
         Assert.False(ArticleReader.TryParsePublished("18.01.2025", out _));
     }
 
+    /// <summary>RFC 3339 lets "T" and "Z" be written in lower case (a client's trial had "...07:45:00z" refused).</summary>
+    [Theory]
+    [InlineData("2025-01-18t07:45:00Z")]
+    [InlineData("2025-01-18T07:45:00z")]
+    [InlineData("2025-01-18t07:45:00z")]
+    [InlineData("2025-01-18t07:45:00.5z")]
+    public void A_lower_case_t_or_z_is_read_as_upper_case(string text)
+    {
+        Assert.True(ArticleReader.TryParsePublished(text, out DateTimeOffset read));
+        Assert.True(ArticleReader.TryParsePublished(text.ToUpperInvariant(), out DateTimeOffset upper));
+        Assert.Equal(upper, read);
+        Assert.Equal(TimeSpan.Zero, read.Offset);
+        Assert.False(ArticleReader.TryParsePublished("2025-01-18x07:45:00z", out _));
+        Assert.False(ArticleReader.TryParsePublished("2025-01-18t24:00:00z", out _));
+    }
+
     /// <summary>
     /// The quick reading of "yyyy-MM-ddTHH:mm:ssZ" (<see cref="ArticleReader.TryParseUtcSeconds"/>) gives what the
     /// formats give, for dates and times that exist and for those that do not (month 13, 30 February, hour 24, a letter

@@ -976,14 +976,37 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     }
 
     /// <summary>The shape of the <see cref="IsoDateFormats"/> with any digits in their places (and a year of four or more).</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<year>[0-9]{4,9})-(?<month>[0-9]{2})-(?<day>[0-9]{2})(?:[T ](?<hour>[0-9]{2}):(?<minute>[0-9]{2})(?::(?<second>[0-9]{2})(?:\.[0-9]+)?)?(?:Z|(?<offset>[+-](?<offsetHours>[0-9]{2}):?(?<offsetMinutes>[0-9]{2})))?)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<year>[0-9]{4,9})-(?<month>[0-9]{2})-(?<day>[0-9]{2})(?:[Tt ](?<hour>[0-9]{2}):(?<minute>[0-9]{2})(?::(?<second>[0-9]{2})(?:\.[0-9]+)?)?(?:[Zz]|(?<offset>[+-](?<offsetHours>[0-9]{2}):?(?<offsetMinutes>[0-9]{2})))?)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex IsoShape();
 
     /// <summary>
-    /// A <c>"published"</c> value in one of the <see cref="IsoDateFormats"/>; a fraction of a second of more than seven
-    /// digits (nanoseconds, as Go's RFC 3339 and Java's <c>Instant</c> write) is cut to the seven .NET keeps.
+    /// A <c>"published"</c> value in one of the <see cref="IsoDateFormats"/>, its "T" and "Z" in either case (as RFC 3339
+    /// allows); a fraction of a second of more than seven digits (nanoseconds, as Go's RFC 3339 and Java's
+    /// <c>Instant</c> write) is cut to the seven .NET keeps.
     /// </summary>
     internal static bool TryParsePublished(string text, out DateTimeOffset parsed)
+    {
+        if (TryParseAsWritten(text, out parsed))
+        {
+            return true;
+        }
+
+        // RFC 3339 lets the "T" between date and time and the "Z" of UTC be written in lower case.
+        bool lowerT = text.Length > 10 && text[10] == 't';
+        bool lowerZ = text.Length > 10 && text[^1] == 'z';
+        if (!lowerT && !lowerZ)
+        {
+            return false;
+        }
+
+        char[] upper = text.ToCharArray();
+        upper[10] = lowerT ? 'T' : upper[10];
+        upper[^1] = lowerZ ? 'Z' : upper[^1];
+        return TryParseAsWritten(new string(upper), out parsed);
+    }
+
+    /// <summary><see cref="TryParsePublished"/> with a "T" and "Z" in upper case only.</summary>
+    private static bool TryParseAsWritten(string text, out DateTimeOffset parsed)
     {
         if (TryParseUtcSeconds(text, out parsed) || DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
         {
