@@ -531,7 +531,7 @@ public sealed class HardeningTests : IDisposable
         Assert.True(html.Length < ReportBound, $"{html.Length:N0} characters; the bound is {ReportBound:N0}");
         Assert.Equal(HtmlReport.MaxClusters, System.Text.RegularExpressions.Regex.Count(html, "<section class=\"cluster\""));
         Assert.Equal(HtmlReport.MaxClusters * HtmlReport.MaxCopiesPerCluster, System.Text.RegularExpressions.Regex.Count(html, "<article class=\"copy\""));
-        Assert.Contains("This page shows the 100 largest of the 1000 clusters (900 more, which a scan with <code>--clusters</code> writes)", html, StringComparison.Ordinal);
+        Assert.Contains("This page shows the 100 largest of the 1000 clusters (900 more, every one in the clusters file a scan writes with <code>--clusters FILE</code>)", html, StringComparison.Ordinal);
         Assert.Contains("data-more=\"900\"", html, StringComparison.Ordinal);
         Assert.Contains("Below: the first 10 of the 19 copies (the cap is 10).", html, StringComparison.Ordinal);
         Assert.Contains($"[... {text.Length + "Story 0".Length + 2 - HtmlReport.MaxTextCharacters:N0} more characters not shown", html, StringComparison.Ordinal);

@@ -133,9 +133,9 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         {
             writer.Write(Invariant($"<p class=\"caps\" data-caps=\"clusters:{MaxClusters};copies:{MaxCopiesPerCluster};characters:{MaxTextCharacters}\">This page shows "));
             writer.Write(clusters.Count > MaxClusters
-                ? Invariant($"the {MaxClusters} largest of the {clusters.Count} clusters ({clusters.Count - MaxClusters} more, which a scan with <code>--clusters</code> writes)")
+                ? Invariant($"the {MaxClusters} largest of the {clusters.Count} clusters ({clusters.Count - MaxClusters} more, every one in the clusters file a scan writes with <code>--clusters FILE</code>)")
                 : Invariant($"all {clusters.Count} clusters"));
-            writer.Write(Invariant($", at most {MaxCopiesPerCluster} copies of each beside its original (the others listed by id) and the first {MaxTextCharacters:N0} characters of each text; a scan with <code>--pairs</code> writes every pair.</p>\n"));
+            writer.Write(Invariant($", at most {MaxCopiesPerCluster} copies of each beside its original (the others listed by id) and the first {MaxTextCharacters:N0} characters of each text; the pairs file (<code>--pairs FILE</code>) lists the pairs found (docs/cli.md says which of a large cluster's).</p>\n"));
             writer.Write("<nav><ol>\n");
             for (int i = 0; i < shown; i++)
             {
