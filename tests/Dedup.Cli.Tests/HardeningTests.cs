@@ -361,6 +361,12 @@ public sealed class HardeningTests : IDisposable
         CliRun run = await Cli.RunAsync("compare", text, binary, "--encoding", encoding);
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Equal($"dedup: {binary}:2: a NUL byte at column 5: a binary file, not text", run.Error.Trim());
+
+        // A gzip file is named as such, as a scan names it (it was "a NUL byte at column 5" here).
+        string gzip = _temp.WriteBytes("a.txt.gz", [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x0B, 0xC9]);
+        CliRun zipped = await Cli.RunAsync("compare", text, gzip, "--encoding", encoding);
+        Assert.Equal(ExitCodes.BadInput, zipped.ExitCode);
+        Assert.Equal($"dedup: {gzip}:1: a gzip-compressed file, not text: decompress it first (gunzip -c FILE > FILE.txt)", zipped.Error.Trim());
     }
 
     /// <summary>
