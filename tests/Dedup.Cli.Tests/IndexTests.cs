@@ -137,7 +137,7 @@ public sealed class IndexTests : IDisposable
 
             CliRun add = await Cli.RunAsync("index", "add", "--store", store, copies);
             Assert.Equal(ExitCodes.IOError, add.ExitCode);
-            Assert.Contains("open in another detector", add.Error, StringComparison.Ordinal);
+            Assert.Equal($"dedup: {store}: in use by another dedup command, or by a service that has the index open (its lock file '{store}.lock' is held); try again when it is done", add.Error.Trim());
         }
 
         Assert.Equal(files, Directory.GetFiles(folder).Order(StringComparer.Ordinal));
@@ -168,7 +168,7 @@ public sealed class IndexTests : IDisposable
             Assert.True(service.Remove(Samples.Storm));
             CliRun held = await Cli.RunAsync("index", "stats", "--store", store);
             Assert.Equal(ExitCodes.IOError, held.ExitCode);
-            Assert.Contains("open in another detector", held.Error, StringComparison.Ordinal);
+            Assert.Contains("in use by another dedup command, or by a service that has the index open", held.Error, StringComparison.Ordinal);
         }
 
         // The removal is in the journal only: the commands see it.

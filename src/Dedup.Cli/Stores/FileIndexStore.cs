@@ -132,6 +132,11 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         {
             throw CliException.IO($"{path}: permission denied");
         }
+        catch (IOException e) when (e.InnerException is IOException && e.Message.Contains(" is open in another detector", StringComparison.Ordinal))
+        {
+            // The library's words ("another detector", "close that one first") said as a shell user meets it.
+            throw CliException.IO($"{path}: in use by another dedup command, or by a service that has the index open (its lock file '{path}.lock' is held); try again when it is done");
+        }
         catch (IOException e)
         {
             throw CliException.IO($"{path}: {e.Message}");
