@@ -135,6 +135,25 @@ public sealed partial class OutputTests
             diff);
     }
 
+    /// <summary>A change with nothing on one side (a line the copy put before the story) says "(nothing)" there; the line was blank.</summary>
+    [Fact]
+    public void A_change_with_nothing_on_one_side_says_so()
+    {
+        const string First = "The minister told reporters on Friday that the harbour wall will be rebuilt.";
+        const string Second = "BREAKING NEWS. The minister told reporters on Friday that the harbour wall will be rebuilt.";
+        var comparison = new Comparison(
+            CopyKind.Syndicated,
+            0.95,
+            new MatchScores(0.9, 0.95, 0.9, 0.9, 1, 0.5, 1, 1),
+            [new SharedPassage(new TextSpan(0, First.Length), new TextSpan(15, First.Length), Exact: true)],
+            [],
+            []);
+        using var writer = new StringWriter();
+        new ComparisonView("a.txt", First, "b.txt", Second, comparison).WritePlain(writer);
+        string text = writer.ToString();
+        Assert.Contains("changed before passage 1: a 0..0, b 0..15\n  a | (nothing)\n  b | {+BREAKING NEWS. +}\n", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Plain_comparison_prints_scores_passages_with_differences_and_boilerplate()
     {

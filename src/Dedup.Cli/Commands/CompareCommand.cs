@@ -240,8 +240,11 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 }
             }
 
-            writer.WriteLine("  a | " + Cut(a.ToString().Trim()));
-            writer.WriteLine("  b | " + Cut(b.ToString().Trim()));
+            writer.WriteLine("  a | " + Side(a.ToString().Trim()));
+            writer.WriteLine("  b | " + Side(b.ToString().Trim()));
+
+            // A side with nothing there (a copy that adds a line before the first passage) is said so, not left blank.
+            static string Side(string text) => text.Length == 0 ? "(nothing)" : Cut(text);
     }
 
     /// <summary>A passage line cut at <see cref="MaxPassageCharacters"/>, saying how much was left out.</summary>
