@@ -69,17 +69,17 @@ internal sealed class SyntheticCorpus
     /// <summary>Command line: <c>corpus COUNT OUT.jsonl [SEED]</c>.</summary>
     public static int Run(string[] args)
     {
-        if (args.Length < 3 || !int.TryParse(args[1], CultureInfo.InvariantCulture, out int count) || count < 1)
+        if (Open(args, "corpus COUNT OUT.jsonl [SEED]   e.g. corpus 100000 synthetic-100k.jsonl") is not var (corpus, stream, count))
         {
-            Console.Error.WriteLine("usage: corpus COUNT OUT.jsonl [SEED]   e.g. corpus 100000 synthetic-100k.jsonl");
             return 2;
         }
 
-        ulong seed = args.Length > 3 ? ulong.Parse(args[3], CultureInfo.InvariantCulture) : 20261126;
-        var corpus = new SyntheticCorpus(LoadWords(), seed);
-        using var stream = new FileStream(args[2], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        (long bytes, int copies) = corpus.Write(stream, count);
-        Console.Error.WriteLine($"{count:N0} articles, {copies:N0} copies, {bytes / 1e6:F1} MB of text -> {args[2]}");
+        using (stream)
+        {
+            (long bytes, int copies) = corpus.Write(stream, count);
+            Console.Error.WriteLine($"{count:N0} articles, {copies:N0} copies, {bytes / 1e6:F1} MB of text -> {args[2]}");
+        }
+
         return 0;
     }
 
@@ -92,18 +92,48 @@ internal sealed class SyntheticCorpus
     {
         bool near = args.Contains("--near");
         string[] rest = [.. args.Where(a => a != "--near")];
-        if (rest.Length < 3 || !int.TryParse(rest[1], CultureInfo.InvariantCulture, out int count) || count < 1)
+        if (Open(rest, "copies COUNT OUT.jsonl [--near] [SEED]   e.g. copies 10000 same-10k.jsonl") is not var (corpus, stream, count))
         {
-            Console.Error.WriteLine("usage: copies COUNT OUT.jsonl [--near] [SEED]   e.g. copies 10000 same-10k.jsonl");
             return 2;
         }
 
-        ulong seed = rest.Length > 3 ? ulong.Parse(rest[3], CultureInfo.InvariantCulture) : 20261126;
-        var corpus = new SyntheticCorpus(LoadWords(), seed);
-        using var stream = new FileStream(rest[2], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        long bytes = corpus.WriteCopies(stream, count, near);
-        Console.Error.WriteLine($"{count:N0} copies of one story{(near ? $", {NearEdits} words replaced in each" : string.Empty)}, {bytes / 1e6:F1} MB of text -> {rest[2]}");
+        using (stream)
+        {
+            long bytes = corpus.WriteCopies(stream, count, near);
+            Console.Error.WriteLine($"{count:N0} copies of one story{(near ? $", {NearEdits} words replaced in each" : string.Empty)}, {bytes / 1e6:F1} MB of text -> {rest[2]}");
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// The generator and the output of a command line <c>NAME COUNT OUT.jsonl [SEED]</c> (seed 20261126 by default);
+    /// null, with the usage on standard error, when the count is no positive whole number.
+    /// </summary>
+    private static (SyntheticCorpus Corpus, FileStream Stream, int Count)? Open(string[] args, string usage)
+    {
+        if (args.Length < 3 || !int.TryParse(args[1], CultureInfo.InvariantCulture, out int count) || count < 1)
+        {
+            Console.Error.WriteLine("usage: " + usage);
+            return null;
+        }
+
+        ulong seed = args.Length > 3 ? ulong.Parse(args[3], CultureInfo.InvariantCulture) : 20261126;
+        return (new SyntheticCorpus(LoadWords(), seed), new FileStream(args[2], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20), count);
+    }
+
+    /// <summary>One article as a line of JSON.</summary>
+    private static void WriteLine(Utf8JsonWriter json, Stream output, string id, string title, string text, DateTimeOffset published)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", id);
+        json.WriteString("title", title);
+        json.WriteString("text", text);
+        json.WriteString("published", published.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        json.WriteEndObject();
+        json.Flush();
+        output.WriteByte((byte)'\n');
+        json.Reset();
     }
 
     /// <summary>Words replaced in each copy written by <see cref="WriteCopies"/> with <c>near</c>.</summary>
@@ -137,15 +167,7 @@ internal sealed class SyntheticCorpus
             }
 
             bytes += Encoding.UTF8.GetByteCount(story.Title) + Encoding.UTF8.GetByteCount(copy);
-            json.WriteStartObject();
-            json.WriteString("id", "c" + i.ToString("D7", CultureInfo.InvariantCulture));
-            json.WriteString("title", story.Title);
-            json.WriteString("text", copy);
-            json.WriteString("published", start.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            json.WriteEndObject();
-            json.Flush();
-            output.WriteByte((byte)'\n');
-            json.Reset();
+            WriteLine(json, output, "c" + i.ToString("D7", CultureInfo.InvariantCulture), story.Title, copy, start.AddMinutes(i));
         }
 
         return bytes;
@@ -187,15 +209,7 @@ internal sealed class SyntheticCorpus
             }
 
             bytes += Encoding.UTF8.GetByteCount(title) + Encoding.UTF8.GetByteCount(text);
-            json.WriteStartObject();
-            json.WriteString("id", "s" + i.ToString("D7", CultureInfo.InvariantCulture));
-            json.WriteString("title", title);
-            json.WriteString("text", text);
-            json.WriteString("published", start.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            json.WriteEndObject();
-            json.Flush();
-            output.WriteByte((byte)'\n');
-            json.Reset();
+            WriteLine(json, output, "s" + i.ToString("D7", CultureInfo.InvariantCulture), title, text, start.AddMinutes(i));
         }
 
         return (bytes, copies);
