@@ -163,6 +163,24 @@ public sealed class InputErrorTests : IDisposable
         Assert.Contains("no articles found", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>A folder whose texts end in ".TXT" (not read: lower case only) says so; it said only "expected .txt files".</summary>
+    [Fact]
+    public async Task A_folder_of_upper_case_TXT_files_says_why_none_is_read()
+    {
+        string folder = Path.Combine(_temp.Path, "upper");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "B.TXT"), "The harbour wall will be rebuilt, the mayor said.");
+        File.WriteAllText(Path.Combine(folder, "A.Txt"), "The rail tunnel was approved by the council.");
+        CliRun run = await Cli.RunAsync("scan", folder);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal($"dedup: {folder}: no articles found (expected .txt files in the folder; 2 files such as A.Txt end in another case, which is not read: rename to .txt)", run.Error.Trim());
+
+        File.WriteAllText(Path.Combine(folder, "notes.md"), "x");
+        File.Delete(Path.Combine(folder, "A.Txt"));
+        CliRun one = await Cli.RunAsync("scan", folder);
+        Assert.Contains("(expected .txt files in the folder; 1 file such as B.TXT ends in another case, which is not read: rename to .txt)", one.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Bad_text_file_in_a_folder_is_named_with_its_line()
     {

@@ -160,7 +160,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         if (set.Articles.Count == 0)
         {
             throw CliException.BadInput(set.Unit == "file"
-                ? $"{set.Name}: no articles found (expected .txt files in the folder)"
+                ? $"{set.Name}: no articles found (expected .txt files in the folder{OtherCaseHint(input)})"
                 : $"{set.Name}: no articles found (expected one JSON object per line)");
         }
 
@@ -1227,6 +1227,26 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         {
             value = string.Empty;
             return false;
+        }
+    }
+
+    /// <summary>
+    /// For a folder without articles: the files whose names end in ".txt" in another case ("A.TXT"), which are not read
+    /// (docs/cli.md: lower case), named so that a user sees why (a client's trial had only "expected .txt files").
+    /// </summary>
+    private static string OtherCaseHint(string folder)
+    {
+        try
+        {
+            string[] other = Array.FindAll(
+                Directory.GetFiles(folder, "*", SearchOption.TopDirectoryOnly),
+                f => Path.GetExtension(f) is { } e && e.Equals(".txt", StringComparison.OrdinalIgnoreCase) && e != ".txt" && !Path.GetFileName(f).StartsWith('.'));
+            return other.Length == 0 ? string.Empty
+                : FormattableString.Invariant($"; {other.Length} file{(other.Length == 1 ? string.Empty : "s")} such as {Path.GetFileName(other.Min(StringComparer.Ordinal))} end{(other.Length == 1 ? "s" : string.Empty)} in another case, which is not read: rename to .txt");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
         }
     }
 
