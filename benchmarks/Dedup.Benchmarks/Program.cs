@@ -31,6 +31,11 @@ if (args is ["restart", ..])
     return Dedup.Benchmarks.Scale.Restart.Run(args);
 }
 
+if (args is ["first-query", ..])
+{
+    return Dedup.Benchmarks.Scale.FirstQuery.Run(args);
+}
+
 if (args is ["memory", ..])
 {
     return Dedup.Benchmarks.Scale.MemoryPerArticle.Run(args);

@@ -125,6 +125,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 _writeGate.Release();
             }
 
+            KeepBoilerplateCurrent();
             op.Complete(0, [], added);
             return added;
         }

@@ -53,6 +53,20 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>
+    /// After an add: has the model learned again when it went stale (<see cref="CurrentBoilerplate"/>), as a query would,
+    /// so that a detector filled by adds alone keeps a model as it grows. Its first query learned one over the whole
+    /// index inside the call: 0.5 s after 29,000 <c>Add</c> calls (a model of no articles is learned on the calling thread,
+    /// and the adds never asked for one); and it clustered what it added under no model at all.
+    /// </summary>
+    private void KeepBoilerplateCurrent()
+    {
+        if (_shared is null)
+        {
+            _ = CurrentBoilerplate();
+        }
+    }
+
+    /// <summary>
     /// Learns the model now if the index outgrew it (a detector just loaded or replayed: its model is empty), so that
     /// the first call after a restart does not learn it inside the call (1.4 s at 100,000 articles in a client's trial).
     /// Loading is proportional to the index anyway.

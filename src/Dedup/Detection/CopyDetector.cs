@@ -155,7 +155,9 @@ public sealed partial class CopyDetector
         ThrowIfReadOnly();
         Probe? known = TakeLastFind(article);
         ArticleFeatures features = known?.Features ?? FeatureExtractor.Extract(article, Options);
-        return Insert(features, article, known);
+        bool added = Insert(features, article, known);
+        KeepBoilerplateCurrent();
+        return added;
     }
 
     /// <summary>Indexes an article. Adding an id again with the same text does nothing.</summary>
@@ -200,6 +202,8 @@ public sealed partial class CopyDetector
         {
             _lock.ExitWriteLock();
         }
+
+        KeepBoilerplateCurrent();
     }
 
     /// <summary>Removes an article; returns false when it was not indexed.</summary>
