@@ -800,37 +800,32 @@ public class BackgroundBoilerplateTests
     [Fact]
     public async Task A_detector_filled_by_adds_alone_learns_its_model_as_it_grows()
     {
-        Article[] articles = [.. BoilerplateModelTests.ManyArticles(1300)];
-        using var detector = new CopyDetector();
-        foreach (Article a in articles[..1200])
+        // A model over more than SynchronousBoilerplateLimit articles is learned again on the background task, so no
+        // query learns one over the whole index on its own thread. How far the last one lags depends on how fast the
+        // background task ran while the adds went on (a rebuild under way is not started again): not asserted.
+        Article[] articles = [.. BoilerplateModelTests.ManyArticles(1200)];
+        using var bySync = new CopyDetector();
+        foreach (Article a in articles)
         {
-            detector.Add(a);
+            bySync.Add(a);
         }
 
-        if (detector.BoilerplateForTests.Rebuild is { } rebuild)
+        using var byAsync = new CopyDetector();
+        foreach (Article a in articles)
         {
-            await rebuild.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+            await byAsync.AddAsync(a, TestContext.Current.CancellationToken);
         }
 
-        BoilerplateModel model = detector.BoilerplateForTests.Model;
-        Assert.True(model.Articles >= 1200 * 10 / 11, $"the model covers {model.Articles} of 1,200 articles");
-
-        // Not stale: the query uses that model and learns none.
-        Assert.Empty(detector.FindCopies(articles[1200]));
-        Assert.Same(model, detector.BoilerplateForTests.Model);
-
-        // The asynchronous add keeps it current too.
-        foreach (Article a in articles[1200..])
+        foreach (CopyDetector detector in (CopyDetector[])[bySync, byAsync])
         {
-            await detector.AddAsync(a, TestContext.Current.CancellationToken);
-        }
+            if (detector.BoilerplateForTests.Rebuild is { } rebuild)
+            {
+                await rebuild.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+            }
 
-        if (detector.BoilerplateForTests.Rebuild is { } again)
-        {
-            await again.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+            int covered = detector.BoilerplateForTests.Model.Articles;
+            Assert.True(covered > CopyDetector.SynchronousBoilerplateLimit, $"the model covers {covered} of 1,200 articles");
         }
-
-        Assert.True(detector.BoilerplateForTests.Model.Articles >= 1300 * 10 / 11, $"the model covers {detector.BoilerplateForTests.Model.Articles} of 1,300 articles");
     }
 
     /// <summary>
