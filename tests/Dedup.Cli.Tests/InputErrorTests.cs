@@ -163,14 +163,24 @@ public sealed class InputErrorTests : IDisposable
         Assert.Contains("no articles found", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>A folder of the temporary folder holding the given files.</summary>
+    private string Folder(string name, params (string File, string Text)[] files)
+    {
+        string folder = Path.Combine(_temp.Path, name);
+        Directory.CreateDirectory(folder);
+        foreach ((string file, string text) in files)
+        {
+            File.WriteAllText(Path.Combine(folder, file), text);
+        }
+
+        return folder;
+    }
+
     /// <summary>A folder whose texts end in ".TXT" (not read: lower case only) says so; it said only "expected .txt files".</summary>
     [Fact]
     public async Task A_folder_of_upper_case_TXT_files_says_why_none_is_read()
     {
-        string folder = Path.Combine(_temp.Path, "upper");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "B.TXT"), "The harbour wall will be rebuilt, the mayor said.");
-        File.WriteAllText(Path.Combine(folder, "A.Txt"), "The rail tunnel was approved by the council.");
+        string folder = Folder("upper", ("B.TXT", "The harbour wall will be rebuilt, the mayor said."), ("A.Txt", "The rail tunnel was approved by the council."));
         CliRun run = await Cli.RunAsync("scan", folder);
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Equal($"dedup: {folder}: no articles found (expected .txt files in the folder; 2 files such as A.Txt end in another case, which is not read: rename to .txt)", run.Error.Trim());
@@ -196,10 +206,7 @@ public sealed class InputErrorTests : IDisposable
     [Fact]
     public async Task Empty_text_file_in_a_folder_is_bad_input()
     {
-        string folder = Path.Combine(_temp.Path, "texts");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "a.txt"), "A story.");
-        File.WriteAllText(Path.Combine(folder, "blank.txt"), " \n ");
+        string folder = Folder("texts", ("a.txt", "A story."), ("blank.txt", " \n "));
         CliRun run = await Cli.RunAsync("scan", folder);
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.StartsWith($"dedup: {Path.Combine(folder, "blank.txt")}: empty text", run.Error, StringComparison.Ordinal);
