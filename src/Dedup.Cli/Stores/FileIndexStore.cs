@@ -135,12 +135,8 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         catch (IOException e) when (e.InnerException is IOException && e.Message.Contains(" is open in another detector", StringComparison.Ordinal))
         {
             // The library's words ("another detector", "close that one first") said as a shell user meets it, with the
-            // lock file the library names (beside the file a link leads to).
-            const string Before = "its lock '", After = "' is held";
-            int from = e.Message.IndexOf(Before, StringComparison.Ordinal) + Before.Length;
-            int to = from >= Before.Length ? e.Message.IndexOf(After, from, StringComparison.Ordinal) : -1;
-            string lockFile = to > from ? e.Message[from..to] : path + ".lock";
-            throw CliException.IO($"{path}: in use by another dedup command, or by a service that has the index open (its lock file '{lockFile}' is held); try again when it is done");
+            // lock file beside the file a link leads to, as the journal is (Describe).
+            throw CliException.IO($"{path}: in use by another dedup command, or by a service that has the index open (its lock file '{Commands.ScanCommand.FilePath(path)}.lock' is held); try again when it is done");
         }
         catch (IOException e)
         {
