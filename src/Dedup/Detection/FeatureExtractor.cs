@@ -288,11 +288,18 @@ internal static class FeatureExtractor
         int sentence = 0;
         bool opening = true;
         int previousEnd = 0;
+        int sentenceStart = 0;
+        bool cased = false;
+        int capitals = 0;
         for (int t = 0; t < tokens.Length; t++)
         {
             Token token = tokens[t];
             if (t > 0 && EndsSentence(text.Slice(previousEnd, Math.Max(0, token.Start - previousEnd))))
             {
+                UncapSentence(entries[sentenceStart..count], cased, capitals);
+                sentenceStart = count;
+                cased = false;
+                capitals = 0;
                 sentence++;
                 opening = true;
             }
@@ -303,6 +310,13 @@ internal static class FeatureExtractor
             if ((token.Traits & TokenTraits.Stopword) != 0)
             {
                 continue;
+            }
+
+            if (!first && (token.Traits & TokenTraits.Number) == 0)
+            {
+                bool capital = (token.Traits & TokenTraits.Capitalized) != 0;
+                cased |= !capital;
+                capitals += capital ? 1 : 0;
             }
 
             ReadOnlySpan<char> source = text.Slice(token.Start, Math.Min(token.Length, buffer.Length));
@@ -365,7 +379,27 @@ internal static class FeatureExtractor
             entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..stem], termSeed), number: false, name, sentence);
         }
 
+        UncapSentence(entries[sentenceStart..count], cased, capitals);
         return count;
+    }
+
+    /// <summary>
+    /// Marks the names of a sentence none of whose content words (after its first) is in lower case as capitals of style
+    /// (<see cref="Paraphrase.StyleCapitalFlags"/>): a headline in capitals ("USG DEBENTURES YIELD 8.77 PCT") or in title
+    /// case, whose capitals are its style, not its names. A sentence with one capitalized word after its first ("Shares
+    /// of IBM.") keeps it as a name.
+    /// </summary>
+    private static void UncapSentence(Span<uint> sentenceEntries, bool cased, int capitals)
+    {
+        if (cased || capitals < 2)
+        {
+            return;
+        }
+
+        foreach (ref uint e in sentenceEntries)
+        {
+            e |= (e & Paraphrase.NameFlag) != 0 ? Paraphrase.StyleCapitalFlags : 0;
+        }
     }
 
     /// <summary>
@@ -401,7 +435,12 @@ internal static class FeatureExtractor
             uint e = entries[r];
             if (w > 0 && Paraphrase.Key(entries[w - 1]) == Paraphrase.Key(e) && (entries[w - 1] & Paraphrase.MaxSentence) == (e & Paraphrase.MaxSentence))
             {
-                entries[w - 1] |= e & Paraphrase.NameFlag;
+                // Sorted, the flags rise: a word, a name, a capital of style (both flags; a sentence has names or those).
+                if ((e & Paraphrase.NameFlag) != 0)
+                {
+                    entries[w - 1] = (entries[w - 1] & ~Paraphrase.StyleCapitalFlags) | (e & Paraphrase.StyleCapitalFlags);
+                }
+
                 continue;
             }
 

@@ -104,6 +104,15 @@ internal static class Paraphrase
     public const uint NameFlag = 1u << 8;
 
     /// <summary>
+    /// Both flags: the entry of a capitalized word in a sentence whose capitals are its style (a headline in capitals or
+    /// in title case, a table's line; <c>FeatureExtractor.CollectTerms</c>). It is neither a name nor a number: a term
+    /// like any other word (two reports from one template share their headlines' words, "DEBENTURES YIELD PCT", and
+    /// the facts they differ in are the names and numbers of their sentences). Its pairs still make candidate keys, as
+    /// names do (<see cref="CandidateSelector.SampleKeys"/>): a story sent again under the same headline is found by them.
+    /// </summary>
+    public const uint StyleCapitalFlags = NumberFlag | NameFlag;
+
+    /// <summary>
     /// The last sentence index: the sentences past the 255th of a text all take it. They are no sentence but the rest of
     /// a long text (a transcript, an archive page), which holds the words and facts of almost any story: the alignment
     /// leaves that index out on both sides (every sentence of unrelated stories aligned with the rest of a 126,000-character
@@ -293,8 +302,11 @@ internal static class Paraphrase
     /// <summary>The term an entry stands for.</summary>
     public static uint Key(uint entry) => entry >> KeyShift;
 
-    /// <summary>Whether an entry is a fact (a name or a number).</summary>
-    public static bool IsFact(uint entry) => (entry & (NumberFlag | NameFlag)) != 0;
+    /// <summary>Whether an entry is a fact (a name or a number; not a capital of style: <see cref="StyleCapitalFlags"/>).</summary>
+    public static bool IsFact(uint entry) => (entry & StyleCapitalFlags) is NumberFlag or NameFlag;
+
+    /// <summary>Whether an entry is a number.</summary>
+    public static bool IsNumber(uint entry) => (entry & StyleCapitalFlags) == NumberFlag;
 
     /// <summary>
     /// Measures two articles' paraphrase entries (sorted ascending); the article with fewer entries is the one measured.
@@ -455,7 +467,7 @@ internal static class Paraphrase
         {
             int s = (int)(e & MaxSentence);
             termsIn[s]++;
-            numbersIn[s] += (e & NumberFlag) != 0 ? 1 : 0;
+            numbersIn[s] += IsNumber(e) ? 1 : 0;
         }
 
         // Each shared term pairs the sentences holding it on both sides: (sentence in a, sentence in b, number bit).
@@ -491,7 +503,7 @@ internal static class Paraphrase
             {
                 shared++;
                 sharedFacts += fact ? 1 : 0;
-                uint number = a[i] & NumberFlag;
+                uint number = IsNumber(a[i]) ? NumberFlag : 0;
                 int limit = j + (fact ? MaxPairsPerFact : MaxPairsPerEntry);
                 if (pairCount + ((i2 - i) * (Math.Min(j2, limit) - j)) > rented.Length)
                 {

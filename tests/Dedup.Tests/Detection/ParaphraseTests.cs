@@ -46,6 +46,22 @@ public class ParaphraseTests
         The Fed last added reserves through customer repurchases on March 10, when it arranged 1.8 billion dlrs of agreements.
         """;
 
+    private const string HarborDebentures = """
+        Harbor Foods Corp is raising 200 mln dlrs through an offering of debentures due 2017 yielding 8.77 pct, said lead manager Salomon Brothers Inc.
+
+        The debentures have an 8-3/4 pct coupon and were priced at 99.784 to yield 120 basis points over the off-the-run 9-1/4 pct Treasury bonds of 2016.
+
+        Non-refundable for 10 years, the issue is rated A-1 by Moody's and A by Standard and Poor's. A sinking fund starting in 1998 to retire five pct of the debentures annually can be increased by 150 pct at the company's option, giving them estimated average lives of 20.5 or 14.5 years, Salomon said.
+        """;
+
+    private const string NorthernDebentures = """
+        Northern Bottling Co is raising 300 mln dlrs via an issue of debentures due 2017 that yield 8.807 pct, lead manager Salomon Brothers Inc said.
+
+        The debentures were assigned an 8-3/4 pct coupon and priced at 99.40 to yield 115 basis points over the off-the-run 9-1/4 pct Treasury bonds of 2016.
+
+        The issue is non-refundable for 10 years. Moody's rates it A-2 and Standard and Poor's rates it A. A sinking fund beginning in 1998 will retire five pct of the debentures a year; the company may increase it by 200 pct, giving an estimated average life of 21.5 years, Salomon said.
+        """;
+
     private const string DebenturesRohr = """
         Rohr Industries Inc is raising 150 mln dlrs through an offering of subordinated debentures due 2017 with a 9-1/4 pct coupon and par pricing, said lead manager Dillon, Read and Co Inc.
 
@@ -677,6 +693,53 @@ public class ParaphraseTests
 
         // "Okafor" opens the third sentence: a name only in the first, where "Maria" opens it.
         Assert.Single(terms, e => (e & Paraphrase.NameFlag) != 0);
+    }
+
+    [Fact]
+    public void Capitals_of_a_headline_are_neither_names_nor_numbers_but_still_pair_as_names()
+    {
+        const string text = "USG DEBENTURES YIELD 8.77 PCT\n\nUSG Corp hired Salomon Brothers Inc. Shares of IBM rose. Obama Visits Hiroshima Today\n\nThe end.";
+        Token[] tokens = Tokenizer.Tokenize(text, new TokenizerOptions { Seed = Dedup.Sketches.HashSeeds.Default, Stopwords = StopwordSet.English });
+
+        uint[] terms = FeatureExtractor.ParaphraseTerms(text, tokens, Dedup.Sketches.HashSeeds.Default);
+
+        int[] FactsIn(int sentence) => [.. terms.Where(e => (e & Paraphrase.MaxSentence) == sentence && Paraphrase.IsFact(e)).Select(e => (int)(e & Paraphrase.StyleCapitalFlags))];
+        int StyleIn(int sentence) => terms.Count(e => (e & Paraphrase.MaxSentence) == sentence && (e & Paraphrase.StyleCapitalFlags) == Paraphrase.StyleCapitalFlags);
+
+        // The headline in capitals: its number is a fact, its words (DEBENTURES, YIELD, PCT) are capitals of style.
+        Assert.Equal([(int)Paraphrase.NumberFlag], FactsIn(0));
+        Assert.Equal(3, StyleIn(0));
+        Assert.True(Paraphrase.IsNumber(terms.Single(e => (e & Paraphrase.MaxSentence) == 0 && Paraphrase.IsFact(e))));
+
+        // A sentence with words in lower case keeps its names (Corp, Salomon, Brothers, Inc), and one with a single
+        // capitalized word after its first keeps it ("Shares of IBM").
+        Assert.Equal(4, FactsIn(1).Length);
+        Assert.Equal(0, StyleIn(1));
+        Assert.Single(FactsIn(2));
+
+        // A headline in title case: capitals of style too.
+        Assert.Empty(FactsIn(3));
+        Assert.Equal(3, StyleIn(3));
+
+        // The candidate keys are those of names: a story sent again under the same headline is still proposed by them.
+        var keys = new List<ulong>();
+        CandidateSelector.SampleKeys([], [], terms, keys);
+        var asNames = new List<ulong>();
+        CandidateSelector.SampleKeys([], [], [.. terms.Select(e => (e & Paraphrase.StyleCapitalFlags) == Paraphrase.StyleCapitalFlags ? e & ~Paraphrase.NumberFlag : e)], asNames);
+        Assert.Equal(asNames, keys);
+    }
+
+    [Fact]
+    public void Two_issuers_reports_from_one_template_are_not_made_a_copy_by_their_headlines_in_capitals()
+    {
+        // The same frame, other issuers and figures. Their headlines share words ("DEBENTURES PRICED TO YIELD"): in
+        // capitals, those are no names, so the facts the two share are those of their bodies alone.
+        var detector = new CopyDetector();
+        Comparison withHeadlines = detector.Compare(new Article("a", HarborDebentures, "HARBOR FOODS DEBENTURES PRICED TO YIELD"), new Article("b", NorthernDebentures, "NORTHERN BOTTLING DEBENTURES PRICED TO YIELD"));
+        Comparison bodies = detector.Compare(new Article("a", HarborDebentures), new Article("b", NorthernDebentures));
+
+        Assert.Null(withHeadlines.Kind);
+        Assert.Equal(bodies.Scores.FactScore, withHeadlines.Scores.FactScore, 1e-9);
     }
 
     [Theory]
