@@ -88,8 +88,10 @@ internal readonly record struct ParaphraseMeasure(
 /// numbers) aligns too, but the numbers of aligned sentences disagree.
 /// </summary>
 /// <remarks>
-/// An entry is a uint: the top 22 bits are the term's hash, then a number flag, a name flag, and 8 bits of sentence
-/// index (sentences past the 255th share the last index). An article keeps one entry per distinct (term, sentence),
+/// An entry is a uint: the top 22 bits are the term's hash, then a number flag, a name flag (both set: a capital of
+/// style, <see cref="StyleCapitalFlags"/>), and 8 bits of sentence index (sentences past the 255th share the last
+/// index). Articles stored by a library before capitals of style (snapshots, shared stores) keep their headlines'
+/// capitals as names until they are added again. An article keeps one entry per distinct (term, sentence),
 /// sorted, so two articles are compared by one merge.
 /// </remarks>
 internal static class Paraphrase
