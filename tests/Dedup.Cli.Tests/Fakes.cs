@@ -15,7 +15,7 @@ internal static class Fakes
     public static ScanResult Result { get; } = new(
         [
             new CopyPair("orig", "copy", CopyKind.Syndicated, 0.91234567, new MatchScores(0.8, 0.9, 0.95, 0.97)),
-            new CopyPair("orig", "spun", CopyKind.Rewritten, 0.7, new MatchScores(0.2, 0.25, 0.3, 0.88)),
+            new CopyPair("orig", "spun", CopyKind.Rewritten, 0.7, new MatchScores(0.2, 0.25, 0.3, 0.88, ParaphraseScore: 0.7, FactScore: 0.9412, AlignedScore: 0.8)),
         ],
         [
             new CopyCluster("orig", "orig", ["orig", "copy", "spun"]),

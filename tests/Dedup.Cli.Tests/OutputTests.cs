@@ -20,9 +20,13 @@ public sealed partial class OutputTests
         string[] lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.Equal(string.Empty, lines[2]);
-        Assert.Equal("""{"a":"orig","b":"copy","kind":"syndicated","score":0.9123,"jaccard":0.8,"containment_a":0.9,"containment_b":0.95,"skeleton":0.97,"lead":0,"paraphrase":0}""", lines[0]);
+        Assert.Equal("""{"a":"orig","b":"copy","kind":"syndicated","score":0.9123,"jaccard":0.8,"containment_a":0.9,"containment_b":0.95,"skeleton":0.97,"lead":0,"paraphrase":0,"facts":0,"aligned_share":0}""", lines[0]);
         using JsonDocument second = JsonDocument.Parse(lines[1]);
         Assert.Equal("rewritten", second.RootElement.GetProperty("kind").GetString());
+
+        // A rewritten pair's evidence: the share of facts kept and of sentences aligned, as `compare --json` names them.
+        Assert.Equal(0.9412, second.RootElement.GetProperty("facts").GetDouble());
+        Assert.Equal(0.8, second.RootElement.GetProperty("aligned_share").GetDouble());
     }
 
     [Fact]

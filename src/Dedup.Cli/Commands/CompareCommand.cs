@@ -361,9 +361,6 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
     /// <summary>The SimHash distance at which the detector calls two articles near-exact copies.</summary>
     private const int NearExactBits = 3;
 
-    private static readonly JsonEncodedText FactsField = JsonEncodedText.Encode("facts");
-    private static readonly JsonEncodedText AlignedShareField = JsonEncodedText.Encode("aligned_share");
-
     public void WriteJson(TextWriter writer)
     {
         using var stream = new MemoryStream();
@@ -382,12 +379,9 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 json.WriteNull("reason");
             }
 
+            // The scores under the names the plain output prints them by (Scores): "aligned" is the list of aligned
+            // sentences below, "aligned_share" their share.
             JsonLines.WriteScores(json, comparison.Kind, comparison.Score, comparison.Scores);
-
-            // The two scores a comparison gives beyond a scan's pair (JsonLines.WriteScores), under the names the plain
-            // output prints them by (Scores): "aligned" is the list of aligned sentences below.
-            JsonLines.WriteScore(json, FactsField, comparison.Scores.FactScore);
-            JsonLines.WriteScore(json, AlignedShareField, comparison.Scores.AlignedScore);
             json.WriteNumber("simhash_distance", comparison.Scores.SimHashDistance);
             json.WriteStartArray("passages");
             foreach (SharedPassage passage in comparison.Passages)
