@@ -63,6 +63,15 @@ public sealed partial class OutputTests
         Assert.Contains("data-id=\"copy\" data-kind=\"syndicated\"", html, StringComparison.Ordinal);
         Assert.Contains("data-id=\"spun\" data-kind=\"rewritten\"", html, StringComparison.Ordinal);
         Assert.Contains("<code data-original=\"true\">orig</code>", html, StringComparison.Ordinal);
+
+        // Each copy's scores name the evidence of every kind, a rewritten copy's too (paraphrase, facts, sentences aligned).
+        MatchCollection rows = Regex.Matches(html, "<table class=\"scores\"><tr>((?:<th>[^<]*</th>)+)</tr><tr>((?:<td>[^<]*</td>)+)</tr></table>");
+        Assert.Equal(2, rows.Count);
+        foreach (Match row in rows)
+        {
+            Assert.Equal("<th>score</th><th>Jaccard</th><th>original found in copy</th><th>copy found in original</th><th>skeleton</th><th>lead</th><th>paraphrase</th><th>facts kept</th><th>sentences aligned</th><th>shared passages</th>", row.Groups[1].Value);
+            Assert.Equal(10, Regex.Count(row.Groups[2].Value, "<td>"));
+        }
     }
 
     // D6: each text is written once. The original stands once beside its copies, its passages naming the copies that

@@ -197,8 +197,10 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
             writer.Write(Invariant($"<article class=\"copy\" data-id=\"{E(copy.Id)}\" data-kind=\"{kindName}\" data-n=\"{n}\" tabindex=\"0\">\n"));
             writer.Write($"<h3><span class=\"kind kind-{kindName}\">{E(kindLabel)}</span> <code>{E(copy.Id)}</code> {E(copy.Title ?? string.Empty)}{Meta(copy)}</h3>\n");
             MatchScores s = comparison.Scores;
-            writer.Write("<table class=\"scores\"><tr><th>score</th><th>Jaccard</th><th>original found in copy</th><th>copy found in original</th><th>skeleton</th><th>shared passages</th></tr>");
-            writer.Write(Invariant($"<tr><td>{comparison.Score:0.000}</td><td>{s.Jaccard:0.000}</td><td>{s.ContainmentOfFirst:0.000}</td><td>{s.ContainmentOfSecond:0.000}</td><td>{s.SkeletonScore:0.000}</td><td>{comparison.Passages.Count}</td></tr></table>\n"));
+            // Every score that can decide a kind: a rewritten copy's evidence is its paraphrase score, the facts it keeps
+            // and the sentences that align, not its verbatim share.
+            writer.Write("<table class=\"scores\"><tr><th>score</th><th>Jaccard</th><th>original found in copy</th><th>copy found in original</th><th>skeleton</th><th>lead</th><th>paraphrase</th><th>facts kept</th><th>sentences aligned</th><th>shared passages</th></tr>");
+            writer.Write(Invariant($"<tr><td>{comparison.Score:0.000}</td><td>{s.Jaccard:0.000}</td><td>{s.ContainmentOfFirst:0.000}</td><td>{s.ContainmentOfSecond:0.000}</td><td>{s.SkeletonScore:0.000}</td><td>{s.LeadScore:0.000}</td><td>{s.ParaphraseScore:0.000}</td><td>{s.FactScore:0.000}</td><td>{s.AlignedScore:0.000}</td><td>{comparison.Passages.Count}</td></tr></table>\n"));
             writer.Write($"<div class=\"side copy\"><h4>Copy: <code>{E(copy.Id)}</code></h4><div class=\"text\">");
             string display = Highlighter.DisplayText(copy);
             foreach ((string run, Marks marks) in Highlighter.Runs(Cut(display), Highlighter.Ranges(comparison, first: false)))
