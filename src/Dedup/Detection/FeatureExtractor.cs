@@ -296,7 +296,7 @@ internal static class FeatureExtractor
             Token token = tokens[t];
             if (t > 0 && EndsSentence(text.Slice(previousEnd, Math.Max(0, token.Start - previousEnd))))
             {
-                UncapSentence(entries[sentenceStart..count], cased, capitals);
+                MarkCapitalsOfStyle(entries[sentenceStart..count], cased, capitals);
                 sentenceStart = count;
                 cased = false;
                 capitals = 0;
@@ -379,7 +379,7 @@ internal static class FeatureExtractor
             entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..stem], termSeed), number: false, name, sentence);
         }
 
-        UncapSentence(entries[sentenceStart..count], cased, capitals);
+        MarkCapitalsOfStyle(entries[sentenceStart..count], cased, capitals);
         return count;
     }
 
@@ -389,7 +389,7 @@ internal static class FeatureExtractor
     /// case, whose capitals are its style, not its names. A sentence with one capitalized word after its first ("Shares
     /// of IBM.") keeps it as a name.
     /// </summary>
-    private static void UncapSentence(Span<uint> sentenceEntries, bool cased, int capitals)
+    private static void MarkCapitalsOfStyle(Span<uint> sentenceEntries, bool cased, int capitals)
     {
         if (cased || capitals < 2)
         {
