@@ -13,9 +13,13 @@ public sealed class RedisSharedIndexStoreOptions
     /// The name of the index (default <c>dedup</c>). Every key of the index starts with it in braces, <c>{name}:</c>, a
     /// Redis Cluster hash tag, so the whole index lives in one cluster slot and an article's record, id entry, time entry
     /// and bucket entries can be written by one atomic script. Workers that share an index use the same name; give every
-    /// index its own. It must not hold braces.
+    /// index its own. It must not hold braces, be white space alone, or be longer than <see cref="MaxIndexNameLength"/>
+    /// characters (it is repeated in every key).
     /// </summary>
     public string IndexName { get; init; } = DefaultIndexName;
+
+    /// <summary>The longest <see cref="IndexName"/>, in characters.</summary>
+    public const int MaxIndexNameLength = 256;
 
     /// <summary>The logical database number; -1 (the default) for the connection's default database.</summary>
     public int Database { get; init; } = -1;
@@ -31,7 +35,7 @@ public sealed class RedisSharedIndexStoreOptions
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Checks the settings.</summary>
-    /// <exception cref="ArgumentException">The name is empty or holds a brace.</exception>
+    /// <exception cref="ArgumentException">The name is empty, white space alone, too long, or holds a brace.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The database, retry count or delay is out of range.</exception>
     internal void Validate()
     {
@@ -39,6 +43,16 @@ public sealed class RedisSharedIndexStoreOptions
         if (IndexName.Contains('{', StringComparison.Ordinal) || IndexName.Contains('}', StringComparison.Ordinal))
         {
             throw new ArgumentException("The index name must not hold braces: the store puts it in a hash tag itself.", nameof(IndexName));
+        }
+
+        if (string.IsNullOrWhiteSpace(IndexName))
+        {
+            throw new ArgumentException("The index name is white space alone: give the index a name a person can read and tell apart.", nameof(IndexName));
+        }
+
+        if (IndexName.Length > MaxIndexNameLength)
+        {
+            throw new ArgumentException($"The index name is {IndexName.Length} characters long; it is repeated in every key of the index, so at most {MaxIndexNameLength} are allowed.", nameof(IndexName));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(Database, -1, nameof(Database));

@@ -103,7 +103,10 @@ public sealed partial class CopyDetector
     /// so that several detectors (in several processes) on one store share one index: what one adds, the others find.
     /// </summary>
     /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>. Every worker of one store must use the same.</param>
-    /// <param name="store">The shared store, owned by this detector from now on (disposed with it when disposable).</param>
+    /// <param name="store">
+    /// The shared store, owned from now on by the detectors of this process that use it: disposed (when disposable) with
+    /// the last of them. Several detectors may share one store object (one connection to the server).
+    /// </param>
     /// <remarks>
     /// <para>
     /// Only the asynchronous methods work (<see cref="AddAsync"/>, <see cref="FindCopiesAsync(Article, CancellationToken)"/>,
@@ -135,6 +138,7 @@ public sealed partial class CopyDetector
         : this(options, new SharedOnlyBuckets(store))
     {
         _shared = store;
+        SharedOnlyBuckets.Retain(store);
     }
 
     /// <summary>
@@ -229,7 +233,7 @@ public sealed partial class CopyDetector
             _sharedSettingsChecked = false;
             throw new InvalidOperationException(
                 $"The shared index was made by detectors with other settings: it records '{recorded}', and this detector has '{mine}'. " +
-                "Every worker of one index must use the same seed, shingle size, stopwords, boilerplate rules and boilerplate frequency (the threshold may differ), " +
+                "Every worker of one index must use the same seed, shingle size, stopwords, boilerplate rules, boilerplate frequency and DetectRewrites setting (the threshold may differ), " +
                 "and fold Unicode compatibility characters alike (a process in globalization-invariant mode folds none). " +
                 "This call changed nothing in the index (the check comes before any write).");
         }
@@ -572,9 +576,42 @@ public sealed partial class CopyDetector
 
     private sealed record SharedBoilerplate(BoilerplateModel Model, long Version);
 
-    /// <summary>The bucket store of a shared detector: none of its own (the shared store holds the buckets); disposes the shared store.</summary>
+    /// <summary>
+    /// The bucket store of a shared detector: none of its own (the shared store holds the buckets). Disposing it disposes
+    /// the shared store when no other detector of the process uses it: several detectors may share one store (one
+    /// connection), and the first of them disposed used to close it under the others.
+    /// </summary>
     private sealed class SharedOnlyBuckets(ISharedIndexStore shared) : ILshBucketStore, IDisposable, IAsyncDisposable
     {
+        /// <summary>The detectors (not yet disposed) that use each shared store.</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ISharedIndexStore, System.Runtime.CompilerServices.StrongBox<int>> Users = [];
+
+        private static readonly Lock UsersLock = new();
+
+        /// <summary>Counts one more detector using <paramref name="store"/> (once it is made).</summary>
+        public static void Retain(ISharedIndexStore store)
+        {
+            lock (UsersLock)
+            {
+                Users.GetOrAdd(store, static _ => new System.Runtime.CompilerServices.StrongBox<int>()).Value++;
+            }
+        }
+
+        /// <summary>Counts the detector of these buckets out; true when it was the last to use the store.</summary>
+        private bool Release()
+        {
+            lock (UsersLock)
+            {
+                if (Users.TryGetValue(shared, out System.Runtime.CompilerServices.StrongBox<int>? users) && --users.Value > 0)
+                {
+                    return false;
+                }
+
+                Users.Remove(shared);
+                return true;
+            }
+        }
+
         public bool SupportsSynchronousAccess => false;
 
         public void Add(ReadOnlySpan<LshBucketEntry> entries) => throw NotShared();
@@ -589,16 +626,27 @@ public sealed partial class CopyDetector
 
         public ValueTask<int[][]> QueryAsync(ReadOnlyMemory<ulong> bandKeys, CancellationToken cancellationToken = default) => throw NotShared();
 
-        public void Dispose() => (shared as IDisposable)?.Dispose();
+        public void Dispose()
+        {
+            if (Release())
+            {
+                (shared as IDisposable)?.Dispose();
+            }
+        }
 
         public ValueTask DisposeAsync()
         {
+            if (!Release())
+            {
+                return ValueTask.CompletedTask;
+            }
+
             if (shared is IAsyncDisposable a)
             {
                 return a.DisposeAsync();
             }
 
-            Dispose();
+            (shared as IDisposable)?.Dispose();
             return ValueTask.CompletedTask;
         }
 

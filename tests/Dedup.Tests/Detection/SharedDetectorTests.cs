@@ -279,4 +279,27 @@ public class SharedDetectorTests
         Assert.True(store.Disposed);
         Assert.Equal(1, await store.CountAsync(Ct));
     }
+
+    /// <summary>
+    /// Several detectors of a process may share one store object (one connection): the store is disposed with the last of
+    /// them, not the first (a short-lived detector, one whose settings were refused, closed it under the others).
+    /// </summary>
+    [Fact]
+    public async Task A_store_shared_by_two_detectors_is_disposed_with_the_last_of_them()
+    {
+        var store = new TestSharedStore();
+        var main = new CopyDetector(null, store);
+        await using (var shortLived = new CopyDetector(null, store))
+        {
+            Assert.True((await shortLived.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct)).Added);
+        }
+
+        Assert.False(store.Disposed);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CopyDetector(new DetectorOptions { Threshold = 2 }, store));
+        Assert.True((await main.FindOrAddAsync(new Article("rail", TestArticles.Rail), Ct)).Added);
+
+        await main.DisposeAsync();
+        Assert.True(store.Disposed);
+        Assert.Equal(2, await store.CountAsync(Ct));
+    }
 }
