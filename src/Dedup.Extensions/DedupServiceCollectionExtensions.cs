@@ -42,7 +42,11 @@ public static class DedupServiceCollectionExtensions
         // own check named no path, and let a section where a value belongs bind nothing).
         services.AddOptions<DedupOptions>().Bind(section);
         // A section given by path that holds nothing ("News:Dedupe" for "News:Dedup") binds the defaults: said at start.
-        string? missing = configuration is IConfigurationSection given && !given.Exists() ? given.Path : null;
+        // So does a root without a "Dedup" section (AddDedup(builder.Configuration) in a host whose settings file lost
+        // it): the detector is then an index in memory, and a service that meant to keep it would lose it at every restart.
+        string? missing = configuration is IConfigurationSection given
+            ? given.Exists() ? null : given.Path
+            : nested.Exists() ? null : nested.Path;
         return services.AddDedupCore(configureDetector, section is IConfigurationSection { Path: { Length: > 0 } path } ? path : DedupOptions.SectionName, section, missing);
     }
 

@@ -433,8 +433,9 @@ public sealed class AddDedupTests : IDisposable
 
     /// <summary>
     /// A section given by a path that holds nothing (a misspelt "News:Dedupe") binds the defaults, and says so once,
-    /// as a warning naming the path, when the detector is made; a section that exists, or a root without a "Dedup"
-    /// section (the defaults asked for), says nothing.
+    /// as a warning naming the path, when the detector is made; so does a root without a "Dedup" section (a host's
+    /// settings that lost it: the detector is then an index in memory, said nothing before); a section that exists
+    /// says nothing.
     /// </summary>
     [Fact]
     public void A_section_that_does_not_exist_is_named_in_a_warning()
@@ -452,8 +453,12 @@ public sealed class AddDedupTests : IDisposable
 
         var quiet = new CapturingLoggerProvider();
         Assert.Equal(0.7, DetectorFrom(configuration.GetSection("News:Dedup"), quiet).Options.Threshold);
-        DetectorFrom(new ConfigurationBuilder().Build(), quiet);
+        Assert.Equal(0.7, DetectorFrom(configuration.GetSection("News"), quiet).Options.Threshold);
         Assert.DoesNotContain(quiet.Entries, e => e.Id.Id == 9);
+
+        var root = new CapturingLoggerProvider();
+        DetectorFrom(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" }).Build(), root);
+        Assert.Equal("The configuration section 'Dedup' given to AddDedup does not exist: the detector runs on the defaults (is the path right?)", Assert.Single(root.Entries, e => e.Id.Id == 9).Message);
 
         static CopyDetector DetectorFrom(IConfiguration section, ILoggerProvider logs)
         {

@@ -136,7 +136,8 @@ public sealed partial class CopyDetector
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
     /// <exception cref="InvalidDataException">The snapshot or the journal is not valid (a damaged record with valid ones after it included); the message names the problem.</exception>
-    /// <exception cref="IOException">Another detector holds the index, or a file cannot be read or written.</exception>
+    /// <exception cref="IOException">Another detector holds the index, or a file cannot be read or written (or made in its folder).</exception>
+    /// <exception cref="UnauthorizedAccessException">The process may not write the index's files or make files in its folder, as checkpoints do.</exception>
     public static CopyDetector Open(string path, JournalOptions? journal = null, Func<DetectorOptions, DetectorOptions>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -144,6 +145,16 @@ public sealed partial class CopyDetector
         string full = IndexFile(path);
         string journalPath = full + ".journal";
         FileStream indexLock = DetectorJournal.Lock(full);
+        try
+        {
+            DetectorJournal.CheckFolderWritable(full);
+        }
+        catch
+        {
+            indexLock.Dispose();
+            throw;
+        }
+
         CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure, out DetectorJournal.JournalHeader begun);
         try
         {

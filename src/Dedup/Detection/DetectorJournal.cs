@@ -493,6 +493,31 @@ internal sealed class DetectorJournal : IDisposable
     }
 
     /// <summary>
+    /// Checks that files can be made in the index's folder, as a checkpoint makes them (the new snapshot, the journal set
+    /// aside): an index whose files are writable in a folder that is not (made by another user) opened, then failed every
+    /// checkpoint, its journal growing without end. Makes and deletes an empty file of a name no index file has.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The folder cannot be written; the message says what needs it.</exception>
+    /// <exception cref="IOException">A file cannot be made in the folder (a read-only file system, a full disk).</exception>
+    public static void CheckFolderWritable(string snapshotPath)
+    {
+        string probe = $"{snapshotPath}.{Guid.NewGuid():N}.write-check";
+        const string Why = "a checkpoint writes the new snapshot and sets the journal aside there. Let this process write in the folder, or open the index read-only (OpenReadOnly)";
+        try
+        {
+            new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose).Dispose();
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"The folder of the index '{snapshotPath}' cannot be written ({e.Message}): {Why}.", e);
+        }
+        catch (IOException e) when (e is not PathTooLongException)
+        {
+            throw new IOException($"No file can be made in the folder of the index '{snapshotPath}' ({e.Message}): {Why}.", e);
+        }
+    }
+
+    /// <summary>
     /// Takes the lock of the index shared, as a read-only detector does: any number of them hold it together, and none
     /// while a detector holds it alone (<see cref="Lock"/>). Returns null when the lock file does not exist and cannot be
     /// made (a read-only file system): no detector can hold such an index either.

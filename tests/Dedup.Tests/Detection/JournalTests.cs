@@ -476,6 +476,84 @@ public sealed class JournalTests : IDisposable
     }
 
     /// <summary>
+    /// An index whose files can be written in a folder that cannot (another user's) is refused when opened, naming what
+    /// needs the folder: it opened, then failed every checkpoint (the new snapshot and the journal set aside are made
+    /// there) while its journal grew without end. Read-only, it opens. Root may write any folder a mode forbids: for
+    /// root the folder is made immutable (chattr +i), and the test reports itself skipped where that cannot be done.
+    /// </summary>
+    [Fact]
+    public void An_index_in_a_folder_that_cannot_be_written_is_refused_when_opened()
+    {
+        using (CopyDetector made = CopyDetector.Open(SnapshotPath))
+        {
+            made.Add(Harbour);
+            made.Checkpoint();
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Folder permissions are Unix modes here.");
+            return;
+        }
+
+        bool root = Environment.UserName == "root";
+
+        if (root && !Run("chattr", $"+i \"{_folder}\""))
+        {
+            Assert.Skip("Running as root, and chattr +i (the one way to keep root from writing a folder) is not available here.");
+        }
+
+        if (!root)
+        {
+            File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        try
+        {
+            Exception e = Assert.ThrowsAny<Exception>(() => CopyDetector.Open(SnapshotPath));
+            Assert.True(e is UnauthorizedAccessException or IOException, e.ToString());
+            Assert.Contains($"the index '{SnapshotPath}'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("a checkpoint writes the new snapshot and sets the journal aside there", e.Message, StringComparison.Ordinal);
+
+            using CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath);
+            Assert.Equal(1, reader.Count);
+        }
+        finally
+        {
+            if (root)
+            {
+                Run("chattr", $"-i \"{_folder}\"");
+            }
+            else
+            {
+                File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        // Writable again, it opens, and no file of the check is left.
+        using (CopyDetector opened = CopyDetector.Open(SnapshotPath))
+        {
+            Assert.Equal(1, opened.Count);
+        }
+
+        Assert.DoesNotContain(Directory.GetFiles(_folder), f => f.EndsWith(".write-check", StringComparison.Ordinal));
+
+        static bool Run(string tool, string arguments)
+        {
+            try
+            {
+                using Process p = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+                p.WaitForExit();
+                return p.ExitCode == 0;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
     /// A checkpointed index whose journal holds nothing opens an older copy of its snapshot put in its place (a backup
     /// restored on purpose): no change would be lost; the journal is begun anew after the copy, and changes made then
     /// are replayed onto it.
