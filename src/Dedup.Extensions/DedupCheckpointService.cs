@@ -123,6 +123,14 @@ internal sealed class DedupCheckpointService : BackgroundService, IHostedLifecyc
     /// </summary>
     private async Task TryCheckpointAsync(CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout passed before the checkpoint could start (a shutdown timeout of 0, a slow
+            // worker): the detector throws before it starts and reports nothing, so it is said here.
+            _telemetry?.ReportCheckpointCancelled();
+            return;
+        }
+
         try
         {
             await _detector.CheckpointAsync(cancellationToken).ConfigureAwait(false);

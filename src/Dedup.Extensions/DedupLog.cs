@@ -5,7 +5,7 @@ namespace Dedup.Extensions;
 /// <summary>The detector's log events (source-generated), one per operation, and the service's: event ids 1 to 14 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
 internal static partial class DedupLog
 {
-    [LoggerMessage(EventId = 1, EventName = "CopiesFound", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1, EventName = "CopiesFound", Level = LogLevel.Debug,
         Message = "{Operation} {ArticleId}: {Copies} copies, best {BestId} ({Kind}, score {Score:F2}), among {Candidates} candidates in {ElapsedMs:F1} ms")]
     public static partial void CopiesFound(ILogger logger, string operation, string articleId, int copies, string bestId, string kind, double score, int candidates, double elapsedMs);
 

@@ -15,19 +15,22 @@ namespace Dedup.Extensions;
 /// <list type="table">
 /// <item><term>dedup.articles</term><description>Counter of articles handled, tagged <c>dedup.operation</c> and <c>dedup.outcome</c> (added, redelivered, removed, absent, searched, replayed); checkpoints add nothing.</description></item>
 /// <item><term>dedup.candidates</term><description>Histogram of the indexed articles verified per search (how selective the candidate keys are).</description></item>
-/// <item><term>dedup.copies</term><description>Counter of copies found, tagged <c>dedup.copy.kind</c> (duplicate, syndicated, excerpt, rewritten).</description></item>
-/// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c> (and <c>error.type</c> when it failed or was cancelled), with bucket boundaries advised from 50 µs to 30 s.</description></item>
-/// <item><term>dedup.errors</term><description>Counter of failed or cancelled operations, tagged <c>dedup.operation</c> and <c>error.type</c>.</description></item>
+/// <item><term>dedup.copies</term><description>Counter of copies found, tagged <c>dedup.copy.kind</c> (duplicate, syndicated, excerpt, rewritten); a re-delivered article's are not counted again.</description></item>
+/// <item><term>dedup.operation.duration</term><description>Histogram of each operation's duration in seconds, tagged <c>dedup.operation</c> (and <c>error.type</c> when it failed, <c>dedup.outcome</c> "cancelled" when it was cancelled), with bucket boundaries advised from 50 µs to 30 s.</description></item>
+/// <item><term>dedup.errors</term><description>Counter of failed operations, tagged <c>dedup.operation</c> and <c>error.type</c> (a cancellation is no error: its activity is tagged <c>dedup.outcome</c> "cancelled", its status left unset).</description></item>
 /// <item><term>dedup.shared_index.lost</term><description>Counter of the times a detector found its shared store had lost the index (<see cref="DetectorObserver.SharedIndexLost"/>).</description></item>
 /// <item><term>dedup.buckets.lost</term><description>Counter of the times the detector's bucket store reported it had lost its keys (<see cref="DetectorObserver.BucketKeysLost"/>).</description></item>
+/// <item><term>dedup.articles.expired</term><description>Counter of the articles the retention window removed (<see cref="DedupOptions.Retention"/>).</description></item>
 /// </list>
 /// <para>
 /// The operations reported are the asynchronous calls (<c>FindCopiesAsync</c>, <c>AddAsync</c>, <c>FindOrAddAsync</c>,
 /// <c>RemoveAsync</c>), the journal's replay and checkpoints; the synchronous calls report nothing, and a call whose token
 /// is already cancelled throws before it starts. A failure marks the detector's own activity, never a caller's.
 /// Traces: one activity per operation from the source <see cref="ActivitySourceName"/> ("Dedup"), named
-/// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the candidates and the copies as tags. Logs: one
-/// event per operation (batch), not per candidate, in the category <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Information), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index; once when the detector is made in a process in globalization-invariant mode, UnicodeFoldingUnavailable (11, Warning); and BucketKeysLost (12, Error) when the bucket store lost its keys.
+/// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the outcome, the articles handled, the candidates and
+/// the copies as tags. Logs: one event per operation (batch), not per candidate, in the category
+/// <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Debug; a re-delivery logs OperationCompleted), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index; once when the detector is made in a process in globalization-invariant mode, UnicodeFoldingUnavailable (11, Warning); BucketKeysLost (12, Error) when the bucket store lost its keys; and, from the retention window,
+/// ArticlesExpired (13, Information) and ExpiryFailed (14, Warning).
 /// </para>
 /// </remarks>
 public sealed class DedupTelemetry : DetectorObserver, IDisposable
@@ -78,7 +81,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         _candidates = _meter.CreateHistogram<int>("dedup.candidates", "{article}", "Indexed articles verified per search.");
         _copies = _meter.CreateCounter<long>("dedup.copies", "{copy}", "Copies found, by kind.");
         _duration = _meter.CreateHistogram<double>("dedup.operation.duration", "s", "Duration of detector operations.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        _errors = _meter.CreateCounter<long>("dedup.errors", "{error}", "Failed or cancelled detector operations.");
+        _errors = _meter.CreateCounter<long>("dedup.errors", "{error}", "Failed detector operations (cancellations are not counted).");
         _lost = _meter.CreateCounter<long>("dedup.shared_index.lost", "{event}", "Times a shared store was found to have lost the index.");
         _bucketsLost = _meter.CreateCounter<long>("dedup.buckets.lost", "{event}", "Times the detector's bucket store reported it had lost its keys.");
         _expired = _meter.CreateCounter<long>("dedup.articles.expired", "{article}", "Articles removed by the retention window.");
@@ -130,14 +133,21 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
                 _candidates.Record(detectorEvent.Candidates, operationTag);
             }
 
-            foreach (CopyMatch copy in detectorEvent.Copies)
+            // A re-delivered article's copies were found when it came first (and its list now holds the later copies
+            // of it too): counted again, they made the counter describe deliveries, not copies found.
+            if (!Redelivered(detectorEvent))
             {
-                _copies.Add(1, new KeyValuePair<string, object?>("dedup.copy.kind", KindName(copy.Kind)));
+                foreach (CopyMatch copy in detectorEvent.Copies)
+                {
+                    _copies.Add(1, new KeyValuePair<string, object?>("dedup.copy.kind", KindName(copy.Kind)));
+                }
             }
         }
 
         if (Activity.Current is { } activity && activity.Source == Source)
         {
+            activity.SetTag("dedup.outcome", outcome);
+            activity.SetTag("dedup.articles", detectorEvent.Articles);
             activity.SetTag("dedup.candidates", detectorEvent.Candidates);
             activity.SetTag("dedup.copies", detectorEvent.Copies.Count);
             activity.SetTag("dedup.changed", detectorEvent.Changed);
@@ -152,7 +162,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
             case DetectorOperation.Checkpoint:
                 DedupLog.CheckpointWritten(_logger, detectorEvent.Articles, ms);
                 break;
-            case DetectorOperation.FindCopies or DetectorOperation.FindOrAdd when detectorEvent.Copies.Count > 0:
+            case DetectorOperation.FindCopies or DetectorOperation.FindOrAdd when detectorEvent.Copies.Count > 0 && !Redelivered(detectorEvent):
                 CopyMatch best = detectorEvent.Copies[0];
                 string kind = KindName(best.Kind);
                 DedupLog.CopiesFound(_logger, operation, detectorEvent.ArticleId ?? string.Empty, detectorEvent.Copies.Count, best.Id, kind, best.Score, detectorEvent.Candidates, ms);
@@ -193,8 +203,17 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         ArgumentNullException.ThrowIfNull(exception);
         string name = OperationName(operation);
         var operationTag = new KeyValuePair<string, object?>("dedup.operation", name);
-        var errorTag = new KeyValuePair<string, object?>("error.type", exception.GetType().FullName);
-        _errors.Add(1, operationTag, errorTag);
+        // A cancellation is the caller's decision (a request given up, the host stopping), not a fault: it is no error,
+        // and the alerts a service sets on dedup.errors or error spans fired at every deploy.
+        bool cancelled = exception is OperationCanceledException;
+        var errorTag = cancelled
+            ? new KeyValuePair<string, object?>("dedup.outcome", "cancelled")
+            : new KeyValuePair<string, object?>("error.type", exception.GetType().FullName);
+        if (!cancelled)
+        {
+            _errors.Add(1, operationTag, errorTag);
+        }
+
         if (elapsed is { } time)
         {
             // A failed call took time too (a store timing out took seconds): left out, the histogram showed only the fast ones.
@@ -204,7 +223,14 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         if (Activity.Current is { } activity && activity.Source == Source)
         {
             // Only the detector's own activity: a caller's span (an HTTP request that handles the error) is the caller's to mark.
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            if (cancelled)
+            {
+                activity.SetTag("dedup.outcome", "cancelled");
+            }
+            else
+            {
+                activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            }
         }
         // A checkpoint is about no article (its message had an empty id in it), and its cancellation, when the host
         // stops, leaves a journal to replay at the next start: worth more than a debug line.
@@ -233,6 +259,9 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     /// Reports a replay that nothing heard when it happened, if something listens now: its activity, started and ended
     /// at the replay's own times (a root activity, never a child of the caller's), and its measurements.
     /// </summary>
+    /// <summary>Logs CheckpointCancelled for a checkpoint that never started: its token was cancelled before the call.</summary>
+    internal void ReportCheckpointCancelled() => DedupLog.CheckpointCancelled(_logger);
+
     /// <summary>Logs and counts the articles an expiry removed (<c>dedup.articles.expired</c>).</summary>
     internal void ReportExpired(int articles, DateTimeOffset cutoff)
     {
@@ -333,6 +362,9 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
 
     /// <summary>A replay not yet reported: when it began and how long it took, and what of it is left to report.</summary>
     private sealed record PendingReplay(DateTimeOffset Start, TimeSpan Elapsed, int Records, bool Changed, bool Activity, bool Metrics);
+
+    /// <summary>Whether the event is a find-or-add of an article already indexed with the same text.</summary>
+    private static bool Redelivered(in DetectorEvent e) => e.Operation == DetectorOperation.FindOrAdd && !e.Changed;
 
     private static string Outcome(in DetectorEvent e) => e.Operation switch
     {

@@ -238,8 +238,11 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// </returns>
     /// <exception cref="ArgumentException">The id is empty, the text empty or only whitespace (a page without a body), or the id already indexed with another text; the message names it.</exception>
     /// <exception cref="OperationCanceledException">
-    /// <paramref name="cancellationToken"/> was cancelled; the article was not added unless the cancellation came
-    /// during the evidence lookup afterwards.
+    /// <paramref name="cancellationToken"/> was cancelled before the article was added: nothing changed. A cancellation
+    /// during the evidence lookup after the add does not throw: the call returns (<see cref="FindOrAddResult.Added"/>
+    /// true), its matches without the passages not yet looked up. On a shared store (<see cref="ISharedIndexStore"/>),
+    /// which adds before it searches, a cancellation after the add throws, and a retry reports <c>Added</c> false with
+    /// the copies.
     /// </exception>
     /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public async ValueTask<FindOrAddResult> FindOrAddAsync(Article article, CancellationToken cancellationToken = default)
@@ -299,7 +302,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 _writeGate.Release();
             }
 
-            IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CopyMatch> matches = await ToMatchesAsync(article, verdicts, cancellationToken, changedIndex: added).ConfigureAwait(false);
             op.Complete(candidates, matches, added);
             return new FindOrAddResult(matches, added);
         }
@@ -567,15 +570,30 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
     }
 
-    private async ValueTask<IReadOnlyList<CopyMatch>> ToMatchesAsync(Article query, List<Verdict> verdicts, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<CopyMatch>> ToMatchesAsync(Article query, List<Verdict> verdicts, CancellationToken cancellationToken, bool changedIndex = false)
     {
         var matches = new List<CopyMatch>(verdicts.Count);
+        bool cancelled = false;
         foreach (Verdict v in verdicts)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            Article? stored = Options.ArticleLookupAsync is { } lookup
-                ? LookedUp(await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false), v.Other.Id, nameof(DetectorOptions.ArticleLookupAsync))
-                : LookedUp(Options.ArticleLookup?.Invoke(v.Other.Id), v.Other.Id, nameof(DetectorOptions.ArticleLookup));
+            Article? stored = null;
+            if (!cancelled)
+            {
+                try
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    stored = Options.ArticleLookupAsync is { } lookup
+                        ? LookedUp(await lookup(v.Other.Id, cancellationToken).ConfigureAwait(false), v.Other.Id, nameof(DetectorOptions.ArticleLookupAsync))
+                        : LookedUp(Options.ArticleLookup?.Invoke(v.Other.Id), v.Other.Id, nameof(DetectorOptions.ArticleLookup));
+                }
+                catch (OperationCanceledException) when (changedIndex && cancellationToken.IsCancellationRequested)
+                {
+                    // The call added its article: it returns its verdicts, the passages not yet looked up left out, as a
+                    // throw would hide the change (a retry reads as a re-delivery, which a caller may skip).
+                    cancelled = true;
+                }
+            }
+
             IReadOnlyList<SharedPassage> evidence = stored is null ? [] : PassageFinder.Find(query, stored, Options);
             matches.Add(new CopyMatch(v.Other.Id, v.Kind, v.Score, Verifier.Scores(v.Measure) with { SimHashDistance = v.SimHashDistance }, evidence));
         }

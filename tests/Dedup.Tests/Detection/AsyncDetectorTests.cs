@@ -304,6 +304,45 @@ public class AsyncDetectorTests
         Assert.Equal(1, lookups);
     }
 
+    /// <summary>
+    /// A find-or-add cancelled during the evidence lookup, after its article was added, returns (added, with its copies,
+    /// the passages not yet looked up left out): it threw, so the caller took nothing as added, and its retry read as a
+    /// re-delivery (<c>Added</c> false), which a caller may skip, so the copies were never reported (a client's trial of
+    /// a hosted service). Cancelled before the add, it throws and changes nothing.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_find_or_add_cancelled_after_its_add_returns_what_it_did(bool synchronousStore)
+    {
+        using var lookupCancelled = new CancellationTokenSource();
+        var stored = new Dictionary<string, Article> { [Harbour.Id] = Harbour, ["harbour-2"] = Harbour with { Id = "harbour-2" } };
+        int lookups = 0;
+        using CopyDetector detector = NewDetector(synchronousStore, DetectorOptions.Default with
+        {
+            ArticleLookupAsync = async (id, token) =>
+            {
+                lookups++;
+                await lookupCancelled.CancelAsync();
+                token.ThrowIfCancellationRequested();
+                return stored.GetValueOrDefault(id);
+            },
+        });
+        await detector.AddAsync(Harbour, TestContext.Current.CancellationToken);
+        await detector.AddAsync(stored["harbour-2"], TestContext.Current.CancellationToken);
+
+        FindOrAddResult result = await detector.FindOrAddAsync(HarbourWire, lookupCancelled.Token);
+
+        Assert.True(result.Added);
+        Assert.Equal(3, detector.Count);
+        Assert.Equal(["harbour", "harbour-2"], result.Copies.Select(c => c.Id).Order());
+        Assert.All(result.Copies, c => Assert.Empty(c.Passages));
+        Assert.Equal(1, lookups);
+
+        // Cancelled before its add: it throws, and nothing changed.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => detector.FindOrAddAsync(Rail, lookupCancelled.Token).AsTask());
+        Assert.False(detector.Contains(Rail.Id));
+    }
+
     /// <summary>Cancels a token when an operation starts (after the call's own check, before its work).</summary>
     private sealed class CancellingObserver(CancellationTokenSource source) : DetectorObserver
     {
