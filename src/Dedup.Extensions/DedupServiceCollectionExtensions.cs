@@ -113,9 +113,23 @@ public static class DedupServiceCollectionExtensions
             }
 
             string full = Path.Combine(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? string.Empty, path);
+            bool existing = File.Exists(full);
+            DetectorOptions ConfigureExisting(DetectorOptions snapshot)
+            {
+                // The shingle size shapes the stored index: a configuration that sets another was blamed on SnapshotPath,
+                // with advice for the API ("load without options"). It is named here, with what to do in configuration.
+                if (existing && options.ShingleSize is { } size && size != snapshot.ShingleSize)
+                {
+                    throw new InvalidOperationException(
+                        $"{sectionPath}:ShingleSize is {size}, but the index '{full}' ({sectionPath}:SnapshotPath) was made with shingle size {snapshot.ShingleSize}, which its stored articles keep. Remove {sectionPath}:ShingleSize (an unset setting keeps the index's), or give {sectionPath}:SnapshotPath a new file for an index of the new size.");
+                }
+
+                return Configure(snapshot);
+            }
+
             try
             {
-                return CopyDetector.Open(full, new JournalOptions { Flush = options.JournalFlush }, Configure);
+                return CopyDetector.Open(full, new JournalOptions { Flush = options.JournalFlush }, ConfigureExisting);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
             {

@@ -292,6 +292,34 @@ public sealed class AddDedupTests : IDisposable
     }
 
     /// <summary>
+    /// A configured shingle size other than the index's is named as that setting, with what to do in configuration: it
+    /// was blamed on SnapshotPath, with advice for the API ("load without options"). The index is left as it was.
+    /// </summary>
+    [Fact]
+    public async Task A_shingle_size_other_than_the_index_is_named_as_the_setting()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string path = Path.Combine(_folder, "sized.dedup");
+        using (IHost made = NewHost(new() { ["Dedup:SnapshotPath"] = path }))
+        {
+            await made.Services.GetRequiredService<CopyDetector>().AddAsync(Stories.Original, ct);
+        }
+
+        using (IHost other = NewHost(new() { ["Dedup:SnapshotPath"] = path, ["Dedup:ShingleSize"] = "4" }))
+        {
+            InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => other.Services.GetRequiredService<CopyDetector>());
+            Assert.StartsWith($"Dedup:ShingleSize is 4, but the index '{path}' (Dedup:SnapshotPath) was made with shingle size 5", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Remove Dedup:ShingleSize", e.Message, StringComparison.Ordinal);
+        }
+
+        // The index was not touched, and its lock was released; a new file takes the new size.
+        using IHost same = NewHost(new() { ["Dedup:SnapshotPath"] = path, ["Dedup:ShingleSize"] = "5" });
+        Assert.Equal(1, same.Services.GetRequiredService<CopyDetector>().Count);
+        using IHost fresh = NewHost(new() { ["Dedup:SnapshotPath"] = Path.Combine(_folder, "four.dedup"), ["Dedup:ShingleSize"] = "4" });
+        Assert.Equal(4, fresh.Services.GetRequiredService<CopyDetector>().Options.ShingleSize);
+    }
+
+    /// <summary>
     /// A host whose shutdown timeout has passed before the shutdown checkpoint could start (a timeout of 0, a slow
     /// worker) says so: the detector throws before it starts and reports nothing, so nothing was logged, and the next
     /// start replayed the whole journal unannounced (a client's trial of a hosted service).
