@@ -291,9 +291,17 @@ internal static class FeatureExtractor
         int sentenceStart = 0;
         bool cased = false;
         int capitals = 0;
+        int words = 0, nounCapitalizing = 0;
+        Text.StopwordSet.HashTable markers = NounCapitalizingMarkers.HashesFor(seed);
         for (int t = 0; t < tokens.Length; t++)
         {
             Token token = tokens[t];
+            if ((token.Traits & TokenTraits.Number) == 0)
+            {
+                words++;
+                nounCapitalizing += markers.Contains(token.Hash) ? 1 : 0;
+            }
+
             if (t > 0 && EndsSentence(text.Slice(previousEnd, Math.Max(0, token.Start - previousEnd))))
             {
                 MarkCapitalsOfStyle(entries[sentenceStart..count], cased, capitals);
@@ -380,8 +388,31 @@ internal static class FeatureExtractor
         }
 
         MarkCapitalsOfStyle(entries[sentenceStart..count], cased, capitals);
+        if (words >= MinWordsForLanguage && nounCapitalizing >= NounCapitalizingShare * words)
+        {
+            // A language that capitalizes every noun (German): its capitals are its style, in every sentence. As names,
+            // a rewrite's reworded nouns were facts it lost (German rewrites kept 0.58-0.69 of their "facts"; found 0 of 6).
+            MarkCapitalsOfStyle(entries[..count], cased: false, capitals: int.MaxValue);
+        }
+
         return count;
     }
+
+    /// <summary>
+    /// Function words of German, the language that capitalizes its nouns (none of them an English word): a text of which
+    /// they make <see cref="NounCapitalizingShare"/> or more of the words has no names (its capitals are capitals of
+    /// style). English news holds at most 4% of them (a Reuters item quoting German), German news 12-26%.
+    /// </summary>
+    private static readonly Text.StopwordSet NounCapitalizingMarkers = new(
+        ["der", "das", "dem", "und", "ist", "nicht", "mit", "von", "zu", "im", "auf", "für", "ein", "eine", "einer", "einem", "eines", "einen",
+         "sich", "auch", "wird", "werden", "wurde", "nach", "aus", "über", "sind", "haben", "durch", "zum", "zur", "vom", "beim", "wie", "oder",
+         "aber", "noch", "nur"]);
+
+    /// <summary>The share of a text's words that are <see cref="NounCapitalizingMarkers"/> from which it is taken for German.</summary>
+    private const double NounCapitalizingShare = 0.08;
+
+    /// <summary>The fewest words of a text whose language is judged (a short text's share says little).</summary>
+    private const int MinWordsForLanguage = 30;
 
     /// <summary>
     /// Marks the names of a sentence none of whose content words (after its first) is in lower case as capitals of style

@@ -28,6 +28,22 @@ public class OtherLanguageTests
         Ein Streik der Lokführergewerkschaft GDL hat am Montag den Regionalverkehr der Deutschen Bahn in Bayern zum Erliegen gebracht. Nach Angaben des Unternehmens fielen rund 40 Prozent der Verbindungen aus. GDL-Vize Lars Lindemann sagte in München, die Bahn habe bislang kein verhandlungsfähiges Angebot vorgelegt. Der Streik soll bis Dienstagabend um 22 Uhr dauern.
         """;
 
+    private const string GermanLongStory = """
+        Bahnstreik legt Fernverkehr lahm
+
+        Ein Streik der Lokführergewerkschaft GDL hat am Mittwoch den Fernverkehr der Deutschen Bahn zum Erliegen gebracht. Nach Angaben des Unternehmens fielen rund 80 Prozent der Verbindungen aus, im Regionalverkehr waren es etwa 60 Prozent. GDL-Chef Claus Weselsky sagte in Frankfurt, die Bahn habe bislang kein verhandlungsfähiges Angebot vorgelegt. Die Gewerkschaft fordert 555 Euro mehr im Monat und eine Arbeitszeit von 35 Stunden.
+
+        Betroffen sind nach Schätzungen des Fahrgastverbands Pro Bahn rund 4 Millionen Reisende. Die Bahn richtete einen Notfahrplan ein und kündigte an, Fahrkarten für die Streiktage würden erstattet. Der Streik soll bis Freitagmorgen um 6 Uhr dauern; es ist bereits der dritte Ausstand in diesem Tarifkonflikt.
+        """;
+
+    private const string GermanLongRetold = """
+        Lokführer legen Fernzüge still
+
+        Die Fernzüge der Deutschen Bahn stehen seit Mittwoch weitgehend still, weil die Lokführergewerkschaft GDL zum Streik aufgerufen hat. Wie der Konzern mitteilte, wurden etwa 80 Prozent aller Fernverbindungen gestrichen; im Nahverkehr fallen rund 60 Prozent der Züge aus. In Frankfurt warf GDL-Chef Claus Weselsky dem Unternehmen vor, noch immer kein Angebot auf den Tisch gelegt zu haben, über das man verhandeln könne. Verlangt werden 555 Euro mehr pro Monat sowie eine Woche von 35 Stunden.
+
+        Der Fahrgastverband Pro Bahn geht von etwa 4 Millionen betroffenen Fahrgästen aus. Für die Streiktage gilt ein Notfahrplan, bereits gekaufte Tickets erstattet die Bahn. Der Ausstand, der dritte in diesem Tarifstreit, ist bis Freitag früh um 6 Uhr angesetzt.
+        """;
+
     private const string FrenchStory = """
         Le gouvernement annonce un plan pour les hôpitaux
 
@@ -91,6 +107,7 @@ public class OtherLanguageTests
         { "German, two words changed and a (dpa) credit", GermanStory, GermanDpaCopy, CopyKind.Syndicated },
         { "French, an (Avec AFP) credit added", FrenchStory, FrenchAfpCopy, CopyKind.Syndicated },
         { "French, retold in other words with the facts kept", FrenchStory, FrenchRetold, CopyKind.Rewritten },
+        { "German, retold in other words with the facts kept", GermanLongStory, GermanLongRetold, CopyKind.Rewritten },
         { "Spanish, the first paragraph", SpanishStory, SpanishExcerpt, CopyKind.Excerpt },
         { "Chinese, a Xinhua dateline added", ChineseStory, ChineseXinhuaCopy, CopyKind.Syndicated },
     };
@@ -124,6 +141,31 @@ public class OtherLanguageTests
         string[] facts = [.. c.AlignedSentences.SelectMany(a => a.SharedFacts)];
         Assert.Contains("2027", facts);
         Assert.Contains("CGT", facts);
+    }
+
+    /// <summary>
+    /// German capitalizes every noun: its capitals are its style, not names, so a German text's facts are its numbers.
+    /// As names, the nouns a retelling rewords were facts it lost: this one kept 0.71 of them and a client's trial found
+    /// 0 of 6 German rewrites (French, Spanish and Chinese ones 5 or 6 of 6). The nouns still pair as names for the
+    /// candidate keys.
+    /// </summary>
+    [Fact]
+    public void German_nouns_are_no_names_so_a_German_retelling_keeps_its_facts()
+    {
+        Comparison c = CopyComparer.Compare(GermanLongStory, GermanLongRetold);
+        Assert.Equal(CopyKind.Rewritten, c.Kind);
+        Assert.True(c.Scores.FactScore >= 0.95, c.Scores.ToString());
+
+        string text = GermanLongStory;
+        Dedup.Text.Token[] tokens = Dedup.Text.Tokenizer.Tokenize(text, new Dedup.Text.TokenizerOptions { Seed = Dedup.Sketches.HashSeeds.Default, Stopwords = Dedup.Text.StopwordSet.English });
+        uint[] terms = FeatureExtractor.ParaphraseTerms(text, tokens, Dedup.Sketches.HashSeeds.Default);
+        Assert.All(terms.Where(Paraphrase.IsFact), e => Assert.True(Paraphrase.IsNumber(e)));
+        Assert.Contains(terms, e => (e & Paraphrase.StyleCapitalFlags) == Paraphrase.StyleCapitalFlags);
+
+        // English with a German name keeps its names.
+        const string english = "The former president Richard von Weizsaecker met Chancellor Helmut Kohl in Bonn on Monday, officials said, and the two men discussed the budget, the coming elections and the state visit of the French president to Berlin next month with their advisers.";
+        Dedup.Text.Token[] englishTokens = Dedup.Text.Tokenizer.Tokenize(english, new Dedup.Text.TokenizerOptions { Seed = Dedup.Sketches.HashSeeds.Default, Stopwords = Dedup.Text.StopwordSet.English });
+        Assert.Contains(FeatureExtractor.ParaphraseTerms(english, englishTokens, Dedup.Sketches.HashSeeds.Default), e => Paraphrase.IsFact(e) && !Paraphrase.IsNumber(e));
     }
 
     [Fact]
