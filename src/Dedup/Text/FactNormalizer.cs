@@ -13,6 +13,20 @@ internal static class FactNormalizer
     /// </summary>
     public static int Number(ReadOnlySpan<char> token, Span<char> destination)
     {
+        if (!System.Text.Ascii.IsValid(token))
+        {
+            // Full-width digits ("１５００", in CJK text) and other scripts' decimal digits are the same number: written
+            // as ASCII first (a full-width "1500" had no digits, so no fact, and disagreed with "1500").
+            Span<char> ascii = stackalloc char[Math.Min(token.Length, Tokenizer.MaxHashedChars)];
+            return AsciiNumber(ToAsciiDigits(token[..ascii.Length], ascii), destination);
+        }
+
+        return AsciiNumber(token, destination);
+    }
+
+    /// <summary><see cref="Number"/> of a token whose digits are ASCII (a character of another kind ends the number).</summary>
+    private static int AsciiNumber(ReadOnlySpan<char> token, Span<char> destination)
+    {
         int w = 0;
         int dot = -1;
         for (int i = 0; i < token.Length && w < destination.Length; i++)
@@ -53,6 +67,27 @@ internal static class FactNormalizer
         }
 
         return w;
+    }
+
+    /// <summary>
+    /// <paramref name="token"/> with every decimal digit of any script as its ASCII digit, and the full-width full stop
+    /// and comma as '.' and ','; other characters as they are.
+    /// </summary>
+    private static ReadOnlySpan<char> ToAsciiDigits(ReadOnlySpan<char> token, Span<char> destination)
+    {
+        for (int i = 0; i < token.Length; i++)
+        {
+            char c = token[i];
+            int digit = c < 0x80 ? -1 : System.Globalization.CharUnicodeInfo.GetDecimalDigitValue(c);
+            destination[i] = digit >= 0 ? (char)('0' + digit) : c switch
+            {
+                '\uFF0E' => '.',
+                '\uFF0C' => ',',
+                _ => c,
+            };
+        }
+
+        return destination[..token.Length];
     }
 
     /// <summary>

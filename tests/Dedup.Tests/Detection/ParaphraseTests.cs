@@ -134,6 +134,10 @@ public class ParaphraseTests
     [InlineData("2019", "2019")]
     [InlineData("21st", "21")]
     [InlineData("30.6", "30.6")]
+    [InlineData("\uFF11\uFF15\uFF10\uFF10", "1500")] // full-width digits, as CJK text writes them
+    [InlineData("\uFF13\uFF0E\uFF15", "3.5")]
+    [InlineData("\u0661\u0662", "12")] // Arabic-Indic digits
+    [InlineData("\uFF11\uFF12%", "12")]
     public void Numbers_are_written_in_one_form(string token, string expected)
     {
         Span<char> buffer = stackalloc char[32];
