@@ -31,4 +31,20 @@ public sealed class CompareReasonTests
         Assert.Contains(figures, reason, StringComparison.Ordinal);
         Assert.Contains(part, reason, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A rewrite that shares one phrase word for word (a date: verbatim 0.004) and scores 0 is told which part of the
+    /// paraphrase rule it missed, not "too little evidence" (which explains a flood of one phrase whose verbatim share
+    /// would reach the threshold): a client's trial of German rewrites read the flood's explanation for 26 of 48 misses.
+    /// </summary>
+    [Fact]
+    public void A_rewrite_sharing_one_phrase_is_told_the_rule_it_missed()
+    {
+        var comparison = new Comparison(null, 0, new MatchScores(0.002, 0.004, 0.004, 0, 0, 0.685, 0.579, 0.936), [], [], []);
+        string? reason = new ComparisonView("a", "text", "b", "text", comparison).Reason;
+
+        Assert.NotNull(reason);
+        Assert.StartsWith("the score 0.000 is below the threshold 0.4; the paraphrase score 0.685", reason, StringComparison.Ordinal);
+        Assert.Contains("the smaller keeps 0.579 of its names and numbers", reason, StringComparison.Ordinal);
+    }
 }

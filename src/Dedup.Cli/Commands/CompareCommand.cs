@@ -91,8 +91,10 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 return null;
             }
 
+            // Only a verbatim share that would reach the threshold is contradicted by the score: a rewrite sharing one
+            // date phrase (verbatim 0.004, score 0) was told "too little evidence" in place of the paraphrase rule it missed.
             double verbatim = Math.Max(comparison.Scores.ContainmentOfFirst, comparison.Scores.ContainmentOfSecond);
-            if (verbatim > 0 && comparison.Score < verbatim - 1e-9)
+            if (verbatim >= threshold && verbatim > 0 && comparison.Score < verbatim - 1e-9)
             {
                 return "too little evidence: the scores count distinct word shingles, and these texts share only a few (a phrase repeated over and over, or a very short text), which is no sign of copying however high the Jaccard";
             }
