@@ -296,8 +296,9 @@ internal static class FeatureExtractor
         for (int t = 0; t < tokens.Length; t++)
         {
             Token token = tokens[t];
-            if ((token.Traits & TokenTraits.Number) == 0)
+            if ((token.Traits & TokenTraits.Number) == 0 && words < LanguageSampleWords)
             {
+                // The language is judged on the first words (a German text shows it at once): a lookup a word no further.
                 words++;
                 nounCapitalizing += markers.Contains(token.Hash) ? 1 : 0;
             }
@@ -413,6 +414,9 @@ internal static class FeatureExtractor
 
     /// <summary>The fewest words of a text whose language is judged (a short text's share says little).</summary>
     private const int MinWordsForLanguage = 30;
+
+    /// <summary>The words a text's language is judged on, its first.</summary>
+    private const int LanguageSampleWords = 256;
 
     /// <summary>
     /// Marks the names of a sentence none of whose content words (after its first) is in lower case as capitals of style
