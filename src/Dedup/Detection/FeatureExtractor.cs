@@ -348,6 +348,23 @@ internal static class FeatureExtractor
                     continue;
                 }
 
+                int groupedEnd = FactNormalizer.GroupedEnd(text, tokens, t);
+                if (groupedEnd > t)
+                {
+                    // "1 500" with a no-break space: one number, 1500 (the tokenizer splits it at the space).
+                    Token last = tokens[groupedEnd];
+                    int written = FactNormalizer.Grouped(text, tokens.Slice(t, groupedEnd - t + 1), buffer);
+                    if (where)
+                    {
+                        firstToken[count] = t;
+                    }
+
+                    entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..written], termSeed), number: true, name: false, sentence);
+                    previousEnd = last.Start + last.Length;
+                    t = groupedEnd;
+                    continue;
+                }
+
                 int length = FactNormalizer.Number(source, buffer);
                 if (where)
                 {

@@ -153,7 +153,7 @@ internal static class PassageFinder
                 if (keys[s].Add(key) && Paraphrase.IsFact(entries[e]))
                 {
                     int t = firstToken[e];
-                    int last = Paraphrase.IsNumber(entries[e]) ? Text.FactNormalizer.FractionEnd(text, all, t) : t;
+                    int last = Paraphrase.IsNumber(entries[e]) ? Text.FactNormalizer.NumberEnd(text, all, t) : t;
                     facts[s].Add((key, entries[e], text[all[t].Start..(all[last].Start + all[last].Length)]));
                 }
             }

@@ -138,6 +138,87 @@ internal static class FactNormalizer
         return value;
     }
 
+    /// <summary>
+    /// The index of the last token of a number whose digit groups are set apart by a no-break, narrow no-break or thin
+    /// space, as French and other languages write thousands ("1 500", "12 345 678,5"): a group of one to three digits,
+    /// then groups of three, each after one such space (the tokenizer splits it into a token a group). <paramref name="t"/>
+    /// when the token there starts no such number. An ordinary space sets apart two numbers ("in 2 500-page reports").
+    /// </summary>
+    public static int GroupedEnd(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int t)
+    {
+        if (!IsDigitGroup(text, tokens[t], first: true))
+        {
+            return t;
+        }
+
+        int u = t;
+        while (u + 1 < tokens.Length && (tokens[u + 1].Traits & TokenTraits.Number) != 0 && IsDigitGroup(text, tokens[u + 1], first: false))
+        {
+            int end = tokens[u].Start + tokens[u].Length;
+            if (tokens[u + 1].Start != end + 1 || text[end] is not ('\u00A0' or '\u202F' or '\u2009'))
+            {
+                break;
+            }
+
+            u++;
+            if (tokens[u].Length > 3)
+            {
+                break; // a group with a decimal part ends the number
+            }
+        }
+
+        return u;
+    }
+
+    /// <summary>The canonical digits (as <see cref="Number"/>) of the grouped number of <paramref name="parts"/> (see <see cref="GroupedEnd"/>).</summary>
+    public static int Grouped(ReadOnlySpan<char> text, ReadOnlySpan<Token> parts, Span<char> destination)
+    {
+        Span<char> joined = stackalloc char[Tokenizer.MaxHashedChars];
+        int w = 0;
+        foreach (Token part in parts)
+        {
+            ReadOnlySpan<char> digits = text.Slice(part.Start, Math.Min(part.Length, joined.Length - w));
+            digits.CopyTo(joined[w..]);
+            w += digits.Length;
+        }
+
+        return Number(joined[..w], destination);
+    }
+
+    /// <summary>The last token of the number that starts at <paramref name="t"/>: a fraction's or a grouped number's, else <paramref name="t"/>.</summary>
+    public static int NumberEnd(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int t)
+    {
+        int fraction = FractionEnd(text, tokens, t);
+        return fraction > t ? fraction : GroupedEnd(text, tokens, t);
+    }
+
+    /// <summary>
+    /// Whether a token is a digit group: ASCII digits alone, one to three of them for the <paramref name="first"/> group;
+    /// exactly three for a later one, which may end in a decimal part (",5", ".25").
+    /// </summary>
+    private static bool IsDigitGroup(ReadOnlySpan<char> text, Token token, bool first)
+    {
+        ReadOnlySpan<char> chars = text.Slice(token.Start, token.Length);
+        int digits = 0;
+        while (digits < chars.Length && char.IsAsciiDigit(chars[digits]))
+        {
+            digits++;
+        }
+
+        if (first)
+        {
+            return digits == chars.Length && digits is >= 1 and <= 3;
+        }
+
+        if (digits != 3)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = chars[3..];
+        return rest.IsEmpty || (rest.Length >= 2 && rest[0] is ',' or '.' && !rest[1..].ContainsAnyExceptInRange('0', '9'));
+    }
+
     /// <summary>Whether token <paramref name="t"/> and the next are numbers with exactly <paramref name="separator"/> between them.</summary>
     private static bool IsNumberAfter(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int t, char separator)
     {

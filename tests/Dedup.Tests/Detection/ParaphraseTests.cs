@@ -751,7 +751,12 @@ public class ParaphraseTests
     [InlineData("half an ounce, 1/2 ounce", "half an ounce, 0.50 ounce", true)]
     [InlineData("funds at 6-1/4 pct", "funds at 6-3/16 pct", false)]
     [InlineData("funds at 6-1/4 pct", "funds at 6 pct and 1 or 4", false)]
-    public void A_fraction_is_one_number_its_decimal_value(string first, string second, bool same)
+    [InlineData("recrutera 1\u00A0500 soignants", "recrutera 1500 soignants", true)] // French thousands, a no-break space
+    [InlineData("recrutera 1\u202F500 soignants", "recrutera 1,500 soignants", true)] // a narrow no-break space
+    [InlineData("un budget de 12\u00A0345\u00A0678,5 euros", "un budget de 12345678.5 euros", true)]
+    [InlineData("recrutera 1\u00A0500 soignants", "recrutera 9\u00A0500 soignants", false)] // "500" alone was shared
+    [InlineData("in 2 500-page reports", "in 2500-page reports", false)] // an ordinary space sets two numbers apart
+    public void A_fraction_or_a_grouped_number_is_one_number(string first, string second, bool same)
     {
         uint[] a = Numbers(first);
         uint[] b = Numbers(second);
