@@ -173,7 +173,14 @@ internal static class FactNormalizer
     /// <summary>The canonical digits (as <see cref="Number"/>) of the grouped number of <paramref name="parts"/> (see <see cref="GroupedEnd"/>).</summary>
     public static int Grouped(ReadOnlySpan<char> text, ReadOnlySpan<Token> parts, Span<char> destination)
     {
+        // The stack buffer is here, the loop in Join: so both compile at tier 0 (docs/architecture.md, "First calls").
         Span<char> joined = stackalloc char[Tokenizer.MaxHashedChars];
+        return Number(Join(text, parts, joined), destination);
+    }
+
+    /// <summary>The characters of <paramref name="parts"/> one after another in <paramref name="joined"/> (as many as it holds).</summary>
+    private static ReadOnlySpan<char> Join(ReadOnlySpan<char> text, ReadOnlySpan<Token> parts, Span<char> joined)
+    {
         int w = 0;
         foreach (Token part in parts)
         {
@@ -182,7 +189,7 @@ internal static class FactNormalizer
             w += digits.Length;
         }
 
-        return Number(joined[..w], destination);
+        return joined[..w];
     }
 
     /// <summary>The last token of the number that starts at <paramref name="t"/>: a fraction's or a grouped number's, else <paramref name="t"/>.</summary>
