@@ -331,12 +331,12 @@ internal static class FeatureExtractor
             ReadOnlySpan<char> source = text.Slice(token.Start, Math.Min(token.Length, buffer.Length));
             if ((token.Traits & TokenTraits.Number) != 0)
             {
-                int fractionEnd = FactNormalizer.FractionEnd(text, tokens, t);
-                if (fractionEnd > t)
+                int written = FactNormalizer.SplitNumber(text, tokens, t, buffer, out int numberEnd);
+                if (numberEnd > t)
                 {
-                    // "6-1/4", "1/2": one number, its decimal value ("6.25", "0.5"; the tokenizer splits it into three or two).
-                    Token last = tokens[fractionEnd];
-                    int written = FactNormalizer.Fraction(text, tokens.Slice(t, fractionEnd - t + 1), buffer);
+                    // A number the tokenizer split: a fraction, "6-1/4" or "1/2", as its decimal value ("6.25", "0.5"),
+                    // or thousands set apart by a no-break space, "1 500" (1500).
+                    Token last = tokens[numberEnd];
                     if (where)
                     {
                         firstToken[count] = t;
@@ -344,24 +344,7 @@ internal static class FeatureExtractor
 
                     entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..written], termSeed), number: true, name: false, sentence);
                     previousEnd = last.Start + last.Length;
-                    t = fractionEnd;
-                    continue;
-                }
-
-                int groupedEnd = FactNormalizer.GroupedEnd(text, tokens, t);
-                if (groupedEnd > t)
-                {
-                    // "1 500" with a no-break space: one number, 1500 (the tokenizer splits it at the space).
-                    Token last = tokens[groupedEnd];
-                    int written = FactNormalizer.Grouped(text, tokens.Slice(t, groupedEnd - t + 1), buffer);
-                    if (where)
-                    {
-                        firstToken[count] = t;
-                    }
-
-                    entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..written], termSeed), number: true, name: false, sentence);
-                    previousEnd = last.Start + last.Length;
-                    t = groupedEnd;
+                    t = numberEnd;
                     continue;
                 }
 

@@ -192,6 +192,23 @@ internal static class FactNormalizer
         return joined[..w];
     }
 
+    /// <summary>
+    /// The canonical form of a number the tokenizer split into tokens, starting at token <paramref name="t"/>: a fraction
+    /// (<see cref="Fraction"/>) or a grouped number (<see cref="Grouped"/>). <paramref name="end"/> is its last token, or
+    /// <paramref name="t"/> (and nothing is written) when the token there starts no such number. Returns the length written.
+    /// </summary>
+    public static int SplitNumber(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int t, Span<char> destination, out int end)
+    {
+        end = FractionEnd(text, tokens, t);
+        if (end > t)
+        {
+            return Fraction(text, tokens.Slice(t, end - t + 1), destination);
+        }
+
+        end = GroupedEnd(text, tokens, t);
+        return end > t ? Grouped(text, tokens.Slice(t, end - t + 1), destination) : 0;
+    }
+
     /// <summary>The last token of the number that starts at <paramref name="t"/>: a fraction's or a grouped number's, else <paramref name="t"/>.</summary>
     public static int NumberEnd(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int t)
     {
