@@ -255,10 +255,6 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         }
     }
 
-    /// <summary>
-    /// Reports a replay that nothing heard when it happened, if something listens now: its activity, started and ended
-    /// at the replay's own times (a root activity, never a child of the caller's), and its measurements.
-    /// </summary>
     /// <summary>Logs CheckpointCancelled for a checkpoint that never started: its token was cancelled before the call.</summary>
     internal void ReportCheckpointCancelled() => DedupLog.CheckpointCancelled(_logger);
 
@@ -275,6 +271,10 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
     /// <summary>Logs an expiry that failed (the journal could not be written, say).</summary>
     internal void ReportExpiryFailed(Exception exception) => DedupLog.ExpiryFailed(_logger, exception);
 
+    /// <summary>
+    /// Reports a replay that nothing heard when it happened, if something listens now: its activity, started and ended
+    /// at the replay's own times (a root activity, never a child of the caller's), and its measurements.
+    /// </summary>
     internal void ReportPendingReplay()
     {
         if (Volatile.Read(ref _pending) is null)
