@@ -241,8 +241,8 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// <paramref name="cancellationToken"/> was cancelled before the article was added: nothing changed. A cancellation
     /// during the evidence lookup after the add does not throw: the call returns (<see cref="FindOrAddResult.Added"/>
     /// true), its matches without the passages not yet looked up. On a shared store (<see cref="ISharedIndexStore"/>),
-    /// which adds before it searches, a cancellation after the add throws, and a retry reports <c>Added</c> false with
-    /// the copies.
+    /// which adds before it searches, a cancellation after the add and before the search has ended throws, and a retry
+    /// reports <c>Added</c> false with the copies.
     /// </exception>
     /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public async ValueTask<FindOrAddResult> FindOrAddAsync(Article article, CancellationToken cancellationToken = default)
@@ -267,7 +267,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
                 SharedAddResult r = await AddSharedAsync(shared, q, nameof(article), cancellationToken).ConfigureAwait(false);
                 added = r.Status == SharedAddStatus.Added;
                 (verdicts, candidates) = await SearchSharedAsync(shared, q, article.Id, r.Slot, added, checkSettings: false, cancellationToken).ConfigureAwait(false);
-                IReadOnlyList<CopyMatch> found = await ToMatchesAsync(article, verdicts, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<CopyMatch> found = await ToMatchesAsync(article, verdicts, cancellationToken, changedIndex: added).ConfigureAwait(false);
                 op.Complete(candidates, found, added);
                 return new FindOrAddResult(found, added);
             }
