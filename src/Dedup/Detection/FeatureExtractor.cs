@@ -305,7 +305,11 @@ internal static class FeatureExtractor
 
             if (t > 0 && EndsSentence(text.Slice(previousEnd, Math.Max(0, token.Start - previousEnd))))
             {
-                MarkCapitalsOfStyle(entries[sentenceStart..count], cased, capitals);
+                if (CapitalsAreStyle(cased, capitals))
+                {
+                    MarkCapitalsOfStyle(entries[sentenceStart..count]);
+                }
+
                 sentenceStart = count;
                 cased = false;
                 capitals = 0;
@@ -388,12 +392,15 @@ internal static class FeatureExtractor
             entries[count++] = Paraphrase.Entry(TokenHash.Hash(buffer[..stem], termSeed), number: false, name, sentence);
         }
 
-        MarkCapitalsOfStyle(entries[sentenceStart..count], cased, capitals);
+        // A language that capitalizes every noun (German): its capitals are its style, in every sentence. As names, a
+        // rewrite's reworded nouns were facts it lost (German rewrites kept 0.58-0.69 of their "facts"; found 0 of 6).
         if (words >= MinWordsForLanguage && nounCapitalizing >= NounCapitalizingShare * words)
         {
-            // A language that capitalizes every noun (German): its capitals are its style, in every sentence. As names,
-            // a rewrite's reworded nouns were facts it lost (German rewrites kept 0.58-0.69 of their "facts"; found 0 of 6).
-            MarkCapitalsOfStyle(entries[..count], cased: false, capitals: int.MaxValue);
+            MarkCapitalsOfStyle(entries[..count]);
+        }
+        else if (CapitalsAreStyle(cased, capitals))
+        {
+            MarkCapitalsOfStyle(entries[sentenceStart..count]);
         }
 
         return count;
@@ -419,19 +426,17 @@ internal static class FeatureExtractor
     private const int LanguageSampleWords = 256;
 
     /// <summary>
-    /// Marks the names of a sentence none of whose content words (after its first) is in lower case as capitals of style
-    /// (<see cref="Paraphrase.StyleCapitalFlags"/>): a headline in capitals ("USG DEBENTURES YIELD 8.77 PCT") or in title
-    /// case, whose capitals are its style, not its names. A sentence with one capitalized word after its first ("Shares
-    /// of IBM.") keeps it as a name.
+    /// Whether a sentence's capitals are its style, not names: none of its content words after its first is in lower
+    /// case (<paramref name="cased"/> false), and two or more are capitalized: a headline in capitals ("USG DEBENTURES
+    /// YIELD 8.77 PCT") or in title case. A sentence with one capitalized word after its first ("Shares of IBM.") keeps
+    /// it as a name.
     /// </summary>
-    private static void MarkCapitalsOfStyle(Span<uint> sentenceEntries, bool cased, int capitals)
-    {
-        if (cased || capitals < 2)
-        {
-            return;
-        }
+    private static bool CapitalsAreStyle(bool cased, int capitals) => !cased && capitals >= 2;
 
-        foreach (ref uint e in sentenceEntries)
+    /// <summary>Marks the names among <paramref name="entries"/> as capitals of style (<see cref="Paraphrase.StyleCapitalFlags"/>).</summary>
+    private static void MarkCapitalsOfStyle(Span<uint> entries)
+    {
+        foreach (ref uint e in entries)
         {
             e |= (e & Paraphrase.NameFlag) != 0 ? Paraphrase.StyleCapitalFlags : 0;
         }
