@@ -467,8 +467,10 @@ internal static class Paraphrase
     {
         Span<int> termsIn = stackalloc int[MaxSentence + 1];
         Span<int> numbersIn = stackalloc int[MaxSentence + 1];
+        Span<int> absentIn = stackalloc int[MaxSentence + 1];
         termsIn.Clear();
         numbersIn.Clear();
+        absentIn.Clear();
         foreach (uint e in a)
         {
             int s = (int)(e & MaxSentence);
@@ -505,7 +507,15 @@ internal static class Paraphrase
 
             terms++;
             facts += fact ? 1 : 0;
-            if (j2 > j)
+            if (j2 == j && IsNumber(a[i]))
+            {
+                // A number b holds nowhere (see the digest's missing numbers below).
+                for (int x = i; x < i2; x++)
+                {
+                    absentIn[(int)(a[x] & MaxSentence)] += IsNumber(a[x]) ? 1 : 0;
+                }
+            }
+            else if (j2 > j)
             {
                 shared++;
                 sharedFacts += fact ? 1 : 0;
@@ -541,7 +551,7 @@ internal static class Paraphrase
         Span<int> bestNumbers = stackalloc int[MaxSentence + 1];
         BestSentences(rented.AsSpan(0, pairCount), best, bestNumbers);
         System.Buffers.ArrayPool<uint>.Shared.Return(rented);
-        int alignable = 0, aligned = 0, numbered = 0, missing = 0;
+        int alignable = 0, aligned = 0, numbered = 0, missing = 0, absent = 0;
         for (int s = 0; s < MaxSentence; s++)
         {
             int n = termsIn[s];
@@ -556,7 +566,16 @@ internal static class Paraphrase
                 aligned += n;
                 numbered += numbersIn[s];
                 missing += numbersIn[s] - bestNumbers[s];
+                absent += absentIn[s];
             }
+        }
+
+        // A digest (at most DigestSize of the other's terms) merges and reorders its source's sentences: a number of its
+        // sentence that the aligned one lacks is missing only if its source holds it nowhere. Texts of similar size are
+        // held to their aligned sentences: a weekly report repeats last week's figure in another sentence.
+        if (terms <= DigestSize * ofB.Terms)
+        {
+            missing = absent;
         }
 
         return new ParaphraseMeasure(terms, shared, facts, sharedFacts, alignable, aligned, numbered, missing, ofB.Terms, ofB.Facts);
