@@ -303,7 +303,7 @@ internal static class FeatureExtractor
                 nounCapitalizing += markers.Contains(token.Hash) ? 1 : 0;
             }
 
-            if (t > 0 && EndsSentence(text.Slice(previousEnd, Math.Max(0, token.Start - previousEnd))))
+            if (t > 0 && EndsSentence(text, tokens[t - 1], token))
             {
                 if (CapitalsAreStyle(cased, capitals))
                 {
@@ -489,6 +489,48 @@ internal static class FeatureExtractor
 
         return w;
     }
+
+    /// <summary>
+    /// Whether the text between two tokens of <paramref name="text"/> ends a sentence (<see cref="EndsSentence(ReadOnlySpan{char})"/>),
+    /// but for the full stop of a day written as an ordinal before a month's name, "am 28. Februar", as German writes
+    /// dates: it ends no sentence (it cut a German sentence in two at its date, so neither half aligned with a summary's).
+    /// </summary>
+    internal static bool EndsSentence(ReadOnlySpan<char> text, in Token previous, in Token next)
+    {
+        int end = previous.Start + previous.Length;
+        ReadOnlySpan<char> gap = text.Slice(end, Math.Max(0, next.Start - end));
+        return EndsSentence(gap) && !IsDayBeforeMonth(text.Slice(previous.Start, previous.Length), gap, text.Slice(next.Start, next.Length));
+    }
+
+    /// <summary>A day of the month (1 to 31, one or two digits), a full stop and spaces on one line, then a month's German name.</summary>
+    private static bool IsDayBeforeMonth(ReadOnlySpan<char> day, ReadOnlySpan<char> gap, ReadOnlySpan<char> month)
+    {
+        if (day.Length is 0 or > 2 || !char.IsAsciiDigit(day[0]) || !char.IsAsciiDigit(day[^1]) || gap.Length < 2 || gap[0] != '.'
+            || gap[1..].ContainsAnyExcept(' ', '\u00A0'))
+        {
+            return false;
+        }
+
+        int value = day.Length == 1 ? day[0] - '0' : ((day[0] - '0') * 10) + (day[1] - '0');
+        if (value is < 1 or > 31)
+        {
+            return false;
+        }
+
+        foreach (string name in GermanMonths)
+        {
+            if (month.SequenceEqual(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The months' German names (and the Austrian "Jänner"), as written after an ordinal day.</summary>
+    private static readonly string[] GermanMonths =
+        ["Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
 
     /// <summary>Whether the text between two tokens ends a sentence: '.', '!', '?' (or their CJK forms) or a blank line.</summary>
     internal static bool EndsSentence(ReadOnlySpan<char> gap)

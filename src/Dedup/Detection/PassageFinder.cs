@@ -118,7 +118,7 @@ internal static class PassageFinder
             bool lumped = false;
             for (int t = 0; t < all.Length; t++)
             {
-                if (t > 0 && FeatureExtractor.EndsSentence(text.AsSpan(all[t - 1].Start + all[t - 1].Length, Math.Max(0, all[t].Start - all[t - 1].Start - all[t - 1].Length))))
+                if (t > 0 && FeatureExtractor.EndsSentence(text, all[t - 1], all[t]))
                 {
                     if (sentence == Paraphrase.MaxSentence)
                     {

@@ -175,4 +175,30 @@ public class OtherLanguageTests
         Assert.Null(c.Kind);
         Assert.Contains(c.AlignedSentences, a => a.DisagreeingNumbers.Count > 0);
     }
+
+    /// <summary>
+    /// German writes a date's day as an ordinal, "am 11. Dezember": its full stop ends no sentence, so the sentence is
+    /// aligned (and shown by compare) whole. A full stop after a year, a larger number or before another word still
+    /// ends one.
+    /// </summary>
+    [Theory]
+    [InlineData("Der Landtag hat am 11. Dezember den Haushalt beschlossen. Die Opposition stimmte dagegen.", 2)]
+    [InlineData("Die Zahlen kommen am 1. März und am 30. Jänner heraus. Das Amt sagte es am Freitag.", 2)]
+    [InlineData("Sales fell in 1985. December sales were higher. The index rose to 105. April was weaker.", 4)]
+    [InlineData("Die Mannschaft gewann 3. Danach feierten die Fans.", 2)]
+    [InlineData("Er kam am 11.\n\nDezember war es kalt.", 2)]
+    public void A_German_date_s_ordinal_day_ends_no_sentence(string text, int sentences)
+    {
+        Dedup.Text.Token[] tokens = Dedup.Text.Tokenizer.Tokenize(text, new Dedup.Text.TokenizerOptions { Seed = Dedup.Sketches.HashSeeds.Default, Stopwords = Dedup.Text.StopwordSet.English });
+        uint[] terms = FeatureExtractor.ParaphraseTerms(text, tokens, Dedup.Sketches.HashSeeds.Default);
+        Assert.Equal(sentences, terms.Select(e => (int)(e & Paraphrase.MaxSentence)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Compare_shows_a_German_sentence_with_a_date_whole()
+    {
+        const string text = "Der Landtag in Hannover hat am 11. Dezember den Haushalt für das kommende Jahr beschlossen. Die Opposition stimmte geschlossen dagegen.";
+        Comparison c = CopyComparer.Compare(text, text);
+        Assert.Contains(c.AlignedSentences, a => a.First.Start == 0 && text.AsSpan(a.First.Start, a.First.Length).EndsWith("beschlossen", StringComparison.Ordinal));
+    }
 }
