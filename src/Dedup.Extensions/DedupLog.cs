@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Dedup.Extensions;
 
-/// <summary>The detector's log events (source-generated), one per operation, and the service's: event ids 1 to 14 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
+/// <summary>The detector's log events (source-generated), one per operation, and the service's: event ids 1 to 15 under the category <c>Dedup.Extensions.DedupTelemetry</c>.</summary>
 internal static partial class DedupLog
 {
     [LoggerMessage(EventId = 1, EventName = "CopiesFound", Level = LogLevel.Debug,
@@ -14,8 +14,8 @@ internal static partial class DedupLog
     public static partial void OperationCompleted(ILogger logger, string operation, string articleId, string outcome, int candidates, double elapsedMs);
 
     [LoggerMessage(EventId = 3, EventName = "JournalReplayed", Level = LogLevel.Information,
-        Message = "Opened the index: {Records} journal records replayed in {ElapsedMs:F1} ms (after its snapshot was loaded; any rebuild of the corpus model over the snapshot's articles included)")]
-    public static partial void JournalReplayed(ILogger logger, int records, double elapsedMs);
+        Message = "Opened the index: {Articles} articles indexed, {Records} journal records replayed in {ElapsedMs:F1} ms (after its snapshot was loaded; any rebuild of the corpus model over the snapshot's articles included)")]
+    public static partial void JournalReplayed(ILogger logger, int articles, int records, double elapsedMs);
 
     [LoggerMessage(EventId = 4, EventName = "CheckpointWritten", Level = LogLevel.Information,
         Message = "Checkpoint: {Articles} articles written to the snapshot in {ElapsedMs:F1} ms")]
@@ -56,6 +56,10 @@ internal static partial class DedupLog
     [LoggerMessage(EventId = 13, EventName = "ArticlesExpired", Level = LogLevel.Information,
         Message = "Expired {Articles} articles older than {Cutoff:o} (the retention window)")]
     public static partial void ArticlesExpired(ILogger logger, int articles, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = 15, EventName = "OperationRefused", Level = LogLevel.Debug,
+        Message = "{Operation} {ArticleId} was refused: {Reason}")]
+    public static partial void OperationRefused(ILogger logger, string operation, string articleId, string reason);
 
     [LoggerMessage(EventId = 14, EventName = "ExpiryFailed", Level = LogLevel.Warning,
         Message = "Expiring the articles older than the retention window failed; tried again at the next interval")]

@@ -29,7 +29,7 @@ namespace Dedup.Extensions;
 /// Traces: one activity per operation from the source <see cref="ActivitySourceName"/> ("Dedup"), named
 /// <c>dedup.find_or_add</c>, <c>dedup.add</c>, ..., with the article id, the outcome, the articles handled, the candidates and
 /// the copies as tags. Logs: one event per operation (batch), not per candidate, in the category
-/// <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Debug; a re-delivery logs OperationCompleted), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index; once when the detector is made in a process in globalization-invariant mode, UnicodeFoldingUnavailable (11, Warning); BucketKeysLost (12, Error) when the bucket store lost its keys; and, from the retention window,
+/// <c>Dedup.Extensions.DedupTelemetry</c>: CopiesFound (1, Debug; a re-delivery logs OperationCompleted), OperationCompleted (2, Debug), JournalReplayed (3, Information), CheckpointWritten (4, Information), OperationFailed (5, Warning), OperationCancelled (6, Debug), OperationRefused (15, Debug: an argument the call refused, which its caller has as an <see cref="ArgumentException"/>), CheckpointFailed (7, Warning), CheckpointCancelled (8, Information); and, once when the detector is made, ConfigurationSectionMissing (9, Warning) for a section given to <c>AddDedup</c> that does not exist; SharedIndexLost (10, Error) when a shared store lost the index; once when the detector is made in a process in globalization-invariant mode, UnicodeFoldingUnavailable (11, Warning); BucketKeysLost (12, Error) when the bucket store lost its keys; and, from the retention window,
 /// ArticlesExpired (13, Information) and ExpiryFailed (14, Warning).
 /// </para>
 /// </remarks>
@@ -157,7 +157,7 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         switch (detectorEvent.Operation)
         {
             case DetectorOperation.Replay:
-                DedupLog.JournalReplayed(_logger, detectorEvent.Articles, ms);
+                DedupLog.JournalReplayed(_logger, detectorEvent.IndexedArticles ?? 0, detectorEvent.Articles, ms);
                 break;
             case DetectorOperation.Checkpoint:
                 DedupLog.CheckpointWritten(_logger, detectorEvent.Articles, ms);
@@ -248,6 +248,12 @@ public sealed class DedupTelemetry : DetectorObserver, IDisposable
         else if (exception is OperationCanceledException)
         {
             DedupLog.OperationCancelled(_logger, name, articleId ?? string.Empty);
+        }
+        else if (exception is ArgumentException)
+        {
+            // The caller's article or argument was refused, and the caller has the exception: a warning with its stack
+            // here too reported one bad input twice (a feed's malformed item in a worker's log, at every delivery).
+            DedupLog.OperationRefused(_logger, name, articleId ?? string.Empty, exception.Message);
         }
         else
         {

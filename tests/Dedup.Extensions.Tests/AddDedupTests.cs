@@ -659,35 +659,81 @@ public sealed class AddDedupTests : IDisposable
         Assert.Equal(3, measurements.Where(m => m.Name == "dedup.articles" && m.Outcome == "replayed").Sum(m => m.Value));
         Assert.Single(measurements, m => m.Name == "dedup.operation.duration" && m.Operation == "replay");
         Assert.Equal(2, activities.Count(a => a.OperationName == "dedup.find_copies"));
+    }
 
-        static IDisposable Listen(List<Activity> activities, List<(string, double, string?, string?)> measurements)
+    /// <summary>Listens to the Dedup activities and measurements (name, value, operation and outcome tags) until disposed.</summary>
+    private static Both Listen(List<Activity> activities, List<(string, double, string?, string?)> measurements)
+    {
+        ActivityListener activityListener = CollectDedupActivities(activities);
+        var meterListener = new MeterListener
         {
-            ActivityListener activityListener = CollectDedupActivities(activities);
-            var meterListener = new MeterListener
+            InstrumentPublished = (instrument, l) =>
             {
-                InstrumentPublished = (instrument, l) =>
+                if (instrument.Meter.Name == DedupTelemetry.MeterName)
                 {
-                    if (instrument.Meter.Name == DedupTelemetry.MeterName)
-                    {
-                        l.EnableMeasurementEvents(instrument);
-                    }
-                },
-            };
-            void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-            {
-                var all = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
-                lock (measurements)
-                {
-                    measurements.Add((instrument.Name, value, all.GetValueOrDefault("dedup.operation") as string, all.GetValueOrDefault("dedup.outcome") as string));
+                    l.EnableMeasurementEvents(instrument);
                 }
+            },
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var all = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, all.GetValueOrDefault("dedup.operation") as string, all.GetValueOrDefault("dedup.outcome") as string));
             }
-
-            meterListener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
-            meterListener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
-            meterListener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
-            meterListener.Start();
-            return new Both(activityListener, meterListener);
         }
+
+        meterListener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        meterListener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
+        meterListener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        meterListener.Start();
+        return new Both(activityListener, meterListener);
+    }
+
+    /// <summary>
+    /// An article refused with an <see cref="ArgumentException"/> (here its id is indexed with another text, as a feed
+    /// sends a corrected story under its old id) is the caller's to handle: the caller has the exception, so the log has
+    /// one Debug line saying why, not a Warning with the stack. The call still counts as an error.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_article_is_logged_at_debug_and_counted_as_an_error()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        using var telemetry = new DedupTelemetry(null, loggers.CreateLogger<DedupTelemetry>());
+        using var detector = new CopyDetector(DetectorOptions.Default with { Observer = telemetry });
+        await detector.AddAsync(Stories.Original, ct);
+
+        var activities = new List<Activity>();
+        var measurements = new List<(string Name, double Value, string? Operation, string? Outcome)>();
+        using (Listen(activities, measurements))
+        {
+            await Assert.ThrowsAsync<ArgumentException>(async () => await detector.AddAsync(Stories.Original with { Text = Stories.Unrelated.Text }, ct));
+        }
+
+        Assert.DoesNotContain(logs.WithLevels, e => e.Level >= LogLevel.Warning);
+        (EventId id, LogLevel level, string message) = Assert.Single(logs.WithLevels, e => e.Id.Id == 15);
+        Assert.Equal("OperationRefused", id.Name);
+        Assert.Equal(LogLevel.Debug, level);
+        Assert.StartsWith("add harbour was refused: An article with id 'harbour' is already indexed with another text", message, StringComparison.Ordinal);
+        Assert.Single(measurements, m => m.Name == "dedup.errors" && m.Operation == "add");
+    }
+
+    /// <summary>The replay's log line says how large the index it opened is, besides the journal records it replayed.</summary>
+    [Fact]
+    public void The_replay_log_says_how_many_articles_the_index_holds()
+    {
+        string path = JournaledIndex("sized.dedup", Stories.Original, Stories.Unrelated, Stories.Wire with { Id = "wire-kept" });
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        using var telemetry = new DedupTelemetry(null, loggers.CreateLogger<DedupTelemetry>());
+        using CopyDetector detector = CopyDetector.Open(path, configure: o => o with { Observer = telemetry });
+
+        (EventId id, string message) = Assert.Single(logs.Entries, e => e.Id.Id == 3);
+        Assert.Equal("JournalReplayed", id.Name);
+        Assert.StartsWith("Opened the index: 3 articles indexed, ", message, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -976,9 +1022,20 @@ public sealed class AddDedupTests : IDisposable
 
     private sealed class CapturingLoggerProvider : ILoggerProvider
     {
-        private readonly List<(EventId Id, string Message)> _entries = [];
+        private readonly List<(EventId Id, LogLevel Level, string Message)> _entries = [];
 
         public IReadOnlyList<(EventId Id, string Message)> Entries
+        {
+            get
+            {
+                lock (_entries)
+                {
+                    return [.. _entries.Select(e => (e.Id, e.Message))];
+                }
+            }
+        }
+
+        public IReadOnlyList<(EventId Id, LogLevel Level, string Message)> WithLevels
         {
             get
             {
@@ -1006,7 +1063,7 @@ public sealed class AddDedupTests : IDisposable
             {
                 lock (owner._entries)
                 {
-                    owner._entries.Add((eventId, formatter(state, exception)));
+                    owner._entries.Add((eventId, logLevel, formatter(state, exception)));
                 }
             }
         }

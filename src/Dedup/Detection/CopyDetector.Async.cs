@@ -775,8 +775,8 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             _scope = _observer?.Starting(operation, id);
         }
 
-        public readonly void Complete(int candidates, IReadOnlyList<CopyMatch> copies, bool changed, int articles = 1) =>
-            _observer?.Completed(new DetectorEvent(_operation, _id, articles, candidates, copies, changed, Stopwatch.GetElapsedTime(_start)));
+        public readonly void Complete(int candidates, IReadOnlyList<CopyMatch> copies, bool changed, int articles = 1, int? indexed = null) =>
+            _observer?.Completed(new DetectorEvent(_operation, _id, articles, candidates, copies, changed, Stopwatch.GetElapsedTime(_start)) { IndexedArticles = indexed });
 
         public readonly void Fail(Exception e) => _observer?.Failed(_operation, _id, e, Stopwatch.GetElapsedTime(_start));
 

@@ -167,7 +167,7 @@ public sealed partial class CopyDetector
             detector._snapshotPath = full;
             detector.JournalTailsKept = [.. kept.OfType<string>()];
             detector.PrepareBoilerplate();
-            op.Complete(0, [], replayed > 0, replayed);
+            op.Complete(0, [], replayed > 0, replayed, indexed: detector.Count);
             if (hadOld || (replayed > 0 && !File.Exists(full)))
             {
                 // An index whose journal alone holds it (begun by an older library) is given its snapshot at once: the
@@ -231,7 +231,7 @@ public sealed partial class CopyDetector
             detector._readOnly = true;
             detector._snapshotPath = full;
             detector.PrepareBoilerplate();
-            op.Complete(0, [], replayed > 0, replayed);
+            op.Complete(0, [], replayed > 0, replayed, indexed: detector.Count);
             return detector;
         }
         catch
@@ -596,7 +596,7 @@ public sealed partial class CopyDetector
             {
                 if (failure is null)
                 {
-                    op.Complete(0, [], changed: false, articles);
+                    op.Complete(0, [], changed: false, articles, indexed: articles);
                 }
                 else
                 {

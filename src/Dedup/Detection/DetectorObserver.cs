@@ -40,7 +40,15 @@ public readonly record struct DetectorEvent(
     int Candidates,
     IReadOnlyList<CopyMatch> Copies,
     bool Changed,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>
+    /// Articles in the index once the operation ended, for a replay (opening a durable index) and a checkpoint; null for
+    /// the other operations. A service's start-up log can then say how large the index it opened is, not only how many
+    /// journal records it replayed.
+    /// </summary>
+    public int? IndexedArticles { get; init; }
+}
 
 /// <summary>
 /// Observes a <see cref="CopyDetector"/>: set one as <see cref="DetectorOptions.Observer"/> to turn its operations into
