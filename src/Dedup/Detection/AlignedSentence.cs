@@ -8,7 +8,11 @@ namespace Dedup.Detection;
 /// <param name="First">The sentence in the first article.</param>
 /// <param name="Second">The sentence in the second article.</param>
 /// <param name="SharedFacts">The names and numbers of the sentence found in the other, as written in the smaller article.</param>
-/// <param name="DisagreeingNumbers">The numbers of the smaller article's sentence missing from the other's: a template filled with other figures.</param>
+/// <param name="DisagreeingNumbers">
+/// The numbers of the smaller article's sentence missing from the other's: a template filled with other figures. When
+/// the smaller is a digest (at most half the other's terms), which merges its source's sentences, only the numbers the
+/// other article holds nowhere.
+/// </param>
 public sealed record AlignedSentence(TextSpan First, TextSpan Second, IReadOnlyList<string> SharedFacts, IReadOnlyList<string> DisagreeingNumbers)
 {
     /// <summary>True when the sentences are the same and the facts and numbers are equal element by element.</summary>

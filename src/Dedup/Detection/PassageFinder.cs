@@ -30,6 +30,15 @@ internal static class PassageFinder
         bool swapped = order > 0;
         TermSentences small = swapped ? b : a;
         TermSentences large = swapped ? a : b;
+
+        // A digest's numbers disagree only where its source holds them nowhere, as the measure counts them (a digest
+        // merges its source's sentences; see Paraphrase's Align).
+        HashSet<uint>? anywhere = null;
+        if (Paraphrase.CountDistinct(small.Sorted).Terms <= Paraphrase.DigestSize * Paraphrase.CountDistinct(large.Sorted).Terms)
+        {
+            anywhere = [.. large.Sorted.Select(Paraphrase.Key)];
+        }
+
         var result = new List<AlignedSentence>();
         for (int s = 0; s < small.Keys.Count; s++)
         {
@@ -72,7 +81,7 @@ internal static class PassageFinder
                 {
                     facts.Add(fact);
                 }
-                else if (Paraphrase.IsNumber(entry))
+                else if (Paraphrase.IsNumber(entry) && anywhere?.Contains(key) != true)
                 {
                     disagreeing.Add(fact);
                 }

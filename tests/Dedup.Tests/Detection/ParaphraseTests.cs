@@ -565,11 +565,17 @@ public class ParaphraseTests
         Assert.Equal(0, digest.MissingNumbers);
         Assert.False(digest.Template);
 
+        // compare's evidence says the same: the digest's numbers disagree with nothing.
+        AlignedSentence merged = Assert.Single(CopyComparer.Compare(LawPassed, LawPassedDigest).AlignedSentences);
+        Assert.Empty(merged.DisagreeingNumbers);
+        Assert.Contains("162", merged.SharedFacts);
+
         string twoSentences = "Lawmakers voted 162 to 0, with 2 abstentions, to pass the private economy promotion law. The law has 9 chapters and 78 articles and takes effect on May 20, 2025.";
         ParaphraseMeasure similar = Both(LawPassedDigest, twoSentences);
         Assert.True(similar.TermRatio > Paraphrase.DigestSize, $"term ratio {similar.TermRatio}");
         Assert.True(similar.MissingNumbers >= 3, $"missing numbers {similar.MissingNumbers}");
         Assert.True(similar.Template);
+        Assert.Contains(CopyComparer.Compare(twoSentences, LawPassedDigest).AlignedSentences, s => s.DisagreeingNumbers.Count >= 3);
     }
 
     [Fact]
