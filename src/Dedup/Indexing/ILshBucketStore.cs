@@ -17,7 +17,7 @@ namespace Dedup.Indexing;
 /// <b>What the detector stores.</b> For a <see cref="Detection.CopyDetector"/> the keys are not MinHash bands: each
 /// article has one key for the hash of its token sequence (exact duplicates) and one for each shingle of a consistent
 /// sample of its word shingles (1 in 8), of its skeleton shingles (the function words and numbers, 1 in 4) and of
-/// the pairs of names in one of its sentences (1 in 4), each mixed into its own key space; the ids are its article
+/// the pairs of names in one of its sentences (1 in 2), each mixed into its own key space; the ids are its article
 /// slots. The same keys and the same rules serve the detector's batch scan, whose candidate index is built in one
 /// pass. A query reads at most the first 65 ids of each bucket (<see cref="Query"/> with a destination of that length
 /// and one key): a key held by at most 64 earlier articles proposes them all; a more common key proposes only its
