@@ -272,7 +272,8 @@ internal static class ScanCommand
     /// Writes an output file whole or not at all, turning failures into one-line I/O errors. A new or existing file is
     /// written beside itself under a temporary name, flushed to disk and renamed over the old one, so a failed or
     /// cancelled write (a full disk, an error while writing, Ctrl+C) leaves the previous file as it was and no partial
-    /// one (a killed process leaves at most the temporary file); the old file's permissions are kept. A symbolic link and
+    /// one (a killed process leaves at most the temporary file, which the next write of the output deletes once it is a
+    /// minute old and no one holds it); the old file's permissions are kept. A symbolic link and
     /// anything under /dev or /proc (/dev/null, /dev/stdout, a process substitution's /dev/fd/N) are written through in
     /// place, as before.
     /// </summary>
@@ -293,6 +294,9 @@ internal static class ScanCommand
                 return;
             }
 
+            // A scan killed while writing (kill -9, a power cut) left its temporary file, possibly hundreds of megabytes,
+            // hidden by its dot: the next write of the same output deletes it once no one holds it, as index saves do.
+            Dedup.Indexing.TemporaryFiles.RemoveOrphans(Path.GetDirectoryName(full) ?? ".", Path.GetFileName(full));
             temporary = TemporaryPath(full);
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
             {

@@ -514,7 +514,7 @@ internal static class SnapshotFile
                 : $"Cannot write '{path}': its folder '{directory}' does not exist.");
         }
 
-        RemoveOrphans(directory, Path.GetFileName(full));
+        TemporaryFiles.RemoveOrphans(directory, Path.GetFileName(full));
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -546,9 +546,6 @@ internal static class SnapshotFile
             throw;
         }
     }
-
-    /// <summary>How old a temporary file must be before another save may take it for the orphan of a killed one.</summary>
-    internal static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(1);
 
     /// <summary>Symbolic links followed on one path at most, as Linux does (MAXSYMLINKS).</summary>
     private const int MaxLinkDepth = 40;
@@ -585,50 +582,6 @@ internal static class SnapshotFile
         }
 
         return current;
-    }
-
-    /// <summary>
-    /// Deletes the temporary files that saves of <paramref name="fileName"/> killed mid-write left behind: those older than
-    /// <see cref="OrphanAge"/> that no process holds open (a save holds its temporary file exclusively until it is renamed).
-    /// </summary>
-    private static void RemoveOrphans(string directory, string fileName)
-    {
-        string[] candidates;
-        try
-        {
-            candidates = Directory.GetFiles(directory, $".{fileName}.*.tmp");
-        }
-        catch (IOException)
-        {
-            return;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return;
-        }
-
-        DateTime cutoff = DateTime.UtcNow - OrphanAge;
-        foreach (string candidate in candidates)
-        {
-            string guid = Path.GetFileName(candidate)[(fileName.Length + 2)..^4];
-            if (guid.Length != 32 || !Guid.TryParseExact(guid, "N", out _) || File.GetLastWriteTimeUtc(candidate) > cutoff)
-            {
-                continue;
-            }
-
-            try
-            {
-                // An exclusive open fails while a running save still writes the file.
-                using var held = new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-                File.Delete(candidate);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
     }
 
     /// <summary>Reads a whole file with <paramref name="read"/>, which must consume it to the end.</summary>
