@@ -29,6 +29,29 @@ public sealed class CompareTests : IDisposable
     /// A text's control characters reach the terminal as symbols, not as escape sequences (a title-setting and
     /// screen-clearing sequence in a compared file went out as it was); JSON keeps the text, escaped.
     /// </summary>
+    /// <summary>
+    /// A JSON Lines file given to compare (a user's trial: the shipped samples file against a text) was compared as one
+    /// text, its JSON, and called an excerpt. It is refused, saying what scan does with it. A text that merely begins with
+    /// a brace, or with JSON without a "text", is compared.
+    /// </summary>
+    [Fact]
+    public async Task A_JSON_Lines_file_is_refused_with_a_pointer_to_scan()
+    {
+        string text = _temp.Write("storm.txt", Samples.Text(Samples.Storm));
+        CliRun run = await Cli.RunAsync("compare", Cli.NewsSample, text);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("JSON Lines", run.Error, StringComparison.Ordinal);
+        Assert.Contains("dedup scan", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(run.Out);
+
+        string braces = _temp.Write("braces.txt", "{\"note\": \"a config\"}\n" + Samples.Text(Samples.Storm));
+        Assert.NotEqual(ExitCodes.BadInput, (await Cli.RunAsync("compare", braces, text)).ExitCode);
+        Assert.False(Dedup.Cli.Commands.CompareCommand.IsJsonLines("{a brace that opens a text}"));
+        Assert.True(Dedup.Cli.Commands.CompareCommand.IsJsonLines("  {\"id\": \"x\", \"text\": \"A story.\"}\r\n{\"id\": \"y\"}"));
+    }
+
     [Fact]
     public async Task Control_characters_of_the_texts_are_printed_as_symbols_not_sent_to_the_terminal()
     {

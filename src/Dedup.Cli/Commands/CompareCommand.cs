@@ -34,6 +34,12 @@ internal static class CompareCommand
             {
                 throw CliException.BadInput($"{Name(path)}: empty text");
             }
+
+            if (IsJsonLines(article.Text))
+            {
+                // Compared as one text, a file of articles gave a verdict on its JSON (an "excerpt" of a story it holds).
+                throw CliException.BadInput($"{Name(path)}: JSON Lines (an article a line, with a \"text\"), not a text: compare takes two texts; 'dedup scan {Name(path)} --pairs PAIRS' finds the copies among its articles");
+            }
         }
 
         Comparison comparison = CopyComparer.Compare(first, second, new DetectorOptions { Threshold = settings.Threshold });
@@ -64,6 +70,28 @@ internal static class CompareCommand
     }
 
     private static string Name(string path) => path == "-" ? "<stdin>" : path;
+
+    /// <summary>Whether a text's first line is a JSON object with a string "text": an article of a JSON Lines file, not a text to compare.</summary>
+    internal static bool IsJsonLines(string text)
+    {
+        ReadOnlySpan<char> rest = text.AsSpan().TrimStart();
+        int end = rest.IndexOf('\n');
+        ReadOnlySpan<char> line = (end < 0 ? rest : rest[..end]).TrimEnd();
+        if (line.Length < 2 || line[0] != '{' || line[^1] != '}')
+        {
+            return false;
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(line.ToString());
+            return document.RootElement.TryGetProperty("text", out JsonElement value) && value.ValueKind == JsonValueKind.String;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static string IdOf(string path) => path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path);
 }
