@@ -27,6 +27,28 @@ internal sealed class CliException : Exception
     public static CliException IO(string message) => new(ExitCodes.IOError, message);
 
     /// <summary>
+    /// The error for a file to write whose <paramref name="folder"/> does not exist: it names the file on the way when
+    /// there is one ("--pairs notes.txt/p.jsonl": notes.txt is a file, not a folder), not only the missing folder.
+    /// </summary>
+    public static CliException NoFolder(string path, string folder)
+    {
+        for (string? at = folder; at is not null; at = Path.GetDirectoryName(at))
+        {
+            if (File.Exists(at))
+            {
+                return IO($"{path}: '{at}' is a file, not a folder");
+            }
+
+            if (Directory.Exists(at))
+            {
+                break;
+            }
+        }
+
+        return IO($"{path}: no such folder: {folder}");
+    }
+
+    /// <summary>
     /// An I/O exception's message without the path .NET appends to it (" : '/path'"), for a message that names the file
     /// first ("/dev/full: No space left on device").
     /// </summary>

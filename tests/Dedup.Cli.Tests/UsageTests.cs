@@ -236,4 +236,20 @@ public sealed class UsageTests : IDisposable
         Assert.Equal(ExitCodes.IOError, run.ExitCode);
         Assert.StartsWith($"dedup: {pairs}: no such folder", run.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>An output or index path through a file ("notes.txt/p.jsonl") names that file, not a missing folder (a user's trial).</summary>
+    [Fact]
+    public async Task An_output_path_through_a_file_names_the_file()
+    {
+        string file = _temp.Write("notes.txt", "a note");
+        string pairs = Path.Combine(file, "sub", "p.jsonl");
+        CliRun run = await Cli.RunAsync("scan", Cli.NewsSample, "--pairs", pairs);
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.Equal($"dedup: {pairs}: '{file}' is a file, not a folder", run.Error.TrimEnd());
+
+        string store = Path.Combine(file, "index.dedup");
+        run = await Cli.RunAsync("index", "add", "--store", store, Cli.NewsSample);
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.Equal($"dedup: {store}: '{file}' is a file, not a folder", run.Error.TrimEnd());
+    }
 }

@@ -176,7 +176,7 @@ internal static class ScanCommand
         string? folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
         {
-            throw CliException.IO($"{path}: no such folder: {folder}");
+            throw CliException.NoFolder(path, folder);
         }
 
         // The file is written under a temporary name beside itself and renamed (WriteFile): one is created and deleted

@@ -54,7 +54,7 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null && !Directory.Exists(folder))
         {
-            throw CliException.IO($"{path}: no such folder: {folder}");
+            throw CliException.NoFolder(path, folder);
         }
 
         return Open(() => CopyDetector.Open(path, Journal, _ => options));
