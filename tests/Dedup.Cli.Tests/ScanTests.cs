@@ -9,6 +9,19 @@ public sealed class ScanTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>A scan of one article: the report says "1 document", and the summary's speed keeps its first digits, not "0.00".</summary>
+    [Fact]
+    public async Task One_article_is_one_document_and_a_small_speed_is_not_zero()
+    {
+        string input = _temp.Write("one.jsonl", "{\"id\": \"a\", \"text\": \"The harbour wall will be rebuilt, the council said on Tuesday.\"}\n");
+        string report = _temp.File("r.html");
+        CliRun run = await Cli.RunAsync("scan", input, "--report", report);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains(">1 document scanned in", File.ReadAllText(report), StringComparison.Ordinal);
+        Assert.DoesNotContain("speed: 0.00 M", run.Out, StringComparison.Ordinal);
+        Assert.Contains("M characters/s", run.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Scan_of_the_sample_finds_the_four_stories_with_copies_and_exits_1()
     {

@@ -484,7 +484,8 @@ internal sealed class ScanSummary(ArticleSet set, ScanResult result, IReadOnlyDi
 
         yield return ("threshold", settings.Threshold.ToString("0.###", c));
         yield return ("time", Seconds.ToString("0.000", c) + " s");
-        yield return ("speed", MegabytesPerSecond.ToString("0.00", c) + " M characters/s");
+        // Two decimals read "0.00" for a few articles: small speeds keep their first digits.
+        yield return ("speed", MegabytesPerSecond.ToString(MegabytesPerSecond >= 0.01 ? "0.00" : "0.######", c) + " M characters/s");
         if (set.SkippedCount > 0)
         {
             yield return ("skipped", set.SkippedCount.ToString(c) + " bad " + set.Unit + (set.SkippedCount == 1 ? string.Empty : "s"));

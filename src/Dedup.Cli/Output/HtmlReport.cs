@@ -114,7 +114,7 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         writer.Write($"<title>dedup report: {E(inputName)}</title>\n<style>\n{Css}\n{CopyFocusCss}</style>\n</head>\n<body>\n<header>\n");
         writer.Write($"<h1>Copies in {E(inputName)}</h1>\n");
-        writer.Write(Invariant($"<p class=\"summary\">{result.Documents} documents scanned in {result.Elapsed.TotalSeconds:0.00} s. Each cluster below is one story: its original, once, with its copies beside it.</p>\n"));
+        writer.Write(Invariant($"<p class=\"summary\">{result.Documents} document{(result.Documents == 1 ? string.Empty : "s")} scanned in {result.Elapsed.TotalSeconds:0.00} s. Each cluster below is one story: its original, once, with its copies beside it.</p>\n"));
         writer.Write("<ul class=\"stats\">\n");
         Stat(writer, "documents", result.Documents, "documents");
         Stat(writer, "clusters", clusters.Count, "clusters of copies");
