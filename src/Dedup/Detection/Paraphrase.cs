@@ -146,6 +146,13 @@ internal static class Paraphrase
     /// <summary>Term ratio (smaller over larger) at or below which the smaller text may be a digest of the larger (<see cref="ParaphraseMeasure.Digest"/>).</summary>
     public const double DigestSize = 0.5;
 
+    /// <summary>
+    /// Whether a text of <paramref name="terms"/> distinct terms is a digest's size beside one of
+    /// <paramref name="otherTerms"/>: at most <see cref="DigestSize"/> of them. Its numbers are then checked against the
+    /// other's whole text, not its aligned sentence alone (a digest merges its source's sentences).
+    /// </summary>
+    public static bool OfDigestSize(int terms, int otherTerms) => terms <= DigestSize * otherTerms;
+
     /// <summary>Share of its content terms that a digest keeps from its source (<see cref="ParaphraseMeasure.Digest"/>).</summary>
     public const double DigestContent = 0.8;
 
@@ -573,7 +580,7 @@ internal static class Paraphrase
         // A digest (at most DigestSize of the other's terms) merges and reorders its source's sentences: a number of its
         // sentence that the aligned one lacks is missing only if its source holds it nowhere. Texts of similar size are
         // held to their aligned sentences: a weekly report repeats last week's figure in another sentence.
-        if (terms <= DigestSize * ofB.Terms)
+        if (OfDigestSize(terms, ofB.Terms))
         {
             missing = absent;
         }

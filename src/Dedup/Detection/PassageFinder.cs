@@ -34,7 +34,7 @@ internal static class PassageFinder
         // A digest's numbers disagree only where its source holds them nowhere, as the measure counts them (a digest
         // merges its source's sentences; see Paraphrase's Align).
         HashSet<uint>? anywhere = null;
-        if (Paraphrase.CountDistinct(small.Sorted).Terms <= Paraphrase.DigestSize * Paraphrase.CountDistinct(large.Sorted).Terms)
+        if (Paraphrase.OfDigestSize(Paraphrase.CountDistinct(small.Sorted).Terms, Paraphrase.CountDistinct(large.Sorted).Terms))
         {
             anywhere = [.. large.Sorted.Select(Paraphrase.Key)];
         }
