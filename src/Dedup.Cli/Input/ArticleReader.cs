@@ -290,14 +290,20 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         {
             while (true)
             {
-                long lineStart = reader.BytesRead;
                 (bool ok, ReadOnlyMemory<byte> line) = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 if (!ok)
                 {
                     break;
                 }
 
-                filling.Add(reader.LineNumber, lineStart, reader.BytesRead, line, reader.LastLineTooLong);
+                filling.Add(reader.LineNumber, reader.LineStart, reader.BytesRead, line, reader.LastLineTooLong);
+                if (reader.LastLineTooLong && !skipBad)
+                {
+                    // The run ends at this line (or at a bad one before it, which the lines read are taken to find):
+                    // the rest of the input is not read. Read to the line's end first, /dev/zero was read forever.
+                    break;
+                }
+
                 if (!filling.IsFull)
                 {
                     continue;

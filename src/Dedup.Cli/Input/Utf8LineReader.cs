@@ -11,6 +11,9 @@ namespace Dedup.Cli.Input;
 /// overwritten; when the buffer is full (or a line too long is skipped) the unfinished line goes to a new buffer and the
 /// old one is kept for the caller (<see cref="TakeRetired"/>), who returns it to the pool once its lines are used. So
 /// lines are parsed where they were read, not copied first (the copy was a tenth of reading a file).
+/// A line longer than the limit is returned as too long as soon as the reader holds more of it than the limit, not at
+/// its end: its end may never come (/dev/zero), and a caller that stops at a bad line need not read the rest of the
+/// input. Only the next call reads past the rest of it, a chunk at a time into the same buffer, keeping none of it.
 /// </remarks>
 internal sealed class Utf8LineReader : IDisposable
 {
@@ -29,6 +32,9 @@ internal sealed class Utf8LineReader : IDisposable
     private int _start;
     private int _end;
     private bool _eof;
+
+    /// <summary>Whether the line last returned was too long and returned before its end: the next call reads past the rest of it.</summary>
+    private bool _inLongLine;
 
     public Utf8LineReader(Stream stream, int maxLineBytes = int.MaxValue / 2, bool keepLines = false)
     {
@@ -61,10 +67,14 @@ internal sealed class Utf8LineReader : IDisposable
         _linesInBuffer = false;
     }
 
-    /// <summary>The longest line returned; a longer one is skipped to its end and reported by <see cref="LastLineTooLong"/>.</summary>
+    /// <summary>The longest line returned; a longer one is reported by <see cref="LastLineTooLong"/> and skipped to its end.</summary>
     public int MaxLineBytes { get; }
 
-    /// <summary>True when the line last returned (as empty) was longer than <see cref="MaxLineBytes"/> and skipped.</summary>
+    /// <summary>
+    /// True when the line last returned (as empty) is longer than <see cref="MaxLineBytes"/>. It is returned once the
+    /// reader knows, which may be before its end: the next call reads past the rest of it (without keeping it), and
+    /// until then <see cref="BytesRead"/> counts only the part read.
+    /// </summary>
     public bool LastLineTooLong { get; private set; }
 
     /// <summary>The 1-based number of the line last returned.</summary>
@@ -73,11 +83,23 @@ internal sealed class Utf8LineReader : IDisposable
     /// <summary>Bytes consumed so far.</summary>
     public long BytesRead { get; private set; }
 
+    /// <summary>
+    /// Where the line last returned starts in the stream. Not <see cref="BytesRead"/> before the call: after a line
+    /// returned too long before its end, the call first reads past the rest of that line.
+    /// </summary>
+    public long LineStart { get; private set; }
+
     /// <summary>Reads the next line (without its terminator); false at the end of the stream.</summary>
     /// <remarks>The returned memory is valid until the next call.</remarks>
     public async ValueTask<(bool Ok, ReadOnlyMemory<byte> Line)> ReadLineAsync(CancellationToken cancellationToken)
     {
         LastLineTooLong = false;
+        if (_inLongLine)
+        {
+            await SkipRestOfLineAsync(cancellationToken).ConfigureAwait(false);
+            _inLongLine = false;
+        }
+
         while (true)
         {
             int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
@@ -94,9 +116,10 @@ internal sealed class Utf8LineReader : IDisposable
 
             if (_end - _start > MaxLineBytes + 1)
             {
-                await SkipLongLineAsync(cancellationToken).ConfigureAwait(false);
+                // Too long, even if a '\r' ends it: said now, not after reading the rest, which may never end.
                 LastLineTooLong = true;
-                return (true, default);
+                _inLongLine = true;
+                return (true, Take(0, _end - _start));
             }
 
             if (_eof)
@@ -121,11 +144,12 @@ internal sealed class Utf8LineReader : IDisposable
     }
 
     /// <summary>Consumes the rest of a line too long to keep, through its newline, holding at most one chunk.</summary>
-    private async ValueTask SkipLongLineAsync(CancellationToken cancellationToken)
+    private async ValueTask SkipRestOfLineAsync(CancellationToken cancellationToken)
     {
-        LineNumber++;
         while (true)
         {
+            // An endless line (/dev/zero with --skip-bad) is read until the run is cancelled; each read returns at once.
+            cancellationToken.ThrowIfCancellationRequested();
             int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
             if (newline >= 0)
             {
@@ -167,6 +191,7 @@ internal sealed class Utf8LineReader : IDisposable
     private ReadOnlyMemory<byte> Take(int length, int consumed)
     {
         LineNumber++;
+        LineStart = BytesRead;
         BytesRead += consumed;
         var line = new ReadOnlyMemory<byte>(_buffer, _start, length);
         if (line.Span.EndsWith((byte)'\r'))
