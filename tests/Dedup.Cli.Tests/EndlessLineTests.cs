@@ -20,7 +20,7 @@ public sealed class EndlessLineTests
         const int Limit = 100_000;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(Patience);
-        using var zeros = new EndlessZeros(timeout.Token);
+        using var zeros = new EndlessStream(timeout.Token);
         using var reader = new Utf8LineReader(zeros, Limit, keepLines: true);
         (bool ok, ReadOnlyMemory<byte> line) = await reader.ReadLineAsync(timeout.Token);
         Assert.True(ok);
@@ -37,7 +37,7 @@ public sealed class EndlessLineTests
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(Patience);
-        using var zeros = new EndlessZeros(timeout.Token);
+        using var zeros = new EndlessStream(timeout.Token);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         int exit = await DedupApp.RunAsync(["scan", "-"], stdout, stderr, zeros, timeout.Token);
@@ -51,7 +51,7 @@ public sealed class EndlessLineTests
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(Patience);
         byte[] head = Encoding.UTF8.GetBytes("{\"id\": \"a\", \"text\": \"a story\"}\n{\"id\": \"b\"}\n");
-        using var zeros = new EndlessZeros(timeout.Token, head);
+        using var zeros = new EndlessStream(timeout.Token, head);
         var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => zeros);
         var reader = new ArticleReader(console, skipBad: false) { MaxLineBytes = 100_000 };
         CliException e = await Assert.ThrowsAsync<CliException>(() => reader.ReadAsync("-", timeout.Token));
@@ -69,7 +69,7 @@ public sealed class EndlessLineTests
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(Patience);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-        using var zeros = new EndlessZeros(timeout.Token) { CancelAfter = (200L * Limit, cancel) };
+        using var zeros = new EndlessStream(timeout.Token) { CancelAfter = (200L * Limit, cancel) };
         var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => zeros);
         var reader = new ArticleReader(console, skipBad: true) { MaxLineBytes = Limit };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reader.ReadAsync("-", cancel.Token));
@@ -105,10 +105,30 @@ public sealed class EndlessLineTests
         }
     }
 
-    /// <summary>A stream of a few given bytes and then zeros without end (/dev/zero), that stops when its token is cancelled.</summary>
-    private sealed class EndlessZeros(CancellationToken stop, byte[]? head = null) : Stream
+    /// <summary>
+    /// A JSON array on one line that never ends is named as one at once, --skip-bad or not: its start tells what the
+    /// input is, so the rest is not read (a JSON array larger than the limit was reported as a line too long, and with
+    /// --skip-bad read to its end first).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_JSON_array_on_one_endless_line_is_named_at_once(bool skipBad)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Patience);
+        using var array = new EndlessStream(timeout.Token, "\n  ["u8.ToArray(), "{\"id\": \"a\", \"text\": \"word word\"}, "u8.ToArray());
+        var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => array);
+        var reader = new ArticleReader(console, skipBad) { MaxLineBytes = 100_000 };
+        CliException e = await Assert.ThrowsAsync<CliException>(() => reader.ReadAsync("-", timeout.Token));
+        Assert.Equal("<stdin>:2: the input begins with '[': a JSON array, not JSON Lines; dedup reads one JSON object per line (jq -c '.[]' writes them so)", e.Message);
+    }
+
+    /// <summary>A stream of a few given bytes and then a filler repeated without end (zeros: /dev/zero), that stops when its token is cancelled.</summary>
+    private sealed class EndlessStream(CancellationToken stop, byte[]? head = null, byte[]? filler = null) : Stream
     {
         private readonly byte[] _head = head ?? [];
+        private readonly byte[] _filler = filler ?? [0];
 
         /// <summary>Bytes given so far.</summary>
         public long Served { get; private set; }
@@ -137,9 +157,16 @@ public sealed class EndlessLineTests
                 n = Math.Min(n, _head.Length - (int)Served);
                 _head.AsSpan((int)Served, n).CopyTo(buffer);
             }
+            else if (_filler.Length == 1)
+            {
+                buffer[..n].Fill(_filler[0]);
+            }
             else
             {
-                buffer.Clear();
+                for (int k = 0; k < n; k++)
+                {
+                    buffer[k] = _filler[(int)((Served - _head.Length + k) % _filler.Length)];
+                }
             }
 
             Served += n;

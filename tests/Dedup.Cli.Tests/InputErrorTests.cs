@@ -91,6 +91,30 @@ public sealed class InputErrorTests : IDisposable
     }
 
     /// <summary>
+    /// A JSON array on one line larger than the line limit is named as a JSON array, as a small one is, --skip-bad or
+    /// not, after blank lines and white space too (it was "the line is longer than 67,108,864 bytes (the limit)", and
+    /// --skip-bad skipped it and found no articles). The limit is lowered here to keep the file small.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_JSON_array_larger_than_the_line_limit_is_named_as_a_JSON_array(bool skipBad)
+    {
+        const int Limit = 100_000;
+        var array = new StringBuilder("\n \t[");
+        for (int k = 0; array.Length <= 3 * Limit; k++)
+        {
+            array.Append(k == 0 ? string.Empty : ", ").Append("{\"id\": \"").Append(k).Append("\", \"text\": \"").Append(string.Concat(Enumerable.Repeat("word ", 60))).Append("\"}");
+        }
+
+        string path = _temp.Write("big.json", array.Append("]\n").ToString());
+        var reader = new ArticleReader(new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null), skipBad) { MaxLineBytes = Limit };
+        CliException e = await Assert.ThrowsAsync<CliException>(() => reader.ReadAsync(path, TestContext.Current.CancellationToken));
+        Assert.Equal($"{path}:2: the file begins with '[': a JSON array, not JSON Lines; dedup reads one JSON object per line (jq -c '.[]' {path} > {Path.ChangeExtension(path, ".jsonl")} writes them so)", e.Message);
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+    }
+
+    /// <summary>
     /// A gzip file is named as one, with the way to read it, and an "id" written with other case is named (a client's
     /// trial read "a NUL byte at column 9: a binary file" and 'missing "id"' for {"ID": ...}).
     /// </summary>

@@ -285,6 +285,9 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
 
         // The batch being parsed (the spare, until it is taken).
         Task<ParsedLine[]>? parsing = null;
+
+        // Lines that were not blank, read so far.
+        long lines = 0;
         bool backed = set.Backing is not null;
         try
         {
@@ -296,11 +299,17 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                     break;
                 }
 
-                filling.Add(reader.LineNumber, reader.LineStart, reader.BytesRead, line, reader.LastLineTooLong);
-                if (reader.LastLineTooLong && !skipBad)
+                bool tooLong = reader.LastLineTooLong;
+                if (filling.Add(reader.LineNumber, reader.LineStart, reader.BytesRead, tooLong ? reader.LongLineStart : line, tooLong))
                 {
-                    // The run ends at this line (or at a bad one before it, which the lines read are taken to find):
-                    // the rest of the input is not read. Read to the line's end first, /dev/zero was read forever.
+                    lines++;
+                }
+
+                if (tooLong && (!skipBad || (lines == 1 && FormatHint(reader.LongLineStart.Span, set.Name, InputProblem.TooLong) is not null)))
+                {
+                    // The run ends at this line (or at a bad one before it, which the lines read are taken to find),
+                    // --skip-bad or not when it begins a JSON array: the rest of the input is not read. Read to the
+                    // line's end first, /dev/zero was read forever.
                     break;
                 }
 
@@ -371,18 +380,26 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         /// <summary>Whether the batch is to be parsed now (<see cref="BatchLines"/> lines or <see cref="BatchBytes"/> bytes).</summary>
         public bool IsFull => Lines.Count == BatchLines || _used >= BatchBytes;
 
-        /// <summary>Adds a line read (its bytes stay in the reader's buffer, which keeps them); blank lines are skipped.</summary>
-        public void Add(int lineNumber, long start, long end, ReadOnlyMemory<byte> line, bool tooLong)
+        /// <summary>
+        /// Adds a line read (its bytes stay in the reader's buffer, which keeps them), or of a line too long its start
+        /// (<see cref="Utf8LineReader.LongLineStart"/>); false for a blank line, which is skipped.
+        /// </summary>
+        public bool Add(int lineNumber, long start, long end, ReadOnlyMemory<byte> line, bool tooLong)
         {
             if (tooLong)
             {
-                Lines.Add(new PendingLine(lineNumber, start, 0, default, TooLong: true));
+                Lines.Add(new PendingLine(lineNumber, start, 0, line, TooLong: true));
+                return true;
             }
-            else if (!line.Span.Trim(" \t"u8).IsEmpty)
+
+            if (line.Span.Trim(" \t"u8).IsEmpty)
             {
-                Lines.Add(new PendingLine(lineNumber, start, checked((int)(end - start)), line, TooLong: false));
-                _used += line.Length;
+                return false;
             }
+
+            Lines.Add(new PendingLine(lineNumber, start, checked((int)(end - start)), line, TooLong: false));
+            _used += line.Length;
+            return true;
         }
 
         /// <summary>Takes the reader's buffers left since the last batch was closed: this batch's lines may be in them.</summary>
@@ -444,6 +461,12 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             int lineNumber = pending.LineNumber;
             if (pending.TooLong)
             {
+                // A JSON array on one line larger than the limit is named as one, as a smaller one is.
+                if (set.Articles.Count == 0 && set.SkippedCount == 0 && FormatHint(pending.Line.Span, set.Name, InputProblem.TooLong) is { } arrayHint)
+                {
+                    throw CliException.BadInput(FormattableString.Invariant($"{set.Name}:{lineNumber}: {arrayHint}"));
+                }
+
                 Bad(set, lineNumber, InputProblem.TooLong, FormattableString.Invariant($"the line is longer than {MaxLineBytes:N0} bytes (the limit)"));
                 continue;
             }
@@ -1334,22 +1357,26 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     /// <summary>
     /// What a JSON Lines file's first line, which is no article, says of the file when it is of another format: a JSON
     /// array, pretty-printed JSON, a binary file, or a single text file; null when it looks like a bad line of JSON Lines.
+    /// For a line too long (<see cref="InputProblem.TooLong"/>), <paramref name="line"/> is only its start
+    /// (<see cref="Utf8LineReader.LongLineStart"/>), and only a JSON array is told by it: a file of zeros or a binary
+    /// file of no line break is still the line too long it was reported as.
     /// </summary>
     internal static string? FormatHint(ReadOnlySpan<byte> line, string name, InputProblem problem)
     {
-        if (problem is not (InputProblem.MalformedJson or InputProblem.InvalidUtf8 or InputProblem.NotAnObject))
+        bool start = problem == InputProblem.TooLong;
+        if (!start && problem is not (InputProblem.MalformedJson or InputProblem.InvalidUtf8 or InputProblem.NotAnObject))
         {
             return null;
         }
 
         int nul = line.IndexOf((byte)0);
-        if (line.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
+        if (!start && line.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
         {
             // A gzip file's magic bytes: say what to do (a client's trial read only "a binary file").
             return "a gzip-compressed file, not JSON Lines: decompress it first (gunzip -c FILE | dedup scan -)";
         }
 
-        if (nul >= 0)
+        if (!start && nul >= 0)
         {
             return FormattableString.Invariant($"a NUL byte at column {nul + 1}: a binary file, not JSON Lines");
         }
@@ -1366,6 +1393,11 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         if (t.StartsWith("["u8))
         {
             return $"the {(stdin ? "input" : "file")} begins with '[': a JSON array, not JSON Lines; dedup reads one JSON object per line (jq -c '.[]'{files} writes them so)";
+        }
+
+        if (start)
+        {
+            return null;
         }
 
         if (t.StartsWith("{"u8) && t[^1] is (byte)'{' or (byte)'[')

@@ -77,6 +77,17 @@ internal sealed class Utf8LineReader : IDisposable
     /// </summary>
     public bool LastLineTooLong { get; private set; }
 
+    /// <summary>
+    /// When <see cref="LastLineTooLong"/>: the line's start, from its first byte that is not white space (or a
+    /// byte-order mark), at most <see cref="LongLineStartBytes"/> bytes, in an array of its own. The line is not
+    /// returned, but its first byte can still say what the input is: a JSON array on one line is a line too long once
+    /// it passes the limit, and its '[' is what tells the user to convert it.
+    /// </summary>
+    public ReadOnlyMemory<byte> LongLineStart { get; private set; }
+
+    /// <summary>The most of a line too long kept in <see cref="LongLineStart"/>.</summary>
+    internal const int LongLineStartBytes = 64;
+
     /// <summary>The 1-based number of the line last returned.</summary>
     public int LineNumber { get; private set; }
 
@@ -94,6 +105,7 @@ internal sealed class Utf8LineReader : IDisposable
     public async ValueTask<(bool Ok, ReadOnlyMemory<byte> Line)> ReadLineAsync(CancellationToken cancellationToken)
     {
         LastLineTooLong = false;
+        LongLineStart = default;
         if (_inLongLine)
         {
             await SkipRestOfLineAsync(cancellationToken).ConfigureAwait(false);
@@ -108,6 +120,7 @@ internal sealed class Utf8LineReader : IDisposable
                 if (newline > MaxLineBytes && !(newline == MaxLineBytes + 1 && _buffer[_start + newline - 1] == '\r'))
                 {
                     LastLineTooLong = true;
+                    LongLineStart = StartOf(newline);
                     return (true, Take(0, newline + 1));
                 }
 
@@ -118,6 +131,7 @@ internal sealed class Utf8LineReader : IDisposable
             {
                 // Too long, even if a '\r' ends it: said now, not after reading the rest, which may never end.
                 LastLineTooLong = true;
+                LongLineStart = StartOf(_end - _start);
                 _inLongLine = true;
                 return (true, Take(0, _end - _start));
             }
@@ -133,6 +147,7 @@ internal sealed class Utf8LineReader : IDisposable
                 if (length > MaxLineBytes && !(length == MaxLineBytes + 1 && _buffer[_end - 1] == '\r'))
                 {
                     LastLineTooLong = true;
+                    LongLineStart = StartOf(length);
                     return (true, Take(0, length));
                 }
 
@@ -186,6 +201,19 @@ internal sealed class Utf8LineReader : IDisposable
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
+    }
+
+    /// <summary>A copy of the start of the unread line of <paramref name="length"/> bytes, for <see cref="LongLineStart"/>.</summary>
+    private byte[] StartOf(int length)
+    {
+        ReadOnlySpan<byte> line = _buffer.AsSpan(_start, length);
+        if (line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            line = line[3..];
+        }
+
+        line = line.TrimStart(" \t\r"u8);
+        return line[..Math.Min(line.Length, LongLineStartBytes)].ToArray();
     }
 
     private ReadOnlyMemory<byte> Take(int length, int consumed)
