@@ -461,6 +461,35 @@ public sealed class HardeningTests : IDisposable
         Assert.Equal("Caf\u00E9 \u201Cnoir\u201D", await Input.ArticleReader.ReadTextAsync(txt, console, TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// A UTF-8 byte-order mark decides as a UTF-16 one does, with --encoding windows-1252 (or latin1) too: the input is
+    /// read as UTF-8 without the mark. A JSONL file that had one was "malformed JSON at column 1" (the mark transcoded
+    /// as "ï»¿"), and a text file was read as Windows-1252, each accented letter as two characters.
+    /// </summary>
+    [Theory]
+    [InlineData("windows-1252")]
+    [InlineData("latin1")]
+    public async Task A_UTF8_byte_order_mark_decides_over_encoding_windows_1252(string label)
+    {
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        byte[] news = [.. bom, .. File.ReadAllBytes(Cli.NewsSample)];
+        string path = _temp.WriteBytes("bom.jsonl", news);
+        CliRun run = await Cli.RunAsync("scan", path, "--encoding", label, "--json");
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+        Assert.Contains("\"documents\": 13", run.Out, StringComparison.Ordinal);
+        CliRun piped = await Cli.RunWithInputAsync(news, "scan", "-", "--encoding", label, "--json");
+        Assert.True(piped.ExitCode == ExitCodes.CopiesFound, piped.ToString());
+
+        Input.InputEncoding encoding = Input.TextDecoding.Parse(label)!.Value;
+        var console = new CliConsole(TextWriter.Null, TextWriter.Null, () => Stream.Null);
+        string accented = _temp.WriteBytes("accented.jsonl", [.. bom, .. Encoding.UTF8.GetBytes("{\"id\": \"a\", \"text\": \"Caf\u00E9 \u201Cnoir\u201D on the harbour.\"}\n")]);
+        Input.ArticleSet set = await new Input.ArticleReader(console, skipBad: false, encoding).ReadAsync(accented, TestContext.Current.CancellationToken);
+        Assert.Equal("Caf\u00E9 \u201Cnoir\u201D on the harbour.", set.Articles[0].Text);
+
+        string txt = _temp.WriteBytes("bom.txt", [.. bom, .. Encoding.UTF8.GetBytes("Caf\u00E9 \u201Cnoir\u201D")]);
+        Assert.Equal("Caf\u00E9 \u201Cnoir\u201D", await Input.ArticleReader.ReadTextAsync(txt, console, TestContext.Current.CancellationToken, encoding));
+    }
+
     // The first command shows its work: the pairs it found (ids, titles, kind, score), then the summary.
     [Fact]
     public async Task Scan_prints_the_pairs_it_found_before_the_summary()

@@ -15,7 +15,11 @@ internal enum InputEncoding
     /// <summary>Strict UTF-8: invalid bytes are bad input, in text files too (a byte-order mark is still honoured).</summary>
     Utf8,
 
-    /// <summary>Windows-1252 (the Western Windows code page, curly quotes at 0x91-0x94), unless a byte-order mark says otherwise.</summary>
+    /// <summary>
+    /// Windows-1252 (the Western Windows code page, curly quotes at 0x91-0x94), unless a byte-order mark says otherwise:
+    /// a file that starts with one of UTF-8 is read as UTF-8 (as <see cref="Auto"/> reads it), as one of UTF-16 is read
+    /// as UTF-16. A Windows-1252 text hardly ever starts with the bytes EF BB BF ("ï»¿").
+    /// </summary>
     Windows1252,
 }
 
@@ -76,6 +80,12 @@ internal static class TextDecoding
         if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             span = span[3..];
+
+            // The mark decides, as a UTF-16 one does: the text is UTF-8, read as the auto mode reads it.
+            if (encoding == InputEncoding.Windows1252)
+            {
+                encoding = InputEncoding.Auto;
+            }
         }
 
         if (span.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
@@ -128,8 +138,8 @@ internal static class TextDecoding
     }
 
     /// <summary>
-    /// Wraps a JSONL stream so it yields UTF-8: a UTF-16 byte-order mark, or Windows-1252 when asked, is transcoded;
-    /// otherwise the bytes pass through (and are checked line by line).
+    /// Wraps a JSONL stream so it yields UTF-8: a UTF-16 byte-order mark, or Windows-1252 when asked and no byte-order
+    /// mark says otherwise, is transcoded; otherwise the bytes pass through (and are checked line by line).
     /// </summary>
     /// <exception cref="CliException">The stream reads as UTF-16 without a byte-order mark (<paramref name="name"/> names it).</exception>
     public static async Task<Stream> OpenAsUtf8Async(Stream stream, string name, InputEncoding encoding, CancellationToken cancellationToken)
@@ -148,8 +158,15 @@ internal static class TextDecoding
         }
 
         var whole = new PrefixedStream(head.AsMemory(0, read), stream);
-        if (DetectBom(head.AsSpan(0, read)) is ({ } bom, int length) && bom is not UTF8Encoding)
+        if (DetectBom(head.AsSpan(0, read)) is ({ } bom, int length))
         {
+            if (bom is UTF8Encoding)
+            {
+                // The mark decides, --encoding windows-1252 or not, as a UTF-16 one does: the bytes pass through, and
+                // the line reader drops the mark (transcoded, it was "ï»¿", malformed JSON at column 1).
+                return whole;
+            }
+
             whole.Skip(length);
             return Encoding.CreateTranscodingStream(whole, bom, Encoding.UTF8, leaveOpen: true);
         }
