@@ -115,6 +115,54 @@ public sealed class InputErrorTests : IDisposable
     }
 
     /// <summary>
+    /// A CSV file is named as one with two ways to convert it, --skip-bad or not, by its name or by a first line that reads
+    /// as a header, after a byte-order mark too (it was "malformed JSON at column 1", and --skip-bad skipped every row to
+    /// find no articles).
+    /// </summary>
+    [Theory]
+    [InlineData("articles.csv", "id,text,title\n1,\"The council approved, at last, the harbour wall.\",Harbour\n", "a CSV file")]
+    [InlineData("export.jsonl", "\uFEFF\"id\",\"text\",\"Published at\"\r\n\"a\",\"x y\",\"2025-01-01\"\r\n", "the first line looks like a CSV header: a CSV file")]
+    [InlineData("export.csv", "17,\"A first row without a header, which the file's name tells\"\n", "a CSV file")]
+    public async Task A_CSV_file_is_named_as_one_with_the_ways_to_convert_it(string name, string content, string what)
+    {
+        string path = _temp.Write(name, content);
+        string output = Path.ChangeExtension(path, name.EndsWith(".jsonl", StringComparison.Ordinal) ? ".lines.jsonl" : ".jsonl");
+        foreach (string[] args in (string[][])[["scan", path], ["scan", path, "--skip-bad"]])
+        {
+            CliRun run = await Cli.RunAsync(args);
+            Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+            string error = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"dedup: {path}:1: {what}, not JSON Lines; dedup reads one JSON object per line, a row's columns as its keys (", error, StringComparison.Ordinal);
+            Assert.Contains($"(mlr --icsv --ojsonl cat {path} > {output} writes them so, as does python3 -c '", error, StringComparison.Ordinal);
+            Assert.EndsWith($"csv.DictReader(open(0, encoding=\"utf-8-sig\", newline=\"\"))]' < {path} > {output})", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("--skip-bad", error, StringComparison.Ordinal);
+        }
+
+        CliRun piped = await Cli.RunWithInputAsync("id,text\n1,x y\n", "scan", "-");
+        Assert.Equal(ExitCodes.BadInput, piped.ExitCode);
+        Assert.StartsWith("dedup: <stdin>:1: the first line looks like a CSV header: a CSV file, not JSON Lines;", piped.Error, StringComparison.Ordinal);
+        Assert.Contains("(mlr --icsv --ojsonl cat writes them so, as does python3 -c '", piped.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A bad first line that is no CSV header (a damaged line of JSON, a line of prose) is still a bad line, which --skip-bad skips.</summary>
+    [Theory]
+    [InlineData("\"id\": \"a\", \"text\": \"x, y\"}")]
+    [InlineData("\"a\", 1, true")]
+    [InlineData("The council, it said, approved the harbour wall.")]
+    [InlineData("Ships, trains and planes, all of them late again")]
+    [InlineData("1,2,3")]
+    public async Task A_bad_first_line_that_is_no_CSV_header_is_still_a_bad_line(string first)
+    {
+        Assert.False(ArticleReader.LooksLikeCsvHeader(Encoding.UTF8.GetBytes(first)));
+        string path = _temp.Write("damaged.jsonl", first + "\n" + Good.Replace("\"a\"", "\"b\"", StringComparison.Ordinal));
+        CliRun run = await Cli.RunAsync("scan", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith($"dedup: {path}:1: malformed JSON", run.Error, StringComparison.Ordinal);
+        CliRun skipped = await Cli.RunAsync("scan", path, "--skip-bad");
+        Assert.True(skipped.ExitCode == ExitCodes.Ok, skipped.ToString());
+    }
+
+    /// <summary>
     /// A gzip file is named as one, with the way to read it, and an "id" written with other case is named (a client's
     /// trial read "a NUL byte at column 9: a binary file" and 'missing "id"' for {"ID": ...}).
     /// </summary>

@@ -1356,7 +1356,8 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
 
     /// <summary>
     /// What a JSON Lines file's first line, which is no article, says of the file when it is of another format: a JSON
-    /// array, pretty-printed JSON, a binary file, or a single text file; null when it looks like a bad line of JSON Lines.
+    /// array, pretty-printed JSON, a binary file, a single text file, or CSV (named .csv, or a first line that reads as
+    /// a CSV header: <see cref="LooksLikeCsvHeader"/>); null when it looks like a bad line of JSON Lines.
     /// For a line too long (<see cref="InputProblem.TooLong"/>), <paramref name="line"/> is only its start
     /// (<see cref="Utf8LineReader.LongLineStart"/>), and only a JSON array is told by it: a file of zeros or a binary
     /// file of no line break is still the line too long it was reported as.
@@ -1388,8 +1389,8 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         string extension = Path.GetExtension(name);
         // Standard input, or a pipe named by the shell (/dev/fd/63 from <(...)): no file to name in the command.
         bool stdin = name == "<stdin>" || name.StartsWith("/dev/", StringComparison.Ordinal) || name.StartsWith("/proc/", StringComparison.Ordinal);
-        string files = stdin ? string.Empty
-            : $" {ShellWord(name)} > {ShellWord(Path.ChangeExtension(name, extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? ".lines.jsonl" : ".jsonl"))}";
+        string output = ShellWord(Path.ChangeExtension(name, extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? ".lines.jsonl" : ".jsonl"));
+        string files = stdin ? string.Empty : $" {ShellWord(name)} > {output}";
         if (t.StartsWith("["u8))
         {
             return $"the {(stdin ? "input" : "file")} begins with '[': a JSON array, not JSON Lines; dedup reads one JSON object per line (jq -c '.[]'{files} writes them so)";
@@ -1411,7 +1412,56 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 + "'dedup compare A B' compares two texts";
         }
 
+        bool csvName = extension.Equals(".csv", StringComparison.OrdinalIgnoreCase);
+        if (problem == InputProblem.MalformedJson && (csvName || LooksLikeCsvHeader(t)))
+        {
+            // A spreadsheet's export: "malformed JSON at column 1" said nothing of it, and --skip-bad skipped every row.
+            // The Python reads the file whole as CSV (a text may hold commas and line breaks), a byte-order mark and all.
+            string python = "python3 -c 'import csv, json; [print(json.dumps(r)) for r in csv.DictReader(open(0, encoding=\"utf-8-sig\", newline=\"\"))]'";
+            string redirect = stdin ? string.Empty : $" < {ShellWord(name)} > {output}";
+            return $"{(csvName ? "a CSV file" : "the first line looks like a CSV header: a CSV file")}, not JSON Lines; dedup reads one JSON object per line, "
+                + $"a row's columns as its keys (mlr --icsv --ojsonl cat{files} writes them so, as does {python}{redirect})";
+        }
+
         return null;
+    }
+
+    /// <summary>The longest column name <see cref="LooksLikeCsvHeader"/> takes for one.</summary>
+    private const int MaxCsvColumnName = 64;
+
+    /// <summary>
+    /// Whether a line reads as the header of a CSV file: two or more names between commas, each perhaps in double
+    /// quotes, of letters, digits, '_', '-', '.' and spaces, starting with a letter or '_' and not ending in a full
+    /// stop, at least half of them one word. No line of JSON is one (it would hold a brace, a bracket or a colon), and
+    /// few lines of prose are (their clauses have spaces, and the last ends in a full stop).
+    /// </summary>
+    internal static bool LooksLikeCsvHeader(ReadOnlySpan<byte> line)
+    {
+        if (line.IndexOfAny("{}[]:"u8) >= 0 || !line.Contains((byte)',') || line.Length > 64 * MaxCsvColumnName)
+        {
+            return false;
+        }
+
+        string[] names = System.Text.Encoding.UTF8.GetString(line).Split(',');
+        int oneWord = 0;
+        foreach (string column in names)
+        {
+            string name = column.Trim(' ', '\t');
+            if (name.Length >= 2 && name[0] == '"' && name[^1] == '"')
+            {
+                name = name[1..^1];
+            }
+
+            if (name.Length is 0 or > MaxCsvColumnName || !(char.IsLetter(name[0]) || name[0] == '_') || name[^1] is '.' or ' '
+                || name.Any(c => !(char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or ' ')))
+            {
+                return false;
+            }
+
+            oneWord += name.Contains(' ', StringComparison.Ordinal) ? 0 : 1;
+        }
+
+        return oneWord * 2 >= names.Length;
     }
 
     /// <summary>A path as one word of a POSIX shell command: as it is when plain, else in single quotes.</summary>
