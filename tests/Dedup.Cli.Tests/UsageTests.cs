@@ -237,6 +237,27 @@ public sealed class UsageTests : IDisposable
         Assert.StartsWith($"dedup: {pairs}: no such folder", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A folder is read for its .txt files: a JSON Lines file beside them is named in a warning, not ignored without a
+    /// word; and a file given with a trailing slash is named as a file (both from a user's trial).
+    /// </summary>
+    [Fact]
+    public async Task A_folder_names_the_JSON_Lines_files_it_does_not_read_and_a_file_with_a_slash_is_named()
+    {
+        string folder = _temp.File("mixed");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a.txt"), "The harbour wall will be rebuilt, the council said on Tuesday after a long debate.");
+        File.Copy(Cli.NewsSample, Path.Combine(folder, "news.jsonl"));
+        CliRun run = await Cli.RunAsync("scan", folder);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("1 JSON Lines file in it is not read (news.jsonl)", run.Error, StringComparison.Ordinal);
+
+        string slashed = Path.Combine(folder, "news.jsonl") + "/";
+        run = await Cli.RunAsync("scan", slashed);
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.Equal($"dedup: {slashed}: a file, not a folder (drop the trailing '/')", run.Error.TrimEnd());
+    }
+
     /// <summary>An output or index path through a file ("notes.txt/p.jsonl") names that file, not a missing folder (a user's trial).</summary>
     [Fact]
     public async Task An_output_path_through_a_file_names_the_file()

@@ -147,6 +147,10 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             await ReadJsonLinesAsync(stream, set, cancellationToken).ConfigureAwait(false);
             set.Backing?.EndOfInput();
         }
+        else if (Path.EndsInDirectorySeparator(input) && File.Exists(Path.TrimEndingDirectorySeparator(input)))
+        {
+            throw CliException.IO($"{input}: a file, not a folder (drop the trailing '{input[^1]}')");
+        }
         else
         {
             throw CliException.IO($"{input}: no such file or folder");
@@ -1293,6 +1297,15 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
 
         // Hidden files (".draft.txt", macOS's "._name.txt" resource forks) are no articles.
         files = Array.FindAll(files, f => !Path.GetFileName(f).StartsWith('.'));
+
+        // A folder is read for its .txt files alone: JSON Lines files beside them were ignored without a word (a user's
+        // trial scanned the samples folder and got the one text file's result, not the news file's).
+        string[] jsonLines = [.. Directory.EnumerateFiles(folder, "*.jsonl", SearchOption.TopDirectoryOnly).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)];
+        if (jsonLines.Length > 0)
+        {
+            console.Warning($"{folder}: a folder is read for its .txt files; {jsonLines.Length} JSON Lines file{(jsonLines.Length == 1 ? string.Empty : "s")} in it {(jsonLines.Length == 1 ? "is" : "are")} not read ({Path.GetFileName(jsonLines[0])}{(jsonLines.Length > 1 ? ", ..." : string.Empty)}): scan each as the input");
+        }
+
         Array.Sort(files, StringComparer.Ordinal);
         foreach (string file in files)
         {
