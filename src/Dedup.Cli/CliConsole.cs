@@ -8,7 +8,8 @@ namespace Dedup.Cli;
 /// <param name="OpenStdin">Opens standard input as raw bytes (so invalid UTF-8 can be reported, not silently replaced).</param>
 /// <param name="OutIsTerminal">True when standard output is a terminal: tables and colours instead of plain lines.</param>
 /// <param name="ErrorIsTerminal">True when standard error is a terminal: progress bars are drawn there.</param>
-internal sealed record CliConsole(TextWriter Out, TextWriter Error, Func<Stream> OpenStdin, bool OutIsTerminal = false, bool ErrorIsTerminal = false)
+/// <param name="InIsTerminal">True when standard input is a terminal: reading it (input "-") waits for the person to type.</param>
+internal sealed record CliConsole(TextWriter Out, TextWriter Error, Func<Stream> OpenStdin, bool OutIsTerminal = false, bool ErrorIsTerminal = false, bool InIsTerminal = false)
 {
     /// <summary>A Spectre console over <see cref="Out"/> (tables, markup).</summary>
     public IAnsiConsole CreateOutConsole() => Create(Out, OutIsTerminal);

@@ -45,7 +45,8 @@ var console = new CliConsole(
     new Dedup.Cli.Output.QuietErrorWriter(Console.Error),
     Console.OpenStandardInput,
     OutIsTerminal: !Console.IsOutputRedirected,
-    ErrorIsTerminal: !Console.IsErrorRedirected);
+    ErrorIsTerminal: !Console.IsErrorRedirected,
+    InIsTerminal: !Console.IsInputRedirected);
 int exit = await DedupApp.RunAsync(args, console, cancel.Token);
 int signal = Volatile.Read(ref signalled);
 return exit == ExitCodes.Cancelled && signal > 0 ? signal : exit;

@@ -306,6 +306,20 @@ public sealed class InputErrorTests : IDisposable
         return s.ToArray();
     }
 
+    /// <summary>Reading standard input from a terminal says so first (the run sat silent, waiting); from a pipe it says nothing.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Standard_input_from_a_terminal_is_announced(bool terminal)
+    {
+        using var stdin = new MemoryStream("{\"id\": \"a\", \"text\": \"The harbour wall will be rebuilt.\"}\n"u8.ToArray());
+        using var stderr = new StringWriter();
+        var console = new CliConsole(TextWriter.Null, stderr, () => stdin, InIsTerminal: terminal);
+        ArticleSet set = await new ArticleReader(console, skipBad: false).ReadAsync("-", TestContext.Current.CancellationToken);
+        Assert.Single(set.Articles);
+        Assert.Equal(terminal, stderr.ToString().StartsWith("dedup: reading JSON Lines from standard input, a terminal", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Skip_bad_counts_every_problem_and_keeps_the_good_lines()
     {

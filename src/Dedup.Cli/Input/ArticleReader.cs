@@ -125,6 +125,12 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         ArticleSet set;
         if (input == "-")
         {
+            if (console.InIsTerminal)
+            {
+                // Else the run sat silent, waiting for a person who thought it was working (a user's trial).
+                console.Message("reading JSON Lines from standard input, a terminal: type or paste articles, then Ctrl+D (Ctrl+C twice stops)");
+            }
+
             using Stream stdin = console.OpenStdin();
             set = new ArticleSet { Name = "<stdin>" };
             await ReadJsonLinesAsync(stdin, set, cancellationToken).ConfigureAwait(false);
