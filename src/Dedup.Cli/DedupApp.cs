@@ -270,13 +270,13 @@ internal static class DedupApp
         var ids = new Argument<string[]>("ID") { Description = "Ids of the articles to remove.", Arity = ArgumentArity.OneOrMore };
         Option<bool> removeJson = JsonOption("Print the result as one JSON object.");
         var remove = new Command("remove", "Remove articles from the index by id; if any id is not indexed, nothing is removed.") { ids, removeStore, removeJson };
-        remove.SetAction(parse => IndexCommand.Remove(console, parse.GetRequiredValue(removeStore), parse.GetRequiredValue(ids), parse.GetValue(removeJson)));
+        remove.SetAction((parse, ct) => IndexCommand.RemoveAsync(console, parse.GetRequiredValue(removeStore), parse.GetRequiredValue(ids), parse.GetValue(removeJson), ct));
         index.Subcommands.Add(remove);
 
         Option<string> statsStore = StoreOption();
         Option<bool> statsJson = JsonOption("Print the statistics as one JSON object.");
         var stats = new Command("stats", "Print the number of indexed articles and the store's size.") { statsStore, statsJson };
-        stats.SetAction(parse => IndexCommand.Stats(console, parse.GetRequiredValue(statsStore), parse.GetValue(statsJson)));
+        stats.SetAction((parse, ct) => IndexCommand.StatsAsync(console, parse.GetRequiredValue(statsStore), parse.GetValue(statsJson), ct));
         index.Subcommands.Add(stats);
         return index;
     }

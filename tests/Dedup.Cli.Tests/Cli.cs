@@ -13,6 +13,15 @@ internal static class Cli
 {
     public static Task<CliRun> RunAsync(params string[] args) => RunWithInputAsync((byte[]?)null, args);
 
+    /// <summary>Runs the tool with <paramref name="cancellationToken"/> as its Ctrl+C (cancelled: the signal came before or while it loads).</summary>
+    public static async Task<CliRun> RunCancellableAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exit = await DedupApp.RunAsync(args, stdout, stderr, Stream.Null, cancellationToken);
+        return new CliRun(exit, stdout.ToString(), stderr.ToString());
+    }
+
     public static async Task<CliRun> RunWithInputAsync(byte[]? stdin, params string[] args)
     {
         using var stdout = new StringWriter();

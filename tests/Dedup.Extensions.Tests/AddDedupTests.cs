@@ -631,7 +631,7 @@ public sealed class AddDedupTests : IDisposable
 
         using var telemetry = new DedupTelemetry();
         DateTime beforeOpen = DateTime.UtcNow;
-        CopyDetector reopened = CopyDetector.Open(path, configure: o => o with { Observer = telemetry });
+        CopyDetector reopened = CopyDetector.Open(path, configure: o => o with { Observer = telemetry }, cancellationToken: TestContext.Current.CancellationToken);
         DateTime afterOpen = DateTime.UtcNow;
         reopened.Dispose();
 
@@ -639,7 +639,7 @@ public sealed class AddDedupTests : IDisposable
         var measurements = new List<(string Name, double Value, string? Operation, string? Outcome)>();
         using (Listen(activities, measurements))
         {
-            CopyDetector detector = CopyDetector.Open(path, configure: o => o with { Observer = new DedupTelemetry() });
+            CopyDetector detector = CopyDetector.Open(path, configure: o => o with { Observer = new DedupTelemetry() }, cancellationToken: TestContext.Current.CancellationToken);
             detector.Dispose();
             Assert.Single(activities, a => a.OperationName == "dedup.replay");
             activities.Clear();
@@ -729,7 +729,7 @@ public sealed class AddDedupTests : IDisposable
         var logs = new CapturingLoggerProvider();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         using var telemetry = new DedupTelemetry(null, loggers.CreateLogger<DedupTelemetry>());
-        using CopyDetector detector = CopyDetector.Open(path, configure: o => o with { Observer = telemetry });
+        using CopyDetector detector = CopyDetector.Open(path, configure: o => o with { Observer = telemetry }, cancellationToken: TestContext.Current.CancellationToken);
 
         (EventId id, string message) = Assert.Single(logs.Entries, e => e.Id.Id == 3);
         Assert.Equal("JournalReplayed", id.Name);

@@ -22,7 +22,7 @@ internal static class IndexCommand
 
         IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
         bool created = !store.Exists;
-        using CopyDetector? existing = created ? null : store.Load();
+        using CopyDetector? existing = created ? null : store.Load(cancellationToken);
         if (existing is not null && threshold is { } t && t != existing.Options.Threshold)
         {
             console.Warning(FormattableString.Invariant($"--threshold {t} ignored: {store.Location} keeps the threshold it was created with ({existing.Options.Threshold})"));
@@ -91,7 +91,7 @@ internal static class IndexCommand
         }
 
         IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
-        using CopyDetector detector = store.LoadForReading(threshold);
+        using CopyDetector detector = store.LoadForReading(threshold, cancellationToken);
         ArticleSet set = await new ArticleReader(console, skipBad, encoding).ReadAsync(input, cancellationToken);
         return await WriteMatchesAsync(console, set, (a, _) => Task.FromResult(detector.FindCopies(a)), $"{detector.Count} indexed", cancellationToken);
     }
@@ -135,22 +135,28 @@ internal static class IndexCommand
         return matches > 0 ? ExitCodes.CopiesFound : ExitCodes.Ok;
     }
 
-    /// <summary>Removes articles by id; when any id is not indexed, nothing is removed.</summary>
-    public static int Remove(CliConsole console, string storeLocation, IReadOnlyList<string> ids, bool json)
+    /// <summary>
+    /// Removes articles by id; when any id is not indexed, nothing is removed. Ctrl+C while the index loads (seconds for
+    /// a large one) stops the run with nothing removed: the load stops at once, and the token is checked again right
+    /// before the first removal is journaled (the removal went ahead, and the run said "removed", ~9 s after a Ctrl+C in
+    /// a user's trial). Once the removals are journaled they stand, and the run ends as it would have.
+    /// </summary>
+    public static async Task<int> RemoveAsync(CliConsole console, string storeLocation, IReadOnlyList<string> ids, bool json, CancellationToken cancellationToken)
     {
         if (RedisIndex.IsRedis(storeLocation))
         {
-            return RemoveFromRedisAsync(console, storeLocation, ids, json).GetAwaiter().GetResult();
+            return await RemoveFromRedisAsync(console, storeLocation, ids, json, cancellationToken);
         }
 
         IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
-        using CopyDetector detector = store.Load();
+        using CopyDetector detector = store.Load(cancellationToken);
         string[] missing = ids.Where(id => !detector.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
         {
             throw CliException.BadInput($"{store.Location}: not in the index: {string.Join(", ", missing.Select(Printable.Quote))} (nothing removed)");
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         int removed = ids.Distinct(StringComparer.Ordinal).Count(detector.Remove);
         store.Save(detector);
         Report(console, json, "updated", store, detector.Count, [("removed", removed)],
@@ -158,19 +164,19 @@ internal static class IndexCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>Prints the number of indexed articles and the store's size.</summary>
-    public static int Stats(CliConsole console, string storeLocation, bool json)
+    /// <summary>Prints the number of indexed articles and the store's size; Ctrl+C stops the load of a large index.</summary>
+    public static async Task<int> StatsAsync(CliConsole console, string storeLocation, bool json, CancellationToken cancellationToken)
     {
         List<(string Key, object Value)> facts;
         string location = storeLocation;
         if (RedisIndex.IsRedis(storeLocation))
         {
-            facts = DescribeRedisAsync(storeLocation).GetAwaiter().GetResult();
+            facts = await DescribeRedisAsync(storeLocation, cancellationToken);
         }
         else
         {
             IIndexStore store = IndexStores.Open(storeLocation, console.Warning);
-            using CopyDetector detector = store.LoadForReading();
+            using CopyDetector detector = store.LoadForReading(null, cancellationToken);
             facts = [("articles", detector.Count)];
             facts.AddRange(store.Describe());
             facts.Add(("threshold", detector.Options.Threshold));
@@ -258,11 +264,14 @@ internal static class IndexCommand
     }
 
     /// <summary><c>index remove</c> on a shared Redis index: removes the indexed ids; names the others as an error.</summary>
-    private static async Task<int> RemoveFromRedisAsync(CliConsole console, string location, IReadOnlyList<string> ids, bool json)
+    private static async Task<int> RemoveFromRedisAsync(CliConsole console, string location, IReadOnlyList<string> ids, bool json, CancellationToken cancellationToken)
     {
         await using RedisIndex index = await RedisIndex.OpenAsync(location, null);
-        await index.EnsureExistsAsync(CancellationToken.None);
+        await index.EnsureExistsAsync(cancellationToken);
         string[] distinct = [.. ids.Distinct(StringComparer.Ordinal)];
+
+        // The removal itself is one call, not cut short: a Ctrl+C before it removes nothing.
+        cancellationToken.ThrowIfCancellationRequested();
         bool[] removed = await index.RunAsync(async () => await index.Store.RemoveAsync(distinct));
         string[] missing = [.. distinct.Where((_, i) => !removed[i])];
         if (missing.Length > 0)
@@ -276,11 +285,11 @@ internal static class IndexCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<List<(string Key, object Value)>> DescribeRedisAsync(string location)
+    private static async Task<List<(string Key, object Value)>> DescribeRedisAsync(string location, CancellationToken cancellationToken)
     {
         await using RedisIndex index = await RedisIndex.OpenAsync(location, null);
-        await index.EnsureExistsAsync(CancellationToken.None);
-        return await index.DescribeAsync(CancellationToken.None);
+        await index.EnsureExistsAsync(cancellationToken);
+        return await index.DescribeAsync(cancellationToken);
     }
 
     private static void Report(CliConsole console, bool json, string state, IIndexStore store, int count, IEnumerable<(string Key, object Value)> counts, string sentence) =>

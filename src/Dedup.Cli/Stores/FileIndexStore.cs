@@ -19,10 +19,10 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
     public bool Exists => CopyDetector.IndexExists(path);
 
 
-    public CopyDetector Load()
+    public CopyDetector Load(CancellationToken cancellationToken)
     {
         CheckExists();
-        return Open(() => CopyDetector.Open(path, Journal, configure: null));
+        return Open(() => CopyDetector.Open(path, Journal, configure: null, cancellationToken));
     }
 
     /// <summary>
@@ -30,10 +30,10 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
     /// (a torn journal tail is skipped, not cut) and run beside each other; a service or an <c>add</c> holding the index
     /// still refuses them.
     /// </summary>
-    public CopyDetector LoadForReading(double? threshold = null)
+    public CopyDetector LoadForReading(double? threshold, CancellationToken cancellationToken)
     {
         CheckExists();
-        return Open(() => CopyDetector.OpenReadOnly(path, threshold is { } t ? o => o with { Threshold = t } : null));
+        return Open(() => CopyDetector.OpenReadOnly(path, threshold is { } t ? o => o with { Threshold = t } : null, cancellationToken));
     }
 
     private void CheckExists()

@@ -16,13 +16,17 @@ internal interface IIndexStore
     bool Exists { get; }
 
     /// <summary>Opens the index, holding it until the detector is disposed.</summary>
+    /// <param name="cancellationToken">Stops the load (Ctrl+C): the index is left as it was.</param>
     /// <exception cref="CliException">The store is missing or held by another detector (I/O error) or unreadable (bad store).</exception>
-    CopyDetector Load();
+    /// <exception cref="OperationCanceledException">The token was cancelled while the index loaded.</exception>
+    CopyDetector Load(CancellationToken cancellationToken);
 
     /// <summary>Opens the index for reading: nothing is written, and other readers may hold it too.</summary>
     /// <param name="threshold">The threshold of this reading, or null for the index's own.</param>
+    /// <param name="cancellationToken">Stops the load (Ctrl+C).</param>
     /// <exception cref="CliException">The store is missing or held by a detector that changes it (I/O error) or unreadable (bad store).</exception>
-    CopyDetector LoadForReading(double? threshold = null);
+    /// <exception cref="OperationCanceledException">The token was cancelled while the index loaded.</exception>
+    CopyDetector LoadForReading(double? threshold, CancellationToken cancellationToken);
 
     /// <summary>Creates the index (it does not exist yet) with <paramref name="options"/>, holding it until the detector is disposed.</summary>
     /// <exception cref="CliException">The store cannot be created (I/O error).</exception>

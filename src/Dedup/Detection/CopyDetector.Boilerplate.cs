@@ -71,13 +71,14 @@ public sealed partial class CopyDetector
     /// the first call after a restart does not learn it inside the call (1.4 s at 100,000 articles in a client's trial).
     /// Loading is proportional to the index anyway.
     /// </summary>
-    private void PrepareBoilerplate()
+    /// <param name="cancellationToken">Stops the learning (an open cancelled): the model is left as it was.</param>
+    private void PrepareBoilerplate(CancellationToken cancellationToken = default)
     {
         lock (_boilerplateLock)
         {
             if (IsStale(_boilerplate))
             {
-                RebuildBoilerplate(countArticles: true);
+                RebuildBoilerplate(countArticles: true, cancellationToken);
             }
         }
     }
@@ -111,21 +112,21 @@ public sealed partial class CopyDetector
     /// rebuild, of a small index inside a call, leaves them to be counted lazily.
     /// </para>
     /// </remarks>
-    private void RebuildBoilerplate(bool countArticles)
+    private void RebuildBoilerplate(bool countArticles, CancellationToken cancellationToken = default)
     {
         if (!TrySnapshot(out List<ArticleFeatures?> articles, out long version))
         {
             return;
         }
 
-        var model = BoilerplateModel.Build(articles!, Options.BoilerplateDocumentFrequency);
+        var model = BoilerplateModel.BuildCancellable(articles!, Options.BoilerplateDocumentFrequency, cancellationToken);
         if (!countArticles)
         {
             _boilerplate = new BoilerplateState(model, version);
             return;
         }
 
-        if (!CountBoilerplate(model, articles))
+        if (!CountBoilerplate(model, articles, cancellationToken))
         {
             return;
         }
@@ -136,7 +137,7 @@ public sealed partial class CopyDetector
         // the previous model may have counted some of the snapshot's again for it: count those once more.
         if (TrySnapshot(out articles, out _))
         {
-            CountBoilerplate(model, articles);
+            CountBoilerplate(model, articles, CancellationToken.None);
         }
     }
 
@@ -170,13 +171,18 @@ public sealed partial class CopyDetector
     /// Counts each article's boilerplate for <paramref name="model"/> unless it is counted for it already; stops, and
     /// returns false, once the detector is disposed (the task holds the articles until it ends).
     /// </summary>
-    private bool CountBoilerplate(BoilerplateModel model, List<ArticleFeatures?> articles)
+    private bool CountBoilerplate(BoilerplateModel model, List<ArticleFeatures?> articles, CancellationToken cancellationToken = default)
     {
         for (int i = 0; i < articles.Count; i++)
         {
-            if ((i & 1023) == 0 && Volatile.Read(ref _disposed) != 0)
+            if ((i & 1023) == 0)
             {
-                return false;
+                if (Volatile.Read(ref _disposed) != 0)
+                {
+                    return false;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
             if (articles[i] is { } f)

@@ -126,6 +126,13 @@ public sealed partial class CopyDetector
     /// is no snapshot yet) and returns the ones to use, e.g. <c>o =&gt; o with { ArticleLookupAsync = ... }</c>. Settings
     /// that shape the compact form (seed, shingle size, stopwords, boilerplate line rules, <see cref="DetectorOptions.DetectRewrites"/>) must keep the snapshot's values.
     /// </param>
+    /// <param name="cancellationToken">
+    /// Stops the open while the index loads: checked between the snapshot's articles, the journal's records and the passes
+    /// that learn the corpus model (an index of 150,000 articles takes seconds to open, and a tool asked to stop should
+    /// not go on to change it). The journal is changed by nothing before its replay has ended, so an open cancelled until
+    /// then leaves the index's files as they were (later, a torn last record may have been cut off and kept aside, as a
+    /// completed open does).
+    /// </param>
     /// <returns>The detector; dispose it to close the journal and release the index's lock.</returns>
     /// <remarks>
     /// One detector at a time holds an index: <c>Open</c> takes the lock file <c>path.lock</c> (kept, empty, after the
@@ -138,7 +145,8 @@ public sealed partial class CopyDetector
     /// <exception cref="InvalidDataException">The snapshot or the journal is not valid (a damaged record with valid ones after it included); the message names the problem.</exception>
     /// <exception cref="IOException">Another detector holds the index, or a file cannot be read or written (or made in its folder).</exception>
     /// <exception cref="UnauthorizedAccessException">The process may not write the index's files or make files in its folder, as checkpoints do.</exception>
-    public static CopyDetector Open(string path, JournalOptions? journal = null, Func<DetectorOptions, DetectorOptions>? configure = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled while the index loaded; what was loaded is disposed and the index's lock released.</exception>
+    public static CopyDetector Open(string path, JournalOptions? journal = null, Func<DetectorOptions, DetectorOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         journal ??= JournalOptions.Default;
@@ -155,18 +163,18 @@ public sealed partial class CopyDetector
             throw;
         }
 
-        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure, out DetectorJournal.JournalHeader begun);
+        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure, out DetectorJournal.JournalHeader begun, cancellationToken);
         try
         {
             using var op = new Operation(detector, DetectorOperation.Replay, null);
             var kept = new List<string?>(2);
             string old = DetectorJournal.OldPath(journalPath);
             bool hadOld = File.Exists(old);
-            int replayed = detector.ReplayJournals(journalPath, keepTails: kept, out long valid);
+            int replayed = detector.ReplayJournals(journalPath, keepTails: kept, out long valid, cancellationToken);
             detector._journal = DetectorJournal.OpenForAppend(journalPath, valid, journal.Flush, begun);
             detector._snapshotPath = full;
             detector.JournalTailsKept = [.. kept.OfType<string>()];
-            detector.PrepareBoilerplate();
+            detector.PrepareBoilerplate(cancellationToken);
             op.Complete(0, [], replayed > 0, replayed, indexed: detector.Count);
             if (hadOld || (replayed > 0 && !File.Exists(full)))
             {
@@ -196,6 +204,7 @@ public sealed partial class CopyDetector
     /// </summary>
     /// <param name="path">The snapshot file's path, as given to <see cref="Open"/>.</param>
     /// <param name="configure">Changes to the snapshot's settings (e.g. an article lookup for evidence); as for <see cref="Open"/>.</param>
+    /// <param name="cancellationToken">Stops the open while the index loads, as for <see cref="Open"/>; nothing is written either way.</param>
     /// <returns>
     /// The detector: it finds copies, lists clusters and saves snapshots elsewhere; its adds, removes and checkpoints throw
     /// <see cref="InvalidOperationException"/>. Dispose it to release the index.
@@ -212,7 +221,8 @@ public sealed partial class CopyDetector
     /// <exception cref="FileNotFoundException">There is no index at <paramref name="path"/> (no snapshot, and no journal holding changes).</exception>
     /// <exception cref="InvalidDataException">The snapshot or the journal is not valid; the message names the problem.</exception>
     /// <exception cref="IOException">A detector opened with <see cref="Open"/> holds the index, or a file cannot be read.</exception>
-    public static CopyDetector OpenReadOnly(string path, Func<DetectorOptions, DetectorOptions>? configure = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled while the index loaded; what was loaded is disposed and the index released.</exception>
+    public static CopyDetector OpenReadOnly(string path, Func<DetectorOptions, DetectorOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = IndexFile(path);
@@ -223,14 +233,14 @@ public sealed partial class CopyDetector
 
         string journalPath = full + ".journal";
         FileStream? indexLock = DetectorJournal.LockShared(full);
-        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure, out _);
+        CopyDetector detector = LoadUnderLock(path, full, journalPath, indexLock, configure, out _, cancellationToken);
         try
         {
             using var op = new Operation(detector, DetectorOperation.Replay, null);
-            int replayed = detector.ReplayJournals(journalPath, keepTails: null, out _);
+            int replayed = detector.ReplayJournals(journalPath, keepTails: null, out _, cancellationToken);
             detector._readOnly = true;
             detector._snapshotPath = full;
-            detector.PrepareBoilerplate();
+            detector.PrepareBoilerplate(cancellationToken);
             op.Complete(0, [], replayed > 0, replayed, indexed: detector.Count);
             return detector;
         }
@@ -284,7 +294,8 @@ public sealed partial class CopyDetector
     /// <param name="indexLock">The lock taken, given to the detector (or released when this throws).</param>
     /// <param name="configure">Changes to the settings.</param>
     /// <param name="begun">The header of a journal begun now: after the snapshot there (its id), or with none.</param>
-    private static CopyDetector LoadUnderLock(string path, string full, string journalPath, FileStream? indexLock, Func<DetectorOptions, DetectorOptions>? configure, out DetectorJournal.JournalHeader begun)
+    /// <param name="cancellationToken">Checked between the snapshot's articles.</param>
+    private static CopyDetector LoadUnderLock(string path, string full, string journalPath, FileStream? indexLock, Func<DetectorOptions, DetectorOptions>? configure, out DetectorJournal.JournalHeader begun, CancellationToken cancellationToken)
     {
         CopyDetector? detector = null;
         try
@@ -292,7 +303,7 @@ public sealed partial class CopyDetector
             // The snapshot is read (and its checksum checked) first: a damaged one is named as such, not taken for
             // another snapshot because its id read wrong (and the journal moved aside on that advice).
             detector = File.Exists(full)
-                ? LoadUnprepared(full, configure ?? (o => o))
+                ? LoadUnprepared(full, configure ?? (o => o), cancellationToken)
                 : new CopyDetector(configure is null ? DetectorOptions.Default : configure(DetectorOptions.Default));
             begun = CheckJournalFollowsSnapshot(path, full, journalPath);
         }
@@ -329,13 +340,13 @@ public sealed partial class CopyDetector
     /// there); without it, nothing is written.
     /// </summary>
     /// <returns>The records replayed.</returns>
-    private int ReplayJournals(string journalPath, List<string?>? keepTails, out long valid)
+    private int ReplayJournals(string journalPath, List<string?>? keepTails, out long valid, CancellationToken cancellationToken)
     {
         if (_clusterIndex is not null)
         {
             // The snapshot kept its clusters: the articles replayed join them as they were added, verified under the
             // model of the articles before them (as when they were added), not under an empty one.
-            PrepareBoilerplate();
+            PrepareBoilerplate(cancellationToken);
         }
 
         int replayed = 0;
@@ -343,7 +354,7 @@ public sealed partial class CopyDetector
         if (File.Exists(old))
         {
             // Its tail (if replay stopped short) is kept aside: the checkpoint after Open deletes the file.
-            long oldValid = DetectorJournal.Replay(old, ApplyRecord, out int n);
+            long oldValid = DetectorJournal.Replay(old, ApplyRecord, out int n, cancellationToken);
             keepTails?.Add(DetectorJournal.KeepCutTail(old, oldValid));
             replayed += n;
         }
@@ -351,7 +362,7 @@ public sealed partial class CopyDetector
         valid = 0;
         if (File.Exists(journalPath))
         {
-            valid = DetectorJournal.Replay(journalPath, ApplyRecord, out int n);
+            valid = DetectorJournal.Replay(journalPath, ApplyRecord, out int n, cancellationToken);
             keepTails?.Add(DetectorJournal.KeepCutTail(journalPath, valid));
             replayed += n;
         }

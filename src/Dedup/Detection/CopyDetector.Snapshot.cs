@@ -179,7 +179,7 @@ public sealed partial class CopyDetector
     /// is flushed to disk, and then replaces <paramref name="path"/>, so a crash mid-save leaves the previous file intact.
     /// </summary>
     /// <remarks>
-    /// The snapshot of an index opened with <see cref="Open(string, JournalOptions?, Func{DetectorOptions, DetectorOptions}?)"/>
+    /// The snapshot of an index opened with <see cref="Open"/>
     /// is replaced only by the detector that holds it (which writes it as <see cref="Checkpoint"/> does, its journal
     /// compacted) or, once no detector holds it, when it
     /// has no journal of changes beyond its snapshot: such a journal would be replayed onto this detector's articles at
@@ -295,7 +295,8 @@ public sealed partial class CopyDetector
     /// <param name="configure">Changes to the saved settings, when <paramref name="options"/> is null; null to keep them.</param>
     /// <param name="prepare">Whether to learn the boilerplate model before returning (<see cref="Open"/> does so after its replay instead).</param>
     /// <param name="folds">Whether the loading detector folds compatibility characters: this process's kind, or the other (tests).</param>
-    private static CopyDetector Load(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool prepare = true, bool? folds = null)
+    /// <param name="cancellationToken">Checked between the articles read (an <see cref="Open"/> cancelled); the detector made is disposed.</param>
+    private static CopyDetector Load(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool prepare = true, bool? folds = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var r = new SnapshotReader(stream, "detector");
@@ -387,7 +388,21 @@ public sealed partial class CopyDetector
 
         // Settings out of range are the caller's, not the snapshot's: the constructor's ArgumentOutOfRangeException names them.
         var detector = new CopyDetector(unfit is null ? options : saved) { FoldsCompatibilityCharacters = folds.Value };
+        try
+        {
+            return LoadArticles(r, detector, options, threshold, boilerplate, version, unfit, prepare, cancellationToken);
+        }
+        catch
+        {
+            // Its memory (native slabs) is freed now, not at finalization: a cancelled open, or a damaged record.
+            detector.Dispose();
+            throw;
+        }
+    }
 
+    /// <summary>The part of <see cref="Load(Stream, DetectorOptions?, Func{DetectorOptions, DetectorOptions}?, bool, bool?, CancellationToken)"/> after the settings: the articles, clusters and indexed times, then the checksum.</summary>
+    private static CopyDetector LoadArticles(SnapshotReader r, CopyDetector detector, DetectorOptions options, double threshold, int boilerplate, uint version, InvalidDataException? unfit, bool prepare, CancellationToken cancellationToken)
+    {
         long order = (long)r.ReadUInt64();
         ulong count = r.ReadUInt64();
         if (count > (ulong)r.Remaining)
@@ -400,6 +415,7 @@ public sealed partial class CopyDetector
         byte[] record = [];
         for (ulong i = 0; i < count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             uint length = r.ReadUInt32();
             if (length > (ulong)r.Remaining || length > MaxRecordBytes)
             {
@@ -434,7 +450,7 @@ public sealed partial class CopyDetector
             loaded.Add(f);
         }
 
-        ClusterIndex? clusters = version >= 5 ? ReadClusters(r, detector, loaded) : null;
+        ClusterIndex? clusters = version >= 5 ? ReadClusters(r, detector, loaded, cancellationToken) : null;
         if (version >= FirstVersionWithIndexedTimes)
         {
             ReadIndexedTimes(r, loaded);
@@ -449,7 +465,6 @@ public sealed partial class CopyDetector
         r.ReadAndVerifyChecksum();
         if (unfit is not null)
         {
-            detector.Dispose();
             throw unfit;
         }
 
@@ -458,7 +473,7 @@ public sealed partial class CopyDetector
         detector._clusterIndex = clusters;
         if (prepare)
         {
-            detector.PrepareBoilerplate();
+            detector.PrepareBoilerplate(cancellationToken);
         }
 
         return detector;
@@ -468,7 +483,7 @@ public sealed partial class CopyDetector
     /// Reads the clusters' section of a snapshot (see the remarks of the type) and rebuilds the cluster index of the
     /// <paramref name="loaded"/> articles from their matches; null when the detector that saved it kept none.
     /// </summary>
-    private static ClusterIndex? ReadClusters(SnapshotReader r, CopyDetector detector, List<ArticleFeatures> loaded)
+    private static ClusterIndex? ReadClusters(SnapshotReader r, CopyDetector detector, List<ArticleFeatures> loaded, CancellationToken cancellationToken)
     {
         byte[] kept = new byte[1];
         r.ReadBytes(kept);
@@ -486,6 +501,11 @@ public sealed partial class CopyDetector
         var matches = new List<int>();
         for (int p = 0; p < loaded.Count; p++)
         {
+            if ((p & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             uint n = r.ReadUInt32();
             if (n > (uint)p)
             {
@@ -581,8 +601,8 @@ public sealed partial class CopyDetector
     /// <summary><see cref="Load(Stream, DetectorOptions?)"/> as a process that does (or does not) fold compatibility characters would (tests).</summary>
     internal static CopyDetector LoadAs(Stream stream, bool foldsCompatibilityCharacters) => Load(stream, null, null, folds: foldsCompatibilityCharacters);
 
-    private static CopyDetector LoadUnprepared(string path, Func<DetectorOptions, DetectorOptions> configure) =>
-        SnapshotFile.Read(path, file => Load(file, null, configure, prepare: false), "detector");
+    private static CopyDetector LoadUnprepared(string path, Func<DetectorOptions, DetectorOptions> configure, CancellationToken cancellationToken) =>
+        SnapshotFile.Read(path, file => Load(file, null, configure, prepare: false, cancellationToken: cancellationToken), "detector");
 
     /// <summary>The settings of format 9 that shape the compact form besides the seed and shingle sizes (see the remarks of the type).</summary>
     private sealed record ShapingSettings(bool DetectRewrites, Text.StopwordSet Stopwords, Text.BoilerplateRules Rules);

@@ -594,9 +594,11 @@ internal sealed class DetectorJournal : IDisposable
     /// version that does not say), or the id of a remove (a null article).
     /// </param>
     /// <param name="records">The number of records read.</param>
+    /// <param name="cancellationToken">Checked before each record is applied (an open cancelled).</param>
     /// <returns>The length of the valid prefix, the header included (0 when even the header is missing or torn).</returns>
     /// <exception cref="InvalidDataException">The file is not a detector journal or is of a newer format version.</exception>
-    public static long Replay(string path, Action<string, Article?, long> apply, out int records)
+    /// <exception cref="OperationCanceledException">The token was cancelled; the file is left as it was.</exception>
+    public static long Replay(string path, Action<string, Article?, long> apply, out int records, CancellationToken cancellationToken = default)
     {
         records = 0;
         byte[] data;
@@ -617,6 +619,7 @@ internal sealed class DetectorJournal : IDisposable
         int position = header.Length;
         while (TryReadRecord(data, position, out int next, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out string? id, out Article? article, out long indexed))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             apply(id, article, indexed);
             records++;
             position = next;

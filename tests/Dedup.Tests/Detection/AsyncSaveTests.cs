@@ -74,7 +74,7 @@ public sealed class AsyncSaveTests : IDisposable
     public async Task CheckpointAsync_compacts_the_journal()
     {
         byte[] expected;
-        using (CopyDetector detector = Filled(CopyDetector.Open(SnapshotPath)))
+        using (CopyDetector detector = Filled(CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)))
         {
             Assert.True(detector.JournalBytes > 0);
             await detector.CheckpointAsync(TestContext.Current.CancellationToken);
@@ -88,7 +88,7 @@ public sealed class AsyncSaveTests : IDisposable
             detector.Add("rail", TestArticles.Rail);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(303, reopened.Count);
         Assert.True(reopened.Contains("rail"));
     }
@@ -101,7 +101,7 @@ public sealed class AsyncSaveTests : IDisposable
     [Fact]
     public async Task A_cancelled_CheckpointAsync_loses_nothing_and_the_next_one_compacts_it_all()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add("harbour", TestArticles.Harbour);
             await detector.CheckpointAsync(TestContext.Current.CancellationToken);
@@ -127,7 +127,7 @@ public sealed class AsyncSaveTests : IDisposable
             detector.Add("rail", TestArticles.Rail);
         }
 
-        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(302, reopened.Count);
             await reopened.CheckpointAsync(TestContext.Current.CancellationToken);
@@ -135,7 +135,7 @@ public sealed class AsyncSaveTests : IDisposable
             Assert.False(File.Exists(SnapshotPath + ".journal.old"));
         }
 
-        using CopyDetector compacted = CopyDetector.Open(SnapshotPath);
+        using CopyDetector compacted = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(302, compacted.Count);
         Assert.True(compacted.Contains("harbour") && compacted.Contains("rail"));
     }
@@ -152,7 +152,7 @@ public sealed class AsyncSaveTests : IDisposable
     public async Task An_observer_may_dispose_the_detector_when_a_checkpoint_ends(bool checkpointAsync, bool fail)
     {
         var observer = new DisposingObserver();
-        CopyDetector detector = CopyDetector.Open(SnapshotPath, configure: o => o with { Observer = observer });
+        CopyDetector detector = CopyDetector.Open(SnapshotPath, configure: o => o with { Observer = observer }, cancellationToken: TestContext.Current.CancellationToken);
         observer.Detector = detector;
         detector.Add("harbour", TestArticles.Harbour);
         if (fail)
@@ -177,7 +177,7 @@ public sealed class AsyncSaveTests : IDisposable
         Assert.Equal(fail, checkpoint.IsFaulted);
         Assert.Equal(1, observer.Disposals);
         Assert.Throws<ObjectDisposedException>(detector.Checkpoint);
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, reopened.Count);
     }
 

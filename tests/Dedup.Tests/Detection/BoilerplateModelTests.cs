@@ -853,12 +853,12 @@ public class BackgroundBoilerplateTests
             }
 
             string journaled = Path.Combine(folder, "journaled.dedup");
-            using (CopyDetector opened = CopyDetector.Open(journaled, new JournalOptions { Flush = JournalFlush.OperatingSystem }))
+            using (CopyDetector opened = CopyDetector.Open(journaled, new JournalOptions { Flush = JournalFlush.OperatingSystem }, cancellationToken: TestContext.Current.CancellationToken))
             {
                 opened.AddRange(articles, TestContext.Current.CancellationToken);
             }
 
-            using CopyDetector replayed = CopyDetector.Open(journaled);
+            using CopyDetector replayed = CopyDetector.Open(journaled, cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(articles.Length, replayed.BoilerplateForTests.Model.Articles);
             Assert.Null(replayed.BoilerplateForTests.Rebuild);
         }

@@ -101,7 +101,7 @@ public sealed class ClusterSnapshotTests : IDisposable
     public void Articles_replayed_from_the_journal_join_the_restored_clusters()
     {
         string path = Path.Combine(_folder, "index.dedup");
-        using (CopyDetector detector = CopyDetector.Open(path))
+        using (CopyDetector detector = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Null(detector.ClusterOf("-"));
             detector.Add("r", TestArticles.Rail);
@@ -112,7 +112,7 @@ public sealed class ClusterSnapshotTests : IDisposable
             Assert.True(detector.Remove("x"));
         }
 
-        using CopyDetector reopened = CopyDetector.Open(path);
+        using CopyDetector reopened = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(reopened.KeepsClustersForTests);
         Assert.Equal(["r", "r2"], reopened.ClusterOf("r")!.Members.Order());
@@ -143,7 +143,7 @@ public sealed class ClusterSnapshotTests : IDisposable
 
         string path = Path.Combine(_folder, "footer.dedup");
         Func<DetectorOptions, DetectorOptions> lowFrequency = o => o with { BoilerplateDocumentFrequency = 2 };
-        using (CopyDetector detector = CopyDetector.Open(path, configure: lowFrequency))
+        using (CopyDetector detector = CopyDetector.Open(path, configure: lowFrequency, cancellationToken: TestContext.Current.CancellationToken))
         {
             for (int i = 0; i < 4; i++)
             {
@@ -156,7 +156,7 @@ public sealed class ClusterSnapshotTests : IDisposable
             Assert.Equal(["s4"], detector.ClusterOf("s4")!.Members);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(path, configure: lowFrequency);
+        using CopyDetector reopened = CopyDetector.Open(path, configure: lowFrequency, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(reopened.KeepsClustersForTests);
         Assert.Equal(["s4"], reopened.ClusterOf("s4")!.Members);
@@ -173,14 +173,14 @@ public sealed class ClusterSnapshotTests : IDisposable
         string path = Path.Combine(_folder, "aside.dedup");
         string journal = path + ".journal";
         string aside = Path.Combine(_folder, "aside");
-        using (CopyDetector detector = CopyDetector.Open(path))
+        using (CopyDetector detector = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add("x", TestArticles.Rail);
             detector.Add("y", TestArticles.Syndicate(TestArticles.Rail));
         }
 
         File.Copy(journal, aside);
-        using (CopyDetector detector = CopyDetector.Open(path))
+        using (CopyDetector detector = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Null(detector.ClusterOf("-"));
             Assert.True(detector.Remove("x"));
@@ -191,7 +191,7 @@ public sealed class ClusterSnapshotTests : IDisposable
         }
 
         File.Move(aside, journal + ".old");
-        using CopyDetector reopened = CopyDetector.Open(path);
+        using CopyDetector reopened = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(["z"], reopened.ClusterOf("z")!.Members);
         Assert.Equal(["x", "y"], reopened.ClusterOf("x")!.Members.Order());
@@ -267,7 +267,7 @@ public sealed class DisposeDuringCheckpointTests : IDisposable
         string path = Path.Combine(_folder, "index.dedup");
         using var held = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        CopyDetector detector = CopyDetector.Open(path);
+        CopyDetector detector = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken);
         detector.Add("r", TestArticles.Rail);
         detector.Checkpoint();
         detector.Add("h", TestArticles.Harbour);
@@ -285,7 +285,7 @@ public sealed class DisposeDuringCheckpointTests : IDisposable
         release.Set();
         await checkpoint.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         await disposing.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        using CopyDetector reopened = CopyDetector.Open(path);
+        using CopyDetector reopened = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(3, reopened.Count);
         Assert.Throws<ObjectDisposedException>(detector.Checkpoint);
     }

@@ -425,7 +425,7 @@ public class DetectorSnapshotTests
             File.WriteAllBytes(path, bytes);
             string named = $"The detector snapshot '{path}' is invalid";
             Assert.StartsWith(named, Assert.Throws<InvalidDataException>(() => CopyDetector.LoadFromFile(path)).Message, StringComparison.Ordinal);
-            Assert.StartsWith(named, Assert.Throws<InvalidDataException>(() => CopyDetector.Open(path)).Message, StringComparison.Ordinal);
+            Assert.StartsWith(named, Assert.Throws<InvalidDataException>(() => CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
             Assert.StartsWith("The detector snapshot is invalid", Assert.Throws<InvalidDataException>(() => CopyDetector.Load(new MemoryStream(bytes))).Message, StringComparison.Ordinal);
 
             File.WriteAllBytes(path, bytes[..^20]);

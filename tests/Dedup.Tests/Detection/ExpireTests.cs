@@ -115,7 +115,7 @@ public sealed class ExpireTests : IDisposable
         string path = Path.Combine(_folder, "news.index");
         string journal = path + ".journal";
         DateTimeOffset cutoff;
-        using (CopyDetector detector = CopyDetector.Open(path))
+        using (CopyDetector detector = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add("undated", TestArticles.Harbour);
             cutoff = DateTimeOffset.UtcNow.AddTicks(1);
@@ -129,7 +129,7 @@ public sealed class ExpireTests : IDisposable
             Thread.Sleep(1);
         }
 
-        using (CopyDetector reopened = CopyDetector.Open(path))
+        using (CopyDetector reopened = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(1, reopened.Count);
             Assert.Equal(1, reopened.Expire(cutoff));
@@ -145,7 +145,7 @@ public sealed class ExpireTests : IDisposable
         byte[] checksum = new byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(checksum, System.IO.Hashing.XxHash64.HashToUInt64(body));
         File.WriteAllBytes(journal, [.. "DEDUPJNL"u8, 1, 0, 0, 0, .. body, .. checksum]);
-        using CopyDetector older = CopyDetector.Open(path);
+        using CopyDetector older = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, older.Count);
         Assert.Equal(0, older.Expire(cutoff));
     }
@@ -167,26 +167,26 @@ public sealed class ExpireTests : IDisposable
     public void Expiry_is_journaled_and_refused_read_only()
     {
         string path = Path.Combine(_folder, "news.index");
-        using (CopyDetector detector = CopyDetector.Open(path))
+        using (CopyDetector detector = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.AddRange(Stories(), TestContext.Current.CancellationToken);
             detector.Checkpoint();
         }
 
-        using (CopyDetector reader = CopyDetector.OpenReadOnly(path))
+        using (CopyDetector reader = CopyDetector.OpenReadOnly(path, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Throws<InvalidOperationException>(() => reader.Expire(Day1.AddDays(1)));
             Assert.Equal(6, reader.Count);
         }
 
-        using (CopyDetector detector = CopyDetector.Open(path))
+        using (CopyDetector detector = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(0, detector.JournalBytes);
             Assert.Equal(2, detector.Expire(Day1.AddDays(1)));
             Assert.True(detector.JournalBytes > 0);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(path);
+        using CopyDetector reopened = CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(4, reopened.Count);
         Assert.False(reopened.Contains("s0-copy"));
     }

@@ -28,7 +28,7 @@ public sealed class JournalTests : IDisposable
     [InlineData(60)]
     public async Task Calls_racing_a_dispose_end_whole_or_change_nothing(int disposeAfter)
     {
-        CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.Disk });
+        CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.Disk }, cancellationToken: TestContext.Current.CancellationToken);
         int added = 0;
         var unexpected = new System.Collections.Concurrent.ConcurrentBag<Exception>();
         int calls = 0;
@@ -68,7 +68,7 @@ public sealed class JournalTests : IDisposable
         await Task.WhenAll(workers);
 
         Assert.Empty(unexpected);
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(added, reopened.Count);
     }
 
@@ -91,7 +91,7 @@ public sealed class JournalTests : IDisposable
         Directory.CreateDirectory(folder);
         string snapshot = Path.Combine(folder, "news.index");
         static Article Story(int i) => new($"s{i}", $"Story {i}: the council of town {i} approved the harbour wall rebuild number {i * 7} on Monday after a debate.");
-        using (CopyDetector detector = CopyDetector.Open(snapshot))
+        using (CopyDetector detector = CopyDetector.Open(snapshot, cancellationToken: TestContext.Current.CancellationToken))
         {
             for (int i = 0; i < 3; i++)
             {
@@ -120,7 +120,7 @@ public sealed class JournalTests : IDisposable
             detector.Add(Story(6));
         }
 
-        using CopyDetector reopened = CopyDetector.Open(snapshot);
+        using CopyDetector reopened = CopyDetector.Open(snapshot, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(7, reopened.Count);
     }
 
@@ -133,23 +133,23 @@ public sealed class JournalTests : IDisposable
     {
         string json = Path.Combine(_folder, "news.jsonl");
         File.WriteAllText(json, "{\"id\":\"a\",\"text\":\"x\"}\n");
-        InvalidDataException e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(json));
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(json, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("not a detector snapshot", e.Message, StringComparison.Ordinal);
         Assert.Contains("7B226964", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(json + ".lock"));
 
         string empty = Path.Combine(_folder, "empty.dedup");
         File.WriteAllBytes(empty, []);
-        Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(empty)).Message, StringComparison.Ordinal);
+        Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(empty, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
         Assert.False(File.Exists(empty + ".lock"));
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(new Article("a", "The council approved the harbour wall rebuild on Monday after a long debate about its cost."));
             detector.Checkpoint();
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(File.Exists(SnapshotPath + ".lock"));
         Assert.Equal(1, reopened.Count);
     }
@@ -157,7 +157,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_journal_whose_snapshot_is_missing_is_refused()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -165,13 +165,13 @@ public sealed class JournalTests : IDisposable
         }
 
         File.Move(SnapshotPath, SnapshotPath + ".aside");
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("snapshot", refused.Message, StringComparison.Ordinal);
         Assert.Contains("is missing", refused.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(JournalPath));
 
         File.Move(SnapshotPath + ".aside", SnapshotPath);
-        using CopyDetector restored = CopyDetector.Open(SnapshotPath);
+        using CopyDetector restored = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, restored.Count);
         Assert.Empty(restored.JournalTailsKept);
     }
@@ -184,19 +184,19 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_new_index_reopened_before_its_first_checkpoint_keeps_its_settings()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, configure: o => o with { Threshold = 0.9, ShingleSize = 3, Seed = 42 }))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, configure: o => o with { Threshold = 0.9, ShingleSize = 3, Seed = 42 }, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
         }
 
-        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal((1, 0.9, 3, 42UL), (reopened.Count, reopened.Options.Threshold, reopened.Options.ShingleSize, reopened.Options.Seed));
         }
 
-        var refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, configure: o => o with { ShingleSize = 7, Seed = 7 }));
+        var refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, configure: o => o with { ShingleSize = 7, Seed = 7 }, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("shingle size 3", refused.Message, StringComparison.Ordinal);
-        using CopyDetector readOnly = CopyDetector.OpenReadOnly(SnapshotPath);
+        using CopyDetector readOnly = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal((1, 0.9), (readOnly.Count, readOnly.Options.Threshold));
     }
 
@@ -207,7 +207,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void Loading_the_snapshot_of_an_index_whose_journal_holds_more_is_refused()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -218,12 +218,12 @@ public sealed class JournalTests : IDisposable
         Assert.Contains(JournalPath, refused.Message, StringComparison.Ordinal);
         Assert.Contains("OpenReadOnly", refused.Message, StringComparison.Ordinal);
         Assert.Throws<IOException>(() => CopyDetector.LoadFromFile(SnapshotPath, o => o));
-        using (CopyDetector readOnly = CopyDetector.OpenReadOnly(SnapshotPath))
+        using (CopyDetector readOnly = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(2, readOnly.Count);
         }
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Checkpoint();
         }
@@ -242,13 +242,13 @@ public sealed class JournalTests : IDisposable
             saved.SaveToFile(SnapshotPath);
         }
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Rail);
         }
 
         File.Delete(SnapshotPath);
-        Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
     }
 
     /// <summary>
@@ -259,21 +259,21 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_deleted_lock_file_does_not_let_a_second_detector_in()
     {
-        using (CopyDetector first = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector first = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             first.Add(Harbour);
             first.Checkpoint();
             File.Delete(SnapshotPath + ".lock");
 
-            IOException refused = Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath));
+            IOException refused = Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
             Assert.Contains($"The journal '{JournalPath}' is held by a detector that changes the index", refused.Message, StringComparison.Ordinal);
-            Assert.Contains("held by a detector that changes the index", Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath)).Message, StringComparison.Ordinal);
+            Assert.Contains("held by a detector that changes the index", Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
             first.Add(Rail);
             first.Checkpoint();
             first.Add(FollowUp);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(3, reopened.Count);
     }
 
@@ -285,12 +285,12 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public async Task Read_only_detectors_share_the_index_write_nothing_and_exclude_a_writer()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Checkpoint();
             detector.Add(Rail);
-            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath)).Message, StringComparison.Ordinal);
+            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
         }
 
         byte[] torn = [.. File.ReadAllBytes(JournalPath), 9, 0, 0];
@@ -298,13 +298,13 @@ public sealed class JournalTests : IDisposable
         string[] files = [.. Directory.GetFiles(_folder).Order(StringComparer.Ordinal)];
         byte[] snapshot = File.ReadAllBytes(SnapshotPath);
 
-        using (CopyDetector first = CopyDetector.OpenReadOnly(SnapshotPath))
-        using (CopyDetector second = CopyDetector.OpenReadOnly(SnapshotPath))
+        using (CopyDetector first = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector second = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(2, first.Count);
             Assert.Equal(2, second.Count);
             Assert.Equal("harbour", Assert.Single(first.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Id);
-            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath)).Message, StringComparison.Ordinal);
+            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
 
             string refused = Assert.Throws<InvalidOperationException>(() => first.Add(FollowUp)).Message;
             Assert.Contains("opened read-only", refused, StringComparison.Ordinal);
@@ -338,7 +338,7 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(snapshot, File.ReadAllBytes(SnapshotPath));
 
         // Released: a writer opens it again, and finds what the journal held.
-        using CopyDetector writer = CopyDetector.Open(SnapshotPath);
+        using CopyDetector writer = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, writer.Count);
     }
 
@@ -349,10 +349,10 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_read_only_detector_replays_a_journal_left_aside_and_needs_an_index()
     {
-        Assert.Throws<FileNotFoundException>(() => CopyDetector.OpenReadOnly(SnapshotPath));
+        Assert.Throws<FileNotFoundException>(() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Empty(Directory.GetFiles(_folder));
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -360,13 +360,13 @@ public sealed class JournalTests : IDisposable
         }
 
         File.Move(JournalPath, JournalPath + ".old");
-        using (CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath))
+        using (CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(2, reader.Count);
         }
 
         Assert.True(File.Exists(JournalPath + ".old"));
-        using CopyDetector writer = CopyDetector.Open(SnapshotPath);
+        using CopyDetector writer = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, writer.Count);
         Assert.False(File.Exists(JournalPath + ".old"));
     }
@@ -404,7 +404,7 @@ public sealed class JournalTests : IDisposable
         File.Copy(backup, SnapshotPath, overwrite: true);
         byte[] journal = File.ReadAllBytes(JournalPath);
 
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("holds the changes made after snapshot", refused.Message, StringComparison.Ordinal);
         Assert.Contains("an older copy restored", refused.Message, StringComparison.Ordinal);
         Assert.Contains($"{SnapshotBytes.IdOf(File.ReadAllBytes(current)):X16}", refused.Message, StringComparison.Ordinal);
@@ -413,7 +413,7 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(File.ReadAllBytes(backup), File.ReadAllBytes(SnapshotPath));
 
         File.Copy(current, SnapshotPath, overwrite: true);
-        using (CopyDetector whole = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector whole = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(3, whole.Count);
         }
@@ -421,13 +421,13 @@ public sealed class JournalTests : IDisposable
         // The older copy alone, its journal moved aside: the articles it holds, and a journal that follows it from now on.
         File.Copy(backup, SnapshotPath, overwrite: true);
         File.Move(JournalPath, JournalPath + ".aside");
-        using (CopyDetector older = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector older = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(["harbour"], older.Clusters().SelectMany(c => c.Members));
             older.Add(Rail);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, reopened.Count);
     }
 
@@ -438,7 +438,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_damaged_snapshot_beside_a_journal_is_named_as_damaged()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -448,7 +448,7 @@ public sealed class JournalTests : IDisposable
         byte[] bytes = File.ReadAllBytes(SnapshotPath);
         bytes[14] ^= 0x40; // inside the id
         File.WriteAllBytes(SnapshotPath, bytes);
-        string message = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath)).Message;
+        string message = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message;
         Assert.StartsWith($"The detector snapshot '{SnapshotPath}' is invalid", message, StringComparison.Ordinal);
         Assert.DoesNotContain("older copy", message, StringComparison.Ordinal);
     }
@@ -468,10 +468,10 @@ public sealed class JournalTests : IDisposable
 
         Directory.CreateDirectory(SnapshotPath + suffix);
         string expected = $"cannot keep its file '{SnapshotPath}{suffix}': a folder is there";
-        Assert.Contains(expected, Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath)).Message, StringComparison.Ordinal);
-        Assert.Contains(expected, Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath)).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
         Directory.Delete(SnapshotPath + suffix);
-        using CopyDetector opened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector opened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, opened.Count);
     }
 
@@ -484,7 +484,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void An_index_in_a_folder_that_cannot_be_written_is_refused_when_opened()
     {
-        using (CopyDetector made = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector made = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             made.Add(Harbour);
             made.Checkpoint();
@@ -510,12 +510,12 @@ public sealed class JournalTests : IDisposable
 
         try
         {
-            Exception e = Assert.ThrowsAny<Exception>(() => CopyDetector.Open(SnapshotPath));
+            Exception e = Assert.ThrowsAny<Exception>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
             Assert.True(e is UnauthorizedAccessException or IOException, e.ToString());
             Assert.Contains($"the index '{SnapshotPath}'", e.Message, StringComparison.Ordinal);
             Assert.Contains("a checkpoint writes the new snapshot and sets the journal aside there", e.Message, StringComparison.Ordinal);
 
-            using CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath);
+            using CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(1, reader.Count);
         }
         finally
@@ -531,7 +531,7 @@ public sealed class JournalTests : IDisposable
         }
 
         // Writable again, it opens, and no file of the check is left.
-        using (CopyDetector opened = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector opened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(1, opened.Count);
         }
@@ -563,13 +563,13 @@ public sealed class JournalTests : IDisposable
     {
         string backup = CheckpointTwiceKeepingTheFirst();
         File.Copy(backup, SnapshotPath, overwrite: true);
-        using (CopyDetector restored = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector restored = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(1, restored.Count);
             restored.Add(FollowUp);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, reopened.Count);
         Assert.True(reopened.Contains("follow-up"));
     }
@@ -595,10 +595,10 @@ public sealed class JournalTests : IDisposable
         string current = SnapshotPath + ".current";
         File.Copy(SnapshotPath, current);
         File.Copy(backup, SnapshotPath, overwrite: true);
-        Assert.Contains("an older copy restored", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath)).Message, StringComparison.Ordinal);
+        Assert.Contains("an older copy restored", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
 
         File.Copy(current, SnapshotPath, overwrite: true);
-        using (CopyDetector whole = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector whole = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(4, whole.Count);
             Assert.False(File.Exists(JournalPath + ".old"));
@@ -608,7 +608,7 @@ public sealed class JournalTests : IDisposable
         // the older copy they lose nothing, and it opens.
         File.Copy(JournalPath, JournalPath + ".old");
         File.Copy(backup, SnapshotPath, overwrite: true);
-        using CopyDetector older = CopyDetector.Open(SnapshotPath);
+        using CopyDetector older = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, older.Count);
     }
 
@@ -619,7 +619,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void An_index_of_the_older_formats_opens_and_its_checkpoint_writes_the_new_ones()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -632,13 +632,13 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(DetectorJournal.TimedFollowsSnapshotVersion, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(journal.AsSpan(8)));
         File.WriteAllBytes(JournalPath, [.. "DEDUPJNL"u8, 2, 0, 0, 0, .. journal.AsSpan(20)]);
 
-        using (CopyDetector old = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector old = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(2, old.Count);
             old.Add(FollowUp);
         }
 
-        using (CopyDetector old = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector old = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(3, old.Count);
             old.Checkpoint();
@@ -649,7 +649,7 @@ public sealed class JournalTests : IDisposable
         journal = File.ReadAllBytes(JournalPath);
         Assert.Equal(20, journal.Length);
         Assert.Equal(SnapshotBytes.IdOf(snapshot), System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(journal.AsSpan(12)));
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(3, reopened.Count);
     }
 
@@ -661,7 +661,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void Saving_another_detector_over_an_open_index_is_refused_and_nothing_is_lost()
     {
-        using (CopyDetector holder = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector holder = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             holder.Add(Harbour);
             holder.Checkpoint();
@@ -676,7 +676,7 @@ public sealed class JournalTests : IDisposable
             Assert.Equal(0, holder.JournalBytes);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, reopened.Count);
         Assert.True(reopened.Contains("harbour") && reopened.Contains("rail"));
         Assert.False(reopened.Contains("follow-up"));
@@ -689,7 +689,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void Saving_over_a_closed_index_with_a_journal_of_changes_is_refused_until_it_is_checkpointed()
     {
-        using (CopyDetector holder = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector holder = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             holder.Add(Harbour);
         }
@@ -701,13 +701,13 @@ public sealed class JournalTests : IDisposable
         Assert.Contains("journal", refused.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(SnapshotPath));
 
-        using (CopyDetector holder = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector holder = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             holder.Checkpoint();
         }
 
         other.SaveToFile(SnapshotPath);
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(["follow-up"], reopened.Clusters().SelectMany(c => c.Members));
     }
 
@@ -715,7 +715,7 @@ public sealed class JournalTests : IDisposable
     public async Task Changes_since_the_snapshot_are_replayed_on_open()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             await detector.AddAsync(Harbour, ct);
             detector.Add(Rail);
@@ -725,7 +725,7 @@ public sealed class JournalTests : IDisposable
 
         // No checkpoint: the snapshot is the empty one the first add wrote, the journal holds every change.
         Assert.Equal(0, CopyDetector.Load(new MemoryStream(File.ReadAllBytes(SnapshotPath))).Count);
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(2, reopened.Count);
         Assert.True(reopened.Contains("harbour"));
@@ -736,7 +736,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void The_journal_keeps_the_whole_article_so_replay_re_extracts_its_features()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
         }
@@ -753,7 +753,7 @@ public sealed class JournalTests : IDisposable
     [InlineData(30)]
     public void A_torn_last_record_is_cut_off_and_later_records_follow_the_valid_ones(int cut)
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -764,14 +764,14 @@ public sealed class JournalTests : IDisposable
             file.SetLength(file.Length - cut);
         }
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.True(detector.Contains("harbour"));
             Assert.False(detector.Contains("rail"));
             detector.Add(FollowUp);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, reopened.Count);
         Assert.True(reopened.Contains("follow-up"));
     }
@@ -783,7 +783,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void The_damaged_tail_of_a_journal_left_aside_is_kept_before_it_is_deleted()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -795,7 +795,7 @@ public sealed class JournalTests : IDisposable
         File.WriteAllBytes(old, bytes);
         File.Delete(JournalPath);
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, reopened.Count);
         Assert.False(File.Exists(old));
         string kept = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(old)!, Path.GetFileName(old) + ".cut-*"));
@@ -806,7 +806,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_last_record_that_fails_its_checksum_is_dropped()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -816,7 +816,7 @@ public sealed class JournalTests : IDisposable
         bytes[^20] ^= 0x40;
         File.WriteAllBytes(JournalPath, bytes);
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, reopened.Count);
         Assert.True(reopened.Contains("harbour"));
 
@@ -831,7 +831,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_checkpoint_compacts_the_journal_into_the_snapshot()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.OperatingSystem }))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.OperatingSystem }, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -843,14 +843,14 @@ public sealed class JournalTests : IDisposable
 
         Assert.True(File.Exists(SnapshotPath));
         Assert.Equal(2, CopyDetector.Load(new MemoryStream(File.ReadAllBytes(SnapshotPath))).Count); // the snapshot alone (its journal holds the removal)
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(["rail"], [.. reopened.Clusters().SelectMany(c => c.Members)]);
     }
 
     [Fact]
     public void A_journal_left_aside_by_an_interrupted_checkpoint_is_replayed_and_compacted()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -862,7 +862,7 @@ public sealed class JournalTests : IDisposable
         // The checkpoint moved the journal aside, then died before writing the snapshot.
         File.Move(JournalPath, JournalPath + ".old");
         File.Copy(JournalPath + ".old", Path.Combine(_folder, "aside"));
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(2, detector.Count);
             Assert.False(File.Exists(JournalPath + ".old"));
@@ -871,7 +871,7 @@ public sealed class JournalTests : IDisposable
         // Had it died after writing the snapshot: the same records replayed over the newer snapshot give the same
         // articles (each record sets or deletes an id).
         File.Copy(Path.Combine(_folder, "aside"), JournalPath + ".old");
-        using CopyDetector again = CopyDetector.Open(SnapshotPath);
+        using CopyDetector again = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, again.Count);
         Assert.Empty(again.FindCopies(Harbour with { Id = string.Empty }));
         Assert.Equal("harbour", Assert.Single(again.FindCopies(FollowUp)).Id);
@@ -890,7 +890,7 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(25, configured.Options.BoilerplateDocumentFrequency);
         Assert.NotNull(configured.Options.ArticleLookup);
         Assert.Equal(0.5, CopyDetector.LoadFromFile(SnapshotPath, saved => saved with { Threshold = 0.5 }).Options.Threshold);
-        using CopyDetector opened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector opened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(0.7, opened.Options.Threshold);
         Assert.Equal(25, opened.Options.BoilerplateDocumentFrequency);
     }
@@ -900,13 +900,13 @@ public sealed class JournalTests : IDisposable
     {
         CancellationToken stoppingToken = TestContext.Current.CancellationToken;
         var output = new List<string>();
-        using (CopyDetector seed = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector seed = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             seed.Add(Harbour);
         }
 
         Article article = new("wire", TestArticles.Syndicate(TestArticles.Harbour));
-        await using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        await using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             FindOrAddResult result = await detector.FindOrAddAsync(article, stoppingToken);
             foreach (CopyMatch copy in result.Copies)
@@ -930,7 +930,7 @@ public sealed class JournalTests : IDisposable
     [InlineData(10)]
     public void A_damaged_record_with_valid_ones_after_it_is_refused_and_the_journal_kept(int offsetInFirstRecord)
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -941,7 +941,7 @@ public sealed class JournalTests : IDisposable
         bytes[12 + offsetInFirstRecord] ^= 0x40;
         File.WriteAllBytes(JournalPath, bytes);
 
-        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("damaged at byte 12", e.Message, StringComparison.Ordinal);
         Assert.Equal(bytes, File.ReadAllBytes(JournalPath));
     }
@@ -950,17 +950,17 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_second_detector_cannot_open_an_index_that_one_holds()
     {
-        using (CopyDetector first = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector first = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             first.Add(Harbour);
-            var e = Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath));
+            var e = Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
             Assert.Contains("open in another detector", e.Message, StringComparison.Ordinal);
             first.Add(Rail);
             first.Checkpoint();
             first.Add(FollowUp);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(3, reopened.Count);
     }
 
@@ -975,7 +975,7 @@ public sealed class JournalTests : IDisposable
     [InlineData(true)]
     public void A_symbolic_link_to_an_index_that_one_holds_is_refused(bool linkTheFolder)
     {
-        using (CopyDetector first = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector first = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             first.Add(Harbour);
             first.Checkpoint();
@@ -993,7 +993,7 @@ public sealed class JournalTests : IDisposable
                 File.CreateSymbolicLink(linked, SnapshotPath);
             }
 
-            var e = Assert.Throws<IOException>(() => CopyDetector.Open(linked));
+            var e = Assert.Throws<IOException>(() => CopyDetector.Open(linked, cancellationToken: TestContext.Current.CancellationToken));
             Assert.Contains("open in another detector", e.Message, StringComparison.Ordinal);
             first.Add(Rail);
         }
@@ -1001,14 +1001,14 @@ public sealed class JournalTests : IDisposable
         string[] paths = linkTheFolder
             ? [Path.Combine(_folder, "other", Path.GetFileName(SnapshotPath))]
             : [Path.Combine(_folder, "other", "linked.dedup")];
-        using (CopyDetector throughTheLink = CopyDetector.Open(paths[0]))
+        using (CopyDetector throughTheLink = CopyDetector.Open(paths[0], cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(2, throughTheLink.Count);
             throughTheLink.Add(FollowUp);
         }
 
         Assert.False(File.Exists(paths[0] + ".journal") && !linkTheFolder, "the journal is kept beside the snapshot, not the link");
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(3, reopened.Count);
     }
 
@@ -1024,7 +1024,7 @@ public sealed class JournalTests : IDisposable
     {
         // More records than one read of the copy takes (80 KiB), so that the failed copy stops inside them.
         Article[] many = [.. BoilerplateModelTests.ManyArticles(400)];
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.OperatingSystem }))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, new JournalOptions { Flush = JournalFlush.OperatingSystem }, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
 
@@ -1048,7 +1048,7 @@ public sealed class JournalTests : IDisposable
             Directory.Delete(SnapshotPath);
         }
 
-        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(many.Length + 2, reopened.Count);
             Assert.False(reopened.Contains("harbour"));
@@ -1107,7 +1107,7 @@ public sealed class JournalTests : IDisposable
     {
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
             Assert.ThrowsAny<OperationCanceledException>(() => detector.AddRange([Rail, FollowUp], cancelled.Token));
@@ -1115,9 +1115,82 @@ public sealed class JournalTests : IDisposable
             detector.AddRange([Rail], TestContext.Current.CancellationToken);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, reopened.Count);
         Assert.False(reopened.Contains("follow-up"));
+    }
+
+    /// <summary>
+    /// An open cancelled while the snapshot's articles load stops there (`dedup index remove` loaded a 150,000-article
+    /// index for seconds after a Ctrl+C, then removed the articles anyway): it throws, releases the index, and a later open
+    /// finds it whole. The token is cancelled from the settings callback, which runs once the snapshot's header is read.
+    /// </summary>
+    [Fact]
+    public void An_open_cancelled_while_the_snapshot_loads_stops_and_leaves_the_index_as_it_was()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            detector.AddRange([Harbour, Rail, FollowUp], TestContext.Current.CancellationToken);
+            detector.Checkpoint();
+        }
+
+        byte[] snapshot = File.ReadAllBytes(SnapshotPath);
+        byte[] journal = File.ReadAllBytes(JournalPath);
+        using (var cancel = new CancellationTokenSource())
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => CopyDetector.Open(SnapshotPath, configure: o =>
+            {
+                cancel.Cancel();
+                return o;
+            }, cancellationToken: cancel.Token));
+        }
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => CopyDetector.OpenReadOnly(SnapshotPath, o =>
+            {
+                cancel.Cancel();
+                return o;
+            }, cancel.Token));
+        }
+
+        Assert.Equal(snapshot, File.ReadAllBytes(SnapshotPath));
+        Assert.Equal(journal, File.ReadAllBytes(JournalPath));
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(3, reopened.Count);
+    }
+
+    /// <summary>
+    /// An open cancelled while the journal replays stops before it changes the journal: a torn last record is neither cut
+    /// off nor kept aside (as a completed open does), and the next open replays every record.
+    /// </summary>
+    [Fact]
+    public void An_open_cancelled_while_the_journal_replays_stops_before_changing_the_journal()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            detector.Add(Harbour);
+            detector.Add(Rail);
+            detector.Add(FollowUp);
+        }
+
+        // The snapshot is the empty one of the first add: the articles are in the journal alone, and a torn record ends it.
+        File.AppendAllBytes(JournalPath, [9, 0, 0, 0, 1, 2, 3]);
+        byte[] journal = File.ReadAllBytes(JournalPath);
+        using (var cancel = new CancellationTokenSource())
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => CopyDetector.Open(SnapshotPath, configure: o =>
+            {
+                cancel.Cancel();
+                return o;
+            }, cancellationToken: cancel.Token));
+        }
+
+        Assert.Equal(journal, File.ReadAllBytes(JournalPath));
+        Assert.Empty(Directory.GetFiles(_folder, "*.cut-*"));
+        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(3, reopened.Count);
+        Assert.Single(reopened.JournalTailsKept);
     }
 
     /// <summary>A lock file that cannot be made is reported as such, with its cause, not as an index another detector holds.</summary>
@@ -1126,7 +1199,7 @@ public sealed class JournalTests : IDisposable
     {
         Directory.CreateDirectory(SnapshotPath + ".lock");
 
-        var e = Assert.ThrowsAny<Exception>(() => CopyDetector.Open(SnapshotPath));
+        var e = Assert.ThrowsAny<Exception>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.True(e is IOException or UnauthorizedAccessException, e.ToString());
         Assert.DoesNotContain("open in another detector", e.Message, StringComparison.Ordinal);
@@ -1137,12 +1210,12 @@ public sealed class JournalTests : IDisposable
     public void An_index_exists_once_it_holds_changes_in_its_journal_or_a_snapshot()
     {
         Assert.False(CopyDetector.IndexExists(SnapshotPath));
-        using (CopyDetector.Open(SnapshotPath))
+        using (CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
         }
 
         Assert.False(CopyDetector.IndexExists(SnapshotPath)); // an empty journal: nothing was ever added
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath))
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
         {
             detector.Add(Harbour);
         }
@@ -1157,15 +1230,15 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void Open_refuses_a_folder_and_a_missing_folder_before_writing_anything()
     {
-        var folder = Assert.Throws<ArgumentException>(() => CopyDetector.Open(_folder));
+        var folder = Assert.Throws<ArgumentException>(() => CopyDetector.Open(_folder, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("is a folder", folder.Message, StringComparison.Ordinal);
-        Assert.Throws<DirectoryNotFoundException>(() => CopyDetector.Open(Path.Combine(_folder, "no-such", "index.dedup")));
+        Assert.Throws<DirectoryNotFoundException>(() => CopyDetector.Open(Path.Combine(_folder, "no-such", "index.dedup"), cancellationToken: TestContext.Current.CancellationToken));
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
 
         // A file where a folder should be is named (it was "the folder ... does not exist"), by Open and SaveToFile.
         string file = Path.Combine(_folder, "a-file");
         File.WriteAllText(file, "x");
-        Assert.Contains($"'{file}' is a file, not a folder", Assert.Throws<DirectoryNotFoundException>(() => CopyDetector.Open(Path.Combine(file, "sub", "index.dedup"))).Message, StringComparison.Ordinal);
+        Assert.Contains($"'{file}' is a file, not a folder", Assert.Throws<DirectoryNotFoundException>(() => CopyDetector.Open(Path.Combine(file, "sub", "index.dedup"), cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
         using var detector = new CopyDetector();
         Assert.Contains($"'{file}' is a file, not a folder", Assert.Throws<DirectoryNotFoundException>(() => detector.SaveToFile(Path.Combine(file, "index.dedup"))).Message, StringComparison.Ordinal);
         Assert.Contains("names a folder, not a file", Assert.Throws<ArgumentException>(() => detector.SaveToFile(_folder)).Message, StringComparison.Ordinal);
@@ -1184,7 +1257,7 @@ public sealed class JournalTests : IDisposable
     public void A_file_that_is_not_a_journal_is_refused_with_a_clear_message()
     {
         File.WriteAllText(JournalPath, "this is not a journal at all");
-        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath));
+        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("not a detector journal", e.Message, StringComparison.Ordinal);
     }
 
@@ -1227,7 +1300,7 @@ public sealed class JournalTests : IDisposable
                 }
             }
 
-            using CopyDetector reopened = CopyDetector.Open(SnapshotPath);
+            using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
             if (removing is not null)
             {
                 // From here on it must stay as the reopened detector has it.
