@@ -377,6 +377,50 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>
+    /// Whether <paramref name="article"/> is indexed as it is: its id, with the same text and title (compared together,
+    /// as <see cref="Add(Article)"/> compares them to skip a re-delivery). Costs a tokenization of the article, not a
+    /// search: a feed delivered again is told apart from its updates far faster than by <see cref="FindCopies(Article)"/>.
+    /// </summary>
+    /// <param name="article">The article; its publication time and source are not compared.</param>
+    /// <returns>
+    /// True when its id is indexed with the same text and title (<see cref="Add(Article)"/> would skip it); false when
+    /// the id is not indexed, or is indexed with another text or title (<see cref="Add(Article)"/> would throw).
+    /// </returns>
+    /// <exception cref="ArgumentNullException">The article is null.</exception>
+    /// <exception cref="ArgumentException">Its id or text is null, the text empty or only whitespace, or the id not one an article may have.</exception>
+    /// <exception cref="NotSupportedException">The index lives in a shared store, which this detector does not mirror.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public bool ContainsSame(Article article)
+    {
+        CheckArticle(article, requireId: true);
+        ThrowIfShared(nameof(ContainsSame), "FindOrAddAsync reports a re-delivered article (Added is false)");
+        EnterReadLock();
+        try
+        {
+            if (!_registry.TryGetValue(article.Id, out ArticleFeatures? existing) || existing is null)
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        // Tokenized outside the lock; the indexed features' hash does not change (an update replaces them).
+        ulong exact = FeatureExtractor.ExactHash(article, Options);
+        EnterReadLock();
+        try
+        {
+            return _registry.TryGetValue(article.Id, out ArticleFeatures? existing) && existing is not null && existing.ExactHash == exact;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
     /// Finds the indexed articles that are copies of <paramref name="article"/>, best first. The article need not be
     /// indexed; if it is (same id), it is not reported as its own copy.
     /// </summary>

@@ -118,6 +118,43 @@ internal static class FeatureExtractor
     }
 
     /// <summary>
+    /// The <see cref="ArticleFeatures.ExactHash"/> that <see cref="Extract(Article, DetectorOptions)"/> gives
+    /// <paramref name="article"/>, alone: its text and title tokenized, no sets, SimHash or paraphrase terms made.
+    /// </summary>
+    public static ulong ExactHash(Article article, DetectorOptions options)
+    {
+        char[]? combined = null;
+        ReadOnlySpan<char> text = article.Text;
+        if (!string.IsNullOrEmpty(article.Title))
+        {
+            int length = CombinedLength(article);
+            combined = ArrayPool<char>.Shared.Rent(length);
+            CopyCombined(article, combined.AsSpan(0, length));
+            text = combined.AsSpan(0, length);
+        }
+
+        try
+        {
+            List<Token> tokens = t_tokens ??= new List<Token>(1024);
+            tokens.Clear();
+            ulong exact = Tokenize(text, options, tokens, boilerplate: null);
+            if (tokens.Capacity > 1 << 16)
+            {
+                t_tokens = null;
+            }
+
+            return exact;
+        }
+        finally
+        {
+            if (combined is not null)
+            {
+                ArrayPool<char>.Shared.Return(combined);
+            }
+        }
+    }
+
+    /// <summary>
     /// Tokenizes the content lines of <paramref name="text"/> into <paramref name="contentTokens"/> (offsets into
     /// <paramref name="text"/>), collects the boilerplate lines, and returns the hash of the full token sequence.
     /// </summary>

@@ -12,6 +12,27 @@ public class CopyDetectorTests
         return detector;
     }
 
+    /// <summary>
+    /// ContainsSame tells a re-delivery (Add skips it) from an update under the same id (Add throws) by the content hash
+    /// alone, as Add does: `dedup index add` ran a FindCopies of each already-indexed article instead, one at a time
+    /// (a re-add of 40,000 articles took 2.8 times as long as building the index).
+    /// </summary>
+    [Fact]
+    public void ContainsSame_is_true_for_what_Add_would_skip_and_false_for_what_it_would_refuse_or_add()
+    {
+        using CopyDetector detector = WithHarbourAndRail();
+        var harbour = new Article("harbour", TestArticles.Harbour, "Council approves harbour wall rebuild", new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
+
+        Assert.True(detector.ContainsSame(harbour));
+        Assert.True(detector.ContainsSame(harbour with { Published = null, Source = "Elsewhere" }));
+        Assert.False(detector.ContainsSame(harbour with { Title = "Another title" }));
+        Assert.False(detector.ContainsSame(harbour with { Text = TestArticles.Harbour + " Updated at noon." }));
+        Assert.False(detector.ContainsSame(harbour with { Id = "not-indexed" }));
+        Assert.False(detector.Add(harbour with { Source = "Elsewhere" }));
+        Assert.Throws<ArgumentException>(() => detector.Add(harbour with { Title = "Another title" }));
+        Assert.Throws<ArgumentException>(() => detector.ContainsSame(harbour with { Id = "" }));
+    }
+
     /// <summary>A query without an id is not called "article ''" in the message; a whitespace id is said to be whitespace.</summary>
     [Fact]
     public void Messages_name_only_what_the_caller_passed()
