@@ -188,7 +188,9 @@ public sealed class IndexTests : IDisposable
     /// <summary>
     /// Articles delivered again with the same text are skipped, as the library's Add and a Redis store skip them (a file
     /// store refused the whole input, so a cron job re-feeding overlapping files needed --skip-bad, which hid bad lines
-    /// too: a client's trial); an id indexed with another text is bad input unless skipped, and changes nothing.
+    /// too: a client's trial); an id indexed with another text is bad input unless skipped, and changes nothing. The
+    /// JSON counts the two apart (`skipped`: bad lines, as in scan's; `already_indexed`), and an add that added nothing
+    /// says "unchanged" (it counted both as skipped and said "updated": a user's trial).
     /// </summary>
     [Fact]
     public async Task An_article_delivered_again_is_skipped_and_an_id_with_another_text_is_bad_input_unless_skipped()
@@ -202,7 +204,8 @@ public sealed class IndexTests : IDisposable
         Assert.True(again.ExitCode == ExitCodes.Ok, again.ToString());
         using (JsonDocument json = JsonDocument.Parse(again.Out))
         {
-            Assert.Equal((0, 5, 5), (json.RootElement.GetProperty("added").GetInt32(), json.RootElement.GetProperty("skipped").GetInt32(), json.RootElement.GetProperty("articles").GetInt32()));
+            Assert.Equal("unchanged", json.RootElement.GetProperty("state").GetString());
+            Assert.Equal((0, 0, 5, 5), (json.RootElement.GetProperty("added").GetInt32(), json.RootElement.GetProperty("skipped").GetInt32(), json.RootElement.GetProperty("already_indexed").GetInt32(), json.RootElement.GetProperty("articles").GetInt32()));
         }
 
         Assert.Equal(size, new FileInfo(store).Length);
@@ -216,9 +219,22 @@ public sealed class IndexTests : IDisposable
 
         CliRun skipped = await Cli.RunAsync("index", "add", "--store", store, changed, "--skip-bad", "--json");
         Assert.True(skipped.ExitCode == ExitCodes.Ok, skipped.ToString());
-        using JsonDocument result = JsonDocument.Parse(skipped.Out);
-        Assert.Equal((0, 1, 5), (result.RootElement.GetProperty("added").GetInt32(), result.RootElement.GetProperty("skipped").GetInt32(), result.RootElement.GetProperty("articles").GetInt32()));
+        using (JsonDocument result = JsonDocument.Parse(skipped.Out))
+        {
+            Assert.Equal("unchanged", result.RootElement.GetProperty("state").GetString());
+            Assert.Equal((0, 1, 0, 5), (result.RootElement.GetProperty("added").GetInt32(), result.RootElement.GetProperty("skipped").GetInt32(), result.RootElement.GetProperty("already_indexed").GetInt32(), result.RootElement.GetProperty("articles").GetInt32()));
+        }
+
         Assert.Contains("skipped 1 bad line", skipped.Error, StringComparison.Ordinal);
+
+        // One new article beside a known one and a bad line: "updated", each counted where it belongs.
+        string mixed = _temp.Write("mixed.jsonl", ScanTests.JsonSerializerLine(Samples.Diplomacy, Samples.Text(Samples.Diplomacy))
+            + ScanTests.JsonSerializerLine(Samples.Roundup, Samples.Text(Samples.Roundup)) + "{not json\n");
+        CliRun some = await Cli.RunAsync("index", "add", "--store", store, mixed, "--skip-bad", "--json");
+        Assert.True(some.ExitCode == ExitCodes.Ok, some.ToString());
+        using JsonDocument updated = JsonDocument.Parse(some.Out);
+        Assert.Equal("updated", updated.RootElement.GetProperty("state").GetString());
+        Assert.Equal((1, 1, 1, 6), (updated.RootElement.GetProperty("added").GetInt32(), updated.RootElement.GetProperty("skipped").GetInt32(), updated.RootElement.GetProperty("already_indexed").GetInt32(), updated.RootElement.GetProperty("articles").GetInt32()));
     }
 
     /// <summary>

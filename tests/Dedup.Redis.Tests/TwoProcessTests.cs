@@ -89,6 +89,36 @@ public sealed class TwoProcessTests
     }
 
     /// <summary>
+    /// An add of articles already indexed with the same text says how many there were, as a file store's does (it said
+    /// only "added 0 articles"), and its JSON counts them apart from bad lines with the state "unchanged" (they were
+    /// "skipped", and the state "updated").
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RedisBucketStoreTests.Servers), MemberType = typeof(RedisBucketStoreTests))]
+    public async Task Adding_indexed_articles_again_says_how_many_and_that_nothing_changed(string server)
+    {
+        string folder = Directory.CreateTempSubdirectory("dedup-redis-").FullName;
+        try
+        {
+            string store = $"redis://{RedisServers.EndPoint(server)}/r{Guid.NewGuid():N}";
+            string input = Write(folder, "a.jsonl", [Stories.Pool[0], Stories.Pool[3]]);
+            Assert.Equal($"added 2 articles to {store}; it holds 2", (await RunAsync("index", "add", "--store", store, input)).Out.Trim());
+            Assert.Equal($"added 0 articles to {store}, 2 already in it with the same text; it holds 2", (await RunAsync("index", "add", "--store", store, input)).Out.Trim());
+
+            File.AppendAllText(input, "{not json\n");
+            (int code, string output) = await RunAsync("index", "add", "--store", store, input, "--skip-bad", "--json");
+            Assert.Equal(0, code);
+            JsonElement json = JsonDocument.Parse(output).RootElement;
+            Assert.Equal("unchanged", json.GetProperty("state").GetString());
+            Assert.Equal((0, 1, 2, 2), (json.GetProperty("added").GetInt32(), json.GetProperty("skipped").GetInt32(), json.GetProperty("already_indexed").GetInt32(), json.GetProperty("articles").GetInt32()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// An add interrupted by Ctrl+C, or by the server going away, says how many of its articles were added: each is
     /// added on its own and stays (a client's trial read only "dedup: cancelled" while 1,334 of a batch stayed indexed).
     /// </summary>

@@ -95,8 +95,10 @@ internal static class IndexCommand
         {
             store.Save(detector);
         }
-        Report(console, json, created ? "created" : "updated", store, detector.Count,
-            [("added", accepted.Count), ("skipped", set.SkippedCount + again)],
+        // "skipped" counts bad lines, as scan's does; the articles already indexed with the same text are counted apart,
+        // and an add that added nothing says "unchanged" (both were "skipped", and the state "updated", in a user's trial).
+        Report(console, json, created ? "created" : accepted.Count > 0 ? "updated" : "unchanged", store, detector.Count,
+            [("added", accepted.Count), ("skipped", set.SkippedCount), ("already_indexed", again)],
             $"added {accepted.Count} article{Plural(accepted.Count)} to {store.Location}{(created ? " (new index)" : string.Empty)}{(again > 0 ? $", {again} already in it with the same text" : string.Empty)}; it holds {detector.Count}");
         return ExitCodes.Ok;
     }
@@ -278,10 +280,11 @@ internal static class IndexCommand
             throw CliException.BadInput($"{location}: already indexed with another text: {string.Join(", ", conflicts.Order(StringComparer.Ordinal).Select(Printable.Quote))} (remove them first; the other articles were added)");
         }
 
+        // Every article not added was indexed already with the same text (another text is a conflict, thrown above).
         long count = await index.RunAsync(async () => await index.Store.CountAsync(cancellationToken));
-        int skipped = set.SkippedCount + (set.Articles.Count - added);
-        Report(console, json, "updated", location, count, [("added", added), ("skipped", skipped)],
-            $"added {added} article{Plural(added)} to {location}; it holds {count}");
+        int again = set.Articles.Count - added;
+        Report(console, json, added > 0 ? "updated" : "unchanged", location, count, [("added", added), ("skipped", set.SkippedCount), ("already_indexed", again)],
+            $"added {added} article{Plural(added)} to {location}{(again > 0 ? $", {again} already in it with the same text" : string.Empty)}; it holds {count}");
         return ExitCodes.Ok;
     }
 
