@@ -117,6 +117,12 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
                 warn?.Invoke($"{path}: the journal ended in a torn or damaged record, cut off on opening (a write cut short by a crash, or damage); its bytes are kept in {kept}");
             }
 
+            // Read-only (query, stats): skipped, and said as well (both skipped it silently; add warned).
+            foreach (string journal in detector.JournalTailsSkipped)
+            {
+                warn?.Invoke($"{path}: the journal {journal} ends in a torn or damaged record (a write cut short by a crash, or damage), skipped; the file is left as it is (this command changes nothing; the next add or remove cuts the record off and keeps its bytes aside)");
+            }
+
             return detector;
         }
         catch (InvalidDataException e)

@@ -83,6 +83,14 @@ public sealed partial class CopyDetector
     public IReadOnlyList<string> JournalTailsKept { get; private set; } = [];
 
     /// <summary>
+    /// The journal files whose torn or damaged last record <see cref="OpenReadOnly"/> skipped, empty when it skipped
+    /// nothing (and for a detector opened otherwise). A read-only open changes no file: the record stays where it is,
+    /// and the next <see cref="Open"/> cuts it off and keeps its bytes aside (<see cref="JournalTailsKept"/>). As for
+    /// those, the record may have been an acknowledged change: a tool should say so.
+    /// </summary>
+    public IReadOnlyList<string> JournalTailsSkipped { get; private set; } = [];
+
+    /// <summary>
     /// Throws <see cref="InvalidDataException"/> when a file exists at <paramref name="full"/> that does not begin with a
     /// detector snapshot's magic bytes (or is not a regular file).
     /// </summary>
@@ -237,8 +245,10 @@ public sealed partial class CopyDetector
         try
         {
             using var op = new Operation(detector, DetectorOperation.Replay, null);
-            int replayed = detector.ReplayJournals(journalPath, keepTails: null, out _, cancellationToken);
+            var skipped = new List<string>(2);
+            int replayed = detector.ReplayJournals(journalPath, keepTails: null, out _, cancellationToken, skipped);
             detector._readOnly = true;
+            detector.JournalTailsSkipped = skipped;
             detector._snapshotPath = full;
             detector.PrepareBoilerplate(cancellationToken);
             op.Complete(0, [], replayed > 0, replayed, indexed: detector.Count);
@@ -337,10 +347,11 @@ public sealed partial class CopyDetector
     /// <summary>
     /// Replays the journal left aside by an interrupted checkpoint (if any), then the journal. With
     /// <paramref name="keepTails"/>, the bytes of a torn or damaged last record are first kept aside (their files listed
-    /// there); without it, nothing is written.
+    /// there); without it, nothing is written, and the journals whose last record was skipped are listed in
+    /// <paramref name="skippedTails"/>.
     /// </summary>
     /// <returns>The records replayed.</returns>
-    private int ReplayJournals(string journalPath, List<string?>? keepTails, out long valid, CancellationToken cancellationToken)
+    private int ReplayJournals(string journalPath, List<string?>? keepTails, out long valid, CancellationToken cancellationToken, List<string>? skippedTails = null)
     {
         if (_clusterIndex is not null)
         {
@@ -355,7 +366,7 @@ public sealed partial class CopyDetector
         {
             // Its tail (if replay stopped short) is kept aside: the checkpoint after Open deletes the file.
             long oldValid = DetectorJournal.Replay(old, ApplyRecord, out int n, cancellationToken);
-            keepTails?.Add(DetectorJournal.KeepCutTail(old, oldValid));
+            KeepOrList(old, oldValid);
             replayed += n;
         }
 
@@ -363,11 +374,23 @@ public sealed partial class CopyDetector
         if (File.Exists(journalPath))
         {
             valid = DetectorJournal.Replay(journalPath, ApplyRecord, out int n, cancellationToken);
-            keepTails?.Add(DetectorJournal.KeepCutTail(journalPath, valid));
+            KeepOrList(journalPath, valid);
             replayed += n;
         }
 
         return replayed;
+
+        void KeepOrList(string journal, long validLength)
+        {
+            if (keepTails is not null)
+            {
+                keepTails.Add(DetectorJournal.KeepCutTail(journal, validLength));
+            }
+            else if (skippedTails is not null && new FileInfo(journal).Length > validLength)
+            {
+                skippedTails.Add(journal);
+            }
+        }
     }
 
     /// <summary>Writes the articles to the journal before they are added (a detector opened with <see cref="Open"/>); refuses them for a read-only one.</summary>

@@ -1193,6 +1193,39 @@ public sealed class JournalTests : IDisposable
         Assert.Single(reopened.JournalTailsKept);
     }
 
+    /// <summary>
+    /// A read-only open says which journals ended in a torn or damaged record it skipped (JournalTailsSkipped), so that a
+    /// tool can warn as it does for the tails Open cuts off and keeps; it changes no file, and an Open then cuts it.
+    /// </summary>
+    [Fact]
+    public void A_read_only_open_names_the_journal_whose_torn_last_record_it_skipped()
+    {
+        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            detector.Add(Harbour);
+            detector.Add(Rail);
+        }
+
+        using (CopyDetector whole = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            Assert.Empty(whole.JournalTailsSkipped);
+        }
+
+        File.AppendAllBytes(JournalPath, [9, 0, 0, 0, 1, 2, 3]);
+        byte[] journal = File.ReadAllBytes(JournalPath);
+        using (CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(2, reader.Count);
+            Assert.Equal([Path.GetFullPath(JournalPath)], reader.JournalTailsSkipped);
+            Assert.Empty(reader.JournalTailsKept);
+        }
+
+        Assert.Equal(journal, File.ReadAllBytes(JournalPath));
+        using CopyDetector writer = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Empty(writer.JournalTailsSkipped);
+        Assert.Single(writer.JournalTailsKept);
+    }
+
     /// <summary>A lock file that cannot be made is reported as such, with its cause, not as an index another detector holds.</summary>
     [Fact]
     public void A_lock_file_that_cannot_be_made_is_named_with_its_cause()
