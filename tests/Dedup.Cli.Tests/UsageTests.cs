@@ -171,6 +171,22 @@ public sealed class UsageTests : IDisposable
         Assert.StartsWith($"dedup: {Store}: The Redis server at 127.0.0.1:1 is unavailable", run.Error.Trim(), StringComparison.Ordinal);
     }
 
+    /// <summary>A store's password is never printed: a user's trial found it in the error message, and so in logs.</summary>
+    [Theory]
+    [InlineData("redis://:s3cret@127.0.0.1:1/news", "redis://:***@127.0.0.1:1/news")]
+    [InlineData("redis://reader:s3cret@127.0.0.1:1/news", "redis://reader:***@127.0.0.1:1/news")]
+    [InlineData("rediss://reader:s3cret@127.0.0.1:1/news", "rediss://reader:***@127.0.0.1:1/news")]
+    public async Task A_stores_password_is_not_printed(string store, string shown)
+    {
+        Assert.Equal(shown, Dedup.Cli.Stores.RedisIndex.Redact(store));
+        CliRun run = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.NotEqual(ExitCodes.Ok, run.ExitCode);
+        Assert.DoesNotContain("s3cret", run.Error + run.Out, StringComparison.Ordinal);
+        Assert.Contains(shown, run.Error, StringComparison.Ordinal);
+        Assert.Equal("redis://127.0.0.1:1/news", Dedup.Cli.Stores.RedisIndex.Redact("redis://127.0.0.1:1/news"));
+        Assert.Equal("redis://127.0.0.1:1/a@b", Dedup.Cli.Stores.RedisIndex.Redact("redis://127.0.0.1:1/a@b"));
+    }
+
     /// <summary>The URI escapes braces and slashes in the name (%7B, %2F); the name is checked as written.</summary>
     [Theory]
     [InlineData("redis://127.0.0.1:1/a{b}")]

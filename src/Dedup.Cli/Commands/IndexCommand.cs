@@ -192,7 +192,7 @@ internal static class IndexCommand
     public static async Task<int> StatsAsync(CliConsole console, string storeLocation, bool json, CancellationToken cancellationToken)
     {
         List<(string Key, object Value)> facts;
-        string location = storeLocation;
+        string location = RedisIndex.Redact(storeLocation);
         if (RedisIndex.IsRedis(storeLocation))
         {
             facts = await DescribeRedisAsync(storeLocation, cancellationToken);
@@ -269,7 +269,7 @@ internal static class IndexCommand
             // way when the run stopped may have reached the server without their answer: a range then.
             int low = Volatile.Read(ref added);
             int high = Math.Max(low, Volatile.Read(ref started) - Volatile.Read(ref notAdded));
-            string kept = $"{(low == high ? $"{low}" : $"{low} to {high}")} of the {set.Articles.Count} articles were added to {location} and stay indexed (adding the input again skips them)";
+            string kept = $"{(low == high ? $"{low}" : $"{low} to {high}")} of the {set.Articles.Count} articles were added to {index.Location} and stay indexed (adding the input again skips them)";
             throw e is CliException failed
                 ? new CliException(failed.ExitCode, $"{failed.Message}; {kept}")
                 : new PartlyWrittenException($"cancelled; {kept}");
@@ -277,14 +277,14 @@ internal static class IndexCommand
 
         if (!conflicts.IsEmpty)
         {
-            throw CliException.BadInput($"{location}: already indexed with another text: {string.Join(", ", conflicts.Order(StringComparer.Ordinal).Select(Printable.Quote))} (remove them first; the other articles were added)");
+            throw CliException.BadInput($"{index.Location}: already indexed with another text: {string.Join(", ", conflicts.Order(StringComparer.Ordinal).Select(Printable.Quote))} (remove them first; the other articles were added)");
         }
 
         // Every article not added was indexed already with the same text (another text is a conflict, thrown above).
         long count = await index.RunAsync(async () => await index.Store.CountAsync(cancellationToken));
         int again = set.Articles.Count - added;
-        Report(console, json, added > 0 ? "updated" : "unchanged", location, count, [("added", added), ("skipped", set.SkippedCount), ("already_indexed", again)],
-            $"added {added} article{Plural(added)} to {location}{(again > 0 ? $", {again} already in it with the same text" : string.Empty)}; it holds {count}");
+        Report(console, json, added > 0 ? "updated" : "unchanged", index.Location, count, [("added", added), ("skipped", set.SkippedCount), ("already_indexed", again)],
+            $"added {added} article{Plural(added)} to {index.Location}{(again > 0 ? $", {again} already in it with the same text" : string.Empty)}; it holds {count}");
         return ExitCodes.Ok;
     }
 
@@ -301,12 +301,12 @@ internal static class IndexCommand
         string[] missing = [.. distinct.Where((_, i) => !removed[i])];
         if (missing.Length > 0)
         {
-            throw CliException.BadInput($"{location}: not in the index: {string.Join(", ", missing.Select(Printable.Quote))} (the others were removed)");
+            throw CliException.BadInput($"{index.Location}: not in the index: {string.Join(", ", missing.Select(Printable.Quote))} (the others were removed)");
         }
 
         long count = await index.RunAsync(async () => await index.Store.CountAsync());
-        Report(console, json, "updated", location, count, [("removed", distinct.Length)],
-            $"removed {distinct.Length} article{Plural(distinct.Length)} from {location}; it holds {count}");
+        Report(console, json, "updated", index.Location, count, [("removed", distinct.Length)],
+            $"removed {distinct.Length} article{Plural(distinct.Length)} from {index.Location}; it holds {count}");
         return ExitCodes.Ok;
     }
 

@@ -16,7 +16,7 @@ internal static class IndexStores
 
         if (location.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
         {
-            throw CliException.BadInput($"--store {location}: TLS (rediss://) is not supported yet; use redis://host:port/name");
+            throw CliException.BadInput($"--store {RedisIndex.Redact(location)}: TLS (rediss://) is not supported yet; use redis://host:port/name");
         }
 
         if (RedisIndex.IsRedis(location))
@@ -26,7 +26,7 @@ internal static class IndexStores
 
         if (location.Contains("://", StringComparison.Ordinal))
         {
-            throw CliException.BadInput($"--store {location}: unknown store kind; use a file path");
+            throw CliException.BadInput($"--store {RedisIndex.Redact(location)}: unknown store kind; use a file path");
         }
 
         if (Directory.Exists(location) || location.EndsWith('/') || location.EndsWith(Path.DirectorySeparatorChar))

@@ -13,14 +13,40 @@ internal sealed class RedisIndex : IAsyncDisposable
 {
     private RedisIndex(string location, string endPoint, RedisSharedIndexStore store, CopyDetector detector)
     {
-        Location = location;
+        Location = Redact(location);
         EndPoint = endPoint;
         Store = store;
         Detector = detector;
     }
 
-    /// <summary>The location as the user gave it.</summary>
+    /// <summary>The location as the user gave it, its password replaced by <c>***</c> (<see cref="Redact"/>): what messages and outputs show.</summary>
     public string Location { get; }
+
+    /// <summary>
+    /// <paramref name="location"/> with the password of a <c>redis://user:password@host</c> location replaced by
+    /// <c>***</c>, for messages: an error printed the password to standard error, and from there into logs. Any other
+    /// text is returned as it is.
+    /// </summary>
+    public static string Redact(string location)
+    {
+        int start = IsRedis(location) ? "redis://".Length
+            : location.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase) ? "rediss://".Length
+            : -1;
+        if (start < 0)
+        {
+            return location;
+        }
+
+        int at = location.IndexOf('@', start);
+        int slash = location.IndexOf('/', start);
+        if (at < 0 || (slash >= 0 && slash < at))
+        {
+            return location;
+        }
+
+        int colon = location.IndexOf(':', start);
+        return colon < 0 || colon > at ? location : string.Concat(location.AsSpan(0, colon + 1), "***", location.AsSpan(at));
+    }
 
     /// <summary>The server as host:port.</summary>
     public string EndPoint { get; }
@@ -41,7 +67,7 @@ internal sealed class RedisIndex : IAsyncDisposable
     {
         if (!Uri.TryCreate(location, UriKind.Absolute, out Uri? uri) || uri.Host.Length == 0)
         {
-            throw CliException.BadInput($"--store {location}: expected redis://host:port/name");
+            throw CliException.BadInput($"--store {Redact(location)}: expected redis://host:port/name");
         }
 
         // The path as written: the URI escapes braces (%7B), which would otherwise pass the check below as a new name.
@@ -53,14 +79,14 @@ internal sealed class RedisIndex : IAsyncDisposable
 
         if (name.Contains('{', StringComparison.Ordinal) || name.Contains('}', StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal))
         {
-            throw CliException.BadInput($"--store {location}: the index name must not hold braces or slashes");
+            throw CliException.BadInput($"--store {Redact(location)}: the index name must not hold braces or slashes");
         }
 
         // A query or a fragment would be dropped without a word ("?password=secret" named no password: the index was
         // opened without one).
         if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
-            throw CliException.BadInput($"--store {location}: a redis:// location takes no query or fragment ('{uri.Query}{uri.Fragment}'); give a user and password as redis://user:password@host:port/name");
+            throw CliException.BadInput($"--store {Redact(location)}: a redis:// location takes no query or fragment ('{uri.Query}{uri.Fragment}'); give a user and password as redis://user:password@host:port/name");
         }
 
         string credentials = string.Empty;
@@ -88,7 +114,7 @@ internal sealed class RedisIndex : IAsyncDisposable
         }
         catch (RedisStoreUnavailableException e)
         {
-            throw CliException.IO($"{location}: {e.Message}");
+            throw CliException.IO($"{Redact(location)}: {e.Message}");
         }
 
         var options = new DetectorOptions { Threshold = threshold ?? DetectorOptions.Default.Threshold };
