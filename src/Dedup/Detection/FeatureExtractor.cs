@@ -83,38 +83,12 @@ internal static class FeatureExtractor
     /// </summary>
     public static ArticleFeatures Extract(Article article, DetectorOptions options, PackedSets? packed, int index)
     {
-        // The title and the body are put together in a pooled buffer, not a string that is garbage once read (a scan
-        // made one of every article's size: at a million articles, gigabytes for the collector to sweep).
-        char[]? combined = null;
-        ReadOnlySpan<char> text = article.Text;
-        if (!string.IsNullOrEmpty(article.Title))
-        {
-            int length = CombinedLength(article);
-            combined = ArrayPool<char>.Shared.Rent(length);
-            CopyCombined(article, combined.AsSpan(0, length));
-            text = combined.AsSpan(0, length);
-        }
-
-        try
-        {
-            List<Token> tokens = t_tokens ??= new List<Token>(1024);
-            tokens.Clear();
-            ulong exact = Tokenize(text, options, tokens, boilerplate: null);
-            ArticleFeatures features = Build(article, options, tokens, exact, text, packed, index);
-            if (tokens.Capacity > 1 << 16)
-            {
-                t_tokens = null;
-            }
-
-            return features;
-        }
-        finally
-        {
-            if (combined is not null)
-            {
-                ArrayPool<char>.Shared.Return(combined);
-            }
-        }
+        using var combined = new PooledCombinedText(article);
+        List<Token> tokens = RentTokens();
+        ulong exact = Tokenize(combined.Text, options, tokens, boilerplate: null);
+        ArticleFeatures features = Build(article, options, tokens, exact, combined.Text, packed, index);
+        ReleaseTokens(tokens);
+        return features;
     }
 
     /// <summary>
@@ -123,33 +97,59 @@ internal static class FeatureExtractor
     /// </summary>
     public static ulong ExactHash(Article article, DetectorOptions options)
     {
-        char[]? combined = null;
-        ReadOnlySpan<char> text = article.Text;
-        if (!string.IsNullOrEmpty(article.Title))
-        {
-            int length = CombinedLength(article);
-            combined = ArrayPool<char>.Shared.Rent(length);
-            CopyCombined(article, combined.AsSpan(0, length));
-            text = combined.AsSpan(0, length);
-        }
+        using var combined = new PooledCombinedText(article);
+        List<Token> tokens = RentTokens();
+        ulong exact = Tokenize(combined.Text, options, tokens, boilerplate: null);
+        ReleaseTokens(tokens);
+        return exact;
+    }
 
-        try
+    /// <summary>This thread's token list, emptied.</summary>
+    private static List<Token> RentTokens()
+    {
+        List<Token> tokens = t_tokens ??= new List<Token>(1024);
+        tokens.Clear();
+        return tokens;
+    }
+
+    /// <summary>Lets a list grown past 65,536 tokens (a huge text) go, rather than keeping it for the thread's life.</summary>
+    private static void ReleaseTokens(List<Token> tokens)
+    {
+        if (tokens.Capacity > 1 << 16)
         {
-            List<Token> tokens = t_tokens ??= new List<Token>(1024);
-            tokens.Clear();
-            ulong exact = Tokenize(text, options, tokens, boilerplate: null);
-            if (tokens.Capacity > 1 << 16)
+            t_tokens = null;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CombinedText"/> in a pooled buffer, not a string that is garbage once read (a scan made one
+    /// of every article's size: at a million articles, gigabytes for the collector to sweep); the text alone when there
+    /// is no title. Dispose returns the buffer.
+    /// </summary>
+    private ref struct PooledCombinedText
+    {
+        private char[]? _rented;
+
+        public PooledCombinedText(Article article)
+        {
+            Text = article.Text;
+            if (!string.IsNullOrEmpty(article.Title))
             {
-                t_tokens = null;
+                int length = CombinedLength(article);
+                _rented = ArrayPool<char>.Shared.Rent(length);
+                CopyCombined(article, _rented.AsSpan(0, length));
+                Text = _rented.AsSpan(0, length);
             }
-
-            return exact;
         }
-        finally
+
+        public ReadOnlySpan<char> Text { get; }
+
+        public void Dispose()
         {
-            if (combined is not null)
+            if (_rented is not null)
             {
-                ArrayPool<char>.Shared.Return(combined);
+                ArrayPool<char>.Shared.Return(_rented);
+                _rented = null;
             }
         }
     }
