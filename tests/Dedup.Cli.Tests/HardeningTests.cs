@@ -330,6 +330,49 @@ public sealed class HardeningTests : IDisposable
         Assert.True(File.Exists(foreign));
     }
 
+    // A first add that fills the disk leaves no index behind (a user's trial found an empty one, which stats then
+    // reported as "articles: 0"), and says so in one line. The disk is a 64 KB tmpfs: mounted where the test runs as
+    // root and the kernel lets it, and the test reports itself skipped elsewhere.
+    [Fact]
+    public async Task A_first_add_that_fills_the_disk_leaves_no_index()
+    {
+        string disk = _temp.File("small");
+        Directory.CreateDirectory(disk);
+        if (OperatingSystem.IsWindows() || Environment.UserName != "root" || !Run("mount", $"-t tmpfs -o size=64k tmpfs \"{disk}\""))
+        {
+            Assert.Skip("A small disk (tmpfs) can be mounted only by root on Linux, where the kernel allows it.");
+        }
+
+        try
+        {
+            string store = Path.Combine(disk, "news.idx");
+            string input = _temp.Write("many.jsonl", string.Concat(Enumerable.Range(0, 400).Select(i => $"{{\"id\": \"a{i}\", \"text\": \"Story {i}: {string.Join(' ', Enumerable.Range(0, 60).Select(w => $"word{(w * 7919) + i}"))}.\"}}\n")));
+            CliRun run = await Cli.RunAsync("index", "add", "--store", store, input);
+            Assert.Equal(ExitCodes.IOError, run.ExitCode);
+            Assert.Equal($"dedup: {store}: the new index could not be written (No space left on device); nothing was added, and no index is left", run.Error.TrimEnd());
+            Assert.Empty(Directory.GetFileSystemEntries(disk));
+            Assert.StartsWith($"dedup: {store}: no such index", (await Cli.RunAsync("index", "stats", "--store", store)).Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Run("umount", $"\"{disk}\"");
+        }
+
+        static bool Run(string tool, string arguments)
+        {
+            try
+            {
+                using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(tool, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+                p.WaitForExit();
+                return p.ExitCode == 0;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return false;
+            }
+        }
+    }
+
     // A scan killed while writing an output (kill -9) leaves its hidden temporary file: the next scan writing that output
     // removes it once it is a minute old and no one holds it, as index saves do; a fresh one is left alone.
     [Fact]

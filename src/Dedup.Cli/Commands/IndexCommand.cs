@@ -34,10 +34,31 @@ internal static class IndexCommand
         var reader = new ArticleReader(console, skipBad, encoding);
         ArticleSet set = await reader.ReadAsync(input, cancellationToken);
 
-        // A new index's files are made only once the input has been read.
+        // A new index's files are made only once the input has been read. If its first add fails (a full disk, Ctrl+C),
+        // they are removed again: a user's trial found an empty index left behind, which stats then reported as one.
         using CopyDetector? made = created ? store.Create(new DetectorOptions { Threshold = threshold ?? DetectorOptions.Default.Threshold }) : null;
-        CopyDetector detector = existing ?? made!;
+        try
+        {
+            return AddTo(console, store, existing ?? made!, created, reader, set, json, cancellationToken);
+        }
+        catch (Exception e) when (made is not null)
+        {
+            made.Dispose();
+            store.RemoveCreated();
+            if (e is IOException io)
+            {
+                // .NET's message ends with the file's path (" : '/dir/x.idx.journal'"), a file the user never named.
+                int file = io.Message.IndexOf(" : '", StringComparison.Ordinal);
+                throw CliException.IO($"{store.Location}: the new index could not be written ({(file < 0 ? io.Message : io.Message[..file])}); nothing was added, and no index is left");
+            }
 
+            throw;
+        }
+    }
+
+    /// <summary>The part of <see cref="AddAsync"/> after the index is open (or made) and the input read.</summary>
+    private static int AddTo(CliConsole console, IIndexStore store, CopyDetector detector, bool created, ArticleReader reader, ArticleSet set, bool json, CancellationToken cancellationToken)
+    {
         // Check every id against the index before changing anything, so a failed add leaves the store as it was. An
         // indexed id is told apart by its content hash (ContainsSame: a tokenization), on all cores, and Ctrl+C stops it:
         // a FindCopies of each, one at a time, made a re-add of 40,000 articles take 2.8 times as long as building the

@@ -76,6 +76,25 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         }
     }
 
+    public void RemoveCreated()
+    {
+        // The files a durable index keeps beside the file its path leads to (CopyDetector.Open follows links).
+        string snapshot = Commands.ScanCommand.FilePath(path);
+        foreach (string file in (ReadOnlySpan<string>)[snapshot, snapshot + ".journal", snapshot + ".journal.old", snapshot + ".lock"])
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
     /// <summary>What a failed checkpoint leaves: the command's changes are in the journal, which the next command replays.</summary>
     private const string ChangesKept = "the changes are kept in the index's journal, and the next command finds them (do not run it again)";
 

@@ -35,6 +35,12 @@ internal interface IIndexStore
     /// <summary>Writes the index back, atomically.</summary>
     void Save(CopyDetector detector);
 
+    /// <summary>
+    /// Deletes what <see cref="Create"/> made, its detector disposed: the first add into a new index failed (a full
+    /// disk), and the store must be as it was, no index at all, not an empty one.
+    /// </summary>
+    void RemoveCreated();
+
     /// <summary>Facts to show in <c>index stats</c> beyond the article count (e.g. the file size), in display order.</summary>
     IReadOnlyList<(string Key, object Value)> Describe();
 }
