@@ -19,6 +19,10 @@ internal sealed class CliException : Exception
     public CliException(string message, Exception innerException)
         : base(message, innerException) => ExitCode = ExitCodes.BadInput;
 
+    /// <summary>A failure with its cause kept (a caller that tells the run's outcome reads the cause's own words).</summary>
+    public CliException(int exitCode, string message, Exception innerException)
+        : base(message, innerException) => ExitCode = exitCode;
+
     /// <summary>The exit code the tool ends with.</summary>
     public int ExitCode { get; }
 

@@ -34,8 +34,10 @@ internal static class IndexCommand
         var reader = new ArticleReader(console, skipBad, encoding);
         ArticleSet set = await reader.ReadAsync(input, cancellationToken);
 
-        // A new index's files are made only once the input has been read. If its first add fails (a full disk, Ctrl+C),
-        // they are removed again: a user's trial found an empty index left behind, which stats then reported as one.
+        // A new index's files are made only once the input has been read. If its first add fails and the index holds
+        // nothing on disk (a full disk: the journal's buffered records were never written; Ctrl+C before the batch), its
+        // files are removed again: a user's trial found an empty index left behind, which stats then reported as one. An
+        // index whose records reached the disk is kept, as any index's journal is.
         using CopyDetector? made = created ? store.Create(new DetectorOptions { Threshold = threshold ?? DetectorOptions.Default.Threshold }) : null;
         try
         {
@@ -43,16 +45,24 @@ internal static class IndexCommand
         }
         catch (Exception e) when (made is not null)
         {
-            made.Dispose();
-            store.RemoveCreated();
-            if (e is IOException io)
+            try
             {
-                // .NET's message ends with the file's path (" : '/dir/x.idx.journal'"), a file the user never named.
-                int file = io.Message.IndexOf(" : '", StringComparison.Ordinal);
-                throw CliException.IO($"{store.Location}: the new index could not be written ({(file < 0 ? io.Message : io.Message[..file])}); nothing was added, and no index is left");
+                made.Dispose();
+            }
+            catch (IOException)
+            {
+                // Its journal's buffered records could not be written either: they are not on disk, which is checked next.
             }
 
-            throw;
+            if (!store.RemoveCreatedIfEmpty() || e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            // .NET's message ends with the file's path (" : '/dir/x.idx.journal'"), a file the user never named.
+            Exception cause = e is CliException { InnerException: { } inner } ? inner : e;
+            int file = cause.Message.IndexOf(" : '", StringComparison.Ordinal);
+            throw CliException.IO($"{store.Location}: the new index could not be written ({(file < 0 ? cause.Message : cause.Message[..file])}); nothing was added, and no index is left");
         }
     }
 

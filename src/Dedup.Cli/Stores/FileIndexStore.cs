@@ -72,12 +72,26 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         }
         catch (IOException e)
         {
-            throw CliException.IO($"{path}: the snapshot could not be written ({e.Message}); {ChangesKept}");
+            throw new CliException(ExitCodes.IOError, $"{path}: the snapshot could not be written ({e.Message}); {ChangesKept}", e);
         }
     }
 
-    public void RemoveCreated()
+    public bool RemoveCreatedIfEmpty()
     {
+        try
+        {
+            using CopyDetector written = CopyDetector.OpenReadOnly(path);
+            if (written.Count > 0)
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            // Nothing an index holds could be read (no snapshot and an empty journal, or a journal cut mid-header): the
+            // files hold no article.
+        }
+
         // The files a durable index keeps beside the file its path leads to (CopyDetector.Open follows links).
         string snapshot = Commands.ScanCommand.FilePath(path);
         foreach (string file in (ReadOnlySpan<string>)[snapshot, snapshot + ".journal", snapshot + ".journal.old", snapshot + ".lock"])
@@ -93,6 +107,8 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
             {
             }
         }
+
+        return true;
     }
 
     /// <summary>What a failed checkpoint leaves: the command's changes are in the journal, which the next command replays.</summary>

@@ -36,10 +36,11 @@ internal interface IIndexStore
     void Save(CopyDetector detector);
 
     /// <summary>
-    /// Deletes what <see cref="Create"/> made, its detector disposed: the first add into a new index failed (a full
-    /// disk), and the store must be as it was, no index at all, not an empty one.
+    /// After the first add into a new index failed (a full disk, Ctrl+C), its detector disposed: deletes what
+    /// <see cref="Create"/> made when the index holds no article on disk, so that the store is as it was, no index at
+    /// all, not an empty one. Returns whether it did.
     /// </summary>
-    void RemoveCreated();
+    bool RemoveCreatedIfEmpty();
 
     /// <summary>Facts to show in <c>index stats</c> beyond the article count (e.g. the file size), in display order.</summary>
     IReadOnlyList<(string Key, object Value)> Describe();
