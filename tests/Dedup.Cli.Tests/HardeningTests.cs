@@ -352,6 +352,14 @@ public sealed class HardeningTests : IDisposable
             Assert.Equal($"dedup: {store}: the new index could not be written (No space left on device); nothing was added, and no index is left", run.Error.TrimEnd());
             Assert.Empty(Directory.GetFileSystemEntries(disk));
             Assert.StartsWith($"dedup: {store}: no such index", (await Cli.RunAsync("index", "stats", "--store", store)).Error, StringComparison.Ordinal);
+
+            // An index that exists keeps what it held, and the message says so (it named the journal's path alone).
+            string few = _temp.Write("few.jsonl", string.Join('\n', File.ReadLines(input).Take(3)) + "\n");
+            Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, few)).ExitCode);
+            run = await Cli.RunAsync("index", "add", "--store", store, input);
+            Assert.Equal(ExitCodes.IOError, run.ExitCode);
+            Assert.Equal($"dedup: {store}: the articles could not be journaled (No space left on device); nothing was added, and the index is as it was", run.Error.TrimEnd());
+            Assert.StartsWith("articles: 3", (await Cli.RunAsync("index", "stats", "--store", store)).Out, StringComparison.Ordinal);
         }
         finally
         {

@@ -121,7 +121,17 @@ internal static class IndexCommand
         // One batch: journaled with one write, and on all cores. Ctrl+C while the signatures are computed adds nothing;
         // once the batch is journaled it stands, and the checkpoint after it is only compaction. An add of nothing to
         // an index that exists changes no file.
-        detector.AddRange(accepted, cancellationToken);
+        try
+        {
+            detector.AddRange(accepted, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            // The batch is one journal write, cut back when it fails: nothing of it was added (the raw message named the
+            // journal's path, a file the user never named, and said nothing of the index's state).
+            int file = e.Message.IndexOf(" : '", StringComparison.Ordinal);
+            throw new CliException(ExitCodes.IOError, $"{store.Location}: the articles could not be journaled ({(file < 0 ? e.Message : e.Message[..file])}); nothing was added, and the index is as it was", e);
+        }
         if (created || accepted.Count > 0)
         {
             store.Save(detector);
