@@ -53,8 +53,19 @@ internal sealed class CliException : Exception
     }
 
     /// <summary>
-    /// An I/O exception's message without the path .NET appends to it (" : '/path'"), for a message that names the file
-    /// first ("/dev/full: No space left on device").
+    /// An exception's message without the path .NET appends to an I/O error's (" : '/dir/x.idx.journal'"), for a
+    /// message that names what failed in the user's terms ("the articles could not be journaled (No space left on
+    /// device)"): the path is often a file the user never named.
+    /// </summary>
+    public static string Reason(Exception e)
+    {
+        int file = e.Message.IndexOf(" : '", StringComparison.Ordinal);
+        return file < 0 ? e.Message : e.Message[..file];
+    }
+
+    /// <summary>
+    /// An I/O exception's message without the path .NET appends to it (" : '/path'") when that path is
+    /// <paramref name="fullPath"/>, for a message that names the file first ("/dev/full: No space left on device").
     /// </summary>
     public static string Reason(IOException e, string fullPath)
     {

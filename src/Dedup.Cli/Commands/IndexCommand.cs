@@ -59,10 +59,8 @@ internal static class IndexCommand
                 throw;
             }
 
-            // .NET's message ends with the file's path (" : '/dir/x.idx.journal'"), a file the user never named.
             Exception cause = e is CliException { InnerException: { } inner } ? inner : e;
-            int file = cause.Message.IndexOf(" : '", StringComparison.Ordinal);
-            throw CliException.IO($"{store.Location}: the new index could not be written ({(file < 0 ? cause.Message : cause.Message[..file])}); nothing was added, and no index is left");
+            throw CliException.IO($"{store.Location}: the new index could not be written ({CliException.Reason(cause)}); nothing was added, and no index is left");
         }
     }
 
@@ -129,8 +127,7 @@ internal static class IndexCommand
         {
             // The batch is one journal write, cut back when it fails: nothing of it was added (the raw message named the
             // journal's path, a file the user never named, and said nothing of the index's state).
-            int file = e.Message.IndexOf(" : '", StringComparison.Ordinal);
-            throw new CliException(ExitCodes.IOError, $"{store.Location}: the articles could not be journaled ({(file < 0 ? e.Message : e.Message[..file])}); nothing was added, and the index is as it was", e);
+            throw new CliException(ExitCodes.IOError, $"{store.Location}: the articles could not be journaled ({CliException.Reason(e)}); nothing was added, and the index is as it was", e);
         }
         if (created || accepted.Count > 0)
         {
