@@ -14,6 +14,12 @@ public sealed class JournalTests : IDisposable
 
     private string JournalPath => SnapshotPath + ".journal";
 
+    /// <summary>Opens the test's index as a service would (<see cref="CopyDetector.Open"/>), with the test's token.</summary>
+    private CopyDetector OpenIndex() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+
+    /// <summary>Opens the test's index read-only (<see cref="CopyDetector.OpenReadOnly"/>), with the test's token.</summary>
+    private CopyDetector OpenIndexReadOnly() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>
@@ -68,7 +74,7 @@ public sealed class JournalTests : IDisposable
         await Task.WhenAll(workers);
 
         Assert.Empty(unexpected);
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(added, reopened.Count);
     }
 
@@ -143,13 +149,13 @@ public sealed class JournalTests : IDisposable
         Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(empty, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
         Assert.False(File.Exists(empty + ".lock"));
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(new Article("a", "The council approved the harbour wall rebuild on Monday after a long debate about its cost."));
             detector.Checkpoint();
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.True(File.Exists(SnapshotPath + ".lock"));
         Assert.Equal(1, reopened.Count);
     }
@@ -157,7 +163,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_journal_whose_snapshot_is_missing_is_refused()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -165,13 +171,13 @@ public sealed class JournalTests : IDisposable
         }
 
         File.Move(SnapshotPath, SnapshotPath + ".aside");
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => OpenIndex());
         Assert.Contains("snapshot", refused.Message, StringComparison.Ordinal);
         Assert.Contains("is missing", refused.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(JournalPath));
 
         File.Move(SnapshotPath + ".aside", SnapshotPath);
-        using CopyDetector restored = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector restored = OpenIndex();
         Assert.Equal(2, restored.Count);
         Assert.Empty(restored.JournalTailsKept);
     }
@@ -189,14 +195,14 @@ public sealed class JournalTests : IDisposable
             detector.Add(Harbour);
         }
 
-        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector reopened = OpenIndex())
         {
             Assert.Equal((1, 0.9, 3, 42UL), (reopened.Count, reopened.Options.Threshold, reopened.Options.ShingleSize, reopened.Options.Seed));
         }
 
         var refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, configure: o => o with { ShingleSize = 7, Seed = 7 }, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("shingle size 3", refused.Message, StringComparison.Ordinal);
-        using CopyDetector readOnly = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector readOnly = OpenIndexReadOnly();
         Assert.Equal((1, 0.9), (readOnly.Count, readOnly.Options.Threshold));
     }
 
@@ -207,7 +213,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void Loading_the_snapshot_of_an_index_whose_journal_holds_more_is_refused()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -218,12 +224,12 @@ public sealed class JournalTests : IDisposable
         Assert.Contains(JournalPath, refused.Message, StringComparison.Ordinal);
         Assert.Contains("OpenReadOnly", refused.Message, StringComparison.Ordinal);
         Assert.Throws<IOException>(() => CopyDetector.LoadFromFile(SnapshotPath, o => o));
-        using (CopyDetector readOnly = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector readOnly = OpenIndexReadOnly())
         {
             Assert.Equal(2, readOnly.Count);
         }
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Checkpoint();
         }
@@ -242,13 +248,13 @@ public sealed class JournalTests : IDisposable
             saved.SaveToFile(SnapshotPath);
         }
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Rail);
         }
 
         File.Delete(SnapshotPath);
-        Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Throws<InvalidDataException>(() => OpenIndex());
     }
 
     /// <summary>
@@ -259,21 +265,21 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_deleted_lock_file_does_not_let_a_second_detector_in()
     {
-        using (CopyDetector first = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector first = OpenIndex())
         {
             first.Add(Harbour);
             first.Checkpoint();
             File.Delete(SnapshotPath + ".lock");
 
-            IOException refused = Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+            IOException refused = Assert.Throws<IOException>(() => OpenIndex());
             Assert.Contains($"The journal '{JournalPath}' is held by a detector that changes the index", refused.Message, StringComparison.Ordinal);
-            Assert.Contains("held by a detector that changes the index", Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+            Assert.Contains("held by a detector that changes the index", Assert.Throws<IOException>(() => OpenIndexReadOnly()).Message, StringComparison.Ordinal);
             first.Add(Rail);
             first.Checkpoint();
             first.Add(FollowUp);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(3, reopened.Count);
     }
 
@@ -285,12 +291,12 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public async Task Read_only_detectors_share_the_index_write_nothing_and_exclude_a_writer()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Checkpoint();
             detector.Add(Rail);
-            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => OpenIndexReadOnly()).Message, StringComparison.Ordinal);
         }
 
         byte[] torn = [.. File.ReadAllBytes(JournalPath), 9, 0, 0];
@@ -298,13 +304,13 @@ public sealed class JournalTests : IDisposable
         string[] files = [.. Directory.GetFiles(_folder).Order(StringComparer.Ordinal)];
         byte[] snapshot = File.ReadAllBytes(SnapshotPath);
 
-        using (CopyDetector first = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
-        using (CopyDetector second = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector first = OpenIndexReadOnly())
+        using (CopyDetector second = OpenIndexReadOnly())
         {
             Assert.Equal(2, first.Count);
             Assert.Equal(2, second.Count);
             Assert.Equal("harbour", Assert.Single(first.FindCopies(TestArticles.Syndicate(TestArticles.Harbour))).Id);
-            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+            Assert.Contains("open in another detector", Assert.Throws<IOException>(() => OpenIndex()).Message, StringComparison.Ordinal);
 
             string refused = Assert.Throws<InvalidOperationException>(() => first.Add(FollowUp)).Message;
             Assert.Contains("opened read-only", refused, StringComparison.Ordinal);
@@ -338,7 +344,7 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(snapshot, File.ReadAllBytes(SnapshotPath));
 
         // Released: a writer opens it again, and finds what the journal held.
-        using CopyDetector writer = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector writer = OpenIndex();
         Assert.Equal(2, writer.Count);
     }
 
@@ -349,10 +355,10 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_read_only_detector_replays_a_journal_left_aside_and_needs_an_index()
     {
-        Assert.Throws<FileNotFoundException>(() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Throws<FileNotFoundException>(() => OpenIndexReadOnly());
         Assert.Empty(Directory.GetFiles(_folder));
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -360,13 +366,13 @@ public sealed class JournalTests : IDisposable
         }
 
         File.Move(JournalPath, JournalPath + ".old");
-        using (CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector reader = OpenIndexReadOnly())
         {
             Assert.Equal(2, reader.Count);
         }
 
         Assert.True(File.Exists(JournalPath + ".old"));
-        using CopyDetector writer = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector writer = OpenIndex();
         Assert.Equal(2, writer.Count);
         Assert.False(File.Exists(JournalPath + ".old"));
     }
@@ -404,7 +410,7 @@ public sealed class JournalTests : IDisposable
         File.Copy(backup, SnapshotPath, overwrite: true);
         byte[] journal = File.ReadAllBytes(JournalPath);
 
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => OpenIndex());
         Assert.Contains("holds the changes made after snapshot", refused.Message, StringComparison.Ordinal);
         Assert.Contains("an older copy restored", refused.Message, StringComparison.Ordinal);
         Assert.Contains($"{SnapshotBytes.IdOf(File.ReadAllBytes(current)):X16}", refused.Message, StringComparison.Ordinal);
@@ -413,7 +419,7 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(File.ReadAllBytes(backup), File.ReadAllBytes(SnapshotPath));
 
         File.Copy(current, SnapshotPath, overwrite: true);
-        using (CopyDetector whole = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector whole = OpenIndex())
         {
             Assert.Equal(3, whole.Count);
         }
@@ -421,13 +427,13 @@ public sealed class JournalTests : IDisposable
         // The older copy alone, its journal moved aside: the articles it holds, and a journal that follows it from now on.
         File.Copy(backup, SnapshotPath, overwrite: true);
         File.Move(JournalPath, JournalPath + ".aside");
-        using (CopyDetector older = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector older = OpenIndex())
         {
             Assert.Equal(["harbour"], older.Clusters().SelectMany(c => c.Members));
             older.Add(Rail);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(2, reopened.Count);
     }
 
@@ -438,7 +444,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_damaged_snapshot_beside_a_journal_is_named_as_damaged()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -448,7 +454,7 @@ public sealed class JournalTests : IDisposable
         byte[] bytes = File.ReadAllBytes(SnapshotPath);
         bytes[14] ^= 0x40; // inside the id
         File.WriteAllBytes(SnapshotPath, bytes);
-        string message = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message;
+        string message = Assert.Throws<InvalidDataException>(() => OpenIndex()).Message;
         Assert.StartsWith($"The detector snapshot '{SnapshotPath}' is invalid", message, StringComparison.Ordinal);
         Assert.DoesNotContain("older copy", message, StringComparison.Ordinal);
     }
@@ -468,10 +474,10 @@ public sealed class JournalTests : IDisposable
 
         Directory.CreateDirectory(SnapshotPath + suffix);
         string expected = $"cannot keep its file '{SnapshotPath}{suffix}': a folder is there";
-        Assert.Contains(expected, Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
-        Assert.Contains(expected, Assert.Throws<IOException>(() => CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<IOException>(() => OpenIndex()).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<IOException>(() => OpenIndexReadOnly()).Message, StringComparison.Ordinal);
         Directory.Delete(SnapshotPath + suffix);
-        using CopyDetector opened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector opened = OpenIndex();
         Assert.Equal(1, opened.Count);
     }
 
@@ -484,7 +490,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void An_index_in_a_folder_that_cannot_be_written_is_refused_when_opened()
     {
-        using (CopyDetector made = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector made = OpenIndex())
         {
             made.Add(Harbour);
             made.Checkpoint();
@@ -510,12 +516,12 @@ public sealed class JournalTests : IDisposable
 
         try
         {
-            Exception e = Assert.ThrowsAny<Exception>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+            Exception e = Assert.ThrowsAny<Exception>(() => OpenIndex());
             Assert.True(e is UnauthorizedAccessException or IOException, e.ToString());
             Assert.Contains($"the index '{SnapshotPath}'", e.Message, StringComparison.Ordinal);
             Assert.Contains("a checkpoint writes the new snapshot and sets the journal aside there", e.Message, StringComparison.Ordinal);
 
-            using CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+            using CopyDetector reader = OpenIndexReadOnly();
             Assert.Equal(1, reader.Count);
         }
         finally
@@ -531,7 +537,7 @@ public sealed class JournalTests : IDisposable
         }
 
         // Writable again, it opens, and no file of the check is left.
-        using (CopyDetector opened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector opened = OpenIndex())
         {
             Assert.Equal(1, opened.Count);
         }
@@ -563,13 +569,13 @@ public sealed class JournalTests : IDisposable
     {
         string backup = CheckpointTwiceKeepingTheFirst();
         File.Copy(backup, SnapshotPath, overwrite: true);
-        using (CopyDetector restored = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector restored = OpenIndex())
         {
             Assert.Equal(1, restored.Count);
             restored.Add(FollowUp);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(2, reopened.Count);
         Assert.True(reopened.Contains("follow-up"));
     }
@@ -595,10 +601,10 @@ public sealed class JournalTests : IDisposable
         string current = SnapshotPath + ".current";
         File.Copy(SnapshotPath, current);
         File.Copy(backup, SnapshotPath, overwrite: true);
-        Assert.Contains("an older copy restored", Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+        Assert.Contains("an older copy restored", Assert.Throws<InvalidDataException>(() => OpenIndex()).Message, StringComparison.Ordinal);
 
         File.Copy(current, SnapshotPath, overwrite: true);
-        using (CopyDetector whole = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector whole = OpenIndex())
         {
             Assert.Equal(4, whole.Count);
             Assert.False(File.Exists(JournalPath + ".old"));
@@ -608,7 +614,7 @@ public sealed class JournalTests : IDisposable
         // the older copy they lose nothing, and it opens.
         File.Copy(JournalPath, JournalPath + ".old");
         File.Copy(backup, SnapshotPath, overwrite: true);
-        using CopyDetector older = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector older = OpenIndex();
         Assert.Equal(1, older.Count);
     }
 
@@ -619,7 +625,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void An_index_of_the_older_formats_opens_and_its_checkpoint_writes_the_new_ones()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -632,13 +638,13 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(DetectorJournal.TimedFollowsSnapshotVersion, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(journal.AsSpan(8)));
         File.WriteAllBytes(JournalPath, [.. "DEDUPJNL"u8, 2, 0, 0, 0, .. journal.AsSpan(20)]);
 
-        using (CopyDetector old = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector old = OpenIndex())
         {
             Assert.Equal(2, old.Count);
             old.Add(FollowUp);
         }
 
-        using (CopyDetector old = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector old = OpenIndex())
         {
             Assert.Equal(3, old.Count);
             old.Checkpoint();
@@ -649,7 +655,7 @@ public sealed class JournalTests : IDisposable
         journal = File.ReadAllBytes(JournalPath);
         Assert.Equal(20, journal.Length);
         Assert.Equal(SnapshotBytes.IdOf(snapshot), System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(journal.AsSpan(12)));
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(3, reopened.Count);
     }
 
@@ -661,7 +667,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void Saving_another_detector_over_an_open_index_is_refused_and_nothing_is_lost()
     {
-        using (CopyDetector holder = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector holder = OpenIndex())
         {
             holder.Add(Harbour);
             holder.Checkpoint();
@@ -676,7 +682,7 @@ public sealed class JournalTests : IDisposable
             Assert.Equal(0, holder.JournalBytes);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(2, reopened.Count);
         Assert.True(reopened.Contains("harbour") && reopened.Contains("rail"));
         Assert.False(reopened.Contains("follow-up"));
@@ -689,7 +695,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void Saving_over_a_closed_index_with_a_journal_of_changes_is_refused_until_it_is_checkpointed()
     {
-        using (CopyDetector holder = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector holder = OpenIndex())
         {
             holder.Add(Harbour);
         }
@@ -701,13 +707,13 @@ public sealed class JournalTests : IDisposable
         Assert.Contains("journal", refused.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(SnapshotPath));
 
-        using (CopyDetector holder = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector holder = OpenIndex())
         {
             holder.Checkpoint();
         }
 
         other.SaveToFile(SnapshotPath);
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(["follow-up"], reopened.Clusters().SelectMany(c => c.Members));
     }
 
@@ -715,7 +721,7 @@ public sealed class JournalTests : IDisposable
     public async Task Changes_since_the_snapshot_are_replayed_on_open()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             await detector.AddAsync(Harbour, ct);
             detector.Add(Rail);
@@ -725,7 +731,7 @@ public sealed class JournalTests : IDisposable
 
         // No checkpoint: the snapshot is the empty one the first add wrote, the journal holds every change.
         Assert.Equal(0, CopyDetector.Load(new MemoryStream(File.ReadAllBytes(SnapshotPath))).Count);
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
 
         Assert.Equal(2, reopened.Count);
         Assert.True(reopened.Contains("harbour"));
@@ -736,7 +742,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void The_journal_keeps_the_whole_article_so_replay_re_extracts_its_features()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
         }
@@ -753,7 +759,7 @@ public sealed class JournalTests : IDisposable
     [InlineData(30)]
     public void A_torn_last_record_is_cut_off_and_later_records_follow_the_valid_ones(int cut)
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -764,14 +770,14 @@ public sealed class JournalTests : IDisposable
             file.SetLength(file.Length - cut);
         }
 
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             Assert.True(detector.Contains("harbour"));
             Assert.False(detector.Contains("rail"));
             detector.Add(FollowUp);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(2, reopened.Count);
         Assert.True(reopened.Contains("follow-up"));
     }
@@ -783,7 +789,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void The_damaged_tail_of_a_journal_left_aside_is_kept_before_it_is_deleted()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -795,7 +801,7 @@ public sealed class JournalTests : IDisposable
         File.WriteAllBytes(old, bytes);
         File.Delete(JournalPath);
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(1, reopened.Count);
         Assert.False(File.Exists(old));
         string kept = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(old)!, Path.GetFileName(old) + ".cut-*"));
@@ -806,7 +812,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_last_record_that_fails_its_checksum_is_dropped()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -816,7 +822,7 @@ public sealed class JournalTests : IDisposable
         bytes[^20] ^= 0x40;
         File.WriteAllBytes(JournalPath, bytes);
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(1, reopened.Count);
         Assert.True(reopened.Contains("harbour"));
 
@@ -843,14 +849,14 @@ public sealed class JournalTests : IDisposable
 
         Assert.True(File.Exists(SnapshotPath));
         Assert.Equal(2, CopyDetector.Load(new MemoryStream(File.ReadAllBytes(SnapshotPath))).Count); // the snapshot alone (its journal holds the removal)
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(["rail"], [.. reopened.Clusters().SelectMany(c => c.Members)]);
     }
 
     [Fact]
     public void A_journal_left_aside_by_an_interrupted_checkpoint_is_replayed_and_compacted()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Checkpoint();
@@ -862,7 +868,7 @@ public sealed class JournalTests : IDisposable
         // The checkpoint moved the journal aside, then died before writing the snapshot.
         File.Move(JournalPath, JournalPath + ".old");
         File.Copy(JournalPath + ".old", Path.Combine(_folder, "aside"));
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             Assert.Equal(2, detector.Count);
             Assert.False(File.Exists(JournalPath + ".old"));
@@ -871,7 +877,7 @@ public sealed class JournalTests : IDisposable
         // Had it died after writing the snapshot: the same records replayed over the newer snapshot give the same
         // articles (each record sets or deletes an id).
         File.Copy(Path.Combine(_folder, "aside"), JournalPath + ".old");
-        using CopyDetector again = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector again = OpenIndex();
         Assert.Equal(2, again.Count);
         Assert.Empty(again.FindCopies(Harbour with { Id = string.Empty }));
         Assert.Equal("harbour", Assert.Single(again.FindCopies(FollowUp)).Id);
@@ -890,7 +896,7 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(25, configured.Options.BoilerplateDocumentFrequency);
         Assert.NotNull(configured.Options.ArticleLookup);
         Assert.Equal(0.5, CopyDetector.LoadFromFile(SnapshotPath, saved => saved with { Threshold = 0.5 }).Options.Threshold);
-        using CopyDetector opened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector opened = OpenIndex();
         Assert.Equal(0.7, opened.Options.Threshold);
         Assert.Equal(25, opened.Options.BoilerplateDocumentFrequency);
     }
@@ -900,13 +906,13 @@ public sealed class JournalTests : IDisposable
     {
         CancellationToken stoppingToken = TestContext.Current.CancellationToken;
         var output = new List<string>();
-        using (CopyDetector seed = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector seed = OpenIndex())
         {
             seed.Add(Harbour);
         }
 
         Article article = new("wire", TestArticles.Syndicate(TestArticles.Harbour));
-        await using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        await using (CopyDetector detector = OpenIndex())
         {
             FindOrAddResult result = await detector.FindOrAddAsync(article, stoppingToken);
             foreach (CopyMatch copy in result.Copies)
@@ -930,7 +936,7 @@ public sealed class JournalTests : IDisposable
     [InlineData(10)]
     public void A_damaged_record_with_valid_ones_after_it_is_refused_and_the_journal_kept(int offsetInFirstRecord)
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -941,7 +947,7 @@ public sealed class JournalTests : IDisposable
         bytes[12 + offsetInFirstRecord] ^= 0x40;
         File.WriteAllBytes(JournalPath, bytes);
 
-        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+        var e = Assert.Throws<InvalidDataException>(() => OpenIndex());
         Assert.Contains("damaged at byte 12", e.Message, StringComparison.Ordinal);
         Assert.Equal(bytes, File.ReadAllBytes(JournalPath));
     }
@@ -950,17 +956,17 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_second_detector_cannot_open_an_index_that_one_holds()
     {
-        using (CopyDetector first = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector first = OpenIndex())
         {
             first.Add(Harbour);
-            var e = Assert.Throws<IOException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+            var e = Assert.Throws<IOException>(() => OpenIndex());
             Assert.Contains("open in another detector", e.Message, StringComparison.Ordinal);
             first.Add(Rail);
             first.Checkpoint();
             first.Add(FollowUp);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(3, reopened.Count);
     }
 
@@ -975,7 +981,7 @@ public sealed class JournalTests : IDisposable
     [InlineData(true)]
     public void A_symbolic_link_to_an_index_that_one_holds_is_refused(bool linkTheFolder)
     {
-        using (CopyDetector first = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector first = OpenIndex())
         {
             first.Add(Harbour);
             first.Checkpoint();
@@ -1008,7 +1014,7 @@ public sealed class JournalTests : IDisposable
         }
 
         Assert.False(File.Exists(paths[0] + ".journal") && !linkTheFolder, "the journal is kept beside the snapshot, not the link");
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(3, reopened.Count);
     }
 
@@ -1048,7 +1054,7 @@ public sealed class JournalTests : IDisposable
             Directory.Delete(SnapshotPath);
         }
 
-        using (CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector reopened = OpenIndex())
         {
             Assert.Equal(many.Length + 2, reopened.Count);
             Assert.False(reopened.Contains("harbour"));
@@ -1107,7 +1113,7 @@ public sealed class JournalTests : IDisposable
     {
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             Assert.ThrowsAny<OperationCanceledException>(() => detector.AddRange([Rail, FollowUp], cancelled.Token));
@@ -1115,7 +1121,7 @@ public sealed class JournalTests : IDisposable
             detector.AddRange([Rail], TestContext.Current.CancellationToken);
         }
 
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(2, reopened.Count);
         Assert.False(reopened.Contains("follow-up"));
     }
@@ -1128,7 +1134,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void An_open_cancelled_while_the_snapshot_loads_stops_and_leaves_the_index_as_it_was()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.AddRange([Harbour, Rail, FollowUp], TestContext.Current.CancellationToken);
             detector.Checkpoint();
@@ -1156,7 +1162,7 @@ public sealed class JournalTests : IDisposable
 
         Assert.Equal(snapshot, File.ReadAllBytes(SnapshotPath));
         Assert.Equal(journal, File.ReadAllBytes(JournalPath));
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(3, reopened.Count);
     }
 
@@ -1167,7 +1173,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void An_open_cancelled_while_the_journal_replays_stops_before_changing_the_journal()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Add(Rail);
@@ -1188,7 +1194,7 @@ public sealed class JournalTests : IDisposable
 
         Assert.Equal(journal, File.ReadAllBytes(JournalPath));
         Assert.Empty(Directory.GetFiles(_folder, "*.cut-*"));
-        using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector reopened = OpenIndex();
         Assert.Equal(3, reopened.Count);
         Assert.Single(reopened.JournalTailsKept);
     }
@@ -1200,20 +1206,20 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_read_only_open_names_the_journal_whose_torn_last_record_it_skipped()
     {
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
             detector.Add(Rail);
         }
 
-        using (CopyDetector whole = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector whole = OpenIndexReadOnly())
         {
             Assert.Empty(whole.JournalTailsSkipped);
         }
 
         File.AppendAllBytes(JournalPath, [9, 0, 0, 0, 1, 2, 3]);
         byte[] journal = File.ReadAllBytes(JournalPath);
-        using (CopyDetector reader = CopyDetector.OpenReadOnly(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector reader = OpenIndexReadOnly())
         {
             Assert.Equal(2, reader.Count);
             Assert.Equal([Path.GetFullPath(JournalPath)], reader.JournalTailsSkipped);
@@ -1221,7 +1227,7 @@ public sealed class JournalTests : IDisposable
         }
 
         Assert.Equal(journal, File.ReadAllBytes(JournalPath));
-        using CopyDetector writer = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+        using CopyDetector writer = OpenIndex();
         Assert.Empty(writer.JournalTailsSkipped);
         Assert.Single(writer.JournalTailsKept);
     }
@@ -1232,7 +1238,7 @@ public sealed class JournalTests : IDisposable
     {
         Directory.CreateDirectory(SnapshotPath + ".lock");
 
-        var e = Assert.ThrowsAny<Exception>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+        var e = Assert.ThrowsAny<Exception>(() => OpenIndex());
 
         Assert.True(e is IOException or UnauthorizedAccessException, e.ToString());
         Assert.DoesNotContain("open in another detector", e.Message, StringComparison.Ordinal);
@@ -1243,12 +1249,12 @@ public sealed class JournalTests : IDisposable
     public void An_index_exists_once_it_holds_changes_in_its_journal_or_a_snapshot()
     {
         Assert.False(CopyDetector.IndexExists(SnapshotPath));
-        using (CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (OpenIndex())
         {
         }
 
         Assert.False(CopyDetector.IndexExists(SnapshotPath)); // an empty journal: nothing was ever added
-        using (CopyDetector detector = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken))
+        using (CopyDetector detector = OpenIndex())
         {
             detector.Add(Harbour);
         }
@@ -1290,7 +1296,7 @@ public sealed class JournalTests : IDisposable
     public void A_file_that_is_not_a_journal_is_refused_with_a_clear_message()
     {
         File.WriteAllText(JournalPath, "this is not a journal at all");
-        var e = Assert.Throws<InvalidDataException>(() => CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken));
+        var e = Assert.Throws<InvalidDataException>(() => OpenIndex());
         Assert.Contains("not a detector journal", e.Message, StringComparison.Ordinal);
     }
 
@@ -1333,7 +1339,7 @@ public sealed class JournalTests : IDisposable
                 }
             }
 
-            using CopyDetector reopened = CopyDetector.Open(SnapshotPath, cancellationToken: TestContext.Current.CancellationToken);
+            using CopyDetector reopened = OpenIndex();
             if (removing is not null)
             {
                 // From here on it must stay as the reopened detector has it.
