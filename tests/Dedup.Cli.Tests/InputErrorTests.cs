@@ -347,6 +347,22 @@ public sealed class InputErrorTests : IDisposable
             lines[^1]);
     }
 
+    /// <summary>The skip summary counts in the plural ("2 duplicate ids"; it said "2 duplicate id").</summary>
+    [Fact]
+    public async Task The_skip_summary_names_several_lines_in_the_plural()
+    {
+        byte[] input = Encoding.UTF8.GetBytes(
+            "{\"id\": \"a\", \"text\": \"one\"}\n{\"id\": \"a\", \"text\": \"two\"}\n{\"id\": \"a\", \"text\": \"three\"}\n" +
+            "{\"id\": \"b\", \"text\": \"\"}\n{\"id\": \"c\", \"text\": \" \"}\n{\"text\": \"no id\"}\n");
+        using var stdin = new MemoryStream(input);
+        using var stderr = new StringWriter();
+        var console = new CliConsole(TextWriter.Null, stderr, () => stdin);
+        ArticleSet set = await new ArticleReader(console, skipBad: true).ReadAsync("-", TestContext.Current.CancellationToken);
+        Assert.Equal(["a"], set.Articles.Select(a => a.Id));
+        string last = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.Equal("dedup: skipped 5 bad lines of <stdin>: 1 missing id, 2 duplicate ids, 2 empty texts", last);
+    }
+
     [Fact]
     public async Task Lines_longer_than_the_read_buffer_and_CRLF_endings_are_read_whole()
     {

@@ -244,7 +244,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     /// <summary>Formats the skip summary: "skipped 3 bad lines of f.jsonl: 2 malformed JSON, 1 duplicate id".</summary>
     public static string DescribeSkipped(ArticleSet set)
     {
-        string reasons = string.Join(", ", set.Skipped.Select(p => $"{p.Value} {Describe(p.Key)}"));
+        string reasons = string.Join(", ", set.Skipped.Select(p => $"{p.Value} {(p.Value == 1 ? Describe(p.Key) : DescribeMany(p.Key))}"));
         string unit = set.SkippedCount == 1 ? set.Unit : set.Unit + "s";
         return $"skipped {set.SkippedCount} bad {unit} of {set.Name}: {reasons}";
     }
@@ -265,6 +265,21 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         InputProblem.Unreadable => "unreadable",
         InputProblem.Binary => "binary",
         _ => "bad field",
+    };
+
+    /// <summary>The words for more than one line with <paramref name="problem"/>: "2 duplicate ids" (it said "2 duplicate id").</summary>
+    public static string DescribeMany(InputProblem problem) => problem switch
+    {
+        InputProblem.NotAnObject => "not JSON objects",
+        InputProblem.MissingId => "missing ids",
+        InputProblem.BadId => "bad ids",
+        InputProblem.DuplicateId => "duplicate ids",
+        InputProblem.MissingText => "missing texts",
+        InputProblem.EmptyText => "empty texts",
+        InputProblem.DuplicateKey => "duplicate keys",
+        InputProblem.Binary => "binary files",
+        InputProblem.BadField => "bad fields",
+        _ => Describe(problem),
     };
 
     /// <summary>The snake_case key of a problem in JSON output.</summary>
