@@ -57,16 +57,16 @@ internal static class DedupApp
                     // word it did not know, a line each).
                     string known = string.Join(", ", commands.Where(c => !c.Hidden).Select(c => c.Name));
                     console.Message(parse.UnmatchedTokens.Count == 0
-                        ? $"Required command was not provided; the commands of '{command}' are {known}."
+                        ? $"no command given; the commands of '{command}' are {known}"
                         : parse.UnmatchedTokens[0].StartsWith('-')
-                        ? $"unknown option '{parse.UnmatchedTokens[0]}'; the commands of '{command}' are {known}."
-                        : $"unknown command '{parse.UnmatchedTokens[0]}'; the commands of '{command}' are {known}.");
+                        ? $"unknown option '{parse.UnmatchedTokens[0]}'; the commands of '{command}' are {known}"
+                        : $"unknown command '{parse.UnmatchedTokens[0]}'; the commands of '{command}' are {known}");
                 }
                 else
                 {
-                    foreach (ParseError error in parse.Errors)
+                    foreach (string message in UsageErrors(parse))
                     {
-                        console.Message(error.Message);
+                        console.Message(message);
                     }
                 }
 
@@ -100,12 +100,12 @@ internal static class DedupApp
         }
         catch (UnauthorizedAccessException e)
         {
-            console.Message("permission denied: " + e.Message);
+            console.Message(CliException.PathFirst(e));
             return ExitCodes.IOError;
         }
         catch (IOException e)
         {
-            console.Message("I/O error: " + e.Message);
+            console.Message(CliException.PathFirst(e));
             return ExitCodes.IOError;
         }
 #pragma warning disable CA1031 // The top of the tool: anything unexpected becomes one line and exit code 70, never a stack trace.
@@ -124,6 +124,57 @@ internal static class DedupApp
 
             return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>
+    /// The parser's errors in the tool's words, as its own checks write them ("--threads must be ...", "unknown option
+    /// '--x'": lower case, no closing period, the option named first). They are told from what failed, not from the
+    /// parser's text, which came in another style ("Unrecognized command or argument 'x'.", "Option '--threads' expects
+    /// a single argument but 2 were provided.") and follows the culture; an error of another kind keeps its text.
+    /// </summary>
+    internal static IEnumerable<string> UsageErrors(ParseResult parse)
+    {
+        foreach (string token in parse.UnmatchedTokens)
+        {
+            yield return token.Length > 1 && token[0] == '-' ? $"unknown option '{token}'" : $"unexpected argument '{token}'";
+        }
+
+        foreach (ParseError error in parse.Errors)
+        {
+            switch (error.SymbolResult)
+            {
+                case OptionResult { Option: { } option, IdentifierToken: null }:
+                    // Not given at all (the parser's "is required" error is the option's, not its command's).
+                    yield return $"{option.Name} is required ({option.HelpName ?? "VALUE"})";
+                    break;
+                case OptionResult { Option: { } option } o when o.Tokens.Count > option.Arity.MaximumNumberOfValues:
+                    yield return option.Arity.MaximumNumberOfValues == 1
+                        ? $"{option.Name} is given {o.Tokens.Count} times; give it once"
+                        : $"{option.Name} takes at most {option.Arity.MaximumNumberOfValues} values, got {o.Tokens.Count}";
+                    break;
+                case OptionResult { Option: { } option } o when o.Tokens.Count < option.Arity.MinimumNumberOfValues:
+                    yield return $"{option.Name} needs a value ({option.HelpName ?? "VALUE"})";
+                    break;
+                case ArgumentResult { Argument: { } argument } a when a.Tokens.Count < argument.Arity.MinimumNumberOfValues:
+                    yield return $"missing {argument.Name}";
+                    break;
+                case CommandResult when parse.UnmatchedTokens.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal)):
+                    // Said above, as an unknown option or an unexpected argument.
+                    break;
+                default:
+                    yield return InOwnStyle(error.Message);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A sentence of the parser's as the tool writes its messages: the first letter in lower case (not an acronym's), no closing period.</summary>
+    internal static string InOwnStyle(string message)
+    {
+        message = message.TrimEnd().TrimEnd('.');
+        return message.Length > 1 && char.IsUpper(message[0]) && char.IsLower(message[1])
+            ? char.ToLowerInvariant(message[0]) + message[1..]
+            : message;
     }
 
     private static Stack<string> CommandPath(CommandResult? result)

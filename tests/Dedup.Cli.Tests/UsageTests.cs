@@ -30,8 +30,8 @@ public sealed class UsageTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new string[0], "Required command was not provided")]
-    [InlineData(new[] { "scan" }, "Required argument")]
+    [InlineData(new string[0], "no command given")]
+    [InlineData(new[] { "scan" }, "dedup: missing INPUT")]
     [InlineData(new[] { "scan", "x.jsonl", "--bogus" }, "--bogus")]
     [InlineData(new[] { "scan", "x.jsonl", "--threshold", "1.5" }, "--threshold must lie between 0 and 1, got 1.5")]
     [InlineData(new[] { "scan", "x.jsonl", "--threshold", "high" }, "got high, which is not a number")]
@@ -42,9 +42,9 @@ public sealed class UsageTests : IDisposable
     [InlineData(new[] { "compare", "a.txt", "b.txt", "-t", "0,5" }, "written with a decimal point")]
     [InlineData(new[] { "index", "add", "x.jsonl", "--store", "s.idx", "-t", "0,5" }, "written with a decimal point")]
     [InlineData(new[] { "scan", "x.jsonl", "--boilerplate-df", "2147483648" }, "--boilerplate-df must be a whole number of at least 2")]
-    [InlineData(new[] { "compare", "a.txt" }, "Required argument")]
+    [InlineData(new[] { "compare", "a.txt" }, "dedup: missing B")]
     [InlineData(new[] { "index", "add", "x.jsonl" }, "--store")]
-    [InlineData(new[] { "index", "remove", "--store", "s.idx" }, "Required argument")]
+    [InlineData(new[] { "index", "remove", "--store", "s.idx" }, "dedup: missing ID")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     public async Task Usage_errors_exit_2_with_a_hint(string[] args, string expected)
     {
@@ -57,14 +57,14 @@ public sealed class UsageTests : IDisposable
 
     /// <summary>
     /// A command of commands given none, or a word that is none, says so in one line naming the commands (the parser
-    /// wrote "Required command was not provided", then a line for each word it did not know).
+    /// wrote "Required command was not provided.", then a line for each word it did not know).
     /// </summary>
     [Theory]
-    [InlineData(new[] { "frobnicate" }, "dedup: unknown command 'frobnicate'; the commands of 'dedup' are scan, compare, index.")]
-    [InlineData(new[] { "index", "bogus", "--store", "x" }, "dedup: unknown command 'bogus'; the commands of 'dedup index' are add, query, remove, stats.")]
-    [InlineData(new[] { "--bogus" }, "dedup: unknown option '--bogus'; the commands of 'dedup' are scan, compare, index.")]
-    [InlineData(new string[0], "dedup: Required command was not provided; the commands of 'dedup' are scan, compare, index.")]
-    [InlineData(new[] { "index" }, "dedup: Required command was not provided; the commands of 'dedup index' are add, query, remove, stats.")]
+    [InlineData(new[] { "frobnicate" }, "dedup: unknown command 'frobnicate'; the commands of 'dedup' are scan, compare, index")]
+    [InlineData(new[] { "index", "bogus", "--store", "x" }, "dedup: unknown command 'bogus'; the commands of 'dedup index' are add, query, remove, stats")]
+    [InlineData(new[] { "--bogus" }, "dedup: unknown option '--bogus'; the commands of 'dedup' are scan, compare, index")]
+    [InlineData(new string[0], "dedup: no command given; the commands of 'dedup' are scan, compare, index")]
+    [InlineData(new[] { "index" }, "dedup: no command given; the commands of 'dedup index' are add, query, remove, stats")]
     public async Task A_missing_or_unknown_command_is_one_line_naming_the_commands(string[] args, string expected)
     {
         CliRun run = await Cli.RunAsync(args);
@@ -75,6 +75,35 @@ public sealed class UsageTests : IDisposable
         Assert.Equal(expected, lines[0]);
         Assert.EndsWith("--help' for usage.", lines[1], StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The parser's errors are written as the tool writes its own, each naming what is wrong, in lower case without a
+    /// closing period (they said "Unrecognized command or argument 'extra'." and "Option '--threads' expects a single
+    /// argument but 2 were provided." beside the tool's "unknown option '--bogus'").
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { "scan", "SAMPLE", "extra" }, new[] { "dedup: unexpected argument 'extra'" })]
+    [InlineData(new[] { "scan", "SAMPLE", "--threads", "1", "--threads", "2" }, new[] { "dedup: --threads is given 2 times; give it once" })]
+    [InlineData(new[] { "scan", "SAMPLE", "--pairs" }, new[] { "dedup: --pairs needs a value (PAIRS.jsonl)" })]
+    [InlineData(new[] { "scan", "SAMPLE", "--format", "html" }, new[] { "dedup: unknown option '--format'", "dedup: unexpected argument 'html'" })]
+    [InlineData(new[] { "index", "add", "SAMPLE" }, new[] { "dedup: --store is required (PATH)" })]
+    [InlineData(new[] { "index", "add" }, new[] { "dedup: --store is required (PATH)", "dedup: missing INPUT" })]
+    [InlineData(new[] { "index", "query", "--store", "s.idx", "a", "b" }, new[] { "dedup: unexpected argument 'b'" })]
+    public async Task Parser_errors_are_written_in_the_tools_style(string[] args, string[] expected)
+    {
+        CliRun run = await Cli.RunAsync([.. args.Select(a => a == "SAMPLE" ? Cli.NewsSample : a)]);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal([.. expected, $"Run 'dedup {args[0]}{(args[0] == "index" ? " " + args[1] : string.Empty)} --help' for usage."], lines);
+    }
+
+    [Theory]
+    [InlineData("Unrecognized command or argument 'x'.", "unrecognized command or argument 'x'")]
+    [InlineData("URL is not valid.", "URL is not valid")]
+    [InlineData("'x' is bad", "'x' is bad")]
+    public void A_parser_message_of_another_kind_is_put_in_the_tools_style(string message, string expected)
+        => Assert.Equal(expected, DedupApp.InOwnStyle(message));
 
     /// <summary>The help gives --encoding's default as its value is written, lower case (it printed "[default: Auto]").</summary>
     [Fact]
