@@ -64,6 +64,30 @@ internal sealed class CliException : Exception
     }
 
     /// <summary>
+    /// The message for a failure to read or write a file that no command turned into its own: the file first, as the
+    /// tool's other messages name it ("/proc/self/mem: Input/output error", "/root/x: permission denied"), where .NET
+    /// wrote it last ("I/O error: Input/output error : '/proc/self/mem'", "permission denied: Access to the path
+    /// '/root/x' is denied."). A message without a path keeps its text after what kind of failure it is.
+    /// </summary>
+    public static string PathFirst(Exception e)
+    {
+        string message = e.Message;
+        if (e is UnauthorizedAccessException)
+        {
+            const string Prefix = "Access to the path '", Suffix = "' is denied.";
+            return message.StartsWith(Prefix, StringComparison.Ordinal) && message.EndsWith(Suffix, StringComparison.Ordinal) && message.Length > Prefix.Length + Suffix.Length
+                ? $"{message[Prefix.Length..^Suffix.Length]}: permission denied"
+                : "permission denied: " + message;
+        }
+
+        // The system's reason holds no " : '", a path may.
+        int file = message.IndexOf(" : '", StringComparison.Ordinal);
+        return file > 0 && message.EndsWith('\'') && message.Length > file + 5
+            ? $"{message[(file + 4)..^1]}: {message[..file]}"
+            : "I/O error: " + message;
+    }
+
+    /// <summary>
     /// An I/O exception's message without the path .NET appends to it (" : '/path'") when that path is
     /// <paramref name="fullPath"/>, for a message that names the file first ("/dev/full: No space left on device").
     /// </summary>

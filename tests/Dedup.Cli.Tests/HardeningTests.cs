@@ -16,6 +16,38 @@ public sealed class HardeningTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>
+    /// A file the system refuses to read names the file first, as the tool's other messages do (it said "I/O error:
+    /// Input/output error : '/proc/self/mem'", .NET's words with the path last).
+    /// </summary>
+    [Theory]
+    [InlineData("scan")]
+    [InlineData("compare")]
+    public async Task A_file_the_system_cannot_read_is_named_first(string command)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("/proc/self/mem, which cannot be read from its start, is Linux's");
+        }
+
+        CliRun run = await Cli.RunAsync(command == "scan" ? ["scan", "/proc/self/mem"] : ["compare", "/proc/self/mem", Cli.NewsSample]);
+
+        Assert.Equal(ExitCodes.IOError, run.ExitCode);
+        Assert.Equal("dedup: /proc/self/mem: Input/output error", run.Error.Trim());
+    }
+
+    [Theory]
+    [InlineData("io", "Input/output error : '/proc/self/mem'", "/proc/self/mem: Input/output error")]
+    [InlineData("io", "No space left on device : '/tmp/a : 'b'", "/tmp/a : 'b: No space left on device")]
+    [InlineData("io", "The pipe is broken.", "I/O error: The pipe is broken.")]
+    [InlineData("denied", "Access to the path '/root/x' is denied.", "/root/x: permission denied")]
+    [InlineData("denied", "Access denied.", "permission denied: Access denied.")]
+    public void A_system_message_is_turned_to_name_its_file_first(string kind, string message, string expected)
+    {
+        Exception e = kind == "io" ? new IOException(message) : new UnauthorizedAccessException(message);
+        Assert.Equal(expected, CliException.PathFirst(e));
+    }
+
     // D1: a lone surrogate escape is bad input naming file and line, in every string field and from every entry point.
     [Theory]
     [InlineData("{\"id\": \"b\", \"text\": \"abc \\ud800 def\"}", "\"text\" escapes a lone UTF-16 surrogate")]
