@@ -274,21 +274,66 @@ public sealed partial class CopyDetector
                 return 0;
             }
 
-            JournalRemoves(due);
-            foreach (string id in due)
-            {
-                _registry.Remove(id, out int slot, out ArticleFeatures? f);
-                _store.Remove(Entries(f!, slot));
-                ClusterRemovedLocked(slot);
-            }
-
-            Interlocked.Increment(ref _version);
-            return due.Count;
+            return RemoveLocked(due);
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+    }
+
+    /// <summary>
+    /// Removes articles by id, journaled with one write (and one flush) as <see cref="Expire"/> does: a failure to
+    /// journal them (a full disk) removes none, where removing them one at a time left the first ones removed.
+    /// </summary>
+    /// <param name="ids">The ids; one not indexed is passed over, and one given twice is removed once.</param>
+    /// <param name="cancellationToken">Checked before anything is removed; nothing is removed when it is cancelled.</param>
+    /// <returns>The number of articles removed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ids"/> or one of its ids is null; nothing is removed.</exception>
+    /// <exception cref="InvalidOperationException">The detector was opened read-only (<see cref="OpenReadOnly"/>).</exception>
+    /// <exception cref="NotSupportedException">The bucket store has no synchronous access (use <see cref="RemoveAsync"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; nothing is removed.</exception>
+    /// <exception cref="IOException">The journal could not be written; nothing is removed.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public int RemoveRange(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        string[] given = [.. ids];
+        if (Array.IndexOf(given, null) is int at and >= 0)
+        {
+            throw new ArgumentNullException(nameof(ids), $"The id at {at} is null; nothing was removed.");
+        }
+
+        ThrowIfReadOnly();
+        ThrowIfNoSynchronousStore();
+        cancellationToken.ThrowIfCancellationRequested();
+        EnterWriteLock();
+        try
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            List<string> due = [.. given.Where(id => seen.Add(id) && _registry.Contains(id))];
+            cancellationToken.ThrowIfCancellationRequested();
+            return due.Count == 0 ? 0 : RemoveLocked(due);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Journals the removal of <paramref name="due"/> (indexed ids, each once) with one write, then removes them; under the write lock.</summary>
+    private int RemoveLocked(List<string> due)
+    {
+        JournalRemoves(due);
+        foreach (string id in due)
+        {
+            _registry.Remove(id, out int slot, out ArticleFeatures? f);
+            _store.Remove(Entries(f!, slot));
+            ClusterRemovedLocked(slot);
+        }
+
+        Interlocked.Increment(ref _version);
+        return due.Count;
     }
 
     /// <summary>

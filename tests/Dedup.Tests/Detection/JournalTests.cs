@@ -79,6 +79,42 @@ public sealed class JournalTests : IDisposable
     }
 
     /// <summary>
+    /// RemoveRange removes the indexed ids among those given, each once, journaled so that a reopen holds the rest;
+    /// a null id, a cancelled token or a read-only detector removes nothing.
+    /// </summary>
+    [Fact]
+    public void RemoveRange_removes_the_indexed_ids_once_and_the_journal_keeps_it()
+    {
+        using (CopyDetector detector = OpenIndex())
+        {
+            detector.AddRange([Harbour, Rail, FollowUp], TestContext.Current.CancellationToken);
+            long journal = detector.JournalBytes;
+
+            Assert.Throws<ArgumentNullException>(() => detector.RemoveRange(["rail", null!], TestContext.Current.CancellationToken));
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            Assert.Throws<OperationCanceledException>(() => detector.RemoveRange(["rail"], cancelled.Token));
+            Assert.Equal(0, detector.RemoveRange(["missing"], TestContext.Current.CancellationToken));
+            Assert.Equal(3, detector.Count);
+            Assert.Equal(journal, detector.JournalBytes);
+
+            Assert.Equal(2, detector.RemoveRange(["harbour", "missing", "rail", "harbour"], TestContext.Current.CancellationToken));
+            Assert.Equal(1, detector.Count);
+            Assert.True(detector.Contains("follow-up"));
+            Assert.False(detector.Contains("harbour") || detector.Contains("rail"));
+        }
+
+        using (CopyDetector reader = OpenIndexReadOnly())
+        {
+            Assert.Throws<InvalidOperationException>(() => reader.RemoveRange(["follow-up"], TestContext.Current.CancellationToken));
+        }
+
+        using CopyDetector reopened = OpenIndex();
+        Assert.Equal(1, reopened.Count);
+        Assert.True(reopened.Contains("follow-up"));
+    }
+
+    /// <summary>
     /// A journal begun after a checkpoint, whose snapshot is missing (deleted, or not restored with it), is refused: it
     /// opened as an index of the changes since the checkpoint alone, without a word (a client's trial: 400 articles, 100
     /// after reopening). A journal of an index never checkpointed opens as before.
