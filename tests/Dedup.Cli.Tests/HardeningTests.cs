@@ -366,7 +366,7 @@ public sealed class HardeningTests : IDisposable
     // reported as "articles: 0"), and says so in one line. The disk is a 64 KB tmpfs: mounted where the test runs as
     // root and the kernel lets it, and the test reports itself skipped elsewhere.
     [Fact]
-    public async Task A_first_add_that_fills_the_disk_leaves_no_index()
+    public async Task A_first_add_that_fills_the_disk_leaves_no_index_and_a_full_disk_changes_none()
     {
         string disk = _temp.File("small");
         Directory.CreateDirectory(disk);
@@ -391,6 +391,38 @@ public sealed class HardeningTests : IDisposable
             run = await Cli.RunAsync("index", "add", "--store", store, input);
             Assert.Equal(ExitCodes.IOError, run.ExitCode);
             Assert.Equal($"dedup: {store}: the articles could not be journaled (No space left on device); nothing was added, and the index is as it was", run.Error.TrimEnd());
+            Assert.StartsWith("articles: 3", (await Cli.RunAsync("index", "stats", "--store", store)).Out, StringComparison.Ordinal);
+
+            // Removing several on a full disk removes none (one journal write an id left the first ones removed, and
+            // the message was the system's, naming the journal). Their ids are long, so that their removals need more
+            // than the room left in the journal's last page of the disk.
+            string[] longIds = [.. Enumerable.Range(0, 3).Select(i => $"L{i}-" + new string('x', 3000))];
+            string longInput = _temp.Write("long.jsonl", string.Concat(longIds.Select((id, i) => $"{{\"id\": \"{id}\", \"text\": \"Long story {i} of the harbour wall.\"}}\n")));
+            Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, longInput)).ExitCode);
+            string filler = Path.Combine(disk, "filler");
+            using (var fill = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                foreach (int size in (int[])[4096, 1])
+                {
+                    try
+                    {
+                        while (true)
+                        {
+                            fill.Write(new byte[size]);
+                        }
+                    }
+                    catch (IOException)
+                    {
+                    }
+                }
+            }
+
+            run = await Cli.RunAsync(["index", "remove", "--store", store, .. longIds]);
+            Assert.Equal(ExitCodes.IOError, run.ExitCode);
+            Assert.Equal($"dedup: {store}: the removal could not be journaled (No space left on device); nothing was removed, and the index is as it was", run.Error.TrimEnd());
+            File.Delete(filler);
+            Assert.StartsWith("articles: 6", (await Cli.RunAsync("index", "stats", "--store", store)).Out, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync(["index", "remove", "--store", store, .. longIds])).ExitCode);
             Assert.StartsWith("articles: 3", (await Cli.RunAsync("index", "stats", "--store", store)).Out, StringComparison.Ordinal);
         }
         finally

@@ -206,8 +206,9 @@ internal static class IndexCommand
     /// <summary>
     /// Removes articles by id; when any id is not indexed, nothing is removed. Ctrl+C while the index loads (seconds for
     /// a large one) stops the run with nothing removed: the load stops at once, and the token is checked again right
-    /// before the first removal is journaled (the removal went ahead, and the run said "removed", ~9 s after a Ctrl+C in
-    /// a user's trial). Once the removals are journaled they stand, and the run ends as it would have.
+    /// before the removals are journaled (the removal went ahead, and the run said "removed", ~9 s after a Ctrl+C in
+    /// a user's trial). The removals are journaled with one write: all stand, and the run ends as it would have, or
+    /// (a full disk) none does.
     /// </summary>
     public static async Task<int> RemoveAsync(CliConsole console, string storeLocation, IReadOnlyList<string> ids, bool json, CancellationToken cancellationToken)
     {
@@ -224,8 +225,18 @@ internal static class IndexCommand
             throw CliException.BadInput($"{store.Location}: not in the index: {string.Join(", ", missing.Select(Printable.Quote))} (nothing removed)");
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        int removed = ids.Distinct(StringComparer.Ordinal).Count(detector.Remove);
+        int removed;
+        try
+        {
+            removed = detector.RemoveRange(ids, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            // The removals are one journal write, cut back when it fails: none was made (one write an id left the first
+            // ones removed on a full disk, and the raw message named the journal, a file the user never named).
+            throw new CliException(ExitCodes.IOError, $"{store.Location}: the removal could not be journaled ({CliException.Reason(e)}); nothing was removed, and the index is as it was", e);
+        }
+
         store.Save(detector);
         Report(console, json, "updated", store, detector.Count, [("removed", removed)],
             $"removed {removed} article{Plural(removed)} from {store.Location}; it holds {detector.Count}");
