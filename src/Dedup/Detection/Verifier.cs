@@ -261,7 +261,10 @@ internal static class Verifier
         bool factsKept = o.Paraphrase.SameFacts;
         double paraphrase = o.ParaphraseScore;
         double paraphraseBar = o.Paraphrase.FactsBothWays ? ParaphraseCopyFactsBothWays : ParaphraseCopy;
-        bool paraphraseCounts = paraphrase >= paraphraseBar && o.Paraphrase.SharesEnough(MinParaphraseTerms);
+        // Of texts of different size, the smaller is a digest or an excerpt of the other only if it adds (nearly) no facts
+        // of its own: the digest's bar, whatever the number of terms shared.
+        bool paraphraseCounts = paraphrase >= paraphraseBar && o.Paraphrase.SharesEnough(MinParaphraseTerms)
+            && (o.Paraphrase.TermRatio >= Paraphrase.SimilarSize || o.Paraphrase.FactShare >= Paraphrase.DigestFacts);
         rewrite = !factsKept || o.SizeRatio < MinRewriteSizeRatio ? 0 : Math.Max(o.SkeletonShare, paraphraseCounts ? paraphrase : 0);
         lead = o.Lead >= LeadCopy ? LeadWeight * o.Lead : 0;
         return Math.Max(Math.Max(verbatim, rewrite), lead);

@@ -652,6 +652,25 @@ public class ParaphraseTests
         Assert.Equal(expected, Verifier.Classify(false, measure, DetectorOptions.Default.Threshold)?.Kind);
     }
 
+    [Theory]
+    [InlineData(20, 17, 150, null)]               // a third of the other's size, 3 of its 20 facts its own: a follow-up or another angle, no digest
+    [InlineData(20, 18, 150, CopyKind.Rewritten)] // 18 of 20 (Paraphrase.DigestFacts): a digest of the other
+    [InlineData(20, 17, 66, CopyKind.Rewritten)]  // of similar size: a rewrite, held to Paraphrase.FactsKept as before
+    public void Of_texts_of_different_size_the_smaller_adds_no_facts_of_its_own_however_many_terms_they_share(int facts, int sharedFacts, int otherTerms, CopyKind? expected)
+    {
+        // Only the paraphrase score can make the pair a copy (nothing verbatim, no skeleton, no lead), all sentences
+        // aligned, 55 of 60 terms shared: more than Verifier.MinParaphraseTerms, so the digest's rule for fewer shared
+        // terms does not apply. A text much smaller than the other that brings facts of its own is a later story on
+        // the event (Reuters: a tender cancelled in another week, another crude posting) or an answer written without
+        // the source, not a copy; the digest's bar on its facts applies however many terms the two share.
+        var paraphrase = new ParaphraseMeasure(Terms: 60, SharedTerms: 55, Facts: facts, SharedFacts: sharedFacts, AlignableTerms: 60, AlignedTerms: 60, AlignedNumbers: 0, MissingNumbers: 0, OtherTerms: otherTerms, OtherFacts: facts + 2);
+        var measure = new PairMeasure(60, otherTerms * 2, 0, 40, otherTerms, 0, 0, 0, 0, 0, paraphrase);
+        Assert.True(measure.ParaphraseScore >= Verifier.ParaphraseCopy, $"paraphrase score {measure.ParaphraseScore}");
+        Assert.True(paraphrase.SameFacts && !paraphrase.FactsBothWays && paraphrase.SharedTerms >= Verifier.MinParaphraseTerms);
+
+        Assert.Equal(expected, Verifier.Classify(false, measure, DetectorOptions.Default.Threshold)?.Kind);
+    }
+
     [Fact]
     public void A_news_app_summary_of_a_story_is_rewritten()
     {
