@@ -22,6 +22,7 @@ public sealed class CompareReasonTests
     [InlineData(0.65, 0.60, 0.9, "facts 0.600", "the smaller keeps 0.600 of its names and numbers, and a rewrite keeps at least 0.7 of them")]
     [InlineData(0.55, 0.9, 0.5, "the paraphrase score 0.550", "a rewrite scores at least 0.6")]
     [InlineData(0.75, 0.95, 0.9, "the paraphrase score 0.750", "it counts only when the two share at least 40 content terms")]
+    [InlineData(0.706, 0.884, 0.626, "facts 0.884", "the smaller keeps 0.884 of its names and numbers: between texts of different size (the smaller under 0.7 of the other's content terms) it counts only from 0.9")]
     public void The_reason_names_the_part_of_the_rule_the_pair_missed(double paraphrase, double facts, double aligned, string figures, string part)
     {
         string? reason = Reason(paraphrase, facts, aligned);

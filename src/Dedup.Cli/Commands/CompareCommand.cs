@@ -141,7 +141,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 // The library's bars (internal to it): a paraphrase score counts from 0.7, or from 0.6 for two texts of
                 // similar size that hold each other's facts (0.8 each way, 5 or more); the smaller must keep 0.7 of its
                 // facts; and the two must share 40 content terms, or hold each other's facts both ways, or the smaller
-                // must be a digest. Say which part the pair missed, with its figures (a client's trial read the whole
+                // must be a digest; between texts of different size, the smaller must keep 0.9 of its facts. Say which part the pair missed, with its figures (a client's trial read the whole
                 // rule restated for a pair whose score was simply under the bar).
                 string measured = string.Create(CultureInfo.InvariantCulture, $"paraphrase score {scores.ParaphraseScore:0.000}: the mean of its content terms, facts {scores.FactScore:0.000} and aligned sentences {scores.AlignedScore:0.000}, less half its verbatim share");
                 string because = scores.FactScore < 0.7
@@ -150,6 +150,8 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                     ? "a rewrite scores at least 0.6 (two texts of similar size that hold each other's names and numbers) or 0.7"
                     : scores.ParaphraseScore < 0.7
                     ? "below 0.7 a rewrite must also be of similar size and hold 0.8 of the other's names and numbers both ways, which these do not"
+                    : scores.FactScore < 0.9
+                    ? string.Create(CultureInfo.InvariantCulture, $"the smaller keeps {scores.FactScore:0.000} of its names and numbers: between texts of different size (the smaller under 0.7 of the other's content terms) it counts only from 0.9, as a digest brings no facts of its own and a later story on the event does; of similar size, only when the two share at least 40 content terms or hold each other's facts both ways")
                     : "it counts only when the two share at least 40 content terms, hold each other's facts both ways, or the smaller (of 40 terms or more, at most half the other's size) keeps nearly all its terms and facts (two short reports on one subject share most of their few terms); and not between texts more than 20 times apart in size";
                 return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the {measured}; {because}");
             }
