@@ -105,14 +105,19 @@ internal sealed class DetectorJournal : IDisposable
 
     /// <summary>Whether the journal file at <paramref name="path"/> exists and holds more than its header (records, perhaps a torn one).</summary>
     /// <remarks>A journal a detector holds open to change it counts as holding records: it may, and the index is in use.</remarks>
-    public static bool HoldsRecords(string path)
+    public static bool HoldsRecords(string path) => HoldsRecords(path, out _);
+
+    /// <summary>As <see cref="HoldsRecords(string)"/>; <paramref name="held"/> says a detector that changes the index holds the file (it may hold records, unread).</summary>
+    private static bool HoldsRecords(string path, out bool held)
     {
+        held = false;
         try
         {
             return ReadHeader(path) is { } header && new FileInfo(path).Length > header.Length;
         }
         catch (IOException e) when (IsHeldElsewhere(e))
         {
+            held = true;
             return true;
         }
     }
@@ -212,6 +217,7 @@ internal sealed class DetectorJournal : IDisposable
             return;
         }
 
+        CheckSizes(articles);
         var buffer = new ArrayBufferWriter<byte>();
         lock (_gate)
         {
@@ -238,6 +244,40 @@ internal sealed class DetectorJournal : IDisposable
             }
 
             Append(buffer.WrittenSpan);
+        }
+    }
+
+    /// <summary>The most bytes one append writes (a batch is one write, so that it is journaled whole or not at all).</summary>
+    private static readonly long MaxWriteBytes = Array.MaxLength;
+
+    /// <summary>
+    /// Refuses, before anything is written, an article whose record the reader would refuse (more than
+    /// <see cref="MaxRecordBytes"/>: it was acknowledged, then read back as damage) and a batch larger than one write
+    /// can hold (it failed with an <see cref="OutOfMemoryException"/> on making the write's buffer).
+    /// </summary>
+    /// <exception cref="ArgumentException">An article's record, or the batch, is over its limit; nothing is written.</exception>
+    private static void CheckSizes(IReadOnlyList<Article> articles)
+    {
+        long total = 0;
+        foreach (Article a in articles)
+        {
+            long record = (4L * 4) + PublishedBytes + IndexedBytes + Encoding.UTF8.GetByteCount(a.Id) + Encoding.UTF8.GetByteCount(a.Text)
+                + (a.Title is null ? 0 : Encoding.UTF8.GetByteCount(a.Title)) + (a.Source is null ? 0 : Encoding.UTF8.GetByteCount(a.Source));
+            if (record > MaxRecordBytes)
+            {
+                throw new ArgumentException(
+                    $"The article '{a.Id}' takes {record:N0} bytes in the journal (its id, text, title and source in UTF-8), more than a journal record holds ({MaxRecordBytes:N0}); nothing was added.",
+                    nameof(articles));
+            }
+
+            total += record + 13;
+        }
+
+        if (total > MaxWriteBytes)
+        {
+            throw new ArgumentException(
+                $"The batch of {articles.Count:N0} articles takes {total:N0} bytes in the journal, more than one write holds ({MaxWriteBytes:N0}); add it in smaller batches. Nothing was added.",
+                nameof(articles));
         }
     }
 
@@ -556,10 +596,13 @@ internal sealed class DetectorJournal : IDisposable
     /// Whether the index whose snapshot is <paramref name="snapshotPath"/> has changes a journal holds and its snapshot
     /// does not (records in <c>snapshotPath.journal</c> or in the <c>.old</c> file a failed checkpoint left).
     /// </summary>
-    public static bool HasRecords(string snapshotPath)
+    public static bool HasRecords(string snapshotPath) => HasRecords(snapshotPath, out _);
+
+    /// <summary>As <see cref="HasRecords(string)"/>; <paramref name="held"/> says the journal is held by a detector that changes the index, so its records could not be looked at.</summary>
+    public static bool HasRecords(string snapshotPath, out bool held)
     {
         string journal = snapshotPath + ".journal";
-        return HoldsRecords(journal) || HoldsRecords(OldPath(journal));
+        return HoldsRecords(journal, out held) || HoldsRecords(OldPath(journal), out held);
     }
 
     /// <summary>Deletes the file left by <see cref="Rotate"/> once a snapshot holds its records.</summary>
@@ -601,48 +644,63 @@ internal sealed class DetectorJournal : IDisposable
     public static long Replay(string path, Action<string, Article?, long> apply, out int records, CancellationToken cancellationToken = default)
     {
         records = 0;
-        byte[] data;
+        FileStream stream;
         try
         {
-            data = File.ReadAllBytes(path);
+            // Read through a window of the file, not whole: File.ReadAllBytes refused a journal of 2 GiB or more, which
+            // a detector wrote and acknowledged (about 900,000 adds between checkpoints), so the index never opened.
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         }
         catch (IOException e) when (IsHeld(e))
         {
             throw Held(path, e);
         }
 
-        if (ParseHeader(data, path) is not { } header)
+        using (stream)
+        using (var file = new FileWindow(stream.SafeFileHandle))
         {
-            return 0;
-        }
+            if (ParseHeader(file.Read(0, (int)Math.Min(LongHeaderBytes, file.Length)), path) is not { } header)
+            {
+                return 0;
+            }
 
-        int position = header.Length;
-        while (TryReadRecord(data, position, out int next, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out string? id, out Article? article, out long indexed))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            apply(id, article, indexed);
-            records++;
-            position = next;
-        }
+            long position = header.Length;
+            while (TryReadRecord(file, position, out long next, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out string? id, out Article? article, out long indexed))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                apply(id, article, indexed);
+                records++;
+                position = next;
+            }
 
-        // A torn tail is the unacknowledged end of the last write: nothing valid follows it. A bad record with valid
-        // ones after it is damage inside the journal, and cutting there would drop acknowledged changes.
-        if (FirstValidRecordAfter(data, position) is int later and >= 0)
-        {
-            throw new InvalidDataException(
-                $"The journal '{path}' is damaged at byte {position} (a record there fails its checksum or its format), yet a valid record follows at byte {later}: " +
-                "it is left as it is. Restore it from a copy, or move it aside to open the index without the changes it holds.");
-        }
+            // A torn tail is the unacknowledged end of the last write: nothing valid follows it. A bad record with valid
+            // ones after it is damage inside the journal, and cutting there would drop acknowledged changes.
+            if (FirstValidRecordAfter(file, position) is long later and >= 0)
+            {
+                throw new InvalidDataException(
+                    $"The journal '{path}' is damaged at byte {position} (a record there fails its checksum or its format), yet a valid record follows at byte {later}: " +
+                    "it is left as it is. Restore it from a copy, or move it aside to open the index without the changes it holds.");
+            }
 
-        return position;
+            return position;
+        }
     }
 
     /// <summary>The offset of the first whole, valid record after <paramref name="position"/>, or -1.</summary>
-    private static int FirstValidRecordAfter(byte[] data, int position)
+    private static long FirstValidRecordAfter(FileWindow file, long position)
     {
-        for (int p = position + 1; p < data.Length; p++)
+        for (long p = position + 1; p <= file.Length - 13; p++)
         {
-            if (TryReadRecord(data, p, out _, out byte kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out _, out _, out _))
+            // Only an add or a remove parses: other kinds are passed over before their checksum is computed.
+            ReadOnlySpan<byte> at = file.Read(p + 4, 1);
+            if (at.IsEmpty)
+            {
+                break;
+            }
+
+            byte kind = at[0];
+            if (kind is (AddKind or RemoveKind)
+                && TryReadRecord(file, p, out _, out kind, out ReadOnlySpan<byte> payload) && TryParse(kind, payload, out _, out _, out _))
             {
                 return p;
             }
@@ -651,33 +709,93 @@ internal sealed class DetectorJournal : IDisposable
         return -1;
     }
 
-    private static bool TryReadRecord(byte[] data, int position, out int next, out byte kind, out ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Reads the record at <paramref name="position"/>: false when it is torn (the file ends inside it), too long to be a
+    /// record, or fails its checksum. The payload is valid until the next read of <paramref name="file"/>.
+    /// </summary>
+    private static bool TryReadRecord(FileWindow file, long position, out long next, out byte kind, out ReadOnlySpan<byte> payload)
     {
         next = position;
         kind = 0;
         payload = default;
-        if (data.Length - position < 5)
+        if (file.Length - position < 5)
         {
             return false;
         }
 
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(position));
-        if (length > MaxRecordBytes || data.Length - position - 5 < (long)length + 8)
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(file.Read(position, 4));
+        if (length > MaxRecordBytes || file.Length - position - 5 < (long)length + 8)
         {
             return false;
         }
 
         int body = 5 + (int)length;
-        ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(position + body));
-        if (XxHash64.HashToUInt64(data.AsSpan(position, body)) != stored)
+        ReadOnlySpan<byte> record = file.Read(position, body + 8);
+        if (record.Length < body + 8 || XxHash64.HashToUInt64(record[..body]) != BinaryPrimitives.ReadUInt64LittleEndian(record[body..]))
         {
             return false;
         }
 
-        kind = data[position + 4];
-        payload = data.AsSpan(position + 5, (int)length);
+        kind = record[4];
+        payload = record.Slice(5, (int)length);
         next = position + body + 8;
         return true;
+    }
+
+    /// <summary>
+    /// A read-only view of a file through a window of it held in memory (1 MiB, or one record when larger): records are
+    /// read in order with a read call a window, and a file of any length is read, not one of less than 2 GiB.
+    /// </summary>
+    private sealed class FileWindow(Microsoft.Win32.SafeHandles.SafeFileHandle handle) : IDisposable
+    {
+        private const int WindowBytes = 1 << 20;
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(WindowBytes);
+        private long _start;
+        private int _count;
+
+        /// <summary>The file's length when the view was made (a journal being read is not written to).</summary>
+        public long Length { get; } = RandomAccess.GetLength(handle);
+
+        /// <summary>
+        /// The <paramref name="count"/> bytes at <paramref name="position"/>, valid until the next call; fewer when the
+        /// file ends before them (it was cut while read).
+        /// </summary>
+        public ReadOnlySpan<byte> Read(long position, int count)
+        {
+            if (position >= _start && position + count <= _start + _count)
+            {
+                return _buffer.AsSpan((int)(position - _start), count);
+            }
+
+            if (count > _buffer.Length)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = [];
+                _buffer = ArrayPool<byte>.Shared.Rent(count);
+            }
+
+            _start = position;
+            _count = 0;
+            int want = (int)Math.Min(_buffer.Length, Math.Max(0, Length - position));
+            while (_count < want)
+            {
+                int read = RandomAccess.Read(handle, _buffer.AsSpan(_count, want - _count), position + _count);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                _count += read;
+            }
+
+            return _buffer.AsSpan(0, Math.Min(count, _count));
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
     }
 
     /// <remarks>
