@@ -589,11 +589,15 @@ public sealed partial class CopyDetector
     private static void ThrowIfJournalHoldsMore(string path)
     {
         string full = SnapshotFile.FollowLinks(Path.GetFullPath(path));
-        if (!Directory.Exists(full) && DetectorJournal.HasRecords(full))
+        if (!Directory.Exists(full) && DetectorJournal.HasRecords(full, out bool held))
         {
-            throw new IOException(
-                $"'{path}' is the snapshot of an index whose journal ('{full}.journal') holds changes the snapshot does not: loaded alone, it would leave them out. " +
-                "Read the index with OpenReadOnly (or Open), which replays them; to read the snapshot alone, Load a stream of the file.");
+            // A writer holds the journal: its changes cannot be looked at, and OpenReadOnly is refused as long as it runs
+            // (the advice to use it led nowhere in a client's trial).
+            throw new IOException(held
+                ? $"'{path}' is the snapshot of an index that a detector has open to change it (its journal '{full}.journal' is held): the snapshot may lack changes the journal holds. " +
+                  "Read the index in the process that has it open, after it closes (OpenReadOnly or Open), or Load a stream of the file to read the snapshot alone."
+                : $"'{path}' is the snapshot of an index whose journal ('{full}.journal') holds changes the snapshot does not: loaded alone, it would leave them out. " +
+                  "Read the index with OpenReadOnly (or Open), which replays them; to read the snapshot alone, Load a stream of the file.");
         }
     }
 

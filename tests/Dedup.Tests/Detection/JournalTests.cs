@@ -274,6 +274,27 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(2, loaded.Count);
     }
 
+    /// <summary>
+    /// The snapshot of an index a writer has open is refused naming that: it said the journal held changes (it could not
+    /// be read) and advised OpenReadOnly, which the writer refuses. A stream of the file reads the snapshot alone.
+    /// </summary>
+    [Fact]
+    public void Loading_the_snapshot_of_an_index_a_writer_has_open_says_so()
+    {
+        using CopyDetector writer = OpenIndex();
+        writer.Add(Harbour);
+        writer.Checkpoint();
+
+        var refused = Assert.Throws<IOException>(() => CopyDetector.LoadFromFile(SnapshotPath));
+
+        Assert.Contains("a detector has open to change it", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("holds changes the snapshot does not", refused.Message, StringComparison.Ordinal);
+        Assert.Throws<IOException>(OpenIndexReadOnly);
+        using FileStream stream = File.OpenRead(SnapshotPath);
+        using CopyDetector loaded = CopyDetector.Load(stream);
+        Assert.Equal(1, loaded.Count);
+    }
+
     /// <summary>A journal begun on opening a saved snapshot (no checkpoint yet) is a journal after a snapshot too.</summary>
     [Fact]
     public void A_journal_begun_on_a_saved_snapshot_needs_that_snapshot()
