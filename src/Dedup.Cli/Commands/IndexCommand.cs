@@ -54,7 +54,8 @@ internal static class IndexCommand
                 // Its journal's buffered records could not be written either: they are not on disk, which is checked next.
             }
 
-            if (!store.RemoveCreatedIfEmpty() || e is OperationCanceledException)
+            // Bad input (too many articles for one add) is said as it is, the files removed all the same.
+            if (!store.RemoveCreatedIfEmpty() || e is OperationCanceledException or CliException { ExitCode: ExitCodes.BadInput })
             {
                 throw;
             }
@@ -135,6 +136,12 @@ internal static class IndexCommand
             // journal's path, a file the user never named, and said nothing of the index's state).
             throw new CliException(ExitCodes.IOError, $"{store.Location}: the articles could not be journaled ({CliException.Reason(e)}); nothing was added, and the index is as it was", e);
         }
+        catch (ArgumentException e) when (e.ParamName == "articles" && e.Message.Contains("smaller batches", StringComparison.Ordinal))
+        {
+            // More than one journal write holds (about 900,000 articles of news): said as the input's size, not as a bug.
+            throw new CliException(ExitCodes.BadInput, $"{set.Name}: too many articles for one add ({accepted.Count:N0}, over 2 GiB in the journal); split the input and add it in parts. Nothing was added, and the index is as it was", e);
+        }
+
         if (created || accepted.Count > 0)
         {
             store.Save(detector);
