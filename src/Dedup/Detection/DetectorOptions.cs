@@ -73,7 +73,7 @@ public sealed record DetectorOptions
 
     internal Text.TokenizerOptions TokenizerOptions => new() { Seed = Seed, Stopwords = Stopwords };
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentException"/> for a list of boilerplate rules) naming the first setting out of range.</summary>
     internal void Validate()
     {
         if (!(Threshold is >= 0 and <= 1))
@@ -93,5 +93,20 @@ public sealed record DetectorOptions
 
         ArgumentNullException.ThrowIfNull(Boilerplate);
         ArgumentNullException.ThrowIfNull(Stopwords);
+
+        // The rules' own settings, named by their path (a null list failed inside LINQ as "Parameter 'source'", a
+        // negative length and a null entry were taken without a word).
+        if (Boilerplate.MaxLineLength < 0)
+        {
+            throw new ArgumentOutOfRangeException("Boilerplate.MaxLineLength", Boilerplate.MaxLineLength, "Boilerplate.MaxLineLength must be 0 or more (at 0 no line is boilerplate).");
+        }
+
+        foreach ((string name, IReadOnlyList<string>? list) in (ReadOnlySpan<(string, IReadOnlyList<string>?)>)[("Boilerplate.LinePrefixes", Boilerplate.LinePrefixes), ("Boilerplate.LineFragments", Boilerplate.LineFragments)])
+        {
+            if (list is null || list.Any(entry => entry is null))
+            {
+                throw new ArgumentException($"{name} {(list is null ? "is null; use an empty list for no rules" : "holds a null entry")}.", name);
+            }
+        }
     }
 }

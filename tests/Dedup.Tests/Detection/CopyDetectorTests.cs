@@ -45,6 +45,33 @@ public class CopyDetectorTests
         Assert.StartsWith("The article's id is empty.", Assert.Throws<ArgumentException>(() => detector.Add("", "Some text.")).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Errors name the caller's parameters: Add(id, text) named "article", no parameter of it; a scan named a local
+    /// ("Parameter 'article'") and not where in its list the bad article was (the 738th of 1,000 in a client's trial).
+    /// </summary>
+    [Fact]
+    public void Errors_name_the_callers_parameter_and_the_articles_place()
+    {
+        using var detector = new CopyDetector();
+        Assert.Equal("id", Assert.Throws<ArgumentNullException>(() => detector.Add(null!, "Some text.")).ParamName);
+        Assert.Equal("text", Assert.Throws<ArgumentNullException>(() => detector.Add("a", null!)).ParamName);
+        Assert.Equal("text", Assert.Throws<ArgumentException>(() => detector.Add("a", " ")).ParamName);
+        Assert.Equal("id", Assert.Throws<ArgumentException>(() => detector.Add("", "Some text.")).ParamName);
+        Assert.Equal("id", Assert.Throws<ArgumentException>(() => detector.Add("a\uD800", "Some text.")).ParamName);
+
+        Article[] articles = [.. Enumerable.Range(0, 1_000).Select(i => new Article($"a{i}", $"Story number {i} about the harbour."))];
+        Article[] withNull = [.. articles];
+        withNull[737] = null!;
+        var nullAt = Assert.Throws<ArgumentNullException>(() => CopyDetector.Scan(withNull, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(("articles", "The article at 737 is null. (Parameter 'articles')"), (nullAt.ParamName, nullAt.Message));
+
+        Article[] emptyId = [.. articles];
+        emptyId[737] = new Article("", "Text.");
+        emptyId[900] = new Article("b", " ");
+        var bad = Assert.Throws<ArgumentException>(() => CopyDetector.Scan(emptyId, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(("articles", "The article at 737: The article's id is empty. (Parameter 'articles')"), (bad.ParamName, bad.Message));
+    }
+
     [Fact]
     public void Finds_a_duplicate_that_differs_only_in_quotes_spaces_and_dashes()
     {
@@ -369,6 +396,25 @@ public class CopyDetectorTests
 
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CopyDetector(options));
         Assert.Equal(name, e.ParamName);
+    }
+
+    /// <summary>The boilerplate rules' settings are checked with the options' and named by their path (a null list failed as "Parameter 'source'"; a negative length and null entries were taken).</summary>
+    [Theory]
+    [InlineData("Boilerplate.MaxLineLength")]
+    [InlineData("Boilerplate.LinePrefixes")]
+    [InlineData("Boilerplate.LineFragments")]
+    public void Boilerplate_rules_out_of_range_are_named_in_the_exception(string name)
+    {
+        DetectorOptions options = name switch
+        {
+            "Boilerplate.MaxLineLength" => new() { Boilerplate = new Dedup.Text.BoilerplateRules { MaxLineLength = -1 } },
+            "Boilerplate.LinePrefixes" => new() { Boilerplate = new Dedup.Text.BoilerplateRules { LinePrefixes = null! } },
+            _ => new() { Boilerplate = new Dedup.Text.BoilerplateRules { LineFragments = ["click here", null!] } },
+        };
+
+        var e = Assert.ThrowsAny<ArgumentException>(() => new CopyDetector(options));
+        Assert.Equal(name, e.ParamName);
+        Assert.Equal(name, Assert.ThrowsAny<ArgumentException>(() => CopyDetector.Scan([new("a", "Some text.")], options, cancellationToken: TestContext.Current.CancellationToken)).ParamName);
     }
 
     [Fact]
