@@ -277,6 +277,12 @@ public sealed partial class CopyDetector
             throw new ArgumentException($"'{path}' is a folder; Open takes the path of the index's snapshot file (e.g. '{Path.Combine(path, "news.index")}').", nameof(path));
         }
 
+        if (Path.EndsInDirectorySeparator(path))
+        {
+            // "newdir/" that does not exist yet was taken for a file named newdir (newdir.journal and newdir.lock were made).
+            throw new ArgumentException($"'{path}' ends in a folder separator, which names a folder; Open takes the path of the index's snapshot file (e.g. '{Path.Combine(path, "news.index")}').", nameof(path));
+        }
+
         string? folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
         {

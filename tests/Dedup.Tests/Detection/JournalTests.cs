@@ -78,6 +78,18 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(added, reopened.Count);
     }
 
+    /// <summary>A path ending in a folder separator names a folder: refused, and nothing is made ("newdir/" made newdir.journal and newdir.lock).</summary>
+    [Fact]
+    public void A_path_ending_in_a_folder_separator_is_refused_and_nothing_is_made()
+    {
+        string path = Path.Combine(_folder, "newdir") + Path.DirectorySeparatorChar;
+
+        var e = Assert.Throws<ArgumentException>(() => CopyDetector.Open(path, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains("ends in a folder separator", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => CopyDetector.OpenReadOnly(path, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
     /// <summary>
     /// RemoveRange removes the indexed ids among those given, each once, journaled so that a reopen holds the rest;
     /// a null id, a cancelled token or a read-only detector removes nothing.
