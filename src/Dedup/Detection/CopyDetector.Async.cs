@@ -30,7 +30,8 @@ namespace Dedup.Detection;
 /// <para>
 /// <b>Cancellation.</b> A call cancelled before its article is added or removed changes nothing and throws
 /// <see cref="OperationCanceledException"/>. Once the change is made (and journaled) it is kept: a find-or-add whose
-/// evidence lookup is cancelled afterwards still throws, and a retry is an idempotent re-delivery. On a shared store
+/// evidence lookup is cancelled afterwards returns (<see cref="FindOrAddResult.Added"/> true, its matches without the
+/// passages not yet looked up), one whose lookup fails throws, and a retry is an idempotent re-delivery. On a shared store
 /// the change is made when the store runs it: a call cancelled while waiting for the store's reply may have added or
 /// removed its article, and a retry tells (an add then reports <c>false</c>).
 /// </para>

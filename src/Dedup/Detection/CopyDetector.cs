@@ -21,7 +21,7 @@ namespace Dedup.Detection;
 /// grows: when a call finds that more than a tenth of its articles changed since it was learned, from a snapshot of the index taken then
 /// (on a background task past 500 articles, while calls go on with the previous model). So the model lags the index by
 /// up to a tenth of its articles, and which snapshot it was learned from depends on when calls came: two detectors
-/// holding the same articles, one built by <c>FindOrAdd</c> calls and one by <c>Add</c> calls, or a detector before and
+/// holding the same articles, one built by <see cref="FindOrAddAsync"/> calls and one by <c>Add</c> calls, or a detector before and
 /// after a restart (which learns the model from every article it loads), may score a pair slightly differently (a
 /// shingle or two more or less left out as boilerplate: a score in the second to fourth decimal), a pair within that of
 /// <see cref="DetectorOptions.Threshold"/> may be a copy in one and not in the other, and a pair near the line between
