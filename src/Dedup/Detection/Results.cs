@@ -229,5 +229,8 @@ public sealed record ScanResult(IReadOnlyList<CopyPair> Pairs, IReadOnlyList<Cop
 /// one a partition of them), "candidates" (each article verified against its candidates) and "clusters".
 /// </param>
 /// <param name="Done">Items done in this stage.</param>
-/// <param name="Total">Items in this stage.</param>
+/// <param name="Total">
+/// Items in this stage. The "index" stage learns its number of passes after its first (0 of 1, then 1 of N + 1, ...):
+/// the share done only grows, so show <c>Done / Total</c> rather than comparing totals.
+/// </param>
 public readonly record struct ScanProgress(string Stage, int Done, int Total);
