@@ -365,6 +365,109 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Removes articles by id as <see cref="RemoveRange"/> does (journaled with one write; a failure to journal them
+    /// removes none), for a detector whose bucket store is reached asynchronously too (one batch to the store for all
+    /// of them) and for a detector over a shared index (one <see cref="ISharedIndexStore.RemoveAsync"/> for all of them).
+    /// </summary>
+    /// <param name="ids">The ids; one not indexed is passed over, and one given twice is removed once.</param>
+    /// <param name="cancellationToken">Checked before anything is removed; on a shared store, as for <see cref="RemoveAsync"/>, a call cancelled while the store runs it may have removed them.</param>
+    /// <returns>The number of articles removed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ids"/> or one of its ids is null; nothing is removed.</exception>
+    /// <exception cref="InvalidOperationException">The detector was opened read-only (<see cref="OpenReadOnly"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the articles were removed.</exception>
+    /// <exception cref="IOException">The journal could not be written; nothing is removed.</exception>
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public async ValueTask<int> RemoveRangeAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    {
+        string[] given = CheckIds(ids);
+        ThrowIfReadOnly();
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        using SharedCall call = EnterSharedCall();
+        using var op = new Operation(this, DetectorOperation.Remove, null);
+        try
+        {
+            int removed;
+            if (_shared is { } shared)
+            {
+                await CheckSharedSettingsAsync(shared, cancellationToken).ConfigureAwait(false);
+                string[] distinct = [.. given.Distinct(StringComparer.Ordinal)];
+                removed = distinct.Length == 0 ? 0 : (await shared.RemoveAsync(distinct, cancellationToken).ConfigureAwait(false)).Count(r => r);
+                Interlocked.Add(ref _sharedAddsSinceModel, removed);
+                op.Complete(0, [], removed > 0, articles: distinct.Length);
+                return removed;
+            }
+
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
+                cancellationToken.ThrowIfCancellationRequested();
+                removed = _store.SupportsSynchronousAccess ? RemoveRange(given, cancellationToken) : await RemoveRangeThroughStoreAsync(given, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+
+            op.Complete(0, [], removed > 0, articles: given.Length);
+            return removed;
+        }
+        catch (Exception e)
+        {
+            op.Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>As <see cref="RemoveThroughStoreAsync"/> for several ids, journaled with one write and dropped from the store with one batch.</summary>
+    private async ValueTask<int> RemoveRangeThroughStoreAsync(string[] ids, CancellationToken cancellationToken)
+    {
+        var retired = new List<(int Slot, ArticleFeatures Features)>();
+        EnterWriteLock();
+        try
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            List<string> due = [.. ids.Where(id => seen.Add(id) && _registry.Contains(id))];
+            if (due.Count == 0)
+            {
+                return 0;
+            }
+
+            JournalRemoves(due);
+            foreach (string id in due)
+            {
+                _registry.Retire(id, out int slot, out ArticleFeatures? f);
+                retired.Add((slot, f!));
+            }
+
+            Interlocked.Increment(ref _version);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        // Removed from here on; the slots are reused only once the store has dropped their entries.
+        LshBucketEntry[] entries = [.. retired.SelectMany(r => Entries(r.Features, r.Slot))];
+        await _store.RemoveAsync(entries, cancellationToken).ConfigureAwait(false);
+        EnterWriteLock();
+        try
+        {
+            foreach ((int slot, _) in retired)
+            {
+                _registry.Release(slot);
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        return retired.Count;
+    }
+
+    /// <summary>
     /// Closes the journal (if the detector was opened with one) and releases the locks and the bucket store; it does not
     /// write a snapshot (call <see cref="Checkpoint"/> first to compact). A checkpoint under way on another thread ends
     /// first, so that no other detector opens the index in the middle of it. A call racing it (a host stopping while

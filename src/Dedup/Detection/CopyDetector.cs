@@ -317,13 +317,7 @@ public sealed partial class CopyDetector
     /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
     public int RemoveRange(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        string[] given = [.. ids];
-        if (Array.IndexOf(given, null) is int at and >= 0)
-        {
-            throw new ArgumentNullException(nameof(ids), $"The id at {at} is null; nothing was removed.");
-        }
-
+        string[] given = CheckIds(ids);
         ThrowIfReadOnly();
         ThrowIfNoSynchronousStore();
         cancellationToken.ThrowIfCancellationRequested();
@@ -339,6 +333,16 @@ public sealed partial class CopyDetector
         {
             _lock.ExitWriteLock();
         }
+    }
+
+    /// <summary>The ids given to <see cref="RemoveRange"/> or <see cref="RemoveRangeAsync"/>, read once; none may be null.</summary>
+    private static string[] CheckIds(IEnumerable<string> ids, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(ids))] string? paramName = null)
+    {
+        ArgumentNullException.ThrowIfNull(ids, paramName);
+        string[] given = [.. ids];
+        return Array.IndexOf(given, null) is int at and >= 0
+            ? throw new ArgumentNullException(paramName, $"The id at {at} is null; nothing was removed.")
+            : given;
     }
 
     /// <summary>Journals the removal of <paramref name="due"/> (indexed ids, each once) with one write, then removes them; under the write lock.</summary>

@@ -189,6 +189,38 @@ public class AsyncDetectorTests
     }
 
     /// <summary>
+    /// RemoveRangeAsync removes the indexed ids among those given, each once: through an async-only store with one batch
+    /// (RemoveRange, synchronous, refuses that store), and through the synchronous path of an in-memory store.
+    /// </summary>
+    [Fact]
+    public async Task RemoveRangeAsync_removes_with_one_batch_through_an_async_only_store_and_as_RemoveRange_in_memory()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var store = new AsyncOnlyStore();
+        using var remote = new CopyDetector(null, store);
+        using var memory = new CopyDetector();
+        foreach (CopyDetector detector in (CopyDetector[])[remote, memory])
+        {
+            await detector.AddAsync(Harbour, ct);
+            await detector.AddAsync(Rail, ct);
+            await detector.AddAsync(HarbourWire, ct);
+        }
+
+        Assert.Throws<NotSupportedException>(() => remote.RemoveRange(["rail"], ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await remote.RemoveRangeAsync(["rail", null!], ct));
+        foreach (CopyDetector detector in (CopyDetector[])[remote, memory])
+        {
+            Assert.Equal(2, await detector.RemoveRangeAsync(["harbour", "missing", "rail", "harbour"], ct));
+            Assert.Equal(0, await detector.RemoveRangeAsync(["harbour"], ct));
+            Assert.Equal(1, detector.Count);
+            Assert.Empty(await detector.FindCopiesAsync(new Article("copy", TestArticles.Syndicate(TestArticles.Rail)), ct));
+            Assert.Equal("wire", Assert.Single(await detector.FindCopiesAsync(new Article("again", TestArticles.Harbour), ct)).Id);
+        }
+
+        Assert.Equal(1, store.Removes);
+    }
+
+    /// <summary>
     /// Kept clusters verify each added article through the store's synchronous access: on an async-only store the first
     /// ClusterOf of an empty detector started them, and the asynchronous adds then joined none (two copies, two clusters).
     /// </summary>

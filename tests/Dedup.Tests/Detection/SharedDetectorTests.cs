@@ -118,6 +118,22 @@ public class SharedDetectorTests
         Assert.Contains("use ExpireAsync", Assert.Throws<NotSupportedException>(() => worker.Expire(DateTimeOffset.UtcNow)).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>RemoveRangeAsync on a shared index removes through the store, each id once, for every worker.</summary>
+    [Fact]
+    public async Task RemoveRangeAsync_removes_through_the_shared_store()
+    {
+        var store = new TestSharedStore();
+        await using var first = new CopyDetector(null, store);
+        await using var second = new CopyDetector(null, store);
+        Assert.True((await first.FindOrAddAsync(new Article("harbour", TestArticles.Harbour), Ct)).Added);
+        Assert.True((await first.FindOrAddAsync(new Article("rail", TestArticles.Rail), Ct)).Added);
+
+        Assert.Equal(1, await second.RemoveRangeAsync(["harbour", "missing", "harbour"], Ct));
+
+        Assert.Empty(await first.FindCopiesAsync(new Article("copy", TestArticles.Syndicate(TestArticles.Harbour)), Ct));
+        Assert.Equal("rail", Assert.Single(await first.FindCopiesAsync(new Article("copy", TestArticles.Syndicate(TestArticles.Rail)), Ct)).Id);
+    }
+
     [Fact]
     public async Task After_the_store_is_emptied_a_reused_slot_names_its_new_article()
     {
