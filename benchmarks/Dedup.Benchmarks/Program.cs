@@ -46,6 +46,11 @@ if (args is ["measures", ..])
     return Dedup.Benchmarks.Scale.PairMeasures.Run(args);
 }
 
+if (args is ["journal-replay", ..])
+{
+    return Dedup.Benchmarks.Scale.JournalReplay.Run(args);
+}
+
 if (args is ["scan-stages", ..])
 {
     return Dedup.Benchmarks.Scale.ScanStages.Run(args);
