@@ -1333,21 +1333,32 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             byte[] bytes;
             try
             {
-                long length = new FileInfo(file).Length;
+                // A link is measured by the file it leads to: a link to a 74 MB text passed the limit as its own few
+                // bytes, and one to /dev/zero was read until memory ran out (a user's trial).
+                var info = new FileInfo(file);
+                long length = (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).Length;
                 if (length > MaxLineBytes)
                 {
-                    Skip(set, InputProblem.TooLong, FormattableString.Invariant($"{file}: the file is larger than {MaxLineBytes:N0} bytes (the limit)"));
+                    Skip(set, InputProblem.TooLong, TooLarge(file));
                     continue;
                 }
 
                 if (length == 0)
                 {
                     // Not read: an empty file has no text, and a pipe or device (which report no length) would block the scan.
-                    Skip(set, InputProblem.EmptyText, file + ": empty text");
+                    Skip(set, InputProblem.EmptyText, file + ": empty text (an empty file, or a pipe or device, which a folder scan does not read)");
                     continue;
                 }
 
-                bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+                // Read at most the limit, whatever the length said (a file that grew since, a special file).
+                byte[]? read = await ReadAtMostAsync(file, MaxLineBytes, cancellationToken).ConfigureAwait(false);
+                if (read is null)
+                {
+                    Skip(set, InputProblem.TooLong, TooLarge(file));
+                    continue;
+                }
+
+                bytes = read;
             }
             catch (UnauthorizedAccessException)
             {
@@ -1386,6 +1397,29 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
 
             set.Add(new Article(Path.GetFileNameWithoutExtension(file), text), file);
         }
+    }
+
+    /// <summary>The message for a file of a folder over the limit.</summary>
+    private string TooLarge(string file) => FormattableString.Invariant($"{file}: the file is larger than {MaxLineBytes:N0} bytes (the limit)");
+
+    /// <summary>The bytes of <paramref name="file"/>, or null when it holds more than <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadAtMostAsync(string file, long limit, CancellationToken cancellationToken)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var copy = new MemoryStream();
+        byte[] buffer = new byte[81_920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (copy.Length + read > limit)
+            {
+                return null;
+            }
+
+            copy.Write(buffer, 0, read);
+        }
+
+        return copy.ToArray();
     }
 
     /// <summary>
