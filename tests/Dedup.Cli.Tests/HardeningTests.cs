@@ -712,6 +712,29 @@ public sealed class HardeningTests : IDisposable
     private const int ReportBound = HtmlReport.MaxClusters * (HtmlReport.MaxCopiesPerCluster + 1) * HtmlReport.MaxTextCharacters * 3 / 2;
 
     /// <summary>
+    /// Titles and ids in the report are isolated from the text around them (a right-to-left override in a title turned
+    /// the date after it around), and a control character in a title is written as U+FFFD, not as "&amp;#x0;" (no valid HTML).
+    /// </summary>
+    [Fact]
+    public async Task Report_isolates_titles_and_writes_no_reference_to_a_control_character()
+    {
+        const string Story = "The council approved the rebuilding of the harbour wall on Tuesday after storms damaged it last winter, officials said. Work will start in May and cost 4.2 million pounds, paid by the port and the regional fund. The harbour master said boats would be moved to the east quay while the work went on.";
+        string input = _temp.Write("nasty.jsonl", string.Concat(
+            System.Text.Json.JsonSerializer.Serialize(new { id = "\u202Eevil-a", title = "\u0000Harbour \u202Ewall\u0007", text = Story, published = "2025-01-01T00:00:00Z" }), "\n",
+            System.Text.Json.JsonSerializer.Serialize(new { id = "copy", title = "Harbour \u202Ecopy", text = Story, published = "2025-01-02T00:00:00Z" }), "\n"));
+        string report = _temp.File("r.html");
+        CliRun run = await Cli.RunAsync("scan", input, "--report", report);
+        Assert.True(run.ExitCode == ExitCodes.CopiesFound, run.ToString());
+
+        string html = File.ReadAllText(report);
+        Assert.DoesNotContain("&#x0;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("&#x7;", html, StringComparison.Ordinal);
+        Assert.Contains("<bdi>\uFFFDHarbour \u202Ewall\uFFFD</bdi>", html, StringComparison.Ordinal);
+        Assert.Contains("<bdi>Harbour \u202Ecopy</bdi>", html, StringComparison.Ordinal);
+        Assert.Contains("unicode-bidi: isolate", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The report gives each copy the kind and score the scan gave the pair (--pairs and the table of the same run): it
     /// compared the two texts alone, without the boilerplate the scan learned from the whole input, and showed other
     /// scores (335 of 449 in a user's trial) and at times another kind.

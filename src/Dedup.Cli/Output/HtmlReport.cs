@@ -45,7 +45,7 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
         h1 { font-size: 26px; margin: 0 0 4px; }
         h2 { font-size: 19px; margin: 0 0 8px; }
         h3 { font-size: 15px; margin: 0; display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
-        code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef1f6; padding: 1px 5px; border-radius: 4px; }
+        code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef1f6; padding: 1px 5px; border-radius: 4px; unicode-bidi: isolate; }
         .summary { color: var(--muted); margin: 0 0 12px; }
         .stats { display: flex; gap: 12px; flex-wrap: wrap; margin: 12px 0; padding: 0; list-style: none; }
         .stats li { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; }
@@ -139,7 +139,7 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
             writer.Write("<nav><ol>\n");
             for (int i = 0; i < shown; i++)
             {
-                writer.Write(Invariant($"<li><a href=\"#cluster-{i + 1}\">{E(Headline(clusters[i].OriginalId))}</a> ({clusters[i].Members.Count})</li>\n"));
+                writer.Write(Invariant($"<li><a href=\"#cluster-{i + 1}\"><bdi>{E(Headline(clusters[i].OriginalId))}</bdi></a> ({clusters[i].Members.Count})</li>\n"));
             }
 
             writer.Write("</ol></nav>\n");
@@ -167,7 +167,7 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
     {
         Article original = articles[cluster.OriginalId];
         writer.Write(Invariant($"<section class=\"cluster\" id=\"cluster-{number}\" data-cluster-id=\"{E(cluster.Id)}\" data-size=\"{cluster.Members.Count}\">\n"));
-        writer.Write(Invariant($"<h2>Cluster {number}: {E(Headline(original.Id))}</h2>\n"));
+        writer.Write(Invariant($"<h2>Cluster {number}: <bdi>{E(Headline(original.Id))}</bdi></h2>\n"));
         writer.Write($"<p class=\"members\">{cluster.Members.Count.ToString(CultureInfo.InvariantCulture)} articles. Original <span class=\"original-badge\">original</span> <code data-original=\"true\">{E(original.Id)}</code>{Meta(original)}; copies: ");
         List<string> copies = [.. cluster.Members.Where(m => !string.Equals(m, original.Id, StringComparison.Ordinal))];
         writer.Write(string.Join(", ", copies.Take(MaxListedIds).Select(m => $"<code>{E(m)}</code>")));
@@ -211,7 +211,7 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
             string kindName = kind is { } k ? JsonLines.KindName(k) : "none";
             string kindLabel = kind is null ? "linked through another copy" : scanned ? kindName : kindName + " (compared alone)";
             writer.Write(Invariant($"<article class=\"copy\" data-id=\"{E(copy.Id)}\" data-kind=\"{kindName}\" data-n=\"{n}\" tabindex=\"0\">\n"));
-            writer.Write($"<h3><span class=\"kind kind-{kindName}\">{E(kindLabel)}</span> <code>{E(copy.Id)}</code> {E(copy.Title ?? string.Empty)}{Meta(copy)}</h3>\n");
+            writer.Write($"<h3><span class=\"kind kind-{kindName}\">{E(kindLabel)}</span> <code>{E(copy.Id)}</code> <bdi>{E(copy.Title ?? string.Empty)}</bdi>{Meta(copy)}</h3>\n");
             // Every score that can decide a kind: a rewritten copy's evidence is its paraphrase score, the facts it keeps
             // and the sentences that align, not its verbatim share.
             writer.Write("<table class=\"scores\"><tr><th>score</th><th>Jaccard</th><th>original found in copy</th><th>copy found in original</th><th>skeleton</th><th>lead</th><th>paraphrase</th><th>facts kept</th><th>sentences aligned</th><th>shared passages</th></tr>");
@@ -366,7 +366,28 @@ internal sealed class HtmlReport(ScanResult result, IReadOnlyDictionary<string, 
     private static void Stat(TextWriter writer, string name, int value, string label)
         => writer.Write(Invariant($"<li data-stat=\"{name}\"><b>{value}</b>{E(label)}</li>\n"));
 
-    private static string E(string text) => Encoder.Encode(text);
+    /// <summary>
+    /// Text as HTML: encoded, its control characters (C0 but tab, line feed and carriage return; DEL and C1) written as
+    /// U+FFFD, which a browser shows for them anyway: "&amp;#x0;" for a NUL in a title is no valid HTML.
+    /// </summary>
+    private static string E(string text)
+    {
+        if (text.AsSpan().IndexOfAny(Controls) >= 0)
+        {
+            text = string.Create(text.Length, text, static (span, t) =>
+            {
+                for (int i = 0; i < t.Length; i++)
+                {
+                    span[i] = Controls.Contains(t[i]) ? '\uFFFD' : t[i];
+                }
+            });
+        }
+
+        return Encoder.Encode(text);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 32).Where(c => c is not ('\t' or '\n' or '\r')).Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c)]);
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
