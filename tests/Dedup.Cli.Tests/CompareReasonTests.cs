@@ -33,6 +33,34 @@ public sealed class CompareReasonTests
         Assert.Contains(part, reason, StringComparison.Ordinal);
     }
 
+    /// <summary>A score just under the threshold is written with the decimals it takes to read under it ("the score 0.989 is below the threshold 0.989").</summary>
+    [Theory]
+    [InlineData(0.98849, 0.98855, "0.988")]
+    [InlineData(0.98859, 0.9886, "0.98859")]
+    [InlineData(0.5, 0.6, "0.500")]
+    [InlineData(0.39999, 0.4, "0.39999")]
+    [InlineData(0.3999999, 0.4, "0.3999999")]
+    public void A_score_under_the_threshold_reads_under_it(double score, double threshold, string expected)
+        => Assert.Equal(expected, ComparisonView.Below(score, threshold));
+
+    /// <summary>A text compared with itself shows its passage and no "changed" stretch (the full stop after the last passage was one).</summary>
+    [Fact]
+    public async Task A_text_compared_with_itself_shows_no_change()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"dedup-same-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(file, "The council approved the rebuilding of the harbour wall on Tuesday after storms damaged it last winter, officials said. Work will start in May.");
+        try
+        {
+            CliRun run = await Cli.RunAsync("compare", file, file);
+            Assert.Contains("kind: duplicate", run.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("changed", run.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>
     /// A rewrite that shares one phrase word for word (a date: verbatim 0.004) and scores 0 is told which part of the
     /// paraphrase rule it missed, not "too little evidence" (which explains a flood of one phrase whose verbatim share

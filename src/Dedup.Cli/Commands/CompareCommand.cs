@@ -153,7 +153,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                     : scores.FactScore < 0.9
                     ? string.Create(CultureInfo.InvariantCulture, $"the smaller keeps {scores.FactScore:0.000} of its names and numbers: between texts of different size (the smaller under 0.7 of the other's content terms) it counts only from 0.9, as a digest brings no facts of its own and a later story on the event does; of similar size, only when the two share at least 40 content terms or hold each other's facts both ways")
                     : "it counts only when the two share at least 40 content terms, hold each other's facts both ways, or the smaller (of 40 terms or more, at most half the other's size) keeps nearly all its terms and facts (two short reports on one subject share most of their few terms); and not between texts more than 20 times apart in size";
-                return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}; the {measured}; {because}");
+                return string.Create(CultureInfo.InvariantCulture, $"the score {Below(comparison.Score, threshold)} is below the threshold {threshold:0.######}; the {measured}; {because}");
             }
 
             if (comparison.Score == 0)
@@ -162,7 +162,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
                 return "no evidence of copying: the two share no word shingles, no frame and no lead (a score of 0 is no copy at any threshold)";
             }
 
-            return string.Create(CultureInfo.InvariantCulture, $"the score {comparison.Score:0.000} is below the threshold {threshold:0.###}");
+            return string.Create(CultureInfo.InvariantCulture, $"the score {Below(comparison.Score, threshold)} is below the threshold {threshold:0.######}");
         }
     }
 
@@ -466,7 +466,7 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
 
         var a = new TextSpan(current.First.End, next.First.Start - current.First.End);
         var b = new TextSpan(current.Second.End, next.Second.Start - current.Second.End);
-        return string.IsNullOrWhiteSpace(Slice(firstText, a)) && string.IsNullOrWhiteSpace(Slice(secondText, b)) ? null : (a, b);
+        return SameText(Slice(firstText, a), Slice(secondText, b)) ? null : (a, b);
     }
 
     /// <summary>The most characters of text on one side, with none on the other, shown as an edit before the first or after the last passage.</summary>
@@ -500,8 +500,36 @@ internal sealed partial class ComparisonView(string firstName, string firstText,
         TextSpan b = leading ? new TextSpan(0, edge.Second.Start) : new TextSpan(edge.Second.End, secondText.Length - edge.Second.End);
         bool inA = !string.IsNullOrWhiteSpace(Slice(firstText, a));
         bool inB = !string.IsNullOrWhiteSpace(Slice(secondText, b));
+        if (SameText(Slice(firstText, a), Slice(secondText, b)))
+        {
+            // The same words on both sides (a final full stop after the last passage) are no change.
+            return null;
+        }
+
         return (inA && inB) || (inA && a.Length <= MaxOneSidedEdge) || (inB && b.Length <= MaxOneSidedEdge) ? (a, b) : null;
     }
+
+    /// <summary>
+    /// A score under the threshold, with as many decimals (three or more) as it takes to read below it: "the score 0.989 is
+    /// below the threshold 0.989" was 0.98849 against 0.98855.
+    /// </summary>
+    internal static string Below(double score, double threshold)
+    {
+        for (int decimals = 3; decimals <= 9; decimals++)
+        {
+            string text = score.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            if (double.Parse(text, CultureInfo.InvariantCulture) < threshold)
+            {
+                return text;
+            }
+        }
+
+        return score.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Whether two stretches hold the same text but for their whitespace (nothing on both sides included).</summary>
+    private static bool SameText(string a, string b) =>
+        a.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).SequenceEqual(b.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
 
     private IEnumerable<(string Key, double Value)> Scores()
     {
