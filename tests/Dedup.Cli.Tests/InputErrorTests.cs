@@ -248,6 +248,21 @@ public sealed class InputErrorTests : IDisposable
         return folder;
     }
 
+    /// <summary>A folder whose texts are in its subfolders (not read) says so; it said only "expected .txt files in the folder".</summary>
+    [Fact]
+    public async Task A_folder_of_folders_says_its_subfolders_are_not_read()
+    {
+        string folder = Folder("nested");
+        Directory.CreateDirectory(Path.Combine(folder, "a", "b"));
+        File.WriteAllText(Path.Combine(folder, "a", "b", "one.txt"), "The harbour wall will be rebuilt, the mayor said.");
+        File.WriteAllText(Path.Combine(folder, "a", "two.txt"), "The rail tunnel was approved by the council.");
+
+        CliRun run = await Cli.RunAsync("scan", folder);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal($"dedup: {folder}: no articles found (expected .txt files in the folder; 2 .txt files are in its subfolders, which are not read: scan each subfolder)", run.Error.Trim());
+    }
+
     /// <summary>A folder whose texts end in ".TXT" (not read: lower case only) says so; it said only "expected .txt files".</summary>
     [Fact]
     public async Task A_folder_of_upper_case_TXT_files_says_why_none_is_read()

@@ -170,7 +170,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         if (set.Articles.Count == 0)
         {
             throw CliException.BadInput(set.Unit == "file"
-                ? $"{set.Name}: no articles found (expected .txt files in the folder{OtherCaseHint(input)})"
+                ? $"{set.Name}: no articles found (expected .txt files in the folder{OtherCaseHint(input)}{SubfolderHint(input)})"
                 : $"{set.Name}: no articles found (expected one JSON object per line)");
         }
 
@@ -1297,6 +1297,25 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 f => Path.GetExtension(f) is { } e && e.Equals(".txt", StringComparison.OrdinalIgnoreCase) && e != ".txt" && !Path.GetFileName(f).StartsWith('.'));
             return other.Length == 0 ? string.Empty
                 : FormattableString.Invariant($"; {other.Length} file{(other.Length == 1 ? string.Empty : "s")} such as {Path.GetFileName(other.Min(StringComparer.Ordinal))} end{(other.Length == 1 ? "s" : string.Empty)} in another case, which is not read: rename to .txt");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    /// <summary>
+    /// For a folder without articles: the .txt files in its subfolders, which are not read (a user's trial had only
+    /// "expected .txt files in the folder" for a folder of folders).
+    /// </summary>
+    private static string SubfolderHint(string folder)
+    {
+        try
+        {
+            var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 8, IgnoreInaccessible = true };
+            string[] nested = [.. Directory.EnumerateFiles(folder, "*.txt", options).Where(f => !string.Equals(Path.GetDirectoryName(f), Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), StringComparison.Ordinal)).Take(1000)];
+            return nested.Length == 0 ? string.Empty
+                : FormattableString.Invariant($"; {(nested.Length == 1000 ? "1,000 or more" : nested.Length.ToString("N0", CultureInfo.InvariantCulture))} .txt file{(nested.Length == 1 ? " is" : "s are")} in its subfolders, which are not read: scan each subfolder");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
