@@ -16,6 +16,29 @@ public sealed class IndexTests : IDisposable
         new[] { Samples.Spun, Samples.Syndicated, Samples.Excerpt, Samples.Duplicate }.Select(id => ScanTests.JsonSerializerLine(id, Samples.Text(id)))));
 
     /// <summary>
+    /// An add to an index an older tool wrote (snapshot format 8) says it rewrote the index in the current format, which
+    /// that tool cannot read; it did so without a word, and the older tool then refused the index (a user's trial).
+    /// Reading it (stats, query) changes nothing and says nothing.
+    /// </summary>
+    [Fact]
+    public async Task An_add_to_an_index_of_an_older_format_says_it_rewrote_it()
+    {
+        string store = _temp.File("old.idx");
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync("index", "add", "--store", store, Originals())).ExitCode);
+        File.WriteAllBytes(store, Dedup.Tests.SnapshotBytes.AsVersion8(File.ReadAllBytes(store)));
+
+        CliRun stats = await Cli.RunAsync("index", "stats", "--store", store);
+        Assert.Equal(ExitCodes.Ok, stats.ExitCode);
+        Assert.Empty(stats.Error);
+        CliRun add = await Cli.RunAsync("index", "add", "--store", store, Copies());
+
+        Assert.True(add.ExitCode is ExitCodes.Ok or ExitCodes.CopiesFound, add.ToString());
+        Assert.Contains($"dedup: warning: {store}: the index is now in snapshot format {Dedup.Detection.CopyDetector.SnapshotFormatVersion} (it was 8); a dedup tool or library older than this one cannot read it", add.Error, StringComparison.Ordinal);
+        Assert.Equal((uint)Dedup.Detection.CopyDetector.SnapshotFormatVersion, Stores.FileIndexStore.SnapshotFormat(store));
+        Assert.DoesNotContain("snapshot format", (await Cli.RunAsync("index", "add", "--store", store, Copies())).Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A command that opens an index whose journal ends in a torn or damaged record says it cut it off and where its
     /// bytes are kept (`index stats` did it silently; it now reads the index read-only and cuts nothing); `stats` and
     /// `query` say they skipped it and left the journal as it is (they skipped it without a word: a user's trial).

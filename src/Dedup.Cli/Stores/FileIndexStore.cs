@@ -19,10 +19,31 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
     public bool Exists => CopyDetector.IndexExists(path);
 
 
+    /// <summary>The snapshot format the index was in when <see cref="Load"/> opened it (null: no snapshot, or not read).</summary>
+    private uint? _loadedFormat;
+
     public CopyDetector Load(CancellationToken cancellationToken)
     {
         CheckExists();
+        _loadedFormat = SnapshotFormat(Commands.ScanCommand.FilePath(path));
         return Open(() => CopyDetector.Open(path, Journal, configure: null, cancellationToken));
+    }
+
+    /// <summary>The format version a snapshot file states (after its 8-byte magic), or null when it is not there or too short to say.</summary>
+    internal static uint? SnapshotFormat(string snapshot)
+    {
+        try
+        {
+            using var file = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            Span<byte> head = stackalloc byte[12];
+            return file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head[..8].SequenceEqual("DEDUPDET"u8)
+                ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(head[8..])
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -65,6 +86,13 @@ internal sealed class FileIndexStore(string path, Action<string>? warn = null) :
         try
         {
             detector.Checkpoint();
+            if (_loadedFormat is { } was && was < CopyDetector.SnapshotFormatVersion)
+            {
+                // Said once, by the command that rewrote it: an older tool then refused the index ("format version 9 is
+                // newer than the newest this library reads"), and nothing had told why (a user's trial).
+                warn?.Invoke($"{path}: the index is now in snapshot format {CopyDetector.SnapshotFormatVersion} (it was {was}); a dedup tool or library older than this one cannot read it");
+                _loadedFormat = CopyDetector.SnapshotFormatVersion;
+            }
         }
         catch (UnauthorizedAccessException)
         {
