@@ -51,6 +51,19 @@ public sealed class JournalSizeTests : IDisposable
 
         Assert.Equal((Articles + 1, Articles, "a7"), (records, adds, last));
         Assert.Equal(length, valid);
+
+        // A byte changed in a record past 2 GiB, with valid records after it, is damage named at its offset.
+        long damagedAt = length - (3L * (TextChars + 100));
+        using (var file = new FileStream(JournalPath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = damagedAt;
+            int b = file.ReadByte();
+            file.Position = damagedAt;
+            file.WriteByte((byte)(b ^ 0x40));
+        }
+
+        var damaged = Assert.Throws<InvalidDataException>(() => DetectorJournal.Replay(JournalPath, (_, _, _) => { }, out _, TestContext.Current.CancellationToken));
+        Assert.Matches(@"is damaged at byte 2[0-9]{9} \(a record there fails its checksum or its format\), yet a valid record follows at byte 2[0-9]{9}", damaged.Message);
     }
 
     [Fact]
