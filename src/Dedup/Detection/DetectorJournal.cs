@@ -723,7 +723,13 @@ internal sealed class DetectorJournal : IDisposable
             return false;
         }
 
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(file.Read(position, 4));
+        ReadOnlySpan<byte> head = file.Read(position, 4);
+        if (head.Length < 4)
+        {
+            return false;
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(head);
         if (length > MaxRecordBytes || file.Length - position - 5 < (long)length + 8)
         {
             return false;
