@@ -420,7 +420,11 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>As <see cref="RemoveThroughStoreAsync"/> for several ids, journaled with one write and dropped from the store with one batch.</summary>
+    /// <summary>
+    /// Removes the indexed ids among <paramref name="ids"/> through the store's asynchronous path (call inside the write
+    /// gate): journaled with one write, then dropped from the store with one batch; a slot is reused only once the store
+    /// has dropped its entries.
+    /// </summary>
     private async ValueTask<int> RemoveRangeThroughStoreAsync(string[] ids, CancellationToken cancellationToken)
     {
         var retired = new List<(int Slot, ArticleFeatures Features)>();
@@ -825,41 +829,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
     /// <summary>Removes an article through the store's asynchronous batch path (call inside the write gate).</summary>
     private async ValueTask<bool> RemoveThroughStoreAsync(string id, CancellationToken cancellationToken)
-    {
-        int slot;
-        ArticleFeatures f;
-        EnterWriteLock();
-        try
-        {
-            if (!_registry.Contains(id))
-            {
-                return false;
-            }
-
-            JournalRemove(id);
-            _registry.Retire(id, out slot, out ArticleFeatures? retired);
-            f = retired!;
-            Interlocked.Increment(ref _version);
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
-
-        // Removed from here on; the slot is reused only once the store has dropped its entries.
-        await _store.RemoveAsync(Entries(f, slot), cancellationToken).ConfigureAwait(false);
-        EnterWriteLock();
-        try
-        {
-            _registry.Release(slot);
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
-
-        return true;
-    }
+        => await RemoveRangeThroughStoreAsync([id], cancellationToken).ConfigureAwait(false) > 0;
 
     /// <summary>Reports one operation to the observer: its scope, and its completion or failure with the elapsed time.</summary>
     private struct Operation : IDisposable

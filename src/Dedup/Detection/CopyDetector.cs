@@ -243,17 +243,7 @@ public sealed partial class CopyDetector
         EnterWriteLock();
         try
         {
-            if (!_registry.Contains(id))
-            {
-                return false;
-            }
-
-            JournalRemove(id);
-            _registry.Remove(id, out int slot, out ArticleFeatures? f);
-            Interlocked.Increment(ref _version);
-            _store.Remove(Entries(f!, slot));
-            ClusterRemovedLocked(slot);
-            return true;
+            return _registry.Contains(id) && RemoveLocked([id]) == 1;
         }
         finally
         {
