@@ -80,10 +80,10 @@ internal sealed class CliException : Exception
                 : "permission denied: " + message;
         }
 
-        // The system's reason holds no " : '", a path may.
-        int file = message.IndexOf(" : '", StringComparison.Ordinal);
-        return file > 0 && message.EndsWith('\'') && message.Length > file + 5
-            ? $"{message[(file + 4)..^1]}: {message[..file]}"
+        // Reason cuts at the first " : '": the system's reason holds none, a path may.
+        string reason = Reason(e);
+        return reason.Length > 0 && message.EndsWith('\'') && message.Length > reason.Length + 5
+            ? $"{message[(reason.Length + 4)..^1]}: {reason}"
             : "I/O error: " + message;
     }
 

@@ -649,20 +649,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             throw TooLarge(name);
         }
 
-        using var copy = new MemoryStream();
-        byte[] buffer = new byte[81_920];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (copy.Length + read > DefaultMaxLineBytes)
-            {
-                throw TooLarge(name);
-            }
-
-            copy.Write(buffer, 0, read);
-        }
-
-        return copy.ToArray();
+        return await ReadAtMostAsync(stream, DefaultMaxLineBytes, cancellationToken).ConfigureAwait(false) ?? throw TooLarge(name);
 
         static CliException TooLarge(string name) =>
             CliException.BadInput(FormattableString.Invariant($"{name}: the file is larger than {DefaultMaxLineBytes:N0} bytes (the limit)"));
@@ -1370,7 +1357,13 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 }
 
                 // Read at most the limit, whatever the length said (a file that grew since, a special file).
-                byte[]? read = await ReadAtMostAsync(file, MaxLineBytes, cancellationToken).ConfigureAwait(false);
+                byte[]? read;
+                // Not OpenFile: a file that cannot be opened is one bad file of the folder (caught below), not the end of the run.
+                using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
+                {
+                    read = await ReadAtMostAsync(stream, MaxLineBytes, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (read is null)
                 {
                     Skip(set, InputProblem.TooLong, TooLarge(file));
@@ -1421,10 +1414,9 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     /// <summary>The message for a file of a folder over the limit.</summary>
     private string TooLarge(string file) => FormattableString.Invariant($"{file}: the file is larger than {MaxLineBytes:N0} bytes (the limit)");
 
-    /// <summary>The bytes of <paramref name="file"/>, or null when it holds more than <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadAtMostAsync(string file, long limit, CancellationToken cancellationToken)
+    /// <summary>The rest of <paramref name="stream"/>, or null when it holds more than <paramref name="limit"/> bytes (the rest is not read).</summary>
+    private static async Task<byte[]?> ReadAtMostAsync(Stream stream, long limit, CancellationToken cancellationToken)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         using var copy = new MemoryStream();
         byte[] buffer = new byte[81_920];
         int read;

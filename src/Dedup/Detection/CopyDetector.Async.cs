@@ -321,47 +321,7 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     public async ValueTask<bool> RemoveAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        ThrowIfReadOnly();
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        using SharedCall call = EnterSharedCall();
-        using var op = new Operation(this, DetectorOperation.Remove, id);
-        try
-        {
-            bool removed;
-            if (_shared is { } shared)
-            {
-                await CheckSharedSettingsAsync(shared, cancellationToken).ConfigureAwait(false);
-                removed = (await shared.RemoveAsync(new[] { id }, cancellationToken).ConfigureAwait(false))[0];
-                if (removed)
-                {
-                    Interlocked.Increment(ref _sharedAddsSinceModel);
-                }
-
-                op.Complete(0, [], removed);
-                return removed;
-            }
-
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                ObjectDisposedException.ThrowIf(_disposed != 0, this);
-                cancellationToken.ThrowIfCancellationRequested();
-                removed = _store.SupportsSynchronousAccess ? Remove(id) : await RemoveThroughStoreAsync(id, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
-
-            op.Complete(0, [], removed);
-            return removed;
-        }
-        catch (Exception e)
-        {
-            op.Fail(e);
-            throw;
-        }
+        return await RemoveCoreAsync([id], id, cancellationToken).ConfigureAwait(false) > 0;
     }
 
     /// <summary>
@@ -377,21 +337,28 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the articles were removed.</exception>
     /// <exception cref="IOException">The journal could not be written; nothing is removed.</exception>
     /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
-    public async ValueTask<int> RemoveRangeAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    public ValueTask<int> RemoveRangeAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+        => RemoveCoreAsync(CheckIds(ids), null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RemoveAsync"/> and <see cref="RemoveRangeAsync"/>: through a shared index's store, the synchronous
+    /// path, or the store's asynchronous batch, one call for all the ids; reported to the observer as one removal
+    /// (of <paramref name="id"/>, when there is one id).
+    /// </summary>
+    private async ValueTask<int> RemoveCoreAsync(string[] ids, string? id, CancellationToken cancellationToken)
     {
-        string[] given = CheckIds(ids);
         ThrowIfReadOnly();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         using SharedCall call = EnterSharedCall();
-        using var op = new Operation(this, DetectorOperation.Remove, null);
+        using var op = new Operation(this, DetectorOperation.Remove, id);
         try
         {
             int removed;
             if (_shared is { } shared)
             {
                 await CheckSharedSettingsAsync(shared, cancellationToken).ConfigureAwait(false);
-                string[] distinct = [.. given.Distinct(StringComparer.Ordinal)];
+                string[] distinct = [.. ids.Distinct(StringComparer.Ordinal)];
                 removed = distinct.Length == 0 ? 0 : (await shared.RemoveAsync(distinct, cancellationToken).ConfigureAwait(false)).Count(r => r);
                 Interlocked.Add(ref _sharedAddsSinceModel, removed);
                 op.Complete(0, [], removed > 0, articles: distinct.Length);
@@ -403,14 +370,14 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
             {
                 ObjectDisposedException.ThrowIf(_disposed != 0, this);
                 cancellationToken.ThrowIfCancellationRequested();
-                removed = _store.SupportsSynchronousAccess ? RemoveRange(given, cancellationToken) : await RemoveRangeThroughStoreAsync(given, cancellationToken).ConfigureAwait(false);
+                removed = _store.SupportsSynchronousAccess ? RemoveRange(ids, cancellationToken) : await RemoveRangeThroughStoreAsync(ids, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 _writeGate.Release();
             }
 
-            op.Complete(0, [], removed > 0, articles: given.Length);
+            op.Complete(0, [], removed > 0, articles: ids.Length);
             return removed;
         }
         catch (Exception e)
@@ -826,10 +793,6 @@ public sealed partial class CopyDetector : IDisposable, IAsyncDisposable
 
         return true;
     }
-
-    /// <summary>Removes an article through the store's asynchronous batch path (call inside the write gate).</summary>
-    private async ValueTask<bool> RemoveThroughStoreAsync(string id, CancellationToken cancellationToken)
-        => await RemoveRangeThroughStoreAsync([id], cancellationToken).ConfigureAwait(false) > 0;
 
     /// <summary>Reports one operation to the observer: its scope, and its completion or failure with the elapsed time.</summary>
     private struct Operation : IDisposable
