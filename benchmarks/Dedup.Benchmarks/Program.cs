@@ -51,6 +51,11 @@ if (args is ["journal-replay", ..])
     return Dedup.Benchmarks.Scale.JournalReplay.Run(args);
 }
 
+if (args is ["scan-stream", ..])
+{
+    return Dedup.Benchmarks.Scale.ScanStream.Run(args);
+}
+
 if (args is ["scan-stages", ..])
 {
     return Dedup.Benchmarks.Scale.ScanStages.Run(args);

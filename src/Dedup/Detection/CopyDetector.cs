@@ -783,106 +783,165 @@ public sealed partial class CopyDetector
         }
     }
 
+    /// <summary>
+    /// Finds every pair of copies among <paramref name="articles"/>, read as a stream, and clusters them, using all cores:
+    /// <see cref="Scan(IReadOnlyList{Article}, DetectorOptions?, IProgress{ScanProgress}?, CancellationToken)"/> for articles
+    /// that are not all in memory (rows of a database, lines of a file, pages of a service).
+    /// </summary>
+    /// <inheritdoc cref="ScanAsync(IAsyncEnumerable{Article}, DetectorOptions?, int, IProgress{ScanProgress}?, CancellationToken)"/>
+    public static ValueTask<ScanResult> ScanAsync(
+        IAsyncEnumerable<Article> articles,
+        DetectorOptions? options = null,
+        IProgress<ScanProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+        => ScanAsync(articles, options, -1, progress, cancellationToken);
+
+    /// <summary>
+    /// Finds every pair of copies among <paramref name="articles"/>, read as a stream, and clusters them, on at most
+    /// <paramref name="maxDegreeOfParallelism"/> threads.
+    /// </summary>
+    /// <param name="articles">
+    /// The articles, in order (their order numbers them, as a list's places do); ids must be unique. Enumerated once,
+    /// with <paramref name="cancellationToken"/>. A synchronous sequence can be given as <c>sequence.ToAsyncEnumerable()</c>.
+    /// </param>
+    /// <param name="options">The settings; null for <see cref="DetectorOptions.Default"/>.</param>
+    /// <param name="maxDegreeOfParallelism">At most this many threads work at once; -1 for as many as there are cores.</param>
+    /// <param name="progress">
+    /// Receives the stage and count done, from the scan's threads; null for none. While the stream is read, the
+    /// "signatures" stage's total is the articles read so far (the stream's length is known at its end only).
+    /// </param>
+    /// <param name="cancellationToken">Stops the reading and the scan.</param>
+    /// <returns>The same pairs and clusters as a scan of the articles as one list.</returns>
+    /// <remarks>
+    /// The articles are read a batch of a few thousand at a time, while the batch before is turned into features on
+    /// the other threads; an article is not held once its features are made. So the scan holds the features of the
+    /// articles (a few kilobytes each) and two batches of texts, where a list holds every text until the scan ends (at a
+    /// million news articles, about 5 GB of strings). The result does not depend on the number of threads.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="articles"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// An article is invalid or an id repeats; the message names it by its number in the stream. Nothing after it is
+    /// read.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or less than -1, or a setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>An exception from the stream or from <paramref name="progress"/> is thrown as it was.</remarks>
+    public static ValueTask<ScanResult> ScanAsync(
+        IAsyncEnumerable<Article> articles,
+        DetectorOptions? options,
+        int maxDegreeOfParallelism,
+        IProgress<ScanProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckParallelism(maxDegreeOfParallelism);
+        ArgumentNullException.ThrowIfNull(articles);
+        options ??= DetectorOptions.Default;
+        options.Validate();
+        int batch = Math.Max(StreamBatch, 256 * (maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount));
+        return ScanStreamAsync(articles, options, maxDegreeOfParallelism, progress, batch, cancellationToken);
+    }
+
+    /// <summary>The fewest articles of a stream taken as one batch (see <see cref="ScanAsync(IAsyncEnumerable{Article}, DetectorOptions?, int, IProgress{ScanProgress}?, CancellationToken)"/>).</summary>
+    internal const int StreamBatch = 4096;
+
+    /// <summary>
+    /// <see cref="ScanAsync(IAsyncEnumerable{Article}, DetectorOptions?, int, IProgress{ScanProgress}?, CancellationToken)"/>
+    /// with its arguments checked, in batches of <paramref name="batchSize"/> (tests make them small).
+    /// </summary>
+    internal static async ValueTask<ScanResult> ScanStreamAsync(IAsyncEnumerable<Article> articles, DetectorOptions options, int maxDegreeOfParallelism, IProgress<ScanProgress>? progress, int batchSize, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        using var signatures = new ScanSignatures(0, options, parallel, progress, nameof(articles));
+
+        // One batch is read while the one before is taken: two arrays, swapped.
+        Article[] reading = new Article[batchSize];
+        Article[] taking = new Article[batchSize];
+        Task? taken = null;
+        try
+        {
+            IAsyncEnumerator<Article> e = articles.GetAsyncEnumerator(cancellationToken);
+            await using (e.ConfigureAwait(false))
+            {
+                bool more = true;
+                while (more)
+                {
+                    int count = 0;
+                    while (count < batchSize && (more = await e.MoveNextAsync().ConfigureAwait(false)))
+                    {
+                        reading[count++] = e.Current;
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (taken is not null)
+                    {
+                        await taken.ConfigureAwait(false);
+                        taken = null;
+                        Array.Clear(taking);
+                    }
+
+                    if (count > 0)
+                    {
+                        (reading, taking) = (taking, reading);
+                        var batch = new ArraySegment<Article>(taking, 0, count);
+                        int total = signatures.Count + count;
+                        taken = Task.Run(() => signatures.Add(batch, total), cancellationToken);
+                    }
+                }
+            }
+
+            if (taken is not null)
+            {
+                await taken.ConfigureAwait(false);
+                taken = null;
+            }
+
+            return await Task.Run(() => ScanSignedArticles(signatures, options, parallel, progress, clock), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            throw;
+        }
+        finally
+        {
+            // A batch still being taken writes into the sets this scan frees: it ends first, whatever it threw.
+            if (taken is not null)
+            {
+                await taken.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
     private static ScanResult ScanCore(IReadOnlyList<Article> articles, DetectorOptions? options, int maxDegreeOfParallelism, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
+    {
+        CheckParallelism(maxDegreeOfParallelism);
+        ArgumentNullException.ThrowIfNull(articles);
+        options ??= DetectorOptions.Default;
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        using var signatures = new ScanSignatures(articles.Count, options, parallel, progress, nameof(articles));
+        signatures.Add(articles, articles.Count);
+        return ScanSignedArticles(signatures, options, parallel, progress, clock);
+    }
+
+    private static void CheckParallelism(int maxDegreeOfParallelism)
     {
         if (maxDegreeOfParallelism is 0 or < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores, or a positive number of threads.");
         }
+    }
 
-        ArgumentNullException.ThrowIfNull(articles);
-        options ??= DetectorOptions.Default;
-        options.Validate();
-        var clock = Stopwatch.StartNew();
-        int n = articles.Count;
-        var features = new ArticleFeatures[n];
-
-        // The sets, which are most of a scan's memory, are kept packed from the start (each article's arrays are
-        // garbage as soon as they are packed); the features keep the rest.
-        using var packed = new PackedSets(n);
-        int done = 0;
-        using var sameText = new FirstOfKey(n);
-        int[] copyOf = new int[n];
-        Array.Fill(copyOf, -1);
-        (string Id, DateTimeOffset? Published)[]? copies = new (string, DateTimeOffset?)[n];
-        long characters = 0;
-
-        // Each article is read once (a caller's list may read it from a file): checked and measured in the parallel
-        // loop that extracts its features. The first invalid article in order is the one named, as in a serial check.
-        int firstInvalid = int.MaxValue;
-        ArgumentException? invalid = null;
-        var gate = new Lock();
-        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
-        Parallel.For(0, n, parallel, i =>
-        {
-            Article article = articles[i];
-            try
-            {
-                CheckArticle(article, requireId: true);
-            }
-            catch (ArgumentException e)
-            {
-                lock (gate)
-                {
-                    if (i < firstInvalid)
-                    {
-                        firstInvalid = i;
-                        invalid = AtPosition(e, i, nameof(articles));
-                    }
-                }
-
-                return;
-            }
-
-            Interlocked.Add(ref characters, article.Text.Length + (article.Title?.Length ?? 0));
-
-            // An article whose text is another's (a wire story sent out again, a feed read twice) gets that one's
-            // features: they depend on the text alone but for the id and the time. It is copied after the loop,
-            // when the other's features are sure to be there.
-            int first = sameText.FirstOf(i, FeatureExtractor.TextKey(article));
-            if (first != i)
-            {
-                copyOf[i] = first;
-                copies[i] = (article.Id, article.Published);
-                return;
-            }
-
-            ArticleFeatures f = FeatureExtractor.Extract(article, options, packed, i);
-            f.Order = i;
-            features[i] = f;
-            Advance(progress, "signatures", ref done, n);
-        });
-
-        // Freed now, before the corpus model and the candidate index (the scan's peak of memory), not at the end.
-        sameText.Dispose();
-        Parallel.For(0, n, parallel, i =>
-        {
-            int first = copyOf[i];
-            if (first >= 0 && features[first] is { } source)
-            {
-                features[i] = source.CopyAs(copies[i].Id, copies[i].Published, i);
-                packed.Share(i, first);
-                Advance(progress, "signatures", ref done, n);
-            }
-        });
-
-        copies = null;
-
-        // A repeated id before the first invalid article is named first, as a serial check would.
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < Math.Min(n, firstInvalid); i++)
-        {
-            if (!ids.Add(features[i].Id))
-            {
-                throw new ArgumentException($"The id '{features[i].Id}' appears more than once.", nameof(articles));
-            }
-        }
-
-        if (invalid is not null)
-        {
-            throw invalid;
-        }
-
+    /// <summary>The stages of a scan after the articles' features: the corpus model, the candidates and their verification, the pairs and clusters.</summary>
+    private static ScanResult ScanSignedArticles(ScanSignatures signatures, DetectorOptions options, ParallelOptions parallel, IProgress<ScanProgress>? progress, Stopwatch clock)
+    {
+        int maxDegreeOfParallelism = parallel.MaxDegreeOfParallelism;
+        CancellationToken cancellationToken = parallel.CancellationToken;
+        (ArticleFeatures[] features, int[] copyOf) = signatures.Finish();
+        PackedSets packed = signatures.Packed;
+        int n = features.Length;
         progress?.Report(new ScanProgress("corpus model", 0, n));
         // The copies of a text are counted with their source, not read again.
         int[]? weights = null;
@@ -930,14 +989,14 @@ public sealed partial class CopyDetector
             () => pairs = new ScanPairs(search.InOrder(), [.. features.Select(f => f.Id)], [.. features.Select(f => f.SimHash)]),
             () => clusters = ClusterBuilder.Build(features, search.Components));
         progress?.Report(new ScanProgress("clusters", n, n));
-        return new ScanResult(pairs!, clusters!, n, characters, clock.Elapsed);
+        return new ScanResult(pairs!, clusters!, n, signatures.Characters, clock.Elapsed);
     }
 
     /// <summary>
     /// An invalid article's exception, named by its place in the list and the list's parameter: a scan of 1,000 articles
     /// said "Value cannot be null. (Parameter 'article')" for the one at 737, naming a local of its own.
     /// </summary>
-    private static ArgumentException AtPosition(ArgumentException e, int index, string paramName)
+    internal static ArgumentException AtPosition(ArgumentException e, int index, string paramName)
     {
         if (e is ArgumentNullException)
         {
@@ -951,7 +1010,7 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Counts one more article done in a parallel stage of a scan, and reports every 256th and the last.</summary>
-    private static void Advance(IProgress<ScanProgress>? progress, string stage, ref int done, int total)
+    internal static void Advance(IProgress<ScanProgress>? progress, string stage, ref int done, int total)
     {
         int d = Interlocked.Increment(ref done);
         if (progress is not null && (d % 256 == 0 || d == total))

@@ -11,10 +11,10 @@ namespace Dedup.Detection;
 /// </summary>
 internal sealed class FirstOfKey : IDisposable
 {
-    private readonly NativeBuffer<UInt128> _keys;
+    private NativeBuffer<UInt128> _keys;
 
     /// <summary>Item numbers plus one (0: empty), at the slot of their key's hash or the next free one after it.</summary>
-    private readonly NativeBuffer<int> _slots;
+    private NativeBuffer<int> _slots;
 
     /// <summary>The most items a table holds: its slots, twice as many rounded up to a power of two, are counted in an int.</summary>
     public const int MaxCount = 1 << 29;
@@ -23,16 +23,72 @@ internal sealed class FirstOfKey : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or above <see cref="MaxCount"/>.</exception>
     public FirstOfKey(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count > MaxCount)
+        CheckCount(count, nameof(count));
+        _keys = new NativeBuffer<UInt128>(count);
+        _slots = SlotsFor(count);
+    }
+
+    /// <summary>The number of items there is room for.</summary>
+    public int Capacity => _keys.Length;
+
+    /// <summary>
+    /// Makes room for items numbered below <paramref name="count"/>, keeping what was given (a scan of a stream learns
+    /// its number of articles as it reads them). Not thread-safe: no <see cref="FirstOf"/> may run meanwhile.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is above <see cref="MaxCount"/>.</exception>
+    public void EnsureCapacity(int count)
+    {
+        if (count <= Capacity)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"A scan tells the texts of at most {MaxCount:N0} articles apart; split the input.");
+            return;
         }
 
-        _keys = new NativeBuffer<UInt128>(count);
+        CheckCount(count, nameof(count));
+        int capacity = (int)Math.Min(MaxCount, Math.Max(count, 2L * Capacity));
+        var keys = new NativeBuffer<UInt128>(capacity);
+        _keys.Span.CopyTo(keys.Span);
+        NativeBuffer<int> slots = SlotsFor(capacity);
 
-        // At most half full: probes stay short.
-        _slots = new NativeBuffer<int>(Math.Max(2, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, count) * 2)), zeroed: true);
+        // Each key is in the table once (its first item): placed again in the larger table, the first stays first.
+        Span<int> to = slots.Span;
+        int mask = to.Length - 1;
+        foreach (int held in _slots.Span)
+        {
+            if (held != 0)
+            {
+                int slot = Home(keys.Span[held - 1], mask);
+                while (to[slot] != 0)
+                {
+                    slot = (slot + 1) & mask;
+                }
+
+                to[slot] = held;
+            }
+        }
+
+        Dispose();
+        _keys = keys;
+        _slots = slots;
+    }
+
+    private static void CheckCount(int count, string paramName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count, paramName);
+        if (count > MaxCount)
+        {
+            throw new ArgumentOutOfRangeException(paramName, count, $"A scan tells the texts of at most {MaxCount:N0} articles apart; split the input.");
+        }
+    }
+
+    /// <summary>The slots for <paramref name="count"/> items: at most half full, so probes stay short.</summary>
+    private static NativeBuffer<int> SlotsFor(int count) =>
+        new(Math.Max(2, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, count) * 2)), zeroed: true);
+
+    /// <summary>The first slot a key is looked for in.</summary>
+    private static int Home(UInt128 key, int mask)
+    {
+        ulong low = (ulong)key;
+        return (int)((low ^ (low >> 29)) & (uint)mask);
     }
 
     /// <summary>
@@ -48,8 +104,7 @@ internal sealed class FirstOfKey : IDisposable
         Span<int> slots = _slots.Span;
         keys[item] = key;
         int mask = slots.Length - 1;
-        ulong low = (ulong)key;
-        int slot = (int)((low ^ (low >> 29)) & (uint)mask);
+        int slot = Home(key, mask);
         while (true)
         {
             int held = Volatile.Read(ref slots[slot]);

@@ -40,7 +40,7 @@ internal sealed unsafe class PackedSets : IDisposable
     private const int SlabSize = 1 << 26;
 
     /// <summary>Where each article's bytes are (length 0: none added).</summary>
-    private readonly Location[] _articles;
+    private Location[] _articles;
 
     private readonly NativeSlabs<byte> _slabs;
 
@@ -57,6 +57,20 @@ internal sealed unsafe class PackedSets : IDisposable
 
     /// <summary>The number of articles there is room for (fewer after <see cref="Shrink"/>).</summary>
     public int Count { get; private set; }
+
+    /// <summary>
+    /// Makes room for <paramref name="count"/> articles, those added kept (a scan of a stream learns its number of articles
+    /// as it reads them). Not thread-safe: nothing may add or read meanwhile.
+    /// </summary>
+    public void EnsureCapacity(int count)
+    {
+        if (count > _articles.Length)
+        {
+            Array.Resize(ref _articles, (int)Math.Min(Array.MaxLength, Math.Max(count, 2L * _articles.Length)));
+        }
+
+        Count = Math.Max(Count, count);
+    }
 
     /// <summary>Makes the first <paramref name="count"/> articles all there are (the room for more is left unused).</summary>
     public void Shrink(int count)

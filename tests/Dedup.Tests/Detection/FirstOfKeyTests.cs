@@ -38,6 +38,41 @@ public class FirstOfKeyTests
         return ok.Label($"{n} items, {keys} keys");
     }
 
+    /// <summary>
+    /// A table grown between rounds of items (a scan of a stream, a batch at a time, from nothing): every item still gets
+    /// the first item of its key, those of an earlier round included.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 100)]
+    public Property Grown_between_rounds_every_item_still_gets_the_first_of_its_key(int seed, byte rounds, byte distinct)
+    {
+        var random = new Random(seed);
+        int keys = 1 + (distinct % 40);
+        int[] sizes = [.. Enumerable.Range(0, 1 + (rounds % 6)).Select(_ => random.Next(0, 300))];
+        int n = sizes.Sum();
+        UInt128[] keyOf = [.. Enumerable.Range(0, n).Select(_ => new UInt128(0x5EEDUL, (ulong)random.Next(keys) << 33))];
+
+        using var table = new FirstOfKey(0);
+        int[] first = new int[n];
+        int from = 0;
+        foreach (int size in sizes)
+        {
+            table.EnsureCapacity(from + size);
+            int start = from;
+            Parallel.For(start, start + size, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => first[i] = table.FirstOf(i, keyOf[i]));
+            from += size;
+        }
+
+        bool ok = table.Capacity >= n;
+        var firstOfKey = new Dictionary<UInt128, int>();
+        for (int i = 0; i < n; i++)
+        {
+            ok &= keyOf[first[i]] == keyOf[i] && first[first[i]] == first[i];
+            ok &= firstOfKey.TryAdd(keyOf[i], first[i]) || firstOfKey[keyOf[i]] == first[i];
+        }
+
+        return ok.Label($"rounds of {string.Join(", ", sizes)} items, {keys} keys");
+    }
+
     [Fact]
     public void An_empty_table_and_a_table_of_one_answer_for_themselves_and_a_freed_one_refuses()
     {
