@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Dedup.Cli.Input;
 using Dedup.Cli.Output;
 using Dedup.Detection;
@@ -53,20 +54,34 @@ internal static class ScanCommand
 
         CheckDistinct(settings);
 
-        // Without a report the texts are not held for the whole scan: the scan re-reads each article from the file.
-        ArticleSet set = await new ArticleReader(console, settings.SkipBad, settings.Encoding) { KeepTexts = settings.ReportPath is not null, MaxDegreeOfParallelism = settings.Threads ?? -1 }
-            .ReadAsync(settings.Input, cancellationToken);
         DetectorOptions options = settings.ToDetectorOptions();
+        ArticleSet set;
         ScanResult result;
         PairTable? table = null;
-        using (set.Backing)
+        if (settings.Input == "-" && settings.ReportPath is null && !console.InIsTerminal)
         {
-            result = Scan(console, settings, set.Complete, options, cancellationToken);
-
-            // The shown pairs' titles are read while the file is open (a scan without a report holds only the ids).
+            // Standard input cannot be read again: its articles are scanned as they are read, and no text is held once
+            // its features are made (a pipe's texts were all held until the scan ended: twice a file's peak at 100k).
+            (set, result) = await ScanAsReadAsync(console, settings, options, cancellationToken);
             if (!settings.Json)
             {
                 table = new PairTable(result, set.Complete, set.Articles) { PairsPath = settings.PairsPath };
+            }
+        }
+        else
+        {
+            // Without a report the texts are not held for the whole scan: the scan re-reads each article from the file.
+            set = await new ArticleReader(console, settings.SkipBad, settings.Encoding) { KeepTexts = settings.ReportPath is not null, MaxDegreeOfParallelism = settings.Threads ?? -1 }
+                .ReadAsync(settings.Input, cancellationToken);
+            using (set.Backing)
+            {
+                result = Scan(console, settings, set.Complete, options, cancellationToken);
+
+                // The shown pairs' titles are read while the file is open (a scan without a report holds only the ids).
+                if (!settings.Json)
+                {
+                    table = new PairTable(result, set.Complete, set.Articles) { PairsPath = settings.PairsPath };
+                }
             }
         }
 
@@ -147,17 +162,86 @@ internal static class ScanCommand
         }
 
         ScanResult? result = null;
-        console.CreateErrorConsole().Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-            .Start(context =>
-            {
-                var bar = new ScanProgressBar(context);
-                result = CopyDetector.Scan(articles, options, settings.Threads ?? -1, bar, cancellationToken);
-                bar.Complete();
-            });
+        ProgressBars(console).Start(context =>
+        {
+            var bar = new ScanProgressBar(context);
+            result = CopyDetector.Scan(articles, options, settings.Threads ?? -1, bar, cancellationToken);
+            bar.Complete();
+        });
         return result!;
     }
+
+    /// <summary>How many articles read from standard input may wait for the scan (<see cref="ScanAsReadAsync"/>).</summary>
+    private const int WaitingArticles = 8192;
+
+    /// <summary>
+    /// Reads standard input and scans its articles as they are read (<see cref="CopyDetector.ScanAsync(IAsyncEnumerable{Article}, DetectorOptions?, int, IProgress{ScanProgress}?, CancellationToken)"/>):
+    /// the set keeps each article without its text. A bad line that ends the reading ends the scan, with the reading's
+    /// error; a scan that fails stops the reading.
+    /// </summary>
+    private static async Task<(ArticleSet Set, ScanResult Result)> ScanAsReadAsync(CliConsole console, ScanSettings settings, DetectorOptions options, CancellationToken cancellationToken)
+    {
+        var articles = Channel.CreateBounded<Article>(new BoundedChannelOptions(WaitingArticles) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = new ArticleReader(console, settings.SkipBad, settings.Encoding) { KeepTexts = false, Forward = articles.Writer, MaxDegreeOfParallelism = settings.Threads ?? -1 };
+        Task<ArticleSet> reading = Task.Run(() => ReadAndCompleteAsync(reader, articles.Writer, stop.Token), CancellationToken.None);
+        try
+        {
+            IAsyncEnumerable<Article> stream = articles.Reader.ReadAllAsync(stop.Token);
+            ScanResult result;
+            if (!console.ErrorIsTerminal || settings.Json)
+            {
+                result = await CopyDetector.ScanAsync(stream, options, settings.Threads ?? -1, null, stop.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                ScanResult? shown = null;
+                await ProgressBars(console).StartAsync(async context =>
+                {
+                    var bar = new ScanProgressBar(context);
+                    shown = await CopyDetector.ScanAsync(stream, options, settings.Threads ?? -1, bar, stop.Token).ConfigureAwait(false);
+                    bar.Complete();
+                }).ConfigureAwait(false);
+                result = shown!;
+            }
+
+            return (await reading.ConfigureAwait(false), result);
+        }
+        catch (Exception)
+        {
+            // The reading's own error (a bad line, no articles) is the cause when it failed; else it is stopped.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (reading.Exception?.InnerException is { } cause and not OperationCanceledException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Reads standard input into <paramref name="writer"/>, and completes it: with the reading's exception when it fails.</summary>
+    private static async Task<ArticleSet> ReadAndCompleteAsync(ArticleReader reader, ChannelWriter<Article> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ArticleSet set = await reader.ReadAsync("-", cancellationToken).ConfigureAwait(false);
+            writer.Complete();
+            return set;
+        }
+        catch (Exception e)
+        {
+            writer.Complete(e);
+            throw;
+        }
+    }
+
+    /// <summary>The scan's progress bars on standard error, cleared when it ends.</summary>
+    private static Progress ProgressBars(CliConsole console) =>
+        console.CreateErrorConsole().Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn());
 
     /// <summary>Fails before the (possibly long) scan when an output file could not be created.</summary>
     internal static void CheckWritable(string? path)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using Dedup.Cli.Output;
 using Dedup.Detection;
 
@@ -113,6 +114,16 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
     /// </summary>
     internal bool KeepTexts { get; init; } = true;
 
+    /// <summary>
+    /// Where the articles of standard input are given as they are read (a scan of a stream, <c>dedup scan -</c>), or null:
+    /// <see cref="ArticleSet.Articles"/> then holds each article without its text (its id, title and time), so that a
+    /// piped input's texts are not all held while it is scanned. The caller completes the writer. Standard input only.
+    /// </summary>
+    internal ChannelWriter<Article>? Forward { get; init; }
+
+    /// <summary>The articles taken and not yet given to <see cref="Forward"/>.</summary>
+    private readonly List<Article> _forwarding = [];
+
     /// <summary>Reads <paramref name="input"/>: "-" for JSONL on standard input, a folder of .txt files, or a JSONL file.</summary>
     /// <exception cref="CliException">A missing or unreadable input (I/O), or a bad line without skip-bad (bad input).</exception>
     public async Task<ArticleSet> ReadAsync(string input, CancellationToken cancellationToken)
@@ -120,6 +131,11 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
         if (string.IsNullOrWhiteSpace(input))
         {
             throw CliException.BadInput("INPUT: expected a JSONL file, a folder of .txt files, or - for standard input");
+        }
+
+        if (Forward is not null && input != "-")
+        {
+            throw new InvalidOperationException("Only standard input is given as it is read.");
         }
 
         ArticleSet set;
@@ -349,6 +365,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                     // One thread (--threads 1): no reading beside the parsing.
                     Take(set, filling, ParseBatch(filling, backed, parallel), firstLineOfId);
                     filling.Clear();
+                    await ForwardTakenAsync(cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -359,6 +376,7 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                     if (parsed is not null)
                     {
                         Take(set, spare, parsed, firstLineOfId);
+                        await ForwardTakenAsync(cancellationToken).ConfigureAwait(false);
                     }
 
                     (filling, spare) = (spare, toParse);
@@ -372,11 +390,13 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
                 parsing = null;
                 Take(set, spare, results, firstLineOfId);
                 spare.Clear();
+                await ForwardTakenAsync(cancellationToken).ConfigureAwait(false);
             }
 
             filling.Own(reader.TakeRetired());
             Take(set, filling, ParseBatch(filling, backed, parallel), firstLineOfId);
             filling.Clear();
+            await ForwardTakenAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -517,12 +537,38 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             }
 
             set.Backing?.Add(pending.Start, pending.Bytes, sameText);
-            set.Add(article, lineNumber);
+            if (Forward is null)
+            {
+                set.Add(article, lineNumber);
+            }
+            else
+            {
+                // The scan gets the article; the set keeps what the outputs name it by.
+                _forwarding.Add(article);
+                set.Add(article with { Text = string.Empty }, lineNumber);
+            }
+
             if (numeric)
             {
                 set.NumericIds.Add(article.Id);
             }
         }
+    }
+
+    /// <summary>Gives the articles taken to <see cref="Forward"/>, waiting while it is full (the scan is behind).</summary>
+    private async ValueTask ForwardTakenAsync(CancellationToken cancellationToken)
+    {
+        if (Forward is null)
+        {
+            return;
+        }
+
+        foreach (Article article in _forwarding)
+        {
+            await Forward.WriteAsync(article, cancellationToken).ConfigureAwait(false);
+        }
+
+        _forwarding.Clear();
     }
 
     /// <summary>A line read and not yet parsed: its number, where it starts in the input and its length with the break, and its bytes.</summary>
