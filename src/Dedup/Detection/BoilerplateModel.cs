@@ -912,7 +912,7 @@ internal sealed class BoilerplateModel
         {
             if (passes == 0)
             {
-                values[lo..(hi + 1)].Sort();
+                PrimitiveSort.Sort(values[lo..(hi + 1)]);
                 return values[k];
             }
 
@@ -999,7 +999,7 @@ internal sealed class BoilerplateModel
         {
             // Shingle then article, as the radix passes leave them (an article holds a shingle once): a comparison sort
             // here spares a small partition the two passes over 8,192 counters (and a small index their array).
-            values.Sort();
+            PrimitiveSort.Sort(values);
             return;
         }
 

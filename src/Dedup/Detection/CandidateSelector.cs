@@ -239,7 +239,7 @@ internal sealed class CandidateSelector
             }
         }
 
-        facts.Sort();
+        PrimitiveSort.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(facts));
         int start = 0;
         while (start < facts.Count)
         {
@@ -485,8 +485,15 @@ internal sealed class CandidateSelector
             }
         }
 
-        Comparison<int> order = earliest ?? ((x, y) => x.CompareTo(y));
-        Rare.Sort(order);
+        if (earliest is null)
+        {
+            PrimitiveSort.Sort(CollectionsMarshal.AsSpan(Rare));
+        }
+        else
+        {
+            Rare.Sort(earliest);
+        }
+
         Common.Sort((x, y) =>
         {
             bool nx = IsNearExact(x);
@@ -498,7 +505,7 @@ internal sealed class CandidateSelector
 
             int vx = _tally.VotesOf(x).Common;
             int vy = _tally.VotesOf(y).Common;
-            return vx != vy ? vy.CompareTo(vx) : order(x, y);
+            return vx != vy ? vy.CompareTo(vx) : earliest is null ? x.CompareTo(y) : earliest(x, y);
         });
     }
 

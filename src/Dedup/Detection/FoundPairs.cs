@@ -164,7 +164,7 @@ internal sealed class FoundPairs
         {
             if (start[a + 1] - start[a] > 1)
             {
-                sorted.AsSpan(start[a]..start[a + 1]).Sort(from.AsSpan(start[a]..start[a + 1]));
+                PrimitiveSort.Sort(sorted.AsSpan(start[a]..start[a + 1]), from.AsSpan(start[a]..start[a + 1]));
             }
         }
 

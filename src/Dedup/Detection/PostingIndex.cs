@@ -193,7 +193,7 @@ internal sealed class PostingIndex : ILshBucketStore
             Span<int> a = articles.Span;
             if (k.Length < 1 << 16 || shift < 0)
             {
-                k.Sort(a);
+                PrimitiveSort.Sort(k, a);
                 return;
             }
 
@@ -235,7 +235,7 @@ internal sealed class PostingIndex : ILshBucketStore
             }
         }
 
-        Parallel.For(0, Buckets, parallel, b => keys.Span[starts[b]..starts[b + 1]].Sort(articles.Span[starts[b]..starts[b + 1]]));
+        Parallel.For(0, Buckets, parallel, b => PrimitiveSort.Sort(keys.Span[starts[b]..starts[b + 1]], articles.Span[starts[b]..starts[b + 1]]));
     }
 
     private static int Digit(ulong key, int shift) => (int)(key >> shift) & 0xFF;
@@ -259,7 +259,7 @@ internal sealed class PostingIndex : ILshBucketStore
 
             if (e - s > 1)
             {
-                articles.Slice(s, e - s).Sort();
+                PrimitiveSort.Sort(articles.Slice(s, e - s));
                 keys[runs] = keys[s];
                 articles.Slice(s, e - s).CopyTo(articles[kept..]);
                 starts.Add(kept);

@@ -16,7 +16,7 @@ internal static class RadixSort
     {
         if (values.Length < SmallInput)
         {
-            values.Sort();
+            PrimitiveSort.Sort(values);
             return;
         }
 

@@ -142,7 +142,7 @@ internal sealed class SampledKeys : IDisposable
             samples[v] |= (CandidateSelector.SampleKey(samples[v]) >> (64 - OrderBits)) << Below;
         }
 
-        samples.Sort();
+        PrimitiveSort.Sort(samples);
         for (int v = 0; v < samples.Length; v++)
         {
             samples[v] &= (1UL << Below) - 1;

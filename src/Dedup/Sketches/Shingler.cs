@@ -131,7 +131,7 @@ public static class Shingler
             return values.Length;
         }
 
-        values.Sort();
+        Detection.PrimitiveSort.Sort(values);
         int w = 1;
         for (int r = 1; r < values.Length; r++)
         {
