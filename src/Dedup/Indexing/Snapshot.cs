@@ -205,19 +205,30 @@ internal sealed class SnapshotReader
 
     private readonly Stream _stream;
     private readonly string _what;
+    private readonly bool _async;
 
     /// <summary>The file read, quoted with a space before it, or empty when the stream is not a file's.</summary>
     private readonly string _file;
     private readonly XxHash64 _hash = new();
-    private readonly byte[] _buffer = new byte[1 << 16];
+    private byte[] _buffer = new byte[1 << 16];
     private int _position;
     private int _length;
     private long _offset;
 
-    public SnapshotReader(Stream stream, string what)
+    /// <summary>Reading asynchronously: a read of the stream gave no bytes, so it holds no more.</summary>
+    private bool _ended;
+
+    /// <param name="stream">The stream read.</param>
+    /// <param name="what">The kind of snapshot, for the messages ("detector").</param>
+    /// <param name="readAsync">
+    /// Whether the stream is read only by <see cref="EnsureAsync"/> (and <see cref="ReadPreambleAsync"/>),
+    /// asynchronously: the other reads then take the bytes it buffered, and never read the stream.
+    /// </param>
+    public SnapshotReader(Stream stream, string what, bool readAsync = false)
     {
         _stream = stream;
         _what = what;
+        _async = readAsync;
         _file = stream is FileStream f ? $" '{f.Name}'" : string.Empty;
     }
 
@@ -229,6 +240,41 @@ internal sealed class SnapshotReader
 
     /// <summary>A damaged snapshot's exception: "The detector snapshot '/path' is invalid: MESSAGE" (the path when the stream is a file's).</summary>
     public InvalidDataException Error(string message) => new($"The {_what} snapshot{_file} is invalid: {message}");
+
+    /// <summary>
+    /// Reading asynchronously: makes sure the next <paramref name="count"/> bytes are buffered, or all the stream has
+    /// left, reading it asynchronously and growing the buffer for a piece larger than it (a long article's record).
+    /// Reading synchronously: nothing, as the reads fill the buffer when they need to. A stream that ends early is not
+    /// an error here: the read that needs the missing bytes throws, with the message a synchronous read gives.
+    /// </summary>
+    public ValueTask EnsureAsync(int count, CancellationToken cancellationToken) =>
+        !_async || _ended || _length - _position >= count ? ValueTask.CompletedTask : BufferAsync(count, cancellationToken);
+
+    private async ValueTask BufferAsync(int count, CancellationToken cancellationToken)
+    {
+        int held = _length - _position;
+        if (_buffer.Length - _position < count)
+        {
+            // The unread bytes move to the front, into a larger buffer when the piece does not fit.
+            byte[] target = _buffer.Length < count ? new byte[Math.Max(count, 2 * _buffer.Length)] : _buffer;
+            _buffer.AsSpan(_position, held).CopyTo(target);
+            _buffer = target;
+            _position = 0;
+            _length = held;
+        }
+
+        while (_length - _position < count)
+        {
+            int n = await _stream.ReadAsync(_buffer.AsMemory(_length), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                _ended = true;
+                return;
+            }
+
+            _length += n;
+        }
+    }
 
     public void ReadBytes(Span<byte> destination)
     {
@@ -274,7 +320,18 @@ internal sealed class SnapshotReader
         }
     }
 
-    public string ReadString(int maxBytes)
+    public string ReadString(int maxBytes) => ReadStringBytes(ReadStringLength(maxBytes));
+
+    /// <summary>As <see cref="ReadString"/>, its length and then its bytes buffered first by <see cref="EnsureAsync"/>.</summary>
+    public async ValueTask<string> ReadStringAsync(int maxBytes, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(4, cancellationToken).ConfigureAwait(false);
+        uint length = ReadStringLength(maxBytes);
+        await EnsureAsync((int)length, cancellationToken).ConfigureAwait(false);
+        return ReadStringBytes(length);
+    }
+
+    private uint ReadStringLength(int maxBytes)
     {
         uint length = ReadUInt32();
         if (length > (uint)maxBytes)
@@ -282,6 +339,11 @@ internal sealed class SnapshotReader
             throw Error($"a key of {length} bytes at offset {_offset - 4} exceeds the limit of {maxBytes} bytes.");
         }
 
+        return length;
+    }
+
+    private string ReadStringBytes(uint length)
+    {
         byte[] rented = ArrayPool<byte>.Shared.Rent((int)length);
         try
         {
@@ -307,7 +369,19 @@ internal sealed class SnapshotReader
 
     /// <summary>Reads and checks the magic bytes and the format version, which may be any from <paramref name="oldestVersion"/> to <paramref name="supportedVersion"/>.</summary>
     /// <returns>The format version read.</returns>
-    public uint ReadPreamble(ReadOnlySpan<byte> magic, uint supportedVersion, uint oldestVersion)
+    public uint ReadPreamble(ReadOnlySpan<byte> magic, uint supportedVersion, uint oldestVersion) =>
+        SyncCompletion.Wait(CheckVersionAsync(ReadMagicAndVersion(magic), supportedVersion, oldestVersion, CancellationToken.None));
+
+    /// <summary>As <see cref="ReadPreamble(ReadOnlySpan{byte}, uint, uint)"/>, the bytes buffered first by <see cref="EnsureAsync"/>.</summary>
+    /// <returns>The format version read.</returns>
+    public async ValueTask<uint> ReadPreambleAsync(ReadOnlyMemory<byte> magic, uint supportedVersion, uint oldestVersion, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(magic.Length + 4, cancellationToken).ConfigureAwait(false);
+        return await CheckVersionAsync(ReadMagicAndVersion(magic.Span), supportedVersion, oldestVersion, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and checks the magic bytes, and reads the format version after them.</summary>
+    private uint ReadMagicAndVersion(ReadOnlySpan<byte> magic)
     {
         Span<byte> actual = stackalloc byte[magic.Length];
         ReadBytes(actual);
@@ -316,8 +390,14 @@ internal sealed class SnapshotReader
             throw Error($"the magic bytes are {Convert.ToHexString(actual)}, not {Convert.ToHexString(magic)} (\"{Encoding.ASCII.GetString(magic)}\"); this is not a {_what} snapshot.");
         }
 
-        uint version = ReadUInt32();
-        if ((version > supportedVersion || version < oldestVersion) && ChecksumFailsToEnd(out long at, out ulong stored, out ulong computed))
+        return ReadUInt32();
+    }
+
+    /// <summary>Checks the format version read, telling a damaged version field from another library's format by the checksum.</summary>
+    private async ValueTask<uint> CheckVersionAsync(uint version, uint supportedVersion, uint oldestVersion, CancellationToken cancellationToken)
+    {
+        if ((version > supportedVersion || version < oldestVersion)
+            && await ChecksumFailsToEndAsync(cancellationToken).ConfigureAwait(false) is (true, long at, ulong stored, ulong computed))
         {
             // A version this library does not read, in a snapshot whose checksum does not hold: a damaged version field
             // (a flipped bit read as "65544 is newer"), not a snapshot for another library. Every format ends with the
@@ -344,16 +424,18 @@ internal sealed class SnapshotReader
     /// Reads the rest of the stream and tells whether its last 8 bytes are not the XxHash64 of every byte before them
     /// (false too when fewer than 8 bytes are left): for a snapshot whose format this library cannot read further.
     /// </summary>
-    private bool ChecksumFailsToEnd(out long at, out ulong stored, out ulong computed)
+    private async ValueTask<(bool Fails, long At, ulong Stored, ulong Computed)> ChecksumFailsToEndAsync(CancellationToken cancellationToken)
     {
-        Span<byte> tail = stackalloc byte[8];
+        byte[] tail = new byte[8];
         int held = 0;
         while (true)
         {
             if (_position == _length)
             {
                 _position = 0;
-                _length = _stream.Read(_buffer, 0, _buffer.Length);
+                _length = _async
+                    ? await _stream.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false)
+                    : _stream.Read(_buffer, 0, _buffer.Length);
                 if (_length == 0)
                 {
                     break;
@@ -366,25 +448,24 @@ internal sealed class SnapshotReader
             _offset += chunk.Length;
             if (held + chunk.Length <= 8)
             {
-                chunk.CopyTo(tail[held..]);
+                chunk.CopyTo(tail.AsSpan(held));
                 held += chunk.Length;
                 continue;
             }
 
             int spill = held + chunk.Length - 8;
             int fromTail = Math.Min(spill, held);
-            _hash.Append(tail[..fromTail]);
-            tail[fromTail..held].CopyTo(tail);
+            _hash.Append(tail.AsSpan(0, fromTail));
+            tail.AsSpan(fromTail, held - fromTail).CopyTo(tail);
             held -= fromTail;
             _hash.Append(chunk[..(spill - fromTail)]);
-            chunk[(spill - fromTail)..].CopyTo(tail[held..]);
+            chunk[(spill - fromTail)..].CopyTo(tail.AsSpan(held));
             held = 8;
         }
 
-        at = _offset - held;
-        computed = _hash.GetCurrentHashAsUInt64();
-        stored = held == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(tail) : 0;
-        return held == 8 && stored != computed;
+        ulong computed = _hash.GetCurrentHashAsUInt64();
+        ulong stored = held == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(tail) : 0;
+        return (held == 8 && stored != computed, _offset - held, stored, computed);
     }
 
     /// <summary>Reads the trailing checksum and compares it with the hash of everything read before it.</summary>
@@ -427,8 +508,13 @@ internal sealed class SnapshotReader
 
     private void Fill(int wanted)
     {
+        if (_async && !_ended)
+        {
+            throw new InvalidOperationException($"The {_what} snapshot reader reads asynchronously, and the bytes at offset {_offset} were not buffered by EnsureAsync.");
+        }
+
         _position = 0;
-        _length = _stream.Read(_buffer, 0, _buffer.Length);
+        _length = _async ? 0 : _stream.Read(_buffer, 0, _buffer.Length);
         if (_length == 0)
         {
             throw Error($"it is truncated: {wanted} more byte(s) were expected at offset {_offset}.");

@@ -1,6 +1,6 @@
 namespace Dedup.Indexing;
 
-/// <summary>Runs the synchronous path of code written once for both (an async method given <c>writeAsync: false</c>).</summary>
+/// <summary>Runs the synchronous path of code written once for both (an async method given <c>writeAsync: false</c> or <c>readAsync: false</c>).</summary>
 internal static class SyncCompletion
 {
     /// <summary>
@@ -18,4 +18,7 @@ internal static class SyncCompletion
 
         task.AsTask().GetAwaiter().GetResult();
     }
+
+    /// <summary>As <see cref="Wait(ValueTask)"/>, for a task with a result (a read: the stream is read synchronously).</summary>
+    public static T Wait<T>(ValueTask<T> task) => task.IsCompleted ? task.GetAwaiter().GetResult() : task.AsTask().GetAwaiter().GetResult();
 }
