@@ -59,7 +59,7 @@ public sealed partial class CopyDetector
 
     private const int MaxRecordBytes = 1 << 30;
 
-    private static ReadOnlySpan<byte> SnapshotMagic => "DEDUPDET"u8;
+    private static readonly byte[] SnapshotMagic = "DEDUPDET"u8.ToArray();
 
     /// <summary>Writes the detector's index to a stream (versioned, checksummed format; see the remarks of the type).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
@@ -296,11 +296,30 @@ public sealed partial class CopyDetector
     /// <param name="prepare">Whether to learn the boilerplate model before returning (<see cref="Open"/> does so after its replay instead).</param>
     /// <param name="folds">Whether the loading detector folds compatibility characters: this process's kind, or the other (tests).</param>
     /// <param name="cancellationToken">Checked between the articles read (an <see cref="Open"/> cancelled); the detector made is disposed.</param>
-    private static CopyDetector Load(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool prepare = true, bool? folds = null, CancellationToken cancellationToken = default)
+    private static CopyDetector Load(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool prepare = true, bool? folds = null, CancellationToken cancellationToken = default) =>
+        SyncCompletion.Wait(LoadCoreAsync(stream, options, configure, readAsync: false, prepare, folds, cancellationToken));
+
+    /// <summary>
+    /// Reads a detector snapshot, synchronously (the task has completed when this returns) or asynchronously: one parser
+    /// for both. Reading asynchronously, each piece (a header field, a string, an article's record) is buffered by
+    /// <see cref="SnapshotReader.EnsureAsync"/> before it is parsed, so the stream is never read synchronously and no
+    /// more than the largest piece is held at once; reading synchronously, those calls do nothing.
+    /// </summary>
+    /// <param name="stream">The snapshot.</param>
+    /// <param name="options">The settings to use as they are, or null.</param>
+    /// <param name="configure">Changes to the saved settings, when <paramref name="options"/> is null; null to keep them.</param>
+    /// <param name="readAsync">Whether to read the stream asynchronously.</param>
+    /// <param name="prepare">Whether to learn the boilerplate model before returning (<see cref="Open"/> does so after its replay instead).</param>
+    /// <param name="folds">Whether the loading detector folds compatibility characters: this process's kind, or the other (tests).</param>
+    /// <param name="cancellationToken">Checked between the articles read, and passed to the stream's asynchronous reads; the detector made is disposed.</param>
+    private static async ValueTask<CopyDetector> LoadCoreAsync(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool readAsync, bool prepare = true, bool? folds = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var r = new SnapshotReader(stream, "detector");
-        uint version = r.ReadPreamble(SnapshotMagic, SnapshotFormatVersion, OldestSnapshotFormatVersion);
+        var r = new SnapshotReader(stream, "detector", readAsync);
+        uint version = await r.ReadPreambleAsync(SnapshotMagic, SnapshotFormatVersion, OldestSnapshotFormatVersion, cancellationToken).ConfigureAwait(false);
+
+        // The id (from version 7), seed, shingle sizes, stopword fingerprint and tokenizer flags (from version 6).
+        await r.EnsureAsync((version >= FirstVersionWithId ? 8 : 0) + 8 + 4 + 4 + 8 + (version >= 6 ? 4 : 0), cancellationToken).ConfigureAwait(false);
         if (version >= FirstVersionWithId)
         {
             // The snapshot's id: only Open reads it (from the file's header), to check that the journal continues it.
@@ -312,7 +331,8 @@ public sealed partial class CopyDetector
         int skeletonSize = (int)r.ReadUInt32();
         ulong stopwords = r.ReadUInt64();
         uint tokenizerFlags = version >= 6 ? r.ReadUInt32() : 0;
-        ShapingSettings? shaping = version >= FirstVersionWithShapingSettings ? ReadShapingSettings(r) : null;
+        ShapingSettings? shaping = version >= FirstVersionWithShapingSettings ? await ReadShapingSettingsAsync(r, cancellationToken).ConfigureAwait(false) : null;
+        await r.EnsureAsync(8 + 4, cancellationToken).ConfigureAwait(false);
         double threshold = r.ReadDouble();
         int boilerplate = (int)r.ReadUInt32();
         DetectorOptions saved = DetectorOptions.Default with { Seed = seed, ShingleSize = shingleSize, Threshold = threshold, BoilerplateDocumentFrequency = boilerplate };
@@ -390,7 +410,7 @@ public sealed partial class CopyDetector
         var detector = new CopyDetector(unfit is null ? options : saved) { FoldsCompatibilityCharacters = folds.Value };
         try
         {
-            return LoadArticles(r, detector, options, threshold, boilerplate, version, unfit, prepare, cancellationToken);
+            return await LoadArticlesAsync(r, detector, options, threshold, boilerplate, version, unfit, prepare, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -400,9 +420,10 @@ public sealed partial class CopyDetector
         }
     }
 
-    /// <summary>The part of <see cref="Load(Stream, DetectorOptions?, Func{DetectorOptions, DetectorOptions}?, bool, bool?, CancellationToken)"/> after the settings: the articles, clusters and indexed times, then the checksum.</summary>
-    private static CopyDetector LoadArticles(SnapshotReader r, CopyDetector detector, DetectorOptions options, double threshold, int boilerplate, uint version, InvalidDataException? unfit, bool prepare, CancellationToken cancellationToken)
+    /// <summary>The part of <see cref="LoadCoreAsync"/> after the settings: the articles, clusters and indexed times, then the checksum.</summary>
+    private static async ValueTask<CopyDetector> LoadArticlesAsync(SnapshotReader r, CopyDetector detector, DetectorOptions options, double threshold, int boilerplate, uint version, InvalidDataException? unfit, bool prepare, CancellationToken cancellationToken)
     {
+        await r.EnsureAsync(8 + 8, cancellationToken).ConfigureAwait(false);
         long order = (long)r.ReadUInt64();
         ulong count = r.ReadUInt64();
         if (count > (ulong)r.Remaining)
@@ -416,11 +437,14 @@ public sealed partial class CopyDetector
         for (ulong i = 0; i < count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            await r.EnsureAsync(4, cancellationToken).ConfigureAwait(false);
             uint length = r.ReadUInt32();
             if (length > (ulong)r.Remaining || length > MaxRecordBytes)
             {
                 throw r.Error($"an article record of {length} bytes at offset {r.Offset - 4} runs past the end or the limit.");
             }
+
+            await r.EnsureAsync((int)length, cancellationToken).ConfigureAwait(false);
 
             if (record.Length < length)
             {
@@ -450,10 +474,10 @@ public sealed partial class CopyDetector
             loaded.Add(f);
         }
 
-        ClusterIndex? clusters = version >= 5 ? ReadClusters(r, detector, loaded, cancellationToken) : null;
+        ClusterIndex? clusters = version >= 5 ? await ReadClustersAsync(r, detector, loaded, cancellationToken).ConfigureAwait(false) : null;
         if (version >= FirstVersionWithIndexedTimes)
         {
-            ReadIndexedTimes(r, loaded);
+            await ReadIndexedTimesAsync(r, loaded, cancellationToken).ConfigureAwait(false);
         }
 
         if (options.Threshold != threshold || options.BoilerplateDocumentFrequency != boilerplate)
@@ -462,6 +486,7 @@ public sealed partial class CopyDetector
             clusters = null;
         }
 
+        await r.EnsureAsync(8, cancellationToken).ConfigureAwait(false);
         r.ReadAndVerifyChecksum();
         if (unfit is not null)
         {
@@ -483,8 +508,9 @@ public sealed partial class CopyDetector
     /// Reads the clusters' section of a snapshot (see the remarks of the type) and rebuilds the cluster index of the
     /// <paramref name="loaded"/> articles from their matches; null when the detector that saved it kept none.
     /// </summary>
-    private static ClusterIndex? ReadClusters(SnapshotReader r, CopyDetector detector, List<ArticleFeatures> loaded, CancellationToken cancellationToken)
+    private static async ValueTask<ClusterIndex?> ReadClustersAsync(SnapshotReader r, CopyDetector detector, List<ArticleFeatures> loaded, CancellationToken cancellationToken)
     {
+        await r.EnsureAsync(1, cancellationToken).ConfigureAwait(false);
         byte[] kept = new byte[1];
         r.ReadBytes(kept);
         if (kept[0] > 1)
@@ -506,6 +532,7 @@ public sealed partial class CopyDetector
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            await r.EnsureAsync(4, cancellationToken).ConfigureAwait(false);
             uint n = r.ReadUInt32();
             if (n > (uint)p)
             {
@@ -515,6 +542,7 @@ public sealed partial class CopyDetector
             matches.Clear();
             for (uint k = 0; k < n; k++)
             {
+                await r.EnsureAsync(4, cancellationToken).ConfigureAwait(false);
                 uint position = r.ReadUInt32();
                 if (position >= (uint)p || (matches.Count > 0 && position <= (uint)matches[^1]))
                 {
@@ -540,10 +568,11 @@ public sealed partial class CopyDetector
     /// Reads the indexed times' section of a snapshot (see the remarks of the type) into the <paramref name="loaded"/>
     /// articles, which took the time of the load when they were inserted.
     /// </summary>
-    private static void ReadIndexedTimes(SnapshotReader r, List<ArticleFeatures> loaded)
+    private static async ValueTask ReadIndexedTimesAsync(SnapshotReader r, List<ArticleFeatures> loaded, CancellationToken cancellationToken)
     {
         foreach (ArticleFeatures f in loaded)
         {
+            await r.EnsureAsync(8, cancellationToken).ConfigureAwait(false);
             ulong ticks = r.ReadUInt64();
             if (ticks > (ulong)DateTime.MaxValue.Ticks)
             {
@@ -612,7 +641,7 @@ public sealed partial class CopyDetector
     private sealed record ShapingSettings(bool DetectRewrites, Text.StopwordSet Stopwords, Text.BoilerplateRules Rules);
 
     /// <summary>
-    /// Writes what <see cref="ReadShapingSettings"/> reads: u32 detector flags (bit 0: rewrites not detected), the stopword
+    /// Writes what <see cref="ReadShapingSettingsAsync"/> reads: u32 detector flags (bit 0: rewrites not detected), the stopword
     /// list (u32 count, then each word as a length-prefixed UTF-8 string, in ordinal order), and the boilerplate line
     /// rules (u32 longest line, then the prefixes and the fragments, each list as a u32 count and its strings).
     /// </summary>
@@ -635,18 +664,20 @@ public sealed partial class CopyDetector
     }
 
     /// <summary>Reads what <see cref="WriteShapingSettings"/> writes; the shipped stopword list and rules are given back as their shared instances.</summary>
-    private static ShapingSettings ReadShapingSettings(SnapshotReader r)
+    private static async ValueTask<ShapingSettings> ReadShapingSettingsAsync(SnapshotReader r, CancellationToken cancellationToken)
     {
+        await r.EnsureAsync(4, cancellationToken).ConfigureAwait(false);
         uint flags = r.ReadUInt32();
         if ((flags & ~NoRewrites) != 0)
         {
             throw r.Error($"its detector flags are {flags:X}; this library knows only bit 0.");
         }
 
-        string[] words = ReadList(r, "stopwords");
+        string[] words = await ReadListAsync(r, "stopwords", cancellationToken).ConfigureAwait(false);
+        await r.EnsureAsync(4, cancellationToken).ConfigureAwait(false);
         int maxLine = (int)r.ReadUInt32();
-        string[] prefixes = ReadList(r, "boilerplate prefixes");
-        string[] fragments = ReadList(r, "boilerplate fragments");
+        string[] prefixes = await ReadListAsync(r, "boilerplate prefixes", cancellationToken).ConfigureAwait(false);
+        string[] fragments = await ReadListAsync(r, "boilerplate fragments", cancellationToken).ConfigureAwait(false);
         var stopwords = new Text.StopwordSet(words);
         if (StopwordFingerprint(stopwords) == StopwordFingerprint(Text.StopwordSet.English))
         {
@@ -661,8 +692,9 @@ public sealed partial class CopyDetector
 
         return new ShapingSettings((flags & NoRewrites) == 0, stopwords, rules);
 
-        static string[] ReadList(SnapshotReader r, string what)
+        static async ValueTask<string[]> ReadListAsync(SnapshotReader r, string what, CancellationToken cancellationToken)
         {
+            await r.EnsureAsync(4, cancellationToken).ConfigureAwait(false);
             uint count = r.ReadUInt32();
             if (count > MaxSavedListItems || count > (ulong)r.Remaining / 4)
             {
@@ -672,7 +704,7 @@ public sealed partial class CopyDetector
             string[] items = new string[count];
             for (int i = 0; i < items.Length; i++)
             {
-                items[i] = r.ReadString(SnapshotWriter.MaxStringBytes);
+                items[i] = await r.ReadStringAsync(SnapshotWriter.MaxStringBytes, cancellationToken).ConfigureAwait(false);
             }
 
             return items;
