@@ -265,7 +265,10 @@ public sealed partial class CopyDetector
     internal void SaveToFile(string path, Func<Stream, Stream> wrap) => SnapshotFile.WriteAtomically(path, Save, wrap);
 
     /// <summary>Reads a detector saved by <see cref="Save"/>; nothing is returned unless the whole snapshot checks out.</summary>
-    /// <param name="stream">The snapshot.</param>
+    /// <param name="stream">
+    /// The snapshot, read to its end through a 64 KiB buffer: a stream that can seek is left just after the snapshot, one
+    /// that cannot may have been read past it. It is not disposed.
+    /// </param>
     /// <param name="options">
     /// Settings for the loaded detector, used as they are (the threshold and boilerplate frequency included); null to keep
     /// the snapshot's settings (seed, shingle size, threshold, boilerplate frequency, stopwords, boilerplate line rules and <see cref="DetectorOptions.DetectRewrites"/>; the defaults for the rest). To keep
@@ -287,6 +290,56 @@ public sealed partial class CopyDetector
     {
         ArgumentNullException.ThrowIfNull(configure);
         return Load(stream, null, configure);
+    }
+
+    /// <summary>
+    /// As <see cref="Load(Stream, DetectorOptions?)"/>, reading the stream asynchronously (a blob download, an HTTP
+    /// response): the same detector, or the same exception. The stream is read a piece at a time (a header field, an
+    /// article's record), each piece buffered before it is parsed; it is never read synchronously, and never held whole.
+    /// </summary>
+    /// <param name="stream">
+    /// The snapshot, read to its end: a stream that can seek is left just after the snapshot, one that cannot may have
+    /// been read past it. It is not disposed.
+    /// </param>
+    /// <param name="options">As for <see cref="Load(Stream, DetectorOptions?)"/>: the settings used as they are, or null to keep the snapshot's.</param>
+    /// <param name="cancellationToken">Stops the reading (it is passed to the stream's reads); the detector made so far is disposed.</param>
+    /// <returns>A task that completes with the detector once the whole snapshot is read and its checksum holds.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, DetectorOptions?)"/>: the data is not a detector snapshot, is truncated or corrupted, is of another format version, does not fit <paramref name="options"/>, or was made by a process of the other Unicode folding kind; the message names the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range (the message names it).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static async ValueTask<CopyDetector> LoadAsync(Stream stream, DetectorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await LoadCoreAsync(stream, options, null, readAsync: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="Load(Stream, Func{DetectorOptions, DetectorOptions})"/>, reading the stream asynchronously, as
+    /// <see cref="LoadAsync(Stream, DetectorOptions?, CancellationToken)"/> does: the saved settings kept except those
+    /// <paramref name="configure"/> changes.
+    /// </summary>
+    /// <param name="stream">
+    /// The snapshot, read to its end: a stream that can seek is left just after the snapshot, one that cannot may have
+    /// been read past it. It is not disposed.
+    /// </param>
+    /// <param name="configure">
+    /// Receives the snapshot's settings and returns the ones to use, e.g. <c>saved =&gt; saved with { ArticleLookup = ... }</c>.
+    /// </param>
+    /// <param name="cancellationToken">Stops the reading (it is passed to the stream's reads); the detector made so far is disposed.</param>
+    /// <returns>A task that completes with the detector once the whole snapshot is read and its checksum holds.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="configure"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="configure"/> returned null.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, Func{DetectorOptions, DetectorOptions})"/>: the data is not a detector snapshot, is truncated or corrupted, is of another format version, does not fit the settings, or was made by a process of the other Unicode folding kind; the message names the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting <paramref name="configure"/> returns is out of range (the message names it).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static async ValueTask<CopyDetector> LoadAsync(Stream stream, Func<DetectorOptions, DetectorOptions> configure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        ArgumentNullException.ThrowIfNull(stream);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await LoadCoreAsync(stream, null, configure, readAsync: true, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a detector snapshot with the given settings, or the saved ones changed by <paramref name="configure"/>.</summary>
@@ -608,6 +661,57 @@ public sealed partial class CopyDetector
         ArgumentNullException.ThrowIfNull(configure);
         ThrowIfJournalHoldsMore(path);
         return SnapshotFile.Read(path, file => Load(file, configure), "detector");
+    }
+
+    /// <summary>
+    /// As <see cref="LoadFromFile(string, DetectorOptions?)"/>, reading the file asynchronously (as
+    /// <see cref="LoadAsync(Stream, DetectorOptions?, CancellationToken)"/> reads a stream): the same detector, or the
+    /// same exception. The file is opened and the journal beside it looked at synchronously, as
+    /// <see cref="LoadFromFile(string, DetectorOptions?)"/> does.
+    /// </summary>
+    /// <param name="path">The file, which must hold the snapshot and nothing after it.</param>
+    /// <param name="options">As for <see cref="Load(Stream, DetectorOptions?)"/>: the settings used as they are, or null to keep the snapshot's.</param>
+    /// <param name="cancellationToken">Stops the reading; the detector made so far is disposed.</param>
+    /// <returns>A task that completes with the detector once the whole file is read and its checksum holds.</returns>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="IOException">The file is the snapshot of a durable index (<see cref="Open"/>) whose journal holds changes it does not (read it with <see cref="OpenReadOnly"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="InvalidDataException">The file is not a detector snapshot, is truncated or corrupted, is of another format version, or was made by a process of the other Unicode folding kind; the message names the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range (the message names it).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static async ValueTask<CopyDetector> LoadFromFileAsync(string path, DetectorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfJournalHoldsMore(path);
+        return await SnapshotFile.ReadAsync(path, (file, c) => LoadAsync(file, options, c), "detector", readAsync: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="LoadFromFile(string, Func{DetectorOptions, DetectorOptions})"/>, reading the file asynchronously, as
+    /// <see cref="LoadFromFileAsync(string, DetectorOptions?, CancellationToken)"/> does: the saved settings kept except
+    /// those <paramref name="configure"/> changes.
+    /// </summary>
+    /// <param name="path">The file, which must hold the snapshot and nothing after it.</param>
+    /// <param name="configure">
+    /// Receives the snapshot's settings and returns the ones to use, e.g. <c>saved =&gt; saved with { ArticleLookup = ... }</c>.
+    /// </param>
+    /// <param name="cancellationToken">Stops the reading; the detector made so far is disposed.</param>
+    /// <returns>A task that completes with the detector once the whole file is read and its checksum holds.</returns>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="IOException">The file is the snapshot of a durable index (<see cref="Open"/>) whose journal holds changes it does not (read it with <see cref="OpenReadOnly"/>).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder, or <paramref name="configure"/> returned null.</exception>
+    /// <exception cref="InvalidDataException">The file is not a detector snapshot, is truncated or corrupted, is of another format version, or was made by a process of the other Unicode folding kind; the message names the problem.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting <paramref name="configure"/> returns is out of range (the message names it).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static async ValueTask<CopyDetector> LoadFromFileAsync(string path, Func<DetectorOptions, DetectorOptions> configure, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(configure);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfJournalHoldsMore(path);
+        return await SnapshotFile.ReadAsync(path, (file, c) => LoadAsync(file, configure, c), "detector", readAsync: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

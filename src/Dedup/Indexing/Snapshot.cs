@@ -672,15 +672,25 @@ internal static class SnapshotFile
 
     /// <summary>Reads a whole file with <paramref name="read"/>, which must consume it to the end.</summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (which the file system reports as access denied).</exception>
-    public static T Read<T>(string path, Func<Stream, T> read, string what)
+    public static T Read<T>(string path, Func<Stream, T> read, string what) =>
+        SyncCompletion.Wait(ReadAsync(path, (file, _) => new ValueTask<T>(read(file)), what, readAsync: false, CancellationToken.None));
+
+    /// <summary>
+    /// As <see cref="Read"/>, the file opened for asynchronous reads when <paramref name="readAsync"/> (false: the task
+    /// has completed when this returns, if <paramref name="read"/>'s has).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder (which the file system reports as access denied).</exception>
+    public static async ValueTask<T> ReadAsync<T>(string path, Func<Stream, CancellationToken, ValueTask<T>> read, string what, bool readAsync, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))
         {
             throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
         }
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        T result = read(file);
+
+        FileOptions options = FileOptions.SequentialScan | (readAsync ? FileOptions.Asynchronous : FileOptions.None);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, options);
+        T result = await read(file, cancellationToken).ConfigureAwait(false);
         if (file.Position != file.Length)
         {
             throw new InvalidDataException($"The {what} snapshot '{file.Name}' is invalid: {file.Length - file.Position} unexpected byte(s) follow the checksum.");
