@@ -93,6 +93,15 @@ internal static class SnapshotBytes
         return Sealed(v6);
     }
 
+    /// <summary>A version 6 (or later) snapshot as version 5 wrote it: no tokenizer flags (the u32 at byte 36 of version 6), checksum made again.</summary>
+    public static byte[] AsVersion5(byte[] snapshot)
+    {
+        snapshot = AsVersion6(snapshot);
+        byte[] v5 = [.. snapshot.AsSpan(0, 36), .. snapshot.AsSpan(40)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(v5.AsSpan(8), 5);
+        return Sealed(v5);
+    }
+
     /// <summary>The bytes with their last 8 replaced by the XxHash64 of the rest, as a snapshot ends.</summary>
     public static byte[] Sealed(byte[] bytes)
     {

@@ -12,7 +12,7 @@ public sealed class AsyncSaveTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>More than one 64 KiB buffer of records, with the kept clusters (the snapshot's last section) written too.</summary>
-    private static CopyDetector Filled(CopyDetector detector)
+    internal static CopyDetector Filled(CopyDetector detector)
     {
         detector.AddRange(BoilerplateModelTests.ManyArticles(300), TestContext.Current.CancellationToken);
         detector.Add("harbour", TestArticles.Harbour);
