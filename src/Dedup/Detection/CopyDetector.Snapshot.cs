@@ -350,7 +350,7 @@ public sealed partial class CopyDetector
     /// <param name="folds">Whether the loading detector folds compatibility characters: this process's kind, or the other (tests).</param>
     /// <param name="cancellationToken">Checked between the articles read (an <see cref="Open"/> cancelled); the detector made is disposed.</param>
     private static CopyDetector Load(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool prepare = true, bool? folds = null, CancellationToken cancellationToken = default) =>
-        SyncCompletion.Wait(LoadCoreAsync(stream, options, configure, readAsync: false, prepare, folds, cancellationToken));
+        SyncCompletion.Wait(LoadCoreAsync(stream, options, configure, readAsync: false, prepare, folds, cancellationToken: cancellationToken));
 
     /// <summary>
     /// Reads a detector snapshot, synchronously (the task has completed when this returns) or asynchronously: one parser
@@ -364,8 +364,9 @@ public sealed partial class CopyDetector
     /// <param name="readAsync">Whether to read the stream asynchronously.</param>
     /// <param name="prepare">Whether to learn the boilerplate model before returning (<see cref="Open"/> does so after its replay instead).</param>
     /// <param name="folds">Whether the loading detector folds compatibility characters: this process's kind, or the other (tests).</param>
+    /// <param name="made">Told of the detector before its articles are read (tests: a failed load's is disposed).</param>
     /// <param name="cancellationToken">Checked between the articles read, and passed to the stream's asynchronous reads; the detector made is disposed.</param>
-    private static async ValueTask<CopyDetector> LoadCoreAsync(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool readAsync, bool prepare = true, bool? folds = null, CancellationToken cancellationToken = default)
+    private static async ValueTask<CopyDetector> LoadCoreAsync(Stream stream, DetectorOptions? options, Func<DetectorOptions, DetectorOptions>? configure, bool readAsync, bool prepare = true, bool? folds = null, Action<CopyDetector>? made = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var r = new SnapshotReader(stream, "detector", readAsync);
@@ -463,6 +464,7 @@ public sealed partial class CopyDetector
         var detector = new CopyDetector(unfit is null ? options : saved) { FoldsCompatibilityCharacters = folds.Value };
         try
         {
+            made?.Invoke(detector);
             return await LoadArticlesAsync(r, detector, options, threshold, boilerplate, version, unfit, prepare, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -734,10 +736,14 @@ public sealed partial class CopyDetector
         }
     }
 
-    /// <summary><see cref="LoadFromFile(string, Func{DetectorOptions, DetectorOptions})"/> without learning the boilerplate model (<see cref="Open"/> learns it after its replay).</summary>
     /// <summary><see cref="Load(Stream, DetectorOptions?)"/> as a process that does (or does not) fold compatibility characters would (tests).</summary>
     internal static CopyDetector LoadAs(Stream stream, bool foldsCompatibilityCharacters) => Load(stream, null, null, folds: foldsCompatibilityCharacters);
 
+    /// <summary>For tests: <see cref="LoadAsync(Stream, DetectorOptions?, CancellationToken)"/>, <paramref name="made"/> told of the detector before its articles are read.</summary>
+    internal static ValueTask<CopyDetector> LoadAsyncTelling(Stream stream, Action<CopyDetector> made, CancellationToken cancellationToken) =>
+        LoadCoreAsync(stream, null, null, readAsync: true, cancellationToken: cancellationToken, made: made);
+
+    /// <summary><see cref="LoadFromFile(string, Func{DetectorOptions, DetectorOptions})"/> without learning the boilerplate model (<see cref="Open"/> learns it after its replay).</summary>
     private static CopyDetector LoadUnprepared(string path, Func<DetectorOptions, DetectorOptions> configure, CancellationToken cancellationToken) =>
         SnapshotFile.Read(path, file => Load(file, null, configure, prepare: false, cancellationToken: cancellationToken), "detector");
 
