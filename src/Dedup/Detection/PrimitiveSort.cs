@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Dedup.Detection;
 
@@ -86,16 +87,17 @@ internal static class PrimitiveSort
         T pivot = v[mid];
         (v[mid], v[hi - 1]) = (v[hi - 1], v[mid]);
 
-        // v[0] <= pivot <= v[hi] stop both scans: no bounds test inside them. Equal values stop them too, so a run of
-        // equal keys (a key many articles hold) splits in the middle.
+        // v[0] <= pivot <= v[hi - 1] stop both scans within the span, so they read it unchecked. Equal values stop them
+        // too, so a run of equal keys (a key many articles hold) splits in the middle.
+        ref T first = ref MemoryMarshal.GetReference(v);
         int left = 0, right = hi - 1;
         while (left < right)
         {
-            while (v[++left] < pivot)
+            while (Unsafe.Add(ref first, ++left) < pivot)
             {
             }
 
-            while (pivot < v[--right])
+            while (pivot < Unsafe.Add(ref first, --right))
             {
             }
 
@@ -104,7 +106,7 @@ internal static class PrimitiveSort
                 break;
             }
 
-            (v[left], v[right]) = (v[right], v[left]);
+            (Unsafe.Add(ref first, left), Unsafe.Add(ref first, right)) = (Unsafe.Add(ref first, right), Unsafe.Add(ref first, left));
         }
 
         if (left != hi - 1)
@@ -217,14 +219,16 @@ internal static class PrimitiveSort
         SwapIfGreater(k, items, mid, hi);
         TKey pivot = k[mid];
         Swap(k, items, mid, hi - 1);
+        ref TKey first = ref MemoryMarshal.GetReference(k);
         int left = 0, right = hi - 1;
         while (left < right)
         {
-            while (k[++left] < pivot)
+            // Bounded as in Partition<T>: the scans read the keys unchecked.
+            while (Unsafe.Add(ref first, ++left) < pivot)
             {
             }
 
-            while (pivot < k[--right])
+            while (pivot < Unsafe.Add(ref first, --right))
             {
             }
 
