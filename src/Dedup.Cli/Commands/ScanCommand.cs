@@ -58,10 +58,11 @@ internal static class ScanCommand
         ArticleSet set;
         ScanResult result;
         PairTable? table = null;
-        if (settings.Input == "-" && settings.ReportPath is null && !console.InIsTerminal)
+        if (settings.Input == "-" && settings.ReportPath is null && !console.InIsTerminal && settings.Threads != 1)
         {
             // Standard input cannot be read again: its articles are scanned as they are read, and no text is held once
             // its features are made (a pipe's texts were all held until the scan ended: twice a file's peak at 100k).
+            // With --threads 1 it is read first: the reading would be a second thread beside the scan.
             (set, result) = await ScanAsReadAsync(console, settings, options, cancellationToken);
             if (!settings.Json)
             {

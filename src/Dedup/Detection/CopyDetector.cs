@@ -814,7 +814,7 @@ public sealed partial class CopyDetector
     /// <returns>The same pairs and clusters as a scan of the articles as one list.</returns>
     /// <remarks>
     /// The articles are read a batch of a few thousand at a time, while the batch before is turned into features on
-    /// the other threads; an article is not held once its features are made. So the scan holds the features of the
+    /// the other threads (on one thread, after it); an article is not held once its features are made. So the scan holds the features of the
     /// articles (a few kilobytes each) and two batches of texts, where a list holds every text until the scan ends (at a
     /// million news articles, about 5 GB of strings). The result does not depend on the number of threads.
     /// </remarks>
@@ -885,7 +885,16 @@ public sealed partial class CopyDetector
                         (reading, taking) = (taking, reading);
                         var batch = new ArraySegment<Article>(taking, 0, count);
                         int total = signatures.Count + count;
-                        taken = Task.Run(() => signatures.Add(batch, total), cancellationToken);
+                        if (maxDegreeOfParallelism == 1)
+                        {
+                            // One thread: the batch is taken before the next is read, not beside it.
+                            signatures.Add(batch, total);
+                            Array.Clear(taking);
+                        }
+                        else
+                        {
+                            taken = Task.Run(() => signatures.Add(batch, total), cancellationToken);
+                        }
                     }
                 }
             }
