@@ -38,19 +38,19 @@ internal sealed class BoilerplateModel
     private readonly HashSet<uint> _skeleton;
 
     /// <summary>
-    /// One bit per value of a shingle's low bits (<see cref="FilterOf"/>), set when a boilerplate shingle has them: a
-    /// shingle whose bit is clear is not boilerplate, so filtering an article costs a bit test per shingle and a set
-    /// lookup only for the few whose bit is set (8 KB a set of up to 4,096 shingles).
+    /// The sets' lookups: one bit per value of a shingle's low bits (<see cref="FilterOf"/>), set when a boilerplate
+    /// shingle has them, so that filtering an article costs a bit test per shingle, and a table lookup only for the few
+    /// whose bit is set (<see cref="ShingleLookup"/>).
     /// </summary>
-    private readonly ulong[] _wordFilter;
-    private readonly ulong[] _skeletonFilter;
+    private readonly ShingleLookup _wordLookup;
+    private readonly ShingleLookup _skeletonLookup;
 
     private BoilerplateModel(HashSet<uint> words, HashSet<uint> skeleton, int articles)
     {
         _words = words;
         _skeleton = skeleton;
-        _wordFilter = FilterOf(words);
-        _skeletonFilter = FilterOf(skeleton);
+        _wordLookup = new ShingleLookup(words);
+        _skeletonLookup = new ShingleLookup(skeleton);
         Articles = articles;
         Version = Interlocked.Increment(ref s_versions);
     }
@@ -305,7 +305,7 @@ internal sealed class BoilerplateModel
             return cached;
         }
 
-        var counts = new BoilerplateCounts(CountIn(f.Words, _words, _wordFilter), CountIn(f.Skeleton, _skeleton, _skeletonFilter), CountIn(f.Lead, _words, _wordFilter));
+        var counts = new BoilerplateCounts(CountIn(f.Words, _wordLookup), CountIn(f.Skeleton, _skeletonLookup), CountIn(f.Lead, _wordLookup));
         f.SetBoilerplate(Version, counts);
         return counts;
     }
@@ -336,22 +336,22 @@ internal sealed class BoilerplateModel
     }
 
     /// <summary>The article's word shingles without boilerplate.</summary>
-    public uint[] Words(ArticleFeatures f) => Without(f.Words, _words, _wordFilter);
+    public uint[] Words(ArticleFeatures f) => Without(f.Words, _wordLookup);
 
     /// <summary>The article's lead shingles without boilerplate.</summary>
-    public uint[] Lead(ArticleFeatures f) => Without(f.Lead, _words, _wordFilter);
+    public uint[] Lead(ArticleFeatures f) => Without(f.Lead, _wordLookup);
 
     /// <summary>The article's skeleton shingles without boilerplate.</summary>
-    public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeleton, _skeletonFilter);
+    public uint[] Skeleton(ArticleFeatures f) => Without(f.Skeleton, _skeletonLookup);
 
     /// <summary>
     /// Removes the boilerplate from sorted word (or lead) shingles in place, keeping the others in order at the front,
     /// and returns how many are kept: a batch scan filters each article once and allocates nothing.
     /// </summary>
-    public int RemoveWordBoilerplate(Span<uint> shingles) => RemoveInPlace(shingles, _words, _wordFilter);
+    public int RemoveWordBoilerplate(Span<uint> shingles) => RemoveInPlace(shingles, _wordLookup);
 
     /// <summary>As <see cref="RemoveWordBoilerplate"/>, for skeleton shingles.</summary>
-    public int RemoveSkeletonBoilerplate(Span<uint> shingles) => RemoveInPlace(shingles, _skeleton, _skeletonFilter);
+    public int RemoveSkeletonBoilerplate(Span<uint> shingles) => RemoveInPlace(shingles, _skeletonLookup);
 
     /// <summary>The shingle space is counted in this many partitions (by the top bits), one at a time, to bound memory.</summary>
     private const int PartitionBits = 6;
@@ -1118,7 +1118,7 @@ internal sealed class BoilerplateModel
     }
 
     /// <summary>
-    /// The membership filter of a set (see <see cref="_wordFilter"/>); empty for an empty set. Its size grows with the
+    /// The membership filter of a set (see <see cref="_wordLookup"/>, <see cref="ShingleLookup"/>); empty for an empty set. Its size grows with the
     /// set (<see cref="FilterBitsPerMember"/> bits a member, from <see cref="FilterBits"/> to <see cref="MaxFilterBits"/>
     /// bits of index): a filter of fixed size is all ones for a large set, and every shingle then costs a set lookup
     /// (the frequent shingles of a few hundred thousand articles number in the millions).
@@ -1147,8 +1147,7 @@ internal sealed class BoilerplateModel
     /// </summary>
     /// <param name="values">Sorted shingles.</param>
     /// <param name="boilerplate">The boilerplate shingles.</param>
-    /// <param name="filter">The membership filter of <paramref name="boilerplate"/> (<see cref="FilterOf"/>).</param>
-    internal static uint[] Without(uint[] values, HashSet<uint> boilerplate, ulong[] filter)
+    internal static uint[] Without(uint[] values, ShingleLookup boilerplate)
     {
         if (boilerplate.Count == 0)
         {
@@ -1156,7 +1155,7 @@ internal sealed class BoilerplateModel
         }
 
         int first = 0;
-        while (first < values.Length && !IsIn(values[first], boilerplate, filter))
+        while (first < values.Length && !boilerplate.Contains(values[first]))
         {
             first++;
         }
@@ -1169,7 +1168,7 @@ internal sealed class BoilerplateModel
         uint[] buffer = System.Buffers.ArrayPool<uint>.Shared.Rent(values.Length);
         values.AsSpan(0, first).CopyTo(buffer);
         values.AsSpan(first + 1).CopyTo(buffer.AsSpan(first));
-        int w = first + RemoveInPlace(buffer.AsSpan(first, values.Length - first - 1), boilerplate, filter);
+        int w = first + RemoveInPlace(buffer.AsSpan(first, values.Length - first - 1), boilerplate);
         uint[] result = buffer.AsSpan(0, w).ToArray();
         System.Buffers.ArrayPool<uint>.Shared.Return(buffer);
         return result;
@@ -1179,44 +1178,12 @@ internal sealed class BoilerplateModel
     /// Moves the values of <paramref name="values"/> that are not boilerplate to its front, in order, and returns how
     /// many there are (the rest of the span is left as it was).
     /// </summary>
-    internal static int RemoveInPlace(Span<uint> values, HashSet<uint> boilerplate, ulong[] filter)
-    {
-        if (boilerplate.Count == 0)
-        {
-            return values.Length;
-        }
-
-        int w = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            uint v = values[i];
-            if (!IsIn(v, boilerplate, filter))
-            {
-                values[w++] = v;
-            }
-        }
-
-        return w;
-    }
+    internal static int RemoveInPlace(Span<uint> values, ShingleLookup boilerplate) =>
+        boilerplate.Count == 0 ? values.Length : boilerplate.RemoveFrom(values);
 
     /// <summary>How many of <paramref name="values"/> are members of <paramref name="boilerplate"/>.</summary>
-    internal static int CountIn(ReadOnlySpan<uint> values, HashSet<uint> boilerplate, ulong[] filter)
-    {
-        if (boilerplate.Count == 0)
-        {
-            return 0;
-        }
-
-        int count = 0;
-        foreach (uint v in values)
-        {
-            count += IsIn(v, boilerplate, filter) ? 1 : 0;
-        }
-
-        return count;
-    }
-
-    private static bool IsIn(uint v, HashSet<uint> set, ulong[] filter) => MayBeIn(v, filter) && set.Contains(v);
+    internal static int CountIn(ReadOnlySpan<uint> values, ShingleLookup boilerplate) =>
+        boilerplate.Count == 0 ? 0 : boilerplate.CountIn(values);
 
     /// <summary>Hints that <see cref="MayBeIn"/> of <paramref name="v"/> comes soon.</summary>
     private static void PrefetchFilter(uint v, ulong[] filter)

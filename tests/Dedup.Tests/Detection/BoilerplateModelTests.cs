@@ -631,18 +631,18 @@ public class BoilerplateModelTests
                 uint[] values = [.. (c.Values ?? []).Concat((c.Collide ?? []).Select(x => ((uint)x << 16) | (uint)(c.Set is { Length: > 0 } ? c.Set[x % c.Set.Length] & 0xFFFF : x))).Distinct().Order()];
                 var set = new HashSet<uint>((c.Set ?? []).Concat(values.Where((_, i) => i % 3 == 0)));
                 uint[] expected = [.. values.Where(v => !set.Contains(v))];
-                uint[] actual = BoilerplateModel.Without(values, set, BoilerplateModel.FilterOf(set));
+                uint[] actual = BoilerplateModel.Without(values, new ShingleLookup(set));
                 Assert.Equal(expected, actual);
                 Assert.True(expected.Length < values.Length || ReferenceEquals(values, actual), "an array without members is returned as it is");
 
                 // In place (a scan's filtering): the kept values at the front, in order, the rest untouched.
                 uint[] inPlace = [.. values];
-                int kept = BoilerplateModel.RemoveInPlace(inPlace, set, BoilerplateModel.FilterOf(set));
+                int kept = BoilerplateModel.RemoveInPlace(inPlace, new ShingleLookup(set));
                 Assert.Equal(expected, inPlace[..kept]);
                 Assert.Equal(values[kept..], inPlace[kept..]);
 
                 // Counted in place of removed (a live detector's indexed articles).
-                Assert.Equal(values.Length - expected.Length, BoilerplateModel.CountIn(values, set, BoilerplateModel.FilterOf(set)));
+                Assert.Equal(values.Length - expected.Length, BoilerplateModel.CountIn(values, new ShingleLookup(set)));
             }));
 
     /// <summary>90 pages of their own words, a story copied 20 times and one 5 times, each page with one of three publisher blocks.</summary>
