@@ -95,6 +95,107 @@ internal static class EliasFano
             throw new ArgumentException($"{n} values need {end} bytes; the destination has {destination.Length}.", nameof(destination));
         }
 
+        // The low parts gather in a register, written out four bytes at a time; the high part's bits a 64-bit word at a
+        // time, each word written once its last bit is in (positions only rise). One value's bits no longer wait for
+        // the store of the one before (EncodeReference or'ed each into memory).
+        Span<byte> low = destination[lowStart..highStart];
+        Span<byte> high = destination[highStart..end];
+        high.Clear();
+        uint mask = l == 0 ? 0 : (1u << l) - 1;
+        uint previous = 0;
+        ulong pending = 0;
+        int pendingBits = 0;
+        int lowAt = 0;
+        ulong word = 0;
+        int wordIndex = 0;
+        for (int i = 0; i < n; i++)
+        {
+            uint v = values[i];
+            if (v < previous)
+            {
+                throw new ArgumentException($"The values must be ascending; value {i} ({v}) is below the one before ({previous}).", nameof(values));
+            }
+
+            previous = v;
+            pending |= (ulong)(v & mask) << pendingBits;
+            pendingBits += l;
+            if (pendingBits >= 32)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(low[lowAt..], (uint)pending);
+                lowAt += 4;
+                pending >>= 32;
+                pendingBits -= 32;
+            }
+
+            long p = (long)(v >> l) + i;
+            int w = (int)(p >> 6);
+            if (w != wordIndex)
+            {
+                WriteHighWord(high, wordIndex, word);
+                word = 0;
+                wordIndex = w;
+            }
+
+            word |= 1UL << (int)(p & 63);
+        }
+
+        for (; pendingBits > 0; pendingBits -= 8, pending >>= 8)
+        {
+            low[lowAt++] = (byte)pending;
+        }
+
+        WriteHighWord(high, wordIndex, word);
+        return end;
+    }
+
+    /// <summary>Writes the high part's 64-bit word <paramref name="index"/> (its bytes within the part; the last may be cut short).</summary>
+    private static void WriteHighWord(Span<byte> high, int index, ulong word)
+    {
+        int start = 8 * index;
+        if (start + 8 <= high.Length)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(high[start..], word);
+            return;
+        }
+
+        for (int k = start; k < high.Length; k++, word >>= 8)
+        {
+            high[k] = (byte)word;
+        }
+    }
+
+    /// <summary>
+    /// The reference for <see cref="Encode"/> (tests): each value's low bits or'ed into the low part through one 8-byte
+    /// access, and its high bit set in place, a value at a time.
+    /// </summary>
+    internal static int EncodeReference(ReadOnlySpan<uint> values, Span<byte> destination, int lowBits = -1)
+    {
+        int n = values.Length;
+        int at = WriteVarint(destination, 0, (uint)n);
+        if (n == 0)
+        {
+            return at;
+        }
+
+        int l = lowBits < 0 ? LowBits(n) : lowBits;
+        if (l > 31)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lowBits), lowBits, "At most 31 low bits.");
+        }
+
+        long highBitCount = (long)(values[^1] >> l) + n;
+        int highBytes = checked((int)((highBitCount + 7) >> 3));
+        int lowBytes = checked((int)(((long)n * l + 7) >> 3));
+        destination[at++] = (byte)l;
+        at = WriteVarint(destination, at, (uint)highBytes);
+        int lowStart = at;
+        int highStart = lowStart + lowBytes;
+        int end = highStart + highBytes;
+        if (end > destination.Length)
+        {
+            throw new ArgumentException($"{n} values need {end} bytes; the destination has {destination.Length}.", nameof(destination));
+        }
+
         Span<byte> low = destination[lowStart..highStart];
         Span<byte> high = destination[highStart..end];
         low.Clear();

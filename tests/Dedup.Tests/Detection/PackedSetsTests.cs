@@ -40,6 +40,25 @@ public sealed class PackedSetsTests
                     && decoded.AsSpan(0, values.Length).SequenceEqual(values);
             });
 
+    /// <summary>The encoder writes the bytes of its reference (a value at a time into memory), at any low bits.</summary>
+    [Property(MaxTest = 300)]
+    public Property Encodes_the_bytes_of_its_reference() =>
+        Prop.ForAll(
+            Ascending(700).SelectMany(values => Gen.Choose(-1, 31).Select(l => (values, l))).ToArbitrary(),
+            input =>
+            {
+                (uint[] values, int lowBits) = input;
+                int length = EliasFano.MaxLength(values.Length, lowBits < 0 ? EliasFano.LowBits(values.Length) : lowBits);
+                byte[] actual = new byte[length + 16];
+                byte[] expected = new byte[length + 16];
+                Array.Fill(actual, (byte)0xA5);
+                Array.Fill(expected, (byte)0xA5);
+                int written = EliasFano.Encode(values, actual, lowBits);
+                int expectedWritten = EliasFano.EncodeReference(values, expected, lowBits);
+                return (written == expectedWritten && actual.AsSpan(0, written).SequenceEqual(expected.AsSpan(0, written)))
+                    .Label($"{values.Length} values, low bits {lowBits}: {written} bytes against {expectedWritten}");
+            });
+
     [Theory]
     [InlineData(0)]
     [InlineData(EliasFano.DecodeSlack)]
