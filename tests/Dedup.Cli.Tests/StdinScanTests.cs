@@ -97,34 +97,16 @@ public sealed class StdinScanTests : IDisposable
         Assert.Equal("dedup: <stdin>: no articles found (expected one JSON object per line)", run.Error.Trim());
     }
 
-    /// <summary>
-    /// <paramref name="count"/> JSON lines: stories of random words, every tenth a copy of an earlier one with a word
-    /// changed, every twenty-fifth an earlier one sent again; each with a title.
-    /// </summary>
+    /// <summary><paramref name="count"/> JSON lines of <see cref="Dedup.Tests.RandomStories.Texts"/>, each with a title.</summary>
     private static string Lines(int count, int seed)
     {
-        var random = new Random(seed);
-        var texts = new string[count];
         var builder = new StringBuilder();
+        string[] texts = Dedup.Tests.RandomStories.Texts(count, seed);
         for (int i = 0; i < count; i++)
         {
-            texts[i] = i > 0 && i % 25 == 0 ? texts[random.Next(i)]
-                : i > 0 && i % 10 == 0 ? Edited(texts[random.Next(i)], random)
-                : string.Join(' ', Enumerable.Range(0, random.Next(60, 140)).Select(_ => Words[random.Next(Words.Length)])) + ".";
             builder.Append(JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = $"s{i}", ["title"] = $"title {i}", ["text"] = texts[i] })).Append('\n');
         }
 
         return builder.ToString();
     }
-
-    private static string Edited(string text, Random random)
-    {
-        string[] words = text.Split(' ');
-        words[random.Next(words.Length)] = "changed";
-        return string.Join(' ', words);
-    }
-
-    private static readonly string[] Words =
-        [.. "harbour council vote bridge ferry budget minister river storm police school market trade union strike court judge ruling railway airport tax mayor election hospital doctor nurse farmer harvest price oil gas energy wind solar bank loan rate inflation museum festival music film team coach match season league player transfer injury town village road flood fire rescue weather snow summer winter spring autumn north south east west city county report survey study plan project contract company shares profit loss jobs workers factory"
-            .Split(' ')];
 }

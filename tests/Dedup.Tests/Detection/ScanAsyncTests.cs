@@ -210,41 +210,12 @@ public class ScanAsyncTests
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = CopyDetector.ScanAsync(AsyncEnumerable.Empty<Article>(), new DetectorOptions { Threshold = 2 }, cancellationToken: TestContext.Current.CancellationToken).AsTask(); });
     }
 
-    /// <summary>A story of 60 to 140 words from a small vocabulary, seeded.</summary>
-    private static string Story(Random random)
-    {
-        int words = random.Next(60, 140);
-        return string.Join(' ', Enumerable.Range(0, words).Select(_ => Vocabulary[random.Next(Vocabulary.Length)])) + ".";
-    }
+    /// <summary>A story of random words (<see cref="RandomStories"/>).</summary>
+    private static string Story(Random random) => RandomStories.Story(random);
 
-    /// <summary>
-    /// <paramref name="count"/> articles of which every tenth copies an earlier one with a word changed and every
-    /// twenty-fifth repeats an earlier one as it was.
-    /// </summary>
-    private static Article[] Corpus(int count, int seed)
-    {
-        var random = new Random(seed);
-        var texts = new string[count];
-        for (int i = 0; i < count; i++)
-        {
-            texts[i] = i > 0 && i % 25 == 0 ? texts[random.Next(i)]
-                : i > 0 && i % 10 == 0 ? Edited(texts[random.Next(i)], random)
-                : Story(random);
-        }
-
-        return [.. texts.Select((t, i) => new Article($"s{i}", t, null, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(i)))];
-    }
-
-    private static string Edited(string text, Random random)
-    {
-        string[] words = text.Split(' ');
-        words[random.Next(words.Length)] = "changed";
-        return string.Join(' ', words);
-    }
-
-    private static readonly string[] Vocabulary =
-        [.. "harbour council vote bridge ferry budget minister river storm police school market trade union strike court judge ruling railway airport tax mayor election hospital doctor nurse farmer harvest price oil gas energy wind solar bank loan rate inflation museum festival music film team coach match season league player transfer injury town village road flood fire rescue weather snow summer winter spring autumn north south east west city county report survey study plan project contract company shares profit loss jobs workers factory"
-            .Split(' ')];
+    /// <summary><paramref name="count"/> dated articles of <see cref="RandomStories.Texts"/>, a minute apart.</summary>
+    private static Article[] Corpus(int count, int seed) =>
+        [.. RandomStories.Texts(count, seed).Select((t, i) => new Article($"s{i}", t, null, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(i)))];
 
     /// <summary>Each cluster as its original and its member set, in a fixed order.</summary>
     private static List<(string Original, string Members)> Canonical(IEnumerable<CopyCluster> clusters) =>
