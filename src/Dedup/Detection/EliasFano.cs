@@ -70,30 +70,12 @@ internal static class EliasFano
     public static int Encode(ReadOnlySpan<uint> values, Span<byte> destination, int lowBits = -1)
     {
         int n = values.Length;
-        int at = WriteVarint(destination, 0, (uint)n);
         if (n == 0)
         {
-            return at;
+            return WriteVarint(destination, 0, 0);
         }
 
-        int l = lowBits < 0 ? LowBits(n) : lowBits;
-        if (l > 31)
-        {
-            throw new ArgumentOutOfRangeException(nameof(lowBits), lowBits, "At most 31 low bits.");
-        }
-
-        long highBitCount = (long)(values[^1] >> l) + n;
-        int highBytes = checked((int)((highBitCount + 7) >> 3));
-        int lowBytes = checked((int)(((long)n * l + 7) >> 3));
-        destination[at++] = (byte)l;
-        at = WriteVarint(destination, at, (uint)highBytes);
-        int lowStart = at;
-        int highStart = lowStart + lowBytes;
-        int end = highStart + highBytes;
-        if (end > destination.Length)
-        {
-            throw new ArgumentException($"{n} values need {end} bytes; the destination has {destination.Length}.", nameof(destination));
-        }
+        (int l, int lowStart, int highStart, int end) = WriteHeader(values, destination, lowBits);
 
         // The low parts gather in a register, written out four bytes at a time; the high part's bits a 64-bit word at a
         // time, each word written once its last bit is in (positions only rise). One value's bits no longer wait for
@@ -148,6 +130,38 @@ internal static class EliasFano
         return end;
     }
 
+    /// <summary>
+    /// Writes the header of a sequence of at least one value (its count, its low bits, the length of its high part) and
+    /// gives where the low parts start, where the high part starts and where the sequence ends.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lowBits"/> is above 31.</exception>
+    /// <exception cref="ArgumentException">The destination is too small.</exception>
+    private static (int LowBits, int LowStart, int HighStart, int End) WriteHeader(ReadOnlySpan<uint> values, Span<byte> destination, int lowBits)
+    {
+        int n = values.Length;
+        int at = WriteVarint(destination, 0, (uint)n);
+        int l = lowBits < 0 ? LowBits(n) : lowBits;
+        if (l > 31)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lowBits), lowBits, "At most 31 low bits.");
+        }
+
+        long highBitCount = (long)(values[^1] >> l) + n;
+        int highBytes = checked((int)((highBitCount + 7) >> 3));
+        int lowBytes = checked((int)(((long)n * l + 7) >> 3));
+        destination[at++] = (byte)l;
+        at = WriteVarint(destination, at, (uint)highBytes);
+        int lowStart = at;
+        int highStart = lowStart + lowBytes;
+        int end = highStart + highBytes;
+        if (end > destination.Length)
+        {
+            throw new ArgumentException($"{n} values need {end} bytes; the destination has {destination.Length}.", nameof(destination));
+        }
+
+        return (l, lowStart, highStart, end);
+    }
+
     /// <summary>Writes the high part's 64-bit word <paramref name="index"/> (its bytes within the part; the last may be cut short).</summary>
     private static void WriteHighWord(Span<byte> high, int index, ulong word)
     {
@@ -171,30 +185,12 @@ internal static class EliasFano
     internal static int EncodeReference(ReadOnlySpan<uint> values, Span<byte> destination, int lowBits = -1)
     {
         int n = values.Length;
-        int at = WriteVarint(destination, 0, (uint)n);
         if (n == 0)
         {
-            return at;
+            return WriteVarint(destination, 0, 0);
         }
 
-        int l = lowBits < 0 ? LowBits(n) : lowBits;
-        if (l > 31)
-        {
-            throw new ArgumentOutOfRangeException(nameof(lowBits), lowBits, "At most 31 low bits.");
-        }
-
-        long highBitCount = (long)(values[^1] >> l) + n;
-        int highBytes = checked((int)((highBitCount + 7) >> 3));
-        int lowBytes = checked((int)(((long)n * l + 7) >> 3));
-        destination[at++] = (byte)l;
-        at = WriteVarint(destination, at, (uint)highBytes);
-        int lowStart = at;
-        int highStart = lowStart + lowBytes;
-        int end = highStart + highBytes;
-        if (end > destination.Length)
-        {
-            throw new ArgumentException($"{n} values need {end} bytes; the destination has {destination.Length}.", nameof(destination));
-        }
+        (int l, int lowStart, int highStart, int end) = WriteHeader(values, destination, lowBits);
 
         Span<byte> low = destination[lowStart..highStart];
         Span<byte> high = destination[highStart..end];
