@@ -269,6 +269,34 @@ public sealed class SnapshotLoadAsyncTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => made!.Count);
     }
 
+    /// <summary>
+    /// A snapshot written into a named pipe (mkfifo) is read by both loads from the file: a pipe cannot tell its length,
+    /// and asking for it after the snapshot was read threw <see cref="NotSupportedException"/> (a client's trial).
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_read_from_a_named_pipe_loads()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "named pipes are made with mkfifo");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using CopyDetector original = DetectorSnapshotTests.Sample();
+        byte[] bytes = SnapshotBytes.Of(original);
+        foreach (bool readAsync in new[] { false, true })
+        {
+            string pipe = Path.Combine(_folder, $"snapshot{(readAsync ? "-async" : string.Empty)}.pipe");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+            {
+                await mkfifo.WaitForExitAsync(ct);
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            // The writer's open waits for the reader's.
+            Task writing = Task.Run(() => File.WriteAllBytesAsync(pipe, bytes, ct), ct);
+            using CopyDetector loaded = readAsync ? await CopyDetector.LoadFromFileAsync(pipe, cancellationToken: ct) : CopyDetector.LoadFromFile(pipe);
+            await writing;
+            AssertSameDetector(original, loaded);
+        }
+    }
+
     /// <summary>The snapshot of <see cref="AsyncSaveTests.Filled"/>: more than three 64 KiB buffers of records, then the kept clusters.</summary>
     private static byte[] FilledSnapshot()
     {

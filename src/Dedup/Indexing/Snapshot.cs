@@ -691,7 +691,10 @@ internal static class SnapshotFile
         FileOptions options = FileOptions.SequentialScan | (readAsync ? FileOptions.Asynchronous : FileOptions.None);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, options);
         T result = await read(file, cancellationToken).ConfigureAwait(false);
-        if (file.Position != file.Length)
+
+        // A pipe or a device named as the file (mkfifo, /dev/stdin) cannot tell its length: bytes after the snapshot
+        // are not looked for there (the question threw NotSupportedException after the whole snapshot was read).
+        if (file.CanSeek && file.Position != file.Length)
         {
             throw new InvalidDataException($"The {what} snapshot '{file.Name}' is invalid: {file.Length - file.Position} unexpected byte(s) follow the checksum.");
         }
