@@ -17,7 +17,8 @@ public class FirstCallCompilingTests
     private static readonly HashSet<string> OffTheLivePath =
     [
         // The batch scan's posting index (ahead-of-time compiled in the tool, once a scan in a program).
-        "Dedup.Detection.PostingIndex.SortByKey",
+        "Dedup.Detection.PostingIndex.Distribute",
+        "Dedup.Detection.PostingIndex.SortByDigits",
         // MinHash signatures, the MinHash LSH and SimHash indexes and their snapshots: the library's sketches and
         // indexes, not the detector's path.
         "Dedup.Sketches.MinHasher.ComputeBins",
