@@ -116,8 +116,9 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
 
     /// <summary>
     /// Where the articles of standard input are given as they are read (a scan of a stream, <c>dedup scan -</c>), or null:
-    /// <see cref="ArticleSet.Articles"/> then holds each article without its text (its id, title and time), so that a
-    /// piped input's texts are not all held while it is scanned. The caller completes the writer. Standard input only.
+    /// <see cref="ArticleSet.Articles"/> then holds each article without its text (its id, its time, and as its title
+    /// what the pair table shows of it, <see cref="Output.PairTable.ShownTitle"/>), so that a piped input's texts are not
+    /// all held while it is scanned. The caller completes the writer. Standard input only.
     /// </summary>
     internal ChannelWriter<Article>? Forward { get; init; }
 
@@ -543,9 +544,10 @@ internal sealed partial class ArticleReader(CliConsole console, bool skipBad, In
             }
             else
             {
-                // The scan gets the article; the set keeps what the outputs name it by.
+                // The scan gets the article; the set keeps what the outputs name and show it by (an untitled article's
+                // first line was lost with its text, and the table showed it blank: a client's trial).
                 _forwarding.Add(article);
-                set.Add(article with { Text = string.Empty }, lineNumber);
+                set.Add(article with { Text = string.Empty, Title = Output.PairTable.ShownTitle(article) }, lineNumber);
             }
 
             if (numeric)

@@ -174,6 +174,13 @@ internal sealed class PairTable
         return b.ToString().TrimEnd();
     }
 
+    /// <summary>
+    /// What the table shows of an article in its title column: its title, or its first line when it has none, as one
+    /// cell. An article read from standard input keeps only this (<see cref="Input.ArticleReader.Forward"/>); the cell
+    /// of a cell is itself, so the table shows it as it would the whole article.
+    /// </summary>
+    internal static string ShownTitle(Article article) => Cell(article.Title ?? FirstLine(article.Text), TitleWidth);
+
     private static string FirstLine(string text)
     {
         foreach (string line in text.Split('\n'))

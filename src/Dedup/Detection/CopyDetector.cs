@@ -850,11 +850,16 @@ public sealed partial class CopyDetector
     /// </summary>
     internal static async ValueTask<ScanResult> ScanStreamAsync(IAsyncEnumerable<Article> articles, DetectorOptions options, int maxDegreeOfParallelism, IProgress<ScanProgress>? progress, int batchSize, CancellationToken cancellationToken)
     {
+        // Off the caller's context first: a source that awaits without ConfigureAwait(false) would otherwise resume on it,
+        // and a caller that blocks on the scan there (a single-threaded context) waited for itself (a client's trial).
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         var clock = Stopwatch.StartNew();
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
         using var signatures = new ScanSignatures(0, options, parallel, progress, nameof(articles));
 
-        // One batch is read while the one before is taken: two arrays, swapped.
+        // One batch is read while the one before is taken: two arrays, swapped. Each article is checked as it is read,
+        // and the token before each read: an invalid article, a repeated id or a cancellation stops the reading there,
+        // not a batch later (a source that ignores the token took 4,096 more articles to stop).
         Article[] reading = new Article[batchSize];
         Article[] taking = new Article[batchSize];
         Task? taken = null;
@@ -864,15 +869,22 @@ public sealed partial class CopyDetector
             await using (e.ConfigureAwait(false))
             {
                 bool more = true;
+                int read = 0;
                 while (more)
                 {
                     int count = 0;
-                    while (count < batchSize && (more = await e.MoveNextAsync().ConfigureAwait(false)))
+                    while (count < batchSize)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (!(more = await e.MoveNextAsync().ConfigureAwait(false)))
+                        {
+                            break;
+                        }
+
+                        signatures.Check(e.Current, read++);
                         reading[count++] = e.Current;
                     }
 
-                    cancellationToken.ThrowIfCancellationRequested();
                     if (taken is not null)
                     {
                         await taken.ConfigureAwait(false);
@@ -888,12 +900,12 @@ public sealed partial class CopyDetector
                         if (maxDegreeOfParallelism == 1)
                         {
                             // One thread: the batch is taken before the next is read, not beside it.
-                            signatures.Add(batch, total);
+                            signatures.Add(batch, total, checkedAsRead: true);
                             Array.Clear(taking);
                         }
                         else
                         {
-                            taken = Task.Run(() => signatures.Add(batch, total), cancellationToken);
+                            taken = Task.Run(() => signatures.Add(batch, total, checkedAsRead: true), cancellationToken);
                         }
                     }
                 }

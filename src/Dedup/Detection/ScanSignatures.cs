@@ -12,7 +12,8 @@ internal sealed class ScanSignatures : IDisposable
     private readonly ParallelOptions _parallel;
     private readonly IProgress<ScanProgress>? _progress;
     private readonly string _paramName;
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    /// <summary>The number of each id taken, for the message that names a repeated one's places.</summary>
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private ArticleFeatures[] _features;
     private int[] _copyOf;
@@ -59,8 +60,9 @@ internal sealed class ScanSignatures : IDisposable
     /// </summary>
     /// <param name="batch">The articles.</param>
     /// <param name="total">The total to report progress against: the articles known so far (a stream's are not, until its end).</param>
+    /// <param name="checkedAsRead">Whether each article was given to <see cref="Check"/> as it was read (a stream's), so that it is not checked again.</param>
     /// <exception cref="ArgumentException">An article of the batch is invalid, or its id repeats.</exception>
-    public void Add(IReadOnlyList<Article> batch, int total)
+    public void Add(IReadOnlyList<Article> batch, int total, bool checkedAsRead = false)
     {
         int first = Count;
         int count = batch.Count;
@@ -77,7 +79,10 @@ internal sealed class ScanSignatures : IDisposable
             Article article = batch[k];
             try
             {
-                CopyDetector.CheckArticle(article, requireId: true);
+                if (!checkedAsRead)
+                {
+                    CopyDetector.CheckArticle(article, requireId: true);
+                }
             }
             catch (ArgumentException e)
             {
@@ -125,12 +130,9 @@ internal sealed class ScanSignatures : IDisposable
         });
 
         // A repeated id before the first invalid article is named first, as a serial check would.
-        for (int i = first; i < Math.Min(first + count, firstInvalid); i++)
+        for (int i = first; !checkedAsRead && i < Math.Min(first + count, firstInvalid); i++)
         {
-            if (!_ids.Add(_features[i].Id))
-            {
-                throw new ArgumentException($"The id '{_features[i].Id}' appears more than once.", _paramName);
-            }
+            TakeId(_features[i].Id, i);
         }
 
         if (invalid is not null)
@@ -139,6 +141,34 @@ internal sealed class ScanSignatures : IDisposable
         }
 
         Count = first + count;
+    }
+
+    /// <summary>
+    /// Checks the article that will be number <paramref name="index"/> as a stream is read (a stream stops at its first
+    /// invalid article or repeated id, not a batch later): its fields, and its id against those taken before it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The article is invalid, or its id repeats; the message names its number.</exception>
+    public void Check(Article article, int index)
+    {
+        try
+        {
+            CopyDetector.CheckArticle(article, requireId: true);
+        }
+        catch (ArgumentException e)
+        {
+            throw CopyDetector.AtPosition(e, index, _paramName);
+        }
+
+        TakeId(article.Id, index);
+    }
+
+    /// <summary>Takes the id of article <paramref name="index"/>, or names both places of a repeated one.</summary>
+    private void TakeId(string id, int index)
+    {
+        if (!_ids.TryAdd(id, index))
+        {
+            throw new ArgumentException($"The id '{id}' appears more than once: the articles at {_ids[id]} and {index}.", _paramName);
+        }
     }
 
     /// <summary>
