@@ -184,13 +184,23 @@ internal static class ScanCommand
     {
         var articles = Channel.CreateBounded<Article>(new BoundedChannelOptions(WaitingArticles) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = new ArticleReader(console, settings.SkipBad, settings.Encoding) { KeepTexts = false, Forward = articles.Writer, MaxDegreeOfParallelism = settings.Threads ?? -1 };
+
+        // While progress bars are drawn, the reading's warnings (skipped lines) wait for them to end: written between
+        // two redraws, a line landed inside the bars.
+        bool bars = console.ErrorIsTerminal && !settings.Json;
+        using var held = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var reader = new ArticleReader(bars ? console with { Error = TextWriter.Synchronized(held) } : console, settings.SkipBad, settings.Encoding)
+        {
+            KeepTexts = false,
+            Forward = articles.Writer,
+            MaxDegreeOfParallelism = settings.Threads ?? -1,
+        };
         Task<ArticleSet> reading = Task.Run(() => ReadAndCompleteAsync(reader, articles.Writer, stop.Token), CancellationToken.None);
         try
         {
             IAsyncEnumerable<Article> stream = articles.Reader.ReadAllAsync(stop.Token);
             ScanResult result;
-            if (!console.ErrorIsTerminal || settings.Json)
+            if (!bars)
             {
                 result = await CopyDetector.ScanAsync(stream, options, settings.Threads ?? -1, null, stop.Token).ConfigureAwait(false);
             }
@@ -219,6 +229,11 @@ internal static class ScanCommand
             }
 
             throw;
+        }
+        finally
+        {
+            // The reading has ended (it is awaited on every path): what it held back is written now, once.
+            console.Error.Write(held.ToString());
         }
     }
 
