@@ -813,10 +813,17 @@ public sealed partial class CopyDetector
     /// <param name="cancellationToken">Stops the reading and the scan.</param>
     /// <returns>The same pairs and clusters as a scan of the articles as one list.</returns>
     /// <remarks>
+    /// <para>
     /// The articles are read a batch of a few thousand at a time, while the batch before is turned into features on
-    /// the other threads (on one thread, after it); an article is not held once its features are made. So the scan holds the features of the
-    /// articles (a few kilobytes each) and two batches of texts, where a list holds every text until the scan ends (at a
-    /// million news articles, about 5 GB of strings). The result does not depend on the number of threads.
+    /// the other threads (on one thread, after it); an article is not held once its features are made. So the scan
+    /// holds the features of the articles (a few kilobytes each) and two batches of texts, where a list holds every text
+    /// until the scan ends (at a million news articles, about 5 GB of strings). The result does not depend on the
+    /// number of threads.
+    /// </para>
+    /// <para>
+    /// Each article is checked as it is read, and the token before each read. The stream is read off the caller's
+    /// synchronization context. An exception from the stream or from <paramref name="progress"/> is thrown as it was.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="articles"/> is null.</exception>
     /// <exception cref="ArgumentException">
@@ -825,7 +832,6 @@ public sealed partial class CopyDetector
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or less than -1, or a setting of <paramref name="options"/> is out of range.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>An exception from the stream or from <paramref name="progress"/> is thrown as it was.</remarks>
     public static ValueTask<ScanResult> ScanAsync(
         IAsyncEnumerable<Article> articles,
         DetectorOptions? options,
