@@ -34,11 +34,8 @@ internal sealed class BoilerplateModel
 
     private static long s_versions;
 
-    private readonly HashSet<uint> _words;
-    private readonly HashSet<uint> _skeleton;
-
     /// <summary>
-    /// The sets' lookups: one bit per value of a shingle's low bits (<see cref="FilterOf"/>), set when a boilerplate
+    /// The sets (the model keeps them here alone): one bit per value of a shingle's low bits (<see cref="FilterOf"/>), set when a boilerplate
     /// shingle has them, so that filtering an article costs a bit test per shingle, and a table lookup only for the few
     /// whose bit is set (<see cref="ShingleLookup"/>).
     /// </summary>
@@ -47,8 +44,6 @@ internal sealed class BoilerplateModel
 
     private BoilerplateModel(HashSet<uint> words, HashSet<uint> skeleton, int articles)
     {
-        _words = words;
-        _skeleton = skeleton;
         _wordLookup = new ShingleLookup(words);
         _skeletonLookup = new ShingleLookup(skeleton);
         Articles = articles;
@@ -67,8 +62,8 @@ internal sealed class BoilerplateModel
     /// <summary>The model as bytes for a shared store: article count, then each set's length and sorted values (little-endian 32-bit).</summary>
     internal byte[] Encode()
     {
-        uint[] words = [.. _words.Order()];
-        uint[] skeleton = [.. _skeleton.Order()];
+        uint[] words = _wordLookup.SortedMembers();
+        uint[] skeleton = _skeletonLookup.SortedMembers();
         byte[] data = new byte[12 + (4 * (words.Length + skeleton.Length))];
         Span<byte> span = data;
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(span, Articles);

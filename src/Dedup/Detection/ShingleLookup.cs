@@ -23,7 +23,6 @@ internal sealed class ShingleLookup
     /// <param name="members">The set.</param>
     public ShingleLookup(IReadOnlyCollection<uint> members)
     {
-        Count = members.Count;
         _filter = BoilerplateModel.FilterOf(members);
 
         // At most half full, so a probe ends in a slot or two.
@@ -35,6 +34,7 @@ internal sealed class ShingleLookup
         {
             if (v == 0)
             {
+                Count += _hasZero ? 0 : 1;
                 _hasZero = true;
                 continue;
             }
@@ -45,12 +45,35 @@ internal sealed class ShingleLookup
                 i = (i + 1) & mask;
             }
 
+            Count += _slots[i] == 0 ? 1 : 0;
             _slots[i] = v;
         }
     }
 
-    /// <summary>The number of members.</summary>
+    /// <summary>The number of members (distinct values given).</summary>
     public int Count { get; }
+
+    /// <summary>The members, ascending (a model published to a shared store).</summary>
+    public uint[] SortedMembers()
+    {
+        uint[] members = new uint[Count];
+        int at = 0;
+        if (_hasZero)
+        {
+            members[at++] = 0;
+        }
+
+        foreach (uint v in _slots)
+        {
+            if (v != 0)
+            {
+                members[at++] = v;
+            }
+        }
+
+        PrimitiveSort.Sort(members.AsSpan());
+        return members;
+    }
 
     /// <summary>
     /// Moves the values of <paramref name="values"/> that are not members to its front, in order, and returns how many

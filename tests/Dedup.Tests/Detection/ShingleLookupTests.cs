@@ -39,7 +39,8 @@ public class ShingleLookupTests
             .Concat(Enumerable.Range(0, 2000).Select(_ => (uint)random.NextInt64(0, 1L << 32)))
             .Append(0u).Append(uint.MaxValue);
         uint[] wrong = [.. probes.Where(p => lookup.Contains(p) != members.Contains(p)).Take(5)];
-        return (wrong.Length == 0 && lookup.Count == members.Count).Label($"{members.Count} members (0 {(zero ? "in" : "out")}): wrong for {string.Join(", ", wrong)}");
+        bool listed = lookup.SortedMembers().SequenceEqual(members.Order());
+        return (wrong.Length == 0 && lookup.Count == members.Count && listed).Label($"{members.Count} members (0 {(zero ? "in" : "out")}): wrong for {string.Join(", ", wrong)}; listed {listed}");
     }
 
     [Fact]
